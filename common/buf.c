@@ -1,0 +1,187 @@
+/*
+ * buf.c - growable byte buffers with a sticky out-of-memory flag, and the
+ * strict UTF-8 decoder every module shares (so "valid UTF-8" means one thing
+ * across readers, analyzer and service).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wenda/buf.h"
+#include "wenda/error.h"
+
+int wd_buf_reserve(wd_buf *b, size_t extra)
+{
+    if (b->oom)
+        return WD_ENOMEM;
+    if (b->len + extra + 1 <= b->cap)
+        return WD_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > ((size_t)-1) / 2) {
+            b->oom = 1;
+            return WD_ENOMEM;
+        }
+        cap *= 2;
+    }
+    char *p = wd_realloc(b->data, cap);
+    if (!p) {
+        b->oom = 1;
+        return WD_ENOMEM;
+    }
+    b->data = p;
+    b->cap = cap;
+    return WD_OK;
+}
+
+int wd_buf_append(wd_buf *b, const void *p, size_t n)
+{
+    if (wd_buf_reserve(b, n) != WD_OK)
+        return WD_ENOMEM;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return WD_OK;
+}
+
+int wd_buf_puts(wd_buf *b, const char *s) { return wd_buf_append(b, s, strlen(s)); }
+
+int wd_buf_putc(wd_buf *b, char c) { return wd_buf_append(b, &c, 1); }
+
+int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return WD_EINVAL;
+    if (wd_buf_reserve(b, (size_t)n) != WD_OK)
+        return WD_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return WD_OK;
+}
+
+void wd_buf_reset(wd_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void wd_buf_free(wd_buf *b)
+{
+    wd_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+}
+
+char *wd_buf_detach(wd_buf *b)
+{
+    char *p = b->data;
+    if (!p && !b->oom)
+        p = wd_strdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+    return p;
+}
+
+size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    unsigned c = u[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (u[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+size_t wd_utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int wd_utf8_valid(const char *s, size_t n, size_t *bad_at)
+{
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t l = wd_utf8_decode(s + i, n - i, &cp);
+        if (!l) {
+            if (bad_at)
+                *bad_at = i;
+            return 0;
+        }
+        i += l;
+    }
+    return 1;
+}
+
+size_t wd_utf8_count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}

@@ -1,0 +1,112 @@
+/*
+ * wenda/analyzer.h - the one text analyzer that both indexing and querying
+ * call: Unicode normalisation (NFKC, full-width to half-width, case folding,
+ * Traditional to Simplified), ICU word breaking, then the dictionary layer
+ * that merges ICU's fragments into the domain's words.
+ *
+ * Tokens arrive in order through a callback, each with its normalised text,
+ * a position and byte offsets into the ORIGINAL (un-normalised) text, so
+ * snippets and highlights can be cut from what the user wrote.
+ *
+ * Objects:
+ *   wd_dict     - the dictionaries (lexicons, stop words, synonyms).
+ *                 Immutable once loaded: share one across threads.
+ *   wd_analyzer - per-thread working state (ICU break iterator, buffers)
+ *                 over a borrowed wd_dict. Not thread safe: one per thread.
+ */
+#ifndef WENDA_ANALYZER_H
+#define WENDA_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wenda/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Latin letter and digit runs are kept whole up to this many bytes; a longer
+ * run is cut into pieces of at most this length (at code-point boundaries). */
+#define WD_MAX_WORD_BYTES 64
+
+typedef struct wd_dict wd_dict;
+typedef struct wd_analyzer wd_analyzer;
+
+/* Where a token's word came from (for `wenda dict check`). */
+enum wd_token_source {
+    WD_SRC_NONE = 0,    /* Latin/digit run or other non-CJK word from ICU */
+    WD_SRC_ICU = 1,     /* a CJK word as ICU's own dictionary broke it */
+    WD_SRC_DOMAIN = 2,  /* our domain lexicon (dict/) */
+    WD_SRC_GENERAL = 3, /* the general Chinese word list */
+    WD_SRC_USER = 4,    /* the user's overlay (wenda dict add) */
+    WD_SRC_CHAR = 5     /* a single CJK character, no word known */
+};
+
+/* Token flags. */
+#define WD_TOKEN_SUBWORD 0x1u /* index mode: a part of the previous primary
+                                  token, emitted at the same position */
+#define WD_TOKEN_STOP 0x2u    /* a function word or question particle
+                                  (吗 呢 的 了 怎么 什么 ...) */
+#define WD_TOKEN_CJK 0x4u     /* made of CJK ideographs */
+#define WD_TOKEN_NUMERIC 0x8u /* a digit run */
+
+typedef struct wd_token {
+    const char *text; /* normalised UTF-8, NOT NUL-terminated; borrowed,
+                         valid only during the callback */
+    size_t len;       /* bytes in text */
+    size_t start;     /* byte offset of the token in the original text */
+    size_t end;       /* byte offset just past it */
+    uint32_t position; /* 0-based; sub-words share their word's position */
+    unsigned flags;   /* WD_TOKEN_* */
+    int source;       /* enum wd_token_source */
+} wd_token;
+
+/* Non-zero return stops the analysis; wd_analyze returns that value. */
+typedef int (*wd_token_fn)(void *ctx, const wd_token *tok);
+
+enum wd_analyze_mode {
+    WD_ANALYZE_QUERY = 0, /* best segmentation only */
+    WD_ANALYZE_INDEX = 1  /* also sub-words of long words, colocated
+                             (search-mode segmentation) */
+};
+
+/* Load dictionaries. `dir` NULL: the built-in dictionaries (compiled into
+ * the library), overlaid with $WENDA_DICT if that is set. Otherwise the
+ * directory's lexicon.txt, stopwords.txt and synonyms.txt replace the
+ * built-in ones where present (missing files fall back to built-in), and a
+ * user.txt overlay is read when present. *out is new, NULL on failure
+ * (WD_ENOTFOUND for a missing dir, WD_EFORMAT naming file and line for a
+ * bad entry). */
+int wd_dict_load(wd_dict **out, const char *dir, wd_error *err);
+void wd_dict_free(wd_dict *d);
+/* A stable version string of the loaded dictionaries (content hash), which
+ * the index records. Borrowed. */
+const char *wd_dict_version(const wd_dict *d);
+/* 1 when the normalised word is a stop word / question particle. */
+int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len);
+/* Synonyms of a normalised word (not including itself): *out receives a
+ * borrowed array of `*n` NUL-terminated words, valid while d lives. Returns
+ * 0 when none. */
+size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const char *const **out);
+/* Count of lexicon entries (all sources). */
+size_t wd_dict_size(const wd_dict *d);
+
+int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err);
+void wd_analyzer_free(wd_analyzer *a);
+
+/* Analyse text[0..len). Invalid UTF-8 bytes are skipped (never passed on),
+ * as are punctuation and spaces. Returns WD_OK, an error code, or the
+ * callback's non-zero return. */
+int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn, void *ctx,
+               wd_error *err);
+
+/* Normalise text the way the analyzer does before breaking (NFKC, width,
+ * case, Traditional->Simplified) into *out (new, NUL-terminated). */
+int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_t *out_len,
+                 wd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,55 @@
+/*
+ * wenda/buf.h - a growable byte buffer and UTF-8 helpers shared by all
+ * modules. A wd_buf owns its bytes; `data` is always NUL-terminated when
+ * non-NULL. A failed append leaves `oom` set (sticky), so long pipelines can
+ * append freely and check once at the end.
+ */
+#ifndef WENDA_BUF_H
+#define WENDA_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wd_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int oom; /* sticky: an append failed */
+} wd_buf;
+
+#define WD_BUF_INIT {NULL, 0, 0, 0}
+
+int wd_buf_reserve(wd_buf *b, size_t extra);
+int wd_buf_append(wd_buf *b, const void *p, size_t n);
+int wd_buf_puts(wd_buf *b, const char *s);
+int wd_buf_putc(wd_buf *b, char c);
+int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void wd_buf_reset(wd_buf *b);  /* len = 0, keeps memory */
+void wd_buf_free(wd_buf *b);   /* frees memory, back to WD_BUF_INIT */
+/* Hand the bytes to the caller (new; NUL-terminated) and reset the buffer. */
+char *wd_buf_detach(wd_buf *b);
+
+/* UTF-8. wd_utf8_valid checks strict UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF); on failure *bad_at (if given) is the byte
+ * offset of the first bad sequence. */
+int wd_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Decode one code point at s[0..n); returns its length in bytes (1..4) and
+ * stores it in *cp, or returns 0 on an invalid sequence. */
+size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encode cp into out (at least 4 bytes); returns the length. */
+size_t wd_utf8_encode(uint32_t cp, char *out);
+/* Number of code points in a valid UTF-8 string. */
+size_t wd_utf8_count(const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

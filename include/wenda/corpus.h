@@ -1,0 +1,105 @@
+/*
+ * wenda/corpus.h - readers for the formats a knowledge base arrives in:
+ * seed pages (.txt Q&A pages), JSON Lines, TSV and CSV with a header.
+ *
+ * Readers stream: each record goes to a callback as soon as it is read, and
+ * problems that skip a record (invalid UTF-8, malformed line, oversize
+ * record) go to a diagnostic callback naming file and line; the read goes
+ * on. Only problems that make the whole file unusable (missing, unreadable,
+ * plainly in another encoding, bad header) fail the call.
+ *
+ * Records keep question and answer EXACTLY as in the source (after any
+ * explicit --encoding conversion); normalisation is for matching only.
+ */
+#ifndef WENDA_CORPUS_H
+#define WENDA_CORPUS_H
+
+#include <stddef.h>
+
+#include "wenda/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum wd_record_kind {
+    WD_KIND_QA = 0,      /* question with an answer */
+    WD_KIND_QUESTION = 1 /* a known question with only the asker's description */
+};
+
+typedef struct wd_record {
+    const char *id;       /* stable id: seed "<stem>#<n>", JSONL "id", TSV/CSV id column,
+                             else "h" + 16 hex digits of a hash of question and answer */
+    const char *question; /* exactly as in the source */
+    const char *answer;   /* exactly as in the source; for kind question, the description */
+    const char *source;   /* the file's base name */
+    const char *date;     /* "YYYY-MM-DD" or NULL */
+    int kind;             /* enum wd_record_kind */
+    size_t line;          /* 1-based line where the record starts */
+} wd_record;
+
+enum wd_input_format {
+    WD_FORMAT_AUTO = 0, /* header line naming question/answer -> TSV/CSV; .jsonl/.json -> JSONL;
+                           other .txt -> seed page */
+    WD_FORMAT_SEED = 1,
+    WD_FORMAT_JSONL = 2,
+    WD_FORMAT_TSV = 3,
+    WD_FORMAT_CSV = 4
+};
+
+typedef struct wd_read_opts {
+    int format;                  /* enum wd_input_format */
+    const char *encoding;        /* NULL or "utf-8": strict UTF-8; "gb18030"/"gbk": convert */
+    const char *question_column; /* NULL = "question" */
+    const char *answer_column;   /* NULL = "answer" */
+    const char *id_column;       /* NULL = "id" (optional column) */
+    size_t max_record_bytes;     /* 0 = WD_DEFAULT_MAX_RECORD_BYTES */
+} wd_read_opts;
+
+#define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB of question + answer */
+#define WD_READ_OPTS_INIT {WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0}
+
+/* The record and its strings are borrowed for the duration of the call.
+ * Non-zero return stops the read and is returned by the reader. */
+typedef int (*wd_record_fn)(void *ctx, const wd_record *rec);
+
+/* Severity of a diagnostic. */
+enum wd_diag_level { WD_DIAG_WARNING = 0, WD_DIAG_SKIP = 1 };
+/* A record skipped or a warning: file, 1-based line, a code (WD_E*) and a
+ * message that says what to do. */
+typedef void (*wd_diag_fn)(void *ctx, int level, const char *file, size_t line, int code,
+                           const char *message);
+
+/* Read one file. Returns WD_OK when the file was read (even if some records
+ * were skipped), WD_ENOTFOUND / WD_EIO when it cannot be read, WD_EENCODING
+ * when it is plainly not UTF-8 (message names the file and --encoding),
+ * WD_EFORMAT for a TSV/CSV header without the needed columns, or the
+ * callback's non-zero return. */
+int wd_corpus_read_file(const char *path, const wd_read_opts *opts, wd_record_fn fn,
+                        wd_diag_fn diag, void *ctx, wd_error *err);
+/* The same over a buffer in memory; `name` is used as file name and source
+ * (its extension matters for WD_FORMAT_AUTO). */
+int wd_corpus_read_buffer(const char *name, const char *data, size_t len,
+                          const wd_read_opts *opts, wd_record_fn fn, wd_diag_fn diag, void *ctx,
+                          wd_error *err);
+/* Which format AUTO picks for this file name and first line. */
+int wd_corpus_detect_format(const char *name, const char *first_line, size_t len);
+/* Parse "auto|seed|jsonl|tsv|csv"; -1 when unknown. */
+int wd_corpus_format_from_name(const char *s);
+const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
+
+/* Parse "qa" | "question" (as in a JSONL record's "kind"); -1 when unknown. */
+int wd_corpus_kind_from_name(const char *s);
+
+/* The id given to a record that has none: "h" + 16 lower-case hex digits of
+ * FNV-1a 64 over the question bytes, one 0x1F byte and the answer bytes.
+ * `out` receives the NUL-terminated id. Exposed so other modules (and
+ * tests) can compute the same id for a question/answer pair. */
+#define WD_CORPUS_HASH_ID_SIZE 18
+void wd_corpus_hash_id(const char *question, size_t qlen, const char *answer, size_t alen,
+                       char out[WD_CORPUS_HASH_ID_SIZE]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,114 @@
+/*
+ * wenda/search.h - asking questions of a wenda index.
+ *
+ * A searcher holds one read-only view of an index and a per-thread analyzer
+ * over a shared dictionary. wd_search analyses the question with the same
+ * analyzer the indexer used, builds a ranked query (question field weighted
+ * above the answer, question particles optional, synonyms from the
+ * dictionary), runs BM25 and cuts a highlighted snippet for every hit.
+ *
+ * Thread safety: one searcher per thread (Xapian readers are not shared);
+ * the wd_dict may be shared. Results are plain values owned by the caller.
+ */
+#ifndef WENDA_SEARCH_H
+#define WENDA_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wenda/analyzer.h"
+#include "wenda/buf.h"
+#include "wenda/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wd_searcher wd_searcher;
+
+typedef struct wd_search_opts {
+    uint32_t n;             /* hits wanted; 0 = 10 */
+    uint32_t offset;        /* skip this many first */
+    const char *source;     /* only records from this source file (NULL = all) */
+    int explain;            /* fill wd_hit.explain */
+    double question_weight; /* weight of the question field; 0 = default */
+    double k1, b;           /* BM25 parameters; negative = defaults */
+    uint32_t snippet_chars; /* target snippet length in code points; 0 = 120 */
+} wd_search_opts;
+
+#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0}
+
+typedef struct wd_term_weight {
+    char *term;    /* new; with its field prefix, e.g. "S医保" */
+    double weight; /* its contribution in this hit's score */
+} wd_term_weight;
+
+typedef struct wd_hit {
+    uint32_t rank;     /* 1-based, including the offset */
+    char *id;          /* all strings new, owned by the results */
+    char *question;    /* exactly as in the source */
+    char *answer;      /* exactly as in the source */
+    char *source;
+    char *date;        /* NULL when unknown */
+    int kind;          /* enum wd_record_kind */
+    double score;
+    char *snippet;
+    size_t (*highlights)[2]; /* [start, end) code-point offsets into snippet */
+    size_t n_highlights;
+    wd_term_weight *explain; /* with opts.explain: the matched terms */
+    size_t n_explain;
+} wd_hit;
+
+typedef struct wd_results {
+    char *query;
+    double took_ms;
+    uint32_t total; /* estimated number of matching records */
+    wd_hit *hits;
+    size_t n_hits;
+    char *parsed; /* with opts.explain: the query as Xapian sees it */
+} wd_results;
+
+/* Open the index at `path` read-only. `dict` is borrowed and must outlive
+ * the searcher. *out is new, NULL on failure: WD_ENOTFOUND when there is no
+ * index at path, WD_ECORRUPT, WD_EIO. */
+int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err);
+void wd_searcher_close(wd_searcher *s);
+/* Pick up changes committed since the searcher opened. */
+int wd_searcher_reopen(wd_searcher *s, wd_error *err);
+
+/* Ask. *out is new (wd_results_free), NULL on failure. An empty question
+ * (or one of only punctuation) is not an error: it gives no hits. */
+int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
+              wd_results **out, wd_error *err);
+void wd_results_free(wd_results *r);
+
+/* Fetch one record by id into a one-hit result (snippet = start of the
+ * answer). WD_ENOTFOUND when there is no such record. */
+int wd_searcher_get(wd_searcher *s, const char *id, wd_hit **out, wd_error *err);
+void wd_hit_free(wd_hit *h);
+
+typedef struct wd_index_info {
+    uint32_t documents;
+    uint64_t terms;
+    uint64_t size_bytes;    /* on disk */
+    char *dict_version;     /* the dictionary that built it (new; may be "") */
+    char *schema;           /* new */
+    char *checkpoint;       /* new; the last committed checkpoint */
+    double avg_length;
+} wd_index_info;
+
+int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_error *err);
+void wd_index_info_clear(wd_index_info *info);
+
+/* JSON rendering shared by the CLI and the service, exactly the stable
+ * format of `wenda ask --json`. `full` adds "answer". Appends one line
+ * (no trailing newline) to out. */
+int wd_results_to_json(const wd_results *r, int full, wd_buf *out);
+int wd_hit_to_json(const wd_hit *h, int full, wd_buf *out);
+/* {"error": {"code": ..., "message": ...}} */
+int wd_error_to_json(const wd_error *err, wd_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

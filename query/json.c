@@ -1,0 +1,90 @@
+/*
+ * json.c - the stable JSON forms of results, hits and errors that the CLI
+ * and the service both print. UTF-8 is written as is (no \u escapes).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wenda/corpus.h"
+#include "wenda/search.h"
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
+
+static double round_to(double x, double unit) { return round(x / unit) * unit; }
+
+static json_t *hit_json(const wd_hit *h, int full)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "rank", json_integer(h->rank));
+    json_object_set_new(o, "id", json_string(h->id));
+    json_object_set_new(o, "question", json_string(h->question));
+    json_object_set_new(o, "kind", json_string(wd_corpus_kind_name(h->kind)));
+    json_object_set_new(o, "score", json_real(round_to(h->score, 1e-6)));
+    json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
+    json_t *hl = json_array();
+    for (size_t i = 0; i < h->n_highlights; i++)
+        json_array_append_new(hl, json_pack("[I,I]", (json_int_t)h->highlights[i][0],
+                                            (json_int_t)h->highlights[i][1]));
+    json_object_set_new(o, "highlights", hl);
+    json_object_set_new(o, "source", json_string(h->source ? h->source : ""));
+    if (h->date)
+        json_object_set_new(o, "date", json_string(h->date));
+    if (full)
+        json_object_set_new(o, "answer", json_string(h->answer ? h->answer : ""));
+    if (h->n_explain) {
+        json_t *ex = json_array();
+        for (size_t i = 0; i < h->n_explain; i++)
+            json_array_append_new(ex, json_pack("{s:s,s:f}", "term", h->explain[i].term,
+                                                "weight",
+                                                round_to(h->explain[i].weight, 1e-6)));
+        json_object_set_new(o, "explain", ex);
+    }
+    return o;
+}
+
+static int dump_into(json_t *o, wd_buf *out)
+{
+    if (!o)
+        return WD_ENOMEM;
+    char *s = json_dumps(o, DUMP_FLAGS);
+    json_decref(o);
+    if (!s)
+        return WD_ENOMEM;
+    int rc = wd_buf_puts(out, s);
+    free(s);
+    return rc;
+}
+
+int wd_hit_to_json(const wd_hit *h, int full, wd_buf *out) { return dump_into(hit_json(h, full), out); }
+
+int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
+{
+    json_t *o = json_object();
+    if (!o)
+        return WD_ENOMEM;
+    json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
+    json_object_set_new(o, "took_ms", json_real(round_to(r->took_ms, 1e-3)));
+    json_object_set_new(o, "total", json_integer(r->total));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->n_hits; i++)
+        json_array_append_new(hits, hit_json(&r->hits[i], full));
+    json_object_set_new(o, "hits", hits);
+    if (r->parsed)
+        json_object_set_new(o, "parsed", json_string(r->parsed));
+    return dump_into(o, out);
+}
+
+int wd_error_to_json(const wd_error *err, wd_buf *out)
+{
+    /* json_string refuses invalid UTF-8; a message quoting bad input must still print. */
+    json_t *msg = json_string(err->message);
+    if (!msg)
+        msg = json_stringn_nocheck(err->message, strlen(err->message));
+    return dump_into(json_pack("{s:{s:s,s:o}}", "error", "code", wd_code_name(err->code),
+                               "message", msg),
+                     out);
+}

@@ -1,0 +1,344 @@
+/*
+ * snippet.c - choose and cut the passage of an answer that best matches a
+ * question, and mark the matched words in it.
+ *
+ * The text is analysed with the same analyzer as everything else, so a
+ * match is a token whose normalised text is a query word; its byte offsets
+ * into the original text become highlight ranges. The text is divided into
+ * units at sentence and clause ends; the window of consecutive units of about
+ * the target length that covers the most query weight (each word counted
+ * once, a little extra for repeats) wins, earliest on ties. Highlight offsets
+ * are counted in code points of the final snippet, after white space runs
+ * are folded and ellipses added.
+ */
+#include <string.h>
+
+#include "snippet.h"
+#include "wenda/buf.h"
+
+int wd_termset_add(wd_termset *ts, const char *word, size_t len, double weight)
+{
+    long i = wd_termset_find(ts, word, len);
+    if (i >= 0) {
+        if (weight > ts->weights[i])
+            ts->weights[i] = weight;
+        return WD_OK;
+    }
+    if (ts->n == ts->cap) {
+        size_t cap = ts->cap ? ts->cap * 2 : 16;
+        char **w = wd_realloc(ts->words, cap * sizeof *w);
+        if (!w)
+            return WD_ENOMEM;
+        ts->words = w;
+        size_t *l = wd_realloc(ts->lens, cap * sizeof *l);
+        if (!l)
+            return WD_ENOMEM;
+        ts->lens = l;
+        double *d = wd_realloc(ts->weights, cap * sizeof *d);
+        if (!d)
+            return WD_ENOMEM;
+        ts->weights = d;
+        ts->cap = cap;
+    }
+    char *c = wd_strndup(word, len);
+    if (!c)
+        return WD_ENOMEM;
+    ts->words[ts->n] = c;
+    ts->lens[ts->n] = len;
+    ts->weights[ts->n] = weight;
+    ts->n++;
+    return WD_OK;
+}
+
+long wd_termset_find(const wd_termset *ts, const char *word, size_t len)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (ts->lens[i] == len && memcmp(ts->words[i], word, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+void wd_termset_free(wd_termset *ts)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        wd_free(ts->words[i]);
+    wd_free(ts->words);
+    wd_free(ts->lens);
+    wd_free(ts->weights);
+    memset(ts, 0, sizeof *ts);
+}
+
+typedef struct match {
+    size_t start, end;
+    long word;
+} match;
+
+struct collect {
+    const wd_termset *ts;
+    match *m;
+    size_t n, cap;
+};
+
+static int collect_token(void *vctx, const wd_token *t)
+{
+    struct collect *c = vctx;
+    long w = wd_termset_find(c->ts, t->text, t->len);
+    if (w < 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        match *m = wd_realloc(c->m, cap * sizeof *m);
+        if (!m)
+            return WD_ENOMEM;
+        c->m = m;
+        c->cap = cap;
+    }
+    c->m[c->n++] = (match){t->start, t->end, w};
+    return 0;
+}
+
+/* Code points that end a unit: sentence ends, clause ends, line breaks. */
+static int is_unit_end(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3002: /* 。 */
+    case 0xFF01: /* ！ */
+    case 0xFF1F: /* ？ */
+    case 0xFF1B: /* ； */
+    case 0xFF0C: /* ， */
+    case 0x3001: /* 、 */
+    case 0xFF1A: /* ： */
+    case '!':
+    case '?':
+    case ';':
+    case ',':
+    case ':':
+    case '\n':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000 || cp == 0xA0 ||
+           cp == 0x2022 /* • bullets of the seed pages read as spaces */;
+}
+
+/* Decode one code point; invalid bytes count as one code point U+FFFD. */
+static size_t next_cp(const char *s, size_t n, uint32_t *cp)
+{
+    size_t l = wd_utf8_decode(s, n, cp);
+    if (!l) {
+        *cp = 0xFFFD;
+        l = 1;
+    }
+    return l;
+}
+
+int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
+                    size_t target_chars, char **snippet, size_t (**highlights)[2], size_t *n_hl,
+                    wd_error *err)
+{
+    *snippet = NULL;
+    *highlights = NULL;
+    *n_hl = 0;
+    if (target_chars == 0)
+        target_chars = 120;
+    struct collect c = {ts, NULL, 0, 0};
+    int rc = wd_analyze(an, WD_ANALYZE_INDEX, text, len, collect_token, &c, err);
+    if (rc != WD_OK) {
+        wd_free(c.m);
+        return rc == WD_ENOMEM ? wd_error_set(err, rc, "snippet", "out of memory") : rc;
+    }
+
+    /* Units: [ustart[i], ustart[i+1]) with their code-point lengths. */
+    size_t ucap = 64, nu = 0;
+    size_t *ustart = wd_malloc(ucap * sizeof *ustart);
+    size_t *ucps = wd_malloc(ucap * sizeof *ucps);
+    int *ended = NULL;
+    if (!ustart || !ucps)
+        goto oom;
+    ustart[0] = 0;
+    ucps[0] = 0;
+    nu = 1;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t l = next_cp(text + i, len - i, &cp);
+        ucps[nu - 1]++;
+        i += l;
+        if (is_unit_end(cp) && i < len) {
+            if (nu == ucap) {
+                ucap *= 2;
+                size_t *a = wd_realloc(ustart, ucap * sizeof *a);
+                if (!a)
+                    goto oom;
+                ustart = a;
+                size_t *b = wd_realloc(ucps, ucap * sizeof *b);
+                if (!b)
+                    goto oom;
+                ucps = b;
+            }
+            ustart[nu] = i;
+            ucps[nu] = 0;
+            nu++;
+        }
+    }
+
+    /* Slide a window of units; score = distinct words' weight + 0.1 per repeat. */
+    size_t best_s = 0, best_e = nu; /* units [best_s, best_e) */
+    double best = -1.0;
+    size_t nwords = ts->n ? ts->n : 1;
+    ended = wd_calloc(nwords, sizeof *ended);
+    if (!ended)
+        goto oom;
+    for (size_t s = 0; s < nu; s++) {
+        size_t cps = 0, e = s;
+        while (e < nu && (cps == 0 || cps + ucps[e] <= target_chars)) {
+            cps += ucps[e];
+            e++;
+        }
+        size_t ws = ustart[s], we = e < nu ? ustart[e] : len;
+        memset(ended, 0, nwords * sizeof *ended);
+        double score = 0;
+        for (size_t k = 0; k < c.n; k++) {
+            if (c.m[k].start < ws || c.m[k].end > we)
+                continue;
+            if (!ended[c.m[k].word]) {
+                ended[c.m[k].word] = 1;
+                score += ts->weights[c.m[k].word];
+            } else {
+                score += 0.1 * ts->weights[c.m[k].word];
+            }
+        }
+        if (score > best + 1e-9) {
+            best = score;
+            best_s = s;
+            best_e = e;
+        }
+        if (e >= nu && s > 0 && score <= 0)
+            break;
+    }
+    size_t ws = ustart[best_s], we = best_e < nu ? ustart[best_e] : len;
+
+    /* A single unit far longer than the target: cut it around its first match. */
+    size_t wcps = 0;
+    for (size_t u = best_s; u < best_e; u++)
+        wcps += ucps[u];
+    if (wcps > target_chars + target_chars / 3) {
+        size_t first = ws;
+        for (size_t k = 0; k < c.n; k++)
+            if (c.m[k].start >= ws && c.m[k].end <= we) {
+                first = c.m[k].start;
+                break;
+            }
+        /* Start up to a quarter of the target before the first match. */
+        size_t back = target_chars / 4, p = first;
+        while (p > ws && back > 0) {
+            p--;
+            while (p > ws && (((unsigned char)text[p]) & 0xC0) == 0x80)
+                p--;
+            back--;
+        }
+        ws = p;
+        size_t q = ws, n = 0;
+        while (q < we && n < target_chars) {
+            uint32_t cp;
+            q += next_cp(text + q, we - q, &cp);
+            n++;
+        }
+        we = q;
+    }
+
+    /* Copy with folded spaces, mapping each byte to a snippet code point. */
+    wd_buf out = WD_BUF_INIT;
+    size_t *cp_at = wd_malloc((we - ws + 1) * sizeof *cp_at);
+    if (!cp_at)
+        goto oom;
+    size_t ncp = 0;
+    if (ws > 0) {
+        wd_buf_puts(&out, "…");
+        ncp++;
+    }
+    int pending_space = 0;
+    for (size_t i = ws; i < we;) {
+        uint32_t cp;
+        size_t l = next_cp(text + i, we - i, &cp);
+        if (is_space(cp)) {
+            pending_space = ncp > (ws > 0 ? 1u : 0u);
+            for (size_t k = 0; k < l; k++)
+                cp_at[i - ws + k] = ncp;
+        } else {
+            if (pending_space) {
+                wd_buf_putc(&out, ' ');
+                ncp++;
+                pending_space = 0;
+            }
+            for (size_t k = 0; k < l; k++)
+                cp_at[i - ws + k] = ncp;
+            if (cp == 0xFFFD && l == 1)
+                wd_buf_puts(&out, "\xEF\xBF\xBD");
+            else
+                wd_buf_append(&out, text + i, l);
+            ncp++;
+        }
+        i += l;
+    }
+    cp_at[we - ws] = ncp;
+    if (we < len) {
+        wd_buf_puts(&out, "…");
+    }
+
+    /* Highlights: matches inside the window, merged. */
+    size_t(*hl)[2] = NULL;
+    size_t nhl = 0;
+    if (c.n) {
+        hl = wd_malloc(c.n * sizeof *hl);
+        if (!hl) {
+            wd_free(cp_at);
+            wd_buf_free(&out);
+            goto oom;
+        }
+        for (size_t k = 0; k < c.n; k++) {
+            if (c.m[k].start < ws || c.m[k].end > we)
+                continue;
+            size_t s = cp_at[c.m[k].start - ws], e = cp_at[c.m[k].end - ws];
+            if (e <= s)
+                continue;
+            /* matches arrive in text order, sub-words inside their word */
+            if (nhl && s <= hl[nhl - 1][1]) {
+                if (e > hl[nhl - 1][1])
+                    hl[nhl - 1][1] = e;
+                continue;
+            }
+            hl[nhl][0] = s;
+            hl[nhl][1] = e;
+            nhl++;
+        }
+    }
+    wd_free(cp_at);
+    if (out.oom) {
+        wd_free(hl);
+        wd_buf_free(&out);
+        goto oom;
+    }
+    *snippet = wd_buf_detach(&out);
+    if (!*snippet) {
+        wd_free(hl);
+        goto oom;
+    }
+    *highlights = hl;
+    *n_hl = nhl;
+    wd_free(ended);
+    wd_free(ustart);
+    wd_free(ucps);
+    wd_free(c.m);
+    return WD_OK;
+oom:
+    wd_free(ended);
+    wd_free(ustart);
+    wd_free(ucps);
+    wd_free(c.m);
+    return wd_error_set(err, WD_ENOMEM, "snippet", "out of memory");
+}

@@ -1,0 +1,202 @@
+/* test_indexer.c - the index writer: add, replace, delete, batches, lock. */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "schema.h"
+#include "wenda/index.h"
+#include "wenda/search.h"
+#include "xapian_c.h"
+
+typedef struct fx {
+    char dir[64];
+    wd_dict *dict;
+} fx;
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/wenda-idx-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    if (wd_dict_load(&f->dict, NULL, NULL) != WD_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    wd_dict_free(f->dict);
+    free(f);
+    return 0;
+}
+
+static wd_record rec(const char *id, const char *q, const char *a)
+{
+    wd_record r = {id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1};
+    return r;
+}
+
+static uint32_t doccount(const char *dir)
+{
+    xc_db *db = NULL;
+    uint32_t n = 0;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_doccount(db, &n, NULL), WD_OK);
+    xc_db_close(db);
+    return n;
+}
+
+static void test_indexer__add_replace_delete(void **state)
+{
+    fx *f = *state;
+    wd_index_writer *w = NULL;
+    wd_error err;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_OK);
+    wd_record a = rec("a", "低保户要交医保吗", "一般由政府代缴。");
+    wd_record b = rec("b", "异地就医怎么报销", "先备案再结算。");
+    assert_int_equal(wd_index_writer_add(w, &a, &err), WD_OK);
+    assert_int_equal(wd_index_writer_add(w, &b, &err), WD_OK);
+    wd_record a2 = rec("a", "低保户要交医保吗", "各地政策不同。");
+    assert_int_equal(wd_index_writer_add(w, &a2, &err), WD_OK);
+    const wd_index_stats *st = wd_index_writer_stats(w);
+    assert_int_equal(st->added, 2);
+    assert_int_equal(st->replaced, 1);
+    int found = 0;
+    assert_int_equal(wd_index_writer_delete(w, "b", &found, &err), WD_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(wd_index_writer_delete(w, "zz", &found, &err), WD_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
+
+    /* The stored record is the replacement, byte for byte. */
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, f->dir, f->dict, &err), WD_OK);
+    wd_hit *h = NULL;
+    assert_int_equal(wd_searcher_get(s, "a", &h, &err), WD_OK);
+    assert_string_equal(h->answer, "各地政策不同。");
+    wd_hit_free(h);
+    wd_free(h);
+    assert_int_equal(wd_searcher_get(s, "b", &h, &err), WD_ENOTFOUND);
+    assert_null(h);
+    wd_searcher_close(s);
+}
+
+static void test_indexer__batches_commit_and_checkpoint(void **state)
+{
+    fx *f = *state;
+    wd_index_writer *w = NULL;
+    wd_index_opts o = {3, 0};
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, NULL), WD_OK);
+    char id[16];
+    for (int i = 0; i < 7; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        wd_record r = rec(id, "医保卡丢了怎么办", "去医保局补办。");
+        assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    }
+    /* Two full batches are committed; the seventh record is pending. */
+    assert_int_equal(wd_index_writer_stats(w)->commits, 2);
+    assert_int_equal(doccount(f->dir), 6);
+    wd_index_writer_abandon(w);
+
+    xc_db *db = NULL;
+    char *cp = NULL;
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_get_metadata(db, WD_META_CHECKPOINT, &cp, NULL), WD_OK);
+    assert_non_null(strstr(cp, "\"documents\":6"));
+    wd_free(cp);
+    assert_int_equal(xc_db_get_metadata(db, WD_META_DICT, &cp, NULL), WD_OK);
+    assert_string_equal(cp, wd_dict_version(f->dict));
+    wd_free(cp);
+    xc_db_close(db);
+}
+
+static void test_indexer__second_writer_is_told_the_pid(void **state)
+{
+    fx *f = *state;
+    wd_index_writer *w1 = NULL, *w2 = NULL;
+    wd_error err;
+    assert_int_equal(wd_index_writer_open(&w1, f->dir, f->dict, NULL, &err), WD_OK);
+    wd_error_clear(&err);
+    assert_int_equal(wd_index_writer_open(&w2, f->dir, f->dict, NULL, &err), WD_ELOCKED);
+    assert_null(w2);
+    char pid[32];
+    snprintf(pid, sizeof pid, "(pid %ld)", (long)getpid());
+    assert_non_null(strstr(err.message, "locked by another wenda index"));
+    assert_non_null(strstr(err.message, pid));
+    assert_int_equal(wd_index_writer_close(w1, &err), WD_OK);
+    assert_int_equal(wd_index_writer_open(&w2, f->dir, f->dict, NULL, &err), WD_OK);
+    assert_int_equal(wd_index_writer_close(w2, &err), WD_OK);
+}
+
+static void test_indexer__bad_arguments(void **state)
+{
+    fx *f = *state;
+    wd_index_writer *w = (wd_index_writer *)1;
+    wd_error err;
+    assert_int_equal(wd_index_writer_open(&w, NULL, f->dict, NULL, &err), WD_EINVAL);
+    assert_null(w);
+    assert_int_equal(wd_index_writer_open(&w, "/proc/no/such/place", f->dict, NULL, &err),
+                     WD_EIO);
+    assert_null(w);
+    assert_non_null(strstr(err.message, "/proc/no"));
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_OK);
+    wd_record r = rec("", "x", "y");
+    assert_int_equal(wd_index_writer_add(w, &r, &err), WD_EINVAL);
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    assert_int_equal(wd_index_writer_close(NULL, &err), WD_OK);
+    wd_index_writer_abandon(NULL);
+}
+
+static void test_indexer__long_id_and_long_words_are_safe(void **state)
+{
+    fx *f = *state;
+    char id[600], text[5000];
+    memset(id, 'x', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    memset(text, 'a', sizeof text - 1); /* one 5000-letter "word" */
+    text[sizeof text - 1] = '\0';
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r = rec(id, text, text);
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_indexer__add_replace_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__batches_commit_and_checkpoint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__second_writer_is_told_the_pid, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__long_id_and_long_words_are_safe, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

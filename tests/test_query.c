@@ -1,0 +1,318 @@
+/* test_query.c - ranking, filters, JSON and snippets over a small index. */
+#include <ftw.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "snippet.h"
+#include "wenda/index.h"
+#include "wenda/search.h"
+
+typedef struct fx {
+    char dir[64];
+    wd_dict *dict;
+    wd_searcher *s;
+} fx;
+
+static const wd_record records[] = {
+    {"q1", "低保户要交城乡居民医保吗", "低保户参加城乡居民医保，个人缴费部分一般由医疗救助资金资助，多数地区全额代缴。",
+     "a.txt", NULL, WD_KIND_QA, 1},
+    {"q2", "灵活就业医保会进个人账户吗", "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt",
+     NULL, WD_KIND_QA, 5},
+    {"q3", "异地就医怎么报销", "先办理异地就医备案，在定点医院直接结算；未备案的回参保地手工报销。",
+     "b.txt", NULL, WD_KIND_QA, 1},
+    {"q4", "新生儿医保在哪里办", "新生儿可在户籍地或出生地办理居民医保参保登记。", "b.txt", NULL,
+     WD_KIND_QA, 9},
+    {"q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL, WD_KIND_QUESTION,
+     12},
+};
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/wenda-q-XXXXXX");
+    if (!mkdtemp(f->dir) || wd_dict_load(&f->dict, NULL, NULL) != WD_OK)
+        return -1;
+    wd_index_writer *w = NULL;
+    if (wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL) != WD_OK)
+        return -1;
+    for (size_t i = 0; i < sizeof records / sizeof *records; i++)
+        if (wd_index_writer_add(w, &records[i], NULL) != WD_OK)
+            return -1;
+    if (wd_index_writer_close(w, NULL) != WD_OK)
+        return -1;
+    if (wd_searcher_open(&f->s, f->dir, f->dict, NULL) != WD_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    wd_searcher_close(f->s);
+    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    wd_dict_free(f->dict);
+    free(f);
+    return 0;
+}
+
+static wd_results *ask(fx *f, const char *q, const wd_search_opts *o)
+{
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = wd_search(f->s, q, strlen(q), o, &r, &err);
+    if (rc != WD_OK)
+        fail_msg("search failed: %s", err.message);
+    return r;
+}
+
+static const char *top_id(fx *f, const char *q)
+{
+    static char id[64];
+    wd_results *r = ask(f, q, NULL);
+    snprintf(id, sizeof id, "%s", r->n_hits ? r->hits[0].id : "");
+    wd_results_free(r);
+    return id;
+}
+
+static void test_query__ranks_the_answering_record_first(void **state)
+{
+    fx *f = *state;
+    assert_string_equal(top_id(f, "低保户要交医保吗"), "q1");
+    assert_string_equal(top_id(f, "灵活就业医保进不进个人账户"), "q2");
+    assert_string_equal(top_id(f, "异地就医报销"), "q3");
+    assert_string_equal(top_id(f, "新生儿医保"), "q4");
+}
+
+static void test_query__traditional_and_fullwidth_match_the_same(void **state)
+{
+    fx *f = *state;
+    assert_string_equal(top_id(f, "低保戶要交醫保嗎"), "q1");
+    assert_string_equal(top_id(f, "異地就醫怎麼報銷"), "q3");
+}
+
+static void test_query__particles_alone_do_not_match_everything_first(void **state)
+{
+    fx *f = *state;
+    /* Only function words: still no crash, and a content word beats them. */
+    wd_results *r = ask(f, "吗呢吧", NULL);
+    wd_results_free(r);
+    r = ask(f, "新生儿吗", NULL);
+    assert_true(r->n_hits >= 1);
+    assert_string_equal(r->hits[0].id, "q4");
+    wd_results_free(r);
+}
+
+static void test_query__empty_and_punctuation_give_no_hits(void **state)
+{
+    fx *f = *state;
+    const char *qs[] = {"", "？？！。，", "   "};
+    for (size_t i = 0; i < 3; i++) {
+        wd_results *r = ask(f, qs[i], NULL);
+        assert_int_equal(r->n_hits, 0);
+        assert_int_equal(r->total, 0);
+        wd_results_free(r);
+    }
+}
+
+static void test_query__source_filter_offset_and_kind(void **state)
+{
+    fx *f = *state;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.source = "b.txt";
+    wd_results *r = ask(f, "低保户", &o);
+    for (size_t i = 0; i < r->n_hits; i++)
+        assert_string_equal(r->hits[i].source, "b.txt");
+    assert_true(r->n_hits >= 1);
+    assert_string_equal(r->hits[0].id, "q5");
+    assert_int_equal(r->hits[0].kind, WD_KIND_QUESTION);
+    wd_results_free(r);
+
+    wd_search_opts o2 = WD_SEARCH_OPTS_INIT;
+    wd_results *all = ask(f, "医保", &o2);
+    o2.offset = 1;
+    o2.n = 2;
+    wd_results *page = ask(f, "医保", &o2);
+    assert_true(all->n_hits >= 3);
+    assert_int_equal(page->n_hits, 2);
+    assert_string_equal(page->hits[0].id, all->hits[1].id);
+    assert_int_equal(page->hits[0].rank, 2);
+    wd_results_free(all);
+    wd_results_free(page);
+}
+
+static void test_query__json_is_the_stable_format(void **state)
+{
+    fx *f = *state;
+    wd_results *r = ask(f, "低保户要交医保吗", NULL);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    /* UTF-8 as is, no \u escapes */
+    assert_non_null(strstr(b.data, "\"query\":\"低保户要交医保吗\""));
+    json_t *j = json_loads(b.data, 0, NULL);
+    assert_non_null(j);
+    json_t *h = json_array_get(json_object_get(j, "hits"), 0);
+    const char *keys[] = {"rank", "id", "question", "kind", "score", "snippet", "highlights",
+                          "source"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        assert_non_null(json_object_get(h, keys[i]));
+    assert_null(json_object_get(h, "answer"));
+    assert_string_equal(json_string_value(json_object_get(h, "kind")), "qa");
+    json_decref(j);
+    wd_buf_reset(&b);
+    assert_int_equal(wd_results_to_json(r, 1, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"answer\":"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+
+    wd_error err;
+    wd_error_set(&err, WD_ENOTFOUND, "x", "no index at /x");
+    assert_int_equal(wd_error_to_json(&err, &b), WD_OK);
+    assert_string_equal(b.data, "{\"error\":{\"code\":\"not_found\",\"message\":\"no index at /x\"}}");
+    wd_buf_free(&b);
+}
+
+/* Return the highlighted pieces of a snippet joined by '|'. */
+static void highlighted(const char *snip, size_t (*hl)[2], size_t n, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        const char *p = snip;
+        size_t cp = 0;
+        while (cp < hl[k][0]) {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+            cp++;
+        }
+        const char *q = p;
+        while (cp < hl[k][1]) {
+            q++;
+            while ((*q & 0xC0) == 0x80)
+                q++;
+            cp++;
+        }
+        if (k)
+            strncat(out, "|", cap - strlen(out) - 1);
+        strncat(out, p, (size_t)(q - p) < cap - strlen(out) - 1 ? (size_t)(q - p)
+                                                                  : cap - strlen(out) - 1);
+    }
+}
+
+static void test_query__snippet_picks_the_matching_passage(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    wd_termset ts = {0};
+    assert_int_equal(wd_termset_add(&ts, "个人账户", strlen("个人账户"), 1.0), WD_OK);
+    /* Filler of 200 characters, then the sentence that matters, then more filler. */
+    char text[4096] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(text, "这是无关的话。");
+    strcat(text, "灵活就业人员的个人账户会按比例划入。");
+    for (int i = 0; i < 40; i++)
+        strcat(text, "其他内容在这里。");
+    char *snip = NULL;
+    size_t(*hl)[2] = NULL, n = 0;
+    assert_int_equal(
+        wd_snippet_make(an, text, strlen(text), &ts, 60, &snip, &hl, &n, NULL), WD_OK);
+    assert_non_null(strstr(snip, "个人账户会按比例划入"));
+    assert_true(wd_utf8_count(snip, strlen(snip)) <= 64);
+    assert_int_equal(n, 1);
+    char got[256];
+    highlighted(snip, hl, n, got, sizeof got);
+    assert_string_equal(got, "个人账户");
+    /* Cut in the middle of the text: ellipses at both ends. */
+    assert_memory_equal(snip, "…", strlen("…"));
+    wd_free(snip);
+    wd_free(hl);
+    wd_termset_free(&ts);
+    wd_analyzer_free(an);
+}
+
+static void test_query__snippet_folds_space_and_counts_code_points(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    wd_termset ts = {0};
+    wd_termset_add(&ts, "医保", strlen("医保"), 1.0);
+    const char *text = "😀 提示\n\n  • 𠀀医保  卡";
+    char *snip = NULL;
+    size_t(*hl)[2] = NULL, n = 0;
+    assert_int_equal(wd_snippet_make(an, text, strlen(text), &ts, 120, &snip, &hl, &n, NULL),
+                     WD_OK);
+    assert_string_equal(snip, "😀 提示 𠀀医保 卡");
+    assert_int_equal(n, 1);
+    assert_int_equal(hl[0][0], 6); /* 😀,space,提,示,space,𠀀 */
+    assert_int_equal(hl[0][1], 8);
+    wd_free(snip);
+    wd_free(hl);
+    wd_termset_free(&ts);
+    wd_analyzer_free(an);
+}
+
+static void test_query__missing_index_is_not_found(void **state)
+{
+    fx *f = *state;
+    wd_searcher *s = (wd_searcher *)1;
+    wd_error err;
+    assert_int_equal(wd_searcher_open(&s, "/tmp/wenda-no-such-index", f->dict, &err),
+                     WD_ENOTFOUND);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "/tmp/wenda-no-such-index"));
+    wd_searcher_close(NULL);
+    wd_results_free(NULL);
+}
+
+static void test_query__explain_lists_matched_terms(void **state)
+{
+    fx *f = *state;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    wd_results *r = ask(f, "异地就医", &o);
+    assert_true(r->n_hits >= 1);
+    assert_non_null(r->parsed);
+    assert_true(r->hits[0].n_explain >= 1);
+    int saw = 0;
+    for (size_t i = 0; i < r->hits[0].n_explain; i++)
+        if (strstr(r->hits[0].explain[i].term, "异地就医"))
+            saw = 1;
+    assert_true(saw);
+    wd_results_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_query__ranks_the_answering_record_first),
+        cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),
+        cmocka_unit_test(test_query__particles_alone_do_not_match_everything_first),
+        cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
+        cmocka_unit_test(test_query__source_filter_offset_and_kind),
+        cmocka_unit_test(test_query__json_is_the_stable_format),
+        cmocka_unit_test(test_query__snippet_picks_the_matching_passage),
+        cmocka_unit_test(test_query__snippet_folds_space_and_counts_code_points),
+        cmocka_unit_test(test_query__missing_index_is_not_found),
+        cmocka_unit_test(test_query__explain_lists_matched_terms),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,312 @@
+/*
+ * cli.c - option parsing, diagnostics and the shared defaults of the
+ * `wenda` command line. Diagnostics go to stderr as `wenda: CMD: message`;
+ * under --json an error is one {"error": ...} object on stderr instead.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "wenda/buf.h"
+#include "wenda/search.h"
+
+static int opt_count(const cli_cmd *cmd)
+{
+    int n = 0;
+    while (cmd->opts && cmd->opts[n].name)
+        n++;
+    return n;
+}
+
+static int find_long(const cli_cmd *cmd, const char *name, size_t len)
+{
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+        if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+static int find_short(const cli_cmd *cmd, char c)
+{
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+        if (cmd->opts[i].short_name == c)
+            return i;
+    return -1;
+}
+
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out)
+{
+    int n = opt_count(cmd);
+    memset(out, 0, sizeof *out);
+    out->values = calloc((size_t)n + 1, sizeof *out->values);
+    out->counts = calloc((size_t)n + 1, sizeof *out->counts);
+    out->pos = calloc((size_t)argc + 1, sizeof *out->pos);
+    if (!out->values || !out->counts || !out->pos) {
+        cli_args_free(out);
+        cli_diag(cmd->name, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            out->pos[out->npos++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            out->help = 1;
+            continue;
+        }
+        int idx;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+            idx = find_long(cmd, a + 2, len);
+            if (idx < 0) {
+                cli_args_free(out);
+                return cli_usage_error(cmd, "unknown option '%.*s'", (int)len + 2, a);
+            }
+            if (eq) {
+                if (!cmd->opts[idx].has_arg) {
+                    cli_args_free(out);
+                    return cli_usage_error(cmd, "option '--%s' takes no value",
+                                           cmd->opts[idx].name);
+                }
+                val = eq + 1;
+            }
+        } else {
+            idx = find_short(cmd, a[1]);
+            if (idx < 0) {
+                cli_args_free(out);
+                return cli_usage_error(cmd, "unknown option '-%c'", a[1]);
+            }
+            if (a[2]) {
+                if (!cmd->opts[idx].has_arg) {
+                    cli_args_free(out);
+                    return cli_usage_error(cmd, "option '-%c' takes no value", a[1]);
+                }
+                val = a + 2;
+            }
+        }
+        if (cmd->opts[idx].has_arg && !val) {
+            if (i + 1 >= argc) {
+                cli_args_free(out);
+                return cli_usage_error(cmd, "option '--%s' needs a value (%s)",
+                                       cmd->opts[idx].name,
+                                       cmd->opts[idx].arg_name ? cmd->opts[idx].arg_name
+                                                               : "VALUE");
+            }
+            val = argv[++i];
+        }
+        out->values[idx] = val ? val : "";
+        out->counts[idx]++;
+    }
+    return 0;
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->values);
+    free(a->counts);
+    free(a->pos);
+    memset(a, 0, sizeof *a);
+}
+
+const char *cli_value(const cli_cmd *cmd, const cli_args *a, const char *name)
+{
+    int i = find_long(cmd, name, strlen(name));
+    return i >= 0 ? a->values[i] : NULL;
+}
+
+int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name)
+{
+    int i = find_long(cmd, name, strlen(name));
+    return i >= 0 && a->counts[i] > 0;
+}
+
+int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+             unsigned long max, unsigned long *out)
+{
+    const char *v = cli_value(cmd, a, name);
+    *out = dflt;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long x = strtoul(v, &end, 10);
+    if (!*v || *end || errno || v[0] == '-' || x > max) {
+        cli_usage_error(cmd, "--%s wants a whole number from 0 to %lu, not '%s'", name, max, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+void cli_help(const cli_cmd *cmd, FILE *to)
+{
+    fprintf(to, "usage: wenda %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+    if (cmd->description)
+        fprintf(to, "\n%s\n", cmd->description);
+    fprintf(to, "\noptions:\n");
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+        char left[64];
+        const cli_opt *o = &cmd->opts[i];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+                     o->has_arg ? " " : "", o->has_arg ? o->arg_name : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
+                     o->has_arg ? o->arg_name : "");
+        fprintf(to, "  %-28s %s\n", left, o->help);
+    }
+    fprintf(to, "  %-28s %s\n", "-h, --help", "show this help");
+}
+
+void cli_diag(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "wenda: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_cmd *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "wenda: %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: wenda %s %s\nTry 'wenda %s --help' for more.\n", cmd->name,
+            cmd->usage, cmd->name);
+    return EXIT_USAGE;
+}
+
+int cli_exit_code(int code)
+{
+    switch (code) {
+    case WD_OK: return EXIT_OK;
+    case WD_ENOMEM:
+    case WD_EINTERNAL: return EXIT_INTERNAL;
+    default: return EXIT_DATA;
+    }
+}
+
+int cli_fail(const char *cmd, const wd_error *err, int json)
+{
+    if (json) {
+        wd_buf b = WD_BUF_INIT;
+        wd_error_to_json(err, &b);
+        fprintf(stderr, "%s\n", b.data ? b.data : "");
+        wd_buf_free(&b);
+    } else {
+        cli_diag(cmd, "%s", err->message[0] ? err->message : wd_code_name(err->code));
+    }
+    return cli_exit_code(err->code);
+}
+
+const char *cli_index_path(const char *opt)
+{
+    static char buf[4096];
+    if (opt && *opt)
+        return opt;
+    const char *env = getenv("WENDA_INDEX");
+    if (env && *env)
+        return env;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg) {
+        snprintf(buf, sizeof buf, "%s/wenda/index", xdg);
+        return buf;
+    }
+    const char *home = getenv("HOME");
+    snprintf(buf, sizeof buf, "%s/.local/share/wenda/index", home && *home ? home : ".");
+    return buf;
+}
+
+int cli_index_exists(const char *path)
+{
+    struct stat st;
+    if (strncmp(path, "tcp://", 6) == 0 || strchr(path, ','))
+        return 1; /* remote or shard lists: let Xapian say */
+    if (stat(path, &st) != 0)
+        return 0;
+    if (S_ISREG(st.st_mode))
+        return 1; /* a stub database file */
+    char p[4200];
+    snprintf(p, sizeof p, "%s/iamglass", path);
+    if (stat(p, &st) == 0)
+        return 1;
+    snprintf(p, sizeof p, "%s/XAPIANDB", path);
+    return stat(p, &st) == 0;
+}
+
+int cli_no_index(const char *cmd, const char *path, int json)
+{
+    wd_error err;
+    const char *corpus = WD_SOURCE_DIR "/corpus/seeds";
+    struct stat st;
+    int have = stat(corpus, &st) == 0;
+    wd_error_set(&err, WD_ENOTFOUND, "cli",
+                 "no index at %s; build one with: wenda index --index %s %s", path, path,
+                 have ? corpus : "FILES...");
+    return cli_fail(cmd, &err, json);
+}
+
+int cli_load_dict(const char *cmd, const char *opt, int json, wd_dict **out)
+{
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = wd_dict_load(out, opt && *opt ? opt : NULL, &err);
+    if (rc != WD_OK)
+        return cli_fail(cmd, &err, json);
+    return 0;
+}
+
+int cli_color(const char *when, FILE *stream)
+{
+    if (!when || strcmp(when, "auto") == 0) {
+        const char *nc = getenv("NO_COLOR");
+        const char *term = getenv("TERM");
+        return isatty(fileno(stream)) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+    }
+    if (strcmp(when, "always") == 0)
+        return 1;
+    if (strcmp(when, "never") == 0)
+        return 0;
+    return -1;
+}
+
+int cli_read_all(FILE *f, char **out, size_t *len)
+{
+    wd_buf b = WD_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        wd_buf_append(&b, chunk, n);
+    if (ferror(f) || b.oom) {
+        wd_buf_free(&b);
+        return -1;
+    }
+    *len = b.len;
+    *out = wd_buf_detach(&b);
+    return *out ? 0 : -1;
+}
+
+double cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}

@@ -1,0 +1,229 @@
+/*
+ * cmd_ask.c - `wenda ask`: answer a question (or one question a line from
+ * stdin) with ranked records and highlighted snippets.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "wenda/buf.h"
+#include "wenda/corpus.h"
+#include "wenda/search.h"
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+/* Print s with the code-point ranges in hl set in bold (colour) or plain. */
+static void print_highlighted(const char *s, size_t (*hl)[2], size_t nhl, int color)
+{
+    size_t cp = 0, h = 0;
+    int on = 0;
+    for (const char *p = s; *p;) {
+        if (color) {
+            if (on && h < nhl && cp >= hl[h][1]) {
+                fputs(RESET, stdout);
+                on = 0;
+                h++;
+            }
+            if (!on && h < nhl && cp >= hl[h][0] && cp < hl[h][1]) {
+                fputs(BOLD, stdout);
+                on = 1;
+            }
+        }
+        size_t l = 1;
+        while (p[l] && (((unsigned char)p[l]) & 0xC0) == 0x80)
+            l++;
+        fwrite(p, 1, l, stdout);
+        p += l;
+        cp++;
+    }
+    if (on)
+        fputs(RESET, stdout);
+}
+
+static void print_human(const wd_results *r, int color, int full, int explain)
+{
+    if (r->n_hits == 0) {
+        printf("no answer found for: %s\n", r->query);
+        return;
+    }
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const wd_hit *h = &r->hits[i];
+        printf("%s%u.%s %s%s%s", color ? BOLD : "", h->rank, color ? RESET : "",
+               color ? BOLD : "", h->question, color ? RESET : "");
+        if (h->kind == WD_KIND_QUESTION)
+            printf("  (question only, no answer written)");
+        printf("\n   %s", "");
+        print_highlighted(h->snippet, h->highlights, h->n_highlights, color);
+        printf("\n   %s%s  score %.3f  %s%s%s\n", color ? DIM : "", h->id, h->score, h->source,
+               h->date ? "  " : "", h->date ? h->date : "");
+        if (color)
+            fputs(RESET, stdout);
+        if (explain)
+            for (size_t k = 0; k < h->n_explain; k++)
+                printf("     %-20s %.4f\n", h->explain[k].term, h->explain[k].weight);
+        if (full)
+            printf("\n%s\n", h->answer);
+        printf("\n");
+    }
+    printf("%s%zu of about %u matching records, %.1f ms%s\n", color ? DIM : "", r->n_hits,
+           r->total, r->took_ms, color ? RESET : "");
+}
+
+static const cli_opt ask_opts[] = {
+    {"index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
+    {"num", 'n', 1, "N", "number of answers (default 5)"},
+    {"offset", 0, 1, "K", "skip the first K answers"},
+    {"source", 0, 1, "S", "only records from source file S"},
+    {"json", 0, 0, NULL, "print one JSON object per question"},
+    {"full", 0, 0, NULL, "include each record's whole answer"},
+    {"explain", 0, 0, NULL, "show the matched terms and their weights"},
+    {"color", 0, 1, "WHEN", "auto (default), always or never"},
+    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
+                   const wd_search_opts *o, int json, int full, int color, wd_buf *out,
+                   int *hits)
+{
+    wd_error err;
+    wd_error_clear(&err);
+    if (!wd_utf8_valid(q, len, NULL)) {
+        wd_error_set(&err, WD_EENCODING, "cli", "the question is not valid UTF-8");
+        return cli_fail(cmd, &err, json);
+    }
+    wd_results *r = NULL;
+    int rc = wd_search(s, q, len, o, &r, &err);
+    if (rc != WD_OK)
+        return cli_fail(cmd, &err, json);
+    *hits = r->n_hits > 0;
+    if (json) {
+        wd_buf_reset(out);
+        if (wd_results_to_json(r, full, out) != WD_OK) {
+            wd_results_free(r);
+            wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
+            return cli_fail(cmd, &err, json);
+        }
+        fwrite(out->data, 1, out->len, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    } else {
+        print_human(r, color, full, o->explain);
+    }
+    wd_results_free(r);
+    return 0;
+}
+
+static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    int json = cli_flag(cmd, &a, "json");
+    int full = cli_flag(cmd, &a, "full");
+    unsigned long n, off;
+    if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off)) {
+        cli_args_free(&a);
+        return EXIT_USAGE;
+    }
+    int color = cli_color(cli_value(cmd, &a, "color"), stdout);
+    if (color < 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--color wants auto, always or never");
+    }
+    if (a.npos == 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "no question given (use - to read questions from stdin)");
+    }
+    const char *path = cli_index_path(cli_value(cmd, &a, "index"));
+    if (!cli_index_exists(path)) {
+        ex = cli_no_index(cmd->name, path, json);
+        cli_args_free(&a);
+        return ex;
+    }
+    wd_dict *dict = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
+    if (ex) {
+        cli_args_free(&a);
+        return ex;
+    }
+    wd_error err;
+    wd_error_clear(&err);
+    wd_searcher *s = NULL;
+    int rc = wd_searcher_open(&s, path, dict, &err);
+    if (rc != WD_OK) {
+        ex = rc == WD_ENOTFOUND ? cli_no_index(cmd->name, path, json)
+                                : cli_fail(cmd->name, &err, json);
+        wd_dict_free(dict);
+        cli_args_free(&a);
+        return ex;
+    }
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.n = (uint32_t)n;
+    o.offset = (uint32_t)off;
+    o.source = cli_value(cmd, &a, "source");
+    o.explain = cli_flag(cmd, &a, "explain");
+    wd_buf out = WD_BUF_INIT;
+    int any_hit = 0, hits = 0;
+    if (a.npos == 1 && strcmp(a.pos[0], "-") == 0) {
+        /* One question a line; blank lines are skipped. */
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        size_t lineno = 0;
+        int worst = 0;
+        while ((len = getline(&line, &cap, stdin)) >= 0) {
+            lineno++;
+            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+                line[--len] = '\0';
+            if (len == 0)
+                continue;
+            int e = ask_one(cmd->name, s, line, (size_t)len, &o, json, full, color, &out, &hits);
+            if (e) {
+                cli_diag(cmd->name, "stdin:%zu: the question was skipped", lineno);
+                if (e > worst)
+                    worst = e;
+            }
+            any_hit |= hits;
+        }
+        free(line);
+        ex = worst ? worst : any_hit ? EXIT_OK : EXIT_NEGATIVE;
+    } else {
+        /* Words of an unquoted question are joined with spaces. */
+        wd_buf q = WD_BUF_INIT;
+        for (int i = 0; i < a.npos; i++) {
+            if (i)
+                wd_buf_putc(&q, ' ');
+            wd_buf_puts(&q, a.pos[i]);
+        }
+        ex = ask_one(cmd->name, s, q.data, q.len, &o, json, full, color, &out, &hits);
+        if (!ex && !hits)
+            ex = EXIT_NEGATIVE;
+        wd_buf_free(&q);
+    }
+    wd_buf_free(&out);
+    wd_searcher_close(s);
+    wd_dict_free(dict);
+    cli_args_free(&a);
+    return ex;
+}
+
+const cli_cmd cli_cmd_ask = {
+    "ask", "Answer a question from the index, best answers first.",
+    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] QUESTION | -",
+    "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
+    "from stdin and answered one a line (one JSON object a line with --json).\n"
+    "JSON: {\"query\", \"took_ms\", \"total\", \"hits\": [{\"rank\", \"id\", \"question\", \"kind\",\n"
+    "\"score\", \"snippet\", \"highlights\": [[start, end], ...], \"source\"}]}; highlight\n"
+    "offsets count code points of the snippet.\n"
+    "Exit: 0 answered; 1 no record matched; 2 usage; 3 no index or unreadable index.",
+    ask_opts, cmd_ask};

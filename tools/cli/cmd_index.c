@@ -1,0 +1,447 @@
+/*
+ * cmd_index.c - `wenda index` and `wenda delete`: read corpus files, write
+ * the index, and say what happened to every record.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "wenda/buf.h"
+#include "wenda/corpus.h"
+#include "wenda/index.h"
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* ---- file list ----------------------------------------------------------- */
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **np = realloc(l->paths, cap * sizeof *np);
+        if (!np)
+            return -1;
+        l->paths = np;
+        l->cap = cap;
+    }
+    l->paths[l->n] = strdup(p);
+    return l->paths[l->n++] ? 0 : -1;
+}
+
+static void list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int corpus_ext(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return 0;
+    static const char *const exts[] = {".txt", ".jsonl", ".json", ".ndjson", ".tsv", ".csv"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (strcmp(dot, exts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Walk a folder (sorted, recursive, hidden entries skipped). */
+static int walk(const char *dir, file_list *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    file_list here = {0};
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        list_add(&here, p);
+    }
+    closedir(d);
+    if (here.n)
+        qsort(here.paths, here.n, sizeof *here.paths, cmp_str);
+    for (size_t i = 0; i < here.n; i++) {
+        struct stat st;
+        if (stat(here.paths[i], &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            walk(here.paths[i], out);
+        else if (S_ISREG(st.st_mode) && corpus_ext(here.paths[i]))
+            list_add(out, here.paths[i]);
+    }
+    list_free(&here);
+    return 0;
+}
+
+/* ---- indexing -------------------------------------------------------------- */
+
+typedef struct index_run {
+    const char *cmd;
+    wd_index_writer *w;
+    uint64_t records; /* read from files */
+    uint64_t skipped;
+    uint64_t warnings;
+    uint64_t bytes;
+    int fatal;
+    wd_error fatal_err;
+    json_t *problems; /* with --json: the diagnostics */
+    int json;
+    int progress;
+    double t0, last_progress;
+    size_t file_i, file_n;
+} index_run;
+
+static void progress(index_run *r, int final)
+{
+    if (!r->progress)
+        return;
+    double now = cli_now_ms();
+    if (!final && now - r->last_progress < 100)
+        return;
+    r->last_progress = now;
+    double secs = (now - r->t0) / 1e3;
+    fprintf(stderr, "\r\033[Kindexing file %zu/%zu: %llu records, %.0f rec/s, %.1f MB/s",
+            r->file_i, r->file_n, (unsigned long long)r->records,
+            secs > 0 ? r->records / secs : 0.0, secs > 0 ? r->bytes / 1e6 / secs : 0.0);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void note_problem(index_run *r, const char *level, const char *file, size_t line,
+                         int code, const char *msg)
+{
+    if (r->progress)
+        fputs("\r\033[K", stderr);
+    if (r->json) {
+        json_array_append_new(r->problems,
+                              json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file", file,
+                                        "line", (json_int_t)line, "code", wd_code_name(code),
+                                        "message", msg));
+    } else if (line)
+        cli_diag(r->cmd, "%s:%zu: %s", file, line, msg);
+    else
+        cli_diag(r->cmd, "%s: %s", file, msg);
+}
+
+static void on_diag(void *ctx, int level, const char *file, size_t line, int code,
+                    const char *message)
+{
+    index_run *r = ctx;
+    if (level == WD_DIAG_SKIP)
+        r->skipped++;
+    else
+        r->warnings++;
+    note_problem(r, level == WD_DIAG_SKIP ? "skip" : "warning", file, line, code, message);
+}
+
+static int on_record(void *ctx, const wd_record *rec)
+{
+    index_run *r = ctx;
+    if (interrupted)
+        return WD_ESTOP;
+    r->records++;
+    r->bytes += strlen(rec->question) + (rec->answer ? strlen(rec->answer) : 0);
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = wd_index_writer_add(r->w, rec, &err);
+    if (rc == WD_EINVAL) {
+        r->skipped++;
+        char msg[WD_ERROR_MESSAGE_MAX + 64];
+        snprintf(msg, sizeof msg, "%s; the record was skipped", err.message);
+        note_problem(r, "skip", rec->source ? rec->source : "?", rec->line, rc, msg);
+        return 0;
+    }
+    if (rc != WD_OK) {
+        r->fatal = 1;
+        r->fatal_err = err;
+        return rc;
+    }
+    progress(r, 0);
+    return 0;
+}
+
+static const cli_opt index_opts[] = {
+    {"index", 0, 1, "DIR", "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
+    {"batch-size", 0, 1, "N", "records per commit (default 1000)"},
+    {"max-record-bytes", 0, 1, "N", "skip records whose question+answer exceed N bytes (default 1048576)"},
+    {"input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)"},
+    {"encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030"},
+    {"question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)"},
+    {"answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)"},
+    {"id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)"},
+    {"overwrite", 0, 0, NULL, "start from an empty index"},
+    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {"json", 0, 0, NULL, "print the summary as one JSON object"},
+    {"quiet", 'q', 0, NULL, "no progress and no summary"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    int json = cli_flag(cmd, &a, "json");
+    unsigned long batch, maxrec;
+    if (cli_uint(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 10000000, &batch) ||
+        cli_uint(cmd, &a, "max-record-bytes", WD_DEFAULT_MAX_RECORD_BYTES, (1ul << 31), &maxrec)) {
+        cli_args_free(&a);
+        return EXIT_USAGE;
+    }
+    if (batch == 0)
+        batch = 1;
+    wd_read_opts ro = WD_READ_OPTS_INIT;
+    const char *fmt = cli_value(cmd, &a, "input-format");
+    if (fmt) {
+        ro.format = wd_corpus_format_from_name(fmt);
+        if (ro.format < 0) {
+            cli_args_free(&a);
+            return cli_usage_error(cmd, "--input-format wants auto, seed, jsonl, tsv or csv, not '%s'", fmt);
+        }
+    }
+    ro.encoding = cli_value(cmd, &a, "encoding");
+    ro.question_column = cli_value(cmd, &a, "question-column");
+    ro.answer_column = cli_value(cmd, &a, "answer-column");
+    ro.id_column = cli_value(cmd, &a, "id-column");
+    ro.max_record_bytes = maxrec;
+    if (a.npos == 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "no files or folders to index");
+    }
+
+    /* Expand folders first so a typo fails before anything is written. */
+    file_list files = {0};
+    int missing = 0;
+    for (int i = 0; i < a.npos; i++) {
+        struct stat st;
+        if (stat(a.pos[i], &st) != 0) {
+            cli_diag(cmd->name, "%s: no such file or folder", a.pos[i]);
+            missing++;
+        } else if (S_ISDIR(st.st_mode)) {
+            size_t before = files.n;
+            if (walk(a.pos[i], &files) != 0) {
+                cli_diag(cmd->name, "%s: cannot read folder", a.pos[i]);
+                missing++;
+            } else if (files.n == before) {
+                cli_diag(cmd->name, "%s: no corpus files (.txt .jsonl .json .tsv .csv) in folder",
+                         a.pos[i]);
+            }
+        } else {
+            list_add(&files, a.pos[i]);
+        }
+    }
+
+    wd_dict *dict = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
+    if (ex) {
+        list_free(&files);
+        cli_args_free(&a);
+        return ex;
+    }
+    const char *path = cli_index_path(cli_value(cmd, &a, "index"));
+    wd_index_opts io = WD_INDEX_OPTS_INIT;
+    io.batch_size = (uint32_t)batch;
+    io.overwrite = cli_flag(cmd, &a, "overwrite");
+    index_run r = {0};
+    r.cmd = cmd->name;
+    r.json = json;
+    r.problems = json ? json_array() : NULL;
+    r.progress = !json && !cli_flag(cmd, &a, "quiet") && isatty(STDERR_FILENO);
+    r.t0 = cli_now_ms();
+    r.file_n = files.n;
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
+    if (rc != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+        goto done;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    size_t failed_files = 0;
+    for (size_t i = 0; i < files.n && !r.fatal && !interrupted; i++) {
+        r.file_i = i + 1;
+        wd_error_clear(&err);
+        rc = wd_corpus_read_file(files.paths[i], &ro, on_record, on_diag, &r, &err);
+        if (rc != WD_OK && !r.fatal && rc != WD_ESTOP) {
+            failed_files++;
+            note_problem(&r, "error", files.paths[i], 0, rc, err.message);
+        }
+    }
+    progress(&r, 1);
+    const wd_index_stats *st = wd_index_writer_stats(r.w);
+    uint64_t added = st->added, replaced = st->replaced;
+    wd_error_clear(&err);
+    rc = wd_index_writer_close(r.w, &err);
+    r.w = NULL;
+    if (r.fatal) {
+        ex = cli_fail(cmd->name, &r.fatal_err, json);
+        goto done;
+    }
+    if (rc != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+        goto done;
+    }
+    double secs = (cli_now_ms() - r.t0) / 1e3;
+    if (json) {
+        json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:b,s:o}", "index", path, "files",
+                              (json_int_t)files.n, "records", (json_int_t)r.records, "added",
+                              (json_int_t)added, "replaced", (json_int_t)replaced, "skipped",
+                              (json_int_t)r.skipped, "failed_files", (json_int_t)(failed_files + missing),
+                              "seconds", secs, "interrupted", (int)interrupted, "problems",
+                              r.problems);
+        r.problems = NULL;
+        char *s = json_dumps(o, JSON_COMPACT);
+        printf("%s\n", s ? s : "{}");
+        free(s);
+        json_decref(o);
+    } else if (!cli_flag(cmd, &a, "quiet")) {
+        printf("indexed %llu records from %zu file%s into %s: %llu added, %llu replaced, %llu "
+               "skipped (%.1f s)\n",
+               (unsigned long long)(added + replaced), files.n, files.n == 1 ? "" : "s", path,
+               (unsigned long long)added, (unsigned long long)replaced,
+               (unsigned long long)r.skipped, secs);
+        if (interrupted)
+            printf("interrupted: what was read so far is committed; run the same command again "
+                   "to finish\n");
+    }
+    ex = (r.skipped || failed_files || missing) ? EXIT_DATA : interrupted ? 130 : EXIT_OK;
+done:
+    json_decref(r.problems);
+    wd_index_writer_abandon(r.w);
+    wd_dict_free(dict);
+    list_free(&files);
+    cli_args_free(&a);
+    return ex;
+}
+
+static const cli_opt delete_opts[] = {
+    {"index", 0, 1, "DIR", "index to change (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
+    {"dict", 0, 1, "DIR", "dictionary directory"},
+    {"json", 0, 0, NULL, "print the result as JSON"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int cmd_delete(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    int json = cli_flag(cmd, &a, "json");
+    if (a.npos == 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "no record ids given");
+    }
+    const char *path = cli_index_path(cli_value(cmd, &a, "index"));
+    if (!cli_index_exists(path)) {
+        ex = cli_no_index(cmd->name, path, json);
+        cli_args_free(&a);
+        return ex;
+    }
+    wd_dict *dict = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
+    if (ex) {
+        cli_args_free(&a);
+        return ex;
+    }
+    wd_error err;
+    wd_error_clear(&err);
+    wd_index_writer *w = NULL;
+    int rc = wd_index_writer_open(&w, path, dict, NULL, &err);
+    json_t *deleted = json_array(), *missing = json_array();
+    size_t nmiss = 0;
+    for (int i = 0; rc == WD_OK && i < a.npos; i++) {
+        int found = 0;
+        rc = wd_index_writer_delete(w, a.pos[i], &found, &err);
+        if (rc == WD_OK) {
+            json_array_append_new(found ? deleted : missing, json_string(a.pos[i]));
+            if (!found) {
+                nmiss++;
+                if (!json)
+                    cli_diag(cmd->name, "no record with id '%s'", a.pos[i]);
+            }
+        }
+    }
+    if (rc == WD_OK)
+        rc = wd_index_writer_close(w, &err);
+    else
+        wd_index_writer_abandon(w);
+    if (rc != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+    } else {
+        if (json) {
+            json_t *o = json_pack("{s:O,s:O}", "deleted", deleted, "not_found", missing);
+            char *s = json_dumps(o, JSON_COMPACT);
+            printf("%s\n", s ? s : "{}");
+            free(s);
+            json_decref(o);
+        } else {
+            printf("deleted %zu record%s\n", json_array_size(deleted),
+                   json_array_size(deleted) == 1 ? "" : "s");
+        }
+        ex = nmiss ? EXIT_NEGATIVE : EXIT_OK;
+    }
+    json_decref(deleted);
+    json_decref(missing);
+    wd_dict_free(dict);
+    cli_args_free(&a);
+    return ex;
+}
+
+const cli_cmd cli_cmd_index = {
+    "index", "Read Q&A records from files or folders into an index.",
+    "[--index DIR] [options] PATH...",
+    "PATH is a file or a folder (searched recursively for .txt .jsonl .json .tsv .csv).\n"
+    "Formats: seed pages (.txt), JSON Lines ({\"id\"?, \"question\", \"answer\", \"source\"?,\n"
+    "\"date\"?} a line), and TSV/CSV files whose header names question and answer columns\n"
+    "(any extension). A record whose id is already indexed is replaced. Records are\n"
+    "committed every --batch-size records, so an interrupted run keeps what it committed.\n"
+    "Problem records are skipped with a message naming file and line.\n"
+    "Exit: 0 all records indexed; 3 something was skipped or could not be read.",
+    index_opts, cmd_index};
+
+const cli_cmd cli_cmd_delete = {
+    "delete", "Remove records from an index by id.", "[--index DIR] ID...",
+    "Exit: 0 all deleted; 1 some ids were not in the index; 3 the index could not be changed.",
+    delete_opts, cmd_delete};

@@ -1,0 +1,14 @@
+/* commands.h - private: the subcommands of `wenda`, one definition each. */
+#ifndef WENDA_COMMANDS_H
+#define WENDA_COMMANDS_H
+
+#include "cli.h"
+
+extern const cli_cmd cli_cmd_index;
+extern const cli_cmd cli_cmd_delete;
+extern const cli_cmd cli_cmd_ask;
+extern const cli_cmd cli_cmd_segment;
+extern const cli_cmd cli_cmd_info;
+extern const cli_cmd cli_cmd_show;
+
+#endif

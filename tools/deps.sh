@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wenda needs, only those that are missing.
+# Sourced by tools/setup and tools/test; runs apt-get as root (or via sudo).
+set -euo pipefail
+
+WENDA_PACKAGES=(
+  build-essential cmake pkg-config
+  libxapian-dev libicu-dev libjansson-dev libcmocka-dev
+  python3-jieba      # jieba/dict.txt: the general word list, read at build time
+  xapian-tools       # xapian-check, used by the tests
+)
+
+wenda_install_deps() {
+  local missing=()
+  for p in "${WENDA_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "wenda: installing ${missing[*]}" >&2
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then sudo=(sudo); else
+      echo "wenda: missing packages (${missing[*]}) and not root; install them and retry" >&2
+      return 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

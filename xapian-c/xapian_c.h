@@ -1,0 +1,209 @@
+/*
+ * xapian_c.h - a plain C API over libxapian 1.4 (Debian's 1.4.22).
+ *
+ * This is the only door to Xapian: no Xapian type appears outside
+ * xapian-c/. Every entry point catches every exception and turns it into a
+ * WD_E* code plus a message in the caller's wd_error (origin
+ * "xapian:<ExceptionType>"); nothing ever throws into C. Functions that
+ * cannot fail return plain values.
+ *
+ * Ownership: objects returned through `T **out` are new (caller frees with
+ * the matching _free/_close); `*out` is set to NULL on failure. Strings
+ * returned through `char **out` are new (wd_free). Every _free(NULL) and
+ * _close(NULL) is a no-op.
+ *
+ * Thread safety: one xc_db per thread. Objects derived from a database
+ * (enquire, mset, documents read from it) belong to that database's thread.
+ * Queries are immutable values and may be shared.
+ */
+#ifndef WENDA_XAPIAN_C_H
+#define WENDA_XAPIAN_C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wenda/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Xapian refuses terms longer than this many bytes (the limit is 245 for
+ * glass); the shim refuses them up front with WD_EINVAL so a batch is never
+ * lost to a late exception. */
+#define XC_MAX_TERM_BYTES 245
+
+typedef uint32_t xc_docid;
+
+typedef struct xc_db xc_db;
+typedef struct xc_doc xc_doc;
+typedef struct xc_query xc_query;
+typedef struct xc_enquire xc_enquire;
+typedef struct xc_mset xc_mset;
+
+/* ---- databases ---------------------------------------------------------- */
+
+enum xc_open_mode {
+    XC_DB_READ = 0,            /* read-only; path may be a stub file or dir */
+    XC_DB_CREATE_OR_OPEN = 1,  /* writable */
+    XC_DB_CREATE = 2,          /* writable; fails if it exists */
+    XC_DB_CREATE_OR_OVERWRITE = 3,
+    XC_DB_OPEN = 4             /* writable; fails if missing */
+};
+
+/* Open a database. `path` is a directory, a stub database file, or (read
+ * mode only) a "tcp://host:port" remote. WD_ENOTFOUND when missing in READ
+ * or OPEN mode, WD_ELOCKED when another writer holds the lock, WD_ECORRUPT,
+ * WD_EIO. */
+int xc_db_open(xc_db **out, const char *path, int mode, wd_error *err);
+/* Open a read-only database combining several shards (local paths or
+ * tcp://host:port remotes), with a remote timeout in milliseconds (0 = Xapian's
+ * default). */
+int xc_db_open_shards(xc_db **out, const char *const *paths, size_t n, unsigned timeout_ms,
+                      wd_error *err);
+void xc_db_close(xc_db *db); /* a writable db is committed by Xapian on close;
+                                call xc_db_commit yourself to see errors */
+int xc_db_is_writable(const xc_db *db);
+
+int xc_db_commit(xc_db *db, wd_error *err);
+/* Reader: pick up the latest committed revision. Sets *changed (if given) to
+ * 1 when something new was seen. */
+int xc_db_reopen(xc_db *db, int *changed, wd_error *err);
+
+int xc_db_doccount(xc_db *db, uint32_t *out, wd_error *err);
+int xc_db_lastdocid(xc_db *db, xc_docid *out, wd_error *err);
+/* Number of distinct terms (walks the term list; for `wenda info`). */
+int xc_db_termcount(xc_db *db, uint64_t *out, wd_error *err);
+int xc_db_termfreq(xc_db *db, const char *term, uint32_t *out, wd_error *err);
+int xc_db_avlength(xc_db *db, double *out, wd_error *err);
+int xc_db_term_exists(xc_db *db, const char *term, int *out, wd_error *err);
+
+/* Metadata. get: *out is new ("" when the key is unset). */
+int xc_db_get_metadata(xc_db *db, const char *key, char **out, wd_error *err);
+int xc_db_set_metadata(xc_db *db, const char *key, const char *value, wd_error *err);
+
+/* Replace the document indexed by `unique_term` (add when there is none).
+ * *docid (if given) receives its docid; *replaced (if given) is 1 when a
+ * document with that term already existed. */
+int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_docid *docid,
+                  int *replaced, wd_error *err);
+int xc_db_add(xc_db *db, const xc_doc *doc, xc_docid *docid, wd_error *err);
+/* Delete documents indexed by `unique_term`; *deleted (if given) is the count
+ * removed (0 when none). */
+int xc_db_delete(xc_db *db, const char *unique_term, uint32_t *deleted, wd_error *err);
+/* Find the (first) docid indexed by a term; WD_ENOTFOUND when none. */
+int xc_db_find(xc_db *db, const char *term, xc_docid *out, wd_error *err);
+int xc_db_get_document(xc_db *db, xc_docid docid, xc_doc **out, wd_error *err);
+
+/* Iterate all terms starting with `prefix` in sorted order; the callback's
+ * non-zero return stops the walk and is returned. */
+typedef int (*xc_term_cb)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_error *err);
+
+/* Compact (merge) `src` databases into a new database at `dest`. */
+int xc_compact(const char *const *srcs, size_t n, const char *dest, wd_error *err);
+
+/* ---- documents ---------------------------------------------------------- */
+
+int xc_doc_new(xc_doc **out, wd_error *err);
+void xc_doc_free(xc_doc *doc);
+/* Add a positional posting (term at pos, wdf += wdfinc). Terms longer than
+ * XC_MAX_TERM_BYTES or empty are refused with WD_EINVAL. */
+int xc_doc_add_posting(xc_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc,
+                       wd_error *err);
+int xc_doc_add_term(xc_doc *doc, const char *term, size_t len, uint32_t wdfinc, wd_error *err);
+int xc_doc_add_boolean_term(xc_doc *doc, const char *term, wd_error *err);
+int xc_doc_set_data(xc_doc *doc, const char *data, size_t len, wd_error *err);
+/* *out is new and NUL-terminated; *len (if given) its length. */
+int xc_doc_get_data(const xc_doc *doc, char **out, size_t *len, wd_error *err);
+int xc_doc_set_value(xc_doc *doc, unsigned slot, const char *value, size_t len, wd_error *err);
+int xc_doc_get_value(const xc_doc *doc, unsigned slot, char **out, size_t *len, wd_error *err);
+int xc_doc_termcount(const xc_doc *doc, uint32_t *out, wd_error *err);
+/* Walk the document's terms (sorted) with their wdf. */
+typedef int (*xc_docterm_cb)(void *ctx, const char *term, size_t len, uint32_t wdf);
+int xc_doc_terms(const xc_doc *doc, xc_docterm_cb cb, void *ctx, wd_error *err);
+
+/* Index `text` the way Xapian's own TermGenerator does, with
+ * FLAG_CJK_NGRAM (the stock baseline of the evaluation): terms get
+ * `prefix`, positions continue from the previous call on the same doc, and
+ * `wdfinc` is the weight of each posting. */
+int xc_doc_index_text_ngram(xc_doc *doc, const char *text, size_t len, const char *prefix,
+                            uint32_t wdfinc, wd_error *err);
+
+/* ---- queries ------------------------------------------------------------ */
+
+enum xc_op {
+    XC_OP_AND = 0,
+    XC_OP_OR = 1,
+    XC_OP_AND_NOT = 2,
+    XC_OP_AND_MAYBE = 3,
+    XC_OP_FILTER = 4,
+    XC_OP_NEAR = 5,
+    XC_OP_PHRASE = 6,
+    XC_OP_SYNONYM = 7,
+    XC_OP_ELITE_SET = 8,
+    XC_OP_MAX = 9
+};
+
+/* A term leaf with within-query frequency `wqf` (>= 1) and query position
+ * `pos` (0 = none). */
+int xc_query_term(xc_query **out, const char *term, size_t len, uint32_t wqf, uint32_t pos,
+                  wd_error *err);
+/* Combine `n` subqueries with `op`. `window` is for NEAR/PHRASE (0 = number
+ * of subqueries), ignored otherwise. The subqueries are not consumed. n == 0
+ * gives the empty query (matches nothing). */
+int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, unsigned window,
+                     wd_error *err);
+/* Multiply the weights of `q` by `factor` (>= 0). */
+int xc_query_scale(xc_query **out, const xc_query *q, double factor, wd_error *err);
+/* Query that matches every document (for pure filters). */
+int xc_query_match_all(xc_query **out, wd_error *err);
+/* Parse `text` with Xapian's own QueryParser and FLAG_CJK_NGRAM, default op
+ * OR, terms prefixed with `prefix` ("" for none) - the stock baseline. The
+ * db gives the parser its statistics (may be NULL). */
+int xc_query_parse_ngram(xc_query **out, xc_db *db, const char *text, const char *prefix,
+                         wd_error *err);
+int xc_query_is_empty(const xc_query *q);
+/* Human-readable description (new), for --explain and debugging. */
+int xc_query_describe(const xc_query *q, char **out, wd_error *err);
+void xc_query_free(xc_query *q);
+
+/* ---- matching ----------------------------------------------------------- */
+
+int xc_enquire_new(xc_enquire **out, xc_db *db, wd_error *err);
+void xc_enquire_free(xc_enquire *e);
+int xc_enquire_set_query(xc_enquire *e, const xc_query *q, wd_error *err);
+/* BM25Weight(k1, k2, k3, b, min_normlen). Xapian's defaults: 1, 0, 1, 0.5, 0.5. */
+int xc_enquire_set_bm25(xc_enquire *e, double k1, double k2, double k3, double b,
+                        double min_normlen, wd_error *err);
+/* Ties by relevance are broken by docid ascending (Xapian's default); this
+ * sorts equal weights by value `slot` instead (ascending). -1 = docid. */
+int xc_enquire_set_tiebreak_value(xc_enquire *e, int slot, wd_error *err);
+/* Run the match: hits first..first+max-1. `check_at_least` makes the
+ * estimate exact up to that many (0 = Xapian's default). */
+int xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t max, uint32_t check_at_least,
+                    xc_mset **out, wd_error *err);
+/* Terms of the current query that index document `docid` (sorted,
+ * deduplicated); the callback gets each one. */
+int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void *ctx,
+                              wd_error *err);
+
+void xc_mset_free(xc_mset *m);
+uint32_t xc_mset_size(const xc_mset *m);
+uint32_t xc_mset_estimated(const xc_mset *m); /* matches estimated */
+uint32_t xc_mset_upper_bound(const xc_mset *m);
+double xc_mset_max_possible(const xc_mset *m);
+xc_docid xc_mset_docid(const xc_mset *m, uint32_t i);
+double xc_mset_weight(const xc_mset *m, uint32_t i);
+/* The weight a term contributed across the mset's query (Xapian's
+ * MSet::get_termweight) and its termfreq. */
+int xc_mset_termweight(const xc_mset *m, const char *term, double *out, wd_error *err);
+int xc_mset_termfreq(const xc_mset *m, const char *term, uint32_t *out, wd_error *err);
+/* The stored data of hit i (new). */
+int xc_mset_data(const xc_mset *m, uint32_t i, char **out, size_t *len, wd_error *err);
+int xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, wd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
