@@ -33,6 +33,7 @@ struct wd_index_writer {
     const wd_dict *dict;
     uint32_t batch_size;
     uint32_t pending;
+    int in_txn; /* a batch transaction is open */
     wd_index_stats stats;
     int lock_fd;
     char *lock_path;
@@ -117,6 +118,8 @@ static void writer_free(wd_index_writer *w)
 {
     if (!w)
         return;
+    if (w->in_txn)
+        xc_db_cancel_transaction(w->db, NULL);
     xc_db_close(w->db);
     release_lock(w);
     wd_analyzer_free(w->an);
@@ -242,11 +245,26 @@ static int write_checkpoint(wd_index_writer *w, wd_error *err)
     return rc;
 }
 
+/* Every batch runs inside a transaction, so a batch that is not committed
+ * never reaches the disk, even when the writer is abandoned. */
+static int ensure_txn(wd_index_writer *w, wd_error *err)
+{
+    if (w->in_txn)
+        return WD_OK;
+    int rc = xc_db_begin_transaction(w->db, err);
+    if (rc == WD_OK)
+        w->in_txn = 1;
+    return rc;
+}
+
 int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
 {
-    int rc = write_checkpoint(w, err);
+    int rc = ensure_txn(w, err);
     if (rc == WD_OK)
-        rc = xc_db_commit(w->db, err);
+        rc = write_checkpoint(w, err);
+    if (rc == WD_OK)
+        rc = xc_db_commit_transaction(w->db, err);
+    w->in_txn = 0; /* committed, or dropped by the failure */
     if (rc == WD_OK) {
         w->stats.commits++;
         w->pending = 0;
@@ -261,7 +279,9 @@ int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
     xc_doc *doc = NULL;
     char *data = NULL;
     int replaced = 0;
-    int rc = xc_doc_new(&doc, err);
+    int rc = ensure_txn(w, err);
+    if (rc == WD_OK)
+        rc = xc_doc_new(&doc, err);
     if (rc == WD_OK)
         rc = index_field(w, doc, WD_PREFIX_QUESTION, rec->question, err);
     if (rc == WD_OK && rec->answer)
@@ -316,7 +336,9 @@ int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_er
     if (!t)
         return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     uint32_t n = 0;
-    int rc = xc_db_delete(w->db, t, &n, err);
+    int rc = ensure_txn(w, err);
+    if (rc == WD_OK)
+        rc = xc_db_delete(w->db, t, &n, err);
     if (rc != WD_OK)
         return rc;
     if (found)

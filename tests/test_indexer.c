@@ -1,4 +1,5 @@
 /* test_indexer.c - the index writer: add, replace, delete, batches, lock. */
+#define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>

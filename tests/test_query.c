@@ -1,4 +1,5 @@
 /* test_query.c - ranking, filters, JSON and snippets over a small index. */
+#define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>

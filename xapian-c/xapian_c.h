@@ -66,6 +66,12 @@ void xc_db_close(xc_db *db); /* a writable db is committed by Xapian on close;
 int xc_db_is_writable(const xc_db *db);
 
 int xc_db_commit(xc_db *db, wd_error *err);
+/* A flushed transaction: commit_transaction commits to disk;
+ * cancel_transaction (or closing the database with one open) drops every
+ * change made since begin_transaction. */
+int xc_db_begin_transaction(xc_db *db, wd_error *err);
+int xc_db_commit_transaction(xc_db *db, wd_error *err);
+int xc_db_cancel_transaction(xc_db *db, wd_error *err);
 /* Reader: pick up the latest committed revision. Sets *changed (if given) to
  * 1 when something new was seen. */
 int xc_db_reopen(xc_db *db, int *changed, wd_error *err);

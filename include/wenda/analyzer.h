@@ -95,6 +95,11 @@ size_t wd_dict_size(const wd_dict *d);
 int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err);
 void wd_analyzer_free(wd_analyzer *a);
 
+/* Switch the dictionary layer off (0) or on (1, the default). Off, CJK text
+ * comes out exactly as ICU's word breaker splits it (after normalisation):
+ * the "ICU alone" baseline of the evaluation. */
+void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on);
+
 /* Analyse text[0..len). Invalid UTF-8 bytes are skipped (never passed on),
  * as are punctuation and spaces. Returns WD_OK, an error code, or the
  * callback's non-zero return. */

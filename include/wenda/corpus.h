@@ -88,6 +88,14 @@ int wd_corpus_detect_format(const char *name, const char *first_line, size_t len
 int wd_corpus_format_from_name(const char *s);
 const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
 
+/* Messages. A diagnostic's message does not repeat the file and line it
+ * is given with: print it as "FILE:LINE: message" ("FILE: message" when
+ * line is 0), e.g. "kb.jsonl:7: not valid JSON (... at column 12); the
+ * record was skipped". Skip diagnostics carry WD_EFORMAT (structure, size,
+ * empty question) or WD_EENCODING (invalid UTF-8, NUL byte, bad GB18030).
+ * Whole-file errors in `err` start with the file name ("FILE: no such
+ * file"). */
+
 /* Parse "qa" | "question" (as in a JSONL record's "kind"); -1 when unknown. */
 int wd_corpus_kind_from_name(const char *s);
 

@@ -141,10 +141,13 @@ static void note_problem(index_run *r, const char *level, const char *file, size
         fputs("\r\033[K", stderr);
     if (r->json) {
         json_array_append_new(r->problems,
-                              json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file", file,
+                              json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file",
+                                        file ? file : "",
                                         "line", (json_int_t)line, "code", wd_code_name(code),
                                         "message", msg));
-    } else if (line)
+    } else if (!file)
+        cli_diag(r->cmd, "%s", msg);
+    else if (line)
         cli_diag(r->cmd, "%s:%zu: %s", file, line, msg);
     else
         cli_diag(r->cmd, "%s: %s", file, msg);
@@ -301,7 +304,8 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
         rc = wd_corpus_read_file(files.paths[i], &ro, on_record, on_diag, &r, &err);
         if (rc != WD_OK && !r.fatal && rc != WD_ESTOP) {
             failed_files++;
-            note_problem(&r, "error", files.paths[i], 0, rc, err.message);
+            /* The reader's message already names the file. */
+            note_problem(&r, "error", NULL, 0, rc, err.message);
         }
     }
     progress(&r, 1);

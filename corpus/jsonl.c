@@ -1,0 +1,162 @@
+/*
+ * jsonl.c - the JSON Lines reader: one object per line,
+ *   {"id"?: str, "question": str, "answer": str, "source"?: str,
+ *    "date"?: "YYYY-MM-DD", "kind"?: "qa" | "question"}
+ * with unknown fields ignored and blank lines skipped. The file is streamed
+ * line by line (jansson parses one line at a time), so its size does not
+ * matter. A line that is not valid JSON, not an object, lacks the question
+ * or answer, or has a field of the wrong type is skipped with a diagnostic
+ * naming the line; the read goes on. A record without an id gets the hash
+ * id; an id used twice in the file is reported (the index keeps the later
+ * record, so it is still passed on).
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "reader.h"
+
+static const char *json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "a value";
+}
+
+/* Fetch an optional (or required) string field. Returns 1 and sets
+ * *s and *n when present, 0 when absent (after a diagnostic if required), -1
+ * after a diagnostic when it has the wrong type. */
+static int str_field(rd_ctx *c, size_t line, json_t *obj, const char *name, int required,
+                     const char **s, size_t *n)
+{
+    json_t *v = json_object_get(obj, name);
+    if (!v || (!required && json_is_null(v))) {
+        if (required)
+            rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
+                    "no \"%s\" field; the record was skipped", name);
+        return 0;
+    }
+    if (!json_is_string(v)) {
+        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
+                "\"%s\" is %s, not a string; the record was skipped", name, json_type_name(v));
+        return -1;
+    }
+    *s = json_string_value(v);
+    *n = json_string_length(v);
+    return 1;
+}
+
+static int valid_date(const char *s, size_t n)
+{
+    if (n != 10)
+        return 0;
+    for (size_t i = 0; i < 10; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    }
+    return 1;
+}
+
+/* One non-blank line. Returns WD_OK (delivered or skipped), WD_ENOMEM, or
+ * the callback's return. */
+static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+    if (!obj) {
+        if (json_error_code(&jerr) == json_error_out_of_memory)
+            return WD_ENOMEM;
+        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
+                "not valid JSON (%s at column %d); the record was skipped", jerr.text,
+                jerr.column);
+        return WD_OK;
+    }
+    int rc = WD_OK;
+    if (!json_is_object(obj)) {
+        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
+                "%s, not a JSON object; the record was skipped", json_type_name(obj));
+        goto done;
+    }
+    const char *q = NULL, *a = NULL, *id = NULL, *src = NULL, *date = NULL, *kind = NULL;
+    size_t qn = 0, an = 0, idn = 0, srcn = 0, daten = 0, kindn = 0;
+    if (str_field(c, line, obj, "question", 1, &q, &qn) != 1 ||
+        str_field(c, line, obj, "answer", 1, &a, &an) != 1 ||
+        str_field(c, line, obj, "id", 0, &id, &idn) < 0 ||
+        str_field(c, line, obj, "source", 0, &src, &srcn) < 0 ||
+        str_field(c, line, obj, "date", 0, &date, &daten) < 0 ||
+        str_field(c, line, obj, "kind", 0, &kind, &kindn) < 0)
+        goto done;
+    /* jansson accepts "\u0000" only with JSON_ALLOW_NUL, which we do not
+     * pass, so strings here have no NUL bytes and strlen agrees with the
+     * lengths. */
+    int k = WD_KIND_QA;
+    if (kind && (k = wd_corpus_kind_from_name(kind)) < 0) {
+        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
+                "\"kind\" must be \"qa\" or \"question\"; the record was skipped");
+        goto done;
+    }
+    if (date && !valid_date(date, daten)) {
+        char shown[64];
+        rd_clip(shown, sizeof shown, date, daten);
+        rd_diag(c, WD_DIAG_WARNING, line, WD_EFORMAT,
+                "date \"%s\" is not YYYY-MM-DD; the record is kept without a date", shown);
+        date = NULL;
+    }
+    if (src && !src[0])
+        src = NULL;
+    wd_record rec = {id, q, a, src, date, k, line};
+    rc = rd_emit(c, &rec, qn, an, 1);
+done:
+    json_decref(obj);
+    return rc;
+}
+
+int rd_read_jsonl(rd_ctx *c, rd_lines *l)
+{
+    const char *text;
+    size_t len;
+    int r, first = 1, any = 0;
+    while ((r = rd_lines_next(l, &text, &len)) == 1) {
+        size_t line = l->lineno;
+        if (rd_is_blank(text, len))
+            continue;
+        any = 1;
+        size_t bad;
+        int is_nul;
+        if (!rd_text_ok(text, len, &bad, &is_nul)) {
+            rd_diag_bad_text(c, line, bad, is_nul);
+            first = 0;
+            continue;
+        }
+        if (first) {
+            first = 0;
+            const char *t = text;
+            size_t n = len;
+            rd_trim(&t, &n);
+            /* A JSON array (a .json file) would otherwise give one
+             * "not valid JSON" per line; say what is wrong once. */
+            if (n && t[0] == '[')
+                return rd_fail(c, WD_EFORMAT,
+                               "line %zu starts a JSON array; this reader wants JSON Lines (one "
+                               "object per line)",
+                               line);
+        }
+        int rc = jsonl_line(c, text, len, line);
+        if (rc != WD_OK)
+            return rc;
+    }
+    if (r < 0)
+        return r;
+    if (!any)
+        rd_diag(c, WD_DIAG_WARNING, 0, WD_EFORMAT, "empty file");
+    return WD_OK;
+}

@@ -1,0 +1,1186 @@
+/*
+ * test_corpus.c - cmocka suite for the corpus readers (corpus/): the five
+ * bundled seed pages (exactly 104 records, 20 of them known questions,
+ * each question byte for byte a line of its page), JSON Lines, TSV and CSV,
+ * format detection, encodings (BOM, CRLF, invalid UTF-8, NUL, GBK refused
+ * and converted), limits, error paths, callback stop and allocation
+ * failures. Fixtures live in tests/data/corpus/; the public data sets in
+ * /work/shared/data are used when present and skipped cleanly when not.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wenda/corpus.h"
+#include "wenda/error.h"
+
+#define DATA WD_TEST_DATA "/corpus/"
+#define SEEDS WD_SOURCE_DIR "/corpus/seeds/"
+#define INSURANCE "/work/shared/data/insurance-zhidao-faq/Insurance_zhidao_test/corpus.txt"
+#define TIANCHI_GBK "/work/shared/data/tianchi-ncov-medical-qpairs/dev_20200228.csv"
+#define TIANCHI_UTF8 "/work/shared/data/tianchi-ncov-medical-qpairs/dev_20200228.utf8.csv"
+
+static const char *const seed_files[] = {
+    "000_e31b320f51b19bad.txt", "001_6cdc9679d3d11ea7.txt", "002_270097ab3822db11.txt",
+    "003_9aad1fbb1e0393fc.txt", "004_49b6e4c2fae0bcd8.txt",
+};
+
+/* ------------------------------------------------------------------ */
+/* A collector that copies what the reader hands out                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct rec {
+    char *id, *q, *a, *source, *date;
+    int kind;
+    size_t line;
+} rec;
+
+typedef struct diag {
+    int level, code;
+    size_t line;
+    char *file, *msg;
+} diag;
+
+typedef struct coll {
+    rec *r;
+    size_t n, cap;
+    diag *d;
+    size_t nd, capd;
+    size_t stop_after; /* 0 = never stop */
+    int stop_rc;
+} coll;
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static int on_record(void *ctx, const wd_record *r)
+{
+    coll *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->r = realloc(c->r, c->cap * sizeof *c->r);
+        assert_non_null(c->r);
+    }
+    assert_non_null(r->id);
+    assert_non_null(r->question);
+    assert_non_null(r->answer);
+    assert_non_null(r->source);
+    rec *x = &c->r[c->n++];
+    x->id = strdup(r->id);
+    x->q = strdup(r->question);
+    x->a = strdup(r->answer);
+    x->source = strdup(r->source);
+    x->date = dup_or_null(r->date);
+    x->kind = r->kind;
+    x->line = r->line;
+    if (c->stop_after && c->n == c->stop_after)
+        return c->stop_rc;
+    return 0;
+}
+
+static void on_diag(void *ctx, int level, const char *file, size_t line, int code,
+                    const char *message)
+{
+    coll *c = ctx;
+    if (c->nd == c->capd) {
+        c->capd = c->capd ? c->capd * 2 : 16;
+        c->d = realloc(c->d, c->capd * sizeof *c->d);
+        assert_non_null(c->d);
+    }
+    diag *x = &c->d[c->nd++];
+    x->level = level;
+    x->code = code;
+    x->line = line;
+    x->file = strdup(file);
+    x->msg = strdup(message);
+}
+
+static void coll_free(coll *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->r[i].id);
+        free(c->r[i].q);
+        free(c->r[i].a);
+        free(c->r[i].source);
+        free(c->r[i].date);
+    }
+    for (size_t i = 0; i < c->nd; i++) {
+        free(c->d[i].file);
+        free(c->d[i].msg);
+    }
+    free(c->r);
+    free(c->d);
+    memset(c, 0, sizeof *c);
+}
+
+static int read_file(const char *path, const wd_read_opts *o, coll *c, wd_error *e)
+{
+    return wd_corpus_read_file(path, o, on_record, on_diag, c, e);
+}
+
+static const rec *find_id(const coll *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->r[i].id, id) == 0)
+            return &c->r[i];
+    return NULL;
+}
+
+static const rec *find_q(const coll *c, const char *q)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->r[i].q, q) == 0)
+            return &c->r[i];
+    return NULL;
+}
+
+static size_t count_q(const coll *c, const char *q)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->n; i++)
+        k += strcmp(c->r[i].q, q) == 0;
+    return k;
+}
+
+/* The first diagnostic at `line`, or NULL. */
+static const diag *diag_at(const coll *c, size_t line)
+{
+    for (size_t i = 0; i < c->nd; i++)
+        if (c->d[i].line == line)
+            return &c->d[i];
+    return NULL;
+}
+
+static size_t skips(const coll *c)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nd; i++)
+        k += c->d[i].level == WD_DIAG_SKIP;
+    return k;
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    fclose(f);
+    return 1;
+}
+
+/* Whole file into memory (test helper, plain malloc). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *p = malloc((size_t)n + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+    p[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+/* Line `no` (1-based) of a text, without its terminator, as a new string. */
+static char *nth_line(const char *text, size_t no)
+{
+    const char *p = text;
+    for (size_t i = 1; i < no; i++) {
+        p = strchr(p, '\n');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    size_t n = strcspn(p, "\n");
+    if (n && p[n - 1] == '\r')
+        n--;
+    char *s = malloc(n + 1);
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Seed pages                                                          */
+/* ------------------------------------------------------------------ */
+
+/* All five pages: 104 records, 20 known questions, every question equal
+ * to the line it came from, ids numbered from 0 in page order, no
+ * diagnostics. */
+static void test_corpus__seed_counts(void **state)
+{
+    (void)state;
+    size_t total = 0, questions = 0, dated = 0;
+    for (size_t f = 0; f < sizeof seed_files / sizeof *seed_files; f++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s%s", SEEDS, seed_files[f]);
+        coll c = {0};
+        wd_error e;
+        assert_int_equal(read_file(path, NULL, &c, &e), WD_OK);
+        assert_int_equal(c.nd, 0);
+        size_t len;
+        char *text = slurp(path, &len);
+        char stem[64];
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(seed_files[f]) - 4), seed_files[f]);
+        for (size_t i = 0; i < c.n; i++) {
+            char *line = nth_line(text, c.r[i].line);
+            assert_non_null(line);
+            assert_string_equal(c.r[i].q, line);
+            free(line);
+            char want[96];
+            snprintf(want, sizeof want, "%s#%zu", stem, i);
+            assert_string_equal(c.r[i].id, want);
+            assert_string_equal(c.r[i].source, seed_files[f]);
+            assert_true(c.r[i].a[0] != '\0');
+            questions += c.r[i].kind == WD_KIND_QUESTION;
+            dated += c.r[i].date != NULL;
+            if (c.r[i].date)
+                assert_int_equal(strlen(c.r[i].date), 10);
+        }
+        total += c.n;
+        free(text);
+        coll_free(&c);
+    }
+    assert_int_equal(total, 104);
+    assert_int_equal(questions, 20);
+    /* Every 相关推荐 item carries its date: 20 + 20 + 19 + 20 of them. */
+    assert_int_equal(dated, 79);
+}
+
+static void test_corpus__seed_page_record(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(SEEDS "000_e31b320f51b19bad.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 21);
+    const rec *r = &c.r[0];
+    assert_string_equal(r->id, "000_e31b320f51b19bad#0");
+    assert_string_equal(r->q, "灵活就业的医保就是居民医保吗");
+    assert_int_equal(r->line, 1);
+    assert_int_equal(r->kind, WD_KIND_QA);
+    assert_null(r->date);
+    /* Starts with line 3, ends with line 57: the 提示 footer and 相关推荐 are
+     * not part of it, and the inner blank lines are kept. */
+    size_t len;
+    char *text = slurp(SEEDS "000_e31b320f51b19bad.txt", &len);
+    char *first = nth_line(text, 3), *last = nth_line(text, 57);
+    assert_memory_equal(r->a, first, strlen(first));
+    size_t alen = strlen(r->a);
+    assert_true(alen > strlen(last));
+    assert_string_equal(r->a + alen - strlen(last), last);
+    assert_null(strstr(r->a, "提示"));
+    assert_null(strstr(r->a, "相关推荐"));
+    assert_non_null(strstr(r->a, "\n\n二、缴费方式与金额\n\n  • 灵活就业医保\n"));
+    free(first);
+    free(last);
+    free(text);
+    /* A related item: question / answer / date. */
+    const rec *k = find_q(&c, "低保被取消后在哪里交医保");
+    assert_non_null(k);
+    assert_string_equal(k->id, "000_e31b320f51b19bad#1");
+    assert_int_equal(k->line, 62);
+    assert_string_equal(k->date, "2025-04-18");
+    assert_int_equal(strncmp(k->a, "根据相关政策和搜索结果", strlen("根据相关政策和搜索结果")), 0);
+    coll_free(&c);
+
+    /* A page that ends in 相关问题 has no 提示 footer: its answer runs to
+     * the last line before the heading. */
+    assert_int_equal(read_file(SEEDS "002_270097ab3822db11.txt", NULL, &c, &e), WD_OK);
+    r = &c.r[0];
+    assert_string_equal(r->q, "职工医保和灵活就业医保是否有区别?");
+    assert_int_equal(r->kind, WD_KIND_QA);
+    assert_int_equal(strncmp(r->a, "我既可以参加职工医保", strlen("我既可以参加职工医保")), 0);
+    const char *tail = "**报销待遇**:";
+    assert_non_null(strstr(r->a, tail));
+    assert_null(strchr(strstr(r->a, tail), '\n'));
+    coll_free(&c);
+}
+
+/* 004 repeats some questions right under their date line; those are page
+ * artefacts, not items. */
+static void test_corpus__seed_repeat_after_date(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(SEEDS "004_49b6e4c2fae0bcd8.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 21);
+    assert_int_equal(c.nd, 0);
+    static const char *const repeated[] = {"肇庆社保300多是几档", "肇庆2025年医保缴费标准是多少钱",
+                                           "惠州灵活就业医保要隶多少年", "泰安居民医保什么时间交",
+                                           "惠州最低社保缴费标准"};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(count_q(&c, repeated[i]), 1);
+    const rec *r = find_id(&c, "004_49b6e4c2fae0bcd8#1");
+    assert_string_equal(r->q, "肇庆社保300多是几档");
+    assert_int_equal(r->line, 27);
+    assert_string_equal(r->date, "2025-03-12");
+    /* The item after the repeat is the next one, numbered on. */
+    r = find_id(&c, "004_49b6e4c2fae0bcd8#2");
+    assert_string_equal(r->q, "济宁医保退休必须交多少年");
+    assert_int_equal(r->line, 34);
+    r = find_id(&c, "004_49b6e4c2fae0bcd8#20");
+    assert_string_equal(r->q, "惠州最低社保缴费标准");
+    assert_int_equal(r->line, 145);
+    coll_free(&c);
+}
+
+/* 002's 相关问题 section: question / description pairs of kind question;
+ * the heading 为您推荐20个相关问题 is not an item. */
+static void test_corpus__seed_related_questions(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(SEEDS "002_270097ab3822db11.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 21);
+    size_t questions = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        assert_null(strstr(c.r[i].q, "为您推荐"));
+        assert_null(strstr(c.r[i].a, "为您推荐"));
+        if (c.r[i].kind == WD_KIND_QUESTION) {
+            questions++;
+            assert_null(c.r[i].date);
+        }
+    }
+    assert_int_equal(questions, 20);
+    const rec *r = &c.r[1];
+    assert_string_equal(r->id, "002_270097ab3822db11#1");
+    assert_string_equal(r->q, "公司交医保和灵活就业医保有什么区别?");
+    assert_int_equal(r->line, 28);
+    size_t len;
+    char *text = slurp(SEEDS "002_270097ab3822db11.txt", &len);
+    char *desc = nth_line(text, 30);
+    assert_string_equal(r->a, desc);
+    free(desc);
+    free(text);
+    r = &c.r[20];
+    assert_string_equal(r->q, "个人医疗和居民医疗有什么区别?");
+    assert_int_equal(r->line, 104);
+    assert_int_equal(r->kind, WD_KIND_QUESTION);
+    coll_free(&c);
+}
+
+/* A page with a BOM and CRLF line ends, a full-width 提示 footer, a repeat
+ * after a date, an item without a date, then a 相关问题 section whose last
+ * question has no description. */
+static void test_corpus__seed_crlf_bom(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "seed_crlf.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.nd, 0);
+    assert_int_equal(c.n, 6);
+    assert_string_equal(c.r[0].id, "seed_crlf#0");
+    assert_string_equal(c.r[0].q, "医保卡可以借给家人用吗");
+    assert_string_equal(c.r[0].a, "不可以。\n\n  • 医保卡仅限本人使用。");
+    assert_string_equal(c.r[1].q, "医保卡丢了怎么办");
+    assert_string_equal(c.r[1].a, "到医保经办机构挂失补办。");
+    assert_string_equal(c.r[1].date, "2025-05-01");
+    assert_int_equal(c.r[1].line, 10);
+    assert_string_equal(c.r[2].q, "医保卡密码忘了");
+    assert_string_equal(c.r[2].date, "2025-05-02");
+    assert_int_equal(c.r[2].line, 17);
+    assert_string_equal(c.r[3].q, "没有日期的问题");
+    assert_string_equal(c.r[3].a, "没有日期的答案");
+    assert_null(c.r[3].date);
+    assert_string_equal(c.r[4].id, "seed_crlf#4");
+    assert_string_equal(c.r[4].q, "家人能用我的医保吗？");
+    assert_string_equal(c.r[4].a, "我想给父母用我的医保卡。");
+    assert_int_equal(c.r[4].kind, WD_KIND_QUESTION);
+    assert_int_equal(c.r[4].line, 27);
+    assert_string_equal(c.r[5].q, "医保卡能取现吗？");
+    assert_string_equal(c.r[5].a, "");
+    assert_int_equal(c.r[5].kind, WD_KIND_QUESTION);
+    for (size_t i = 0; i < c.n; i++) {
+        assert_null(strchr(c.r[i].q, '\r'));
+        assert_null(strchr(c.r[i].a, '\r'));
+    }
+    coll_free(&c);
+}
+
+static void test_corpus__seed_invalid_utf8_skips_page(void **state)
+{
+    (void)state;
+    const char page[] = "问题\n\n答案第一行\n答\xff案\n相关推荐\n\n问\n\n答\n\n健康新闻 2025-01-01\n";
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(wd_corpus_read_buffer("page.txt", page, sizeof page - 1, NULL, on_record,
+                                           on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].level, WD_DIAG_SKIP);
+    assert_int_equal(c.d[0].code, WD_EENCODING);
+    assert_int_equal(c.d[0].line, 4);
+    assert_string_equal(c.d[0].file, "page.txt");
+    assert_string_equal(c.d[0].msg,
+                        "invalid UTF-8 at byte 4; the record was skipped (save the file as UTF-8, "
+                        "or pass --encoding gb18030 if it is GBK)");
+    coll_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON Lines                                                          */
+/* ------------------------------------------------------------------ */
+
+static void test_corpus__jsonl_good(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "good.jsonl", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.nd, 0);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].id, "a1");
+    assert_string_equal(c.r[0].q, "灵活就业人员怎样参加医保？");
+    assert_string_equal(c.r[0].date, "2025-03-17");
+    assert_string_equal(c.r[0].source, "good.jsonl");
+    assert_int_equal(c.r[0].line, 1);
+    /* No id: the hash id; "source" given: it wins over the file name. */
+    assert_string_equal(c.r[1].id, "h020861824d8c70aa");
+    assert_string_equal(c.r[1].a, "一般由政府代缴。\n具体看当地政策。");
+    assert_string_equal(c.r[1].source, "faq-2025");
+    assert_int_equal(c.r[1].line, 3);
+    assert_string_equal(c.r[2].id, "q7");
+    assert_int_equal(c.r[2].kind, WD_KIND_QUESTION);
+    assert_int_equal(c.r[2].line, 5);
+    coll_free(&c);
+}
+
+static void test_corpus__jsonl_bad_lines(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "bad.jsonl", NULL, &c, &e), WD_OK);
+    /* Good lines before and after the bad ones are all delivered. */
+    assert_int_equal(c.n, 4);
+    assert_string_equal(c.r[0].id, "b1");
+    assert_string_equal(c.r[1].id, "b2");
+    assert_string_equal(c.r[2].id, "b9");
+    assert_null(c.r[2].date); /* "2025/03/17" is dropped with a warning */
+    assert_string_equal(c.r[3].id, "b10");
+    assert_int_equal(c.r[3].line, 10);
+    assert_int_equal(skips(&c), 6);
+
+    const diag *d = diag_at(&c, 3);
+    assert_non_null(d);
+    assert_int_equal(d->level, WD_DIAG_SKIP);
+    assert_int_equal(d->code, WD_EFORMAT);
+    assert_string_equal(d->file, DATA "bad.jsonl");
+    assert_int_equal(strncmp(d->msg, "not valid JSON (", 16), 0);
+    assert_non_null(strstr(d->msg, "at column 43); the record was skipped"));
+    assert_string_equal(diag_at(&c, 4)->msg, "no \"answer\" field; the record was skipped");
+    assert_non_null(strstr(diag_at(&c, 5)->msg, "\"question\" is an integer, not a string"));
+    assert_non_null(strstr(diag_at(&c, 6)->msg, "not a JSON object"));
+    assert_non_null(strstr(diag_at(&c, 7)->msg, "\"kind\""));
+    assert_non_null(strstr(diag_at(&c, 8)->msg, "empty question"));
+    d = diag_at(&c, 9);
+    assert_int_equal(d->level, WD_DIAG_WARNING);
+    assert_non_null(strstr(d->msg, "2025/03/17"));
+    coll_free(&c);
+}
+
+static void test_corpus__jsonl_duplicate_id(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "dup.jsonl", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3); /* the later record is passed on too */
+    assert_string_equal(c.r[2].id, "a1");
+    assert_string_equal(c.r[2].q, "新问题");
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].level, WD_DIAG_WARNING);
+    assert_int_equal(c.d[0].line, 3);
+    assert_string_equal(c.d[0].msg, "id a1 repeats line 1; the later record replaces it");
+    coll_free(&c);
+}
+
+static void test_corpus__json_array_refused(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "array.json", NULL, &c, &e), WD_EFORMAT);
+    assert_int_equal(e.code, WD_EFORMAT);
+    assert_non_null(strstr(e.message, "array.json"));
+    assert_non_null(strstr(e.message, "JSON Lines"));
+    assert_int_equal(c.n, 0);
+    coll_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* TSV and CSV                                                         */
+/* ------------------------------------------------------------------ */
+
+static void test_corpus__tsv(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "sample.tsv", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].id, "t1");
+    assert_string_equal(c.r[0].q, "医保断缴怎么办？");
+    assert_string_equal(c.r[0].a, "尽快补缴，具体看当地政策。");
+    assert_int_equal(c.r[0].line, 2);
+    /* An empty id cell: the hash id. */
+    assert_int_equal(c.r[1].id[0], 'h');
+    assert_int_equal(strlen(c.r[1].id), 17);
+    assert_int_equal(c.r[1].line, 5);
+    /* TSV has no quoting: quotes are text. */
+    assert_string_equal(c.r[2].q, "引号\"不算\"特殊");
+    assert_string_equal(c.r[2].a, "\"原样保留\"");
+    assert_int_equal(c.nd, 2);
+    assert_non_null(strstr(diag_at(&c, 3)->msg, "2 fields where the header has 3"));
+    assert_non_null(strstr(diag_at(&c, 4)->msg, "empty question"));
+    coll_free(&c);
+}
+
+static void test_corpus__csv_quotes(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "sample.csv", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 5);
+    assert_string_equal(c.r[0].q, "医保,社保有什么区别？");
+    assert_string_equal(c.r[0].a, "一个管看病，一个管养老");
+    assert_string_equal(c.r[1].q, "他说\"可以报销\"对吗？");
+    assert_string_equal(c.r[1].a, "对");
+    /* A quoted field across three lines; the record starts on line 4 and
+     * the next one on line 7. */
+    assert_string_equal(c.r[2].id, "c3");
+    assert_string_equal(c.r[2].a, "第一行\n第二行\n第三行");
+    assert_int_equal(c.r[2].line, 4);
+    assert_string_equal(c.r[3].id, "c4");
+    assert_int_equal(c.r[3].line, 7);
+    assert_string_equal(c.r[4].a, "末尾\"引号\"");
+    assert_int_equal(c.nd, 2);
+    assert_non_null(strstr(diag_at(&c, 8)->msg, "4 fields where the header has 3"));
+    assert_non_null(strstr(diag_at(&c, 9)->msg, "empty question"));
+    coll_free(&c);
+
+    /* Unterminated quote at the end of the file. */
+    const char csv[] = "question,answer\nq1,a1\nq2,\"never closed\nstill open\n";
+    assert_int_equal(wd_corpus_read_buffer("x.csv", csv, sizeof csv - 1, NULL, on_record,
+                                           on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 3);
+    assert_non_null(strstr(c.d[0].msg, "not closed"));
+    coll_free(&c);
+}
+
+/* A .txt whose first line is a question<TAB>answer header is TSV. */
+static void test_corpus__header_detection(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "header.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[1].q, "医保卡丢了怎么办？");
+    assert_int_equal(c.r[1].line, 3);
+    coll_free(&c);
+
+    assert_int_equal(wd_corpus_detect_format("a.txt", "question\tanswer\n", 16), WD_FORMAT_TSV);
+    assert_int_equal(wd_corpus_detect_format("a.txt", "\xEF\xBB\xBFQuestion \t ANSWER\r\n", 22),
+                     WD_FORMAT_TSV);
+    assert_int_equal(wd_corpus_detect_format("a.jsonl", "id,question,answer", 18),
+                     WD_FORMAT_CSV);
+    assert_int_equal(wd_corpus_detect_format("a.txt", "\"question\",\"answer\"", 19),
+                     WD_FORMAT_CSV);
+    const char *json = "{\"question\": \"q\", \"answer\": \"a\"}";
+    assert_int_equal(wd_corpus_detect_format("a.jsonl", json, strlen(json)), WD_FORMAT_JSONL);
+    assert_int_equal(wd_corpus_detect_format("a.ndjson", json, strlen(json)), WD_FORMAT_JSONL);
+    assert_int_equal(wd_corpus_detect_format("a.JSON", json, strlen(json)), WD_FORMAT_JSONL);
+    assert_int_equal(wd_corpus_detect_format("dir.v2/page", "问题", 6), WD_FORMAT_SEED);
+    assert_int_equal(wd_corpus_detect_format("a.txt", "灵活就业的医保就是居民医保吗", 42),
+                     WD_FORMAT_SEED);
+    assert_int_equal(wd_corpus_detect_format("a.csv", "q,a", 3), WD_FORMAT_CSV);
+    assert_int_equal(wd_corpus_detect_format("a.tsv", "q\ta", 3), WD_FORMAT_TSV);
+    assert_int_equal(wd_corpus_detect_format(NULL, NULL, 0), WD_FORMAT_SEED);
+}
+
+static void test_corpus__custom_columns(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.question_column = "问题";
+    o.answer_column = "答案";
+    o.id_column = "编号";
+    assert_int_equal(read_file(DATA "custom.csv", &o, &c, &e), WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[0].id, "x1");
+    assert_string_equal(c.r[0].q, "生育险怎么报销？");
+    assert_string_equal(c.r[1].a, "到人社局申请。");
+    coll_free(&c);
+
+    /* An id column asked for by name must exist. */
+    o.id_column = "no_such";
+    assert_int_equal(read_file(DATA "custom.csv", &o, &c, &e), WD_EFORMAT);
+    assert_non_null(strstr(e.message, "--id-column"));
+    coll_free(&c);
+}
+
+static void test_corpus__missing_column(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "nocolumns.csv", NULL, &c, &e), WD_EFORMAT);
+    assert_int_equal(e.code, WD_EFORMAT);
+    assert_string_equal(e.origin, "corpus");
+    assert_non_null(strstr(e.message, "nocolumns.csv"));
+    assert_non_null(strstr(e.message, "\"question\""));
+    assert_non_null(strstr(e.message, "\"query1\""));
+    assert_non_null(strstr(e.message, "\"label\""));
+    assert_non_null(strstr(e.message, "--question-column"));
+    assert_int_equal(c.n, 0);
+    coll_free(&c);
+
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.format = WD_FORMAT_TSV;
+    assert_int_equal(read_file(DATA "header.txt", &o, &c, &e), WD_OK);
+    o.answer_column = "reply";
+    assert_int_equal(read_file(DATA "header.txt", &o, &c, &e), WD_EFORMAT);
+    assert_non_null(strstr(e.message, "\"reply\""));
+    assert_non_null(strstr(e.message, "--answer-column"));
+    coll_free(&c);
+}
+
+static void test_corpus__insurance_corpus(void **state)
+{
+    (void)state;
+    if (!file_exists(INSURANCE)) {
+        skip();
+        return;
+    }
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(INSURANCE, NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3769);
+    assert_int_equal(skips(&c), 0);
+    assert_int_equal(c.r[0].line, 2);
+    assert_string_equal(c.r[0].source, "corpus.txt");
+    coll_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Encodings                                                           */
+/* ------------------------------------------------------------------ */
+
+static void test_corpus__bom_crlf(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "bom_crlf.jsonl", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.nd, 0);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[0].q, "带BOM的问题");
+    assert_string_equal(c.r[1].a, "答案二");
+    coll_free(&c);
+
+    /* A BOM before a TSV header and CRLF rows. */
+    const char tsv[] = "\xEF\xBB\xBFquestion\tanswer\r\nq1\ta1\r\nq2\ta2\r\n";
+    assert_int_equal(wd_corpus_read_buffer("t.txt", tsv, sizeof tsv - 1, NULL, on_record,
+                                           on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[1].q, "q2");
+    assert_string_equal(c.r[1].a, "a2");
+    assert_int_equal(c.r[1].line, 3);
+    coll_free(&c);
+}
+
+static void test_corpus__invalid_utf8_line(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "invalid_utf8.jsonl", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[2].id, "u4");
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].level, WD_DIAG_SKIP);
+    assert_int_equal(c.d[0].code, WD_EENCODING);
+    assert_int_equal(c.d[0].line, 3);
+    assert_string_equal(c.d[0].file, DATA "invalid_utf8.jsonl");
+    assert_string_equal(c.d[0].msg, "invalid UTF-8 at byte 27; the record was skipped (save the "
+                                    "file as UTF-8, or pass --encoding gb18030 if it is GBK)");
+    coll_free(&c);
+}
+
+static void test_corpus__nul_byte(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "nul.jsonl", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[1].id, "n3");
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 2);
+    assert_non_null(strstr(c.d[0].msg, "NUL byte"));
+    coll_free(&c);
+
+    const char tsv[] = "question\tanswer\nq\0x\ta\nq2\ta2\n";
+    assert_int_equal(wd_corpus_read_buffer("n.tsv", tsv, sizeof tsv - 1, NULL, on_record,
+                                           on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 2);
+    coll_free(&c);
+}
+
+static void test_corpus__gbk_refused(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "gbk.tsv", NULL, &c, &e), WD_EENCODING);
+    assert_int_equal(e.code, WD_EENCODING);
+    assert_non_null(strstr(e.message, "gbk.tsv"));
+    assert_non_null(strstr(e.message, "looks like GBK/GB18030; pass --encoding gb18030"));
+    assert_int_equal(c.n, 0);
+    coll_free(&c);
+
+    if (file_exists(TIANCHI_GBK)) {
+        assert_int_equal(read_file(TIANCHI_GBK, NULL, &c, &e), WD_EENCODING);
+        assert_int_equal(c.n, 0);
+        coll_free(&c);
+    }
+}
+
+static void test_corpus__gbk_converted(void **state)
+{
+    (void)state;
+    coll want = {0}, c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "gbk_utf8.tsv", NULL, &want, &e), WD_OK);
+    assert_int_equal(want.n, 4);
+    static const char *const names[] = {"gb18030", "GBK", "gb2312"};
+    for (size_t k = 0; k < 3; k++) {
+        wd_read_opts o = WD_READ_OPTS_INIT;
+        o.encoding = names[k];
+        assert_int_equal(read_file(DATA "gbk.tsv", &o, &c, &e), WD_OK);
+        assert_int_equal(c.nd, 0);
+        assert_int_equal(c.n, want.n);
+        for (size_t i = 0; i < c.n; i++) {
+            assert_string_equal(c.r[i].q, want.r[i].q);
+            assert_string_equal(c.r[i].a, want.r[i].a);
+            assert_string_equal(c.r[i].id, want.r[i].id);
+            assert_int_equal(c.r[i].line, want.r[i].line);
+        }
+        coll_free(&c);
+    }
+    coll_free(&want);
+
+    /* --encoding gb18030 on a UTF-8 file: read, with a warning. */
+    wd_read_opts o8 = WD_READ_OPTS_INIT;
+    o8.encoding = "gb18030";
+    assert_int_equal(read_file(DATA "gbk_utf8.tsv", &o8, &c, &e), WD_OK);
+    assert_true(c.nd >= 1);
+    assert_int_equal(c.d[0].level, WD_DIAG_WARNING);
+    assert_non_null(strstr(c.d[0].msg, "is valid UTF-8"));
+    coll_free(&c);
+
+    /* A byte that is not GB18030 spoils only its own line. */
+    const char gbk[] = "question\tanswer\n\xd2\xbd\xb1\xa3\ta\n\xff\xff\tb\nq3\tc\n";
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.encoding = "gb18030";
+    assert_int_equal(wd_corpus_read_buffer("g.tsv", gbk, sizeof gbk - 1, &o, on_record, on_diag,
+                                           &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.r[0].q, "医保");
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 3);
+    assert_non_null(strstr(c.d[0].msg, "GB18030"));
+    coll_free(&c);
+
+    if (file_exists(TIANCHI_GBK) && file_exists(TIANCHI_UTF8)) {
+        o.question_column = "query1";
+        o.answer_column = "query2";
+        assert_int_equal(read_file(TIANCHI_GBK, &o, &c, &e), WD_OK);
+        o.encoding = NULL;
+        assert_int_equal(read_file(TIANCHI_UTF8, &o, &want, &e), WD_OK);
+        assert_int_equal(c.n, 2002);
+        assert_int_equal(want.n, 2002);
+        for (size_t i = 0; i < c.n; i++) {
+            assert_string_equal(c.r[i].q, want.r[i].q);
+            assert_string_equal(c.r[i].a, want.r[i].a);
+        }
+        coll_free(&c);
+        coll_free(&want);
+    }
+}
+
+static void test_corpus__unknown_encoding(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.encoding = "latin-9";
+    assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_EINVAL);
+    assert_non_null(strstr(e.message, "latin-9"));
+    o.encoding = "UTF-8";
+    assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    coll_free(&c);
+    o.encoding = NULL;
+    o.format = 99;
+    assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_EINVAL);
+}
+
+/* One damaged byte in the header of a UTF-8 table is not GBK, but nothing
+ * can be read without the header. */
+static void test_corpus__bad_header_encoding(void **state)
+{
+    (void)state;
+    const char tsv[] = "question\tanswer\xff\n问\t答\n";
+    coll c = {0};
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.format = WD_FORMAT_TSV;
+    assert_int_equal(
+        wd_corpus_read_buffer("h.tsv", tsv, sizeof tsv - 1, &o, on_record, on_diag, &c, &e),
+        WD_EENCODING);
+    assert_non_null(strstr(e.message, "h.tsv: the header on line 1 has invalid UTF-8 at byte 16"));
+    assert_int_equal(c.n, 0);
+    coll_free(&c);
+}
+
+static void test_corpus__utf16_refused(void **state)
+{
+    (void)state;
+    const char u16[] = "\xFF\xFEq\0u\0e\0s\0t\0i\0o\0n\0\t\0a\0\n\0";
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(wd_corpus_read_buffer("u.tsv", u16, sizeof u16 - 1, NULL, on_record, on_diag,
+                                           &c, &e),
+                     WD_EENCODING);
+    assert_non_null(strstr(e.message, "UTF-16"));
+    coll_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits, errors, control                                             */
+/* ------------------------------------------------------------------ */
+
+static void test_corpus__empty_file(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "empty.txt", NULL, &c, &e), WD_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].level, WD_DIAG_WARNING);
+    assert_int_equal(c.d[0].line, 0);
+    assert_string_equal(c.d[0].file, DATA "empty.txt");
+    assert_string_equal(c.d[0].msg, "empty file");
+    coll_free(&c);
+    static const char *const names[] = {"e.jsonl", "e.tsv", "e.csv", "e.txt"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(
+            wd_corpus_read_buffer(names[i], "", 0, NULL, on_record, on_diag, &c, &e), WD_OK);
+        assert_int_equal(c.n, 0);
+        coll_free(&c);
+        assert_int_equal(
+            wd_corpus_read_buffer(names[i], NULL, 0, NULL, on_record, on_diag, &c, &e), WD_OK);
+        coll_free(&c);
+    }
+}
+
+static void test_corpus__oversize_record(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.max_record_bytes = 40;
+    assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
+    /* 39 + 45 bytes and 24 + 49 bytes are over 40; 33 + 27 too. */
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.nd, 3);
+    assert_int_equal(c.d[0].line, 1);
+    assert_non_null(strstr(c.d[0].msg, "record of 84 bytes"));
+    assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
+    coll_free(&c);
+
+    o.max_record_bytes = 70;
+    assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].id, "q7");
+    coll_free(&c);
+}
+
+/* Lines far longer than the 64 KiB read chunk, and the default limit. */
+static void test_corpus__long_lines(void **state)
+{
+    (void)state;
+    size_t big = 3u << 20; /* 3 MiB answer: over the default 1 MiB limit */
+    size_t mid = 300u * 1024u;
+    size_t cap = big + mid + 256;
+    char *buf = malloc(cap);
+    size_t n = 0;
+    n += (size_t)sprintf(buf + n, "question\tanswer\nq1\t");
+    memset(buf + n, 'a', mid);
+    n += mid;
+    n += (size_t)sprintf(buf + n, "\nq2\t");
+    memset(buf + n, 'b', big);
+    n += big;
+    n += (size_t)sprintf(buf + n, "\nq3\tlast\n");
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("long.tsv", buf, n, NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(strlen(c.r[0].a), mid);
+    assert_string_equal(c.r[1].q, "q3");
+    assert_int_equal(c.r[1].line, 4);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 3);
+    assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
+    coll_free(&c);
+
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.max_record_bytes = 4u << 20;
+    assert_int_equal(wd_corpus_read_buffer("long.tsv", buf, n, &o, on_record, on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(strlen(c.r[1].a), big);
+    coll_free(&c);
+    free(buf);
+}
+
+static void test_corpus__missing_file(void **state)
+{
+    (void)state;
+    coll c = {0};
+    wd_error e;
+    assert_int_equal(read_file(DATA "no_such_file.jsonl", NULL, &c, &e), WD_ENOTFOUND);
+    assert_int_equal(e.code, WD_ENOTFOUND);
+    assert_string_equal(e.message, DATA "no_such_file.jsonl: no such file");
+    assert_int_equal(read_file(WD_TEST_DATA "/corpus", NULL, &c, &e), WD_EIO);
+    assert_non_null(strstr(e.message, "directory"));
+    assert_int_equal(wd_corpus_read_file(NULL, NULL, on_record, on_diag, &c, &e), WD_EINVAL);
+    /* err may be NULL. */
+    assert_int_equal(read_file(DATA "no_such_file.jsonl", NULL, &c, NULL), WD_ENOTFOUND);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.nd, 0);
+}
+
+static void test_corpus__callback_stop(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        SEEDS "000_e31b320f51b19bad.txt", DATA "good.jsonl", DATA "sample.tsv",
+        DATA "sample.csv", DATA "gbk_utf8.tsv"};
+    for (size_t i = 0; i < 5; i++) {
+        coll c = {0};
+        c.stop_after = 2;
+        c.stop_rc = 7;
+        wd_error e;
+        assert_int_equal(read_file(files[i], NULL, &c, &e), 7);
+        assert_int_equal(c.n, 2);
+        assert_int_equal(e.code, 7);
+        coll_free(&c);
+        c.stop_after = 1;
+        c.stop_rc = WD_ESTOP;
+        assert_int_equal(read_file(files[i], NULL, &c, &e), WD_ESTOP);
+        assert_int_equal(c.n, 1);
+        coll_free(&c);
+    }
+}
+
+static int count_only(void *ctx, const wd_record *r)
+{
+    (void)r;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static void test_corpus__read_buffer(void **state)
+{
+    (void)state;
+    const char jl[] = "{\"question\": \"q\", \"answer\": \"a\"}\n";
+    coll c = {0};
+    wd_error e;
+    /* The name decides the format and is the source. */
+    assert_int_equal(wd_corpus_read_buffer("mem/kb.jsonl", jl, sizeof jl - 1, NULL, on_record,
+                                           on_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].source, "kb.jsonl");
+    assert_string_equal(c.r[0].id, "h70155019525e1d48");
+    coll_free(&c);
+    /* The same bytes named .txt are a seed page: one record, the JSON line
+     * as its question and no answer, so it is skipped. */
+    assert_int_equal(wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, NULL, on_record, on_diag,
+                                           &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.nd, 1);
+    coll_free(&c);
+    /* An explicit format wins over the name. */
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.format = WD_FORMAT_JSONL;
+    assert_int_equal(wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, &o, on_record, on_diag,
+                                           &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    coll_free(&c);
+    /* No diagnostic callback, and a counting record callback. */
+    size_t count = 0;
+    assert_int_equal(wd_corpus_read_buffer("a.csv", "question,answer\n,x\nq,a\n", 23, NULL,
+                                           count_only, NULL, &count, &e),
+                     WD_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(wd_corpus_read_buffer(NULL, jl, 3, NULL, on_record, on_diag, &c, &e),
+                     WD_EINVAL);
+    assert_int_equal(wd_corpus_read_buffer("x", NULL, 3, NULL, on_record, on_diag, &c, &e),
+                     WD_EINVAL);
+}
+
+static void test_corpus__names(void **state)
+{
+    (void)state;
+    assert_int_equal(wd_corpus_format_from_name("auto"), WD_FORMAT_AUTO);
+    assert_int_equal(wd_corpus_format_from_name("seed"), WD_FORMAT_SEED);
+    assert_int_equal(wd_corpus_format_from_name("jsonl"), WD_FORMAT_JSONL);
+    assert_int_equal(wd_corpus_format_from_name("TSV"), WD_FORMAT_TSV);
+    assert_int_equal(wd_corpus_format_from_name("csv"), WD_FORMAT_CSV);
+    assert_int_equal(wd_corpus_format_from_name("xml"), -1);
+    assert_int_equal(wd_corpus_format_from_name(NULL), -1);
+    assert_string_equal(wd_corpus_kind_name(WD_KIND_QA), "qa");
+    assert_string_equal(wd_corpus_kind_name(WD_KIND_QUESTION), "question");
+    assert_int_equal(wd_corpus_kind_from_name("question"), WD_KIND_QUESTION);
+    assert_int_equal(wd_corpus_kind_from_name("qa"), WD_KIND_QA);
+    assert_int_equal(wd_corpus_kind_from_name("faq"), -1);
+    char id[WD_CORPUS_HASH_ID_SIZE];
+    wd_corpus_hash_id("", 0, "", 0, id);
+    assert_string_equal(id, "haf63d24c8601db8e");
+    wd_corpus_hash_id("q", 1, "a", 1, id);
+    assert_string_equal(id, "h70155019525e1d48");
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation failures                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct failer {
+    long countdown; /* fail when it reaches 0 */
+    int failed;
+} failer;
+
+static int fail_nth(void *ctx, size_t n)
+{
+    (void)n;
+    failer *f = ctx;
+    if (f->countdown-- == 0) {
+        f->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Fail the 1st, 2nd, ... allocation of a read until one read runs clean:
+ * every run must end in WD_OK or WD_ENOMEM, never crash, never leak (the
+ * suite runs under AddressSanitizer's leak checker). */
+static void run_with_failures(const char *path, const char *encoding, int want)
+{
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.encoding = encoding;
+    for (long k = 0; k < 100000; k++) {
+        failer f = {k, 0};
+        coll c = {0};
+        wd_error e;
+        wd_alloc_set_fail_hook(fail_nth, &f);
+        int rc = read_file(path, &o, &c, &e);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        coll_free(&c);
+        if (!f.failed) {
+            assert_int_equal(rc, want);
+            return;
+        }
+        if (rc != WD_ENOMEM && rc != want)
+            fail_msg("%s: allocation %ld failed: rc %d (%s)", path, k, rc, e.message);
+        if (rc == WD_ENOMEM)
+            assert_int_equal(e.code, WD_ENOMEM);
+    }
+    fail_msg("%s: never finished", path);
+}
+
+static void test_corpus__alloc_failure(void **state)
+{
+    (void)state;
+    run_with_failures(SEEDS "004_49b6e4c2fae0bcd8.txt", NULL, WD_OK);
+    run_with_failures(DATA "seed_crlf.txt", NULL, WD_OK);
+    run_with_failures(DATA "bad.jsonl", NULL, WD_OK);
+    run_with_failures(DATA "dup.jsonl", NULL, WD_OK);
+    run_with_failures(DATA "sample.csv", NULL, WD_OK);
+    run_with_failures(DATA "sample.tsv", NULL, WD_OK);
+    run_with_failures(DATA "gbk.tsv", "gb18030", WD_OK);
+    run_with_failures(DATA "nocolumns.csv", NULL, WD_EFORMAT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corpus__seed_counts),
+        cmocka_unit_test(test_corpus__seed_page_record),
+        cmocka_unit_test(test_corpus__seed_repeat_after_date),
+        cmocka_unit_test(test_corpus__seed_related_questions),
+        cmocka_unit_test(test_corpus__seed_crlf_bom),
+        cmocka_unit_test(test_corpus__seed_invalid_utf8_skips_page),
+        cmocka_unit_test(test_corpus__jsonl_good),
+        cmocka_unit_test(test_corpus__jsonl_bad_lines),
+        cmocka_unit_test(test_corpus__jsonl_duplicate_id),
+        cmocka_unit_test(test_corpus__json_array_refused),
+        cmocka_unit_test(test_corpus__tsv),
+        cmocka_unit_test(test_corpus__csv_quotes),
+        cmocka_unit_test(test_corpus__header_detection),
+        cmocka_unit_test(test_corpus__custom_columns),
+        cmocka_unit_test(test_corpus__missing_column),
+        cmocka_unit_test(test_corpus__insurance_corpus),
+        cmocka_unit_test(test_corpus__bom_crlf),
+        cmocka_unit_test(test_corpus__invalid_utf8_line),
+        cmocka_unit_test(test_corpus__nul_byte),
+        cmocka_unit_test(test_corpus__gbk_refused),
+        cmocka_unit_test(test_corpus__gbk_converted),
+        cmocka_unit_test(test_corpus__unknown_encoding),
+        cmocka_unit_test(test_corpus__bad_header_encoding),
+        cmocka_unit_test(test_corpus__utf16_refused),
+        cmocka_unit_test(test_corpus__empty_file),
+        cmocka_unit_test(test_corpus__oversize_record),
+        cmocka_unit_test(test_corpus__long_lines),
+        cmocka_unit_test(test_corpus__missing_file),
+        cmocka_unit_test(test_corpus__callback_stop),
+        cmocka_unit_test(test_corpus__read_buffer),
+        cmocka_unit_test(test_corpus__names),
+        cmocka_unit_test(test_corpus__alloc_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
