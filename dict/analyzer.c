@@ -1,0 +1,462 @@
+/*
+ * analyzer.c - the analyzer: normalise -> ICU word break -> dictionary
+ * layer -> tokens, one code path for indexing and querying.
+ *
+ * Input is processed in chunks (wd_chunk_end) so that every array here is
+ * bounded and ICU's 32-bit lengths are never exceeded. Per chunk:
+ *
+ * 1. norm.c turns the bytes into normalised code points, each with the
+ *    span of original bytes it came from; from those we build the
+ *    normalised UTF-8 (token text, hash keys) and UTF-16 (for ICU).
+ * 2. ICU's word break iterator (one per analyzer, reused with
+ *    ubrk_setText) splits the text; segments with status UBRK_WORD_NONE
+ *    (spaces, punctuation, emoji) are dropped. Non-ideographic segments
+ *    become tokens as ICU gave them, cut at WD_MAX_WORD_BYTES.
+ * 3. Consecutive ideographic segments form a run; over each run we pick
+ *    the maximum-probability path through the DAG of candidate words
+ *    (jieba's right-to-left dynamic programming on log(freq/total)): words
+ *    of the built-in general trie, domain and user words from the
+ *    dictionary's hash table, ICU's own multi-character segments (with a
+ *    small frequency, WD_ICU_FREQ), and every single character.
+ * 4. Words are emitted with positions; in WD_ANALYZE_INDEX mode a word of
+ *    three or more characters is followed by its sub-words at the same
+ *    position (every dictionary word of two or more characters inside it,
+ *    or its character bigrams when there is none).
+ *
+ * wd_analyzer_set_dictionary_layer(a, 0) skips step 3: ideographic text
+ * then comes out exactly as ICU split it (the evaluation's baseline).
+ */
+#include <math.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
+
+#include "dict_internal.h"
+#include "norm.h"
+
+struct wd_analyzer {
+    const wd_dict *d;
+    UBreakIterator *bi;
+    wd_norm nm;
+    wd_ntext nt;
+    double lf_icu;
+    int dict_layer; /* 0: CJK comes out as ICU breaks it */
+    /* per code point of the current chunk (cap + 1 entries) */
+    size_t cap;
+    uint32_t *u8off;
+    uint32_t *next;
+    uint32_t *icuend;
+    uint16_t *cid;
+    uint8_t *src;
+    double *score;
+    char *u8;        /* 4 * cap + 1 bytes */
+    UChar *u16;      /* 2 * cap + 1 units */
+    uint32_t *u16cp; /* UTF-16 index -> code point index, 2 * cap + 1 */
+};
+
+/* State of one wd_analyze call. */
+struct actx {
+    wd_analyzer *a;
+    int mode;
+    size_t base; /* offset of the chunk in the original text */
+    uint32_t pos;
+    wd_token_fn fn;
+    void *ctx;
+    size_t run_start, run_end; /* current ideographic run, empty if equal */
+};
+
+static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
+
+static int icu_err(wd_error *err, UErrorCode st, const char *what)
+{
+    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu", "%s: %s",
+                        what, u_errorName(st));
+}
+
+int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err)
+{
+    if (!out)
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyzer_new: out is NULL");
+    *out = NULL;
+    if (!dict)
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyzer_new: dict is NULL");
+    wd_analyzer *a = wd_calloc(1, sizeof *a);
+    if (!a)
+        return oom(err);
+    a->d = dict;
+    a->lf_icu = log(WD_ICU_FREQ);
+    a->dict_layer = 1;
+    int rc = wd_norm_init(&a->nm, err);
+    if (rc != WD_OK) {
+        wd_free(a);
+        return rc;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    a->bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        wd_analyzer_free(a);
+        return icu_err(err, st, "ubrk_open");
+    }
+    *out = a;
+    return WD_OK;
+}
+
+void wd_analyzer_free(wd_analyzer *a)
+{
+    if (!a)
+        return;
+    if (a->bi)
+        ubrk_close(a->bi);
+    wd_norm_fini(&a->nm);
+    wd_ntext_free(&a->nt);
+    wd_free(a->u8off);
+    wd_free(a->next);
+    wd_free(a->icuend);
+    wd_free(a->cid);
+    wd_free(a->src);
+    wd_free(a->score);
+    wd_free(a->u8);
+    wd_free(a->u16);
+    wd_free(a->u16cp);
+    wd_free(a);
+}
+
+#define GROW(ptr, count)                                                                           \
+    do {                                                                                           \
+        void *p_ = wd_realloc((ptr), (count) * sizeof *(ptr));                                     \
+        if (!p_)                                                                                   \
+            return WD_ENOMEM;                                                                      \
+        (ptr) = p_;                                                                                \
+    } while (0)
+
+static int reserve(wd_analyzer *a, size_t n)
+{
+    if (n <= a->cap)
+        return WD_OK;
+    size_t cap = a->cap ? a->cap : 256;
+    while (cap < n)
+        cap *= 2;
+    GROW(a->u8off, cap + 1);
+    GROW(a->next, cap + 1);
+    GROW(a->icuend, cap + 1);
+    GROW(a->cid, cap + 1);
+    GROW(a->src, cap + 1);
+    GROW(a->score, cap + 1);
+    GROW(a->u8, 4 * cap + 1);
+    GROW(a->u16, 2 * cap + 1);
+    GROW(a->u16cp, 2 * cap + 1);
+    a->cap = cap;
+    return WD_OK;
+}
+
+static int emit(struct actx *c, size_t k, size_t j, uint32_t position, unsigned flags, int src)
+{
+    const wd_analyzer *a = c->a;
+    const wd_dict *d = a->d;
+    wd_token t;
+    t.text = a->u8 + a->u8off[k];
+    t.len = a->u8off[j] - a->u8off[k];
+    t.start = c->base + a->nt.ostart[k];
+    t.end = c->base + a->nt.oend[j - 1];
+    t.position = position;
+    long e = wd_strtab_find(&d->tab, t.text, t.len, wd_fnv(WD_FNV_INIT, t.text, t.len));
+    if (e >= 0 && (d->tab.ent[e].flags & WD_ENT_STOP))
+        flags |= WD_TOKEN_STOP;
+    t.flags = flags;
+    t.source = src;
+    return c->fn(c->ctx, &t);
+}
+
+void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on)
+{
+    if (a)
+        a->dict_layer = on != 0;
+}
+
+/* An ICU segment [k, j) taken as it is: one token, or pieces of at most
+ * WD_MAX_WORD_BYTES bytes. */
+static int emit_plain(struct actx *c, size_t k, size_t j, unsigned flags, int src)
+{
+    const uint32_t *off = c->a->u8off;
+    while (k < j) {
+        size_t e = k + 1;
+        while (e < j && off[e + 1] - off[k] <= WD_MAX_WORD_BYTES)
+            e++;
+        int rc = emit(c, k, e, c->pos++, flags, src);
+        if (rc)
+            return rc;
+        k = e;
+    }
+    return 0;
+}
+
+/* Index mode: the sub-words of the primary word [i, j). */
+static int emit_subwords(struct actx *c, size_t i, size_t j, uint32_t position)
+{
+    const wd_analyzer *a = c->a;
+    const wd_dict *d = a->d;
+    const uint32_t *off = a->u8off;
+    int found = 0;
+    for (size_t s = i; s < j; s++) {
+        uint8_t mark[WD_MAX_WORD_BYTES + 1];
+        size_t m = j - s;
+        if (m > WD_MAX_WORD_BYTES)
+            m = WD_MAX_WORD_BYTES;
+        memset(mark, 0, m + 1);
+        uint32_t v = a->cid[s];
+        for (size_t e = s + 1; v && e < s + m; e++) {
+            v = a->cid[e] ? wd_gd_child(v, a->cid[e]) : 0;
+            if (v && wd_gd_logf[v] >= 0 && !(s == i && e + 1 == j))
+                mark[e + 1 - s] = WD_SRC_GENERAL;
+        }
+        if (d->has_words) {
+            uint64_t h = WD_FNV_INIT;
+            for (size_t e = s; e < s + m; e++) {
+                h = wd_fnv(h, a->u8 + off[e], off[e + 1] - off[e]);
+                long k = wd_strtab_find(&d->tab, a->u8 + off[s], off[e + 1] - off[s], h);
+                if (k < 0)
+                    break;
+                const wd_strent *en = &d->tab.ent[k];
+                if ((en->flags & WD_ENT_WORD) && e > s && !(s == i && e + 1 == j))
+                    mark[e + 1 - s] = en->src;
+                if (!(en->flags & WD_ENT_PREFIX))
+                    break;
+            }
+        }
+        for (size_t l = 2; l <= m; l++) {
+            if (!mark[l])
+                continue;
+            found = 1;
+            int rc = emit(c, s, s + l, position, WD_TOKEN_SUBWORD | WD_TOKEN_CJK, mark[l]);
+            if (rc)
+                return rc;
+        }
+    }
+    for (size_t k = i; !found && k + 1 < j; k++) {
+        int rc = emit(c, k, k + 2, position, WD_TOKEN_SUBWORD | WD_TOKEN_CJK, WD_SRC_CHAR);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Segment the ideographic run [rs, re) and emit its words. */
+static int flush_run(struct actx *c)
+{
+    size_t rs = c->run_start, re = c->run_end;
+    c->run_start = c->run_end = 0;
+    if (rs >= re)
+        return 0;
+    wd_analyzer *a = c->a;
+    const wd_dict *d = a->d;
+    const uint32_t *cp = a->nt.cp, *off = a->u8off;
+    const double lt = d->logtotal;
+    double *score = a->score;
+    for (size_t k = rs; k < re; k++)
+        a->cid[k] = (uint16_t)wd_gd_charid(cp[k]);
+    score[re] = 0;
+    for (size_t i = re; i-- > rs;) {
+        uint32_t v = a->cid[i];
+        float lf1 = v ? wd_gd_logf[v] : -1.0f;
+        double best = (lf1 >= 0 ? lf1 : 0.0) - lt + score[i + 1];
+        uint32_t bj = (uint32_t)i + 1;
+        uint8_t bs = lf1 >= 0 ? WD_SRC_GENERAL : WD_SRC_CHAR;
+        for (size_t j = i + 1; v && j < re; j++) {
+            v = a->cid[j] ? wd_gd_child(v, a->cid[j]) : 0;
+            if (v && wd_gd_logf[v] >= 0) {
+                double s = wd_gd_logf[v] - lt + score[j + 1];
+                if (s > best) {
+                    best = s;
+                    bj = (uint32_t)j + 1;
+                    bs = WD_SRC_GENERAL;
+                }
+            }
+        }
+        uint32_t ie = a->icuend[i];
+        if (ie) {
+            double s = a->lf_icu - lt + score[ie];
+            if (s > best) {
+                best = s;
+                bj = ie;
+                bs = WD_SRC_ICU;
+            }
+        }
+        if (d->has_words) {
+            uint64_t h = WD_FNV_INIT;
+            for (size_t j = i; j < re && j - i < d->maxlen; j++) {
+                h = wd_fnv(h, a->u8 + off[j], off[j + 1] - off[j]);
+                long k = wd_strtab_find(&d->tab, a->u8 + off[i], off[j + 1] - off[i], h);
+                if (k < 0)
+                    break;
+                const wd_strent *e = &d->tab.ent[k];
+                if (e->flags & WD_ENT_WORD) {
+                    double s = e->logf - lt + score[j + 1];
+                    if (s >= best) {
+                        best = s;
+                        bj = (uint32_t)j + 1;
+                        bs = e->src;
+                    }
+                }
+                if (!(e->flags & WD_ENT_PREFIX))
+                    break;
+            }
+        }
+        score[i] = best;
+        a->next[i] = bj;
+        a->src[i] = bs;
+    }
+    for (size_t i = rs; i < re;) {
+        size_t j = a->next[i];
+        uint32_t position = c->pos++;
+        int rc = emit(c, i, j, position, WD_TOKEN_CJK, a->src[i]);
+        if (!rc && c->mode == WD_ANALYZE_INDEX && j - i >= 3)
+            rc = emit_subwords(c, i, j, position);
+        if (rc)
+            return rc;
+        i = j;
+    }
+    return 0;
+}
+
+/* One ICU segment [cs, ce) (code point indices) with its rule status. */
+static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
+{
+    wd_analyzer *a = c->a;
+    const uint32_t *cp = a->nt.cp;
+    int rc;
+    if (status < UBRK_WORD_NONE_LIMIT)
+        return flush_run(c);
+    for (size_t k = cs; k < ce;) {
+        size_t j = k;
+        if (wd_is_ideo(cp[k]) && !a->dict_layer) {
+            while (j < ce && wd_is_ideo(cp[j]))
+                j++;
+            rc = emit_plain(c, k, j, WD_TOKEN_CJK, WD_SRC_ICU);
+            if (rc)
+                return rc;
+        } else if (wd_is_ideo(cp[k])) {
+            while (j < ce && wd_is_ideo(cp[j]))
+                a->icuend[j++] = 0;
+            if (c->run_end != k && (rc = flush_run(c)) != 0)
+                return rc;
+            if (c->run_start == c->run_end)
+                c->run_start = k;
+            c->run_end = j;
+            if (k == cs && j == ce && j - k >= 2 && a->u8off[j] - a->u8off[k] <= WD_MAX_WORD_BYTES)
+                a->icuend[k] = (uint32_t)j;
+        } else {
+            while (j < ce && !wd_is_ideo(cp[j]))
+                j++;
+            /* ICU says NUMBER for "abc123" too; a digit run has no letters. */
+            unsigned flags = 0;
+            if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
+                flags = WD_TOKEN_NUMERIC;
+                for (size_t q = k; q < j && flags; q++)
+                    if (u_isalpha((UChar32)cp[q]))
+                        flags = 0;
+            }
+            if ((rc = flush_run(c)) != 0 || (rc = emit_plain(c, k, j, flags, WD_SRC_NONE)) != 0)
+                return rc;
+        }
+        k = j;
+    }
+    return 0;
+}
+
+static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
+{
+    wd_analyzer *a = c->a;
+    int rc = wd_norm_text(&a->nm, s, len, &a->nt, err);
+    if (rc != WD_OK)
+        return rc;
+    size_t n = a->nt.n;
+    if (!n)
+        return WD_OK;
+    if (reserve(a, n + 1) != WD_OK)
+        return oom(err);
+    const uint32_t *cp = a->nt.cp;
+    int32_t n16 = 0;
+    uint32_t b8 = 0;
+    for (size_t k = 0; k < n; k++) {
+        a->u8off[k] = b8;
+        b8 += (uint32_t)wd_utf8_encode(cp[k], a->u8 + b8);
+        a->u16cp[n16] = (uint32_t)k;
+        if (cp[k] < 0x10000) {
+            a->u16[n16++] = (UChar)cp[k];
+        } else {
+            a->u16[n16] = U16_LEAD(cp[k]);
+            a->u16[n16 + 1] = U16_TRAIL(cp[k]);
+            a->u16cp[n16 + 1] = (uint32_t)k;
+            n16 += 2;
+        }
+    }
+    a->u8off[n] = b8;
+    a->u8[b8] = '\0';
+    a->u16cp[n16] = (uint32_t)n;
+
+    UErrorCode st = U_ZERO_ERROR;
+    ubrk_setText(a->bi, a->u16, n16, &st);
+    if (U_FAILURE(st))
+        return icu_err(err, st, "ubrk_setText");
+    c->run_start = c->run_end = 0;
+    int32_t p = ubrk_first(a->bi), q;
+    while ((q = ubrk_next(a->bi)) != UBRK_DONE) {
+        rc = segment(c, a->u16cp[p], a->u16cp[q], ubrk_getRuleStatus(a->bi));
+        if (rc)
+            return rc;
+        p = q;
+    }
+    return flush_run(c);
+}
+
+int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn, void *ctx,
+               wd_error *err)
+{
+    if (!a || !fn || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyze: NULL argument");
+    if (mode != WD_ANALYZE_QUERY && mode != WD_ANALYZE_INDEX)
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyze: bad mode %d", mode);
+    struct actx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.mode = mode;
+    c.fn = fn;
+    c.ctx = ctx;
+    size_t pos = 0;
+    while (pos < len) {
+        size_t end = wd_chunk_end(text, pos, len);
+        c.base = pos;
+        int rc = chunk(&c, text + pos, end - pos, err);
+        if (rc)
+            return rc;
+        pos = end;
+    }
+    return WD_OK;
+}
+
+int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_t *out_len,
+                 wd_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!a || !out || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_normalize: NULL argument");
+    wd_buf b = WD_BUF_INIT;
+    int rc = wd_norm_utf8(&a->nm, text ? text : "", len, &b, err);
+    if (rc != WD_OK) {
+        wd_buf_free(&b);
+        return rc;
+    }
+    size_t n = b.len;
+    char *p = wd_buf_detach(&b);
+    if (!p)
+        return oom(err);
+    *out = p;
+    if (out_len)
+        *out_len = n;
+    return WD_OK;
+}

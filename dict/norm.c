@@ -1,0 +1,277 @@
+/*
+ * norm.c - normalisation with an offset map back to the original bytes.
+ *
+ * The text is cut into normalisation segments at ICU's NFKC boundaries
+ * (unorm2_hasBoundaryBefore), so each segment normalises independently and
+ * every output code point can be charged to the original bytes of its
+ * segment. Almost every code point in Chinese text is its own segment and
+ * takes a fast path that never calls into ICU's normaliser: ASCII (only
+ * A-Z change, to a-z), the CJK unified ideographs (NFKC leaves them alone)
+ * and the full-width ASCII forms U+FF01..U+FF5E (NFKC maps them to ASCII).
+ * Inert code points (unorm2_isInert) pass through unchanged. Everything
+ * else goes through unorm2_normalize with the NFKC_Casefold instance.
+ * Finally each code point is folded Traditional -> Simplified through the
+ * generated table (wd_t2s). Invalid UTF-8 bytes are skipped.
+ */
+#include <string.h>
+
+#include "norm.h"
+
+int wd_norm_init(wd_norm *nm, wd_error *err)
+{
+    memset(nm, 0, sizeof *nm);
+    UErrorCode st = U_ZERO_ERROR;
+    nm->nfkc = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st) || !nm->nfkc)
+        return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu",
+                            "unorm2_getNFKCCasefoldInstance: %s", u_errorName(st));
+    return WD_OK;
+}
+
+void wd_ntext_free(wd_ntext *t)
+{
+    wd_free(t->cp);
+    wd_free(t->ostart);
+    wd_free(t->oend);
+    memset(t, 0, sizeof *t);
+}
+
+void wd_norm_fini(wd_norm *nm)
+{
+    if (!nm)
+        return;
+    wd_free(nm->in16);
+    wd_free(nm->out16);
+    wd_ntext_free(&nm->scratch);
+    memset(nm, 0, sizeof *nm);
+}
+
+static int ntext_reserve(wd_ntext *t, size_t need)
+{
+    if (need <= t->cap)
+        return WD_OK;
+    size_t cap = t->cap ? t->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *p;
+    if (!(p = wd_realloc(t->cp, cap * sizeof *p)))
+        return WD_ENOMEM;
+    t->cp = p;
+    if (!(p = wd_realloc(t->ostart, cap * sizeof *p)))
+        return WD_ENOMEM;
+    t->ostart = p;
+    if (!(p = wd_realloc(t->oend, cap * sizeof *p)))
+        return WD_ENOMEM;
+    t->oend = p;
+    t->cap = cap;
+    return WD_OK;
+}
+
+static inline void ntext_put(wd_ntext *t, uint32_t c, size_t s, size_t e)
+{
+    t->cp[t->n] = wd_t2s(c);
+    t->ostart[t->n] = (uint32_t)s;
+    t->oend[t->n] = (uint32_t)e;
+    t->n++;
+}
+
+static int norm_reserve16(wd_norm *nm, int32_t need)
+{
+    if (need <= nm->cap16)
+        return WD_OK;
+    int32_t cap = nm->cap16 ? nm->cap16 : 64;
+    while (cap < need)
+        cap *= 2;
+    UChar *p;
+    if (!(p = wd_realloc(nm->in16, (size_t)cap * sizeof *p)))
+        return WD_ENOMEM;
+    nm->in16 = p;
+    if (!(p = wd_realloc(nm->out16, (size_t)cap * sizeof *p)))
+        return WD_ENOMEM;
+    nm->out16 = p;
+    nm->cap16 = cap;
+    return WD_OK;
+}
+
+/* Decode the next valid code point at or after *p, skipping invalid bytes;
+ * *p is left at its first byte. Returns its length, 0 at the end. */
+static inline size_t next_cp(const char *s, size_t len, size_t *p, uint32_t *cp)
+{
+    while (*p < len) {
+        unsigned char b = (unsigned char)s[*p];
+        if (b < 0x80) {
+            *cp = b;
+            return 1;
+        }
+        size_t l = wd_utf8_decode(s + *p, len - *p, cp);
+        if (l)
+            return l;
+        (*p)++;
+    }
+    return 0;
+}
+
+/* Code points normalised on the fast path (see the file comment); *m gets
+ * the NFKC_Casefold image. */
+static inline int fast_map(const UNormalizer2 *n, uint32_t c, uint32_t *m)
+{
+    if (c < 0x80) {
+        *m = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        return 1;
+    }
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) {
+        *m = c;
+        return 1;
+    }
+    if (c >= 0xFF01 && c <= 0xFF5E) {
+        c -= 0xFEE0;
+        *m = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        return 1;
+    }
+    if (unorm2_isInert(n, (UChar32)c)) {
+        *m = c;
+        return 1;
+    }
+    return 0;
+}
+
+static inline int boundary_before(const UNormalizer2 *n, uint32_t c)
+{
+    if (c < 0x300)
+        return c != 0xAD; /* soft hyphen: removed by NFKC_Casefold */
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+        (c >= 0xFF01 && c <= 0xFF5E))
+        return 1;
+    return unorm2_hasBoundaryBefore(n, (UChar32)c);
+}
+
+static int icu_fail(wd_error *err, UErrorCode st, const char *what)
+{
+    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu", "%s: %s",
+                        what, u_errorName(st));
+}
+
+int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error *err)
+{
+    out->n = 0;
+    if (len > UINT32_MAX)
+        return wd_error_set(err, WD_EINVAL, "analyzer", "normalisation chunk too large");
+    /* Output never has more code points than input bytes, except where
+     * NFKC expands; the slow path reserves for that itself. */
+    if (ntext_reserve(out, len + 1) != WD_OK)
+        return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+    const UNormalizer2 *n = nm->nfkc;
+    size_t p = 0;
+    uint32_t c, nc = 0;
+    size_t l = next_cp(s, len, &p, &c);
+    while (l) {
+        size_t cs = p;
+        p += l;
+        size_t nl = next_cp(s, len, &p, &nc);
+        uint32_t m;
+        if ((!nl || boundary_before(n, nc)) && fast_map(n, c, &m)) {
+            if (out->n >= out->cap && ntext_reserve(out, out->n + 1) != WD_OK)
+                return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+            ntext_put(out, m, cs, cs + l);
+            c = nc;
+            l = nl;
+            continue;
+        }
+        /* Slow path: gather the segment up to the next boundary. */
+        int32_t n16 = 0;
+        size_t se = cs + l;
+        for (;;) {
+            if (norm_reserve16(nm, n16 + 2) != WD_OK)
+                return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+            U16_APPEND_UNSAFE(nm->in16, n16, c);
+            if (!nl || boundary_before(n, nc))
+                break;
+            c = nc;
+            se = p + nl;
+            p += nl;
+            nl = next_cp(s, len, &p, &nc);
+            if (n16 > (1 << 20)) /* absurd run of combining marks: cut it */
+                break;
+        }
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t o16 = unorm2_normalize(n, nm->in16, n16, nm->out16, nm->cap16, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR) {
+            if (norm_reserve16(nm, o16 + 1) != WD_OK)
+                return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+            st = U_ZERO_ERROR;
+            o16 = unorm2_normalize(n, nm->in16, n16, nm->out16, nm->cap16, &st);
+        }
+        if (U_FAILURE(st))
+            return icu_fail(err, st, "unorm2_normalize");
+        if (ntext_reserve(out, out->n + (size_t)o16 + 1) != WD_OK)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        for (int32_t i = 0; i < o16;) {
+            UChar32 oc;
+            U16_NEXT(nm->out16, i, o16, oc);
+            ntext_put(out, (uint32_t)oc, cs, se);
+        }
+        c = nc;
+        l = nl;
+    }
+    return WD_OK;
+}
+
+int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *err)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t end = wd_chunk_end(s, pos, len);
+        int rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
+        if (rc != WD_OK)
+            return rc;
+        if (wd_buf_reserve(out, nm->scratch.n * 4) != WD_OK)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        for (size_t i = 0; i < nm->scratch.n; i++)
+            out->len += wd_utf8_encode(nm->scratch.cp[i], out->data + out->len);
+        out->data[out->len] = '\0';
+        pos = end;
+    }
+    if (!out->data) {
+        if (wd_buf_reserve(out, 0) != WD_OK)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        out->data[0] = '\0';
+    }
+    return WD_OK;
+}
+
+/* A place to cut: before s[q], where the byte before ends a newline, a
+ * space or 。！？ and s[q] starts ASCII or a U+4000..U+9FFF ideograph. */
+static int safe_cut(const char *s, size_t q)
+{
+    unsigned char b = (unsigned char)s[q];
+    if (!(b < 0x80 || (b >= 0xE4 && b <= 0xE9)))
+        return 0;
+    unsigned char a = (unsigned char)s[q - 1];
+    if (a == ' ' || a == '\t' || a == '\r' || a == '\n')
+        return 1;
+    if (q >= 3) {
+        const unsigned char *t = (const unsigned char *)s + q - 3;
+        if ((t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x82) ||  /* 。 */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x81) ||  /* ！ */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x9F))    /* ？ */
+            return 1;
+    }
+    return 0;
+}
+
+size_t wd_chunk_end(const char *s, size_t pos, size_t len)
+{
+    if (len - pos <= WD_CHUNK_MAX)
+        return len;
+    size_t lo = pos + WD_CHUNK_TARGET, hi = pos + WD_CHUNK_MAX;
+    const char *nl = memchr(s + lo, '\n', hi - lo);
+    if (nl)
+        return (size_t)(nl - s) + 1;
+    for (size_t q = lo; q < hi; q++)
+        if (safe_cut(s, q))
+            return q;
+    size_t q = hi; /* blind cut, at a code point boundary */
+    while (q > lo && ((unsigned char)s[q] & 0xC0) == 0x80)
+        q--;
+    return q;
+}
