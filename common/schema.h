@@ -7,6 +7,8 @@
  *   terms word                answer field (unprefixed), with positions
  *   term  "K" + kind          boolean: "Kqa" or "Kquestion"
  *   term  "XS" + source       boolean: the source file name (hashed if long)
+ *   terms "XB" + n-gram       CJK characters and character bigrams of the question,
+ *                             no positions
  *   value 0                   the record id (ties in ranking break by id)
  *   data                      the record as a JSON object
  *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint
@@ -21,6 +23,7 @@
 #define WD_PREFIX_QUESTION "S"
 #define WD_PREFIX_KIND "K"
 #define WD_PREFIX_SOURCE "XS"
+#define WD_PREFIX_BIGRAM "XB" /* CJK character unigrams and bigrams of the question */
 #define WD_VALUE_ID 0
 
 #define WD_SCHEMA_VERSION "1"

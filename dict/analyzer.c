@@ -460,3 +460,61 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
         *out_len = n;
     return WD_OK;
 }
+
+int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps,
+                     size_t **starts, size_t **ends, size_t *n, wd_error *err)
+{
+    *cps = NULL;
+    *starts = NULL;
+    *ends = NULL;
+    *n = 0;
+    if (!a || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_normalize_map: NULL argument");
+    /* NFKC never makes more code points than there are input bytes by much;
+     * grow as needed all the same. */
+    size_t cap = len + 16, cnt = 0;
+    uint32_t *c = wd_malloc(cap * sizeof *c);
+    size_t *s = wd_malloc(cap * sizeof *s);
+    size_t *e = wd_malloc(cap * sizeof *e);
+    int rc = (c && s && e) ? WD_OK : oom(err);
+    for (size_t pos = 0; rc == WD_OK && pos < len;) {
+        size_t end = wd_chunk_end(text, pos, len);
+        rc = wd_norm_text(&a->nm, text + pos, end - pos, &a->nt, err);
+        if (rc != WD_OK)
+            break;
+        if (cnt + a->nt.n > cap) {
+            size_t ncap = (cnt + a->nt.n) * 2;
+            uint32_t *c2 = wd_realloc(c, ncap * sizeof *c2);
+            if (c2)
+                c = c2;
+            size_t *s2 = c2 ? wd_realloc(s, ncap * sizeof *s2) : NULL;
+            if (s2)
+                s = s2;
+            size_t *e2 = s2 ? wd_realloc(e, ncap * sizeof *e2) : NULL;
+            if (!e2) {
+                rc = oom(err);
+                break;
+            }
+            e = e2;
+            cap = ncap;
+        }
+        for (size_t k = 0; k < a->nt.n; k++) {
+            c[cnt] = a->nt.cp[k];
+            s[cnt] = pos + a->nt.ostart[k];
+            e[cnt] = pos + a->nt.oend[k];
+            cnt++;
+        }
+        pos = end;
+    }
+    if (rc != WD_OK) {
+        wd_free(c);
+        wd_free(s);
+        wd_free(e);
+        return rc;
+    }
+    *cps = c;
+    *starts = s;
+    *ends = e;
+    *n = cnt;
+    return WD_OK;
+}

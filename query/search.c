@@ -3,16 +3,21 @@
  *
  * The question is analysed in index mode, so a long word brings its
  * sub-words too. Each distinct word becomes a small query: the word in the
- * question field (scaled up) OR the word in the answer field, where the word
- * and its dictionary synonyms form one Xapian SYNONYM so a synonym counts as
- * the word itself. Question particles and function words stay in the query at
- * a low weight (they never decide a match, but break ties between records
- * that use the same content words); sub-words count less than whole words.
- * All of it is OR-ed and ranked by BM25; ties break by record id so output
- * is deterministic.
+ * question field OR the word in the answer field, where the word and its
+ * dictionary synonyms form one Xapian SYNONYM so a synonym counts as the word
+ * itself. Question particles and function words stay in the query at a lower
+ * weight (they never decide a match alone, but separate records that use the
+ * same content words); sub-words count less than whole words. The question's
+ * CJK characters and character bigrams are matched against the same n-grams
+ * of record questions, so a paraphrase segmented differently still matches.
+ * All of it is OR-ed and ranked by BM25 (Xapian's stock weighting, so remote
+ * shards can run it); the top of the match set is then re-ranked by how
+ * similar each record's question is to the asked one (see below). Ties break
+ * by record id so output is deterministic.
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,21 +25,92 @@
 
 #include "schema.h"
 #include "snippet.h"
+#include "wenda/bigram.h"
 #include "wenda/corpus.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
 
-#define DEFAULT_QUESTION_WEIGHT 2.0
+/* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
+ * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
+ * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
+ * rr=0.6,kq=0.5,ra=0.2" overrides them. */
+#define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
+#define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
+#define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
 #define DEFAULT_K1 1.2
-#define DEFAULT_B 0.75
-#define STOP_WEIGHT 0.2
-#define SUBWORD_WEIGHT 0.5
+#define DEFAULT_B 0.4
+#define STOP_WEIGHT 0.5    /* particles and function words */
+#define SUBWORD_WEIGHT 0.5 /* parts of a longer word */
+#define RERANK_MIX 0.6     /* share of question similarity in the final score */
+#define QUESTION_KIND_FACTOR 0.5 /* records with no written answer */
+#define ANSWER_COVER_MIX 0.2     /* share of answer coverage in the final score */
+
+typedef struct tune {
+    double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
+} tune;
+
+static tune get_tune(void)
+{
+    tune t = {DEFAULT_QUESTION_WEIGHT, DEFAULT_ANSWER_WEIGHT, DEFAULT_NGRAM_WEIGHT, DEFAULT_K1,
+              DEFAULT_B, STOP_WEIGHT, SUBWORD_WEIGHT, RERANK_MIX, QUESTION_KIND_FACTOR,
+              ANSWER_COVER_MIX};
+    const char *e = getenv("WENDA_TUNE");
+    while (e && *e) {
+        char key[16];
+        double v;
+        int n = 0;
+        if (sscanf(e, "%15[a-z0-9]=%lf%n", key, &v, &n) != 2)
+            break;
+        if (!strcmp(key, "qw")) t.qw = v;
+        else if (!strcmp(key, "aw")) t.aw = v;
+        else if (!strcmp(key, "bw")) t.bw = v;
+        else if (!strcmp(key, "k1")) t.k1 = v;
+        else if (!strcmp(key, "b")) t.b = v;
+        else if (!strcmp(key, "stop")) t.stop = v;
+        else if (!strcmp(key, "sub")) t.sub = v;
+        else if (!strcmp(key, "rr")) t.rr = v;
+        else if (!strcmp(key, "kq")) t.kq = v;
+        else if (!strcmp(key, "ra")) t.ra = v;
+        e += n;
+        if (*e == ',')
+            e++;
+    }
+    return t;
+}
 
 struct wd_searcher {
     xc_db *db;
     wd_analyzer *an;
     const wd_dict *dict;
 };
+
+/* A shard list: comma-separated local paths, stub files and tcp://host:port
+ * remotes, combined by Xapian into one database (so ranking statistics are
+ * global). The remote timeout is $WENDA_REMOTE_TIMEOUT_MS, else the shim's. */
+static int open_shard_list(xc_db **out, const char *list, wd_error *err)
+{
+    char *copy = wd_strdup(list);
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    const char **paths = wd_calloc(n, sizeof *paths);
+    if (!copy || !paths) {
+        wd_free(copy);
+        wd_free(paths);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    size_t k = 0;
+    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (*t)
+            paths[k++] = t;
+    const char *env = getenv("WENDA_REMOTE_TIMEOUT_MS");
+    unsigned timeout = env && *env ? (unsigned)strtoul(env, NULL, 10) : 0;
+    int rc = k ? xc_db_open_shards(out, paths, k, timeout, err)
+               : wd_error_set(err, WD_EINVAL, "search", "empty shard list");
+    wd_free(paths);
+    wd_free(copy);
+    return rc;
+}
 
 int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err)
 {
@@ -45,7 +121,8 @@ int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, w
     if (!s)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     s->dict = dict;
-    int rc = xc_db_open(&s->db, path, XC_DB_READ, err);
+    int rc = strchr(path, ',') ? open_shard_list(&s->db, path, err)
+                               : xc_db_open(&s->db, path, XC_DB_READ, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&s->an, dict, err);
     if (rc != WD_OK) {
@@ -69,10 +146,12 @@ int wd_searcher_reopen(wd_searcher *s, wd_error *err) { return xc_db_reopen(s->d
 
 /* ---- query building ------------------------------------------------------ */
 
+enum qkind { QK_WORD = 0, QK_SUBWORD = 1, QK_STOP = 2, QK_BIGRAM = 3 };
+
 typedef struct qword {
     char *text;
     size_t len;
-    double weight; /* 1 whole word, SUBWORD_WEIGHT sub-word, STOP_WEIGHT particle */
+    int kind; /* enum qkind; a word seen as several kinds keeps the strongest */
     uint32_t wqf;
     uint32_t pos;
 } qword;
@@ -80,25 +159,23 @@ typedef struct qword {
 typedef struct qwords {
     qword *w;
     size_t n, cap;
-    size_t content; /* words that are not particles */
+    size_t content; /* whole words that are not particles */
     int oom;
+    wd_bigrams bg;
 } qwords;
 
-static int collect_qword(void *vctx, const wd_token *t)
+static int add_qword(qwords *q, const char *text, size_t len, int kind, uint32_t pos)
 {
-    qwords *q = vctx;
-    double weight = (t->flags & WD_TOKEN_STOP)      ? STOP_WEIGHT
-                    : (t->flags & WD_TOKEN_SUBWORD) ? SUBWORD_WEIGHT
-                                                    : 1.0;
     for (size_t i = 0; i < q->n; i++) {
-        if (q->w[i].len == t->len && memcmp(q->w[i].text, t->text, t->len) == 0) {
+        if (q->w[i].len == len && q->w[i].kind / 3 == kind / 3 &&
+            memcmp(q->w[i].text, text, len) == 0) {
             q->w[i].wqf++;
-            if (weight > q->w[i].weight)
-                q->w[i].weight = weight;
+            if (kind < q->w[i].kind) /* word beats sub-word beats particle */
+                q->w[i].kind = kind;
             return 0;
         }
     }
-    if (t->len + 1 > XC_MAX_TERM_BYTES)
+    if (len + 2 > XC_MAX_TERM_BYTES)
         return 0;
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 16;
@@ -110,15 +187,32 @@ static int collect_qword(void *vctx, const wd_token *t)
         q->w = w;
         q->cap = cap;
     }
-    char *text = wd_strndup(t->text, t->len);
-    if (!text) {
+    char *copy = wd_strndup(text, len);
+    if (!copy) {
         q->oom = 1;
         return WD_ENOMEM;
     }
-    q->w[q->n++] = (qword){text, t->len, weight, 1, t->position + 1};
-    if (!(t->flags & (WD_TOKEN_STOP | WD_TOKEN_SUBWORD)))
-        q->content++;
+    q->w[q->n++] = (qword){copy, len, kind, 1, pos};
     return 0;
+}
+
+static int collect_bigram(void *vctx, const char *bg, size_t len, uint32_t pos)
+{
+    return add_qword(vctx, bg, len, QK_BIGRAM, pos + 1);
+}
+
+static int collect_qword(void *vctx, const wd_token *t)
+{
+    qwords *q = vctx;
+    int kind = (t->flags & WD_TOKEN_STOP)      ? QK_STOP
+               : (t->flags & WD_TOKEN_SUBWORD) ? QK_SUBWORD
+                                               : QK_WORD;
+    if (kind == QK_WORD)
+        q->content++;
+    int rc = add_qword(q, t->text, t->len, kind, t->position + 1);
+    if (rc == 0)
+        rc = wd_bigrams_feed(&q->bg, t, collect_bigram, q);
+    return rc;
 }
 
 static void qwords_free(qwords *q)
@@ -162,41 +256,55 @@ static int field_query(xc_query **out, const char *prefix, const qword *w,
     return rc;
 }
 
-static int word_query(xc_query **out, const wd_dict *dict, const qword *w, double qweight,
+static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const tune *t,
                       double scale, wd_error *err)
 {
+    *out = NULL;
+    if (w->kind == QK_BIGRAM) {
+        wd_buf term = WD_BUF_INIT;
+        wd_buf_puts(&term, WD_PREFIX_BIGRAM);
+        wd_buf_append(&term, w->text, w->len);
+        xc_query *leaf = NULL;
+        int rc = term.oom ? wd_error_set(err, WD_ENOMEM, "search", "out of memory")
+                          : xc_query_term(&leaf, term.data, term.len, w->wqf, w->pos, err);
+        if (rc == WD_OK)
+            rc = xc_query_scale(out, leaf, t->bw * scale, err);
+        xc_query_free(leaf);
+        wd_buf_free(&term);
+        return rc;
+    }
     const char *const *syns = NULL;
     size_t nsyn = wd_dict_synonyms(dict, w->text, w->len, &syns);
     if (nsyn > 32)
         nsyn = 32;
-    xc_query *q = NULL, *a = NULL, *qs = NULL, *both = NULL;
+    xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL, *both = NULL;
     int rc = field_query(&q, WD_PREFIX_QUESTION, w, syns, nsyn, err);
     if (rc == WD_OK)
         rc = field_query(&a, "", w, syns, nsyn, err);
     if (rc == WD_OK)
-        rc = xc_query_scale(&qs, q, qweight, err);
+        rc = xc_query_scale(&qs, q, t->qw * scale, err);
+    if (rc == WD_OK)
+        rc = xc_query_scale(&as, a, t->aw * scale, err);
     if (rc == WD_OK) {
-        xc_query *pair[2] = {qs, a};
+        xc_query *pair[2] = {qs, as};
         rc = xc_query_combine(&both, XC_OP_OR, pair, 2, 0, err);
     }
-    if (rc == WD_OK && scale != 1.0)
-        rc = xc_query_scale(out, both, scale, err);
-    else if (rc == WD_OK) {
+    if (rc == WD_OK) {
         *out = both;
         both = NULL;
     }
     xc_query_free(q);
     xc_query_free(a);
     xc_query_free(qs);
+    xc_query_free(as);
     xc_query_free(both);
     return rc;
 }
 
 static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o,
-                       xc_query **out, wd_error *err)
+                       const tune *t, xc_query **out, wd_error *err)
 {
     *out = NULL;
-    double qweight = o->question_weight > 0 ? o->question_weight : DEFAULT_QUESTION_WEIGHT;
     xc_query **parts = wd_calloc(qw->n ? qw->n : 1, sizeof *parts);
     if (!parts)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
@@ -204,8 +312,13 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
     int rc = WD_OK;
     for (size_t i = 0; i < qw->n && rc == WD_OK; i++) {
         /* When the question is nothing but particles, they are all it has. */
-        double scale = qw->content ? qw->w[i].weight : 1.0;
-        rc = word_query(&parts[np], s->dict, &qw->w[i], qweight, scale, err);
+        double scale = !qw->content                   ? 1.0
+                       : qw->w[i].kind == QK_STOP    ? t->stop
+                       : qw->w[i].kind == QK_SUBWORD ? t->sub
+                                                     : 1.0;
+        if (scale <= 0)
+            continue;
+        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, err);
         if (rc == WD_OK)
             np++;
     }
@@ -216,16 +329,16 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
         xc_query_free(parts[i]);
     wd_free(parts);
     if (rc == WD_OK && o->source && *o->source && !xc_query_is_empty(all)) {
-        wd_buf t = WD_BUF_INIT;
+        wd_buf tb = WD_BUF_INIT;
         size_t n = strlen(o->source);
         if (n <= WD_MAX_KEY_TERM)
-            wd_buf_printf(&t, "%s%s", WD_PREFIX_SOURCE, o->source);
+            wd_buf_printf(&tb, "%s%s", WD_PREFIX_SOURCE, o->source);
         else
-            wd_buf_printf(&t, "%s#%016llx", WD_PREFIX_SOURCE,
+            wd_buf_printf(&tb, "%s#%016llx", WD_PREFIX_SOURCE,
                           (unsigned long long)wd_fnv1a64(o->source, n, WD_FNV_OFFSET));
         xc_query *f = NULL, *filtered = NULL;
-        rc = t.oom ? wd_error_set(err, WD_ENOMEM, "search", "out of memory")
-                   : xc_query_term(&f, t.data, t.len, 1, 0, err);
+        rc = tb.oom ? wd_error_set(err, WD_ENOMEM, "search", "out of memory")
+                    : xc_query_term(&f, tb.data, tb.len, 1, 0, err);
         if (rc == WD_OK) {
             xc_query *pair[2] = {all, f};
             rc = xc_query_combine(&filtered, XC_OP_FILTER, pair, 2, 0, err);
@@ -233,7 +346,7 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
         xc_query_free(f);
         xc_query_free(all);
         all = filtered;
-        wd_buf_free(&t);
+        wd_buf_free(&tb);
     }
     if (rc != WD_OK) {
         xc_query_free(all);
@@ -351,6 +464,210 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* ---- re-ranking ------------------------------------------------------------ *
+ *
+ * Xapian's BM25 normalises every term by the length of the whole record, so a
+ * short question that matches the asked question well can lose to a long
+ * answer that mentions its words often. The top of the match set is therefore
+ * re-ranked by two more deterministic signals: how similar the record's
+ * question is to the asked one, as an IDF-weighted Dice overlap of their words
+ * (synonyms count as the word) and of their character n-grams; and how much
+ * of the asked question's content the record's answer contains. The final
+ * score mixes the BM25 score (scaled to the best one) with both; records that
+ * only know a question (no written answer) are scaled down. */
+
+#define RERANK_DEPTH 50
+
+/* IDF of the terms met while re-ranking, in an open-addressing hash table:
+ * one search looks up a few hundred terms, many of them repeatedly. */
+typedef struct idf_slot {
+    char *term;
+    uint64_t hash;
+    double idf;
+} idf_slot;
+
+typedef struct idf_cache {
+    idf_slot *slots;
+    size_t n, cap; /* cap is a power of two */
+    double ndocs;
+} idf_cache;
+
+static int idf_cache_grow(idf_cache *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 256;
+    idf_slot *slots = wd_calloc(cap, sizeof *slots);
+    if (!slots)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].term)
+            continue;
+        size_t j = c->slots[i].hash & (cap - 1);
+        while (slots[j].term)
+            j = (j + 1) & (cap - 1);
+        slots[j] = c->slots[i];
+    }
+    wd_free(c->slots);
+    c->slots = slots;
+    c->cap = cap;
+    return WD_OK;
+}
+
+static double term_idf(xc_db *db, idf_cache *c, const char *prefix, const char *w, size_t len)
+{
+    char term[XC_MAX_TERM_BYTES + 1];
+    size_t pl = strlen(prefix);
+    if (pl + len > XC_MAX_TERM_BYTES)
+        return 0;
+    memcpy(term, prefix, pl);
+    memcpy(term + pl, w, len);
+    term[pl + len] = '\0';
+    uint64_t h = wd_fnv1a64(term, pl + len, WD_FNV_OFFSET);
+    if ((c->n + 1) * 2 > c->cap && idf_cache_grow(c) != WD_OK)
+        return 0.1;
+    size_t j = h & (c->cap - 1);
+    while (c->slots[j].term) {
+        if (c->slots[j].hash == h && strcmp(c->slots[j].term, term) == 0)
+            return c->slots[j].idf;
+        j = (j + 1) & (c->cap - 1);
+    }
+    uint32_t df = 0;
+    xc_db_termfreq(db, term, &df, NULL);
+    /* BM25's idf, floored so a word in every record still counts a little. */
+    double idf = log((c->ndocs - df + 0.5) / (df + 0.5));
+    if (idf < 0.1)
+        idf = 0.1;
+    char *copy = wd_strdup(term);
+    if (copy) {
+        c->slots[j] = (idf_slot){copy, h, idf};
+        c->n++;
+    }
+    return idf;
+}
+
+static void idf_cache_free(idf_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        wd_free(c->slots[i].term);
+    wd_free(c->slots);
+}
+
+static double kind_weight(int kind, const tune *t)
+{
+    return kind == QK_STOP ? t->stop : kind == QK_SUBWORD ? t->sub : 1.0;
+}
+
+/* The similarity of the asked question (qw) to a record's question. */
+static double question_similarity(wd_searcher *s, const qwords *qw, const char *cq,
+                                  idf_cache *ic, const tune *t, int *oom)
+{
+    qwords cw = {0};
+    wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
+    if (cw.oom)
+        *oom = 1;
+    double qwsum = 0, cwsum = 0, wcommon = 0, qbsum = 0, cbsum = 0, bcommon = 0;
+    for (size_t i = 0; i < qw->n; i++) {
+        const qword *w = &qw->w[i];
+        if (w->kind == QK_BIGRAM) {
+            double idf = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
+            qbsum += idf;
+            for (size_t k = 0; k < cw.n; k++)
+                if (cw.w[k].kind == QK_BIGRAM && cw.w[k].len == w->len &&
+                    memcmp(cw.w[k].text, w->text, w->len) == 0) {
+                    bcommon += idf;
+                    break;
+                }
+            continue;
+        }
+        if (w->kind == QK_SUBWORD)
+            continue; /* whole words carry the meaning; sub-words only help match */
+        double wt = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len) *
+                    kind_weight(w->kind, t);
+        qwsum += wt;
+        const char *const *syns = NULL;
+        size_t nsyn = wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        for (size_t k = 0; k < cw.n; k++) {
+            const qword *c = &cw.w[k];
+            if (c->kind == QK_BIGRAM)
+                continue;
+            int same = c->len == w->len && memcmp(c->text, w->text, w->len) == 0;
+            for (size_t y = 0; !same && y < nsyn; y++)
+                same = strlen(syns[y]) == c->len && memcmp(syns[y], c->text, c->len) == 0;
+            if (same) {
+                wcommon += wt * (c->kind == QK_SUBWORD ? t->sub : 1.0);
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < cw.n; k++) {
+        const qword *c = &cw.w[k];
+        if (c->kind == QK_BIGRAM)
+            cbsum += term_idf(s->db, ic, WD_PREFIX_BIGRAM, c->text, c->len);
+        else if (c->kind != QK_SUBWORD)
+            cwsum += term_idf(s->db, ic, WD_PREFIX_QUESTION, c->text, c->len) *
+                     kind_weight(c->kind, t);
+    }
+    qwords_free(&cw);
+    double wd = qwsum + cwsum > 0 ? 2 * wcommon / (qwsum + cwsum) : 0;
+    double bd = qbsum + cbsum > 0 ? 2 * bcommon / (qbsum + cbsum) : wd;
+    return (wd + bd) / 2;
+}
+
+/* How much of the asked question's content (IDF-weighted, synonyms counted)
+ * occurs in a record's answer: the normalised answer is searched for each
+ * word as a substring, which is cheap next to segmenting it. */
+static int contains(const char *hay, size_t n, const char *needle, size_t m)
+{
+    if (m == 0 || m > n)
+        return m == 0;
+    for (const char *p = hay; (p = memchr(p, needle[0], (size_t)(hay + n - p))) &&
+                              (size_t)(hay + n - p) >= m;
+         p++)
+        if (memcmp(p, needle, m) == 0)
+            return 1;
+    return 0;
+}
+
+static double answer_coverage(wd_searcher *s, const qwords *qw, const char *answer,
+                              idf_cache *ic)
+{
+    char *norm = NULL;
+    size_t nlen = 0;
+    if (!answer || !*answer ||
+        wd_normalize(s->an, answer, strlen(answer), &norm, &nlen, NULL) != WD_OK)
+        return 0;
+    double total = 0, found = 0;
+    for (size_t i = 0; i < qw->n; i++) {
+        const qword *w = &qw->w[i];
+        if (w->kind != QK_WORD)
+            continue;
+        double idf = term_idf(s->db, ic, "", w->text, w->len);
+        total += idf;
+        int hit = contains(norm, nlen, w->text, w->len);
+        const char *const *syns = NULL;
+        size_t nsyn = hit ? 0 : wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        for (size_t y = 0; !hit && y < nsyn; y++)
+            hit = contains(norm, nlen, syns[y], strlen(syns[y]));
+        if (hit)
+            found += idf;
+    }
+    wd_free(norm);
+    return total > 0 ? found / total : 0;
+}
+
+typedef struct cand {
+    uint32_t mset_index;
+    double bm25, sim, score;
+    wd_hit hit;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->hit.id, y->hit.id);
+}
+
 int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
               wd_results **out, wd_error *err)
 {
@@ -372,27 +689,36 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
 
     qwords qw = {0};
     wd_termset ts = {0};
+    tune tn = get_tune();
+    if (o.question_weight > 0)
+        tn.qw = o.question_weight;
+    if (o.k1 >= 0)
+        tn.k1 = o.k1;
+    if (o.b >= 0)
+        tn.b = o.b;
     xc_query *q = NULL;
     xc_enquire *e = NULL;
     xc_mset *m = NULL;
+    wd_analyzer_set_dictionary_layer(s->an, !o.no_dictionary_layer);
     int rc = wd_analyze(s->an, WD_ANALYZE_INDEX, question, len, collect_qword, &qw, err);
     if (qw.oom)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     /* Highlight what the question asked for, synonyms included; particles
      * only when the question has nothing else. */
     for (size_t i = 0; rc == WD_OK && i < qw.n; i++) {
-        if (qw.content && qw.w[i].weight == STOP_WEIGHT)
+        if (qw.w[i].kind == QK_BIGRAM || (qw.content && qw.w[i].kind == QK_STOP))
             continue;
-        rc = wd_termset_add(&ts, qw.w[i].text, qw.w[i].len, qw.w[i].weight);
+        double hw = qw.w[i].kind == QK_SUBWORD ? SUBWORD_WEIGHT : 1.0;
+        rc = wd_termset_add(&ts, qw.w[i].text, qw.w[i].len, hw);
         const char *const *syns = NULL;
         size_t nsyn = wd_dict_synonyms(s->dict, qw.w[i].text, qw.w[i].len, &syns);
         for (size_t k = 0; rc == WD_OK && k < nsyn; k++)
-            rc = wd_termset_add(&ts, syns[k], strlen(syns[k]), qw.w[i].weight);
+            rc = wd_termset_add(&ts, syns[k], strlen(syns[k]), hw);
         if (rc == WD_ENOMEM)
             wd_error_set(err, rc, "search", "out of memory");
     }
     if (rc == WD_OK && qw.n > 0) {
-        rc = build_query(s, &qw, &o, &q, err);
+        rc = build_query(s, &qw, &o, &tn, &q, err);
         if (rc == WD_OK && o.explain)
             rc = xc_query_describe(q, &r->parsed, err);
         if (rc == WD_OK)
@@ -400,40 +726,84 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
         if (rc == WD_OK)
             rc = xc_enquire_set_query(e, q, err);
         if (rc == WD_OK)
-            rc = xc_enquire_set_bm25(e, o.k1 >= 0 ? o.k1 : DEFAULT_K1, 0, 1,
-                                     o.b >= 0 ? o.b : DEFAULT_B, 0.5, err);
+            rc = xc_enquire_set_bm25(e, tn.k1, 0, 1, tn.b, 0.5, err);
         if (rc == WD_OK)
             rc = xc_enquire_set_tiebreak_value(e, WD_VALUE_ID, err);
+        /* Fetch the re-ranking window from the top, then cut the page. */
+        uint32_t depth = o.offset + o.n > RERANK_DEPTH ? o.offset + o.n : RERANK_DEPTH;
         if (rc == WD_OK)
-            rc = xc_enquire_mset(e, o.offset, o.n, 0, &m, err);
+            rc = xc_enquire_mset(e, 0, depth, 0, &m, err);
     }
+    cand *cands = NULL;
+    uint32_t nc = 0;
+    idf_cache ic = {0};
     if (rc == WD_OK && m) {
-        uint32_t n = xc_mset_size(m);
+        nc = xc_mset_size(m);
         r->total = xc_mset_estimated(m);
-        r->hits = wd_calloc(n ? n : 1, sizeof *r->hits);
-        if (!r->hits)
+        cands = wd_calloc(nc ? nc : 1, sizeof *cands);
+        if (!cands)
             rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-        for (uint32_t i = 0; rc == WD_OK && i < n; i++) {
-            wd_hit *h = &r->hits[i];
-            r->n_hits++;
-            h->rank = o.offset + i + 1;
-            h->score = xc_mset_weight(m, i);
+        uint32_t ndocs = 0;
+        if (rc == WD_OK)
+            rc = xc_db_doccount(s->db, &ndocs, err);
+        ic.ndocs = ndocs;
+        double top = nc ? xc_mset_weight(m, 0) : 1;
+        if (top <= 0)
+            top = 1;
+        int oom = 0;
+        for (uint32_t i = 0; rc == WD_OK && i < nc; i++) {
+            cand *c = &cands[i];
+            c->mset_index = i;
+            c->bm25 = xc_mset_weight(m, i);
             char *data = NULL;
             size_t dlen = 0;
             rc = xc_mset_data(m, i, &data, &dlen, err);
             if (rc == WD_OK)
-                rc = hit_from_data(h, data, dlen, err);
+                rc = hit_from_data(&c->hit, data, dlen, err);
             wd_free(data);
-            if (rc == WD_OK)
-                rc = make_snippet(s->an, h, &ts, o.snippet_chars, err);
+            if (rc == WD_OK) {
+                c->sim = question_similarity(s, &qw, c->hit.question, &ic, &tn, &oom);
+                double ac = tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, &ic) : 0;
+                c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
+                /* A record that only knows the question answers less than one that answers it. */
+                if (c->hit.kind == WD_KIND_QUESTION)
+                    c->score *= tn.kq;
+            }
+        }
+        if (rc == WD_OK && oom)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        if (rc == WD_OK && tn.rr > 0)
+            qsort(cands, nc, sizeof *cands, cand_cmp);
+    }
+    if (rc == WD_OK && m) {
+        uint32_t n = nc > o.offset ? nc - o.offset : 0;
+        if (n > o.n)
+            n = o.n;
+        r->hits = wd_calloc(n ? n : 1, sizeof *r->hits);
+        if (!r->hits)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        for (uint32_t i = 0; rc == WD_OK && i < n; i++) {
+            cand *c = &cands[o.offset + i];
+            wd_hit *h = &r->hits[i];
+            *h = c->hit; /* the hit moves to the results */
+            memset(&c->hit, 0, sizeof c->hit);
+            r->n_hits++;
+            h->rank = o.offset + i + 1;
+            h->score = tn.rr > 0 ? c->score : c->bm25;
+            rc = make_snippet(s->an, h, &ts, o.snippet_chars, err);
             if (rc == WD_OK && o.explain) {
-                struct explain_ctx c = {h, m, err};
-                rc = xc_enquire_matching_terms(e, xc_mset_docid(m, i), explain_term, &c, err);
+                struct explain_ctx ec = {h, m, err};
+                rc = xc_enquire_matching_terms(e, xc_mset_docid(m, c->mset_index), explain_term,
+                                               &ec, err);
                 if (rc == WD_ENOMEM)
                     wd_error_set(err, rc, "search", "out of memory");
             }
         }
     }
+    for (uint32_t i = 0; cands && i < nc; i++)
+        wd_hit_free(&cands[i].hit);
+    wd_free(cands);
+    idf_cache_free(&ic);
     xc_mset_free(m);
     xc_enquire_free(e);
     xc_query_free(q);

@@ -2,9 +2,11 @@
  * snippet.c - choose and cut the passage of an answer that best matches a
  * question, and mark the matched words in it.
  *
- * The text is analysed with the same analyzer as everything else, so a
- * match is a token whose normalised text is a query word; its byte offsets
- * into the original text become highlight ranges. The text is divided into
+ * The text is normalised with the same analyzer as everything else (so a
+ * Traditional answer highlights a Simplified question's words) but not
+ * segmented: segmenting every hit's answer cost more than the search itself.
+ * A match is an occurrence of a query word in the normalised text; the
+ * original byte span it came from becomes a highlight range. The text is divided into
  * units at sentence and clause ends; the window of consecutive units of about
  * the target length that covers the most query weight (each word counted
  * once, a little extra for repeats) wins, earliest on ties. Highlight offsets
@@ -74,17 +76,12 @@ typedef struct match {
 } match;
 
 struct collect {
-    const wd_termset *ts;
     match *m;
     size_t n, cap;
 };
 
-static int collect_token(void *vctx, const wd_token *t)
+static int push_match(struct collect *c, size_t start, size_t end, long word)
 {
-    struct collect *c = vctx;
-    long w = wd_termset_find(c->ts, t->text, t->len);
-    if (w < 0)
-        return 0;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 32;
         match *m = wd_realloc(c->m, cap * sizeof *m);
@@ -93,8 +90,73 @@ static int collect_token(void *vctx, const wd_token *t)
         c->m = m;
         c->cap = cap;
     }
-    c->m[c->n++] = (match){t->start, t->end, w};
-    return 0;
+    c->m[c->n++] = (match){start, end, word};
+    return WD_OK;
+}
+
+static int is_alnum_cp(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Find the words of ts in the normalised text: a CJK word matches anywhere
+ * (医保 inside 医保卡 is still the asked word), a Latin or digit word only
+ * between non-alphanumerics. Matches come out in text order, longest first
+ * at the same start. */
+static int find_matches(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
+                        struct collect *c, wd_error *err)
+{
+    uint32_t *cps = NULL;
+    size_t *starts = NULL, *ends = NULL, n = 0;
+    int rc = wd_normalize_map(an, text, len, &cps, &starts, &ends, &n, err);
+    if (rc != WD_OK)
+        return rc;
+    /* The words as code points. */
+    uint32_t **wcp = wd_calloc(ts->n ? ts->n : 1, sizeof *wcp);
+    size_t *wlen = wd_calloc(ts->n ? ts->n : 1, sizeof *wlen);
+    if (!wcp || !wlen)
+        rc = WD_ENOMEM;
+    for (size_t i = 0; rc == WD_OK && i < ts->n; i++) {
+        wcp[i] = wd_malloc((ts->lens[i] + 1) * sizeof **wcp);
+        if (!wcp[i]) {
+            rc = WD_ENOMEM;
+            break;
+        }
+        for (size_t b = 0; b < ts->lens[i];) {
+            uint32_t cp;
+            size_t l = wd_utf8_decode(ts->words[i] + b, ts->lens[i] - b, &cp);
+            if (!l)
+                break;
+            wcp[i][wlen[i]++] = cp;
+            b += l;
+        }
+    }
+    for (size_t k = 0; rc == WD_OK && k < n; k++) {
+        long best = -1;
+        size_t best_len = 0;
+        for (size_t i = 0; i < ts->n; i++) {
+            size_t wl = wlen[i];
+            if (wl == 0 || wl <= best_len || k + wl > n || cps[k] != wcp[i][0] ||
+                memcmp(cps + k, wcp[i], wl * sizeof *cps) != 0)
+                continue;
+            if (is_alnum_cp(wcp[i][0]) && k > 0 && is_alnum_cp(cps[k - 1]))
+                continue;
+            if (is_alnum_cp(wcp[i][wl - 1]) && k + wl < n && is_alnum_cp(cps[k + wl]))
+                continue;
+            best = (long)i;
+            best_len = wl;
+        }
+        if (best >= 0)
+            rc = push_match(c, starts[k], ends[k + best_len - 1], best);
+    }
+    for (size_t i = 0; wcp && i < ts->n; i++)
+        wd_free(wcp[i]);
+    wd_free(wcp);
+    wd_free(wlen);
+    wd_free(cps);
+    wd_free(starts);
+    wd_free(ends);
+    return rc;
 }
 
 /* Code points that end a unit: sentence ends, clause ends, line breaks. */
@@ -146,8 +208,8 @@ int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_term
     *n_hl = 0;
     if (target_chars == 0)
         target_chars = 120;
-    struct collect c = {ts, NULL, 0, 0};
-    int rc = wd_analyze(an, WD_ANALYZE_INDEX, text, len, collect_token, &c, err);
+    struct collect c = {NULL, 0, 0};
+    int rc = find_matches(an, text, len, ts, &c, err);
     if (rc != WD_OK) {
         wd_free(c.m);
         return rc == WD_ENOMEM ? wd_error_set(err, rc, "snippet", "out of memory") : rc;

@@ -111,6 +111,14 @@ int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_
 int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_t *out_len,
                  wd_error *err);
 
+/* Normalise text as wd_normalize does and map every normalised code point
+ * back to the original: (*cps)[k] came from original bytes
+ * [(*starts)[k], (*ends)[k]). The three arrays are new (wd_free each), all
+ * NULL on failure. Used to find query words in display text without
+ * segmenting it. */
+int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps,
+                     size_t **starts, size_t **ends, size_t *n, wd_error *err);
+
 #ifdef __cplusplus
 }
 #endif
