@@ -4,33 +4,111 @@
  * Each record becomes one document: the question analysed into "S"-prefixed
  * positional terms, the answer into unprefixed positional terms (index mode,
  * so sub-words of long words sit at the word's position), boolean terms for
- * kind and source, the id as unique term and value, and the record itself as
- * JSON data for display. Adding a record whose id exists replaces it.
+ * kind and source, the question's CJK character bigrams ("XB", no positions),
+ * the id as unique term and value, and the record itself as JSON data for
+ * display. Adding a record whose id exists replaces it.
  *
  * Writes are committed in batches. Every commit also stores a checkpoint in
  * the metadata (commit count, documents, last id), so after a crash the index
  * says exactly how far it got. Next to Xapian's own lock we hold an flock on
  * DIR/wenda.lock containing our pid: Xapian's lock cannot say who holds it.
+ *
+ * Parallel indexing (opts.jobs > 1): analysis and document building - most
+ * of the CPU time - run on a pool of worker threads, each with its own
+ * analyzer. wd_index_writer_add only copies the record into the current
+ * chunk; a full chunk goes to the pool, and the calling thread, the only one
+ * that touches the database, writes the oldest finished chunk in input order
+ * while the workers build the next. So documents reach Xapian in exactly the
+ * order they were added, a batch commit covers a prefix of the input, and the
+ * checkpoint describes exactly what is committed, as in the serial path.
+ * Deleting and committing first write everything pending. At most
+ * MAX_IN_FLIGHT chunks plus the one being filled are in memory, and Xapian
+ * holds at most one batch, so memory does not grow with the corpus.
+ *
+ * When the index held no documents at open, a record whose id has not been
+ * seen in this run cannot replace anything, so it is added without the
+ * unique-term look-up (a set of 64-bit id hashes remembers what was added;
+ * a hash collision only falls back to replacing, which is always correct).
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "schema.h"
+#include "wenda/bigram.h"
 #include "wenda/buf.h"
 #include "wenda/index.h"
 #include "xapian_c.h"
 
+/* A chunk is handed to the workers when it has this many records or this
+ * much text, whichever comes first. */
+#define CHUNK_RECORDS 512
+#define CHUNK_BYTES (4u << 20)
+/* Chunks submitted but not yet written (one is written while the next is
+ * built). */
+#define MAX_IN_FLIGHT 2
+/* Records a worker claims at a time. */
+#define CLAIM 8
+#define MAX_JOBS 64
+
+/* One record of a chunk: an owned copy, then the document built from it. */
+typedef struct job {
+    wd_record rec; /* strings point into mem */
+    char *mem;
+    xc_doc *doc;
+} job;
+
+typedef struct chunk {
+    job *jobs;
+    size_t n, cap;
+    size_t bytes;
+    size_t next; /* next job to claim (pool lock) */
+    size_t done; /* jobs finished (pool lock) */
+    int rc;      /* first failure building a document (pool lock) */
+    size_t err_at;
+    wd_error err;
+    struct chunk *qnext; /* in the pool's queue of chunks with unclaimed jobs */
+} chunk;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* a chunk was queued, or stop */
+    pthread_cond_t done; /* a chunk was finished */
+    chunk *head, *tail;
+    int stop;
+    unsigned n;
+    pthread_t threads[MAX_JOBS];
+    struct wd_index_writer *w;
+} pool;
+
+/* A set of 64-bit id hashes (open addressing, 0 = empty). */
+typedef struct idset {
+    uint64_t *slots;
+    size_t cap, n;
+} idset;
+
+/* What a thread needs to turn records into documents. */
+typedef struct builder {
+    wd_analyzer *an;
+    wd_buf term;  /* a whole term */
+    wd_buf key;   /* prefix + key terms */
+    int answer_positions;
+} builder;
+
 struct wd_index_writer {
     xc_db *db;
-    wd_analyzer *an;
     const wd_dict *dict;
+    int dictionary_layer;
+    builder b; /* the calling thread's builder (serial path) */
     uint32_t batch_size;
     uint32_t pending;
     int in_txn; /* a batch transaction is open */
@@ -38,8 +116,27 @@ struct wd_index_writer {
     int lock_fd;
     char *lock_path;
     char *last_id;
-    wd_buf term; /* scratch for building terms */
+    /* parallel path */
+    pool *pool;
+    chunk *fill;                    /* being filled by add() */
+    chunk *flight[MAX_IN_FLIGHT + 1]; /* submitted, oldest first */
+    size_t n_flight;
+    int rc; /* sticky: a failure while writing pending chunks */
+    wd_error err;
+    /* fresh-index fast path */
+    int fresh;
+    idset seen;
+    int answer_positions;
+    /* several databases (multi = MULTI_BULK or MULTI_SHARDS) */
+    int multi;
+    struct part *parts;
+    unsigned n_parts;
+    unsigned bulk_parts;
+    char *path;
+    char *build_dir;
 };
+
+enum { MULTI_NONE = 0, MULTI_BULK = 1, MULTI_SHARDS = 2 };
 
 /* mkdir -p */
 static int make_dirs(const char *path, wd_error *err)
@@ -114,65 +211,83 @@ static void release_lock(wd_index_writer *w)
     }
 }
 
-static void writer_free(wd_index_writer *w)
+
+/* ---- id set ---------------------------------------------------------------- */
+
+static uint64_t id_hash(const char *id)
 {
-    if (!w)
-        return;
-    if (w->in_txn)
-        xc_db_cancel_transaction(w->db, NULL);
-    xc_db_close(w->db);
-    release_lock(w);
-    wd_analyzer_free(w->an);
-    wd_free(w->lock_path);
-    wd_free(w->last_id);
-    wd_buf_free(&w->term);
-    wd_free(w);
+    uint64_t h = wd_fnv1a64(id, strlen(id), WD_FNV_OFFSET);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h ? h : 1;
 }
 
-int wd_index_writer_open(wd_index_writer **out, const char *path, const wd_dict *dict,
-                         const wd_index_opts *opts, wd_error *err)
+/* 1 when h was already in the set (or the set cannot grow: then the caller
+ * replaces, which is always correct). */
+static int idset_insert(idset *s, uint64_t h)
 {
-    *out = NULL;
-    if (!path || !*path || !dict)
-        return wd_error_set(err, WD_EINVAL, "index", "no index path given");
-    wd_index_writer *w = wd_calloc(1, sizeof *w);
-    if (!w)
-        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    w->lock_fd = -1;
-    w->dict = dict;
-    w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
-    int rc = make_dirs(path, err);
-    if (rc == WD_OK)
-        rc = take_lock(w, path, err);
-    if (rc == WD_OK) {
-        int mode = opts && opts->overwrite ? XC_DB_CREATE_OR_OVERWRITE : XC_DB_CREATE_OR_OPEN;
-        rc = xc_db_open(&w->db, path, mode, err);
-        if (rc == WD_ELOCKED)
-            wd_error_set(err, WD_ELOCKED, "index",
-                         "%s: index is locked by another writer (not wenda); wait for it to finish",
-                         path);
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4096;
+        uint64_t *slots = wd_calloc(cap, sizeof *slots);
+        if (!slots)
+            return 1;
+        for (size_t i = 0; i < s->cap; i++) {
+            uint64_t v = s->slots[i];
+            if (!v)
+                continue;
+            size_t j = (size_t)v & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = v;
+        }
+        wd_free(s->slots);
+        s->slots = slots;
+        s->cap = cap;
     }
-    if (rc == WD_OK)
-        rc = wd_analyzer_new(&w->an, dict, err);
-    if (rc != WD_OK) {
-        writer_free(w);
-        return rc;
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->slots[j]) {
+        if (s->slots[j] == h)
+            return 1;
+        j = (j + 1) & (s->cap - 1);
     }
-    *out = w;
-    return WD_OK;
+    s->slots[j] = h;
+    s->n++;
+    return 0;
+}
+
+/* ---- documents --------------------------------------------------------------- */
+
+static int builder_init(builder *b, const wd_dict *dict, int dictionary_layer,
+                        int answer_positions, wd_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->answer_positions = answer_positions;
+    int rc = wd_analyzer_new(&b->an, dict, err);
+    if (rc == WD_OK)
+        wd_analyzer_set_dictionary_layer(b->an, dictionary_layer);
+    return rc;
+}
+
+static void builder_free(builder *b)
+{
+    wd_analyzer_free(b->an);
+    wd_buf_free(&b->term);
+    wd_buf_free(&b->key);
+    memset(b, 0, sizeof *b);
 }
 
 /* Build prefix+key, hashing keys too long for a Xapian term. */
-static const char *key_term(wd_index_writer *w, const char *prefix, const char *key)
+static const char *key_term(wd_buf *buf, const char *prefix, const char *key)
 {
-    wd_buf_reset(&w->term);
+    wd_buf_reset(buf);
     size_t n = strlen(key);
     if (n <= WD_MAX_KEY_TERM)
-        wd_buf_printf(&w->term, "%s%s", prefix, key);
+        wd_buf_printf(buf, "%s%s", prefix, key);
     else
-        wd_buf_printf(&w->term, "%s#%016llx", prefix,
+        wd_buf_printf(buf, "%s#%016llx", prefix,
                       (unsigned long long)wd_fnv1a64(key, n, WD_FNV_OFFSET));
-    return w->term.oom ? NULL : w->term.data;
+    return buf->oom ? NULL : buf->data;
 }
 
 struct posting_ctx {
@@ -181,7 +296,21 @@ struct posting_ctx {
     size_t plen;
     wd_buf *term;
     wd_error *err;
+    wd_bigrams *bg; /* question field: also its CJK bigrams (schema.h) */
+    int positions;
 };
+
+static int add_bigram(void *vctx, const char *bg, size_t len, uint32_t pos)
+{
+    (void)pos;
+    struct posting_ctx *c = vctx;
+    wd_buf_reset(c->term);
+    wd_buf_puts(c->term, WD_PREFIX_BIGRAM);
+    wd_buf_append(c->term, bg, len);
+    if (c->term->oom)
+        return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
+    return xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
+}
 
 static int add_token(void *vctx, const wd_token *t)
 {
@@ -193,17 +322,21 @@ static int add_token(void *vctx, const wd_token *t)
     wd_buf_append(c->term, t->text, t->len);
     if (c->term->oom)
         return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
-    return xc_doc_add_posting(c->doc, c->term->data, c->term->len, t->position + 1, 1, c->err);
+    int rc = c->positions ? xc_doc_add_posting(c->doc, c->term->data, c->term->len,
+                                               t->position + 1, 1, c->err)
+                          : xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
+    if (rc == WD_OK && c->bg)
+        rc = wd_bigrams_feed(c->bg, t, add_bigram, c);
+    return rc;
 }
 
-static int index_field(wd_index_writer *w, xc_doc *doc, const char *prefix, const char *text,
-                       wd_error *err)
+static int index_field(builder *b, xc_doc *doc, const char *prefix, const char *text,
+                       int bigrams, wd_error *err)
 {
-    wd_buf term = WD_BUF_INIT;
-    struct posting_ctx c = {doc, prefix, strlen(prefix), &term, err};
-    int rc = wd_analyze(w->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
-    wd_buf_free(&term);
-    return rc;
+    wd_bigrams bg = WD_BIGRAMS_INIT;
+    struct posting_ctx c = {doc, prefix, strlen(prefix), &b->term, err, bigrams ? &bg : NULL,
+                            bigrams || b->answer_positions};
+    return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
 static char *record_json(const wd_record *rec)
@@ -221,6 +354,48 @@ static char *record_json(const wd_record *rec)
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return s; /* jansson's allocator: free() */
+}
+
+/* The whole document of a record, unique id term included. *out is new. */
+static int build_doc(builder *b, const wd_record *rec, xc_doc **out, wd_error *err)
+{
+    *out = NULL;
+    xc_doc *doc = NULL;
+    char *data = NULL;
+    int rc = xc_doc_new(&doc, err);
+    if (rc == WD_OK)
+        rc = index_field(b, doc, WD_PREFIX_QUESTION, rec->question, 1, err);
+    if (rc == WD_OK && rec->answer)
+        rc = index_field(b, doc, "", rec->answer, 0, err);
+    if (rc == WD_OK) {
+        const char *t = key_term(&b->key, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind));
+        rc = t ? xc_doc_add_boolean_term(doc, t, err)
+               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    if (rc == WD_OK && rec->source && *rec->source) {
+        const char *t = key_term(&b->key, WD_PREFIX_SOURCE, rec->source);
+        rc = t ? xc_doc_add_boolean_term(doc, t, err)
+               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    if (rc == WD_OK) {
+        const char *t = key_term(&b->key, WD_PREFIX_ID, rec->id);
+        rc = t ? xc_doc_add_boolean_term(doc, t, err)
+               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    if (rc == WD_OK)
+        rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
+    if (rc == WD_OK) {
+        data = record_json(rec);
+        rc = data ? xc_doc_set_data(doc, data, strlen(data), err)
+                  : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    free(data);
+    if (rc != WD_OK) {
+        xc_doc_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return WD_OK;
 }
 
 static int write_checkpoint(wd_index_writer *w, wd_error *err)
@@ -245,6 +420,143 @@ static int write_checkpoint(wd_index_writer *w, wd_error *err)
     return rc;
 }
 
+/* ---- chunks and the worker pool --------------------------------------------- */
+
+static void chunk_free(chunk *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        wd_free(c->jobs[i].mem);
+        xc_doc_free(c->jobs[i].doc);
+    }
+    wd_free(c->jobs);
+    wd_free(c);
+}
+
+static const char *copy_str(char **p, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    const char *r = *p;
+    *p += n;
+    return r;
+}
+
+/* Append an owned copy of rec. */
+static int chunk_add(chunk *c, const wd_record *rec, wd_error *err)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        job *j = wd_realloc(c->jobs, cap * sizeof *j);
+        if (!j)
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        c->jobs = j;
+        c->cap = cap;
+    }
+    size_t n = 0;
+    const char *const s[] = {rec->id, rec->question, rec->answer, rec->source, rec->date};
+    for (size_t i = 0; i < 5; i++)
+        n += s[i] ? strlen(s[i]) + 1 : 0;
+    job *j = &c->jobs[c->n];
+    memset(j, 0, sizeof *j);
+    j->mem = wd_malloc(n);
+    if (!j->mem)
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    char *p = j->mem;
+    j->rec = *rec;
+    j->rec.id = copy_str(&p, rec->id);
+    j->rec.question = copy_str(&p, rec->question);
+    j->rec.answer = copy_str(&p, rec->answer);
+    j->rec.source = copy_str(&p, rec->source);
+    j->rec.date = copy_str(&p, rec->date);
+    c->n++;
+    c->bytes += n;
+    return WD_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    pool *p = arg;
+    builder b;
+    wd_error err;
+    wd_error_clear(&err);
+    int brc = builder_init(&b, p->w->dict, p->w->dictionary_layer, p->w->answer_positions, &err);
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && !p->head)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        chunk *c = p->head;
+        size_t from = c->next, to = from + CLAIM < c->n ? from + CLAIM : c->n;
+        c->next = to;
+        if (to == c->n) {
+            p->head = c->qnext;
+            if (!p->head)
+                p->tail = NULL;
+        }
+        pthread_mutex_unlock(&p->mu);
+        int rc = brc;
+        size_t at = from;
+        for (size_t i = from; rc == WD_OK && i < to; i++) {
+            at = i;
+            if (c->rc == WD_OK) /* racy read: only skips work after a failure */
+                rc = build_doc(&b, &c->jobs[i].rec, &c->jobs[i].doc, &err);
+        }
+        pthread_mutex_lock(&p->mu);
+        if (rc != WD_OK && (c->rc == WD_OK || at < c->err_at)) {
+            c->rc = rc;
+            c->err_at = at;
+            c->err = err;
+        }
+        c->done += to - from;
+        if (c->done == c->n)
+            pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    builder_free(&b);
+    return NULL;
+}
+
+static void pool_stop(pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->n; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    wd_free(p);
+}
+
+static int pool_start(wd_index_writer *w, unsigned jobs, wd_error *err)
+{
+    pool *p = wd_calloc(1, sizeof *p);
+    if (!p)
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    p->w = w;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (unsigned i = 0; i < jobs; i++) {
+        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0) {
+            pool_stop(p);
+            return wd_error_set(err, WD_ERROR, "index", "cannot start an indexing thread");
+        }
+        p->n++;
+    }
+    w->pool = p;
+    return WD_OK;
+}
+
 /* Every batch runs inside a transaction, so a batch that is not committed
  * never reaches the disk, even when the writer is abandoned. */
 static int ensure_txn(wd_index_writer *w, wd_error *err)
@@ -257,7 +569,7 @@ static int ensure_txn(wd_index_writer *w, wd_error *err)
     return rc;
 }
 
-int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
+static int commit_now(wd_index_writer *w, wd_error *err)
 {
     int rc = ensure_txn(w, err);
     if (rc == WD_OK)
@@ -272,44 +584,20 @@ int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
     return rc;
 }
 
-int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
+/* Write one built document (the database thread only). */
+static int write_doc(wd_index_writer *w, const wd_record *rec, xc_doc *doc, wd_error *err)
 {
-    if (!rec || !rec->id || !*rec->id || !rec->question)
-        return wd_error_set(err, WD_EINVAL, "index", "record without id or question");
-    xc_doc *doc = NULL;
-    char *data = NULL;
     int replaced = 0;
     int rc = ensure_txn(w, err);
-    if (rc == WD_OK)
-        rc = xc_doc_new(&doc, err);
-    if (rc == WD_OK)
-        rc = index_field(w, doc, WD_PREFIX_QUESTION, rec->question, err);
-    if (rc == WD_OK && rec->answer)
-        rc = index_field(w, doc, "", rec->answer, err);
-    if (rc == WD_OK) {
-        const char *t = key_term(w, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind));
-        rc = t ? xc_doc_add_boolean_term(doc, t, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    if (rc == WD_OK && rec->source && *rec->source) {
-        const char *t = key_term(w, WD_PREFIX_SOURCE, rec->source);
-        rc = t ? xc_doc_add_boolean_term(doc, t, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    if (rc == WD_OK)
-        rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
-    if (rc == WD_OK) {
-        data = record_json(rec);
-        rc = data ? xc_doc_set_data(doc, data, strlen(data), err)
-                  : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    if (rc == WD_OK) {
-        const char *t = key_term(w, WD_PREFIX_ID, rec->id);
+    if (rc != WD_OK)
+        return rc;
+    if (w->fresh && !idset_insert(&w->seen, id_hash(rec->id))) {
+        rc = xc_db_add(w->db, doc, NULL, err);
+    } else {
+        const char *t = key_term(&w->b.key, WD_PREFIX_ID, rec->id);
         rc = t ? xc_db_replace(w->db, t, doc, NULL, &replaced, err)
                : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     }
-    free(data);
-    xc_doc_free(doc);
     if (rc != WD_OK)
         return rc;
     if (replaced)
@@ -322,8 +610,653 @@ int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
         w->last_id = id;
     }
     if (++w->pending >= w->batch_size)
-        return wd_index_writer_commit(w, err);
+        return commit_now(w, err);
     return WD_OK;
+}
+
+/* Wait for the oldest chunk in flight, write it in order and free it. */
+static int write_oldest(wd_index_writer *w, wd_error *err)
+{
+    chunk *c = w->flight[0];
+    pool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    while (c->done < c->n)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    int rc = WD_OK;
+    size_t upto = c->rc == WD_OK ? c->n : c->err_at;
+    for (size_t i = 0; rc == WD_OK && i < upto; i++) {
+        rc = write_doc(w, &c->jobs[i].rec, c->jobs[i].doc, err);
+        xc_doc_free(c->jobs[i].doc);
+        c->jobs[i].doc = NULL;
+    }
+    if (rc == WD_OK && c->rc != WD_OK) {
+        rc = c->rc;
+        if (err)
+            *err = c->err;
+    }
+    memmove(w->flight, w->flight + 1, (w->n_flight - 1) * sizeof *w->flight);
+    w->n_flight--;
+    chunk_free(c);
+    return rc;
+}
+
+static int sticky(wd_index_writer *w, int rc, const wd_error *err)
+{
+    if (rc != WD_OK && w->rc == WD_OK) {
+        w->rc = rc;
+        if (err)
+            w->err = *err;
+        else
+            wd_error_set(&w->err, rc, "index", "%s", wd_code_name(rc));
+    }
+    return rc;
+}
+
+static int fail_sticky(wd_index_writer *w, wd_error *err)
+{
+    if (err)
+        *err = w->err;
+    return w->rc;
+}
+
+/* Hand the chunk being filled to the workers; keep at most MAX_IN_FLIGHT. */
+static int submit_fill(wd_index_writer *w, wd_error *err)
+{
+    chunk *c = w->fill;
+    if (!c || c->n == 0)
+        return WD_OK;
+    w->fill = NULL;
+    pool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    c->qnext = NULL;
+    if (p->tail)
+        p->tail->qnext = c;
+    else
+        p->head = c;
+    p->tail = c;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    w->flight[w->n_flight++] = c;
+    int rc = WD_OK;
+    while (rc == WD_OK && w->n_flight > MAX_IN_FLIGHT - 1)
+        rc = write_oldest(w, err);
+    return sticky(w, rc, err);
+}
+
+/* Write everything added so far (not committed yet). */
+static int drain(wd_index_writer *w, wd_error *err)
+{
+    if (w->rc != WD_OK)
+        return fail_sticky(w, err);
+    if (!w->pool)
+        return WD_OK;
+    int rc = submit_fill(w, err);
+    while (rc == WD_OK && w->n_flight)
+        rc = write_oldest(w, err);
+    return sticky(w, rc, err);
+}
+
+/* Drop what is not written yet (the workers are stopped first). */
+static void drop_pending(wd_index_writer *w)
+{
+    pool_stop(w->pool);
+    w->pool = NULL;
+    for (size_t i = 0; i < w->n_flight; i++)
+        chunk_free(w->flight[i]);
+    w->n_flight = 0;
+    chunk_free(w->fill);
+    w->fill = NULL;
+}
+
+/* ---- several databases: the shards of a sharded index, or the parts of a
+ * bulk build ---------------------------------------------------------------
+ *
+ * Records are routed by wd_index_shard_of(id), so a record and every later
+ * version of it land in the same database and replacing stays exact. Each
+ * database has a serial writer of its own driven by one thread, so Xapian's
+ * writing - the larger part of the work - runs on every core. The calling
+ * thread only copies records into per-part chunks.
+ */
+
+#define PART_QUEUE 2 /* chunks queued per part before add() waits */
+
+typedef struct part {
+    wd_index_writer *w; /* serial writer, used by the part's thread */
+    pthread_t th;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    chunk *head, *tail;
+    size_t queued;
+    int busy, stop;
+    int rc; /* sticky failure of this part */
+    wd_error err;
+    chunk *fill;
+} part;
+
+uint32_t wd_index_shard_of(const char *id, uint32_t n)
+{
+    return n ? (uint32_t)(wd_fnv1a64(id, strlen(id), WD_FNV_OFFSET) % n) : 0;
+}
+
+static void *part_main(void *arg)
+{
+    part *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->head && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (!p->head)
+            break;
+        chunk *c = p->head;
+        p->head = c->qnext;
+        if (!p->head)
+            p->tail = NULL;
+        p->queued--;
+        p->busy = 1;
+        int rc = p->rc;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        wd_error err;
+        wd_error_clear(&err);
+        for (size_t i = 0; rc == WD_OK && i < c->n; i++)
+            rc = wd_index_writer_add(p->w, &c->jobs[i].rec, &err);
+        chunk_free(c);
+        pthread_mutex_lock(&p->mu);
+        if (rc != WD_OK && p->rc == WD_OK) {
+            p->rc = rc;
+            p->err = err;
+        }
+        p->busy = 0;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Queue the part's filled chunk (waits while the part is PART_QUEUE behind). */
+static int part_submit(part *p)
+{
+    chunk *c = p->fill;
+    if (!c || c->n == 0)
+        return WD_OK;
+    p->fill = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (p->queued >= PART_QUEUE && p->rc == WD_OK)
+        pthread_cond_wait(&p->cv, &p->mu);
+    c->qnext = NULL;
+    if (p->tail)
+        p->tail->qnext = c;
+    else
+        p->head = c;
+    p->tail = c;
+    p->queued++;
+    int rc = p->rc;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* Submit and wait until the part has written everything queued; its
+ * writer may then be used by the calling thread until more is queued. */
+static int part_drain(part *p, wd_error *err)
+{
+    part_submit(p);
+    pthread_mutex_lock(&p->mu);
+    while (p->queued || p->busy)
+        pthread_cond_wait(&p->cv, &p->mu);
+    int rc = p->rc;
+    if (rc != WD_OK && err)
+        *err = p->err;
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+static void part_stop(part *p)
+{
+    if (!p->started)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->th, NULL);
+    p->started = 0;
+    while (p->head) {
+        chunk *c = p->head;
+        p->head = c->qnext;
+        chunk_free(c);
+    }
+    chunk_free(p->fill);
+    p->fill = NULL;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+}
+
+/* rm -rf for the build folder (a flat tree of databases). */
+static int rm_tree(const char *fpath, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(fpath);
+    return 0;
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        nftw(path, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Open the part writers (paths[i]) and start their threads. */
+static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwrite,
+                       wd_error *err)
+{
+    w->parts = wd_calloc(n, sizeof *w->parts);
+    if (!w->parts)
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    w->n_parts = n;
+    wd_index_opts so = WD_INDEX_OPTS_INIT;
+    so.batch_size = w->batch_size;
+    so.overwrite = overwrite;
+    so.no_dictionary_layer = !w->dictionary_layer;
+    so.answer_positions = w->answer_positions;
+    for (unsigned i = 0; i < n; i++) {
+        part *p = &w->parts[i];
+        int rc = wd_index_writer_open(&p->w, paths[i], w->dict, &so, err);
+        if (rc != WD_OK)
+            return rc;
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->cv, NULL);
+        if (pthread_create(&p->th, NULL, part_main, p) != 0) {
+            pthread_mutex_destroy(&p->mu);
+            pthread_cond_destroy(&p->cv);
+            return wd_error_set(err, WD_ERROR, "index", "cannot start an indexing thread");
+        }
+        p->started = 1;
+    }
+    return WD_OK;
+}
+
+static int parts_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
+{
+    part *p = &w->parts[wd_index_shard_of(rec->id, w->n_parts)];
+    if (!p->fill && !(p->fill = wd_calloc(1, sizeof *p->fill)))
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    int rc = chunk_add(p->fill, rec, err);
+    if (rc == WD_OK && (p->fill->n >= CHUNK_RECORDS || p->fill->bytes >= CHUNK_BYTES))
+        rc = part_submit(p);
+    if (rc != WD_OK) {
+        pthread_mutex_lock(&p->mu);
+        if (err && p->rc != WD_OK)
+            *err = p->err;
+        pthread_mutex_unlock(&p->mu);
+        return sticky(w, rc, err);
+    }
+    char *id = wd_strdup(rec->id);
+    if (id) {
+        wd_free(w->last_id);
+        w->last_id = id;
+    }
+    return WD_OK;
+}
+
+static int parts_drain(wd_index_writer *w, wd_error *err)
+{
+    int rc = WD_OK;
+    for (unsigned i = 0; i < w->n_parts; i++) {
+        int r = part_drain(&w->parts[i], err);
+        if (rc == WD_OK)
+            rc = r;
+    }
+    return sticky(w, rc, err);
+}
+
+static void parts_sum_stats(wd_index_writer *w)
+{
+    wd_index_stats s = {0, 0, w->stats.deleted, 0};
+    for (unsigned i = 0; i < w->n_parts; i++) {
+        if (!w->parts[i].w)
+            continue;
+        const wd_index_stats *p = wd_index_writer_stats(w->parts[i].w);
+        s.added += p->added;
+        s.replaced += p->replaced;
+        s.commits += p->commits;
+    }
+    s.deleted = w->stats.deleted;
+    w->stats = s;
+}
+
+/* Stop the threads; commit (ok) or abandon every part writer. */
+static int parts_close(wd_index_writer *w, int ok, wd_error *err)
+{
+    int rc = WD_OK;
+    for (unsigned i = 0; i < w->n_parts; i++)
+        part_stop(&w->parts[i]);
+    if (ok)
+        parts_sum_stats(w);
+    for (unsigned i = 0; i < w->n_parts; i++) {
+        part *p = &w->parts[i];
+        if (ok && rc == WD_OK) {
+            rc = wd_index_writer_close(p->w, err);
+        } else {
+            wd_index_writer_abandon(p->w);
+        }
+        p->w = NULL;
+    }
+    wd_free(w->parts);
+    w->parts = NULL;
+    w->n_parts = 0;
+    return rc;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_printf(&b, "%s/%s", dir, name);
+    return b.oom ? (wd_buf_free(&b), NULL) : wd_buf_detach(&b);
+}
+
+static const char *const glass_files[] = {"postlist.glass", "termlist.glass", "position.glass",
+                                          "docdata.glass", "spelling.glass", "synonym.glass"};
+
+/* Bulk build: merge the parts into DIR. The parts are compacted into
+ * BUILD/merged, which gets the checkpoint, then its files replace DIR's
+ * (empty) database: iamglass goes first and comes back last, so a crash
+ * in between leaves no database rather than a mixed one. */
+static int bulk_finish(wd_index_writer *w, wd_error *err)
+{
+    int rc = WD_OK;
+    char **srcs = wd_calloc(w->bulk_parts, sizeof *srcs);
+    char *merged = path_join(w->build_dir, "merged");
+    if (!srcs || !merged)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    for (unsigned i = 0; rc == WD_OK && i < w->bulk_parts; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "part-%u", i + 1);
+        if (!(srcs[i] = path_join(w->build_dir, name)))
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    if (rc == WD_OK)
+        rc = xc_compact((const char *const *)srcs, w->bulk_parts, merged, err);
+    if (rc == WD_OK) {
+        /* The checkpoint, schema and dictionary of the whole. */
+        xc_db *main = w->db;
+        w->db = NULL;
+        xc_db_close(main);
+        rc = xc_db_open(&w->db, merged, XC_DB_OPEN, err);
+        if (rc == WD_OK) {
+            w->stats.commits = 0;
+            rc = write_checkpoint(w, err);
+        }
+        if (rc == WD_OK)
+            rc = xc_db_commit(w->db, err);
+        xc_db_close(w->db);
+        w->db = NULL;
+    }
+    for (size_t i = 0; rc == WD_OK && i <= sizeof glass_files / sizeof *glass_files; i++) {
+        const char *f = i < sizeof glass_files / sizeof *glass_files ? glass_files[i] : "iamglass";
+        char *from = path_join(merged, f), *to = path_join(w->path, f);
+        if (!from || !to)
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        if (rc == WD_OK && i == 0) {
+            char *iam = path_join(w->path, "iamglass");
+            if (iam)
+                unlink(iam);
+            wd_free(iam);
+        }
+        struct stat st;
+        int have = rc == WD_OK && stat(from, &st) == 0;
+        if (have && rename(from, to) != 0)
+            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot move the merged index into place: %s",
+                              to, strerror(errno));
+        else if (rc == WD_OK && !have)
+            unlink(to); /* a table the merged index does not have */
+        wd_free(from);
+        wd_free(to);
+    }
+    if (rc == WD_OK)
+        w->stats.commits = 1;
+    for (unsigned i = 0; srcs && i < w->bulk_parts; i++)
+        wd_free(srcs[i]);
+    wd_free(srcs);
+    wd_free(merged);
+    remove_tree(w->build_dir);
+    return rc;
+}
+
+static void writer_free(wd_index_writer *w)
+{
+    if (!w)
+        return;
+    drop_pending(w);
+    if (w->parts)
+        parts_close(w, 0, NULL);
+    if (w->multi == MULTI_BULK && w->build_dir)
+        remove_tree(w->build_dir);
+    wd_free(w->path);
+    wd_free(w->build_dir);
+    if (w->in_txn)
+        xc_db_cancel_transaction(w->db, NULL);
+    xc_db_close(w->db);
+    release_lock(w);
+    builder_free(&w->b);
+    wd_free(w->lock_path);
+    wd_free(w->last_id);
+    wd_free(w->seen.slots);
+    wd_free(w);
+}
+
+unsigned wd_index_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+}
+
+/* Shards listed by DIR/XAPIANDB, a stub we wrote: 0 when there is none. */
+static unsigned stub_shards(const char *path)
+{
+    char *stub = path_join(path, "XAPIANDB");
+    FILE *f = stub ? fopen(stub, "r") : NULL;
+    wd_free(stub);
+    if (!f)
+        return 0;
+    unsigned n = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        if (line[0] != '#' && line[0] != '\n')
+            n++;
+    fclose(f);
+    return n;
+}
+
+static int write_stub(const char *path, unsigned n, wd_error *err)
+{
+    char *stub = path_join(path, "XAPIANDB"), *tmp = path_join(path, "XAPIANDB.tmp");
+    FILE *f = tmp ? fopen(tmp, "w") : NULL;
+    int rc = WD_OK;
+    if (!f) {
+        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write the shard list: %s", path,
+                          strerror(errno));
+    } else {
+        fprintf(f, "# wenda sharded index: %u shards (records routed by a hash of their id)\n",
+                n);
+        for (unsigned i = 1; i <= n; i++)
+            fprintf(f, "auto shard-%u\n", i);
+        if (fclose(f) != 0 || rename(tmp, stub) != 0)
+            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write the shard list: %s", path,
+                              strerror(errno));
+    }
+    wd_free(stub);
+    wd_free(tmp);
+    return rc;
+}
+
+static int open_parts(wd_index_writer *w, const char *dir, const char *fmt, unsigned n,
+                      int overwrite, wd_error *err)
+{
+    char **paths = wd_calloc(n, sizeof *paths);
+    int rc = paths ? WD_OK : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    for (unsigned i = 0; rc == WD_OK && i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, fmt, i + 1);
+        if (!(paths[i] = path_join(dir, name)))
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    if (rc == WD_OK)
+        rc = parts_start(w, paths, n, overwrite, err);
+    for (unsigned i = 0; paths && i < n; i++)
+        wd_free(paths[i]);
+    wd_free(paths);
+    return rc;
+}
+
+int wd_index_writer_open(wd_index_writer **out, const char *path, const wd_dict *dict,
+                         const wd_index_opts *opts, wd_error *err)
+{
+    *out = NULL;
+    if (!path || !*path || !dict)
+        return wd_error_set(err, WD_EINVAL, "index", "no index path given");
+    wd_index_writer *w = wd_calloc(1, sizeof *w);
+    if (!w)
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    w->lock_fd = -1;
+    w->dict = dict;
+    w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
+    w->dictionary_layer = !(opts && opts->no_dictionary_layer);
+    w->answer_positions = opts && opts->answer_positions;
+    unsigned jobs = opts ? opts->jobs : 0;
+    if (jobs > MAX_JOBS)
+        jobs = MAX_JOBS;
+    int overwrite = opts && opts->overwrite;
+    unsigned shards = opts ? opts->shards : 0;
+    int rc = make_dirs(path, err);
+    if (rc == WD_OK && !(w->path = wd_strdup(path)))
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK)
+        rc = take_lock(w, path, err);
+    unsigned have = rc == WD_OK ? stub_shards(path) : 0;
+    if (rc == WD_OK && (have || shards)) {
+        /* A sharded index: DIR/XAPIANDB lists DIR/shard-1 ... DIR/shard-N. */
+        char *iam = path_join(path, "iamglass");
+        struct stat st;
+        int single = iam && stat(iam, &st) == 0;
+        wd_free(iam);
+        if (single && !overwrite)
+            rc = wd_error_set(err, WD_EINVAL, "index",
+                              "%s: is a single (unsharded) index; use --overwrite to rebuild it "
+                              "with shards", path);
+        else if (have && shards && shards != have && !overwrite)
+            rc = wd_error_set(err, WD_EINVAL, "index",
+                              "%s: has %u shards, not %u; records are routed by shard count, so "
+                              "use --overwrite to rebuild it with %u",
+                              path, have, shards, shards);
+        if (rc == WD_OK && single) {
+            for (size_t i = 0; i < sizeof glass_files / sizeof *glass_files; i++) {
+                char *f = path_join(path, glass_files[i]);
+                if (f)
+                    unlink(f);
+                wd_free(f);
+            }
+            char *f = path_join(path, "iamglass");
+            if (f)
+                unlink(f);
+            wd_free(f);
+        }
+        unsigned n = shards ? shards : have;
+        if (rc == WD_OK && n > MAX_JOBS * 4)
+            rc = wd_error_set(err, WD_EINVAL, "index", "at most %d shards", MAX_JOBS * 4);
+        if (rc == WD_OK) {
+            w->multi = MULTI_SHARDS;
+            rc = open_parts(w, path, "shard-%u", n, overwrite, err);
+        }
+        if (rc == WD_OK && n != have)
+            rc = write_stub(path, n, err);
+        if (rc != WD_OK) {
+            writer_free(w);
+            return rc;
+        }
+        *out = w;
+        return WD_OK;
+    }
+    if (rc == WD_OK) {
+        int mode = overwrite ? XC_DB_CREATE_OR_OVERWRITE : XC_DB_CREATE_OR_OPEN;
+        rc = xc_db_open(&w->db, path, mode, err);
+        if (rc == WD_ELOCKED)
+            wd_error_set(err, WD_ELOCKED, "index",
+                         "%s: index is locked by another writer (not wenda); wait for it to finish",
+                         path);
+    }
+    uint32_t docs = 1;
+    if (rc == WD_OK)
+        rc = xc_db_doccount(w->db, &docs, err);
+    w->fresh = docs == 0;
+    if (rc == WD_OK)
+        rc = builder_init(&w->b, dict, w->dictionary_layer, w->answer_positions, err);
+    if (rc == WD_OK && opts && opts->bulk && w->fresh && jobs > 1) {
+        /* Bulk build of a new index: one part per job, merged at close. */
+        w->multi = MULTI_BULK;
+        w->bulk_parts = jobs;
+        if (!(w->build_dir = path_join(path, ".wenda-build")))
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        if (rc == WD_OK) {
+            remove_tree(w->build_dir);
+            rc = make_dirs(w->build_dir, err);
+        }
+        if (rc == WD_OK)
+            rc = open_parts(w, w->build_dir, "part-%u", jobs, 1, err);
+    } else if (rc == WD_OK && jobs > 1) {
+        rc = pool_start(w, jobs, err);
+    }
+    if (rc != WD_OK) {
+        writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return WD_OK;
+}
+
+int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
+{
+    if (w->multi) {
+        int rc = parts_drain(w, err);
+        for (unsigned i = 0; rc == WD_OK && i < w->n_parts; i++)
+            rc = wd_index_writer_commit(w->parts[i].w, err);
+        if (rc == WD_OK)
+            parts_sum_stats(w);
+        return sticky(w, rc, err);
+    }
+    int rc = drain(w, err);
+    if (rc == WD_OK)
+        rc = sticky(w, commit_now(w, err), err);
+    return rc;
+}
+
+int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
+{
+    if (!rec || !rec->id || !*rec->id || !rec->question)
+        return wd_error_set(err, WD_EINVAL, "index", "record without id or question");
+    if (w->rc != WD_OK)
+        return fail_sticky(w, err);
+    if (w->multi)
+        return parts_add(w, rec, err);
+    if (!w->pool) {
+        xc_doc *doc = NULL;
+        int rc = build_doc(&w->b, rec, &doc, err);
+        if (rc == WD_OK)
+            rc = write_doc(w, rec, doc, err);
+        xc_doc_free(doc);
+        return rc;
+    }
+    if (!w->fill && !(w->fill = wd_calloc(1, sizeof *w->fill)))
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    int rc = chunk_add(w->fill, rec, err);
+    if (rc == WD_OK && (w->fill->n >= CHUNK_RECORDS || w->fill->bytes >= CHUNK_BYTES))
+        rc = submit_fill(w, err);
+    return rc;
 }
 
 int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_error *err)
@@ -332,11 +1265,24 @@ int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_er
         *found = 0;
     if (!id || !*id)
         return wd_error_set(err, WD_EINVAL, "index", "empty record id");
-    const char *t = key_term(w, WD_PREFIX_ID, id);
+    if (w->multi) {
+        /* The part that holds the id, once it has written what was queued. */
+        part *p = &w->parts[wd_index_shard_of(id, w->n_parts)];
+        int rc = part_drain(p, err);
+        if (rc == WD_OK)
+            rc = wd_index_writer_delete(p->w, id, found, err);
+        if (rc == WD_OK && found && *found)
+            w->stats.deleted++;
+        return sticky(w, rc, err);
+    }
+    int rc = drain(w, err);
+    if (rc != WD_OK)
+        return rc;
+    const char *t = key_term(&w->b.key, WD_PREFIX_ID, id);
     if (!t)
         return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     uint32_t n = 0;
-    int rc = ensure_txn(w, err);
+    rc = ensure_txn(w, err);
     if (rc == WD_OK)
         rc = xc_db_delete(w->db, t, &n, err);
     if (rc != WD_OK)
@@ -355,9 +1301,19 @@ int wd_index_writer_close(wd_index_writer *w, wd_error *err)
 {
     if (!w)
         return WD_OK;
-    int rc = WD_OK;
-    if (w->pending || w->stats.commits == 0)
-        rc = wd_index_writer_commit(w, err);
+    if (w->multi) {
+        int rc = parts_drain(w, err);
+        rc = parts_close(w, rc == WD_OK, err) != WD_OK && rc == WD_OK ? WD_ERROR : rc;
+        if (rc == WD_ERROR && err)
+            rc = err->code ? err->code : WD_ERROR;
+        if (rc == WD_OK && w->multi == MULTI_BULK)
+            rc = bulk_finish(w, err);
+        writer_free(w);
+        return rc;
+    }
+    int rc = drain(w, err);
+    if (rc == WD_OK && (w->pending || w->stats.commits == 0))
+        rc = commit_now(w, err);
     writer_free(w);
     return rc;
 }

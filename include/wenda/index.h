@@ -11,7 +11,8 @@
  * Locking: one writer per index. Besides Xapian's own lock the writer keeps
  * DIR/wenda.lock holding its pid, so a second writer is told who holds it.
  *
- * Thread safety: a writer belongs to one thread.
+ * Thread safety: a writer belongs to one thread (it may run worker threads
+ * of its own, see wd_index_opts.jobs).
  */
 #ifndef WENDA_INDEX_H
 #define WENDA_INDEX_H
@@ -32,10 +33,41 @@ typedef struct wd_index_writer wd_index_writer;
 typedef struct wd_index_opts {
     uint32_t batch_size; /* records per commit; 0 = WD_DEFAULT_BATCH_SIZE */
     int overwrite;       /* 1: start from an empty index */
+    int no_dictionary_layer; /* 1: analyse with the dictionary layer off (ICU words only;
+                                the evaluation's baseline); search such an index with
+                                wd_search_opts.no_dictionary_layer = 1 */
+    unsigned jobs;       /* threads analysing records; 0 or 1 = none (the calling
+                            thread does everything), N > 1 = N worker threads
+                            (wd_index_default_jobs() = one per core). Documents
+                            are still written and committed in input order. */
+    int answer_positions; /* 1: store word positions of the answer field too
+                             (nothing queries them yet; the question field
+                             always has them). Off: about a quarter smaller
+                             and faster. */
+    int bulk;            /* 1 (with jobs > 1, on an empty index): each job
+                            writes a part of its own in DIR/.wenda-build and the
+                            parts are merged (compacted) into DIR at close. The
+                            fastest way to build a large index, and compact; but
+                            a run killed before close keeps nothing (the
+                            checkpoint says 0 documents). Ignored on an index
+                            that has documents. */
+    uint32_t shards;     /* N > 0: a sharded index: DIR/shard-1 ... DIR/shard-N
+                            listed by the stub DIR/XAPIANDB, a record going to
+                            shard wd_index_shard_of(id, N) + 1, one writer
+                            thread per shard. 0: sharded if DIR/XAPIANDB lists
+                            shards (so re-indexing routes the same way), else
+                            one database. Each shard keeps its own checkpoint. */
 } wd_index_opts;
 
 #define WD_DEFAULT_BATCH_SIZE 1000
-#define WD_INDEX_OPTS_INIT {0, 0}
+#define WD_INDEX_OPTS_INIT {0, 0, 0, 0, 0, 0, 0}
+
+/* The shard (0-based) of a record id among n: FNV-1a 64 of the id's bytes
+ * modulo n. Stable across versions and machines. */
+uint32_t wd_index_shard_of(const char *id, uint32_t n);
+
+/* The number of online cores (at least 1): the CLI's default for jobs. */
+unsigned wd_index_default_jobs(void);
 
 typedef struct wd_index_stats {
     uint64_t added;    /* new records */
@@ -50,13 +82,18 @@ typedef struct wd_index_stats {
  * WD_ECORRUPT. */
 int wd_index_writer_open(wd_index_writer **out, const char *path, const wd_dict *dict,
                          const wd_index_opts *opts, wd_error *err);
-/* Add or replace one record. Commits when a batch is full. */
+/* Add or replace one record. Commits when a batch is full. With jobs > 1
+ * the record is copied and queued; a failure to write it (I/O, disk full)
+ * is returned by a later call (add, delete, commit or close), and every
+ * later call returns it too. Records are validated here (WD_EINVAL for one
+ * without id or question, which the caller may skip). */
 int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err);
 /* Delete a record by id; *found (if given) is 1 when it existed. */
 int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_error *err);
-/* Commit what is pending now. */
+/* Write and commit what is pending now. */
 int wd_index_writer_commit(wd_index_writer *w, wd_error *err);
-/* Borrowed; counts so far. */
+/* Borrowed; counts of what was written so far (with jobs > 1 queued
+ * records are counted once written: after commit or close). */
 const wd_index_stats *wd_index_writer_stats(const wd_index_writer *w);
 /* Commit, release the lock and free. The writer is freed even on error. */
 int wd_index_writer_close(wd_index_writer *w, wd_error *err);
