@@ -1,0 +1,99 @@
+/*
+ * records.c - walking every record stored in an index, for callers that
+ * build their own in-memory structures over the knowledge base (the
+ * service's as-you-type suggestions). It opens its own read-only view, so it
+ * never disturbs a searcher another thread is using, and walks documents in
+ * docid order, decoding the stored JSON the indexer wrote. A walk that
+ * meets a concurrent commit ("database modified") starts again on the new
+ * revision, a few times, before giving up with WD_EMODIFIED.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "wenda/corpus.h"
+#include "wenda/search.h"
+#include "xapian_c.h"
+
+#define WALK_ATTEMPTS 4
+
+typedef struct walk {
+    wd_record_fn fn;
+    void *ctx;
+    uint32_t count;
+} walk;
+
+static int visit(xc_db *db, xc_docid did, walk *w, wd_error *err)
+{
+    xc_doc *doc = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = xc_db_get_document(db, did, &doc, err);
+    if (rc == WD_ENOTFOUND) {
+        wd_error_clear(err);
+        return WD_OK; /* a deleted record leaves a gap */
+    }
+    if (rc == WD_OK)
+        rc = xc_doc_get_data(doc, &data, &len, err);
+    xc_doc_free(doc);
+    if (rc != WD_OK)
+        return rc;
+    json_error_t jerr;
+    json_t *o = json_loadb(data, len, 0, &jerr);
+    wd_free(data);
+    const char *id = json_string_value(json_object_get(o, "id"));
+    const char *question = json_string_value(json_object_get(o, "question"));
+    if (!o || !id || !question) {
+        json_decref(o);
+        return wd_error_set(err, WD_ECORRUPT, "search",
+                            "document %u is not a wenda record; re-index the corpus",
+                            (unsigned)did);
+    }
+    const char *answer = json_string_value(json_object_get(o, "answer"));
+    const char *source = json_string_value(json_object_get(o, "source"));
+    const char *kind = json_string_value(json_object_get(o, "kind"));
+    wd_record rec = {id,
+                     question,
+                     answer ? answer : "",
+                     source ? source : "",
+                     json_string_value(json_object_get(o, "date")),
+                     kind && strcmp(kind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA,
+                     0};
+    rc = w->fn(w->ctx, &rec);
+    json_decref(o);
+    if (rc == 0)
+        w->count++;
+    return rc;
+}
+
+int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
+                         wd_error *err)
+{
+    if (count)
+        *count = 0;
+    if (!path || !*path || !fn)
+        return wd_error_set(err, WD_EINVAL, "search", "no index path or callback given");
+    xc_db *db = NULL;
+    int rc = xc_db_open(&db, path, XC_DB_READ, err);
+    for (int attempt = 0; rc == WD_OK && attempt < WALK_ATTEMPTS; attempt++) {
+        if (attempt > 0 && (rc = xc_db_reopen(db, NULL, err)) != WD_OK)
+            break;
+        walk w = {fn, ctx, 0};
+        xc_docid last = 0;
+        rc = xc_db_lastdocid(db, &last, err);
+        for (xc_docid did = 1; rc == WD_OK && did <= last && did != 0; did++)
+            rc = visit(db, did, &w, err);
+        if (count)
+            *count = w.count;
+        /* A commit under the walk: records already passed to fn may be seen
+         * again, so the caller must treat a retried walk as starting over. */
+        if (rc != WD_EMODIFIED || attempt + 1 == WALK_ATTEMPTS)
+            break;
+        rc = WD_OK;
+        wd_error_clear(err);
+        rc = fn(ctx, NULL); /* "start over" */
+        if (rc != 0)
+            break;
+    }
+    xc_db_close(db);
+    return rc;
+}

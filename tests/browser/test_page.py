@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Browser test of the `wenda serve` search page in headless Chromium.
+
+Starts the real server on loopback port 0 over the seed corpus plus
+fixture.jsonl, drives the page with Selenium: types 低保户要交医保吗, checks
+the suggestions and the highlighted results, keyboard navigation, that
+records holding markup show as text, that code-point highlight offsets
+survive an emoji and a CJK Extension B character, that the page fits a
+phone screen and makes no request outside the service. Exits 77 (CTest
+SKIP) when Chromium, chromedriver or Selenium is missing.
+
+usage: test_page.py --wenda BIN --seeds DIR [--out DIR]
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import json
+import urllib.parse
+import urllib.request
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def find(*names):
+    for n in names:
+        p = shutil.which(n)
+        if p:
+            return p
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wenda", required=True)
+    ap.add_argument("--seeds", required=True)
+    ap.add_argument("--out", default=tempfile.gettempdir())
+    args = ap.parse_args()
+
+    chromium = find("chromium", "chromium-browser", "google-chrome")
+    driver = find("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import WebDriverWait
+    except ImportError:
+        print("SKIP: python3-selenium is not installed")
+        return SKIP
+    if not chromium or not driver:
+        print("SKIP: chromium or chromedriver is not installed")
+        return SKIP
+
+    tmp = tempfile.mkdtemp(prefix="wenda-browser-")
+    server = None
+    browser = None
+    try:
+        index = os.path.join(tmp, "index")
+        subprocess.run([args.wenda, "index", "--index", index, args.seeds,
+                        os.path.join(HERE, "fixture.jsonl")],
+                       check=True, stdout=subprocess.DEVNULL)
+        server = subprocess.Popen([args.wenda, "serve", "--index", index,
+                                   "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.PIPE, text=True)
+        line = server.stdout.readline()
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        base = "http://127.0.0.1:%d" % port
+
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = chromium
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1200,900",
+                     "--lang=zh-CN"):
+            opts.add_argument(flag)
+        service = webdriver.ChromeService(executable_path=driver) \
+            if hasattr(webdriver, "ChromeService") \
+            else webdriver.chrome.service.Service(executable_path=driver)
+        browser = webdriver.Chrome(service=service, options=opts)
+        wait = WebDriverWait(browser, 15)
+
+        browser.get(base + "/")
+        box = browser.find_element(By.ID, "q")
+        # Suggestions appear after a few typed characters, the typed text
+        # highlighted; then the whole question is typed and searched.
+        box.send_keys("低保户")
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#suggestions li mark"))
+        sugg = browser.find_elements(By.CSS_SELECTOR, "#suggestions li")
+        assert sugg and all(li.find_element(By.TAG_NAME, "mark").text == "低保户" for li in sugg)
+        box.send_keys("要交医保吗")
+        assert box.get_attribute("value") == "低保户要交医保吗"
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        results = browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+        assert len(results) >= 3, "too few results: %d" % len(results)
+        marks = browser.find_elements(By.CSS_SELECTOR, "#results li.result .snippet mark")
+        assert marks, "no highlighted words in the snippets"
+        words = {m.text for m in marks}
+        assert words & {"低保户", "低保", "医保", "交"}, words
+        assert "低保户要交医保吗" in browser.current_url or "%E4%BD%8E" in browser.current_url
+        browser.save_screenshot(os.path.join(args.out, "wenda-page.png"))
+
+        # Keyboard: j moves into the results, / back to the box.
+        browser.find_element(By.TAG_NAME, "body").send_keys("j")
+        assert browser.switch_to.active_element.get_attribute("class") == "result"
+        browser.switch_to.active_element.send_keys("/")
+        assert browser.switch_to.active_element.get_attribute("id") == "q"
+
+        # Arrow keys pick a suggestion, Enter searches for it.
+        box = browser.find_element(By.ID, "q")
+        box.clear()
+        box.send_keys("医保卡丢")
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#suggestions li"))
+        first = browser.find_element(By.CSS_SELECTOR, "#suggestions li")
+        # The fixture's question starts with markup, an emoji and U+20000: the
+        # highlight must still fall exactly on 医保卡丢 and the markup is text.
+        assert first.find_element(By.TAG_NAME, "mark").text == "医保卡丢", first.text
+        assert first.text.startswith("<script>window.__xss=1</script>"), first.text
+        box.send_keys(Keys.ARROW_DOWN)
+        assert first.get_attribute("aria-selected") == "true"
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
+                   and b.find_elements(By.CSS_SELECTOR, "#results li.result h2"))
+        h2 = browser.find_element(By.CSS_SELECTOR, "#results li.result h2")
+        assert h2.text.startswith("<script>window.__xss=1</script>😀𠀀医保卡丢"), h2.text
+        snippet = browser.find_element(By.CSS_SELECTOR, "#results li.result .snippet")
+        assert '<img src=x onerror="window.__xss=2">' in snippet.text, snippet.text
+        assert not browser.find_elements(By.CSS_SELECTOR, "#results script, #results img, #suggestions script")
+        assert browser.execute_script("return window.__xss === undefined")
+        # Highlights after the emoji and U+20000 land on the right characters.
+        # Python strings index code points, as the API's offsets do.
+        smarks = [m.text for m in snippet.find_elements(By.TAG_NAME, "mark")]
+        q = browser.execute_script("return new URLSearchParams(location.search).get('q')")
+        with urllib.request.urlopen(base + "/api/search?n=1&q=" + urllib.parse.quote(q)) as r:
+            hit = json.load(r)["hits"][0]
+        want = [hit["snippet"][a:b] for a, b in hit["highlights"]]
+        assert smarks == want and "𠀀" in smarks, (smarks, want)
+
+        # The page's converter on its own: code points, not UTF-16 units.
+        got = browser.execute_script(
+            "const d = document.createElement('div');"
+            "d.append(wendaHighlight('😀医保𠀀报销', [[1, 3], [3, 4]]));"
+            "return Array.from(d.querySelectorAll('mark')).map(m => m.textContent);")
+        assert got == ["医保", "𠀀"], got
+
+        # No request left the service.
+        names = browser.execute_script(
+            "return performance.getEntries().map(e => e.name).filter(n => n.startsWith('http'))")
+        assert all(n.startswith(base) for n in names), names
+
+        # A phone: nothing wider than the screen.
+        browser.set_window_size(390, 844)
+        browser.get(base + "/?q=" + "异地就医怎么报销")
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "page wider than a phone by %dpx" % overflow
+        browser.save_screenshot(os.path.join(args.out, "wenda-page-phone.png"))
+        print("browser test ok; screenshots in", args.out)
+        return 0
+    finally:
+        if browser:
+            browser.quit()
+        if server:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,867 @@
+/*
+ * test_serve.c - API tests of `wenda serve`: start the real binary on
+ * loopback port 0, read the port back from its first line, wait on /healthz
+ * with a deadline, then check every endpoint and error path over raw
+ * sockets (so malformed escapes and invalid UTF-8 reach the server exactly
+ * as written), live re-indexing without a failed request, and the draining
+ * stop on SIGTERM.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define SEEDS WD_SOURCE_DIR "/corpus/seeds"
+#define FIXTURE_Q "<script>alert(1)</script>😀𠀀医保卡丢了怎么补办"
+
+typedef struct srv {
+    pid_t pid;
+    int port;
+    int out_fd;
+} srv;
+
+typedef struct fixture {
+    char dir[64];
+    char index[128];
+    char extra[128];
+    srv s;
+} fixture;
+
+typedef struct resp {
+    int status;
+    char *head; /* status line and headers */
+    char *body;
+    size_t body_len;
+} resp;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int connect_to(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static resp read_resp(int fd)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *b = malloc(cap);
+    ssize_t n;
+    while ((n = recv(fd, b + len, cap - len - 1, 0)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            cap *= 2;
+            b = realloc(b, cap);
+        }
+    }
+    b[len] = '\0';
+    resp r = {0, NULL, NULL, 0};
+    char *sep = strstr(b, "\r\n\r\n");
+    if (sscanf(b, "HTTP/1.%*d %d", &r.status) != 1)
+        r.status = -1;
+    if (sep) {
+        r.head = strndup(b, (size_t)(sep - b));
+        r.body_len = len - (size_t)(sep + 4 - b);
+        r.body = malloc(r.body_len + 1);
+        memcpy(r.body, sep + 4, r.body_len);
+        r.body[r.body_len] = '\0';
+    } else {
+        r.head = strdup(b);
+        r.body = strdup("");
+    }
+    free(b);
+    return r;
+}
+
+/* One request on a fresh connection; `extra` adds header lines. */
+static resp http(int port, const char *method, const char *target, const char *extra,
+                 const char *body, size_t body_len)
+{
+    int fd = connect_to(port);
+    if (fd < 0)
+        return (resp){-1, strdup(""), strdup(""), 0};
+    size_t cap = strlen(target) + (extra ? strlen(extra) : 0) + 512;
+    char *head = malloc(cap);
+    int n = snprintf(head, cap,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s", method,
+                     target, extra ? extra : "");
+    if (body)
+        n += snprintf(head + n, cap - (size_t)n, "Content-Length: %zu\r\n", body_len);
+    n += snprintf(head + n, cap - (size_t)n, "\r\n");
+    send_all(fd, head, (size_t)n);
+    free(head);
+    if (body)
+        send_all(fd, body, body_len);
+    resp r = read_resp(fd);
+    close(fd);
+    return r;
+}
+
+static resp get(int port, const char *target) { return http(port, "GET", target, NULL, NULL, 0); }
+
+static void resp_free(resp *r)
+{
+    free(r->head);
+    free(r->body);
+}
+
+static json_t *parse(const char *s)
+{
+    json_error_t e;
+    json_t *j = json_loads(s, JSON_DECODE_ANY, &e);
+    if (!j)
+        fail_msg("not JSON (%s): %s", e.text, s);
+    return j;
+}
+
+static int has_header(const resp *r, const char *line)
+{
+    return strcasestr(r->head, line) != NULL;
+}
+
+/* An error response: the status and {"error": {"code": code, "message": str}}. */
+static void assert_error(resp r, int status, const char *code)
+{
+    if (r.status != status)
+        fail_msg("wanted %d, got %d: %s", status, r.status, r.body);
+    json_t *j = parse(r.body);
+    json_t *e = json_object_get(j, "error");
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e, "code")), code);
+    assert_true(json_string_length(json_object_get(e, "message")) > 0);
+    assert_true(has_header(&r, "Content-Type: application/json"));
+    json_decref(j);
+    resp_free(&r);
+}
+
+/* Run wenda to completion; returns its exit status. */
+static int wenda_run(const char *const *args)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = WENDA_BIN;
+    for (; *args && argc < 31; args++)
+        argv[argc++] = *args;
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        unsetenv("WENDA_DICT");
+        execv(WENDA_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static pid_t wenda_spawn(const char *const *args)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = WENDA_BIN;
+    for (; *args && argc < 31; args++)
+        argv[argc++] = *args;
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execv(WENDA_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Start `wenda serve --listen 127.0.0.1:0 EXTRA...` and read the port back. */
+static srv serve_start(const char *index, const char *const *extra)
+{
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = WENDA_BIN;
+    argv[argc++] = "serve";
+    argv[argc++] = "--index";
+    argv[argc++] = index;
+    argv[argc++] = "--listen";
+    argv[argc++] = "127.0.0.1:0";
+    argv[argc++] = "--reload-ms";
+    argv[argc++] = "100";
+    for (; extra && *extra && argc < 31; extra++)
+        argv[argc++] = *extra;
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        unsetenv("WENDA_DICT");
+        execv(WENDA_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(out[1]);
+    srv s = {pid, 0, out[0]};
+    /* The first line names the address: "... listening on http://127.0.0.1:PORT/ ...". */
+    char line[512];
+    size_t len = 0;
+    double deadline = now_s() + 30;
+    while (len < sizeof line - 1 && now_s() < deadline) {
+        struct pollfd p = {out[0], POLLIN, 0};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        ssize_t n = read(out[0], line + len, 1);
+        if (n <= 0)
+            break;
+        if (line[len++] == '\n')
+            break;
+    }
+    line[len] = '\0';
+    const char *at = strstr(line, "127.0.0.1:");
+    if (!at)
+        fail_msg("wenda serve did not say where it listens: '%s'", line);
+    s.port = atoi(at + strlen("127.0.0.1:"));
+    assert_true(s.port > 0);
+    /* Wait for /healthz to answer (any status) with a deadline. */
+    deadline = now_s() + 30;
+    for (;;) {
+        resp r = get(s.port, "/healthz");
+        int st = r.status;
+        resp_free(&r);
+        if (st > 0)
+            break;
+        if (now_s() > deadline)
+            fail_msg("/healthz did not answer within 30 s");
+        sleep_ms(20);
+    }
+    return s;
+}
+
+/* SIGTERM and wait; returns the exit status. */
+static int serve_stop(srv *s)
+{
+    kill(s->pid, SIGTERM);
+    int st;
+    waitpid(s->pid, &st, 0);
+    close(s->out_fd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static void write_file(const char *path, const char *data)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs(data, fp);
+    fclose(fp);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/wenda-serve-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
+    snprintf(f->extra, sizeof f->extra, "%s/extra.jsonl", f->dir);
+    write_file(f->extra, "{\"id\":\"fx-1\",\"question\":\"" FIXTURE_Q "\",\"answer\":\"😀 "
+                         "医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。\"}\n");
+    const char *args[] = {"index", "--index", f->index, SEEDS, f->extra, NULL};
+    if (wenda_run(args) != 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+static int setup_server(void **state)
+{
+    if (setup(state))
+        return -1;
+    fixture *f = *state;
+    const char *extra[] = {"--cors", "https://kb.example", "--max-body", "4096", NULL};
+    f->s = serve_start(f->index, extra);
+    return 0;
+}
+
+static int teardown_server(void **state)
+{
+    fixture *f = *state;
+    int st = serve_stop(&f->s);
+    teardown(state);
+    return st == 0 ? 0 : -1;
+}
+
+/* ---- endpoints --------------------------------------------------------------------- */
+
+static void test_serve__healthz_and_page(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/healthz");
+    assert_int_equal(r.status, 200);
+    json_t *j = parse(r.body);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+    assert_int_equal(json_integer_value(json_object_get(j, "documents")), 105);
+    json_decref(j);
+    resp_free(&r);
+
+    r = get(f->s.port, "/");
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: text/html"));
+    assert_true(has_header(&r, "Content-Security-Policy: default-src 'self'"));
+    assert_non_null(strstr(r.body, "<script src=\"/app.js\">"));
+    assert_null(strstr(r.body, "http://"));
+    assert_null(strstr(r.body, "https://"));
+    resp_free(&r);
+    r = get(f->s.port, "/app.js");
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: text/javascript"));
+    assert_non_null(strstr(r.body, "Array.from"));
+    assert_null(strstr(r.body, "innerHTML"));
+    resp_free(&r);
+    r = get(f->s.port, "/style.css");
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: text/css"));
+    resp_free(&r);
+    r = http(f->s.port, "HEAD", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body_len, 0);
+    resp_free(&r);
+}
+
+/* /api/search gives exactly what `wenda ask --json` gives (but took_ms). */
+static void test_serve__search_matches_ask(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/search?q=%E4%BD%8E%E4%BF%9D%E6%88%B7%E8%A6%81%E4%BA%A4%E5%8C%BB"
+                            "%E4%BF%9D%E5%90%97&n=3");
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: application/json"));
+    json_t *j = parse(r.body);
+    resp_free(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "query")), "低保户要交医保吗");
+    json_t *hits = json_object_get(j, "hits");
+    assert_int_equal(json_array_size(hits), 3);
+
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s ask --index %s --json -n 3 低保户要交医保吗", WENDA_BIN,
+             f->index);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    json_error_t e;
+    json_t *ask = json_loadf(p, 0, &e);
+    pclose(p);
+    assert_non_null(ask);
+    json_object_del(j, "took_ms");
+    json_object_del(ask, "took_ms");
+    assert_true(json_equal(j, ask));
+    json_decref(ask);
+    json_decref(j);
+
+    /* offset and '+' as a space */
+    r = get(f->s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D+%E6%8A%A5%E9%94%80&n=2&offset=1");
+    assert_int_equal(r.status, 200);
+    j = parse(r.body);
+    assert_string_equal(json_string_value(json_object_get(j, "query")), "医保 报销");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(j, "hits"), 0), "rank")),
+                     2);
+    json_decref(j);
+    resp_free(&r);
+}
+
+static void test_serve__suggest(void **state)
+{
+    fixture *f = *state;
+    /* 医保 */
+    resp r = get(f->s.port, "/api/suggest?q=%E5%8C%BB%E4%BF%9D&n=50");
+    assert_int_equal(r.status, 200);
+    json_t *j = parse(r.body);
+    resp_free(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "query")), "医保");
+    json_t *sg = json_object_get(j, "suggestions");
+    assert_true(json_array_size(sg) > 5);
+    /* Prefix matches first, then in-word ones; every highlight covers 医保. */
+    int seen_inword = 0, seen_prefix = 0;
+    size_t i;
+    json_t *s;
+    json_array_foreach(sg, i, s)
+    {
+        const char *q = json_string_value(json_object_get(s, "question"));
+        assert_non_null(json_string_value(json_object_get(s, "id")));
+        json_t *hl = json_array_get(json_object_get(s, "highlights"), 0);
+        json_int_t a = json_integer_value(json_array_get(hl, 0));
+        json_int_t b = json_integer_value(json_array_get(hl, 1));
+        assert_int_equal(b - a, 2);
+        if (a == 0) {
+            assert_false(seen_inword);
+            seen_prefix = 1;
+        } else {
+            seen_inword = 1;
+        }
+        /* the code points a..b of the question are 医保 */
+        const char *p = q;
+        for (json_int_t k = 0; k < a; k++) {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+        }
+        assert_memory_equal(p, "医保", strlen("医保"));
+    }
+    assert_true(seen_prefix && seen_inword);
+    json_decref(j);
+
+    /* Traditional and full-width typing: 醫保卡丟 finds the fixture, whose
+     * question starts with <script>... 😀𠀀 (27 code points before 医). */
+    r = get(f->s.port, "/api/suggest?q=%E9%86%AB%E4%BF%9D%E5%8D%A1%E4%B8%9F");
+    assert_int_equal(r.status, 200);
+    j = parse(r.body);
+    resp_free(&r);
+    s = json_array_get(json_object_get(j, "suggestions"), 0);
+    assert_non_null(s);
+    assert_string_equal(json_string_value(json_object_get(s, "id")), "fx-1");
+    assert_string_equal(json_string_value(json_object_get(s, "question")), FIXTURE_Q);
+    json_t *hl = json_array_get(json_object_get(s, "highlights"), 0);
+    assert_int_equal(json_integer_value(json_array_get(hl, 0)), 27);
+    assert_int_equal(json_integer_value(json_array_get(hl, 1)), 31);
+    json_decref(j);
+
+    /* Ｓｃｒｉｐｔ (full width, upper case) matches <script> in-word */
+    r = get(f->s.port, "/api/suggest?q=%EF%BC%B3%EF%BD%83%EF%BD%92%EF%BD%89%EF%BD%90%EF%BD%94");
+    assert_int_equal(r.status, 200);
+    j = parse(r.body);
+    resp_free(&r);
+    s = json_array_get(json_object_get(j, "suggestions"), 0);
+    assert_non_null(s);
+    hl = json_array_get(json_object_get(s, "highlights"), 0);
+    assert_int_equal(json_integer_value(json_array_get(hl, 0)), 1);
+    assert_int_equal(json_integer_value(json_array_get(hl, 1)), 7);
+    json_decref(j);
+
+    /* Nothing typed, nothing matched: an empty list, not an error. */
+    r = get(f->s.port, "/api/suggest?q=");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"query\":\"\",\"suggestions\":[]}");
+    resp_free(&r);
+    r = get(f->s.port, "/api/suggest?q=zzqqxx");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"suggestions\":[]"));
+    resp_free(&r);
+}
+
+static void test_serve__suggest_is_fast(void **state)
+{
+    fixture *f = *state;
+    /* The server's own histogram: every suggest so far took under 1 ms. */
+    for (int i = 0; i < 20; i++) {
+        resp r = get(f->s.port, "/api/suggest?q=%E6%8A%A5");
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    resp r = get(f->s.port, "/metrics");
+    assert_int_equal(r.status, 200);
+    const char *le = "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"0.001\"} ";
+    const char *inf = "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"+Inf\"} ";
+    const char *a = strstr(r.body, le), *b = strstr(r.body, inf);
+    assert_non_null(a);
+    assert_non_null(b);
+    long fast = atol(a + strlen(le)), all = atol(b + strlen(inf));
+    assert_true(all >= 20);
+    /* Under the sanitizers everything is slower; allow a few stragglers. */
+    assert_true(fast * 10 >= all * 8);
+    resp_free(&r);
+}
+
+static void test_serve__coverage(void **state)
+{
+    fixture *f = *state;
+    const char *body = "低保户要交医保吗\r\n\n  \nzzqqxx\n异地就医怎么报销";
+    resp r = http(f->s.port, "POST", "/api/coverage", "Content-Type: text/plain\r\n", body,
+                  strlen(body));
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: application/x-ndjson"));
+    const char *want[] = {"低保户要交医保吗", "zzqqxx", "异地就医怎么报销"};
+    char *save = NULL;
+    int n = 0;
+    for (char *line = strtok_r(r.body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        assert_true(n < 3);
+        json_t *j = parse(line);
+        assert_string_equal(json_string_value(json_object_get(j, "question")), want[n]);
+        json_t *best = json_object_get(j, "best"), *ru = json_object_get(j, "runner_up");
+        if (n == 1) {
+            assert_true(json_is_null(best) && json_is_null(ru));
+        } else {
+            assert_int_equal(json_integer_value(json_object_get(best, "rank")), 1);
+            assert_int_equal(json_integer_value(json_object_get(ru, "rank")), 2);
+            assert_non_null(json_object_get(best, "highlights"));
+        }
+        json_decref(j);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    resp_free(&r);
+}
+
+static void test_serve__metrics(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/search?q=%ZZ");
+    resp_free(&r);
+    r = get(f->s.port, "/metrics");
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: text/plain; version=0.0.4"));
+    assert_non_null(strstr(r.body, "# TYPE wenda_http_requests_total counter"));
+    assert_non_null(strstr(r.body, "wenda_http_requests_total{endpoint=\"search\"} "));
+    assert_non_null(strstr(r.body, "wenda_http_errors_total{endpoint=\"search\"} "));
+    assert_null(strstr(r.body, "wenda_http_errors_total{endpoint=\"search\"} 0\n"));
+    assert_non_null(strstr(r.body, "# TYPE wenda_http_request_duration_seconds histogram"));
+    assert_non_null(strstr(r.body, "wenda_index_documents 105\n"));
+    assert_non_null(strstr(r.body, "wenda_index_last_reload_timestamp_seconds "));
+    assert_null(strstr(r.body, "wenda_index_last_reload_timestamp_seconds 0.000"));
+    resp_free(&r);
+}
+
+static void test_serve__errors(void **state)
+{
+    fixture *f = *state;
+    int p = f->s.port;
+    assert_error(get(p, "/api/search?q=%ZZ"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=%E5%8C"), 400, "bad_parameter");  /* cut short */
+    assert_error(get(p, "/api/search?q=%FF%FE"), 400, "bad_parameter");  /* not UTF-8 */
+    assert_error(get(p, "/api/search?q=%C0%AF"), 400, "bad_parameter");  /* overlong */
+    assert_error(get(p, "/api/search?q=a%00b"), 400, "bad_parameter");   /* NUL */
+    assert_error(get(p, "/api/search?q=%"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest?q=%G1"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=\xff\xfe"), 400, "bad_parameter"); /* raw bytes */
+    assert_error(get(p, "/api/search"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&n=abc"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&n=0"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&n=1000"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&offset=-1"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest?q=x&n=9x"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest"), 400, "bad_parameter");
+    assert_error(get(p, "/nope"), 404, "not_found");
+    assert_error(get(p, "/api/%ZZ"), 400, "bad_parameter");
+    resp r = http(p, "POST", "/api/search?q=x", NULL, "", 0);
+    assert_true(has_header(&r, "Allow: GET, HEAD, OPTIONS"));
+    assert_error(r, 405, "method_not_allowed");
+    r = get(p, "/api/coverage");
+    assert_true(has_header(&r, "Allow: POST"));
+    assert_error(r, 405, "method_not_allowed");
+    assert_error(http(p, "DELETE", "/healthz", NULL, NULL, 0), 405, "method_not_allowed");
+    /* --max-body 4096: by Content-Length, and by what actually arrives (chunked). */
+    char big[5000];
+    memset(big, 'a', sizeof big);
+    assert_error(http(p, "POST", "/api/coverage", NULL, big, sizeof big), 413, "too_large");
+    {
+        int fd = connect_to(p);
+        const char *h = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n";
+        send_all(fd, h, strlen(h));
+        for (int i = 0; i < 3; i++) {
+            send_all(fd, "7d0\r\n", 5);
+            send_all(fd, big, 2000);
+            send_all(fd, "\r\n", 2);
+        }
+        send_all(fd, "0\r\n\r\n", 5);
+        assert_error(read_resp(fd), 413, "too_large");
+        close(fd);
+    }
+    assert_error(http(p, "POST", "/api/coverage", NULL, "\xff\xfe\n", 3), 400, "bad_parameter");
+    /* A request target too long for libmicrohttpd is refused before any handler. */
+    static char longq[70000];
+    memcpy(longq, "/api/search?q=", 14);
+    memset(longq + 14, 'a', sizeof longq - 15);
+    r = get(p, longq);
+    assert_true(r.status == 414 || r.status == 431);
+    resp_free(&r);
+    /* and the service is still fine */
+    r = get(p, "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_serve__cors(void **state)
+{
+    fixture *f = *state;
+    resp r = http(f->s.port, "GET", "/api/suggest?q=x", "Origin: https://kb.example\r\n", NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Access-Control-Allow-Origin: https://kb.example"));
+    assert_true(has_header(&r, "Vary: Origin"));
+    resp_free(&r);
+    r = http(f->s.port, "GET", "/api/suggest?q=x", "Origin: https://evil.example\r\n", NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_false(has_header(&r, "Access-Control-Allow-Origin"));
+    resp_free(&r);
+    r = http(f->s.port, "OPTIONS", "/api/coverage",
+             "Origin: https://kb.example\r\nAccess-Control-Request-Method: POST\r\n", NULL, 0);
+    assert_int_equal(r.status, 204);
+    assert_true(has_header(&r, "Access-Control-Allow-Origin: https://kb.example"));
+    assert_true(has_header(&r, "Access-Control-Allow-Methods: POST"));
+    resp_free(&r);
+}
+
+/* ---- no index, re-indexing, SIGTERM ---------------------------------------------------- */
+
+static void test_serve__no_index_is_503_until_built(void **state)
+{
+    fixture *f = *state;
+    char idx[160];
+    snprintf(idx, sizeof idx, "%s/later", f->dir);
+    srv s = serve_start(idx, NULL);
+    assert_error(get(s.port, "/healthz"), 503, "unavailable");
+    assert_error(get(s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D"), 503, "unavailable");
+    assert_error(get(s.port, "/api/suggest?q=%E5%8C%BB%E4%BF%9D"), 503, "unavailable");
+    resp r = get(s.port, "/");
+    assert_int_equal(r.status, 200); /* the page itself is always there */
+    resp_free(&r);
+    const char *args[] = {"index", "--index", idx, SEEDS, NULL};
+    assert_int_equal(wenda_run(args), 0);
+    double deadline = now_s() + 10;
+    int st = 0;
+    while (now_s() < deadline) {
+        r = get(s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D");
+        st = r.status;
+        resp_free(&r);
+        if (st == 200)
+            break;
+        sleep_ms(50);
+    }
+    assert_int_equal(st, 200);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
+static int hits_for(int port, const char *target, char *first_id, size_t cap)
+{
+    resp r = get(port, target);
+    if (r.status != 200) {
+        int st = r.status;
+        fprintf(stderr, "status %d: %s\n", st, r.body);
+        resp_free(&r);
+        return -st;
+    }
+    json_t *j = parse(r.body);
+    json_t *hits = json_object_get(j, "hits");
+    int n = (int)json_array_size(hits);
+    if (first_id)
+        snprintf(first_id, cap, "%s",
+                 n ? json_string_value(json_object_get(json_array_get(hits, 0), "id")) : "");
+    json_decref(j);
+    resp_free(&r);
+    return n;
+}
+
+/* Re-index (add a record, then rebuild with --overwrite) while requests keep
+ * coming: every request succeeds and the answers change without a restart. */
+static void test_serve__reindex_live(void **state)
+{
+    fixture *f = *state;
+    int p = f->s.port;
+    /* 鲸鱼保险 appears nowhere in the seeds. */
+    const char *target = "/api/search?q=%E9%B2%B8%E9%B1%BC%E4%BF%9D%E9%99%A9%E7%90%86%E8%B5%94&n=1";
+    char id[128];
+    char path[160];
+    snprintf(path, sizeof path, "%s/whale.jsonl", f->dir);
+    write_file(path, "{\"id\":\"whale-1\",\"question\":\"鲸鱼保险理赔要多久\",\"answer\":\"鲸鱼保险理赔一般七天。\"}\n");
+    assert_true(hits_for(p, target, id, sizeof id) >= 0);
+    assert_string_not_equal(id, "whale-1");
+
+    const char *add[] = {"index", "--index", f->index, path, NULL};
+    pid_t w = wenda_spawn(add);
+    int requests = 0, done = 0, found = 0;
+    double deadline = now_s() + 20;
+    while (now_s() < deadline && !(done && found)) {
+        int n = hits_for(p, target, id, sizeof id);
+        assert_true(n >= 0);
+        requests++;
+        found = strcmp(id, "whale-1") == 0;
+        if (!done && waitpid(w, NULL, WNOHANG) == w)
+            done = 1;
+    }
+    assert_true(done);
+    assert_true(found);
+
+    /* Suggestions follow too. */
+    deadline = now_s() + 10;
+    int sug = 0;
+    while (!sug && now_s() < deadline) {
+        resp r = get(p, "/api/suggest?q=%E9%B2%B8%E9%B1%BC");
+        assert_int_equal(r.status, 200);
+        sug = strstr(r.body, "whale-1") != NULL;
+        resp_free(&r);
+        if (!sug)
+            sleep_ms(20);
+    }
+    assert_true(sug);
+
+    /* Rebuild from scratch without the whale record, under load. */
+    const char *over[] = {"index", "--index", f->index, "--overwrite", "--batch-size", "10",
+                          SEEDS, NULL};
+    w = wenda_spawn(over);
+    done = 0;
+    found = 1;
+    deadline = now_s() + 30;
+    while (now_s() < deadline && !(done && !found)) {
+        int n = hits_for(p, target, id, sizeof id);
+        assert_true(n >= 0);
+        requests++;
+        found = strcmp(id, "whale-1") == 0;
+        if (!done && waitpid(w, NULL, WNOHANG) == w)
+            done = 1;
+    }
+    assert_true(done);
+    assert_false(found);
+    assert_true(requests > 10);
+    /* the view settles on the rebuilt index: 104 records */
+    deadline = now_s() + 10;
+    int docs = 0;
+    while (docs != 104 && now_s() < deadline) {
+        resp r = get(p, "/healthz");
+        json_t *j = parse(r.body);
+        docs = (int)json_integer_value(json_object_get(j, "documents"));
+        json_decref(j);
+        resp_free(&r);
+        sleep_ms(20);
+    }
+    assert_int_equal(docs, 104);
+}
+
+/* SIGTERM while a request is in flight: it is finished, then the process exits 0. */
+static void test_serve__sigterm_drains(void **state)
+{
+    fixture *f = *state;
+    srv s = serve_start(f->index, NULL);
+    int fd = connect_to(s.port);
+    const char *body = "低保户要交医保吗\n异地就医怎么报销\n";
+    char head[256];
+    snprintf(head, sizeof head,
+             "POST /api/coverage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "Content-Length: %zu\r\n\r\n",
+             strlen(body));
+    send_all(fd, head, strlen(head));
+    send_all(fd, body, 10); /* part of the body: the request is in flight */
+    sleep_ms(200);
+    kill(s.pid, SIGTERM);
+    sleep_ms(200);
+    /* no new connections are accepted... */
+    int fd2 = connect_to(s.port);
+    if (fd2 >= 0) {
+        resp r2 = get(s.port, "/healthz");
+        assert_true(r2.status <= 0);
+        resp_free(&r2);
+        close(fd2);
+    }
+    /* ...but the one in flight is answered in full */
+    send_all(fd, body + 10, strlen(body) - 10);
+    resp r = read_resp(fd);
+    close(fd);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "异地就医怎么报销"));
+    resp_free(&r);
+    int st;
+    waitpid(s.pid, &st, 0);
+    close(s.out_fd);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_serve__usage(void **state)
+{
+    (void)state;
+    const char *help[] = {"serve", "--help", NULL};
+    assert_int_equal(wenda_run(help), 0);
+    const char *bad[] = {"serve", "--listen", "nonsense:port", NULL};
+    assert_int_equal(wenda_run(bad), 2);
+    const char *bad2[] = {"serve", "--threads", "0", NULL};
+    assert_int_equal(wenda_run(bad2), 2);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest api[] = {
+        cmocka_unit_test(test_serve__healthz_and_page),
+        cmocka_unit_test(test_serve__search_matches_ask),
+        cmocka_unit_test(test_serve__suggest),
+        cmocka_unit_test(test_serve__suggest_is_fast),
+        cmocka_unit_test(test_serve__coverage),
+        cmocka_unit_test(test_serve__metrics),
+        cmocka_unit_test(test_serve__errors),
+        cmocka_unit_test(test_serve__cors),
+        cmocka_unit_test(test_serve__reindex_live),
+    };
+    const struct CMUnitTest own[] = {
+        cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__sigterm_drains, setup, teardown),
+        cmocka_unit_test(test_serve__usage),
+    };
+    int failed = cmocka_run_group_tests_name("serve_api", api, setup_server, teardown_server);
+    failed += cmocka_run_group_tests_name("serve_process", own, NULL, NULL);
+    return failed;
+}

@@ -1,0 +1,99 @@
+/*
+ * cmd_serve.c - `wenda serve`: the HTTP service (search page, JSON API,
+ * metrics) over an index; see tools/serve/.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../serve/serve.h"
+#include "cli.h"
+#include "commands.h"
+
+static const cli_opt serve_opts[] = {
+    {"index", 0, 1, "DIR", "index to serve (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
+    {"listen", 0, 1, "HOST:PORT",
+     "address to listen on (default 127.0.0.1:8080; port 0 = any free port)"},
+    {"threads", 0, 1, "N", "worker threads (default: the number of CPUs)"},
+    {"cors", 0, 1, "ORIGINS", "comma-separated origins allowed to call the API from a browser, "
+                              "or * for any (default: none)"},
+    {"max-body", 0, 1, "BYTES", "largest POST body accepted (default 1048576)"},
+    {"reload-ms", 0, 1, "MS", "how often to look for a changed index (default 500)"},
+    {"drain-ms", 0, 1, "MS", "on SIGTERM, how long to wait for requests in flight (default 10000)"},
+    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    if (a.npos > 0) {
+        ex = cli_usage_error(cmd, "unexpected argument '%s'", a.pos[0]);
+        cli_args_free(&a);
+        return ex;
+    }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned long threads, max_body, reload_ms, drain_ms;
+    if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
+        cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
+        cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
+        cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms)) {
+        cli_args_free(&a);
+        return EXIT_USAGE;
+    }
+    if (threads == 0 || reload_ms == 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--threads and --reload-ms want at least 1");
+    }
+    const char *listen = cli_value(cmd, &a, "listen");
+    char host[256];
+    unsigned port;
+    if (!listen)
+        listen = "127.0.0.1:8080";
+    if (serve_parse_listen(listen, host, sizeof host, &port) != 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'",
+                               listen);
+    }
+    wd_dict *dict = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), 0, &dict);
+    if (ex) {
+        cli_args_free(&a);
+        return ex;
+    }
+    serve_config cfg = {cli_index_path(cli_value(cmd, &a, "index")),
+                        listen,
+                        (unsigned)threads,
+                        cli_value(cmd, &a, "cors"),
+                        (size_t)max_body,
+                        (unsigned)reload_ms,
+                        (unsigned)drain_ms,
+                        dict};
+    ex = serve_run(&cfg);
+    wd_dict_free(dict);
+    cli_args_free(&a);
+    return ex;
+}
+
+const cli_cmd cli_cmd_serve = {
+    "serve", "Serve the search page and a JSON API over HTTP.",
+    "[--index DIR] [--listen HOST:PORT] [--threads N] [--cors ORIGINS]",
+    "Listens on loopback unless told otherwise. Endpoints:\n"
+    "  GET  /                       the search page (suggestions, highlighted results)\n"
+    "  GET  /api/search?q=&n=&offset=&full=   the JSON of `wenda ask --json`\n"
+    "  GET  /api/suggest?q=&n=      completions from the knowledge base's questions\n"
+    "  POST /api/coverage           one question a line in, JSON Lines out\n"
+    "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
+    "  GET  /metrics                Prometheus text format\n"
+    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 404, 405, 413 or 503.\n"
+    "A re-built or updated index is picked up without a restart; a missing index is\n"
+    "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
+    "the requests in flight and exits 0.",
+    serve_opts, cmd_serve};

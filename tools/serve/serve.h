@@ -1,0 +1,39 @@
+/*
+ * serve.h - private: the HTTP service behind `wenda serve`.
+ *
+ * A libmicrohttpd daemon with a pool of worker threads; each worker keeps
+ * its own wd_searcher (Xapian readers are per thread) over one shared
+ * wd_dict. A reloader thread watches the index on disk and publishes a new
+ * generation whenever it changes (a commit, or a re-built index swapped in);
+ * workers reopen on the next request, and a search that meets a moving
+ * database reopens and retries instead of failing.
+ */
+#ifndef WENDA_SERVE_H
+#define WENDA_SERVE_H
+
+#include <stddef.h>
+
+#include "wenda/analyzer.h"
+
+typedef struct serve_config {
+    const char *index_path;  /* borrowed */
+    const char *listen;      /* "HOST:PORT", "[V6]:PORT"; port 0 = any free port */
+    unsigned threads;        /* worker threads, >= 1 */
+    const char *cors;        /* comma-separated allowed origins, "*" = any; NULL = none */
+    size_t max_body;         /* bytes of a POST body; larger = 413 */
+    unsigned reload_ms;      /* how often the reloader looks at the index */
+    unsigned drain_ms;       /* on SIGTERM: how long to wait for requests in flight */
+    const wd_dict *dict;     /* borrowed, shared by every worker */
+} serve_config;
+
+/* Run until SIGTERM or SIGINT, then drain and return. Prints the address
+ * it listens on to stdout ("wenda serve: listening on http://H:P/") once
+ * ready. Returns 0 after a clean stop, or a CLI exit code (3 when the
+ * address cannot be bound, 4 internal) with a message on stderr. */
+int serve_run(const serve_config *cfg);
+
+/* Parse "HOST:PORT" / "[V6]:PORT" / ":PORT" / "PORT"; 0 or -1 (bad). host
+ * receives "127.0.0.1" when none is given. */
+int serve_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);
+
+#endif

@@ -1,0 +1,936 @@
+/*
+ * server.c - the HTTP side of `wenda serve`: a libmicrohttpd daemon with an
+ * internal thread pool, the routes, strict request parsing, JSON errors,
+ * CORS, Prometheus metrics and a draining stop on SIGTERM.
+ *
+ * A request's life: the URI-log callback sees the raw request target before
+ * libmicrohttpd unescapes anything and allocates our per-request record;
+ * the access handler collects a POST body (413 past the limit) and then
+ * dispatches; the completion callback records the metrics and frees the
+ * record. Every error the service itself sends is
+ * {"error": {"code", "message"}} with the matching status.
+ *
+ * Routes:
+ *   GET  /                    the search page (and its /app.js, /style.css)
+ *   GET  /api/search?q=&n=&offset=&full=   as `wenda ask --json`
+ *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
+ *   POST /api/coverage        one question a line -> JSON Lines
+ *   GET  /healthz             {"status": "ok", ...} or 503
+ *   GET  /metrics             Prometheus text format
+ */
+#define _DEFAULT_SOURCE
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assets.h"
+#include "suggest.h"
+#include "uri.h"
+#include "view.h"
+#include "wenda/buf.h"
+#include "wenda/search.h"
+
+#define MAX_QUERY_BYTES 4096
+#define MAX_SEARCH_N 100
+#define MAX_SUGGEST_N 50
+#define MAX_OFFSET 10000
+#define MAX_COVERAGE_LINES 10000
+
+/* ---- metrics ----------------------------------------------------------- */
+
+enum endpoint { EP_PAGE, EP_SEARCH, EP_SUGGEST, EP_COVERAGE, EP_HEALTHZ, EP_METRICS, EP_OTHER,
+                EP_N };
+static const char *const ep_names[EP_N] = {"page",    "search",  "suggest", "coverage",
+                                            "healthz", "metrics", "other"};
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                 0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+#define NBUCKETS (sizeof buckets / sizeof *buckets)
+
+typedef struct metrics {
+    atomic_ullong requests[EP_N];
+    atomic_ullong errors[EP_N]; /* status >= 400 */
+    atomic_ullong status_class[6];
+    atomic_ullong hist[EP_N][NBUCKETS + 1];
+    atomic_ullong sum_us[EP_N];
+} metrics;
+
+/* ---- server state ------------------------------------------------------ */
+
+typedef struct server {
+    const serve_config *cfg;
+    view_shared *view;
+    metrics m;
+    atomic_int inflight;
+    double started; /* epoch seconds */
+} server;
+
+typedef struct request {
+    char *raw_uri; /* as the client sent it */
+    wd_buf body;
+    int started;
+    int too_large;
+    int status;
+    enum endpoint ep;
+    double t0;
+} request;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void logf_(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("wenda: serve: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("wenda: serve: libmicrohttpd: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    /* libmicrohttpd's messages end with a newline. */
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+/* Whether the request's Origin is on the CORS allow-list; *echo is the
+ * value to send back in Access-Control-Allow-Origin. */
+static int cors_allowed(const server *sv, struct MHD_Connection *c, const char **echo)
+{
+    const char *list = sv->cfg->cors;
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!list || !*list || !origin)
+        return 0;
+    size_t olen = strlen(origin);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        const char *s = p;
+        size_t len = n;
+        while (len && *s == ' ')
+            s++, len--;
+        while (len && s[len - 1] == ' ')
+            len--;
+        if ((len == 1 && *s == '*') || (len == olen && memcmp(s, origin, len) == 0)) {
+            *echo = origin;
+            return 1;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static int send_response(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
+                         const char *type, const void *data, size_t len, int persistent,
+                         const char *allow)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)data,
+                                        persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (rq->ep == EP_PAGE) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; "
+                                "style-src 'self'; script-src 'self'; "
+                                "connect-src 'self'; frame-ancestors 'self'");
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    } else {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    const char *origin;
+    if (cors_allowed(sv, c, &origin)) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+    }
+    rq->status = (int)status;
+    int ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static int send_buf(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
+                    const char *type, wd_buf *b)
+{
+    if (b->oom) {
+        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        return send_response(sv, c, rq, 500, "application/json", oom, sizeof oom - 1, 1, NULL);
+    }
+    return send_response(sv, c, rq, status, type, b->data ? b->data : "", b->len, 0, NULL);
+}
+
+/* {"error": {"code": code, "message": ...}} with `status`. */
+static int send_error(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
+                      const char *code, const char *allow, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *m = json_string(msg);
+    if (!m)
+        m = json_string("the request could not be served");
+    json_t *o = json_pack("{s:{s:s,s:o}}", "error", "code", code, "message", m);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    int ret = send_response(sv, c, rq, status, "application/json; charset=utf-8",
+                            s ? s : "{}", s ? strlen(s) : 2, 0, allow);
+    free(s);
+    return ret;
+}
+
+/* A library error as an HTTP error. */
+static int send_wd_error(server *sv, struct MHD_Connection *c, request *rq, const wd_error *err)
+{
+    switch (err->code) {
+    case WD_ENOTFOUND:
+    case WD_EMODIFIED:
+    case WD_ELOCKED:
+    case WD_ECORRUPT:
+    case WD_EIO:
+        return send_error(sv, c, rq, 503, "unavailable", NULL, "the index is unavailable: %s",
+                          err->message);
+    case WD_EINVAL:
+    case WD_EENCODING:
+    case WD_EFORMAT:
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", err->message);
+    default:
+        return send_error(sv, c, rq, 500, "internal", NULL, "%s",
+                          err->message[0] ? err->message : wd_code_name(err->code));
+    }
+}
+
+/* ---- parameters ---------------------------------------------------------- */
+
+/* An optional whole-number parameter in [lo, hi]; 0 ok, -1 (error sent). */
+static int param_uint(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                      const char *name, unsigned long lo, unsigned long hi, unsigned long dflt,
+                      unsigned long *out, int *sent)
+{
+    const uri_param *p = uri_get(u, name);
+    *out = dflt;
+    if (!p)
+        return 0;
+    const char *v = p->value;
+    char *end = NULL;
+    errno = 0;
+    unsigned long x = strtoul(v, &end, 10);
+    if (!*v || *end || errno || v[0] == '-' || v[0] == '+' || v[0] == ' ' || x < lo || x > hi) {
+        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                           "parameter '%s' wants a whole number from %lu to %lu, not '%.40s'",
+                           name, lo, hi, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
+                                const uri_parts *u, int *sent)
+{
+    const uri_param *q = uri_get(u, "q");
+    if (!q) {
+        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                           "parameter 'q' (the question) is missing");
+        return NULL;
+    }
+    if (q->value_len > MAX_QUERY_BYTES) {
+        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                           "parameter 'q' is %zu bytes long; the limit is %d", q->value_len,
+                           MAX_QUERY_BYTES);
+        return NULL;
+    }
+    return q;
+}
+
+static int no_index(server *sv, struct MHD_Connection *c, request *rq)
+{
+    const char *p = view_path(sv->view);
+    return send_error(sv, c, rq, 503, "unavailable", NULL,
+                      "no index at %s yet; build one with: wenda index --index %s FILES...", p,
+                      p);
+}
+
+/* ---- handlers -------------------------------------------------------------- */
+
+/* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0]
+ * The same JSON document as `wenda ask --json`. */
+static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
+{
+    int sent = MHD_NO;
+    unsigned long n, off, full;
+    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    if (!q || param_uint(sv, c, rq, u, "n", 1, MAX_SEARCH_N, 10, &n, &sent) ||
+        param_uint(sv, c, rq, u, "offset", 0, MAX_OFFSET, 0, &off, &sent) ||
+        param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent))
+        return sent;
+    view_worker *w = view_worker_get(sv->view);
+    if (!w)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.n = (uint32_t)n;
+    o.offset = (uint32_t)off;
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    if (view_search(w, q->value, q->value_len, &o, &r, &err) != WD_OK)
+        return send_wd_error(sv, c, rq, &err);
+    wd_buf b = WD_BUF_INIT;
+    if (wd_results_to_json(r, (int)full, &b) != WD_OK)
+        b.oom = 1;
+    wd_results_free(r);
+    int ret = send_buf(sv, c, rq, 200, "application/json; charset=utf-8", &b);
+    wd_buf_free(&b);
+    return ret;
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* GET /api/suggest?q=TYPED[&n=8]
+ * {"query": str, "suggestions": [{"id", "question", "highlights": [[s, e]]}]}
+ * Highlights are code points of the question. */
+static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
+{
+    int sent = MHD_NO;
+    unsigned long n;
+    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    if (!q || param_uint(sv, c, rq, u, "n", 1, MAX_SUGGEST_N, 8, &n, &sent))
+        return sent;
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        return no_index(sv, c, rq);
+    view_worker *w = view_worker_get(sv->view);
+    sg_match matches[MAX_SUGGEST_N];
+    size_t nm = 0;
+    const char *text = q->value;
+    size_t tlen = q->value_len;
+    trim(&text, &tlen);
+    char *norm = NULL;
+    size_t nlen = 0;
+    wd_error err;
+    wd_error_clear(&err);
+    if (!w) {
+        view_release(snap);
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    }
+    if (tlen > 0 && wd_normalize(view_worker_analyzer(w), text, tlen, &norm, &nlen, &err) != WD_OK) {
+        view_release(snap);
+        return send_wd_error(sv, c, rq, &err);
+    }
+    if (norm)
+        nm = sg_index_lookup(snap->suggest, norm, nlen, matches, n);
+    wd_free(norm);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nm; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:[[I,I]]}", "id",
+                                             sg_id(snap->suggest, matches[i].q), "question",
+                                             sg_question(snap->suggest, matches[i].q),
+                                             "highlights", (json_int_t)matches[i].start,
+                                             (json_int_t)matches[i].end));
+    view_release(snap);
+    json_t *o = json_pack("{s:s%,s:o}", "query", q->value, q->value_len, "suggestions", arr);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    int ret = send_response(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), 0,
+                            NULL);
+    free(s);
+    return ret;
+}
+
+/* One line of the coverage answer. Until the coverage API (issue 4) lands,
+ * coverage is the best and the runner-up hit of wd_search; this is the one
+ * function to switch to wd_coverage_* then. */
+static int coverage_line(view_worker *w, const char *q, size_t len, wd_buf *out, wd_error *err)
+{
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.n = 2;
+    wd_results *r = NULL;
+    int rc = view_search(w, q, len, &o, &r, err);
+    if (rc != WD_OK)
+        return rc;
+    json_t *js = json_stringn(q, len);
+    char *qs = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+    json_decref(js);
+    if (!qs) {
+        wd_results_free(r);
+        return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    }
+    wd_buf_puts(out, "{\"question\":");
+    wd_buf_puts(out, qs);
+    free(qs);
+    wd_buf_puts(out, ",\"best\":");
+    if (r->n_hits > 0)
+        wd_hit_to_json(&r->hits[0], 0, out);
+    else
+        wd_buf_puts(out, "null");
+    wd_buf_puts(out, ",\"runner_up\":");
+    if (r->n_hits > 1)
+        wd_hit_to_json(&r->hits[1], 0, out);
+    else
+        wd_buf_puts(out, "null");
+    wd_buf_puts(out, "}\n");
+    wd_results_free(r);
+    return out->oom ? wd_error_set(err, WD_ENOMEM, "serve", "out of memory") : WD_OK;
+}
+
+/* POST /api/coverage   body: one question a line (UTF-8; blank lines skipped)
+ * Answer: JSON Lines, one {"question", "best", "runner_up"} per question. */
+static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
+{
+    const char *body = rq->body.data ? rq->body.data : "";
+    size_t len = rq->body.len;
+    size_t bad_at = 0;
+    if (!wd_utf8_valid(body, len, &bad_at))
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                          "the body is not valid UTF-8 (byte %zu)", bad_at);
+    if (memchr(body, '\0', len))
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "the body holds a NUL byte");
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += body[i] == '\n';
+    if (lines > MAX_COVERAGE_LINES)
+        return send_error(sv, c, rq, 413, "too_large", NULL,
+                          "the body holds %zu lines; the limit is %d questions", lines,
+                          MAX_COVERAGE_LINES);
+    view_worker *w = view_worker_get(sv->view);
+    if (!w)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    wd_buf out = WD_BUF_INIT;
+    wd_error err;
+    wd_error_clear(&err);
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(body + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - body) : len;
+        const char *line = body + i;
+        size_t llen = end - i;
+        while (llen && line[llen - 1] == '\r')
+            llen--;
+        trim(&line, &llen);
+        if (llen > MAX_QUERY_BYTES) {
+            wd_buf_free(&out);
+            return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                              "a question is %zu bytes long; the limit is %d", llen,
+                              MAX_QUERY_BYTES);
+        }
+        if (llen > 0 && coverage_line(w, line, llen, &out, &err) != WD_OK) {
+            wd_buf_free(&out);
+            return send_wd_error(sv, c, rq, &err);
+        }
+        i = end + 1;
+    }
+    int ret = send_buf(sv, c, rq, 200, "application/x-ndjson; charset=utf-8", &out);
+    wd_buf_free(&out);
+    return ret;
+}
+
+static int h_healthz(server *sv, struct MHD_Connection *c, request *rq)
+{
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        return no_index(sv, c, rq);
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_printf(&b, "{\"status\":\"ok\",\"documents\":%u,\"generation\":%u}\n",
+                  snap->documents, snap->generation);
+    view_release(snap);
+    int ret = send_buf(sv, c, rq, 200, "application/json; charset=utf-8", &b);
+    wd_buf_free(&b);
+    return ret;
+}
+
+static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
+{
+    metrics *m = &sv->m;
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_puts(&b, "# HELP wenda_http_requests_total HTTP requests served, by endpoint.\n"
+                    "# TYPE wenda_http_requests_total counter\n");
+    for (int e = 0; e < EP_N; e++)
+        wd_buf_printf(&b, "wenda_http_requests_total{endpoint=\"%s\"} %llu\n", ep_names[e],
+                      (unsigned long long)atomic_load(&m->requests[e]));
+    wd_buf_puts(&b, "# HELP wenda_http_errors_total HTTP requests answered with status 400 or "
+                    "above, by endpoint.\n# TYPE wenda_http_errors_total counter\n");
+    for (int e = 0; e < EP_N; e++)
+        wd_buf_printf(&b, "wenda_http_errors_total{endpoint=\"%s\"} %llu\n", ep_names[e],
+                      (unsigned long long)atomic_load(&m->errors[e]));
+    wd_buf_puts(&b, "# HELP wenda_http_responses_total HTTP responses by status class.\n"
+                    "# TYPE wenda_http_responses_total counter\n");
+    for (int k = 1; k <= 5; k++)
+        wd_buf_printf(&b, "wenda_http_responses_total{code=\"%dxx\"} %llu\n", k,
+                      (unsigned long long)atomic_load(&m->status_class[k]));
+    wd_buf_puts(&b, "# HELP wenda_http_request_duration_seconds Time from the request's "
+                    "headers to its response, by endpoint.\n"
+                    "# TYPE wenda_http_request_duration_seconds histogram\n");
+    for (int e = 0; e < EP_N; e++) {
+        unsigned long long cum = 0;
+        for (size_t k = 0; k <= NBUCKETS; k++) {
+            cum += atomic_load(&m->hist[e][k]);
+            if (k < NBUCKETS)
+                wd_buf_printf(&b,
+                              "wenda_http_request_duration_seconds_bucket{endpoint=\"%s\","
+                              "le=\"%g\"} %llu\n",
+                              ep_names[e], buckets[k], cum);
+            else
+                wd_buf_printf(&b,
+                              "wenda_http_request_duration_seconds_bucket{endpoint=\"%s\","
+                              "le=\"+Inf\"} %llu\n",
+                              ep_names[e], cum);
+        }
+        wd_buf_printf(&b, "wenda_http_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n",
+                      ep_names[e], atomic_load(&m->sum_us[e]) / 1e6);
+        wd_buf_printf(&b, "wenda_http_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
+                      ep_names[e], cum);
+    }
+    wd_buf_printf(&b, "# HELP wenda_http_requests_in_flight Requests being served now.\n"
+                      "# TYPE wenda_http_requests_in_flight gauge\n"
+                      "wenda_http_requests_in_flight %d\n",
+                  atomic_load(&sv->inflight));
+    view_snap *snap = view_acquire(sv->view);
+    wd_buf_printf(&b,
+                  "# HELP wenda_index_up 1 when an index is loaded.\n"
+                  "# TYPE wenda_index_up gauge\nwenda_index_up %d\n"
+                  "# HELP wenda_index_documents Records in the index being served.\n"
+                  "# TYPE wenda_index_documents gauge\nwenda_index_documents %u\n"
+                  "# HELP wenda_index_generation Index views loaded since start.\n"
+                  "# TYPE wenda_index_generation gauge\nwenda_index_generation %u\n"
+                  "# HELP wenda_index_last_reload_timestamp_seconds When the index was last "
+                  "(re)loaded.\n"
+                  "# TYPE wenda_index_last_reload_timestamp_seconds gauge\n"
+                  "wenda_index_last_reload_timestamp_seconds %.3f\n"
+                  "# HELP wenda_index_reloads_total Successful index (re)loads.\n"
+                  "# TYPE wenda_index_reloads_total counter\nwenda_index_reloads_total %llu\n"
+                  "# HELP wenda_index_reload_failures_total Reload attempts that failed (the "
+                  "previous view kept serving).\n"
+                  "# TYPE wenda_index_reload_failures_total counter\n"
+                  "wenda_index_reload_failures_total %llu\n"
+                  "# HELP wenda_process_start_time_seconds When the service started.\n"
+                  "# TYPE wenda_process_start_time_seconds gauge\n"
+                  "wenda_process_start_time_seconds %.3f\n",
+                  snap ? 1 : 0, snap ? snap->documents : 0, snap ? snap->generation : 0,
+                  view_last_reload(sv->view), (unsigned long long)view_reloads(sv->view),
+                  (unsigned long long)view_reload_failures(sv->view), sv->started);
+    view_release(snap);
+    int ret = send_buf(sv, c, rq, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+    wd_buf_free(&b);
+    return ret;
+}
+
+/* ---- routing ----------------------------------------------------------------- */
+
+static const serve_asset *find_asset(const char *path)
+{
+    for (size_t i = 0; i < serve_n_assets; i++)
+        if (strcmp(serve_assets[i].path, path) == 0)
+            return &serve_assets[i];
+    return NULL;
+}
+
+static enum endpoint classify(const char *path)
+{
+    if (strcmp(path, "/api/search") == 0)
+        return EP_SEARCH;
+    if (strcmp(path, "/api/suggest") == 0)
+        return EP_SUGGEST;
+    if (strcmp(path, "/api/coverage") == 0)
+        return EP_COVERAGE;
+    if (strcmp(path, "/healthz") == 0)
+        return EP_HEALTHZ;
+    if (strcmp(path, "/metrics") == 0)
+        return EP_METRICS;
+    if (find_asset(path))
+        return EP_PAGE;
+    return EP_OTHER;
+}
+
+static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const char *method)
+{
+    char why[512];
+    uri_parts u;
+    int urc = uri_parse(rq->raw_uri, &u, why, sizeof why);
+    if (urc == URI_NOMEM)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    if (urc != URI_OK) {
+        /* Count it against the endpoint the raw path names. */
+        size_t n = strcspn(rq->raw_uri, "?#");
+        char raw_path[64];
+        snprintf(raw_path, sizeof raw_path, "%.*s", (int)(n < 63 ? n : 63), rq->raw_uri);
+        rq->ep = classify(raw_path);
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    }
+    rq->ep = classify(u.path);
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    int is_post = strcmp(method, "POST") == 0;
+    const char *allow = rq->ep == EP_COVERAGE ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+    int ret;
+    if (rq->ep == EP_OTHER) {
+        ret = send_error(sv, c, rq, 404, "not_found", NULL,
+                         "no such endpoint: %.200s (try /, /api/search, /api/suggest, "
+                         "/api/coverage, /healthz, /metrics)",
+                         u.path);
+    } else if (strcmp(method, "OPTIONS") == 0) {
+        /* CORS preflight (or a plain OPTIONS): say what is allowed. */
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        ret = MHD_NO;
+        if (r) {
+            const char *origin;
+            MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+            if (cors_allowed(sv, c, &origin)) {
+                MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                MHD_add_response_header(r, "Access-Control-Allow-Methods", allow);
+                MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
+                MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+                MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
+            }
+            rq->status = 204;
+            ret = MHD_queue_response(c, 204, r);
+            MHD_destroy_response(r);
+        }
+    } else if (rq->ep == EP_COVERAGE ? !is_post : !is_get) {
+        ret = send_error(sv, c, rq, 405, "method_not_allowed", allow,
+                         "%s is not allowed on %s; use %s", method, u.path, allow);
+    } else if (rq->too_large) {
+        ret = send_error(sv, c, rq, 413, "too_large", NULL,
+                         "the body is larger than %zu bytes (see --max-body)",
+                         sv->cfg->max_body);
+    } else {
+        switch (rq->ep) {
+        case EP_SEARCH: ret = h_search(sv, c, rq, &u); break;
+        case EP_SUGGEST: ret = h_suggest(sv, c, rq, &u); break;
+        case EP_COVERAGE: ret = h_coverage(sv, c, rq); break;
+        case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
+        case EP_METRICS: ret = h_metrics(sv, c, rq); break;
+        default: {
+            const serve_asset *a = find_asset(u.path);
+            ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);
+        }
+        }
+    }
+    uri_parts_free(&u);
+    return ret;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    request *rq = wd_calloc(1, sizeof *rq);
+    if (rq) {
+        rq->raw_uri = wd_strdup(uri ? uri : "");
+        rq->ep = EP_OTHER;
+    }
+    return rq;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)url;
+    (void)version;
+    server *sv = cls;
+    request *rq = *con_cls;
+    if (!rq || !rq->raw_uri)
+        return MHD_NO; /* out of memory: drop the connection */
+    if (!rq->started) {
+        rq->started = 1;
+        rq->t0 = mono_s();
+        atomic_fetch_add(&sv->inflight, 1);
+        if (strcmp(method, "POST") == 0) {
+            const char *cl =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (cl && strtoull(cl, NULL, 10) > sv->cfg->max_body) {
+                rq->too_large = 1;
+                return (enum MHD_Result)dispatch(sv, c, rq, method);
+            }
+            return MHD_YES; /* the body follows */
+        }
+        return (enum MHD_Result)dispatch(sv, c, rq, method);
+    }
+    if (*upload_size > 0) {
+        if (!rq->too_large) {
+            if (rq->body.len + *upload_size > sv->cfg->max_body) {
+                rq->too_large = 1;
+                wd_buf_free(&rq->body);
+            } else {
+                wd_buf_append(&rq->body, upload_data, *upload_size);
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->status)
+        return MHD_YES; /* already answered */
+    if (rq->body.oom)
+        return (enum MHD_Result)send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    return (enum MHD_Result)dispatch(sv, c, rq, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    server *sv = cls;
+    request *rq = *con_cls;
+    if (!rq)
+        return;
+    if (rq->started) {
+        metrics *m = &sv->m;
+        double dt = mono_s() - rq->t0;
+        int st = rq->status ? rq->status : 500; /* never answered: a dropped request */
+        atomic_fetch_add(&m->requests[rq->ep], 1);
+        if (st >= 400)
+            atomic_fetch_add(&m->errors[rq->ep], 1);
+        if (st / 100 >= 1 && st / 100 <= 5)
+            atomic_fetch_add(&m->status_class[st / 100], 1);
+        size_t k = 0;
+        while (k < NBUCKETS && dt > buckets[k])
+            k++;
+        atomic_fetch_add(&m->hist[rq->ep][k], 1);
+        atomic_fetch_add(&m->sum_us[rq->ep], (unsigned long long)(dt * 1e6));
+        atomic_fetch_sub(&sv->inflight, 1);
+    }
+    wd_free(rq->raw_uri);
+    wd_buf_free(&rq->body);
+    wd_free(rq);
+    *con_cls = NULL;
+}
+
+/* ---- listening, start and stop ----------------------------------------------- */
+
+int serve_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
+{
+    const char *p;
+    size_t hl;
+    if (!s || !*s)
+        return -1;
+    if (s[0] == '[') {
+        const char *rb = strchr(s, ']');
+        if (!rb || rb[1] != ':')
+            return -1;
+        hl = (size_t)(rb - s - 1);
+        memcpy(host, s + 1, hl < host_len ? hl : 0);
+        p = rb + 2;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (!colon) {
+            hl = 0;
+            p = s;
+        } else {
+            if (strchr(s, ':') != colon)
+                return -1; /* bare IPv6 needs brackets */
+            hl = (size_t)(colon - s);
+            p = colon + 1;
+        }
+        if (hl >= host_len)
+            return -1;
+        memcpy(host, s, hl);
+    }
+    if (hl >= host_len)
+        return -1;
+    host[hl] = '\0';
+    if (hl == 0)
+        snprintf(host, host_len, "127.0.0.1");
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(p, &end, 10);
+    if (!*p || *end || errno || v > 65535 || *p == '-' || *p == '+')
+        return -1;
+    *port = (unsigned)v;
+    return 0;
+}
+
+static int open_listener(const char *host, unsigned port, int *family, char *bound,
+                         size_t bound_len)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char ps[16];
+    snprintf(ps, sizeof ps, "%u", port);
+    int g = getaddrinfo(host, ps, &hints, &res);
+    if (g != 0) {
+        logf_("cannot resolve --listen host '%s': %s", host, gai_strerror(g));
+        return -1;
+    }
+    int fd = -1, last_errno = 0;
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            last_errno = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+            last_errno = errno;
+            close(fd);
+            fd = -1;
+            continue;
+        }
+        *family = ai->ai_family;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        logf_("cannot listen on %s:%u: %s%s", host, port, strerror(last_errno),
+              last_errno == EADDRINUSE ? " (choose another port with --listen HOST:PORT)" : "");
+        return -1;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char addr[INET6_ADDRSTRLEN] = "?";
+    unsigned real_port = port;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET6) {
+            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof addr);
+            real_port = ntohs(a->sin6_port);
+        } else {
+            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &a->sin_addr, addr, sizeof addr);
+            real_port = ntohs(a->sin_port);
+        }
+    }
+    if (ss.ss_family == AF_INET6)
+        snprintf(bound, bound_len, "[%s]:%u", addr, real_port);
+    else
+        snprintf(bound, bound_len, "%s:%u", addr, real_port);
+    return fd;
+}
+
+int serve_run(const serve_config *cfg)
+{
+    char host[256];
+    unsigned port = 0;
+    if (serve_parse_listen(cfg->listen, host, sizeof host, &port) != 0) {
+        logf_("--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'", cfg->listen);
+        return 2;
+    }
+    /* Signals are taken by sigwait below; every thread started from here
+     * on inherits the mask, so none of them is interrupted. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    server *sv = wd_calloc(1, sizeof *sv);
+    if (!sv) {
+        logf_("out of memory");
+        return 4;
+    }
+    sv->cfg = cfg;
+    atomic_init(&sv->inflight, 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sv->started = ts.tv_sec + ts.tv_nsec / 1e9;
+    wd_error err;
+    wd_error_clear(&err);
+    if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) != WD_OK) {
+        logf_("%s", err.message);
+        wd_free(sv);
+        return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
+    }
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        logf_("no index at %s yet; answering 503 until one appears (build one with: wenda index "
+              "--index %s FILES...)",
+              cfg->index_path, cfg->index_path);
+    view_release(snap);
+
+    int family = AF_INET;
+    char bound[300];
+    int fd = open_listener(host, port, &family, bound, sizeof bound);
+    if (fd < 0) {
+        view_shared_free(sv->view);
+        wd_free(sv);
+        return 3;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_USE_AUTO;
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+        MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
+    if (!d) {
+        logf_("cannot start the HTTP daemon on %s", bound);
+        close(fd);
+        view_shared_free(sv->view);
+        wd_free(sv);
+        return 3;
+    }
+    printf("wenda serve: listening on http://%s/ (index %s, %u threads)\n", bound,
+           cfg->index_path, cfg->threads);
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    logf_("%s received; finishing the requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* Stop accepting, let what is in flight finish, then close. */
+    MHD_socket lfd = MHD_quiesce_daemon(d);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    double deadline = mono_s() + cfg->drain_ms / 1e3;
+    while (atomic_load(&sv->inflight) > 0 && mono_s() < deadline) {
+        struct timespec nap = {0, 5 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    int left = atomic_load(&sv->inflight);
+    MHD_stop_daemon(d);
+    view_shared_free(sv->view);
+    wd_free(sv);
+    if (left > 0) {
+        logf_("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
+        return 3;
+    }
+    logf_("stopped");
+    return 0;
+}

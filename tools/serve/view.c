@@ -1,0 +1,326 @@
+/*
+ * view.c - keeping the service's readers in step with the index on disk
+ * (see view.h). The reloader compares a cheap signature of the index (the
+ * directory's identity and Xapian's version file) every reload_ms; building
+ * the suggestion index for a new revision happens on the reloader thread, so
+ * requests never wait for it.
+ */
+#define _DEFAULT_SOURCE
+#include "view.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "wenda/buf.h"
+
+#define RETRY_DEADLINE_MS 5000.0
+
+typedef struct sig {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    ino_t vino;
+    long long vmtime_ns;
+    long long vsize;
+    long long mtime_ns;
+} sig;
+
+struct view_worker {
+    view_shared *owner;
+    wd_searcher *s;
+    wd_analyzer *an;
+    unsigned gen; /* generation s was opened at */
+    view_worker *next;
+};
+
+struct view_shared {
+    char *path;
+    const wd_dict *dict;
+    unsigned reload_ms;
+    pthread_mutex_t mu; /* guards snap, workers, stop, last_err */
+    pthread_cond_t cv;
+    pthread_t reloader;
+    int reloader_started;
+    int stop;
+    view_snap *snap;
+    atomic_uint gen;
+    _Atomic double last_reload;
+    atomic_ullong reloads, failures;
+    view_worker *workers;
+    wd_analyzer *an; /* the reloader's */
+    sig last;
+    char last_err[WD_ERROR_MESSAGE_MAX];
+};
+
+static _Thread_local view_worker *tl_worker;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static sig signature(const char *path)
+{
+    sig g;
+    memset(&g, 0, sizeof g);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return g;
+    g.exists = 1;
+    g.dev = st.st_dev;
+    g.ino = st.st_ino;
+    g.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if (S_ISDIR(st.st_mode)) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/iamglass", path);
+        if (stat(p, &st) == 0) {
+            g.vino = st.st_ino;
+            g.vmtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+            g.vsize = (long long)st.st_size;
+        }
+    }
+    return g;
+}
+
+static int sig_equal(const sig *a, const sig *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+           a->vino == b->vino && a->vmtime_ns == b->vmtime_ns && a->vsize == b->vsize &&
+           a->mtime_ns == b->mtime_ns;
+}
+
+void view_release(view_snap *s)
+{
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+        sg_index_free(s->suggest);
+        wd_free(s);
+    }
+}
+
+view_snap *view_acquire(view_shared *v)
+{
+    pthread_mutex_lock(&v->mu);
+    view_snap *s = v->snap;
+    if (s)
+        atomic_fetch_add(&s->refs, 1);
+    pthread_mutex_unlock(&v->mu);
+    return s;
+}
+
+/* Build and publish a snapshot of the index as it is now. */
+static int load(view_shared *v, wd_error *err)
+{
+    view_snap *s = wd_calloc(1, sizeof *s);
+    if (!s)
+        return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    int rc = sg_index_build(&s->suggest, v->path, v->an, &s->documents, err);
+    if (rc != WD_OK) {
+        wd_free(s);
+        return rc;
+    }
+    atomic_init(&s->refs, 1);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pthread_mutex_lock(&v->mu);
+    view_snap *old = v->snap;
+    s->generation = atomic_load(&v->gen) + 1;
+    v->snap = s;
+    atomic_store(&v->gen, s->generation);
+    pthread_mutex_unlock(&v->mu);
+    view_release(old);
+    atomic_store(&v->last_reload, ts.tv_sec + ts.tv_nsec / 1e9);
+    atomic_fetch_add(&v->reloads, 1);
+    return WD_OK;
+}
+
+static void *reloader(void *arg)
+{
+    view_shared *v = arg;
+    pthread_mutex_lock(&v->mu);
+    while (!v->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)(v->reload_ms % 1000) * 1000000L;
+        until.tv_sec += v->reload_ms / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&v->cv, &v->mu, &until);
+        if (v->stop)
+            break;
+        pthread_mutex_unlock(&v->mu);
+        sig now = signature(v->path);
+        if (!sig_equal(&now, &v->last) && now.exists) {
+            wd_error err;
+            wd_error_clear(&err);
+            if (load(v, &err) == WD_OK) {
+                v->last = now;
+                v->last_err[0] = '\0';
+            } else {
+                atomic_fetch_add(&v->failures, 1);
+                /* Mid-rewrite states come and go; say so once per distinct problem. */
+                if (strcmp(err.message, v->last_err) != 0) {
+                    fprintf(stderr, "wenda: serve: reloading %s: %s; still serving the last "
+                                    "good view, will retry\n",
+                            v->path, err.message);
+                    snprintf(v->last_err, sizeof v->last_err, "%s", err.message);
+                }
+            }
+        }
+        pthread_mutex_lock(&v->mu);
+    }
+    pthread_mutex_unlock(&v->mu);
+    return NULL;
+}
+
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict,
+                    unsigned reload_ms, wd_error *err)
+{
+    *out = NULL;
+    view_shared *v = wd_calloc(1, sizeof *v);
+    if (!v)
+        return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    v->path = wd_strdup(path);
+    v->dict = dict;
+    v->reload_ms = reload_ms ? reload_ms : 500;
+    pthread_mutex_init(&v->mu, NULL);
+    pthread_cond_init(&v->cv, NULL);
+    atomic_init(&v->gen, 0);
+    atomic_init(&v->last_reload, 0.0);
+    atomic_init(&v->reloads, 0);
+    atomic_init(&v->failures, 0);
+    int rc = v->path ? wd_analyzer_new(&v->an, dict, err)
+                     : wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    if (rc == WD_OK) {
+        sig now = signature(path);
+        wd_error lerr;
+        wd_error_clear(&lerr);
+        if (now.exists && load(v, &lerr) == WD_OK)
+            v->last = now;
+        else if (now.exists)
+            fprintf(stderr, "wenda: serve: %s: %s; answering 503 until it can be read\n", path,
+                    lerr.message);
+        if (pthread_create(&v->reloader, NULL, reloader, v) != 0)
+            rc = wd_error_set(err, WD_EINTERNAL, "serve", "cannot start the reloader thread");
+        else
+            v->reloader_started = 1;
+    }
+    if (rc != WD_OK) {
+        view_shared_free(v);
+        return rc;
+    }
+    *out = v;
+    return WD_OK;
+}
+
+void view_shared_free(view_shared *v)
+{
+    if (!v)
+        return;
+    if (v->reloader_started) {
+        pthread_mutex_lock(&v->mu);
+        v->stop = 1;
+        pthread_cond_signal(&v->cv);
+        pthread_mutex_unlock(&v->mu);
+        pthread_join(v->reloader, NULL);
+    }
+    for (view_worker *w = v->workers, *next; w; w = next) {
+        next = w->next;
+        wd_searcher_close(w->s);
+        wd_analyzer_free(w->an);
+        wd_free(w);
+    }
+    view_release(v->snap);
+    wd_analyzer_free(v->an);
+    pthread_cond_destroy(&v->cv);
+    pthread_mutex_destroy(&v->mu);
+    wd_free(v->path);
+    wd_free(v);
+}
+
+double view_last_reload(view_shared *v) { return atomic_load(&v->last_reload); }
+uint64_t view_reloads(view_shared *v) { return atomic_load(&v->reloads); }
+uint64_t view_reload_failures(view_shared *v) { return atomic_load(&v->failures); }
+const char *view_path(const view_shared *v) { return v->path; }
+
+view_worker *view_worker_get(view_shared *v)
+{
+    if (tl_worker && tl_worker->owner == v)
+        return tl_worker;
+    view_worker *w = wd_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->owner = v;
+    if (wd_analyzer_new(&w->an, v->dict, NULL) != WD_OK) {
+        wd_free(w);
+        return NULL;
+    }
+    pthread_mutex_lock(&v->mu);
+    w->next = v->workers;
+    v->workers = w;
+    pthread_mutex_unlock(&v->mu);
+    tl_worker = w;
+    return w;
+}
+
+wd_analyzer *view_worker_analyzer(view_worker *w) { return w->an; }
+
+/* Open a fresh reader; keep the old one unless the new one opened. */
+static int refresh(view_worker *w, unsigned gen, wd_error *err)
+{
+    wd_searcher *s = NULL;
+    int rc = wd_searcher_open(&s, w->owner->path, w->owner->dict, err);
+    if (rc != WD_OK)
+        return rc;
+    wd_searcher_close(w->s);
+    w->s = s;
+    w->gen = gen;
+    return WD_OK;
+}
+
+static int retryable(int rc)
+{
+    return rc == WD_EMODIFIED || rc == WD_ECORRUPT || rc == WD_EIO || rc == WD_ENOTFOUND ||
+           rc == WD_ERROR;
+}
+
+int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts *o,
+                wd_results **out, wd_error *err)
+{
+    *out = NULL;
+    double t0 = now_ms();
+    for (unsigned attempt = 0;; attempt++) {
+        unsigned gen = atomic_load(&w->owner->gen);
+        if (gen == 0 && !w->s)
+            return wd_error_set(err, WD_ENOTFOUND, "serve",
+                                "no index at %s yet; build one with: wenda index --index %s "
+                                "FILES...",
+                                w->owner->path, w->owner->path);
+        if (!w->s || w->gen != gen) {
+            int rc = refresh(w, gen, err);
+            if (rc != WD_OK && !w->s) {
+                if (!retryable(rc) || now_ms() - t0 > RETRY_DEADLINE_MS)
+                    return rc;
+                sleep_ms(attempt < 5 ? 2 : 20);
+                continue;
+            }
+        }
+        int rc = wd_search(w->s, q, len, o, out, err);
+        if (rc == WD_OK || !retryable(rc) || now_ms() - t0 > RETRY_DEADLINE_MS)
+            return rc;
+        /* The database moved under the reader: a reopen is enough for a
+         * commit; a rewritten index needs a fresh open. */
+        if (rc != WD_EMODIFIED || wd_searcher_reopen(w->s, NULL) != WD_OK)
+            if (refresh(w, gen, NULL) != WD_OK)
+                sleep_ms(attempt < 5 ? 2 : 20);
+    }
+}

@@ -1,0 +1,61 @@
+/*
+ * view.h - private: the service's view of the index, kept fresh.
+ *
+ * One view_shared per server: the index path, the shared dictionary, and a
+ * reloader thread that looks at the index on disk every reload_ms and, when
+ * it changed (a commit bumps Xapian's version file; a re-built index swapped
+ * into place changes the directory itself), builds the suggestion index for
+ * the new revision and publishes it as a new generation.
+ *
+ * One view_worker per serving thread, found through a thread-local pointer:
+ * its own wd_searcher and analyzer. A worker reopens when the generation
+ * moved on, and a search that meets a database changing under it (modified,
+ * or files rewritten by `wenda index --overwrite`) reopens and retries for a
+ * few seconds instead of failing, keeping the last good reader meanwhile.
+ */
+#ifndef WENDA_SERVE_VIEW_H
+#define WENDA_SERVE_VIEW_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "suggest.h"
+#include "wenda/search.h"
+
+typedef struct view_shared view_shared;
+typedef struct view_worker view_worker;
+
+typedef struct view_snap {
+    sg_index *suggest;
+    uint32_t documents;
+    unsigned generation;
+    atomic_int refs;
+} view_snap;
+
+/* Load the index once (a missing index is not an error: the view stays
+ * empty until one appears) and start the reloader. *out is new. */
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict,
+                    unsigned reload_ms, wd_error *err);
+/* Stop the reloader and free every worker. Call after the HTTP daemon has
+ * stopped (no thread may use a worker any more). */
+void view_shared_free(view_shared *v);
+
+/* The current snapshot (new reference; view_release it), or NULL while there
+ * is no index. Any thread. */
+view_snap *view_acquire(view_shared *v);
+void view_release(view_snap *s);
+/* Seconds since the epoch of the last successful (re)load; 0 = never. */
+double view_last_reload(view_shared *v);
+uint64_t view_reloads(view_shared *v);
+uint64_t view_reload_failures(view_shared *v);
+const char *view_path(const view_shared *v);
+
+/* The calling thread's worker (created on first use; NULL when out of
+ * memory). Borrowed; freed by view_shared_free. */
+view_worker *view_worker_get(view_shared *v);
+wd_analyzer *view_worker_analyzer(view_worker *w);
+/* wd_search with reopen-and-retry. WD_ENOTFOUND when there is no index. */
+int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts *o,
+                wd_results **out, wd_error *err);
+
+#endif
