@@ -1,0 +1,143 @@
+/*
+ * wenda/coverage.h - does the knowledge base already answer this question?
+ *
+ * Two layers:
+ *
+ *   wd_sim       a same-question scorer for two texts, no index needed.
+ *                It analyses both texts with the shared analyzer and turns
+ *                what they share into a calibrated confidence in [0, 1]: the
+ *                IDF-weighted share of each text's words the other accounts
+ *                for (dictionary synonyms and segmentation differences
+ *                included), character-bigram overlap, whether the two ask the
+ *                same kind of question (多少钱 / 能不能 / 怎么办 / 什么时候 ...),
+ *                negation and number mismatches. A logistic model fit on
+ *                labelled question pairs (see similarity.c for the frozen
+ *                coefficients and the command that refits them) maps these to
+ *                a probability-like number that means the same thing across
+ *                questions and corpora: about the share of such pairs that
+ *                people labelled "the same question".
+ *
+ *   wd_coverage_check
+ *                one question against an index: wd_search finds candidates,
+ *                each is scored with wd_sim against the record's question
+ *                (its answer is a weaker signal), and the best and runner-up
+ *                by confidence decide the verdict.
+ *
+ * IDF weights come, in this order, from an index the scorer was pointed at
+ * (wd_sim_open_idf: document frequencies of question-field terms), else from
+ * a table of texts it was shown (wd_sim_learn), else from a fixed fallback
+ * by word class (particle, single character, word).
+ *
+ * Thread safety: a wd_sim is per thread (it owns an analyzer and,
+ * optionally, an index reader); the wd_dict it borrows may be shared.
+ * wd_coverage_check uses a searcher and a wd_sim of the calling thread.
+ */
+#ifndef WENDA_COVERAGE_H
+#define WENDA_COVERAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wenda/analyzer.h"
+#include "wenda/error.h"
+#include "wenda/search.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Calibrated defaults (tools/eval/pairs.c, `wenda-pairs --fit`; README
+ * "Coverage"): a question is covered at a confidence of WD_COVERED_AT and
+ * above, partial from WD_PARTIAL_AT. */
+#define WD_COVERED_AT 0.43
+#define WD_PARTIAL_AT 0.29
+
+typedef struct wd_sim wd_sim;
+
+/* A new scorer over `dict` (borrowed; must outlive it). *out is new, NULL on
+ * failure (WD_EINVAL without dict, WD_ENOMEM, or the analyzer's error). */
+int wd_sim_new(wd_sim **out, const wd_dict *dict, wd_error *err);
+/* Frees the scorer and any index reader it opened. NULL is a no-op. */
+void wd_sim_free(wd_sim *s);
+
+/* Take IDF weights from the question field of the index at `path` (opened
+ * read-only here; its own reader). WD_ENOTFOUND when there is no index,
+ * WD_ECORRUPT, WD_EIO. On failure the scorer keeps its previous source. */
+int wd_sim_open_idf(wd_sim *s, const char *path, wd_error *err);
+/* Count `text` as one document of the scorer's own IDF table (used when no
+ * index is open). WD_ENOMEM. */
+int wd_sim_learn(wd_sim *s, const char *text, size_t len, wd_error *err);
+
+/* The same-question confidence of two texts, in [0, 1]; symmetric up to
+ * rounding. Empty or punctuation-only texts score 0. Returns WD_OK or the
+ * analyzer's error (WD_ENOMEM). */
+int wd_similarity(wd_sim *s, const char *a, size_t alen, const char *b, size_t blen,
+                  double *out, wd_error *err);
+
+/* The features behind the confidence (for fitting and --explain): fills
+ * `f` with WD_SIM_NFEATURES numbers, names from wd_sim_feature_name. */
+#define WD_SIM_NFEATURES 12
+int wd_similarity_features(wd_sim *s, const char *a, size_t alen, const char *b, size_t blen,
+                           double f[WD_SIM_NFEATURES], wd_error *err);
+const char *wd_sim_feature_name(int i);
+/* The frozen logistic model: confidence from features. `coef` NULL = the
+ * calibrated coefficients (WD_SIM_NFEATURES + 1, the intercept last). */
+double wd_sim_calibrate(const double f[WD_SIM_NFEATURES], const double *coef);
+
+/* Analysed texts, for scoring one text against many (grouping, coverage)
+ * without analysing it again. A wd_sim_text is new (wd_sim_text_free),
+ * tied to the scorer that made it only while it is being made: its IDF
+ * weights are fixed then. */
+typedef struct wd_sim_text wd_sim_text;
+int wd_sim_text_new(wd_sim *s, const char *text, size_t len, wd_sim_text **out, wd_error *err);
+void wd_sim_text_free(wd_sim_text *t);
+/* Confidence in [0, 1] of two analysed texts (same as wd_similarity). */
+double wd_sim_score(const wd_sim_text *a, const wd_sim_text *b);
+/* Features of two analysed texts (see wd_similarity_features). */
+void wd_sim_score_features(const wd_sim_text *a, const wd_sim_text *b,
+                           double f[WD_SIM_NFEATURES]);
+/* The text's n heaviest content words (borrowed, NUL-terminated, valid
+ * while t lives), heaviest first, for blocking; returns how many. */
+size_t wd_sim_text_keys(const wd_sim_text *t, const char **keys, size_t n);
+
+/* ---- coverage of one question ------------------------------------------------ */
+
+enum wd_verdict { WD_UNCOVERED = 0, WD_PARTIAL = 1, WD_COVERED = 2 };
+
+/* "uncovered" | "partial" | "covered"; "?" for anything else. */
+const char *wd_verdict_name(int verdict);
+
+typedef struct wd_coverage_opts {
+    double covered_at;      /* < 0: WD_COVERED_AT */
+    double partial_at;      /* < 0: WD_PARTIAL_AT */
+    uint32_t candidates;    /* records scored per question; 0 = 8 */
+    uint32_t snippet_chars; /* 0 = the searcher's default */
+} wd_coverage_opts;
+
+#define WD_COVERAGE_OPTS_INIT {-1.0, -1.0, 0, 0}
+
+typedef struct wd_coverage {
+    int verdict;       /* enum wd_verdict */
+    double confidence; /* of the best record; 0 when there is none */
+    wd_hit *best;      /* new (wd_coverage_clear); NULL when no record matched */
+    double best_confidence;
+    wd_hit *runner_up; /* new; the next record by confidence, or NULL */
+    double runner_up_confidence;
+} wd_coverage;
+
+/* Judge one question: `s` searches, `sim` scores (both the caller's, one
+ * thread). The best record is the most confident one, except that a
+ * record with an answer (kind qa) at or above covered_at is preferred to a
+ * question-only record: covered when that record has an answer, partial
+ * when the confidence is between partial_at and covered_at or when only a
+ * question-only record reaches covered_at, uncovered below partial_at.
+ * *out is filled (zeroed first); free with wd_coverage_clear. Errors are
+ * wd_search's (WD_ENOMEM, WD_ECORRUPT, WD_EMODIFIED ...). */
+int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t len,
+                      const wd_coverage_opts *opts, wd_coverage *out, wd_error *err);
+void wd_coverage_clear(wd_coverage *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,142 @@
+/*
+ * coverage.c - the verdict on one question: is it covered by the index?
+ *
+ * BM25 (wd_search) only proposes candidates; it cannot say whether a
+ * record answers the question, because its scores depend on the question's
+ * length and the corpus. Each candidate is therefore re-scored with the
+ * calibrated same-question confidence (similarity.c) of the asked question
+ * against the record's question. The record's answer is a weaker signal:
+ * when its snippet (the passage BM25 liked best) accounts for the asked
+ * words, the confidence moves up a little toward 1, never past what the
+ * question match allows by more than ANSWER_WEIGHT of the remaining gap.
+ */
+#include <string.h>
+
+#include "wenda/corpus.h"
+#include "wenda/coverage.h"
+
+#define DEFAULT_CANDIDATES 8
+#define ANSWER_WEIGHT 0.3
+
+const char *wd_verdict_name(int v)
+{
+    switch (v) {
+    case WD_UNCOVERED: return "uncovered";
+    case WD_PARTIAL: return "partial";
+    case WD_COVERED: return "covered";
+    default: return "?";
+    }
+}
+
+void wd_coverage_clear(wd_coverage *c)
+{
+    if (!c)
+        return;
+    wd_hit_free(c->best);
+    wd_free(c->best);
+    wd_hit_free(c->runner_up);
+    wd_free(c->runner_up);
+    memset(c, 0, sizeof *c);
+}
+
+/* The answer's share of the asked question's weight, via the features of
+ * (asked, snippet): cov_a is how much of `asked` the snippet accounts for. */
+static double answer_support(wd_sim *sim, const wd_sim_text *asked, const char *snippet,
+                             wd_error *err, int *rc)
+{
+    if (!snippet || !*snippet)
+        return 0;
+    wd_sim_text *t = NULL;
+    *rc = wd_sim_text_new(sim, snippet, strlen(snippet), &t, err);
+    if (*rc != WD_OK)
+        return 0;
+    double f[WD_SIM_NFEATURES];
+    wd_sim_score_features(asked, t, f);
+    wd_sim_text_free(t);
+    return f[0];
+}
+
+static wd_hit *take_hit(wd_hit *h)
+{
+    wd_hit *copy = wd_malloc(sizeof *copy);
+    if (!copy)
+        return NULL;
+    *copy = *h;
+    memset(h, 0, sizeof *h);
+    return copy;
+}
+
+int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t len,
+                      const wd_coverage_opts *opts, wd_coverage *out, wd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    wd_coverage_opts o = opts ? *opts : (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
+    double covered_at = o.covered_at >= 0 ? o.covered_at : WD_COVERED_AT;
+    double partial_at = o.partial_at >= 0 ? o.partial_at : WD_PARTIAL_AT;
+    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    so.n = o.candidates ? o.candidates : DEFAULT_CANDIDATES;
+    so.snippet_chars = o.snippet_chars;
+    wd_results *r = NULL;
+    int rc = wd_search(s, question, len, &so, &r, err);
+    if (rc != WD_OK)
+        return rc;
+    wd_sim_text *asked = NULL;
+    double *conf = NULL;
+    if (r->n_hits) {
+        rc = wd_sim_text_new(sim, question, len, &asked, err);
+        conf = wd_calloc(r->n_hits, sizeof *conf);
+        if (rc == WD_OK && !conf)
+            rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+    }
+    for (size_t i = 0; rc == WD_OK && i < r->n_hits; i++) {
+        const wd_hit *h = &r->hits[i];
+        wd_sim_text *t = NULL;
+        rc = wd_sim_text_new(sim, h->question, strlen(h->question), &t, err);
+        if (rc != WD_OK)
+            break;
+        double p = wd_sim_score(asked, t);
+        wd_sim_text_free(t);
+        double a = answer_support(sim, asked, h->snippet, err, &rc);
+        conf[i] = p + (1.0 - p) * ANSWER_WEIGHT * a * p;
+    }
+    if (rc == WD_OK && r->n_hits) {
+        /* Best: the most confident record, but a record with an answer that
+         * reaches covered_at wins over a question-only one. */
+        long best = -1, second = -1;
+        for (size_t i = 0; i < r->n_hits; i++)
+            if (r->hits[i].kind == WD_KIND_QA && conf[i] >= covered_at &&
+                (best < 0 || conf[i] > conf[best]))
+                best = (long)i;
+        if (best < 0)
+            for (size_t i = 0; i < r->n_hits; i++)
+                if (best < 0 || conf[i] > conf[best])
+                    best = (long)i;
+        for (size_t i = 0; i < r->n_hits; i++)
+            if ((long)i != best && (second < 0 || conf[i] > conf[second]))
+                second = (long)i;
+        out->confidence = out->best_confidence = conf[best];
+        int qa = r->hits[best].kind == WD_KIND_QA;
+        out->verdict = conf[best] >= covered_at ? (qa ? WD_COVERED : WD_PARTIAL)
+                       : conf[best] >= partial_at ? WD_PARTIAL
+                                                  : WD_UNCOVERED;
+        out->best = take_hit(&r->hits[best]);
+        if (!out->best)
+            rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+        if (rc == WD_OK && second >= 0) {
+            out->runner_up_confidence = conf[second];
+            out->runner_up = take_hit(&r->hits[second]);
+            if (!out->runner_up)
+                rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+        }
+        if (out->best)
+            out->best->rank = 1;
+        if (out->runner_up)
+            out->runner_up->rank = 2;
+    }
+    wd_free(conf);
+    wd_sim_text_free(asked);
+    wd_results_free(r);
+    if (rc != WD_OK)
+        wd_coverage_clear(out);
+    return rc;
+}

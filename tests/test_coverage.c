@@ -1,0 +1,423 @@
+/*
+ * test_coverage.c - the same-question confidence (wd_similarity), the
+ * verdict of one question over the seed corpus (wd_coverage_check), and
+ * `wenda coverage` run as a real binary: every output format, input
+ * order, malformed lines, exit codes.
+ */
+#define _GNU_SOURCE
+#include <ftw.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "wenda/coverage.h"
+
+#define SEEDS WD_SOURCE_DIR "/corpus/seeds"
+
+static char g_dir[64];
+static char g_index[128];
+static wd_dict *g_dict;
+
+/* ---- running the binary -------------------------------------------------------- */
+
+typedef struct run {
+    char *out, *err;
+    int status;
+} run;
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap);
+    ssize_t n;
+    while ((n = read(fd, b + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            cap *= 2;
+            b = realloc(b, cap);
+        }
+    }
+    b[len] = '\0';
+    return b;
+}
+
+/* Run wenda with args (NULL-terminated); stdin from `input`; stderr goes
+ * to a temporary file so large outputs cannot deadlock. */
+static run wenda(const char *input, ...)
+{
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = WENDA_BIN;
+    va_list ap;
+    va_start(ap, input);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && argc < 63)
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char errpath[128];
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", g_dir);
+    char inpath[128];
+    snprintf(inpath, sizeof inpath, "%s/stdin.txt", g_dir);
+    FILE *fi = fopen(inpath, "wb");
+    assert_non_null(fi);
+    if (input)
+        fputs(input, fi);
+    fclose(fi);
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        freopen(inpath, "rb", stdin);
+        freopen(errpath, "wb", stderr);
+        dup2(out[1], 1);
+        close(out[0]);
+        unsetenv("WENDA_DICT");
+        unsetenv("WENDA_INDEX");
+        execv(WENDA_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(out[1]);
+    run r;
+    r.out = slurp_fd(out[0]);
+    close(out[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    FILE *fe = fopen(errpath, "rb");
+    r.err = slurp_fd(fileno(fe));
+    fclose(fe);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    strcpy(g_dir, "/tmp/wenda-cov-XXXXXX");
+    if (!mkdtemp(g_dir))
+        return -1;
+    snprintf(g_index, sizeof g_index, "%s/index", g_dir);
+    run r = wenda(NULL, "index", "--index", g_index, SEEDS, NULL);
+    int ok = r.status == 0;
+    run_free(&r);
+    if (!ok)
+        return -1;
+    return wd_dict_load(&g_dict, NULL, NULL) == WD_OK ? 0 : -1;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    wd_dict_free(g_dict);
+    nftw(g_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+static void write_file(const char *name, const char *data, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", g_dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(data, f);
+    fclose(f);
+}
+
+/* ---- wd_similarity -------------------------------------------------------------- */
+
+static double sim(wd_sim *s, const char *a, const char *b)
+{
+    double v = -1;
+    assert_int_equal(wd_similarity(s, a, strlen(a), b, strlen(b), &v, NULL), WD_OK);
+    assert_true(v >= 0 && v <= 1);
+    return v;
+}
+
+static void test_coverage__similarity_ranks_paraphrase_above_other_intent(void **state)
+{
+    (void)state;
+    wd_sim *s = NULL;
+    assert_int_equal(wd_sim_new(&s, g_dict, NULL), WD_OK);
+    double same = sim(s, "医保断缴了卡里的钱还在吗", "职工医保断交医保卡里钱会清零吗");
+    double other = sim(s, "医保断缴了卡里的钱还在吗", "公积金怎么提取");
+    assert_true(same > 0.5);
+    assert_true(other < 0.2);
+    /* Same words, a different kind of question. */
+    double cost = sim(s, "种植牙多少钱", "种植牙多少钱一颗");
+    double when = sim(s, "种植牙多少钱", "种植牙什么时候做");
+    assert_true(cost > when);
+    /* Identical texts are as sure as it gets; empty ones score 0. */
+    assert_true(sim(s, "低保户要交医保吗", "低保户要交医保吗") > 0.8);
+    assert_true(sim(s, "", "低保户要交医保吗") == 0.0);
+    assert_true(sim(s, "？！", "。。") == 0.0);
+    /* The index's IDF gives the same kind of answer. */
+    assert_int_equal(wd_sim_open_idf(s, g_index, NULL), WD_OK);
+    assert_true(sim(s, "医保断缴了卡里的钱还在吗", "职工医保断交医保卡里钱会清零吗") > 0.5);
+    wd_sim_free(s);
+}
+
+static void test_coverage__similarity_errors(void **state)
+{
+    (void)state;
+    wd_sim *s = (wd_sim *)&s;
+    wd_error err;
+    assert_int_equal(wd_sim_new(&s, NULL, &err), WD_EINVAL);
+    assert_null(s);
+    assert_true(strlen(err.message) > 0);
+    assert_int_equal(wd_sim_new(&s, g_dict, NULL), WD_OK);
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/no-such-index", g_dir);
+    assert_int_equal(wd_sim_open_idf(s, missing, &err), WD_ENOTFOUND);
+    assert_int_equal(wd_sim_open_idf(s, NULL, &err), WD_EINVAL);
+    wd_sim_free(s);
+    wd_sim_free(NULL);
+    wd_coverage_clear(NULL);
+    assert_string_equal(wd_verdict_name(WD_COVERED), "covered");
+    assert_string_equal(wd_verdict_name(42), "?");
+}
+
+static void test_coverage__calibrate_is_monotone_in_coverage(void **state)
+{
+    (void)state;
+    double f[WD_SIM_NFEATURES] = {0};
+    double lo = wd_sim_calibrate(f, NULL);
+    f[0] = f[1] = f[2] = f[3] = 1;
+    double hi = wd_sim_calibrate(f, NULL);
+    assert_true(lo < 0.2 && hi > 0.8 && lo < hi);
+    assert_string_equal(wd_sim_feature_name(0), "cov_a");
+    assert_string_equal(wd_sim_feature_name(-1), "?");
+}
+
+/* ---- wd_coverage_check --------------------------------------------------------- */
+
+static void test_coverage__check_seed_paraphrase_and_gap(void **state)
+{
+    (void)state;
+    wd_searcher *s = NULL;
+    wd_sim *sm = NULL;
+    assert_int_equal(wd_searcher_open(&s, g_index, g_dict, NULL), WD_OK);
+    assert_int_equal(wd_sim_new(&sm, g_dict, NULL), WD_OK);
+    assert_int_equal(wd_sim_open_idf(sm, g_index, NULL), WD_OK);
+    wd_coverage c;
+    const char *q = "医保断缴了卡里的钱还在吗";
+    assert_int_equal(wd_coverage_check(s, sm, q, strlen(q), NULL, &c, NULL), WD_OK);
+    assert_int_equal(c.verdict, WD_COVERED);
+    assert_non_null(c.best);
+    assert_string_equal(c.best->question, "职工医保断交医保卡里钱会清零吗");
+    assert_non_null(c.runner_up);
+    assert_true(c.best_confidence >= c.runner_up_confidence);
+    wd_coverage_clear(&c);
+    q = "公积金怎么提取";
+    assert_int_equal(wd_coverage_check(s, sm, q, strlen(q), NULL, &c, NULL), WD_OK);
+    assert_int_equal(c.verdict, WD_UNCOVERED);
+    assert_true(c.confidence < WD_PARTIAL_AT);
+    wd_coverage_clear(&c);
+    /* Nothing to ask: uncovered, no records. */
+    assert_int_equal(wd_coverage_check(s, sm, "？", strlen("？"), NULL, &c, NULL), WD_OK);
+    assert_int_equal(c.verdict, WD_UNCOVERED);
+    assert_null(c.best);
+    wd_coverage_clear(&c);
+    wd_sim_free(sm);
+    wd_searcher_close(s);
+}
+
+/* ---- the command ------------------------------------------------------------------ */
+
+static const char QUESTIONS[] = "医保断缴了卡里的钱还在吗\n"
+                                "公积金怎么提取\n"
+                                "\n"
+                                "低保户要交医保吗\n"
+                                "怎么提取公积金\n";
+
+static void test_coverage__jsonl_in_input_order_with_summary(void **state)
+{
+    (void)state;
+    run r = wenda(QUESTIONS, "coverage", "--index", g_index, "--json", "-", NULL);
+    assert_int_equal(r.status, 0);
+    const char *want[] = {"医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗",
+                          "怎么提取公积金"};
+    const char *verdict[] = {"covered", "uncovered", "covered", "uncovered"};
+    size_t n = 0;
+    json_t *summary = NULL;
+    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+        json_error_t e;
+        json_t *j = json_loads(line, 0, &e);
+        if (!j)
+            fail_msg("line %zu is not JSON: %s", n + 1, line);
+        if (json_object_get(j, "summary")) {
+            summary = j;
+            continue;
+        }
+        assert_true(n < 4);
+        assert_string_equal(json_string_value(json_object_get(j, "question")), want[n]);
+        assert_string_equal(json_string_value(json_object_get(j, "verdict")), verdict[n]);
+        double c = json_number_value(json_object_get(j, "confidence"));
+        assert_true(c >= 0 && c <= 1);
+        json_t *best = json_object_get(j, "best");
+        assert_true(json_is_object(best));
+        assert_non_null(json_object_get(best, "id"));
+        assert_non_null(json_object_get(best, "snippet"));
+        assert_non_null(json_object_get(j, "runner_up"));
+        if (n == 0)
+            assert_string_equal(json_string_value(json_object_get(best, "question")),
+                                "职工医保断交医保卡里钱会清零吗");
+        json_decref(j);
+        n++;
+    }
+    assert_int_equal(n, 4);
+    assert_non_null(summary);
+    json_t *s = json_object_get(summary, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "questions")), 4);
+    json_t *cov = json_object_get(s, "covered");
+    assert_int_equal(json_integer_value(json_object_get(cov, "count")), 2);
+    json_t *groups = json_object_get(s, "uncovered_groups");
+    /* The two 公积金 questions are one gap. */
+    assert_int_equal(json_array_size(groups), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 0), "size")), 2);
+    json_decref(summary);
+    run_free(&r);
+}
+
+static void test_coverage__text_tsv_html_and_exit_codes(void **state)
+{
+    (void)state;
+    char path[256];
+    write_file("q.txt", QUESTIONS, path, sizeof path);
+    run r = wenda(NULL, "coverage", "--index", g_index, path, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "covered"));
+    assert_non_null(strstr(r.out, "gaps to write"));
+    run_free(&r);
+
+    r = wenda(NULL, "coverage", "--index", g_index, "--format", "tsv", path, NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "line\tquestion\tverdict\tconfidence", 32) == 0);
+    assert_non_null(strstr(r.out, "\n1\t医保断缴了卡里的钱还在吗\tcovered\t"));
+    run_free(&r);
+
+    char html[256];
+    snprintf(html, sizeof html, "%s/report.html", g_dir);
+    r = wenda(NULL, "coverage", "--index", g_index, "--format", "html", "-o", html, path, NULL);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    FILE *f = fopen(html, "rb");
+    assert_non_null(f);
+    char *page = slurp_fd(fileno(f));
+    fclose(f);
+    assert_non_null(strstr(page, "<!DOCTYPE html>"));
+    assert_non_null(strstr(page, "公积金怎么提取"));
+    assert_null(strstr(page, "http://"));
+    assert_null(strstr(page, "https://"));
+    free(page);
+
+    /* Half covered: below 0.9 fails, 50% passes. */
+    r = wenda(NULL, "coverage", "--index", g_index, "--min-coverage", "0.9", path, NULL);
+    assert_int_equal(r.status, 1);
+    run_free(&r);
+    r = wenda(NULL, "coverage", "--index", g_index, "--min-coverage", "50%", path, NULL);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = wenda(NULL, "coverage", "--index", g_index, "--format", "pdf", path, NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none", g_dir);
+    r = wenda(NULL, "coverage", "--index", missing, path, NULL);
+    assert_int_equal(r.status, 3);
+    run_free(&r);
+}
+
+static void test_coverage__malformed_lines_reported_and_skipped(void **state)
+{
+    (void)state;
+    char path[256];
+    write_file("q.csv",
+               "id,question\n1,医保断缴了卡里的钱还在吗\n2,\"bad \"quote\n3,\"公积金怎么提取\"\n",
+               path, sizeof path);
+    run r = wenda(NULL, "coverage", "--index", g_index, "--json", path, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "q.csv:3:"));
+    assert_non_null(strstr(r.out, "\"question\":\"医保断缴了卡里的钱还在吗\""));
+    assert_non_null(strstr(r.out, "\"question\":\"公积金怎么提取\""));
+    assert_non_null(strstr(r.out, "\"skipped\":1"));
+    run_free(&r);
+
+    r = wenda("公积金怎么提取\n\xff\xfe\n低保户要交医保吗\n", "coverage", "--index", g_index,
+              "--format", "tsv", "-", NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "stdin:2:"));
+    assert_non_null(strstr(r.out, "\n3\t低保户要交医保吗\t"));
+    run_free(&r);
+
+    write_file("nohead.tsv", "id\ttext\n1\t医保\n", path, sizeof path);
+    r = wenda(NULL, "coverage", "--index", g_index, path, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "question"));
+    run_free(&r);
+}
+
+static void test_coverage__many_questions_keep_order_across_workers(void **state)
+{
+    (void)state;
+    /* 3,000 questions through two workers: output order is input order. */
+    const char *qs[] = {"医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗"};
+    size_t n = 3000;
+    char *in = malloc(n * 48);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(in + len, "%s%zu\n", qs[i % 3], i);
+    run r = wenda(in, "coverage", "--index", g_index, "-j", "2", "--format", "tsv", "-", NULL);
+    assert_int_equal(r.status, 0);
+    size_t i = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || strncmp(line, "line\t", 5) == 0)
+            continue;
+        char want[64];
+        snprintf(want, sizeof want, "%zu\t%s%zu\t", i + 1, qs[i % 3], i);
+        if (strncmp(line, want, strlen(want)) != 0)
+            fail_msg("row %zu: %.80s", i + 1, line);
+        i++;
+    }
+    assert_int_equal(i, n);
+    free(in);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_coverage__similarity_ranks_paraphrase_above_other_intent),
+        cmocka_unit_test(test_coverage__similarity_errors),
+        cmocka_unit_test(test_coverage__calibrate_is_monotone_in_coverage),
+        cmocka_unit_test(test_coverage__check_seed_paraphrase_and_gap),
+        cmocka_unit_test(test_coverage__jsonl_in_input_order_with_summary),
+        cmocka_unit_test(test_coverage__text_tsv_html_and_exit_codes),
+        cmocka_unit_test(test_coverage__malformed_lines_reported_and_skipped),
+        cmocka_unit_test(test_coverage__many_questions_keep_order_across_workers),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}

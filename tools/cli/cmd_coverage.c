@@ -1,0 +1,913 @@
+/*
+ * cmd_coverage.c - `wenda coverage`: which of these questions does the
+ * knowledge base already answer?
+ *
+ * The main thread reads the inputs (one question a line, or TSV/CSV with a
+ * question column) and queues numbered questions into a bounded queue. One
+ * worker per core, each with its own searcher, scorer and index readers
+ * over the one shared dictionary, judges them (wd_coverage_check) and puts
+ * each result in a reorder window of bounded size; the writer thread takes
+ * them out in input order, prints them, counts them and keeps only the
+ * uncovered questions (for grouping) and at most --html-rows table rows.
+ * Memory is therefore bounded by the queue, the window and the uncovered
+ * questions, never by the input.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../coverage/report.h"
+#include "cli.h"
+#include "commands.h"
+#include "wenda/buf.h"
+#include "wenda/corpus.h"
+#include "wenda/coverage.h"
+#include "wenda/search.h"
+
+#define MAX_QUESTION_BYTES 4096
+#define QUEUE_CAP 256
+#define WINDOW_CAP 1024
+#define MAX_JOBS 64
+
+enum out_format { OF_TEXT, OF_TSV, OF_JSONL, OF_HTML };
+enum in_format { IF_AUTO, IF_LINES, IF_TSV, IF_CSV };
+
+typedef struct job {
+    uint64_t seq;
+    const char *file; /* borrowed (argv or "stdin") */
+    size_t line;
+    char *text; /* new */
+    size_t len;
+} job;
+
+typedef struct slot {
+    int full;
+    job j;
+    int rc;
+    wd_error err;
+    wd_coverage cov;
+} slot;
+
+typedef struct shared {
+    pthread_mutex_t mu;
+    pthread_cond_t cv_queue;  /* queue changed */
+    pthread_cond_t cv_window; /* window changed */
+    job queue[QUEUE_CAP];
+    size_t qhead, qn;
+    int eof;       /* no more jobs will be queued */
+    uint64_t pushed;
+    slot *window;  /* WINDOW_CAP slots, seq % WINDOW_CAP */
+    uint64_t next_out;
+    int fatal;     /* a worker or the writer failed: stop */
+    wd_error fatal_err;
+    /* configuration */
+    const char *index;
+    const wd_dict *dict;
+    wd_coverage_opts copts;
+    int format;
+    FILE *out;
+    int progress;
+    atomic_ullong bytes_read;
+    unsigned long long bytes_total;
+    /* writer state */
+    cov_summary sum;
+    cov_html *html;
+    wd_sim *wsim; /* the writer's scorer, for grouping */
+    int write_failed;
+} shared;
+
+static void set_fatal(shared *sh, const wd_error *err)
+{
+    if (!sh->fatal) {
+        sh->fatal = 1;
+        sh->fatal_err = *err;
+    }
+    pthread_cond_broadcast(&sh->cv_queue);
+    pthread_cond_broadcast(&sh->cv_window);
+}
+
+/* ---- workers ---------------------------------------------------------------- */
+
+typedef struct worker {
+    shared *sh;
+    pthread_t th;
+    wd_searcher *s;
+    wd_sim *sim;
+} worker;
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    for (;;) {
+        pthread_mutex_lock(&sh->mu);
+        while (!sh->qn && !sh->eof && !sh->fatal)
+            pthread_cond_wait(&sh->cv_queue, &sh->mu);
+        if (sh->fatal || !sh->qn) {
+            pthread_mutex_unlock(&sh->mu);
+            break;
+        }
+        job j = sh->queue[sh->qhead];
+        sh->qhead = (sh->qhead + 1) % QUEUE_CAP;
+        sh->qn--;
+        pthread_cond_broadcast(&sh->cv_queue);
+        pthread_mutex_unlock(&sh->mu);
+
+        slot r;
+        memset(&r, 0, sizeof r);
+        r.j = j;
+        r.rc = wd_coverage_check(w->s, w->sim, j.text, j.len, &sh->copts, &r.cov, &r.err);
+        if (r.rc == WD_EMODIFIED && wd_searcher_reopen(w->s, NULL) == WD_OK) {
+            wd_error_clear(&r.err);
+            r.rc = wd_coverage_check(w->s, w->sim, j.text, j.len, &sh->copts, &r.cov, &r.err);
+        }
+
+        pthread_mutex_lock(&sh->mu);
+        while (!sh->fatal && j.seq >= sh->next_out + WINDOW_CAP)
+            pthread_cond_wait(&sh->cv_window, &sh->mu);
+        if (sh->fatal) {
+            pthread_mutex_unlock(&sh->mu);
+            wd_free(j.text);
+            wd_coverage_clear(&r.cov);
+            break;
+        }
+        r.full = 1;
+        sh->window[j.seq % WINDOW_CAP] = r;
+        pthread_cond_broadcast(&sh->cv_window);
+        pthread_mutex_unlock(&sh->mu);
+    }
+    return NULL;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static void tsv_field(wd_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '\t': wd_buf_puts(b, "\\t"); break;
+        case '\n': wd_buf_puts(b, "\\n"); break;
+        case '\r': wd_buf_puts(b, "\\r"); break;
+        case '\\': wd_buf_puts(b, "\\\\"); break;
+        default: wd_buf_putc(b, s[i]);
+        }
+    }
+}
+
+static void hit_json(wd_buf *b, const wd_hit *h, double conf)
+{
+    if (!h) {
+        wd_buf_puts(b, "null");
+        return;
+    }
+    size_t at = b->len;
+    if (wd_hit_to_json(h, 0, b) != WD_OK || b->len == at || b->data[b->len - 1] != '}') {
+        b->oom = 1;
+        return;
+    }
+    b->len--; /* reopen the object to add the confidence */
+    wd_buf_printf(b, ",\"confidence\":%.4f}", conf);
+}
+
+static void json_string_bytes(wd_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    wd_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            wd_buf_putc(b, '\\');
+            wd_buf_putc(b, (char)c);
+        } else if (c < 0x20) {
+            wd_buf_printf(b, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        } else {
+            wd_buf_putc(b, (char)c);
+        }
+    }
+    wd_buf_putc(b, '"');
+}
+
+static void emit(shared *sh, const slot *r, wd_buf *b)
+{
+    const wd_coverage *c = &r->cov;
+    const char *v = wd_verdict_name(c->verdict);
+    wd_buf_reset(b);
+    switch (sh->format) {
+    case OF_JSONL:
+        wd_buf_puts(b, "{\"question\":");
+        json_string_bytes(b, r->j.text, r->j.len);
+        wd_buf_printf(b, ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":", v, c->confidence);
+        hit_json(b, c->best, c->best_confidence);
+        wd_buf_puts(b, ",\"runner_up\":");
+        hit_json(b, c->runner_up, c->runner_up_confidence);
+        wd_buf_printf(b, ",\"line\":%zu}\n", r->j.line);
+        break;
+    case OF_TSV:
+        wd_buf_printf(b, "%zu\t", r->j.line);
+        tsv_field(b, r->j.text, r->j.len);
+        wd_buf_printf(b, "\t%s\t%.4f", v, c->confidence);
+        for (int k = 0; k < 2; k++) {
+            const wd_hit *h = k ? c->runner_up : c->best;
+            double hc = k ? c->runner_up_confidence : c->best_confidence;
+            if (h) {
+                wd_buf_putc(b, '\t');
+                tsv_field(b, h->id, strlen(h->id));
+                wd_buf_putc(b, '\t');
+                tsv_field(b, h->question, strlen(h->question));
+                wd_buf_printf(b, "\t%.4f", hc);
+            } else {
+                wd_buf_puts(b, "\t\t\t");
+            }
+        }
+        wd_buf_putc(b, '\t');
+        if (c->best && c->best->snippet)
+            tsv_field(b, c->best->snippet, strlen(c->best->snippet));
+        wd_buf_putc(b, '\n');
+        break;
+    case OF_TEXT:
+        wd_buf_printf(b, "%-9s %.2f  ", v, c->confidence);
+        wd_buf_append(b, r->j.text, r->j.len);
+        wd_buf_putc(b, '\n');
+        if (c->best) {
+            wd_buf_printf(b, "          best       %.2f  %s  %s%s\n", c->best_confidence,
+                          c->best->id, c->best->question,
+                          c->best->kind == WD_KIND_QUESTION ? "  (question only)" : "");
+            if (c->best->snippet && *c->best->snippet)
+                wd_buf_printf(b, "                           %s\n", c->best->snippet);
+        }
+        if (c->runner_up)
+            wd_buf_printf(b, "          runner-up  %.2f  %s  %s\n", c->runner_up_confidence,
+                          c->runner_up->id, c->runner_up->question);
+        break;
+    case OF_HTML:
+        cov_html_row(sh->html, r->j.line, r->j.text, r->j.len, c);
+        return;
+    }
+    if (b->oom || fwrite(b->data, 1, b->len, sh->out) != b->len)
+        sh->write_failed = 1;
+}
+
+static void progress(shared *sh, double t0, int final)
+{
+    double secs = (cli_now_ms() - t0) / 1e3;
+    double rate = secs > 0 ? (double)sh->sum.questions / secs : 0;
+    if (sh->bytes_total) {
+        double f = (double)atomic_load(&sh->bytes_read) / (double)sh->bytes_total;
+        if (f > 1 || final)
+            f = 1;
+        int w = 30, fill = (int)(f * w);
+        char bar[64];
+        for (int i = 0; i < w; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[w] = '\0';
+        fprintf(stderr, "\r[%s] %3.0f%%  %zu questions  %.0f/s ", bar, 100 * f, sh->sum.questions,
+                rate);
+    } else {
+        fprintf(stderr, "\r%zu questions  %.0f/s ", sh->sum.questions, rate);
+    }
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void *writer_main(void *arg)
+{
+    shared *sh = arg;
+    wd_buf b = WD_BUF_INIT;
+    double t0 = cli_now_ms(), last = 0;
+    for (;;) {
+        pthread_mutex_lock(&sh->mu);
+        slot *s = &sh->window[sh->next_out % WINDOW_CAP];
+        while (!sh->fatal && !s->full && !(sh->eof && sh->next_out == sh->pushed))
+            pthread_cond_wait(&sh->cv_window, &sh->mu);
+        if (sh->fatal || !s->full) {
+            pthread_mutex_unlock(&sh->mu);
+            break;
+        }
+        slot r = *s;
+        memset(s, 0, sizeof *s);
+        sh->next_out++;
+        pthread_cond_broadcast(&sh->cv_window);
+        pthread_mutex_unlock(&sh->mu);
+
+        if (r.rc != WD_OK) {
+            pthread_mutex_lock(&sh->mu);
+            set_fatal(sh, &r.err);
+            pthread_mutex_unlock(&sh->mu);
+            wd_free(r.j.text);
+            wd_coverage_clear(&r.cov);
+            break;
+        }
+        emit(sh, &r, &b);
+        sh->sum.questions++;
+        sh->sum.count[r.cov.verdict]++;
+        int bin = (int)(r.cov.confidence * COV_HIST_BINS);
+        sh->sum.hist[bin < 0 ? 0 : bin >= COV_HIST_BINS ? COV_HIST_BINS - 1 : bin]++;
+        int rc = WD_OK;
+        wd_error err;
+        if (r.cov.verdict == WD_UNCOVERED)
+            rc = cov_summary_add_uncovered(&sh->sum, sh->wsim, r.j.text, r.j.len, r.j.file,
+                                           r.j.line, r.cov.confidence, sh->sum.covered_at, &err);
+        wd_free(r.j.text);
+        wd_coverage_clear(&r.cov);
+        if (rc != WD_OK) {
+            pthread_mutex_lock(&sh->mu);
+            set_fatal(sh, &err);
+            pthread_mutex_unlock(&sh->mu);
+            break;
+        }
+        if (sh->progress) {
+            double now = cli_now_ms();
+            if (now - last > 100) {
+                progress(sh, t0, 0);
+                last = now;
+            }
+        }
+    }
+    if (sh->progress)
+        progress(sh, t0, 1);
+    wd_buf_free(&b);
+    return NULL;
+}
+
+/* ---- input -------------------------------------------------------------------- */
+
+typedef struct reader {
+    shared *sh;
+    const char *cmd;
+    int json;
+} reader;
+
+/* Queue one question (takes text). Returns 0, or -1 when the run stops. */
+static int push(shared *sh, const char *file, size_t line, char *text, size_t len)
+{
+    pthread_mutex_lock(&sh->mu);
+    while (!sh->fatal && sh->qn == QUEUE_CAP)
+        pthread_cond_wait(&sh->cv_queue, &sh->mu);
+    if (sh->fatal) {
+        pthread_mutex_unlock(&sh->mu);
+        wd_free(text);
+        return -1;
+    }
+    sh->queue[(sh->qhead + sh->qn) % QUEUE_CAP] = (job){sh->pushed++, file, line, text, len};
+    sh->qn++;
+    pthread_cond_broadcast(&sh->cv_queue);
+    pthread_mutex_unlock(&sh->mu);
+    return 0;
+}
+
+static void skip_line(reader *rd, const char *file, size_t line, const char *why)
+{
+    cli_diag(rd->cmd, "%s:%zu: %s; the line was skipped", file, line, why);
+    pthread_mutex_lock(&rd->sh->mu);
+    rd->sh->sum.skipped++;
+    pthread_mutex_unlock(&rd->sh->mu);
+}
+
+/* Check and queue one question field. */
+static int take_question(reader *rd, const char *file, size_t line, const char *q, size_t len)
+{
+    size_t bad;
+    if (len == 0)
+        return 0; /* blank: nothing to ask */
+    if (memchr(q, '\0', len)) {
+        skip_line(rd, file, line, "a NUL byte in the question");
+        return 0;
+    }
+    if (!wd_utf8_valid(q, len, &bad)) {
+        char why[96];
+        snprintf(why, sizeof why, "not valid UTF-8 (byte %zu)", bad + 1);
+        skip_line(rd, file, line, why);
+        return 0;
+    }
+    if (len > MAX_QUESTION_BYTES) {
+        char why[96];
+        snprintf(why, sizeof why, "the question is longer than %d bytes", MAX_QUESTION_BYTES);
+        skip_line(rd, file, line, why);
+        return 0;
+    }
+    int blank = 1;
+    for (size_t i = 0; i < len && blank; i++)
+        blank = q[i] == ' ' || q[i] == '\t';
+    if (blank)
+        return 0;
+    char *copy = wd_strndup(q, len);
+    if (!copy)
+        return -1;
+    return push(rd->sh, file, line, copy, len);
+}
+
+/* Split a TSV line into fields (in place). */
+static int split_tsv(char *s, char **f, int max)
+{
+    int n = 0;
+    f[n++] = s;
+    for (char *p = s; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+/* Parse one CSV record in rec[0..len) (may span lines) into fields,
+ * unquoting into `out` (fields are NUL-separated there). -1 when malformed. */
+static int split_csv(const char *rec, size_t len, wd_buf *out, size_t *starts, size_t *lens,
+                     int max)
+{
+    int n = 0;
+    size_t i = 0;
+    wd_buf_reset(out);
+    for (;;) {
+        if (n == max)
+            return n;
+        starts[n] = out->len;
+        if (i < len && rec[i] == '"') {
+            i++;
+            for (;;) {
+                if (i >= len)
+                    return -1;
+                if (rec[i] == '"') {
+                    if (i + 1 < len && rec[i + 1] == '"') {
+                        wd_buf_putc(out, '"');
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                wd_buf_putc(out, rec[i++]);
+            }
+            if (i < len && rec[i] != ',')
+                return -1;
+        } else {
+            while (i < len && rec[i] != ',') {
+                if (rec[i] == '"')
+                    return -1;
+                wd_buf_putc(out, rec[i++]);
+            }
+        }
+        lens[n] = out->len - starts[n];
+        wd_buf_putc(out, '\0');
+        n++;
+        if (i >= len)
+            return n;
+        i++; /* the comma */
+    }
+}
+
+static int has_field(char *line, char sep, const char *name, int *col)
+{
+    int c = 0;
+    for (char *p = line;; c++) {
+        char *e = strchr(p, sep);
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l >= 2 && p[0] == '"' && p[l - 1] == '"') {
+            p++;
+            l -= 2;
+        }
+        while (l && (p[l - 1] == ' '))
+            l--;
+        if (l == strlen(name) && strncasecmp(p, name, l) == 0) {
+            *col = c;
+            return 1;
+        }
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+static void chomp(char *s, ssize_t *len)
+{
+    while (*len > 0 && (s[*len - 1] == '\n' || s[*len - 1] == '\r'))
+        s[--*len] = '\0';
+}
+
+/* Read one input (path or "-"). Returns 0, EXIT_DATA when it cannot be
+ * read, or -1 when the run stopped. */
+static int read_input(reader *rd, const char *path, int fmt)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "stdin" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_diag(rd->cmd, "%s: %s", path, strerror(errno));
+        return EXIT_DATA;
+    }
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int col = 0, rc = 0, first = 1;
+    wd_buf rec = WD_BUF_INIT, fields = WD_BUF_INIT;
+    size_t rec_line = 0;
+    if (fmt == IF_AUTO) {
+        const char *dot = strrchr(path, '.');
+        fmt = dot && strcasecmp(dot, ".csv") == 0   ? IF_CSV
+              : dot && (strcasecmp(dot, ".tsv") == 0 || strcasecmp(dot, ".tab") == 0) ? IF_TSV
+                                                                                     : IF_AUTO;
+    }
+    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        atomic_fetch_add(&rd->sh->bytes_read, (unsigned long long)len);
+        char *l = line;
+        if (first && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+            l += 3;
+            len -= 3;
+        }
+        if (fmt != IF_CSV || rec.len == 0)
+            chomp(l, &len);
+        if (first) {
+            first = 0;
+            if (fmt == IF_AUTO) {
+                /* A header naming a question column makes a table. */
+                char *copy = wd_strndup(l, (size_t)len);
+                int c;
+                if (copy && strchr(copy, '\t') && has_field(copy, '\t', "question", &c))
+                    fmt = IF_TSV;
+                else if (copy && has_field(copy, ',', "question", &c) && strchr(copy, ','))
+                    fmt = IF_CSV;
+                else
+                    fmt = IF_LINES;
+                wd_free(copy);
+            }
+            if (fmt == IF_TSV || fmt == IF_CSV) {
+                chomp(l, &len);
+                if (!has_field(l, fmt == IF_TSV ? '\t' : ',', "question", &col)) {
+                    cli_diag(rd->cmd, "%s:1: the header names no 'question' column "
+                                      "(use --input-format lines for one question a line)",
+                             name);
+                    rc = EXIT_DATA;
+                }
+                continue;
+            }
+        }
+        if (fmt == IF_LINES) {
+            if (take_question(rd, name, lineno, l, (size_t)len) < 0)
+                rc = -1;
+        } else if (fmt == IF_TSV) {
+            if (len == 0)
+                continue;
+            if (memchr(l, '\0', (size_t)len)) {
+                skip_line(rd, name, lineno, "a NUL byte in the line");
+                continue;
+            }
+            char *fl[256];
+            int n = split_tsv(l, fl, 256);
+            if (n <= col) {
+                skip_line(rd, name, lineno, "too few columns for the question column");
+                continue;
+            }
+            if (take_question(rd, name, lineno, fl[col], strlen(fl[col])) < 0)
+                rc = -1;
+        } else { /* CSV: a record may span lines inside quotes */
+            if (rec.len == 0)
+                rec_line = lineno;
+            wd_buf_append(&rec, l, (size_t)len);
+            size_t quotes = 0;
+            for (size_t i = 0; i < rec.len; i++)
+                quotes += rec.data[i] == '"';
+            if (quotes % 2 == 1 && rec.len < 1u << 20)
+                continue; /* the record goes on */
+            ssize_t rl = (ssize_t)rec.len;
+            chomp(rec.data, &rl);
+            rec.len = (size_t)rl;
+            if (rec.len == 0) {
+                wd_buf_reset(&rec);
+                continue;
+            }
+            size_t st[256], ln[256];
+            int n = rec.oom ? -1 : split_csv(rec.data, rec.len, &fields, st, ln, 256);
+            if (n < 0 || fields.oom)
+                skip_line(rd, name, rec_line, "malformed CSV (a stray or unclosed quote)");
+            else if (n <= col)
+                skip_line(rd, name, rec_line, "too few columns for the question column");
+            else if (take_question(rd, name, rec_line, fields.data + st[col], ln[col]) < 0)
+                rc = -1;
+            wd_buf_reset(&rec);
+        }
+    }
+    if (rc == 0 && rec.len)
+        skip_line(rd, name, rec_line, "malformed CSV (a quote is never closed)");
+    if (rc == 0 && ferror(f)) {
+        cli_diag(rd->cmd, "%s: read error: %s", name, strerror(errno));
+        rc = EXIT_DATA;
+    }
+    free(line);
+    wd_buf_free(&rec);
+    wd_buf_free(&fields);
+    if (!is_stdin)
+        fclose(f);
+    return rc;
+}
+
+/* ---- the command ---------------------------------------------------------------- */
+
+static const cli_opt cov_opts[] = {
+    {"index", 0, 1, "DIR", "index to check against (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
+    {"covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.43)"},
+    {"partial-at", 0, 1, "P", "confidence from which it is partial (default 0.29)"},
+    {"input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)"},
+    {"format", 0, 1, "F", "text (default), tsv, jsonl or html"},
+    {"json", 0, 0, NULL, "short for --format jsonl"},
+    {"output", 'o', 1, "FILE", "write to FILE instead of stdout"},
+    {"min-coverage", 0, 1, "S", "exit 1 when the covered share is below S (0..1 or N%)"},
+    {"jobs", 'j', 1, "N", "worker threads (default: one per core)"},
+    {"candidates", 0, 1, "K", "records scored per question (default 8)"},
+    {"html-rows", 0, 1, "N", "rows of the HTML table (default 5000; groups are all listed)"},
+    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int parse_share(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '%' && end[1] == '\0') {
+        v /= 100;
+        end++;
+    }
+    if (end == s || *end || errno || !(v >= 0 && v <= 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    shared *sh = calloc(1, sizeof *sh);
+    if (!sh) {
+        cli_args_free(&a);
+        cli_diag(cmd->name, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    sh->copts = (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
+    sh->sum.min_coverage = -1;
+    int fmt = OF_TEXT, infmt = IF_AUTO;
+    const char *v;
+    unsigned long jobs = 0, cands = 8, html_rows = 5000;
+    double covered_at = WD_COVERED_AT, partial_at = WD_PARTIAL_AT;
+    if ((v = cli_value(cmd, &a, "format"))) {
+        fmt = !strcmp(v, "text") ? OF_TEXT : !strcmp(v, "tsv") ? OF_TSV
+              : !strcmp(v, "jsonl") || !strcmp(v, "json") ? OF_JSONL
+              : !strcmp(v, "html") ? OF_HTML : -1;
+        if (fmt < 0)
+            ex = cli_usage_error(cmd, "--format wants text, tsv, jsonl or html, not '%s'", v);
+    }
+    if (!ex && cli_flag(cmd, &a, "json"))
+        fmt = OF_JSONL;
+    int json = fmt == OF_JSONL;
+    if (!ex && (v = cli_value(cmd, &a, "input-format"))) {
+        infmt = !strcmp(v, "lines") ? IF_LINES : !strcmp(v, "tsv") ? IF_TSV
+                : !strcmp(v, "csv") ? IF_CSV : !strcmp(v, "auto") ? IF_AUTO : -1;
+        if (infmt < 0)
+            ex = cli_usage_error(cmd, "--input-format wants lines, tsv or csv, not '%s'", v);
+    }
+    if (!ex && (v = cli_value(cmd, &a, "covered-at")) && parse_share(v, &covered_at))
+        ex = cli_usage_error(cmd, "--covered-at wants a confidence from 0 to 1, not '%s'", v);
+    if (!ex && (v = cli_value(cmd, &a, "partial-at")) && parse_share(v, &partial_at))
+        ex = cli_usage_error(cmd, "--partial-at wants a confidence from 0 to 1, not '%s'", v);
+    if (!ex && partial_at > covered_at)
+        ex = cli_usage_error(cmd, "--partial-at (%.2f) is above --covered-at (%.2f)", partial_at,
+                             covered_at);
+    if (!ex && (v = cli_value(cmd, &a, "min-coverage")) && parse_share(v, &sh->sum.min_coverage))
+        ex = cli_usage_error(cmd, "--min-coverage wants a share from 0 to 1 (or 0%%..100%%), "
+                                  "not '%s'", v);
+    if (!ex && (cli_uint(cmd, &a, "jobs", 0, MAX_JOBS, &jobs) ||
+                cli_uint(cmd, &a, "candidates", 8, 100, &cands) ||
+                cli_uint(cmd, &a, "html-rows", 5000, 10000000, &html_rows)))
+        ex = EXIT_USAGE;
+    if (!ex && a.npos == 0)
+        ex = cli_usage_error(cmd, "no questions given (files, or - for stdin)");
+    if (ex) {
+        free(sh);
+        cli_args_free(&a);
+        return ex;
+    }
+    if (cands == 0)
+        cands = 1;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (unsigned long)n : 1;
+        if (jobs > MAX_JOBS)
+            jobs = MAX_JOBS;
+    }
+    sh->copts.covered_at = sh->sum.covered_at = covered_at;
+    sh->copts.partial_at = sh->sum.partial_at = partial_at;
+    sh->copts.candidates = (uint32_t)cands;
+    sh->format = fmt;
+
+    const char *path = cli_index_path(cli_value(cmd, &a, "index"));
+    sh->index = sh->sum.index = path;
+    if (!cli_index_exists(path)) {
+        ex = cli_no_index(cmd->name, path, json);
+        free(sh);
+        cli_args_free(&a);
+        return ex;
+    }
+    for (int i = 0; i < a.npos; i++) {
+        struct stat st;
+        if (strcmp(a.pos[i], "-") == 0)
+            continue;
+        if (stat(a.pos[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            cli_diag(cmd->name, "%s: %s", a.pos[i],
+                     errno == ENOENT ? "no such file" : "not a readable file");
+            free(sh);
+            cli_args_free(&a);
+            return EXIT_DATA;
+        }
+        sh->bytes_total += (unsigned long long)st.st_size;
+    }
+    int any_stdin = 0;
+    for (int i = 0; i < a.npos; i++)
+        any_stdin |= strcmp(a.pos[i], "-") == 0;
+    if (any_stdin)
+        sh->bytes_total = 0;
+
+    wd_dict *dict = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
+    if (ex) {
+        free(sh);
+        cli_args_free(&a);
+        return ex;
+    }
+    sh->dict = dict;
+    wd_error err;
+    wd_error_clear(&err);
+    worker *w = calloc(jobs, sizeof *w);
+    sh->window = calloc(WINDOW_CAP, sizeof *sh->window);
+    int rc = w && sh->window ? WD_OK : wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
+    for (unsigned long i = 0; rc == WD_OK && i < jobs; i++) {
+        w[i].sh = sh;
+        rc = wd_searcher_open(&w[i].s, path, dict, &err);
+        if (rc == WD_OK)
+            rc = wd_sim_new(&w[i].sim, dict, &err);
+        if (rc == WD_OK)
+            rc = wd_sim_open_idf(w[i].sim, path, &err);
+    }
+    if (rc == WD_OK)
+        rc = wd_sim_new(&sh->wsim, dict, &err);
+    if (rc == WD_OK)
+        rc = wd_sim_open_idf(sh->wsim, path, &err);
+    if (rc == WD_OK && fmt == OF_HTML && cov_html_new(&sh->html, html_rows) != WD_OK)
+        rc = wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
+    const char *outpath = cli_value(cmd, &a, "output");
+    sh->out = stdout;
+    if (rc == WD_OK && outpath && strcmp(outpath, "-") != 0) {
+        sh->out = fopen(outpath, "wb");
+        if (!sh->out) {
+            sh->out = stdout;
+            rc = wd_error_set(&err, WD_EIO, "cli", "%s: %s", outpath, strerror(errno));
+        }
+    }
+    if (rc != WD_OK) {
+        ex = rc == WD_ENOTFOUND ? cli_no_index(cmd->name, path, json)
+                                : cli_fail(cmd->name, &err, json);
+        goto done;
+    }
+    sh->progress = fmt == OF_TEXT && isatty(fileno(stderr));
+    if (fmt == OF_TSV)
+        fprintf(sh->out, "line\tquestion\tverdict\tconfidence\tbest_id\tbest_question\t"
+                         "best_confidence\trunner_up_id\trunner_up_question\t"
+                         "runner_up_confidence\tsnippet\n");
+
+    pthread_mutex_init(&sh->mu, NULL);
+    pthread_cond_init(&sh->cv_queue, NULL);
+    pthread_cond_init(&sh->cv_window, NULL);
+    double t0 = cli_now_ms();
+    unsigned long started = 0;
+    pthread_t wt;
+    int writer_ok = pthread_create(&wt, NULL, writer_main, sh) == 0;
+    for (; writer_ok && started < jobs; started++)
+        if (pthread_create(&w[started].th, NULL, worker_main, &w[started]) != 0)
+            break;
+    reader rd = {sh, cmd->name, json};
+    int read_ex = 0;
+    if (!writer_ok || started == 0) {
+        wd_error_set(&err, WD_EINTERNAL, "cli", "cannot start threads");
+        pthread_mutex_lock(&sh->mu);
+        set_fatal(sh, &err);
+        pthread_mutex_unlock(&sh->mu);
+    }
+    for (int i = 0; i < a.npos && !sh->fatal; i++) {
+        int r = read_input(&rd, a.pos[i], infmt);
+        if (r > 0 && !read_ex)
+            read_ex = r;
+        if (r < 0)
+            break;
+    }
+    pthread_mutex_lock(&sh->mu);
+    sh->eof = 1;
+    pthread_cond_broadcast(&sh->cv_queue);
+    pthread_cond_broadcast(&sh->cv_window);
+    pthread_mutex_unlock(&sh->mu);
+    for (unsigned long i = 0; i < started; i++)
+        pthread_join(w[i].th, NULL);
+    if (writer_ok)
+        pthread_join(wt, NULL);
+    /* Anything a stopped run left behind. */
+    for (size_t i = 0; i < sh->qn; i++)
+        wd_free(sh->queue[(sh->qhead + i) % QUEUE_CAP].text);
+    for (size_t i = 0; i < WINDOW_CAP; i++)
+        if (sh->window[i].full) {
+            wd_free(sh->window[i].j.text);
+            wd_coverage_clear(&sh->window[i].cov);
+        }
+    sh->sum.seconds = (cli_now_ms() - t0) / 1e3;
+    pthread_cond_destroy(&sh->cv_queue);
+    pthread_cond_destroy(&sh->cv_window);
+    pthread_mutex_destroy(&sh->mu);
+
+    if (sh->fatal) {
+        ex = cli_fail(cmd->name, &sh->fatal_err, json);
+        goto done;
+    }
+    cov_summary_sort(&sh->sum);
+    wd_buf b = WD_BUF_INIT;
+    switch (fmt) {
+    case OF_JSONL:
+        if (cov_summary_json(&sh->sum, &b) == WD_OK)
+            fprintf(sh->out, "%s\n", b.data);
+        else
+            sh->write_failed = 1;
+        break;
+    case OF_TSV: cov_summary_text(&sh->sum, sh->out, "# "); break;
+    case OF_TEXT:
+        fputc('\n', sh->out);
+        cov_summary_text(&sh->sum, sh->out, "");
+        break;
+    case OF_HTML:
+        if (cov_html_write(sh->html, &sh->sum, sh->out) != 0)
+            sh->write_failed = 1;
+        break;
+    }
+    wd_buf_free(&b);
+    if (fflush(sh->out) != 0 || ferror(sh->out))
+        sh->write_failed = 1;
+    if (sh->write_failed) {
+        wd_error_set(&err, WD_EIO, "cli", "cannot write the output%s%s",
+                     outpath ? " to " : "", outpath ? outpath : "");
+        ex = cli_fail(cmd->name, &err, json);
+    } else if (read_ex) {
+        ex = read_ex;
+    } else if (sh->sum.skipped) {
+        cli_diag(cmd->name, "%zu malformed input lines were skipped", sh->sum.skipped);
+        ex = EXIT_DATA;
+    } else if (sh->sum.min_coverage >= 0 &&
+               cov_share(&sh->sum, WD_COVERED) < sh->sum.min_coverage) {
+        if (fmt != OF_TEXT)
+            cli_diag(cmd->name, "covered share %.3f is below --min-coverage %.3f",
+                     cov_share(&sh->sum, WD_COVERED), sh->sum.min_coverage);
+        ex = EXIT_NEGATIVE;
+    } else {
+        ex = EXIT_OK;
+    }
+done:
+    if (sh->out && sh->out != stdout)
+        fclose(sh->out);
+    for (unsigned long i = 0; w && i < jobs; i++) {
+        wd_searcher_close(w[i].s);
+        wd_sim_free(w[i].sim);
+    }
+    free(w);
+    wd_sim_free(sh->wsim);
+    cov_html_free(sh->html);
+    cov_summary_clear(&sh->sum);
+    free(sh->window);
+    free(sh);
+    wd_dict_free(dict);
+    cli_args_free(&a);
+    return ex;
+}
+
+const cli_cmd cli_cmd_coverage = {
+    "coverage", "Check which questions the knowledge base already answers.",
+    "[--index DIR] [--covered-at C] [--partial-at P] [--input-format lines|tsv|csv] "
+    "[--format text|tsv|jsonl|html] [--json] [-o FILE] [--min-coverage S] QUESTIONS...",
+    "QUESTIONS are files with one question a line, TSV/CSV files with a 'question'\n"
+    "column, or - for stdin. Each question, in input order, gets a verdict: covered\n"
+    "(a record with an answer asks the same), partial (a weaker match, or only a\n"
+    "question-only record matches) or uncovered; a confidence in [0, 1] (calibrated on\n"
+    "labelled question pairs: about the chance that the two are the same question);\n"
+    "the best record and the runner-up. Then a summary: counts and shares per verdict,\n"
+    "and the uncovered questions grouped by near-duplicates, largest group first.\n"
+    "--json prints one object a question, then {\"summary\": ...}. Malformed input\n"
+    "lines are reported with their line numbers and skipped.\n"
+    "Exit: 0 done; 1 covered share below --min-coverage; 2 usage; 3 no index,\n"
+    "unreadable input or malformed lines skipped; 4 internal error.",
+    cov_opts, cmd_coverage};
