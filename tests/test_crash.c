@@ -1,0 +1,497 @@
+/*
+ * test_crash.c - crash safety of `wenda index`, on the real binary:
+ *
+ *  - kill -9 at random points while it indexes a generated corpus (a few
+ *    thousand JSONL records, small batches), then check that the index
+ *    passes xapian-check, that `wenda info --json` reports documents ==
+ *    checkpoint.documents, and that the ids present are exactly the prefix
+ *    of the input up to checkpoint.last_id (fresh index) or a prefix of the
+ *    input (index re-used across kills); a re-run then completes it;
+ *  - a second writer is refused with "index is locked by another wenda
+ *    index (pid N)" and exit 3, and the index stays whole; after the
+ *    holder is killed its stale lock file does not block the next writer;
+ *  - a full disk (RLIMIT_FSIZE) gives a clear error and exit 3, and the
+ *    index keeps its last committed state.
+ *
+ * The random seed is printed (and taken from $WENDA_CRASH_SEED when set),
+ * the number of kills from $WENDA_CRASH_KILLS (default 22). Ids are looked
+ * up through the Xapian shim (the "Q<id>" unique terms). Skips (77)
+ * when xapian-check is not installed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "schema.h"
+#include "wenda/error.h"
+#include "xapian_c.h"
+
+#define N_RECORDS 3000
+#define BATCH "40"
+
+static char dir[64];
+static char corpus[128];
+
+/* ---- processes ------------------------------------------------------------ */
+
+typedef struct run {
+    char *out;
+    char *err;
+    int status; /* exit code, or 128 + signal */
+} run;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Start a command with stdout and stderr to files; fsize_limit > 0 sets
+ * RLIMIT_FSIZE in the child (with SIGXFSZ ignored, so writes fail with
+ * EFBIG instead of killing it). */
+static pid_t spawn(const char *const *argv, const char *out, const char *err, rlim_t fsize_limit)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        unsetenv("WENDA_DICT");
+        if (fsize_limit) {
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {fsize_limit, fsize_limit};
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return strdup("");
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, fp);
+    b[got] = '\0';
+    fclose(fp);
+    return b;
+}
+
+static int wait_status(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static run run_argv(const char *const *argv, rlim_t fsize_limit)
+{
+    char out[128], err[128];
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    snprintf(err, sizeof err, "%s/err.txt", dir);
+    pid_t pid = spawn(argv, out, err, fsize_limit);
+    run r;
+    r.status = wait_status(pid);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static void rm_rf(const char *p) { nftw(p, rm_cb, 16, FTW_DEPTH | FTW_PHYS); }
+
+static int have_xapian_check(void)
+{
+    return system("command -v xapian-check >/dev/null 2>&1") == 0;
+}
+
+/* ---- the corpus ------------------------------------------------------------ */
+
+static void make_id(char *out, size_t n, long i) { snprintf(out, n, "r%05ld", i); }
+
+static void write_corpus(const char *path, long n, int answer_repeat)
+{
+    static const char *const words[] = {"医保", "报销", "异地就医", "低保户", "门诊", "住院",
+                                        "灵活就业", "个人账户", "缴费", "大病保险", "药品",
+                                        "社保卡"};
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (long i = 1; i <= n; i++) {
+        char id[16];
+        make_id(id, sizeof id, i);
+        fprintf(fp, "{\"id\":\"%s\",\"question\":\"%s%s怎么办理%ld\",\"answer\":\"", id,
+                words[i % 12], words[(i / 12) % 12], i);
+        for (int k = 0; k < answer_repeat; k++)
+            fprintf(fp, "第%d条：%s需要携带%s到窗口办理，%s按规定比例支付。", k,
+                    words[(i + k) % 12], words[(i + 3 * k) % 12], words[(i + 5) % 12]);
+        fprintf(fp, "\"}\n");
+    }
+    fclose(fp);
+}
+
+/* ---- checks ----------------------------------------------------------------- */
+
+static int is_index(const char *index)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/iamglass", index);
+    return access(p, F_OK) == 0;
+}
+
+static void assert_xapian_check(const char *index)
+{
+    const char *argv[] = {"xapian-check", index, NULL};
+    run r = run_argv(argv, 0);
+    if (r.status != 0)
+        fail_msg("xapian-check %s failed (%d): %s%s", index, r.status, r.out, r.err);
+    run_free(&r);
+}
+
+typedef struct state {
+    long documents;
+    long cp_commit;
+    long cp_documents;
+    char cp_last_id[64];
+} ixstate;
+
+/* `wenda info --json`: documents and the checkpoint. */
+static ixstate info(const char *index)
+{
+    ixstate s;
+    memset(&s, 0, sizeof s);
+    const char *argv[] = {WENDA_BIN, "info", "--json", "--index", index, NULL};
+    run r = run_argv(argv, 0);
+    if (r.status != 0)
+        fail_msg("wenda info exited %d: %s", r.status, r.err);
+    json_error_t je;
+    json_t *j = json_loads(r.out, 0, &je);
+    if (!j)
+        fail_msg("wenda info: not JSON: %s", r.out);
+    s.documents = (long)json_integer_value(json_object_get(j, "documents"));
+    json_t *cp = json_object_get(j, "checkpoint");
+    if (json_is_object(cp)) {
+        s.cp_commit = (long)json_integer_value(json_object_get(cp, "commit"));
+        s.cp_documents = (long)json_integer_value(json_object_get(cp, "documents"));
+        const char *l = json_string_value(json_object_get(cp, "last_id"));
+        snprintf(s.cp_last_id, sizeof s.cp_last_id, "%s", l ? l : "");
+    } else {
+        s.cp_documents = -1;
+    }
+    json_decref(j);
+    run_free(&r);
+    return s;
+}
+
+/* The ids present must be exactly r00001..r<prefix> (none missing, none
+ * beyond). Looks up every id of the input (and one past it). */
+static long assert_id_prefix(const char *index, long n)
+{
+    xc_db *db = NULL;
+    wd_error err;
+    if (xc_db_open(&db, index, XC_DB_READ, &err) != WD_OK)
+        fail_msg("open %s: %s", index, err.message);
+    long prefix = 0;
+    for (long i = 1; i <= n + 1; i++) {
+        char term[32];
+        snprintf(term, sizeof term, "%sr%05ld", WD_PREFIX_ID, i);
+        int exists = 0;
+        assert_int_equal(xc_db_term_exists(db, term, &exists, &err), WD_OK);
+        if (exists) {
+            if (prefix != i - 1)
+                fail_msg("r%05ld present but r%05ld missing", i, prefix + 1);
+            prefix = i;
+        }
+    }
+    xc_db_close(db);
+    return prefix;
+}
+
+/* Everything a killed run must leave behind. `fresh`: the index was empty
+ * before this run, so the prefix ends exactly at the checkpoint's last id. */
+static long check_after_kill(const char *index, int fresh, long batch)
+{
+    if (!is_index(index))
+        return 0; /* killed before the database was created */
+    assert_xapian_check(index);
+    ixstate s = info(index);
+    if (s.cp_documents < 0) {
+        /* Created but nothing committed yet. */
+        assert_int_equal(s.documents, 0);
+        return 0;
+    }
+    assert_int_equal(s.documents, s.cp_documents);
+    long prefix = assert_id_prefix(index, N_RECORDS);
+    assert_int_equal(prefix, s.documents);
+    if (fresh) {
+        char want[16] = "";
+        if (prefix)
+            make_id(want, sizeof want, prefix);
+        assert_string_equal(s.cp_last_id, want);
+        /* Whole batches only, bar the final partial batch at close. */
+        if (prefix != N_RECORDS)
+            assert_int_equal(prefix, s.cp_commit * batch);
+    }
+    return prefix;
+}
+
+static void assert_complete(const char *index)
+{
+    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", BATCH, "--index", index,
+                          corpus, NULL};
+    run r = run_argv(argv, 0);
+    if (r.status != 0)
+        fail_msg("re-run exited %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_xapian_check(index);
+    ixstate s = info(index);
+    assert_int_equal(s.documents, N_RECORDS);
+    assert_int_equal(s.cp_documents, N_RECORDS);
+    assert_int_equal(assert_id_prefix(index, N_RECORDS), N_RECORDS);
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/wenda-crash-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(corpus, sizeof corpus, "%s/corpus.jsonl", dir);
+    write_corpus(corpus, N_RECORDS, 3);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    rm_rf(dir);
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_crash__kill9_at_random_points_leaves_committed_batches(void **state)
+{
+    (void)state;
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    const char *e = getenv("WENDA_CRASH_SEED");
+    if (e && *e)
+        seed = (unsigned)strtoul(e, NULL, 10);
+    int kills = 22;
+    if ((e = getenv("WENDA_CRASH_KILLS")) && *e)
+        kills = atoi(e);
+    print_message("[ crash ] seed %u (rerun with WENDA_CRASH_SEED=%u), %d kills\n", seed, seed,
+                  kills);
+    srand(seed);
+
+    char index[128];
+    snprintf(index, sizeof index, "%s/kill-index", dir);
+    /* How long does a whole run take? Kills land anywhere in it. */
+    double t0 = now_ms();
+    assert_complete(index);
+    double full = now_ms() - t0;
+    print_message("[ crash ] a full run of %d records takes %.0f ms\n", N_RECORDS, full);
+
+    char out[128], err[128];
+    snprintf(out, sizeof out, "%s/kill.out", dir);
+    snprintf(err, sizeof err, "%s/kill.err", dir);
+    long batch = atol(BATCH);
+    int done = 0, landed_mid = 0, runs = 0;
+    /* Keep going until `kills` runs were really killed (a run may finish
+     * before its kill lands); give up after twice as many runs. */
+    for (int k = 0; done < kills && k < 2 * kills; k++) {
+        /* Even runs start from an empty index (the exact checkpoint
+         * checks), odd runs re-index over the previous state. */
+        int fresh = k % 2 == 0;
+        if (fresh)
+            rm_rf(index);
+        const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", BATCH, "--index",
+                              index, corpus, NULL};
+        long delay_us = (long)((double)rand() / RAND_MAX * full * 0.9 * 1000.0);
+        pid_t pid = spawn(argv, out, err, 0);
+        usleep((useconds_t)delay_us);
+        kill(pid, SIGKILL);
+        int st = wait_status(pid);
+        runs++;
+        long prefix = check_after_kill(index, fresh, batch);
+        print_message("[ crash ] run %d, kill after %ld ms (%s): status %d, %ld records "
+                      "committed\n",
+                      k + 1, delay_us / 1000, fresh ? "fresh" : "re-index", st, prefix);
+        if (st == 128 + SIGKILL)
+            done++;
+        else
+            assert_int_equal(st, 0);
+        if (prefix > 0 && prefix < N_RECORDS)
+            landed_mid++;
+        /* Every few runs, check that a re-run completes the index. */
+        if (k % 6 == 5)
+            assert_complete(index);
+    }
+    print_message("[ crash ] %d kills in %d runs (the rest had finished), %d left a partial "
+                  "index\n",
+                  done, runs, landed_mid);
+    assert_true(done >= kills);
+    assert_true(landed_mid >= kills / 4);
+    assert_complete(index);
+}
+
+/* Wait until the writer has written its pid into the lock file. */
+static void wait_for_lock(const char *index, pid_t pid)
+{
+    char p[256], want[32];
+    snprintf(p, sizeof p, "%s/wenda.lock", index);
+    snprintf(want, sizeof want, "%ld\n", (long)pid);
+    for (int i = 0; i < 2000; i++) {
+        char *s = slurp(p);
+        int ok = strcmp(s, want) == 0;
+        free(s);
+        if (ok)
+            return;
+        usleep(5000);
+    }
+    fail_msg("the writer never took %s", p);
+}
+
+static void test_crash__second_writer_is_told_the_pid_and_exits_3(void **state)
+{
+    (void)state;
+    char index[128], out[128], err[128], msg[128];
+    snprintf(index, sizeof index, "%s/lock-index", dir);
+    snprintf(out, sizeof out, "%s/lock.out", dir);
+    snprintf(err, sizeof err, "%s/lock.err", dir);
+    rm_rf(index);
+    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", "1", "--index", index,
+                          corpus, NULL};
+    pid_t holder = spawn(argv, out, err, 0);
+    wait_for_lock(index, holder);
+
+    const char *argv2[] = {WENDA_BIN, "index", "--quiet", "--index", index, corpus, NULL};
+    run r = run_argv(argv2, 0);
+    snprintf(msg, sizeof msg, "index is locked by another wenda index (pid %ld)", (long)holder);
+    if (!strstr(r.err, msg))
+        fail_msg("second writer said: %s", r.err);
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+
+    /* The same through --json: the error object, code "locked". */
+    const char *argv3[] = {WENDA_BIN, "index", "--json", "--index", index, corpus, NULL};
+    r = run_argv(argv3, 0);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "\"locked\""));
+    assert_non_null(strstr(r.err, msg));
+    run_free(&r);
+
+    /* The holder dies without cleaning up: its pid stays in the file, but
+     * the flock went with it, so the next writer goes ahead. */
+    kill(holder, SIGKILL);
+    wait_status(holder);
+    check_after_kill(index, 1, 1);
+    assert_complete(index);
+}
+
+static void test_crash__full_disk_keeps_last_commit_and_exits_3(void **state)
+{
+    (void)state;
+    char index[128], small[128], big[128];
+    snprintf(index, sizeof index, "%s/full-index", dir);
+    snprintf(small, sizeof small, "%s/small.jsonl", dir);
+    snprintf(big, sizeof big, "%s/big.jsonl", dir);
+    rm_rf(index);
+    write_corpus(small, 200, 1);
+    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--index", index, small, NULL};
+    run r = run_argv(argv, 0);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    ixstate before = info(index);
+    assert_int_equal(before.documents, 200);
+
+    /* Records with long answers, so the tables outgrow the limit fast. */
+    write_corpus(big, 3000, 40);
+    const char *argv2[] = {WENDA_BIN, "index", "--batch-size", "500", "--index", index, big,
+                           NULL};
+    r = run_argv(argv2, 256u << 10); /* no file may grow past 256 KiB */
+    print_message("[ crash ] full disk: exit %d, stderr: %s", r.status, r.err);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "wenda: index: "));
+    if (!strstr(r.err, "File too large") && !strstr(r.err, "No space"))
+        fail_msg("no clear disk-full message: %s", r.err);
+    char want[256];
+    snprintf(want, sizeof want, "wenda: index: cannot write the index %s (is the disk full?)",
+             index);
+    if (!strstr(r.err, want) || !strstr(r.err, "the index keeps its last commit"))
+        fail_msg("no clear disk-full message: %s", r.err);
+    run_free(&r);
+
+    /* The index is whole and holds a committed state. Both corpora use
+     * the ids r00001..: either the 200 first records, or whole batches of
+     * 500 of the big corpus committed before the limit was hit. */
+    assert_xapian_check(index);
+    ixstate after = info(index);
+    print_message("[ crash ] full disk: %ld documents kept (checkpoint %ld)\n", after.documents,
+                  after.cp_documents);
+    assert_int_equal(after.documents, after.cp_documents);
+    assert_true(after.documents == 200 || after.documents % 500 == 0);
+    assert_int_equal(assert_id_prefix(index, 3000), after.documents);
+    /* And without the limit the same command completes. */
+    r = run_argv(argv2, 0);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    assert_int_equal(info(index).documents, 3000);
+}
+
+int main(void)
+{
+    if (!have_xapian_check()) {
+        fprintf(stderr, "test_crash: xapian-check not found (Debian xapian-tools); skipped\n");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crash__kill9_at_random_points_leaves_committed_batches),
+        cmocka_unit_test(test_crash__second_writer_is_told_the_pid_and_exits_3),
+        cmocka_unit_test(test_crash__full_disk_keeps_last_commit_and_exits_3),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
