@@ -8,6 +8,8 @@ WENDA_PACKAGES=(
   libxapian-dev libicu-dev libjansson-dev libcmocka-dev
   python3-jieba      # jieba/dict.txt: the general word list, read at build time
   xapian-tools       # xapian-check, used by the tests
+  libmicrohttpd-dev  # the HTTP service (wenda serve)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei  # the search page's browser test
 )
 
 wenda_install_deps() {
@@ -27,4 +29,16 @@ wenda_install_deps() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The fuzzing toolchain (tools/fuzz, and the CI smoke in tools/test): clang
+# and, named explicitly, Debian's libFuzzer/sanitizer runtime for clang-14.
+WENDA_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+wenda_install_fuzz_deps() {
+  local saved=("${WENDA_PACKAGES[@]}") rc=0
+  WENDA_PACKAGES=("${WENDA_FUZZ_PACKAGES[@]}")
+  wenda_install_deps || rc=$?
+  WENDA_PACKAGES=("${saved[@]}")
+  return $rc
 }

@@ -18,6 +18,7 @@
 
 #include "wenda/analyzer.h"
 #include "wenda/buf.h"
+#include "wenda/corpus.h"
 #include "wenda/error.h"
 
 #ifdef __cplusplus
@@ -34,9 +35,11 @@ typedef struct wd_search_opts {
     double question_weight; /* weight of the question field; 0 = default */
     double k1, b;           /* BM25 parameters; negative = defaults */
     uint32_t snippet_chars; /* target snippet length in code points; 0 = 120 */
+    int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
+                                (for an index built with that option) */
 } wd_search_opts;
 
-#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0}
+#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0}
 
 typedef struct wd_term_weight {
     char *term;    /* new; with its field prefix, e.g. "S医保" */
@@ -99,6 +102,20 @@ typedef struct wd_index_info {
 
 int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_error *err);
 void wd_index_info_clear(wd_index_info *info);
+
+/* Walk every record stored in the index at `path`, in index order, through
+ * its own read-only view (no searcher is touched, so any thread may call it
+ * while searchers are in use; it is not thread safe with itself only in the
+ * sense that `fn` runs on the calling thread). Each record and its strings
+ * are borrowed for the duration of the call (line is 0). If a writer commits
+ * during the walk, `fn` is called once with rec == NULL, meaning "forget the
+ * records seen so far: the walk starts over on the new revision". *count (if
+ * given) is the number of records passed in the last (complete) walk.
+ * Errors: WD_ENOTFOUND (no index), WD_ECORRUPT (a document is not a wenda
+ * record), WD_EMODIFIED (still changing after several attempts), WD_EIO,
+ * or fn's non-zero return, passed up. */
+int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
+                         wd_error *err);
 
 /* JSON rendering shared by the CLI and the service, exactly the stable
  * format of `wenda ask --json`. `full` adds "answer". Appends one line

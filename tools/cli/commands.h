@@ -10,5 +10,8 @@ extern const cli_cmd cli_cmd_ask;
 extern const cli_cmd cli_cmd_segment;
 extern const cli_cmd cli_cmd_info;
 extern const cli_cmd cli_cmd_show;
+extern const cli_cmd cli_cmd_eval;
+extern const cli_cmd cli_cmd_serve;
+extern const cli_cmd cli_cmd_coverage;
 
 #endif
