@@ -7,9 +7,13 @@ WENDA_PACKAGES=(
   build-essential cmake pkg-config
   libxapian-dev libicu-dev libjansson-dev libcmocka-dev
   python3-jieba      # jieba/dict.txt: the general word list, read at build time
-  xapian-tools       # xapian-check, used by the tests
   libmicrohttpd-dev  # the HTTP service (wenda serve)
-  chromium chromium-driver python3-selenium fonts-wqy-microhei  # the search page's browser test
+)
+
+# Only the test suite needs these (tools/test installs them).
+WENDA_TEST_PACKAGES=(
+  xapian-tools       # xapian-check and xapian-tcpsrv, used by the tests
+  chromium chromium-driver python3-selenium fonts-wqy-microhei  # the browser tests
 )
 
 wenda_install_deps() {
@@ -34,6 +38,14 @@ wenda_install_deps() {
 # The fuzzing toolchain (tools/fuzz, and the CI smoke in tools/test): clang
 # and, named explicitly, Debian's libFuzzer/sanitizer runtime for clang-14.
 WENDA_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+wenda_install_test_deps() {
+  local saved=("${WENDA_PACKAGES[@]}") rc=0
+  WENDA_PACKAGES=("${WENDA_PACKAGES[@]}" "${WENDA_TEST_PACKAGES[@]}")
+  wenda_install_deps || rc=$?
+  WENDA_PACKAGES=("${saved[@]}")
+  return $rc
+}
 
 wenda_install_fuzz_deps() {
   local saved=("${WENDA_PACKAGES[@]}") rc=0
