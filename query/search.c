@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "schema.h"
+#include "shards.h"
 #include "snippet.h"
 #include "wenda/bigram.h"
 #include "wenda/corpus.h"
@@ -33,7 +34,7 @@
 /* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
  * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
  * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
- * rr=0.6,kq=0.5,ra=0.2" overrides them. */
+ * rr=0.6,kq=0.5,ra=0.25" overrides them. */
 #define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
 #define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
 #define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
@@ -43,7 +44,7 @@
 #define SUBWORD_WEIGHT 0.5 /* parts of a longer word */
 #define RERANK_MIX 0.6     /* share of question similarity in the final score */
 #define QUESTION_KIND_FACTOR 0.5 /* records with no written answer */
-#define ANSWER_COVER_MIX 0.2     /* share of answer coverage in the final score */
+#define ANSWER_COVER_MIX 0.25    /* share of answer coverage in the final score */
 
 typedef struct tune {
     double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
@@ -82,37 +83,11 @@ struct wd_searcher {
     xc_db *db;
     wd_analyzer *an;
     const wd_dict *dict;
+    wd_shards *shards; /* opened from a shard list or a stub; NULL for one index */
 };
 
-/* A shard list: comma-separated local paths, stub files and tcp://host:port
- * remotes, combined by Xapian into one database (so ranking statistics are
- * global). The remote timeout is $WENDA_REMOTE_TIMEOUT_MS, else the shim's. */
-static int open_shard_list(xc_db **out, const char *list, wd_error *err)
-{
-    char *copy = wd_strdup(list);
-    size_t n = 1;
-    for (const char *p = list; *p; p++)
-        n += *p == ',';
-    const char **paths = wd_calloc(n, sizeof *paths);
-    if (!copy || !paths) {
-        wd_free(copy);
-        wd_free(paths);
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    }
-    size_t k = 0;
-    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        if (*t)
-            paths[k++] = t;
-    const char *env = getenv("WENDA_REMOTE_TIMEOUT_MS");
-    unsigned timeout = env && *env ? (unsigned)strtoul(env, NULL, 10) : 0;
-    int rc = k ? xc_db_open_shards(out, paths, k, timeout, err)
-               : wd_error_set(err, WD_EINVAL, "search", "empty shard list");
-    wd_free(paths);
-    wd_free(copy);
-    return rc;
-}
-
-int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err)
+int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
+                          const wd_search_opts *opts, wd_error *err)
 {
     *out = NULL;
     if (!path || !*path || !dict)
@@ -121,8 +96,13 @@ int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, w
     if (!s)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     s->dict = dict;
-    int rc = strchr(path, ',') ? open_shard_list(&s->db, path, err)
-                               : xc_db_open(&s->db, path, XC_DB_READ, err);
+    /* A shard list or a stub is kept, so dead shards can be named and left out. */
+    int rc = wd_shards_parse(&s->shards, path, err);
+    if (rc == WD_OK && s->shards)
+        rc = wd_shards_open(s->shards, &s->db, opts ? opts->timeout_ms : 0,
+                            opts ? opts->allow_partial : 0, err);
+    else if (rc == WD_OK)
+        rc = xc_db_open(&s->db, path, XC_DB_READ, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&s->an, dict, err);
     if (rc != WD_OK) {
@@ -133,12 +113,18 @@ int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, w
     return WD_OK;
 }
 
+int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err)
+{
+    return wd_searcher_open_with(out, path, dict, NULL, err);
+}
+
 void wd_searcher_close(wd_searcher *s)
 {
     if (!s)
         return;
     xc_db_close(s->db);
     wd_analyzer_free(s->an);
+    wd_shards_free(s->shards);
     wd_free(s);
 }
 
@@ -421,6 +407,9 @@ void wd_results_free(wd_results *r)
     wd_free(r->hits);
     wd_free(r->query);
     wd_free(r->parsed);
+    for (size_t i = 0; i < r->n_missing; i++)
+        wd_free(r->missing_shards[i]);
+    wd_free(r->missing_shards);
     wd_free(r);
 }
 
@@ -668,8 +657,8 @@ static int cand_cmp(const void *a, const void *b)
     return strcmp(x->hit.id, y->hit.id);
 }
 
-int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
-              wd_results **out, wd_error *err)
+static int search_once(wd_searcher *s, const char *question, size_t len,
+                       const wd_search_opts *opts, wd_results **out, wd_error *err)
 {
     *out = NULL;
     double t0 = now_ms();
@@ -764,6 +753,8 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
             if (rc == WD_OK) {
                 c->sim = question_similarity(s, &qw, c->hit.question, &ic, &tn, &oom);
                 double ac = tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, &ic) : 0;
+                /* The answer's coverage matters where the questions differ. */
+                ac *= 1 - c->sim;
                 c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
                 /* A record that only knows the question answers less than one that answers it. */
                 if (c->hit.kind == WD_KIND_QUESTION)
@@ -815,6 +806,51 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
     }
     r->took_ms = now_ms() - t0;
     *out = r;
+    return WD_OK;
+}
+
+/* Over a shard list: bring the database in line with the options (missing
+ * shards tried again), search, and when a shard stops answering find out
+ * which, then fail naming it or (allow_partial) search the others. */
+int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
+              wd_results **out, wd_error *err)
+{
+    *out = NULL;
+    if (!s->shards)
+        return search_once(s, question, len, opts, out, err);
+    double t0 = now_ms();
+    unsigned timeout = opts ? opts->timeout_ms : 0;
+    int partial_ok = opts ? opts->allow_partial : 0;
+    int rc = wd_shards_prepare(s->shards, &s->db, timeout, partial_ok, err);
+    if (rc == WD_OK)
+        rc = search_once(s, question, len, opts, out, err);
+    if (rc == WD_ENETWORK) {
+        wd_error cause;
+        wd_error_clear(&cause);
+        if (err)
+            cause = *err;
+        rc = wd_shards_recover(s->shards, &s->db, timeout, partial_ok, &cause, err);
+        if (rc == WD_OK)
+            rc = search_once(s, question, len, opts, out, err);
+    }
+    if (rc != WD_OK)
+        return rc;
+    wd_results *r = *out;
+    const char *const *missing = NULL;
+    size_t n = wd_shards_missing(s->shards, &missing);
+    if (n) {
+        r->missing_shards = wd_calloc(n, sizeof *r->missing_shards);
+        for (size_t i = 0; r->missing_shards && i < n; i++)
+            if ((r->missing_shards[i] = wd_strdup(missing[i])))
+                r->n_missing++;
+        if (r->n_missing < n) {
+            wd_results_free(r);
+            *out = NULL;
+            return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        }
+        r->partial = 1;
+    }
+    r->took_ms = now_ms() - t0;
     return WD_OK;
 }
 
