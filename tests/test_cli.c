@@ -427,6 +427,37 @@ static void test_cli__usage_errors_exit_2(void **state)
     run_free(&r);
 }
 
+static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
+{
+    fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", f->dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    run r = wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "\"保泰通\""));
+    run_free(&r);
+    r = wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "user.txt"));
+    run_free(&r);
+    r = wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = parse(r.out);
+    json_t *w0 = json_array_get(json_object_get(j, "words"), 0);
+    assert_string_equal(json_string_value(json_object_get(w0, "text")), "保泰通");
+    assert_string_equal(json_string_value(json_object_get(w0, "source")), "user");
+    json_decref(j);
+    run_free(&r);
+    r = wenda(NULL, NULL, "dict", "add", "two words", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    if (old_home) {
+        setenv("HOME", old_home, 1);
+        free(old_home);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +475,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__delete_and_show, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_stdin_json_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__usage_errors_exit_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

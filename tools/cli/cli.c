@@ -264,11 +264,34 @@ int cli_no_index(const char *cmd, const char *path, int json)
     return cli_fail(cmd, &err, json);
 }
 
+const char *cli_user_dict_dir(void)
+{
+    static char buf[4096];
+    const char *env = getenv("WENDA_DICT");
+    if (env && *env)
+        return env;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/wenda/dict", xdg);
+    else {
+        const char *home = getenv("HOME");
+        snprintf(buf, sizeof buf, "%s/.local/share/wenda/dict", home && *home ? home : ".");
+    }
+    return buf;
+}
+
 int cli_load_dict(const char *cmd, const char *opt, int json, wd_dict **out)
 {
     wd_error err;
     wd_error_clear(&err);
-    int rc = wd_dict_load(out, opt && *opt ? opt : NULL, &err);
+    /* --dict, else $WENDA_DICT (wd_dict_load reads it), else the per-user
+     * folder that `wenda dict add` writes, when it exists. */
+    const char *dir = opt && *opt ? opt : NULL;
+    const char *env = getenv("WENDA_DICT");
+    struct stat st;
+    if (!dir && !(env && *env) && stat(cli_user_dict_dir(), &st) == 0 && S_ISDIR(st.st_mode))
+        dir = cli_user_dict_dir();
+    int rc = wd_dict_load(out, dir, &err);
     if (rc != WD_OK)
         return cli_fail(cmd, &err, json);
     return 0;

@@ -84,7 +84,11 @@ int cli_index_exists(const char *path);
 /* Print the "no index" error with the command that builds one; returns EXIT_DATA. */
 int cli_no_index(const char *cmd, const char *path, int json);
 
-/* Load dictionaries: --dict, else $WENDA_DICT, else built-in. */
+/* The folder of the user's dictionary overlay (user.txt): $WENDA_DICT, else
+ * $XDG_DATA_HOME/wenda/dict, else ~/.local/share/wenda/dict. Static buffer. */
+const char *cli_user_dict_dir(void);
+/* Load dictionaries: --dict, else $WENDA_DICT, else the built-in ones with
+ * the user overlay folder when it exists. */
 int cli_load_dict(const char *cmd, const char *opt, int json, wd_dict **out);
 
 /* Colour: "auto" (TTY and no NO_COLOR), "always", "never". -1 = bad value. */

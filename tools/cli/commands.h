@@ -8,6 +8,7 @@ extern const cli_cmd cli_cmd_index;
 extern const cli_cmd cli_cmd_delete;
 extern const cli_cmd cli_cmd_ask;
 extern const cli_cmd cli_cmd_segment;
+extern const cli_cmd cli_cmd_dict;
 extern const cli_cmd cli_cmd_info;
 extern const cli_cmd cli_cmd_show;
 extern const cli_cmd cli_cmd_eval;

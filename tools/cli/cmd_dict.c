@@ -1,0 +1,226 @@
+/*
+ * cmd_dict.c - `wenda dict`: look into the dictionaries and grow them.
+ *
+ *   wenda dict check [--json] TEXT   how TEXT segments, and which lexicon each
+ *                                    word came from
+ *   wenda dict add WORD [FREQ]       add a word to the user overlay (user.txt);
+ *                                    every later command uses it at once
+ *   wenda dict info [--json]         version, size and where the overlay lives
+ *
+ * A changed dictionary changes its version; `wenda info` then says that the
+ * index was built with another dictionary and should be re-indexed.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "wenda/buf.h"
+
+static const char *source_name(int s)
+{
+    switch (s) {
+    case WD_SRC_ICU: return "icu";
+    case WD_SRC_DOMAIN: return "domain";
+    case WD_SRC_GENERAL: return "general";
+    case WD_SRC_USER: return "user";
+    case WD_SRC_CHAR: return "char";
+    default: return "other";
+    }
+}
+
+struct check_ctx {
+    json_t *arr;
+};
+
+static int check_token(void *vctx, const wd_token *t)
+{
+    struct check_ctx *c = vctx;
+    if (t->flags & WD_TOKEN_SUBWORD)
+        return 0;
+    if (c->arr) {
+        json_t *o = json_pack("{s:s%,s:s,s:b}", "text", t->text, t->len, "source",
+                              source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
+        json_array_append_new(c->arr, o);
+    } else {
+        printf("%-16.*s %s%s\n", (int)t->len, t->text, source_name(t->source),
+               t->flags & WD_TOKEN_STOP ? " (stop word)" : "");
+    }
+    return 0;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
+{
+    if (a->npos < 2 || a->npos > 3)
+        return cli_usage_error(cmd, "add wants WORD and an optional FREQ");
+    const char *word = a->pos[1];
+    size_t len = strlen(word);
+    if (!len || !wd_utf8_valid(word, len, NULL) || strpbrk(word, " \t\r\n#") ||
+        len > WD_MAX_WORD_BYTES)
+        return cli_usage_error(cmd, "'%s' is not a word: one run of characters, no spaces or "
+                                    "'#', at most %d bytes of UTF-8",
+                               word, WD_MAX_WORD_BYTES);
+    unsigned long freq = 0;
+    if (a->npos == 3) {
+        char *end;
+        errno = 0;
+        freq = strtoul(a->pos[2], &end, 10);
+        if (!*a->pos[2] || *end || errno || freq == 0 || freq > 100000000ul)
+            return cli_usage_error(cmd, "FREQ wants a whole number from 1 to 100000000, not '%s'",
+                                   a->pos[2]);
+    }
+    const char *dir = cli_user_dict_dir();
+    if (mkdirs(dir) != 0) {
+        cli_diag(cmd->name, "%s: cannot create the folder: %s", dir, strerror(errno));
+        return EXIT_DATA;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/user.txt", dir);
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        cli_diag(cmd->name, "%s: cannot write: %s", path, strerror(errno));
+        return EXIT_DATA;
+    }
+    if (freq)
+        fprintf(f, "%s %lu\n", word, freq);
+    else
+        fprintf(f, "%s\n", word);
+    if (fclose(f) != 0) {
+        cli_diag(cmd->name, "%s: cannot write: %s", path, strerror(errno));
+        return EXIT_DATA;
+    }
+    /* Load it back: a bad line must be caught now, not by the next search. */
+    wd_dict *d = NULL;
+    int ex = cli_load_dict(cmd->name, dir, json, &d);
+    if (ex)
+        return ex;
+    if (json) {
+        json_t *o = json_pack("{s:s,s:s,s:s}", "added", word, "file", path, "dict_version",
+                              wd_dict_version(d));
+        char *s = json_dumps(o, JSON_COMPACT);
+        printf("%s\n", s ? s : "{}");
+        free(s);
+        json_decref(o);
+    } else {
+        printf("added %s to %s (dictionary %s); re-index to use it in existing indexes\n", word,
+               path, wd_dict_version(d));
+    }
+    wd_dict_free(d);
+    return EXIT_OK;
+}
+
+static const cli_opt dict_opts[] = {
+    {"json", 0, 0, NULL, "print JSON"},
+    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in + user overlay)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
+{
+    cli_args a;
+    int ex = cli_parse(cmd, argc, argv, &a);
+    if (ex)
+        return ex;
+    if (a.help) {
+        cli_help(cmd, stdout);
+        cli_args_free(&a);
+        return 0;
+    }
+    int json = cli_flag(cmd, &a, "json");
+    const char *sub = a.npos ? a.pos[0] : "";
+    if (strcmp(sub, "add") == 0) {
+        ex = dict_add(cmd, &a, json);
+        cli_args_free(&a);
+        return ex;
+    }
+    if (strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "wants check, add or info");
+    }
+    wd_dict *d = NULL;
+    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &d);
+    if (ex) {
+        cli_args_free(&a);
+        return ex;
+    }
+    if (strcmp(sub, "info") == 0) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/user.txt", cli_user_dict_dir());
+        struct stat st;
+        int have = stat(path, &st) == 0;
+        if (json) {
+            json_t *o = json_pack("{s:s,s:I,s:s,s:b}", "dict_version", wd_dict_version(d),
+                                  "entries", (json_int_t)wd_dict_size(d), "user_file", path,
+                                  "user_file_exists", have);
+            char *s = json_dumps(o, JSON_COMPACT);
+            printf("%s\n", s ? s : "{}");
+            free(s);
+            json_decref(o);
+        } else {
+            printf("version   %s\nentries   %zu\nuser file %s%s\n", wd_dict_version(d),
+                   wd_dict_size(d), path, have ? "" : " (none yet)");
+        }
+    } else if (a.npos < 2) {
+        ex = cli_usage_error(cmd, "check wants TEXT");
+    } else {
+        wd_buf text = WD_BUF_INIT;
+        for (int i = 1; i < a.npos; i++) {
+            if (i > 1)
+                wd_buf_putc(&text, ' ');
+            wd_buf_puts(&text, a.pos[i]);
+        }
+        wd_analyzer *an = NULL;
+        wd_error err;
+        wd_error_clear(&err);
+        struct check_ctx c = {json ? json_array() : NULL};
+        int rc = wd_analyzer_new(&an, d, &err);
+        if (rc == WD_OK)
+            rc = wd_analyze(an, WD_ANALYZE_QUERY, text.data ? text.data : "", text.len,
+                            check_token, &c, &err);
+        if (rc != WD_OK) {
+            ex = cli_fail(cmd->name, &err, json);
+        } else if (json) {
+            json_t *o = json_pack("{s:s,s:O}", "dict_version", wd_dict_version(d), "words",
+                                  c.arr);
+            char *s = json_dumps(o, JSON_COMPACT);
+            printf("%s\n", s ? s : "{}");
+            free(s);
+            json_decref(o);
+        }
+        json_decref(c.arr);
+        wd_analyzer_free(an);
+        wd_buf_free(&text);
+    }
+    wd_dict_free(d);
+    cli_args_free(&a);
+    return ex;
+}
+
+const cli_cmd cli_cmd_dict = {
+    "dict", "Check how text segments; add words to the user dictionary.",
+    "check TEXT | add WORD [FREQ] | info",
+    "check prints each word of TEXT and the lexicon it came from: domain (dict/data),\n"
+    "general (the general word list), user (your overlay), icu (ICU's own break),\n"
+    "char (a single character, no word known), other (Latin or digits).\n"
+    "add appends WORD (with an optional frequency; default: enough to keep it whole)\n"
+    "to user.txt in the overlay folder: $WENDA_DICT, else ~/.local/share/wenda/dict.\n"
+    "Questions use it at once; existing indexes should be re-indexed (wenda info says so).\n"
+    "Exit: 0 done; 2 usage; 3 the overlay cannot be written or read.",
+    dict_opts, cmd_dict};
