@@ -75,6 +75,13 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
     json_object_set_new(o, "hits", hits);
     if (r->parsed)
         json_object_set_new(o, "parsed", json_string(r->parsed));
+    if (r->partial) {
+        json_object_set_new(o, "partial", json_true());
+        json_t *miss = json_array();
+        for (size_t i = 0; i < r->n_missing; i++)
+            json_array_append_new(miss, json_string(r->missing_shards[i]));
+        json_object_set_new(o, "missing_shards", miss);
+    }
     return dump_into(o, out);
 }
 

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "shards.h"
 #include "wenda/corpus.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
@@ -73,7 +74,13 @@ int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t 
     if (!path || !*path || !fn)
         return wd_error_set(err, WD_EINVAL, "search", "no index path or callback given");
     xc_db *db = NULL;
-    int rc = xc_db_open(&db, path, XC_DB_READ, err);
+    wd_shards *sh = NULL;
+    int rc = wd_shards_parse(&sh, path, err);
+    if (rc == WD_OK && sh) /* a shard list: every shard must answer */
+        rc = wd_shards_open(sh, &db, 0, 0, err);
+    else if (rc == WD_OK)
+        rc = xc_db_open(&db, path, XC_DB_READ, err);
+    wd_shards_free(sh);
     for (int attempt = 0; rc == WD_OK && attempt < WALK_ATTEMPTS; attempt++) {
         if (attempt > 0 && (rc = xc_db_reopen(db, NULL, err)) != WD_OK)
             break;

@@ -781,7 +781,10 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             r->n_hits++;
             h->rank = o.offset + i + 1;
             h->score = tn.rr > 0 ? c->score : c->bm25;
-            rc = make_snippet(s->an, h, &ts, o.snippet_chars, err);
+            if (!o.snippets || i < o.snippets)
+                rc = make_snippet(s->an, h, &ts, o.snippet_chars, err);
+            else if (!(h->snippet = wd_strdup("")))
+                rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
             if (rc == WD_OK && o.explain) {
                 struct explain_ctx ec = {h, m, err};
                 rc = xc_enquire_matching_terms(e, xc_mset_docid(m, c->mset_index), explain_term,

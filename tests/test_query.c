@@ -159,6 +159,32 @@ static void test_query__source_filter_offset_and_kind(void **state)
     wd_results_free(page);
 }
 
+static void test_query__snippets_only_for_the_first_hits(void **state)
+{
+    fx *f = *state;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    wd_results *all = ask(f, "医保", &o);
+    o.snippets = 1;
+    wd_results *some = ask(f, "医保", &o);
+    assert_true(all->n_hits >= 3);
+    assert_int_equal(some->n_hits, all->n_hits);
+    /* Same hits, same order; only the first has its snippet. */
+    for (size_t i = 0; i < some->n_hits; i++) {
+        assert_string_equal(some->hits[i].id, all->hits[i].id);
+        assert_non_null(some->hits[i].snippet);
+        if (i == 0) {
+            assert_string_equal(some->hits[i].snippet, all->hits[i].snippet);
+            assert_int_equal(some->hits[i].n_highlights, all->hits[i].n_highlights);
+        } else {
+            assert_string_equal(some->hits[i].snippet, "");
+            assert_int_equal(some->hits[i].n_highlights, 0);
+            assert_null(some->hits[i].highlights);
+        }
+    }
+    wd_results_free(all);
+    wd_results_free(some);
+}
+
 static void test_query__json_is_the_stable_format(void **state)
 {
     fx *f = *state;
@@ -284,6 +310,62 @@ static void test_query__missing_index_is_not_found(void **state)
     wd_results_free(NULL);
 }
 
+static void test_query__dead_shard_is_named_or_left_out(void **state)
+{
+    fx *f = *state;
+    /* Nothing listens on port 1 of loopback: the remote shard is refused. */
+    char list[128];
+    snprintf(list, sizeof list, "%s,tcp://127.0.0.1:1", f->dir);
+    wd_searcher *s = (wd_searcher *)1;
+    wd_error err;
+    wd_error_clear(&err);
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.timeout_ms = 2000;
+    assert_int_equal(wd_searcher_open_with(&s, list, f->dict, &o, &err), WD_ENETWORK);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "1 of 2 shards is not answering: tcp://127.0.0.1:1"));
+    assert_non_null(strstr(err.message, "--allow-partial"));
+
+    o.allow_partial = 1;
+    assert_int_equal(wd_searcher_open_with(&s, list, f->dict, &o, &err), WD_OK);
+    wd_results *r = NULL;
+    assert_int_equal(wd_search(s, "低保户要交医保吗", strlen("低保户要交医保吗"), &o, &r, &err),
+                     WD_OK);
+    assert_int_equal(r->partial, 1);
+    assert_int_equal(r->n_missing, 1);
+    assert_string_equal(r->missing_shards[0], "tcp://127.0.0.1:1");
+    assert_string_equal(r->hits[0].id, "q1"); /* the local shard still answers */
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"partial\":true,\"missing_shards\":[\"tcp://127.0.0.1:1\"]"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+
+    /* The same searcher, asked strictly: the error again, naming the shard. */
+    o.allow_partial = 0;
+    r = (wd_results *)1;
+    assert_int_equal(wd_search(s, "医保", strlen("医保"), &o, &r, &err), WD_ENETWORK);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "tcp://127.0.0.1:1"));
+    wd_searcher_close(s);
+
+    /* Every shard down is an error even with allow_partial. */
+    o.allow_partial = 1;
+    assert_int_equal(wd_searcher_open_with(&s, "tcp://127.0.0.1:1,tcp://127.0.0.1:1", f->dict,
+                                           &o, &err),
+                     WD_ENETWORK);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "2 of 2 shards are not answering"));
+
+    /* A complete result says nothing about shards. */
+    r = ask(f, "医保", NULL);
+    assert_int_equal(r->partial, 0);
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_null(strstr(b.data, "partial"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+}
+
 static void test_query__explain_lists_matched_terms(void **state)
 {
     fx *f = *state;
@@ -310,9 +392,11 @@ int main(void)
         cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
         cmocka_unit_test(test_query__source_filter_offset_and_kind),
         cmocka_unit_test(test_query__json_is_the_stable_format),
+        cmocka_unit_test(test_query__snippets_only_for_the_first_hits),
         cmocka_unit_test(test_query__snippet_picks_the_matching_passage),
         cmocka_unit_test(test_query__snippet_folds_space_and_counts_code_points),
         cmocka_unit_test(test_query__missing_index_is_not_found),
+        cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,9 +18,10 @@ command -v xapian-tcpsrv >/dev/null || { echo "SKIP: xapian-tcpsrv not installed
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 
 T=$(mktemp -d /tmp/wenda-shards-XXXXXX)
-PIDS=()
+PIDFILE=$T/servers.pids
+: >"$PIDFILE"
 cleanup() {
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
+    while read -r p; do kill -TERM -- "-$p" 2>/dev/null; done <"$PIDFILE"
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -38,7 +39,7 @@ serve() {
         local pid=$!
         for _ in $(seq 1 50); do
             if grep -q "Listening" "$T/srv-$port.log" 2>/dev/null; then
-                PIDS+=("$pid")
+                echo "$pid" >>"$PIDFILE" # serve runs in $(...): a subshell
                 echo "$port $pid"
                 return 0
             fi

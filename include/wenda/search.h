@@ -5,7 +5,8 @@
  * over a shared dictionary. wd_search analyses the question with the same
  * analyzer the indexer used, builds a ranked query (question field weighted
  * above the answer, question particles optional, synonyms from the
- * dictionary), runs BM25 and cuts a highlighted snippet for every hit.
+ * dictionary), runs BM25 and cuts a highlighted snippet for every hit
+ * (or for the first opts.snippets).
  *
  * Thread safety: one searcher per thread (Xapian readers are not shared);
  * the wd_dict may be shared. Results are plain values owned by the caller.
@@ -37,9 +38,17 @@ typedef struct wd_search_opts {
     uint32_t snippet_chars; /* target snippet length in code points; 0 = 120 */
     int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
                                 (for an index built with that option) */
+    /* Shard lists (see wd_searcher_open): */
+    int allow_partial;   /* 1: when shards do not answer, search the others and mark
+                            the results partial; 0: fail with WD_ENETWORK */
+    unsigned timeout_ms; /* connect and reply timeout of remote shards; 0 =
+                            $WENDA_REMOTE_TIMEOUT_MS, else 10000 */
+    uint32_t snippets;   /* how many of the top hits get a snippet; 0 = all. The
+                            others have snippet "" and no highlights (cutting one
+                            analyses the record's whole answer) */
 } wd_search_opts;
 
-#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0}
+#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0}
 
 typedef struct wd_term_weight {
     char *term;    /* new; with its field prefix, e.g. "S医保" */
@@ -69,12 +78,35 @@ typedef struct wd_results {
     wd_hit *hits;
     size_t n_hits;
     char *parsed; /* with opts.explain: the query as Xapian sees it */
+    /* With opts.allow_partial: 1 when some shards did not answer and the
+     * hits come from the others only; missing_shards names them (new). */
+    int partial;
+    char **missing_shards;
+    size_t n_missing;
 } wd_results;
 
 /* Open the index at `path` read-only. `dict` is borrowed and must outlive
  * the searcher. *out is new, NULL on failure: WD_ENOTFOUND when there is no
- * index at path, WD_ECORRUPT, WD_EIO. */
+ * index at path, WD_ECORRUPT, WD_EIO, WD_ENETWORK when a remote shard does
+ * not answer (the message names it).
+ *
+ * `path` may be a shard list: comma-separated index directories, stub
+ * database files and tcp://HOST:PORT remotes (xapian-tcpsrv), or a Xapian
+ * stub database file listing them (lines `auto PATH`, `glass PATH`,
+ * `remote HOST:PORT`; relative paths are relative to the stub's directory).
+ * Xapian combines the shards, so ranking statistics are global. The searcher
+ * keeps the list: when a search meets a shard that does not answer, it finds
+ * which shards do (each opened alone, with the timeout) and either fails
+ * with WD_ENETWORK naming the dead ones or, with opts.allow_partial,
+ * searches the live ones and marks the results partial. Later searches try
+ * the whole list again (at most once a second while a shard is down), so a
+ * shard that comes back is used again. */
 int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err);
+/* The same, with opts->timeout_ms for remote shards, and with
+ * opts->allow_partial a shard list opens when at least one shard answers.
+ * opts may be NULL (= wd_searcher_open). */
+int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
+                          const wd_search_opts *opts, wd_error *err);
 void wd_searcher_close(wd_searcher *s);
 /* Pick up changes committed since the searcher opened. */
 int wd_searcher_reopen(wd_searcher *s, wd_error *err);

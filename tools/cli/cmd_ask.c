@@ -83,6 +83,10 @@ static const cli_opt ask_opts[] = {
     {"explain", 0, 0, NULL, "show the matched terms and their weights"},
     {"color", 0, 1, "WHEN", "auto (default), always or never"},
     {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {"allow-partial", 0, 0, NULL,
+     "over shards: when some do not answer, answer from the others (marked partial)"},
+    {"timeout", 0, 1, "MS",
+     "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
     {NULL, 0, 0, NULL, NULL}};
 
 static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
@@ -100,6 +104,14 @@ static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
     if (rc != WD_OK)
         return cli_fail(cmd, &err, json);
     *hits = r->n_hits > 0;
+    if (r->partial && !json) {
+        wd_buf miss = WD_BUF_INIT;
+        for (size_t i = 0; i < r->n_missing; i++)
+            wd_buf_printf(&miss, "%s%s", i ? ", " : "", r->missing_shards[i]);
+        cli_diag(cmd, "partial results: %zu shard%s did not answer: %s", r->n_missing,
+                 r->n_missing == 1 ? "" : "s", miss.data ? miss.data : "");
+        wd_buf_free(&miss);
+    }
     if (json) {
         wd_buf_reset(out);
         if (wd_results_to_json(r, full, out) != WD_OK) {
@@ -130,8 +142,9 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     }
     int json = cli_flag(cmd, &a, "json");
     int full = cli_flag(cmd, &a, "full");
-    unsigned long n, off;
-    if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off)) {
+    unsigned long n, off, timeout;
+    if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
+        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
@@ -156,10 +169,17 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.n = (uint32_t)n;
+    o.offset = (uint32_t)off;
+    o.source = cli_value(cmd, &a, "source");
+    o.explain = cli_flag(cmd, &a, "explain");
+    o.allow_partial = cli_flag(cmd, &a, "allow-partial");
+    o.timeout_ms = (unsigned)timeout; /* 0: $WENDA_REMOTE_TIMEOUT_MS, else the default */
     wd_error err;
     wd_error_clear(&err);
     wd_searcher *s = NULL;
-    int rc = wd_searcher_open(&s, path, dict, &err);
+    int rc = wd_searcher_open_with(&s, path, dict, &o, &err);
     if (rc != WD_OK) {
         ex = rc == WD_ENOTFOUND ? cli_no_index(cmd->name, path, json)
                                 : cli_fail(cmd->name, &err, json);
@@ -167,11 +187,6 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
-    o.n = (uint32_t)n;
-    o.offset = (uint32_t)off;
-    o.source = cli_value(cmd, &a, "source");
-    o.explain = cli_flag(cmd, &a, "explain");
     wd_buf out = WD_BUF_INIT;
     int any_hit = 0, hits = 0;
     if (a.npos == 1 && strcmp(a.pos[0], "-") == 0) {
@@ -219,11 +234,17 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 
 const cli_cmd cli_cmd_ask = {
     "ask", "Answer a question from the index, best answers first.",
-    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] QUESTION | -",
+    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--allow-partial] "
+    "[--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
     "from stdin and answered one a line (one JSON object a line with --json).\n"
     "JSON: {\"query\", \"took_ms\", \"total\", \"hits\": [{\"rank\", \"id\", \"question\", \"kind\",\n"
     "\"score\", \"snippet\", \"highlights\": [[start, end], ...], \"source\"}]}; highlight\n"
     "offsets count code points of the snippet.\n"
-    "Exit: 0 answered; 1 no record matched; 2 usage; 3 no index or unreadable index.",
+    "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"
+    "(xapian-tcpsrv), or a Xapian stub file listing them. A shard that does not answer\n"
+    "within the timeout is an error naming it (exit 3); with --allow-partial the other\n"
+    "shards answer and the JSON adds \"partial\": true, \"missing_shards\": [...].\n"
+    "Exit: 0 answered; 1 no record matched; 2 usage; 3 no index, unreadable index or a\n"
+    "shard not answering.",
     ask_opts, cmd_ask};

@@ -21,6 +21,10 @@ static const cli_opt serve_opts[] = {
     {"reload-ms", 0, 1, "MS", "how often to look for a changed index (default 500)"},
     {"drain-ms", 0, 1, "MS", "on SIGTERM, how long to wait for requests in flight (default 10000)"},
     {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
+    {"allow-partial", 0, 0, NULL,
+     "over shards: when some do not answer, answer from the others (marked partial)"},
+    {"timeout", 0, 1, "MS",
+     "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
     {NULL, 0, 0, NULL, NULL}};
 
 static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
@@ -40,11 +44,12 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         return ex;
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned long threads, max_body, reload_ms, drain_ms;
+    unsigned long threads, max_body, reload_ms, drain_ms, timeout;
     if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
         cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
-        cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms)) {
+        cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms) ||
+        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
@@ -75,7 +80,9 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                         (size_t)max_body,
                         (unsigned)reload_ms,
                         (unsigned)drain_ms,
-                        dict};
+                        dict,
+                        cli_flag(cmd, &a, "allow-partial"),
+                        (unsigned)timeout};
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -93,6 +100,9 @@ const cli_cmd cli_cmd_serve = {
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
     "  GET  /metrics                Prometheus text format\n"
     "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 404, 405, 413 or 503.\n"
+    "Over a shard list, a shard that does not answer gives 503 with code\n"
+    "\"shard_unavailable\" and a message naming it; with --allow-partial the other\n"
+    "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.",

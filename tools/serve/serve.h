@@ -24,6 +24,8 @@ typedef struct serve_config {
     unsigned reload_ms;      /* how often the reloader looks at the index */
     unsigned drain_ms;       /* on SIGTERM: how long to wait for requests in flight */
     const wd_dict *dict;     /* borrowed, shared by every worker */
+    int allow_partial;       /* shard lists: answer from the live shards, marked partial */
+    unsigned timeout_ms;     /* remote shard timeout; 0 = $WENDA_REMOTE_TIMEOUT_MS or 10000 */
 } serve_config;
 
 /* Run until SIGTERM or SIGINT, then drain and return. Prints the address

@@ -14,7 +14,7 @@
  *   GET  /                    the search page (and its /app.js, /style.css)
  *   GET  /api/search?q=&n=&offset=&full=   as `wenda ask --json`
  *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
- *   POST /api/coverage        one question a line -> JSON Lines
+ *   POST /api/coverage        one question a line -> JSON Lines as `wenda coverage --json`
  *   GET  /healthz             {"status": "ok", ...} or 503
  *   GET  /metrics             Prometheus text format
  */
@@ -39,10 +39,12 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "report.h"
 #include "suggest.h"
 #include "uri.h"
 #include "view.h"
 #include "wenda/buf.h"
+#include "wenda/coverage.h"
 #include "wenda/search.h"
 
 #define MAX_QUERY_BYTES 4096
@@ -220,6 +222,8 @@ static int send_wd_error(server *sv, struct MHD_Connection *c, request *rq, cons
     case WD_EIO:
         return send_error(sv, c, rq, 503, "unavailable", NULL, "the index is unavailable: %s",
                           err->message);
+    case WD_ENETWORK: /* a shard did not answer; the message names it */
+        return send_error(sv, c, rq, 503, "shard_unavailable", NULL, "%s", err->message);
     case WD_EINVAL:
     case WD_EENCODING:
     case WD_EFORMAT:
@@ -300,6 +304,8 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     wd_search_opts o = WD_SEARCH_OPTS_INIT;
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
+    o.allow_partial = sv->cfg->allow_partial;
+    o.timeout_ms = sv->cfg->timeout_ms;
     wd_results *r = NULL;
     wd_error err;
     wd_error_clear(&err);
@@ -377,44 +383,33 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
     return ret;
 }
 
-/* One line of the coverage answer. Until the coverage API (issue 4) lands,
- * coverage is the best and the runner-up hit of wd_search; this is the one
- * function to switch to wd_coverage_* then. */
-static int coverage_line(view_worker *w, const char *q, size_t len, wd_buf *out, wd_error *err)
+/* One line of the coverage answer, as `wenda coverage --json` prints it
+ * (line = the line of the body), counted into the summary. */
+static int coverage_line(view_worker *w, const serve_config *cfg, const char *q, size_t len,
+                         size_t line, cov_summary *sum, wd_buf *out, wd_error *err)
 {
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
-    o.n = 2;
-    wd_results *r = NULL;
-    int rc = view_search(w, q, len, &o, &r, err);
+    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    so.allow_partial = cfg->allow_partial;
+    so.timeout_ms = cfg->timeout_ms;
+    wd_coverage_opts o = WD_COVERAGE_OPTS_INIT;
+    o.search = &so;
+    wd_coverage c;
+    int rc = view_coverage(w, q, len, &o, &c, err);
     if (rc != WD_OK)
         return rc;
-    json_t *js = json_stringn(q, len);
-    char *qs = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
-    json_decref(js);
-    if (!qs) {
-        wd_results_free(r);
-        return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-    }
-    wd_buf_puts(out, "{\"question\":");
-    wd_buf_puts(out, qs);
-    free(qs);
-    wd_buf_puts(out, ",\"best\":");
-    if (r->n_hits > 0)
-        wd_hit_to_json(&r->hits[0], 0, out);
-    else
-        wd_buf_puts(out, "null");
-    wd_buf_puts(out, ",\"runner_up\":");
-    if (r->n_hits > 1)
-        wd_hit_to_json(&r->hits[1], 0, out);
-    else
-        wd_buf_puts(out, "null");
-    wd_buf_puts(out, "}\n");
-    wd_results_free(r);
-    return out->oom ? wd_error_set(err, WD_ENOMEM, "serve", "out of memory") : WD_OK;
+    if (cov_line_json(out, q, len, line, &c) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    if (rc == WD_OK)
+        rc = cov_summary_count(sum, view_worker_sim(w), q, len, "body", line, &c, err);
+    wd_coverage_clear(&c);
+    return rc;
 }
 
 /* POST /api/coverage   body: one question a line (UTF-8; blank lines skipped)
- * Answer: JSON Lines, one {"question", "best", "runner_up"} per question. */
+ * Answer: JSON Lines as `wenda coverage --json`: one {"question", "verdict",
+ * "confidence", "best", "runner_up", "line"} per question, in body order,
+ * then one {"summary": {...}} (counts, shares, histogram, uncovered groups)
+ * at the default thresholds. */
 static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *body = rq->body.data ? rq->body.data : "";
@@ -438,7 +433,15 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     wd_buf out = WD_BUF_INIT;
     wd_error err;
     wd_error_clear(&err);
+    cov_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.covered_at = WD_COVERED_AT;
+    sum.partial_at = WD_PARTIAL_AT;
+    sum.min_coverage = -1;
+    double t0 = mono_s();
+    size_t lineno = 0;
     for (size_t i = 0; i < len;) {
+        lineno++;
         const char *nl = memchr(body + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - body) : len;
         const char *line = body + i;
@@ -448,16 +451,25 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
         trim(&line, &llen);
         if (llen > MAX_QUERY_BYTES) {
             wd_buf_free(&out);
+            cov_summary_clear(&sum);
             return send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                              "a question is %zu bytes long; the limit is %d", llen,
-                              MAX_QUERY_BYTES);
+                              "line %zu: a question is %zu bytes long; the limit is %d",
+                              lineno, llen, MAX_QUERY_BYTES);
         }
-        if (llen > 0 && coverage_line(w, line, llen, &out, &err) != WD_OK) {
+        if (llen > 0 &&
+            coverage_line(w, sv->cfg, line, llen, lineno, &sum, &out, &err) != WD_OK) {
             wd_buf_free(&out);
+            cov_summary_clear(&sum);
             return send_wd_error(sv, c, rq, &err);
         }
         i = end + 1;
     }
+    cov_summary_sort(&sum);
+    sum.seconds = mono_s() - t0;
+    if (cov_summary_json(&sum, &out) != WD_OK)
+        out.oom = 1;
+    wd_buf_putc(&out, '\n');
+    cov_summary_clear(&sum);
     int ret = send_buf(sv, c, rq, 200, "application/x-ndjson; charset=utf-8", &out);
     wd_buf_free(&out);
     return ret;

@@ -33,6 +33,8 @@ struct view_worker {
     wd_searcher *s;
     wd_analyzer *an;
     unsigned gen; /* generation s was opened at */
+    wd_sim *sim;  /* coverage's scorer, made on first use */
+    unsigned sim_gen; /* generation its IDF reader was opened at */
     view_worker *next;
 };
 
@@ -74,6 +76,10 @@ static sig signature(const char *path)
 {
     sig g;
     memset(&g, 0, sizeof g);
+    if (strchr(path, ',') || strncmp(path, "tcp://", 6) == 0) {
+        g.exists = 1; /* a shard list: loaded once; its searchers reopen on their own */
+        return g;
+    }
     struct stat st;
     if (stat(path, &st) != 0)
         return g;
@@ -237,6 +243,7 @@ void view_shared_free(view_shared *v)
         next = w->next;
         wd_searcher_close(w->s);
         wd_analyzer_free(w->an);
+        wd_sim_free(w->sim);
         wd_free(w);
     }
     view_release(v->snap);
@@ -273,12 +280,13 @@ view_worker *view_worker_get(view_shared *v)
 }
 
 wd_analyzer *view_worker_analyzer(view_worker *w) { return w->an; }
+wd_sim *view_worker_sim(view_worker *w) { return w->sim; }
 
 /* Open a fresh reader; keep the old one unless the new one opened. */
-static int refresh(view_worker *w, unsigned gen, wd_error *err)
+static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_error *err)
 {
     wd_searcher *s = NULL;
-    int rc = wd_searcher_open(&s, w->owner->path, w->owner->dict, err);
+    int rc = wd_searcher_open_with(&s, w->owner->path, w->owner->dict, o, err);
     if (rc != WD_OK)
         return rc;
     wd_searcher_close(w->s);
@@ -293,10 +301,12 @@ static int retryable(int rc)
            rc == WD_ERROR;
 }
 
-int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts *o,
-                wd_results **out, wd_error *err)
+/* Run op on the worker's reader, reopening and retrying as view_search says. */
+typedef int (*reader_op)(view_worker *w, void *ctx, wd_error *err);
+
+static int with_reader(view_worker *w, const wd_search_opts *o, reader_op op, void *ctx,
+                       wd_error *err)
 {
-    *out = NULL;
     double t0 = now_ms();
     for (unsigned attempt = 0;; attempt++) {
         unsigned gen = atomic_load(&w->owner->gen);
@@ -306,7 +316,7 @@ int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts 
                                 "FILES...",
                                 w->owner->path, w->owner->path);
         if (!w->s || w->gen != gen) {
-            int rc = refresh(w, gen, err);
+            int rc = refresh(w, gen, o, err);
             if (rc != WD_OK && !w->s) {
                 if (!retryable(rc) || now_ms() - t0 > RETRY_DEADLINE_MS)
                     return rc;
@@ -314,13 +324,69 @@ int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts 
                 continue;
             }
         }
-        int rc = wd_search(w->s, q, len, o, out, err);
+        int rc = op(w, ctx, err);
         if (rc == WD_OK || !retryable(rc) || now_ms() - t0 > RETRY_DEADLINE_MS)
             return rc;
         /* The database moved under the reader: a reopen is enough for a
          * commit; a rewritten index needs a fresh open. */
         if (rc != WD_EMODIFIED || wd_searcher_reopen(w->s, NULL) != WD_OK)
-            if (refresh(w, gen, NULL) != WD_OK)
+            if (refresh(w, gen, o, NULL) != WD_OK)
                 sleep_ms(attempt < 5 ? 2 : 20);
     }
+}
+
+typedef struct search_ctx {
+    const char *q;
+    size_t len;
+    const wd_search_opts *o;
+    wd_results **out;
+} search_ctx;
+
+static int search_op(view_worker *w, void *vctx, wd_error *err)
+{
+    search_ctx *c = vctx;
+    return wd_search(w->s, c->q, c->len, c->o, c->out, err);
+}
+
+int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts *o,
+                wd_results **out, wd_error *err)
+{
+    *out = NULL;
+    search_ctx c = {q, len, o, out};
+    return with_reader(w, o, search_op, &c, err);
+}
+
+typedef struct coverage_ctx {
+    const char *q;
+    size_t len;
+    const wd_coverage_opts *o;
+    wd_coverage *out;
+} coverage_ctx;
+
+static int coverage_op(view_worker *w, void *vctx, wd_error *err)
+{
+    coverage_ctx *c = vctx;
+    if (!w->sim) {
+        int rc = wd_sim_new(&w->sim, w->owner->dict, err);
+        if (rc != WD_OK)
+            return rc;
+        w->sim_gen = w->gen - 1;
+    }
+    if (w->sim_gen != w->gen) {
+        /* IDF from the revision the searcher sees. A shard list may not open
+         * as one database here: the scorer then keeps its previous weights
+         * (or the fixed fallback), which only blurs the confidence a little. */
+        wd_sim_open_idf(w->sim, w->owner->path, NULL);
+        w->sim_gen = w->gen;
+    }
+    wd_coverage_clear(c->out);
+    return wd_coverage_check(w->s, w->sim, c->q, c->len, c->o, c->out, err);
+}
+
+int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,
+                  wd_coverage *out, wd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    coverage_ctx c = {q, len, o, out};
+    return with_reader(w, o ? o->search : NULL, coverage_op, &c, err);
 }
