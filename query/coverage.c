@@ -9,6 +9,9 @@
  * when its snippet (the passage BM25 liked best) accounts for the asked
  * words, the confidence moves up a little toward 1, never past what the
  * question match allows by more than ANSWER_WEIGHT of the remaining gap.
+ * Snippets are cut only for the candidates the search ranks first (it ranks
+ * by question similarity too, so the best is among them for about 49
+ * questions in 50) and for a best found further down.
  */
 #include <string.h>
 
@@ -17,6 +20,10 @@
 
 #define DEFAULT_CANDIDATES 8
 #define ANSWER_WEIGHT 0.3
+/* Candidates the search cuts a snippet for (the rest are fetched again only
+ * when picked): cutting one analyses the record's whole answer, which was
+ * most of the cost of a check. */
+#define SNIPPETED 2
 
 const char *wd_verdict_name(int v)
 {
@@ -66,6 +73,54 @@ static wd_hit *take_hit(wd_hit *h)
     return copy;
 }
 
+/* Best and runner-up by confidence: a record with an answer that reaches
+ * covered_at wins over a question-only one. */
+static void pick(const wd_results *r, const double *conf, double covered_at, long *best,
+                 long *second)
+{
+    *best = *second = -1;
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (r->hits[i].kind == WD_KIND_QA && conf[i] >= covered_at &&
+            (*best < 0 || conf[i] > conf[*best]))
+            *best = (long)i;
+    if (*best < 0)
+        for (size_t i = 0; i < r->n_hits; i++)
+            if (*best < 0 || conf[i] > conf[*best])
+                *best = (long)i;
+    for (size_t i = 0; i < r->n_hits; i++)
+        if ((long)i != *best && (*second < 0 || conf[i] > conf[*second]))
+            *second = (long)i;
+}
+
+/* Cut the snippet of hit h (found at 1-based search rank h->rank) by asking
+ * for that one hit again, with its snippet. The search is deterministic
+ * (ties broken by id), so the hit at that rank is the same record; if the
+ * index changed meanwhile and it is not, h keeps its empty snippet. */
+static int fetch_snippet(wd_searcher *s, const char *q, size_t len, const wd_search_opts *base,
+                         wd_hit *h, wd_error *err)
+{
+    wd_search_opts so = *base;
+    so.offset = h->rank - 1;
+    so.n = 1;
+    so.snippets = 0;
+    wd_results *r = NULL;
+    int rc = wd_search(s, q, len, &so, &r, err);
+    if (rc != WD_OK)
+        return rc;
+    if (r->n_hits == 1 && strcmp(r->hits[0].id, h->id) == 0) {
+        wd_free(h->snippet);
+        wd_free(h->highlights);
+        h->snippet = r->hits[0].snippet;
+        h->highlights = r->hits[0].highlights;
+        h->n_highlights = r->hits[0].n_highlights;
+        r->hits[0].snippet = NULL;
+        r->hits[0].highlights = NULL;
+        r->hits[0].n_highlights = 0;
+    }
+    wd_results_free(r);
+    return WD_OK;
+}
+
 int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t len,
                       const wd_coverage_opts *opts, wd_coverage *out, wd_error *err)
 {
@@ -73,18 +128,21 @@ int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t 
     wd_coverage_opts o = opts ? *opts : (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
     double covered_at = o.covered_at >= 0 ? o.covered_at : WD_COVERED_AT;
     double partial_at = o.partial_at >= 0 ? o.partial_at : WD_PARTIAL_AT;
-    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    wd_search_opts so = o.search ? *o.search : (wd_search_opts)WD_SEARCH_OPTS_INIT;
     so.n = o.candidates ? o.candidates : DEFAULT_CANDIDATES;
+    so.offset = 0;
     so.snippet_chars = o.snippet_chars;
+    so.snippets = SNIPPETED;
     wd_results *r = NULL;
     int rc = wd_search(s, question, len, &so, &r, err);
     if (rc != WD_OK)
         return rc;
     wd_sim_text *asked = NULL;
-    double *conf = NULL;
+    double *conf = NULL, *qconf = NULL;
     if (r->n_hits) {
         rc = wd_sim_text_new(sim, question, len, &asked, err);
-        conf = wd_calloc(r->n_hits, sizeof *conf);
+        conf = wd_calloc(2 * r->n_hits, sizeof *conf);
+        qconf = conf + r->n_hits;
         if (rc == WD_OK && !conf)
             rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     }
@@ -94,26 +152,32 @@ int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t 
         rc = wd_sim_text_new(sim, h->question, strlen(h->question), &t, err);
         if (rc != WD_OK)
             break;
-        double p = wd_sim_score(asked, t);
+        double p = qconf[i] = wd_sim_score(asked, t);
         wd_sim_text_free(t);
         double a = answer_support(sim, asked, h->snippet, err, &rc);
         conf[i] = p + (1.0 - p) * ANSWER_WEIGHT * a * p;
     }
+    long best = -1, second = -1;
+    /* A candidate without a snippet counts without its answer's support.
+     * When the best is one, cut its snippet, add the support and pick
+     * again (each round cuts one, so this ends). The runner-up keeps what
+     * the search gave it: it is beyond the snippeted top in about two
+     * questions of three, and a search per question to cut its snippet
+     * would cost more than the snippets saved. */
+    for (int round = 0; rc == WD_OK && r->n_hits && round < 4; round++) {
+        pick(r, conf, covered_at, &best, &second);
+        if (best < SNIPPETED || *r->hits[best].snippet)
+            break;
+        rc = fetch_snippet(s, question, len, &so, &r->hits[best], err);
+        if (rc != WD_OK || !*r->hits[best].snippet)
+            break;
+        double p = qconf[best];
+        double a = answer_support(sim, asked, r->hits[best].snippet, err, &rc);
+        conf[best] = p + (1.0 - p) * ANSWER_WEIGHT * a * p;
+    }
+    if (rc == WD_OK && r->n_hits)
+        pick(r, conf, covered_at, &best, &second);
     if (rc == WD_OK && r->n_hits) {
-        /* Best: the most confident record, but a record with an answer that
-         * reaches covered_at wins over a question-only one. */
-        long best = -1, second = -1;
-        for (size_t i = 0; i < r->n_hits; i++)
-            if (r->hits[i].kind == WD_KIND_QA && conf[i] >= covered_at &&
-                (best < 0 || conf[i] > conf[best]))
-                best = (long)i;
-        if (best < 0)
-            for (size_t i = 0; i < r->n_hits; i++)
-                if (best < 0 || conf[i] > conf[best])
-                    best = (long)i;
-        for (size_t i = 0; i < r->n_hits; i++)
-            if ((long)i != best && (second < 0 || conf[i] > conf[second]))
-                second = (long)i;
         out->confidence = out->best_confidence = conf[best];
         int qa = r->hits[best].kind == WD_KIND_QA;
         out->verdict = conf[best] >= covered_at ? (qa ? WD_COVERED : WD_PARTIAL)

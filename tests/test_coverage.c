@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "report.h"
 #include "wenda/coverage.h"
 
 #define SEEDS WD_SOURCE_DIR "/corpus/seeds"
@@ -244,6 +245,41 @@ static void test_coverage__check_seed_paraphrase_and_gap(void **state)
     wd_searcher_close(s);
 }
 
+/* Two summaries grouping at once (the service's requests) share nothing. */
+static void test_coverage__summaries_group_independently(void **state)
+{
+    (void)state;
+    wd_sim *sm = NULL;
+    assert_int_equal(wd_sim_new(&sm, g_dict, NULL), WD_OK);
+    assert_int_equal(wd_sim_open_idf(sm, g_index, NULL), WD_OK);
+    cov_summary a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    const char *q1 = "公积金怎么提取", *q2 = "怎么提取公积金", *q3 = "社保卡丢了怎么补办";
+    assert_int_equal(cov_summary_add_uncovered(&a, sm, q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered(&b, sm, q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered(&b, sm, q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered(&a, sm, q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(a.ngroups, 1);
+    assert_int_equal(a.groups[0].n, 2);
+    assert_int_equal(b.ngroups, 2);
+    assert_int_equal(b.groups[0].n, 1);
+    assert_int_equal(b.groups[1].n, 1);
+    cov_summary_sort(&a);
+    cov_summary_clear(&a);
+    /* b still groups after a is gone. */
+    assert_int_equal(cov_summary_add_uncovered(&b, sm, q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(b.ngroups, 2);
+    assert_int_equal(b.groups[1].n, 2);
+    cov_summary_clear(&b);
+    wd_sim_free(sm);
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static const char QUESTIONS[] = "医保断缴了卡里的钱还在吗\n"
@@ -413,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_coverage__similarity_ranks_paraphrase_above_other_intent),
         cmocka_unit_test(test_coverage__similarity_errors),
         cmocka_unit_test(test_coverage__calibrate_is_monotone_in_coverage),
+        cmocka_unit_test(test_coverage__summaries_group_independently),
         cmocka_unit_test(test_coverage__check_seed_paraphrase_and_gap),
         cmocka_unit_test(test_coverage__jsonl_in_input_order_with_summary),
         cmocka_unit_test(test_coverage__text_tsv_html_and_exit_codes),

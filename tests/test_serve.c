@@ -541,30 +541,68 @@ static void test_serve__suggest_is_fast(void **state)
 static void test_serve__coverage(void **state)
 {
     fixture *f = *state;
-    const char *body = "低保户要交医保吗\r\n\n  \nzzqqxx\n异地就医怎么报销";
+    /* A covered paraphrase, blank lines, nonsense with no hit and a gap, as
+     * `wenda coverage --json` answers them: one line a question, then the
+     * summary. */
+    const char *body = "医保断缴了卡里的钱还在吗\r\n\n  \nzzqqxx\n公积金怎么提取";
     resp r = http(f->s.port, "POST", "/api/coverage", "Content-Type: text/plain\r\n", body,
                   strlen(body));
     assert_int_equal(r.status, 200);
     assert_true(has_header(&r, "Content-Type: application/x-ndjson"));
-    const char *want[] = {"低保户要交医保吗", "zzqqxx", "异地就医怎么报销"};
+    const char *want[] = {"医保断缴了卡里的钱还在吗", "zzqqxx", "公积金怎么提取"};
+    const char *verdict[] = {"covered", "uncovered", "uncovered"};
+    const long line[] = {1, 4, 5};
     char *save = NULL;
     int n = 0;
-    for (char *line = strtok_r(r.body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    json_t *summary = NULL;
+    for (char *l = strtok_r(r.body, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        json_t *j = parse(l);
+        if (json_object_get(j, "summary")) {
+            assert_null(summary);
+            summary = j;
+            continue;
+        }
+        assert_null(summary); /* the summary comes last */
         assert_true(n < 3);
-        json_t *j = parse(line);
         assert_string_equal(json_string_value(json_object_get(j, "question")), want[n]);
+        assert_string_equal(json_string_value(json_object_get(j, "verdict")), verdict[n]);
+        assert_int_equal(json_integer_value(json_object_get(j, "line")), line[n]);
+        double conf = json_number_value(json_object_get(j, "confidence"));
+        assert_true(conf >= 0 && conf <= 1);
         json_t *best = json_object_get(j, "best"), *ru = json_object_get(j, "runner_up");
         if (n == 1) {
             assert_true(json_is_null(best) && json_is_null(ru));
+            assert_true(conf == 0);
         } else {
             assert_int_equal(json_integer_value(json_object_get(best, "rank")), 1);
             assert_int_equal(json_integer_value(json_object_get(ru, "rank")), 2);
+            assert_true(json_number_value(json_object_get(best, "confidence")) ==
+                        conf);
+            assert_true(json_number_value(json_object_get(ru, "confidence")) <= conf);
             assert_non_null(json_object_get(best, "highlights"));
         }
+        if (n == 0) {
+            assert_string_equal(json_string_value(json_object_get(best, "question")),
+                                "职工医保断交医保卡里钱会清零吗");
+            assert_true(conf >= 0.43);
+            assert_true(strlen(json_string_value(json_object_get(best, "snippet"))) > 0);
+        }
+        if (n == 2)
+            assert_true(conf < 0.29);
         json_decref(j);
         n++;
     }
     assert_int_equal(n, 3);
+    assert_non_null(summary);
+    json_t *s = json_object_get(summary, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "questions")), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "covered"), "count")),
+                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(s, "uncovered"), "count")), 2);
+    assert_int_equal(json_array_size(json_object_get(s, "uncovered_groups")), 2);
+    assert_int_equal(json_array_size(json_object_get(s, "histogram")), 20);
+    json_decref(summary);
     resp_free(&r);
 }
 

@@ -112,9 +112,12 @@ typedef struct wd_coverage_opts {
     double partial_at;      /* < 0: WD_PARTIAL_AT */
     uint32_t candidates;    /* records scored per question; 0 = 8 */
     uint32_t snippet_chars; /* 0 = the searcher's default */
+    const wd_search_opts *search; /* base options of the candidate search (shards,
+                                     timeouts); NULL = defaults. n, offset,
+                                     snippet_chars and snippets are coverage's. */
 } wd_coverage_opts;
 
-#define WD_COVERAGE_OPTS_INIT {-1.0, -1.0, 0, 0}
+#define WD_COVERAGE_OPTS_INIT {-1.0, -1.0, 0, 0, NULL}
 
 typedef struct wd_coverage {
     int verdict;       /* enum wd_verdict */
@@ -126,7 +129,11 @@ typedef struct wd_coverage {
 } wd_coverage;
 
 /* Judge one question: `s` searches, `sim` scores (both the caller's, one
- * thread). The best record is the most confident one, except that a
+ * thread). Only the two candidates the search ranks first get a snippet
+ * (the answer's support nudges their confidence up); a best record found
+ * further down is fetched again with its snippet, a runner-up is not (its
+ * snippet is then "" and its confidence the question match alone). The
+ * best record is the most confident one, except that a
  * record with an answer (kind qa) at or above covered_at is preferred to a
  * question-only record: covered when that record has an answer, partial
  * when the confidence is between partial_at and covered_at or when only a

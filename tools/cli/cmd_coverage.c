@@ -160,39 +160,6 @@ static void tsv_field(wd_buf *b, const char *s, size_t n)
     }
 }
 
-static void hit_json(wd_buf *b, const wd_hit *h, double conf)
-{
-    if (!h) {
-        wd_buf_puts(b, "null");
-        return;
-    }
-    size_t at = b->len;
-    if (wd_hit_to_json(h, 0, b) != WD_OK || b->len == at || b->data[b->len - 1] != '}') {
-        b->oom = 1;
-        return;
-    }
-    b->len--; /* reopen the object to add the confidence */
-    wd_buf_printf(b, ",\"confidence\":%.4f}", conf);
-}
-
-static void json_string_bytes(wd_buf *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    wd_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            wd_buf_putc(b, '\\');
-            wd_buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            wd_buf_printf(b, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-        } else {
-            wd_buf_putc(b, (char)c);
-        }
-    }
-    wd_buf_putc(b, '"');
-}
-
 static void emit(shared *sh, const slot *r, wd_buf *b)
 {
     const wd_coverage *c = &r->cov;
@@ -200,13 +167,7 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
     wd_buf_reset(b);
     switch (sh->format) {
     case OF_JSONL:
-        wd_buf_puts(b, "{\"question\":");
-        json_string_bytes(b, r->j.text, r->j.len);
-        wd_buf_printf(b, ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":", v, c->confidence);
-        hit_json(b, c->best, c->best_confidence);
-        wd_buf_puts(b, ",\"runner_up\":");
-        hit_json(b, c->runner_up, c->runner_up_confidence);
-        wd_buf_printf(b, ",\"line\":%zu}\n", r->j.line);
+        cov_line_json(b, r->j.text, r->j.len, r->j.line, c);
         break;
     case OF_TSV:
         wd_buf_printf(b, "%zu\t", r->j.line);
@@ -305,15 +266,9 @@ static void *writer_main(void *arg)
             break;
         }
         emit(sh, &r, &b);
-        sh->sum.questions++;
-        sh->sum.count[r.cov.verdict]++;
-        int bin = (int)(r.cov.confidence * COV_HIST_BINS);
-        sh->sum.hist[bin < 0 ? 0 : bin >= COV_HIST_BINS ? COV_HIST_BINS - 1 : bin]++;
-        int rc = WD_OK;
         wd_error err;
-        if (r.cov.verdict == WD_UNCOVERED)
-            rc = cov_summary_add_uncovered(&sh->sum, sh->wsim, r.j.text, r.j.len, r.j.file,
-                                           r.j.line, r.cov.confidence, sh->sum.covered_at, &err);
+        int rc = cov_summary_count(&sh->sum, sh->wsim, r.j.text, r.j.len, r.j.file, r.j.line,
+                                   &r.cov, &err);
         wd_free(r.j.text);
         wd_coverage_clear(&r.cov);
         if (rc != WD_OK) {

@@ -8,6 +8,10 @@
  * through the heaviest words of each group's first member, so a run with
  * many gaps does not compare every pair.
  *
+ * The grouping index (word -> groups) belongs to its summary, so summaries
+ * on different threads (the service answers requests in parallel) do not
+ * share anything.
+ *
  * The HTML page has no external resources: the verdict chart and the
  * histogram are inline SVG, the table sorts with a few lines of inline
  * script, and everything else is CSS in the page.
@@ -26,7 +30,7 @@
 #define GROUP_CANDIDATES 64
 
 /* Inverted list: word -> groups whose leader has it among its keys. A
- * plain chained hash table, private to the summary. */
+ * plain chained hash table, one per summary (cov_summary.keys). */
 typedef struct klist {
     char *word;
     size_t *g;
@@ -35,8 +39,9 @@ typedef struct klist {
 } klist;
 
 #define KBUCKETS 4096
-static klist *kindex[KBUCKETS];
-/* One summary at a time uses the index (the command has one). */
+struct cov_keys {
+    klist *bucket[KBUCKETS];
+};
 
 static size_t khash(const char *w)
 {
@@ -46,10 +51,19 @@ static size_t khash(const char *w)
     return h % KBUCKETS;
 }
 
-static klist *kfind(const char *w, int create)
+/* The list of w in s's index; with create, made (and the index too) when
+ * missing. NULL when absent or out of memory. */
+static klist *kfind(cov_summary *s, const char *w, int create)
 {
+    if (!s->keys) {
+        if (!create)
+            return NULL;
+        s->keys = wd_calloc(1, sizeof *s->keys);
+        if (!s->keys)
+            return NULL;
+    }
     size_t b = khash(w);
-    for (klist *k = kindex[b]; k; k = k->next)
+    for (klist *k = s->keys->bucket[b]; k; k = k->next)
         if (strcmp(k->word, w) == 0)
             return k;
     if (!create)
@@ -62,15 +76,17 @@ static klist *kfind(const char *w, int create)
         wd_free(k);
         return NULL;
     }
-    k->next = kindex[b];
-    kindex[b] = k;
+    k->next = s->keys->bucket[b];
+    s->keys->bucket[b] = k;
     return k;
 }
 
-static void kindex_clear(void)
+static void keys_free(cov_summary *s)
 {
+    if (!s->keys)
+        return;
     for (size_t b = 0; b < KBUCKETS; b++) {
-        klist *k = kindex[b];
+        klist *k = s->keys->bucket[b];
         while (k) {
             klist *next = k->next;
             wd_free(k->word);
@@ -78,8 +94,9 @@ static void kindex_clear(void)
             wd_free(k);
             k = next;
         }
-        kindex[b] = NULL;
     }
+    wd_free(s->keys);
+    s->keys = NULL;
 }
 
 static int group_push(cov_group *g, const char *q, size_t len, const char *file, size_t line,
@@ -114,7 +131,7 @@ int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t
     double best_score = join_at;
     size_t seen = 0;
     for (size_t k = 0; k < nk && seen < GROUP_CANDIDATES; k++) {
-        klist *l = kfind(keys[k], 0);
+        klist *l = kfind(s, keys[k], 0);
         for (size_t i = 0; l && i < l->n && seen < GROUP_CANDIDATES; i++, seen++) {
             double sc = wd_sim_score(t, s->groups[l->g[i]].leader);
             if (sc >= best_score) {
@@ -145,7 +162,7 @@ int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t
     if (group_push(g, q, len, file, line, confidence) != WD_OK)
         return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     for (size_t k = 0; k < nk; k++) {
-        klist *l = kfind(keys[k], 1);
+        klist *l = kfind(s, keys[k], 1);
         if (!l)
             return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
         if (l->n == l->cap) {
@@ -159,6 +176,19 @@ int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t
         l->g[l->n++] = s->ngroups - 1;
     }
     return WD_OK;
+}
+
+int cov_summary_count(cov_summary *s, wd_sim *sim, const char *q, size_t len, const char *file,
+                      size_t line, const wd_coverage *c, wd_error *err)
+{
+    s->questions++;
+    s->count[c->verdict]++;
+    int bin = (int)(c->confidence * COV_HIST_BINS);
+    s->hist[bin < 0 ? 0 : bin >= COV_HIST_BINS ? COV_HIST_BINS - 1 : bin]++;
+    if (c->verdict != WD_UNCOVERED)
+        return WD_OK;
+    return cov_summary_add_uncovered(s, sim, q, len, file, line, c->confidence, s->covered_at,
+                                     err);
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -181,8 +211,9 @@ void cov_summary_sort(cov_summary *s)
         }
         s->groups[j] = g;
     }
-    /* The index points at group numbers that moved. */
-    kindex_clear();
+    /* The index points at group numbers that moved: questions added after
+     * this start groups of their own. */
+    keys_free(s);
 }
 
 void cov_summary_clear(cov_summary *s)
@@ -196,7 +227,7 @@ void cov_summary_clear(cov_summary *s)
     wd_free(s->groups);
     s->groups = NULL;
     s->ngroups = s->gcap = 0;
-    kindex_clear();
+    keys_free(s);
 }
 
 double cov_share(const cov_summary *s, int v)
@@ -275,6 +306,52 @@ int cov_summary_json(const cov_summary *s, wd_buf *out)
     int rc = wd_buf_puts(out, str);
     free(str);
     return rc;
+}
+
+static void json_string_bytes(wd_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    wd_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            wd_buf_putc(b, '\\');
+            wd_buf_putc(b, (char)c);
+        } else if (c < 0x20) {
+            wd_buf_printf(b, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        } else {
+            wd_buf_putc(b, (char)c);
+        }
+    }
+    wd_buf_putc(b, '"');
+}
+
+static void hit_json(wd_buf *b, const wd_hit *h, double conf)
+{
+    if (!h) {
+        wd_buf_puts(b, "null");
+        return;
+    }
+    size_t at = b->len;
+    if (wd_hit_to_json(h, 0, b) != WD_OK || b->len == at || b->data[b->len - 1] != '}') {
+        b->oom = 1;
+        return;
+    }
+    b->len--; /* reopen the object to add the confidence */
+    wd_buf_printf(b, ",\"confidence\":%.4f}", conf);
+}
+
+int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c)
+{
+    wd_buf_puts(b, "{\"question\":");
+    json_string_bytes(b, q, qlen);
+    wd_buf_printf(b, ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":",
+                  wd_verdict_name(c->verdict), c->confidence);
+    hit_json(b, c->best, c->best_confidence);
+    wd_buf_puts(b, ",\"runner_up\":");
+    hit_json(b, c->runner_up, c->runner_up_confidence);
+    wd_buf_printf(b, ",\"line\":%zu}\n", line);
+    return b->oom ? WD_ENOMEM : WD_OK;
 }
 
 /* ---- HTML ------------------------------------------------------------------------ */

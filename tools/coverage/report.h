@@ -7,8 +7,9 @@
  * Ownership: a cov_summary owns its groups and their strings
  * (cov_summary_clear). The HTML writer keeps at most max_rows table rows
  * (rendered) and says on the page when it cut the table; every uncovered
- * group is listed whatever the cap. Not thread safe: the writer thread of
- * the command owns both.
+ * group is listed whatever the cap. Not thread safe: one thread owns a
+ * summary (the writer thread of the command, a request of the service);
+ * summaries share nothing.
  */
 #ifndef WENDA_COVERAGE_REPORT_H
 #define WENDA_COVERAGE_REPORT_H
@@ -34,6 +35,8 @@ typedef struct cov_group {
     wd_sim_text *leader; /* the first member, analysed */
 } cov_group;
 
+typedef struct cov_keys cov_keys; /* private to report.c */
+
 typedef struct cov_summary {
     size_t questions;
     size_t count[3]; /* by enum wd_verdict */
@@ -43,9 +46,16 @@ typedef struct cov_summary {
     double min_coverage; /* < 0: not asked */
     double seconds;
     const char *index;
-    cov_group *groups; /* largest first after cov_summary_group */
+    cov_group *groups; /* largest first after cov_summary_sort */
     size_t ngroups, gcap;
+    cov_keys *keys; /* grouping index (new; freed by sort and clear) */
 } cov_summary;
+
+/* Count one judged question: its verdict, its confidence in the histogram
+ * and, when uncovered, its group (joined at covered_at). WD_ENOMEM or the
+ * analyzer's error. */
+int cov_summary_count(cov_summary *s, wd_sim *sim, const char *q, size_t len, const char *file,
+                      size_t line, const wd_coverage *c, wd_error *err);
 
 /* Add one uncovered question to the groups: it joins the group whose first
  * member it matches best at `join_at` or above (wd_sim_score), else starts
@@ -53,7 +63,8 @@ typedef struct cov_summary {
 int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t len,
                               const char *file, size_t line, double confidence, double join_at,
                               wd_error *err);
-/* Sort the groups: largest first, then by first appearance. */
+/* Sort the groups: largest first, then by first appearance. Grouping ends
+ * here: questions added later start groups of their own. */
 void cov_summary_sort(cov_summary *s);
 void cov_summary_clear(cov_summary *s);
 
@@ -62,6 +73,10 @@ double cov_share(const cov_summary *s, int verdict);
 /* Writers. */
 void cov_summary_text(const cov_summary *s, FILE *to, const char *prefix);
 int cov_summary_json(const cov_summary *s, wd_buf *out);
+/* One question as a JSON line (`wenda coverage --json`, POST /api/coverage):
+ * {"question", "verdict", "confidence", "best", "runner_up", "line"} and a
+ * newline; the question's bytes are kept as given. WD_ENOMEM. */
+int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c);
 
 typedef struct cov_html cov_html;
 int cov_html_new(cov_html **out, size_t max_rows);

@@ -399,6 +399,12 @@ static void thresholds(set_data *d, const wd_pairs_report *r, double *covered, d
 int wd_eval_pairs(const char *data_dir, const wd_dict *dict, int fit, wd_pairs_report *out,
                   wd_error *err)
 {
+    return wd_eval_pairs_dump(data_dir, dict, fit, NULL, NULL, out, err);
+}
+
+int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const char *dump,
+                       FILE *dump_to, wd_pairs_report *out, wd_error *err)
+{
     memset(out, 0, sizeof *out);
     out->covered_at = WD_COVERED_AT;
     out->partial_at = WD_PARTIAL_AT;
@@ -512,17 +518,16 @@ int wd_eval_pairs(const char *data_dir, const wd_dict *dict, int fit, wd_pairs_r
         if (rc != WD_OK)
             wd_error_set(err, rc, "eval", "%s", e2.message);
     }
-    const char *dump = getenv("WD_PAIRS_DUMP"); /* "name/split": pairs to stderr */
-    for (int s = 0; dump && s < WD_PAIRS_NSETS; s++) {
+    for (int s = 0; rc == WD_OK && dump && dump_to && s < WD_PAIRS_NSETS; s++) {
         char key[40];
         snprintf(key, sizeof key, "%s/%s", out->set[s].name, out->set[s].split);
         if (strcmp(key, dump) != 0)
             continue;
         for (size_t i = 0; i < d[s].ps.n; i++) {
-            fprintf(stderr, "%d\t%.3f", d[s].label[i], d[s].score[i]);
+            fprintf(dump_to, "%d\t%.3f", d[s].label[i], d[s].score[i]);
             for (int k = 0; k < WD_SIM_NFEATURES; k++)
-                fprintf(stderr, "\t%.2f", d[s].feat[i * WD_SIM_NFEATURES + k]);
-            fprintf(stderr, "\t%s\t%s\n", d[s].ps.p[i].a, d[s].ps.p[i].b);
+                fprintf(dump_to, "\t%.2f", d[s].feat[i * WD_SIM_NFEATURES + k]);
+            fprintf(dump_to, "\t%s\t%s\n", d[s].ps.p[i].a, d[s].ps.p[i].b);
         }
     }
     for (int s = 0; s < WD_PAIRS_NSETS; s++)

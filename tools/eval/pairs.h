@@ -57,6 +57,13 @@ typedef struct wd_pairs_report {
 int wd_eval_pairs(const char *data_dir, const wd_dict *dict, int fit, wd_pairs_report *out,
                   wd_error *err);
 
+/* The same, and with `dump` = "NAME/SPLIT" (e.g. "kuake/test") every pair
+ * of that set to `dump_to`, one a line: label, confidence, the features in
+ * wd_sim_feature_name order, then the two questions, tab-separated (for
+ * reading errors; `wenda-pairs --dump`). */
+int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const char *dump,
+                       FILE *dump_to, wd_pairs_report *out, wd_error *err);
+
 /* The report as a Markdown table (BENCHMARKS.md). */
 void wd_eval_pairs_print(const wd_pairs_report *r, FILE *to);
 
