@@ -326,8 +326,9 @@ static void test_eval__part_and_system_names(void **state)
 
 static void put(const char *dir, const char *rel, const char *text)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, rel);
+    assert_true(n > 0 && (size_t)n < sizeof path);
     /* mkdir -p of the parent folders */
     for (char *s = path + 1; *s; s++) {
         if (*s == '/') {
