@@ -118,8 +118,11 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
 void wd_results_free(wd_results *r);
 
 /* Fetch one record by id into a one-hit result (snippet = start of the
- * answer). WD_ENOTFOUND when there is no such record. */
+ * answer). *out is new, NULL on failure: release it with wd_hit_free(h) and
+ * then wd_free(h). WD_ENOTFOUND when there is no such record. */
 int wd_searcher_get(wd_searcher *s, const char *id, wd_hit **out, wd_error *err);
+/* Release what a hit owns (its strings and arrays), not the wd_hit itself,
+ * which may sit inside a wd_results. NULL is a no-op. */
 void wd_hit_free(wd_hit *h);
 
 typedef struct wd_index_info {
