@@ -59,6 +59,11 @@
 /* Records a worker claims at a time. */
 #define CLAIM 8
 #define MAX_JOBS 64
+/* A batch is also committed once it holds this much record text, so memory
+ * stays bounded whatever the records' size (Xapian buffers a batch's
+ * postings in memory: about 7 bytes per byte of text). The parts of a bulk
+ * build or a sharded index share it. */
+#define BATCH_BYTES (32u << 20)
 
 /* One record of a chunk: an owned copy, then the document built from it. */
 typedef struct job {
@@ -111,6 +116,8 @@ struct wd_index_writer {
     builder b; /* the calling thread's builder (serial path) */
     uint32_t batch_size;
     uint32_t pending;
+    size_t batch_bytes;   /* commit when this much text is pending */
+    size_t pending_bytes; /* text of the documents added since the last commit */
     int in_txn; /* a batch transaction is open */
     wd_index_stats stats;
     int lock_fd;
@@ -580,6 +587,7 @@ static int commit_now(wd_index_writer *w, wd_error *err)
     if (rc == WD_OK) {
         w->stats.commits++;
         w->pending = 0;
+        w->pending_bytes = 0;
     }
     return rc;
 }
@@ -609,7 +617,8 @@ static int write_doc(wd_index_writer *w, const wd_record *rec, xc_doc *doc, wd_e
         wd_free(w->last_id);
         w->last_id = id;
     }
-    if (++w->pending >= w->batch_size)
+    w->pending_bytes += strlen(rec->question) + (rec->answer ? strlen(rec->answer) : 0);
+    if (++w->pending >= w->batch_size || w->pending_bytes >= w->batch_bytes)
         return commit_now(w, err);
     return WD_OK;
 }
@@ -869,6 +878,7 @@ static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwri
         int rc = wd_index_writer_open(&p->w, paths[i], w->dict, &so, err);
         if (rc != WD_OK)
             return rc;
+        p->w->batch_bytes = BATCH_BYTES / n > (1u << 20) ? BATCH_BYTES / n : (1u << 20);
         pthread_mutex_init(&p->mu, NULL);
         pthread_cond_init(&p->cv, NULL);
         if (pthread_create(&p->th, NULL, part_main, p) != 0) {
@@ -1126,6 +1136,7 @@ int wd_index_writer_open(wd_index_writer **out, const char *path, const wd_dict 
     w->lock_fd = -1;
     w->dict = dict;
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
+    w->batch_bytes = BATCH_BYTES;
     w->dictionary_layer = !(opts && opts->no_dictionary_layer);
     w->answer_positions = opts && opts->answer_positions;
     unsigned jobs = opts ? opts->jobs : 0;

@@ -79,7 +79,29 @@ static tune get_tune(void)
     return t;
 }
 
+/* IDF of the terms met while re-ranking, in an open-addressing hash table:
+ * one search looks up a few hundred terms, many of them repeatedly, and
+ * successive searches share most of them. A single index's searcher keeps
+ * the table from one search to the next (its view of the index only changes
+ * on reopen, which empties it; so does a change in the document count, and
+ * a full table); over shards each search starts afresh, as the shard set
+ * may change between searches. */
+typedef struct idf_slot {
+    char *term;
+    uint64_t hash;
+    double idf;
+} idf_slot;
+
+typedef struct idf_cache {
+    idf_slot *slots;
+    size_t n, cap; /* cap is a power of two */
+    double ndocs;
+} idf_cache;
+
+static void idf_cache_free(idf_cache *c);
+
 struct wd_searcher {
+    idf_cache idf; /* kept across searches of a single index */
     xc_db *db;
     wd_analyzer *an;
     const wd_dict *dict;
@@ -123,12 +145,17 @@ void wd_searcher_close(wd_searcher *s)
     if (!s)
         return;
     xc_db_close(s->db);
+    idf_cache_free(&s->idf);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
 }
 
-int wd_searcher_reopen(wd_searcher *s, wd_error *err) { return xc_db_reopen(s->db, NULL, err); }
+int wd_searcher_reopen(wd_searcher *s, wd_error *err)
+{
+    idf_cache_free(&s->idf);
+    return xc_db_reopen(s->db, NULL, err);
+}
 
 /* ---- query building ------------------------------------------------------ */
 
@@ -350,25 +377,149 @@ static char *json_str(json_t *o, const char *key)
     return v ? wd_strdup(v) : NULL;
 }
 
+/* One JSON string at *p (just past its opening quote) as a new C string;
+ * NULL when it holds an escape this fast path leaves to jansson (\u) or
+ * ends early. */
+static char *fast_string(const char **p, const char *end)
+{
+    const char *q = *p;
+    size_t n = 0;
+    while (q < end && *q != '"') {
+        if ((unsigned char)*q < 0x20)
+            return NULL; /* not JSON: jansson says so */
+        if (*q == '\\') {
+            if (q + 1 >= end || q[1] == 'u')
+                return NULL;
+            q++;
+        }
+        q++;
+        n++;
+    }
+    if (q >= end)
+        return NULL;
+    char *out = wd_malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (q = *p; *q != '"'; q++) {
+        if (*q != '\\') {
+            *o++ = *q;
+            continue;
+        }
+        switch (*++q) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case '"': case '\\': case '/': *o++ = *q; break;
+        default: wd_free(out); return NULL;
+        }
+    }
+    *o = '\0';
+    *p = q + 1;
+    return out;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* The stored record is a flat object of strings written by the indexer:
+ * read it without building a jansson tree (the re-ranking reads 50 of them
+ * per search). 0 when the data is anything else (then jansson reads it, and
+ * says what is wrong if it is not JSON). */
+static int fast_record(wd_hit *h, char **kind, const char *p, size_t len)
+{
+    const char *end = p + len;
+    p = skip_ws(p, end);
+    if (p >= end || *p++ != '{')
+        return 0;
+    p = skip_ws(p, end);
+    if (p < end && *p == '}')
+        p++;
+    else
+        for (;;) {
+            if (p >= end || *p++ != '"')
+                return 0;
+            char *key = fast_string(&p, end);
+            if (!key)
+                return 0;
+            p = skip_ws(p, end);
+            char *val = NULL;
+            if (p < end && *p == ':') {
+                p = skip_ws(p + 1, end);
+                if (p < end && *p == '"') {
+                    p++;
+                    val = fast_string(&p, end);
+                }
+            }
+            if (!val) {
+                wd_free(key);
+                return 0;
+            }
+            char **slot = !strcmp(key, "id")         ? &h->id
+                          : !strcmp(key, "question") ? &h->question
+                          : !strcmp(key, "answer")   ? &h->answer
+                          : !strcmp(key, "source")   ? &h->source
+                          : !strcmp(key, "date")     ? &h->date
+                          : !strcmp(key, "kind")     ? kind
+                                                     : NULL;
+            wd_free(key);
+            if (slot) { /* a repeated key: the last one wins, as in jansson */
+                wd_free(*slot);
+                *slot = val;
+            } else {
+                wd_free(val);
+            }
+            p = skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p = skip_ws(p + 1, end);
+                continue;
+            }
+            if (p < end && *p == '}') {
+                p++;
+                break;
+            }
+            return 0;
+        }
+    return skip_ws(p, end) == end;
+}
+
 /* Fill the record fields of a hit from the stored JSON data. */
 static int hit_from_data(wd_hit *h, const char *data, size_t len, wd_error *err)
 {
-    json_error_t jerr;
-    json_t *o = json_loadb(data, len, 0, &jerr);
-    if (!o || !json_is_object(o)) {
+    char *fkind = NULL;
+    if (fast_record(h, &fkind, data, len)) {
+        h->kind = fkind && strcmp(fkind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA;
+        wd_free(fkind);
+    } else {
+        wd_free(fkind);
+        wd_free(h->id);
+        wd_free(h->question);
+        wd_free(h->answer);
+        wd_free(h->source);
+        wd_free(h->date);
+        h->id = h->question = h->answer = h->source = h->date = NULL;
+        json_error_t jerr;
+        json_t *o = json_loadb(data, len, 0, &jerr);
+        if (!o || !json_is_object(o)) {
+            json_decref(o);
+            return wd_error_set(err, WD_ECORRUPT, "search",
+                                "a stored record is not valid JSON (%s); re-index the corpus",
+                                jerr.text);
+        }
+        h->id = json_str(o, "id");
+        h->question = json_str(o, "question");
+        h->answer = json_str(o, "answer");
+        h->source = json_str(o, "source");
+        h->date = json_str(o, "date");
+        const char *kind = json_string_value(json_object_get(o, "kind"));
+        h->kind = kind && strcmp(kind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA;
         json_decref(o);
-        return wd_error_set(err, WD_ECORRUPT, "search",
-                            "a stored record is not valid JSON (%s); re-index the corpus",
-                            jerr.text);
     }
-    h->id = json_str(o, "id");
-    h->question = json_str(o, "question");
-    h->answer = json_str(o, "answer");
-    h->source = json_str(o, "source");
-    h->date = json_str(o, "date");
-    const char *kind = json_string_value(json_object_get(o, "kind"));
-    h->kind = kind && strcmp(kind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA;
-    json_decref(o);
     if (!h->id || !h->question || !h->answer || !h->source) {
         if (!h->answer)
             h->answer = wd_strdup("");
@@ -422,6 +573,21 @@ static int make_snippet(wd_analyzer *an, wd_hit *h, const wd_termset *ts, uint32
                            &h->n_highlights, err);
 }
 
+static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
+{
+    h->snippet = wd_strdup(from->snippet);
+    if (from->n_highlights) {
+        h->highlights = wd_malloc(from->n_highlights * sizeof *h->highlights);
+        if (h->highlights) {
+            memcpy(h->highlights, from->highlights, from->n_highlights * sizeof *h->highlights);
+            h->n_highlights = from->n_highlights;
+        }
+    }
+    if (!h->snippet || (from->n_highlights && !h->highlights))
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    return WD_OK;
+}
+
 struct explain_ctx {
     wd_hit *h;
     const xc_mset *m;
@@ -467,19 +633,15 @@ static double now_ms(void)
 
 #define RERANK_DEPTH 50
 
-/* IDF of the terms met while re-ranking, in an open-addressing hash table:
- * one search looks up a few hundred terms, many of them repeatedly. */
-typedef struct idf_slot {
-    char *term;
-    uint64_t hash;
-    double idf;
-} idf_slot;
+static void idf_cache_free(idf_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        wd_free(c->slots[i].term);
+    wd_free(c->slots);
+    memset(c, 0, sizeof *c);
+}
 
-typedef struct idf_cache {
-    idf_slot *slots;
-    size_t n, cap; /* cap is a power of two */
-    double ndocs;
-} idf_cache;
+#define IDF_CACHE_MAX 65536 /* entries kept across searches */
 
 static int idf_cache_grow(idf_cache *c)
 {
@@ -533,12 +695,6 @@ static double term_idf(xc_db *db, idf_cache *c, const char *prefix, const char *
     return idf;
 }
 
-static void idf_cache_free(idf_cache *c)
-{
-    for (size_t i = 0; i < c->cap; i++)
-        wd_free(c->slots[i].term);
-    wd_free(c->slots);
-}
 
 static double kind_weight(int kind, const tune *t)
 {
@@ -646,8 +802,25 @@ static double answer_coverage(wd_searcher *s, const qwords *qw, const char *answ
 typedef struct cand {
     uint32_t mset_index;
     double bm25, sim, score;
+    double cover; /* answer coverage before the (1 - sim) factor */
+    uint64_t qhash, ahash;
     wd_hit hit;
 } cand;
+
+/* An earlier candidate with the same question (which_q) or answer text:
+ * corpora repeat questions and answers (FAQ variants, records imported
+ * twice), and both re-ranking signals depend on nothing but the text, so
+ * they are computed once per distinct text. NULL when there is none. */
+static const cand *same_text(const cand *cands, uint32_t n, const cand *c, int which_q)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const cand *o = &cands[i];
+        if (which_q ? o->qhash == c->qhash && strcmp(o->hit.question, c->hit.question) == 0
+                    : o->ahash == c->ahash && strcmp(o->hit.answer, c->hit.answer) == 0)
+            return o;
+    }
+    return NULL;
+}
 
 static int cand_cmp(const void *a, const void *b)
 {
@@ -725,7 +898,8 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     }
     cand *cands = NULL;
     uint32_t nc = 0;
-    idf_cache ic = {0};
+    idf_cache local = {0};
+    idf_cache *icp = s->shards ? &local : &s->idf;
     if (rc == WD_OK && m) {
         nc = xc_mset_size(m);
         r->total = xc_mset_estimated(m);
@@ -735,7 +909,9 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         uint32_t ndocs = 0;
         if (rc == WD_OK)
             rc = xc_db_doccount(s->db, &ndocs, err);
-        ic.ndocs = ndocs;
+        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX)
+            idf_cache_free(icp);
+        icp->ndocs = ndocs;
         double top = nc ? xc_mset_weight(m, 0) : 1;
         if (top <= 0)
             top = 1;
@@ -751,10 +927,15 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
                 rc = hit_from_data(&c->hit, data, dlen, err);
             wd_free(data);
             if (rc == WD_OK) {
-                c->sim = question_similarity(s, &qw, c->hit.question, &ic, &tn, &oom);
-                double ac = tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, &ic) : 0;
+                c->qhash = wd_fnv1a64(c->hit.question, strlen(c->hit.question), WD_FNV_OFFSET);
+                c->ahash = wd_fnv1a64(c->hit.answer, strlen(c->hit.answer), WD_FNV_OFFSET);
+                const cand *sq = same_text(cands, i, c, 1);
+                const cand *sa = tn.ra > 0 ? same_text(cands, i, c, 0) : NULL;
+                c->sim = sq ? sq->sim : question_similarity(s, &qw, c->hit.question, icp, &tn, &oom);
+                c->cover = sa ? sa->cover
+                           : tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, icp) : 0;
                 /* The answer's coverage matters where the questions differ. */
-                ac *= 1 - c->sim;
+                double ac = c->cover * (1 - c->sim);
                 c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
                 /* A record that only knows the question answers less than one that answers it. */
                 if (c->hit.kind == WD_KIND_QUESTION)
@@ -781,7 +962,15 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             r->n_hits++;
             h->rank = o.offset + i + 1;
             h->score = tn.rr > 0 ? c->score : c->bm25;
-            if (!o.snippets || i < o.snippets)
+            const wd_hit *twin = NULL;
+            for (uint32_t k = 0; k < i && !twin && (!o.snippets || i < o.snippets); k++)
+                if (cands[o.offset + k].ahash == c->ahash && cands[o.offset + k].qhash == c->qhash &&
+                    strcmp(r->hits[k].answer, h->answer) == 0 &&
+                    strcmp(r->hits[k].question, h->question) == 0)
+                    twin = &r->hits[k];
+            if (twin)
+                rc = copy_snippet(h, twin, err); /* the same text cuts the same snippet */
+            else if (!o.snippets || i < o.snippets)
                 rc = make_snippet(s->an, h, &ts, o.snippet_chars, err);
             else if (!(h->snippet = wd_strdup("")))
                 rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
@@ -797,7 +986,7 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     for (uint32_t i = 0; cands && i < nc; i++)
         wd_hit_free(&cands[i].hit);
     wd_free(cands);
-    idf_cache_free(&ic);
+    idf_cache_free(&local);
     xc_mset_free(m);
     xc_enquire_free(e);
     xc_query_free(q);
