@@ -869,6 +869,295 @@ static void test_serve__sigterm_drains(void **state)
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* ---- hardening: limits, slow clients, paths, escaping ------------------------------------ */
+
+/* The group's server: tight limits so that each one is reached quickly. */
+static int setup_hardened(void **state)
+{
+    if (setup(state))
+        return -1;
+    fixture *f = *state;
+    const char *extra[] = {"--max-body",       "4096", "--max-header", "8192",
+                           "--client-timeout", "1",    "--threads",    "2",
+                           "--request-timeout", "1",   NULL};
+    f->s = serve_start(f->index, extra);
+    return 0;
+}
+
+/* Wait until the server closes `fd` (EOF or reset, without an answer);
+ * seconds waited, or -1 when it answered or kept it open past `guard`. */
+static double wait_cut(int fd, double guard)
+{
+    double t0 = now_s();
+    while (now_s() - t0 < guard) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        char b[256];
+        ssize_t n = recv(fd, b, sizeof b, 0);
+        if (n <= 0)
+            return now_s() - t0;
+        return -1; /* an answer: not what a stalled request should get */
+    }
+    return -1;
+}
+
+static void test_serve__oversize_body_and_header(void **state)
+{
+    fixture *f = *state;
+    int p = f->s.port;
+    static char big[5000];
+    memset(big, 'a', sizeof big);
+    assert_error(http(p, "POST", "/api/coverage", NULL, big, sizeof big), 413, "too_large");
+    /* --max-header 8192: a 10 KB header is refused by libmicrohttpd with 431 */
+    static char hdr[10300];
+    memcpy(hdr, "X-Big: ", 7);
+    memset(hdr + 7, 'b', 10000);
+    memcpy(hdr + 10007, "\r\n", 3);
+    resp r = http(p, "GET", "/healthz", hdr, NULL, 0);
+    assert_int_equal(r.status, 431);
+    resp_free(&r);
+    /* a 2 KB one is fine */
+    hdr[7 + 2000] = '\0';
+    strcat(hdr, "\r\n");
+    r = http(p, "GET", "/healthz", hdr, NULL, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* q and n beyond their limits */
+    static char longq[4200];
+    strcpy(longq, "/api/search?q=");
+    memset(longq + 14, 'a', 4097);
+    assert_error(get(p, longq), 400, "bad_parameter");
+    longq[14 + 4096] = '\0';
+    r = get(p, longq);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_error(get(p, "/api/search?q=x&n=101"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&n=99999999999999999999999"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&offset=10001"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest?q=x&n=51"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=x&full=2"), 400, "bad_parameter");
+}
+
+/* --client-timeout 1: a client that sends half a request and stalls, or
+ * trickles its body, is disconnected. The guard is generous (sanitizers,
+ * a loaded machine); this checks that it is cut, not how fast. */
+static void test_serve__slow_clients_cut(void **state)
+{
+    fixture *f = *state;
+    int fd = connect_to(f->s.port);
+    assert_true(fd >= 0);
+    const char *half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    send_all(fd, half, strlen(half));
+    double t = wait_cut(fd, 15);
+    close(fd);
+    if (t < 0)
+        fail_msg("a half-sent request was not cut within 15 s");
+
+    fd = connect_to(f->s.port);
+    const char *post = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab";
+    send_all(fd, post, strlen(post));
+    t = wait_cut(fd, 15);
+    close(fd);
+    if (t < 0)
+        fail_msg("a half-sent body was not cut within 15 s");
+
+    /* One byte every 200 ms keeps the connection from being idle, but the
+     * body still has to arrive within the timeout. */
+    fd = connect_to(f->s.port);
+    const char *head = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
+    send_all(fd, head, strlen(head));
+    double t0 = now_s();
+    int cut = 0;
+    while (!cut && now_s() - t0 < 15) {
+        if (send(fd, "a", 1, MSG_NOSIGNAL) != 1)
+            break;
+        struct pollfd pf = {fd, POLLIN, 0};
+        if (poll(&pf, 1, 200) > 0) {
+            char b[64];
+            cut = recv(fd, b, sizeof b, 0) <= 0;
+            if (!cut)
+                fail_msg("a trickled body got an answer");
+        }
+    }
+    close(fd);
+    if (now_s() - t0 >= 15)
+        fail_msg("a trickled body was not cut within 15 s");
+    /* the service is fine */
+    resp r = get(f->s.port, "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_serve__only_known_paths(void **state)
+{
+    fixture *f = *state;
+    const char *paths[] = {"/../etc/passwd", "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                           "/..%2f..%2fetc%2fpasswd", "/%2E%2E%2Fapp.js", "/./app.js",
+                           "/app.js/", "/app.js/..", "/index.html/../../etc/passwd",
+                           "/api/search/../../etc/passwd", "/api", "/api/", "/assets/app.js",
+                           "/%2fetc%2fpasswd", "/etc/passwd", "/healthz/", "/metrics.txt",
+                           "/.git/config", "/%5c..%5cetc%5cpasswd", NULL};
+    for (const char *const *p = paths; *p; p++) {
+        resp r = get(f->s.port, *p);
+        if (r.status != 404)
+            fail_msg("%s: wanted 404, got %d", *p, r.status);
+        assert_null(strstr(r.body, "root:"));
+        assert_error(r, 404, "not_found");
+    }
+    const char *bad[] = {"/api/search?q=%ZZ",       "/api/search?q=%FF%FE",
+                         "/api/search?q=%C0%AF",    "/api/search?q=%E0%80%AF", /* overlong */
+                         "/api/search?q=%ED%A0%80", /* a surrogate */
+                         "/api/search?q=%F4%90%80%80", /* above U+10FFFF */
+                         "/api/search?q=%E5%8C",    "/%ZZ/app.js", "/%FF%FE",
+                         "/api/suggest?q=ok&n=%ZZ", "/api/search?q=x&%C0%AF=1", NULL};
+    for (const char *const *p = bad; *p; p++) {
+        resp r = get(f->s.port, *p);
+        if (r.status != 400)
+            fail_msg("%s: wanted 400, got %d", *p, r.status);
+        assert_error(r, 400, "bad_parameter");
+    }
+    /* The quoted part of a raw target that is not UTF-8 still reaches the message. */
+    resp r = get(f->s.port, "/\xff\xfe");
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "\\\\xFF"));
+    assert_error(r, 400, "bad_parameter");
+}
+
+static int has_markup(const resp *r)
+{
+    return strpbrk(r->body, "<>&") != NULL;
+}
+
+/* Whatever the question or the corpus holds, no JSON answer carries a raw
+ * '<', '>' or '&' (they are \u-escaped); the parsed value is unchanged. */
+static void test_serve__output_escaped(void **state)
+{
+    fixture *f = *state;
+    const char *xss = "<script>alert(1)</script><img src=x onerror=alert(1)>&amp;\xe2\x80\xa8";
+    resp r = get(f->s.port, "/api/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%3Cimg+src%3Dx+"
+                            "onerror%3Dalert(1)%3E%26amp%3B%E2%80%A8&n=3");
+    assert_int_equal(r.status, 200);
+    assert_false(has_markup(&r));
+    assert_null(strstr(r.body, "\xe2\x80\xa8"));
+    assert_non_null(strstr(r.body, "\\u003cscript\\u003e"));
+    json_t *j = parse(r.body);
+    assert_string_equal(json_string_value(json_object_get(j, "query")), xss);
+    json_decref(j);
+    resp_free(&r);
+    /* the fixture's question starts with <script>, and its answer holds <b> */
+    r = get(f->s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D%E5%8D%A1%E4%B8%A2%E4%BA%86&n=5&full=1");
+    assert_int_equal(r.status, 200);
+    assert_false(has_markup(&r));
+    assert_non_null(strstr(r.body, "fx-1"));
+    resp_free(&r);
+    r = get(f->s.port, "/api/suggest?q=script");
+    assert_int_equal(r.status, 200);
+    assert_false(has_markup(&r));
+    assert_non_null(strstr(r.body, "fx-1"));
+    resp_free(&r);
+    r = get(f->s.port, "/%3Cscript%3E");
+    assert_int_equal(r.status, 404);
+    assert_false(has_markup(&r));
+    resp_free(&r);
+    r = get(f->s.port, "/api/search?q=x&n=%3Cb%3E");
+    assert_int_equal(r.status, 400);
+    assert_false(has_markup(&r));
+    resp_free(&r);
+}
+
+/* --request-timeout 1 (ms): a coverage body that cannot be answered in
+ * time is cut with 503 "timeout" and a message saying how far it got. */
+static void test_serve__request_timeout(void **state)
+{
+    fixture *f = *state;
+    static char body[4000];
+    body[0] = '\0';
+    for (int i = 0; i < 100; i++)
+        strcat(body, "医保怎么报销\n");
+    resp r = http(f->s.port, "POST", "/api/coverage", NULL, body, strlen(body));
+    assert_non_null(strstr(r.body, "--request-timeout"));
+    assert_error(r, 503, "timeout");
+    r = get(f->s.port, "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+/* More connections than --max-connections: the extra ones wait (or are
+ * refused), nothing crashes, and they are served once others close. */
+static void test_serve__connection_limit(void **state)
+{
+    fixture *f = *state;
+    const char *extra[] = {"--max-connections", "2", "--threads", "1", "--client-timeout", "60",
+                           NULL};
+    srv s = serve_start(f->index, extra);
+    int idle[8];
+    for (int i = 0; i < 8; i++)
+        idle[i] = connect_to(s.port); /* may sit in the backlog */
+    int fd = connect_to(s.port);
+    if (fd >= 0) {
+        const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        send_all(fd, req, strlen(req));
+        struct pollfd pf = {fd, POLLIN, 0};
+        if (poll(&pf, 1, 500) > 0) {
+            /* refused (closed) rather than queued: fine, but never answered */
+            char b[32];
+            ssize_t n = recv(fd, b, sizeof b, 0);
+            assert_true(n <= 0);
+            close(fd);
+            fd = -1;
+        }
+    }
+    for (int i = 0; i < 8; i++)
+        if (idle[i] >= 0)
+            close(idle[i]);
+    if (fd >= 0) { /* queued: answered once the others are gone */
+        resp r = read_resp(fd);
+        close(fd);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    double deadline = now_s() + 15;
+    int st = 0;
+    while (st != 200 && now_s() < deadline) {
+        resp r = get(s.port, "/healthz");
+        st = r.status;
+        resp_free(&r);
+        if (st != 200)
+            sleep_ms(50);
+    }
+    assert_int_equal(st, 200);
+    assert_int_equal(waitpid(s.pid, NULL, WNOHANG), 0); /* still running */
+    assert_int_equal(serve_stop(&s), 0);
+}
+
+/* --max-per-ip 1: a second connection from the same address is closed at
+ * once, without an answer; the first is served as usual. */
+static void test_serve__per_ip_limit(void **state)
+{
+    fixture *f = *state;
+    const char *extra[] = {"--max-per-ip", "1", "--client-timeout", "60", NULL};
+    srv s = serve_start(f->index, extra);
+    int idle = connect_to(s.port);
+    assert_true(idle >= 0);
+    sleep_ms(200); /* accepted */
+    resp r = get(s.port, "/healthz");
+    assert_true(r.status <= 0);
+    resp_free(&r);
+    close(idle);
+    double deadline = now_s() + 15;
+    int st = 0;
+    while (st != 200 && now_s() < deadline) {
+        r = get(s.port, "/healthz");
+        st = r.status;
+        resp_free(&r);
+        if (st != 200)
+            sleep_ms(50);
+    }
+    assert_int_equal(st, 200);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 static void test_serve__usage(void **state)
 {
     (void)state;
@@ -878,6 +1167,10 @@ static void test_serve__usage(void **state)
     assert_int_equal(wenda_run(bad), 2);
     const char *bad2[] = {"serve", "--threads", "0", NULL};
     assert_int_equal(wenda_run(bad2), 2);
+    const char *bad3[] = {"serve", "--max-header", "100", NULL};
+    assert_int_equal(wenda_run(bad3), 2);
+    const char *bad4[] = {"serve", "--client-timeout", "-1", NULL};
+    assert_int_equal(wenda_run(bad4), 2);
 }
 
 int main(void)
@@ -899,7 +1192,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_serve__sigterm_drains, setup, teardown),
         cmocka_unit_test(test_serve__usage),
     };
+    const struct CMUnitTest hard[] = {
+        cmocka_unit_test(test_serve__oversize_body_and_header),
+        cmocka_unit_test(test_serve__only_known_paths),
+        cmocka_unit_test(test_serve__output_escaped),
+        cmocka_unit_test(test_serve__request_timeout),
+        cmocka_unit_test(test_serve__slow_clients_cut),
+        cmocka_unit_test(test_serve__connection_limit),
+        cmocka_unit_test(test_serve__per_ip_limit),
+    };
     int failed = cmocka_run_group_tests_name("serve_api", api, setup_server, teardown_server);
+    failed += cmocka_run_group_tests_name("serve_hardening", hard, setup_hardened,
+                                          teardown_server);
     failed += cmocka_run_group_tests_name("serve_process", own, NULL, NULL);
     return failed;
 }

@@ -14,6 +14,7 @@ WENDA_PACKAGES=(
 WENDA_TEST_PACKAGES=(
   xapian-tools       # xapian-check and xapian-tcpsrv, used by the tests
   chromium chromium-driver python3-selenium fonts-wqy-microhei  # the browser tests
+  wrk curl           # the service soak smoke (tools/soak)
 )
 
 wenda_install_deps() {

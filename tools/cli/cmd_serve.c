@@ -25,6 +25,20 @@ static const cli_opt serve_opts[] = {
      "over shards: when some do not answer, answer from the others (marked partial)"},
     {"timeout", 0, 1, "MS",
      "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
+    {"max-header", 0, 1, "BYTES",
+     "room for a request line and its headers; more is refused with 414 or 431 "
+     "(default 16384)"},
+    {"client-timeout", 0, 1, "S",
+     "close a connection idle this long, and one whose body has not arrived this long after "
+     "its headers (default 10; 0 = never)"},
+    {"max-connections", 0, 1, "N",
+     "open connections at most; more wait in the listen backlog (default 256)"},
+    {"max-per-ip", 0, 1, "N",
+     "open connections from one address at most; more are closed at once (default 0 = only "
+     "--max-connections)"},
+    {"request-timeout", 0, 1, "MS",
+     "time limit of a coverage request; past it the answer is 503 \"timeout\" (default "
+     "30000; 0 = none)"},
     {NULL, 0, 0, NULL, NULL}};
 
 static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
@@ -44,18 +58,30 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         return ex;
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned long threads, max_body, reload_ms, drain_ms, timeout;
+    unsigned long threads, max_body, reload_ms, drain_ms, timeout, max_header, client_timeout,
+        max_conn, max_per_ip, request_timeout;
     if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
         cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
         cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms) ||
-        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout)) {
+        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
+        cli_uint(cmd, &a, "max-header", 16384, 1ul << 20, &max_header) ||
+        cli_uint(cmd, &a, "client-timeout", 10, 86400, &client_timeout) ||
+        cli_uint(cmd, &a, "max-connections", 256, 65536, &max_conn) ||
+        cli_uint(cmd, &a, "max-per-ip", 0, 65536, &max_per_ip) ||
+        cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
     if (threads == 0 || reload_ms == 0) {
         cli_args_free(&a);
         return cli_usage_error(cmd, "--threads and --reload-ms want at least 1");
+    }
+    if (max_header < 4096 || max_conn < threads) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--max-header wants at least 4096 and --max-connections at "
+                                    "least --threads (%lu)",
+                               threads);
     }
     const char *listen = cli_value(cmd, &a, "listen");
     char host[256];
@@ -82,7 +108,12 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                         (unsigned)drain_ms,
                         dict,
                         cli_flag(cmd, &a, "allow-partial"),
-                        (unsigned)timeout};
+                        (unsigned)timeout,
+                        (size_t)max_header,
+                        (unsigned)client_timeout,
+                        (unsigned)max_conn,
+                        (unsigned)max_per_ip,
+                        (unsigned)request_timeout};
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -100,6 +131,10 @@ const cli_cmd cli_cmd_serve = {
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
     "  GET  /metrics                Prometheus text format\n"
     "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 404, 405, 413 or 503.\n"
+    "Only / and the page's files, /api/*, /healthz and /metrics exist (404 otherwise;\n"
+    "nothing is read from disk). Limits: --max-body, --max-header (414/431),\n"
+    "--client-timeout (slow clients), --max-connections, --max-per-ip and\n"
+    "--request-timeout (a coverage body not answered in time: 503 \"timeout\").\n"
     "Over a shard list, a shard that does not answer gives 503 with code\n"
     "\"shard_unavailable\" and a message naming it; with --allow-partial the other\n"
     "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"

@@ -8,7 +8,14 @@
  * the access handler collects a POST body (413 past the limit) and then
  * dispatches; the completion callback records the metrics and frees the
  * record. Every error the service itself sends is
- * {"error": {"code", "message"}} with the matching status.
+ * {"error": {"code", "message"}} with the matching status, and every JSON
+ * answer goes through serve_json_guard (no raw '<', '>', '&').
+ *
+ * Limits: libmicrohttpd enforces the header room (414/431), the idle
+ * timeout, the connection limits; this file the body size (413), the time a
+ * body may take to arrive (--client-timeout: the connection is closed) and
+ * the time a coverage body may take to answer (503 "timeout"); params.c the
+ * parameters and the body's content.
  *
  * Routes:
  *   GET  /                    the search page (and its /app.js, /style.css)
@@ -39,6 +46,7 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "params.h"
 #include "report.h"
 #include "suggest.h"
 #include "uri.h"
@@ -47,16 +55,8 @@
 #include "wenda/coverage.h"
 #include "wenda/search.h"
 
-#define MAX_QUERY_BYTES 4096
-#define MAX_SEARCH_N 100
-#define MAX_SUGGEST_N 50
-#define MAX_OFFSET 10000
-#define MAX_COVERAGE_LINES 10000
-
 /* ---- metrics ----------------------------------------------------------- */
 
-enum endpoint { EP_PAGE, EP_SEARCH, EP_SUGGEST, EP_COVERAGE, EP_HEALTHZ, EP_METRICS, EP_OTHER,
-                EP_N };
 static const char *const ep_names[EP_N] = {"page",    "search",  "suggest", "coverage",
                                             "healthz", "metrics", "other"};
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -122,28 +122,11 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
  * value to send back in Access-Control-Allow-Origin. */
 static int cors_allowed(const server *sv, struct MHD_Connection *c, const char **echo)
 {
-    const char *list = sv->cfg->cors;
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    if (!list || !*list || !origin)
+    if (!serve_cors_match(sv->cfg->cors, origin))
         return 0;
-    size_t olen = strlen(origin);
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        const char *s = p;
-        size_t len = n;
-        while (len && *s == ' ')
-            s++, len--;
-        while (len && s[len - 1] == ' ')
-            len--;
-        if ((len == 1 && *s == '*') || (len == olen && memcmp(s, origin, len) == 0)) {
-            *echo = origin;
-            return 1;
-        }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
+    *echo = origin;
+    return 1;
 }
 
 static int send_response(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
@@ -190,6 +173,24 @@ static int send_buf(server *sv, struct MHD_Connection *c, request *rq, unsigned 
     return send_response(sv, c, rq, status, type, b->data ? b->data : "", b->len, 0, NULL);
 }
 
+/* JSON (or JSON Lines) text through serve_json_guard, so that no answer
+ * ever holds a raw '<', '>' or '&', whatever the question or the corpus. */
+static int send_json(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
+                     const char *type, const char *j, size_t n, const char *allow)
+{
+    wd_buf b = WD_BUF_INIT;
+    serve_json_guard(&b, j, n);
+    int ret;
+    if (b.oom) {
+        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        ret = send_response(sv, c, rq, 500, "application/json", oom, sizeof oom - 1, 1, NULL);
+    } else {
+        ret = send_response(sv, c, rq, status, type, b.data ? b.data : "", b.len, 0, allow);
+    }
+    wd_buf_free(&b);
+    return ret;
+}
+
 /* {"error": {"code": code, "message": ...}} with `status`. */
 static int send_error(server *sv, struct MHD_Connection *c, request *rq, unsigned status,
                       const char *code, const char *allow, const char *fmt, ...)
@@ -205,8 +206,8 @@ static int send_error(server *sv, struct MHD_Connection *c, request *rq, unsigne
     json_t *o = json_pack("{s:{s:s,s:o}}", "error", "code", code, "message", m);
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
-    int ret = send_response(sv, c, rq, status, "application/json; charset=utf-8",
-                            s ? s : "{}", s ? strlen(s) : 2, 0, allow);
+    int ret = send_json(sv, c, rq, status, "application/json; charset=utf-8", s ? s : "{}",
+                        s ? strlen(s) : 2, allow);
     free(s);
     return ret;
 }
@@ -241,39 +242,20 @@ static int param_uint(server *sv, struct MHD_Connection *c, request *rq, const u
                       const char *name, unsigned long lo, unsigned long hi, unsigned long dflt,
                       unsigned long *out, int *sent)
 {
-    const uri_param *p = uri_get(u, name);
-    *out = dflt;
-    if (!p)
+    char why[256];
+    if (serve_param_uint(u, name, lo, hi, dflt, out, why, sizeof why) == 0)
         return 0;
-    const char *v = p->value;
-    char *end = NULL;
-    errno = 0;
-    unsigned long x = strtoul(v, &end, 10);
-    if (!*v || *end || errno || v[0] == '-' || v[0] == '+' || v[0] == ' ' || x < lo || x > hi) {
-        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                           "parameter '%s' wants a whole number from %lu to %lu, not '%.40s'",
-                           name, lo, hi, v);
-        return -1;
-    }
-    *out = x;
-    return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
 }
 
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
                                 const uri_parts *u, int *sent)
 {
-    const uri_param *q = uri_get(u, "q");
-    if (!q) {
-        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                           "parameter 'q' (the question) is missing");
-        return NULL;
-    }
-    if (q->value_len > MAX_QUERY_BYTES) {
-        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                           "parameter 'q' is %zu bytes long; the limit is %d", q->value_len,
-                           MAX_QUERY_BYTES);
-        return NULL;
-    }
+    char why[256];
+    const uri_param *q = serve_param_q(u, SERVE_MAX_QUERY_BYTES, why, sizeof why);
+    if (!q)
+        *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
     return q;
 }
 
@@ -294,8 +276,8 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     int sent = MHD_NO;
     unsigned long n, off, full;
     const uri_param *q = param_q(sv, c, rq, u, &sent);
-    if (!q || param_uint(sv, c, rq, u, "n", 1, MAX_SEARCH_N, 10, &n, &sent) ||
-        param_uint(sv, c, rq, u, "offset", 0, MAX_OFFSET, 0, &off, &sent) ||
+    if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
+        param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent))
         return sent;
     view_worker *w = view_worker_get(sv->view);
@@ -315,7 +297,9 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     if (wd_results_to_json(r, (int)full, &b) != WD_OK)
         b.oom = 1;
     wd_results_free(r);
-    int ret = send_buf(sv, c, rq, 200, "application/json; charset=utf-8", &b);
+    int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
+                    : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
+                                b.data ? b.data : "", b.len, NULL);
     wd_buf_free(&b);
     return ret;
 }
@@ -338,13 +322,13 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
     int sent = MHD_NO;
     unsigned long n;
     const uri_param *q = param_q(sv, c, rq, u, &sent);
-    if (!q || param_uint(sv, c, rq, u, "n", 1, MAX_SUGGEST_N, 8, &n, &sent))
+    if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SUGGEST_N, 8, &n, &sent))
         return sent;
     view_snap *snap = view_acquire(sv->view);
     if (!snap)
         return no_index(sv, c, rq);
     view_worker *w = view_worker_get(sv->view);
-    sg_match matches[MAX_SUGGEST_N];
+    sg_match matches[SERVE_MAX_SUGGEST_N];
     size_t nm = 0;
     const char *text = q->value;
     size_t tlen = q->value_len;
@@ -377,8 +361,7 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
     json_decref(o);
     if (!s)
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
-    int ret = send_response(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), 0,
-                            NULL);
+    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
     free(s);
     return ret;
 }
@@ -414,19 +397,12 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *body = rq->body.data ? rq->body.data : "";
     size_t len = rq->body.len;
-    size_t bad_at = 0;
-    if (!wd_utf8_valid(body, len, &bad_at))
-        return send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                          "the body is not valid UTF-8 (byte %zu)", bad_at);
-    if (memchr(body, '\0', len))
-        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "the body holds a NUL byte");
-    size_t lines = 0;
-    for (size_t i = 0; i < len; i++)
-        lines += body[i] == '\n';
-    if (lines > MAX_COVERAGE_LINES)
-        return send_error(sv, c, rq, 413, "too_large", NULL,
-                          "the body holds %zu lines; the limit is %d questions", lines,
-                          MAX_COVERAGE_LINES);
+    char why[256];
+    int st = serve_body_check(body, len, SERVE_MAX_COVERAGE_LINES, SERVE_MAX_QUERY_BYTES, why,
+                              sizeof why);
+    if (st)
+        return send_error(sv, c, rq, (unsigned)st, st == 413 ? "too_large" : "bad_parameter",
+                          NULL, "%s", why);
     view_worker *w = view_worker_get(sv->view);
     if (!w)
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
@@ -439,30 +415,30 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     sum.partial_at = WD_PARTIAL_AT;
     sum.min_coverage = -1;
     double t0 = mono_s();
-    size_t lineno = 0;
-    for (size_t i = 0; i < len;) {
-        lineno++;
-        const char *nl = memchr(body + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - body) : len;
-        const char *line = body + i;
-        size_t llen = end - i;
-        while (llen && line[llen - 1] == '\r')
-            llen--;
-        trim(&line, &llen);
-        if (llen > MAX_QUERY_BYTES) {
+    double limit = sv->cfg->request_timeout_ms / 1e3;
+    body_lines it;
+    serve_body_lines_init(&it, body, len);
+    const char *line;
+    size_t llen, lineno, answered = 0;
+    while (serve_body_next(&it, &line, &llen, &lineno)) {
+        /* The time limit is checked between questions: one question is
+         * never cut half-way, the rest of the body is. */
+        if (limit > 0 && mono_s() - t0 > limit) {
             wd_buf_free(&out);
             cov_summary_clear(&sum);
-            return send_error(sv, c, rq, 400, "bad_parameter", NULL,
-                              "line %zu: a question is %zu bytes long; the limit is %d",
-                              lineno, llen, MAX_QUERY_BYTES);
+            return send_error(sv, c, rq, 503, "timeout", NULL,
+                              "answered %zu questions in %.0f ms and stopped at line %zu: "
+                              "over the time limit of %u ms a request (--request-timeout); "
+                              "send fewer questions a request",
+                              answered, (mono_s() - t0) * 1e3, lineno,
+                              sv->cfg->request_timeout_ms);
         }
-        if (llen > 0 &&
-            coverage_line(w, sv->cfg, line, llen, lineno, &sum, &out, &err) != WD_OK) {
+        if (coverage_line(w, sv->cfg, line, llen, lineno, &sum, &out, &err) != WD_OK) {
             wd_buf_free(&out);
             cov_summary_clear(&sum);
             return send_wd_error(sv, c, rq, &err);
         }
-        i = end + 1;
+        answered++;
     }
     cov_summary_sort(&sum);
     sum.seconds = mono_s() - t0;
@@ -470,7 +446,9 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
         out.oom = 1;
     wd_buf_putc(&out, '\n');
     cov_summary_clear(&sum);
-    int ret = send_buf(sv, c, rq, 200, "application/x-ndjson; charset=utf-8", &out);
+    int ret = out.oom ? send_buf(sv, c, rq, 500, "", &out)
+                      : send_json(sv, c, rq, 200, "application/x-ndjson; charset=utf-8",
+                                  out.data ? out.data : "", out.len, NULL);
     wd_buf_free(&out);
     return ret;
 }
@@ -567,31 +545,6 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- routing ----------------------------------------------------------------- */
 
-static const serve_asset *find_asset(const char *path)
-{
-    for (size_t i = 0; i < serve_n_assets; i++)
-        if (strcmp(serve_assets[i].path, path) == 0)
-            return &serve_assets[i];
-    return NULL;
-}
-
-static enum endpoint classify(const char *path)
-{
-    if (strcmp(path, "/api/search") == 0)
-        return EP_SEARCH;
-    if (strcmp(path, "/api/suggest") == 0)
-        return EP_SUGGEST;
-    if (strcmp(path, "/api/coverage") == 0)
-        return EP_COVERAGE;
-    if (strcmp(path, "/healthz") == 0)
-        return EP_HEALTHZ;
-    if (strcmp(path, "/metrics") == 0)
-        return EP_METRICS;
-    if (find_asset(path))
-        return EP_PAGE;
-    return EP_OTHER;
-}
-
 static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const char *method)
 {
     char why[512];
@@ -604,19 +557,21 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         size_t n = strcspn(rq->raw_uri, "?#");
         char raw_path[64];
         snprintf(raw_path, sizeof raw_path, "%.*s", (int)(n < 63 ? n : 63), rq->raw_uri);
-        rq->ep = classify(raw_path);
+        rq->ep = serve_classify(raw_path);
         return send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
     }
-    rq->ep = classify(u.path);
+    rq->ep = serve_classify(u.path);
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int is_post = strcmp(method, "POST") == 0;
     const char *allow = rq->ep == EP_COVERAGE ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
     int ret;
     if (rq->ep == EP_OTHER) {
+        char ex[256];
+        uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);
         ret = send_error(sv, c, rq, 404, "not_found", NULL,
-                         "no such endpoint: %.200s (try /, /api/search, /api/suggest, "
+                         "no such endpoint: %s (try /, /api/search, /api/suggest, "
                          "/api/coverage, /healthz, /metrics)",
-                         u.path);
+                         ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -650,7 +605,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
         default: {
-            const serve_asset *a = find_asset(u.path);
+            const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);
         }
         }
@@ -697,6 +652,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return (enum MHD_Result)dispatch(sv, c, rq, method);
     }
     if (*upload_size > 0) {
+        /* A body trickling in: the idle timeout alone would let a client
+         * hold the connection for ever, one byte at a time. */
+        if (sv->cfg->client_timeout_s && mono_s() - rq->t0 > sv->cfg->client_timeout_s) {
+            logf_("a request body took longer than %u s (--client-timeout); connection closed",
+                  sv->cfg->client_timeout_s);
+            return MHD_NO;
+        }
         if (!rq->too_large) {
             if (rq->body.len + *upload_size > sv->cfg->max_body) {
                 rq->too_large = 1;
@@ -747,48 +709,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- listening, start and stop ----------------------------------------------- */
-
-int serve_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
-{
-    const char *p;
-    size_t hl;
-    if (!s || !*s)
-        return -1;
-    if (s[0] == '[') {
-        const char *rb = strchr(s, ']');
-        if (!rb || rb[1] != ':')
-            return -1;
-        hl = (size_t)(rb - s - 1);
-        memcpy(host, s + 1, hl < host_len ? hl : 0);
-        p = rb + 2;
-    } else {
-        const char *colon = strrchr(s, ':');
-        if (!colon) {
-            hl = 0;
-            p = s;
-        } else {
-            if (strchr(s, ':') != colon)
-                return -1; /* bare IPv6 needs brackets */
-            hl = (size_t)(colon - s);
-            p = colon + 1;
-        }
-        if (hl >= host_len)
-            return -1;
-        memcpy(host, s, hl);
-    }
-    if (hl >= host_len)
-        return -1;
-    host[hl] = '\0';
-    if (hl == 0)
-        snprintf(host, host_len, "127.0.0.1");
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(p, &end, 10);
-    if (!*p || *end || errno || v > 65535 || *p == '-' || *p == '+')
-        return -1;
-    *port = (unsigned)v;
-    return 0;
-}
 
 static int open_listener(const char *host, unsigned port, int *family, char *bound,
                          size_t bound_len)
@@ -908,8 +828,9 @@ int serve_run(const serve_config *cfg)
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        cfg->client_timeout_s, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
     if (!d) {
         logf_("cannot start the HTTP daemon on %s", bound);

@@ -80,11 +80,15 @@ const uri_param *uri_get(const uri_parts *u, const char *name)
     return NULL;
 }
 
+/* Refuse with a message quoting (a valid UTF-8 excerpt of) the part at fault:
+ * the raw bytes may be anything, and the message goes into a JSON error. */
 static int bad(uri_parts *u, char *why, size_t why_len, const char *fmt, const char *what,
-               int len)
+               size_t len, size_t max)
 {
+    char ex[256];
     uri_parts_free(u);
-    snprintf(why, why_len, fmt, len, what);
+    uri_excerpt(ex, sizeof ex, what, len, max);
+    snprintf(why, why_len, fmt, ex);
     return URI_BAD;
 }
 
@@ -92,8 +96,8 @@ int uri_parse(const char *raw, uri_parts *out, char *why, size_t why_len)
 {
     memset(out, 0, sizeof *out);
     if (!raw || raw[0] != '/')
-        return bad(out, why, why_len, "the request target '%.*s' is not a path", raw ? raw : "",
-                   raw ? (int)strnlen(raw, 64) : 0);
+        return bad(out, why, why_len, "the request target '%s' is not a path", raw ? raw : "",
+                   raw ? strnlen(raw, 64) : 0, 60);
     const char *q = strchr(raw, '?');
     size_t plen = q ? (size_t)(q - raw) : strlen(raw);
     const char *hash = memchr(raw, '#', plen);
@@ -104,8 +108,7 @@ int uri_parse(const char *raw, uri_parts *out, char *why, size_t why_len)
         return rc;
     if (rc != URI_OK)
         return bad(out, why, why_len,
-                   "the path '%.*s' has a malformed %%-escape or is not valid UTF-8", raw,
-                   (int)(plen > 80 ? 80 : plen));
+                   "the path '%s' has a malformed %%-escape or is not valid UTF-8", raw, plen, 80);
     if (!q)
         return URI_OK;
     const char *p = q + 1;
@@ -139,12 +142,43 @@ int uri_parse(const char *raw, uri_parts *out, char *why, size_t why_len)
                     return rc;
                 }
                 return bad(out, why, why_len,
-                           "the query parameter '%.*s' has a malformed %%-escape (%% must be "
+                           "the query parameter '%s' has a malformed %%-escape (%% must be "
                            "followed by two hex digits) or does not decode to valid UTF-8",
-                           p, (int)(nend - p > 40 ? 40 : nend - p));
+                           p, (size_t)(nend - p), 40);
             }
         }
         p = amp ? amp + 1 : end;
     }
     return URI_OK;
+}
+
+void uri_excerpt(char *dst, size_t dst_len, const char *s, size_t n, size_t max_bytes)
+{
+    size_t k = 0;
+    if (!dst_len)
+        return;
+    for (size_t i = 0; i < n;) {
+        if (i >= max_bytes) {
+            if (k + 4 <= dst_len)
+                memcpy(dst + k, "...", 3), k += 3;
+            break;
+        }
+        uint32_t cp;
+        size_t l = wd_utf8_decode(s + i, n - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        if (l == 0 || c < 0x20 || c == 0x7f) {
+            if (k + 5 > dst_len)
+                break;
+            snprintf(dst + k, 5, "\\x%02X", c);
+            k += 4;
+            i++;
+        } else {
+            if (k + l + 1 > dst_len)
+                break;
+            memcpy(dst + k, s + i, l);
+            k += l;
+            i += l;
+        }
+    }
+    dst[k] = '\0';
 }

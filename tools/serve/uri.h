@@ -36,4 +36,10 @@ const uri_param *uri_get(const uri_parts *u, const char *name);
  * UTF-8 or holds a NUL byte. */
 int uri_decode(const char *s, size_t n, int plus_space, char **out, size_t *out_len);
 
+/* Copy a quoted part of a request into dst (always NUL-terminated valid
+ * UTF-8, so a JSON error message can carry it): at most max_bytes of
+ * s[0..n), cut on a code point boundary; invalid UTF-8 and control bytes
+ * as \xHH; "..." when cut. */
+void uri_excerpt(char *dst, size_t dst_len, const char *s, size_t n, size_t max_bytes);
+
 #endif
