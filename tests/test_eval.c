@@ -380,6 +380,15 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
         "question\tanswer\n"
         "医保卡不见了如何处理\t带身份证到医保经办机构挂失补办。\n"
         "车险怎么买\t这个答案不在语料里。\n");
+    /* Dev pairs: one usable (the corpus side is the second), one with both
+     * sides in the corpus, one whose asked side is a test question, one of
+     * label 0, one malformed. */
+    put(data, "insurance-zhidao-faq/insurance_zhidao_rank/dev.txt",
+        "异地看病如何报销[SEP]异地就医怎么报销\t1\n"
+        "医保卡丢了怎么办[SEP]医保卡丢失如何补办\t1\n"
+        "医保卡丢了怎么办[SEP]医保卡不见了如何处理\t1\n"
+        "低保户要交医保吗[SEP]车险怎么买\t0\n"
+        "no separator here\t1\n");
     put(data, "sighan2005-icwb2/testing/pku_test.utf8",
         "医保卡里的钱能取出来吗？\r\n"
         "灵活就业人员交医保。\r\n"
@@ -421,6 +430,13 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
         assert_true(r.retrieval.sys[s].r1 >= 0 && r.retrieval.sys[s].r10 <= 0.5);
         assert_true(r.retrieval.sys[s].r1 <= r.retrieval.sys[s].r3);
     }
+    assert_true(r.retrieval.dev_ran);
+    assert_int_equal(r.retrieval.dev_questions, 1);
+    assert_int_equal(r.retrieval.dev_excluded, 2);
+    for (int s = 0; s < WD_EVAL_NSYS; s++)
+        assert_true(r.retrieval.dev[s].r1 <= r.retrieval.dev[s].r10);
+    /* 异地看病如何报销 has its paraphrase 异地就医怎么报销 in the corpus. */
+    assert_true(r.retrieval.dev[WD_EVAL_SYS_WENDA].r10 == 1.0);
 
     assert_true(r.domain.ran);
     assert_int_equal(r.domain.corpus_records, 2);

@@ -7,7 +7,9 @@
  *   retrieval     insurance-zhidao-faq: index corpus.txt, ask the 100
  *                 paraphrased questions of test.txt; the gold records are
  *                 those whose answer equals the test answer byte for byte.
- *                 R@1, R@3, R@10, MRR@10.
+ *                 R@1, R@3, R@10, MRR@10. A development split for tuning
+ *                 is asked against the same index: the paraphrase pairs of
+ *                 insurance_zhidao_rank/dev.txt (see wd_eval_retrieval).
  *   domain        the seed corpus (corpus/seeds) with the graded judgements
  *                 of corpus/qrels/{dev,test}.tsv: nDCG@5, MRR@10, P@1, R@5
  *                 over answerable questions, and the top scores given to
@@ -102,6 +104,16 @@ typedef struct wd_eval_retrieval {
     size_t questions;              /* test questions asked */
     size_t questions_without_gold; /* test answers that match no corpus record (count as misses) */
     wd_eval_rank_scores sys[WD_EVAL_NSYS];
+    /* The development split, for tuning: the same-meaning pairs (label 1) of
+     * insurance_zhidao_rank/dev.txt of which exactly one side is a corpus
+     * question; the other side is asked, and the gold records are those whose
+     * answer is that corpus question's answer. Asked questions that are also
+     * test questions are left out. */
+    int dev_ran;
+    char dev_note[WD_EVAL_NOTE_MAX];
+    size_t dev_questions; /* asked */
+    size_t dev_excluded;  /* pairs left out: both or neither side in the corpus, or a test question */
+    wd_eval_rank_scores dev[WD_EVAL_NSYS];
 } wd_eval_retrieval;
 
 typedef struct wd_eval_graded_scores {

@@ -39,6 +39,15 @@ static void row(FILE *to, const char *label, const char *fmt, const void *base, 
     fputc('\n', to);
 }
 
+static void print_rank_rows(const wd_eval_rank_scores *s, FILE *to)
+{
+    header(to, "");
+    row(to, "R@1", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r1), WD_EVAL_NSYS);
+    row(to, "R@3", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r3), WD_EVAL_NSYS);
+    row(to, "R@10", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r10), WD_EVAL_NSYS);
+    row(to, "MRR@10", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, mrr10), WD_EVAL_NSYS);
+}
+
 static void print_retrieval(const wd_eval_retrieval *r, FILE *to)
 {
     fprintf(to, "Answer retrieval: insurance-zhidao-faq test\n");
@@ -48,16 +57,21 @@ static void print_retrieval(const wd_eval_retrieval *r, FILE *to)
     }
     fprintf(to, "  %zu corpus records, %zu questions (%zu without a gold record)\n",
             r->corpus_records, r->questions, r->questions_without_gold);
-    header(to, "");
     const wd_eval_rank_scores *s = r->sys;
-    row(to, "R@1", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r1), WD_EVAL_NSYS);
-    row(to, "R@3", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r3), WD_EVAL_NSYS);
-    row(to, "R@10", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, r10), WD_EVAL_NSYS);
-    row(to, "MRR@10", "%9.3f", s, sizeof *s, offsetof(wd_eval_rank_scores, mrr10), WD_EVAL_NSYS);
+    print_rank_rows(s, to);
     row(to, "index (s)", "%9.2f", s, sizeof *s, offsetof(wd_eval_rank_scores, index_s),
         WD_EVAL_NSYS);
     row(to, "query (ms, mean)", "%9.2f", s, sizeof *s, offsetof(wd_eval_rank_scores, query_ms),
         WD_EVAL_NSYS);
+    if (r->dev_ran) {
+        fprintf(to,
+                "  dev (tuning): %zu paraphrases from insurance_zhidao_rank/dev.txt "
+                "(%zu pairs left out)\n",
+                r->dev_questions, r->dev_excluded);
+        print_rank_rows(r->dev, to);
+    } else if (r->dev_note[0]) {
+        fprintf(to, "  dev (tuning): skipped: %s\n", r->dev_note);
+    }
     fputc('\n', to);
 }
 
@@ -172,23 +186,37 @@ static json_t *skipped(const char *note)
     return json_pack("{s:s, s:s}", "status", "skipped", "note", note);
 }
 
+static json_t *rank_json(const wd_eval_rank_scores *x)
+{
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "r_at_1", x->r1, "r_at_3", x->r3,
+                     "r_at_10", x->r10, "mrr_at_10", x->mrr10, "index_seconds", x->index_s,
+                     "query_ms", x->query_ms);
+}
+
 static json_t *retrieval_json(const wd_eval_retrieval *r)
 {
     if (!r->ran)
         return skipped(r->note);
     json_t *sys = json_object();
-    for (int s = 0; s < WD_EVAL_NSYS; s++) {
-        const wd_eval_rank_scores *x = &r->sys[s];
-        json_object_set_new(sys, wd_eval_system_name(s),
-                            json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "r_at_1", x->r1, "r_at_3",
-                                      x->r3, "r_at_10", x->r10, "mrr_at_10", x->mrr10,
-                                      "index_seconds", x->index_s, "query_ms", x->query_ms));
+    for (int s = 0; s < WD_EVAL_NSYS; s++)
+        json_object_set_new(sys, wd_eval_system_name(s), rank_json(&r->sys[s]));
+    json_t *dev;
+    if (r->dev_ran) {
+        json_t *dsys = json_object();
+        for (int s = 0; s < WD_EVAL_NSYS; s++)
+            json_object_set_new(dsys, wd_eval_system_name(s), rank_json(&r->dev[s]));
+        dev = json_pack("{s:s, s:s, s:I, s:I, s:o}", "status", "ok", "data",
+                        "insurance-zhidao-faq/insurance_zhidao_rank/dev.txt", "questions",
+                        (json_int_t)r->dev_questions, "pairs_left_out",
+                        (json_int_t)r->dev_excluded, "systems", dsys);
+    } else {
+        dev = skipped(r->dev_note[0] ? r->dev_note : "no development questions");
     }
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "status", "ok", "data",
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "status", "ok", "data",
                      "insurance-zhidao-faq/Insurance_zhidao_test", "corpus_records",
                      (json_int_t)r->corpus_records, "questions", (json_int_t)r->questions,
                      "questions_without_gold", (json_int_t)r->questions_without_gold, "systems",
-                     sys);
+                     sys, "dev", dev);
 }
 
 static json_t *split_json(const wd_eval_split *sp)
