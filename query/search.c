@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "places.h"
 #include "schema.h"
 #include "shards.h"
 #include "snippet.h"
@@ -34,7 +35,7 @@
 /* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
  * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
  * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
- * rr=0.6,kq=0.5,ra=0.25" overrides them. */
+ * rr=0.6,kq=0.5,ra=0.25,pm=0.3,px=0.3" overrides them. */
 #define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
 #define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
 #define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
@@ -45,16 +46,18 @@
 #define RERANK_MIX 0.6     /* share of question similarity in the final score */
 #define QUESTION_KIND_FACTOR 0.5 /* records with no written answer */
 #define ANSWER_COVER_MIX 0.25    /* share of answer coverage in the final score */
+#define PLACE_MATCH_BOOST 0.3    /* a record naming the asked place (or its province) */
+#define PLACE_MISMATCH_CUT 0.3   /* a record naming only other places */
 
 typedef struct tune {
-    double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
+    double qw, aw, bw, k1, b, stop, sub, rr, kq, ra, pm, px;
 } tune;
 
 static tune get_tune(void)
 {
     tune t = {DEFAULT_QUESTION_WEIGHT, DEFAULT_ANSWER_WEIGHT, DEFAULT_NGRAM_WEIGHT, DEFAULT_K1,
               DEFAULT_B, STOP_WEIGHT, SUBWORD_WEIGHT, RERANK_MIX, QUESTION_KIND_FACTOR,
-              ANSWER_COVER_MIX};
+              ANSWER_COVER_MIX, PLACE_MATCH_BOOST, PLACE_MISMATCH_CUT};
     const char *e = getenv("WENDA_TUNE");
     while (e && *e) {
         char key[16];
@@ -72,6 +75,8 @@ static tune get_tune(void)
         else if (!strcmp(key, "rr")) t.rr = v;
         else if (!strcmp(key, "kq")) t.kq = v;
         else if (!strcmp(key, "ra")) t.ra = v;
+        else if (!strcmp(key, "pm")) t.pm = v;
+        else if (!strcmp(key, "px")) t.px = v;
         e += n;
         if (*e == ',')
             e++;
@@ -629,7 +634,11 @@ static double now_ms(void)
  * (synonyms count as the word) and of their character n-grams; and how much
  * of the asked question's content the record's answer contains. The final
  * score mixes the BM25 score (scaled to the best one) with both; records that
- * only know a question (no written answer) are scaled down. */
+ * only know a question (no written answer) are scaled down. Policy is set by
+ * province and city, so when the asked question names a place, a record whose
+ * question names the same place (or its province) is raised and one that names
+ * only other places is lowered (places.h); records naming no place keep their
+ * score. */
 
 #define RERANK_DEPTH 50
 
@@ -701,14 +710,25 @@ static double kind_weight(int kind, const tune *t)
     return kind == QK_STOP ? t->stop : kind == QK_SUBWORD ? t->sub : 1.0;
 }
 
-/* The similarity of the asked question (qw) to a record's question. */
+/* The places named by the words of an analysed question. */
+static void places_of(const qwords *w, wd_placeset *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->w[i].kind == QK_WORD || w->w[i].kind == QK_SUBWORD)
+            wd_placeset_add(out, wd_place_find(w->w[i].text, w->w[i].len));
+}
+
+/* The similarity of the asked question (qw) to a record's question; *places
+ * gets the places the record's question names. */
 static double question_similarity(wd_searcher *s, const qwords *qw, const char *cq,
-                                  idf_cache *ic, const tune *t, int *oom)
+                                  idf_cache *ic, const tune *t, wd_placeset *places, int *oom)
 {
     qwords cw = {0};
     wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
     if (cw.oom)
         *oom = 1;
+    places_of(&cw, places);
     double qwsum = 0, cwsum = 0, wcommon = 0, qbsum = 0, cbsum = 0, bcommon = 0;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
@@ -803,6 +823,7 @@ typedef struct cand {
     uint32_t mset_index;
     double bm25, sim, score;
     double cover; /* answer coverage before the (1 - sim) factor */
+    wd_placeset places; /* named by the record's question */
     uint64_t qhash, ahash;
     wd_hit hit;
 } cand;
@@ -916,6 +937,8 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         if (top <= 0)
             top = 1;
         int oom = 0;
+        wd_placeset qplaces;
+        places_of(&qw, &qplaces);
         for (uint32_t i = 0; rc == WD_OK && i < nc; i++) {
             cand *c = &cands[i];
             c->mset_index = i;
@@ -931,7 +954,13 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
                 c->ahash = wd_fnv1a64(c->hit.answer, strlen(c->hit.answer), WD_FNV_OFFSET);
                 const cand *sq = same_text(cands, i, c, 1);
                 const cand *sa = tn.ra > 0 ? same_text(cands, i, c, 0) : NULL;
-                c->sim = sq ? sq->sim : question_similarity(s, &qw, c->hit.question, icp, &tn, &oom);
+                if (sq) {
+                    c->sim = sq->sim;
+                    c->places = sq->places;
+                } else {
+                    c->sim = question_similarity(s, &qw, c->hit.question, icp, &tn, &c->places,
+                                                 &oom);
+                }
                 c->cover = sa ? sa->cover
                            : tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, icp) : 0;
                 /* The answer's coverage matters where the questions differ. */
@@ -940,6 +969,12 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
                 /* A record that only knows the question answers less than one that answers it. */
                 if (c->hit.kind == WD_KIND_QUESTION)
                     c->score *= tn.kq;
+                /* Policy differs by place: an answer for another city does not answer. */
+                int rel = wd_placeset_relation(&qplaces, &c->places);
+                if (rel > 0)
+                    c->score *= 1 + tn.pm;
+                else if (rel < 0)
+                    c->score *= 1 - tn.px;
             }
         }
         if (rc == WD_OK && oom)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "places.h"
 #include "snippet.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
@@ -33,6 +34,10 @@ static const wd_record records[] = {
      WD_KIND_QA, 9},
     {"q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL, WD_KIND_QUESTION,
      12},
+    {"q6", "2025广东肇庆医保门诊统筹一年可以报多少", "肇庆市普通门诊统筹一年最高支付800元。", "c.txt",
+     NULL, WD_KIND_QA, 1},
+    {"q7", "2025广东茂名医保门诊统筹有上限吗", "茂名市门诊统筹有年度支付限额，职工每年最高2000元。",
+     "c.txt", NULL, WD_KIND_QA, 1},
 };
 
 static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -100,6 +105,48 @@ static void test_query__ranks_the_answering_record_first(void **state)
     assert_string_equal(top_id(f, "灵活就业医保进不进个人账户"), "q2");
     assert_string_equal(top_id(f, "异地就医报销"), "q3");
     assert_string_equal(top_id(f, "新生儿医保"), "q4");
+}
+
+static void test_query__places_of_a_question_and_how_they_relate(void **state)
+{
+    (void)state;
+    int maoming = wd_place_find("茂名", strlen("茂名"));
+    int maoming_shi = wd_place_find("茂名市", strlen("茂名市"));
+    int zhaoqing = wd_place_find("肇庆", strlen("肇庆"));
+    int guangdong = wd_place_find("广东省", strlen("广东省"));
+    int shandong = wd_place_find("山东", strlen("山东"));
+    assert_true(maoming >= 0 && maoming_shi >= 0 && zhaoqing >= 0 && guangdong >= 0 &&
+                shandong >= 0);
+    assert_int_equal(wd_place_find("茂", strlen("茂")), -1);
+    assert_int_equal(wd_place_find("医保", strlen("医保")), -1);
+    assert_int_equal(wd_place_find("自治区", strlen("自治区")), -1); /* a generic word */
+    assert_string_equal(wd_place_table[maoming_shi].place, "茂名");
+    assert_string_equal(wd_place_table[maoming].province, "广东");
+
+    wd_placeset q = {0}, r = {0}, none = {0};
+    wd_placeset_add(&q, maoming);
+    wd_placeset_add(&q, maoming_shi); /* the same place */
+    assert_int_equal(q.n, 1);
+    wd_placeset_add(&r, zhaoqing);
+    assert_int_equal(wd_placeset_relation(&q, &r), -1); /* two cities of one province */
+    assert_int_equal(wd_placeset_relation(&q, &none), 0);
+    wd_placeset_add(&r, guangdong);
+    assert_int_equal(wd_placeset_relation(&q, &r), -1); /* 广东肇庆 is about 肇庆 */
+    wd_placeset g = {0};
+    wd_placeset_add(&g, guangdong);
+    assert_int_equal(wd_placeset_relation(&q, &g), 1); /* the city's province */
+    assert_int_equal(wd_placeset_relation(&g, &r), 1);
+    wd_placeset p = {0};
+    wd_placeset_add(&p, shandong);
+    assert_int_equal(wd_placeset_relation(&p, &r), -1);
+}
+
+static void test_query__the_asked_place_beats_another_city(void **state)
+{
+    fx *f = *state;
+    /* 肇庆's record shares more words (一年, 报多少); 茂名's names the place asked about. */
+    assert_string_equal(top_id(f, "茂名门诊统筹一年能报多少"), "q7");
+    assert_string_equal(top_id(f, "肇庆门诊统筹有上限吗"), "q6");
 }
 
 static void test_query__traditional_and_fullwidth_match_the_same(void **state)
@@ -387,6 +434,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_query__ranks_the_answering_record_first),
+        cmocka_unit_test(test_query__places_of_a_question_and_how_they_relate),
+        cmocka_unit_test(test_query__the_asked_place_beats_another_city),
         cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),
         cmocka_unit_test(test_query__particles_alone_do_not_match_everything_first),
         cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
