@@ -5,10 +5,13 @@
  * record answers the question, because its scores depend on the question's
  * length and the corpus. Each candidate is therefore re-scored with the
  * calibrated same-question confidence (similarity.c) of the asked question
- * against the record's question. The record's answer is a weaker signal:
- * when its snippet (the passage BM25 liked best) accounts for the asked
- * words, the confidence moves up a little toward 1, never past what the
- * question match allows by more than ANSWER_WEIGHT of the remaining gap.
+ * against the record's question. The record's answer is the second
+ * signal: when its snippet (the passage BM25 liked best) accounts for the
+ * asked words, the confidence moves toward 1 by ANSWER_WEIGHT times that
+ * share of the gap the question match leaves (p + (1 - p) * w * a). A
+ * knowledge-base question worded unlike the asked one ("特困人员交医保吗"
+ * against "低保人员需要交医保吗") is still covered when its answer speaks to
+ * the question; an answer alone (p = 0) reaches at most ANSWER_WEIGHT.
  * Snippets are cut only for the candidates the search ranks first (it ranks
  * by question similarity too, so the best is among them for about 49
  * questions in 50) and for a best found further down.
@@ -19,7 +22,8 @@
 #include "wenda/coverage.h"
 
 #define DEFAULT_CANDIDATES 8
-#define ANSWER_WEIGHT 0.3
+/* Chosen with the thresholds (coverage.h) on the domain development split. */
+#define ANSWER_WEIGHT 0.6
 /* Candidates the search cuts a snippet for (the rest are fetched again only
  * when picked): cutting one analyses the record's whole answer, which was
  * most of the cost of a check. */
@@ -155,7 +159,7 @@ int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t 
         double p = qconf[i] = wd_sim_score(asked, t);
         wd_sim_text_free(t);
         double a = answer_support(sim, asked, h->snippet, err, &rc);
-        conf[i] = p + (1.0 - p) * ANSWER_WEIGHT * a * p;
+        conf[i] = p + (1.0 - p) * ANSWER_WEIGHT * a;
     }
     long best = -1, second = -1;
     /* A candidate without a snippet counts without its answer's support.
@@ -173,7 +177,7 @@ int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t 
             break;
         double p = qconf[best];
         double a = answer_support(sim, asked, r->hits[best].snippet, err, &rc);
-        conf[best] = p + (1.0 - p) * ANSWER_WEIGHT * a * p;
+        conf[best] = p + (1.0 - p) * ANSWER_WEIGHT * a;
     }
     if (rc == WD_OK && r->n_hits)
         pick(r, conf, covered_at, &best, &second);

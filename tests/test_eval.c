@@ -448,6 +448,13 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     assert_int_equal(dev->unanswerable, 1);
     assert_int_equal(dev->bad_lines, 1);
     assert_int_equal(dev->unknown_ids, 1);
+    /* Coverage verdicts: the two answered questions and the unanswerable one
+     * are scored; the one judged only with an unknown id is not. */
+    for (int s = 0; s < WD_EVAL_NSEGSYS; s++) {
+        assert_int_equal(dev->cov[s].scored, 3);
+        assert_true(dev->cov[s].right <= 3);
+        assert_true(dev->cov[s].accuracy == (double)dev->cov[s].right / 3.0);
+    }
     assert_false(r.domain.split[1].ran);
     assert_non_null(strstr(r.domain.split[1].note, "test.tsv"));
 

@@ -584,11 +584,11 @@ static void test_serve__coverage(void **state)
         if (n == 0) {
             assert_string_equal(json_string_value(json_object_get(best, "question")),
                                 "职工医保断交医保卡里钱会清零吗");
-            assert_true(conf >= 0.43);
+            assert_true(conf >= 0.36); /* WD_COVERED_AT */
             assert_true(strlen(json_string_value(json_object_get(best, "snippet"))) > 0);
         }
         if (n == 2)
-            assert_true(conf < 0.29);
+            assert_true(conf < 0.32); /* WD_PARTIAL_AT */
         json_decref(j);
         n++;
     }

@@ -566,8 +566,8 @@ static int read_input(reader *rd, const char *path, int fmt)
 
 static const cli_opt cov_opts[] = {
     {"index", 0, 1, "DIR", "index to check against (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.43)"},
-    {"partial-at", 0, 1, "P", "confidence from which it is partial (default 0.29)"},
+    {"covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.36)"},
+    {"partial-at", 0, 1, "P", "confidence from which it is partial (default 0.32)"},
     {"input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)"},
     {"format", 0, 1, "F", "text (default), tsv, jsonl or html"},
     {"json", 0, 0, NULL, "short for --format jsonl"},

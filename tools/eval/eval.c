@@ -460,6 +460,64 @@ static int in_corpus(const ev_recs *kb, const char *id)
 }
 
 /* Score one split of qrels with the systems built over the seed corpus. */
+static int kind_of(const ev_recs *kb, const char *id)
+{
+    for (size_t i = 0; i < kb->n; i++)
+        if (strcmp(kb->r[i].id, id) == 0)
+            return kb->r[i].kind;
+    return -1;
+}
+
+/* The verdict each judged question should get (see wd_eval_cov_scores), or
+ * -1 when it is not scored. */
+static int expected_verdict(const ev_recs *kb, const wd_qrel *q)
+{
+    int related = 0, answered = 0, qa = 0;
+    for (size_t j = 0; j < q->n_judged; j++) {
+        if (q->judged[j].grade >= 1)
+            related = 1;
+        int kind = kind_of(kb, q->judged[j].id);
+        if (q->judged[j].grade >= 2 && kind >= 0) {
+            answered = 1;
+            qa |= kind == WD_KIND_QA;
+        }
+    }
+    if (!related)
+        return WD_UNCOVERED;
+    if (!answered)
+        return -1; /* only related records, or answers not in the corpus */
+    return qa ? WD_COVERED : WD_PARTIAL;
+}
+
+static int score_coverage(ev_ctx *c, ev_sys *sys, const ev_recs *kb, const wd_qrels *qr,
+                          wd_eval_cov_scores *out, wd_error *err)
+{
+    size_t answered = 0, answered_right = 0, unanswered = 0, unanswered_right = 0;
+    int rc = WD_OK;
+    for (size_t i = 0; rc == WD_OK && i < qr->n; i++) {
+        int want = expected_verdict(kb, &qr->q[i]);
+        if (want < 0)
+            continue;
+        int got = WD_UNCOVERED;
+        rc = ev_sys_coverage(sys, c, qr->q[i].question, &got, err);
+        if (rc != WD_OK)
+            break;
+        if (want == WD_UNCOVERED) {
+            unanswered++;
+            unanswered_right += got == want;
+        } else {
+            answered++;
+            answered_right += got == want;
+        }
+    }
+    out->scored = answered + unanswered;
+    out->right = answered_right + unanswered_right;
+    out->accuracy = out->scored ? (double)out->right / (double)out->scored : 0;
+    out->answered_covered = answered ? (double)answered_right / (double)answered : 0;
+    out->unanswered_uncovered = unanswered ? (double)unanswered_right / (double)unanswered : 0;
+    return rc;
+}
+
 static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const char *path,
                      wd_eval_split *out, wd_error *err)
 {
@@ -529,6 +587,8 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
             break;
         if (qr->n)
             g->query_ms = (ev_now_ms() - t0) / (double)qr->n;
+        if (s < WD_EVAL_NSEGSYS)
+            rc = score_coverage(c, sys[s], kb, qr, &out->cov[s], err);
         if (answerable) {
             g->ndcg5 /= (double)answerable;
             g->answerable_top_score /= (double)answerable;

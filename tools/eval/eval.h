@@ -124,6 +124,18 @@ typedef struct wd_eval_graded_scores {
     double query_ms;
 } wd_eval_graded_scores;
 
+/* Coverage verdicts (wd_coverage_check at the default thresholds) against
+ * the judgements, scored strictly: a question with a grade-2 record must come
+ * out covered (partial when every grade-2 record is of kind question), one
+ * with no judged record uncovered; questions with only related (grade 1)
+ * records are not scored. Segmenting systems only. */
+typedef struct wd_eval_cov_scores {
+    size_t scored, right;
+    double accuracy;            /* right / scored */
+    double answered_covered;    /* share of the answerable ones with the expected verdict */
+    double unanswered_uncovered; /* share of the unanswerable ones judged uncovered */
+} wd_eval_cov_scores;
+
 typedef struct wd_eval_split {
     int ran;
     char name[8]; /* "dev" | "test" */
@@ -135,6 +147,7 @@ typedef struct wd_eval_split {
     size_t bad_lines;      /* skipped lines of the qrels file */
     size_t unknown_ids;    /* judged ids that are not in the corpus */
     wd_eval_graded_scores sys[WD_EVAL_NSYS];
+    wd_eval_cov_scores cov[WD_EVAL_NSEGSYS];
 } wd_eval_split;
 
 typedef struct wd_eval_domain {

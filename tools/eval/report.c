@@ -107,6 +107,15 @@ static void print_split(const wd_eval_split *sp, FILE *to)
     }
     row(to, "query (ms, mean)", "%9.2f", s, z, offsetof(wd_eval_graded_scores, query_ms),
         WD_EVAL_NSYS);
+    const wd_eval_cov_scores *cv = sp->cov;
+    size_t cz = sizeof *cv;
+    row(to, "coverage verdicts right", "%9.3f", cv, cz, offsetof(wd_eval_cov_scores, accuracy),
+        WD_EVAL_NSEGSYS);
+    row(to, "  answered: covered", "%9.3f", cv, cz,
+        offsetof(wd_eval_cov_scores, answered_covered), WD_EVAL_NSEGSYS);
+    if (sp->unanswerable)
+        row(to, "  unanswered: uncovered", "%9.3f", cv, cz,
+            offsetof(wd_eval_cov_scores, unanswered_uncovered), WD_EVAL_NSEGSYS);
 }
 
 static void print_domain(const wd_eval_domain *d, FILE *to)
@@ -234,6 +243,15 @@ static json_t *split_json(const wd_eval_split *sp)
             json_object_set_new(o, "unanswerable_mean_top_score",
                                 json_real(x->unanswerable_top_score));
             json_object_set_new(o, "unanswerable_no_hit", json_real(x->unanswerable_no_hit));
+        }
+        if (o && s < WD_EVAL_NSEGSYS) {
+            const wd_eval_cov_scores *cv = &sp->cov[s];
+            json_object_set_new(o, "coverage",
+                                json_pack("{s:I, s:I, s:f, s:f, s:f}", "scored",
+                                          (json_int_t)cv->scored, "right", (json_int_t)cv->right,
+                                          "accuracy", cv->accuracy, "answered_covered",
+                                          cv->answered_covered, "unanswered_uncovered",
+                                          cv->unanswered_uncovered));
         }
         json_object_set_new(sys, wd_eval_system_name(s), o);
     }

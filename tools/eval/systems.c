@@ -21,6 +21,7 @@
 
 #include "eval_internal.h"
 #include "wenda/buf.h"
+#include "wenda/coverage.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
@@ -158,6 +159,7 @@ struct ev_sys {
     char *path;
     /* wenda, icu */
     wd_searcher *searcher;
+    wd_sim *sim; /* coverage, opened on first use */
     /* n-gram baselines */
     xc_db *db;
 };
@@ -174,6 +176,7 @@ void ev_sys_free(ev_sys *s)
     if (!s)
         return;
     wd_searcher_close(s->searcher);
+    wd_sim_free(s->sim);
     xc_db_close(s->db);
     if (s->path)
         ev_rmtree(s->path);
@@ -380,5 +383,35 @@ int ev_sys_ask(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
                  : ask_ngram(s, question, out, err);
     if (rc != WD_OK)
         ev_hits_clear(out);
+    return rc;
+}
+
+int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict,
+                    wd_error *err)
+{
+    *verdict = WD_UNCOVERED;
+    if (!s->searcher)
+        return wd_error_set(err, WD_EINVAL, "eval", "no coverage for %s",
+                            wd_eval_system_name(s->sys));
+    int rc = WD_OK;
+    if (!s->sim) {
+        rc = wd_sim_new(&s->sim, c->dict, err);
+        if (rc == WD_OK)
+            rc = wd_sim_open_idf(s->sim, s->path, err);
+        if (rc != WD_OK) {
+            wd_sim_free(s->sim);
+            s->sim = NULL;
+            return rc;
+        }
+    }
+    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    so.no_dictionary_layer = s->sys == WD_EVAL_SYS_ICU;
+    wd_coverage_opts co = WD_COVERAGE_OPTS_INIT;
+    co.search = &so;
+    wd_coverage cv;
+    rc = wd_coverage_check(s->searcher, s->sim, question, strlen(question), &co, &cv, err);
+    if (rc == WD_OK)
+        *verdict = cv.verdict;
+    wd_coverage_clear(&cv);
     return rc;
 }
