@@ -73,6 +73,7 @@ struct actx {
     wd_token_fn fn;
     void *ctx;
     size_t run_start, run_end; /* current ideographic run, empty if equal */
+    size_t skip; /* code points before this were taken by a number range */
 };
 
 static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
@@ -486,6 +487,8 @@ static size_t number_end(const uint32_t *cp, size_t k, size_t j)
     return q;
 }
 
+static int is_range_mark(uint32_t c) { return c == '-' || c == '~' || c == 0x2013 || c == 0x2014; }
+
 /* Is [k, j) the letters of one letterlike symbol (U+2100..U+214F of
  * category So: ℃ ℉ № ™, which NFKC spells °c °f no tm)? Those are
  * symbols, not words: "38℃" must not give a term "c". */
@@ -503,12 +506,14 @@ static int letterlike_symbol(const struct actx *c, size_t k, size_t j)
 }
 
 /* A non-ideographic ICU segment [k, j) with the dictionary layer on
- * (`whole`: it ends where ICU's segment ends). Two rules the segmentation
- * standards share: a number and the unit letters written against it are
- * two words ("0.3cm" -> "0.3" "cm", "15mg", "5g"; "h1n1", "b12", "mp3"
- * and "1.8x1.0" stay whole), and a number and the percent or per-mille
- * sign after it are one ("40%"; in index mode the number alone follows as
- * a sub-word). */
+ * (`whole`: it ends where ICU's segment ends). Rules of the segmentation
+ * standards: a number and the unit letters written against it are two
+ * words ("0.3cm" -> "0.3" "cm", "15mg", "5g"; "h1n1", "b12", "mp3" and
+ * "1.8x1.0" stay whole); a number and the percent or per-mille sign after
+ * it are one ("40%"); so are numbers joined by - ~ or a dash, a range or a
+ * date ("2-3", "37.5-39", "2017-06-16", "70-80%"), which reaches past
+ * ICU's segment (c->skip tells segment() where it ends). In index mode the
+ * numbers of such a word follow as sub-words. */
 static int latin(struct actx *c, size_t k, size_t j, int whole)
 {
     wd_analyzer *a = c->a;
@@ -525,13 +530,30 @@ static int latin(struct actx *c, size_t k, size_t j, int whole)
             return rc ? rc : emit_plain(c, q, j, 0, WD_SRC_NONE);
         }
     }
-    if (q == j && whole && j < a->nt.n && (cp[j] == '%' || cp[j] == 0x2030) &&
-        a->u8off[j + 1] - a->u8off[k] <= WD_MAX_WORD_BYTES) {
-        uint32_t position = c->pos++;
-        int rc = emit(c, k, j + 1, position, WD_TOKEN_NUMERIC, WD_SRC_NONE);
-        if (!rc && c->mode == WD_ANALYZE_INDEX)
-            rc = emit(c, k, j, position, WD_TOKEN_SUBWORD | WD_TOKEN_NUMERIC, WD_SRC_NONE);
-        return rc;
+    if (q == j && whole) {
+        /* a range or a date: numbers joined by - ~ or a dash ("2-3",
+         * "37.5-39", "2017-06-16"), each number a sub-word in index mode */
+        size_t n = a->nt.n, e = j, parts[8], np = 0;
+        parts[np++] = j;
+        while (np < 8 && e + 1 < n && is_range_mark(cp[e]) && is_digit(cp[e + 1])) {
+            size_t f = number_end(cp, e + 1, n);
+            if (a->u8off[f] - a->u8off[k] > WD_MAX_WORD_BYTES)
+                break;
+            parts[np++] = e = f;
+        }
+        int pct = e < n && (cp[e] == '%' || cp[e] == 0x2030) &&
+                  a->u8off[e + 1] - a->u8off[k] <= WD_MAX_WORD_BYTES;
+        if (np > 1 || pct) {
+            uint32_t position = c->pos++;
+            int rc = emit(c, k, e + (size_t)pct, position, WD_TOKEN_NUMERIC, WD_SRC_NONE);
+            for (size_t p = 0, b = k; !rc && c->mode == WD_ANALYZE_INDEX && p < np; p++) {
+                rc = emit(c, b, parts[p], position, WD_TOKEN_SUBWORD | WD_TOKEN_NUMERIC,
+                          WD_SRC_NONE);
+                b = parts[p] + 1;
+            }
+            c->skip = e + (size_t)pct;
+            return rc;
+        }
     }
     return emit_plain(c, k, j, q == j ? WD_TOKEN_NUMERIC : 0, WD_SRC_NONE);
 }
@@ -542,6 +564,11 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
     wd_analyzer *a = c->a;
     const uint32_t *cp = a->nt.cp;
     int rc;
+    if (cs < c->skip) { /* the rest of a range latin() took whole */
+        if (ce <= c->skip)
+            return 0;
+        cs = c->skip;
+    }
     if (status < UBRK_WORD_NONE_LIMIT)
         return flush_run(c);
     for (size_t k = cs; k < ce;) {
@@ -615,6 +642,7 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     if (U_FAILURE(st))
         return icu_err(err, st, "ubrk_setText");
     c->run_start = c->run_end = 0;
+    c->skip = 0;
     int32_t p = ubrk_first(a->bi), q;
     while ((q = ubrk_next(a->bi)) != UBRK_DONE) {
         rc = segment(c, a->u16cp[p], a->u16cp[q], ubrk_getRuleStatus(a->bi));

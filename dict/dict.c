@@ -34,8 +34,8 @@
 
 /* Bump when the analyzer's output changes for the same dictionaries.
  * 2: the unknown-word HMM, the long-word penalty, number/unit/percent
- * rules, letterlike symbols dropped. */
-#define WD_ANALYZER_REV 2
+ * rules, letterlike symbols dropped. 3: number ranges and dates. */
+#define WD_ANALYZER_REV 3
 /* Frequency total used when the library was built without a general list. */
 #define WD_MIN_TOTAL 1e7
 
