@@ -18,12 +18,17 @@
  *    of the built-in general trie, domain and user words from the
  *    dictionary's hash table, ICU's own multi-character segments (with a
  *    small frequency, WD_ICU_FREQ), and every single character.
- * 4. Words are emitted with positions; in WD_ANALYZE_INDEX mode a word of
+ * 4. Unknown words: a stretch of two or more consecutive single characters
+ *    on the best path that is not itself a known word is re-cut by the
+ *    unknown-word HMM (jieba's finalseg: a B/M/E/S Viterbi with the
+ *    probabilities built in from jieba's model), as jieba's __cut_DAG
+ *    does; a stretch that is a known word stays single characters.
+ * 5. Words are emitted with positions; in WD_ANALYZE_INDEX mode a word of
  *    three or more characters is followed by its sub-words at the same
  *    position (every dictionary word of two or more characters inside it,
  *    or its character bigrams when there is none).
  *
- * wd_analyzer_set_dictionary_layer(a, 0) skips step 3: ideographic text
+ * wd_analyzer_set_dictionary_layer(a, 0) skips steps 3 and 4: ideographic text
  * then comes out exactly as ICU split it (the evaluation's baseline).
  */
 #include <math.h>
@@ -42,6 +47,7 @@ struct wd_analyzer {
     wd_norm nm;
     wd_ntext nt;
     double lf_icu;
+    double lf_hmm; /* log WD_HMM_FREQ */
     int dict_layer; /* 0: CJK comes out as ICU breaks it */
     /* per code point of the current chunk (cap + 1 entries) */
     size_t cap;
@@ -51,6 +57,7 @@ struct wd_analyzer {
     uint16_t *cid;
     uint8_t *src;
     double *score;
+    uint8_t *hmm;    /* Viterbi: 4 back pointers and the state, per code point */
     char *u8;        /* 4 * cap + 1 bytes */
     UChar *u16;      /* 2 * cap + 1 units */
     uint32_t *u16cp; /* UTF-16 index -> code point index, 2 * cap + 1 */
@@ -60,11 +67,13 @@ struct wd_analyzer {
 struct actx {
     wd_analyzer *a;
     int mode;
+    const char *text; /* the original text */
     size_t base; /* offset of the chunk in the original text */
     uint32_t pos;
     wd_token_fn fn;
     void *ctx;
     size_t run_start, run_end; /* current ideographic run, empty if equal */
+    size_t skip; /* code points before this were taken by a number range */
 };
 
 static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
@@ -87,6 +96,7 @@ int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err)
         return oom(err);
     a->d = dict;
     a->lf_icu = log(WD_ICU_FREQ);
+    a->lf_hmm = log(WD_HMM_FREQ);
     a->dict_layer = 1;
     int rc = wd_norm_init(&a->nm, err);
     if (rc != WD_OK) {
@@ -117,6 +127,7 @@ void wd_analyzer_free(wd_analyzer *a)
     wd_free(a->cid);
     wd_free(a->src);
     wd_free(a->score);
+    wd_free(a->hmm);
     wd_free(a->u8);
     wd_free(a->u16);
     wd_free(a->u16cp);
@@ -144,6 +155,7 @@ static int reserve(wd_analyzer *a, size_t n)
     GROW(a->cid, cap + 1);
     GROW(a->src, cap + 1);
     GROW(a->score, cap + 1);
+    GROW(a->hmm, 5 * (cap + 1));
     GROW(a->u8, 4 * cap + 1);
     GROW(a->u16, 2 * cap + 1);
     GROW(a->u16cp, 2 * cap + 1);
@@ -242,6 +254,120 @@ static int emit_subwords(struct actx *c, size_t i, size_t j, uint32_t position)
     return 0;
 }
 
+/* Is [i, j) (two or more characters of the current run, with a->cid set)
+ * a word of the general list or the domain and user lexicons? */
+static int known_word(const wd_analyzer *a, size_t i, size_t j)
+{
+    uint32_t v = a->cid[i];
+    for (size_t k = i + 1; v && k < j; k++)
+        v = a->cid[k] ? wd_gd_child(v, a->cid[k]) : 0;
+    if (v && wd_gd_logf[v] >= 0)
+        return 1;
+    const wd_dict *d = a->d;
+    if (!d->has_words || j - i > d->maxlen)
+        return 0;
+    const char *w = a->u8 + a->u8off[i];
+    size_t len = a->u8off[j] - a->u8off[i];
+    long k = wd_strtab_find(&d->tab, w, len, wd_fnv(WD_FNV_INIT, w, len));
+    return k >= 0 && (d->tab.ent[k].flags & WD_ENT_WORD);
+}
+
+/* The long-word penalty of a general-list, ICU or HMM word of n
+ * characters (see WD_LONG_PENALTY). */
+static double long_penalty(size_t n) { return n > 2 ? WD_LONG_PENALTY * (double)(n - 2) : 0.0; }
+
+enum { HMM_B = 0, HMM_M = 1, HMM_E = 2, HMM_S = 3 };
+
+static const float *hmm_emit(uint32_t c)
+{
+    if (c < WD_GD_BMP_LO || c >= WD_GD_BMP_HI)
+        return wd_gd_hmm_emit[0];
+    return wd_gd_hmm_emit[wd_gd_hmm_row[c - WD_GD_BMP_LO]];
+}
+
+/* Emit a word of the path [i, j) at the next position, with its sub-words
+ * in index mode. */
+static int emit_word(struct actx *c, size_t i, size_t j, int src)
+{
+    uint32_t position = c->pos++;
+    int rc = emit(c, i, j, position, WD_TOKEN_CJK, src);
+    if (!rc && c->mode == WD_ANALYZE_INDEX && j - i >= 3)
+        rc = emit_subwords(c, i, j, position);
+    return rc;
+}
+
+/* The characters [s, e) (e - s >= 2, each a one-character word of the
+ * best path) cut into words by jieba's finalseg HMM: the most probable
+ * B/M/E/S state sequence, a word from each B (or S) to the next E (or S).
+ * Predecessors and the final state are restricted as in jieba (a word
+ * ends at the end); ties go to the later state letter, as jieba's max()
+ * over (probability, state) pairs does. */
+static int emit_hmm(struct actx *c, size_t s, size_t e)
+{
+    /* jieba's PrevStatus, listed in letter order (B E M S) for the ties */
+    static const uint8_t prev[4][2] = {
+        [HMM_B] = {HMM_E, HMM_S},
+        [HMM_M] = {HMM_B, HMM_M},
+        [HMM_E] = {HMM_B, HMM_M},
+        [HMM_S] = {HMM_E, HMM_S},
+    };
+    wd_analyzer *a = c->a;
+    const uint32_t *cp = a->nt.cp;
+    const double lt = a->d->logtotal;
+    uint8_t *h = a->hmm;
+    double v[4], w[4];
+    const float *em = hmm_emit(cp[s]);
+    for (int y = 0; y < 4; y++)
+        v[y] = wd_gd_hmm_start[y] + em[y];
+    for (size_t k = s + 1; k < e; k++) {
+        em = hmm_emit(cp[k]);
+        uint8_t *bp = h + 5 * (k - s);
+        for (int y = 0; y < 4; y++) {
+            int x0 = prev[y][0], x1 = prev[y][1];
+            double p0 = v[x0] + wd_gd_hmm_trans[x0][y], p1 = v[x1] + wd_gd_hmm_trans[x1][y];
+            bp[y] = (uint8_t)(p1 >= p0 ? x1 : x0);
+            w[y] = (p1 >= p0 ? p1 : p0) + em[y];
+        }
+        memcpy(v, w, sizeof v);
+    }
+    int y = v[HMM_S] >= v[HMM_E] ? HMM_S : HMM_E;
+    for (size_t k = e; k-- > s;) {
+        h[5 * (k - s) + 4] = (uint8_t)y;
+        if (k > s)
+            y = h[5 * (k - s) + y];
+    }
+    /* A word starts at the run's start, at a B or S, and after an E or S
+     * (the same cut as jieba's for every valid sequence). */
+    for (size_t i = s; i < e;) {
+        size_t j = i + 1;
+        while (j < e) {
+            int sp = h[5 * (j - 1 - s) + 4], sj = h[5 * (j - s) + 4];
+            if (sp == HMM_E || sp == HMM_S || sj == HMM_B || sj == HMM_S)
+                break;
+            j++;
+        }
+        /* A word of the HMM is taken when it beats its characters as a
+         * word of frequency WD_HMM_FREQ (with the long-word penalty):
+         * the model proposes, the unigram scores decide, so frequent
+         * free characters (了 是 做) are not glued to their neighbours. */
+        int rc = 0;
+        double chars = 0;
+        for (size_t k = i; k < j; k++) {
+            uint32_t v = a->cid[k];
+            chars += (v && wd_gd_logf[v] >= 0 ? wd_gd_logf[v] : 0.0) - lt;
+        }
+        if (j - i == 1 || a->lf_hmm - lt - long_penalty(j - i) >= chars)
+            rc = emit_word(c, i, j, j - i == 1 ? a->src[i] : WD_SRC_HMM);
+        else
+            for (size_t k = i; !rc && k < j; k++)
+                rc = emit_word(c, k, k + 1, a->src[k]);
+        if (rc)
+            return rc;
+        i = j;
+    }
+    return 0;
+}
+
 /* Segment the ideographic run [rs, re) and emit its words. */
 static int flush_run(struct actx *c)
 {
@@ -266,7 +392,7 @@ static int flush_run(struct actx *c)
         for (size_t j = i + 1; v && j < re; j++) {
             v = a->cid[j] ? wd_gd_child(v, a->cid[j]) : 0;
             if (v && wd_gd_logf[v] >= 0) {
-                double s = wd_gd_logf[v] - lt + score[j + 1];
+                double s = wd_gd_logf[v] - lt - long_penalty(j + 1 - i) + score[j + 1];
                 if (s > best) {
                     best = s;
                     bj = (uint32_t)j + 1;
@@ -276,7 +402,7 @@ static int flush_run(struct actx *c)
         }
         uint32_t ie = a->icuend[i];
         if (ie) {
-            double s = a->lf_icu - lt + score[ie];
+            double s = a->lf_icu - lt - long_penalty(ie - i) + score[ie];
             if (s > best) {
                 best = s;
                 bj = ie;
@@ -309,15 +435,127 @@ static int flush_run(struct actx *c)
     }
     for (size_t i = rs; i < re;) {
         size_t j = a->next[i];
-        uint32_t position = c->pos++;
-        int rc = emit(c, i, j, position, WD_TOKEN_CJK, a->src[i]);
-        if (!rc && c->mode == WD_ANALYZE_INDEX && j - i >= 3)
-            rc = emit_subwords(c, i, j, position);
+        if (j == i + 1 && wd_gd_has_hmm) {
+            while (j < re && a->next[j] == j + 1)
+                j++;
+            if (j - i >= 2) {
+                int rc = 0;
+                if (!known_word(a, i, j))
+                    rc = emit_hmm(c, i, j);
+                else /* a known word stays characters, as in jieba */
+                    for (size_t k = i; !rc && k < j; k++)
+                        rc = emit_word(c, k, k + 1, a->src[k]);
+                if (rc)
+                    return rc;
+                i = j;
+                continue;
+            }
+        }
+        int rc = emit_word(c, i, j, a->src[i]);
         if (rc)
             return rc;
         i = j;
     }
     return 0;
+}
+
+/* ICU says NUMBER for "abc123" too; a digit run has no letters. */
+static unsigned numeric(const uint32_t *cp, size_t k, size_t j, int32_t status)
+{
+    if (status < UBRK_WORD_NUMBER || status >= UBRK_WORD_NUMBER_LIMIT)
+        return 0;
+    for (size_t q = k; q < j; q++)
+        if (u_isalpha((UChar32)cp[q]))
+            return 0;
+    return WD_TOKEN_NUMERIC;
+}
+
+static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+
+/* End of the number at the start of [k, j): digits, with decimal or
+ * thousands parts ("0.3", "1,100"); k when there is none. */
+static size_t number_end(const uint32_t *cp, size_t k, size_t j)
+{
+    size_t q = k;
+    while (q < j && is_digit(cp[q]))
+        q++;
+    while (q > k && q + 1 < j && (cp[q] == '.' || cp[q] == ',') && is_digit(cp[q + 1])) {
+        q++;
+        while (q < j && is_digit(cp[q]))
+            q++;
+    }
+    return q;
+}
+
+static int is_range_mark(uint32_t c) { return c == '-' || c == '~' || c == 0x2013 || c == 0x2014; }
+
+/* Is [k, j) the letters of one letterlike symbol (U+2100..U+214F of
+ * category So: ℃ ℉ № ™, which NFKC spells °c °f no tm)? Those are
+ * symbols, not words: "38℃" must not give a term "c". */
+static int letterlike_symbol(const struct actx *c, size_t k, size_t j)
+{
+    const wd_ntext *nt = &c->a->nt;
+    for (size_t q = k + 1; q < j; q++)
+        if (nt->ostart[q] != nt->ostart[k])
+            return 0;
+    uint32_t o;
+    size_t n = nt->oend[k] - nt->ostart[k];
+    if (!n || wd_utf8_decode(c->text + c->base + nt->ostart[k], n, &o) != n)
+        return 0;
+    return o >= 0x2100 && o <= 0x214F && u_charType((UChar32)o) == U_OTHER_SYMBOL;
+}
+
+/* A non-ideographic ICU segment [k, j) with the dictionary layer on
+ * (`whole`: it ends where ICU's segment ends). Rules of the segmentation
+ * standards: a number and the unit letters written against it are two
+ * words ("0.3cm" -> "0.3" "cm", "15mg", "5g"; "h1n1", "b12", "mp3" and
+ * "1.8x1.0" stay whole); a number and the percent or per-mille sign after
+ * it are one ("40%"); so are numbers joined by - ~ or a dash, a range or a
+ * date ("2-3", "37.5-39", "2017-06-16", "70-80%"), which reaches past
+ * ICU's segment (c->skip tells segment() where it ends). In index mode the
+ * numbers of such a word follow as sub-words. */
+static int latin(struct actx *c, size_t k, size_t j, int whole)
+{
+    wd_analyzer *a = c->a;
+    const uint32_t *cp = a->nt.cp;
+    if (letterlike_symbol(c, k, j))
+        return 0;
+    size_t q = number_end(cp, k, j);
+    if (q > k && q < j) {
+        size_t r = q;
+        while (r < j && u_isalpha((UChar32)cp[r]))
+            r++;
+        if (r == j) {
+            int rc = emit_plain(c, k, q, WD_TOKEN_NUMERIC, WD_SRC_NONE);
+            return rc ? rc : emit_plain(c, q, j, 0, WD_SRC_NONE);
+        }
+    }
+    if (q == j && whole) {
+        /* a range or a date: numbers joined by - ~ or a dash ("2-3",
+         * "37.5-39", "2017-06-16"), each number a sub-word in index mode */
+        size_t n = a->nt.n, e = j, parts[8], np = 0;
+        parts[np++] = j;
+        while (np < 8 && e + 1 < n && is_range_mark(cp[e]) && is_digit(cp[e + 1])) {
+            size_t f = number_end(cp, e + 1, n);
+            if (a->u8off[f] - a->u8off[k] > WD_MAX_WORD_BYTES)
+                break;
+            parts[np++] = e = f;
+        }
+        int pct = e < n && (cp[e] == '%' || cp[e] == 0x2030) &&
+                  a->u8off[e + 1] - a->u8off[k] <= WD_MAX_WORD_BYTES;
+        if (np > 1 || pct) {
+            uint32_t position = c->pos++;
+            int rc = emit(c, k, e + (size_t)pct, position, WD_TOKEN_NUMERIC, WD_SRC_NONE);
+            for (size_t p = 0, b = k; !rc && c->mode == WD_ANALYZE_INDEX && p < np; p++) {
+                rc = emit(c, b, parts[p], position, WD_TOKEN_SUBWORD | WD_TOKEN_NUMERIC,
+                          WD_SRC_NONE);
+                b = parts[p] + 1;
+            }
+            c->skip = e + (size_t)pct;
+            return rc;
+        }
+    }
+    return emit_plain(c, k, j, q == j ? WD_TOKEN_NUMERIC : 0, WD_SRC_NONE);
 }
 
 /* One ICU segment [cs, ce) (code point indices) with its rule status. */
@@ -326,6 +564,11 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
     wd_analyzer *a = c->a;
     const uint32_t *cp = a->nt.cp;
     int rc;
+    if (cs < c->skip) { /* the rest of a range latin() took whole */
+        if (ce <= c->skip)
+            return 0;
+        cs = c->skip;
+    }
     if (status < UBRK_WORD_NONE_LIMIT)
         return flush_run(c);
     for (size_t k = cs; k < ce;) {
@@ -349,15 +592,13 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
         } else {
             while (j < ce && !wd_is_ideo(cp[j]))
                 j++;
-            /* ICU says NUMBER for "abc123" too; a digit run has no letters. */
-            unsigned flags = 0;
-            if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
-                flags = WD_TOKEN_NUMERIC;
-                for (size_t q = k; q < j && flags; q++)
-                    if (u_isalpha((UChar32)cp[q]))
-                        flags = 0;
-            }
-            if ((rc = flush_run(c)) != 0 || (rc = emit_plain(c, k, j, flags, WD_SRC_NONE)) != 0)
+            if ((rc = flush_run(c)) != 0)
+                return rc;
+            if (a->dict_layer)
+                rc = latin(c, k, j, j == ce);
+            else
+                rc = emit_plain(c, k, j, numeric(cp, k, j, status), WD_SRC_NONE);
+            if (rc)
                 return rc;
         }
         k = j;
@@ -401,6 +642,7 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     if (U_FAILURE(st))
         return icu_err(err, st, "ubrk_setText");
     c->run_start = c->run_end = 0;
+    c->skip = 0;
     int32_t p = ubrk_first(a->bi), q;
     while ((q = ubrk_next(a->bi)) != UBRK_DONE) {
         rc = segment(c, a->u16cp[p], a->u16cp[q], ubrk_getRuleStatus(a->bi));
@@ -424,6 +666,7 @@ int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_
     c.mode = mode;
     c.fn = fn;
     c.ctx = ctx;
+    c.text = text;
     size_t pos = 0;
     while (pos < len) {
         size_t end = wd_chunk_end(text, pos, len);

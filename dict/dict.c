@@ -32,8 +32,10 @@
 #include "lexparse.h"
 #include "norm.h"
 
-/* Bump when the analyzer's output changes for the same dictionaries. */
-#define WD_ANALYZER_REV 1
+/* Bump when the analyzer's output changes for the same dictionaries.
+ * 2: the unknown-word HMM, the long-word penalty, number/unit/percent
+ * rules, letterlike symbols dropped. 3: number ranges and dates. */
+#define WD_ANALYZER_REV 3
 /* Frequency total used when the library was built without a general list. */
 #define WD_MIN_TOTAL 1e7
 
@@ -429,6 +431,7 @@ int wd_dict_load(wd_dict **out, const char *dir, wd_error *err)
     vmix(&L, "icu", U_ICU_VERSION_MAJOR_NUM);
     vmix(&L, "t2s", wd_t2s_hash);
     vmix(&L, "general", wd_gd_has_general ? wd_gd_hash_general : 0);
+    vmix(&L, "hmm", wd_gd_has_hmm ? wd_gd_hash_hmm : 0);
     d->logtotal = log(wd_gd_total > WD_MIN_TOTAL ? wd_gd_total : WD_MIN_TOTAL);
     int rc = load(&L, dir, err);
     if (L.nm_ready)

@@ -27,6 +27,15 @@ struct wd_dict {
 #define WD_DOMAIN_FLOOR 2000.0 /* frequency of a domain or user word given none */
 #define WD_DOMAIN_MARGIN 2.3   /* whole domain word beats its best split by e^2.3 */
 #define WD_ICU_FREQ 3.0        /* a word only ICU's dictionary knows */
+#define WD_HMM_FREQ 1.0        /* a word only the HMM found: it must beat its characters as
+                                  a word seen once */
+/* Long-word penalty: a general-list, ICU or HMM word of n > 2 characters
+ * scores WD_LONG_PENALTY * (n - 2) below its frequency (domain and user
+ * words do not pay it). jieba's list is full of compounds (呼吸困难, 新世纪,
+ * 检察机关) that every segmentation standard we checked splits into the
+ * words it lists too; chosen on the development sets (UD GSDSimp dev,
+ * AMTTL dev and train), see BENCHMARKS.md. */
+#define WD_LONG_PENALTY 7.0
 
 /* Character id of an ideograph in the general trie, 0 if unknown. */
 static inline uint32_t wd_gd_charid(uint32_t c)

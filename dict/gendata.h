@@ -16,6 +16,13 @@
  *
  * The domain lexicon, stop words and synonyms are kept as normalised word
  * lists; the loader puts them in its hash table (a few hundred entries).
+ * The unknown-word HMM (jieba's finalseg model, when the build found it):
+ * log probabilities over the states B M E S (0..3) - start, transitions
+ * [from][to], and emissions by row: a BMP ideograph cp has row
+ * wd_gd_hmm_row[cp - WD_GD_BMP_LO] of wd_gd_hmm_emit (row 0, for a
+ * character the model does not know, allows state S only). An impossible start,
+ * transition or emission is -1e5.
+ *
  * The wd_gd_hash_* values are FNV-1a hashes of the raw source files, the
  * same hash the loader computes for replacement files, and feed
  * wd_dict_version.
@@ -49,10 +56,18 @@ extern const char *const wd_gd_stop[];
 extern const size_t wd_gd_syn_n; /* entries in wd_gd_syn, each group ends with NULL */
 extern const char *const wd_gd_syn[];
 
+extern const int wd_gd_has_hmm;
+extern const double wd_gd_hmm_start[4];
+extern const double wd_gd_hmm_trans[4][4];
+extern const float wd_gd_hmm_emit[][4];
+extern const uint32_t wd_gd_hmm_nrows;
+extern const uint16_t wd_gd_hmm_row[WD_GD_BMP_HI - WD_GD_BMP_LO];
+
 extern const int wd_gd_has_general;
 extern const uint64_t wd_gd_hash_general;
 extern const uint64_t wd_gd_hash_lexicon;
 extern const uint64_t wd_gd_hash_stopwords;
 extern const uint64_t wd_gd_hash_synonyms;
+extern const uint64_t wd_gd_hash_hmm;
 
 #endif

@@ -271,6 +271,153 @@ static const seg_case index_cases[] = {
       {NULL, 0, 0, 0, 0, 0}}},
 };
 
+/* Numbers, units and symbols (the dictionary layer's rules for non-CJK
+ * segments; no word list needed). */
+static const seg_case number_cases[] = {
+    /* a number and the unit letters against it are two words */
+    {"0.3cm的结节", WD_ANALYZE_QUERY,
+     {{"0.3", 0, 3, 0, N, WD_SRC_NONE},
+      {"cm", 3, 5, 1, 0, WD_SRC_NONE},
+      {"的", 5, 8, 2, C | S, ANY},
+      {"结节", 8, 14, 3, C, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"１５ｍｇ", WD_ANALYZE_QUERY,
+     {{"15", 0, 6, 0, N, WD_SRC_NONE}, {"mg", 6, 12, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    {"1,100m", WD_ANALYZE_QUERY,
+     {{"1,100", 0, 5, 0, N, WD_SRC_NONE}, {"m", 5, 6, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    /* letters first, or a mix that is not number + unit: whole */
+    {"h1n1 b12 1.8x1.0", WD_ANALYZE_QUERY,
+     {{"h1n1", 0, 4, 0, 0, WD_SRC_NONE},
+      {"b12", 5, 8, 1, 0, WD_SRC_NONE},
+      {"1.8x1.0", 9, 16, 2, 0, WD_SRC_NONE},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* a number and its percent sign are one word; full width too */
+    {"40%的人", WD_ANALYZE_QUERY,
+     {{"40%", 0, 3, 0, N, WD_SRC_NONE},
+      {"的", 3, 6, 1, C | S, ANY},
+      {"人", 6, 9, 2, C, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"报销比例４０％", WD_ANALYZE_QUERY,
+     {{"报销比例", 0, 12, 0, C, ANY}, {"40%", 12, 21, 1, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    {"2.5\xe2\x80\xb0", WD_ANALYZE_QUERY, /* per mille */
+     {{"2.5\xe2\x80\xb0", 0, 6, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    /* index mode: the number alone follows at the same position */
+    {"40%", WD_ANALYZE_INDEX,
+     {{"40%", 0, 3, 0, N, WD_SRC_NONE}, {"40", 0, 2, 0, N | SW, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    /* numbers joined by - ~ or a dash (a range, a date) are one word */
+    {"2-3天", WD_ANALYZE_QUERY,
+     {{"2-3", 0, 3, 0, N, WD_SRC_NONE}, {"天", 3, 6, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
+    {"37.5～39度，70-80%", WD_ANALYZE_QUERY,
+     {{"37.5~39", 0, 9, 0, N, WD_SRC_NONE},
+      {"度", 9, 12, 1, C | ANYSTOP, ANY},
+      {"70-80%", 15, 21, 2, N, WD_SRC_NONE},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"2-3cm", WD_ANALYZE_QUERY,
+     {{"2-3", 0, 3, 0, N, WD_SRC_NONE}, {"cm", 3, 5, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    {"2017-06-16复查", WD_ANALYZE_INDEX,
+     {{"2017-06-16", 0, 10, 0, N, WD_SRC_NONE},
+      {"2017", 0, 4, 0, N | SW, WD_SRC_NONE},
+      {"06", 5, 7, 0, N | SW, WD_SRC_NONE},
+      {"16", 8, 10, 0, N | SW, WD_SRC_NONE},
+      {"复查", 10, 16, 1, C, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* not a range: a word and a number, a sign, two marks */
+    {"covid-19 -11 2--3", WD_ANALYZE_QUERY,
+     {{"covid", 0, 5, 0, 0, WD_SRC_NONE},
+      {"19", 6, 8, 1, N, WD_SRC_NONE},
+      {"11", 10, 12, 2, N, WD_SRC_NONE},
+      {"2", 13, 14, 3, N, WD_SRC_NONE},
+      {"3", 16, 17, 4, N, WD_SRC_NONE},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* a letterlike symbol is a symbol: no "c" from ℃, no "tm" from ™ */
+    {"38\xe2\x84\x83 \xe2\x84\xa2", WD_ANALYZE_QUERY,
+     {{"38", 0, 2, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    /* a written C is a letter */
+    {"38\xc2\xb0" "C", WD_ANALYZE_QUERY,
+     {{"38", 0, 2, 0, N, WD_SRC_NONE}, {"c", 4, 5, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+};
+
+/* Needs the general word list and the unknown-word HMM (jieba's, both
+ * read at build time). */
+static const seg_case hmm_cases[] = {
+    /* unknown words: the HMM joins the characters the best path left single */
+    {"保泰通怎么交", WD_ANALYZE_QUERY,
+     {{"保泰通", 0, 9, 0, C, WD_SRC_HMM},
+      {"怎么", 9, 15, 1, C | S, ANY},
+      {"交", 15, 18, 2, C, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* ... but not a frequent free character (了) to its neighbours */
+    {"我吃了华法林", WD_ANALYZE_QUERY,
+     {{"我", 0, 3, 0, C | ANYSTOP, ANY},
+      {"吃", 3, 6, 1, C, ANY},
+      {"了", 6, 9, 2, C | ANYSTOP, ANY},
+      {"华法林", 9, 18, 3, C, WD_SRC_HMM},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"肠镜检查", WD_ANALYZE_QUERY,
+     {{"肠镜", 0, 6, 0, C, WD_SRC_HMM}, {"检查", 6, 12, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
+    /* index mode: an HMM word of three characters has sub-words */
+    {"华法林", WD_ANALYZE_INDEX,
+     {{"华法林", 0, 9, 0, C, WD_SRC_HMM},
+      {"华法", 0, 6, 0, C | SW, ANY},
+      {"法林", 3, 9, 0, C | SW, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* a stretch of single characters that is itself a (long) word of the
+     * list stays characters, as in jieba */
+    {"合而为一", WD_ANALYZE_QUERY,
+     {{"合", 0, 3, 0, C | ANYSTOP, WD_SRC_GENERAL},
+      {"而", 3, 6, 1, C | ANYSTOP, WD_SRC_GENERAL},
+      {"为", 6, 9, 2, C | ANYSTOP, WD_SRC_GENERAL},
+      {"一", 9, 12, 3, C | ANYSTOP, WD_SRC_GENERAL},
+      {NULL, 0, 0, 0, 0, 0}}},
+    /* the long-word penalty: compounds of the general list split into the
+     * words they are made of; domain words stay whole */
+    {"呼吸困难怎么办", WD_ANALYZE_QUERY,
+     {{"呼吸", 0, 6, 0, C, WD_SRC_GENERAL},
+      {"困难", 6, 12, 1, C, WD_SRC_GENERAL},
+      {"怎么", 12, 18, 2, C | S, ANY},
+      {"办", 18, 21, 3, C | ANYSTOP, ANY},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"新世纪的检察机关", WD_ANALYZE_QUERY,
+     {{"新", 0, 3, 0, C | ANYSTOP, ANY},
+      {"世纪", 3, 9, 1, C, WD_SRC_GENERAL},
+      {"的", 9, 12, 2, C | S, ANY},
+      {"检察", 12, 18, 3, C, WD_SRC_GENERAL},
+      {"机关", 18, 24, 4, C, WD_SRC_GENERAL},
+      {NULL, 0, 0, 0, 0, 0}}},
+    {"中央军事委员会", WD_ANALYZE_QUERY,
+     {{"中央", 0, 6, 0, C, WD_SRC_GENERAL},
+      {"军事", 6, 12, 1, C, WD_SRC_GENERAL},
+      {"委员会", 12, 21, 2, C, WD_SRC_GENERAL},
+      {NULL, 0, 0, 0, 0, 0}}},
+};
+
+/* Whether the library was built with jieba's HMM (WENDA_HMM_DIR). */
+extern const int wd_gd_has_hmm;
+
+static void test_analyzer__numbers_units_and_symbols(void **state)
+{
+    (void)state;
+    check_table(number_cases, sizeof number_cases / sizeof number_cases[0]);
+}
+
+static void test_analyzer__unknown_words_and_long_words(void **state)
+{
+    (void)state;
+    if (!have_general() || !wd_gd_has_hmm) {
+        fprintf(stderr, "(skipped: built without the general list or the HMM)\n");
+        return;
+    }
+    check_table(hmm_cases, sizeof hmm_cases / sizeof hmm_cases[0]);
+    /* The dictionary layer off is ICU alone: no HMM, no unit split. */
+    toks got;
+    wd_analyzer_set_dictionary_layer(g_an, 0);
+    assert_int_equal(run(g_an, WD_ANALYZE_QUERY, "15mg", 4, &got), WD_OK);
+    wd_analyzer_set_dictionary_layer(g_an, 1);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.t[0].text, "15mg");
+    toks_free(&got);
+}
+
 static void test_analyzer__segments_examples(void **state)
 {
     (void)state;
@@ -604,7 +751,8 @@ static void test_analyzer__user_overlay_makes_word_whole(void **state)
     const char *in = "保泰通怎么用";
     toks got;
     assert_int_equal(run(g_an, WD_ANALYZE_QUERY, in, strlen(in), &got), WD_OK);
-    assert_string_not_equal(got.t[0].text, "保泰通");
+    /* unknown: at most the HMM's guess, never a lexicon word */
+    assert_true(strcmp(got.t[0].text, "保泰通") != 0 || got.t[0].src == WD_SRC_HMM);
     toks_free(&got);
 
     char dir[64];
@@ -841,6 +989,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_analyzer__segments_examples),
+        cmocka_unit_test(test_analyzer__numbers_units_and_symbols),
+        cmocka_unit_test(test_analyzer__unknown_words_and_long_words),
         cmocka_unit_test(test_analyzer__index_mode_subwords_same_position),
         cmocka_unit_test(test_analyzer__traditional_matches_simplified),
         cmocka_unit_test(test_analyzer__long_latin_runs_cut),

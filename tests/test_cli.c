@@ -435,7 +435,7 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     unsetenv("XDG_DATA_HOME");
     run r = wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
     assert_int_equal(r.status, 0);
-    assert_null(strstr(r.out, "\"保泰通\""));
+    assert_null(strstr(r.out, "\"user\"")); /* at most the HMM's guess */
     run_free(&r);
     r = wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
     assert_int_equal(r.status, 0);

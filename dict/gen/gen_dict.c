@@ -12,9 +12,19 @@
  * normalise to the same word (Traditional and Simplified spellings) have
  * their frequencies added.
  *
- * Usage: gen_dict OUT.c LEXICON STOPWORDS SYNONYMS GENERAL
- *        (a path of "-" means the file is absent)
+ * The unknown-word model, when given, is jieba's finalseg HMM: the
+ * Python literals of prob_start.py, prob_trans.py and prob_emit.py
+ * (`P={'B': -0.26, ...}`, `P={'B': {'E': -0.51, ...}, ...}`,
+ * `P={'B': {'\u4e00': -3.65, ...}, ...}`), read here and written as
+ * tables of log probabilities over the states B M E S. Emission keys are
+ * normalised like the text (a Traditional character's row serves its
+ * Simplified form only when that form has no row of its own).
+ *
+ * Usage: gen_dict OUT.c LEXICON STOPWORDS SYNONYMS GENERAL HMM_START HMM_TRANS HMM_EMIT
+ *        (a path of "-" means the file is absent; the HMM is used only when
+ *        all three of its files are given)
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +225,186 @@ static uint32_t node_new(uint16_t label, uint32_t parent)
     return (uint32_t)T.n++;
 }
 
+/* ---- the unknown-word HMM (jieba finalseg) ---- */
+
+/* A missing start, transition or emission probability (jieba's
+ * MIN_FLOAT, -3.14e100): small enough that no path with it wins while
+ * another exists, large enough that sums stay exact in a double. */
+#define HMM_NEVER (-1e5)
+
+static struct {
+    double start[4];
+    double trans[4][4];
+    /* emission log probabilities per BMP ideograph, HMM_NEVER-less
+     * cells mark "no value"; own[] tells the cell came from the
+     * character itself rather than from its Traditional spelling */
+    float (*emit)[4];
+    uint8_t (*own)[4];
+    int have[3];
+} H;
+
+static int hmm_state(const char *s, size_t n)
+{
+    static const char names[] = "BMES";
+    if (n != 1)
+        return -1;
+    const char *p = strchr(names, s[0]);
+    return p && s[0] ? (int)(p - names) : -1;
+}
+
+struct pyparse {
+    const char *p, *start, *end, *path;
+    int which; /* 0 start, 1 trans, 2 emit */
+    wd_norm *nm;
+    wd_ntext nt;
+};
+
+static void py_die(struct pyparse *P, const char *what)
+{
+    fprintf(stderr, "gen_dict: %s: %s at byte %ld\n", P->path, what, (long)(P->p - P->start));
+    exit(1);
+}
+
+static void py_ws(struct pyparse *P)
+{
+    while (P->p < P->end && isspace((unsigned char)*P->p))
+        P->p++;
+}
+
+/* A string literal '...' or "..." with \uXXXX escapes, as UTF-8 in buf. */
+static size_t py_string(struct pyparse *P, char *buf, size_t cap)
+{
+    py_ws(P);
+    if (P->p >= P->end || (*P->p != '\'' && *P->p != '"'))
+        py_die(P, "string expected");
+    char q = *P->p++;
+    size_t n = 0;
+    while (P->p < P->end && *P->p != q) {
+        uint32_t c;
+        if (*P->p == '\\' && P->p + 6 <= P->end && P->p[1] == 'u') {
+            char hex[5] = {P->p[2], P->p[3], P->p[4], P->p[5], 0};
+            char *e;
+            c = (uint32_t)strtoul(hex, &e, 16);
+            if (*e)
+                py_die(P, "bad \\u escape");
+            P->p += 6;
+        } else if (*P->p == '\\') {
+            py_die(P, "unsupported escape");
+        } else {
+            size_t l = wd_utf8_decode(P->p, (size_t)(P->end - P->p), &c);
+            if (!l)
+                py_die(P, "invalid UTF-8");
+            P->p += l;
+        }
+        if (n + 4 >= cap)
+            py_die(P, "string too long");
+        n += wd_utf8_encode(c, buf + n);
+    }
+    if (P->p >= P->end)
+        py_die(P, "unterminated string");
+    P->p++;
+    buf[n] = 0;
+    return n;
+}
+
+static void py_expect(struct pyparse *P, char c)
+{
+    py_ws(P);
+    if (P->p >= P->end || *P->p != c) {
+        char m[32];
+        snprintf(m, sizeof m, "'%c' expected", c);
+        py_die(P, m);
+    }
+    P->p++;
+}
+
+static void hmm_value(struct pyparse *P, int s1, const char *k2, size_t n2, double v)
+{
+    if (v < HMM_NEVER)
+        v = HMM_NEVER;
+    if (P->which == 0) {
+        H.start[s1] = v;
+    } else if (P->which == 1) {
+        int s2 = hmm_state(k2, n2);
+        if (s2 < 0)
+            py_die(P, "state B, M, E or S expected");
+        H.trans[s1][s2] = v;
+    } else {
+        wd_error err = {0, "", ""};
+        if (wd_norm_text(P->nm, k2, n2, &P->nt, &err) != WD_OK)
+            py_die(P, err.message);
+        uint32_t raw;
+        if (wd_utf8_decode(k2, n2, &raw) != n2 || P->nt.n != 1)
+            return; /* not one character, or one that normalises away */
+        uint32_t c = P->nt.cp[0];
+        if (!wd_is_ideo(c) || c < WD_GD_BMP_LO || c >= WD_GD_BMP_HI)
+            return; /* the model is only asked about ideographs */
+        int own = c == raw;
+        if (H.own[c - WD_GD_BMP_LO][s1] && !own)
+            return;
+        H.emit[c - WD_GD_BMP_LO][s1] = (float)v;
+        H.own[c - WD_GD_BMP_LO][s1] = (uint8_t)(own ? 1 : 2);
+    }
+}
+
+static double py_number(struct pyparse *P)
+{
+    py_ws(P);
+    char *e;
+    double v = strtod(P->p, &e);
+    if (e == P->p)
+        py_die(P, "number expected");
+    P->p = e;
+    return v;
+}
+
+/* P={STATE: NUMBER | {KEY: NUMBER, ...}, ...} */
+static void hmm_parse(int which, const char *path, const char *text, size_t len, wd_norm *nm)
+{
+    struct pyparse P = {text, text, text + len, path, which, nm, {0}};
+    const char *at = NULL;
+    for (const char *q = text; q + 2 <= text + len; q++)
+        if (q[0] == 'P' && q[1] == '=' && (q == text || q[-1] == '\n'))
+            at = q;
+    if (!at)
+        py_die(&P, "no 'P=' line");
+    P.p = at + 2;
+    py_expect(&P, '{');
+    for (;;) {
+        char k1[16], k2[64];
+        py_ws(&P);
+        if (P.p < P.end && *P.p == '}')
+            break;
+        size_t n1 = py_string(&P, k1, sizeof k1);
+        int s1 = hmm_state(k1, n1);
+        if (s1 < 0)
+            py_die(&P, "state B, M, E or S expected");
+        py_expect(&P, ':');
+        if (which == 0) {
+            hmm_value(&P, s1, NULL, 0, py_number(&P));
+        } else {
+            py_expect(&P, '{');
+            for (;;) {
+                py_ws(&P);
+                if (P.p < P.end && *P.p == '}')
+                    break;
+                size_t n2 = py_string(&P, k2, sizeof k2);
+                py_expect(&P, ':');
+                hmm_value(&P, s1, k2, n2, py_number(&P));
+                py_ws(&P);
+                if (P.p < P.end && *P.p == ',')
+                    P.p++;
+            }
+            P.p++;
+        }
+        py_ws(&P);
+        if (P.p < P.end && *P.p == ',')
+            P.p++;
+    }
+    wd_ntext_free(&P.nt);
+    H.have[which] = 1;
+}
+
 /* ---- output ---- */
 
 static void put_cstr(FILE *o, const char *s)
@@ -271,8 +461,9 @@ static void parse(int kind, const char *path, const char *text, size_t len, wd_n
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: gen_dict OUT.c LEXICON STOPWORDS SYNONYMS GENERAL\n");
+    if (argc != 9) {
+        fprintf(stderr, "usage: gen_dict OUT.c LEXICON STOPWORDS SYNONYMS GENERAL "
+                        "HMM_START HMM_TRANS HMM_EMIT\n");
         return 2;
     }
     wd_norm nm;
@@ -293,6 +484,25 @@ int main(int argc, char **argv)
     parse(WD_LEX_WORDS, argv[5], text[3], len[3], &nm, on_general, NULL);
     for (int i = 0; i < 4; i++)
         free(text[i]);
+
+    /* The HMM: all three files or none. Its hash covers the three. */
+    int has_hmm = strcmp(argv[6], "-") && strcmp(argv[7], "-") && strcmp(argv[8], "-");
+    uint64_t h_hmm = WD_FNV_INIT;
+    H.emit = xrealloc(NULL, (WD_GD_BMP_HI - WD_GD_BMP_LO) * sizeof *H.emit);
+    H.own = xrealloc(NULL, (WD_GD_BMP_HI - WD_GD_BMP_LO) * sizeof *H.own);
+    memset(H.own, 0, (WD_GD_BMP_HI - WD_GD_BMP_LO) * sizeof *H.own);
+    for (int i = 0; i < 4; i++) {
+        H.start[i] = HMM_NEVER;
+        for (int j = 0; j < 4; j++)
+            H.trans[i][j] = HMM_NEVER;
+    }
+    for (int i = 0; has_hmm && i < 3; i++) {
+        size_t n;
+        char *t = read_file(argv[6 + i], &n);
+        h_hmm = wd_fnv(h_hmm, t, n);
+        hmm_parse(i, argv[6 + i], t, n, &nm);
+        free(t);
+    }
     wd_norm_fini(&nm);
     u_cleanup();
 
@@ -419,6 +629,39 @@ int main(int argc, char **argv)
     put_words(o, "char *const", "wd_gd_stop", "wd_gd_stop_n", &stop);
     put_words(o, "char *const", "wd_gd_syn", "wd_gd_syn_n", &syn);
 
+    /* HMM rows: row 0 is for a character the model does not know: it
+     * can only be a word by itself (state S), never glued to others. */
+    static uint16_t hrow[WD_GD_BMP_HI - WD_GD_BMP_LO];
+    size_t nrows = 1;
+    fprintf(o, "\nconst int wd_gd_has_hmm = %d;\n", has_hmm);
+    fprintf(o, "const uint64_t wd_gd_hash_hmm = 0x%016llxull;\n", (unsigned long long)h_hmm);
+    fprintf(o, "const double wd_gd_hmm_start[4] = {%.17g, %.17g, %.17g, %.17g};\n", H.start[0],
+            H.start[1], H.start[2], H.start[3]);
+    fprintf(o, "const double wd_gd_hmm_trans[4][4] = {");
+    for (int i = 0; i < 4; i++)
+        fprintf(o, "\n    {%.17g, %.17g, %.17g, %.17g},", H.trans[i][0], H.trans[i][1],
+                H.trans[i][2], H.trans[i][3]);
+    fprintf(o, "\n};\nconst float wd_gd_hmm_emit[][4] = {\n    {%.6ef, %.6ef, %.6ef, 0},", HMM_NEVER,
+            HMM_NEVER, HMM_NEVER);
+    for (size_t i = 0; has_hmm && i < WD_GD_BMP_HI - WD_GD_BMP_LO; i++) {
+        if (!(H.own[i][0] | H.own[i][1] | H.own[i][2] | H.own[i][3]))
+            continue;
+        if (nrows > 0xFFFF)
+            die("too many HMM emission rows");
+        hrow[i] = (uint16_t)nrows++;
+        fputs("\n    {", o);
+        for (int k = 0; k < 4; k++)
+            fprintf(o, "%s%.6ef", k ? ", " : "", H.own[i][k] ? (double)H.emit[i][k] : HMM_NEVER);
+        fputs("},", o);
+    }
+    fprintf(o, "\n};\nconst uint32_t wd_gd_hmm_nrows = %zu;\n", nrows);
+    fprintf(o, "const uint16_t wd_gd_hmm_row[WD_GD_BMP_HI - WD_GD_BMP_LO] = {");
+    for (size_t i = 0; i < WD_GD_BMP_HI - WD_GD_BMP_LO; i++)
+        fprintf(o, "%s%u,", i % 16 ? "" : "\n", hrow[i]);
+    fprintf(o, "\n};\n");
+    free(H.emit);
+    free(H.own);
+
     fprintf(o, "\nconst uint32_t wd_gd_nnodes = %zu;\n", T.n);
     fprintf(o, "const uint32_t wd_gd_nchars = %zu;\n", nchars);
     fprintf(o, "const uint32_t wd_gd_nwords = %zu;\n", nw);
@@ -453,8 +696,8 @@ int main(int argc, char **argv)
         return 1;
     }
     fprintf(stderr, "gen_dict: general list %zu words, %zu trie nodes, %zu characters; "
-                    "lexicon %zu, stop words %zu\n",
-            nw, T.n, nchars, lex.n, stop.n);
+                    "lexicon %zu, stop words %zu; HMM %s (%zu emission rows)\n",
+            nw, T.n, nchars, lex.n, stop.n, has_hmm ? "yes" : "none", nrows - 1);
 
     for (size_t i = 0; i < lex.n; i++)
         free(lex.w[i]);

@@ -40,7 +40,9 @@ enum wd_token_source {
     WD_SRC_DOMAIN = 2,  /* our domain lexicon (dict/) */
     WD_SRC_GENERAL = 3, /* the general Chinese word list */
     WD_SRC_USER = 4,    /* the user's overlay (wenda dict add) */
-    WD_SRC_CHAR = 5     /* a single CJK character, no word known */
+    WD_SRC_CHAR = 5,    /* a single CJK character, no word known */
+    WD_SRC_HMM = 6      /* an unknown word the HMM found in a run of single
+                           characters (jieba's finalseg model) */
 };
 
 /* Token flags. */

@@ -28,6 +28,7 @@ static const char *source_name(int s)
     case WD_SRC_GENERAL: return "general";
     case WD_SRC_USER: return "user";
     case WD_SRC_CHAR: return "char";
+    case WD_SRC_HMM: return "hmm";
     default: return "other";
     }
 }
