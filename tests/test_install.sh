@@ -37,7 +37,7 @@ $CC -std=c11 -Wall -Wextra -Werror $EXTRA -o "$PREFIX/ask-static" "$PREFIX/ask.c
 "$PREFIX/bin/wenda" index --index "$PREFIX/index" "$SRC/corpus/seeds" >/dev/null
 for exe in ask ask-static; do
   out=$(LD_LIBRARY_PATH=$LIBDIR "$PREFIX/$exe" "$PREFIX/index" 低保户要交医保吗)
-  echo "$out" | head -2
+  head -n 2 <<<"$out" # a here-string: no pipe for head to close early under pipefail
   echo "$out" | grep -q '^1\. .*低保户' || { echo "$exe: unexpected answer" >&2; exit 1; }
 done
 # The shared library exports the wd_ API and nothing of the Xapian shim.
