@@ -38,10 +38,11 @@ $CC -std=c11 -Wall -Wextra -Werror $EXTRA -o "$PREFIX/ask-static" "$PREFIX/ask.c
 for exe in ask ask-static; do
   out=$(LD_LIBRARY_PATH=$LIBDIR "$PREFIX/$exe" "$PREFIX/index" 低保户要交医保吗)
   head -n 2 <<<"$out" # a here-string: no pipe for head to close early under pipefail
-  echo "$out" | grep -q '^1\. .*低保户' || { echo "$exe: unexpected answer" >&2; exit 1; }
+  grep -q '^1\. .*低保户' <<<"$out" || { echo "$exe: unexpected answer" >&2; exit 1; }
 done
 # The shared library exports the wd_ API and nothing of the Xapian shim.
-if nm -D --defined-only "$LIBDIR/libwenda.so" | grep -q ' xc_'; then
+syms=$(nm -D --defined-only "$LIBDIR/libwenda.so")
+if grep -q ' xc_' <<<"$syms"; then
   echo "libwenda.so exports xc_ symbols" >&2; exit 1
 fi
 echo "install test ok"
