@@ -100,8 +100,36 @@ typedef struct idf_cache {
 
 static void idf_cache_free(idf_cache *c);
 
+/* What the re-ranking needs of one record, read and analysed once: its
+ * stored fields, its question as collect_qword sees it with each word's
+ * IDF, and (when coverage asks for it) its normalised answer. A single
+ * index's searcher keeps them from one search to the next, keyed by docid:
+ * its view of the index only changes on reopen, which empties the cache, as
+ * does a change in the document count or in the analyzer's dictionary
+ * layer, and a full cache. Over shards each search starts afresh. */
+typedef struct rec_entry {
+    uint32_t did;
+    int analysed, normalised;
+    wd_hit hit; /* id, question, answer, source, date, kind; owned here */
+    uint64_t qhash, ahash;
+    struct qword *cw; /* the question's words, sub-words and n-grams (owned) */
+    double *cidf;     /* IDF of each: B for n-grams, S otherwise (0 for sub-words) */
+    size_t ncw;
+    char *norm; /* the normalised answer (owned), NULL when empty or not yet made */
+    size_t nlen;
+} rec_entry;
+
+typedef struct rec_cache {
+    rec_entry **slots; /* open addressing by docid; cap is a power of two */
+    size_t n, cap, bytes;
+    int layer; /* the dictionary layer the questions were analysed with */
+} rec_cache;
+
+static void rec_cache_free(rec_cache *c);
+
 struct wd_searcher {
     idf_cache idf; /* kept across searches of a single index */
+    rec_cache rec; /* likewise */
     xc_db *db;
     wd_analyzer *an;
     const wd_dict *dict;
@@ -146,6 +174,7 @@ void wd_searcher_close(wd_searcher *s)
         return;
     xc_db_close(s->db);
     idf_cache_free(&s->idf);
+    rec_cache_free(&s->rec);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
@@ -154,6 +183,7 @@ void wd_searcher_close(wd_searcher *s)
 int wd_searcher_reopen(wd_searcher *s, wd_error *err)
 {
     idf_cache_free(&s->idf);
+    rec_cache_free(&s->rec);
     return xc_db_reopen(s->db, NULL, err);
 }
 
@@ -588,6 +618,23 @@ static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
     return WD_OK;
 }
 
+/* A copy of a cached record's fields into a result hit. */
+static int copy_record(wd_hit *h, const wd_hit *from, wd_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->kind = from->kind;
+    h->id = wd_strdup(from->id);
+    h->question = wd_strdup(from->question);
+    h->answer = wd_strdup(from->answer);
+    h->source = wd_strdup(from->source);
+    h->date = from->date ? wd_strdup(from->date) : NULL;
+    if (!h->id || !h->question || !h->answer || !h->source || (from->date && !h->date)) {
+        wd_hit_free(h);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    return WD_OK;
+}
+
 struct explain_ctx {
     wd_hit *h;
     const xc_mset *m;
@@ -701,37 +748,196 @@ static double kind_weight(int kind, const tune *t)
     return kind == QK_STOP ? t->stop : kind == QK_SUBWORD ? t->sub : 1.0;
 }
 
-/* The similarity of the asked question (qw) to a record's question. */
-static double question_similarity(wd_searcher *s, const qwords *qw, const char *cq,
-                                  idf_cache *ic, const tune *t, int *oom)
+/* ---- the record cache ------------------------------------------------------ */
+
+#define REC_CACHE_MAX 16384             /* records kept across searches */
+#define REC_CACHE_BYTES (24u << 20)     /* and about this much of their text */
+
+static void rec_entry_free(rec_entry *r)
 {
+    if (!r)
+        return;
+    wd_hit_free(&r->hit);
+    for (size_t i = 0; i < r->ncw; i++)
+        wd_free(r->cw[i].text);
+    wd_free(r->cw);
+    wd_free(r->cidf);
+    wd_free(r->norm);
+    wd_free(r);
+}
+
+static void rec_cache_free(rec_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        rec_entry_free(c->slots[i]);
+    wd_free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static size_t rec_slot(const rec_cache *c, uint32_t did)
+{
+    size_t j = (did * 2654435761u) & (c->cap - 1);
+    while (c->slots[j] && c->slots[j]->did != did)
+        j = (j + 1) & (c->cap - 1);
+    return j;
+}
+
+static int rec_cache_grow(rec_cache *c)
+{
+    rec_cache bigger = *c;
+    bigger.cap = c->cap ? c->cap * 2 : 64;
+    bigger.slots = wd_calloc(bigger.cap, sizeof *bigger.slots);
+    if (!bigger.slots)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->slots[i])
+            bigger.slots[rec_slot(&bigger, c->slots[i]->did)] = c->slots[i];
+    wd_free(c->slots);
+    *c = bigger;
+    return WD_OK;
+}
+
+/* The record of hit i of m, read from the cache or the index. The entry is
+ * borrowed from the cache, valid until it is emptied. */
+static int rec_get(rec_cache *c, const xc_mset *m, uint32_t i, rec_entry **out, wd_error *err)
+{
+    *out = NULL;
+    uint32_t did = xc_mset_docid(m, i);
+    if (c->cap) {
+        rec_entry *r = c->slots[rec_slot(c, did)];
+        if (r) {
+            *out = r;
+            return WD_OK;
+        }
+    }
+    if ((c->n + 1) * 2 > c->cap && rec_cache_grow(c) != WD_OK)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    rec_entry *r = wd_calloc(1, sizeof *r);
+    if (!r)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    char *data = NULL;
+    size_t dlen = 0;
+    int rc = xc_mset_data(m, i, &data, &dlen, err);
+    if (rc == WD_OK)
+        rc = hit_from_data(&r->hit, data, dlen, err);
+    wd_free(data);
+    if (rc != WD_OK) {
+        rec_entry_free(r);
+        return rc;
+    }
+    r->did = did;
+    size_t ql = strlen(r->hit.question), al = strlen(r->hit.answer);
+    r->qhash = wd_fnv1a64(r->hit.question, ql, WD_FNV_OFFSET);
+    r->ahash = wd_fnv1a64(r->hit.answer, al, WD_FNV_OFFSET);
+    c->slots[rec_slot(c, did)] = r;
+    c->n++;
+    c->bytes += sizeof *r + ql + al + strlen(r->hit.id) + strlen(r->hit.source) + 64;
+    *out = r;
+    return WD_OK;
+}
+
+/* Analyse a cached record's question once, as question_similarity needs it. */
+static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *ic, int *oom)
+{
+    if (r->analysed)
+        return;
+    r->analysed = 1;
     qwords cw = {0};
+    const char *cq = r->hit.question;
     wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
     if (cw.oom)
         *oom = 1;
-    double qwsum = 0, cwsum = 0, wcommon = 0, qbsum = 0, cbsum = 0, bcommon = 0;
+    r->cidf = wd_calloc(cw.n ? cw.n : 1, sizeof *r->cidf);
+    if (!r->cidf) {
+        *oom = 1;
+        qwords_free(&cw);
+        return;
+    }
+    for (size_t k = 0; k < cw.n; k++) {
+        const qword *w = &cw.w[k];
+        r->cidf[k] = w->kind == QK_BIGRAM    ? term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len)
+                     : w->kind == QK_SUBWORD ? 0
+                                             : term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
+        c->bytes += sizeof *w + sizeof *r->cidf + w->len + 16;
+    }
+    r->cw = cw.w;
+    r->ncw = cw.n;
+}
+
+/* ---- re-ranking signals ---------------------------------------------------- */
+
+/* What the signals need of the asked question, looked up once per search:
+ * each word's IDF (B for n-grams, S otherwise; and in the answer field for
+ * coverage), its synonyms, and the question-side sums. */
+typedef struct qprep {
+    double *sidf, *aidf;
+    const char *const **syns;
+    size_t *nsyn;
+    double qwsum, qbsum, atotal;
+} qprep;
+
+static void qprep_free(qprep *p)
+{
+    wd_free(p->sidf);
+    wd_free(p->aidf);
+    wd_free(p->syns);
+    wd_free(p->nsyn);
+    memset(p, 0, sizeof *p);
+}
+
+static int qprep_make(wd_searcher *s, const qwords *qw, idf_cache *ic, const tune *t, qprep *p)
+{
+    size_t n = qw->n ? qw->n : 1;
+    p->sidf = wd_calloc(n, sizeof *p->sidf);
+    p->aidf = wd_calloc(n, sizeof *p->aidf);
+    p->syns = wd_calloc(n, sizeof *p->syns);
+    p->nsyn = wd_calloc(n, sizeof *p->nsyn);
+    if (!p->sidf || !p->aidf || !p->syns || !p->nsyn)
+        return WD_ENOMEM;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
         if (w->kind == QK_BIGRAM) {
-            double idf = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
-            qbsum += idf;
-            for (size_t k = 0; k < cw.n; k++)
-                if (cw.w[k].kind == QK_BIGRAM && cw.w[k].len == w->len &&
-                    memcmp(cw.w[k].text, w->text, w->len) == 0) {
-                    bcommon += idf;
+            p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
+            p->qbsum += p->sidf[i];
+            continue;
+        }
+        if (w->kind == QK_SUBWORD)
+            continue;
+        p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
+        p->qwsum += p->sidf[i] * kind_weight(w->kind, t);
+        p->nsyn[i] = wd_dict_synonyms(s->dict, w->text, w->len, &p->syns[i]);
+        if (w->kind == QK_WORD && t->ra > 0) {
+            p->aidf[i] = term_idf(s->db, ic, "", w->text, w->len);
+            p->atotal += p->aidf[i];
+        }
+    }
+    return WD_OK;
+}
+
+/* The similarity of the asked question (qw) to a record's question. */
+static double question_similarity(const qwords *qw, const qprep *p, const rec_entry *r,
+                                  const tune *t)
+{
+    double wcommon = 0, cwsum = 0, bcommon = 0, cbsum = 0;
+    const qword *cw = r->cw;
+    for (size_t i = 0; i < qw->n; i++) {
+        const qword *w = &qw->w[i];
+        if (w->kind == QK_BIGRAM) {
+            for (size_t k = 0; k < r->ncw; k++)
+                if (cw[k].kind == QK_BIGRAM && cw[k].len == w->len &&
+                    memcmp(cw[k].text, w->text, w->len) == 0) {
+                    bcommon += p->sidf[i];
                     break;
                 }
             continue;
         }
         if (w->kind == QK_SUBWORD)
             continue; /* whole words carry the meaning; sub-words only help match */
-        double wt = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len) *
-                    kind_weight(w->kind, t);
-        qwsum += wt;
-        const char *const *syns = NULL;
-        size_t nsyn = wd_dict_synonyms(s->dict, w->text, w->len, &syns);
-        for (size_t k = 0; k < cw.n; k++) {
-            const qword *c = &cw.w[k];
+        double wt = p->sidf[i] * kind_weight(w->kind, t);
+        const char *const *syns = p->syns[i];
+        size_t nsyn = p->nsyn[i];
+        for (size_t k = 0; k < r->ncw; k++) {
+            const qword *c = &cw[k];
             if (c->kind == QK_BIGRAM)
                 continue;
             int same = c->len == w->len && memcmp(c->text, w->text, w->len) == 0;
@@ -743,15 +949,14 @@ static double question_similarity(wd_searcher *s, const qwords *qw, const char *
             }
         }
     }
-    for (size_t k = 0; k < cw.n; k++) {
-        const qword *c = &cw.w[k];
+    for (size_t k = 0; k < r->ncw; k++) {
+        const qword *c = &cw[k];
         if (c->kind == QK_BIGRAM)
-            cbsum += term_idf(s->db, ic, WD_PREFIX_BIGRAM, c->text, c->len);
+            cbsum += r->cidf[k];
         else if (c->kind != QK_SUBWORD)
-            cwsum += term_idf(s->db, ic, WD_PREFIX_QUESTION, c->text, c->len) *
-                     kind_weight(c->kind, t);
+            cwsum += r->cidf[k] * kind_weight(c->kind, t);
     }
-    qwords_free(&cw);
+    double qwsum = p->qwsum, qbsum = p->qbsum;
     double wd = qwsum + cwsum > 0 ? 2 * wcommon / (qwsum + cwsum) : 0;
     double bd = qbsum + cbsum > 0 ? 2 * bcommon / (qbsum + cbsum) : wd;
     return (wd + bd) / 2;
@@ -772,39 +977,43 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
     return 0;
 }
 
-static double answer_coverage(wd_searcher *s, const qwords *qw, const char *answer,
-                              idf_cache *ic)
+static double answer_coverage(wd_searcher *s, rec_cache *c, const qwords *qw, const qprep *p,
+                              rec_entry *r)
 {
-    char *norm = NULL;
-    size_t nlen = 0;
-    if (!answer || !*answer ||
-        wd_normalize(s->an, answer, strlen(answer), &norm, &nlen, NULL) != WD_OK)
+    const char *answer = r->hit.answer;
+    if (!*answer)
         return 0;
-    double total = 0, found = 0;
+    if (!r->normalised) {
+        r->normalised = 1;
+        if (wd_normalize(s->an, answer, strlen(answer), &r->norm, &r->nlen, NULL) != WD_OK) {
+            wd_free(r->norm);
+            r->norm = NULL;
+        }
+        c->bytes += r->nlen;
+    }
+    if (!r->norm)
+        return 0;
+    double found = 0;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
         if (w->kind != QK_WORD)
             continue;
-        double idf = term_idf(s->db, ic, "", w->text, w->len);
-        total += idf;
-        int hit = contains(norm, nlen, w->text, w->len);
-        const char *const *syns = NULL;
-        size_t nsyn = hit ? 0 : wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        int hit = contains(r->norm, r->nlen, w->text, w->len);
+        const char *const *syns = p->syns[i];
+        size_t nsyn = hit ? 0 : p->nsyn[i];
         for (size_t y = 0; !hit && y < nsyn; y++)
-            hit = contains(norm, nlen, syns[y], strlen(syns[y]));
+            hit = contains(r->norm, r->nlen, syns[y], strlen(syns[y]));
         if (hit)
-            found += idf;
+            found += p->aidf[i];
     }
-    wd_free(norm);
-    return total > 0 ? found / total : 0;
+    return p->atotal > 0 ? found / p->atotal : 0;
 }
 
 typedef struct cand {
     uint32_t mset_index;
     double bm25, sim, score;
     double cover; /* answer coverage before the (1 - sim) factor */
-    uint64_t qhash, ahash;
-    wd_hit hit;
+    rec_entry *rec; /* borrowed from the record cache */
 } cand;
 
 /* An earlier candidate with the same question (which_q) or answer text:
@@ -813,11 +1022,12 @@ typedef struct cand {
  * they are computed once per distinct text. NULL when there is none. */
 static const cand *same_text(const cand *cands, uint32_t n, const cand *c, int which_q)
 {
+    const rec_entry *r = c->rec;
     for (uint32_t i = 0; i < n; i++) {
-        const cand *o = &cands[i];
-        if (which_q ? o->qhash == c->qhash && strcmp(o->hit.question, c->hit.question) == 0
-                    : o->ahash == c->ahash && strcmp(o->hit.answer, c->hit.answer) == 0)
-            return o;
+        const rec_entry *o = cands[i].rec;
+        if (which_q ? o->qhash == r->qhash && strcmp(o->hit.question, r->hit.question) == 0
+                    : o->ahash == r->ahash && strcmp(o->hit.answer, r->hit.answer) == 0)
+            return &cands[i];
     }
     return NULL;
 }
@@ -827,7 +1037,7 @@ static int cand_cmp(const void *a, const void *b)
     const cand *x = a, *y = b;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
-    return strcmp(x->hit.id, y->hit.id);
+    return strcmp(x->rec->hit.id, y->rec->hit.id);
 }
 
 static int search_once(wd_searcher *s, const char *question, size_t len,
@@ -899,7 +1109,10 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     cand *cands = NULL;
     uint32_t nc = 0;
     idf_cache local = {0};
+    rec_cache rlocal = {0};
     idf_cache *icp = s->shards ? &local : &s->idf;
+    rec_cache *rcp = s->shards ? &rlocal : &s->rec;
+    qprep prep = {0};
     if (rc == WD_OK && m) {
         nc = xc_mset_size(m);
         r->total = xc_mset_estimated(m);
@@ -909,9 +1122,16 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         uint32_t ndocs = 0;
         if (rc == WD_OK)
             rc = xc_db_doccount(s->db, &ndocs, err);
-        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX)
+        /* The cached records' IDFs come from the IDF table: they go together. */
+        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX || rcp->n >= REC_CACHE_MAX ||
+            rcp->bytes >= REC_CACHE_BYTES || rcp->layer != !o.no_dictionary_layer) {
             idf_cache_free(icp);
+            rec_cache_free(rcp);
+        }
         icp->ndocs = ndocs;
+        rcp->layer = !o.no_dictionary_layer;
+        if (rc == WD_OK && qprep_make(s, &qw, icp, &tn, &prep) != WD_OK)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
         double top = nc ? xc_mset_weight(m, 0) : 1;
         if (top <= 0)
             top = 1;
@@ -920,25 +1140,23 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             cand *c = &cands[i];
             c->mset_index = i;
             c->bm25 = xc_mset_weight(m, i);
-            char *data = NULL;
-            size_t dlen = 0;
-            rc = xc_mset_data(m, i, &data, &dlen, err);
-            if (rc == WD_OK)
-                rc = hit_from_data(&c->hit, data, dlen, err);
-            wd_free(data);
+            rc = rec_get(rcp, m, i, &c->rec, err);
             if (rc == WD_OK) {
-                c->qhash = wd_fnv1a64(c->hit.question, strlen(c->hit.question), WD_FNV_OFFSET);
-                c->ahash = wd_fnv1a64(c->hit.answer, strlen(c->hit.answer), WD_FNV_OFFSET);
                 const cand *sq = same_text(cands, i, c, 1);
                 const cand *sa = tn.ra > 0 ? same_text(cands, i, c, 0) : NULL;
-                c->sim = sq ? sq->sim : question_similarity(s, &qw, c->hit.question, icp, &tn, &oom);
+                if (sq) {
+                    c->sim = sq->sim;
+                } else {
+                    rec_analyse(s, rcp, c->rec, icp, &oom);
+                    c->sim = question_similarity(&qw, &prep, c->rec, &tn);
+                }
                 c->cover = sa ? sa->cover
-                           : tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, icp) : 0;
+                           : tn.ra > 0 ? answer_coverage(s, rcp, &qw, &prep, c->rec) : 0;
                 /* The answer's coverage matters where the questions differ. */
                 double ac = c->cover * (1 - c->sim);
                 c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
                 /* A record that only knows the question answers less than one that answers it. */
-                if (c->hit.kind == WD_KIND_QUESTION)
+                if (c->rec->hit.kind == WD_KIND_QUESTION)
                     c->score *= tn.kq;
             }
         }
@@ -957,14 +1175,16 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         for (uint32_t i = 0; rc == WD_OK && i < n; i++) {
             cand *c = &cands[o.offset + i];
             wd_hit *h = &r->hits[i];
-            *h = c->hit; /* the hit moves to the results */
-            memset(&c->hit, 0, sizeof c->hit);
+            rc = copy_record(h, &c->rec->hit, err); /* the results own a copy */
+            if (rc != WD_OK)
+                break;
             r->n_hits++;
             h->rank = o.offset + i + 1;
             h->score = tn.rr > 0 ? c->score : c->bm25;
             const wd_hit *twin = NULL;
             for (uint32_t k = 0; k < i && !twin && (!o.snippets || i < o.snippets); k++)
-                if (cands[o.offset + k].ahash == c->ahash && cands[o.offset + k].qhash == c->qhash &&
+                if (cands[o.offset + k].rec->ahash == c->rec->ahash &&
+                    cands[o.offset + k].rec->qhash == c->rec->qhash &&
                     strcmp(r->hits[k].answer, h->answer) == 0 &&
                     strcmp(r->hits[k].question, h->question) == 0)
                     twin = &r->hits[k];
@@ -983,10 +1203,10 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             }
         }
     }
-    for (uint32_t i = 0; cands && i < nc; i++)
-        wd_hit_free(&cands[i].hit);
     wd_free(cands);
+    qprep_free(&prep);
     idf_cache_free(&local);
+    rec_cache_free(&rlocal);
     xc_mset_free(m);
     xc_enquire_free(e);
     xc_query_free(q);
