@@ -6,8 +6,9 @@
  * question field OR the word in the answer field, where the word and its
  * dictionary synonyms form one Xapian SYNONYM so a synonym counts as the word
  * itself. Question particles and function words stay in the query at a lower
- * weight (they never decide a match alone, but separate records that use the
- * same content words); sub-words count less than whole words. The question's
+ * weight and in the question field only (they never decide a match alone, but
+ * separate records whose questions use the same content words; in answers
+ * they are everywhere); sub-words count less than whole words. The question's
  * CJK characters and character bigrams are matched against the same n-grams
  * of record questions, so a paraphrase segmented differently still matches.
  * All of it is OR-ed and ranked by BM25 (Xapian's stock weighting, so remote
@@ -34,13 +35,14 @@
 /* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
  * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
  * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
- * rr=0.6,kq=0.5,ra=0.25" overrides them. */
+ * rr=0.6,kq=0.5,ra=0.25,sa=0" overrides them. */
 #define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
 #define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
 #define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
 #define DEFAULT_K1 1.2
 #define DEFAULT_B 0.4
 #define STOP_WEIGHT 0.5    /* particles and function words */
+#define STOP_ANSWER_WEIGHT 0.0 /* their answer-field share (0: questions only) */
 #define SUBWORD_WEIGHT 0.5 /* parts of a longer word */
 #define RERANK_MIX 0.6     /* share of question similarity in the final score */
 #define QUESTION_KIND_FACTOR 0.5 /* records with no written answer */
@@ -48,13 +50,14 @@
 
 typedef struct tune {
     double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
+    double sa;
 } tune;
 
 static tune get_tune(void)
 {
     tune t = {DEFAULT_QUESTION_WEIGHT, DEFAULT_ANSWER_WEIGHT, DEFAULT_NGRAM_WEIGHT, DEFAULT_K1,
               DEFAULT_B, STOP_WEIGHT, SUBWORD_WEIGHT, RERANK_MIX, QUESTION_KIND_FACTOR,
-              ANSWER_COVER_MIX};
+              ANSWER_COVER_MIX, STOP_ANSWER_WEIGHT};
     const char *e = getenv("WENDA_TUNE");
     while (e && *e) {
         char key[16];
@@ -72,6 +75,7 @@ static tune get_tune(void)
         else if (!strcmp(key, "rr")) t.rr = v;
         else if (!strcmp(key, "kq")) t.kq = v;
         else if (!strcmp(key, "ra")) t.ra = v;
+        else if (!strcmp(key, "sa")) t.sa = v;
         e += n;
         if (*e == ',')
             e++;
@@ -300,7 +304,7 @@ static int field_query(xc_query **out, const char *prefix, const qword *w,
 }
 
 static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const tune *t,
-                      double scale, wd_error *err)
+                      double scale, double ascale, wd_error *err)
 {
     *out = NULL;
     if (w->kind == QK_BIGRAM) {
@@ -322,12 +326,17 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
         nsyn = 32;
     xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL, *both = NULL;
     int rc = field_query(&q, WD_PREFIX_QUESTION, w, syns, nsyn, err);
+    if (rc == WD_OK && ascale <= 0) { /* the question field alone */
+        rc = xc_query_scale(out, q, t->qw * scale, err);
+        xc_query_free(q);
+        return rc;
+    }
     if (rc == WD_OK)
         rc = field_query(&a, "", w, syns, nsyn, err);
     if (rc == WD_OK)
         rc = xc_query_scale(&qs, q, t->qw * scale, err);
     if (rc == WD_OK)
-        rc = xc_query_scale(&as, a, t->aw * scale, err);
+        rc = xc_query_scale(&as, a, t->aw * scale * ascale, err);
     if (rc == WD_OK) {
         xc_query *pair[2] = {qs, as};
         rc = xc_query_combine(&both, XC_OP_OR, pair, 2, 0, err);
@@ -361,7 +370,10 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
                                                      : 1.0;
         if (scale <= 0)
             continue;
-        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, err);
+        /* A particle says little about an answer: looked up in questions only
+         * (an answer-field posting list of 的 holds nearly every record). */
+        double ascale = qw->content && qw->w[i].kind == QK_STOP ? t->sa : 1.0;
+        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, ascale, err);
         if (rc == WD_OK)
             np++;
     }
