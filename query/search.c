@@ -16,6 +16,7 @@
  * similar each record's question is to the asked one (see below). Ties break
  * by record id so output is deterministic.
  */
+#define _GNU_SOURCE /* memmem */
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -981,12 +982,7 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
 {
     if (m == 0 || m > n)
         return m == 0;
-    for (const char *p = hay; (p = memchr(p, needle[0], (size_t)(hay + n - p))) &&
-                              (size_t)(hay + n - p) >= m;
-         p++)
-        if (memcmp(p, needle, m) == 0)
-            return 1;
-    return 0;
+    return memmem(hay, n, needle, m) != NULL;
 }
 
 static double answer_coverage(wd_searcher *s, rec_cache *c, const qwords *qw, const qprep *p,
