@@ -119,6 +119,7 @@ typedef struct rec_entry {
     uint64_t qhash, ahash;
     struct qword *cw; /* the question's words, sub-words and n-grams (owned) */
     double *cidf;     /* IDF of each: B for n-grams, S otherwise (0 for sub-words) */
+    uint64_t *chash;  /* hash of each word's text (word_hash) */
     size_t ncw;
     char *norm; /* the normalised answer (owned), NULL when empty or not yet made */
     size_t nlen;
@@ -775,6 +776,7 @@ static void rec_entry_free(rec_entry *r)
         wd_free(r->cw[i].text);
     wd_free(r->cw);
     wd_free(r->cidf);
+    wd_free(r->chash);
     wd_free(r->norm);
     wd_free(r);
 }
@@ -849,6 +851,12 @@ static int rec_get(rec_cache *c, const xc_mset *m, uint32_t i, rec_entry **out, 
     return WD_OK;
 }
 
+/* Words are compared by hash first, then byte for byte. */
+static uint64_t word_hash(const char *text, size_t len)
+{
+    return wd_fnv1a64(text, len, WD_FNV_OFFSET);
+}
+
 /* Analyse a cached record's question once, as question_similarity needs it. */
 static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *ic, int *oom)
 {
@@ -861,7 +869,8 @@ static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *i
     if (cw.oom)
         *oom = 1;
     r->cidf = wd_calloc(cw.n ? cw.n : 1, sizeof *r->cidf);
-    if (!r->cidf) {
+    r->chash = wd_calloc(cw.n ? cw.n : 1, sizeof *r->chash);
+    if (!r->cidf || !r->chash) {
         *oom = 1;
         qwords_free(&cw);
         return;
@@ -871,7 +880,8 @@ static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *i
         r->cidf[k] = w->kind == QK_BIGRAM    ? term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len)
                      : w->kind == QK_SUBWORD ? 0
                                              : term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
-        c->bytes += sizeof *w + sizeof *r->cidf + w->len + 16;
+        r->chash[k] = word_hash(w->text, w->len);
+        c->bytes += sizeof *w + sizeof *r->cidf + sizeof *r->chash + w->len + 16;
     }
     r->cw = cw.w;
     r->ncw = cw.n;
@@ -884,13 +894,23 @@ static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *i
  * coverage), its synonyms, and the question-side sums. */
 typedef struct qprep {
     double *sidf, *aidf;
+    uint64_t *hash;     /* word_hash of each word */
     const char *const **syns;
     size_t *nsyn;
+    uint64_t **syn_hash; /* word_hash of each synonym (for words with synonyms) */
+    size_t **syn_len;
     double qwsum, qbsum, atotal;
 } qprep;
 
-static void qprep_free(qprep *p)
+static void qprep_free(qprep *p, size_t n)
 {
+    for (size_t i = 0; p->syn_hash && p->syn_len && i < n; i++) {
+        wd_free(p->syn_hash[i]);
+        wd_free(p->syn_len[i]);
+    }
+    wd_free(p->syn_hash);
+    wd_free(p->syn_len);
+    wd_free(p->hash);
     wd_free(p->sidf);
     wd_free(p->aidf);
     wd_free(p->syns);
@@ -905,10 +925,14 @@ static int qprep_make(wd_searcher *s, const qwords *qw, idf_cache *ic, const tun
     p->aidf = wd_calloc(n, sizeof *p->aidf);
     p->syns = wd_calloc(n, sizeof *p->syns);
     p->nsyn = wd_calloc(n, sizeof *p->nsyn);
-    if (!p->sidf || !p->aidf || !p->syns || !p->nsyn)
+    p->hash = wd_calloc(n, sizeof *p->hash);
+    p->syn_hash = wd_calloc(n, sizeof *p->syn_hash);
+    p->syn_len = wd_calloc(n, sizeof *p->syn_len);
+    if (!p->sidf || !p->aidf || !p->syns || !p->nsyn || !p->hash || !p->syn_hash || !p->syn_len)
         return WD_ENOMEM;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
+        p->hash[i] = word_hash(w->text, w->len);
         if (w->kind == QK_BIGRAM) {
             p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
             p->qbsum += p->sidf[i];
@@ -919,6 +943,16 @@ static int qprep_make(wd_searcher *s, const qwords *qw, idf_cache *ic, const tun
         p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
         p->qwsum += p->sidf[i] * kind_weight(w->kind, t);
         p->nsyn[i] = wd_dict_synonyms(s->dict, w->text, w->len, &p->syns[i]);
+        if (p->nsyn[i]) {
+            p->syn_hash[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_hash);
+            p->syn_len[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_len);
+            if (!p->syn_hash[i] || !p->syn_len[i])
+                return WD_ENOMEM;
+            for (size_t y = 0; y < p->nsyn[i]; y++) {
+                p->syn_len[i][y] = strlen(p->syns[i][y]);
+                p->syn_hash[i][y] = word_hash(p->syns[i][y], p->syn_len[i][y]);
+            }
+        }
         if (w->kind == QK_WORD && t->ra > 0) {
             p->aidf[i] = term_idf(s->db, ic, "", w->text, w->len);
             p->atotal += p->aidf[i];
@@ -937,7 +971,7 @@ static double question_similarity(const qwords *qw, const qprep *p, const rec_en
         const qword *w = &qw->w[i];
         if (w->kind == QK_BIGRAM) {
             for (size_t k = 0; k < r->ncw; k++)
-                if (cw[k].kind == QK_BIGRAM && cw[k].len == w->len &&
+                if (cw[k].kind == QK_BIGRAM && cw[k].len == w->len && r->chash[k] == p->hash[i] &&
                     memcmp(cw[k].text, w->text, w->len) == 0) {
                     bcommon += p->sidf[i];
                     break;
@@ -953,9 +987,11 @@ static double question_similarity(const qwords *qw, const qprep *p, const rec_en
             const qword *c = &cw[k];
             if (c->kind == QK_BIGRAM)
                 continue;
-            int same = c->len == w->len && memcmp(c->text, w->text, w->len) == 0;
+            uint64_t h = r->chash[k];
+            int same = c->len == w->len && h == p->hash[i] && memcmp(c->text, w->text, w->len) == 0;
             for (size_t y = 0; !same && y < nsyn; y++)
-                same = strlen(syns[y]) == c->len && memcmp(syns[y], c->text, c->len) == 0;
+                same = p->syn_len[i][y] == c->len && p->syn_hash[i][y] == h &&
+                       memcmp(syns[y], c->text, c->len) == 0;
             if (same) {
                 wcommon += wt * (c->kind == QK_SUBWORD ? t->sub : 1.0);
                 break;
@@ -1212,7 +1248,7 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         }
     }
     wd_free(cands);
-    qprep_free(&prep);
+    qprep_free(&prep, qw.n);
     idf_cache_free(&local);
     rec_cache_free(&rlocal);
     xc_mset_free(m);
