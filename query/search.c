@@ -857,24 +857,25 @@ static uint64_t word_hash(const char *text, size_t len)
     return wd_fnv1a64(text, len, WD_FNV_OFFSET);
 }
 
-/* Analyse a cached record's question once, as question_similarity needs it. */
+/* Analyse a cached record's question once, as question_similarity needs it.
+ * Out of memory sets *oom (the search fails) and leaves it to be done again. */
 static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *ic, int *oom)
 {
     if (r->analysed)
         return;
-    r->analysed = 1;
     qwords cw = {0};
     const char *cq = r->hit.question;
     wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
-    if (cw.oom)
+    r->cidf = cw.oom ? NULL : wd_calloc(cw.n ? cw.n : 1, sizeof *r->cidf);
+    r->chash = r->cidf ? wd_calloc(cw.n ? cw.n : 1, sizeof *r->chash) : NULL;
+    if (!r->chash) {
         *oom = 1;
-    r->cidf = wd_calloc(cw.n ? cw.n : 1, sizeof *r->cidf);
-    r->chash = wd_calloc(cw.n ? cw.n : 1, sizeof *r->chash);
-    if (!r->cidf || !r->chash) {
-        *oom = 1;
+        wd_free(r->cidf);
+        r->cidf = NULL;
         qwords_free(&cw);
         return;
     }
+    r->analysed = 1;
     for (size_t k = 0; k < cw.n; k++) {
         const qword *w = &cw.w[k];
         r->cidf[k] = w->kind == QK_BIGRAM    ? term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len)
@@ -1027,12 +1028,13 @@ static double answer_coverage(wd_searcher *s, rec_cache *c, const qwords *qw, co
     const char *answer = r->hit.answer;
     if (!*answer)
         return 0;
-    if (!r->normalised) {
-        r->normalised = 1;
+    if (!r->normalised) { /* kept once made; a failure is tried again next time */
         if (wd_normalize(s->an, answer, strlen(answer), &r->norm, &r->nlen, NULL) != WD_OK) {
             wd_free(r->norm);
             r->norm = NULL;
+            return 0;
         }
+        r->normalised = 1;
         c->bytes += r->nlen;
     }
     if (!r->norm)
