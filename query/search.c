@@ -111,24 +111,33 @@ static void idf_cache_free(idf_cache *c);
  * index's searcher keeps them from one search to the next, keyed by docid:
  * its view of the index only changes on reopen, which empties the cache, as
  * does a change in the document count or in the analyzer's dictionary
- * layer, and a full cache. Over shards each search starts afresh. */
+ * layer. Memory is bounded by two generations: when the current one is
+ * full it becomes the old one (the previous old one is freed), and a record
+ * found in the old one moves back to the current one, so the records that
+ * keep coming up stay. Over shards each search starts afresh. */
 typedef struct rec_entry {
     uint32_t did;
     int analysed, normalised;
     wd_hit hit; /* id, question, answer, source, date, kind; owned here */
     uint64_t qhash, ahash;
-    struct qword *cw; /* the question's words, sub-words and n-grams (owned) */
+    struct qword *cw; /* the question's words, sub-words and n-grams: one owned
+                         block that also holds cidf, chash and their text */
     double *cidf;     /* IDF of each: B for n-grams, S otherwise (0 for sub-words) */
     uint64_t *chash;  /* hash of each word's text (word_hash) */
     size_t ncw;
     char *norm; /* the normalised answer (owned), NULL when empty or not yet made */
     size_t nlen;
+    size_t bytes; /* about what the entry holds */
 } rec_entry;
 
-typedef struct rec_cache {
+typedef struct rec_table {
     rec_entry **slots; /* open addressing by docid; cap is a power of two */
     size_t n, cap, bytes;
-    int layer; /* the dictionary layer the questions were analysed with */
+} rec_table;
+
+typedef struct rec_cache {
+    rec_table cur, old; /* the current and the previous generation */
+    int layer;          /* the dictionary layer the questions were analysed with */
 } rec_cache;
 
 static void rec_cache_free(rec_cache *c);
@@ -764,89 +773,118 @@ static double kind_weight(int kind, const tune *t)
 
 /* ---- the record cache ------------------------------------------------------ */
 
-#define REC_CACHE_MAX 16384             /* records kept across searches */
-#define REC_CACHE_BYTES (24u << 20)     /* and about this much of their text */
+#define REC_CACHE_MAX 4096          /* records of a generation */
+#define REC_CACHE_BYTES (8u << 20)  /* and about this much memory */
+#define REC_MALLOC_COST 24          /* about what an allocation costs beyond its size */
 
 static void rec_entry_free(rec_entry *r)
 {
     if (!r)
         return;
     wd_hit_free(&r->hit);
-    for (size_t i = 0; i < r->ncw; i++)
-        wd_free(r->cw[i].text);
-    wd_free(r->cw);
-    wd_free(r->cidf);
-    wd_free(r->chash);
+    wd_free(r->cw); /* one block with cidf, chash and the words' text */
     wd_free(r->norm);
     wd_free(r);
 }
 
-static void rec_cache_free(rec_cache *c)
+/* A slot of the old generation whose entry moved to the current one (Xapian
+ * docids start at 1, so its docid 0 matches nothing and probing goes on). */
+static rec_entry rec_moved;
+
+static void rec_table_free(rec_table *t)
 {
-    for (size_t i = 0; i < c->cap; i++)
-        rec_entry_free(c->slots[i]);
-    wd_free(c->slots);
-    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i] != &rec_moved)
+            rec_entry_free(t->slots[i]);
+    wd_free(t->slots);
+    memset(t, 0, sizeof *t);
 }
 
-static size_t rec_slot(const rec_cache *c, uint32_t did)
+static void rec_cache_free(rec_cache *c)
 {
-    size_t j = (did * 2654435761u) & (c->cap - 1);
-    while (c->slots[j] && c->slots[j]->did != did)
-        j = (j + 1) & (c->cap - 1);
+    rec_table_free(&c->cur);
+    rec_table_free(&c->old);
+    c->layer = 0;
+}
+
+/* The current generation becomes the old one; the old one is freed. */
+static void rec_cache_age(rec_cache *c)
+{
+    rec_table_free(&c->old);
+    c->old = c->cur;
+    memset(&c->cur, 0, sizeof c->cur);
+}
+
+static size_t rec_slot(const rec_table *t, uint32_t did)
+{
+    size_t j = (did * 2654435761u) & (t->cap - 1);
+    while (t->slots[j] && t->slots[j]->did != did)
+        j = (j + 1) & (t->cap - 1);
     return j;
 }
 
-static int rec_cache_grow(rec_cache *c)
+static int rec_table_grow(rec_table *t)
 {
-    rec_cache bigger = *c;
-    bigger.cap = c->cap ? c->cap * 2 : 64;
+    rec_table bigger = *t;
+    bigger.cap = t->cap ? t->cap * 2 : 64;
     bigger.slots = wd_calloc(bigger.cap, sizeof *bigger.slots);
     if (!bigger.slots)
         return WD_ENOMEM;
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i])
-            bigger.slots[rec_slot(&bigger, c->slots[i]->did)] = c->slots[i];
-    wd_free(c->slots);
-    *c = bigger;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i])
+            bigger.slots[rec_slot(&bigger, t->slots[i]->did)] = t->slots[i];
+    wd_free(t->slots);
+    *t = bigger;
     return WD_OK;
 }
 
-/* The record of hit i of m, read from the cache or the index. The entry is
- * borrowed from the cache, valid until it is emptied. */
+/* The record of hit i of m, from the cache or read from the index; it ends
+ * in the current generation. The entry is borrowed from the cache, valid
+ * until the next search ages or empties it. */
 static int rec_get(rec_cache *c, const xc_mset *m, uint32_t i, rec_entry **out, wd_error *err)
 {
     *out = NULL;
     uint32_t did = xc_mset_docid(m, i);
-    if (c->cap) {
-        rec_entry *r = c->slots[rec_slot(c, did)];
+    rec_table *t = &c->cur;
+    if (t->cap) {
+        rec_entry *r = t->slots[rec_slot(t, did)];
         if (r) {
             *out = r;
             return WD_OK;
         }
     }
-    if ((c->n + 1) * 2 > c->cap && rec_cache_grow(c) != WD_OK)
+    if ((t->n + 1) * 2 > t->cap && rec_table_grow(t) != WD_OK)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    rec_entry *r = wd_calloc(1, sizeof *r);
-    if (!r)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    char *data = NULL;
-    size_t dlen = 0;
-    int rc = xc_mset_data(m, i, &data, &dlen, err);
-    if (rc == WD_OK)
-        rc = hit_from_data(&r->hit, data, dlen, err);
-    wd_free(data);
-    if (rc != WD_OK) {
-        rec_entry_free(r);
-        return rc;
+    rec_entry *r = NULL;
+    if (c->old.cap) {
+        size_t j = rec_slot(&c->old, did);
+        if ((r = c->old.slots[j]))
+            c->old.slots[j] = &rec_moved;
     }
-    r->did = did;
-    size_t ql = strlen(r->hit.question), al = strlen(r->hit.answer);
-    r->qhash = wd_fnv1a64(r->hit.question, ql, WD_FNV_OFFSET);
-    r->ahash = wd_fnv1a64(r->hit.answer, al, WD_FNV_OFFSET);
-    c->slots[rec_slot(c, did)] = r;
-    c->n++;
-    c->bytes += sizeof *r + ql + al + strlen(r->hit.id) + strlen(r->hit.source) + 64;
+    if (!r) {
+        r = wd_calloc(1, sizeof *r);
+        if (!r)
+            return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        char *data = NULL;
+        size_t dlen = 0;
+        int rc = xc_mset_data(m, i, &data, &dlen, err);
+        if (rc == WD_OK)
+            rc = hit_from_data(&r->hit, data, dlen, err);
+        wd_free(data);
+        if (rc != WD_OK) {
+            rec_entry_free(r);
+            return rc;
+        }
+        r->did = did;
+        size_t ql = strlen(r->hit.question), al = strlen(r->hit.answer);
+        r->qhash = wd_fnv1a64(r->hit.question, ql, WD_FNV_OFFSET);
+        r->ahash = wd_fnv1a64(r->hit.answer, al, WD_FNV_OFFSET);
+        r->bytes = sizeof *r + ql + al + strlen(r->hit.id) + strlen(r->hit.source) +
+                   (r->hit.date ? strlen(r->hit.date) : 0) + 6 * REC_MALLOC_COST;
+    }
+    t->slots[rec_slot(t, did)] = r;
+    t->n++;
+    t->bytes += r->bytes;
     *out = r;
     return WD_OK;
 }
@@ -859,33 +897,43 @@ static uint64_t word_hash(const char *text, size_t len)
 
 /* Analyse a cached record's question once, as question_similarity needs it.
  * Out of memory sets *oom (the search fails) and leaves it to be done again. */
-static void rec_analyse(wd_searcher *s, rec_cache *c, rec_entry *r, idf_cache *ic, int *oom)
+static void rec_analyse(wd_searcher *s, rec_table *c, rec_entry *r, idf_cache *ic, int *oom)
 {
     if (r->analysed)
         return;
     qwords cw = {0};
     const char *cq = r->hit.question;
     wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
-    r->cidf = cw.oom ? NULL : wd_calloc(cw.n ? cw.n : 1, sizeof *r->cidf);
-    r->chash = r->cidf ? wd_calloc(cw.n ? cw.n : 1, sizeof *r->chash) : NULL;
-    if (!r->chash) {
+    size_t text = 0;
+    for (size_t k = 0; k < cw.n; k++)
+        text += cw.w[k].len + 1;
+    size_t bytes = cw.n * (sizeof *cw.w + sizeof *r->cidf + sizeof *r->chash) + text;
+    char *block = cw.oom ? NULL : wd_malloc(bytes ? bytes : 1);
+    if (!block) {
         *oom = 1;
-        wd_free(r->cidf);
-        r->cidf = NULL;
         qwords_free(&cw);
         return;
     }
-    r->analysed = 1;
+    r->cw = (qword *)block;
+    r->cidf = (double *)(block + cw.n * sizeof *cw.w);
+    r->chash = (uint64_t *)(block + cw.n * (sizeof *cw.w + sizeof *r->cidf));
+    char *tp = block + cw.n * (sizeof *cw.w + sizeof *r->cidf + sizeof *r->chash);
     for (size_t k = 0; k < cw.n; k++) {
         const qword *w = &cw.w[k];
+        r->cw[k] = *w;
+        r->cw[k].text = memcpy(tp, w->text, w->len);
+        tp[w->len] = '\0';
+        tp += w->len + 1;
         r->cidf[k] = w->kind == QK_BIGRAM    ? term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len)
                      : w->kind == QK_SUBWORD ? 0
                                              : term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
         r->chash[k] = word_hash(w->text, w->len);
-        c->bytes += sizeof *w + sizeof *r->cidf + sizeof *r->chash + w->len + 16;
     }
-    r->cw = cw.w;
     r->ncw = cw.n;
+    r->analysed = 1;
+    qwords_free(&cw);
+    r->bytes += bytes + REC_MALLOC_COST;
+    c->bytes += bytes + REC_MALLOC_COST;
 }
 
 /* ---- re-ranking signals ---------------------------------------------------- */
@@ -1022,7 +1070,7 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
     return memmem(hay, n, needle, m) != NULL;
 }
 
-static double answer_coverage(wd_searcher *s, rec_cache *c, const qwords *qw, const qprep *p,
+static double answer_coverage(wd_searcher *s, rec_table *c, const qwords *qw, const qprep *p,
                               rec_entry *r)
 {
     const char *answer = r->hit.answer;
@@ -1035,7 +1083,8 @@ static double answer_coverage(wd_searcher *s, rec_cache *c, const qwords *qw, co
             return 0;
         }
         r->normalised = 1;
-        c->bytes += r->nlen;
+        r->bytes += r->nlen + REC_MALLOC_COST;
+        c->bytes += r->nlen + REC_MALLOC_COST;
     }
     if (!r->norm)
         return 0;
@@ -1169,10 +1218,11 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         if (rc == WD_OK)
             rc = xc_db_doccount(s->db, &ndocs, err);
         /* The cached records' IDFs come from the IDF table: they go together. */
-        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX || rcp->n >= REC_CACHE_MAX ||
-            rcp->bytes >= REC_CACHE_BYTES || rcp->layer != !o.no_dictionary_layer) {
+        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX || rcp->layer != !o.no_dictionary_layer) {
             idf_cache_free(icp);
             rec_cache_free(rcp);
+        } else if (rcp->cur.n >= REC_CACHE_MAX || rcp->cur.bytes >= REC_CACHE_BYTES) {
+            rec_cache_age(rcp);
         }
         icp->ndocs = ndocs;
         rcp->layer = !o.no_dictionary_layer;
@@ -1193,11 +1243,11 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
                 if (sq) {
                     c->sim = sq->sim;
                 } else {
-                    rec_analyse(s, rcp, c->rec, icp, &oom);
+                    rec_analyse(s, &rcp->cur, c->rec, icp, &oom);
                     c->sim = question_similarity(&qw, &prep, c->rec, &tn);
                 }
                 c->cover = sa ? sa->cover
-                           : tn.ra > 0 ? answer_coverage(s, rcp, &qw, &prep, c->rec) : 0;
+                           : tn.ra > 0 ? answer_coverage(s, &rcp->cur, &qw, &prep, c->rec) : 0;
                 /* The answer's coverage matters where the questions differ. */
                 double ac = c->cover * (1 - c->sim);
                 c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
