@@ -6,8 +6,9 @@
  * question field OR the word in the answer field, where the word and its
  * dictionary synonyms form one Xapian SYNONYM so a synonym counts as the word
  * itself. Question particles and function words stay in the query at a lower
- * weight (they never decide a match alone, but separate records that use the
- * same content words); sub-words count less than whole words. The question's
+ * weight and in the question field only (they never decide a match alone, but
+ * separate records whose questions use the same content words; in answers
+ * they are everywhere); sub-words count less than whole words. The question's
  * CJK characters and character bigrams are matched against the same n-grams
  * of record questions, so a paraphrase segmented differently still matches.
  * All of it is OR-ed and ranked by BM25 (Xapian's stock weighting, so remote
@@ -15,6 +16,7 @@
  * similar each record's question is to the asked one (see below). Ties break
  * by record id so output is deterministic.
  */
+#define _GNU_SOURCE /* memmem */
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -35,13 +37,14 @@
 /* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
  * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
  * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
- * rr=0.6,kq=0.5,ra=0.25,pm=0.3,px=0.3" overrides them. */
+ * rr=0.6,kq=0.5,ra=0.25,sa=0,pm=0.3,px=0.3" overrides them. */
 #define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
 #define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
 #define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
 #define DEFAULT_K1 1.2
 #define DEFAULT_B 0.4
 #define STOP_WEIGHT 0.5    /* particles and function words */
+#define STOP_ANSWER_WEIGHT 0.0 /* their answer-field share (0: questions only) */
 #define SUBWORD_WEIGHT 0.5 /* parts of a longer word */
 #define RERANK_MIX 0.6     /* share of question similarity in the final score */
 #define QUESTION_KIND_FACTOR 0.5 /* records with no written answer */
@@ -50,14 +53,16 @@
 #define PLACE_MISMATCH_CUT 0.3   /* a record naming only other places */
 
 typedef struct tune {
-    double qw, aw, bw, k1, b, stop, sub, rr, kq, ra, pm, px;
+    double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
+    double sa;
+    double pm, px;
 } tune;
 
 static tune get_tune(void)
 {
     tune t = {DEFAULT_QUESTION_WEIGHT, DEFAULT_ANSWER_WEIGHT, DEFAULT_NGRAM_WEIGHT, DEFAULT_K1,
               DEFAULT_B, STOP_WEIGHT, SUBWORD_WEIGHT, RERANK_MIX, QUESTION_KIND_FACTOR,
-              ANSWER_COVER_MIX, PLACE_MATCH_BOOST, PLACE_MISMATCH_CUT};
+              ANSWER_COVER_MIX, STOP_ANSWER_WEIGHT, PLACE_MATCH_BOOST, PLACE_MISMATCH_CUT};
     const char *e = getenv("WENDA_TUNE");
     while (e && *e) {
         char key[16];
@@ -75,6 +80,7 @@ static tune get_tune(void)
         else if (!strcmp(key, "rr")) t.rr = v;
         else if (!strcmp(key, "kq")) t.kq = v;
         else if (!strcmp(key, "ra")) t.ra = v;
+        else if (!strcmp(key, "sa")) t.sa = v;
         else if (!strcmp(key, "pm")) t.pm = v;
         else if (!strcmp(key, "px")) t.px = v;
         e += n;
@@ -105,8 +111,47 @@ typedef struct idf_cache {
 
 static void idf_cache_free(idf_cache *c);
 
+/* What the re-ranking needs of one record, read and analysed once: its
+ * stored fields, its question as collect_qword sees it with each word's
+ * IDF, and (when coverage asks for it) its normalised answer. A single
+ * index's searcher keeps them from one search to the next, keyed by docid:
+ * its view of the index only changes on reopen, which empties the cache, as
+ * does a change in the document count or in the analyzer's dictionary
+ * layer. Memory is bounded by two generations: when the current one is
+ * full it becomes the old one (the previous old one is freed), and a record
+ * found in the old one moves back to the current one, so the records that
+ * keep coming up stay. Over shards each search starts afresh. */
+typedef struct rec_entry {
+    uint32_t did;
+    int analysed, normalised;
+    wd_hit hit; /* id, question, answer, source, date, kind; owned here */
+    uint64_t qhash, ahash;
+    struct qword *cw; /* the question's words, sub-words and n-grams: one owned
+                         block that also holds cidf, chash and their text */
+    double *cidf;     /* IDF of each: B for n-grams, S otherwise (0 for sub-words) */
+    uint64_t *chash;  /* hash of each word's text (word_hash) */
+    size_t ncw;
+    wd_placeset places; /* named by the question (once analysed) */
+    char *norm; /* the normalised answer (owned), NULL when empty or not yet made */
+    size_t nlen;
+    size_t bytes; /* about what the entry holds */
+} rec_entry;
+
+typedef struct rec_table {
+    rec_entry **slots; /* open addressing by docid; cap is a power of two */
+    size_t n, cap, bytes;
+} rec_table;
+
+typedef struct rec_cache {
+    rec_table cur, old; /* the current and the previous generation */
+    int layer;          /* the dictionary layer the questions were analysed with */
+} rec_cache;
+
+static void rec_cache_free(rec_cache *c);
+
 struct wd_searcher {
     idf_cache idf; /* kept across searches of a single index */
+    rec_cache rec; /* likewise */
     xc_db *db;
     wd_analyzer *an;
     const wd_dict *dict;
@@ -151,6 +196,7 @@ void wd_searcher_close(wd_searcher *s)
         return;
     xc_db_close(s->db);
     idf_cache_free(&s->idf);
+    rec_cache_free(&s->rec);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
@@ -159,6 +205,7 @@ void wd_searcher_close(wd_searcher *s)
 int wd_searcher_reopen(wd_searcher *s, wd_error *err)
 {
     idf_cache_free(&s->idf);
+    rec_cache_free(&s->rec);
     return xc_db_reopen(s->db, NULL, err);
 }
 
@@ -275,7 +322,7 @@ static int field_query(xc_query **out, const char *prefix, const qword *w,
 }
 
 static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const tune *t,
-                      double scale, wd_error *err)
+                      double scale, double ascale, wd_error *err)
 {
     *out = NULL;
     if (w->kind == QK_BIGRAM) {
@@ -297,12 +344,17 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
         nsyn = 32;
     xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL, *both = NULL;
     int rc = field_query(&q, WD_PREFIX_QUESTION, w, syns, nsyn, err);
+    if (rc == WD_OK && ascale <= 0) { /* the question field alone */
+        rc = xc_query_scale(out, q, t->qw * scale, err);
+        xc_query_free(q);
+        return rc;
+    }
     if (rc == WD_OK)
         rc = field_query(&a, "", w, syns, nsyn, err);
     if (rc == WD_OK)
         rc = xc_query_scale(&qs, q, t->qw * scale, err);
     if (rc == WD_OK)
-        rc = xc_query_scale(&as, a, t->aw * scale, err);
+        rc = xc_query_scale(&as, a, t->aw * scale * ascale, err);
     if (rc == WD_OK) {
         xc_query *pair[2] = {qs, as};
         rc = xc_query_combine(&both, XC_OP_OR, pair, 2, 0, err);
@@ -336,7 +388,10 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
                                                      : 1.0;
         if (scale <= 0)
             continue;
-        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, err);
+        /* A particle says little about an answer: looked up in questions only
+         * (an answer-field posting list of 的 holds nearly every record). */
+        double ascale = qw->content && qw->w[i].kind == QK_STOP ? t->sa : 1.0;
+        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, ascale, err);
         if (rc == WD_OK)
             np++;
     }
@@ -593,6 +648,23 @@ static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
     return WD_OK;
 }
 
+/* A copy of a cached record's fields into a result hit. */
+static int copy_record(wd_hit *h, const wd_hit *from, wd_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->kind = from->kind;
+    h->id = wd_strdup(from->id);
+    h->question = wd_strdup(from->question);
+    h->answer = wd_strdup(from->answer);
+    h->source = wd_strdup(from->source);
+    h->date = from->date ? wd_strdup(from->date) : NULL;
+    if (!h->id || !h->question || !h->answer || !h->source || (from->date && !h->date)) {
+        wd_hit_free(h);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    return WD_OK;
+}
+
 struct explain_ctx {
     wd_hit *h;
     const xc_mset *m;
@@ -710,6 +782,130 @@ static double kind_weight(int kind, const tune *t)
     return kind == QK_STOP ? t->stop : kind == QK_SUBWORD ? t->sub : 1.0;
 }
 
+/* ---- the record cache ------------------------------------------------------ */
+
+#define REC_CACHE_MAX 4096          /* records of a generation */
+#define REC_CACHE_BYTES (8u << 20)  /* and about this much memory */
+#define REC_MALLOC_COST 24          /* about what an allocation costs beyond its size */
+
+static void rec_entry_free(rec_entry *r)
+{
+    if (!r)
+        return;
+    wd_hit_free(&r->hit);
+    wd_free(r->cw); /* one block with cidf, chash and the words' text */
+    wd_free(r->norm);
+    wd_free(r);
+}
+
+/* A slot of the old generation whose entry moved to the current one (Xapian
+ * docids start at 1, so its docid 0 matches nothing and probing goes on). */
+static rec_entry rec_moved;
+
+static void rec_table_free(rec_table *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i] != &rec_moved)
+            rec_entry_free(t->slots[i]);
+    wd_free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static void rec_cache_free(rec_cache *c)
+{
+    rec_table_free(&c->cur);
+    rec_table_free(&c->old);
+    c->layer = 0;
+}
+
+/* The current generation becomes the old one; the old one is freed. */
+static void rec_cache_age(rec_cache *c)
+{
+    rec_table_free(&c->old);
+    c->old = c->cur;
+    memset(&c->cur, 0, sizeof c->cur);
+}
+
+static size_t rec_slot(const rec_table *t, uint32_t did)
+{
+    size_t j = (did * 2654435761u) & (t->cap - 1);
+    while (t->slots[j] && t->slots[j]->did != did)
+        j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+static int rec_table_grow(rec_table *t)
+{
+    rec_table bigger = *t;
+    bigger.cap = t->cap ? t->cap * 2 : 64;
+    bigger.slots = wd_calloc(bigger.cap, sizeof *bigger.slots);
+    if (!bigger.slots)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i])
+            bigger.slots[rec_slot(&bigger, t->slots[i]->did)] = t->slots[i];
+    wd_free(t->slots);
+    *t = bigger;
+    return WD_OK;
+}
+
+/* The record of hit i of m, from the cache or read from the index; it ends
+ * in the current generation. The entry is borrowed from the cache, valid
+ * until the next search ages or empties it. */
+static int rec_get(rec_cache *c, const xc_mset *m, uint32_t i, rec_entry **out, wd_error *err)
+{
+    *out = NULL;
+    uint32_t did = xc_mset_docid(m, i);
+    rec_table *t = &c->cur;
+    if (t->cap) {
+        rec_entry *r = t->slots[rec_slot(t, did)];
+        if (r) {
+            *out = r;
+            return WD_OK;
+        }
+    }
+    if ((t->n + 1) * 2 > t->cap && rec_table_grow(t) != WD_OK)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    rec_entry *r = NULL;
+    if (c->old.cap) {
+        size_t j = rec_slot(&c->old, did);
+        if ((r = c->old.slots[j]))
+            c->old.slots[j] = &rec_moved;
+    }
+    if (!r) {
+        r = wd_calloc(1, sizeof *r);
+        if (!r)
+            return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        char *data = NULL;
+        size_t dlen = 0;
+        int rc = xc_mset_data(m, i, &data, &dlen, err);
+        if (rc == WD_OK)
+            rc = hit_from_data(&r->hit, data, dlen, err);
+        wd_free(data);
+        if (rc != WD_OK) {
+            rec_entry_free(r);
+            return rc;
+        }
+        r->did = did;
+        size_t ql = strlen(r->hit.question), al = strlen(r->hit.answer);
+        r->qhash = wd_fnv1a64(r->hit.question, ql, WD_FNV_OFFSET);
+        r->ahash = wd_fnv1a64(r->hit.answer, al, WD_FNV_OFFSET);
+        r->bytes = sizeof *r + ql + al + strlen(r->hit.id) + strlen(r->hit.source) +
+                   (r->hit.date ? strlen(r->hit.date) : 0) + 6 * REC_MALLOC_COST;
+    }
+    t->slots[rec_slot(t, did)] = r;
+    t->n++;
+    t->bytes += r->bytes;
+    *out = r;
+    return WD_OK;
+}
+
+/* Words are compared by hash first, then byte for byte. */
+static uint64_t word_hash(const char *text, size_t len)
+{
+    return wd_fnv1a64(text, len, WD_FNV_OFFSET);
+}
+
 /* The places named by the words of an analysed question. */
 static void places_of(const qwords *w, wd_placeset *out)
 {
@@ -719,59 +915,167 @@ static void places_of(const qwords *w, wd_placeset *out)
             wd_placeset_add(out, wd_place_find(w->w[i].text, w->w[i].len));
 }
 
-/* The similarity of the asked question (qw) to a record's question; *places
- * gets the places the record's question names. */
-static double question_similarity(wd_searcher *s, const qwords *qw, const char *cq,
-                                  idf_cache *ic, const tune *t, wd_placeset *places, int *oom)
+/* Analyse a cached record's question once, as question_similarity needs it.
+ * Out of memory sets *oom (the search fails) and leaves it to be done again. */
+static void rec_analyse(wd_searcher *s, rec_table *c, rec_entry *r, idf_cache *ic, int *oom)
 {
+    if (r->analysed)
+        return;
     qwords cw = {0};
+    const char *cq = r->hit.question;
     wd_analyze(s->an, WD_ANALYZE_INDEX, cq, strlen(cq), collect_qword, &cw, NULL);
-    if (cw.oom)
+    size_t text = 0;
+    for (size_t k = 0; k < cw.n; k++)
+        text += cw.w[k].len + 1;
+    size_t bytes = cw.n * (sizeof *cw.w + sizeof *r->cidf + sizeof *r->chash) + text;
+    char *block = cw.oom ? NULL : wd_malloc(bytes ? bytes : 1);
+    if (!block) {
         *oom = 1;
-    places_of(&cw, places);
-    double qwsum = 0, cwsum = 0, wcommon = 0, qbsum = 0, cbsum = 0, bcommon = 0;
+        qwords_free(&cw);
+        return;
+    }
+    r->cw = (qword *)block;
+    r->cidf = (double *)(block + cw.n * sizeof *cw.w);
+    r->chash = (uint64_t *)(block + cw.n * (sizeof *cw.w + sizeof *r->cidf));
+    char *tp = block + cw.n * (sizeof *cw.w + sizeof *r->cidf + sizeof *r->chash);
+    for (size_t k = 0; k < cw.n; k++) {
+        const qword *w = &cw.w[k];
+        r->cw[k] = *w;
+        r->cw[k].text = memcpy(tp, w->text, w->len);
+        tp[w->len] = '\0';
+        tp += w->len + 1;
+        r->cidf[k] = w->kind == QK_BIGRAM    ? term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len)
+                     : w->kind == QK_SUBWORD ? 0
+                                             : term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
+        r->chash[k] = word_hash(w->text, w->len);
+    }
+    r->ncw = cw.n;
+    places_of(&cw, &r->places);
+    r->analysed = 1;
+    qwords_free(&cw);
+    r->bytes += bytes + REC_MALLOC_COST;
+    c->bytes += bytes + REC_MALLOC_COST;
+}
+
+/* ---- re-ranking signals ---------------------------------------------------- */
+
+/* What the signals need of the asked question, looked up once per search:
+ * each word's IDF (B for n-grams, S otherwise; and in the answer field for
+ * coverage), its synonyms, and the question-side sums. */
+typedef struct qprep {
+    double *sidf, *aidf;
+    uint64_t *hash;     /* word_hash of each word */
+    const char *const **syns;
+    size_t *nsyn;
+    uint64_t **syn_hash; /* word_hash of each synonym (for words with synonyms) */
+    size_t **syn_len;
+    double qwsum, qbsum, atotal;
+} qprep;
+
+static void qprep_free(qprep *p, size_t n)
+{
+    for (size_t i = 0; p->syn_hash && p->syn_len && i < n; i++) {
+        wd_free(p->syn_hash[i]);
+        wd_free(p->syn_len[i]);
+    }
+    wd_free(p->syn_hash);
+    wd_free(p->syn_len);
+    wd_free(p->hash);
+    wd_free(p->sidf);
+    wd_free(p->aidf);
+    wd_free(p->syns);
+    wd_free(p->nsyn);
+    memset(p, 0, sizeof *p);
+}
+
+static int qprep_make(wd_searcher *s, const qwords *qw, idf_cache *ic, const tune *t, qprep *p)
+{
+    size_t n = qw->n ? qw->n : 1;
+    p->sidf = wd_calloc(n, sizeof *p->sidf);
+    p->aidf = wd_calloc(n, sizeof *p->aidf);
+    p->syns = wd_calloc(n, sizeof *p->syns);
+    p->nsyn = wd_calloc(n, sizeof *p->nsyn);
+    p->hash = wd_calloc(n, sizeof *p->hash);
+    p->syn_hash = wd_calloc(n, sizeof *p->syn_hash);
+    p->syn_len = wd_calloc(n, sizeof *p->syn_len);
+    if (!p->sidf || !p->aidf || !p->syns || !p->nsyn || !p->hash || !p->syn_hash || !p->syn_len)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < qw->n; i++) {
+        const qword *w = &qw->w[i];
+        p->hash[i] = word_hash(w->text, w->len);
+        if (w->kind == QK_BIGRAM) {
+            p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
+            p->qbsum += p->sidf[i];
+            continue;
+        }
+        if (w->kind == QK_SUBWORD)
+            continue;
+        p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
+        p->qwsum += p->sidf[i] * kind_weight(w->kind, t);
+        p->nsyn[i] = wd_dict_synonyms(s->dict, w->text, w->len, &p->syns[i]);
+        if (p->nsyn[i]) {
+            p->syn_hash[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_hash);
+            p->syn_len[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_len);
+            if (!p->syn_hash[i] || !p->syn_len[i])
+                return WD_ENOMEM;
+            for (size_t y = 0; y < p->nsyn[i]; y++) {
+                p->syn_len[i][y] = strlen(p->syns[i][y]);
+                p->syn_hash[i][y] = word_hash(p->syns[i][y], p->syn_len[i][y]);
+            }
+        }
+        if (w->kind == QK_WORD && t->ra > 0) {
+            p->aidf[i] = term_idf(s->db, ic, "", w->text, w->len);
+            p->atotal += p->aidf[i];
+        }
+    }
+    return WD_OK;
+}
+
+/* The similarity of the asked question (qw) to a record's question. */
+static double question_similarity(const qwords *qw, const qprep *p, const rec_entry *r,
+                                  const tune *t)
+{
+    double wcommon = 0, cwsum = 0, bcommon = 0, cbsum = 0;
+    const qword *cw = r->cw;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
         if (w->kind == QK_BIGRAM) {
-            double idf = term_idf(s->db, ic, WD_PREFIX_BIGRAM, w->text, w->len);
-            qbsum += idf;
-            for (size_t k = 0; k < cw.n; k++)
-                if (cw.w[k].kind == QK_BIGRAM && cw.w[k].len == w->len &&
-                    memcmp(cw.w[k].text, w->text, w->len) == 0) {
-                    bcommon += idf;
+            for (size_t k = 0; k < r->ncw; k++)
+                if (cw[k].kind == QK_BIGRAM && cw[k].len == w->len && r->chash[k] == p->hash[i] &&
+                    memcmp(cw[k].text, w->text, w->len) == 0) {
+                    bcommon += p->sidf[i];
                     break;
                 }
             continue;
         }
         if (w->kind == QK_SUBWORD)
             continue; /* whole words carry the meaning; sub-words only help match */
-        double wt = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len) *
-                    kind_weight(w->kind, t);
-        qwsum += wt;
-        const char *const *syns = NULL;
-        size_t nsyn = wd_dict_synonyms(s->dict, w->text, w->len, &syns);
-        for (size_t k = 0; k < cw.n; k++) {
-            const qword *c = &cw.w[k];
+        double wt = p->sidf[i] * kind_weight(w->kind, t);
+        const char *const *syns = p->syns[i];
+        size_t nsyn = p->nsyn[i];
+        for (size_t k = 0; k < r->ncw; k++) {
+            const qword *c = &cw[k];
             if (c->kind == QK_BIGRAM)
                 continue;
-            int same = c->len == w->len && memcmp(c->text, w->text, w->len) == 0;
+            uint64_t h = r->chash[k];
+            int same = c->len == w->len && h == p->hash[i] && memcmp(c->text, w->text, w->len) == 0;
             for (size_t y = 0; !same && y < nsyn; y++)
-                same = strlen(syns[y]) == c->len && memcmp(syns[y], c->text, c->len) == 0;
+                same = p->syn_len[i][y] == c->len && p->syn_hash[i][y] == h &&
+                       memcmp(syns[y], c->text, c->len) == 0;
             if (same) {
                 wcommon += wt * (c->kind == QK_SUBWORD ? t->sub : 1.0);
                 break;
             }
         }
     }
-    for (size_t k = 0; k < cw.n; k++) {
-        const qword *c = &cw.w[k];
+    for (size_t k = 0; k < r->ncw; k++) {
+        const qword *c = &cw[k];
         if (c->kind == QK_BIGRAM)
-            cbsum += term_idf(s->db, ic, WD_PREFIX_BIGRAM, c->text, c->len);
+            cbsum += r->cidf[k];
         else if (c->kind != QK_SUBWORD)
-            cwsum += term_idf(s->db, ic, WD_PREFIX_QUESTION, c->text, c->len) *
-                     kind_weight(c->kind, t);
+            cwsum += r->cidf[k] * kind_weight(c->kind, t);
     }
-    qwords_free(&cw);
+    double qwsum = p->qwsum, qbsum = p->qbsum;
     double wd = qwsum + cwsum > 0 ? 2 * wcommon / (qwsum + cwsum) : 0;
     double bd = qbsum + cbsum > 0 ? 2 * bcommon / (qbsum + cbsum) : wd;
     return (wd + bd) / 2;
@@ -784,39 +1088,41 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
 {
     if (m == 0 || m > n)
         return m == 0;
-    for (const char *p = hay; (p = memchr(p, needle[0], (size_t)(hay + n - p))) &&
-                              (size_t)(hay + n - p) >= m;
-         p++)
-        if (memcmp(p, needle, m) == 0)
-            return 1;
-    return 0;
+    return memmem(hay, n, needle, m) != NULL;
 }
 
-static double answer_coverage(wd_searcher *s, const qwords *qw, const char *answer,
-                              idf_cache *ic)
+static double answer_coverage(wd_searcher *s, rec_table *c, const qwords *qw, const qprep *p,
+                              rec_entry *r)
 {
-    char *norm = NULL;
-    size_t nlen = 0;
-    if (!answer || !*answer ||
-        wd_normalize(s->an, answer, strlen(answer), &norm, &nlen, NULL) != WD_OK)
+    const char *answer = r->hit.answer;
+    if (!*answer)
         return 0;
-    double total = 0, found = 0;
+    if (!r->normalised) { /* kept once made; a failure is tried again next time */
+        if (wd_normalize(s->an, answer, strlen(answer), &r->norm, &r->nlen, NULL) != WD_OK) {
+            wd_free(r->norm);
+            r->norm = NULL;
+            return 0;
+        }
+        r->normalised = 1;
+        r->bytes += r->nlen + REC_MALLOC_COST;
+        c->bytes += r->nlen + REC_MALLOC_COST;
+    }
+    if (!r->norm)
+        return 0;
+    double found = 0;
     for (size_t i = 0; i < qw->n; i++) {
         const qword *w = &qw->w[i];
         if (w->kind != QK_WORD)
             continue;
-        double idf = term_idf(s->db, ic, "", w->text, w->len);
-        total += idf;
-        int hit = contains(norm, nlen, w->text, w->len);
-        const char *const *syns = NULL;
-        size_t nsyn = hit ? 0 : wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        int hit = contains(r->norm, r->nlen, w->text, w->len);
+        const char *const *syns = p->syns[i];
+        size_t nsyn = hit ? 0 : p->nsyn[i];
         for (size_t y = 0; !hit && y < nsyn; y++)
-            hit = contains(norm, nlen, syns[y], strlen(syns[y]));
+            hit = contains(r->norm, r->nlen, syns[y], strlen(syns[y]));
         if (hit)
-            found += idf;
+            found += p->aidf[i];
     }
-    wd_free(norm);
-    return total > 0 ? found / total : 0;
+    return p->atotal > 0 ? found / p->atotal : 0;
 }
 
 typedef struct cand {
@@ -824,8 +1130,7 @@ typedef struct cand {
     double bm25, sim, score;
     double cover; /* answer coverage before the (1 - sim) factor */
     wd_placeset places; /* named by the record's question */
-    uint64_t qhash, ahash;
-    wd_hit hit;
+    rec_entry *rec; /* borrowed from the record cache */
 } cand;
 
 /* An earlier candidate with the same question (which_q) or answer text:
@@ -834,11 +1139,12 @@ typedef struct cand {
  * they are computed once per distinct text. NULL when there is none. */
 static const cand *same_text(const cand *cands, uint32_t n, const cand *c, int which_q)
 {
+    const rec_entry *r = c->rec;
     for (uint32_t i = 0; i < n; i++) {
-        const cand *o = &cands[i];
-        if (which_q ? o->qhash == c->qhash && strcmp(o->hit.question, c->hit.question) == 0
-                    : o->ahash == c->ahash && strcmp(o->hit.answer, c->hit.answer) == 0)
-            return o;
+        const rec_entry *o = cands[i].rec;
+        if (which_q ? o->qhash == r->qhash && strcmp(o->hit.question, r->hit.question) == 0
+                    : o->ahash == r->ahash && strcmp(o->hit.answer, r->hit.answer) == 0)
+            return &cands[i];
     }
     return NULL;
 }
@@ -848,7 +1154,7 @@ static int cand_cmp(const void *a, const void *b)
     const cand *x = a, *y = b;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
-    return strcmp(x->hit.id, y->hit.id);
+    return strcmp(x->rec->hit.id, y->rec->hit.id);
 }
 
 static int search_once(wd_searcher *s, const char *question, size_t len,
@@ -920,7 +1226,10 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     cand *cands = NULL;
     uint32_t nc = 0;
     idf_cache local = {0};
+    rec_cache rlocal = {0};
     idf_cache *icp = s->shards ? &local : &s->idf;
+    rec_cache *rcp = s->shards ? &rlocal : &s->rec;
+    qprep prep = {0};
     if (rc == WD_OK && m) {
         nc = xc_mset_size(m);
         r->total = xc_mset_estimated(m);
@@ -930,9 +1239,17 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         uint32_t ndocs = 0;
         if (rc == WD_OK)
             rc = xc_db_doccount(s->db, &ndocs, err);
-        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX)
+        /* The cached records' IDFs come from the IDF table: they go together. */
+        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX || rcp->layer != !o.no_dictionary_layer) {
             idf_cache_free(icp);
+            rec_cache_free(rcp);
+        } else if (rcp->cur.n >= REC_CACHE_MAX || rcp->cur.bytes >= REC_CACHE_BYTES) {
+            rec_cache_age(rcp);
+        }
         icp->ndocs = ndocs;
+        rcp->layer = !o.no_dictionary_layer;
+        if (rc == WD_OK && qprep_make(s, &qw, icp, &tn, &prep) != WD_OK)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
         double top = nc ? xc_mset_weight(m, 0) : 1;
         if (top <= 0)
             top = 1;
@@ -943,31 +1260,25 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             cand *c = &cands[i];
             c->mset_index = i;
             c->bm25 = xc_mset_weight(m, i);
-            char *data = NULL;
-            size_t dlen = 0;
-            rc = xc_mset_data(m, i, &data, &dlen, err);
-            if (rc == WD_OK)
-                rc = hit_from_data(&c->hit, data, dlen, err);
-            wd_free(data);
+            rc = rec_get(rcp, m, i, &c->rec, err);
             if (rc == WD_OK) {
-                c->qhash = wd_fnv1a64(c->hit.question, strlen(c->hit.question), WD_FNV_OFFSET);
-                c->ahash = wd_fnv1a64(c->hit.answer, strlen(c->hit.answer), WD_FNV_OFFSET);
                 const cand *sq = same_text(cands, i, c, 1);
                 const cand *sa = tn.ra > 0 ? same_text(cands, i, c, 0) : NULL;
                 if (sq) {
                     c->sim = sq->sim;
                     c->places = sq->places;
                 } else {
-                    c->sim = question_similarity(s, &qw, c->hit.question, icp, &tn, &c->places,
-                                                 &oom);
+                    rec_analyse(s, &rcp->cur, c->rec, icp, &oom);
+                    c->sim = question_similarity(&qw, &prep, c->rec, &tn);
+                    c->places = c->rec->places;
                 }
                 c->cover = sa ? sa->cover
-                           : tn.ra > 0 ? answer_coverage(s, &qw, c->hit.answer, icp) : 0;
+                           : tn.ra > 0 ? answer_coverage(s, &rcp->cur, &qw, &prep, c->rec) : 0;
                 /* The answer's coverage matters where the questions differ. */
                 double ac = c->cover * (1 - c->sim);
                 c->score = (1 - tn.rr - tn.ra) * c->bm25 / top + tn.rr * c->sim + tn.ra * ac;
                 /* A record that only knows the question answers less than one that answers it. */
-                if (c->hit.kind == WD_KIND_QUESTION)
+                if (c->rec->hit.kind == WD_KIND_QUESTION)
                     c->score *= tn.kq;
                 /* Policy differs by place: an answer for another city does not answer. */
                 int rel = wd_placeset_relation(&qplaces, &c->places);
@@ -992,14 +1303,16 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         for (uint32_t i = 0; rc == WD_OK && i < n; i++) {
             cand *c = &cands[o.offset + i];
             wd_hit *h = &r->hits[i];
-            *h = c->hit; /* the hit moves to the results */
-            memset(&c->hit, 0, sizeof c->hit);
+            rc = copy_record(h, &c->rec->hit, err); /* the results own a copy */
+            if (rc != WD_OK)
+                break;
             r->n_hits++;
             h->rank = o.offset + i + 1;
             h->score = tn.rr > 0 ? c->score : c->bm25;
             const wd_hit *twin = NULL;
             for (uint32_t k = 0; k < i && !twin && (!o.snippets || i < o.snippets); k++)
-                if (cands[o.offset + k].ahash == c->ahash && cands[o.offset + k].qhash == c->qhash &&
+                if (cands[o.offset + k].rec->ahash == c->rec->ahash &&
+                    cands[o.offset + k].rec->qhash == c->rec->qhash &&
                     strcmp(r->hits[k].answer, h->answer) == 0 &&
                     strcmp(r->hits[k].question, h->question) == 0)
                     twin = &r->hits[k];
@@ -1018,10 +1331,10 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             }
         }
     }
-    for (uint32_t i = 0; cands && i < nc; i++)
-        wd_hit_free(&cands[i].hit);
     wd_free(cands);
+    qprep_free(&prep, qw.n);
     idf_cache_free(&local);
+    rec_cache_free(&rlocal);
     xc_mset_free(m);
     xc_enquire_free(e);
     xc_query_free(q);
