@@ -346,21 +346,66 @@ static int index_field(builder *b, xc_doc *doc, const char *prefix, const char *
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
-static char *record_json(const wd_record *rec)
+/* Append s as a JSON string, byte for byte what jansson's compact dump
+ * writes (so stored records do not depend on which wrote them): `"` and `\\`
+ * escaped, \b \f \n \r \t, other control characters as \u00XX, everything
+ * else (UTF-8 included) as is. 0 when s is not valid UTF-8 (jansson refuses
+ * such a string too). */
+static int json_put_string(wd_buf *b, const char *s)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "id", json_string(rec->id));
-    json_object_set_new(o, "question", json_string(rec->question));
-    json_object_set_new(o, "answer", json_string(rec->answer ? rec->answer : ""));
-    json_object_set_new(o, "kind", json_string(wd_corpus_kind_name(rec->kind)));
-    json_object_set_new(o, "source", json_string(rec->source ? rec->source : ""));
-    if (rec->date)
-        json_object_set_new(o, "date", json_string(rec->date));
-    char *s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return s; /* jansson's allocator: free() */
+    size_t n = strlen(s);
+    if (!wd_utf8_valid(s, n, NULL))
+        return 0;
+    wd_buf_reserve(b, n + 2);
+    wd_buf_putc(b, '"');
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        wd_buf_append(b, run, (size_t)(p - run));
+        run = p + 1;
+        char esc[8];
+        switch (c) {
+        case '"': wd_buf_puts(b, "\\\""); break;
+        case '\\': wd_buf_puts(b, "\\\\"); break;
+        case '\b': wd_buf_puts(b, "\\b"); break;
+        case '\f': wd_buf_puts(b, "\\f"); break;
+        case '\n': wd_buf_puts(b, "\\n"); break;
+        case '\r': wd_buf_puts(b, "\\r"); break;
+        case '\t': wd_buf_puts(b, "\\t"); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            wd_buf_puts(b, esc);
+        }
+    }
+    wd_buf_append(b, run, strlen(run));
+    wd_buf_putc(b, '"');
+    return 1;
+}
+
+/* The stored record into b: a flat JSON object, keys in this order (what
+ * query/ reads). Written directly, without building a jansson tree: this
+ * runs once per record. */
+static int record_json(wd_buf *b, const wd_record *rec, wd_error *err)
+{
+    static const char *const names[] = {"id", "question", "answer", "kind", "source", "date"};
+    const char *const vals[] = {rec->id, rec->question, rec->answer ? rec->answer : "",
+                                wd_corpus_kind_name(rec->kind), rec->source ? rec->source : "",
+                                rec->date};
+    wd_buf_reset(b);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!vals[i])
+            continue; /* only the date is optional */
+        wd_buf_puts(b, i ? ",\"" : "{\"");
+        wd_buf_puts(b, names[i]);
+        wd_buf_puts(b, "\":");
+        if (!json_put_string(b, vals[i]))
+            return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
+                                i ? rec->id : "?", names[i]);
+    }
+    wd_buf_putc(b, '}');
+    return b->oom ? wd_error_set(err, WD_ENOMEM, "index", "out of memory") : WD_OK;
 }
 
 /* The whole document of a record, unique id term included. *out is new. */
@@ -368,7 +413,6 @@ static int build_doc(builder *b, const wd_record *rec, xc_doc **out, wd_error *e
 {
     *out = NULL;
     xc_doc *doc = NULL;
-    char *data = NULL;
     int rc = xc_doc_new(&doc, err);
     if (rc == WD_OK)
         rc = index_field(b, doc, WD_PREFIX_QUESTION, rec->question, 1, err);
@@ -391,12 +435,10 @@ static int build_doc(builder *b, const wd_record *rec, xc_doc **out, wd_error *e
     }
     if (rc == WD_OK)
         rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
-    if (rc == WD_OK) {
-        data = record_json(rec);
-        rc = data ? xc_doc_set_data(doc, data, strlen(data), err)
-                  : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    free(data);
+    if (rc == WD_OK)
+        rc = record_json(&b->key, rec, err);
+    if (rc == WD_OK)
+        rc = xc_doc_set_data(doc, b->key.data, b->key.len, err);
     if (rc != WD_OK) {
         xc_doc_free(doc);
         return rc;
