@@ -16,11 +16,13 @@
  * Parallel indexing (opts.jobs > 1): analysis and document building run on
  * a pool of jobs - 1 worker threads, each with its own analyzer.
  * wd_index_writer_add only copies the record into the current chunk; a full
- * chunk goes to the pool, and the calling thread, the only one that touches
- * the database, writes the oldest finished chunk in input order while the
- * workers build the next (writing is the larger part of the work, so the
- * calling thread must not share its core with a full set of workers; when
- * the chunk it needs is not built yet it builds too, rather than wait). So documents reach Xapian in exactly the
+ * chunk goes to the pool and to the writer thread, the only one that
+ * touches the database while chunks are in flight, which writes the oldest
+ * finished chunk in input order while the workers build the next. Writing
+ * is the larger part of the work (about 57 % of it on the law corpus), so
+ * the writer must not share its core with a full set of workers, nor wait
+ * for the reading thread; when the chunk it needs is not built yet it
+ * builds too, rather than wait. So documents reach Xapian in exactly the
  * order they were added, a batch commit covers a prefix of the input, and the
  * checkpoint describes exactly what is committed, as in the serial path.
  * Deleting and committing first write everything pending. At most
@@ -60,9 +62,9 @@
  * much text, whichever comes first. */
 #define CHUNK_RECORDS 512
 #define CHUNK_BYTES (4u << 20)
-/* Chunks submitted but not yet written (one is written while the next is
- * built). */
-#define MAX_IN_FLIGHT 2
+/* Chunks submitted but not yet written (one is written while the next ones
+ * are built). */
+#define MAX_IN_FLIGHT 3
 /* Records a worker claims at a time. */
 #define CLAIM 8
 #define MAX_JOBS 64
@@ -95,11 +97,20 @@ typedef struct pool {
     pthread_mutex_t mu;
     pthread_cond_t work; /* a chunk was queued, or stop */
     pthread_cond_t done; /* a chunk was finished */
+    pthread_cond_t wake; /* for the writer thread: a chunk in flight, or stop */
+    pthread_cond_t space; /* for the caller: the writer took a chunk off the list */
     chunk *head, *tail;
     int stop;
     unsigned n;
     pthread_t threads[MAX_JOBS];
     struct wd_index_writer *w;
+    /* the writer thread */
+    pthread_t writer;
+    int has_writer;
+    int wstop;  /* finish what is in flight and exit */
+    int wdrop;  /* drop what is in flight instead of writing it */
+    int wrc;    /* its first failure */
+    wd_error werr;
 } pool;
 
 /* A set of 64-bit id hashes (open addressing, 0 = empty). */
@@ -133,7 +144,7 @@ struct wd_index_writer {
     /* parallel path */
     pool *pool;
     chunk *fill;                    /* being filled by add() */
-    chunk *flight[MAX_IN_FLIGHT + 1]; /* submitted, oldest first */
+    chunk *flight[MAX_IN_FLIGHT];   /* submitted, oldest first (pool lock) */
     size_t n_flight;
     int rc; /* sticky: a failure while writing pending chunks */
     wd_error err;
@@ -604,8 +615,13 @@ static void pool_stop(pool *p)
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->space);
     wd_free(p);
 }
+
+static void *writer_main(void *arg);
+static void writer_stop(pool *p, int drop);
 
 static int pool_start(wd_index_writer *w, unsigned jobs, wd_error *err)
 {
@@ -616,12 +632,18 @@ static int pool_start(wd_index_writer *w, unsigned jobs, wd_error *err)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
-    for (unsigned i = 0; i < jobs; i++) {
-        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0) {
-            pool_stop(p);
-            return wd_error_set(err, WD_ERROR, "index", "cannot start an indexing thread");
-        }
-        p->n++;
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->space, NULL);
+    int ok = pthread_create(&p->writer, NULL, writer_main, p) == 0;
+    p->has_writer = ok;
+    for (unsigned i = 0; ok && i < jobs; i++) {
+        ok = pthread_create(&p->threads[i], NULL, worker_main, p) == 0;
+        p->n += ok;
+    }
+    if (!ok) {
+        writer_stop(p, 1);
+        pool_stop(p);
+        return wd_error_set(err, WD_ERROR, "index", "cannot start an indexing thread");
     }
     w->pool = p;
     return WD_OK;
@@ -686,38 +708,6 @@ static int write_doc(wd_index_writer *w, const wd_record *rec, xc_doc *doc, wd_e
     return WD_OK;
 }
 
-/* Wait for the oldest chunk in flight, write it in order and free it. */
-static int write_oldest(wd_index_writer *w, wd_error *err)
-{
-    chunk *c = w->flight[0];
-    pool *p = w->pool;
-    pthread_mutex_lock(&p->mu);
-    while (c->done < c->n) {
-        /* Rather than wait, help: build with the calling thread's builder. */
-        wd_error berr;
-        wd_error_clear(&berr);
-        if (!pool_build_some(p, &w->b, WD_OK, &berr))
-            pthread_cond_wait(&p->done, &p->mu);
-    }
-    pthread_mutex_unlock(&p->mu);
-    int rc = WD_OK;
-    size_t upto = c->rc == WD_OK ? c->n : c->err_at;
-    for (size_t i = 0; rc == WD_OK && i < upto; i++) {
-        rc = write_doc(w, &c->jobs[i].rec, c->jobs[i].doc, err);
-        xc_doc_free(c->jobs[i].doc);
-        c->jobs[i].doc = NULL;
-    }
-    if (rc == WD_OK && c->rc != WD_OK) {
-        rc = c->rc;
-        if (err)
-            *err = c->err;
-    }
-    memmove(w->flight, w->flight + 1, (w->n_flight - 1) * sizeof *w->flight);
-    w->n_flight--;
-    chunk_free(c);
-    return rc;
-}
-
 static int sticky(wd_index_writer *w, int rc, const wd_error *err)
 {
     if (rc != WD_OK && w->rc == WD_OK) {
@@ -737,31 +727,114 @@ static int fail_sticky(wd_index_writer *w, wd_error *err)
     return w->rc;
 }
 
-/* Hand the chunk being filled to the workers; keep at most MAX_IN_FLIGHT. */
+/* Write the documents of a built chunk in order (the writer thread). */
+static int write_chunk(wd_index_writer *w, chunk *c, wd_error *err)
+{
+    int rc = WD_OK;
+    size_t upto = c->rc == WD_OK ? c->n : c->err_at;
+    for (size_t i = 0; rc == WD_OK && i < upto; i++) {
+        rc = write_doc(w, &c->jobs[i].rec, c->jobs[i].doc, err);
+        xc_doc_free(c->jobs[i].doc);
+        c->jobs[i].doc = NULL;
+    }
+    if (rc == WD_OK && c->rc != WD_OK) {
+        rc = c->rc;
+        if (err)
+            *err = c->err;
+    }
+    return rc;
+}
+
+/* The writer thread: the only one that touches the database while chunks
+ * are in flight. It takes the oldest chunk, builds it too while it is not
+ * built yet (rather than wait), writes it and frees it. After a failure
+ * (kept for the caller) or when told to drop, chunks are freed unwritten. So
+ * the reading thread, the workers and the writer all run at once, and the
+ * writer - the larger part of the work - never waits for the reader. */
+static void *writer_main(void *arg)
+{
+    pool *p = arg;
+    wd_index_writer *w = p->w;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->wstop && w->n_flight == 0)
+            pthread_cond_wait(&p->wake, &p->mu);
+        if (w->n_flight == 0)
+            break;
+        chunk *c = w->flight[0];
+        while (c->done < c->n) {
+            wd_error berr;
+            wd_error_clear(&berr);
+            if (!pool_build_some(p, &w->b, WD_OK, &berr))
+                pthread_cond_wait(&p->done, &p->mu);
+        }
+        if (p->wrc == WD_OK && !p->wdrop) {
+            pthread_mutex_unlock(&p->mu);
+            wd_error err;
+            wd_error_clear(&err);
+            int rc = write_chunk(w, c, &err);
+            pthread_mutex_lock(&p->mu);
+            if (rc != WD_OK && p->wrc == WD_OK) {
+                p->wrc = rc;
+                p->werr = err;
+            }
+        }
+        memmove(w->flight, w->flight + 1, (w->n_flight - 1) * sizeof *w->flight);
+        w->n_flight--;
+        pthread_cond_broadcast(&p->space);
+        pthread_mutex_unlock(&p->mu);
+        chunk_free(c);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Stop the writer thread: after writing what is in flight, or (drop)
+ * dropping it. */
+static void writer_stop(pool *p, int drop)
+{
+    if (!p || !p->has_writer)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->wstop = 1;
+    p->wdrop = p->wdrop || drop;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->writer, NULL);
+    p->has_writer = 0;
+}
+
+/* Hand the chunk being filled to the workers and the writer; wait while
+ * MAX_IN_FLIGHT are in flight. Passes up a failure of the writer. */
 static int submit_fill(wd_index_writer *w, wd_error *err)
 {
     chunk *c = w->fill;
-    if (!c || c->n == 0)
-        return WD_OK;
-    w->fill = NULL;
     pool *p = w->pool;
     pthread_mutex_lock(&p->mu);
-    c->qnext = NULL;
-    if (p->tail)
-        p->tail->qnext = c;
-    else
-        p->head = c;
-    p->tail = c;
-    pthread_cond_broadcast(&p->work);
+    if (c && c->n) {
+        w->fill = NULL;
+        c->qnext = NULL;
+        if (p->tail)
+            p->tail->qnext = c;
+        else
+            p->head = c;
+        p->tail = c;
+        pthread_cond_broadcast(&p->work);
+        while (w->n_flight >= MAX_IN_FLIGHT)
+            pthread_cond_wait(&p->space, &p->mu);
+        w->flight[w->n_flight++] = c;
+        pthread_cond_broadcast(&p->wake);
+    }
+    int rc = p->wrc;
+    if (rc != WD_OK && err)
+        *err = p->werr;
     pthread_mutex_unlock(&p->mu);
-    w->flight[w->n_flight++] = c;
-    int rc = WD_OK;
-    while (rc == WD_OK && w->n_flight > MAX_IN_FLIGHT - 1)
-        rc = write_oldest(w, err);
     return sticky(w, rc, err);
 }
 
-/* Write everything added so far (not committed yet). */
+/* Write everything added so far (not committed yet); then the writer
+ * thread is idle and the calling thread may use the database. */
 static int drain(wd_index_writer *w, wd_error *err)
 {
     if (w->rc != WD_OK)
@@ -769,14 +842,23 @@ static int drain(wd_index_writer *w, wd_error *err)
     if (!w->pool)
         return WD_OK;
     int rc = submit_fill(w, err);
-    while (rc == WD_OK && w->n_flight)
-        rc = write_oldest(w, err);
+    if (rc != WD_OK)
+        return rc;
+    pool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    while (w->n_flight)
+        pthread_cond_wait(&p->space, &p->mu);
+    rc = p->wrc;
+    if (rc != WD_OK && err)
+        *err = p->werr;
+    pthread_mutex_unlock(&p->mu);
     return sticky(w, rc, err);
 }
 
-/* Drop what is not written yet (the workers are stopped first). */
+/* Drop what is not written yet (the threads are stopped first). */
 static void drop_pending(wd_index_writer *w)
 {
+    writer_stop(w->pool, 1);
     pool_stop(w->pool);
     w->pool = NULL;
     for (size_t i = 0; i < w->n_flight; i++)
