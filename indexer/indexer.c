@@ -367,17 +367,13 @@ static int index_field(builder *b, xc_doc *doc, const char *prefix, const char *
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
-/* Append s as a JSON string, byte for byte what jansson's compact dump
- * writes (so stored records do not depend on which wrote them): `"` and `\\`
- * escaped, \b \f \n \r \t, other control characters as \u00XX, everything
- * else (UTF-8 included) as is. 0 when s is not valid UTF-8 (jansson refuses
- * such a string too). */
-static int json_put_string(wd_buf *b, const char *s)
+/* Append s (valid UTF-8: wd_index_writer_add checks) as a JSON string, byte
+ * for byte what jansson's compact dump writes (so stored records do not
+ * depend on which wrote them): `"` and `\\` escaped, \b \f \n \r \t, other
+ * control characters as \u00XX, everything else (UTF-8 included) as is. */
+static void json_put_string(wd_buf *b, const char *s)
 {
-    size_t n = strlen(s);
-    if (!wd_utf8_valid(s, n, NULL))
-        return 0;
-    wd_buf_reserve(b, n + 2);
+    wd_buf_reserve(b, strlen(s) + 2);
     wd_buf_putc(b, '"');
     const char *run = s;
     for (const char *p = s; *p; p++) {
@@ -402,7 +398,6 @@ static int json_put_string(wd_buf *b, const char *s)
     }
     wd_buf_append(b, run, strlen(run));
     wd_buf_putc(b, '"');
-    return 1;
 }
 
 /* The stored record into b: a flat JSON object, keys in this order (what
@@ -421,9 +416,7 @@ static int record_json(wd_buf *b, const wd_record *rec, wd_error *err)
         wd_buf_puts(b, i ? ",\"" : "{\"");
         wd_buf_puts(b, names[i]);
         wd_buf_puts(b, "\":");
-        if (!json_put_string(b, vals[i]))
-            return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
-                                i ? rec->id : "?", names[i]);
+        json_put_string(b, vals[i]);
     }
     wd_buf_putc(b, '}');
     return b->oom ? wd_error_set(err, WD_ENOMEM, "index", "out of memory") : WD_OK;
@@ -1585,10 +1578,26 @@ int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
     return rc;
 }
 
+/* The stored record is JSON: its strings must be UTF-8 (the corpus readers
+ * skip records that are not; this guards the library API). */
+static int check_utf8(const wd_record *rec, wd_error *err)
+{
+    static const char *const names[] = {"id", "question", "answer", "source", "date"};
+    const char *const vals[] = {rec->id, rec->question, rec->answer, rec->source, rec->date};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (vals[i] && !wd_utf8_valid(vals[i], strlen(vals[i]), NULL))
+            return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
+                                i ? rec->id : "?", names[i]);
+    return WD_OK;
+}
+
 int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
 {
     if (!rec || !rec->id || !*rec->id || !rec->question)
         return wd_error_set(err, WD_EINVAL, "index", "record without id or question");
+    int vrc = check_utf8(rec, err);
+    if (vrc != WD_OK)
+        return vrc;
     if (w->rc != WD_OK)
         return fail_sticky(w, err);
     if (w->multi)

@@ -240,6 +240,14 @@ static void test_indexer__stored_record_escapes_and_utf8(void **state)
     wd_free(data);
     xc_doc_free(doc);
     xc_db_close(db);
+    /* With worker threads the record is refused at once too. */
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.jobs = 2;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, &err), WD_OK);
+    assert_int_equal(wd_index_writer_add(w, &bad, &err), WD_EINVAL);
+    assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
 }
 
 /* A new index is compacted into place at close; later runs add to it. */
