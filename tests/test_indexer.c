@@ -187,6 +187,116 @@ static void test_indexer__long_id_and_long_words_are_safe(void **state)
     assert_int_equal(doccount(f->dir), 1);
 }
 
+
+static int exists(const char *dir, const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+static void add_some(const char *dir, const wd_dict *dict, int from, int n, unsigned jobs)
+{
+    wd_index_writer *w = NULL;
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.batch_size = 5;
+    o.jobs = jobs;
+    assert_int_equal(wd_index_writer_open(&w, dir, dict, &o, NULL), WD_OK);
+    char id[16];
+    for (int i = from; i < from + n; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        wd_record r = rec(id, "医保卡丢了怎么办", "去医保局补办。");
+        assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    }
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+}
+
+/* The stored record is written without jansson: the same JSON, escapes
+ * included, and a string that is not UTF-8 is refused. */
+static void test_indexer__stored_record_escapes_and_utf8(void **state)
+{
+    fx *f = *state;
+    wd_index_writer *w = NULL;
+    wd_error err;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_OK);
+    wd_record r = rec("q\"\\1", "问\x01题\t\"x\"", "答\n案\\");
+    r.date = "2024-01-02";
+    assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
+    wd_record bad = rec("bad", "\xff\xfe", "x");
+    assert_int_equal(wd_index_writer_add(w, &bad, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "UTF-8"));
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    xc_db *db = NULL;
+    xc_doc *doc = NULL;
+    xc_docid did = 0;
+    char *data = NULL;
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_find(db, "Qq\"\\1", &did, NULL), WD_OK);
+    assert_int_equal(xc_db_get_document(db, did, &doc, NULL), WD_OK);
+    assert_int_equal(xc_doc_get_data(doc, &data, NULL, NULL), WD_OK);
+    assert_string_equal(data, "{\"id\":\"q\\\"\\\\1\",\"question\":\"问\\u0001题\\t\\\"x\\\"\","
+                              "\"answer\":\"答\\n案\\\\\",\"kind\":\"qa\",\"source\":"
+                              "\"test.jsonl\",\"date\":\"2024-01-02\"}");
+    wd_free(data);
+    xc_doc_free(doc);
+    xc_db_close(db);
+    /* With worker threads the record is refused at once too. */
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.jobs = 2;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, &err), WD_OK);
+    assert_int_equal(wd_index_writer_add(w, &bad, &err), WD_EINVAL);
+    assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
+}
+
+/* A new index is compacted into place at close; later runs add to it. */
+static void test_indexer__new_index_is_compacted_at_close(void **state)
+{
+    fx *f = *state;
+    add_some(f->dir, f->dict, 0, 23, 2);
+    assert_int_equal(doccount(f->dir), 23);
+    assert_false(exists(f->dir, ".wenda-build"));
+    add_some(f->dir, f->dict, 20, 10, 1); /* 3 replaced, 7 added */
+    assert_int_equal(doccount(f->dir), 30);
+    assert_false(exists(f->dir, ".wenda-build"));
+}
+
+/* A crash while the compacted tables were being moved into place: the next
+ * writer finishes the move. */
+static void test_indexer__interrupted_move_is_finished(void **state)
+{
+    fx *f = *state;
+    add_some(f->dir, f->dict, 0, 12, 1);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && mkdir -p .wenda-build && xapian-compact -q . .wenda-build/merged "
+             ">/dev/null 2>&1 && cd .wenda-build/merged && ls *.glass > wenda.ready && "
+             "rm ../../iamglass && mv postlist.glass ../..",
+             f->dir);
+    if (system(cmd) != 0)
+        skip(); /* no xapian-compact */
+    assert_false(exists(f->dir, "iamglass"));
+    add_some(f->dir, f->dict, 12, 3, 1);
+    assert_int_equal(doccount(f->dir), 15);
+    assert_false(exists(f->dir, ".wenda-build"));
+}
+
+/* A run killed while Xapian created the database leaves tables without
+ * iamglass; the next run starts afresh instead of failing. */
+static void test_indexer__interrupted_create_starts_afresh(void **state)
+{
+    fx *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/postlist.glass", f->dir);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs("partial", fp);
+    fclose(fp);
+    add_some(f->dir, f->dict, 0, 4, 1);
+    assert_int_equal(doccount(f->dir), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +307,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer__long_id_and_long_words_are_safe, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__stored_record_escapes_and_utf8, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__new_index_is_compacted_at_close, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__interrupted_move_is_finished, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__interrupted_create_starts_afresh, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

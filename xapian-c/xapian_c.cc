@@ -275,6 +275,12 @@ int xc_db_open(xc_db **out, const char *path, int mode, wd_error *err)
         return xc_einval(err, "database path is empty");
     try {
         int action;
+        int flags = mode & ~XC_DB_MODE_MASK;
+        if (flags & ~XC_DB_NO_SYNC)
+            return wd_error_set(err, WD_EINVAL, SHIM, "unknown open flags %#x", flags);
+        mode &= XC_DB_MODE_MASK;
+        if (flags && mode == XC_DB_READ)
+            return wd_error_set(err, WD_EINVAL, SHIM, "open flags are for writable databases");
         switch (mode) {
         case XC_DB_READ: action = -1; break;
         case XC_DB_CREATE_OR_OPEN: action = Xapian::DB_CREATE_OR_OPEN; break;
@@ -294,6 +300,8 @@ int xc_db_open(xc_db **out, const char *path, int mode, wd_error *err)
             if (xc_parse_tcp(path, host, port))
                 return wd_error_set(err, WD_EINVAL, SHIM,
                                     "%s: remote databases can only be opened for reading", path);
+            if (flags & XC_DB_NO_SYNC)
+                action |= Xapian::DB_NO_SYNC;
             h->wdb = Xapian::WritableDatabase(path, action);
             h->db = h->wdb;
             h->writable = true;

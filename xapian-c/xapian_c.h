@@ -51,6 +51,11 @@ enum xc_open_mode {
     XC_DB_OPEN = 4             /* writable; fails if missing */
 };
 
+/* A flag or-ed into a writable mode: commits are not fsynced (a killed
+ * process still leaves every commit on disk; a power failure may not). */
+#define XC_DB_NO_SYNC 0x100
+#define XC_DB_MODE_MASK 0xff
+
 /* Open a database. `path` is a directory, a stub database file, or (read
  * mode only) a "tcp://host:port" remote. WD_ENOTFOUND when missing in READ
  * or OPEN mode, WD_ELOCKED when another writer holds the lock, WD_ECORRUPT,

@@ -36,10 +36,13 @@ typedef struct wd_index_opts {
     int no_dictionary_layer; /* 1: analyse with the dictionary layer off (ICU words only;
                                 the evaluation's baseline); search such an index with
                                 wd_search_opts.no_dictionary_layer = 1 */
-    unsigned jobs;       /* threads analysing records; 0 or 1 = none (the calling
-                            thread does everything), N > 1 = N worker threads
-                            (wd_index_default_jobs() = one per core). Documents
-                            are still written and committed in input order. */
+    unsigned jobs;       /* busy threads; 0 or 1 = the calling thread does
+                            everything, N > 1 = one writer thread (which also
+                            analyses when it would wait) and N - 1 worker
+                            threads analysing, while the calling thread only
+                            reads input; wd_index_default_jobs() = one per
+                            core. Documents are still written and committed in
+                            input order. */
     int answer_positions; /* 1: store word positions of the answer field too
                              (nothing queries them yet; the question field
                              always has them). Off: about a quarter smaller

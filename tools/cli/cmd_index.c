@@ -208,7 +208,7 @@ static void explain_write_error(wd_error *e, const char *path)
 static const cli_opt index_opts[] = {
     {"index", 0, 1, "DIR", "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
     {"batch-size", 0, 1, "N", "records per commit (default 1000)"},
-    {"jobs", 'j', 1, "N", "analysis threads (default: one per core; 1 = no threads)"},
+    {"jobs", 'j', 1, "N", "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads)"},
     {"bulk", 0, 0, NULL, "new index: one writer per job into parts merged at the end (fastest, compact; a killed run keeps nothing)"},
     {"shards", 0, 1, "N", "split records over N shard indexes DIR/shard-1..N by a hash of their id"},
     {"answer-positions", 0, 0, NULL, "also store word positions in the answer field (bigger, slower)"},
@@ -479,9 +479,10 @@ const cli_cmd cli_cmd_index = {
     "(any extension). A record whose id is already indexed is replaced. Records are\n"
     "committed every --batch-size records, so an interrupted run keeps what it committed.\n"
     "Problem records are skipped with a message naming file and line.\n"
-    "--jobs N threads analyse records while one writes them in input order (so each\n"
-    "commit is a prefix of the input). --bulk builds a new index with one writer per\n"
-    "job, merged at the end. --shards N makes DIR a sharded index (DIR/shard-K, listed\n"
+    "--jobs N: N-1 threads analyse records while one writes them in input order (so\n"
+    "each commit is a prefix of the input). A new index is compacted at the end.\n"
+    "--bulk builds a new index with one writer per job, merged at the end (a killed\n"
+    "run keeps nothing). --shards N makes DIR a sharded index (DIR/shard-K, listed\n"
     "by the stub DIR/XAPIANDB); later runs route records to the same shards.\n"
     "Exit: 0 all records indexed; 3 something was skipped or could not be read.",
     index_opts, cmd_index};
