@@ -259,7 +259,7 @@ struct pyparse {
     wd_ntext nt;
 };
 
-static void py_die(struct pyparse *P, const char *what)
+static _Noreturn void py_die(struct pyparse *P, const char *what)
 {
     fprintf(stderr, "gen_dict: %s: %s at byte %ld\n", P->path, what, (long)(P->p - P->start));
     exit(1);
@@ -280,7 +280,7 @@ static size_t py_string(struct pyparse *P, char *buf, size_t cap)
     char q = *P->p++;
     size_t n = 0;
     while (P->p < P->end && *P->p != q) {
-        uint32_t c;
+        uint32_t c = 0;
         if (*P->p == '\\' && P->p + 6 <= P->end && P->p[1] == 'u') {
             char hex[5] = {P->p[2], P->p[3], P->p[4], P->p[5], 0};
             char *e;
