@@ -39,6 +39,9 @@ static const cli_opt serve_opts[] = {
     {"request-timeout", 0, 1, "MS",
      "time limit of a coverage request; past it the answer is 503 \"timeout\" (default "
      "30000; 0 = none)"},
+    {"cache-mb", 0, 1, "MB",
+     "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
+     "no cache)"},
     {NULL, 0, 0, NULL, NULL}};
 
 static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
@@ -59,7 +62,7 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long threads, max_body, reload_ms, drain_ms, timeout, max_header, client_timeout,
-        max_conn, max_per_ip, request_timeout;
+        max_conn, max_per_ip, request_timeout, cache_mb;
     if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
         cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
@@ -69,7 +72,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_uint(cmd, &a, "client-timeout", 10, 86400, &client_timeout) ||
         cli_uint(cmd, &a, "max-connections", 256, 65536, &max_conn) ||
         cli_uint(cmd, &a, "max-per-ip", 0, 65536, &max_per_ip) ||
-        cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout)) {
+        cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout) ||
+        cli_uint(cmd, &a, "cache-mb", 32, 65536, &cache_mb)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
@@ -113,7 +117,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                         (unsigned)client_timeout,
                         (unsigned)max_conn,
                         (unsigned)max_per_ip,
-                        (unsigned)request_timeout};
+                        (unsigned)request_timeout,
+                        (size_t)cache_mb << 20};
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -138,6 +143,8 @@ const cli_cmd cli_cmd_serve = {
     "Over a shard list, a shard that does not answer gives 503 with code\n"
     "\"shard_unavailable\" and a message naming it; with --allow-partial the other\n"
     "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"
+    "Answers to repeated searches come from a cache (--cache-mb) that is emptied\n"
+    "whenever the index changes, so an answer is always that of the index served.\n"
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.",

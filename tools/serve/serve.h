@@ -33,6 +33,7 @@ typedef struct serve_config {
     unsigned max_connections;  /* open connections at most (more wait in the backlog) */
     unsigned max_per_ip;       /* open connections from one address; 0 = no own limit */
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
+    size_t cache_bytes; /* search answers kept per index generation (rcache.h); 0 = none */
 } serve_config;
 
 /* Run until SIGTERM or SIGINT, then drain and return. Prints the address

@@ -26,6 +26,7 @@
  *   GET  /metrics             Prometheus text format
  */
 #define _DEFAULT_SOURCE
+#include "rcache.h"
 #include "serve.h"
 
 #include <arpa/inet.h>
@@ -79,6 +80,7 @@ typedef struct server {
     metrics m;
     atomic_int inflight;
     double started; /* epoch seconds */
+    rcache *cache;  /* search answers; NULL when --cache-mb 0 */
 } server;
 
 typedef struct request {
@@ -280,9 +282,31 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent))
         return sent;
+    /* An answer already given for the index generation being served. */
+    wd_buf key = WD_BUF_INIT;
+    unsigned gen = 0;
+    if (sv->cache) {
+        view_snap *snap = view_acquire(sv->view);
+        gen = snap ? snap->generation : 0;
+        view_release(snap);
+        wd_buf_printf(&key, "%lu %lu %lu ", n, off, full);
+        wd_buf_append(&key, q->value, q->value_len);
+        char *hit = NULL;
+        size_t hlen = 0;
+        if (snap && !key.oom)
+            rcache_get(sv->cache, gen, key.data, key.len, &hit, &hlen);
+        if (hit) {
+            wd_buf_free(&key);
+            int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit, hlen, NULL);
+            wd_free(hit);
+            return ret;
+        }
+    }
     view_worker *w = view_worker_get(sv->view);
-    if (!w)
+    if (!w) {
+        wd_buf_free(&key);
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    }
     wd_search_opts o = WD_SEARCH_OPTS_INIT;
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
@@ -291,11 +315,17 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     wd_results *r = NULL;
     wd_error err;
     wd_error_clear(&err);
-    if (view_search(w, q->value, q->value_len, &o, &r, &err) != WD_OK)
+    if (view_search(w, q->value, q->value_len, &o, &r, &err) != WD_OK) {
+        wd_buf_free(&key);
         return send_wd_error(sv, c, rq, &err);
+    }
     wd_buf b = WD_BUF_INIT;
     if (wd_results_to_json(r, (int)full, &b) != WD_OK)
         b.oom = 1;
+    /* A partial answer (a shard missing) is not kept: the next may be whole. */
+    if (sv->cache && gen && !b.oom && !key.oom && !r->partial)
+        rcache_put(sv->cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
+    wd_buf_free(&key);
     wd_results_free(r);
     int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
                     : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
@@ -513,6 +543,19 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
                       "# TYPE wenda_http_requests_in_flight gauge\n"
                       "wenda_http_requests_in_flight %d\n",
                   atomic_load(&sv->inflight));
+    wd_buf_printf(&b,
+                  "# HELP wenda_search_cache_hits_total Searches answered from the cache.\n"
+                  "# TYPE wenda_search_cache_hits_total counter\nwenda_search_cache_hits_total %llu\n"
+                  "# HELP wenda_search_cache_misses_total Searches the cache did not hold.\n"
+                  "# TYPE wenda_search_cache_misses_total counter\n"
+                  "wenda_search_cache_misses_total %llu\n"
+                  "# HELP wenda_search_cache_entries Answers held in the cache.\n"
+                  "# TYPE wenda_search_cache_entries gauge\nwenda_search_cache_entries %zu\n"
+                  "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
+                  "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
+                  (unsigned long long)rcache_hits(sv->cache),
+                  (unsigned long long)rcache_misses(sv->cache), rcache_entries(sv->cache),
+                  rcache_bytes(sv->cache));
     view_snap *snap = view_acquire(sv->view);
     wd_buf_printf(&b,
                   "# HELP wenda_index_up 1 when an index is loaded.\n"
@@ -794,6 +837,11 @@ int serve_run(const serve_config *cfg)
     }
     sv->cfg = cfg;
     atomic_init(&sv->inflight, 0);
+    if (cfg->cache_bytes && rcache_new(&sv->cache, cfg->cache_bytes) != WD_OK) {
+        logf_("out of memory");
+        wd_free(sv);
+        return 4;
+    }
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     sv->started = ts.tv_sec + ts.tv_nsec / 1e9;
@@ -801,6 +849,7 @@ int serve_run(const serve_config *cfg)
     wd_error_clear(&err);
     if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) != WD_OK) {
         logf_("%s", err.message);
+        rcache_free(sv->cache);
         wd_free(sv);
         return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
     }
@@ -816,6 +865,7 @@ int serve_run(const serve_config *cfg)
     int fd = open_listener(host, port, &family, bound, sizeof bound);
     if (fd < 0) {
         view_shared_free(sv->view);
+        rcache_free(sv->cache);
         wd_free(sv);
         return 3;
     }
@@ -836,6 +886,7 @@ int serve_run(const serve_config *cfg)
         logf_("cannot start the HTTP daemon on %s", bound);
         close(fd);
         view_shared_free(sv->view);
+        rcache_free(sv->cache);
         wd_free(sv);
         return 3;
     }
@@ -859,6 +910,7 @@ int serve_run(const serve_config *cfg)
     int left = atomic_load(&sv->inflight);
     MHD_stop_daemon(d);
     view_shared_free(sv->view);
+    rcache_free(sv->cache);
     wd_free(sv);
     if (left > 0) {
         logf_("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
