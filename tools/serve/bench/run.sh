@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # run.sh WENDA_BIN CORPUS_TSV QUESTIONS_TSV [DURATION]
+# ($WENDA_SERVE_ARGS is added to the `wenda serve` command line, e.g.
+# "--cache-mb 0" to measure without the answer cache.)
 # Load benchmark of `wenda serve` /api/search with wrk: indexes the corpus,
 # starts the service, and runs 1, 8 and 64 connections over the questions
 # (first column of QUESTIONS_TSV), printing one RESULT line per run.
@@ -18,7 +20,8 @@ with open(sys.argv[1], encoding="utf-8") as f:
         if q:
             print("/api/search?n=10&q=" + urllib.parse.quote(q))
 PY
-"$BIN" serve --index "$TMP/index" --listen 127.0.0.1:0 > "$TMP/out" &
+# shellcheck disable=SC2086
+"$BIN" serve --index "$TMP/index" --listen 127.0.0.1:0 ${WENDA_SERVE_ARGS:-} > "$TMP/out" &
 PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/out")
