@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rcache.h"
+#include "schema.h"
 #include "wenda/error.h"
 
 #define ENTRY_COST 64
@@ -30,15 +31,7 @@ struct rcache {
     uint64_t hits, misses;
 };
 
-static uint64_t hash_key(const char *k, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)k[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+static uint64_t hash_key(const char *k, size_t n) { return wd_fnv1a64(k, n, WD_FNV_OFFSET); }
 
 int rcache_new(rcache **out, size_t max_bytes)
 {
