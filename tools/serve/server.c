@@ -26,7 +26,6 @@
  *   GET  /metrics             Prometheus text format
  */
 #define _DEFAULT_SOURCE
-#include "rcache.h"
 #include "serve.h"
 
 #include <arpa/inet.h>
@@ -43,11 +42,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
 #include "params.h"
+#include "rcache.h"
 #include "report.h"
 #include "suggest.h"
 #include "uri.h"
@@ -271,6 +272,18 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
+/* Answers may be cached only for a single local database: the reloader sees
+ * its every commit (a new generation empties the cache), but not a change
+ * inside the shards of a shard list or of a sharded index's stub, nor a
+ * shard going away. */
+static int cacheable(const server *sv)
+{
+    char p[4200];
+    struct stat st;
+    int n = snprintf(p, sizeof p, "%s/iamglass", sv->cfg->index_path);
+    return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0]
  * The same JSON document as `wenda ask --json`. */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
@@ -285,7 +298,8 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
     unsigned gen = 0;
-    if (sv->cache) {
+    rcache *cache = sv->cache && cacheable(sv) ? sv->cache : NULL;
+    if (cache) {
         view_snap *snap = view_acquire(sv->view);
         gen = snap ? snap->generation : 0;
         view_release(snap);
@@ -294,7 +308,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         char *hit = NULL;
         size_t hlen = 0;
         if (snap && !key.oom)
-            rcache_get(sv->cache, gen, key.data, key.len, &hit, &hlen);
+            rcache_get(cache, gen, key.data, key.len, &hit, &hlen);
         if (hit) {
             wd_buf_free(&key);
             int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit, hlen, NULL);
@@ -323,8 +337,8 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     if (wd_results_to_json(r, (int)full, &b) != WD_OK)
         b.oom = 1;
     /* A partial answer (a shard missing) is not kept: the next may be whole. */
-    if (sv->cache && gen && !b.oom && !key.oom && !r->partial)
-        rcache_put(sv->cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
+    if (cache && gen && !b.oom && !key.oom && !r->partial)
+        rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
     wd_buf_free(&key);
     wd_results_free(r);
     int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
