@@ -143,8 +143,8 @@ const cli_cmd cli_cmd_serve = {
     "Over a shard list, a shard that does not answer gives 503 with code\n"
     "\"shard_unavailable\" and a message naming it; with --allow-partial the other\n"
     "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"
-    "Answers to repeated searches come from a cache (--cache-mb) that is emptied\n"
-    "whenever the index changes, so an answer is always that of the index served.\n"
+    "Over a single local index, answers to repeated searches come from a cache\n"
+    "(--cache-mb) that is emptied whenever the index changes.\n"
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.",
