@@ -182,42 +182,13 @@ void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const cha
     pthread_mutex_unlock(&c->mu);
 }
 
-uint64_t rcache_hits(rcache *c)
+rcache_stats rcache_get_stats(rcache *c)
 {
+    rcache_stats st = {0, 0, 0, 0};
     if (!c)
-        return 0;
+        return st;
     pthread_mutex_lock(&c->mu);
-    uint64_t v = c->hits;
+    st = (rcache_stats){c->hits, c->misses, c->n, c->bytes};
     pthread_mutex_unlock(&c->mu);
-    return v;
-}
-
-uint64_t rcache_misses(rcache *c)
-{
-    if (!c)
-        return 0;
-    pthread_mutex_lock(&c->mu);
-    uint64_t v = c->misses;
-    pthread_mutex_unlock(&c->mu);
-    return v;
-}
-
-size_t rcache_entries(rcache *c)
-{
-    if (!c)
-        return 0;
-    pthread_mutex_lock(&c->mu);
-    size_t v = c->n;
-    pthread_mutex_unlock(&c->mu);
-    return v;
-}
-
-size_t rcache_bytes(rcache *c)
-{
-    if (!c)
-        return 0;
-    pthread_mutex_lock(&c->mu);
-    size_t v = c->bytes;
-    pthread_mutex_unlock(&c->mu);
-    return v;
+    return st;
 }

@@ -34,11 +34,12 @@ void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **bo
 void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const char *body,
                 size_t blen);
 
-/* Lookups that found an answer, and that did not. */
-uint64_t rcache_hits(rcache *c);
-uint64_t rcache_misses(rcache *c);
-/* Entries and bytes held now. */
-size_t rcache_entries(rcache *c);
-size_t rcache_bytes(rcache *c);
+typedef struct rcache_stats {
+    uint64_t hits, misses; /* lookups that found an answer, and that did not */
+    size_t entries, bytes; /* held now */
+} rcache_stats;
+
+/* The counters at one instant (all zero for NULL). */
+rcache_stats rcache_get_stats(rcache *c);
 
 #endif

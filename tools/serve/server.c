@@ -42,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -272,18 +271,6 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
-/* Answers may be cached only for a single local database: the reloader sees
- * its every commit (a new generation empties the cache), but not a change
- * inside the shards of a shard list or of a sharded index's stub, nor a
- * shard going away. */
-static int cacheable(const server *sv)
-{
-    char p[4200];
-    struct stat st;
-    int n = snprintf(p, sizeof p, "%s/iamglass", sv->cfg->index_path);
-    return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0]
  * The same JSON document as `wenda ask --json`. */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
@@ -298,16 +285,22 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
     unsigned gen = 0;
-    rcache *cache = sv->cache && cacheable(sv) ? sv->cache : NULL;
-    if (cache) {
+    rcache *cache = NULL;
+    if (sv->cache) {
+        /* Only where a new generation marks every change of the index. */
         view_snap *snap = view_acquire(sv->view);
-        gen = snap ? snap->generation : 0;
+        if (snap && snap->watched) {
+            cache = sv->cache;
+            gen = snap->generation;
+        }
         view_release(snap);
+    }
+    if (cache) {
         wd_buf_printf(&key, "%lu %lu %lu ", n, off, full);
         wd_buf_append(&key, q->value, q->value_len);
         char *hit = NULL;
         size_t hlen = 0;
-        if (snap && !key.oom)
+        if (!key.oom)
             rcache_get(cache, gen, key.data, key.len, &hit, &hlen);
         if (hit) {
             wd_buf_free(&key);
@@ -557,6 +550,7 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
                       "# TYPE wenda_http_requests_in_flight gauge\n"
                       "wenda_http_requests_in_flight %d\n",
                   atomic_load(&sv->inflight));
+    rcache_stats cs = rcache_get_stats(sv->cache);
     wd_buf_printf(&b,
                   "# HELP wenda_search_cache_hits_total Searches answered from the cache.\n"
                   "# TYPE wenda_search_cache_hits_total counter\nwenda_search_cache_hits_total %llu\n"
@@ -567,9 +561,8 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
                   "# TYPE wenda_search_cache_entries gauge\nwenda_search_cache_entries %zu\n"
                   "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
                   "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
-                  (unsigned long long)rcache_hits(sv->cache),
-                  (unsigned long long)rcache_misses(sv->cache), rcache_entries(sv->cache),
-                  rcache_bytes(sv->cache));
+                  (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries,
+                  cs.bytes);
     view_snap *snap = view_acquire(sv->view);
     wd_buf_printf(&b,
                   "# HELP wenda_index_up 1 when an index is loaded.\n"

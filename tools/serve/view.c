@@ -125,7 +125,7 @@ view_snap *view_acquire(view_shared *v)
 }
 
 /* Build and publish a snapshot of the index as it is now. */
-static int load(view_shared *v, wd_error *err)
+static int load(view_shared *v, const sig *now, wd_error *err)
 {
     view_snap *s = wd_calloc(1, sizeof *s);
     if (!s)
@@ -136,6 +136,7 @@ static int load(view_shared *v, wd_error *err)
         return rc;
     }
     atomic_init(&s->refs, 1);
+    s->watched = now->vino != 0; /* DIR/iamglass: one glass database */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     pthread_mutex_lock(&v->mu);
@@ -168,7 +169,7 @@ static void *reloader(void *arg)
         if (!sig_equal(&now, &v->last) && now.exists) {
             wd_error err;
             wd_error_clear(&err);
-            if (load(v, &err) == WD_OK) {
+            if (load(v, &now, &err) == WD_OK) {
                 v->last = now;
                 v->last_err[0] = '\0';
             } else {
@@ -210,7 +211,7 @@ int view_shared_new(view_shared **out, const char *path, const wd_dict *dict,
         sig now = signature(path);
         wd_error lerr;
         wd_error_clear(&lerr);
-        if (now.exists && load(v, &lerr) == WD_OK)
+        if (now.exists && load(v, &now, &lerr) == WD_OK)
             v->last = now;
         else if (now.exists)
             fprintf(stderr, "wenda: serve: %s: %s; answering 503 until it can be read\n", path,

@@ -30,6 +30,8 @@ typedef struct view_snap {
     sg_index *suggest;
     uint32_t documents;
     unsigned generation;
+    int watched; /* the reloader sees every change of this index (one local database; not a
+                    shard list or a sharded index, whose shards change unseen) */
     atomic_int refs;
 } view_snap;
 
