@@ -451,15 +451,7 @@ static void on_qrels_diag(void *ctx, const char *file, size_t line, const char *
     ev_note(d->c, "%s", message);
 }
 
-static int in_corpus(const ev_recs *kb, const char *id)
-{
-    for (size_t i = 0; i < kb->n; i++)
-        if (strcmp(kb->r[i].id, id) == 0)
-            return 1;
-    return 0;
-}
-
-/* Score one split of qrels with the systems built over the seed corpus. */
+/* The kind of the corpus record with this id, or -1 when there is none. */
 static int kind_of(const ev_recs *kb, const char *id)
 {
     for (size_t i = 0; i < kb->n; i++)
@@ -468,6 +460,9 @@ static int kind_of(const ev_recs *kb, const char *id)
     return -1;
 }
 
+static int in_corpus(const ev_recs *kb, const char *id) { return kind_of(kb, id) >= 0; }
+
+/* Score one split of qrels with the systems built over the seed corpus. */
 /* The verdict each judged question should get (see wd_eval_cov_scores), or
  * -1 when it is not scored. */
 static int expected_verdict(const ev_recs *kb, const wd_qrel *q)
