@@ -296,6 +296,15 @@ static int emit_word(struct actx *c, size_t i, size_t j, int src)
     return rc;
 }
 
+/* The characters [i, j) each as a word of its own. */
+static int emit_chars(struct actx *c, size_t i, size_t j)
+{
+    int rc = 0;
+    for (size_t k = i; !rc && k < j; k++)
+        rc = emit_word(c, k, k + 1, c->a->src[k]);
+    return rc;
+}
+
 /* The characters [s, e) (e - s >= 2, each a one-character word of the
  * best path) cut into words by jieba's finalseg HMM: the most probable
  * B/M/E/S state sequence, a word from each B (or S) to the next E (or S).
@@ -356,11 +365,10 @@ static int emit_hmm(struct actx *c, size_t s, size_t e)
             uint32_t v = a->cid[k];
             chars += (v && wd_gd_logf[v] >= 0 ? wd_gd_logf[v] : 0.0) - lt;
         }
-        if (j - i == 1 || a->lf_hmm - lt - long_penalty(j - i) >= chars)
-            rc = emit_word(c, i, j, j - i == 1 ? a->src[i] : WD_SRC_HMM);
+        if (j - i >= 2 && a->lf_hmm - lt - long_penalty(j - i) >= chars)
+            rc = emit_word(c, i, j, WD_SRC_HMM);
         else
-            for (size_t k = i; !rc && k < j; k++)
-                rc = emit_word(c, k, k + 1, a->src[k]);
+            rc = emit_chars(c, i, j);
         if (rc)
             return rc;
         i = j;
@@ -439,12 +447,8 @@ static int flush_run(struct actx *c)
             while (j < re && a->next[j] == j + 1)
                 j++;
             if (j - i >= 2) {
-                int rc = 0;
-                if (!known_word(a, i, j))
-                    rc = emit_hmm(c, i, j);
-                else /* a known word stays characters, as in jieba */
-                    for (size_t k = i; !rc && k < j; k++)
-                        rc = emit_word(c, k, k + 1, a->src[k]);
+                /* a known word stays characters, as in jieba */
+                int rc = known_word(a, i, j) ? emit_chars(c, i, j) : emit_hmm(c, i, j);
                 if (rc)
                     return rc;
                 i = j;
@@ -500,7 +504,7 @@ static int letterlike_symbol(const struct actx *c, size_t k, size_t j)
             return 0;
     uint32_t o;
     size_t n = nt->oend[k] - nt->ostart[k];
-    if (!n || wd_utf8_decode(c->text + c->base + nt->ostart[k], n, &o) != n)
+    if (n != 3 || wd_utf8_decode(c->text + c->base + nt->ostart[k], n, &o) != n)
         return 0;
     return o >= 0x2100 && o <= 0x214F && u_charType((UChar32)o) == U_OTHER_SYMBOL;
 }

@@ -60,7 +60,6 @@ extern const int wd_gd_has_hmm;
 extern const double wd_gd_hmm_start[4];
 extern const double wd_gd_hmm_trans[4][4];
 extern const float wd_gd_hmm_emit[][4];
-extern const uint32_t wd_gd_hmm_nrows;
 extern const uint16_t wd_gd_hmm_row[WD_GD_BMP_HI - WD_GD_BMP_LO];
 
 extern const int wd_gd_has_general;

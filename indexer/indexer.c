@@ -159,7 +159,6 @@ struct wd_index_writer {
     unsigned bulk_parts;
     char *path;
     char *build_dir;
-    int db_flags; /* XC_DB_NO_SYNC ... for the database (parts of a bulk build) */
     int unsynced; /* commits made without fsync: sync the files at close */
     int scratch;  /* a part of a bulk build: neither synced nor compacted at close */
 };
@@ -1175,21 +1174,32 @@ static int move_into_place(const char *dir, const char *build_dir, int recoverin
     if (done)
         goto out; /* recovering: the move had finished */
     if (rc == WD_OK && !recovering) {
-        FILE *f = fopen(ready, "w");
+        /* Written under a temporary name and renamed: a crash while writing
+         * must not leave a short list that recovery would trust. */
+        char *tmp = path_join(merged, READY_FILE ".tmp");
+        FILE *f = tmp ? fopen(tmp, "w") : NULL;
         for (size_t i = 0; f && i < N_GLASS_FILES; i++) {
             char *from = path_join(merged, glass_files[i]);
             struct stat st;
-            if (from && stat(from, &st) == 0)
+            if (from && stat(from, &st) == 0) {
                 fprintf(f, "%s\n", glass_files[i]);
+                have[i] = 1;
+            }
             wd_free(from);
         }
         if (!f || fflush(f) != 0 || fsync(fileno(f)) != 0)
-            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", ready,
+            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", tmp ? tmp : ready,
                               strerror(errno));
         if (f)
             fclose(f);
+        if (rc == WD_OK && rename(tmp, ready) != 0)
+            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", ready,
+                              strerror(errno));
+        if (rc == WD_OK)
+            rc = sync_path(merged, err);
+        wd_free(tmp);
     }
-    if (rc == WD_OK) {
+    if (rc == WD_OK && recovering) {
         FILE *f = fopen(ready, "r");
         char line[64];
         while (f && fgets(line, sizeof line, f)) {
@@ -1532,7 +1542,6 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
         rc = xc_db_open(&w->db, path, XC_DB_OPEN | db_flags, err);
         w->unsynced = rc == WD_OK;
     }
-    w->db_flags = db_flags;
     w->scratch = (db_flags & XC_DB_NO_SYNC) && !w->unsynced;
     if (rc == WD_OK)
         rc = builder_init(&w->b, dict, w->dictionary_layer, w->answer_positions, err);
@@ -1549,9 +1558,9 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
         if (rc == WD_OK)
             rc = open_parts(w, w->build_dir, "part-%u", jobs, 1, err);
     } else if (rc == WD_OK && jobs > 1) {
-        /* jobs - 1 workers: the calling thread writes (the larger part of
-         * the work) and builds documents too whenever it would wait, so
-         * jobs threads in all are busy, never more. */
+        /* jobs - 1 workers and the writer thread, which writes (the larger
+         * part of the work) and builds documents too whenever it would
+         * wait; the calling thread only reads input into chunks. */
         rc = pool_start(w, jobs - 1, err);
     }
     if (rc != WD_OK) {

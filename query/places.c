@@ -53,16 +53,33 @@ int wd_place_find(const char *word, size_t len)
 
 static int same_place(int a, int b)
 {
-    return a == b || strcmp(wd_place_table[a].place, wd_place_table[b].place) == 0;
+    return strcmp(wd_place_table[a].place, wd_place_table[b].place) == 0;
 }
 
+static int is_province(int a)
+{
+    return strcmp(wd_place_table[a].place, wd_place_table[a].province) == 0;
+}
+
+/* A province the set also names a city of says nothing more (广东肇庆 is
+ * about 肇庆), so a set keeps its most specific places only. */
 void wd_placeset_add(wd_placeset *s, int id)
 {
     if (id < 0 || (size_t)id >= wd_place_count)
         return;
-    for (unsigned i = 0; i < s->n; i++)
-        if (same_place(s->id[i], id))
+    const char *place = wd_place_table[id].place, *province = wd_place_table[id].province;
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->n; i++) {
+        int m = s->id[i];
+        if (same_place(m, id))
             return;
+        if (is_province(id) && strcmp(wd_place_table[m].province, place) == 0)
+            return; /* a city of it is there already */
+        if (!is_province(id) && is_province(m) && strcmp(wd_place_table[m].place, province) == 0)
+            continue; /* its province: dropped */
+        s->id[n++] = s->id[i];
+    }
+    s->n = n;
     if (s->n < WD_PLACES_MAX)
         s->id[s->n++] = (uint16_t)id;
 }
@@ -75,31 +92,13 @@ static int related(int a, int b)
            strcmp(y->province, x->place) == 0;
 }
 
-/* A province the set also names a city of says nothing more: 广东肇庆 is
- * about 肇庆. */
-static int redundant(const wd_placeset *s, unsigned i)
-{
-    const wd_place_entry *p = &wd_place_table[s->id[i]];
-    if (strcmp(p->place, p->province) != 0)
-        return 0; /* not a province */
-    for (unsigned k = 0; k < s->n; k++) {
-        const wd_place_entry *c = &wd_place_table[s->id[k]];
-        if (k != i && strcmp(c->province, p->place) == 0 && strcmp(c->place, p->place) != 0)
-            return 1;
-    }
-    return 0;
-}
-
 int wd_placeset_relation(const wd_placeset *a, const wd_placeset *b)
 {
     if (!a->n || !b->n)
         return 0;
-    for (unsigned i = 0; i < a->n; i++) {
-        if (redundant(a, i))
-            continue;
+    for (unsigned i = 0; i < a->n; i++)
         for (unsigned k = 0; k < b->n; k++)
-            if (!redundant(b, k) && related(a->id[i], b->id[k]))
+            if (related(a->id[i], b->id[k]))
                 return 1;
-    }
     return -1;
 }

@@ -38,14 +38,15 @@ typedef struct wd_placeset {
 /* The entry for a word (exact, normalised text), or -1. */
 int wd_place_find(const char *word, size_t len);
 
-/* Add the place of entry `id` to a set (no-op when present or full). */
+/* Add the place of entry `id` to a set (no-op when present or full). A set
+ * keeps its most specific places: a province named beside one of its
+ * cities (广东肇庆) is left out, whichever comes first. */
 void wd_placeset_add(wd_placeset *s, int id);
 
 /* How two sets relate: 0 when either is empty (nothing to compare); 1 when
  * some place of one is the same place as, or the province of, a place of
  * the other; -1 when both name places and none relate (two different cities
- * of one province do not relate). Only the most specific places count: a
- * province named beside one of its cities (广东肇庆) is left out. */
+ * of one province do not relate). */
 int wd_placeset_relation(const wd_placeset *a, const wd_placeset *b);
 
 #endif

@@ -1129,7 +1129,6 @@ typedef struct cand {
     uint32_t mset_index;
     double bm25, sim, score;
     double cover; /* answer coverage before the (1 - sim) factor */
-    wd_placeset places; /* named by the record's question */
     rec_entry *rec; /* borrowed from the record cache */
 } cand;
 
@@ -1264,13 +1263,13 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
             if (rc == WD_OK) {
                 const cand *sq = same_text(cands, i, c, 1);
                 const cand *sa = tn.ra > 0 ? same_text(cands, i, c, 0) : NULL;
+                /* The record whose question was analysed: a twin's is not. */
+                const rec_entry *qrec = sq ? sq->rec : c->rec;
                 if (sq) {
                     c->sim = sq->sim;
-                    c->places = sq->places;
                 } else {
                     rec_analyse(s, &rcp->cur, c->rec, icp, &oom);
                     c->sim = question_similarity(&qw, &prep, c->rec, &tn);
-                    c->places = c->rec->places;
                 }
                 c->cover = sa ? sa->cover
                            : tn.ra > 0 ? answer_coverage(s, &rcp->cur, &qw, &prep, c->rec) : 0;
@@ -1281,7 +1280,7 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
                 if (c->rec->hit.kind == WD_KIND_QUESTION)
                     c->score *= tn.kq;
                 /* Policy differs by place: an answer for another city does not answer. */
-                int rel = wd_placeset_relation(&qplaces, &c->places);
+                int rel = wd_placeset_relation(&qplaces, &qrec->places);
                 if (rel > 0)
                     c->score *= 1 + tn.pm;
                 else if (rel < 0)

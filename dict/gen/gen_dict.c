@@ -240,7 +240,6 @@ static struct {
      * character itself rather than from its Traditional spelling */
     float (*emit)[4];
     uint8_t (*own)[4];
-    int have[3];
 } H;
 
 static int hmm_state(const char *s, size_t n)
@@ -402,7 +401,6 @@ static void hmm_parse(int which, const char *path, const char *text, size_t len,
             P.p++;
     }
     wd_ntext_free(&P.nt);
-    H.have[which] = 1;
 }
 
 /* ---- output ---- */
@@ -654,7 +652,7 @@ int main(int argc, char **argv)
             fprintf(o, "%s%.6ef", k ? ", " : "", H.own[i][k] ? (double)H.emit[i][k] : HMM_NEVER);
         fputs("},", o);
     }
-    fprintf(o, "\n};\nconst uint32_t wd_gd_hmm_nrows = %zu;\n", nrows);
+    fputs("\n};\n", o);
     fprintf(o, "const uint16_t wd_gd_hmm_row[WD_GD_BMP_HI - WD_GD_BMP_LO] = {");
     for (size_t i = 0; i < WD_GD_BMP_HI - WD_GD_BMP_LO; i++)
         fprintf(o, "%s%u,", i % 16 ? "" : "\n", hrow[i]);
