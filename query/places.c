@@ -1,48 +1,24 @@
 /*
  * places.c - which places a question names and whether two questions name
- * compatible ones (see places.h). The generated table is sorted once into
- * an index by word, then looked up by binary search; a place is identified
- * by its short form, so 石家庄 and 石家庄市 are the same place.
+ * compatible ones (see places.h). The generated table is sorted by word
+ * and searched in place; a place is identified by its short form, so 石家庄
+ * and 石家庄市 are the same place.
  */
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "places.h"
 
-static uint16_t *by_word; /* indexes into wd_place_table, sorted by word */
-static size_t n_sorted;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static uint16_t sorted_storage[4096];
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(wd_place_table[*(const uint16_t *)a].word,
-                  wd_place_table[*(const uint16_t *)b].word);
-}
-
-static void build(void)
-{
-    size_t n = wd_place_count < 4096 ? wd_place_count : 4096;
-    for (size_t i = 0; i < n; i++)
-        sorted_storage[i] = (uint16_t)i;
-    qsort(sorted_storage, n, sizeof *sorted_storage, cmp_entry);
-    by_word = sorted_storage;
-    n_sorted = n;
-}
-
 int wd_place_find(const char *word, size_t len)
 {
-    pthread_once(&once, build);
-    size_t lo = 0, hi = n_sorted;
+    size_t lo = 0, hi = wd_place_count; /* the table is sorted by word (places.cmake) */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *w = wd_place_table[by_word[mid]].word;
+        const char *w = wd_place_table[mid].word;
         int c = strncmp(w, word, len);
         if (c == 0 && w[len] != '\0')
             c = 1; /* w is longer: it sorts after word */
         if (c == 0)
-            return by_word[mid];
+            return (int)mid;
         if (c < 0)
             lo = mid + 1;
         else

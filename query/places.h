@@ -10,8 +10,8 @@
  * with their province. Lookups take a token's normalised text (the analyzer
  * already folds Traditional characters and full-width forms).
  *
- * Thread safety: the table is built once (pthread_once) and read-only after;
- * every function may be called from any thread.
+ * Thread safety: the table is constant; every function may be called from
+ * any thread.
  */
 #ifndef WENDA_QUERY_PLACES_H
 #define WENDA_QUERY_PLACES_H
