@@ -891,6 +891,8 @@ uint32_t wd_index_shard_of(const char *id, uint32_t n)
     return n ? (uint32_t)(wd_fnv1a64(id, strlen(id), WD_FNV_OFFSET) % n) : 0;
 }
 
+static int add_checked(wd_index_writer *w, const wd_record *rec, wd_error *err);
+
 static void *part_main(void *arg)
 {
     part *p = arg;
@@ -912,7 +914,7 @@ static void *part_main(void *arg)
         wd_error err;
         wd_error_clear(&err);
         for (size_t i = 0; rc == WD_OK && i < c->n; i++)
-            rc = wd_index_writer_add(p->w, &c->jobs[i].rec, &err);
+            rc = add_checked(p->w, &c->jobs[i].rec, &err);
         chunk_free(c);
         pthread_mutex_lock(&p->mu);
         if (rc != WD_OK && p->rc == WD_OK) {
@@ -1002,10 +1004,10 @@ static void remove_tree(const char *path)
         nftw(path, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Open the part writers (paths[i]) and start their threads. */
 static int writer_open(wd_index_writer **out, const char *path, const wd_dict *dict,
                        const wd_index_opts *opts, int db_flags, wd_error *err);
 
+/* Open the part writers (paths[i]) and start their threads. */
 static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwrite,
                        wd_error *err)
 {
@@ -1607,6 +1609,13 @@ int wd_index_writer_add(wd_index_writer *w, const wd_record *rec, wd_error *err)
     int vrc = check_utf8(rec, err);
     if (vrc != WD_OK)
         return vrc;
+    return add_checked(w, rec, err);
+}
+
+/* wd_index_writer_add for a record already checked (the parts of a bulk or
+ * sharded writer get records their parent checked). */
+static int add_checked(wd_index_writer *w, const wd_record *rec, wd_error *err)
+{
     if (w->rc != WD_OK)
         return fail_sticky(w, err);
     if (w->multi)
