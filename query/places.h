@@ -8,7 +8,10 @@
  * the domain lexicon (dict/data/lexicon.txt, generated at build time by
  * places.cmake): province-level divisions and prefecture-level divisions
  * with their province. Lookups take a token's normalised text (the analyzer
- * already folds Traditional characters and full-width forms).
+ * already folds Traditional characters and full-width forms). The table is
+ * the built-in lexicon's: a dictionary loaded with --dict DIR changes the
+ * words the analyzer emits, not the places known here (to follow it, the
+ * place sections would have to be loaded with the dictionary, in dict/).
  *
  * Thread safety: the table is constant; every function may be called from
  * any thread.
