@@ -799,6 +799,17 @@ static void writer_stop(pool *p, int drop)
 
 /* Hand the chunk being filled to the workers and the writer; wait while
  * MAX_IN_FLIGHT are in flight. Passes up a failure of the writer. */
+/* Append a chunk to a queue (head, tail), under the queue's lock. */
+static void chunk_push(chunk **head, chunk **tail, chunk *c)
+{
+    c->qnext = NULL;
+    if (*tail)
+        (*tail)->qnext = c;
+    else
+        *head = c;
+    *tail = c;
+}
+
 static int submit_fill(wd_index_writer *w, wd_error *err)
 {
     chunk *c = w->fill;
@@ -806,12 +817,7 @@ static int submit_fill(wd_index_writer *w, wd_error *err)
     pthread_mutex_lock(&p->mu);
     if (c && c->n) {
         w->fill = NULL;
-        c->qnext = NULL;
-        if (p->tail)
-            p->tail->qnext = c;
-        else
-            p->head = c;
-        p->tail = c;
+        chunk_push(&p->head, &p->tail, c);
         pthread_cond_broadcast(&p->work);
         while (w->n_flight >= MAX_IN_FLIGHT)
             pthread_cond_wait(&p->space, &p->mu);
@@ -938,12 +944,7 @@ static int part_submit(part *p)
     pthread_mutex_lock(&p->mu);
     while (p->queued >= PART_QUEUE && p->rc == WD_OK)
         pthread_cond_wait(&p->cv, &p->mu);
-    c->qnext = NULL;
-    if (p->tail)
-        p->tail->qnext = c;
-    else
-        p->head = c;
-    p->tail = c;
+    chunk_push(&p->head, &p->tail, c);
     p->queued++;
     int rc = p->rc;
     pthread_cond_broadcast(&p->cv);
