@@ -37,7 +37,7 @@
 /* Ranking knobs, tuned on the development splits (corpus/qrels/dev.tsv and
  * the paraphrase pairs of insurance_zhidao_rank/dev.txt; see BENCHMARKS.md).
  * For tuning runs WENDA_TUNE="qw=1,aw=1,bw=1,k1=1.2,b=0.4,stop=0.5,sub=0.5,
- * rr=0.6,kq=0.5,ra=0.25,sa=0,pm=0.3,px=0.3" overrides them. */
+ * rr=0.6,kq=0.5,ra=0.25,sa=0,pm=0.3,px=0.3,nb=10000" overrides them. */
 #define DEFAULT_QUESTION_WEIGHT 1.0 /* question-field words */
 #define DEFAULT_ANSWER_WEIGHT 1.0   /* answer-field words */
 #define DEFAULT_NGRAM_WEIGHT 1.0    /* question-field character n-grams */
@@ -51,18 +51,25 @@
 #define ANSWER_COVER_MIX 0.25    /* share of answer coverage in the final score */
 #define PLACE_MATCH_BOOST 0.3    /* a record naming the asked place (or its province) */
 #define PLACE_MISMATCH_CUT 0.3   /* a record naming only other places */
+/* Postings the match may read, its leaves taken rarest first: past it the
+ * densest leaves are left to the re-ranking (see match_budget). Chosen on the
+ * retrieval dev split (budgets 5,000-50,000 all within one question of no
+ * budget; 10,000 the best) and the latency at a million records. */
+#define MATCH_POSTING_BUDGET 10000
 
 typedef struct tune {
     double qw, aw, bw, k1, b, stop, sub, rr, kq, ra;
     double sa;
     double pm, px;
+    double nb;
 } tune;
 
 static tune get_tune(void)
 {
     tune t = {DEFAULT_QUESTION_WEIGHT, DEFAULT_ANSWER_WEIGHT, DEFAULT_NGRAM_WEIGHT, DEFAULT_K1,
               DEFAULT_B, STOP_WEIGHT, SUBWORD_WEIGHT, RERANK_MIX, QUESTION_KIND_FACTOR,
-              ANSWER_COVER_MIX, STOP_ANSWER_WEIGHT, PLACE_MATCH_BOOST, PLACE_MISMATCH_CUT};
+              ANSWER_COVER_MIX, STOP_ANSWER_WEIGHT, PLACE_MATCH_BOOST, PLACE_MISMATCH_CUT,
+              MATCH_POSTING_BUDGET};
     const char *e = getenv("WENDA_TUNE");
     while (e && *e) {
         char key[16];
@@ -83,6 +90,7 @@ static tune get_tune(void)
         else if (!strcmp(key, "sa")) t.sa = v;
         else if (!strcmp(key, "pm")) t.pm = v;
         else if (!strcmp(key, "px")) t.px = v;
+        else if (!strcmp(key, "nb")) t.nb = v;
         e += n;
         if (*e == ',')
             e++;
@@ -321,8 +329,10 @@ static int field_query(xc_query **out, const char *prefix, const qword *w,
     return rc;
 }
 
+/* The query of one word (or n-gram): its question-field leaf when use_q, OR
+ * its answer-field leaf when ascale > 0 (an n-gram has only the first). */
 static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const tune *t,
-                      double scale, double ascale, wd_error *err)
+                      double scale, int use_q, double ascale, wd_error *err)
 {
     *out = NULL;
     if (w->kind == QK_BIGRAM) {
@@ -342,56 +352,163 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
     size_t nsyn = wd_dict_synonyms(dict, w->text, w->len, &syns);
     if (nsyn > 32)
         nsyn = 32;
-    xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL, *both = NULL;
-    int rc = field_query(&q, WD_PREFIX_QUESTION, w, syns, nsyn, err);
-    if (rc == WD_OK && ascale <= 0) { /* the question field alone */
-        rc = xc_query_scale(out, q, t->qw * scale, err);
-        xc_query_free(q);
-        return rc;
-    }
-    if (rc == WD_OK)
-        rc = field_query(&a, "", w, syns, nsyn, err);
-    if (rc == WD_OK)
+    xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL;
+    int rc = WD_OK;
+    if (use_q)
+        rc = field_query(&q, WD_PREFIX_QUESTION, w, syns, nsyn, err);
+    if (rc == WD_OK && use_q)
         rc = xc_query_scale(&qs, q, t->qw * scale, err);
-    if (rc == WD_OK)
+    if (rc == WD_OK && ascale > 0)
+        rc = field_query(&a, "", w, syns, nsyn, err);
+    if (rc == WD_OK && ascale > 0)
         rc = xc_query_scale(&as, a, t->aw * scale * ascale, err);
     if (rc == WD_OK) {
-        xc_query *pair[2] = {qs, as};
-        rc = xc_query_combine(&both, XC_OP_OR, pair, 2, 0, err);
-    }
-    if (rc == WD_OK) {
-        *out = both;
-        both = NULL;
+        if (qs && as) {
+            xc_query *pair[2] = {qs, as};
+            rc = xc_query_combine(out, XC_OP_OR, pair, 2, 0, err);
+        } else {
+            *out = qs ? qs : as; /* the one field left */
+            if (qs)
+                qs = NULL;
+            else
+                as = NULL;
+        }
     }
     xc_query_free(q);
     xc_query_free(a);
     xc_query_free(qs);
     xc_query_free(as);
-    xc_query_free(both);
     return rc;
+}
+
+/* A leaf of the match: one word (with its synonyms) in one field, or one
+ * character n-gram. Its cost is the postings the match reads for it. */
+enum { LEAF_QUESTION = 1, LEAF_ANSWER = 2 };
+
+typedef struct leaf_cost {
+    size_t i;      /* index in the qwords */
+    int field;     /* LEAF_QUESTION (n-grams too) or LEAF_ANSWER */
+    double df;     /* summed over the word and its synonyms */
+} leaf_cost;
+
+static int leaf_cost_cmp(const void *a, const void *b)
+{
+    const leaf_cost *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df < y->df ? -1 : 1;
+    if (x->i != y->i)
+        return x->i < y->i ? -1 : 1;
+    return x->field - y->field;
+}
+
+static double term_df(wd_searcher *s, const char *prefix, const char *w, size_t len)
+{
+    char term[XC_MAX_TERM_BYTES + 1];
+    size_t pl = strlen(prefix);
+    uint32_t df = 0;
+    if (pl + len > XC_MAX_TERM_BYTES)
+        return 0;
+    memcpy(term, prefix, pl);
+    memcpy(term + pl, w, len);
+    term[pl + len] = '\0';
+    xc_db_termfreq(s->db, term, &df, NULL);
+    return df;
+}
+
+/* The match reads every posting of every term it ORs. At a million records
+ * the common characters and words of a question (法, 国, 规定, 应当) each sit
+ * in a fifth of all records or more: one question came to some 660,000
+ * postings, nearly all of a search's time, while such terms add next to
+ * nothing to BM25. So the leaves are taken rarest first until their posting
+ * lists sum to the budget (the rarest leaf that matches always); the densest ones stay
+ * out of the match but not out of the ranking, whose question similarity
+ * still counts every word and n-gram of the question. skip[i] gets the
+ * LEAF_* bits of the leaves left out. */
+static void match_budget(wd_searcher *s, const qwords *qw, const double *ascale,
+                         double budget, unsigned char *skip)
+{
+    if (budget <= 0 || qw->n == 0)
+        return;
+    leaf_cost *c = wd_calloc(qw->n * 2, sizeof *c);
+    if (!c)
+        return; /* no budget is the full query, never a wrong one */
+    size_t nl = 0;
+    double total = 0;
+    for (size_t i = 0; i < qw->n; i++) {
+        const qword *w = &qw->w[i];
+        if (ascale[i] < 0)
+            continue; /* not in the query at all */
+        if (w->kind == QK_BIGRAM) {
+            c[nl] = (leaf_cost){i, LEAF_QUESTION, term_df(s, WD_PREFIX_BIGRAM, w->text, w->len)};
+            total += c[nl++].df;
+            continue;
+        }
+        const char *const *syns = NULL;
+        size_t nsyn = wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        if (nsyn > 32)
+            nsyn = 32;
+        for (int f = LEAF_QUESTION; f <= LEAF_ANSWER; f++) {
+            if (f == LEAF_ANSWER && ascale[i] <= 0)
+                break;
+            const char *prefix = f == LEAF_QUESTION ? WD_PREFIX_QUESTION : "";
+            double df = term_df(s, prefix, w->text, w->len);
+            for (size_t k = 0; k < nsyn; k++)
+                df += term_df(s, prefix, syns[k], strlen(syns[k]));
+            c[nl] = (leaf_cost){i, f, df};
+            total += c[nl++].df;
+        }
+    }
+    if (total > budget && nl > 1) {
+        qsort(c, nl, sizeof *c, leaf_cost_cmp);
+        double sum = 0;
+        int kept = 0; /* a leaf that matches something */
+        for (size_t k = 0; k < nl; k++) {
+            sum += c[k].df;
+            if (sum > budget && kept)
+                skip[c[k].i] |= (unsigned char)c[k].field;
+            else if (c[k].df > 0)
+                kept = 1;
+        }
+    }
+    wd_free(c);
 }
 
 static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o,
                        const tune *t, xc_query **out, wd_error *err)
 {
     *out = NULL;
-    xc_query **parts = wd_calloc(qw->n ? qw->n : 1, sizeof *parts);
-    if (!parts)
+    size_t n = qw->n ? qw->n : 1;
+    xc_query **parts = wd_calloc(n, sizeof *parts);
+    unsigned char *skip = wd_calloc(n, 1);
+    double *scales = wd_calloc(n * 2, sizeof *scales);
+    if (!parts || !skip || !scales) {
+        wd_free(parts);
+        wd_free(skip);
+        wd_free(scales);
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    double *ascales = scales + n;
+    for (size_t i = 0; i < qw->n; i++) {
+        /* When the question is nothing but particles, they are all it has. */
+        scales[i] = !qw->content                   ? 1.0
+                    : qw->w[i].kind == QK_STOP    ? t->stop
+                    : qw->w[i].kind == QK_SUBWORD ? t->sub
+                                                  : 1.0;
+        /* A particle says little about an answer: looked up in questions only
+         * (an answer-field posting list of 的 holds nearly every record). */
+        ascales[i] = scales[i] <= 0                              ? -1
+                     : qw->content && qw->w[i].kind == QK_STOP ? t->sa
+                                                               : 1.0;
+    }
+    match_budget(s, qw, ascales, t->nb, skip);
     size_t np = 0;
     int rc = WD_OK;
     for (size_t i = 0; i < qw->n && rc == WD_OK; i++) {
-        /* When the question is nothing but particles, they are all it has. */
-        double scale = !qw->content                   ? 1.0
-                       : qw->w[i].kind == QK_STOP    ? t->stop
-                       : qw->w[i].kind == QK_SUBWORD ? t->sub
-                                                     : 1.0;
-        if (scale <= 0)
+        int use_q = !(skip[i] & LEAF_QUESTION);
+        double as = skip[i] & LEAF_ANSWER ? 0 : ascales[i];
+        if (scales[i] <= 0 || (!use_q && (as <= 0 || qw->w[i].kind == QK_BIGRAM)))
             continue;
-        /* A particle says little about an answer: looked up in questions only
-         * (an answer-field posting list of 的 holds nearly every record). */
-        double ascale = qw->content && qw->w[i].kind == QK_STOP ? t->sa : 1.0;
-        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scale, ascale, err);
+        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scales[i], use_q, as, err);
         if (rc == WD_OK)
             np++;
     }
@@ -401,6 +518,8 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
     for (size_t i = 0; i < np; i++)
         xc_query_free(parts[i]);
     wd_free(parts);
+    wd_free(skip);
+    wd_free(scales);
     if (rc == WD_OK && o->source && *o->source && !xc_query_is_empty(all)) {
         wd_buf tb = WD_BUF_INIT;
         size_t n = strlen(o->source);

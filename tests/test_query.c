@@ -430,6 +430,35 @@ static void test_query__explain_lists_matched_terms(void **state)
     wd_results_free(r);
 }
 
+/* The densest leaves of a question's match (an n-gram, a word in one field)
+ * stay out of it once their posting lists pass the budget (WENDA_TUNE nb=),
+ * rarest first; the ranking still finds the answering record, and with the
+ * shipped budget nothing is cut at this size. */
+static void test_query__dense_terms_leave_the_match_past_the_budget(void **state)
+{
+    fx *f = *state;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    wd_results *r = ask(f, "低保户要交医保吗", &o);
+    assert_non_null(r->parsed);
+    assert_non_null(strstr(r->parsed, "XB医@")); /* in 6 of the 7 record questions */
+    assert_non_null(strstr(r->parsed, "XB低@"));
+    assert_string_equal(r->hits[0].id, "q1");
+    wd_results_free(r);
+
+    setenv("WENDA_TUNE", "nb=3", 1);
+    r = ask(f, "低保户要交医保吗", &o);
+    unsetenv("WENDA_TUNE");
+    assert_non_null(r->parsed);
+    assert_null(strstr(r->parsed, "XB医@"));
+    assert_null(strstr(r->parsed, "XB保#")); /* 保 alone (twice in the question) */
+    assert_non_null(strstr(r->parsed, "XB户要@")); /* rarest first: 1 record */
+    assert_null(strstr(r->parsed, "S医保@")); /* dense words go too */
+    assert_true(r->n_hits >= 1);
+    assert_string_equal(r->hits[0].id, "q1");
+    wd_results_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_query__missing_index_is_not_found),
         cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
+        cmocka_unit_test(test_query__dense_terms_leave_the_match_past_the_budget),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
