@@ -108,6 +108,7 @@ static tune get_tune(void)
 typedef struct idf_slot {
     char *term;
     uint64_t hash;
+    uint32_t df; /* records holding the term */
     double idf;
 } idf_slot;
 
@@ -118,6 +119,8 @@ typedef struct idf_cache {
 } idf_cache;
 
 static void idf_cache_free(idf_cache *c);
+static uint32_t term_stats(xc_db *db, idf_cache *c, const char *prefix, const char *w,
+                           size_t len, double *idf);
 
 /* What the re-ranking needs of one record, read and analysed once: its
  * stored fields, its question as collect_qword sees it with each word's
@@ -366,12 +369,12 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
         if (qs && as) {
             xc_query *pair[2] = {qs, as};
             rc = xc_query_combine(out, XC_OP_OR, pair, 2, 0, err);
+        } else if (qs) { /* the one field left */
+            *out = qs;
+            qs = NULL;
         } else {
-            *out = qs ? qs : as; /* the one field left */
-            if (qs)
-                qs = NULL;
-            else
-                as = NULL;
+            *out = as;
+            as = NULL;
         }
     }
     xc_query_free(q);
@@ -386,9 +389,9 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
 enum { LEAF_QUESTION = 1, LEAF_ANSWER = 2 };
 
 typedef struct leaf_cost {
-    size_t i;      /* index in the qwords */
-    int field;     /* LEAF_QUESTION (n-grams too) or LEAF_ANSWER */
-    double df;     /* summed over the word and its synonyms */
+    size_t i;  /* index in the qwords */
+    int field; /* LEAF_QUESTION (n-grams too) or LEAF_ANSWER */
+    double df; /* summed over the word and its synonyms */
 } leaf_cost;
 
 static int leaf_cost_cmp(const void *a, const void *b)
@@ -401,30 +404,18 @@ static int leaf_cost_cmp(const void *a, const void *b)
     return x->field - y->field;
 }
 
-static double term_df(wd_searcher *s, const char *prefix, const char *w, size_t len)
-{
-    char term[XC_MAX_TERM_BYTES + 1];
-    size_t pl = strlen(prefix);
-    uint32_t df = 0;
-    if (pl + len > XC_MAX_TERM_BYTES)
-        return 0;
-    memcpy(term, prefix, pl);
-    memcpy(term + pl, w, len);
-    term[pl + len] = '\0';
-    xc_db_termfreq(s->db, term, &df, NULL);
-    return df;
-}
-
 /* The match reads every posting of every term it ORs. At a million records
  * the common characters and words of a question (法, 国, 规定, 应当) each sit
  * in a fifth of all records or more: one question came to some 660,000
  * postings, nearly all of a search's time, while such terms add next to
  * nothing to BM25. So the leaves are taken rarest first until their posting
- * lists sum to the budget (the rarest leaf that matches always); the densest ones stay
- * out of the match but not out of the ranking, whose question similarity
- * still counts every word and n-gram of the question. skip[i] gets the
- * LEAF_* bits of the leaves left out. */
-static void match_budget(wd_searcher *s, const qwords *qw, const double *ascale,
+ * lists sum to the budget (the rarest leaf that matches always); the densest
+ * ones stay out of the match but not out of the ranking, whose question
+ * similarity still counts every word and n-gram of the question. ascale[i]
+ * < 0: word i is not in the query, 0: no answer-field leaf. skip[i] gets the
+ * LEAF_* bits of the leaves left out. The frequencies go into the IDF table
+ * the re-ranking reads. */
+static void match_budget(wd_searcher *s, idf_cache *ic, const qwords *qw, const double *ascale,
                          double budget, unsigned char *skip)
 {
     if (budget <= 0 || qw->n == 0)
@@ -438,22 +429,19 @@ static void match_budget(wd_searcher *s, const qwords *qw, const double *ascale,
         const qword *w = &qw->w[i];
         if (ascale[i] < 0)
             continue; /* not in the query at all */
-        if (w->kind == QK_BIGRAM) {
-            c[nl] = (leaf_cost){i, LEAF_QUESTION, term_df(s, WD_PREFIX_BIGRAM, w->text, w->len)};
-            total += c[nl++].df;
-            continue;
-        }
         const char *const *syns = NULL;
-        size_t nsyn = wd_dict_synonyms(s->dict, w->text, w->len, &syns);
+        size_t nsyn = w->kind == QK_BIGRAM ? 0 : wd_dict_synonyms(s->dict, w->text, w->len, &syns);
         if (nsyn > 32)
             nsyn = 32;
         for (int f = LEAF_QUESTION; f <= LEAF_ANSWER; f++) {
             if (f == LEAF_ANSWER && ascale[i] <= 0)
                 break;
-            const char *prefix = f == LEAF_QUESTION ? WD_PREFIX_QUESTION : "";
-            double df = term_df(s, prefix, w->text, w->len);
+            const char *prefix = w->kind == QK_BIGRAM  ? WD_PREFIX_BIGRAM
+                                 : f == LEAF_QUESTION ? WD_PREFIX_QUESTION
+                                                      : "";
+            double idf, df = term_stats(s->db, ic, prefix, w->text, w->len, &idf);
             for (size_t k = 0; k < nsyn; k++)
-                df += term_df(s, prefix, syns[k], strlen(syns[k]));
+                df += term_stats(s->db, ic, prefix, syns[k], strlen(syns[k]), &idf);
             c[nl] = (leaf_cost){i, f, df};
             total += c[nl++].df;
         }
@@ -473,8 +461,8 @@ static void match_budget(wd_searcher *s, const qwords *qw, const double *ascale,
     wd_free(c);
 }
 
-static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o,
-                       const tune *t, xc_query **out, wd_error *err)
+static int build_query(wd_searcher *s, idf_cache *ic, const qwords *qw,
+                       const wd_search_opts *o, const tune *t, xc_query **out, wd_error *err)
 {
     *out = NULL;
     size_t n = qw->n ? qw->n : 1;
@@ -495,18 +483,20 @@ static int build_query(wd_searcher *s, const qwords *qw, const wd_search_opts *o
                     : qw->w[i].kind == QK_SUBWORD ? t->sub
                                                   : 1.0;
         /* A particle says little about an answer: looked up in questions only
-         * (an answer-field posting list of 的 holds nearly every record). */
+         * (an answer-field posting list of 的 holds nearly every record); an
+         * n-gram is a question-field term. */
         ascales[i] = scales[i] <= 0                              ? -1
+                     : qw->w[i].kind == QK_BIGRAM              ? 0
                      : qw->content && qw->w[i].kind == QK_STOP ? t->sa
                                                                : 1.0;
     }
-    match_budget(s, qw, ascales, t->nb, skip);
+    match_budget(s, ic, qw, ascales, t->nb, skip);
     size_t np = 0;
     int rc = WD_OK;
     for (size_t i = 0; i < qw->n && rc == WD_OK; i++) {
         int use_q = !(skip[i] & LEAF_QUESTION);
         double as = skip[i] & LEAF_ANSWER ? 0 : ascales[i];
-        if (scales[i] <= 0 || (!use_q && (as <= 0 || qw->w[i].kind == QK_BIGRAM)))
+        if (scales[i] <= 0 || (!use_q && as <= 0))
             continue;
         rc = word_query(&parts[np], s->dict, &qw->w[i], t, scales[i], use_q, as, err);
         if (rc == WD_OK)
@@ -863,35 +853,49 @@ static int idf_cache_grow(idf_cache *c)
     return WD_OK;
 }
 
-static double term_idf(xc_db *db, idf_cache *c, const char *prefix, const char *w, size_t len)
+/* The document frequency of prefix+w and its BM25 IDF, each term looked up
+ * in the index once per table (the match's posting budget wants the first,
+ * the re-ranking the second, often of the same terms). 0 for a term too long
+ * to exist. */
+static uint32_t term_stats(xc_db *db, idf_cache *c, const char *prefix, const char *w,
+                           size_t len, double *idf)
 {
     char term[XC_MAX_TERM_BYTES + 1];
     size_t pl = strlen(prefix);
+    *idf = 0;
     if (pl + len > XC_MAX_TERM_BYTES)
         return 0;
     memcpy(term, prefix, pl);
     memcpy(term + pl, w, len);
     term[pl + len] = '\0';
     uint64_t h = wd_fnv1a64(term, pl + len, WD_FNV_OFFSET);
-    if ((c->n + 1) * 2 > c->cap && idf_cache_grow(c) != WD_OK)
-        return 0.1;
-    size_t j = h & (c->cap - 1);
-    while (c->slots[j].term) {
-        if (c->slots[j].hash == h && strcmp(c->slots[j].term, term) == 0)
-            return c->slots[j].idf;
+    int cached = (c->n + 1) * 2 <= c->cap || idf_cache_grow(c) == WD_OK;
+    size_t j = cached ? h & (c->cap - 1) : 0;
+    while (cached && c->slots[j].term) {
+        if (c->slots[j].hash == h && strcmp(c->slots[j].term, term) == 0) {
+            *idf = c->slots[j].idf;
+            return c->slots[j].df;
+        }
         j = (j + 1) & (c->cap - 1);
     }
     uint32_t df = 0;
     xc_db_termfreq(db, term, &df, NULL);
     /* BM25's idf, floored so a word in every record still counts a little. */
-    double idf = log((c->ndocs - df + 0.5) / (df + 0.5));
-    if (idf < 0.1)
-        idf = 0.1;
-    char *copy = wd_strdup(term);
+    *idf = log((c->ndocs - df + 0.5) / (df + 0.5));
+    if (*idf < 0.1)
+        *idf = 0.1;
+    char *copy = cached ? wd_strdup(term) : NULL;
     if (copy) {
-        c->slots[j] = (idf_slot){copy, h, idf};
+        c->slots[j] = (idf_slot){copy, h, df, *idf};
         c->n++;
     }
+    return df;
+}
+
+static double term_idf(xc_db *db, idf_cache *c, const char *prefix, const char *w, size_t len)
+{
+    double idf;
+    term_stats(db, c, prefix, w, len, &idf);
     return idf;
 }
 
@@ -1324,8 +1328,25 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         if (rc == WD_ENOMEM)
             wd_error_set(err, rc, "search", "out of memory");
     }
+    idf_cache local = {0};
+    rec_cache rlocal = {0};
+    idf_cache *icp = s->shards ? &local : &s->idf;
+    rec_cache *rcp = s->shards ? &rlocal : &s->rec;
+    uint32_t ndocs = 0;
+    if (rc == WD_OK && qw.n > 0)
+        rc = xc_db_doccount(s->db, &ndocs, err);
     if (rc == WD_OK && qw.n > 0) {
-        rc = build_query(s, &qw, &o, &tn, &q, err);
+        /* The cached records' IDFs come from the IDF table: they go together. */
+        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX ||
+            rcp->layer != !o.no_dictionary_layer) {
+            idf_cache_free(icp);
+            rec_cache_free(rcp);
+        } else if (rcp->cur.n >= REC_CACHE_MAX || rcp->cur.bytes >= REC_CACHE_BYTES) {
+            rec_cache_age(rcp);
+        }
+        icp->ndocs = ndocs;
+        rcp->layer = !o.no_dictionary_layer;
+        rc = build_query(s, icp, &qw, &o, &tn, &q, err);
         if (rc == WD_OK && o.explain)
             rc = xc_query_describe(q, &r->parsed, err);
         if (rc == WD_OK)
@@ -1343,10 +1364,6 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     }
     cand *cands = NULL;
     uint32_t nc = 0;
-    idf_cache local = {0};
-    rec_cache rlocal = {0};
-    idf_cache *icp = s->shards ? &local : &s->idf;
-    rec_cache *rcp = s->shards ? &rlocal : &s->rec;
     qprep prep = {0};
     if (rc == WD_OK && m) {
         nc = xc_mset_size(m);
@@ -1354,18 +1371,6 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
         cands = wd_calloc(nc ? nc : 1, sizeof *cands);
         if (!cands)
             rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-        uint32_t ndocs = 0;
-        if (rc == WD_OK)
-            rc = xc_db_doccount(s->db, &ndocs, err);
-        /* The cached records' IDFs come from the IDF table: they go together. */
-        if (icp->ndocs != ndocs || icp->n >= IDF_CACHE_MAX || rcp->layer != !o.no_dictionary_layer) {
-            idf_cache_free(icp);
-            rec_cache_free(rcp);
-        } else if (rcp->cur.n >= REC_CACHE_MAX || rcp->cur.bytes >= REC_CACHE_BYTES) {
-            rec_cache_age(rcp);
-        }
-        icp->ndocs = ndocs;
-        rcp->layer = !o.no_dictionary_layer;
         if (rc == WD_OK && qprep_make(s, &qw, icp, &tn, &prep) != WD_OK)
             rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
         double top = nc ? xc_mset_weight(m, 0) : 1;
