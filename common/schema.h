@@ -2,14 +2,17 @@
  * schema.h - how a record is laid out in a wenda index. Shared by the
  * writer (indexer/) and the reader (query/) so neither depends on the other.
  *
- *   term  "Q" + id            unique id term (ids too long are hashed: "Q#" + hex)
+ *   term  "Q" + id            unique id term; a long id is hashed: "Q#" + 16 hex
+ *                             digits (schema 2: ids over 16 bytes; schema 1: over
+ *                             200), and value 0 tells ids sharing a hash apart
  *   terms "S" + word          question field, with positions
  *   terms word                answer field (unprefixed), with positions
  *   term  "K" + kind          boolean: "Kqa" or "Kquestion"
  *   term  "XS" + source       boolean: the source file name (hashed if long)
  *   terms "XB" + n-gram       CJK characters and character bigrams of the question,
  *                             no positions
- *   value 0                   the record id (ties in ranking break by id)
+ *   value 0                   the record id (ties in ranking break by id; it also
+ *                             confirms whose a hashed id term is)
  *   data                      the record as a JSON object
  *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint
  */
@@ -18,6 +21,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #define WD_PREFIX_ID "Q"
 #define WD_PREFIX_QUESTION "S"
@@ -26,7 +31,9 @@
 #define WD_PREFIX_BIGRAM "XB" /* CJK character unigrams and bigrams of the question */
 #define WD_VALUE_ID 0
 
-#define WD_SCHEMA_VERSION "1"
+/* 2: ids over WD_ID_VERBATIM bytes hashed (1: over WD_MAX_KEY_TERM). A
+ * writer keeps writing an existing index in its own schema. */
+#define WD_SCHEMA_VERSION "2"
 #define WD_META_SCHEMA "wenda.schema"
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"
@@ -35,6 +42,15 @@
 /* Bytes of a term's value part kept before hashing (Xapian's limit is 245
  * bytes for the whole term). */
 #define WD_MAX_KEY_TERM 200
+
+/* Bytes of an id kept verbatim in its term: schema 2, and schema 1. A
+ * hashed id term is 18 bytes, so an id over 16 bytes is never shorter
+ * verbatim; long ids (file paths: 92 bytes on the law corpus) made the id
+ * terms a twentieth of the index. */
+#define WD_ID_VERBATIM 16
+#define WD_ID_VERBATIM_V1 WD_MAX_KEY_TERM
+/* Room for any key term: prefix, WD_MAX_KEY_TERM bytes, NUL. */
+#define WD_KEY_TERM_SIZE (WD_MAX_KEY_TERM + 8)
 
 static inline uint64_t wd_fnv1a64(const void *p, size_t n, uint64_t h)
 {
@@ -46,5 +62,20 @@ static inline uint64_t wd_fnv1a64(const void *p, size_t n, uint64_t h)
     return h;
 }
 #define WD_FNV_OFFSET 14695981039346656037ULL
+
+/* prefix + key when the key has at most `verbatim` bytes, else prefix + "#"
+ * + the key's 64-bit FNV-1a hash in hex; out has WD_KEY_TERM_SIZE bytes
+ * (verbatim <= WD_MAX_KEY_TERM, prefix at most 2 bytes). */
+static inline const char *wd_key_term(char *out, const char *prefix, const char *key,
+                                      size_t verbatim)
+{
+    size_t n = strlen(key);
+    if (n <= verbatim)
+        snprintf(out, WD_KEY_TERM_SIZE, "%s%s", prefix, key);
+    else
+        snprintf(out, WD_KEY_TERM_SIZE, "%s#%016llx", prefix,
+                 (unsigned long long)wd_fnv1a64(key, n, WD_FNV_OFFSET));
+    return out;
+}
 
 #endif

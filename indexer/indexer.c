@@ -123,7 +123,9 @@ typedef struct idset {
 typedef struct builder {
     wd_analyzer *an;
     wd_buf term;  /* a whole term */
-    wd_buf key;   /* prefix + key terms */
+    wd_buf key;   /* the record's JSON */
+    char kt[WD_KEY_TERM_SIZE]; /* a key term */
+    size_t id_verbatim;        /* WD_ID_VERBATIM, or schema 1's */
     int answer_positions;
 } builder;
 
@@ -151,6 +153,8 @@ struct wd_index_writer {
     /* fresh-index fast path */
     int fresh;
     idset seen;
+    const char *schema; /* the index's schema (schema.h): WD_SCHEMA_VERSION or "1" */
+    size_t id_verbatim;
     int answer_positions;
     /* several databases (multi = MULTI_BULK or MULTI_SHARDS) */
     int multi;
@@ -285,11 +289,12 @@ static int idset_insert(idset *s, uint64_t h)
 
 /* ---- documents --------------------------------------------------------------- */
 
-static int builder_init(builder *b, const wd_dict *dict, int dictionary_layer,
-                        int answer_positions, wd_error *err)
+static int builder_init(builder *b, const wd_dict *dict, int dictionary_layer, int answer_positions,
+                        size_t id_verbatim, wd_error *err)
 {
     memset(b, 0, sizeof *b);
     b->answer_positions = answer_positions;
+    b->id_verbatim = id_verbatim;
     int rc = wd_analyzer_new(&b->an, dict, err);
     if (rc == WD_OK)
         wd_analyzer_set_dictionary_layer(b->an, dictionary_layer);
@@ -302,19 +307,6 @@ static void builder_free(builder *b)
     wd_buf_free(&b->term);
     wd_buf_free(&b->key);
     memset(b, 0, sizeof *b);
-}
-
-/* Build prefix+key, hashing keys too long for a Xapian term. */
-static const char *key_term(wd_buf *buf, const char *prefix, const char *key)
-{
-    wd_buf_reset(buf);
-    size_t n = strlen(key);
-    if (n <= WD_MAX_KEY_TERM)
-        wd_buf_printf(buf, "%s%s", prefix, key);
-    else
-        wd_buf_printf(buf, "%s#%016llx", prefix,
-                      (unsigned long long)wd_fnv1a64(key, n, WD_FNV_OFFSET));
-    return buf->oom ? NULL : buf->data;
 }
 
 struct posting_ctx {
@@ -431,21 +423,17 @@ static int build_doc(builder *b, const wd_record *rec, xc_doc **out, wd_error *e
         rc = index_field(b, doc, WD_PREFIX_QUESTION, rec->question, 1, err);
     if (rc == WD_OK && rec->answer)
         rc = index_field(b, doc, "", rec->answer, 0, err);
-    if (rc == WD_OK) {
-        const char *t = key_term(&b->key, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind));
-        rc = t ? xc_doc_add_boolean_term(doc, t, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    if (rc == WD_OK && rec->source && *rec->source) {
-        const char *t = key_term(&b->key, WD_PREFIX_SOURCE, rec->source);
-        rc = t ? xc_doc_add_boolean_term(doc, t, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
-    if (rc == WD_OK) {
-        const char *t = key_term(&b->key, WD_PREFIX_ID, rec->id);
-        rc = t ? xc_doc_add_boolean_term(doc, t, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    }
+    if (rc == WD_OK)
+        rc = xc_doc_add_boolean_term(
+            doc,
+            wd_key_term(b->kt, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind), WD_MAX_KEY_TERM),
+            err);
+    if (rc == WD_OK && rec->source && *rec->source)
+        rc = xc_doc_add_boolean_term(
+            doc, wd_key_term(b->kt, WD_PREFIX_SOURCE, rec->source, WD_MAX_KEY_TERM), err);
+    if (rc == WD_OK)
+        rc = xc_doc_add_boolean_term(doc, wd_key_term(b->kt, WD_PREFIX_ID, rec->id, b->id_verbatim),
+                                     err);
     if (rc == WD_OK)
         rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
     if (rc == WD_OK)
@@ -476,7 +464,7 @@ static int write_checkpoint(wd_index_writer *w, wd_error *err)
     rc = xc_db_set_metadata(w->db, WD_META_CHECKPOINT, s, err);
     free(s);
     if (rc == WD_OK)
-        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA, WD_SCHEMA_VERSION, err);
+        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA, w->schema, err);
     if (rc == WD_OK)
         rc = xc_db_set_metadata(w->db, WD_META_DICT, wd_dict_version(w->dict), err);
     return rc;
@@ -580,7 +568,8 @@ static void *worker_main(void *arg)
     builder b;
     wd_error err;
     wd_error_clear(&err);
-    int brc = builder_init(&b, p->w->dict, p->w->dictionary_layer, p->w->answer_positions, &err);
+    int brc = builder_init(&b, p->w->dict, p->w->dictionary_layer, p->w->answer_positions,
+                           p->w->id_verbatim, &err);
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && !p->head)
@@ -679,9 +668,9 @@ static int write_doc(wd_index_writer *w, const wd_record *rec, xc_doc *doc, wd_e
     if (w->fresh && !idset_insert(&w->seen, id_hash(rec->id))) {
         rc = xc_db_add(w->db, doc, NULL, err);
     } else {
-        const char *t = key_term(&w->b.key, WD_PREFIX_ID, rec->id);
-        rc = t ? xc_db_replace(w->db, t, doc, NULL, &replaced, err)
-               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        char t[WD_KEY_TERM_SIZE];
+        rc = xc_db_replace_keyed(w->db, wd_key_term(t, WD_PREFIX_ID, rec->id, w->id_verbatim),
+                                 WD_VALUE_ID, doc, NULL, &replaced, err);
     }
     if (rc != WD_OK)
         return rc;
@@ -1534,6 +1523,26 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     if (rc == WD_OK)
         rc = xc_db_doccount(w->db, &docs, err);
     w->fresh = docs == 0;
+    /* A new index is written in the current schema; one with documents in
+     * its own (an older wenda's index keeps its id terms, so its lookups
+     * keep working). */
+    w->schema = WD_SCHEMA_VERSION;
+    w->id_verbatim = WD_ID_VERBATIM;
+    if (rc == WD_OK && !w->fresh) {
+        char *v = NULL;
+        rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
+        if (rc == WD_OK && (!*v || strcmp(v, "1") == 0)) {
+            w->schema = "1";
+            w->id_verbatim = WD_ID_VERBATIM_V1;
+        } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0) {
+            rc = wd_error_set(err, WD_EINVAL, "index",
+                              "%s: written in index schema %s, which this wenda does not know "
+                              "(it writes schema %s); rebuild the index with --overwrite, or "
+                              "update it with the wenda that wrote it",
+                              path, v, WD_SCHEMA_VERSION);
+        }
+        wd_free(v);
+    }
     if (rc == WD_OK && w->fresh && !(db_flags & XC_DB_NO_SYNC)) {
         /* A new index: its batch commits need not reach the disk one by
          * one (a killed run still keeps them all; only a power failure
@@ -1547,7 +1556,8 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     }
     w->scratch = (db_flags & XC_DB_NO_SYNC) && !w->unsynced;
     if (rc == WD_OK)
-        rc = builder_init(&w->b, dict, w->dictionary_layer, w->answer_positions, err);
+        rc = builder_init(&w->b, dict, w->dictionary_layer, w->answer_positions, w->id_verbatim,
+                          err);
     if (rc == WD_OK && opts && opts->bulk && w->fresh && jobs > 1) {
         /* Bulk build of a new index: one part per job, merged at close. */
         w->multi = MULTI_BULK;
@@ -1656,13 +1666,12 @@ int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_er
     int rc = drain(w, err);
     if (rc != WD_OK)
         return rc;
-    const char *t = key_term(&w->b.key, WD_PREFIX_ID, id);
-    if (!t)
-        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    char t[WD_KEY_TERM_SIZE];
     uint32_t n = 0;
     rc = ensure_txn(w, err);
     if (rc == WD_OK)
-        rc = xc_db_delete(w->db, t, &n, err);
+        rc = xc_db_delete_keyed(w->db, wd_key_term(t, WD_PREFIX_ID, id, w->id_verbatim),
+                                WD_VALUE_ID, id, strlen(id), &n, err);
     if (rc != WD_OK)
         return rc;
     if (found)

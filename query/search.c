@@ -511,16 +511,10 @@ static int build_query(wd_searcher *s, idf_cache *ic, const qwords *qw,
     wd_free(skip);
     wd_free(scales);
     if (rc == WD_OK && o->source && *o->source && !xc_query_is_empty(all)) {
-        wd_buf tb = WD_BUF_INIT;
-        size_t n = strlen(o->source);
-        if (n <= WD_MAX_KEY_TERM)
-            wd_buf_printf(&tb, "%s%s", WD_PREFIX_SOURCE, o->source);
-        else
-            wd_buf_printf(&tb, "%s#%016llx", WD_PREFIX_SOURCE,
-                          (unsigned long long)wd_fnv1a64(o->source, n, WD_FNV_OFFSET));
+        char tb[WD_KEY_TERM_SIZE];
+        wd_key_term(tb, WD_PREFIX_SOURCE, o->source, WD_MAX_KEY_TERM);
         xc_query *f = NULL, *filtered = NULL;
-        rc = tb.oom ? wd_error_set(err, WD_ENOMEM, "search", "out of memory")
-                    : xc_query_term(&f, tb.data, tb.len, 1, 0, err);
+        rc = xc_query_term(&f, tb, strlen(tb), 1, 0, err);
         if (rc == WD_OK) {
             xc_query *pair[2] = {all, f};
             rc = xc_query_combine(&filtered, XC_OP_FILTER, pair, 2, 0, err);
@@ -528,7 +522,6 @@ static int build_query(wd_searcher *s, idf_cache *ic, const qwords *qw,
         xc_query_free(f);
         xc_query_free(all);
         all = filtered;
-        wd_buf_free(&tb);
     }
     if (rc != WD_OK) {
         xc_query_free(all);
@@ -1520,18 +1513,17 @@ int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_
 int wd_searcher_get(wd_searcher *s, const char *id, wd_hit **out, wd_error *err)
 {
     *out = NULL;
-    wd_buf t = WD_BUF_INIT;
+    /* The id's term in the current schema, then (for an index an older
+     * wenda wrote) in schema 1, which kept ids of up to 200 bytes verbatim;
+     * the id in value 0 confirms the document is this id's. */
+    char t[WD_KEY_TERM_SIZE];
     size_t n = strlen(id);
-    if (n <= WD_MAX_KEY_TERM)
-        wd_buf_printf(&t, "%s%s", WD_PREFIX_ID, id);
-    else
-        wd_buf_printf(&t, "%s#%016llx", WD_PREFIX_ID,
-                      (unsigned long long)wd_fnv1a64(id, n, WD_FNV_OFFSET));
-    if (t.oom)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     xc_docid did = 0;
-    int rc = xc_db_find(s->db, t.data, &did, err);
-    wd_buf_free(&t);
+    int rc = xc_db_find_keyed(s->db, wd_key_term(t, WD_PREFIX_ID, id, WD_ID_VERBATIM), WD_VALUE_ID,
+                              id, n, &did, err);
+    if (rc == WD_ENOTFOUND && n > WD_ID_VERBATIM && n <= WD_ID_VERBATIM_V1)
+        rc = xc_db_find_keyed(s->db, wd_key_term(t, WD_PREFIX_ID, id, WD_ID_VERBATIM_V1),
+                              WD_VALUE_ID, id, n, &did, err);
     if (rc == WD_ENOTFOUND)
         return wd_error_set(err, WD_ENOTFOUND, "search", "no record with id '%s' in the index",
                             id);

@@ -187,6 +187,159 @@ static void test_indexer__long_id_and_long_words_are_safe(void **state)
     assert_int_equal(doccount(f->dir), 1);
 }
 
+static int has_term(const char *dir, const char *term)
+{
+    xc_db *db = NULL;
+    int yes = 0;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_term_exists(db, term, &yes, NULL), WD_OK);
+    xc_db_close(db);
+    return yes;
+}
+
+static char *schema_of(const char *dir)
+{
+    xc_db *db = NULL;
+    char *v = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_get_metadata(db, WD_META_SCHEMA, &v, NULL), WD_OK);
+    xc_db_close(db);
+    return v;
+}
+
+static void assert_answer(const char *dir, const wd_dict *dict, const char *id, const char *answer)
+{
+    wd_searcher *s = NULL;
+    wd_hit *h = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, dict, NULL), WD_OK);
+    assert_int_equal(wd_searcher_get(s, id, &h, NULL), answer ? WD_OK : WD_ENOTFOUND);
+    if (answer) {
+        assert_string_equal(h->id, id);
+        assert_string_equal(h->answer, answer);
+    }
+    wd_hit_free(h);
+    wd_free(h);
+    wd_searcher_close(s);
+}
+
+/* Schema 2: an id over 16 bytes is stored as an 18-byte hash term, and the
+ * id in value 0 tells apart two ids that share it: replacing or deleting
+ * one leaves the other alone. (The collision is made by hand: a document
+ * carrying the same hash term for another id.) */
+static void test_indexer__long_ids_are_hashed_and_told_apart(void **state)
+{
+    fx *f = *state;
+    const char *id = "DLC/上海地方法规/上海口岸服务条例(2020-05-14)#第一条";
+    char verbatim[256], hashed[WD_KEY_TERM_SIZE];
+    snprintf(verbatim, sizeof verbatim, "%s%s", WD_PREFIX_ID, id);
+    wd_key_term(hashed, WD_PREFIX_ID, id, WD_ID_VERBATIM);
+    assert_int_equal(strlen(hashed), 18);
+    assert_int_equal(hashed[1], '#');
+
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r = rec(id, "上海口岸服务条例 第一条", "为了规范口岸开放。");
+    wd_record s16 = rec("0123456789abcdef", "短的编号", "十六个字节的编号照原样存。");
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_add(w, &s16, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    char *v = schema_of(f->dir);
+    assert_string_equal(v, WD_SCHEMA_VERSION);
+    wd_free(v);
+    assert_true(has_term(f->dir, hashed));
+    assert_false(has_term(f->dir, verbatim));
+    assert_true(has_term(f->dir, "Q0123456789abcdef"));
+    assert_answer(f->dir, f->dict, id, "为了规范口岸开放。");
+
+    /* another id under the same hash term */
+    xc_db *db = NULL;
+    xc_doc *d = NULL;
+    const char *other = "{\"id\":\"other\",\"question\":\"别的条文\",\"answer\":\"不该被动。\","
+                        "\"kind\":\"qa\",\"source\":\"x.md\"}";
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
+    assert_int_equal(xc_doc_add_boolean_term(d, hashed, NULL), WD_OK);
+    assert_int_equal(xc_doc_set_value(d, WD_VALUE_ID, "other", 5, NULL), WD_OK);
+    assert_int_equal(xc_doc_set_data(d, other, strlen(other), NULL), WD_OK);
+    assert_int_equal(xc_db_add(db, d, NULL, NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_doc_free(d);
+    xc_db_close(db);
+    assert_int_equal(doccount(f->dir), 3);
+
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r2 = rec(id, "上海口岸服务条例 第一条", "修改后的条文。");
+    assert_int_equal(wd_index_writer_add(w, &r2, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    assert_int_equal(doccount(f->dir), 3);
+    assert_answer(f->dir, f->dict, id, "修改后的条文。");
+    assert_answer(f->dir, f->dict, "other", NULL); /* not this hash's id: no fallback by term */
+
+    int found = 0;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_delete(w, id, &found, NULL), WD_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(wd_index_writer_delete(w, id, &found, NULL), WD_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    assert_int_equal(doccount(f->dir), 2);
+    assert_true(has_term(f->dir, hashed)); /* still the other id's */
+    assert_answer(f->dir, f->dict, id, NULL);
+}
+
+/* An index an older wenda wrote (schema 1: ids of up to 200 bytes
+ * verbatim) keeps working: its ids are found, a writer updates it in its
+ * own schema instead of adding duplicates, and a schema this wenda does
+ * not know is refused with the way out. */
+static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
+{
+    fx *f = *state;
+    const char *id = "DLC/法律/中华人民共和国社会保险法#第二十三条";
+    char verbatim[256];
+    snprintf(verbatim, sizeof verbatim, "%s%s", WD_PREFIX_ID, id);
+    char data[512];
+    snprintf(data, sizeof data,
+             "{\"id\":\"%s\",\"question\":\"社会保险法 第二十三条\",\"answer\":\"旧的条文。\","
+             "\"kind\":\"qa\",\"source\":\"law.md\"}",
+             id);
+    xc_db *db = NULL;
+    xc_doc *d = NULL;
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_CREATE_OR_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
+    assert_int_equal(xc_doc_add_boolean_term(d, verbatim, NULL), WD_OK);
+    assert_int_equal(xc_doc_set_value(d, WD_VALUE_ID, id, strlen(id), NULL), WD_OK);
+    assert_int_equal(xc_doc_set_data(d, data, strlen(data), NULL), WD_OK);
+    assert_int_equal(xc_db_add(db, d, NULL, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "1", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_doc_free(d);
+    xc_db_close(db);
+    assert_answer(f->dir, f->dict, id, "旧的条文。");
+
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r = rec(id, "社会保险法 第二十三条", "新的条文。");
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
+    assert_true(has_term(f->dir, verbatim));
+    char *v = schema_of(f->dir);
+    assert_string_equal(v, "1");
+    wd_free(v);
+    assert_answer(f->dir, f->dict, id, "新的条文。");
+
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "9", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_db_close(db);
+    wd_error err;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_EINVAL);
+    assert_null(w);
+    assert_non_null(strstr(err.message, "schema 9"));
+    assert_non_null(strstr(err.message, "--overwrite"));
+}
 
 static int exists(const char *dir, const char *name)
 {
@@ -307,6 +460,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer__long_id_and_long_words_are_safe, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__long_ids_are_hashed_and_told_apart, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__schema_1_index_keeps_its_id_terms, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__stored_record_escapes_and_utf8, setup,
                                         teardown),

@@ -643,6 +643,111 @@ int xc_db_find(xc_db *db, const char *term, xc_docid *out, wd_error *err)
     }
 }
 
+/* The documents indexed by `term` whose value in `slot` is `key`, in docid
+ * order. A hashed id term is shared by every id with the same hash; the
+ * value tells them apart. */
+static std::vector<Xapian::docid> xc_keyed_docs(const Xapian::Database &db, const std::string &term,
+                                                unsigned slot, const std::string &key)
+{
+    std::vector<Xapian::docid> ids;
+    for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+        Xapian::Document d = db.get_document(*it, Xapian::DOC_ASSUME_VALID);
+        if (d.get_value(slot) == key)
+            ids.push_back(*it);
+    }
+    return ids;
+}
+
+int xc_db_find_keyed(xc_db *db, const char *term, unsigned slot, const char *key, size_t keylen,
+                     xc_docid *out, wd_error *err)
+{
+    if (out)
+        *out = 0;
+    if (!db || !term || !key || !out)
+        return xc_einval(err, "database, term, key or out is NULL");
+    int rc = xc_check_term(term, strlen(term), "term", err);
+    if (rc)
+        return rc;
+    try {
+        std::vector<Xapian::docid> ids =
+            xc_keyed_docs(db->db, term, slot, std::string(key, keylen));
+        if (ids.empty())
+            return wd_error_set(err, WD_ENOTFOUND, SHIM, "no document is indexed by \"%s\"", term);
+        *out = ids.front();
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err, term);
+    }
+}
+
+int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc *doc,
+                        xc_docid *docid, int *replaced, wd_error *err)
+{
+    if (docid)
+        *docid = 0;
+    if (replaced)
+        *replaced = 0;
+    int rc = xc_need_writable(db, err);
+    if (rc)
+        return rc;
+    if (!xc_check_doc(doc, err))
+        return WD_EINVAL;
+    if (!term)
+        return xc_einval(err, "unique term is NULL");
+    if ((rc = xc_check_term(term, strlen(term), "unique term", err)))
+        return rc;
+    try {
+        std::string t(term);
+        Xapian::Document d = doc->doc; /* shares the caller's document */
+        Xapian::TermIterator ti = d.termlist_begin();
+        ti.skip_to(t);
+        if (ti == d.termlist_end() || *ti != t)
+            d.add_boolean_term(t);
+        std::vector<Xapian::docid> ids = xc_keyed_docs(db->db, t, slot, d.get_value(slot));
+        Xapian::docid id;
+        if (ids.empty()) {
+            id = db->wdb.add_document(d);
+        } else {
+            id = ids.front();
+            db->wdb.replace_document(id, d);
+            for (size_t i = 1; i < ids.size(); i++) /* duplicates of the same key */
+                db->wdb.delete_document(ids[i]);
+        }
+        if (docid)
+            *docid = id;
+        if (replaced)
+            *replaced = !ids.empty();
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err, term);
+    }
+}
+
+int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *key, size_t keylen,
+                       uint32_t *deleted, wd_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    int rc = xc_need_writable(db, err);
+    if (rc)
+        return rc;
+    if (!term || !key)
+        return xc_einval(err, "unique term or key is NULL");
+    if ((rc = xc_check_term(term, strlen(term), "unique term", err)))
+        return rc;
+    try {
+        std::vector<Xapian::docid> ids =
+            xc_keyed_docs(db->db, term, slot, std::string(key, keylen));
+        for (Xapian::docid id : ids)
+            db->wdb.delete_document(id);
+        if (deleted)
+            *deleted = (uint32_t)ids.size();
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err, term);
+    }
+}
+
 int xc_db_get_document(xc_db *db, xc_docid docid, xc_doc **out, wd_error *err)
 {
     if (!out)

@@ -105,6 +105,18 @@ int xc_db_delete(xc_db *db, const char *unique_term, uint32_t *deleted, wd_error
 /* Find the (first) docid indexed by a term; WD_ENOTFOUND when none. */
 int xc_db_find(xc_db *db, const char *term, xc_docid *out, wd_error *err);
 int xc_db_get_document(xc_db *db, xc_docid docid, xc_doc **out, wd_error *err);
+/* Keyed forms, for a unique term that several keys may share (a hashed
+ * id): a document is the term's only when its value in `slot` is the key.
+ * find: the first such docid, WD_ENOTFOUND when none. replace: the key is
+ * the document's own value in `slot`; replaces the first such document
+ * (deleting any others) or adds it; the term is added to it if missing.
+ * delete: removes every such document. */
+int xc_db_find_keyed(xc_db *db, const char *term, unsigned slot, const char *key, size_t keylen,
+                     xc_docid *out, wd_error *err);
+int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc *doc,
+                        xc_docid *docid, int *replaced, wd_error *err);
+int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *key, size_t keylen,
+                       uint32_t *deleted, wd_error *err);
 
 /* Iterate all terms starting with `prefix` in sorted order; the callback's
  * non-zero return stops the walk and is returned. */
