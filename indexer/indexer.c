@@ -153,6 +153,7 @@ struct wd_index_writer {
     /* fresh-index fast path */
     int fresh;
     idset seen;
+    int profile;        /* wd_index_opts.profile */
     const char *schema; /* the index's schema (schema.h): WD_SCHEMA_VERSION or "1" */
     size_t id_verbatim;
     int answer_positions;
@@ -242,6 +243,14 @@ static void release_lock(wd_index_writer *w)
     }
 }
 
+
+/* This thread's CPU time in seconds (wd_index_opts.profile). */
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* ---- id set ---------------------------------------------------------------- */
 
@@ -545,12 +554,15 @@ static int pool_build_some(pool *p, builder *b, int brc, wd_error *err)
     pthread_mutex_unlock(&p->mu);
     int rc = brc;
     size_t at = from;
+    double t0 = p->w->profile ? thread_cpu_s() : 0;
     for (size_t i = from; rc == WD_OK && i < to; i++) {
         at = i;
         if (c->rc == WD_OK) /* racy read: only skips work after a failure */
             rc = build_doc(b, &c->jobs[i].rec, &c->jobs[i].doc, err);
     }
+    double t1 = p->w->profile ? thread_cpu_s() : 0;
     pthread_mutex_lock(&p->mu);
+    p->w->stats.analysis_cpu_s += t1 - t0;
     if (rc != WD_OK && (c->rc == WD_OK || at < c->err_at)) {
         c->rc = rc;
         c->err_at = at;
@@ -713,11 +725,14 @@ static int write_chunk(wd_index_writer *w, chunk *c, wd_error *err)
 {
     int rc = WD_OK;
     size_t upto = c->rc == WD_OK ? c->n : c->err_at;
+    double t0 = w->profile ? thread_cpu_s() : 0;
     for (size_t i = 0; rc == WD_OK && i < upto; i++) {
         rc = write_doc(w, &c->jobs[i].rec, c->jobs[i].doc, err);
         xc_doc_free(c->jobs[i].doc);
         c->jobs[i].doc = NULL;
     }
+    if (w->profile)
+        w->stats.write_cpu_s += thread_cpu_s() - t0;
     if (rc == WD_OK && c->rc != WD_OK) {
         rc = c->rc;
         if (err)
@@ -1010,6 +1025,7 @@ static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwri
     so.overwrite = overwrite;
     so.no_dictionary_layer = !w->dictionary_layer;
     so.answer_positions = w->answer_positions;
+    so.profile = w->profile;
     for (unsigned i = 0; i < n; i++) {
         part *p = &w->parts[i];
         /* The parts of a bulk build are scratch databases (a killed build
@@ -1067,7 +1083,7 @@ static int parts_drain(wd_index_writer *w, wd_error *err)
 
 static void parts_sum_stats(wd_index_writer *w)
 {
-    wd_index_stats s = {0, 0, w->stats.deleted, 0};
+    wd_index_stats s = {0};
     for (unsigned i = 0; i < w->n_parts; i++) {
         if (!w->parts[i].w)
             continue;
@@ -1075,6 +1091,8 @@ static void parts_sum_stats(wd_index_writer *w)
         s.added += p->added;
         s.replaced += p->replaced;
         s.commits += p->commits;
+        s.analysis_cpu_s += p->analysis_cpu_s;
+        s.write_cpu_s += p->write_cpu_s;
     }
     s.deleted = w->stats.deleted;
     w->stats = s;
@@ -1454,6 +1472,7 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     w->batch_bytes = BATCH_BYTES;
     w->dictionary_layer = !(opts && opts->no_dictionary_layer);
     w->answer_positions = opts && opts->answer_positions;
+    w->profile = opts && opts->profile;
     unsigned jobs = opts ? opts->jobs : 0;
     if (jobs > MAX_JOBS)
         jobs = MAX_JOBS;
@@ -1595,8 +1614,11 @@ int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
         return sticky(w, rc, err);
     }
     int rc = drain(w, err);
+    double t0 = w->profile ? thread_cpu_s() : 0;
     if (rc == WD_OK)
         rc = sticky(w, commit_now(w, err), err);
+    if (w->profile)
+        w->stats.write_cpu_s += thread_cpu_s() - t0;
     return rc;
 }
 
@@ -1633,10 +1655,16 @@ static int add_checked(wd_index_writer *w, const wd_record *rec, wd_error *err)
         return parts_add(w, rec, err);
     if (!w->pool) {
         xc_doc *doc = NULL;
+        double t0 = w->profile ? thread_cpu_s() : 0;
         int rc = build_doc(&w->b, rec, &doc, err);
+        double t1 = w->profile ? thread_cpu_s() : 0;
         if (rc == WD_OK)
             rc = write_doc(w, rec, doc, err);
         xc_doc_free(doc);
+        if (w->profile) {
+            w->stats.analysis_cpu_s += t1 - t0;
+            w->stats.write_cpu_s += thread_cpu_s() - t1;
+        }
         return rc;
     }
     if (!w->fill && !(w->fill = wd_calloc(1, sizeof *w->fill)))

@@ -56,9 +56,21 @@ static const char *const as[] = {"低保户参加城乡居民医保，个人缴�
                                  "灵活就业人员参加职工医保，个人账户按规定划入。",
                                  "新生儿出生后可以在户籍地办理参保登记。"};
 
-/* Index N records (record i has id r<i>, and ids r0..r99 come twice: the
- * second version must replace the first), then delete r7. */
-static void build(const char *name, unsigned jobs, int bulk, uint32_t shards,
+/* Record ids are long (over 16 bytes), so they are hashed terms
+ * (schema.h) on every path. */
+#define ID "法规/中华人民共和国社会保险法#r%d"
+
+static const char *idof(int k)
+{
+    static char id[64];
+    snprintf(id, sizeof id, ID, k);
+    return id;
+}
+
+/* Index N records (record i has id ID with i, and those of 0..99 come
+ * twice: the second version must replace the first), then delete 7's. With
+ * profile, the CPU split is measured. */
+static void build(const char *name, unsigned jobs, int bulk, uint32_t shards, int profile,
                   wd_index_stats *stats)
 {
     char path[128];
@@ -68,19 +80,20 @@ static void build(const char *name, unsigned jobs, int bulk, uint32_t shards,
     o.jobs = jobs;
     o.bulk = bulk;
     o.shards = shards;
+    o.profile = profile;
     wd_index_writer *w = NULL;
     wd_error err;
     assert_int_equal(wd_index_writer_open(&w, path, dict, &o, &err), WD_OK);
-    char id[32], q[128];
+    char id[64], q[128];
     for (int i = 0; i < N + 100; i++) {
         int k = i < N ? i : i - N;
-        snprintf(id, sizeof id, "r%d", k);
+        snprintf(id, sizeof id, ID, k);
         snprintf(q, sizeof q, "%s %d%s", qs[k % 4], k, i >= N ? " 第二版" : "");
         wd_record r = {id, q, as[k % 4], "gen.jsonl", NULL, WD_KIND_QA, (size_t)i + 1};
         assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
     }
     int found = 0;
-    assert_int_equal(wd_index_writer_delete(w, "r7", &found, &err), WD_OK);
+    assert_int_equal(wd_index_writer_delete(w, idof(7), &found, &err), WD_OK);
     assert_int_equal(found, 1);
     assert_int_equal(wd_index_writer_commit(w, &err), WD_OK);
     *stats = *wd_index_writer_stats(w);
@@ -99,12 +112,12 @@ static void check(const char *name)
     assert_int_equal(info.documents, N - 1);
     wd_index_info_clear(&info);
     wd_hit *h = NULL;
-    assert_int_equal(wd_searcher_get(s, "r7", &h, &err), WD_ENOTFOUND);
-    assert_int_equal(wd_searcher_get(s, "r42", &h, &err), WD_OK);
+    assert_int_equal(wd_searcher_get(s, idof(7), &h, &err), WD_ENOTFOUND);
+    assert_int_equal(wd_searcher_get(s, idof(42), &h, &err), WD_OK);
     assert_non_null(strstr(h->question, "第二版"));
     wd_hit_free(h);
     wd_free(h);
-    assert_int_equal(wd_searcher_get(s, "r1234", &h, &err), WD_OK);
+    assert_int_equal(wd_searcher_get(s, idof(1234), &h, &err), WD_OK);
     assert_null(strstr(h->question, "第二版"));
     wd_hit_free(h);
     wd_free(h);
@@ -134,10 +147,10 @@ static void test_parallel__same_index_as_serial(void **state)
 {
     (void)state;
     wd_index_stats serial, threads, bulk, shards;
-    build("serial", 1, 0, 0, &serial);
-    build("threads", 3, 0, 0, &threads);
-    build("bulk", 3, 1, 0, &bulk);
-    build("shards", 2, 0, 3, &shards);
+    build("serial", 1, 0, 0, 1, &serial);
+    build("threads", 3, 0, 0, 1, &threads);
+    build("bulk", 3, 1, 0, 1, &bulk);
+    build("shards", 2, 0, 3, 1, &shards);
     const char *names[] = {"serial", "threads", "bulk", "shards"};
     wd_index_stats *st[] = {&serial, &threads, &bulk, &shards};
     char *want = answer("serial");
@@ -146,6 +159,9 @@ static void test_parallel__same_index_as_serial(void **state)
         assert_int_equal(st[i]->added, N);
         assert_int_equal(st[i]->replaced, 100);
         assert_int_equal(st[i]->deleted, 1);
+        /* profiled: both sides of the work took some CPU */
+        assert_true(st[i]->analysis_cpu_s > 0);
+        assert_true(st[i]->write_cpu_s > 0);
         char *got = answer(names[i]);
         assert_string_equal(got, want);
         wd_free(got);
@@ -159,9 +175,10 @@ static void test_parallel__sharded_reindex_replaces(void **state)
 {
     (void)state;
     wd_index_stats st;
-    build("reshard", 2, 0, 4, &st);
-    build("reshard", 2, 0, 0, &st);
-    assert_int_equal(st.added, 1); /* r7, deleted at the end of the first run */
+    build("reshard", 2, 0, 4, 0, &st);
+    build("reshard", 2, 0, 0, 0, &st);
+    assert_int_equal(st.added, 1); /* 7, deleted at the end of the first run */
+    assert_true(st.analysis_cpu_s == 0 && st.write_cpu_s == 0); /* not profiled */
     assert_int_equal(st.replaced, N + 99);
     check("reshard");
 }
