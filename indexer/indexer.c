@@ -1468,6 +1468,8 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
         return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     w->lock_fd = -1;
     w->dict = dict;
+    w->schema = WD_SCHEMA_VERSION;
+    w->id_verbatim = WD_ID_VERBATIM;
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = BATCH_BYTES;
     w->dictionary_layer = !(opts && opts->no_dictionary_layer);
@@ -1545,8 +1547,6 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     /* A new index is written in the current schema; one with documents in
      * its own (an older wenda's index keeps its id terms, so its lookups
      * keep working). */
-    w->schema = WD_SCHEMA_VERSION;
-    w->id_verbatim = WD_ID_VERBATIM;
     if (rc == WD_OK && !w->fresh) {
         char *v = NULL;
         rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
