@@ -222,6 +222,27 @@ static void assert_answer(const char *dir, const wd_dict *dict, const char *id, 
     wd_searcher_close(s);
 }
 
+/* Add a document by hand, as another writer (or an older wenda) would have:
+ * the unique term, the id in value 0 and the stored record; then set the
+ * schema (if given) and commit. */
+static void add_raw(const char *dir, const char *term, const char *id, const char *data,
+                    const char *schema)
+{
+    xc_db *db = NULL;
+    xc_doc *d = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_CREATE_OR_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
+    assert_int_equal(xc_doc_add_boolean_term(d, term, NULL), WD_OK);
+    assert_int_equal(xc_doc_set_value(d, WD_VALUE_ID, id, strlen(id), NULL), WD_OK);
+    assert_int_equal(xc_doc_set_data(d, data, strlen(data), NULL), WD_OK);
+    assert_int_equal(xc_db_add(db, d, NULL, NULL), WD_OK);
+    if (schema)
+        assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, schema, NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_doc_free(d);
+    xc_db_close(db);
+}
+
 /* Schema 2: an id over 16 bytes is stored as an 18-byte hash term, and the
  * id in value 0 tells apart two ids that share it: replacing or deleting
  * one leaves the other alone. (The collision is made by hand: a document
@@ -252,19 +273,10 @@ static void test_indexer__long_ids_are_hashed_and_told_apart(void **state)
     assert_answer(f->dir, f->dict, id, "为了规范口岸开放。");
 
     /* another id under the same hash term */
-    xc_db *db = NULL;
-    xc_doc *d = NULL;
-    const char *other = "{\"id\":\"other\",\"question\":\"别的条文\",\"answer\":\"不该被动。\","
-                        "\"kind\":\"qa\",\"source\":\"x.md\"}";
-    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
-    assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
-    assert_int_equal(xc_doc_add_boolean_term(d, hashed, NULL), WD_OK);
-    assert_int_equal(xc_doc_set_value(d, WD_VALUE_ID, "other", 5, NULL), WD_OK);
-    assert_int_equal(xc_doc_set_data(d, other, strlen(other), NULL), WD_OK);
-    assert_int_equal(xc_db_add(db, d, NULL, NULL), WD_OK);
-    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
-    xc_doc_free(d);
-    xc_db_close(db);
+    add_raw(f->dir, hashed, "other",
+            "{\"id\":\"other\",\"question\":\"别的条文\",\"answer\":\"不该被动。\","
+            "\"kind\":\"qa\",\"source\":\"x.md\"}",
+            NULL);
     assert_int_equal(doccount(f->dir), 3);
 
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
@@ -303,18 +315,7 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
              "{\"id\":\"%s\",\"question\":\"社会保险法 第二十三条\",\"answer\":\"旧的条文。\","
              "\"kind\":\"qa\",\"source\":\"law.md\"}",
              id);
-    xc_db *db = NULL;
-    xc_doc *d = NULL;
-    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_CREATE_OR_OPEN, NULL), WD_OK);
-    assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
-    assert_int_equal(xc_doc_add_boolean_term(d, verbatim, NULL), WD_OK);
-    assert_int_equal(xc_doc_set_value(d, WD_VALUE_ID, id, strlen(id), NULL), WD_OK);
-    assert_int_equal(xc_doc_set_data(d, data, strlen(data), NULL), WD_OK);
-    assert_int_equal(xc_db_add(db, d, NULL, NULL), WD_OK);
-    assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "1", NULL), WD_OK);
-    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
-    xc_doc_free(d);
-    xc_db_close(db);
+    add_raw(f->dir, verbatim, id, data, "1");
     assert_answer(f->dir, f->dict, id, "旧的条文。");
 
     wd_index_writer *w = NULL;
@@ -330,6 +331,7 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     wd_free(v);
     assert_answer(f->dir, f->dict, id, "新的条文。");
 
+    xc_db *db = NULL;
     assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
     assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "9", NULL), WD_OK);
     assert_int_equal(xc_db_commit(db, NULL), WD_OK);

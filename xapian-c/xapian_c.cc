@@ -538,8 +538,9 @@ int xc_db_set_metadata(xc_db *db, const char *key, const char *value, wd_error *
     }
 }
 
-int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_docid *docid,
-                  int *replaced, wd_error *err)
+/* The checks of a replace (outputs zeroed first). */
+static int xc_replace_check(xc_db *db, const char *term, const xc_doc *doc, xc_docid *docid,
+                            int *replaced, wd_error *err)
 {
     if (docid)
         *docid = 0;
@@ -550,21 +551,35 @@ int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_doci
         return rc;
     if (!xc_check_doc(doc, err))
         return WD_EINVAL;
-    if (!unique_term)
+    if (!term)
         return xc_einval(err, "unique term is NULL");
-    if ((rc = xc_check_term(unique_term, strlen(unique_term), "unique term", err)))
+    return xc_check_term(term, strlen(term), "unique term", err);
+}
+
+/* The caller's document (shared), carrying `term`: replace_document() finds
+ * the old document by this term but does not add it to the new one; without
+ * it the next replace would find nothing and the id would silently get
+ * duplicates. So make sure the document carries it (wdf 0, like a boolean
+ * term). */
+static Xapian::Document xc_with_term(const xc_doc *doc, const std::string &term)
+{
+    Xapian::Document d = doc->doc;
+    Xapian::TermIterator t = d.termlist_begin();
+    t.skip_to(term);
+    if (t == d.termlist_end() || *t != term)
+        d.add_boolean_term(term);
+    return d;
+}
+
+int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_docid *docid,
+                  int *replaced, wd_error *err)
+{
+    int rc = xc_replace_check(db, unique_term, doc, docid, replaced, err);
+    if (rc)
         return rc;
     try {
         std::string term(unique_term);
-        /* replace_document() finds the old document by this term but does
-         * not add it to the new one; without it the next replace would find
-         * nothing and the id would silently get duplicates. So make sure the
-         * document carries it (wdf 0, like a boolean term). */
-        Xapian::Document d = doc->doc; /* shares the caller's document */
-        Xapian::TermIterator t = d.termlist_begin();
-        t.skip_to(term);
-        if (t == d.termlist_end() || *t != term)
-            d.add_boolean_term(term);
+        Xapian::Document d = xc_with_term(doc, term);
         bool existed = db->wdb.term_exists(term);
         Xapian::docid id = db->wdb.replace_document(term, d);
         if (docid)
@@ -683,26 +698,12 @@ int xc_db_find_keyed(xc_db *db, const char *term, unsigned slot, const char *key
 int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc *doc,
                         xc_docid *docid, int *replaced, wd_error *err)
 {
-    if (docid)
-        *docid = 0;
-    if (replaced)
-        *replaced = 0;
-    int rc = xc_need_writable(db, err);
+    int rc = xc_replace_check(db, term, doc, docid, replaced, err);
     if (rc)
-        return rc;
-    if (!xc_check_doc(doc, err))
-        return WD_EINVAL;
-    if (!term)
-        return xc_einval(err, "unique term is NULL");
-    if ((rc = xc_check_term(term, strlen(term), "unique term", err)))
         return rc;
     try {
         std::string t(term);
-        Xapian::Document d = doc->doc; /* shares the caller's document */
-        Xapian::TermIterator ti = d.termlist_begin();
-        ti.skip_to(t);
-        if (ti == d.termlist_end() || *ti != t)
-            d.add_boolean_term(t);
+        Xapian::Document d = xc_with_term(doc, t);
         std::vector<Xapian::docid> ids = xc_keyed_docs(db->db, t, slot, d.get_value(slot));
         Xapian::docid id;
         if (ids.empty()) {
