@@ -243,6 +243,18 @@ static void add_raw(const char *dir, const char *term, const char *id, const cha
     xc_db_close(db);
 }
 
+/* Index one record whose id is already in the index: it must replace. */
+static void replace_one(const char *dir, const wd_dict *dict, const char *id, const char *q,
+                        const char *a)
+{
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, dir, dict, NULL, NULL), WD_OK);
+    wd_record r = rec(id, q, a);
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+}
+
 /* Schema 2: an id over 16 bytes is stored as an 18-byte hash term, and the
  * id in value 0 tells apart two ids that share it: replacing or deleting
  * one leaves the other alone. (The collision is made by hand: a document
@@ -279,11 +291,7 @@ static void test_indexer__long_ids_are_hashed_and_told_apart(void **state)
             NULL);
     assert_int_equal(doccount(f->dir), 3);
 
-    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
-    wd_record r2 = rec(id, "上海口岸服务条例 第一条", "修改后的条文。");
-    assert_int_equal(wd_index_writer_add(w, &r2, NULL), WD_OK);
-    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
-    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    replace_one(f->dir, f->dict, id, "上海口岸服务条例 第一条", "修改后的条文。");
     assert_int_equal(doccount(f->dir), 3);
     assert_answer(f->dir, f->dict, id, "修改后的条文。");
     assert_answer(f->dir, f->dict, "other", NULL); /* not this hash's id: no fallback by term */
@@ -318,12 +326,7 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     add_raw(f->dir, verbatim, id, data, "1");
     assert_answer(f->dir, f->dict, id, "旧的条文。");
 
-    wd_index_writer *w = NULL;
-    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
-    wd_record r = rec(id, "社会保险法 第二十三条", "新的条文。");
-    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
-    assert_int_equal(wd_index_writer_stats(w)->replaced, 1);
-    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    replace_one(f->dir, f->dict, id, "社会保险法 第二十三条", "新的条文。");
     assert_int_equal(doccount(f->dir), 1);
     assert_true(has_term(f->dir, verbatim));
     char *v = schema_of(f->dir);
@@ -337,6 +340,7 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     assert_int_equal(xc_db_commit(db, NULL), WD_OK);
     xc_db_close(db);
     wd_error err;
+    wd_index_writer *w = NULL;
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_EINVAL);
     assert_null(w);
     assert_non_null(strstr(err.message, "schema 9"));
