@@ -230,7 +230,19 @@ typedef struct qword {
     int kind; /* enum qkind; a word seen as several kinds keeps the strongest */
     uint32_t wqf;
     uint32_t pos;
+    /* its dictionary synonyms (none for an n-gram), looked up once per
+     * search for the highlighting, the match and the re-ranking */
+    const char *const *syns;
+    size_t nsyn;
 } qword;
+
+/* Synonyms a word's query leaf takes at most (field_query's SYNONYM). */
+#define MAX_LEAF_SYNONYMS 32
+
+static size_t leaf_synonyms(const qword *w)
+{
+    return w->nsyn > MAX_LEAF_SYNONYMS ? MAX_LEAF_SYNONYMS : w->nsyn;
+}
 
 typedef struct qwords {
     qword *w;
@@ -268,7 +280,7 @@ static int add_qword(qwords *q, const char *text, size_t len, int kind, uint32_t
         q->oom = 1;
         return WD_ENOMEM;
     }
-    q->w[q->n++] = (qword){copy, len, kind, 1, pos};
+    q->w[q->n++] = (qword){ copy, len, kind, 1, pos, NULL, 0 };
     return 0;
 }
 
@@ -302,12 +314,12 @@ static void qwords_free(qwords *q)
 static int field_query(xc_query **out, const char *prefix, const qword *w,
                        const char *const *syns, size_t nsyn, wd_error *err)
 {
-    xc_query *leaves[33];
+    xc_query *leaves[MAX_LEAF_SYNONYMS + 1];
     size_t n = 0;
     int rc = WD_OK;
     wd_buf term = WD_BUF_INIT;
     *out = NULL;
-    for (size_t i = 0; i <= nsyn && n < 33 && rc == WD_OK; i++) {
+    for (size_t i = 0; i <= nsyn && n <= MAX_LEAF_SYNONYMS && rc == WD_OK; i++) {
         const char *word = i == 0 ? w->text : syns[i - 1];
         size_t len = i == 0 ? w->len : strlen(word);
         wd_buf_reset(&term);
@@ -334,8 +346,8 @@ static int field_query(xc_query **out, const char *prefix, const qword *w,
 
 /* The query of one word (or n-gram): its question-field leaf when use_q, OR
  * its answer-field leaf when ascale > 0 (an n-gram has only the first). */
-static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const tune *t,
-                      double scale, int use_q, double ascale, wd_error *err)
+static int word_query(xc_query **out, const qword *w, const tune *t, double scale, int use_q,
+                      double ascale, wd_error *err)
 {
     *out = NULL;
     if (w->kind == QK_BIGRAM) {
@@ -351,10 +363,8 @@ static int word_query(xc_query **out, const wd_dict *dict, const qword *w, const
         wd_buf_free(&term);
         return rc;
     }
-    const char *const *syns = NULL;
-    size_t nsyn = wd_dict_synonyms(dict, w->text, w->len, &syns);
-    if (nsyn > 32)
-        nsyn = 32;
+    const char *const *syns = w->syns;
+    size_t nsyn = leaf_synonyms(w);
     xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL;
     int rc = WD_OK;
     if (use_q)
@@ -429,10 +439,7 @@ static void match_budget(wd_searcher *s, idf_cache *ic, const qwords *qw, const 
         const qword *w = &qw->w[i];
         if (ascale[i] < 0)
             continue; /* not in the query at all */
-        const char *const *syns = NULL;
-        size_t nsyn = w->kind == QK_BIGRAM ? 0 : wd_dict_synonyms(s->dict, w->text, w->len, &syns);
-        if (nsyn > 32)
-            nsyn = 32;
+        size_t nsyn = leaf_synonyms(w);
         for (int f = LEAF_QUESTION; f <= LEAF_ANSWER; f++) {
             if (f == LEAF_ANSWER && ascale[i] <= 0)
                 break;
@@ -441,7 +448,7 @@ static void match_budget(wd_searcher *s, idf_cache *ic, const qwords *qw, const 
                                                       : "";
             double idf, df = term_stats(s->db, ic, prefix, w->text, w->len, &idf);
             for (size_t k = 0; k < nsyn; k++)
-                df += term_stats(s->db, ic, prefix, syns[k], strlen(syns[k]), &idf);
+                df += term_stats(s->db, ic, prefix, w->syns[k], strlen(w->syns[k]), &idf);
             c[nl] = (leaf_cost){i, f, df};
             total += c[nl++].df;
         }
@@ -498,7 +505,7 @@ static int build_query(wd_searcher *s, idf_cache *ic, const qwords *qw,
         double as = skip[i] & LEAF_ANSWER ? 0 : ascales[i];
         if (scales[i] <= 0 || (!use_q && as <= 0))
             continue;
-        rc = word_query(&parts[np], s->dict, &qw->w[i], t, scales[i], use_q, as, err);
+        rc = word_query(&parts[np], &qw->w[i], t, scales[i], use_q, as, err);
         if (rc == WD_OK)
             np++;
     }
@@ -1128,7 +1135,8 @@ static int qprep_make(wd_searcher *s, const qwords *qw, idf_cache *ic, const tun
             continue;
         p->sidf[i] = term_idf(s->db, ic, WD_PREFIX_QUESTION, w->text, w->len);
         p->qwsum += p->sidf[i] * kind_weight(w->kind, t);
-        p->nsyn[i] = wd_dict_synonyms(s->dict, w->text, w->len, &p->syns[i]);
+        p->syns[i] = w->syns;
+        p->nsyn[i] = w->nsyn;
         if (p->nsyn[i]) {
             p->syn_hash[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_hash);
             p->syn_len[i] = wd_malloc(p->nsyn[i] * sizeof **p->syn_len);
@@ -1307,17 +1315,19 @@ static int search_once(wd_searcher *s, const char *question, size_t len,
     int rc = wd_analyze(s->an, WD_ANALYZE_INDEX, question, len, collect_qword, &qw, err);
     if (qw.oom)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    for (size_t i = 0; rc == WD_OK && i < qw.n; i++)
+        if (qw.w[i].kind != QK_BIGRAM)
+            qw.w[i].nsyn = wd_dict_synonyms(s->dict, qw.w[i].text, qw.w[i].len, &qw.w[i].syns);
     /* Highlight what the question asked for, synonyms included; particles
      * only when the question has nothing else. */
     for (size_t i = 0; rc == WD_OK && i < qw.n; i++) {
-        if (qw.w[i].kind == QK_BIGRAM || (qw.content && qw.w[i].kind == QK_STOP))
+        const qword *w = &qw.w[i];
+        if (w->kind == QK_BIGRAM || (qw.content && w->kind == QK_STOP))
             continue;
-        double hw = qw.w[i].kind == QK_SUBWORD ? SUBWORD_WEIGHT : 1.0;
-        rc = wd_termset_add(&ts, qw.w[i].text, qw.w[i].len, hw);
-        const char *const *syns = NULL;
-        size_t nsyn = wd_dict_synonyms(s->dict, qw.w[i].text, qw.w[i].len, &syns);
-        for (size_t k = 0; rc == WD_OK && k < nsyn; k++)
-            rc = wd_termset_add(&ts, syns[k], strlen(syns[k]), hw);
+        double hw = w->kind == QK_SUBWORD ? SUBWORD_WEIGHT : 1.0;
+        rc = wd_termset_add(&ts, w->text, w->len, hw);
+        for (size_t k = 0; rc == WD_OK && k < w->nsyn; k++)
+            rc = wd_termset_add(&ts, w->syns[k], strlen(w->syns[k]), hw);
         if (rc == WD_ENOMEM)
             wd_error_set(err, rc, "search", "out of memory");
     }
