@@ -154,8 +154,7 @@ struct wd_index_writer {
     int fresh;
     idset seen;
     int profile;        /* wd_index_opts.profile */
-    const char *schema; /* the index's schema (schema.h): WD_SCHEMA_VERSION or "1" */
-    size_t id_verbatim;
+    size_t id_verbatim; /* the index's schema (schema.h): WD_ID_VERBATIM, or schema 1's */
     int answer_positions;
     /* several databases (multi = MULTI_BULK or MULTI_SHARDS) */
     int multi;
@@ -473,7 +472,8 @@ static int write_checkpoint(wd_index_writer *w, wd_error *err)
     rc = xc_db_set_metadata(w->db, WD_META_CHECKPOINT, s, err);
     free(s);
     if (rc == WD_OK)
-        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA, w->schema, err);
+        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA,
+                                w->id_verbatim == WD_ID_VERBATIM_V1 ? "1" : WD_SCHEMA_VERSION, err);
     if (rc == WD_OK)
         rc = xc_db_set_metadata(w->db, WD_META_DICT, wd_dict_version(w->dict), err);
     return rc;
@@ -1468,7 +1468,6 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
         return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     w->lock_fd = -1;
     w->dict = dict;
-    w->schema = WD_SCHEMA_VERSION;
     w->id_verbatim = WD_ID_VERBATIM;
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = BATCH_BYTES;
@@ -1550,10 +1549,9 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     if (rc == WD_OK && !w->fresh) {
         char *v = NULL;
         rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
-        if (rc == WD_OK && (!*v || strcmp(v, "1") == 0)) {
-            w->schema = "1";
+        if (rc == WD_OK && (!*v || strcmp(v, "1") == 0))
             w->id_verbatim = WD_ID_VERBATIM_V1;
-        } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0) {
+        else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0) {
             rc = wd_error_set(err, WD_EINVAL, "index",
                               "%s: written in index schema %s, which this wenda does not know "
                               "(it writes schema %s); rebuild the index with --overwrite, or "
