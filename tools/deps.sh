@@ -8,6 +8,7 @@ WENDA_PACKAGES=(
   libxapian-dev libicu-dev libjansson-dev libcmocka-dev
   python3-jieba      # jieba/dict.txt: the general word list, read at build time
   libmicrohttpd-dev  # the HTTP service (wenda serve)
+  uuid-dev zlib1g-dev  # libxapian's Libs.private: linking the library statically (libwenda.a)
 )
 
 # Only the test suite needs these (tools/test installs them).
