@@ -92,6 +92,36 @@ char *wd_buf_detach(wd_buf *b)
     return p;
 }
 
+int wd_buf_json_string(wd_buf *b, const char *s, size_t len)
+{
+    wd_buf_reserve(b, len + 2);
+    wd_buf_putc(b, '"');
+    const char *run = s, *end = s + len;
+    for (const char *p = s; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        wd_buf_append(b, run, (size_t)(p - run));
+        run = p + 1;
+        char esc[8];
+        switch (c) {
+        case '"': wd_buf_puts(b, "\\\""); break;
+        case '\\': wd_buf_puts(b, "\\\\"); break;
+        case '\b': wd_buf_puts(b, "\\b"); break;
+        case '\f': wd_buf_puts(b, "\\f"); break;
+        case '\n': wd_buf_puts(b, "\\n"); break;
+        case '\r': wd_buf_puts(b, "\\r"); break;
+        case '\t': wd_buf_puts(b, "\\t"); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            wd_buf_puts(b, esc);
+        }
+    }
+    wd_buf_append(b, run, (size_t)(end - run));
+    wd_buf_putc(b, '"');
+    return b->oom ? WD_ENOMEM : WD_OK;
+}
+
 size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define WD_PREFIX_ID "Q"
 #define WD_PREFIX_QUESTION "S"
 #define WD_PREFIX_KIND "K"
@@ -52,16 +54,6 @@
 /* Room for any key term: prefix, WD_MAX_KEY_TERM bytes, NUL. */
 #define WD_KEY_TERM_SIZE (WD_MAX_KEY_TERM + 8)
 
-static inline uint64_t wd_fnv1a64(const void *p, size_t n, uint64_t h)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-#define WD_FNV_OFFSET 14695981039346656037ULL
 
 /* prefix + key when the key has at most `verbatim` bytes, else prefix + "#"
  * + the key's 64-bit FNV-1a hash in hex; out has WD_KEY_TERM_SIZE bytes

@@ -41,25 +41,9 @@ int wd_corpus_format_from_name(const char *s)
     return -1;
 }
 
-const char *wd_corpus_kind_name(int kind)
-{
-    switch (kind) {
-    case WD_KIND_QA: return "qa";
-    case WD_KIND_QUESTION: return "question";
-    default: return "unknown";
-    }
-}
+const char *wd_corpus_kind_name(int kind) { return wd_record_kind_name(kind); }
 
-int wd_corpus_kind_from_name(const char *s)
-{
-    if (!s)
-        return -1;
-    if (strcmp(s, "qa") == 0)
-        return WD_KIND_QA;
-    if (strcmp(s, "question") == 0)
-        return WD_KIND_QUESTION;
-    return -1;
-}
+int wd_corpus_kind_from_name(const char *s) { return wd_record_kind_from_name(s); }
 
 /* 0 = UTF-8 as is, 1 = convert from GB18030, -1 = unknown. */
 static int encoding_kind(const char *enc)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "reader.h"
 
 #define RD_CHUNK (64u * 1024u)
@@ -232,88 +233,15 @@ int rd_lines_next(rd_lines *l, const char **line, size_t *len)
 /* Ids seen in this file                                               */
 /* ------------------------------------------------------------------ */
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *u = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= u[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-
 void wd_corpus_hash_id(const char *question, size_t qlen, const char *answer, size_t alen,
                        char out[WD_CORPUS_HASH_ID_SIZE])
 {
-    uint64_t h = fnv1a(FNV_OFFSET, question, qlen);
-    h = fnv1a(h, "\x1f", 1);
-    h = fnv1a(h, answer, alen);
+    uint64_t h = wd_fnv1a64(question, qlen, WD_FNV_OFFSET);
+    h = wd_fnv1a64("\x1f", 1, h);
+    h = wd_fnv1a64(answer, alen, h);
     snprintf(out, WD_CORPUS_HASH_ID_SIZE, "h%016llx", (unsigned long long)h);
 }
 
-static int idmap_grow(rd_idmap *m)
-{
-    size_t ncap = m->cap ? m->cap * 2 : 256;
-    char **keys = wd_calloc(ncap, sizeof *keys);
-    size_t *lines = wd_calloc(ncap, sizeof *lines);
-    if (!keys || !lines) {
-        wd_free(keys);
-        wd_free(lines);
-        return WD_ENOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
-        size_t j = fnv1a(FNV_OFFSET, m->keys[i], strlen(m->keys[i])) & (ncap - 1);
-        while (keys[j])
-            j = (j + 1) & (ncap - 1);
-        keys[j] = m->keys[i];
-        lines[j] = m->lines[i];
-    }
-    wd_free(m->keys);
-    wd_free(m->lines);
-    m->keys = keys;
-    m->lines = lines;
-    m->cap = ncap;
-    return WD_OK;
-}
-
-/* Record that `key` was used at `line`. Returns 0 when new, 1 when it was
- * seen before (and *prev is that line; the map now remembers the new
- * line), or WD_ENOMEM. */
-static int idmap_put(rd_idmap *m, const char *key, size_t line, size_t *prev)
-{
-    if ((m->count + 1) * 10 > m->cap * 7 && idmap_grow(m) != WD_OK)
-        return WD_ENOMEM;
-    size_t len = strlen(key);
-    size_t j = fnv1a(FNV_OFFSET, key, len) & (m->cap - 1);
-    while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
-            *prev = m->lines[j];
-            m->lines[j] = line;
-            return 1;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    char *k = wd_strndup(key, len);
-    if (!k)
-        return WD_ENOMEM;
-    m->keys[j] = k;
-    m->lines[j] = line;
-    m->count++;
-    return 0;
-}
-
-static void idmap_free(rd_idmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        wd_free(m->keys[i]);
-    wd_free(m->keys);
-    wd_free(m->lines);
-    memset(m, 0, sizeof *m);
-}
 
 /* ------------------------------------------------------------------ */
 /* The read context                                                    */
@@ -323,6 +251,7 @@ int rd_ctx_init(rd_ctx *c, const char *path, const wd_read_opts *opts, wd_record
                 wd_diag_fn diag, void *ctx, wd_error *err)
 {
     memset(c, 0, sizeof *c);
+    c->ids = (wd_strmap)WD_STRMAP_INIT(sizeof(size_t));
     c->path = path;
     const char *slash = strrchr(path, '/');
     c->base = slash ? slash + 1 : path;
@@ -344,7 +273,7 @@ void rd_ctx_free(rd_ctx *c)
 {
     wd_free(c->stem);
     c->stem = NULL;
-    idmap_free(&c->ids);
+    wd_strmap_clear(&c->ids);
     wd_buf_free(&c->id);
 }
 
@@ -493,11 +422,13 @@ int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
     if (!rec->source)
         rec->source = c->base;
     if (check_dup) {
-        size_t prev = 0;
-        int r = idmap_put(&c->ids, rec->id, rec->line, &prev);
-        if (r < 0)
-            return r;
-        if (r == 1) {
+        int added = 0;
+        size_t *seen = wd_strmap_put(&c->ids, rec->id, strlen(rec->id), &added);
+        if (!seen)
+            return WD_ENOMEM;
+        size_t prev = *seen;
+        *seen = rec->line;
+        if (!added) {
             char shown[96];
             rd_clip(shown, sizeof shown, rec->id, strlen(rec->id));
             rd_diag(c, WD_DIAG_WARNING, rec->line, WD_EFORMAT,

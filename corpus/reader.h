@@ -14,6 +14,7 @@
 #include <iconv.h>
 #include <stddef.h>
 
+#include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/error.h"
@@ -50,14 +51,6 @@ typedef struct rd_lines {
     size_t lineno; /* 1-based number of the line last returned */
 } rd_lines;
 
-/* A tiny string -> line map that remembers the ids seen in one file, so a
- * repeated id can be reported with the line that first used it. */
-typedef struct rd_idmap {
-    char **keys;
-    size_t *lines;
-    size_t cap, count;
-} rd_idmap;
-
 /* Everything one read call needs. */
 typedef struct rd_ctx {
     const char *path; /* as the caller named it; used in every message */
@@ -70,7 +63,7 @@ typedef struct rd_ctx {
     wd_diag_fn diag;
     void *ctx;
     wd_error *err;
-    rd_idmap ids;
+    wd_strmap ids; /* id -> the line that last used it (size_t), to report repeats */
     wd_buf id; /* scratch for generated ids */
     size_t delivered;
     int failed;  /* rd_fail filled err: keep its message */

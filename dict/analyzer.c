@@ -74,6 +74,7 @@ struct actx {
     void *ctx;
     size_t run_start, run_end; /* current ideographic run, empty if equal */
     size_t skip; /* code points before this were taken by a number range */
+    wd_buf *norm; /* wd_analyze_norm: the normalised text is appended here */
 };
 
 static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
@@ -640,6 +641,8 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     a->u8off[n] = b8;
     a->u8[b8] = '\0';
     a->u16cp[n16] = (uint32_t)n;
+    if (c->norm && wd_buf_append(c->norm, a->u8, b8) != WD_OK)
+        return oom(err);
 
     UErrorCode st = U_ZERO_ERROR;
     ubrk_setText(a->bi, a->u16, n16, &st);
@@ -660,6 +663,12 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
 int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn, void *ctx,
                wd_error *err)
 {
+    return wd_analyze_norm(a, mode, text, len, fn, ctx, NULL, err);
+}
+
+int wd_analyze_norm(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn,
+                    void *ctx, wd_buf *norm, wd_error *err)
+{
     if (!a || !fn || (!text && len))
         return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyze: NULL argument");
     if (mode != WD_ANALYZE_QUERY && mode != WD_ANALYZE_INDEX)
@@ -671,6 +680,9 @@ int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_
     c.fn = fn;
     c.ctx = ctx;
     c.text = text;
+    c.norm = norm;
+    if (norm && wd_buf_append(norm, "", 0) != WD_OK) /* "" for an empty text, as wd_normalize */
+        return oom(err);
     size_t pos = 0;
     while (pos < len) {
         size_t end = wd_chunk_end(text, pos, len);

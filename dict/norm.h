@@ -13,6 +13,7 @@
 
 #include <unicode/unorm2.h>
 
+#include "hash.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"
 
@@ -78,16 +79,9 @@ static inline uint32_t wd_t2s(uint32_t c)
     return t ? t : c;
 }
 
-/* FNV-1a, 64 bit: the hash of table keys and of dictionary content. */
-#define WD_FNV_INIT 0xcbf29ce484222325ull
-static inline uint64_t wd_fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *u = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= u[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
+/* The hash of table keys and of dictionary content: the tree's one hash
+ * (common/hash.h). */
+#define WD_FNV_INIT WD_FNV_OFFSET
+static inline uint64_t wd_fnv(uint64_t h, const void *p, size_t n) { return wd_fnv1a64(p, n, h); }
 
 #endif

@@ -639,6 +639,48 @@ static void test_analyzer__normalize(void **state)
     }
 }
 
+static int count_token(void *ctx, const wd_token *t)
+{
+    (void)t;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* One pass gives the words and the normalised text; the text is exactly
+ * wd_normalize's, over chunk boundaries of a long input too. */
+static void test_analyzer__analyze_norm_gives_the_normalised_text(void **state)
+{
+    (void)state;
+    static const char *cases[] = {"低保戶ＡＢＣ２０２５", "醫保\xff嗎", "\xe3\x80\x80全角　空格", "",
+                                  "……！？"};
+    const size_t big = 200000;
+    char *longtext = malloc(big + 1);
+    assert_non_null(longtext);
+    for (size_t i = 0; i + 27 <= big; i += 27)
+        memcpy(longtext + i, "醫保卡裡的錢能取出來嗎？\n", 27);
+    longtext[big - big % 27] = '\0';
+    for (size_t k = 0; k <= sizeof cases / sizeof *cases; k++) {
+        const char *in = k < sizeof cases / sizeof *cases ? cases[k] : longtext;
+        char *want = NULL;
+        size_t wn = 0, tokens = 0, plain = 0;
+        assert_int_equal(wd_normalize(g_an, in, strlen(in), &want, &wn, NULL), WD_OK);
+        wd_buf got = WD_BUF_INIT;
+        assert_int_equal(wd_analyze_norm(g_an, WD_ANALYZE_INDEX, in, strlen(in), count_token,
+                                         &tokens, &got, NULL),
+                         WD_OK);
+        assert_non_null(got.data);
+        assert_int_equal(got.len, wn);
+        assert_memory_equal(got.data, want, wn);
+        assert_int_equal(wd_analyze(g_an, WD_ANALYZE_INDEX, in, strlen(in), count_token, &plain,
+                                    NULL),
+                         WD_OK);
+        assert_int_equal(tokens, plain); /* the same tokens as without it */
+        wd_buf_free(&got);
+        wd_free(want);
+    }
+    free(longtext);
+}
+
 static void test_analyzer__dictionary_layer_off_is_icu(void **state)
 {
     (void)state;
@@ -1000,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__callback_stop_passed_up),
         cmocka_unit_test(test_analyzer__bad_arguments),
         cmocka_unit_test(test_analyzer__normalize),
+        cmocka_unit_test(test_analyzer__analyze_norm_gives_the_normalised_text),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),

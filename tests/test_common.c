@@ -1,14 +1,20 @@
-/* test_common.c - buffers, UTF-8 and the error record. */
+/* test_common.c - buffers, UTF-8, the error record, and the shared machinery: the hash, the
+ * string map, the growth helper and the record codec. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "grow.h"
+#include "hash.h"
+#include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"
+#include "wenda/record.h"
 
 static void test_common__utf8_valid_rejects_overlong_and_surrogates(void **state)
 {
@@ -90,6 +96,182 @@ static void test_common__error_set_and_names(void **state)
     wd_free(NULL);
 }
 
+static void test_common__fnv1a_is_the_stored_hash(void **state)
+{
+    (void)state;
+    /* Record ids, shard routing and hashed key terms depend on these values. */
+    assert_true(wd_hash_bytes("", 0) == WD_FNV_OFFSET);
+    assert_true(wd_hash_bytes("a", 1) == 0xaf63dc4c8601ec8cULL);
+    assert_true(wd_hash_bytes("foobar", 6) == 0x85944171f73967e8ULL);
+    assert_true(wd_fnv1a64("bar", 3, wd_fnv1a64("foo", 3, WD_FNV_OFFSET)) ==
+                wd_hash_bytes("foobar", 6));
+}
+
+static void test_common__strmap_counts_and_grows(void **state)
+{
+    (void)state;
+    wd_strmap m = WD_STRMAP_INIT(sizeof(unsigned));
+    char key[32];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 1000; i++) {
+            int n = snprintf(key, sizeof key, "词%d", i);
+            int added = -1;
+            unsigned *v = wd_strmap_put(&m, key, (size_t)n, &added);
+            assert_non_null(v);
+            assert_int_equal(added, round == 0);
+            (*v)++;
+        }
+    assert_int_equal(m.n, 1000);
+    unsigned *v = wd_strmap_get(&m, "词7", strlen("词7"));
+    assert_non_null(v);
+    assert_int_equal(*v, 3);
+    assert_null(wd_strmap_get(&m, "词", strlen("词")));
+    assert_null(wd_strmap_get(&m, "词7x", 3)); /* a prefix of a key is another key */
+    size_t pos = 0, seen = 0, len;
+    const char *k;
+    void *val;
+    while (wd_strmap_next(&m, &pos, &k, &len, &val)) {
+        assert_int_equal(strlen(k), len);
+        assert_int_equal(*(unsigned *)val, 3);
+        seen++;
+    }
+    assert_int_equal(seen, 1000);
+    wd_strmap_clear(&m);
+    assert_int_equal(m.n, 0);
+    assert_null(wd_strmap_get(&m, "词7", strlen("词7")));
+    /* A set: values of size 0; keys with NUL bytes are keys like any other. */
+    wd_strmap set = WD_STRMAP_INIT(0);
+    assert_non_null(wd_strmap_put(&set, "a\0b", 3, NULL));
+    assert_non_null(wd_strmap_get(&set, "a\0b", 3));
+    assert_null(wd_strmap_get(&set, "a", 1));
+    wd_strmap_clear(&set);
+}
+
+static int fail_all(void *ctx, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    return 1;
+}
+
+static void test_common__strmap_and_grow_survive_out_of_memory(void **state)
+{
+    (void)state;
+    wd_strmap m = WD_STRMAP_INIT(sizeof(double));
+    assert_non_null(wd_strmap_put(&m, "x", 1, NULL));
+    int *arr = NULL;
+    size_t cap = 0;
+    assert_int_equal(WD_GROW(arr, cap, 3, 16), WD_OK);
+    assert_int_equal(cap, 16);
+    wd_alloc_set_fail_hook(fail_all, NULL);
+    assert_null(wd_strmap_put(&m, "new", 3, NULL));
+    assert_int_equal(WD_GROW(arr, cap, 17, 16), WD_ENOMEM);
+    wd_alloc_set_fail_hook(NULL, NULL);
+    assert_int_equal(cap, 16); /* unchanged, still owned */
+    assert_int_equal(m.n, 1);
+    assert_non_null(wd_strmap_get(&m, "x", 1));
+    assert_int_equal(WD_GROW(arr, cap, 17, 16), WD_OK);
+    assert_int_equal(cap, 32);
+    assert_int_equal(WD_GROW(arr, cap, 5, 16), WD_OK); /* enough room: nothing to do */
+    assert_int_equal(cap, 32);
+    wd_free(arr);
+    wd_strmap_clear(&m);
+}
+
+static void test_common__json_string_escapes_as_jansson(void **state)
+{
+    (void)state;
+    wd_buf b = WD_BUF_INIT;
+    const char s[] = "a\"b\\c\n\t\x01医/";
+    assert_int_equal(wd_buf_json_string(&b, s, sizeof s - 1), WD_OK);
+    assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\t\\u0001医/\"");
+    wd_buf_free(&b);
+}
+
+static void test_common__record_round_trips_through_its_stored_form(void **state)
+{
+    (void)state;
+    wd_record r = {"000_x#3", "低保户要交医保吗？\n\"引号\"", "答：\t不用\x1f交", "a.txt",
+                   "2025-04-18", WD_KIND_QUESTION, 7};
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_record_encode(&r, &b), WD_OK);
+    assert_string_equal(b.data, "{\"id\":\"000_x#3\",\"question\":\"低保户要交医保吗？\\n\\\"引号\\\"\","
+                                "\"answer\":\"答：\\t不用\\u001F交\",\"kind\":\"question\","
+                                "\"source\":\"a.txt\",\"date\":\"2025-04-18\"}");
+    wd_record d;
+    char *mem = NULL;
+    assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
+    assert_string_equal(d.id, r.id);
+    assert_string_equal(d.question, r.question);
+    assert_string_equal(d.answer, r.answer);
+    assert_string_equal(d.source, r.source);
+    assert_string_equal(d.date, r.date);
+    assert_int_equal(d.kind, WD_KIND_QUESTION);
+    assert_int_equal(d.line, 0);
+    wd_free(mem);
+    /* No date, NULL answer and source: stored as "" and left out. */
+    wd_record q = {"h1", "问", NULL, NULL, NULL, WD_KIND_QA, 0};
+    wd_buf_reset(&b);
+    assert_int_equal(wd_record_encode(&q, &b), WD_OK);
+    assert_string_equal(b.data, "{\"id\":\"h1\",\"question\":\"问\",\"answer\":\"\",\"kind\":\"qa\","
+                                "\"source\":\"\"}");
+    assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
+    assert_null(d.date);
+    assert_string_equal(d.answer, "");
+    assert_int_equal(d.kind, WD_KIND_QA);
+    wd_free(mem);
+    wd_buf_free(&b);
+}
+
+static void test_common__record_decode_reads_any_flat_object(void **state)
+{
+    (void)state;
+    /* What an older wenda wrote through jansson: other key order, \u escapes
+     * (a surrogate pair too), unknown keys of any scalar kind, null date,
+     * white space, a repeated key (the last wins). */
+    const char *data = " { \"question\" : \"\\u533b\\u4fdd\\ud83d\\ude00\", \"n\": -1.5e3, "
+                       "\"ok\": true, \"x\": null, \"id\": \"a\", \"date\": null, "
+                       "\"kind\": \"qa\", \"id\": \"b\" } ";
+    wd_record d;
+    char *mem = NULL;
+    assert_int_equal(wd_record_decode(data, strlen(data), &d, &mem, NULL), WD_OK);
+    assert_string_equal(d.id, "b");
+    assert_string_equal(d.question, "医保\xF0\x9F\x98\x80");
+    assert_string_equal(d.answer, "");
+    assert_string_equal(d.source, "");
+    assert_null(d.date);
+    wd_free(mem);
+}
+
+static void test_common__record_decode_refuses_what_is_not_a_record(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "",
+        "[]",
+        "{\"id\":\"a\"}",                                  /* no question */
+        "{\"question\":\"q\"}",                            /* no id */
+        "{\"id\":\"a\",\"question\":\"q\"",                /* cut short */
+        "{\"id\":\"a\",\"question\":\"q\",}",              /* trailing comma */
+        "{\"id\":\"a\",\"question\":\"q\"} x",             /* something after */
+        "{\"id\":1,\"question\":\"q\"}",                   /* a field that is not a string */
+        "{\"id\":\"a\",\"question\":\"q\",\"o\":{}}",      /* a nested object */
+        "{\"id\":\"a\",\"question\":\"\\ud83d\"}",         /* a lone surrogate */
+        "{\"id\":\"a\",\"question\":\"\\u0000\"}",         /* a NUL */
+        "{\"id\":\"a\",\"question\":\"\\q\"}",             /* a bad escape */
+        "{\"id\":\"a\",\"question\":\"line\nbreak\"}",     /* a raw control character */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        wd_record d;
+        char *mem = (char *)1;
+        wd_error err;
+        wd_error_clear(&err);
+        assert_int_equal(wd_record_decode(bad[i], strlen(bad[i]), &d, &mem, &err), WD_ECORRUPT);
+        assert_null(mem);
+        assert_non_null(strstr(err.message, "re-index"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +280,13 @@ int main(void)
         cmocka_unit_test(test_common__buf_grows_and_detaches),
         cmocka_unit_test(test_common__buf_oom_is_sticky),
         cmocka_unit_test(test_common__error_set_and_names),
+        cmocka_unit_test(test_common__fnv1a_is_the_stored_hash),
+        cmocka_unit_test(test_common__strmap_counts_and_grows),
+        cmocka_unit_test(test_common__strmap_and_grow_survive_out_of_memory),
+        cmocka_unit_test(test_common__json_string_escapes_as_jansson),
+        cmocka_unit_test(test_common__record_round_trips_through_its_stored_form),
+        cmocka_unit_test(test_common__record_decode_reads_any_flat_object),
+        cmocka_unit_test(test_common__record_decode_refuses_what_is_not_a_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

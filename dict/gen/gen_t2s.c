@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 #include <unicode/uclean.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
@@ -44,7 +46,7 @@ int main(int argc, char **argv)
         return 1;
     }
     unsigned kept = 0, dropped = 0;
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = WD_FNV_OFFSET;
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
         for (UChar32 c = blocks[b][0]; c <= blocks[b][1]; c++) {
             UChar s[16];
@@ -73,10 +75,7 @@ int main(int argc, char **argv)
             map[c >> 8][c & 0xFF] = (uint16_t)d;
             kept++;
             uint32_t pair[2] = {(uint32_t)c, (uint32_t)d};
-            for (size_t k = 0; k < sizeof pair; k++) {
-                h ^= ((const unsigned char *)pair)[k];
-                h *= 0x100000001b3ull;
-            }
+            h = wd_fnv1a64(pair, sizeof pair, h);
         }
     }
     utrans_close(t);

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wenda/buf.h"
 #include "wenda/error.h"
 
 #ifdef __cplusplus
@@ -107,6 +108,14 @@ void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on);
  * callback's non-zero return. */
 int wd_analyze(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn, void *ctx,
                wd_error *err);
+
+/* wd_analyze, also appending the normalised text (exactly what wd_normalize
+ * gives for the same input) to *norm, so that a caller who needs both the
+ * words and the normalised characters analyses the text once. norm may be
+ * NULL (= wd_analyze); an allocation failure sets norm->oom and returns
+ * WD_ENOMEM. */
+int wd_analyze_norm(wd_analyzer *a, int mode, const char *text, size_t len, wd_token_fn fn,
+                    void *ctx, wd_buf *norm, wd_error *err);
 
 /* Normalise text the way the analyzer does before breaking (NFKC, width,
  * case, Traditional->Simplified) into *out (new, NUL-terminated). */

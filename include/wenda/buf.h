@@ -36,6 +36,11 @@ void wd_buf_reset(wd_buf *b);  /* len = 0, keeps memory */
 void wd_buf_free(wd_buf *b);   /* frees memory, back to WD_BUF_INIT */
 /* Hand the bytes to the caller (new; NUL-terminated) and reset the buffer. */
 char *wd_buf_detach(wd_buf *b);
+/* Append s[0..len) as a JSON string, quotes included, byte for byte what
+ * jansson's compact dump writes: `"` and `\` escaped, \b \f \n \r \t, other
+ * control characters as \u00XX, everything else (UTF-8 included) as is.
+ * s must be valid UTF-8. */
+int wd_buf_json_string(wd_buf *b, const char *s, size_t len);
 
 /* UTF-8. wd_utf8_valid checks strict UTF-8 (no overlongs, surrogates or
  * code points above U+10FFFF); on failure *bad_at (if given) is the byte

@@ -17,26 +17,12 @@
 #include <stddef.h>
 
 #include "wenda/error.h"
+#include "wenda/record.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum wd_record_kind {
-    WD_KIND_QA = 0,      /* question with an answer */
-    WD_KIND_QUESTION = 1 /* a known question with only the asker's description */
-};
-
-typedef struct wd_record {
-    const char *id;       /* stable id: seed "<stem>#<n>", JSONL "id", TSV/CSV id column,
-                             else "h" + 16 hex digits of a hash of question and answer */
-    const char *question; /* exactly as in the source */
-    const char *answer;   /* exactly as in the source; for kind question, the description */
-    const char *source;   /* the file's base name */
-    const char *date;     /* "YYYY-MM-DD" or NULL */
-    int kind;             /* enum wd_record_kind */
-    size_t line;          /* 1-based line where the record starts */
-} wd_record;
 
 enum wd_input_format {
     WD_FORMAT_AUTO = 0, /* header line naming question/answer -> TSV/CSV; .jsonl/.json -> JSONL;
@@ -59,9 +45,9 @@ typedef struct wd_read_opts {
 #define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB of question + answer */
 #define WD_READ_OPTS_INIT {WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0}
 
-/* The record and its strings are borrowed for the duration of the call.
- * Non-zero return stops the read and is returned by the reader. */
-typedef int (*wd_record_fn)(void *ctx, const wd_record *rec);
+/* Records reach the caller through a wd_record_fn (wenda/record.h): the
+ * record and its strings are borrowed for the duration of the call, and a
+ * non-zero return stops the read and is returned by the reader. */
 
 /* Severity of a diagnostic. */
 enum wd_diag_level { WD_DIAG_WARNING = 0, WD_DIAG_SKIP = 1 };
@@ -86,6 +72,7 @@ int wd_corpus_read_buffer(const char *name, const char *data, size_t len,
 int wd_corpus_detect_format(const char *name, const char *first_line, size_t len);
 /* Parse "auto|seed|jsonl|tsv|csv"; -1 when unknown. */
 int wd_corpus_format_from_name(const char *s);
+/* Same as wd_record_kind_name (wenda/record.h), kept for older callers. */
 const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
 
 /* Messages. A diagnostic's message does not repeat the file and line it
@@ -96,7 +83,7 @@ const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
  * Whole-file errors in `err` start with the file name ("FILE: no such
  * file"). */
 
-/* Parse "qa" | "question" (as in a JSONL record's "kind"); -1 when unknown. */
+/* Same as wd_record_kind_from_name (wenda/record.h), kept for older callers. */
 int wd_corpus_kind_from_name(const char *s);
 
 /* The id given to a record that has none: "h" + 16 lower-case hex digits of

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "eval_internal.h"
+#include "hash.h"
 #include "wenda/buf.h"
 #include "wenda/coverage.h"
 #include "wenda/index.h"
@@ -215,11 +216,7 @@ static int id_term(wd_buf *b, const char *id)
         wd_buf_putc(b, 'Q');
         wd_buf_append(b, id, n);
     } else {
-        uint64_t h = 14695981039346656037ULL;
-        for (size_t i = 0; i < n; i++) {
-            h ^= (unsigned char)id[i];
-            h *= 1099511628211ULL;
-        }
+        uint64_t h = wd_hash_bytes(id, n);
         wd_buf_printf(b, "Q#%016llx", (unsigned long long)h);
     }
     return b->oom ? WD_ENOMEM : WD_OK;
