@@ -77,6 +77,19 @@ struct actx {
     wd_buf *norm; /* wd_analyze_norm: the normalised text is appended here */
 };
 
+const char *wd_token_source_name(int source)
+{
+    switch (source) {
+    case WD_SRC_ICU: return "icu";
+    case WD_SRC_DOMAIN: return "domain";
+    case WD_SRC_GENERAL: return "general";
+    case WD_SRC_USER: return "user";
+    case WD_SRC_CHAR: return "char";
+    case WD_SRC_HMM: return "hmm";
+    default: return "other";
+    }
+}
+
 static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
 
 static int icu_err(wd_error *err, UErrorCode st, const char *what)

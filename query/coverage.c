@@ -1,32 +1,34 @@
 /*
  * coverage.c - the verdict on one question: is it covered by the index?
  *
- * BM25 (wd_search) only proposes candidates; it cannot say whether a
- * record answers the question, because its scores depend on the question's
- * length and the corpus. Each candidate is therefore re-scored with the
- * calibrated same-question confidence (similarity.c) of the asked question
- * against the record's question. The record's answer is the second
- * signal: when its snippet (the passage BM25 liked best) accounts for the
- * asked words, the confidence moves toward 1 by ANSWER_WEIGHT times that
- * share of the gap the question match leaves (p + (1 - p) * w * a). A
- * knowledge-base question worded unlike the asked one ("特困人员交医保吗"
- * against "低保人员需要交医保吗") is still covered when its answer speaks to
- * the question; an answer alone (p = 0) reaches at most ANSWER_WEIGHT.
- * Snippets are cut only for the candidates the search ranks first (it ranks
- * by question similarity too, so the best is among them for about 49
- * questions in 50) and for a best found further down.
+ * BM25 only proposes candidates; it cannot say whether a record answers the
+ * question, because its scores depend on the question's length and the
+ * corpus. The searcher's candidates (one run of its pipeline: searcher.h)
+ * are therefore re-scored with the calibrated same-question confidence
+ * (similarity.c) of the asked question against each record's question, both
+ * as the run and the record cache already analysed them. The record's
+ * answer is the second signal: when its snippet (the passage the search
+ * cuts around the asked words) accounts for the asked words, the confidence
+ * moves toward 1 by ANSWER_WEIGHT times that share of the gap the question
+ * match leaves (p + (1 - p) * w * a). A knowledge-base question worded
+ * unlike the asked one ("特困人员交医保吗" against "低保人员需要交医保吗") is
+ * still covered when its answer speaks to the question; an answer alone
+ * (p = 0) reaches at most ANSWER_WEIGHT. Snippets are cut for the
+ * candidates the search ranks first (it ranks by question similarity too,
+ * so the best is among them for about 49 questions in 50) and for a best
+ * found further down.
  */
 #include <string.h>
 
-#include "wenda/corpus.h"
-#include "wenda/coverage.h"
+#include "schema.h"
+#include "searcher.h"
 
 #define DEFAULT_CANDIDATES 8
 /* Chosen with the thresholds (coverage.h) on the domain development split. */
 #define ANSWER_WEIGHT 0.6
-/* Candidates the search cuts a snippet for (the rest are fetched again only
- * when picked): cutting one analyses the record's whole answer, which was
- * most of the cost of a check. */
+/* Candidates that get a snippet up front (the rest only when picked):
+ * cutting one normalises the record's whole answer, which was most of the
+ * cost of a check. */
 #define SNIPPETED 2
 
 const char *wd_verdict_name(int v)
@@ -47,24 +49,69 @@ void wd_coverage_clear(wd_coverage *c)
     wd_free(c->best);
     wd_hit_free(c->runner_up);
     wd_free(c->runner_up);
+    wd_sim_text_free(c->asked);
     memset(c, 0, sizeof *c);
 }
 
-/* The answer's share of the asked question's weight, via the features of
- * (asked, snippet): cov_a is how much of `asked` the snippet accounts for. */
-static double answer_support(wd_sim *sim, const wd_sim_text *asked, const char *snippet,
-                             wd_error *err, int *rc)
+/* ---- the same-question views the run holds ----------------------------------------- */
+
+/* The confidence's IDF of a word: the smoothed IDF of its question-field
+ * frequency, from the searcher's statistics table. */
+static double question_idf(void *ctx, const char *w, size_t len)
 {
-    if (!snippet || !*snippet)
-        return 0;
-    wd_sim_text *t = NULL;
-    *rc = wd_sim_text_new(sim, snippet, strlen(snippet), &t, err);
-    if (*rc != WD_OK)
-        return 0;
-    double f[WD_SIM_NFEATURES];
-    wd_sim_score_features(asked, t, f);
-    wd_sim_text_free(t);
-    return f[0];
+    wd_run *r = ctx;
+    return wd_idf_smoothed(r->stats->ndocs,
+                           wd_termstats_df(r->stats, r->s->db, WD_PREFIX_QUESTION, w, len));
+}
+
+static int asked_view(wd_run *r, wd_error *err)
+{
+    if (r->asked)
+        return WD_OK;
+    return wd_sim_text_build(&r->q, r->s->dict, question_idf, r, &r->asked, err);
+}
+
+/* Candidate i's question as the confidence sees it, made once per record
+ * and kept in the record cache. A twin (a record with the same question)
+ * has the same view, from the record that was analysed. */
+static const wd_sim_text *cand_view(wd_run *r, uint32_t i, wd_error *err)
+{
+    wd_rec *rec = r->c[i].rec;
+    for (uint32_t k = 0; !rec->analysed && k < r->nc; k++)
+        if (r->c[k].rec->analysed && r->c[k].rec->qhash == rec->qhash &&
+            strcmp(r->c[k].rec->rec.question, rec->rec.question) == 0)
+            rec = r->c[k].rec;
+    if (!rec->analysed) {
+        wd_error_set(err, WD_EINTERNAL, "coverage", "a candidate's question was not analysed");
+        return NULL;
+    }
+    if (!rec->sim) {
+        if (wd_sim_text_build(&rec->q, r->s->dict, question_idf, r, &rec->sim, err) != WD_OK)
+            return NULL;
+        wd_reccache_charge(r->recs, rec, wd_sim_text_bytes(rec->sim));
+    }
+    return rec->sim;
+}
+
+/* ---- the verdict ----------------------------------------------------------------- */
+
+/* Best and runner-up by confidence: a record with an answer that reaches
+ * covered_at wins over a question-only one. */
+static void pick(const wd_hit *hits, size_t n, const double *conf, double covered_at, long *best,
+                 long *second)
+{
+    *best = *second = -1;
+    for (size_t i = 0; i < n; i++)
+        if (hits[i].kind == WD_KIND_QA && conf[i] >= covered_at &&
+            (*best < 0 || conf[i] > conf[*best]))
+            *best = (long)i;
+    if (*best < 0)
+        for (size_t i = 0; i < n; i++)
+            if (*best < 0 || conf[i] > conf[*best])
+                *best = (long)i;
+    for (size_t i = 0; i < n; i++)
+        if ((long)i != *best && (*second < 0 || conf[i] > conf[*second]))
+            *second = (long)i;
 }
 
 static wd_hit *take_hit(wd_hit *h)
@@ -77,122 +124,123 @@ static wd_hit *take_hit(wd_hit *h)
     return copy;
 }
 
-/* Best and runner-up by confidence: a record with an answer that reaches
- * covered_at wins over a question-only one. */
-static void pick(const wd_results *r, const double *conf, double covered_at, long *best,
-                 long *second)
+typedef struct check {
+    const char *question;
+    size_t len;
+    const wd_coverage_opts *o;
+    const wd_search_opts *so;
+    wd_coverage *out;
+} check;
+
+/* The confidence of a record: its question's match p, nudged by the share a
+ * of the asked question its snippet's passage accounts for. */
+static double confidence(double p, double a)
 {
-    *best = *second = -1;
-    for (size_t i = 0; i < r->n_hits; i++)
-        if (r->hits[i].kind == WD_KIND_QA && conf[i] >= covered_at &&
-            (*best < 0 || conf[i] > conf[*best]))
-            *best = (long)i;
-    if (*best < 0)
-        for (size_t i = 0; i < r->n_hits; i++)
-            if (*best < 0 || conf[i] > conf[*best])
-                *best = (long)i;
-    for (size_t i = 0; i < r->n_hits; i++)
-        if ((long)i != *best && (*second < 0 || conf[i] > conf[*second]))
-            *second = (long)i;
+    return p + (1.0 - p) * ANSWER_WEIGHT * a;
 }
 
-/* Cut the snippet of hit h (found at 1-based search rank h->rank) by asking
- * for that one hit again, with its snippet. The search is deterministic
- * (ties broken by id), so the hit at that rank is the same record; if the
- * index changed meanwhile and it is not, h keeps its empty snippet. */
-static int fetch_snippet(wd_searcher *s, const char *q, size_t len, const wd_search_opts *base,
-                         wd_hit *h, wd_error *err)
+/* The hit of candidate i, with its snippet cut (twin: copied from an
+ * earlier snippeted hit with the same question and answer), and the
+ * answer's share of the asked question. */
+static int snippeted(wd_run *r, wd_hit *hits, size_t i, double *support, wd_error *err)
 {
-    wd_search_opts so = *base;
-    so.offset = h->rank - 1;
-    so.n = 1;
-    so.snippets = 0;
-    wd_results *r = NULL;
-    int rc = wd_search(s, q, len, &so, &r, err);
-    if (rc != WD_OK)
-        return rc;
-    if (r->n_hits == 1 && strcmp(r->hits[0].id, h->id) == 0) {
-        wd_free(h->snippet);
-        wd_free(h->highlights);
-        h->snippet = r->hits[0].snippet;
-        h->highlights = r->hits[0].highlights;
-        h->n_highlights = r->hits[0].n_highlights;
-        r->hits[0].snippet = NULL;
-        r->hits[0].highlights = NULL;
-        r->hits[0].n_highlights = 0;
+    const wd_rec *rec = r->c[i].rec;
+    for (size_t k = 0; k < i; k++) {
+        const wd_rec *o = r->c[k].rec;
+        if (o->ahash == rec->ahash && o->qhash == rec->qhash &&
+            strcmp(o->rec.answer, rec->rec.answer) == 0 &&
+            strcmp(o->rec.question, rec->rec.question) == 0 && *hits[k].snippet) {
+            support[i] = support[k];
+            wd_free(hits[i].snippet);
+            hits[i].snippet = wd_strdup(hits[k].snippet);
+            hits[i].n_highlights = 0;
+            if (hits[k].n_highlights) {
+                hits[i].highlights = wd_malloc(hits[k].n_highlights * sizeof *hits[k].highlights);
+                if (hits[i].highlights) {
+                    memcpy(hits[i].highlights, hits[k].highlights,
+                           hits[k].n_highlights * sizeof *hits[k].highlights);
+                    hits[i].n_highlights = hits[k].n_highlights;
+                }
+            }
+            if (!hits[i].snippet || (hits[k].n_highlights && !hits[i].highlights))
+                return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+            return WD_OK;
+        }
     }
-    wd_results_free(r);
-    return WD_OK;
+    wd_sim_text *pass = NULL;
+    int rc = wd_run_snippet(r, &hits[i], &pass, err);
+    if (rc == WD_OK)
+        support[i] = *hits[i].snippet ? wd_sim_cover(r->asked, pass) : 0;
+    wd_sim_text_free(pass);
+    return rc;
 }
 
-int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t len,
-                      const wd_coverage_opts *opts, wd_coverage *out, wd_error *err)
+static int check_once(wd_searcher *s, void *vctx, wd_error *err)
 {
-    memset(out, 0, sizeof *out);
-    wd_coverage_opts o = opts ? *opts : (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
-    double covered_at = o.covered_at >= 0 ? o.covered_at : WD_COVERED_AT;
-    double partial_at = o.partial_at >= 0 ? o.partial_at : WD_PARTIAL_AT;
-    wd_search_opts so = o.search ? *o.search : (wd_search_opts)WD_SEARCH_OPTS_INIT;
-    so.n = o.candidates ? o.candidates : DEFAULT_CANDIDATES;
-    so.offset = 0;
-    so.snippet_chars = o.snippet_chars;
-    so.snippets = SNIPPETED;
-    wd_results *r = NULL;
-    int rc = wd_search(s, question, len, &so, &r, err);
-    if (rc != WD_OK)
-        return rc;
-    wd_sim_text *asked = NULL;
-    double *conf = NULL, *qconf = NULL;
-    if (r->n_hits) {
-        rc = wd_sim_text_new(sim, question, len, &asked, err);
-        conf = wd_calloc(2 * r->n_hits, sizeof *conf);
-        qconf = conf + r->n_hits;
-        if (rc == WD_OK && !conf)
-            rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
-    }
-    for (size_t i = 0; rc == WD_OK && i < r->n_hits; i++) {
-        const wd_hit *h = &r->hits[i];
-        wd_sim_text *t = NULL;
-        rc = wd_sim_text_new(sim, h->question, strlen(h->question), &t, err);
+    check *ck = vctx;
+    const wd_coverage_opts *o = ck->o;
+    wd_coverage *out = ck->out;
+    double covered_at = o->covered_at >= 0 ? o->covered_at : WD_COVERED_AT;
+    double partial_at = o->partial_at >= 0 ? o->partial_at : WD_PARTIAL_AT;
+    wd_run r;
+    wd_run_begin(&r, s, ck->so);
+    int rc = wd_run_analyse(&r, ck->question, ck->len, err);
+    if (rc == WD_OK && r.q.n)
+        rc = wd_run_match(&r, r.o.n > WD_RERANK_DEPTH ? r.o.n : WD_RERANK_DEPTH, err);
+    if (rc == WD_OK && r.m)
+        rc = wd_run_rerank(&r, err);
+    size_t n = r.m ? (r.nc < r.o.n ? r.nc : r.o.n) : 0;
+    wd_hit *hits = wd_calloc(n ? n : 1, sizeof *hits);
+    double *conf = wd_calloc(3 * (n ? n : 1), sizeof *conf), *qconf = conf + n,
+           *support = qconf + n;
+    if (rc == WD_OK && (!hits || !conf))
+        rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+    size_t made = 0;
+    if (rc == WD_OK)
+        rc = asked_view(&r, err);
+    for (size_t i = 0; rc == WD_OK && i < n; i++) {
+        rc = wd_run_hit(&r, (uint32_t)i, &hits[i], err);
         if (rc != WD_OK)
             break;
-        double p = qconf[i] = wd_sim_score(asked, t);
-        wd_sim_text_free(t);
-        double a = answer_support(sim, asked, h->snippet, err, &rc);
-        conf[i] = p + (1.0 - p) * ANSWER_WEIGHT * a;
+        made++;
+        const wd_sim_text *view = cand_view(&r, (uint32_t)i, err);
+        if (!view) {
+            rc = err && err->code ? err->code : WD_ENOMEM;
+            break;
+        }
+        qconf[i] = wd_sim_score(r.asked, view);
+        if (i < SNIPPETED)
+            rc = snippeted(&r, hits, i, support, err);
+        conf[i] = confidence(qconf[i], support[i]);
     }
     long best = -1, second = -1;
-    /* A candidate without a snippet counts without its answer's support.
-     * When the best is one, cut its snippet, add the support and pick
-     * again (each round cuts one, so this ends). The runner-up keeps what
-     * the search gave it: it is beyond the snippeted top in about two
-     * questions of three, and a search per question to cut its snippet
-     * would cost more than the snippets saved. */
-    for (int round = 0; rc == WD_OK && r->n_hits && round < 4; round++) {
-        pick(r, conf, covered_at, &best, &second);
-        if (best < SNIPPETED || *r->hits[best].snippet)
+    /* A candidate without a snippet counts without its answer's support. When
+     * the best is one, cut its snippet, add the support and pick again (each
+     * round cuts one, so this ends). The runner-up keeps what it has: it is
+     * beyond the snippeted top in about two questions of three. */
+    for (int round = 0; rc == WD_OK && n && round < 4; round++) {
+        pick(hits, n, conf, covered_at, &best, &second);
+        if (best < SNIPPETED || *hits[best].snippet)
             break;
-        rc = fetch_snippet(s, question, len, &so, &r->hits[best], err);
-        if (rc != WD_OK || !*r->hits[best].snippet)
+        rc = snippeted(&r, hits, (size_t)best, support, err);
+        if (rc != WD_OK || !*hits[best].snippet)
             break;
-        double p = qconf[best];
-        double a = answer_support(sim, asked, r->hits[best].snippet, err, &rc);
-        conf[best] = p + (1.0 - p) * ANSWER_WEIGHT * a;
+        conf[best] = confidence(qconf[best], support[best]);
     }
-    if (rc == WD_OK && r->n_hits)
-        pick(r, conf, covered_at, &best, &second);
-    if (rc == WD_OK && r->n_hits) {
+    if (rc == WD_OK && n)
+        pick(hits, n, conf, covered_at, &best, &second);
+    if (rc == WD_OK && n) {
         out->confidence = out->best_confidence = conf[best];
-        int qa = r->hits[best].kind == WD_KIND_QA;
-        out->verdict = conf[best] >= covered_at ? (qa ? WD_COVERED : WD_PARTIAL)
+        int qa = hits[best].kind == WD_KIND_QA;
+        out->verdict = conf[best] >= covered_at   ? (qa ? WD_COVERED : WD_PARTIAL)
                        : conf[best] >= partial_at ? WD_PARTIAL
                                                   : WD_UNCOVERED;
-        out->best = take_hit(&r->hits[best]);
+        out->best = take_hit(&hits[best]);
         if (!out->best)
             rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
         if (rc == WD_OK && second >= 0) {
             out->runner_up_confidence = conf[second];
-            out->runner_up = take_hit(&r->hits[second]);
+            out->runner_up = take_hit(&hits[second]);
             if (!out->runner_up)
                 rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
         }
@@ -201,10 +249,31 @@ int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t 
         if (out->runner_up)
             out->runner_up->rank = 2;
     }
+    /* The asked question's view goes to the caller (grouping the gaps). */
+    if (rc == WD_OK) {
+        out->asked = r.asked;
+        r.asked = NULL;
+    }
+    for (size_t i = 0; i < made; i++)
+        wd_hit_free(&hits[i]);
+    wd_free(hits);
     wd_free(conf);
-    wd_sim_text_free(asked);
-    wd_results_free(r);
+    wd_run_end(&r);
     if (rc != WD_OK)
         wd_coverage_clear(out);
     return rc;
+}
+
+int wd_coverage_check(wd_searcher *s, const char *question, size_t len,
+                      const wd_coverage_opts *opts, wd_coverage *out, wd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    wd_coverage_opts o = opts ? *opts : (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
+    wd_search_opts so = o.search ? *o.search : (wd_search_opts)WD_SEARCH_OPTS_INIT;
+    so.n = o.candidates ? o.candidates : DEFAULT_CANDIDATES;
+    so.offset = 0;
+    so.snippet_chars = o.snippet_chars;
+    so.snippets = SNIPPETED;
+    check ck = { question, len, &o, &so, out };
+    return wd_searcher_run(s, &so, check_once, &ck, err);
 }

@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wenda/corpus.h"
+#include "wenda/record.h"
 #include "wenda/search.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
 
-static double round_to(double x, double unit) { return round(x / unit) * unit; }
+static double round_to(double x, double unit)
+{
+    return round(x / unit) * unit;
+}
 
 static json_t *hit_json(const wd_hit *h, int full)
 {
@@ -22,7 +25,7 @@ static json_t *hit_json(const wd_hit *h, int full)
     json_object_set_new(o, "rank", json_integer(h->rank));
     json_object_set_new(o, "id", json_string(h->id));
     json_object_set_new(o, "question", json_string(h->question));
-    json_object_set_new(o, "kind", json_string(wd_corpus_kind_name(h->kind)));
+    json_object_set_new(o, "kind", json_string(wd_record_kind_name(h->kind)));
     json_object_set_new(o, "score", json_real(round_to(h->score, 1e-6)));
     json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
     json_t *hl = json_array();
@@ -38,8 +41,7 @@ static json_t *hit_json(const wd_hit *h, int full)
     if (h->n_explain) {
         json_t *ex = json_array();
         for (size_t i = 0; i < h->n_explain; i++)
-            json_array_append_new(ex, json_pack("{s:s,s:f}", "term", h->explain[i].term,
-                                                "weight",
+            json_array_append_new(ex, json_pack("{s:s,s:f}", "term", h->explain[i].term, "weight",
                                                 round_to(h->explain[i].weight, 1e-6)));
         json_object_set_new(o, "explain", ex);
     }
@@ -59,7 +61,10 @@ static int dump_into(json_t *o, wd_buf *out)
     return rc;
 }
 
-int wd_hit_to_json(const wd_hit *h, int full, wd_buf *out) { return dump_into(hit_json(h, full), out); }
+int wd_hit_to_json(const wd_hit *h, int full, wd_buf *out)
+{
+    return dump_into(hit_json(h, full), out);
+}
 
 int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
 {
@@ -91,7 +96,6 @@ int wd_error_to_json(const wd_error *err, wd_buf *out)
     json_t *msg = json_string(err->message);
     if (!msg)
         msg = json_stringn_nocheck(err->message, strlen(err->message));
-    return dump_into(json_pack("{s:{s:s,s:o}}", "error", "code", wd_code_name(err->code),
-                               "message", msg),
-                     out);
+    return dump_into(
+        json_pack("{s:{s:s,s:o}}", "error", "code", wd_code_name(err->code), "message", msg), out);
 }

@@ -7,11 +7,10 @@
  * meets a concurrent commit ("database modified") starts again on the new
  * revision, a few times, before giving up with WD_EMODIFIED.
  */
-#include <jansson.h>
 #include <string.h>
 
 #include "shards.h"
-#include "wenda/corpus.h"
+#include "wenda/record.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
 
@@ -38,29 +37,19 @@ static int visit(xc_db *db, xc_docid did, walk *w, wd_error *err)
     xc_doc_free(doc);
     if (rc != WD_OK)
         return rc;
-    json_error_t jerr;
-    json_t *o = json_loadb(data, len, 0, &jerr);
+    wd_record rec;
+    char *mem = NULL;
+    wd_error derr;
+    rc = wd_record_decode(data, len, &rec, &mem, &derr);
     wd_free(data);
-    const char *id = json_string_value(json_object_get(o, "id"));
-    const char *question = json_string_value(json_object_get(o, "question"));
-    if (!o || !id || !question) {
-        json_decref(o);
+    if (rc == WD_ENOMEM)
+        return wd_error_set(err, rc, "search", "out of memory");
+    if (rc != WD_OK)
         return wd_error_set(err, WD_ECORRUPT, "search",
                             "document %u is not a wenda record; re-index the corpus",
                             (unsigned)did);
-    }
-    const char *answer = json_string_value(json_object_get(o, "answer"));
-    const char *source = json_string_value(json_object_get(o, "source"));
-    const char *kind = json_string_value(json_object_get(o, "kind"));
-    wd_record rec = {id,
-                     question,
-                     answer ? answer : "",
-                     source ? source : "",
-                     json_string_value(json_object_get(o, "date")),
-                     kind && strcmp(kind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA,
-                     0};
     rc = w->fn(w->ctx, &rec);
-    json_decref(o);
+    wd_free(mem);
     if (rc == 0)
         w->count++;
     return rc;
@@ -84,7 +73,7 @@ int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t 
     for (int attempt = 0; rc == WD_OK && attempt < WALK_ATTEMPTS; attempt++) {
         if (attempt > 0 && (rc = xc_db_reopen(db, NULL, err)) != WD_OK)
             break;
-        walk w = {fn, ctx, 0};
+        walk w = { fn, ctx, 0 };
         xc_docid last = 0;
         rc = xc_db_lastdocid(db, &last, err);
         for (xc_docid did = 1; rc == WD_OK && did <= last && did != 0; did++)

@@ -90,7 +90,7 @@ static int push_match(struct collect *c, size_t start, size_t end, long word)
         c->m = m;
         c->cap = cap;
     }
-    c->m[c->n++] = (match){start, end, word};
+    c->m[c->n++] = (match){ start, end, word };
     return WD_OK;
 }
 
@@ -103,14 +103,10 @@ static int is_alnum_cp(uint32_t c)
  * (医保 inside 医保卡 is still the asked word), a Latin or digit word only
  * between non-alphanumerics. Matches come out in text order, longest first
  * at the same start. */
-static int find_matches(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
-                        struct collect *c, wd_error *err)
+static int find_matches(const uint32_t *cps, const size_t *starts, const size_t *ends, size_t n,
+                        const wd_termset *ts, struct collect *c)
 {
-    uint32_t *cps = NULL;
-    size_t *starts = NULL, *ends = NULL, n = 0;
-    int rc = wd_normalize_map(an, text, len, &cps, &starts, &ends, &n, err);
-    if (rc != WD_OK)
-        return rc;
+    int rc = WD_OK;
     /* The words as code points. */
     uint32_t **wcp = wd_calloc(ts->n ? ts->n : 1, sizeof *wcp);
     size_t *wlen = wd_calloc(ts->n ? ts->n : 1, sizeof *wlen);
@@ -153,9 +149,6 @@ static int find_matches(wd_analyzer *an, const char *text, size_t len, const wd_
         wd_free(wcp[i]);
     wd_free(wcp);
     wd_free(wlen);
-    wd_free(cps);
-    wd_free(starts);
-    wd_free(ends);
     return rc;
 }
 
@@ -175,10 +168,8 @@ static int is_unit_end(uint32_t cp)
     case ';':
     case ',':
     case ':':
-    case '\n':
-        return 1;
-    default:
-        return 0;
+    case '\n': return 1;
+    default: return 0;
     }
 }
 
@@ -203,15 +194,35 @@ int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_term
                     size_t target_chars, char **snippet, size_t (**highlights)[2], size_t *n_hl,
                     wd_error *err)
 {
+    return wd_snippet_make_norm(an, text, len, ts, target_chars, snippet, highlights, n_hl, NULL,
+                                NULL, err);
+}
+
+int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
+                         size_t target_chars, char **snippet, size_t (**highlights)[2],
+                         size_t *n_hl, uint32_t **pass, size_t *n_pass, wd_error *err)
+{
     *snippet = NULL;
     *highlights = NULL;
     *n_hl = 0;
+    if (pass) {
+        *pass = NULL;
+        *n_pass = 0;
+    }
     if (target_chars == 0)
         target_chars = 120;
-    struct collect c = {NULL, 0, 0};
-    int rc = find_matches(an, text, len, ts, &c, err);
+    struct collect c = { NULL, 0, 0 };
+    uint32_t *norm = NULL;
+    size_t *nstart = NULL, *nend = NULL, nn = 0;
+    int rc = wd_normalize_map(an, text, len, &norm, &nstart, &nend, &nn, err);
+    if (rc != WD_OK)
+        return rc;
+    rc = find_matches(norm, nstart, nend, nn, ts, &c);
     if (rc != WD_OK) {
         wd_free(c.m);
+        wd_free(norm);
+        wd_free(nstart);
+        wd_free(nend);
         return rc == WD_ENOMEM ? wd_error_set(err, rc, "snippet", "out of memory") : rc;
     }
 
@@ -380,9 +391,23 @@ int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_term
         }
     }
     wd_free(cp_at);
+    /* The passage's normalised characters: those whose source lies in it. */
+    if (pass && !out.oom) {
+        *pass = wd_malloc((nn ? nn : 1) * sizeof **pass);
+        for (size_t k = 0; *pass && k < nn; k++)
+            if (nstart[k] >= ws && nend[k] <= we)
+                (*pass)[(*n_pass)++] = norm[k];
+        if (!*pass)
+            out.oom = 1;
+    }
     if (out.oom) {
         wd_free(hl);
         wd_buf_free(&out);
+        if (pass) {
+            wd_free(*pass);
+            *pass = NULL;
+            *n_pass = 0;
+        }
         goto oom;
     }
     *snippet = wd_buf_detach(&out);
@@ -396,11 +421,17 @@ int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_term
     wd_free(ustart);
     wd_free(ucps);
     wd_free(c.m);
+    wd_free(norm);
+    wd_free(nstart);
+    wd_free(nend);
     return WD_OK;
 oom:
     wd_free(ended);
     wd_free(ustart);
     wd_free(ucps);
     wd_free(c.m);
+    wd_free(norm);
+    wd_free(nstart);
+    wd_free(nend);
     return wd_error_set(err, WD_ENOMEM, "snippet", "out of memory");
 }

@@ -7,6 +7,7 @@
 #define WENDA_QUERY_SNIPPET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wenda/analyzer.h"
 #include "wenda/error.h"
@@ -32,5 +33,12 @@ void wd_termset_free(wd_termset *ts);
 int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
                     size_t target_chars, char **snippet, size_t (**highlights)[2], size_t *n_hl,
                     wd_error *err);
+/* The same, and with pass given, *pass (new) gets the normalised code points
+ * of the chosen passage (those whose source bytes lie in it), *n_pass their
+ * number: what the passage says, for scoring it, without normalising the
+ * snippet again. */
+int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
+                         size_t target_chars, char **snippet, size_t (**highlights)[2],
+                         size_t *n_hl, uint32_t **pass, size_t *n_pass, wd_error *err);
 
 #endif

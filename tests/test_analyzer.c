@@ -646,6 +646,15 @@ static int count_token(void *ctx, const wd_token *t)
     return 0;
 }
 
+static void test_analyzer__token_source_names(void **state)
+{
+    (void)state;
+    assert_string_equal(wd_token_source_name(WD_SRC_DOMAIN), "domain");
+    assert_string_equal(wd_token_source_name(WD_SRC_HMM), "hmm");
+    assert_string_equal(wd_token_source_name(WD_SRC_NONE), "other");
+    assert_string_equal(wd_token_source_name(99), "other");
+}
+
 /* One pass gives the words and the normalised text; the text is exactly
  * wd_normalize's, over chunk boundaries of a long input too. */
 static void test_analyzer__analyze_norm_gives_the_normalised_text(void **state)
@@ -1043,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__bad_arguments),
         cmocka_unit_test(test_analyzer__normalize),
         cmocka_unit_test(test_analyzer__analyze_norm_gives_the_normalised_text),
+        cmocka_unit_test(test_analyzer__token_source_names),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),

@@ -174,8 +174,11 @@ static void test_coverage__similarity_ranks_paraphrase_above_other_intent(void *
     assert_true(sim(s, "低保户要交医保吗", "低保户要交医保吗") > 0.8);
     assert_true(sim(s, "", "低保户要交医保吗") == 0.0);
     assert_true(sim(s, "？！", "。。") == 0.0);
-    /* The index's IDF gives the same kind of answer. */
-    assert_int_equal(wd_sim_open_idf(s, g_index, NULL), WD_OK);
+    /* Weights learnt from texts give the same kind of answer. */
+    const char *texts[] = {"职工医保断交医保卡里钱会清零吗", "公积金怎么提取", "低保户要交医保吗",
+                           "医保卡丢了怎么补办"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        assert_int_equal(wd_sim_learn(s, texts[i], strlen(texts[i]), NULL), WD_OK);
     assert_true(sim(s, "医保断缴了卡里的钱还在吗", "职工医保断交医保卡里钱会清零吗") > 0.5);
     wd_sim_free(s);
 }
@@ -189,10 +192,6 @@ static void test_coverage__similarity_errors(void **state)
     assert_null(s);
     assert_true(strlen(err.message) > 0);
     assert_int_equal(wd_sim_new(&s, g_dict, NULL), WD_OK);
-    char missing[160];
-    snprintf(missing, sizeof missing, "%s/no-such-index", g_dir);
-    assert_int_equal(wd_sim_open_idf(s, missing, &err), WD_ENOTFOUND);
-    assert_int_equal(wd_sim_open_idf(s, NULL, &err), WD_EINVAL);
     wd_sim_free(s);
     wd_sim_free(NULL);
     wd_coverage_clear(NULL);
@@ -218,13 +217,10 @@ static void test_coverage__check_seed_paraphrase_and_gap(void **state)
 {
     (void)state;
     wd_searcher *s = NULL;
-    wd_sim *sm = NULL;
     assert_int_equal(wd_searcher_open(&s, g_index, g_dict, NULL), WD_OK);
-    assert_int_equal(wd_sim_new(&sm, g_dict, NULL), WD_OK);
-    assert_int_equal(wd_sim_open_idf(sm, g_index, NULL), WD_OK);
     wd_coverage c;
     const char *q = "医保断缴了卡里的钱还在吗";
-    assert_int_equal(wd_coverage_check(s, sm, q, strlen(q), NULL, &c, NULL), WD_OK);
+    assert_int_equal(wd_coverage_check(s, q, strlen(q), NULL, &c, NULL), WD_OK);
     assert_int_equal(c.verdict, WD_COVERED);
     assert_non_null(c.best);
     assert_string_equal(c.best->question, "职工医保断交医保卡里钱会清零吗");
@@ -232,17 +228,24 @@ static void test_coverage__check_seed_paraphrase_and_gap(void **state)
     assert_true(c.best_confidence >= c.runner_up_confidence);
     wd_coverage_clear(&c);
     q = "公积金怎么提取";
-    assert_int_equal(wd_coverage_check(s, sm, q, strlen(q), NULL, &c, NULL), WD_OK);
+    assert_int_equal(wd_coverage_check(s, q, strlen(q), NULL, &c, NULL), WD_OK);
     assert_int_equal(c.verdict, WD_UNCOVERED);
     assert_true(c.confidence < WD_PARTIAL_AT);
     wd_coverage_clear(&c);
     /* Nothing to ask: uncovered, no records. */
-    assert_int_equal(wd_coverage_check(s, sm, "？", strlen("？"), NULL, &c, NULL), WD_OK);
+    assert_int_equal(wd_coverage_check(s, "？", strlen("？"), NULL, &c, NULL), WD_OK);
     assert_int_equal(c.verdict, WD_UNCOVERED);
     assert_null(c.best);
     wd_coverage_clear(&c);
-    wd_sim_free(sm);
     wd_searcher_close(s);
+}
+
+/* A question analysed for grouping (new). */
+static wd_sim_text *text(wd_sim *sm, const char *q)
+{
+    wd_sim_text *t = NULL;
+    assert_int_equal(wd_sim_text_new(sm, q, strlen(q), &t, NULL), WD_OK);
+    return t;
 }
 
 /* Two summaries grouping at once (the service's requests) share nothing. */
@@ -251,18 +254,17 @@ static void test_coverage__summaries_group_independently(void **state)
     (void)state;
     wd_sim *sm = NULL;
     assert_int_equal(wd_sim_new(&sm, g_dict, NULL), WD_OK);
-    assert_int_equal(wd_sim_open_idf(sm, g_index, NULL), WD_OK);
     cov_summary a, b;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     const char *q1 = "公积金怎么提取", *q2 = "怎么提取公积金", *q3 = "社保卡丢了怎么补办";
-    assert_int_equal(cov_summary_add_uncovered(&a, sm, q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
+    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q1), q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
                      WD_OK);
-    assert_int_equal(cov_summary_add_uncovered(&b, sm, q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q3), q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
                      WD_OK);
-    assert_int_equal(cov_summary_add_uncovered(&b, sm, q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q2), q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
                      WD_OK);
-    assert_int_equal(cov_summary_add_uncovered(&a, sm, q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
+    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q2), q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
                      WD_OK);
     assert_int_equal(a.ngroups, 1);
     assert_int_equal(a.groups[0].n, 2);
@@ -272,7 +274,7 @@ static void test_coverage__summaries_group_independently(void **state)
     cov_summary_sort(&a);
     cov_summary_clear(&a);
     /* b still groups after a is gone. */
-    assert_int_equal(cov_summary_add_uncovered(&b, sm, q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q1), q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
                      WD_OK);
     assert_int_equal(b.ngroups, 2);
     assert_int_equal(b.groups[1].n, 2);

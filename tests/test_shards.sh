@@ -7,6 +7,9 @@
 #    `wenda ask --json` over "tcp://...,tcp://..." gives the same hits, in the same
 #    order, with the same scores as one local index of the whole corpus (and as the
 #    local stub DIR); the same for the insurance corpus when ../shared/data is there;
+#  - `wenda coverage` and POST /api/coverage of `wenda serve` give the same verdicts,
+#    confidences and best records over a comma-separated list of shard folders, the
+#    two remote shards and the sharded folder as over one index;
 #  - killing one shard server gives exit 3 and a message naming the shard, within
 #    the timeout (never a crash or a hang).
 #
@@ -124,6 +127,72 @@ cat >"$T/seed-q.txt" <<'EOF'
 退休后还要交医保吗
 EOF
 check_corpus seed "$SRC/corpus/seeds" "$T/seed-q.txt"
+
+# ---- coverage over shards -------------------------------------------------------
+# The verdict lines of `wenda coverage --json` (question, verdict, confidence, best
+# id): the summary's timing aside, a shard list must judge as one index does.
+verdicts() {
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    if "summary" in d:
+        s = d["summary"]
+        print(json.dumps(["summary", s["covered"]["count"], s["partial"]["count"], s["uncovered"]["count"],
+                          [g["questions"] for g in s["uncovered_groups"]]], ensure_ascii=False))
+    else:
+        print(json.dumps([d["question"], d["verdict"], round(d["confidence"], 3),
+                          d["best"]["id"] if d["best"] else None], ensure_ascii=False))
+'
+}
+cat "$T/seed-q.txt" >"$T/cov-q.txt"
+printf '公积金怎么提取\n怎么提取公积金\n' >>"$T/cov-q.txt"
+coverage() { # INDEX
+    WENDA_REMOTE_TIMEOUT_MS=5000 "$WENDA" coverage --index "$1" --json "$T/cov-q.txt" | verdicts
+}
+coverage "$T/seed-one" >"$T/cov-one.txt" || fail "coverage over one index"
+grep -q '"covered"' "$T/cov-one.txt" && grep -q '"uncovered"' "$T/cov-one.txt" ||
+    fail "coverage: the questions should give both verdicts"
+LIST="$T/seed-sh/shard-1,$T/seed-sh/shard-2"
+for idx in "$LIST" "$REMOTE" "$T/seed-sh"; do
+    coverage "$idx" >"$T/cov-sh.txt" || fail "coverage over $idx: exit $?"
+    diff "$T/cov-one.txt" "$T/cov-sh.txt" || fail "coverage over $idx differs from one index"
+done
+echo "ok: coverage over a shard list, remote shards and a sharded folder judges as one index"
+
+# POST /api/coverage answers the same over remote shards and the sharded folder.
+serve_coverage() { # INDEX
+    local port log=$T/serve.log
+    for _ in $(seq 1 20); do
+        port=$((20000 + RANDOM % 40000))
+        WENDA_REMOTE_TIMEOUT_MS=5000 setsid "$WENDA" serve --index "$1" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+        local pid=$!
+        echo "$pid" >>"$PIDFILE"
+        for _ in $(seq 1 100); do
+            if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" 2>/dev/null; then
+                python3 - "$port" "$T/cov-q.txt" <<'PY'
+import sys, urllib.request
+body = open(sys.argv[2], 'rb').read()
+req = urllib.request.Request('http://127.0.0.1:%s/api/coverage' % sys.argv[1], data=body, method='POST')
+sys.stdout.write(urllib.request.urlopen(req, timeout=60).read().decode())
+PY
+                local st=$?
+                kill -TERM -- "-$pid" 2>/dev/null
+                return $st
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -TERM -- "-$pid" 2>/dev/null
+    done
+    cat "$log"
+    return 1
+}
+for idx in "$REMOTE" "$T/seed-sh"; do
+    serve_coverage "$idx" | verdicts >"$T/cov-api.txt" || fail "POST /api/coverage over $idx"
+    diff "$T/cov-one.txt" "$T/cov-api.txt" || fail "POST /api/coverage over $idx differs from one index"
+done
+echo "ok: POST /api/coverage over remote shards and a sharded folder judges as one index"
 
 # Re-indexing without --shards routes to the same shards: all replaced, none added.
 out=$("$WENDA" index --json --index "$T/seed-sh" "$SRC/corpus/seeds") || fail "re-index"

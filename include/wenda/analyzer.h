@@ -46,6 +46,10 @@ enum wd_token_source {
                            characters (jieba's finalseg model) */
 };
 
+/* The source's short name: "icu", "domain", "general", "user", "char",
+ * "hmm"; "other" for WD_SRC_NONE and anything else. */
+const char *wd_token_source_name(int source);
+
 /* Token flags. */
 #define WD_TOKEN_SUBWORD 0x1u /* index mode: a part of the previous primary
                                   token, emitted at the same position */

@@ -18,19 +18,25 @@
  *                people labelled "the same question".
  *
  *   wd_coverage_check
- *                one question against an index: wd_search finds candidates,
- *                each is scored with wd_sim against the record's question
- *                (its answer is a weaker signal), and the best and runner-up
- *                by confidence decide the verdict.
+ *                one question against an index: the searcher finds
+ *                candidates, each is scored with the same-question
+ *                confidence against the record's question (its answer is a
+ *                weaker signal), and the best and runner-up by confidence
+ *                decide the verdict. The searcher supplies everything: its
+ *                index statistics for the IDF weights, the question and the
+ *                records' questions as it analysed them, the snippets.
  *
- * IDF weights come, in this order, from an index the scorer was pointed at
- * (wd_sim_open_idf: document frequencies of question-field terms), else from
- * a table of texts it was shown (wd_sim_learn), else from a fixed fallback
- * by word class (particle, single character, word).
+ * A standalone wd_sim takes its IDF weights from a table of texts it was
+ * shown (wd_sim_learn), else from a fixed fallback by word class (particle,
+ * single character, word).
  *
- * Thread safety: a wd_sim is per thread (it owns an analyzer and,
- * optionally, an index reader); the wd_dict it borrows may be shared.
- * wd_coverage_check uses a searcher and a wd_sim of the calling thread.
+ * Version 0.2 (libwenda.so.0.2): wd_coverage_check takes no wd_sim (the
+ * searcher scores), wd_coverage carries the asked question's analysed form,
+ * and wd_sim_open_idf is gone (it opened a second reader of the index).
+ *
+ * Thread safety: a wd_sim is per thread (it owns an analyzer); the wd_dict
+ * it borrows may be shared. wd_coverage_check uses a searcher of the calling
+ * thread.
  */
 #ifndef WENDA_COVERAGE_H
 #define WENDA_COVERAGE_H
@@ -60,15 +66,10 @@ typedef struct wd_sim wd_sim;
 /* A new scorer over `dict` (borrowed; must outlive it). *out is new, NULL on
  * failure (WD_EINVAL without dict, WD_ENOMEM, or the analyzer's error). */
 int wd_sim_new(wd_sim **out, const wd_dict *dict, wd_error *err);
-/* Frees the scorer and any index reader it opened. NULL is a no-op. */
+/* Frees the scorer. NULL is a no-op. */
 void wd_sim_free(wd_sim *s);
 
-/* Take IDF weights from the question field of the index at `path` (opened
- * read-only here; its own reader). WD_ENOTFOUND when there is no index,
- * WD_ECORRUPT, WD_EIO. On failure the scorer keeps its previous source. */
-int wd_sim_open_idf(wd_sim *s, const char *path, wd_error *err);
-/* Count `text` as one document of the scorer's own IDF table (used when no
- * index is open). WD_ENOMEM. */
+/* Count `text` as one document of the scorer's own IDF table. WD_ENOMEM. */
 int wd_sim_learn(wd_sim *s, const char *text, size_t len, wd_error *err);
 
 /* The same-question confidence of two texts, in [0, 1]; symmetric up to
@@ -90,7 +91,8 @@ double wd_sim_calibrate(const double f[WD_SIM_NFEATURES], const double *coef);
 /* Analysed texts, for scoring one text against many (grouping, coverage)
  * without analysing it again. A wd_sim_text is new (wd_sim_text_free),
  * tied to the scorer that made it only while it is being made: its IDF
- * weights are fixed then. */
+ * weights are fixed then. wd_coverage_check hands out the asked question's
+ * (wd_coverage.asked), weighted by the index's statistics. */
 typedef struct wd_sim_text wd_sim_text;
 int wd_sim_text_new(wd_sim *s, const char *text, size_t len, wd_sim_text **out, wd_error *err);
 void wd_sim_text_free(wd_sim_text *t);
@@ -129,12 +131,15 @@ typedef struct wd_coverage {
     double best_confidence;
     wd_hit *runner_up; /* new; the next record by confidence, or NULL */
     double runner_up_confidence;
+    wd_sim_text *asked; /* new; the asked question as the confidence read it (IDF from the
+                           index), for comparing it with other questions (wd_sim_score) */
 } wd_coverage;
 
-/* Judge one question: `s` searches, `sim` scores (both the caller's, one
- * thread). Only the two candidates the search ranks first get a snippet
+/* Judge one question with the searcher `s` (the caller's, one thread;
+ * a single index, a shard list or remote shards alike). Only the two
+ * candidates the search ranks first get a snippet
  * (the answer's support nudges their confidence up); a best record found
- * further down is fetched again with its snippet, a runner-up is not (its
+ * further down gets its snippet when picked, a runner-up does not (its
  * snippet is then "" and its confidence the question match alone). The
  * best record is the most confident one, except that a
  * record with an answer (kind qa) at or above covered_at is preferred to a
@@ -143,7 +148,7 @@ typedef struct wd_coverage {
  * question-only record reaches covered_at, uncovered below partial_at.
  * *out is filled (zeroed first); free with wd_coverage_clear. Errors are
  * wd_search's (WD_ENOMEM, WD_ECORRUPT, WD_EMODIFIED ...). */
-int wd_coverage_check(wd_searcher *s, wd_sim *sim, const char *question, size_t len,
+int wd_coverage_check(wd_searcher *s, const char *question, size_t len,
                       const wd_coverage_opts *opts, wd_coverage *out, wd_error *err);
 void wd_coverage_clear(wd_coverage *c);
 

@@ -19,7 +19,7 @@
 
 #include "wenda/analyzer.h"
 #include "wenda/buf.h"
-#include "wenda/corpus.h"
+#include "wenda/record.h"
 #include "wenda/error.h"
 
 #ifdef __cplusplus

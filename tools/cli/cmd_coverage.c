@@ -78,7 +78,6 @@ typedef struct shared {
     /* writer state */
     cov_summary sum;
     cov_html *html;
-    wd_sim *wsim; /* the writer's scorer, for grouping */
     int write_failed;
 } shared;
 
@@ -98,7 +97,6 @@ typedef struct worker {
     shared *sh;
     pthread_t th;
     wd_searcher *s;
-    wd_sim *sim;
 } worker;
 
 static void *worker_main(void *arg)
@@ -122,10 +120,10 @@ static void *worker_main(void *arg)
         slot r;
         memset(&r, 0, sizeof r);
         r.j = j;
-        r.rc = wd_coverage_check(w->s, w->sim, j.text, j.len, &sh->copts, &r.cov, &r.err);
+        r.rc = wd_coverage_check(w->s, j.text, j.len, &sh->copts, &r.cov, &r.err);
         if (r.rc == WD_EMODIFIED && wd_searcher_reopen(w->s, NULL) == WD_OK) {
             wd_error_clear(&r.err);
-            r.rc = wd_coverage_check(w->s, w->sim, j.text, j.len, &sh->copts, &r.cov, &r.err);
+            r.rc = wd_coverage_check(w->s, j.text, j.len, &sh->copts, &r.cov, &r.err);
         }
 
         pthread_mutex_lock(&sh->mu);
@@ -267,8 +265,7 @@ static void *writer_main(void *arg)
         }
         emit(sh, &r, &b);
         wd_error err;
-        int rc = cov_summary_count(&sh->sum, sh->wsim, r.j.text, r.j.len, r.j.file, r.j.line,
-                                   &r.cov, &err);
+        int rc = cov_summary_count(&sh->sum, r.j.text, r.j.len, r.j.file, r.j.line, &r.cov, &err);
         wd_free(r.j.text);
         wd_coverage_clear(&r.cov);
         if (rc != WD_OK) {
@@ -710,15 +707,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     for (unsigned long i = 0; rc == WD_OK && i < jobs; i++) {
         w[i].sh = sh;
         rc = wd_searcher_open(&w[i].s, path, dict, &err);
-        if (rc == WD_OK)
-            rc = wd_sim_new(&w[i].sim, dict, &err);
-        if (rc == WD_OK)
-            rc = wd_sim_open_idf(w[i].sim, path, &err);
     }
-    if (rc == WD_OK)
-        rc = wd_sim_new(&sh->wsim, dict, &err);
-    if (rc == WD_OK)
-        rc = wd_sim_open_idf(sh->wsim, path, &err);
     if (rc == WD_OK && fmt == OF_HTML && cov_html_new(&sh->html, html_rows) != WD_OK)
         rc = wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
     const char *outpath = cli_value(cmd, &a, "output");
@@ -837,10 +826,8 @@ done:
         fclose(sh->out);
     for (unsigned long i = 0; w && i < jobs; i++) {
         wd_searcher_close(w[i].s);
-        wd_sim_free(w[i].sim);
     }
     free(w);
-    wd_sim_free(sh->wsim);
     cov_html_free(sh->html);
     cov_summary_clear(&sh->sum);
     free(sh->window);

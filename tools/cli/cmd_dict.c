@@ -20,19 +20,6 @@
 #include "commands.h"
 #include "wenda/buf.h"
 
-static const char *source_name(int s)
-{
-    switch (s) {
-    case WD_SRC_ICU: return "icu";
-    case WD_SRC_DOMAIN: return "domain";
-    case WD_SRC_GENERAL: return "general";
-    case WD_SRC_USER: return "user";
-    case WD_SRC_CHAR: return "char";
-    case WD_SRC_HMM: return "hmm";
-    default: return "other";
-    }
-}
-
 struct check_ctx {
     json_t *arr;
 };
@@ -44,10 +31,10 @@ static int check_token(void *vctx, const wd_token *t)
         return 0;
     if (c->arr) {
         json_t *o = json_pack("{s:s%,s:s,s:b}", "text", t->text, t->len, "source",
-                              source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
+                              wd_token_source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
         json_array_append_new(c->arr, o);
     } else {
-        printf("%-16.*s %s%s\n", (int)t->len, t->text, source_name(t->source),
+        printf("%-16.*s %s%s\n", (int)t->len, t->text, wd_token_source_name(t->source),
                t->flags & WD_TOKEN_STOP ? " (stop word)" : "");
     }
     return 0;

@@ -15,19 +15,6 @@
 
 /* ---- segment --------------------------------------------------------------- */
 
-static const char *source_name(int s)
-{
-    switch (s) {
-    case WD_SRC_ICU: return "icu";
-    case WD_SRC_DOMAIN: return "domain";
-    case WD_SRC_GENERAL: return "general";
-    case WD_SRC_USER: return "user";
-    case WD_SRC_CHAR: return "char";
-    case WD_SRC_HMM: return "hmm";
-    default: return "other";
-    }
-}
-
 struct seg_ctx {
     json_t *arr;
     wd_buf line;
@@ -43,7 +30,7 @@ static int seg_token(void *vctx, const wd_token *t)
         json_object_set_new(o, "start", json_integer((json_int_t)t->start));
         json_object_set_new(o, "end", json_integer((json_int_t)t->end));
         json_object_set_new(o, "position", json_integer(t->position));
-        json_object_set_new(o, "source", json_string(source_name(t->source)));
+        json_object_set_new(o, "source", json_string(wd_token_source_name(t->source)));
         if (t->flags & WD_TOKEN_STOP)
             json_object_set_new(o, "stop", json_true());
         if (t->flags & WD_TOKEN_SUBWORD)
@@ -51,7 +38,7 @@ static int seg_token(void *vctx, const wd_token *t)
         json_array_append_new(c->arr, o);
     } else if (c->table) {
         printf("%4u  %-12.*s %6zu %6zu  %s%s%s\n", t->position, (int)t->len, t->text, t->start,
-               t->end, source_name(t->source), t->flags & WD_TOKEN_STOP ? " stop" : "",
+               t->end, wd_token_source_name(t->source), t->flags & WD_TOKEN_STOP ? " stop" : "",
                t->flags & WD_TOKEN_SUBWORD ? " subword" : "");
     } else if (!(t->flags & WD_TOKEN_SUBWORD)) {
         if (c->line.len)

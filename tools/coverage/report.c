@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
 #include "report.h"
 
 /* ---- grouping --------------------------------------------------------------- */
@@ -29,109 +30,48 @@
 #define GROUP_KEYS 3
 #define GROUP_CANDIDATES 64
 
-/* Inverted list: word -> groups whose leader has it among its keys. A
- * plain chained hash table, one per summary (cov_summary.keys). */
+/* Inverted list: word -> the groups whose leader has it among its keys
+ * (cov_summary.keys, a string map of these). */
 typedef struct klist {
-    char *word;
     size_t *g;
     size_t n, cap;
-    struct klist *next;
 } klist;
-
-#define KBUCKETS 4096
-struct cov_keys {
-    klist *bucket[KBUCKETS];
-};
-
-static size_t khash(const char *w)
-{
-    size_t h = 5381;
-    for (const unsigned char *p = (const unsigned char *)w; *p; p++)
-        h = h * 33 + *p;
-    return h % KBUCKETS;
-}
-
-/* The list of w in s's index; with create, made (and the index too) when
- * missing. NULL when absent or out of memory. */
-static klist *kfind(cov_summary *s, const char *w, int create)
-{
-    if (!s->keys) {
-        if (!create)
-            return NULL;
-        s->keys = wd_calloc(1, sizeof *s->keys);
-        if (!s->keys)
-            return NULL;
-    }
-    size_t b = khash(w);
-    for (klist *k = s->keys->bucket[b]; k; k = k->next)
-        if (strcmp(k->word, w) == 0)
-            return k;
-    if (!create)
-        return NULL;
-    klist *k = wd_calloc(1, sizeof *k);
-    if (!k)
-        return NULL;
-    k->word = wd_strdup(w);
-    if (!k->word) {
-        wd_free(k);
-        return NULL;
-    }
-    k->next = s->keys->bucket[b];
-    s->keys->bucket[b] = k;
-    return k;
-}
 
 static void keys_free(cov_summary *s)
 {
-    if (!s->keys)
-        return;
-    for (size_t b = 0; b < KBUCKETS; b++) {
-        klist *k = s->keys->bucket[b];
-        while (k) {
-            klist *next = k->next;
-            wd_free(k->word);
-            wd_free(k->g);
-            wd_free(k);
-            k = next;
-        }
-    }
-    wd_free(s->keys);
-    s->keys = NULL;
+    size_t pos = 0;
+    void *v;
+    while (wd_strmap_next(&s->keys, &pos, NULL, NULL, &v))
+        wd_free(((klist *)v)->g);
+    wd_strmap_clear(&s->keys);
 }
 
 static int group_push(cov_group *g, const char *q, size_t len, const char *file, size_t line,
                       double conf)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 4;
-        cov_member *m = wd_realloc(g->m, cap * sizeof *m);
-        if (!m)
-            return WD_ENOMEM;
-        g->m = m;
-        g->cap = cap;
-    }
+    if (WD_GROW(g->m, g->cap, g->n + 1, 4) != WD_OK)
+        return WD_ENOMEM;
     char *copy = wd_strndup(q, len);
     if (!copy)
         return WD_ENOMEM;
-    g->m[g->n++] = (cov_member){copy, line, file, conf};
+    g->m[g->n++] = (cov_member){ copy, line, file, conf };
     return WD_OK;
 }
 
-int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t len,
-                              const char *file, size_t line, double confidence, double join_at,
-                              wd_error *err)
+int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q, size_t len,
+                                   const char *file, size_t line, double confidence, double join_at,
+                                   wd_error *err)
 {
-    wd_sim_text *t = NULL;
-    int rc = wd_sim_text_new(sim, q, len, &t, err);
-    if (rc != WD_OK)
-        return rc;
+    int rc = WD_OK;
+    if (!t)
+        return wd_error_set(err, WD_EINVAL, "coverage", "no analysed question to group");
     const char *keys[GROUP_KEYS];
     size_t nk = wd_sim_text_keys(t, keys, GROUP_KEYS);
     long best = -1;
     double best_score = join_at;
     size_t seen = 0;
     for (size_t k = 0; k < nk && seen < GROUP_CANDIDATES; k++) {
-        klist *l = kfind(s, keys[k], 0);
+        const klist *l = wd_strmap_get(&s->keys, keys[k], strlen(keys[k]));
         for (size_t i = 0; l && i < l->n && seen < GROUP_CANDIDATES; i++, seen++) {
             double sc = wd_sim_score(t, s->groups[l->g[i]].leader);
             if (sc >= best_score) {
@@ -145,15 +85,9 @@ int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t
         rc = group_push(&s->groups[best], q, len, file, line, confidence);
         return rc == WD_OK ? WD_OK : wd_error_set(err, rc, "coverage", "out of memory");
     }
-    if (s->ngroups == s->gcap) {
-        size_t cap = s->gcap ? s->gcap * 2 : 16;
-        cov_group *g = wd_realloc(s->groups, cap * sizeof *g);
-        if (!g) {
-            wd_sim_text_free(t);
-            return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
-        }
-        s->groups = g;
-        s->gcap = cap;
+    if (WD_GROW(s->groups, s->gcap, s->ngroups + 1, 16) != WD_OK) {
+        wd_sim_text_free(t);
+        return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     }
     cov_group *g = &s->groups[s->ngroups];
     memset(g, 0, sizeof *g);
@@ -162,24 +96,18 @@ int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t
     if (group_push(g, q, len, file, line, confidence) != WD_OK)
         return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     for (size_t k = 0; k < nk; k++) {
-        klist *l = kfind(s, keys[k], 1);
-        if (!l)
+        if (!s->keys.vsize)
+            s->keys = (wd_strmap)WD_STRMAP_INIT(sizeof(klist));
+        klist *l = wd_strmap_put(&s->keys, keys[k], strlen(keys[k]), NULL);
+        if (!l || WD_GROW(l->g, l->cap, l->n + 1, 4) != WD_OK)
             return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
-        if (l->n == l->cap) {
-            size_t cap = l->cap ? l->cap * 2 : 4;
-            size_t *gs = wd_realloc(l->g, cap * sizeof *gs);
-            if (!gs)
-                return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
-            l->g = gs;
-            l->cap = cap;
-        }
         l->g[l->n++] = s->ngroups - 1;
     }
     return WD_OK;
 }
 
-int cov_summary_count(cov_summary *s, wd_sim *sim, const char *q, size_t len, const char *file,
-                      size_t line, const wd_coverage *c, wd_error *err)
+int cov_summary_count(cov_summary *s, const char *q, size_t len, const char *file, size_t line,
+                      wd_coverage *c, wd_error *err)
 {
     s->questions++;
     s->count[c->verdict]++;
@@ -187,8 +115,10 @@ int cov_summary_count(cov_summary *s, wd_sim *sim, const char *q, size_t len, co
     s->hist[bin < 0 ? 0 : bin >= COV_HIST_BINS ? COV_HIST_BINS - 1 : bin]++;
     if (c->verdict != WD_UNCOVERED)
         return WD_OK;
-    return cov_summary_add_uncovered(s, sim, q, len, file, line, c->confidence, s->covered_at,
-                                     err);
+    wd_sim_text *t = c->asked;
+    c->asked = NULL;
+    return cov_summary_add_uncovered_take(s, t, q, len, file, line, c->confidence, s->covered_at,
+                                          err);
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -239,10 +169,10 @@ double cov_share(const cov_summary *s, int v)
 
 void cov_summary_text(const cov_summary *s, FILE *to, const char *p)
 {
-    fprintf(to, "%s%zu questions: %zu covered (%.1f%%), %zu partial (%.1f%%), %zu uncovered (%.1f%%)",
-            p, s->questions, s->count[WD_COVERED], 100 * cov_share(s, WD_COVERED),
-            s->count[WD_PARTIAL], 100 * cov_share(s, WD_PARTIAL), s->count[WD_UNCOVERED],
-            100 * cov_share(s, WD_UNCOVERED));
+    fprintf(
+        to, "%s%zu questions: %zu covered (%.1f%%), %zu partial (%.1f%%), %zu uncovered (%.1f%%)",
+        p, s->questions, s->count[WD_COVERED], 100 * cov_share(s, WD_COVERED), s->count[WD_PARTIAL],
+        100 * cov_share(s, WD_PARTIAL), s->count[WD_UNCOVERED], 100 * cov_share(s, WD_UNCOVERED));
     if (s->skipped)
         fprintf(to, "; %zu malformed lines skipped", s->skipped);
     fprintf(to, "\n%sthresholds: covered at %.2f, partial at %.2f", p, s->covered_at,
@@ -253,8 +183,8 @@ void cov_summary_text(const cov_summary *s, FILE *to, const char *p)
     fprintf(to, "\n");
     if (!s->ngroups)
         return;
-    fprintf(to, "%s\n%sgaps to write (%zu uncovered questions in %zu groups, largest first):\n",
-            p, p, s->count[WD_UNCOVERED], s->ngroups);
+    fprintf(to, "%s\n%sgaps to write (%zu uncovered questions in %zu groups, largest first):\n", p,
+            p, s->count[WD_UNCOVERED], s->ngroups);
     for (size_t i = 0; i < s->ngroups; i++) {
         const cov_group *g = &s->groups[i];
         fprintf(to, "%s%4zu. (%zu) %s\n", p, i + 1, g->n, g->m[0].question);
@@ -279,18 +209,18 @@ int cov_summary_json(const cov_summary *s, wd_buf *out)
             json_t *q = json_stringn_nocheck(g->m[k].question, strlen(g->m[k].question));
             json_array_append_new(qs, q);
         }
-        json_array_append_new(groups, json_pack("{s:I,s:o}", "size", (json_int_t)g->n,
-                                                "questions", qs));
+        json_array_append_new(groups,
+                              json_pack("{s:I,s:o}", "size", (json_int_t)g->n, "questions", qs));
     }
     json_t *hist = json_array();
     for (int b = 0; hist && b < COV_HIST_BINS; b++)
         json_array_append_new(hist, json_integer((json_int_t)s->hist[b]));
     json_t *sum = json_pack(
         "{s:I,s:o,s:o,s:o,s:I,s:f,s:f,s:o,s:o,s:f}", "questions", (json_int_t)s->questions,
-        "covered", verdict_json(s, WD_COVERED), "partial", verdict_json(s, WD_PARTIAL),
-        "uncovered", verdict_json(s, WD_UNCOVERED), "skipped", (json_int_t)s->skipped,
-        "covered_at", s->covered_at, "partial_at", s->partial_at, "histogram", hist,
-        "uncovered_groups", groups, "seconds", round(s->seconds * 1e3) / 1e3);
+        "covered", verdict_json(s, WD_COVERED), "partial", verdict_json(s, WD_PARTIAL), "uncovered",
+        verdict_json(s, WD_UNCOVERED), "skipped", (json_int_t)s->skipped, "covered_at",
+        s->covered_at, "partial_at", s->partial_at, "histogram", hist, "uncovered_groups", groups,
+        "seconds", round(s->seconds * 1e3) / 1e3);
     if (!sum)
         return WD_ENOMEM;
     if (s->min_coverage >= 0) {
@@ -345,8 +275,9 @@ int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_c
 {
     wd_buf_puts(b, "{\"question\":");
     json_string_bytes(b, q, qlen);
-    wd_buf_printf(b, ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":",
-                  wd_verdict_name(c->verdict), c->confidence);
+    wd_buf_printf(b,
+                  ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":", wd_verdict_name(c->verdict),
+                  c->confidence);
     hit_json(b, c->best, c->best_confidence);
     wd_buf_puts(b, ",\"runner_up\":");
     hit_json(b, c->runner_up, c->runner_up_confidence);
@@ -392,7 +323,10 @@ void cov_html_escape(wd_buf *b, const char *s, size_t n)
     }
 }
 
-static void esc(wd_buf *b, const char *s) { cov_html_escape(b, s ? s : "", s ? strlen(s) : 0); }
+static void esc(wd_buf *b, const char *s)
+{
+    cov_html_escape(b, s ? s : "", s ? strlen(s) : 0);
+}
 
 static void hit_cell(wd_buf *b, const wd_hit *h, double conf, int snippet)
 {
@@ -426,35 +360,39 @@ void cov_html_row(cov_html *h, size_t line, const char *q, size_t qlen, const wd
     const char *v = wd_verdict_name(c->verdict);
     wd_buf_printf(b, "<tr class=%s><td data-v=\"%zu\">%zu</td><td>", v, line, line);
     cov_html_escape(b, q, qlen);
-    wd_buf_printf(b, "</td><td data-v=\"%d\"><span class=\"tag %s\">%s</span></td>"
-                     "<td data-v=\"%.4f\">%.2f</td>",
+    wd_buf_printf(b,
+                  "</td><td data-v=\"%d\"><span class=\"tag %s\">%s</span></td>"
+                  "<td data-v=\"%.4f\">%.2f</td>",
                   c->verdict, v, v, c->confidence, c->confidence);
     hit_cell(b, c->best, c->best_confidence, 1);
     hit_cell(b, c->runner_up, c->runner_up_confidence, 0);
     wd_buf_puts(b, "</tr>\n");
 }
 
-static const char *const COLOR[3] = {"#c0392b", "#e69a17", "#2e8b57"};
+static const char *const COLOR[3] = { "#c0392b", "#e69a17", "#2e8b57" };
 
 static void verdict_chart(wd_buf *b, const cov_summary *s)
 {
     /* One stacked bar and a legend. */
     const int W = 560;
-    wd_buf_printf(b, "<svg class=chart width=\"%d\" height=\"70\" role=\"img\" "
-                     "aria-label=\"verdicts\">",
+    wd_buf_printf(b,
+                  "<svg class=chart width=\"%d\" height=\"70\" role=\"img\" "
+                  "aria-label=\"verdicts\">",
                   W);
     double x = 0;
-    const int order[3] = {WD_COVERED, WD_PARTIAL, WD_UNCOVERED};
+    const int order[3] = { WD_COVERED, WD_PARTIAL, WD_UNCOVERED };
     for (int i = 0; i < 3; i++) {
         int v = order[i];
         double w = s->questions ? (double)W * (double)s->count[v] / (double)s->questions : 0;
         if (w > 0)
-            wd_buf_printf(b, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"28\" fill=\"%s\">"
-                             "<title>%s: %zu</title></rect>",
+            wd_buf_printf(b,
+                          "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"28\" fill=\"%s\">"
+                          "<title>%s: %zu</title></rect>",
                           x, w, COLOR[v], wd_verdict_name(v), s->count[v]);
         x += w;
-        wd_buf_printf(b, "<rect x=\"%d\" y=\"44\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                         "<text x=\"%d\" y=\"55\">%s %zu (%.1f%%)</text>",
+        wd_buf_printf(b,
+                      "<rect x=\"%d\" y=\"44\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                      "<text x=\"%d\" y=\"55\">%s %zu (%.1f%%)</text>",
                       i * 190, COLOR[v], i * 190 + 17, wd_verdict_name(v), s->count[v],
                       100 * cov_share(s, v));
     }
@@ -468,28 +406,31 @@ static void histogram(wd_buf *b, const cov_summary *s)
     for (int i = 0; i < COV_HIST_BINS; i++)
         if (s->hist[i] > max)
             max = s->hist[i];
-    wd_buf_printf(b, "<svg class=chart width=\"%d\" height=\"%d\" role=\"img\" "
-                     "aria-label=\"confidence histogram\">",
+    wd_buf_printf(b,
+                  "<svg class=chart width=\"%d\" height=\"%d\" role=\"img\" "
+                  "aria-label=\"confidence histogram\">",
                   W, H + 36);
     for (int i = 0; i < COV_HIST_BINS; i++) {
         double lo = (double)i / COV_HIST_BINS;
         int v = lo >= s->covered_at ? WD_COVERED : lo >= s->partial_at ? WD_PARTIAL : WD_UNCOVERED;
         double h = (double)H * (double)s->hist[i] / (double)max;
-        wd_buf_printf(b, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\">"
-                         "<title>%.2f–%.2f: %zu</title></rect>",
+        wd_buf_printf(b,
+                      "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\">"
+                      "<title>%.2f–%.2f: %zu</title></rect>",
                       i * bw + 1, H - h, bw - 2, h, COLOR[v], lo, lo + 1.0 / COV_HIST_BINS,
                       s->hist[i]);
     }
     for (int i = 0; i <= 4; i++)
         wd_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.2f</text>",
                       i * W / 4 == W ? W - 12 : (i == 0 ? 12 : i * W / 4), H + 16, i / 4.0);
-    wd_buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#333\" "
-                     "stroke-dasharray=\"4 3\"/>"
-                     "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#333\" "
-                     "stroke-dasharray=\"2 3\"/><text x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
-                     "confidence</text></svg>",
-                  s->covered_at * W, s->covered_at * W, H, s->partial_at * W, s->partial_at * W,
-                  H, W / 2, H + 32);
+    wd_buf_printf(b,
+                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#333\" "
+                  "stroke-dasharray=\"4 3\"/>"
+                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#333\" "
+                  "stroke-dasharray=\"2 3\"/><text x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+                  "confidence</text></svg>",
+                  s->covered_at * W, s->covered_at * W, H, s->partial_at * W, s->partial_at * W, H,
+                  W / 2, H + 32);
 }
 
 static const char CSS[] =
@@ -528,8 +469,8 @@ int cov_html_write(cov_html *h, const cov_summary *s, FILE *to)
         wd_buf_puts(&b, " against ");
         esc(&b, s->index);
     }
-    wd_buf_printf(&b, "; covered at confidence ≥ %.2f, partial ≥ %.2f; %.1f s",
-                  s->covered_at, s->partial_at, s->seconds);
+    wd_buf_printf(&b, "; covered at confidence ≥ %.2f, partial ≥ %.2f; %.1f s", s->covered_at,
+                  s->partial_at, s->seconds);
     if (s->skipped)
         wd_buf_printf(&b, "; %zu malformed input lines skipped", s->skipped);
     wd_buf_puts(&b, "</div>\n");
@@ -565,9 +506,10 @@ int cov_html_write(cov_html *h, const cov_summary *s, FILE *to)
     }
     wd_buf_puts(&b, "<h2>Questions</h2>\n");
     if (h->dropped)
-        wd_buf_printf(&b, "<p class=note>The table shows the first %zu of %zu questions; the "
-                          "other %zu are counted in the charts and listed in the gaps above when "
-                          "uncovered. Use --format jsonl or tsv for all of them.</p>\n",
+        wd_buf_printf(&b,
+                      "<p class=note>The table shows the first %zu of %zu questions; the "
+                      "other %zu are counted in the charts and listed in the gaps above when "
+                      "uncovered. Use --format jsonl or tsv for all of them.</p>\n",
                       h->nrows, h->nrows + h->dropped, h->dropped);
     wd_buf_puts(&b, "<table id=questions><thead><tr><th>line</th><th>question</th>"
                     "<th>verdict</th><th>confidence</th><th>best match</th>"

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/coverage.h"
 
@@ -35,8 +36,6 @@ typedef struct cov_group {
     wd_sim_text *leader; /* the first member, analysed */
 } cov_group;
 
-typedef struct cov_keys cov_keys; /* private to report.c */
-
 typedef struct cov_summary {
     size_t questions;
     size_t count[3]; /* by enum wd_verdict */
@@ -48,21 +47,22 @@ typedef struct cov_summary {
     const char *index;
     cov_group *groups; /* largest first after cov_summary_sort */
     size_t ngroups, gcap;
-    cov_keys *keys; /* grouping index (new; freed by sort and clear) */
+    wd_strmap keys; /* grouping index: a leader's key word -> groups (freed by sort and clear) */
 } cov_summary;
 
 /* Count one judged question: its verdict, its confidence in the histogram
- * and, when uncovered, its group (joined at covered_at). WD_ENOMEM or the
- * analyzer's error. */
-int cov_summary_count(cov_summary *s, wd_sim *sim, const char *q, size_t len, const char *file,
-                      size_t line, const wd_coverage *c, wd_error *err);
+ * and, when uncovered, its group (joined at covered_at), for which it takes
+ * c->asked (the question as the check analysed it; NULL after). WD_ENOMEM. */
+int cov_summary_count(cov_summary *s, const char *q, size_t len, const char *file, size_t line,
+                      wd_coverage *c, wd_error *err);
 
-/* Add one uncovered question to the groups: it joins the group whose first
- * member it matches best at `join_at` or above (wd_sim_score), else starts
- * one. `sim` analyses it. WD_ENOMEM or the analyzer's error. */
-int cov_summary_add_uncovered(cov_summary *s, wd_sim *sim, const char *q, size_t len,
-                              const char *file, size_t line, double confidence, double join_at,
-                              wd_error *err);
+/* Add one uncovered question, analysed as t (taken: freed by the summary,
+ * also on failure), to the groups: it joins the group whose first member it
+ * matches best at `join_at` or above (wd_sim_score), else starts one.
+ * WD_ENOMEM; WD_EINVAL when t is NULL. */
+int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q, size_t len,
+                                   const char *file, size_t line, double confidence, double join_at,
+                                   wd_error *err);
 /* Sort the groups: largest first, then by first appearance. Grouping ends
  * here: questions added later start groups of their own. */
 void cov_summary_sort(cov_summary *s);

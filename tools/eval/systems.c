@@ -160,7 +160,6 @@ struct ev_sys {
     char *path;
     /* wenda, icu */
     wd_searcher *searcher;
-    wd_sim *sim; /* coverage, opened on first use */
     /* n-gram baselines */
     xc_db *db;
 };
@@ -177,7 +176,6 @@ void ev_sys_free(ev_sys *s)
     if (!s)
         return;
     wd_searcher_close(s->searcher);
-    wd_sim_free(s->sim);
     xc_db_close(s->db);
     if (s->path)
         ev_rmtree(s->path);
@@ -390,23 +388,13 @@ int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdi
     if (!s->searcher)
         return wd_error_set(err, WD_EINVAL, "eval", "no coverage for %s",
                             wd_eval_system_name(s->sys));
-    int rc = WD_OK;
-    if (!s->sim) {
-        rc = wd_sim_new(&s->sim, c->dict, err);
-        if (rc == WD_OK)
-            rc = wd_sim_open_idf(s->sim, s->path, err);
-        if (rc != WD_OK) {
-            wd_sim_free(s->sim);
-            s->sim = NULL;
-            return rc;
-        }
-    }
+    (void)c;
     wd_search_opts so = WD_SEARCH_OPTS_INIT;
     so.no_dictionary_layer = s->sys == WD_EVAL_SYS_ICU;
     wd_coverage_opts co = WD_COVERAGE_OPTS_INIT;
     co.search = &so;
     wd_coverage cv;
-    rc = wd_coverage_check(s->searcher, s->sim, question, strlen(question), &co, &cv, err);
+    int rc = wd_coverage_check(s->searcher, question, strlen(question), &co, &cv, err);
     if (rc == WD_OK)
         *verdict = cv.verdict;
     wd_coverage_clear(&cv);

@@ -420,7 +420,7 @@ static int coverage_line(view_worker *w, const serve_config *cfg, const char *q,
     if (cov_line_json(out, q, len, line, &c) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     if (rc == WD_OK)
-        rc = cov_summary_count(sum, view_worker_sim(w), q, len, "body", line, &c, err);
+        rc = cov_summary_count(sum, q, len, "body", line, &c, err);
     wd_coverage_clear(&c);
     return rc;
 }

@@ -33,8 +33,6 @@ struct view_worker {
     wd_searcher *s;
     wd_analyzer *an;
     unsigned gen; /* generation s was opened at */
-    wd_sim *sim;  /* coverage's scorer, made on first use */
-    unsigned sim_gen; /* generation its IDF reader was opened at */
     view_worker *next;
 };
 
@@ -244,7 +242,6 @@ void view_shared_free(view_shared *v)
         next = w->next;
         wd_searcher_close(w->s);
         wd_analyzer_free(w->an);
-        wd_sim_free(w->sim);
         wd_free(w);
     }
     view_release(v->snap);
@@ -281,7 +278,6 @@ view_worker *view_worker_get(view_shared *v)
 }
 
 wd_analyzer *view_worker_analyzer(view_worker *w) { return w->an; }
-wd_sim *view_worker_sim(view_worker *w) { return w->sim; }
 
 /* Open a fresh reader; keep the old one unless the new one opened. */
 static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_error *err)
@@ -367,21 +363,8 @@ typedef struct coverage_ctx {
 static int coverage_op(view_worker *w, void *vctx, wd_error *err)
 {
     coverage_ctx *c = vctx;
-    if (!w->sim) {
-        int rc = wd_sim_new(&w->sim, w->owner->dict, err);
-        if (rc != WD_OK)
-            return rc;
-        w->sim_gen = w->gen - 1;
-    }
-    if (w->sim_gen != w->gen) {
-        /* IDF from the revision the searcher sees. A shard list may not open
-         * as one database here: the scorer then keeps its previous weights
-         * (or the fixed fallback), which only blurs the confidence a little. */
-        wd_sim_open_idf(w->sim, w->owner->path, NULL);
-        w->sim_gen = w->gen;
-    }
     wd_coverage_clear(c->out);
-    return wd_coverage_check(w->s, w->sim, c->q, c->len, c->o, c->out, err);
+    return wd_coverage_check(w->s, c->q, c->len, c->o, c->out, err);
 }
 
 int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,

@@ -8,8 +8,7 @@
  * the new revision and publishes it as a new generation.
  *
  * One view_worker per serving thread, found through a thread-local pointer:
- * its own wd_searcher and analyzer (and, once it checks coverage, wd_sim). A worker reopens when the generation
- * moved on, and a search that meets a database changing under it (modified,
+ * its own wd_searcher and analyzer. A worker reopens when the generation moved on, and a search that meets a database changing under it (modified,
  * or files rewritten by `wenda index --overwrite`) reopens and retries for a
  * few seconds instead of failing, keeping the last good reader meanwhile.
  */
@@ -60,12 +59,10 @@ wd_analyzer *view_worker_analyzer(view_worker *w);
 /* wd_search with reopen-and-retry. WD_ENOTFOUND when there is no index. */
 int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts *o,
                 wd_results **out, wd_error *err);
-/* wd_coverage_check the same way, with the worker's own scorer (IDF from
- * the index revision its searcher sees). *out as wd_coverage_check's. */
+/* wd_coverage_check the same way, through the worker's searcher (which
+ * scores with the statistics of the index revision it sees, over a shard
+ * list too). *out as wd_coverage_check's. */
 int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,
                   wd_coverage *out, wd_error *err);
-/* That scorer (borrowed; NULL before the first view_coverage), for grouping
- * the uncovered questions of a request on the same thread. */
-wd_sim *view_worker_sim(view_worker *w);
 
 #endif

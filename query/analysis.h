@@ -1,0 +1,82 @@
+/*
+ * analysis.h - private to query/: a question analysed once, in the form
+ * every later stage reads.
+ *
+ * The asked question and each candidate record's question go through the
+ * analyzer once, in index mode (so long words bring their sub-words), and
+ * come out as a wd_qtext: its distinct words, sub-words, particles and CJK
+ * character n-grams (characters and bigrams of runs of CJK words, the terms
+ * the index keeps under "XB"), each with its kind, query frequency, first
+ * position and hash; the places the question names; and its normalised
+ * text. The match builds its query from it, the re-ranking compares two of
+ * them, the same-question confidence reads its primary words (the tokens of
+ * the analyzer's query mode, in their order) and its normalised characters,
+ * and the snippets highlight its words. Nothing analyses the same text twice.
+ *
+ * Thread safety: a wd_qtext is a plain value; the analyzer is the caller's.
+ */
+#ifndef WENDA_QUERY_ANALYSIS_H
+#define WENDA_QUERY_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "places.h"
+#include "wenda/analyzer.h"
+#include "wenda/bigram.h"
+#include "wenda/error.h"
+
+enum wd_qword_kind {
+    WD_QK_WORD = 0,    /* a whole word */
+    WD_QK_SUBWORD = 1, /* a part of a longer word (index mode) */
+    WD_QK_STOP = 2,    /* a particle or function word */
+    WD_QK_NGRAM = 3    /* a CJK character or character bigram */
+};
+
+#define WD_QW_NOT_PRIMARY UINT32_MAX
+
+typedef struct wd_qword {
+    const char *text; /* normalised, NUL-terminated; owned by the qtext */
+    size_t len;
+    int kind;         /* enum wd_qword_kind; a text seen as several kinds keeps the strongest
+                         (word beats sub-word beats particle); n-grams are apart */
+    uint32_t wqf;     /* occurrences */
+    uint32_t pos;     /* 1-based position of the first occurrence */
+    uint64_t hash;    /* wd_hash_bytes of the text */
+    uint32_t primary; /* rank of its first occurrence as a primary (not sub-word) token
+                         among the distinct primary tokens, or WD_QW_NOT_PRIMARY */
+    int primary_stop; /* that occurrence was a particle */
+    /* the word's dictionary synonyms (wd_qtext_synonyms; none for n-grams) */
+    const char *const *syns; /* borrowed from the dictionary */
+    size_t nsyn;
+} wd_qword;
+
+typedef struct wd_qtext {
+    wd_qword *w;
+    size_t n, cap;
+    size_t content;    /* occurrences of whole words that are not particles */
+    uint32_t nprimary; /* distinct primary tokens */
+    char *norm;        /* the whole text normalised (as wd_normalize gives it) */
+    size_t nlen;
+    wd_placeset places; /* the places its words name */
+    /* private */
+    char *block; /* a packed qtext: w, texts and norm in this one allocation */
+    int oom;
+    wd_bigrams bg;
+} wd_qtext;
+
+/* Analyse text[0..len) into *q (zeroed first). WD_ENOMEM or the analyzer's
+ * error; *q is empty (and needs no free) on failure. */
+int wd_qtext_analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, wd_error *err);
+/* Look up each word's synonyms in d (borrowed; must outlive q). */
+void wd_qtext_synonyms(wd_qtext *q, const wd_dict *d);
+/* A copy of q in one allocation (synonyms not kept): *out is filled;
+ * *bytes (if given) gets its size. WD_ENOMEM. */
+int wd_qtext_pack(const wd_qtext *q, wd_qtext *out, size_t *bytes);
+/* Free what q owns; q is empty after. */
+void wd_qtext_free(wd_qtext *q);
+
+/* The index of the word (not n-gram) with this text, or -1. */
+long wd_qtext_find_word(const wd_qtext *q, const char *text, size_t len, uint64_t hash);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * hits.c - the last stage of a search (searcher.h): the page of candidates
+ * as hits, each a copy of its record with a highlighted snippet of its
+ * answer (and, with explain, the terms it matched); and the functions that
+ * free results.
+ *
+ * A snippet analyses nothing: the answer is normalised and the asked
+ * question's words are looked for in it (snippet.c). Records whose question
+ * and answer repeat an earlier hit's take its snippet.
+ */
+#include <string.h>
+
+#include "searcher.h"
+
+void wd_hit_free(wd_hit *h)
+{
+    if (!h)
+        return;
+    wd_free(h->id);
+    wd_free(h->question);
+    wd_free(h->answer);
+    wd_free(h->source);
+    wd_free(h->date);
+    wd_free(h->snippet);
+    wd_free(h->highlights);
+    for (size_t i = 0; i < h->n_explain; i++)
+        wd_free(h->explain[i].term);
+    wd_free(h->explain);
+    memset(h, 0, sizeof *h);
+}
+
+void wd_results_free(wd_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_hits; i++)
+        wd_hit_free(&r->hits[i]);
+    wd_free(r->hits);
+    wd_free(r->query);
+    wd_free(r->parsed);
+    for (size_t i = 0; i < r->n_missing; i++)
+        wd_free(r->missing_shards[i]);
+    wd_free(r->missing_shards);
+    wd_free(r);
+}
+
+int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->kind = rec->kind;
+    h->id = wd_strdup(rec->id);
+    h->question = wd_strdup(rec->question);
+    h->answer = wd_strdup(rec->answer);
+    h->source = wd_strdup(rec->source);
+    h->date = rec->date ? wd_strdup(rec->date) : NULL;
+    if (!h->id || !h->question || !h->answer || !h->source || (rec->date && !h->date)) {
+        wd_hit_free(h);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    return WD_OK;
+}
+
+int wd_hit_snippet(wd_analyzer *an, wd_hit *h, const wd_termset *hl, uint32_t chars,
+                   wd_sim_text **pass, wd_error *err)
+{
+    /* The answer, unless it is empty; a question-kind record's description is its answer. */
+    const char *text = h->answer && *h->answer ? h->answer : h->question;
+    uint32_t *cps = NULL;
+    size_t ncps = 0;
+    wd_free(h->snippet);
+    wd_free(h->highlights);
+    h->snippet = NULL;
+    h->highlights = NULL;
+    h->n_highlights = 0;
+    int rc = wd_snippet_make_norm(an, text, strlen(text), hl, chars, &h->snippet, &h->highlights,
+                                  &h->n_highlights, pass ? &cps : NULL, &ncps, err);
+    if (rc == WD_OK && pass && wd_sim_text_from_chars(cps, ncps, pass) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    wd_free(cps);
+    return rc;
+}
+
+static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
+{
+    wd_free(h->snippet);
+    h->snippet = wd_strdup(from->snippet);
+    if (from->n_highlights) {
+        h->highlights = wd_malloc(from->n_highlights * sizeof *h->highlights);
+        if (h->highlights) {
+            memcpy(h->highlights, from->highlights, from->n_highlights * sizeof *h->highlights);
+            h->n_highlights = from->n_highlights;
+        }
+    }
+    if (!h->snippet || (from->n_highlights && !h->highlights))
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    return WD_OK;
+}
+
+int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
+{
+    const wd_cand *c = &r->c[i];
+    int rc = wd_hit_from_record(h, &c->rec->rec, err);
+    if (rc != WD_OK)
+        return rc;
+    h->rank = i + 1;
+    h->score = r->t.question_similarity_share > 0 ? c->score : c->bm25;
+    if (!(h->snippet = wd_strdup(""))) {
+        wd_hit_free(h);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    return WD_OK;
+}
+
+int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err)
+{
+    return wd_hit_snippet(r->s->an, h, &r->hl, r->o.snippet_chars, pass, err);
+}
+
+struct explain_ctx {
+    wd_hit *h;
+    const xc_mset *m;
+};
+
+static int explain_term(void *vctx, const char *term, size_t len, uint32_t tf)
+{
+    (void)tf;
+    struct explain_ctx *c = vctx;
+    wd_term_weight *e = wd_realloc(c->h->explain, (c->h->n_explain + 1) * sizeof *e);
+    if (!e)
+        return WD_ENOMEM;
+    c->h->explain = e;
+    wd_term_weight *t = &e[c->h->n_explain];
+    t->term = wd_strndup(term, len);
+    if (!t->term)
+        return WD_ENOMEM;
+    t->weight = 0;
+    xc_mset_termweight(c->m, t->term, &t->weight, NULL);
+    c->h->n_explain++;
+    return 0;
+}
+
+/* A hit of the page i earlier with the same question and answer, whose
+ * snippet is this one's (the same text cuts the same snippet). */
+static const wd_hit *twin_of(const wd_run *r, const wd_results *res, size_t i)
+{
+    const wd_rec *rec = r->c[r->o.offset + i].rec;
+    for (size_t k = 0; k < i; k++) {
+        const wd_rec *o = r->c[r->o.offset + k].rec;
+        if (o->ahash == rec->ahash && o->qhash == rec->qhash &&
+            strcmp(o->rec.answer, rec->rec.answer) == 0 &&
+            strcmp(o->rec.question, rec->rec.question) == 0)
+            return &res->hits[k];
+    }
+    return NULL;
+}
+
+int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
+{
+    uint32_t n = r->nc > r->o.offset ? r->nc - r->o.offset : 0;
+    if (n > r->o.n)
+        n = r->o.n;
+    res->hits = wd_calloc(n ? n : 1, sizeof *res->hits);
+    if (!res->hits)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    int rc = WD_OK;
+    for (uint32_t i = 0; rc == WD_OK && i < n; i++) {
+        wd_hit *h = &res->hits[i];
+        rc = wd_run_hit(r, r->o.offset + i, h, err);
+        if (rc != WD_OK)
+            break;
+        res->n_hits++;
+        /* Only the first o.snippets hits get a snippet (0: all). */
+        if (!r->o.snippets || i < r->o.snippets) {
+            const wd_hit *twin = twin_of(r, res, i);
+            rc = twin ? copy_snippet(h, twin, err) : wd_run_snippet(r, h, NULL, err);
+        }
+        if (rc == WD_OK && r->o.explain) {
+            struct explain_ctx ec = { h, r->m };
+            xc_docid did = xc_mset_docid(r->m, r->c[r->o.offset + i].mset_index);
+            rc = xc_enquire_matching_terms(r->e, did, explain_term, &ec, err);
+            if (rc == WD_ENOMEM)
+                wd_error_set(err, rc, "search", "out of memory");
+        }
+    }
+    return rc;
+}

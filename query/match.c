@@ -1,0 +1,279 @@
+/*
+ * match.c - the match stage of a search (searcher.h): the analysed
+ * question becomes one Xapian query, priced and cut to the posting budget,
+ * and Xapian's BM25 ranks the records it matches.
+ *
+ * Each distinct word becomes a small query: the word in the question field
+ * OR the word in the answer field, where the word and its dictionary
+ * synonyms form one Xapian SYNONYM so that a synonym counts as the word
+ * itself. Particles and function words stay in the query at a lower weight
+ * and in the question field only (they never decide a match alone, but
+ * separate records whose questions use the same content words; in answers
+ * they are everywhere); sub-words count less than whole words. The
+ * question's CJK characters and bigrams are matched against the same
+ * n-grams of record questions, so a paraphrase segmented differently still
+ * matches. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
+ * shards can run it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "searcher.h"
+#include "wenda/buf.h"
+
+/* Synonyms a word's query leaf takes at most (field_query's SYNONYM). */
+#define MAX_LEAF_SYNONYMS 32
+
+static size_t leaf_synonyms(const wd_qword *w)
+{
+    return w->nsyn > MAX_LEAF_SYNONYMS ? MAX_LEAF_SYNONYMS : w->nsyn;
+}
+
+/* SYNONYM(prefix+word, prefix+syn...) for one field. */
+static int field_query(xc_query **out, const char *prefix, const wd_qword *w, wd_error *err)
+{
+    xc_query *leaves[MAX_LEAF_SYNONYMS + 1];
+    size_t n = 0, nsyn = leaf_synonyms(w);
+    int rc = WD_OK;
+    wd_buf term = WD_BUF_INIT;
+    *out = NULL;
+    for (size_t i = 0; i <= nsyn && n <= MAX_LEAF_SYNONYMS && rc == WD_OK; i++) {
+        const char *word = i == 0 ? w->text : w->syns[i - 1];
+        size_t len = i == 0 ? w->len : strlen(word);
+        wd_buf_reset(&term);
+        wd_buf_puts(&term, prefix);
+        wd_buf_append(&term, word, len);
+        if (term.oom) {
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+            break;
+        }
+        if (term.len > XC_MAX_TERM_BYTES)
+            continue;
+        rc = xc_query_term(&leaves[n], term.data, term.len, w->wqf, w->pos, err);
+        if (rc == WD_OK)
+            n++;
+    }
+    if (rc == WD_OK)
+        rc = n == 1 ? xc_query_combine(out, XC_OP_OR, leaves, 1, 0, err)
+                    : xc_query_combine(out, XC_OP_SYNONYM, leaves, n, 0, err);
+    for (size_t i = 0; i < n; i++)
+        xc_query_free(leaves[i]);
+    wd_buf_free(&term);
+    return rc;
+}
+
+/* The query of one word (or n-gram): its question-field leaf when use_q, OR
+ * its answer-field leaf when ascale > 0 (an n-gram has only the first). */
+static int word_query(xc_query **out, const wd_qword *w, const wd_tuning *t, double scale,
+                      int use_q, double ascale, wd_error *err)
+{
+    *out = NULL;
+    if (w->kind == WD_QK_NGRAM) {
+        wd_buf term = WD_BUF_INIT;
+        wd_buf_puts(&term, WD_PREFIX_BIGRAM);
+        wd_buf_append(&term, w->text, w->len);
+        xc_query *leaf = NULL;
+        int rc = term.oom ? wd_error_set(err, WD_ENOMEM, "search", "out of memory")
+                          : xc_query_term(&leaf, term.data, term.len, w->wqf, w->pos, err);
+        if (rc == WD_OK)
+            rc = xc_query_scale(out, leaf, t->ngram_weight * scale, err);
+        xc_query_free(leaf);
+        wd_buf_free(&term);
+        return rc;
+    }
+    xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL;
+    int rc = WD_OK;
+    if (use_q)
+        rc = field_query(&q, WD_PREFIX_QUESTION, w, err);
+    if (rc == WD_OK && use_q)
+        rc = xc_query_scale(&qs, q, t->question_weight * scale, err);
+    if (rc == WD_OK && ascale > 0)
+        rc = field_query(&a, "", w, err);
+    if (rc == WD_OK && ascale > 0)
+        rc = xc_query_scale(&as, a, t->answer_weight * scale * ascale, err);
+    if (rc == WD_OK) {
+        if (qs && as) {
+            xc_query *pair[2] = { qs, as };
+            rc = xc_query_combine(out, XC_OP_OR, pair, 2, 0, err);
+        } else if (qs) { /* the one field left */
+            *out = qs;
+            qs = NULL;
+        } else {
+            *out = as;
+            as = NULL;
+        }
+    }
+    xc_query_free(q);
+    xc_query_free(a);
+    xc_query_free(qs);
+    xc_query_free(as);
+    return rc;
+}
+
+/* A leaf of the match: one word (with its synonyms) in one field, or one
+ * character n-gram. Its cost is the postings the match reads for it. */
+enum { LEAF_QUESTION = 1, LEAF_ANSWER = 2 };
+
+typedef struct leaf_cost {
+    size_t i;  /* index in the question's words */
+    int field; /* LEAF_QUESTION (n-grams too) or LEAF_ANSWER */
+    double df; /* summed over the word and its synonyms */
+} leaf_cost;
+
+static int leaf_cost_cmp(const void *a, const void *b)
+{
+    const leaf_cost *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df < y->df ? -1 : 1;
+    if (x->i != y->i)
+        return x->i < y->i ? -1 : 1;
+    return x->field - y->field;
+}
+
+/* The match reads every posting of every term it ORs. At a million records
+ * the common characters and words of a question (法, 国, 规定, 应当) each sit
+ * in a fifth of all records or more: one question came to some 660,000
+ * postings, nearly all of a search's time, while such terms add next to
+ * nothing to BM25. So the leaves are taken rarest first until their posting
+ * lists sum to the budget (the rarest leaf that matches always); the densest
+ * ones stay out of the match but not out of the ranking, whose question
+ * similarity still counts every word and n-gram of the question. ascale[i]
+ * < 0: word i is not in the query, 0: no answer-field leaf. skip[i] gets the
+ * LEAF_* bits of the leaves left out. The frequencies go into the statistics
+ * table the re-ranking reads. */
+static void match_budget(wd_run *r, const double *ascale, unsigned char *skip)
+{
+    const wd_qtext *q = &r->q;
+    double budget = r->t.posting_budget;
+    if (budget <= 0 || q->n == 0)
+        return;
+    leaf_cost *c = wd_calloc(q->n * 2, sizeof *c);
+    if (!c)
+        return; /* no budget is the full query, never a wrong one */
+    size_t nl = 0;
+    double total = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const wd_qword *w = &q->w[i];
+        if (ascale[i] < 0)
+            continue; /* not in the query at all */
+        size_t nsyn = leaf_synonyms(w);
+        for (int f = LEAF_QUESTION; f <= LEAF_ANSWER; f++) {
+            if (f == LEAF_ANSWER && ascale[i] <= 0)
+                break;
+            const char *prefix = w->kind == WD_QK_NGRAM ? WD_PREFIX_BIGRAM
+                                 : f == LEAF_QUESTION   ? WD_PREFIX_QUESTION
+                                                        : "";
+            double df = wd_termstats_df(r->stats, r->s->db, prefix, w->text, w->len);
+            for (size_t k = 0; k < nsyn; k++)
+                df += wd_termstats_df(r->stats, r->s->db, prefix, w->syns[k], strlen(w->syns[k]));
+            c[nl] = (leaf_cost){ i, f, df };
+            total += c[nl++].df;
+        }
+    }
+    if (total > budget && nl > 1) {
+        qsort(c, nl, sizeof *c, leaf_cost_cmp);
+        double sum = 0;
+        int kept = 0; /* a leaf that matches something */
+        for (size_t k = 0; k < nl; k++) {
+            sum += c[k].df;
+            if (sum > budget && kept)
+                skip[c[k].i] |= (unsigned char)c[k].field;
+            else if (c[k].df > 0)
+                kept = 1;
+        }
+    }
+    wd_free(c);
+}
+
+static int build_query(wd_run *r, xc_query **out, wd_error *err)
+{
+    *out = NULL;
+    const wd_qtext *q = &r->q;
+    const wd_tuning *t = &r->t;
+    size_t n = q->n ? q->n : 1;
+    xc_query **parts = wd_calloc(n, sizeof *parts);
+    unsigned char *skip = wd_calloc(n, 1);
+    double *scales = wd_calloc(n * 2, sizeof *scales);
+    if (!parts || !skip || !scales) {
+        wd_free(parts);
+        wd_free(skip);
+        wd_free(scales);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    double *ascales = scales + n;
+    for (size_t i = 0; i < q->n; i++) {
+        int kind = q->w[i].kind;
+        /* When the question is nothing but particles, they are all it has. */
+        scales[i] = !q->content             ? 1.0
+                    : kind == WD_QK_STOP    ? t->particle_weight
+                    : kind == WD_QK_SUBWORD ? t->subword_weight
+                                            : 1.0;
+        /* A particle says little about an answer: looked up in questions only
+         * (an answer-field posting list of 的 holds nearly every record); an
+         * n-gram is a question-field term. */
+        ascales[i] = scales[i] <= 0                     ? -1
+                     : kind == WD_QK_NGRAM              ? 0
+                     : q->content && kind == WD_QK_STOP ? t->particle_answer_weight
+                                                        : 1.0;
+    }
+    match_budget(r, ascales, skip);
+    size_t np = 0;
+    int rc = WD_OK;
+    for (size_t i = 0; i < q->n && rc == WD_OK; i++) {
+        int use_q = !(skip[i] & LEAF_QUESTION);
+        double as = skip[i] & LEAF_ANSWER ? 0 : ascales[i];
+        if (scales[i] <= 0 || (!use_q && as <= 0))
+            continue;
+        rc = word_query(&parts[np], &q->w[i], t, scales[i], use_q, as, err);
+        if (rc == WD_OK)
+            np++;
+    }
+    xc_query *all = NULL;
+    if (rc == WD_OK)
+        rc = xc_query_combine(&all, XC_OP_OR, parts, np, 0, err);
+    for (size_t i = 0; i < np; i++)
+        xc_query_free(parts[i]);
+    wd_free(parts);
+    wd_free(skip);
+    wd_free(scales);
+    if (rc == WD_OK && r->o.source && *r->o.source && !xc_query_is_empty(all)) {
+        char tb[WD_KEY_TERM_SIZE];
+        wd_key_term(tb, WD_PREFIX_SOURCE, r->o.source, WD_MAX_KEY_TERM);
+        xc_query *f = NULL, *filtered = NULL;
+        rc = xc_query_term(&f, tb, strlen(tb), 1, 0, err);
+        if (rc == WD_OK) {
+            xc_query *pair[2] = { all, f };
+            rc = xc_query_combine(&filtered, XC_OP_FILTER, pair, 2, 0, err);
+        }
+        xc_query_free(f);
+        xc_query_free(all);
+        all = filtered;
+    }
+    if (rc != WD_OK) {
+        xc_query_free(all);
+        return rc;
+    }
+    *out = all;
+    return WD_OK;
+}
+
+int wd_run_match(wd_run *r, uint32_t depth, wd_error *err)
+{
+    int rc = build_query(r, &r->query, err);
+    if (rc == WD_OK && r->o.explain)
+        rc = xc_query_describe(r->query, &r->parsed, err);
+    if (rc == WD_OK)
+        rc = xc_enquire_new(&r->e, r->s->db, err);
+    if (rc == WD_OK)
+        rc = xc_enquire_set_query(r->e, r->query, err);
+    if (rc == WD_OK)
+        rc = xc_enquire_set_bm25(r->e, r->t.bm25_k1, 0, 1, r->t.bm25_b, 0.5, err);
+    if (rc == WD_OK)
+        rc = xc_enquire_set_tiebreak_value(r->e, WD_VALUE_ID, err);
+    if (rc == WD_OK)
+        rc = xc_enquire_mset(r->e, 0, depth, 0, &r->m, err);
+    if (rc == WD_OK)
+        r->total = xc_mset_estimated(r->m);
+    return rc;
+}

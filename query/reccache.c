@@ -1,0 +1,138 @@
+/*
+ * reccache.c - the record cache (reccache.h): two generations of
+ * open-addressing tables keyed by docid.
+ */
+#include <string.h>
+
+#include "hash.h"
+#include "reccache.h"
+
+#define REC_CACHE_MAX 4096         /* records of a generation */
+#define REC_CACHE_BYTES (8u << 20) /* and about this much memory */
+#define REC_MALLOC_COST 24         /* about what an allocation costs beyond its size */
+
+static void rec_free(wd_rec *r)
+{
+    if (!r)
+        return;
+    wd_free(r->mem);
+    wd_qtext_free(&r->q);
+    wd_free(r->idf);
+    wd_free(r->norm);
+    wd_sim_text_free(r->sim);
+    wd_free(r);
+}
+
+/* A slot of the old generation whose entry moved to the current one (Xapian
+ * docids start at 1, so its docid 0 matches nothing and probing goes on). */
+static wd_rec moved;
+
+static void table_free(wd_rectable *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i] != &moved)
+            rec_free(t->slots[i]);
+    wd_free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+void wd_reccache_free(wd_reccache *c)
+{
+    table_free(&c->cur);
+    table_free(&c->old);
+    c->layer = 0;
+}
+
+void wd_reccache_tidy(wd_reccache *c)
+{
+    if (c->cur.n < REC_CACHE_MAX && c->cur.bytes < REC_CACHE_BYTES)
+        return;
+    table_free(&c->old);
+    c->old = c->cur;
+    memset(&c->cur, 0, sizeof c->cur);
+}
+
+static size_t slot_of(const wd_rectable *t, uint32_t did)
+{
+    size_t j = (did * 2654435761u) & (t->cap - 1);
+    while (t->slots[j] && t->slots[j]->did != did)
+        j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+static int table_grow(wd_rectable *t)
+{
+    wd_rectable bigger = *t;
+    bigger.cap = t->cap ? t->cap * 2 : 64;
+    bigger.slots = wd_calloc(bigger.cap, sizeof *bigger.slots);
+    if (!bigger.slots)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i])
+            bigger.slots[slot_of(&bigger, t->slots[i]->did)] = t->slots[i];
+    wd_free(t->slots);
+    *t = bigger;
+    return WD_OK;
+}
+
+static int decode(wd_rec **out, uint32_t did, wd_rec_data_fn get_data, void *ctx, wd_error *err)
+{
+    wd_rec *r = wd_calloc(1, sizeof *r);
+    if (!r)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    char *data = NULL;
+    size_t dlen = 0;
+    int rc = get_data(ctx, &data, &dlen, err);
+    if (rc == WD_OK)
+        rc = wd_record_decode(data, dlen, &r->rec, &r->mem, err);
+    wd_free(data);
+    if (rc != WD_OK) {
+        rec_free(r);
+        return rc;
+    }
+    r->did = did;
+    size_t ql = strlen(r->rec.question), al = strlen(r->rec.answer);
+    r->qhash = wd_hash_bytes(r->rec.question, ql);
+    r->ahash = wd_hash_bytes(r->rec.answer, al);
+    r->bytes = sizeof *r + dlen + 2 * REC_MALLOC_COST;
+    *out = r;
+    return WD_OK;
+}
+
+int wd_reccache_get(wd_reccache *c, uint32_t did, wd_rec_data_fn get_data, void *ctx, wd_rec **out,
+                    wd_error *err)
+{
+    *out = NULL;
+    wd_rectable *t = &c->cur;
+    if (t->cap) {
+        wd_rec *r = t->slots[slot_of(t, did)];
+        if (r) {
+            *out = r;
+            return WD_OK;
+        }
+    }
+    if ((t->n + 1) * 2 > t->cap && table_grow(t) != WD_OK)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    wd_rec *r = NULL;
+    if (c->old.cap) {
+        size_t j = slot_of(&c->old, did);
+        if ((r = c->old.slots[j]))
+            c->old.slots[j] = &moved;
+    }
+    if (!r) {
+        int rc = decode(&r, did, get_data, ctx, err);
+        if (rc != WD_OK)
+            return rc;
+    }
+    t->slots[slot_of(t, did)] = r;
+    t->n++;
+    t->bytes += r->bytes;
+    *out = r;
+    return WD_OK;
+}
+
+void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes)
+{
+    r->bytes += bytes + REC_MALLOC_COST;
+    c->cur.bytes += bytes + REC_MALLOC_COST;
+}

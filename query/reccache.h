@@ -1,0 +1,71 @@
+/*
+ * reccache.h - private to query/: the records a searcher has read, decoded
+ * and analysed, kept from one search to the next.
+ *
+ * The re-ranking reads the top 50 candidates of every search: each one's
+ * stored record (decoded with the record codec), its question analysed
+ * (analysis.h) with each word's IDF, and when asked its normalised answer
+ * and its same-question view (similarity.h). A searcher of a single index
+ * keeps them, keyed by docid: its view of the index only changes on
+ * reopen, which empties the cache, as does a change in the document count
+ * or in the analyzer's dictionary layer (the searcher sees to that). Memory
+ * is bounded by two generations: when the current one is full it becomes
+ * the old one (the previous old one is freed), and a record found in the
+ * old one moves back to the current one, so records that keep coming up
+ * stay. Over a shard list each search has a cache of its own.
+ *
+ * Entries are borrowed from the cache: valid until the next search ages or
+ * empties it. Thread safety: one cache per searcher, so per thread.
+ */
+#ifndef WENDA_QUERY_RECCACHE_H
+#define WENDA_QUERY_RECCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "wenda/coverage.h"
+#include "wenda/record.h"
+#include "xapian_c.h"
+
+typedef struct wd_rec {
+    uint32_t did;
+    wd_record rec; /* decoded; its strings live in mem */
+    char *mem;
+    uint64_t qhash, ahash; /* of the question and answer texts */
+    /* the question, analysed (wd_reccache_analyse) */
+    int analysed;
+    wd_qtext q;  /* packed */
+    double *idf; /* per word of q: wd_qtext_idf */
+    /* the answer normalised (wd_reccache_normalise): NULL when empty or not made */
+    int normalised;
+    char *norm;
+    size_t nlen;
+    /* the question as the same-question confidence sees it (made on demand) */
+    wd_sim_text *sim;
+    size_t bytes; /* about what the entry holds */
+} wd_rec;
+
+typedef struct wd_rectable {
+    wd_rec **slots; /* open addressing by docid; cap is a power of two */
+    size_t n, cap, bytes;
+} wd_rectable;
+
+typedef struct wd_reccache {
+    wd_rectable cur, old; /* the current and the previous generation */
+    int layer;            /* the dictionary layer the questions were analysed with */
+} wd_reccache;
+
+/* Start of a search: age the cache when the current generation is full. */
+void wd_reccache_tidy(wd_reccache *c);
+/* The record of docid did, from the cache or decoded from `data` (the
+ * stored form, read by the caller only when get_data is asked: see
+ * wd_reccache_get). It ends in the current generation. */
+typedef int (*wd_rec_data_fn)(void *ctx, char **data, size_t *len, wd_error *err);
+int wd_reccache_get(wd_reccache *c, uint32_t did, wd_rec_data_fn get_data, void *ctx, wd_rec **out,
+                    wd_error *err);
+/* Account for `bytes` more held by r (an analysis, a normalised answer). */
+void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes);
+void wd_reccache_free(wd_reccache *c);
+
+#endif

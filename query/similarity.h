@@ -1,0 +1,70 @@
+/*
+ * similarity.h - private to query/: how alike two questions are.
+ *
+ * Two measures, both computed from questions analysed once (analysis.h):
+ *
+ *   wd_question_overlap   the re-ranking's similarity: an IDF-weighted Dice
+ *                         overlap of the two questions' words (a dictionary
+ *                         synonym counts as the word), averaged with the Dice
+ *                         overlap of their CJK character n-grams. Cheap, and
+ *                         read for the top 50 candidates of every search.
+ *   the same-question confidence (wd_sim_score, public in
+ *                         wenda/coverage.h): a logistic model over twelve
+ *                         features of the two questions, read as the
+ *                         probability that they ask the same thing.
+ *
+ * The IDF each reads is defined once, in termstats.h (BM25's for the
+ * overlap, the smoothed one the confidence model was fitted with), from the
+ * searcher's one statistics table.
+ */
+#ifndef WENDA_QUERY_SIMILARITY_H
+#define WENDA_QUERY_SIMILARITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "wenda/coverage.h"
+
+/* ---- the re-ranking's overlap ---------------------------------------------- */
+
+/* The asked question, prepared once per search. */
+typedef struct wd_overlap_query {
+    const wd_qtext *q;   /* borrowed */
+    const double *idf;   /* borrowed: per word of q (wd_qtext_idf) */
+    uint64_t **syn_hash; /* per word with synonyms: their hashes and lengths */
+    size_t **syn_len;
+    double wsum, nsum; /* the weighted sums of q's words and of its n-grams */
+    double particle_weight, subword_weight;
+} wd_overlap_query;
+
+/* WD_ENOMEM (oq is then empty). */
+int wd_overlap_query_init(wd_overlap_query *oq, const wd_qtext *q, const double *idf,
+                          double particle_weight, double subword_weight);
+void wd_overlap_query_free(wd_overlap_query *oq);
+/* The overlap in [0, 1] of the asked question and a record's question r
+ * (idf: per word of r). */
+double wd_question_overlap(const wd_overlap_query *oq, const wd_qtext *r, const double *idf);
+
+/* ---- the same-question view of a text ---------------------------------------- */
+
+/* The IDF of a word for the confidence (the smoothed IDF of its
+ * question-field frequency, or a scorer's own table). */
+typedef double (*wd_idf_fn)(void *ctx, const char *word, size_t len);
+
+/* The same-question view of an analysed question: its primary words with
+ * their weights (idf: the IDF source), their synonyms in dict, its word
+ * characters and bigrams, and what it asks (qkind.h). *out is new.
+ * WD_ENOMEM. */
+int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, void *ctx,
+                      wd_sim_text **out, wd_error *err);
+/* A view holding only characters (normalised code points; the word
+ * characters are kept): enough to ask how much of a question it accounts
+ * for (wd_sim_cover), as of an answer's passage. *out is new. WD_ENOMEM. */
+int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out);
+/* The share of a's weight that b accounts for (the feature cov_a). */
+double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b);
+/* About the memory a view holds. */
+size_t wd_sim_text_bytes(const wd_sim_text *t);
+
+#endif

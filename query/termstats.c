@@ -1,0 +1,55 @@
+/*
+ * termstats.c - the term statistics table (termstats.h) and the IDF
+ * definitions. Looking a term up is a B-tree read (a round trip per shard
+ * over remote shards), while one search asks for a few hundred terms, most
+ * of them again and again across searches: hence the table.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "termstats.h"
+
+uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
+                         size_t len)
+{
+    char term[XC_MAX_TERM_BYTES + 1];
+    size_t pl = strlen(prefix);
+    if (pl + len > XC_MAX_TERM_BYTES)
+        return 0;
+    memcpy(term, prefix, pl);
+    memcpy(term + pl, word, len);
+    term[pl + len] = '\0';
+    uint32_t *seen = wd_strmap_get(&t->df, term, pl + len);
+    if (seen)
+        return *seen;
+    uint32_t df = 0;
+    if (xc_db_termfreq(db, term, &df, NULL) != WD_OK)
+        df = 0;
+    uint32_t *slot = wd_strmap_put(&t->df, term, pl + len, NULL);
+    if (slot) /* out of memory: answered, not remembered */
+        *slot = df;
+    return df;
+}
+
+void wd_termstats_reset(wd_termstats *t, double ndocs)
+{
+    wd_strmap_clear(&t->df);
+    t->ndocs = ndocs;
+}
+
+void wd_termstats_free(wd_termstats *t)
+{
+    wd_termstats_reset(t, 0);
+}
+
+double wd_idf_bm25(double ndocs, uint32_t df)
+{
+    double idf = log((ndocs - df + 0.5) / (df + 0.5));
+    return idf < 0.1 ? 0.1 : idf;
+}
+
+double wd_idf_smoothed(double ndocs, uint32_t df)
+{
+    double idf = log((ndocs + 1.0) / (df + 0.5));
+    return idf < 0.1 ? 0.1 : idf;
+}

@@ -1,0 +1,54 @@
+/*
+ * termstats.h - private to query/: the term statistics a searcher reads,
+ * and the one definition of each IDF the ranking and the confidence use.
+ *
+ * A wd_termstats remembers the document frequency of each term looked up
+ * (prefix and word: "S医保", "XB医保", "医保"), so that the posting budget,
+ * the re-ranking and the same-question confidence of one search, and the
+ * searches after it, look each term up in the index once. The table belongs
+ * to its searcher (over a shard list, to one search: the shard set may
+ * change between searches) and is emptied whenever the view of the index
+ * changes (reopen, a different document count) or it holds
+ * WD_TERMSTATS_MAX terms.
+ *
+ * Thread safety: one table per searcher, so per thread.
+ */
+#ifndef WENDA_QUERY_TERMSTATS_H
+#define WENDA_QUERY_TERMSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strmap.h"
+#include "xapian_c.h"
+
+#define WD_TERMSTATS_MAX 65536 /* terms kept across searches */
+
+typedef struct wd_termstats {
+    wd_strmap df; /* prefix + word -> uint32_t documents holding it */
+    double ndocs; /* documents in the index the table describes */
+} wd_termstats;
+
+#define WD_TERMSTATS_INIT                                                                          \
+    {                                                                                              \
+        WD_STRMAP_INIT(sizeof(uint32_t)), 0                                                        \
+    }
+
+/* Documents of db holding prefix+word (looked up once per table); 0 for a
+ * term too long to exist, or when the look-up fails (a lost term only
+ * weakens the ranking, never fails it). */
+uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
+                         size_t len);
+/* Empty the table for an index of ndocs documents. */
+void wd_termstats_reset(wd_termstats *t, double ndocs);
+void wd_termstats_free(wd_termstats *t);
+
+/* The re-ranking's IDF: BM25's log((N - df + 0.5) / (df + 0.5)), floored at
+ * 0.1 so that a word in every record still counts a little. */
+double wd_idf_bm25(double ndocs, uint32_t df);
+/* The same-question confidence's IDF: log((N + 1) / (df + 0.5)), floored at
+ * 0.1; always positive, so a word of half the records keeps some weight. It
+ * is what the confidence model was fitted with (similarity.c). */
+double wd_idf_smoothed(double ndocs, uint32_t df);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * tuning.h - private to query/: the ranking's tuned values, by name.
+ *
+ * Every number the match and the re-ranking weigh things by is here, with
+ * what it means; the values shipped were tuned on the development splits
+ * (corpus/qrels/dev.tsv and the paraphrase pairs of
+ * insurance_zhidao_rank/dev.txt; BENCHMARKS.md has the runs). For tuning
+ * runs the environment variable WENDA_TUNE overrides them, read once when a
+ * searcher opens: "name=value,..." with the short names below, e.g.
+ * WENDA_TUNE="rr=0.5,nb=0".
+ */
+#ifndef WENDA_QUERY_TUNING_H
+#define WENDA_QUERY_TUNING_H
+
+typedef struct wd_tuning {
+    /* the match (Xapian BM25 over the OR of every word and n-gram) */
+    double question_weight;        /* qw: a word in a record's question */
+    double answer_weight;          /* aw: a word in a record's answer */
+    double ngram_weight;           /* bw: a character or bigram of a record's question */
+    double bm25_k1;                /* k1 */
+    double bm25_b;                 /* b */
+    double particle_weight;        /* stop: particles and function words (吗 的 怎么) */
+    double particle_answer_weight; /* sa: their answer-field share (0: questions only) */
+    double subword_weight;         /* sub: the parts of a longer word */
+    double posting_budget; /* nb: postings the match may read, rarest leaves first (0: all) */
+    /* the re-ranking of the top of the match */
+    double question_similarity_share; /* rr: of the final score; BM25 takes the rest */
+    double answer_cover_share;        /* ra: how much of the question the answer holds */
+    double question_only_factor;      /* kq: a record with no written answer */
+    double place_match_boost;         /* pm: the record names the asked place or its province */
+    double place_mismatch_cut;        /* px: the record names only other places */
+} wd_tuning;
+
+/* The shipped values, with $WENDA_TUNE applied (unknown names are ignored,
+ * parsing stops at the first malformed pair). */
+wd_tuning wd_tuning_load(void);
+
+#endif
