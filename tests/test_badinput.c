@@ -11,8 +11,6 @@
  * from it; warnings only (duplicate id, empty file) -> exit 0.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,111 +19,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-#define BAD WD_TEST_DATA "/badinput"
+#include "helpers.h"
 
-typedef struct run {
-    char *out;
-    char *err;
-    int status;
-} run;
+#define BAD WD_TEST_DATA "/badinput"
 
 typedef struct fixture {
     char dir[64];
     char index[128];
 } fixture;
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return strdup("");
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, fp);
-    b[got] = '\0';
-    if (len)
-        *len = got;
-    fclose(fp);
-    return b;
-}
-
-/* Run wenda with the index of `f`, args (NULL-terminated), stdin from the
- * file `in` (or /dev/null). Output goes through files, so it may be large. */
-static run wenda_in(const fixture *f, const char *in, ...)
-{
-    const char *argv[64];
-    int argc = 0;
-    argv[argc++] = WENDA_BIN;
-    va_list ap;
-    va_start(ap, in);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char out[160], err[160];
-    snprintf(out, sizeof out, "%s/stdout", f->dir);
-    snprintf(err, sizeof err, "%s/stderr", f->dir);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int i = open(in ? in : "/dev/null", O_RDONLY);
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(i, 0);
-        dup2(o, 1);
-        dup2(e, 2);
-        setenv("WENDA_INDEX", f->index, 1);
-        unsetenv("WENDA_DICT");
-        execv(WENDA_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    run r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = slurp(out, NULL);
-    r.err = slurp(err, NULL);
-    return r;
-}
-#define wenda(f, ...) wenda_in(f, NULL, __VA_ARGS__)
-
-static void run_free(run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static json_t *parse(const char *s)
-{
-    json_error_t e;
-    json_t *j = json_loads(s, JSON_DECODE_ANY, &e);
-    if (!j)
-        fail_msg("not JSON (%s): %.300s", e.text, s);
-    return j;
-}
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
+/* Run wenda on the index of `f` with args (NULL-terminated). */
+#define wenda(f, ...) th_wenda((f)->index, NULL, __VA_ARGS__)
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/wenda-bad-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (th_tmpdir(f->dir, sizeof f->dir, "bad") != 0)
         return -1;
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     *state = f;
@@ -135,7 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -151,10 +63,10 @@ typedef struct summary {
 /* `wenda index --json FILE [args]`; the summary must be JSON. */
 static summary index_file(const fixture *f, const char *file, const char *a1, const char *a2)
 {
-    run r = wenda(f, "index", "--json", file, a1, a2, NULL);
-    summary s = {r.status, NULL, r.err};
+    th_run r = wenda(f, "index", "--json", file, a1, a2, NULL);
+    summary s = { r.status, NULL, r.err };
     if (r.out[0])
-        s.j = parse(r.out);
+        s.j = th_json(r.out);
     free(r.out);
     return s;
 }
@@ -178,8 +90,7 @@ static void assert_problem(const summary *s, size_t n, size_t i, const char *lev
 {
     json_t *p = json_object_get(s->j, "problems");
     if (json_array_size(p) != n)
-        fail_msg("%zu problems, want %zu: %s", json_array_size(p), n,
-                 json_dumps(p, JSON_COMPACT));
+        fail_msg("%zu problems, want %zu: %s", json_array_size(p), n, json_dumps(p, JSON_COMPACT));
     if (n == 0)
         return;
     json_t *e = json_array_get(p, i);
@@ -195,30 +106,23 @@ static void assert_problem(const summary *s, size_t n, size_t i, const char *lev
         fail_msg("message \"%s\" lacks \"%s\"", m, needle);
 }
 
-static json_int_t documents(const fixture *f)
+static long documents(const fixture *f)
 {
-    run r = wenda(f, "info", "--json", NULL);
-    if (r.status != 0)
-        fail_msg("info exited %d: %s", r.status, r.err);
-    json_t *j = parse(r.out);
-    json_int_t n = json_integer_value(json_object_get(j, "documents"));
-    json_decref(j);
-    run_free(&r);
-    return n;
+    return th_index_documents(f->index);
 }
 
 /* `wenda show --json ID`: the record's field, new. */
 static char *show_field(const fixture *f, const char *id, const char *field)
 {
-    run r = wenda(f, "show", "--json", id, NULL);
+    th_run r = wenda(f, "show", "--json", id, NULL);
     if (r.status != 0)
         fail_msg("show %s exited %d: %s", id, r.status, r.err);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     const char *v = json_string_value(json_object_get(j, field));
     assert_non_null(v);
     char *s = strdup(v);
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
     return s;
 }
 
@@ -227,14 +131,6 @@ static void assert_show(const fixture *f, const char *id, const char *field, con
     char *v = show_field(f, id, field);
     assert_string_equal(v, want);
     free(v);
-}
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, len, fp), len);
-    fclose(fp);
 }
 
 /* ---- the matrix ------------------------------------------------------------ */
@@ -250,10 +146,10 @@ static void test_badinput__invalid_utf8_line_skipped_exit_3(void **state)
     summary_free(&s);
     assert_int_equal(documents(f), 2);
     /* Human output: "wenda: index: FILE:LINE: message" on stderr. */
-    run r = wenda(f, "index", BAD "/invalid_utf8.jsonl", NULL);
+    th_run r = wenda(f, "index", BAD "/invalid_utf8.jsonl", NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "wenda: index: " BAD "/invalid_utf8.jsonl:2: invalid UTF-8"));
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_badinput__gbk_file_refused_whole_then_read_with_encoding(void **state)
@@ -274,13 +170,13 @@ static void test_badinput__gbk_file_refused_whole_then_read_with_encoding(void *
     assert_int_equal(num(&s, "added"), 3);
     assert_int_equal(num(&s, "skipped"), 0);
     summary_free(&s);
-    run r = wenda(f, "ask", "--json", "-n", "1", "异地就医怎么报销", NULL);
+    th_run r = wenda(f, "ask", "--json", "-n", "1", "异地就医怎么报销", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
     assert_string_equal(json_string_value(json_object_get(hit, "question")), "异地就医怎么报销");
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_badinput__utf8_bom_is_dropped(void **state)
@@ -326,13 +222,13 @@ static void test_badinput__empty_file_warns_exit_0(void **state)
     /* The same for TSV and a seed page. */
     char p[256];
     snprintf(p, sizeof p, "%s/empty.tsv", f->dir);
-    write_file(p, "", 0);
+    th_write_file(p, "", 0);
     s = index_file(f, p, NULL, NULL);
     assert_int_equal(s.status, 0);
     assert_problem(&s, 1, 0, "warning", "empty.tsv", 0, "format", "empty file");
     summary_free(&s);
     snprintf(p, sizeof p, "%s/empty.txt", f->dir);
-    write_file(p, "", 0);
+    th_write_file(p, "", 0);
     s = index_file(f, p, NULL, NULL);
     assert_int_equal(s.status, 0);
     assert_int_equal(num(&s, "records"), 0);
@@ -443,7 +339,7 @@ static void test_badinput__unknown_fields_ignored_exit_0(void **state)
 static void test_badinput__question_of_100000_chars_indexed_and_askable(void **state)
 {
     fixture *f = *state;
-    static const char *const cs[] = {"医", "保", "报", "销", "门", "诊", "住", "院", "药", "费"};
+    static const char *const cs[] = { "医", "保", "报", "销", "门", "诊", "住", "院", "药", "费" };
     size_t qcap = 100000 * 3 + 1, qn = 0;
     char *q = malloc(qcap);
     for (int i = 0; i < 100000; i++) {
@@ -469,13 +365,15 @@ static void test_badinput__question_of_100000_chars_indexed_and_askable(void **s
     fp = fopen(in, "wb");
     fprintf(fp, "%s\n", q);
     fclose(fp);
-    run r = wenda_in(f, in, "ask", "--json", "-n", "1", "-", NULL);
+    const char *args[] = { "ask", "--json", "-n", "1", "-", NULL };
+    th_cmd ask = { .args = args, .index = f->index, .input_file = in };
+    th_run r = th_exec(&ask);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
     assert_string_equal(json_string_value(json_object_get(hit, "id")), "long");
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
     free(q);
 }
 
@@ -500,12 +398,12 @@ static void test_badinput__punctuation_only_question_indexed_exit_0(void **state
     summary_free(&s);
     assert_show(f, "p1", "question", "？？？！！！……");
     /* Asking only punctuation: no words, no hits, exit 1, valid JSON. */
-    run r = wenda(f, "ask", "--json", "？？？！！！", NULL);
+    th_run r = wenda(f, "ask", "--json", "？？？！！！", NULL);
     assert_int_equal(r.status, 1);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     assert_int_equal(json_array_size(json_object_get(j, "hits")), 0);
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
@@ -519,17 +417,17 @@ static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
     assert_show(f, "x1", "answer", "扩展区汉字𠀀𪜀𰀀的答案😀👨‍👩‍👧");
     assert_show(f, "x2", "question", "😀医保卡丢了怎么办🏥");
     /* A rare character is a word like any other. */
-    run r = wenda(f, "ask", "--json", "-n", "1", "𪜀", NULL);
+    th_run r = wenda(f, "ask", "--json", "-n", "1", "𪜀", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
     assert_string_equal(json_string_value(json_object_get(hit, "id")), "x1");
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
     /* Offsets of segment --json stay on character boundaries. */
     r = wenda(f, "segment", "--json", "𠀀😀医保卡👨‍👩‍👧", NULL);
     assert_int_equal(r.status, 0);
-    j = parse(r.out);
+    j = th_json(r.out);
     json_t *toks = json_object_get(j, "tokens");
     assert_true(json_array_size(toks) >= 2);
     const char *text = "𠀀😀医保卡👨‍👩‍👧";
@@ -541,7 +439,7 @@ static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
         assert_true(((unsigned char)text[st] & 0xC0) != 0x80);
     }
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 int main(void)

@@ -3,8 +3,6 @@
  * files and checks its --json output, messages and exit codes.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,112 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/types.h>
 
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #define SEEDS WD_SOURCE_DIR "/corpus/seeds"
-
-typedef struct run {
-    char *out;
-    char *err;
-    int status;
-} run;
-
-static char *read_fd(int fd)
-{
-    size_t cap = 4096, len = 0;
-    char *b = malloc(cap);
-    ssize_t n;
-    while ((n = read(fd, b + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            b = realloc(b, cap);
-        }
-    }
-    b[len] = '\0';
-    return b;
-}
-
-/* Run wenda with args (NULL-terminated) and optional stdin text. */
-static run wenda(const char *index, const char *input, ...)
-{
-    const char *argv[64];
-    int argc = 0;
-    argv[argc++] = WENDA_BIN;
-    va_list ap;
-    va_start(ap, input);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    int in[2], out[2], err[2];
-    assert_int_equal(pipe(in), 0);
-    assert_int_equal(pipe(out), 0);
-    assert_int_equal(pipe(err), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        close(in[1]);
-        close(out[0]);
-        close(err[0]);
-        if (index)
-            setenv("WENDA_INDEX", index, 1);
-        else
-            unsetenv("WENDA_INDEX");
-        unsetenv("WENDA_DICT");
-        execv(WENDA_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    close(err[1]);
-    if (input) {
-        ssize_t w = write(in[1], input, strlen(input));
-        assert_true(w == (ssize_t)strlen(input));
-    }
-    close(in[1]);
-    /* Outputs here are small; reading stdout then stderr cannot deadlock
-     * as long as stderr stays under the pipe buffer. */
-    run r;
-    r.out = read_fd(out[0]);
-    r.err = read_fd(err[0]);
-    close(out[0]);
-    close(err[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static json_t *parse(const char *s)
-{
-    json_error_t e;
-    json_t *j = json_loads(s, JSON_DECODE_ANY, &e);
-    if (!j)
-        fail_msg("not JSON (%s): %s", e.text, s);
-    return j;
-}
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
 
 typedef struct fixture {
     char dir[64];
@@ -128,8 +27,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/wenda-cli-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (th_tmpdir(f->dir, sizeof f->dir, "cli") != 0)
         return -1;
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     *state = f;
@@ -139,50 +37,31 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     free(f);
     return 0;
-}
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, len, fp), len);
-    fclose(fp);
-}
-
-static json_int_t info_documents(const char *index)
-{
-    run r = wenda(index, NULL, "info", "--json", NULL);
-    assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
-    json_int_t n = json_integer_value(json_object_get(j, "documents"));
-    json_decref(j);
-    run_free(&r);
-    return n;
 }
 
 static void test_cli__index_seeds_twice_holds_104(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "--json", SEEDS, NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "--json", SEEDS, NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     assert_int_equal(json_integer_value(json_object_get(j, "records")), 104);
     assert_int_equal(json_integer_value(json_object_get(j, "added")), 104);
     json_decref(j);
-    run_free(&r);
-    assert_int_equal(info_documents(f->index), 104);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 104);
 
-    r = wenda(f->index, NULL, "index", "--json", SEEDS, NULL);
+    r = th_wenda(f->index, NULL, "index", "--json", SEEDS, NULL);
     assert_int_equal(r.status, 0);
-    j = parse(r.out);
+    j = th_json(r.out);
     assert_int_equal(json_integer_value(json_object_get(j, "replaced")), 104);
     assert_int_equal(json_integer_value(json_object_get(j, "added")), 0);
     json_decref(j);
-    run_free(&r);
-    assert_int_equal(info_documents(f->index), 104);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 104);
 }
 
 /* The question of every hit must be a whole line of its source file. */
@@ -210,12 +89,12 @@ static void assert_question_in_source(const char *question, const char *source)
 static void test_cli__ask_dibaohu_ranks_matching_record_first(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
     assert_int_equal(r.status, 0);
-    run_free(&r);
-    r = wenda(f->index, NULL, "ask", "--json", "-n", "10", "低保户要交医保吗", NULL);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", "-n", "10", "低保户要交医保吗", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     assert_string_equal(json_string_value(json_object_get(j, "query")), "低保户要交医保吗");
     json_t *hits = json_object_get(j, "hits");
     assert_true(json_array_size(hits) >= 3);
@@ -245,37 +124,27 @@ static void test_cli__ask_dibaohu_ranks_matching_record_first(void **state)
         json_int_t s = json_integer_value(json_array_get(pair, 0));
         json_int_t e = json_integer_value(json_array_get(pair, 1));
         assert_true(s < e);
-        /* cut the code-point range out of the snippet */
-        const char *p = snip;
-        for (json_int_t c = 0; c < s; c++)
-            do
-                p++;
-            while ((*p & 0xC0) == 0x80);
-        const char *q2 = p;
-        for (json_int_t c = s; c < e; c++)
-            do
-                q2++;
-            while ((*q2 & 0xC0) == 0x80);
         char word[256];
-        snprintf(word, sizeof word, "%.*s", (int)(q2 - p), p);
+        th_utf8_slice(snip, (size_t)s, (size_t)e, word, sizeof word);
         if (strstr("低保户要交医保吗医疗保险低保", word))
             saw_word = 1;
     }
     assert_true(saw_word);
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__question_kind_records(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    th_run_free(&r);
     /* Count kinds by listing every record: ask for everything with a broad question. */
-    r = wenda(f->index, NULL, "ask", "--json", "-n", "200", "医保 低保 灵活就业 新生儿 异地 缴费 报销 社保 居民 职工", NULL);
+    r = th_wenda(f->index, NULL, "ask", "--json", "-n", "200",
+                 "医保 低保 灵活就业 新生儿 异地 缴费 报销 社保 居民 职工", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *hits = json_object_get(j, "hits");
     size_t i, nq = 0;
     json_t *h;
@@ -285,7 +154,7 @@ static void test_cli__question_kind_records(void **state)
             nq++;
     }
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
     assert_true(nq > 0);
     assert_true(nq <= 20);
 }
@@ -293,12 +162,12 @@ static void test_cli__question_kind_records(void **state)
 static void test_cli__segment_keeps_domain_words_whole(void **state)
 {
     (void)state;
-    run r = wenda(NULL, NULL, "segment", "--json", "灵活就业医保会进个人账户吗", NULL);
+    th_run r = th_wenda(NULL, NULL, "segment", "--json", "灵活就业医保会进个人账户吗", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *toks = json_object_get(j, "tokens");
-    int have[3] = {0, 0, 0};
-    const char *want[3] = {"灵活就业", "医保", "个人账户"};
+    int have[3] = { 0, 0, 0 };
+    const char *want[3] = { "灵活就业", "医保", "个人账户" };
     size_t i;
     json_t *t;
     json_array_foreach(toks, i, t)
@@ -314,26 +183,26 @@ static void test_cli__segment_keeps_domain_words_whole(void **state)
     assert_int_equal(json_integer_value(json_object_get(t, "start")), 0);
     assert_int_equal(json_integer_value(json_object_get(t, "end")), 12);
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__missing_index_exits_3_with_command(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "ask", "低保户要交医保吗", NULL);
+    th_run r = th_wenda(f->index, NULL, "ask", "低保户要交医保吗", NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "wenda index"));
     assert_non_null(strstr(r.err, f->index));
     assert_string_equal(r.out, "");
-    run_free(&r);
-    r = wenda(f->index, NULL, "ask", "--json", "低保户要交医保吗", NULL);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", "低保户要交医保吗", NULL);
     assert_int_equal(r.status, 3);
     assert_string_equal(r.out, "");
-    json_t *j = parse(r.err);
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(j, "error"), "code")), "not_found");
+    json_t *j = th_json(r.err);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                        "not_found");
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__bad_lines_named_and_good_records_indexed(void **state)
@@ -341,90 +210,92 @@ static void test_cli__bad_lines_named_and_good_records_indexed(void **state)
     fixture *f = *state;
     char path[256];
     snprintf(path, sizeof path, "%s/mixed.jsonl", f->dir);
-    const char data[] = "{\"id\":\"a\",\"question\":\"门诊统筹怎么报销\",\"answer\":\"按比例报销。\"}\n"
-                        "{\"id\":\"b\",\"question\":\"bad json\n"
-                        "{\"id\":\"c\",\"question\":\"\xff\xfe 医保\",\"answer\":\"x\"}\n"
-                        "{\"id\":\"d\",\"question\":\"异地就医怎么备案\",\"answer\":\"线上备案。\"}\n";
-    write_file(path, data, sizeof data - 1);
-    run r = wenda(f->index, NULL, "index", path, NULL);
+    const char data[] =
+        "{\"id\":\"a\",\"question\":\"门诊统筹怎么报销\",\"answer\":\"按比例报销。\"}\n"
+        "{\"id\":\"b\",\"question\":\"bad json\n"
+        "{\"id\":\"c\",\"question\":\"\xff\xfe 医保\",\"answer\":\"x\"}\n"
+        "{\"id\":\"d\",\"question\":\"异地就医怎么备案\",\"answer\":\"线上备案。\"}\n";
+    th_write_file(path, data, sizeof data - 1);
+    th_run r = th_wenda(f->index, NULL, "index", path, NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "mixed.jsonl:2"));
     assert_non_null(strstr(r.err, "mixed.jsonl:3"));
-    run_free(&r);
-    assert_int_equal(info_documents(f->index), 2);
-    r = wenda(f->index, NULL, "ask", "--json", "异地就医备案", NULL);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 2);
+    r = th_wenda(f->index, NULL, "ask", "--json", "异地就医备案", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *top = json_array_get(json_object_get(j, "hits"), 0);
     assert_string_equal(json_string_value(json_object_get(top, "id")), "d");
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__unreadable_file_is_named(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "/nonexistent/file.jsonl", NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "/nonexistent/file.jsonl", NULL);
     assert_int_not_equal(r.status, 0);
     assert_non_null(strstr(r.err, "/nonexistent/file.jsonl"));
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__delete_and_show(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
-    run_free(&r);
-    r = wenda(f->index, NULL, "show", "--json", "000_e31b320f51b19bad#0", NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "show", "--json", "000_e31b320f51b19bad#0", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     assert_string_equal(json_string_value(json_object_get(j, "question")),
                         "灵活就业的医保就是居民医保吗");
     json_decref(j);
-    run_free(&r);
-    r = wenda(f->index, NULL, "delete", "000_e31b320f51b19bad#0", "no-such-id", NULL);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "delete", "000_e31b320f51b19bad#0", "no-such-id", NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "no-such-id"));
-    run_free(&r);
-    assert_int_equal(info_documents(f->index), 103);
-    r = wenda(f->index, NULL, "show", "000_e31b320f51b19bad#0", NULL);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 103);
+    r = th_wenda(f->index, NULL, "show", "000_e31b320f51b19bad#0", NULL);
     assert_int_equal(r.status, 1);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__ask_stdin_json_lines(void **state)
 {
     fixture *f = *state;
-    run r = wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
-    run_free(&r);
-    r = wenda(f->index, "低保户要交医保吗\n\n灵活就业医保会进个人账户吗\n", "ask", "--json", "-",
-              NULL);
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run_free(&r);
+    r = th_wenda(f->index, "低保户要交医保吗\n\n灵活就业医保会进个人账户吗\n", "ask", "--json", "-",
+                 NULL);
     assert_int_equal(r.status, 0);
-    int lines = 0;
-    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
-        json_t *j = parse(line);
+    json_t *lines = th_json_lines(r.out);
+    size_t i;
+    json_t *j;
+    json_array_foreach(lines, i, j)
+    {
         assert_non_null(json_object_get(j, "hits"));
-        json_decref(j);
-        lines++;
     }
-    assert_int_equal(lines, 2);
-    run_free(&r);
+    assert_int_equal(json_array_size(lines), 2);
+    json_decref(lines);
+    th_run_free(&r);
 }
 
 static void test_cli__usage_errors_exit_2(void **state)
 {
     (void)state;
-    run r = wenda(NULL, NULL, "ask", "--no-such-option", "x", NULL);
+    th_run r = th_wenda(NULL, NULL, "ask", "--no-such-option", "x", NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "wenda: ask:"));
-    run_free(&r);
-    r = wenda(NULL, NULL, "frobnicate", NULL);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "frobnicate", NULL);
     assert_int_equal(r.status, 2);
-    run_free(&r);
-    r = wenda(NULL, NULL, "help", "ask", NULL);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "help", "ask", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: wenda ask"));
-    run_free(&r);
+    th_run_free(&r);
 }
 
 static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
@@ -433,25 +304,25 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
     setenv("HOME", f->dir, 1);
     unsetenv("XDG_DATA_HOME");
-    run r = wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
+    th_run r = th_wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "\"user\"")); /* at most the HMM's guess */
-    run_free(&r);
-    r = wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "user.txt"));
-    run_free(&r);
-    r = wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
     assert_int_equal(r.status, 0);
-    json_t *j = parse(r.out);
+    json_t *j = th_json(r.out);
     json_t *w0 = json_array_get(json_object_get(j, "words"), 0);
     assert_string_equal(json_string_value(json_object_get(w0, "text")), "保泰通");
     assert_string_equal(json_string_value(json_object_get(w0, "source")), "user");
     json_decref(j);
-    run_free(&r);
-    r = wenda(NULL, NULL, "dict", "add", "two words", NULL);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "add", "two words", NULL);
     assert_int_equal(r.status, 2);
-    run_free(&r);
+    th_run_free(&r);
     if (old_home) {
         setenv("HOME", old_home, 1);
         free(old_home);

@@ -5,7 +5,6 @@
  * order, malformed lines, exit codes.
  */
 #define _GNU_SOURCE
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "report.h"
 #include "wenda/coverage.h"
 
@@ -30,96 +30,16 @@ static wd_dict *g_dict;
 
 /* ---- running the binary -------------------------------------------------------- */
 
-typedef struct run {
-    char *out, *err;
-    int status;
-} run;
+typedef th_run run;
 
-static char *slurp_fd(int fd)
-{
-    size_t cap = 4096, len = 0;
-    char *b = malloc(cap);
-    ssize_t n;
-    while ((n = read(fd, b + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            b = realloc(b, cap);
-        }
-    }
-    b[len] = '\0';
-    return b;
-}
-
-/* Run wenda with args (NULL-terminated); stdin from `input`; stderr goes
- * to a temporary file so large outputs cannot deadlock. */
-static run wenda(const char *input, ...)
-{
-    const char *argv[64];
-    int argc = 0;
-    argv[argc++] = WENDA_BIN;
-    va_list ap;
-    va_start(ap, input);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    char errpath[128];
-    snprintf(errpath, sizeof errpath, "%s/stderr.txt", g_dir);
-    char inpath[128];
-    snprintf(inpath, sizeof inpath, "%s/stdin.txt", g_dir);
-    FILE *fi = fopen(inpath, "wb");
-    assert_non_null(fi);
-    if (input)
-        fputs(input, fi);
-    fclose(fi);
-    int out[2];
-    assert_int_equal(pipe(out), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        freopen(inpath, "rb", stdin);
-        freopen(errpath, "wb", stderr);
-        dup2(out[1], 1);
-        close(out[0]);
-        unsetenv("WENDA_DICT");
-        unsetenv("WENDA_INDEX");
-        execv(WENDA_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    run r;
-    r.out = slurp_fd(out[0]);
-    close(out[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    FILE *fe = fopen(errpath, "rb");
-    r.err = slurp_fd(fileno(fe));
-    fclose(fe);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
+/* Run wenda with args (NULL-terminated); stdin from `input`. */
+#define wenda(input, ...) th_wenda(NULL, input, __VA_ARGS__)
+#define run_free th_run_free
 
 static int setup_all(void **state)
 {
     (void)state;
-    strcpy(g_dir, "/tmp/wenda-cov-XXXXXX");
-    if (!mkdtemp(g_dir))
+    if (th_tmpdir(g_dir, sizeof g_dir, "cov") != 0)
         return -1;
     snprintf(g_index, sizeof g_index, "%s/index", g_dir);
     run r = wenda(NULL, "index", "--index", g_index, SEEDS, NULL);
@@ -134,17 +54,13 @@ static int teardown_all(void **state)
 {
     (void)state;
     wd_dict_free(g_dict);
-    nftw(g_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(g_dir);
     return 0;
 }
 
 static void write_file(const char *name, const char *data, char *path, size_t cap)
 {
-    snprintf(path, cap, "%s/%s", g_dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(data, f);
-    fclose(f);
+    th_write_text(th_path(path, cap, g_dir, name), data);
 }
 
 /* ---- wd_similarity -------------------------------------------------------------- */
@@ -361,10 +277,7 @@ static void test_coverage__text_tsv_html_and_exit_codes(void **state)
     r = wenda(NULL, "coverage", "--index", g_index, "--format", "html", "-o", html, path, NULL);
     assert_int_equal(r.status, 0);
     run_free(&r);
-    FILE *f = fopen(html, "rb");
-    assert_non_null(f);
-    char *page = slurp_fd(fileno(f));
-    fclose(f);
+    char *page = th_slurp(html, NULL);
     assert_non_null(strstr(page, "<!DOCTYPE html>"));
     assert_non_null(strstr(page, "公积金怎么提取"));
     assert_null(strstr(page, "http://"));

@@ -19,9 +19,6 @@
  * when xapian-check is not installed.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -31,15 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "schema.h"
 #include "wenda/error.h"
 #include "xapian_c.h"
@@ -52,12 +46,6 @@ static char corpus[128];
 
 /* ---- processes ------------------------------------------------------------ */
 
-typedef struct run {
-    char *out;
-    char *err;
-    int status; /* exit code, or 128 + signal */
-} run;
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -65,81 +53,20 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Start a command with stdout and stderr to files; fsize_limit > 0 sets
- * RLIMIT_FSIZE in the child (with SIGXFSZ ignored, so writes fail with
- * EFBIG instead of killing it). */
-static pid_t spawn(const char *const *argv, const char *out, const char *err, rlim_t fsize_limit)
+/* Run a program (NULL: wenda) with args to completion; file_limit > 0 sets
+ * RLIMIT_FSIZE in the child (a full disk). */
+static th_run run_args(const char *prog, const char *const *args, unsigned long file_limit)
 {
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        unsetenv("WENDA_DICT");
-        if (fsize_limit) {
-            signal(SIGXFSZ, SIG_IGN);
-            struct rlimit rl = {fsize_limit, fsize_limit};
-            setrlimit(RLIMIT_FSIZE, &rl);
-        }
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
+    th_cmd cmd = { .prog = prog, .args = args, .file_limit = file_limit };
+    return th_exec(&cmd);
 }
 
-static char *slurp(const char *path)
+/* Start `wenda ARGS` with stdout and stderr to the files out and err. */
+static pid_t spawn(const char *const *args, const char *out, const char *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return strdup("");
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, fp);
-    b[got] = '\0';
-    fclose(fp);
-    return b;
+    th_cmd cmd = { .args = args };
+    return th_spawn(&cmd, out, err);
 }
-
-static int wait_status(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static run run_argv(const char *const *argv, rlim_t fsize_limit)
-{
-    char out[128], err[128];
-    snprintf(out, sizeof out, "%s/out.txt", dir);
-    snprintf(err, sizeof err, "%s/err.txt", dir);
-    pid_t pid = spawn(argv, out, err, fsize_limit);
-    run r;
-    r.status = wait_status(pid);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_rf(const char *p) { nftw(p, rm_cb, 16, FTW_DEPTH | FTW_PHYS); }
 
 static int have_xapian_check(void)
 {
@@ -148,13 +75,16 @@ static int have_xapian_check(void)
 
 /* ---- the corpus ------------------------------------------------------------ */
 
-static void make_id(char *out, size_t n, long i) { snprintf(out, n, "r%05ld", i); }
+static void make_id(char *out, size_t n, long i)
+{
+    snprintf(out, n, "r%05ld", i);
+}
 
 static void write_corpus(const char *path, long n, int answer_repeat)
 {
-    static const char *const words[] = {"医保", "报销", "异地就医", "低保户", "门诊", "住院",
-                                        "灵活就业", "个人账户", "缴费", "大病保险", "药品",
-                                        "社保卡"};
+    static const char *const words[] = { "医保", "报销",     "异地就医", "低保户",
+                                         "门诊", "住院",     "灵活就业", "个人账户",
+                                         "缴费", "大病保险", "药品",     "社保卡" };
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
     for (long i = 1; i <= n; i++) {
@@ -181,11 +111,11 @@ static int is_index(const char *index)
 
 static void assert_xapian_check(const char *index)
 {
-    const char *argv[] = {"xapian-check", index, NULL};
-    run r = run_argv(argv, 0);
+    const char *args[] = { index, NULL };
+    th_run r = run_args("xapian-check", args, 0);
     if (r.status != 0)
         fail_msg("xapian-check %s failed (%d): %s%s", index, r.status, r.out, r.err);
-    run_free(&r);
+    th_run_free(&r);
 }
 
 typedef struct state {
@@ -200,14 +130,11 @@ static ixstate info(const char *index)
 {
     ixstate s;
     memset(&s, 0, sizeof s);
-    const char *argv[] = {WENDA_BIN, "info", "--json", "--index", index, NULL};
-    run r = run_argv(argv, 0);
+    const char *args[] = { "info", "--json", "--index", index, NULL };
+    th_run r = run_args(NULL, args, 0);
     if (r.status != 0)
         fail_msg("wenda info exited %d: %s", r.status, r.err);
-    json_error_t je;
-    json_t *j = json_loads(r.out, 0, &je);
-    if (!j)
-        fail_msg("wenda info: not JSON: %s", r.out);
+    json_t *j = th_json(r.out);
     s.documents = (long)json_integer_value(json_object_get(j, "documents"));
     json_t *cp = json_object_get(j, "checkpoint");
     if (json_is_object(cp)) {
@@ -219,7 +146,7 @@ static ixstate info(const char *index)
         s.cp_documents = -1;
     }
     json_decref(j);
-    run_free(&r);
+    th_run_free(&r);
     return s;
 }
 
@@ -277,12 +204,13 @@ static long check_after_kill(const char *index, int fresh, long batch)
 
 static void assert_complete(const char *index)
 {
-    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", BATCH, "--index", index,
-                          corpus, NULL};
-    run r = run_argv(argv, 0);
+    const char *args[] = {
+        "index", "--quiet", "--batch-size", BATCH, "--index", index, corpus, NULL
+    };
+    th_run r = run_args(NULL, args, 0);
     if (r.status != 0)
         fail_msg("re-run exited %d: %s", r.status, r.err);
-    run_free(&r);
+    th_run_free(&r);
     assert_xapian_check(index);
     ixstate s = info(index);
     assert_int_equal(s.documents, N_RECORDS);
@@ -295,8 +223,7 @@ static void assert_complete(const char *index)
 static int group_setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/wenda-crash-XXXXXX");
-    if (!mkdtemp(dir))
+    if (th_tmpdir(dir, sizeof dir, "crash") != 0)
         return -1;
     snprintf(corpus, sizeof corpus, "%s/corpus.jsonl", dir);
     write_corpus(corpus, N_RECORDS, 3);
@@ -306,7 +233,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    rm_rf(dir);
+    th_rmtree(dir);
     return 0;
 }
 
@@ -346,14 +273,14 @@ static void test_crash__kill9_at_random_points_leaves_committed_batches(void **s
          * checks), odd runs re-index over the previous state. */
         int fresh = k % 2 == 0;
         if (fresh)
-            rm_rf(index);
-        const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", BATCH, "--index",
-                              index, corpus, NULL};
+            th_rmtree(index);
+        const char *args[] = { "index",   "--quiet", "--batch-size", BATCH,
+                               "--index", index,     corpus,         NULL };
         long delay_us = (long)((double)rand() / RAND_MAX * full * 0.9 * 1000.0);
-        pid_t pid = spawn(argv, out, err, 0);
+        pid_t pid = spawn(args, out, err);
         usleep((useconds_t)delay_us);
         kill(pid, SIGKILL);
-        int st = wait_status(pid);
+        int st = th_wait(pid);
         runs++;
         long prefix = check_after_kill(index, fresh, batch);
         print_message("[ crash ] run %d, kill after %ld ms (%s): status %d, %ld records "
@@ -384,7 +311,7 @@ static void wait_for_lock(const char *index, pid_t pid)
     snprintf(p, sizeof p, "%s/wenda.lock", index);
     snprintf(want, sizeof want, "%ld\n", (long)pid);
     for (int i = 0; i < 2000; i++) {
-        char *s = slurp(p);
+        char *s = th_slurp(p, NULL);
         int ok = strcmp(s, want) == 0;
         free(s);
         if (ok)
@@ -401,33 +328,34 @@ static void test_crash__second_writer_is_told_the_pid_and_exits_3(void **state)
     snprintf(index, sizeof index, "%s/lock-index", dir);
     snprintf(out, sizeof out, "%s/lock.out", dir);
     snprintf(err, sizeof err, "%s/lock.err", dir);
-    rm_rf(index);
-    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--batch-size", "1", "--index", index,
-                          corpus, NULL};
-    pid_t holder = spawn(argv, out, err, 0);
+    th_rmtree(index);
+    const char *args[] = {
+        "index", "--quiet", "--batch-size", "1", "--index", index, corpus, NULL
+    };
+    pid_t holder = spawn(args, out, err);
     wait_for_lock(index, holder);
 
-    const char *argv2[] = {WENDA_BIN, "index", "--quiet", "--index", index, corpus, NULL};
-    run r = run_argv(argv2, 0);
+    const char *args2[] = { "index", "--quiet", "--index", index, corpus, NULL };
+    th_run r = run_args(NULL, args2, 0);
     snprintf(msg, sizeof msg, "index is locked by another wenda index (pid %ld)", (long)holder);
     if (!strstr(r.err, msg))
         fail_msg("second writer said: %s", r.err);
     assert_int_equal(r.status, 3);
     assert_string_equal(r.out, "");
-    run_free(&r);
+    th_run_free(&r);
 
     /* The same through --json: the error object, code "locked". */
-    const char *argv3[] = {WENDA_BIN, "index", "--json", "--index", index, corpus, NULL};
-    r = run_argv(argv3, 0);
+    const char *args3[] = { "index", "--json", "--index", index, corpus, NULL };
+    r = run_args(NULL, args3, 0);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "\"locked\""));
     assert_non_null(strstr(r.err, msg));
-    run_free(&r);
+    th_run_free(&r);
 
     /* The holder dies without cleaning up: its pid stays in the file, but
      * the flock went with it, so the next writer goes ahead. */
     kill(holder, SIGKILL);
-    wait_status(holder);
+    th_wait(holder);
     check_after_kill(index, 1, 1);
     assert_complete(index);
 }
@@ -439,20 +367,19 @@ static void test_crash__full_disk_keeps_last_commit_and_exits_3(void **state)
     snprintf(index, sizeof index, "%s/full-index", dir);
     snprintf(small, sizeof small, "%s/small.jsonl", dir);
     snprintf(big, sizeof big, "%s/big.jsonl", dir);
-    rm_rf(index);
+    th_rmtree(index);
     write_corpus(small, 200, 1);
-    const char *argv[] = {WENDA_BIN, "index", "--quiet", "--index", index, small, NULL};
-    run r = run_argv(argv, 0);
+    const char *args[] = { "index", "--quiet", "--index", index, small, NULL };
+    th_run r = run_args(NULL, args, 0);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    th_run_free(&r);
     ixstate before = info(index);
     assert_int_equal(before.documents, 200);
 
     /* Records with long answers, so the tables outgrow the limit fast. */
     write_corpus(big, 3000, 40);
-    const char *argv2[] = {WENDA_BIN, "index", "--batch-size", "500", "--index", index, big,
-                           NULL};
-    r = run_argv(argv2, 256u << 10); /* no file may grow past 256 KiB */
+    const char *args2[] = { "index", "--batch-size", "500", "--index", index, big, NULL };
+    r = run_args(NULL, args2, 256u << 10); /* no file may grow past 256 KiB */
     print_message("[ crash ] full disk: exit %d, stderr: %s", r.status, r.err);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "wenda: index: "));
@@ -463,7 +390,7 @@ static void test_crash__full_disk_keeps_last_commit_and_exits_3(void **state)
              index);
     if (!strstr(r.err, want) || !strstr(r.err, "the index keeps its last commit"))
         fail_msg("no clear disk-full message: %s", r.err);
-    run_free(&r);
+    th_run_free(&r);
 
     /* The index is whole and holds a committed state. Both corpora use
      * the ids r00001..: either the 200 first records, or whole batches of
@@ -476,9 +403,9 @@ static void test_crash__full_disk_keeps_last_commit_and_exits_3(void **state)
     assert_true(after.documents == 200 || after.documents % 500 == 0);
     assert_int_equal(assert_id_prefix(index, 3000), after.documents);
     /* And without the limit the same command completes. */
-    r = run_argv(argv2, 0);
+    r = run_args(NULL, args2, 0);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    th_run_free(&r);
     assert_int_equal(info(index).documents, 3000);
 }
 

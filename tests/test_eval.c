@@ -15,13 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "eval.h"
 #include "eval_internal.h"
+#include "helpers.h"
 #include "metrics.h"
 #include "qrels.h"
 #include "wenda/analyzer.h"
@@ -42,7 +42,7 @@ static void near(double a, double b, double eps, int line)
 static void test_eval__recall_and_mrr_on_ranks_1_3_none(void **state)
 {
     (void)state;
-    const uint32_t ranks[] = {1, 3, 0};
+    const uint32_t ranks[] = { 1, 3, 0 };
     assert_double_equal(wd_metric_recall_at(ranks, 3, 1), 1.0 / 3, EPS);
     assert_double_equal(wd_metric_recall_at(ranks, 3, 3), 2.0 / 3, EPS);
     assert_double_equal(wd_metric_recall_at(ranks, 3, 10), 2.0 / 3, EPS);
@@ -59,8 +59,8 @@ static void test_eval__recall_and_mrr_on_ranks_1_3_none(void **state)
 static void test_eval__ndcg_on_three_graded_hits(void **state)
 {
     (void)state;
-    const int ranked[] = {1, 2, 0};
-    const int judged[] = {1, 2, 1}; /* ideal order 2, 1, 1 */
+    const int ranked[] = { 1, 2, 0 };
+    const int judged[] = { 1, 2, 1 }; /* ideal order 2, 1, 1 */
     /* DCG@3 = 1/log2(2) + 3/log2(3) + 0 = 1 + 1.892789...
      * IDCG@3 = 3/1 + 1/log2(3) + 1/log2(4) = 3 + 0.630930 + 0.5 */
     double dcg = 1.0 + 3.0 / 1.5849625007211562;
@@ -71,9 +71,9 @@ static void test_eval__ndcg_on_three_graded_hits(void **state)
     /* @1: 1 / 3 */
     assert_double_equal(wd_metric_ndcg_at(ranked, 3, judged, 3, 1), 1.0 / 3, EPS);
     /* the perfect order scores 1; nothing relevant judged scores 0 */
-    const int perfect[] = {2, 1, 1};
+    const int perfect[] = { 2, 1, 1 };
     assert_double_equal(wd_metric_ndcg_at(perfect, 3, judged, 3, 5), 1.0, EPS);
-    const int none[] = {0, 0};
+    const int none[] = { 0, 0 };
     assert_double_equal(wd_metric_ndcg_at(ranked, 3, none, 2, 5), 0.0, EPS);
     assert_double_equal(wd_metric_ndcg_at(ranked, 0, judged, 3, 5), 0.0, EPS);
 }
@@ -81,7 +81,7 @@ static void test_eval__ndcg_on_three_graded_hits(void **state)
 static void test_eval__rr_precision_recall_by_grade(void **state)
 {
     (void)state;
-    const int ranked[] = {1, 2, 0};
+    const int ranked[] = { 1, 2, 0 };
     assert_double_equal(wd_metric_rr_at(ranked, 3, 2, 10), 0.5, EPS);
     assert_double_equal(wd_metric_rr_at(ranked, 3, 1, 10), 1.0, EPS);
     assert_double_equal(wd_metric_rr_at(ranked, 3, 2, 1), 0.0, EPS);
@@ -91,7 +91,7 @@ static void test_eval__rr_precision_recall_by_grade(void **state)
     assert_double_equal(wd_metric_precision_at(ranked, 3, 2, 5), 0.2, EPS);
     assert_double_equal(wd_metric_recall_graded_at(ranked, 3, 2, 2, 5), 0.5, EPS);
     assert_double_equal(wd_metric_recall_graded_at(ranked, 3, 2, 0, 5), 0.0, EPS);
-    const int judged[] = {2, 1, 0, 2};
+    const int judged[] = { 2, 1, 0, 2 };
     assert_int_equal(wd_metric_count_graded(judged, 4, 2), 2);
     assert_int_equal(wd_metric_count_graded(judged, 4, 1), 3);
 }
@@ -102,11 +102,11 @@ static void test_eval__span_f1_over_two_sentences(void **state)
 {
     (void)state;
     /* 医保卡 / 里 的 钱: gold 医保 卡 里的 钱 (4), predicted 医保卡 里的 钱 (3) */
-    const wd_span gold1[] = {{0, 2}, {2, 3}, {3, 5}, {5, 6}};
-    const wd_span pred1[] = {{0, 3}, {3, 5}, {5, 6}};
+    const wd_span gold1[] = { { 0, 2 }, { 2, 3 }, { 3, 5 }, { 5, 6 } };
+    const wd_span pred1[] = { { 0, 3 }, { 3, 5 }, { 5, 6 } };
     /* 能 报销: gold and prediction agree (2) */
-    const wd_span gold2[] = {{0, 1}, {1, 3}};
-    const wd_span pred2[] = {{0, 1}, {1, 3}};
+    const wd_span gold2[] = { { 0, 1 }, { 1, 3 } };
+    const wd_span pred2[] = { { 0, 1 }, { 1, 3 } };
     unsigned char m[4];
     size_t c1 = wd_metric_span_matches(gold1, 4, pred1, 3, m);
     assert_int_equal(c1, 2);
@@ -134,20 +134,20 @@ static void test_eval__roc_auc_counts_ties_as_half(void **state)
 {
     (void)state;
     /* positives 0.9 and 0.8, negatives 0.8 and 0.3: pairs 1 + 1 + 0.5 + 1 = 3.5 of 4 */
-    const double s[] = {0.9, 0.8, 0.8, 0.3};
-    const int l[] = {1, 0, 1, 0};
+    const double s[] = { 0.9, 0.8, 0.8, 0.3 };
+    const int l[] = { 1, 0, 1, 0 };
     double auc = -1;
     wd_error err;
     wd_error_clear(&err);
     assert_int_equal(wd_metric_roc_auc(s, l, 4, &auc, &err), WD_OK);
     assert_double_equal(auc, 0.875, EPS);
     /* all tied: 0.5 */
-    const double t[] = {1, 1, 1};
-    const int tl[] = {1, 0, 0};
+    const double t[] = { 1, 1, 1 };
+    const int tl[] = { 1, 0, 0 };
     assert_int_equal(wd_metric_roc_auc(t, tl, 3, &auc, &err), WD_OK);
     assert_double_equal(auc, 0.5, EPS);
     /* no negative: an error with a message */
-    const int allpos[] = {1, 1, 1, 1};
+    const int allpos[] = { 1, 1, 1, 1 };
     assert_int_equal(wd_metric_roc_auc(s, allpos, 4, &auc, &err), WD_EINVAL);
     assert_int_equal(err.code, WD_EINVAL);
     assert_non_null(strstr(err.message, "negatives"));
@@ -157,8 +157,8 @@ static void test_eval__roc_auc_counts_ties_as_half(void **state)
 static void test_eval__f1_at_threshold_and_best_threshold(void **state)
 {
     (void)state;
-    const double s[] = {0.9, 0.8, 0.8, 0.3};
-    const int l[] = {1, 0, 1, 0};
+    const double s[] = { 0.9, 0.8, 0.8, 0.3 };
+    const int l[] = { 1, 0, 1, 0 };
     /* >= 0.8 predicts three, two right: P 2/3, R 1, F1 0.8 */
     wd_prf p = wd_metric_prf_at_threshold(s, l, 4, 0.8);
     assert_double_equal(p.precision, 2.0 / 3, EPS);
@@ -170,7 +170,7 @@ static void test_eval__f1_at_threshold_and_best_threshold(void **state)
     assert_int_equal(wd_metric_best_f1(s, l, 4, &th, &best, NULL), WD_OK);
     assert_double_equal(th, 0.8, EPS);
     assert_double_equal(best.f1, 0.8, EPS);
-    const int none[] = {0, 0, 0, 0};
+    const int none[] = { 0, 0, 0, 0 };
     assert_int_equal(wd_metric_best_f1(s, none, 4, &th, &best, NULL), WD_EINVAL);
 }
 
@@ -193,17 +193,17 @@ static void collect(void *ctx, const char *file, size_t line, const char *messag
     d->n++;
 }
 
-static const char QRELS[] = "\xEF\xBB\xBF# judgements\r\n"                 /* 1 */
-                            "\n"                                           /* 2 */
-                            "低保户要交医保吗\ta#1:2, b#2:1 ,\r\n"         /* 3 */
-                            "   # indented comment\n"                      /* 4 */
-                            "火星上能报销吗\t\n"                           /* 5 */
-                            "no tab here\n"                                /* 6 */
-                            "异地就医\ta#1:3\n"                            /* 7 */
-                            "异地就医\ta#1\n"                              /* 8 */
-                            "\tx#0:2\n"                                    /* 9 */
-                            "异地就医怎么报销\tc#3:2,c#3:1\n"              /* 10 */
-                            "门诊报销\tstem:with:colons#4:1,d#5:0";        /* 11, no newline */
+static const char QRELS[] = "\xEF\xBB\xBF# judgements\r\n"          /* 1 */
+                            "\n"                                    /* 2 */
+                            "低保户要交医保吗\ta#1:2, b#2:1 ,\r\n"  /* 3 */
+                            "   # indented comment\n"               /* 4 */
+                            "火星上能报销吗\t\n"                    /* 5 */
+                            "no tab here\n"                         /* 6 */
+                            "异地就医\ta#1:3\n"                     /* 7 */
+                            "异地就医\ta#1\n"                       /* 8 */
+                            "\tx#0:2\n"                             /* 9 */
+                            "异地就医怎么报销\tc#3:2,c#3:1\n"       /* 10 */
+                            "门诊报销\tstem:with:colons#4:1,d#5:0"; /* 11, no newline */
 
 static void test_eval__qrels_parser_comments_empty_lists_bad_lines(void **state)
 {
@@ -213,8 +213,7 @@ static void test_eval__qrels_parser_comments_empty_lists_bad_lines(void **state)
     wd_qrels *q = NULL;
     wd_error err;
     wd_error_clear(&err);
-    assert_int_equal(wd_qrels_parse(&q, "dev.tsv", QRELS, strlen(QRELS), collect, &d, &err),
-                     WD_OK);
+    assert_int_equal(wd_qrels_parse(&q, "dev.tsv", QRELS, strlen(QRELS), collect, &d, &err), WD_OK);
     assert_non_null(q);
     assert_int_equal(q->n, 3);
     assert_int_equal(q->bad_lines, 5);
@@ -238,7 +237,7 @@ static void test_eval__qrels_parser_comments_empty_lists_bad_lines(void **state)
 
     /* every bad line reported once, with its number */
     assert_int_equal(d.n, 5);
-    const size_t want[] = {6, 7, 8, 9, 10};
+    const size_t want[] = { 6, 7, 8, 9, 10 };
     for (size_t i = 0; i < 5; i++)
         assert_int_equal(d.lines[i], want[i]);
     assert_non_null(strstr(d.msg[0], "dev.tsv:6: no TAB"));
@@ -324,23 +323,11 @@ static void test_eval__part_and_system_names(void **state)
 
 /* ---- a whole run over hand-made data -------------------------------------------------------- */
 
+/* Write a fixture file at dir/rel, making its folders. */
 static void put(const char *dir, const char *rel, const char *text)
 {
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/%s", dir, rel);
-    assert_true(n > 0 && (size_t)n < sizeof path);
-    /* mkdir -p of the parent folders */
-    for (char *s = path + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            mkdir(path, 0777);
-            *s = '/';
-        }
-    }
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    th_write_text(th_path(path, sizeof path, dir, rel), text);
 }
 
 typedef struct notes {
@@ -363,8 +350,8 @@ static void on_note(void *ctx, const char *m)
 static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
 {
     (void)state;
-    char root[] = "/tmp/wenda-test-eval-XXXXXX";
-    assert_non_null(mkdtemp(root));
+    char root[64];
+    assert_int_equal(th_tmpdir(root, sizeof root, "test-eval"), 0);
     char data[1100], seeds[1100], qrels[1100];
     snprintf(data, sizeof data, "%s/data", root);
     snprintf(seeds, sizeof seeds, "%s/seeds", root);
@@ -402,7 +389,8 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     put(data, "amttl-medical-forum-cws/forum_test.seg.txt", "头疼 怎么 办\n发烧 了\n");
     put(data, "amttl-medical-forum-cws/forum_train.seg.txt", "头疼 发烧\n");
     put(seeds, "kb.jsonl",
-        "{\"id\": \"k#1\", \"question\": \"低保户要交医保吗\", \"answer\": \"政府补贴个人缴费。\"}\n"
+        "{\"id\": \"k#1\", \"question\": \"低保户要交医保吗\", \"answer\": "
+        "\"政府补贴个人缴费。\"}\n"
         "{\"id\": \"k#2\", \"question\": \"异地就医怎么报销\", \"answer\": \"先备案再结算。\"}\n");
     put(qrels, "dev.tsv",
         "# q<TAB>judgements\n"
@@ -418,7 +406,7 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     assert_int_equal(wd_dict_load(&dict, NULL, &err), WD_OK);
     notes n;
     memset(&n, 0, sizeof n);
-    wd_eval_opts o = {data, seeds, qrels, root, 0, on_note, &n};
+    wd_eval_opts o = { data, seeds, qrels, root, 0, on_note, &n };
     wd_eval_report r;
     assert_int_equal(wd_eval_run(&o, dict, &r, &err), WD_OK);
 
@@ -487,22 +475,20 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     json_error_t jerr;
     json_t *j = json_loads(b.data, 0, &jerr);
     assert_non_null(j);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "retrieval"),
-                                                          "status")),
-                        "ok");
-    json_t *pkuj = json_object_get(json_object_get(json_object_get(j, "segmentation"), "sets"),
-                                   "pku");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "retrieval"), "status")), "ok");
+    json_t *pkuj =
+        json_object_get(json_object_get(json_object_get(j, "segmentation"), "sets"), "pku");
     assert_true(json_is_null(json_object_get(json_object_get(pkuj, "systems"), "ngram-q")));
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(json_object_get(json_object_get(j, "segmentation"),
-                                                            "sets"),
-                                            "msr"),
-                            "status")),
-                        "skipped");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(json_object_get(j, "segmentation"), "sets"), "msr"),
+            "status")),
+        "skipped");
     assert_true(json_is_real(json_object_get(
-        json_object_get(json_object_get(json_object_get(json_object_get(j, "domain"), "dev"),
-                                        "systems"),
-                        "wenda"),
+        json_object_get(
+            json_object_get(json_object_get(json_object_get(j, "domain"), "dev"), "systems"),
+            "wenda"),
         "ndcg_at_5")));
     json_decref(j);
     wd_buf_free(&b);
@@ -530,7 +516,7 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     assert_int_equal(entries, 3);
 
     wd_dict_free(dict);
-    ev_rmtree(root);
+    th_rmtree(root);
 }
 
 static void test_eval__run_without_data_skips_everything(void **state)
@@ -538,8 +524,13 @@ static void test_eval__run_without_data_skips_everything(void **state)
     (void)state;
     wd_dict *dict = NULL;
     assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
-    wd_eval_opts o = {"/nonexistent/data", "/nonexistent/seeds", "/nonexistent/qrels", NULL,
-                      WD_EVAL_ALL, NULL, NULL};
+    wd_eval_opts o = { "/nonexistent/data",
+                       "/nonexistent/seeds",
+                       "/nonexistent/qrels",
+                       NULL,
+                       WD_EVAL_ALL,
+                       NULL,
+                       NULL };
     wd_eval_report r;
     wd_error err;
     wd_error_clear(&err);

@@ -1,6 +1,5 @@
 /* test_indexer.c - the index writer: add, replace, delete, batches, lock. */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "schema.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
@@ -22,19 +22,10 @@ typedef struct fx {
     wd_dict *dict;
 } fx;
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/wenda-idx-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (th_tmpdir(f->dir, sizeof f->dir, "idx") != 0)
         return -1;
     if (wd_dict_load(&f->dict, NULL, NULL) != WD_OK)
         return -1;
@@ -45,7 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     wd_dict_free(f->dict);
     free(f);
     return 0;

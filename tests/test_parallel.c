@@ -4,8 +4,6 @@
  * records, a repeated id replaced rather than duplicated, deletes that find
  * their record, and commits that cover a prefix of the input.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
 
@@ -24,19 +23,10 @@
 static char dir[64];
 static wd_dict *dict;
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/wenda-par-XXXXXX");
-    if (!mkdtemp(dir))
+    if (th_tmpdir(dir, sizeof dir, "par") != 0)
         return -1;
     return wd_dict_load(&dict, NULL, NULL) == WD_OK ? 0 : -1;
 }
@@ -44,17 +34,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(dir);
     wd_dict_free(dict);
     return 0;
 }
 
-static const char *const qs[] = {"低保户要交医保吗", "异地就医怎么报销", "灵活就业医保会进个人账户吗",
-                                 "新生儿怎么参保"};
-static const char *const as[] = {"低保户参加城乡居民医保，个人缴费部分由政府补贴。",
-                                 "异地就医需要先备案，然后在就医地直接结算。",
-                                 "灵活就业人员参加职工医保，个人账户按规定划入。",
-                                 "新生儿出生后可以在户籍地办理参保登记。"};
+static const char *const qs[] = { "低保户要交医保吗", "异地就医怎么报销",
+                                  "灵活就业医保会进个人账户吗", "新生儿怎么参保" };
+static const char *const as[] = { "低保户参加城乡居民医保，个人缴费部分由政府补贴。",
+                                  "异地就医需要先备案，然后在就医地直接结算。",
+                                  "灵活就业人员参加职工医保，个人账户按规定划入。",
+                                  "新生儿出生后可以在户籍地办理参保登记。" };
 
 /* Record ids are long (over 16 bytes), so they are hashed terms
  * (schema.h) on every path. */
@@ -89,7 +79,7 @@ static void build(const char *name, unsigned jobs, int bulk, uint32_t shards, in
         int k = i < N ? i : i - N;
         snprintf(id, sizeof id, ID, k);
         snprintf(q, sizeof q, "%s %d%s", qs[k % 4], k, i >= N ? " 第二版" : "");
-        wd_record r = {id, q, as[k % 4], "gen.jsonl", NULL, WD_KIND_QA, (size_t)i + 1};
+        wd_record r = { id, q, as[k % 4], "gen.jsonl", NULL, WD_KIND_QA, (size_t)i + 1 };
         assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
     }
     int found = 0;
@@ -151,8 +141,8 @@ static void test_parallel__same_index_as_serial(void **state)
     build("threads", 3, 0, 0, 1, &threads);
     build("bulk", 3, 1, 0, 1, &bulk);
     build("shards", 2, 0, 3, 1, &shards);
-    const char *names[] = {"serial", "threads", "bulk", "shards"};
-    wd_index_stats *st[] = {&serial, &threads, &bulk, &shards};
+    const char *names[] = { "serial", "threads", "bulk", "shards" };
+    wd_index_stats *st[] = { &serial, &threads, &bulk, &shards };
     char *want = answer("serial");
     for (size_t i = 0; i < 4; i++) {
         check(names[i]);

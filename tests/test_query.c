@@ -1,6 +1,5 @@
 /* test_query.c - ranking, filters, JSON and snippets over a small index. */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "places.h"
 #include "snippet.h"
 #include "wenda/index.h"
@@ -40,27 +40,12 @@ static const wd_record records[] = {
      "c.txt", NULL, WD_KIND_QA, 1},
 };
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/wenda-q-XXXXXX");
-    if (!mkdtemp(f->dir) || wd_dict_load(&f->dict, NULL, NULL) != WD_OK)
+    if (th_tmpdir(f->dir, sizeof f->dir, "q") != 0 || wd_dict_load(&f->dict, NULL, NULL) != WD_OK)
         return -1;
-    wd_index_writer *w = NULL;
-    if (wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL) != WD_OK)
-        return -1;
-    for (size_t i = 0; i < sizeof records / sizeof *records; i++)
-        if (wd_index_writer_add(w, &records[i], NULL) != WD_OK)
-            return -1;
-    if (wd_index_writer_close(w, NULL) != WD_OK)
+    if (th_index_records(f->dir, f->dict, records, sizeof records / sizeof *records, NULL) != WD_OK)
         return -1;
     if (wd_searcher_open(&f->s, f->dir, f->dict, NULL) != WD_OK)
         return -1;
@@ -72,7 +57,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     wd_searcher_close(f->s);
-    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     wd_dict_free(f->dict);
     free(f);
     return 0;

@@ -8,9 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -28,6 +25,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "helpers.h"
 
 #define SEEDS WD_SOURCE_DIR "/corpus/seeds"
 #define FIXTURE_Q "<script>alert(1)</script>😀𠀀医保卡丢了怎么补办"
@@ -61,7 +60,7 @@ static double now_s(void)
 
 static void sleep_ms(int ms)
 {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
@@ -104,7 +103,7 @@ static resp read_resp(int fd)
         }
     }
     b[len] = '\0';
-    resp r = {0, NULL, NULL, 0};
+    resp r = { 0, NULL, NULL, 0 };
     char *sep = strstr(b, "\r\n\r\n");
     if (sscanf(b, "HTTP/1.%*d %d", &r.status) != 1)
         r.status = -1;
@@ -128,12 +127,11 @@ static resp http(int port, const char *method, const char *target, const char *e
 {
     int fd = connect_to(port);
     if (fd < 0)
-        return (resp){-1, strdup(""), strdup(""), 0};
+        return (resp){ -1, strdup(""), strdup(""), 0 };
     size_t cap = strlen(target) + (extra ? strlen(extra) : 0) + 512;
     char *head = malloc(cap);
-    int n = snprintf(head, cap,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s", method,
-                     target, extra ? extra : "");
+    int n = snprintf(head, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s",
+                     method, target, extra ? extra : "");
     if (body)
         n += snprintf(head + n, cap - (size_t)n, "Content-Length: %zu\r\n", body_len);
     n += snprintf(head + n, cap - (size_t)n, "\r\n");
@@ -146,21 +144,15 @@ static resp http(int port, const char *method, const char *target, const char *e
     return r;
 }
 
-static resp get(int port, const char *target) { return http(port, "GET", target, NULL, NULL, 0); }
+static resp get(int port, const char *target)
+{
+    return http(port, "GET", target, NULL, NULL, 0);
+}
 
 static void resp_free(resp *r)
 {
     free(r->head);
     free(r->body);
-}
-
-static json_t *parse(const char *s)
-{
-    json_error_t e;
-    json_t *j = json_loads(s, JSON_DECODE_ANY, &e);
-    if (!j)
-        fail_msg("not JSON (%s): %s", e.text, s);
-    return j;
 }
 
 static int has_header(const resp *r, const char *line)
@@ -173,7 +165,7 @@ static void assert_error(resp r, int status, const char *code)
 {
     if (r.status != status)
         fail_msg("wanted %d, got %d: %s", status, r.status, r.body);
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     json_t *e = json_object_get(j, "error");
     assert_non_null(e);
     assert_string_equal(json_string_value(json_object_get(e, "code")), code);
@@ -183,46 +175,20 @@ static void assert_error(resp r, int status, const char *code)
     resp_free(&r);
 }
 
-/* Run wenda to completion; returns its exit status. */
+/* Run wenda to completion, its output left unread; returns its exit status. */
 static int wenda_run(const char *const *args)
 {
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = WENDA_BIN;
-    for (; *args && argc < 31; args++)
-        argv[argc++] = *args;
-    argv[argc] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        unsetenv("WENDA_DICT");
-        execv(WENDA_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    th_run r = th_wenda_argv(NULL, NULL, args);
+    int st = r.status;
+    th_run_free(&r);
+    return st;
 }
 
+/* Start wenda without waiting for it, its output discarded. */
 static pid_t wenda_spawn(const char *const *args)
 {
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = WENDA_BIN;
-    for (; *args && argc < 31; args++)
-        argv[argc++] = *args;
-    argv[argc] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        execv(WENDA_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
+    th_cmd cmd = { .args = args };
+    return th_spawn(&cmd, NULL, NULL);
 }
 
 /* Start `wenda serve --listen 127.0.0.1:0 EXTRA...` and read the port back. */
@@ -262,7 +228,7 @@ static srv serve_start(const char *index, const char *const *extra)
     assert_int_equal(pipe(out), 0);
     const char *argv[32];
     int argc = 0;
-    argv[argc++] = WENDA_BIN;
+    argv[argc++] = th_wenda_bin();
     argv[argc++] = "serve";
     argv[argc++] = "--index";
     argv[argc++] = index;
@@ -279,18 +245,18 @@ static srv serve_start(const char *index, const char *const *extra)
         dup2(out[1], 1);
         close(out[0]);
         unsetenv("WENDA_DICT");
-        execv(WENDA_BIN, (char *const *)argv);
+        execv(argv[0], (char *const *)argv);
         _exit(127);
     }
     close(out[1]);
     track_live(pid, 1);
-    srv s = {pid, 0, out[0]};
+    srv s = { pid, 0, out[0] };
     /* The first line names the address: "... listening on http://127.0.0.1:PORT/ ...". */
     char line[512];
     size_t len = 0;
     double deadline = now_s() + 30;
     while (len < sizeof line - 1 && now_s() < deadline) {
-        struct pollfd p = {out[0], POLLIN, 0};
+        struct pollfd p = { out[0], POLLIN, 0 };
         if (poll(&p, 1, 200) <= 0)
             continue;
         ssize_t n = read(out[0], line + len, 1);
@@ -331,33 +297,16 @@ static int serve_stop(srv *s)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void write_file(const char *path, const char *data)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    fputs(data, fp);
-    fclose(fp);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/wenda-serve-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (th_tmpdir(f->dir, sizeof f->dir, "serve") != 0)
         return -1;
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     snprintf(f->extra, sizeof f->extra, "%s/extra.jsonl", f->dir);
-    write_file(f->extra, "{\"id\":\"fx-1\",\"question\":\"" FIXTURE_Q "\",\"answer\":\"😀 "
-                         "医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。\"}\n");
-    const char *args[] = {"index", "--index", f->index, SEEDS, f->extra, NULL};
+    th_write_text(f->extra, "{\"id\":\"fx-1\",\"question\":\"" FIXTURE_Q "\",\"answer\":\"😀 "
+                            "医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。\"}\n");
+    const char *args[] = { "index", "--index", f->index, SEEDS, f->extra, NULL };
     if (wenda_run(args) != 0)
         return -1;
     *state = f;
@@ -367,7 +316,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -377,7 +326,7 @@ static int setup_server(void **state)
     if (setup(state))
         return -1;
     fixture *f = *state;
-    const char *extra[] = {"--cors", "https://kb.example", "--max-body", "4096", NULL};
+    const char *extra[] = { "--cors", "https://kb.example", "--max-body", "4096", NULL };
     f->s = serve_start(f->index, extra);
     return 0;
 }
@@ -397,7 +346,7 @@ static void test_serve__healthz_and_page(void **state)
     fixture *f = *state;
     resp r = get(f->s.port, "/healthz");
     assert_int_equal(r.status, 200);
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
     assert_int_equal(json_integer_value(json_object_get(j, "documents")), 105);
     json_decref(j);
@@ -435,21 +384,16 @@ static void test_serve__search_matches_ask(void **state)
                             "%E4%BF%9D%E5%90%97&n=3");
     assert_int_equal(r.status, 200);
     assert_true(has_header(&r, "Content-Type: application/json"));
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     resp_free(&r);
     assert_string_equal(json_string_value(json_object_get(j, "query")), "低保户要交医保吗");
     json_t *hits = json_object_get(j, "hits");
     assert_int_equal(json_array_size(hits), 3);
 
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s ask --index %s --json -n 3 低保户要交医保吗", WENDA_BIN,
-             f->index);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    json_error_t e;
-    json_t *ask = json_loadf(p, 0, &e);
-    pclose(p);
-    assert_non_null(ask);
+    th_run a = th_wenda(NULL, NULL, "ask", "--index", f->index, "--json", "-n", "3",
+                        "低保户要交医保吗", NULL);
+    json_t *ask = th_json(a.out);
+    th_run_free(&a);
     json_object_del(j, "took_ms");
     json_object_del(ask, "took_ms");
     assert_true(json_equal(j, ask));
@@ -459,11 +403,11 @@ static void test_serve__search_matches_ask(void **state)
     /* offset and '+' as a space */
     r = get(f->s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D+%E6%8A%A5%E9%94%80&n=2&offset=1");
     assert_int_equal(r.status, 200);
-    j = parse(r.body);
+    j = th_json(r.body);
     assert_string_equal(json_string_value(json_object_get(j, "query")), "医保 报销");
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(j, "hits"), 0), "rank")),
-                     2);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(json_object_get(j, "hits"), 0), "rank")),
+        2);
     json_decref(j);
     resp_free(&r);
 }
@@ -474,7 +418,7 @@ static void test_serve__suggest(void **state)
     /* 医保 */
     resp r = get(f->s.port, "/api/suggest?q=%E5%8C%BB%E4%BF%9D&n=50");
     assert_int_equal(r.status, 200);
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     resp_free(&r);
     assert_string_equal(json_string_value(json_object_get(j, "query")), "医保");
     json_t *sg = json_object_get(j, "suggestions");
@@ -513,7 +457,7 @@ static void test_serve__suggest(void **state)
      * question starts with <script>... 😀𠀀 (27 code points before 医). */
     r = get(f->s.port, "/api/suggest?q=%E9%86%AB%E4%BF%9D%E5%8D%A1%E4%B8%9F");
     assert_int_equal(r.status, 200);
-    j = parse(r.body);
+    j = th_json(r.body);
     resp_free(&r);
     s = json_array_get(json_object_get(j, "suggestions"), 0);
     assert_non_null(s);
@@ -527,7 +471,7 @@ static void test_serve__suggest(void **state)
     /* Ｓｃｒｉｐｔ (full width, upper case) matches <script> in-word */
     r = get(f->s.port, "/api/suggest?q=%EF%BC%B3%EF%BD%83%EF%BD%92%EF%BD%89%EF%BD%90%EF%BD%94");
     assert_int_equal(r.status, 200);
-    j = parse(r.body);
+    j = th_json(r.body);
     resp_free(&r);
     s = json_array_get(json_object_get(j, "suggestions"), 0);
     assert_non_null(s);
@@ -558,8 +502,10 @@ static void test_serve__suggest_is_fast(void **state)
     }
     resp r = get(f->s.port, "/metrics");
     assert_int_equal(r.status, 200);
-    const char *le = "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"0.001\"} ";
-    const char *inf = "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"+Inf\"} ";
+    const char *le =
+        "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"0.001\"} ";
+    const char *inf =
+        "wenda_http_request_duration_seconds_bucket{endpoint=\"suggest\",le=\"+Inf\"} ";
     const char *a = strstr(r.body, le), *b = strstr(r.body, inf);
     assert_non_null(a);
     assert_non_null(b);
@@ -581,14 +527,14 @@ static void test_serve__coverage(void **state)
                   strlen(body));
     assert_int_equal(r.status, 200);
     assert_true(has_header(&r, "Content-Type: application/x-ndjson"));
-    const char *want[] = {"医保断缴了卡里的钱还在吗", "zzqqxx", "公积金怎么提取"};
-    const char *verdict[] = {"covered", "uncovered", "uncovered"};
-    const long line[] = {1, 4, 5};
+    const char *want[] = { "医保断缴了卡里的钱还在吗", "zzqqxx", "公积金怎么提取" };
+    const char *verdict[] = { "covered", "uncovered", "uncovered" };
+    const long line[] = { 1, 4, 5 };
     char *save = NULL;
     int n = 0;
     json_t *summary = NULL;
     for (char *l = strtok_r(r.body, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        json_t *j = parse(l);
+        json_t *j = th_json(l);
         if (json_object_get(j, "summary")) {
             assert_null(summary);
             summary = j;
@@ -608,8 +554,7 @@ static void test_serve__coverage(void **state)
         } else {
             assert_int_equal(json_integer_value(json_object_get(best, "rank")), 1);
             assert_int_equal(json_integer_value(json_object_get(ru, "rank")), 2);
-            assert_true(json_number_value(json_object_get(best, "confidence")) ==
-                        conf);
+            assert_true(json_number_value(json_object_get(best, "confidence")) == conf);
             assert_true(json_number_value(json_object_get(ru, "confidence")) <= conf);
             assert_non_null(json_object_get(best, "highlights"));
         }
@@ -630,8 +575,8 @@ static void test_serve__coverage(void **state)
     assert_int_equal(json_integer_value(json_object_get(s, "questions")), 3);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "covered"), "count")),
                      1);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(s, "uncovered"), "count")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "uncovered"), "count")),
+                     2);
     assert_int_equal(json_array_size(json_object_get(s, "uncovered_groups")), 2);
     assert_int_equal(json_array_size(json_object_get(s, "histogram")), 20);
     json_decref(summary);
@@ -696,10 +641,10 @@ static void test_serve__errors(void **state)
     fixture *f = *state;
     int p = f->s.port;
     assert_error(get(p, "/api/search?q=%ZZ"), 400, "bad_parameter");
-    assert_error(get(p, "/api/search?q=%E5%8C"), 400, "bad_parameter");  /* cut short */
-    assert_error(get(p, "/api/search?q=%FF%FE"), 400, "bad_parameter");  /* not UTF-8 */
-    assert_error(get(p, "/api/search?q=%C0%AF"), 400, "bad_parameter");  /* overlong */
-    assert_error(get(p, "/api/search?q=a%00b"), 400, "bad_parameter");   /* NUL */
+    assert_error(get(p, "/api/search?q=%E5%8C"), 400, "bad_parameter"); /* cut short */
+    assert_error(get(p, "/api/search?q=%FF%FE"), 400, "bad_parameter"); /* not UTF-8 */
+    assert_error(get(p, "/api/search?q=%C0%AF"), 400, "bad_parameter"); /* overlong */
+    assert_error(get(p, "/api/search?q=a%00b"), 400, "bad_parameter");  /* NUL */
     assert_error(get(p, "/api/search?q=%"), 400, "bad_parameter");
     assert_error(get(p, "/api/suggest?q=%G1"), 400, "bad_parameter");
     assert_error(get(p, "/api/search?q=\xff\xfe"), 400, "bad_parameter"); /* raw bytes */
@@ -785,7 +730,7 @@ static void test_serve__no_index_is_503_until_built(void **state)
     resp r = get(s.port, "/");
     assert_int_equal(r.status, 200); /* the page itself is always there */
     resp_free(&r);
-    const char *args[] = {"index", "--index", idx, SEEDS, NULL};
+    const char *args[] = { "index", "--index", idx, SEEDS, NULL };
     assert_int_equal(wenda_run(args), 0);
     double deadline = now_s() + 10;
     int st = 0;
@@ -810,7 +755,7 @@ static int hits_for(int port, const char *target, char *first_id, size_t cap)
         resp_free(&r);
         return -st;
     }
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     json_t *hits = json_object_get(j, "hits");
     int n = (int)json_array_size(hits);
     if (first_id)
@@ -832,11 +777,12 @@ static void test_serve__reindex_live(void **state)
     char id[128];
     char path[160];
     snprintf(path, sizeof path, "%s/whale.jsonl", f->dir);
-    write_file(path, "{\"id\":\"whale-1\",\"question\":\"鲸鱼保险理赔要多久\",\"answer\":\"鲸鱼保险理赔一般七天。\"}\n");
+    th_write_text(path, "{\"id\":\"whale-1\",\"question\":\"鲸鱼保险理赔要多久\",\"answer\":"
+                        "\"鲸鱼保险理赔一般七天。\"}\n");
     assert_true(hits_for(p, target, id, sizeof id) >= 0);
     assert_string_not_equal(id, "whale-1");
 
-    const char *add[] = {"index", "--index", f->index, path, NULL};
+    const char *add[] = { "index", "--index", f->index, path, NULL };
     pid_t w = wenda_spawn(add);
     int requests = 0, done = 0, found = 0;
     double deadline = now_s() + 20;
@@ -865,8 +811,8 @@ static void test_serve__reindex_live(void **state)
     assert_true(sug);
 
     /* Rebuild from scratch without the whale record, under load. */
-    const char *over[] = {"index", "--index", f->index, "--overwrite", "--batch-size", "10",
-                          SEEDS, NULL};
+    const char *over[] = { "index",        "--index", f->index, "--overwrite",
+                           "--batch-size", "10",      SEEDS,    NULL };
     w = wenda_spawn(over);
     done = 0;
     found = 1;
@@ -887,7 +833,7 @@ static void test_serve__reindex_live(void **state)
     int docs = 0;
     while (docs != 104 && now_s() < deadline) {
         resp r = get(p, "/healthz");
-        json_t *j = parse(r.body);
+        json_t *j = th_json(r.body);
         docs = (int)json_integer_value(json_object_get(j, "documents"));
         json_decref(j);
         resp_free(&r);
@@ -943,9 +889,17 @@ static int setup_hardened(void **state)
     if (setup(state))
         return -1;
     fixture *f = *state;
-    const char *extra[] = {"--max-body",       "4096", "--max-header", "8192",
-                           "--client-timeout", "1",    "--threads",    "2",
-                           "--request-timeout", "1",   NULL};
+    const char *extra[] = { "--max-body",
+                            "4096",
+                            "--max-header",
+                            "8192",
+                            "--client-timeout",
+                            "1",
+                            "--threads",
+                            "2",
+                            "--request-timeout",
+                            "1",
+                            NULL };
     f->s = serve_start(f->index, extra);
     return 0;
 }
@@ -956,7 +910,7 @@ static double wait_cut(int fd, double guard)
 {
     double t0 = now_s();
     while (now_s() - t0 < guard) {
-        struct pollfd p = {fd, POLLIN, 0};
+        struct pollfd p = { fd, POLLIN, 0 };
         if (poll(&p, 1, 100) <= 0)
             continue;
         char b[256];
@@ -1038,7 +992,7 @@ static void test_serve__slow_clients_cut(void **state)
     while (!cut && now_s() - t0 < 15) {
         if (send(fd, "a", 1, MSG_NOSIGNAL) != 1)
             break;
-        struct pollfd pf = {fd, POLLIN, 0};
+        struct pollfd pf = { fd, POLLIN, 0 };
         if (poll(&pf, 1, 200) > 0) {
             char b[64];
             cut = recv(fd, b, sizeof b, 0) <= 0;
@@ -1058,12 +1012,26 @@ static void test_serve__slow_clients_cut(void **state)
 static void test_serve__only_known_paths(void **state)
 {
     fixture *f = *state;
-    const char *paths[] = {"/../etc/passwd", "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-                           "/..%2f..%2fetc%2fpasswd", "/%2E%2E%2Fapp.js", "/./app.js",
-                           "/app.js/", "/app.js/..", "/index.html/../../etc/passwd",
-                           "/api/search/../../etc/passwd", "/api", "/api/", "/assets/app.js",
-                           "/%2fetc%2fpasswd", "/etc/passwd", "/healthz/", "/metrics.txt",
-                           "/.git/config", "/%5c..%5cetc%5cpasswd", NULL};
+    const char *paths[] = { "/../etc/passwd",
+                            "//etc/passwd",
+                            "/%2e%2e/%2e%2e/etc/passwd",
+                            "/..%2f..%2fetc%2fpasswd",
+                            "/%2E%2E%2Fapp.js",
+                            "/./app.js",
+                            "/app.js/",
+                            "/app.js/..",
+                            "/index.html/../../etc/passwd",
+                            "/api/search/../../etc/passwd",
+                            "/api",
+                            "/api/",
+                            "/assets/app.js",
+                            "/%2fetc%2fpasswd",
+                            "/etc/passwd",
+                            "/healthz/",
+                            "/metrics.txt",
+                            "/.git/config",
+                            "/%5c..%5cetc%5cpasswd",
+                            NULL };
     for (const char *const *p = paths; *p; p++) {
         resp r = get(f->s.port, *p);
         if (r.status != 404)
@@ -1071,12 +1039,18 @@ static void test_serve__only_known_paths(void **state)
         assert_null(strstr(r.body, "root:"));
         assert_error(r, 404, "not_found");
     }
-    const char *bad[] = {"/api/search?q=%ZZ",       "/api/search?q=%FF%FE",
-                         "/api/search?q=%C0%AF",    "/api/search?q=%E0%80%AF", /* overlong */
-                         "/api/search?q=%ED%A0%80", /* a surrogate */
-                         "/api/search?q=%F4%90%80%80", /* above U+10FFFF */
-                         "/api/search?q=%E5%8C",    "/%ZZ/app.js", "/%FF%FE",
-                         "/api/suggest?q=ok&n=%ZZ", "/api/search?q=x&%C0%AF=1", NULL};
+    const char *bad[] = { "/api/search?q=%ZZ",
+                          "/api/search?q=%FF%FE",
+                          "/api/search?q=%C0%AF",
+                          "/api/search?q=%E0%80%AF",    /* overlong */
+                          "/api/search?q=%ED%A0%80",    /* a surrogate */
+                          "/api/search?q=%F4%90%80%80", /* above U+10FFFF */
+                          "/api/search?q=%E5%8C",
+                          "/%ZZ/app.js",
+                          "/%FF%FE",
+                          "/api/suggest?q=ok&n=%ZZ",
+                          "/api/search?q=x&%C0%AF=1",
+                          NULL };
     for (const char *const *p = bad; *p; p++) {
         resp r = get(f->s.port, *p);
         if (r.status != 400)
@@ -1107,7 +1081,7 @@ static void test_serve__output_escaped(void **state)
     assert_false(has_markup(&r));
     assert_null(strstr(r.body, "\xe2\x80\xa8"));
     assert_non_null(strstr(r.body, "\\u003cscript\\u003e"));
-    json_t *j = parse(r.body);
+    json_t *j = th_json(r.body);
     assert_string_equal(json_string_value(json_object_get(j, "query")), xss);
     json_decref(j);
     resp_free(&r);
@@ -1154,8 +1128,8 @@ static void test_serve__request_timeout(void **state)
 static void test_serve__connection_limit(void **state)
 {
     fixture *f = *state;
-    const char *extra[] = {"--max-connections", "2", "--threads", "1", "--client-timeout", "60",
-                           NULL};
+    const char *extra[] = { "--max-connections", "2",  "--threads", "1",
+                            "--client-timeout",  "60", NULL };
     srv s = serve_start(f->index, extra);
     int idle[8];
     for (int i = 0; i < 8; i++)
@@ -1164,7 +1138,7 @@ static void test_serve__connection_limit(void **state)
     if (fd >= 0) {
         const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         send_all(fd, req, strlen(req));
-        struct pollfd pf = {fd, POLLIN, 0};
+        struct pollfd pf = { fd, POLLIN, 0 };
         if (poll(&pf, 1, 500) > 0) {
             /* refused (closed) rather than queued: fine, but never answered */
             char b[32];
@@ -1202,7 +1176,7 @@ static void test_serve__connection_limit(void **state)
 static void test_serve__per_ip_limit(void **state)
 {
     fixture *f = *state;
-    const char *extra[] = {"--max-per-ip", "1", "--client-timeout", "60", NULL};
+    const char *extra[] = { "--max-per-ip", "1", "--client-timeout", "60", NULL };
     srv s = serve_start(f->index, extra);
     int idle = connect_to(s.port);
     assert_true(idle >= 0);
@@ -1212,13 +1186,13 @@ static void test_serve__per_ip_limit(void **state)
      * count, and then the idle connection is the one refused), so ask until
      * one is refused, with a deadline, opening the idle connection anew after
      * each answered request. */
-    resp r = {0, NULL, NULL, 0};
+    resp r = { 0, NULL, NULL, 0 };
     for (double until = now_s() + 15; now_s() < until;) {
         r = get(s.port, "/healthz");
         if (r.status <= 0)
             break;
         resp_free(&r);
-        r = (resp){200, NULL, NULL, 0};
+        r = (resp){ 200, NULL, NULL, 0 };
         close(idle);
         sleep_ms(100);
         idle = connect_to(s.port);
@@ -1244,15 +1218,15 @@ static void test_serve__per_ip_limit(void **state)
 static void test_serve__usage(void **state)
 {
     (void)state;
-    const char *help[] = {"serve", "--help", NULL};
+    const char *help[] = { "serve", "--help", NULL };
     assert_int_equal(wenda_run(help), 0);
-    const char *bad[] = {"serve", "--listen", "nonsense:port", NULL};
+    const char *bad[] = { "serve", "--listen", "nonsense:port", NULL };
     assert_int_equal(wenda_run(bad), 2);
-    const char *bad2[] = {"serve", "--threads", "0", NULL};
+    const char *bad2[] = { "serve", "--threads", "0", NULL };
     assert_int_equal(wenda_run(bad2), 2);
-    const char *bad3[] = {"serve", "--max-header", "100", NULL};
+    const char *bad3[] = { "serve", "--max-header", "100", NULL };
     assert_int_equal(wenda_run(bad3), 2);
-    const char *bad4[] = {"serve", "--client-timeout", "-1", NULL};
+    const char *bad4[] = { "serve", "--client-timeout", "-1", NULL };
     assert_int_equal(wenda_run(bad4), 2);
 }
 
@@ -1286,8 +1260,7 @@ int main(void)
         cmocka_unit_test(test_serve__per_ip_limit),
     };
     int failed = cmocka_run_group_tests_name("serve_api", api, setup_server, teardown_server);
-    failed += cmocka_run_group_tests_name("serve_hardening", hard, setup_hardened,
-                                          teardown_server);
+    failed += cmocka_run_group_tests_name("serve_hardening", hard, setup_hardened, teardown_server);
     failed += cmocka_run_group_tests_name("serve_process", own, NULL, NULL);
     return failed;
 }

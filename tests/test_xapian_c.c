@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "xapian_c.h"
 
 /* ---- fixture ------------------------------------------------------------- */
@@ -39,21 +39,12 @@ struct fixture {
     char dir[64];
 };
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/wd-xapian-c-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (th_tmpdir(f->dir, sizeof f->dir, "xapian-c") != 0) {
         free(f);
         return -1;
     }
@@ -65,7 +56,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     wd_alloc_set_fail_hook(NULL, NULL);
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    th_rmtree(f->dir);
     free(f);
     return 0;
 }
