@@ -72,8 +72,10 @@ void wd_sim_free(wd_sim *s);
 /* Count `text` as one document of the scorer's own IDF table. WD_ENOMEM. */
 int wd_sim_learn(wd_sim *s, const char *text, size_t len, wd_error *err);
 
-/* The same-question confidence of two texts, in [0, 1]; symmetric up to
- * rounding. Empty or punctuation-only texts score 0. Returns WD_OK or the
+/* The same-question confidence of two texts, in [0, 1]. Nearly symmetric:
+ * the features mirror exactly, but how much of the first text the second
+ * accounts for weighs a little more than the reverse (up to about 0.05 apart).
+ * Empty or punctuation-only texts score 0. Returns WD_OK or the
  * analyzer's error (WD_ENOMEM). */
 int wd_similarity(wd_sim *s, const char *a, size_t alen, const char *b, size_t blen,
                   double *out, wd_error *err);
