@@ -13,7 +13,7 @@ PREFIX=$(mktemp -d /tmp/wenda-install-XXXXXX)
 trap 'rm -rf "$PREFIX"' EXIT
 
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
-for f in bin/wenda include/wenda/search.h include/wenda/analyzer.h include/wenda/index.h; do
+for f in bin/wenda include/wenda/search.h include/wenda/analyzer.h include/wenda/index.h include/wenda/record.h include/wenda/coverage.h; do
   [ -e "$PREFIX/$f" ] || { echo "missing after install: $f" >&2; exit 1; }
 done
 PC=$(find "$PREFIX" -name wenda.pc | head -1)
