@@ -481,3 +481,19 @@ size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const ch
 }
 
 size_t wd_dict_size(const wd_dict *d) { return d ? d->size : 0; }
+
+double wd_dict_general_logp(const wd_dict *d, const char *word, size_t len)
+{
+    uint32_t cps[WD_MAX_WORD_BYTES];
+    size_t n = 0;
+    for (size_t i = 0; word && i < len && n < WD_MAX_WORD_BYTES;) {
+        size_t l = wd_utf8_decode(word + i, len - i, &cps[n]);
+        if (!l)
+            break;
+        n++;
+        i += l;
+    }
+    float lf = n && n < WD_MAX_WORD_BYTES ? wd_gd_lookup(cps, n) : -1.0f;
+    double total = d ? d->logtotal : 0;
+    return lf < 0 ? log(0.5) - total : lf - total;
+}

@@ -646,6 +646,24 @@ static int count_token(void *ctx, const wd_token *t)
     return 0;
 }
 
+/* The background model: common words are likelier than topic words, and a
+ * word the general list lacks is the rarest of all. */
+static void test_analyzer__general_logp_orders_common_before_rare(void **state)
+{
+    (void)state;
+    double de = wd_dict_general_logp(g_dict, "的", strlen("的"));
+    double prepare = wd_dict_general_logp(g_dict, "准备", strlen("准备"));
+    double study = wd_dict_general_logp(g_dict, "留学", strlen("留学"));
+    double none = wd_dict_general_logp(g_dict, "灵活就业医保", strlen("灵活就业医保"));
+    assert_true(none < 0 && de < 0);
+    if (have_general()) {
+        assert_true(de > prepare);
+        assert_true(prepare > study);
+        assert_true(study > none);
+    }
+    assert_true(wd_dict_general_logp(g_dict, "x9", 2) == none); /* unknown: the floor */
+}
+
 static void test_analyzer__token_source_names(void **state)
 {
     (void)state;
@@ -1053,6 +1071,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__normalize),
         cmocka_unit_test(test_analyzer__analyze_norm_gives_the_normalised_text),
         cmocka_unit_test(test_analyzer__token_source_names),
+        cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),

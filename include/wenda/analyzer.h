@@ -96,6 +96,12 @@ int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len);
  * borrowed array of `*n` NUL-terminated words, valid while d lives. Returns
  * 0 when none. */
 size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const char *const **out);
+/* How common a normalised word is in general Chinese: its natural-log
+ * probability in the general word list (jieba's frequencies), a background
+ * model that does not depend on any knowledge base. A word the list does
+ * not hold (a rare or domain term, a number, a Latin word) gets log(0.5 /
+ * total): rarer than any listed word. Always < 0. */
+double wd_dict_general_logp(const wd_dict *d, const char *word, size_t len);
 /* Count of lexicon entries (all sources). */
 size_t wd_dict_size(const wd_dict *d);
 
