@@ -15,6 +15,7 @@
  * much of the question its answer holds, and the places both name
  * (rerank.c). Ties break by record id so output is deterministic.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 
 #include "schema.h"
 #include "searcher.h"
+#include "wenda/coverage.h"
 
 static double now_ms(void)
 {
@@ -31,6 +33,25 @@ static double now_ms(void)
 }
 
 /* ---- the searcher ------------------------------------------------------------ */
+
+/* The index folder's calibration when it has one fitted for this model,
+ * else the built-in one (a shard list or remote shards have no folder). */
+static void calibration_of(wd_searcher *s, const char *path)
+{
+    wd_calibration_builtin(&s->cal);
+    struct stat st;
+    if (strchr(path, ',') || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return;
+    size_t n = strlen(path) + sizeof WD_CALIBRATION_FILE + 2;
+    char *file = wd_malloc(n);
+    if (!file)
+        return;
+    snprintf(file, n, "%s/%s", path, WD_CALIBRATION_FILE);
+    wd_calibration cal;
+    if (wd_calibration_read(file, &cal, NULL) == WD_OK)
+        s->cal = cal;
+    wd_free(file);
+}
 
 int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
                           const wd_search_opts *opts, wd_error *err)
@@ -43,6 +64,7 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     s->dict = dict;
     s->tuning = wd_tuning_load();
+    calibration_of(s, path);
     s->stats = (wd_termstats)WD_TERMSTATS_INIT;
     /* A shard list or a stub is kept, so dead shards can be named and left out. */
     int rc = wd_shards_parse(&s->shards, path, err);

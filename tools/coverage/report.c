@@ -238,49 +238,24 @@ int cov_summary_json(const cov_summary *s, wd_buf *out)
     return rc;
 }
 
-static void json_string_bytes(wd_buf *b, const char *s, size_t n)
+static void hit_json(wd_buf *b, const wd_hit *h)
 {
-    static const char hex[] = "0123456789abcdef";
-    wd_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            wd_buf_putc(b, '\\');
-            wd_buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            wd_buf_printf(b, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-        } else {
-            wd_buf_putc(b, (char)c);
-        }
-    }
-    wd_buf_putc(b, '"');
-}
-
-static void hit_json(wd_buf *b, const wd_hit *h, double conf)
-{
-    if (!h) {
+    if (!h)
         wd_buf_puts(b, "null");
-        return;
-    }
-    size_t at = b->len;
-    if (wd_hit_to_json(h, 0, b) != WD_OK || b->len == at || b->data[b->len - 1] != '}') {
+    else if (wd_hit_to_json(h, 0, b) != WD_OK)
         b->oom = 1;
-        return;
-    }
-    b->len--; /* reopen the object to add the confidence */
-    wd_buf_printf(b, ",\"confidence\":%.4f}", conf);
 }
 
 int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c)
 {
     wd_buf_puts(b, "{\"question\":");
-    json_string_bytes(b, q, qlen);
+    wd_buf_json_string(b, q, qlen);
     wd_buf_printf(b,
                   ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":", wd_verdict_name(c->verdict),
                   c->confidence);
-    hit_json(b, c->best, c->best_confidence);
+    hit_json(b, c->best);
     wd_buf_puts(b, ",\"runner_up\":");
-    hit_json(b, c->runner_up, c->runner_up_confidence);
+    hit_json(b, c->runner_up);
     wd_buf_printf(b, ",\"line\":%zu}\n", line);
     return b->oom ? WD_ENOMEM : WD_OK;
 }
