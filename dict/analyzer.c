@@ -39,6 +39,7 @@
 #include <unicode/utf16.h>
 
 #include "dict_internal.h"
+#include "grow.h"
 #include "norm.h"
 
 struct wd_analyzer {
@@ -156,6 +157,11 @@ void wd_analyzer_free(wd_analyzer *a)
         (ptr) = p_;                                                                                \
     } while (0)
 
+/* Room for n code points in every per-chunk array. The arrays hold
+ * different multiples of one capacity (cap + 1 entries, 4 * cap + 1 UTF-8
+ * bytes, 2 * cap + 1 UTF-16 units, 5 * (cap + 1) HMM cells), so the
+ * doubling is done here rather than by wd_grow (grow.h), which counts one
+ * array's own elements. */
 static int reserve(wd_analyzer *a, size_t n)
 {
     if (n <= a->cap)
@@ -733,6 +739,16 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
     return WD_OK;
 }
 
+/* Room for `need` entries in each of wd_normalize_map's three arrays. */
+static int map_reserve(uint32_t **c, size_t **s, size_t **e, size_t cap[3], size_t need,
+                       size_t min)
+{
+    if (WD_GROW(*c, cap[0], need, min) != WD_OK || WD_GROW(*s, cap[1], need, min) != WD_OK ||
+        WD_GROW(*e, cap[2], need, min) != WD_OK)
+        return WD_ENOMEM;
+    return WD_OK;
+}
+
 int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps,
                      size_t **starts, size_t **ends, size_t *n, wd_error *err)
 {
@@ -744,31 +760,18 @@ int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cp
         return wd_error_set(err, WD_EINVAL, "analyzer", "wd_normalize_map: NULL argument");
     /* NFKC never makes more code points than there are input bytes by much;
      * grow as needed all the same. */
-    size_t cap = len + 16, cnt = 0;
-    uint32_t *c = wd_malloc(cap * sizeof *c);
-    size_t *s = wd_malloc(cap * sizeof *s);
-    size_t *e = wd_malloc(cap * sizeof *e);
-    int rc = (c && s && e) ? WD_OK : oom(err);
+    size_t min = len + 16, cap[3] = {0, 0, 0}, cnt = 0;
+    uint32_t *c = NULL;
+    size_t *s = NULL, *e = NULL;
+    int rc = map_reserve(&c, &s, &e, cap, min, min) == WD_OK ? WD_OK : oom(err);
     for (size_t pos = 0; rc == WD_OK && pos < len;) {
         size_t end = wd_chunk_end(text, pos, len);
         rc = wd_norm_text(&a->nm, text + pos, end - pos, &a->nt, err);
         if (rc != WD_OK)
             break;
-        if (cnt + a->nt.n > cap) {
-            size_t ncap = (cnt + a->nt.n) * 2;
-            uint32_t *c2 = wd_realloc(c, ncap * sizeof *c2);
-            if (c2)
-                c = c2;
-            size_t *s2 = c2 ? wd_realloc(s, ncap * sizeof *s2) : NULL;
-            if (s2)
-                s = s2;
-            size_t *e2 = s2 ? wd_realloc(e, ncap * sizeof *e2) : NULL;
-            if (!e2) {
-                rc = oom(err);
-                break;
-            }
-            e = e2;
-            cap = ncap;
+        if (map_reserve(&c, &s, &e, cap, cnt + a->nt.n, min) != WD_OK) {
+            rc = oom(err);
+            break;
         }
         for (size_t k = 0; k < a->nt.n; k++) {
             c[cnt] = a->nt.cp[k];

@@ -29,6 +29,7 @@
 #include <unicode/uvernum.h>
 
 #include "dict_internal.h"
+#include "grow.h"
 #include "lexparse.h"
 #include "norm.h"
 
@@ -102,14 +103,8 @@ static int add_stop(struct loader *L, const char *w, size_t len, wd_error *err)
 
 static int gpush(struct loader *L, uint32_t v)
 {
-    if (L->ngmem == L->capgmem) {
-        size_t cap = L->capgmem ? L->capgmem * 2 : 64;
-        uint32_t *p = wd_realloc(L->gmem, cap * sizeof *p);
-        if (!p)
-            return WD_ENOMEM;
-        L->gmem = p;
-        L->capgmem = cap;
-    }
+    if (WD_GROW(L->gmem, L->capgmem, L->ngmem + 1, 64) != WD_OK)
+        return WD_ENOMEM;
     L->gmem[L->ngmem++] = v;
     return WD_OK;
 }
