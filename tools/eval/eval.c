@@ -31,6 +31,7 @@
 #include <dirent.h>
 
 #include "eval_internal.h"
+#include "grow.h"
 #include "metrics.h"
 #include "qrels.h"
 #include "wenda/buf.h"
@@ -229,23 +230,15 @@ static size_t qset_add(qset *s, const ev_recs *kb, const char *question, const c
 {
     if (s->oom)
         return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 128;
-        char **q = wd_realloc(s->q, cap * sizeof *q);
-        if (q)
-            s->q = q;
-        size_t **g = wd_realloc(s->gold, cap * sizeof *g);
-        if (g)
-            s->gold = g;
-        size_t *ng = wd_realloc(s->ngold, cap * sizeof *ng);
-        if (ng)
-            s->ngold = ng;
-        if (!q || !g || !ng) {
-            s->oom = 1;
-            return 0;
-        }
-        s->cap = cap;
+    /* q, gold and ngold share cap (parallel arrays, see grow.h). */
+    size_t cap = s->cap, cap_g = s->cap, cap_ng = s->cap;
+    if (WD_GROW(s->q, cap, s->n + 1, 128) != WD_OK ||
+        WD_GROW(s->gold, cap_g, s->n + 1, 128) != WD_OK ||
+        WD_GROW(s->ngold, cap_ng, s->n + 1, 128) != WD_OK) {
+        s->oom = 1;
+        return 0;
     }
+    s->cap = cap;
     size_t i = s->n;
     s->q[i] = wd_strdup(question);
     s->gold[i] = NULL;
@@ -255,16 +248,15 @@ static size_t qset_add(qset *s, const ev_recs *kb, const char *question, const c
         return 0;
     }
     s->n++;
+    size_t gcap = 0;
     for (size_t j = 0; j < kb->n; j++) {
         if (strcmp(kb->r[j].answer, answer) != 0)
             continue;
-        size_t *g = wd_realloc(s->gold[i], (s->ngold[i] + 1) * sizeof *g);
-        if (!g) {
+        if (WD_GROW(s->gold[i], gcap, s->ngold[i] + 1, 1) != WD_OK) {
             s->oom = 1;
             return 0;
         }
-        s->gold[i] = g;
-        g[s->ngold[i]++] = j;
+        s->gold[i][s->ngold[i]++] = j;
     }
     return s->ngold[i];
 }
@@ -540,14 +532,9 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
         double t0 = ev_now_ms();
         for (size_t i = 0; rc == WD_OK && i < qr->n; i++) {
             const wd_qrel *q = &qr->q[i];
-            if (q->n_judged > cap) {
-                int *nj = wd_realloc(judged, q->n_judged * sizeof *nj);
-                if (!nj) {
-                    rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                    break;
-                }
-                judged = nj;
-                cap = q->n_judged;
+            if (WD_GROW(judged, cap, q->n_judged, 1) != WD_OK) {
+                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+                break;
             }
             for (size_t j = 0; j < q->n_judged; j++)
                 judged[j] = q->judged[j].grade;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "metrics.h"
 #include "pairs.h"
 #include "wenda/buf.h"
@@ -49,14 +50,8 @@ static void pairs_free(pairs *ps)
 
 static int pairs_add(pairs *ps, const char *a, size_t alen, const char *b, size_t blen, int label)
 {
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 1024;
-        pair *p = wd_realloc(ps->p, cap * sizeof *p);
-        if (!p)
-            return WD_ENOMEM;
-        ps->p = p;
-        ps->cap = cap;
-    }
+    if (WD_GROW(ps->p, ps->cap, ps->n + 1, 1024) != WD_OK)
+        return WD_ENOMEM;
     pair *p = &ps->p[ps->n];
     p->a = wd_strndup(a, alen);
     p->b = wd_strndup(b, blen);

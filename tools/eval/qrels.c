@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grow.h"
 #include "qrels.h"
 #include "wenda/buf.h"
 
@@ -122,14 +123,8 @@ static int parse_line(struct parser *p, const char *s, const char *e, wd_qrel *q
             if (strlen(q->judged[i].id) == (size_t)(ide - ids) &&
                 memcmp(q->judged[i].id, ids, (size_t)(ide - ids)) == 0)
                 return bad(p, "record '%.*s' is judged twice", (int)(ide - ids), ids);
-        if (q->n_judged == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            wd_judgement *j = wd_realloc(q->judged, ncap * sizeof *j);
-            if (!j)
-                return WD_ENOMEM;
-            q->judged = j;
-            cap = ncap;
-        }
+        if (WD_GROW(q->judged, cap, q->n_judged + 1, 4) != WD_OK)
+            return WD_ENOMEM;
         char *id = wd_strndup(ids, (size_t)(ide - ids));
         if (!id)
             return WD_ENOMEM;
@@ -174,16 +169,10 @@ int wd_qrels_parse(wd_qrels **out, const char *name, const char *data, size_t le
             qrel_clear(&q);
             rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
         } else {
-            if (r->n == cap) {
-                size_t ncap = cap ? cap * 2 : 32;
-                wd_qrel *nq = wd_realloc(r->q, ncap * sizeof *nq);
-                if (!nq) {
-                    qrel_clear(&q);
-                    rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                    break;
-                }
-                r->q = nq;
-                cap = ncap;
+            if (WD_GROW(r->q, cap, r->n + 1, 32) != WD_OK) {
+                qrel_clear(&q);
+                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+                break;
             }
             r->q[r->n++] = q;
         }

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "eval_internal.h"
+#include "grow.h"
 #include "hash.h"
 #include "wenda/buf.h"
 #include "wenda/coverage.h"
@@ -56,14 +57,8 @@ static int on_record(void *vctx, const wd_record *rec)
 {
     struct read_ctx *rc = vctx;
     ev_recs *rs = rc->rs;
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 256;
-        ev_rec *r = wd_realloc(rs->r, cap * sizeof *r);
-        if (!r)
-            return WD_ENOMEM;
-        rs->r = r;
-        rs->cap = cap;
-    }
+    if (WD_GROW(rs->r, rs->cap, rs->n + 1, 256) != WD_OK)
+        return WD_ENOMEM;
     ev_rec *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->id = wd_strdup(rec->id);
@@ -129,16 +124,10 @@ int ev_recs_read_dir(ev_ctx *c, ev_recs *rs, const char *dir, wd_error *err)
             wd_free(p);
             continue;
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            char **nn = wd_realloc(names, ncap * sizeof *nn);
-            if (!nn) {
-                wd_free(p);
-                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                break;
-            }
-            names = nn;
-            cap = ncap;
+        if (WD_GROW(names, cap, n + 1, 32) != WD_OK) {
+            wd_free(p);
+            rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+            break;
         }
         names[n++] = p;
     }
@@ -313,14 +302,8 @@ struct qterms {
 static int add_qterm(void *vctx, const char *term, size_t len, uint32_t wdf)
 {
     struct qterms *t = vctx;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        xc_query **q = wd_realloc(t->q, cap * sizeof *q);
-        if (!q)
-            return wd_error_set(t->err, WD_ENOMEM, "eval", "out of memory");
-        t->q = q;
-        t->cap = cap;
-    }
+    if (WD_GROW(t->q, t->cap, t->n + 1, 32) != WD_OK)
+        return wd_error_set(t->err, WD_ENOMEM, "eval", "out of memory");
     int rc = xc_query_term(&t->q[t->n], term, len, wdf ? wdf : 1, 0, t->err);
     if (rc == WD_OK)
         t->n++;
