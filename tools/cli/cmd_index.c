@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
@@ -33,23 +34,17 @@ typedef struct file_list {
 
 static int list_add(file_list *l, const char *p)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **np = realloc(l->paths, cap * sizeof *np);
-        if (!np)
-            return -1;
-        l->paths = np;
-        l->cap = cap;
-    }
-    l->paths[l->n] = strdup(p);
+    if (WD_GROW(l->paths, l->cap, l->n + 1, 16) != WD_OK)
+        return -1;
+    l->paths[l->n] = wd_strdup(p);
     return l->paths[l->n++] ? 0 : -1;
 }
 
 static void list_free(file_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->paths[i]);
-    free(l->paths);
+        wd_free(l->paths[i]);
+    wd_free(l->paths);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/search.h"
@@ -65,14 +66,8 @@ static int collect(void *ctx, const wd_record *rec)
         ix->n = 0;
         return 0;
     }
-    if (ix->n == ix->cap) {
-        size_t cap = ix->cap ? ix->cap * 2 : 256;
-        sg_q *qs = wd_realloc(ix->qs, cap * sizeof *qs);
-        if (!qs)
-            return WD_ENOMEM;
-        ix->qs = qs;
-        ix->cap = cap;
-    }
+    if (WD_GROW(ix->qs, ix->cap, ix->n + 1, 256) != WD_OK)
+        return WD_ENOMEM;
     sg_q *q = &ix->qs[ix->n];
     memset(q, 0, sizeof *q);
     q->id = wd_strdup(rec->id);
@@ -111,18 +106,8 @@ static int normalise(wd_analyzer *an, sg_q *q, wd_error *err)
         }
         if (b.oom)
             rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-        if (rc == WD_OK && b.len > map_cap) {
-            size_t cap = map_cap ? map_cap * 2 : 64;
-            while (cap < b.len)
-                cap *= 2;
-            uint32_t *m = wd_realloc(map, cap * sizeof *m);
-            if (!m)
-                rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-            else {
-                map = m;
-                map_cap = cap;
-            }
-        }
+        if (rc == WD_OK && WD_GROW(map, map_cap, b.len, 64) != WD_OK)
+            rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
         for (size_t k = before; rc == WD_OK && k < b.len; k++)
             map[k] = (uint32_t)cp;
         i += l;
