@@ -42,15 +42,18 @@
 
 struct loader {
     wd_dict *d;
-    int src;        /* WD_SRC_DOMAIN or WD_SRC_USER while reading words */
+    int src; /* WD_SRC_DOMAIN or WD_SRC_USER while reading words */
     wd_norm nm;
     int nm_ready;
     uint32_t *gmem; /* synonym groups: entry indices, UINT32_MAX ends a group */
     size_t ngmem, capgmem;
-    uint64_t h;     /* version hash */
+    uint64_t h; /* version hash */
 };
 
-static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "dict", "out of memory"); }
+static int oom(wd_error *err)
+{
+    return wd_error_set(err, WD_ENOMEM, "dict", "out of memory");
+}
 
 static void vmix(struct loader *L, const char *tag, uint64_t v)
 {
@@ -451,7 +454,10 @@ void wd_dict_free(wd_dict *d)
     wd_free(d);
 }
 
-const char *wd_dict_version(const wd_dict *d) { return d ? d->version : ""; }
+const char *wd_dict_version(const wd_dict *d)
+{
+    return d ? d->version : "";
+}
 
 int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len)
 {
@@ -475,4 +481,7 @@ size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const ch
     return d->tab.ent[k].syn_n;
 }
 
-size_t wd_dict_size(const wd_dict *d) { return d ? d->size : 0; }
+size_t wd_dict_size(const wd_dict *d)
+{
+    return d ? d->size : 0;
+}

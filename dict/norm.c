@@ -133,8 +133,8 @@ static inline int boundary_before(const UNormalizer2 *n, uint32_t c)
 
 static int icu_fail(wd_error *err, UErrorCode st, const char *what)
 {
-    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu", "%s: %s",
-                        what, u_errorName(st));
+    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu",
+                        "%s: %s", what, u_errorName(st));
 }
 
 int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error *err)
@@ -237,9 +237,9 @@ static int safe_cut(const char *s, size_t q)
         return 1;
     if (q >= 3) {
         const unsigned char *t = (const unsigned char *)s + q - 3;
-        if ((t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x82) ||  /* 。 */
-            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x81) ||  /* ！ */
-            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x9F))    /* ？ */
+        if ((t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x82) || /* 。 */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x81) || /* ！ */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x9F))   /* ？ */
             return 1;
     }
     return 0;

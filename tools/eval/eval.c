@@ -57,8 +57,7 @@ const char *wd_eval_system_about(int sys)
         return "wenda's indexer and searcher with the dictionary layer off (ICU words only)";
     case WD_EVAL_SYS_NGRAM_Q:
         return "Xapian CJK n-grams of the question; query n-grams OR-ed; BM25 defaults";
-    case WD_EVAL_SYS_NGRAM_QA:
-        return "the same over the question (wdf x2) plus the answer";
+    case WD_EVAL_SYS_NGRAM_QA: return "the same over the question (wdf x2) plus the answer";
     default: return "";
     }
 }
@@ -167,8 +166,8 @@ int ev_tmp(ev_ctx *c, wd_error *err)
     if (!mkdtemp(t)) {
         int e = errno;
         wd_free(t);
-        return wd_error_set(err, WD_EIO, "eval", "%s: cannot make a temporary folder: %s",
-                            parent, strerror(e));
+        return wd_error_set(err, WD_EIO, "eval", "%s: cannot make a temporary folder: %s", parent,
+                            strerror(e));
     }
     c->tmp = t;
     return WD_OK;
@@ -185,8 +184,8 @@ static int missing(char *note, size_t cap, const char *const *paths, size_t n)
         k++;
         if (used + 1 >= cap)
             continue; /* the note is full; the count goes on */
-        int w = snprintf(note + used, cap - used, "%s%s", k > 1 ? ", " : "missing: ",
-                         paths[i] ? paths[i] : "(out of memory)");
+        int w = snprintf(note + used, cap - used, "%s%s",
+                         k > 1 ? ", " : "missing: ", paths[i] ? paths[i] : "(out of memory)");
         if (w > 0)
             used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
     }
@@ -359,9 +358,9 @@ int ev_run_retrieval(ev_ctx *c, wd_eval_retrieval *out, wd_error *err)
     char *corpus = ev_path(c->o->data_dir, RETRIEVAL_DIR "/corpus.txt");
     char *test = ev_path(c->o->data_dir, RETRIEVAL_DIR "/test.txt");
     char *devpath = ev_path(c->o->data_dir, RETRIEVAL_DEV);
-    const char *need[] = {corpus, test};
-    ev_recs kb = {0}, qs = {0};
-    qset tq = {0}, dq = {0};
+    const char *need[] = { corpus, test };
+    ev_recs kb = { 0 }, qs = { 0 };
+    qset tq = { 0 }, dq = { 0 };
     int rc = WD_OK;
     if (!corpus || !test || !devpath) {
         rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
@@ -389,7 +388,7 @@ int ev_run_retrieval(ev_ctx *c, wd_eval_retrieval *out, wd_error *err)
     if (out->questions_without_gold)
         ev_note(c, "retrieval: %zu test answers match no corpus record; they count as misses",
                 out->questions_without_gold);
-    const char *dneed[] = {devpath};
+    const char *dneed[] = { devpath };
     if (!missing(out->dev_note, sizeof out->dev_note, dneed, 1)) {
         rc = read_dev_pairs(c, devpath, &kb, &qs, &dq, &out->dev_excluded, err);
         if (rc == WD_OK && qset_alloc_ranks(&dq) != WD_OK)
@@ -452,7 +451,10 @@ static int kind_of(const ev_recs *kb, const char *id)
     return -1;
 }
 
-static int in_corpus(const ev_recs *kb, const char *id) { return kind_of(kb, id) >= 0; }
+static int in_corpus(const ev_recs *kb, const char *id)
+{
+    return kind_of(kb, id) >= 0;
+}
 
 /* Score one split of qrels with the systems built over the seed corpus. */
 /* The verdict each judged question should get (see wd_eval_cov_scores), or
@@ -509,7 +511,7 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
                      wd_eval_split *out, wd_error *err)
 {
     wd_qrels *qr = NULL;
-    struct qrels_diag d = {c};
+    struct qrels_diag d = { c };
     int rc = wd_qrels_read_file(&qr, path, on_qrels_diag, &d, err);
     if (rc != WD_OK)
         return rc;
@@ -598,10 +600,10 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
 int ev_run_domain(ev_ctx *c, wd_eval_domain *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    static const char *const splits[2] = {"dev", "test"};
-    char *qpath[2] = {NULL, NULL};
-    ev_sys *sys[WD_EVAL_NSYS] = {0};
-    ev_recs kb = {0};
+    static const char *const splits[2] = { "dev", "test" };
+    char *qpath[2] = { NULL, NULL };
+    ev_sys *sys[WD_EVAL_NSYS] = { 0 };
+    ev_recs kb = { 0 };
     int rc = WD_OK, any = 0;
     for (int i = 0; i < 2; i++) {
         snprintf(out->split[i].name, sizeof out->split[i].name, "%s", splits[i]);
@@ -618,7 +620,7 @@ int ev_run_domain(ev_ctx *c, wd_eval_domain *out, wd_error *err)
         else
             snprintf(out->split[i].note, sizeof out->split[i].note, "missing: %s", qpath[i]);
     }
-    const char *need[] = {c->o->seeds_dir};
+    const char *need[] = { c->o->seeds_dir };
     if (missing(out->note, sizeof out->note, need, 1)) {
         ev_note(c, "domain: skipped (%s)", out->note);
         goto done;
@@ -655,13 +657,12 @@ done:
 
 /* ---- the run ----------------------------------------------------------------------------- */
 
-int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out,
-                wd_error *err)
+int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!opts || !dict || !opts->data_dir || !opts->seeds_dir || !opts->qrels_dir)
         return wd_error_set(err, WD_EINVAL, "eval", "evaluation without data paths or dictionary");
-    ev_ctx c = {opts, dict, NULL, 0};
+    ev_ctx c = { opts, dict, NULL, 0 };
     double t0 = ev_now_ms();
     out->parts = opts->parts ? opts->parts : WD_EVAL_ALL;
     time_t now = time(NULL);

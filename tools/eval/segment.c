@@ -47,16 +47,16 @@ static const struct seg_source {
     const char *vocab;
     int vocab_format;
 } sources[WD_EVAL_NSEGSETS] = {
-    {"pku", "SIGHAN 2005 PKU test (news)", "sighan2005-icwb2/testing/pku_test.utf8", TEXT_PLAIN,
-     "sighan2005-icwb2/gold/pku_test_gold.utf8", "sighan2005-icwb2/gold/pku_training_words.utf8",
-     VOCAB_WORDLIST},
-    {"msr", "SIGHAN 2005 MSR test (news)", "sighan2005-icwb2/testing/msr_test.utf8", TEXT_PLAIN,
-     "sighan2005-icwb2/gold/msr_test_gold.utf8", "sighan2005-icwb2/gold/msr_training_words.utf8",
-     VOCAB_WORDLIST},
-    {"medical", "AMTTL medical forum test (patient questions)",
-     "amttl-medical-forum-cws/forum_test.txt", TEXT_BMES,
-     "amttl-medical-forum-cws/forum_test.seg.txt", "amttl-medical-forum-cws/forum_train.seg.txt",
-     VOCAB_SEGMENTED},
+    { "pku", "SIGHAN 2005 PKU test (news)", "sighan2005-icwb2/testing/pku_test.utf8", TEXT_PLAIN,
+      "sighan2005-icwb2/gold/pku_test_gold.utf8", "sighan2005-icwb2/gold/pku_training_words.utf8",
+      VOCAB_WORDLIST },
+    { "msr", "SIGHAN 2005 MSR test (news)", "sighan2005-icwb2/testing/msr_test.utf8", TEXT_PLAIN,
+      "sighan2005-icwb2/gold/msr_test_gold.utf8", "sighan2005-icwb2/gold/msr_training_words.utf8",
+      VOCAB_WORDLIST },
+    { "medical", "AMTTL medical forum test (patient questions)",
+      "amttl-medical-forum-cws/forum_test.txt", TEXT_BMES,
+      "amttl-medical-forum-cws/forum_test.seg.txt", "amttl-medical-forum-cws/forum_train.seg.txt",
+      VOCAB_SEGMENTED },
 };
 
 /* ---- characters ------------------------------------------------------------------- */
@@ -82,8 +82,8 @@ static int is_punct_or_symbol(uint32_t c)
         return 1; /* per mille, primes, ... */
     if (c >= 0x20A0 && c <= 0x20CF)
         return 1; /* currency */
-    if (c == 0x2100 || c == 0x2101 || c == 0x2103 || c == 0x2105 || c == 0x2109 ||
-        c == 0x2116 || c == 0x2117 || c == 0x2121 || c == 0x2122)
+    if (c == 0x2100 || c == 0x2101 || c == 0x2103 || c == 0x2105 || c == 0x2109 || c == 0x2116 ||
+        c == 0x2117 || c == 0x2121 || c == 0x2122)
         return 1; /* ℃ ℉ № ™ and friends */
     if (c >= 0x2190 && c <= 0x245F)
         return 1; /* arrows, mathematical operators, technical, control pictures, OCR */
@@ -236,7 +236,7 @@ static int spans_push(spans *sp, size_t start, size_t end, int with_oov, int oov
         (with_oov && WD_GROW(sp->oov, cap_oov, sp->n + 1, 64) != WD_OK))
         return WD_ENOMEM;
     sp->cap = cap;
-    sp->s[sp->n] = (wd_span){start, end};
+    sp->s[sp->n] = (wd_span){ start, end };
     if (with_oov)
         sp->oov[sp->n] = (unsigned char)oov;
     sp->n++;
@@ -356,7 +356,7 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     char *gpath = ev_path(c->o->data_dir, src->gold);
     char *vpath = ev_path(c->o->data_dir, src->vocab);
     wd_buf tbuf = WD_BUF_INIT, gbuf = WD_BUF_INIT, vbuf = WD_BUF_INIT, bmes = WD_BUF_INIT;
-    lines tl = {0}, gl = {0}, vl = {0}, raw = {0};
+    lines tl = { 0 }, gl = { 0 }, vl = { 0 }, raw = { 0 };
     wd_strmap v = WD_STRMAP_INIT(0);
     sentence st;
     memset(&st, 0, sizeof st);
@@ -393,8 +393,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     }
     if (ev_exists(vpath)) {
         rc = slurp(vpath, &vbuf, err);
-        if (rc == WD_OK && (lines_split(&vl, vbuf.data, vbuf.len) != WD_OK ||
-                            vocab_load(&v, &vl) != WD_OK))
+        if (rc == WD_OK &&
+            (lines_split(&vl, vbuf.data, vbuf.len) != WD_OK || vocab_load(&v, &vl) != WD_OK))
             rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
         if (rc != WD_OK)
             goto done;
@@ -437,7 +437,7 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
         for (int s = 0; rc == WD_OK && s < WD_EVAL_NSEGSYS; s++) {
             double t0 = ev_now_ms();
             st.pred.n = 0;
-            struct tok_ctx tc = {&st, len};
+            struct tok_ctx tc = { &st, len };
             rc = wd_analyze(an[s], WD_ANALYZE_QUERY, text, len, on_token, &tc, err);
             if (rc == WD_ENOMEM)
                 wd_error_set(err, rc, "eval", "out of memory");
@@ -450,8 +450,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
                 }
             wd_eval_seg_scores *sc = &out->sys[s];
             sc->predicted += st.pred.n;
-            sc->correct += wd_metric_span_matches(st.gold.s, st.gold.n, st.pred.s, st.pred.n,
-                                                  st.matched);
+            sc->correct +=
+                wd_metric_span_matches(st.gold.s, st.gold.n, st.pred.s, st.pred.n, st.matched);
             for (size_t g = 0; g < st.gold.n; g++)
                 sc->oov_correct += st.matched[g] && st.gold.oov[g];
             sc->seconds += (ev_now_ms() - t0) / 1e3;
@@ -459,8 +459,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     }
     if (rc == WD_OK) {
         if (out->mismatched)
-            ev_note(c, "segmentation: %s: %zu sentences skipped: text and gold differ",
-                    src->name, out->mismatched);
+            ev_note(c, "segmentation: %s: %zu sentences skipped: text and gold differ", src->name,
+                    out->mismatched);
         for (int s = 0; s < WD_EVAL_NSEGSYS; s++) {
             wd_eval_seg_scores *sc = &out->sys[s];
             wd_prf p = wd_metric_prf(sc->correct, sc->predicted, out->gold_words);
@@ -497,7 +497,7 @@ done:
 int ev_run_segmentation(ev_ctx *c, wd_eval_segmentation *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    wd_analyzer *an[WD_EVAL_NSEGSYS] = {NULL, NULL};
+    wd_analyzer *an[WD_EVAL_NSEGSYS] = { NULL, NULL };
     int rc = wd_analyzer_new(&an[WD_EVAL_SYS_WENDA], c->dict, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&an[WD_EVAL_SYS_ICU], c->dict, err);

@@ -90,7 +90,7 @@ static void on_diag(void *vctx, int level, const char *file, size_t line, int co
 
 int ev_recs_read_file(ev_ctx *c, ev_recs *rs, const char *path, wd_error *err)
 {
-    struct read_ctx rc = {c, rs};
+    struct read_ctx rc = { c, rs };
     int rc_ = wd_corpus_read_file(path, NULL, on_record, on_diag, &rc, err);
     if (rc_ == WD_ENOMEM)
         wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
@@ -181,8 +181,7 @@ static int build_wenda(ev_sys *s, ev_ctx *c, const ev_recs *rs, wd_error *err)
     int rc = wd_index_writer_open(&w, s->path, c->dict, &io, err);
     for (size_t i = 0; rc == WD_OK && i < rs->n; i++) {
         const ev_rec *r = &rs->r[i];
-        wd_record rec = {r->id,   r->question, r->answer, r->source, r->date,
-                         r->kind, i + 1};
+        wd_record rec = { r->id, r->question, r->answer, r->source, r->date, r->kind, i + 1 };
         rc = wd_index_writer_add(w, &rec, err);
     }
     if (rc == WD_OK)
@@ -312,7 +311,7 @@ static int add_qterm(void *vctx, const char *term, size_t len, uint32_t wdf)
 
 static int ask_ngram(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
 {
-    struct qterms t = {NULL, 0, 0, err};
+    struct qterms t = { NULL, 0, 0, err };
     xc_doc *scratch = NULL;
     xc_query *q = NULL;
     xc_enquire *e = NULL;
@@ -364,8 +363,7 @@ int ev_sys_ask(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
     return rc;
 }
 
-int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict,
-                    wd_error *err)
+int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict, wd_error *err)
 {
     *verdict = WD_UNCOVERED;
     if (!s->searcher)

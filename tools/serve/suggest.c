@@ -153,8 +153,7 @@ static int cmp_order(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs,
-                   wd_error *err)
+int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs, wd_error *err)
 {
     *out = NULL;
     sg_index *ix = wd_calloc(1, sizeof *ix);
@@ -188,7 +187,7 @@ int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *
             const sg_q *q = &ix->qs[i];
             for (size_t off = 0; off < q->norm_len; off++)
                 if ((((unsigned char)q->norm[off]) & 0xC0) != 0x80 && ix->n_sa < total)
-                    ix->sa[ix->n_sa++] = (sg_suffix){(uint32_t)i, (uint32_t)off};
+                    ix->sa[ix->n_sa++] = (sg_suffix){ (uint32_t)i, (uint32_t)off };
         }
         if (rc == WD_OK) {
             sort_ix = ix;
@@ -217,8 +216,7 @@ static int better(const sg_index *ix, const sg_match *a, const sg_match *b)
     return a->start < b->start;
 }
 
-size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out,
-                       size_t max)
+size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max)
 {
     if (!ix || len == 0 || max == 0 || ix->n_sa == 0)
         return 0;
@@ -237,7 +235,7 @@ size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_matc
         const sg_q *q = &ix->qs[s->q];
         if (strncmp(q->norm + s->off, norm, len) != 0)
             break;
-        sg_match m = {s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0};
+        sg_match m = { s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0 };
         /* Keep each question once, at its best occurrence. */
         size_t at = n;
         for (size_t k = 0; k < n; k++)
@@ -265,6 +263,15 @@ size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_matc
     return n;
 }
 
-const char *sg_question(const sg_index *ix, uint32_t q) { return ix->qs[q].question; }
-const char *sg_id(const sg_index *ix, uint32_t q) { return ix->qs[q].id; }
-size_t sg_count(const sg_index *ix) { return ix ? ix->n : 0; }
+const char *sg_question(const sg_index *ix, uint32_t q)
+{
+    return ix->qs[q].question;
+}
+const char *sg_id(const sg_index *ix, uint32_t q)
+{
+    return ix->qs[q].id;
+}
+size_t sg_count(const sg_index *ix)
+{
+    return ix ? ix->n : 0;
+}
