@@ -86,7 +86,7 @@ static const char *in_dir(void **state, const char *name)
 
 static xc_db *open_db(const char *path, int mode)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = NULL;
     int rc = xc_db_open(&db, path, mode, &err);
     if (rc != WD_OK)
@@ -97,7 +97,7 @@ static xc_db *open_db(const char *path, int mode)
 /* A document whose space-separated words become positional postings 1..n. */
 static xc_doc *doc_of_words(const char *words)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_doc *doc = NULL;
     assert_int_equal(xc_doc_new(&doc, &err), WD_OK);
     uint32_t pos = 1;
@@ -114,7 +114,7 @@ static xc_doc *doc_of_words(const char *words)
 
 static xc_docid add_words(xc_db *db, const char *words)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_doc *doc = doc_of_words(words);
     xc_docid id = 0;
     assert_int_equal(xc_db_add(db, doc, &id, &err), WD_OK);
@@ -124,7 +124,7 @@ static xc_docid add_words(xc_db *db, const char *words)
 
 static xc_query *term(const char *t)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_query *q = NULL;
     assert_int_equal(xc_query_term(&q, t, strlen(t), 1, 0, &err), WD_OK);
     return q;
@@ -132,8 +132,8 @@ static xc_query *term(const char *t)
 
 static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned window)
 {
-    wd_error err = {0};
-    xc_query *subs[2] = {a, b};
+    wd_error err = { 0 };
+    xc_query *subs[2] = { a, b };
     xc_query *q = NULL;
     assert_int_equal(xc_query_combine(&q, op, subs, 2, window, &err), WD_OK);
     return q;
@@ -142,7 +142,7 @@ static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned window)
 /* Run `q` on `db`; returns the mset (caller frees). */
 static xc_mset *search(xc_db *db, const xc_query *q)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_enquire *e = NULL;
     xc_mset *m = NULL;
     assert_int_equal(xc_enquire_new(&e, db, &err), WD_OK);
@@ -189,7 +189,7 @@ static int collect(void *ctx, const char *t, size_t len, uint32_t freq)
 static void test_xapian_c__create_open_commit_reopen(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     assert_true(xc_db_is_writable(w));
     add_words(w, "hello world");
@@ -258,7 +258,7 @@ static void test_xapian_c__create_open_commit_reopen(void **state)
 static void test_xapian_c__missing_path_is_not_found(void **state)
 {
     const char *path = in_dir(state, "no-such-db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = (xc_db *)1;
     assert_int_equal(xc_db_open(&db, path, XC_DB_READ, &err), WD_ENOTFOUND);
     assert_null(db);
@@ -276,7 +276,7 @@ static void test_xapian_c__missing_path_is_not_found(void **state)
     /* One missing shard fails the whole set. */
     const char *good = in_dir(state, "good");
     xc_db_close(open_db(good, XC_DB_CREATE));
-    const char *paths[2] = {good, path};
+    const char *paths[2] = { good, path };
     db = (xc_db *)1;
     assert_int_equal(xc_db_open_shards(&db, paths, 2, 0, &err), WD_ENOTFOUND);
     assert_null(db);
@@ -287,7 +287,7 @@ static void test_xapian_c__stub_file_opens_for_reading(void **state)
 {
     const char *path = in_dir(state, "db");
     const char *stub = in_dir(state, "db.stub");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "stubbed");
     xc_db_close(w);
@@ -305,7 +305,7 @@ static void test_xapian_c__stub_file_opens_for_reading(void **state)
 static void test_xapian_c__second_writer_is_locked(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE_OR_OPEN);
     xc_db *w2 = (xc_db *)1;
     assert_int_equal(xc_db_open(&w2, path, XC_DB_CREATE_OR_OPEN, &err), WD_ELOCKED);
@@ -325,7 +325,7 @@ static void test_xapian_c__shards_combine(void **state)
 {
     const char *a = in_dir(state, "a");
     const char *b = in_dir(state, "b");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(a, XC_DB_CREATE);
     add_words(w, "alpha common");
     add_words(w, "alpha");
@@ -334,7 +334,7 @@ static void test_xapian_c__shards_combine(void **state)
     add_words(w, "beta common");
     xc_db_close(w);
 
-    const char *paths[2] = {a, b};
+    const char *paths[2] = { a, b };
     xc_db *db = NULL;
     assert_int_equal(xc_db_open_shards(&db, paths, 2, 0, &err), WD_OK);
     uint32_t count = 0, tf = 0;
@@ -353,7 +353,7 @@ static void test_xapian_c__shards_combine(void **state)
 static void test_xapian_c__metadata_round_trip(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     assert_int_equal(xc_db_set_metadata(w, "wenda.schema", "3", &err), WD_OK);
     assert_int_equal(xc_db_set_metadata(w, "wenda.分词", "词典 v1", &err), WD_OK);
@@ -382,9 +382,9 @@ static void test_xapian_c__metadata_round_trip(void **state)
 static void test_xapian_c__values_and_data_round_trip(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     static const char data[] = "{\"q\":\"怎么办\"}\0tail";
-    static const char value[] = {'\x00', '\x01', '\xff', 'v'};
+    static const char value[] = { '\x00', '\x01', '\xff', 'v' };
     xc_db *w = open_db(path, XC_DB_CREATE);
     xc_doc *doc = doc_of_words("x y");
     assert_int_equal(xc_doc_set_data(doc, data, sizeof data - 1, &err), WD_OK);
@@ -417,7 +417,7 @@ static void test_xapian_c__values_and_data_round_trip(void **state)
     uint32_t tc = 0;
     assert_int_equal(xc_doc_termcount(doc, &tc, &err), WD_OK);
     assert_int_equal(tc, 2);
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_doc_terms(doc, collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.terms[0], "x");
@@ -458,7 +458,7 @@ static void test_xapian_c__values_and_data_round_trip(void **state)
 static void test_xapian_c__long_term_refused_up_front(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     char big[247];
     memset(big, 'k', sizeof big);
     big[246] = '\0';
@@ -511,7 +511,7 @@ static void test_xapian_c__long_term_refused_up_front(void **state)
 static void test_xapian_c__replace_by_unique_term(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "unrelated");
 
@@ -565,7 +565,7 @@ static void test_xapian_c__replace_by_unique_term(void **state)
 static void test_xapian_c__delete_reports_count(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words("body");
@@ -588,13 +588,13 @@ static void test_xapian_c__delete_reports_count(void **state)
 static void test_xapian_c__allterms_with_prefix(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "Afoo Abar Bbaz");
     add_words(w, "Afoo");
     assert_int_equal(xc_db_commit(w, &err), WD_OK);
 
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_db_allterms(w, "A", collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.terms[0], "Abar");
@@ -602,7 +602,7 @@ static void test_xapian_c__allterms_with_prefix(void **state)
     assert_string_equal(s.terms[1], "Afoo");
     assert_int_equal(s.freqs[1], 2);
 
-    struct seen all = {0};
+    struct seen all = { 0 };
     assert_int_equal(xc_db_allterms(w, NULL, collect, &all, &err), WD_OK);
     assert_int_equal(all.n, 3);
     uint64_t tc = 0;
@@ -610,7 +610,7 @@ static void test_xapian_c__allterms_with_prefix(void **state)
     assert_int_equal(tc, 3);
 
     /* The callback's non-zero return stops the walk and comes back. */
-    struct seen stop = {.stop_after = 1};
+    struct seen stop = { .stop_after = 1 };
     assert_int_equal(xc_db_allterms(w, "", collect, &stop, &err), 42);
     assert_int_equal(stop.n, 1);
     xc_db_close(w);
@@ -621,9 +621,9 @@ static void test_xapian_c__allterms_with_prefix(void **state)
 static void test_xapian_c__phrase_uses_positions(void **state)
 {
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    add_words(w, "如何 申请 护照");    /* 1 */
-    add_words(w, "护照 如何 申请");    /* 2 */
-    add_words(w, "如何 尽快 申请");    /* 3 */
+    add_words(w, "如何 申请 护照"); /* 1 */
+    add_words(w, "护照 如何 申请"); /* 2 */
+    add_words(w, "如何 尽快 申请"); /* 3 */
     xc_query *a = term("如何"), *b = term("申请");
     xc_query *phrase = combine2(XC_OP_PHRASE, a, b, 0);
     assert_string_equal(hits(w, phrase), "1,2");
@@ -647,9 +647,9 @@ static void test_xapian_c__phrase_uses_positions(void **state)
 
 static void test_xapian_c__boolean_filter(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    const char *cats[3] = {"XCvisa", "XCtax", "XCvisa"};
+    const char *cats[3] = { "XCvisa", "XCtax", "XCvisa" };
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words(i == 1 ? "passport tax" : "passport");
         assert_int_equal(xc_doc_add_boolean_term(doc, cats[i], &err), WD_OK);
@@ -685,7 +685,7 @@ static void test_xapian_c__boolean_filter(void **state)
 
 static void test_xapian_c__operators_rank_as_expected(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "apple");        /* 1 */
     add_words(w, "apple banana"); /* 2 */
@@ -748,7 +748,7 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
     assert_string_equal(hits(w, empty), "");
     xc_query_free(empty);
 
-    xc_query *subs[2] = {a, NULL};
+    xc_query *subs[2] = { a, NULL };
     xc_query *q = (xc_query *)1;
     assert_int_equal(xc_query_combine(&q, XC_OP_OR, subs, 2, 0, &err), WD_EINVAL);
     assert_null(q);
@@ -762,7 +762,9 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
     assert_int_equal(xc_query_term(&q, "x", 1, 0, 0, &err), WD_EINVAL);
     assert_null(q);
 
-    xc_query *all[] = {a, b, or_q, and_q, maybe, max, elite, syn, a10, b10, a0, favour_a, favour_b};
+    xc_query *all[] = {
+        a, b, or_q, and_q, maybe, max, elite, syn, a10, b10, a0, favour_a, favour_b
+    };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         xc_query_free(all[i]);
     xc_db_close(w);
@@ -770,7 +772,7 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
 
 static void test_xapian_c__bm25_parameters_change_scores(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "apple");                    /* 1: short */
     add_words(w, "apple pear plum fig kiwi"); /* 2: long */
@@ -809,9 +811,9 @@ static void test_xapian_c__bm25_parameters_change_scores(void **state)
 
 static void test_xapian_c__tiebreak_by_value(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    const char *keys[3] = {"c", "a", "b"};
+    const char *keys[3] = { "c", "a", "b" };
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words("same");
         assert_int_equal(xc_doc_set_value(doc, 1, keys[i], 1, &err), WD_OK);
@@ -844,14 +846,14 @@ static void test_xapian_c__tiebreak_by_value(void **state)
 
 static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "rare common");
     add_words(w, "common");
     add_words(w, "common filler");
     xc_query *r = term("rare"), *c = term("common"), *z = term("zebra");
     xc_query *or2 = combine2(XC_OP_OR, c, r, 0);
-    xc_query *subs[3] = {or2, z, r};
+    xc_query *subs[3] = { or2, z, r };
     xc_query *q = NULL;
     assert_int_equal(xc_query_combine(&q, XC_OP_OR, subs, 3, 0, &err), WD_OK);
 
@@ -880,7 +882,7 @@ static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
     assert_int_equal(xc_mset_termweight(m, "filler", &wz, &err), WD_EINVAL);
     assert_non_null(strstr(err.message, "filler"));
 
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_enquire_matching_terms(e, 1, collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2); /* sorted, "rare" only once */
     assert_string_equal(s.terms[0], "common");
@@ -901,7 +903,7 @@ static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
 static void test_xapian_c__ngram_index_and_parse(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     xc_doc *doc = NULL;
     assert_int_equal(xc_doc_new(&doc, &err), WD_OK);
@@ -969,7 +971,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     const char *a = in_dir(state, "a");
     const char *b = in_dir(state, "b");
     const char *dest = in_dir(state, "merged");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(a, XC_DB_CREATE);
     xc_doc *doc = doc_of_words("from a");
     assert_int_equal(xc_doc_add_boolean_term(doc, "Qa1", &err), WD_OK);
@@ -984,7 +986,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     xc_doc_free(doc);
     xc_db_close(w);
 
-    const char *srcs[2] = {a, b};
+    const char *srcs[2] = { a, b };
     assert_int_equal(xc_compact(srcs, 2, dest, &err), WD_OK);
     xc_db *r = open_db(dest, XC_DB_READ);
     uint32_t count = 0, tf = 0;
@@ -999,7 +1001,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     assert_int_equal(id, 3);
     xc_db_close(r);
 
-    const char *missing[1] = {in_dir(state, "nope")};
+    const char *missing[1] = { in_dir(state, "nope") };
     assert_int_equal(xc_compact(missing, 1, in_dir(state, "out2"), &err), WD_ENOTFOUND);
     assert_non_null(strstr(err.message, "nope"));
     assert_int_equal(xc_compact(srcs, 0, dest, &err), WD_EINVAL);
@@ -1010,22 +1012,21 @@ static void test_xapian_c__compact_gives_union(void **state)
 static void test_xapian_c__remote_errors(void **state)
 {
     (void)state;
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = (xc_db *)1;
     /* Port 1 on loopback: nothing listens, the connection is refused. */
     assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_READ, &err), WD_ENETWORK);
     assert_null(db);
     assert_non_null(strstr(err.origin, "Network"));
-    const char *bad[] = {"tcp://nohost", "tcp://host:", "tcp://:80", "tcp://h:99999",
-                         "tcp://h:12x"};
+    const char *bad[] = { "tcp://nohost", "tcp://host:", "tcp://:80", "tcp://h:99999",
+                          "tcp://h:12x" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         db = (xc_db *)1;
         assert_int_equal(xc_db_open(&db, bad[i], XC_DB_READ, &err), WD_EINVAL);
         assert_null(db);
     }
     db = (xc_db *)1;
-    assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_CREATE_OR_OPEN, &err),
-                     WD_EINVAL);
+    assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_CREATE_OR_OPEN, &err), WD_EINVAL);
     assert_null(db);
 }
 
@@ -1056,7 +1057,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
         skip();
     const char *local = in_dir(state, "local");
     const char *remote = in_dir(state, "remote");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(local, XC_DB_CREATE);
     add_words(w, "shared local");
     xc_db_close(w);
@@ -1092,7 +1093,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
         db = NULL;
         rc = xc_db_open(&db, url, XC_DB_READ, &err);
         if (rc == WD_ENETWORK) {
-            struct timespec ts = {0, 50 * 1000 * 1000};
+            struct timespec ts = { 0, 50 * 1000 * 1000 };
             nanosleep(&ts, NULL);
         }
     }
@@ -1107,7 +1108,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
     xc_db *shards = NULL;
     uint32_t tf = 0;
     if (rc == WD_OK) {
-        const char *paths[2] = {local, url};
+        const char *paths[2] = { local, url };
         rc = xc_db_open_shards(&shards, paths, 2, 5000, &err);
         if (rc == WD_OK)
             rc = xc_db_termfreq(shards, "shared", &tf, &err);
@@ -1143,7 +1144,7 @@ static void test_xapian_c__free_null_is_noop(void **state)
 static void test_xapian_c__null_arguments_are_einval(void **state)
 {
     (void)state;
-    wd_error err = {0};
+    wd_error err = { 0 };
     uint32_t u = 0;
     xc_docid id = 0;
     xc_db *db = (xc_db *)1;
@@ -1198,7 +1199,7 @@ static int fail_nth(void *ctx, size_t n)
 static void test_xapian_c__allocation_failure_is_enomem(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
 
     wd_alloc_set_fail_hook(fail_all, NULL);
     xc_doc *doc = (xc_doc *)1;

@@ -44,11 +44,11 @@ typedef struct xc_mset xc_mset;
 /* ---- databases ---------------------------------------------------------- */
 
 enum xc_open_mode {
-    XC_DB_READ = 0,            /* read-only; path may be a stub file or dir */
-    XC_DB_CREATE_OR_OPEN = 1,  /* writable */
-    XC_DB_CREATE = 2,          /* writable; fails if it exists */
+    XC_DB_READ = 0,           /* read-only; path may be a stub file or dir */
+    XC_DB_CREATE_OR_OPEN = 1, /* writable */
+    XC_DB_CREATE = 2,         /* writable; fails if it exists */
     XC_DB_CREATE_OR_OVERWRITE = 3,
-    XC_DB_OPEN = 4             /* writable; fails if missing */
+    XC_DB_OPEN = 4 /* writable; fails if missing */
 };
 
 /* A flag or-ed into a writable mode: commits are not fsynced (a killed
