@@ -1123,6 +1123,434 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
 
 /* ---- robustness ---------------------------------------------------------- */
 
+/* ---- a database's files ------------------------------------------------- */
+
+/* A path in the test's folder, in a buffer of the test's own (in_dir's
+ * buffers rotate). */
+#define PATH_IN(var, name)                                                                         \
+    char var[256];                                                                                 \
+    snprintf(var, sizeof var, "%s", in_dir(state, name))
+
+static int fail_nth(void *ctx, size_t n);
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* A database at `path` holding one document per word of `words`. */
+static void make_db(const char *path, const char *words)
+{
+    xc_db *w = open_db(path, XC_DB_CREATE_OR_OVERWRITE);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+        add_words(w, t);
+    assert_int_equal(xc_db_commit(w, NULL), WD_OK);
+    xc_db_close(w);
+}
+
+static uint32_t doccount_of(const char *path)
+{
+    xc_db *r = open_db(path, XC_DB_READ);
+    uint32_t n = 0;
+    assert_int_equal(xc_db_doccount(r, &n, NULL), WD_OK);
+    xc_db_close(r);
+    return n;
+}
+
+/* The bytes of every regular file directly in `dir` but `except`. */
+static uint64_t files_size(const char *dir, const char *except)
+{
+    char cmd[512], out[64] = "";
+    snprintf(cmd, sizeof cmd,
+             "find %s -maxdepth 1 -type f ! -name '%s' -printf '%%s\\n' | "
+             "awk '{ s += $1 } END { print s + 0 }'",
+             dir, except);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(out, sizeof out, p));
+    pclose(p);
+    return strtoull(out, NULL, 10);
+}
+
+static void test_xapian_c__dir_tells_a_database_from_an_interrupted_create(void **state)
+{
+    PATH_IN(db, "db");
+    PATH_IN(half, "half");
+    PATH_IN(empty, "empty");
+    char p[320];
+    make_db(db, "one two");
+    assert_int_equal(mkdir(half, 0777), 0);
+    snprintf(p, sizeof p, "%s/postlist.glass", half);
+    write_file(p, "partial"); /* Xapian writes the version file last */
+    assert_int_equal(mkdir(empty, 0777), 0);
+
+    assert_int_equal(xc_dir_has_db(db), 1);
+    assert_int_equal(xc_dir_has_interrupted_create(db), 0);
+    assert_int_equal(xc_dir_has_db(half), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(half), 1);
+    assert_int_equal(xc_dir_has_db(empty), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(empty), 0);
+    assert_int_equal(xc_dir_has_db(in_dir(state, "missing")), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(in_dir(state, "missing")), 0);
+
+    /* The leftovers of an interrupted create are overwritten. */
+    make_db(half, "three");
+    assert_int_equal(doccount_of(half), 1);
+
+    /* Syncing keeps the database; removing it leaves the folder and other files. */
+    assert_int_equal(xc_db_sync_files(db, NULL), WD_OK);
+    snprintf(p, sizeof p, "%s/keep.txt", db);
+    write_file(p, "mine");
+    assert_int_equal(xc_db_remove_files(db, NULL), WD_OK);
+    assert_int_equal(xc_dir_has_db(db), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(db), 0);
+    assert_true(file_exists(p));
+    assert_int_equal(files_size(db, "keep.txt"), 0);
+}
+
+static void test_xapian_c__install_replaces_a_database(void **state)
+{
+    PATH_IN(dest, "dest");
+    PATH_IN(src, "src");
+    PATH_IN(empty, "empty");
+    char p[320];
+    wd_error err = { 0 };
+    /* dest has positions, src has none: its position table must not survive. */
+    make_db(dest, "old");
+    {
+        xc_db *w = open_db(dest, XC_DB_OPEN);
+        add_words(w, "with some positions");
+        xc_db_close(w);
+    }
+    xc_db *w = open_db(src, XC_DB_CREATE);
+    for (int i = 0; i < 3; i++) {
+        xc_doc *d = NULL;
+        assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
+        assert_int_equal(xc_doc_add_term(d, "new", 3, 1, NULL), WD_OK);
+        assert_int_equal(xc_db_add(w, d, NULL, NULL), WD_OK);
+        xc_doc_free(d);
+    }
+    xc_db_close(w);
+    snprintf(p, sizeof p, "%s/position.glass", src);
+    int src_positions = file_exists(p);
+    snprintf(p, sizeof p, "%s/position.glass", dest);
+    assert_true(file_exists(p));
+
+    assert_int_equal(xc_db_install(src, dest, &err), WD_OK);
+    assert_int_equal(doccount_of(dest), 3);
+    assert_int_equal(file_exists(p), src_positions);
+    assert_false(file_exists(src)); /* emptied and removed */
+    xc_db *r = open_db(dest, XC_DB_READ);
+    uint32_t tf = 0;
+    assert_int_equal(xc_db_termfreq(r, "new", &tf, NULL), WD_OK);
+    assert_int_equal(tf, 3);
+    assert_int_equal(xc_db_termfreq(r, "old", &tf, NULL), WD_OK);
+    assert_int_equal(tf, 0);
+    xc_db_close(r);
+
+    /* Into a folder with no database, too; a source without one is refused. */
+    assert_int_equal(mkdir(empty, 0777), 0);
+    make_db(src, "a b");
+    assert_int_equal(xc_db_install(src, empty, &err), WD_OK);
+    assert_int_equal(doccount_of(empty), 2);
+    assert_int_equal(mkdir(src, 0777), 0);
+    assert_int_equal(xc_db_install(src, dest, &err), WD_EINTERNAL);
+    assert_non_null(strstr(err.message, "no database to install"));
+    assert_int_equal(doccount_of(dest), 3);
+}
+
+static void test_xapian_c__interrupted_install_is_finished(void **state)
+{
+    PATH_IN(dest, "dest");
+    PATH_IN(src, "src");
+    char cmd[1024];
+    int finished = -1;
+    wd_error err = { 0 };
+    make_db(dest, "a");
+    make_db(src, "b c d");
+
+    /* No install under way: nothing to do. */
+    assert_int_equal(xc_db_install_recover(src, dest, &finished, &err), WD_OK);
+    assert_int_equal(finished, 0);
+    assert_int_equal(doccount_of(dest), 1);
+    assert_int_equal(doccount_of(src), 3);
+
+    /* Killed after the list was written, dest's version file removed and
+     * one table moved: dest is no database until the move is finished. */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && ls *.glass > wenda.ready && rm %s/iamglass && mv postlist.glass %s/", src,
+             dest, dest);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(xc_dir_has_db(dest), 0);
+    assert_int_equal(xc_db_install_recover(src, dest, &finished, &err), WD_OK);
+    assert_int_equal(finished, 1);
+    assert_int_equal(doccount_of(dest), 3);
+    assert_false(file_exists(src));
+
+    /* Killed after the last move, before the list was removed. */
+    make_db(src, "e f");
+    PATH_IN(dest2, "dest2");
+    assert_int_equal(mkdir(dest2, 0777), 0);
+    snprintf(cmd, sizeof cmd, "cd %s && ls *.glass > wenda.ready && mv *.glass iamglass %s/", src,
+             dest2);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(xc_db_install_recover(src, dest2, NULL, &err), WD_OK);
+    assert_false(file_exists(src));
+    assert_int_equal(doccount_of(dest2), 2);
+}
+
+static void test_xapian_c__stub_read_resolves_paths_and_remotes(void **state)
+{
+    PATH_IN(dir, "idx");
+    char stub[320], want[320];
+    xc_stub st;
+    wd_error err = { 0 };
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", dir);
+    write_file(stub, "# a comment\n"
+                     "\n"
+                     "auto shard-1\n"
+                     "glass /abs/shard\r\n"
+                     "remote 127.0.0.1:7000\n"
+                     "remote [::1]:7001\n");
+    /* A folder holding XAPIANDB and no database, or the file itself. */
+    assert_int_equal(xc_path_is_stub(dir), 1);
+    assert_int_equal(xc_path_is_stub(stub), 1);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(xc_stub_read(i ? stub : dir, &st, &err), WD_OK);
+        assert_int_equal(st.unknown, 0);
+        assert_int_equal(st.lines, 4);
+        assert_int_equal(st.n, 4);
+        snprintf(want, sizeof want, "%s/shard-1", dir);
+        assert_string_equal(st.shards[0], want);
+        assert_string_equal(st.shards[1], "/abs/shard");
+        assert_string_equal(st.shards[2], "tcp://127.0.0.1:7000");
+        assert_string_equal(st.shards[3], "tcp://[::1]:7001");
+        xc_stub_clear(&st);
+        assert_null(st.shards);
+        assert_int_equal(st.n, 0);
+    }
+    /* A stub beside a database is no stub to Xapian. */
+    assert_int_equal(unlink(stub), 0);
+    make_db(dir, "x");
+    write_file(stub, "auto shard-1\n");
+    assert_int_equal(xc_path_is_stub(dir), 0);
+    assert_int_equal(xc_path_is_stub(in_dir(state, "missing")), 0);
+    assert_int_equal(xc_stub_read(in_dir(state, "missing"), &st, &err), WD_ENOTFOUND);
+    assert_int_equal(st.n, 0);
+    assert_null(st.shards);
+}
+
+static void test_xapian_c__stub_read_expands_nested_stubs(void **state)
+{
+    PATH_IN(top, "top");
+    char p[320], want[320];
+    xc_stub st;
+    /* top lists inner (a folder stub) and c; inner lists a and b. */
+    assert_int_equal(mkdir(top, 0777), 0);
+    snprintf(p, sizeof p, "%s/inner", top);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/inner/XAPIANDB", top);
+    write_file(p, "auto a\nauto b\n");
+    snprintf(p, sizeof p, "%s/XAPIANDB", top);
+    write_file(p, "auto inner\nauto c\n");
+    assert_int_equal(xc_stub_read(top, &st, NULL), WD_OK);
+    assert_int_equal(st.unknown, 0);
+    assert_int_equal(st.lines, 2);
+    assert_int_equal(st.n, 3);
+    snprintf(want, sizeof want, "%s/inner/a", top);
+    assert_string_equal(st.shards[0], want);
+    snprintf(want, sizeof want, "%s/inner/b", top);
+    assert_string_equal(st.shards[1], want);
+    snprintf(want, sizeof want, "%s/c", top);
+    assert_string_equal(st.shards[2], want);
+    xc_stub_clear(&st);
+
+    /* Stub files listing stub files four deep are read; five are Xapian's. */
+    for (int depth = 4; depth <= 5; depth++) {
+        for (int i = 0; i < depth; i++) {
+            char next[32];
+            snprintf(p, sizeof p, "%s/s%d-%d.stub", top, depth, i);
+            snprintf(next, sizeof next, "auto s%d-%d.stub\n", depth, i + 1);
+            write_file(p, i + 1 < depth ? next : "auto leaf\n");
+        }
+        snprintf(p, sizeof p, "%s/s%d-0.stub", top, depth);
+        assert_int_equal(xc_stub_read(p, &st, NULL), WD_OK);
+        assert_int_equal(st.unknown, depth == 5);
+        assert_int_equal(st.n, depth == 5 ? 0 : 1);
+        xc_stub_clear(&st);
+    }
+}
+
+static void test_xapian_c__stub_read_reports_lines_it_cannot_express(void **state)
+{
+    static const char *const lines[] = { "remote :xapian-progsrv db\n",
+                                         "inmemory x\n",
+                                         "chert old\n",
+                                         "auto\n",
+                                         "auto \n",
+                                         "remote host\n",
+                                         "remote host:\n",
+                                         "remote [::1]\n" };
+    PATH_IN(stub, "db.stub");
+    xc_stub st;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "auto a\n%sauto b\n", lines[i]);
+        write_file(stub, text);
+        assert_int_equal(xc_stub_read(stub, &st, NULL), WD_OK);
+        if (!st.unknown)
+            fail_msg("not reported: %s", lines[i]);
+        assert_int_equal(st.n, 0);
+        assert_null(st.shards);
+        assert_int_equal(st.lines, 3); /* counted all the same */
+        xc_stub_clear(&st);
+    }
+    /* A binary file, such as a single-file database, is no list either. */
+    char bin[5000];
+    memset(bin, 'x', sizeof bin - 1);
+    bin[sizeof bin - 1] = '\0';
+    write_file(stub, bin);
+    assert_int_equal(xc_stub_read(stub, &st, NULL), WD_OK);
+    assert_int_equal(st.unknown, 1);
+    assert_int_equal(st.lines, 1);
+    xc_stub_clear(&st);
+}
+
+static void test_xapian_c__stub_write_round_trips(void **state)
+{
+    PATH_IN(dir, "idx");
+    const char *const shards[] = { "shard-1", "shard-2", "/abs/x", "tcp://10.0.0.1:7000" };
+    char p[320], text[256] = "", want[320];
+    wd_error err = { 0 };
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(xc_stub_write(dir, "two local shards", shards, 4, &err), WD_OK);
+    snprintf(p, sizeof p, "%s/XAPIANDB", dir);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    text[n] = '\0';
+    fclose(fp);
+    assert_string_equal(text, "# two local shards\n"
+                              "auto shard-1\n"
+                              "auto shard-2\n"
+                              "auto /abs/x\n"
+                              "remote 10.0.0.1:7000\n");
+    snprintf(p, sizeof p, "%s/XAPIANDB.tmp", dir);
+    assert_false(file_exists(p));
+    xc_stub st;
+    assert_int_equal(xc_stub_read(dir, &st, &err), WD_OK);
+    assert_int_equal(st.n, 4);
+    snprintf(want, sizeof want, "%s/shard-2", dir);
+    assert_string_equal(st.shards[1], want);
+    assert_string_equal(st.shards[2], "/abs/x");
+    assert_string_equal(st.shards[3], "tcp://10.0.0.1:7000");
+    xc_stub_clear(&st);
+
+    /* The stub opens as the union of its shards. */
+    make_db(in_dir(state, "idx/shard-1"), "a b");
+    make_db(in_dir(state, "idx/shard-2"), "c");
+    assert_int_equal(xc_stub_write(dir, NULL, shards, 2, &err), WD_OK);
+    assert_int_equal(doccount_of(dir), 3);
+
+    const char *const bad[] = { "ok", "two\nlines" };
+    assert_int_equal(xc_stub_write(dir, NULL, bad, 2, &err), WD_EINVAL);
+    const char *const empty[] = { "" };
+    assert_int_equal(xc_stub_write(dir, NULL, empty, 1, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(dir, "a\nb", shards, 1, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(in_dir(state, "missing"), NULL, shards, 1, &err), WD_EIO);
+    assert_non_null(strstr(err.message, "cannot write the shard list"));
+    assert_int_equal(doccount_of(dir), 3); /* the old list stays */
+}
+
+static void test_xapian_c__disk_size_of_single_and_sharded_indexes(void **state)
+{
+    PATH_IN(one, "one");
+    PATH_IN(sh, "sh");
+    char p[320];
+    uint64_t size = 1;
+    wd_error err = { 0 };
+    make_db(one, "a b c d e f");
+    write_file(in_dir(state, "one/wenda.lock"), "12345\n"); /* not the database's */
+    assert_int_equal(xc_db_disk_size(one, &size, &err), WD_OK);
+    assert_true(size > 0);
+    assert_int_equal(size, files_size(one, "wenda.lock"));
+
+    assert_int_equal(mkdir(sh, 0777), 0);
+    make_db(in_dir(state, "sh/shard-1"), "a b c");
+    make_db(in_dir(state, "sh/shard-2"), "d e f g");
+    const char *const shards[] = { "shard-1", "shard-2", "tcp://127.0.0.1:1" };
+    assert_int_equal(xc_stub_write(sh, NULL, shards, 3, &err), WD_OK);
+    uint64_t s1 = 0, s2 = 0;
+    assert_int_equal(xc_db_disk_size(in_dir(state, "sh/shard-1"), &s1, &err), WD_OK);
+    assert_int_equal(xc_db_disk_size(in_dir(state, "sh/shard-2"), &s2, &err), WD_OK);
+    assert_int_equal(xc_db_disk_size(sh, &size, &err), WD_OK);
+    assert_true(s1 > 0 && s2 > 0);
+    assert_int_equal(size, s1 + s2); /* the remote counts 0 */
+    snprintf(p, sizeof p, "%s/XAPIANDB", sh);
+    assert_int_equal(xc_db_disk_size(p, &size, &err), WD_OK);
+    assert_int_equal(size, s1 + s2);
+
+    assert_int_equal(xc_db_disk_size("tcp://127.0.0.1:1", &size, &err), WD_OK);
+    assert_int_equal(size, 0);
+    size = 1;
+    assert_int_equal(xc_db_disk_size(in_dir(state, "missing"), &size, &err), WD_ENOTFOUND);
+    assert_int_equal(size, 0);
+    assert_int_equal(xc_db_disk_size(NULL, &size, &err), WD_EINVAL);
+    assert_int_equal(xc_db_disk_size(one, NULL, &err), WD_EINVAL);
+}
+
+static void test_xapian_c__file_functions_fail_cleanly(void **state)
+{
+    PATH_IN(dir, "idx");
+    wd_error err = { 0 };
+    xc_stub st;
+    assert_int_equal(xc_dir_has_db(NULL), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(""), 0);
+    assert_int_equal(xc_path_is_stub(NULL), 0);
+    assert_int_equal(xc_db_sync_files(NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_db_remove_files("", &err), WD_EINVAL);
+    assert_int_equal(xc_db_install(NULL, "x", &err), WD_EINVAL);
+    assert_int_equal(xc_db_install_recover("x", NULL, NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_read(NULL, &st, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_read("x", NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(NULL, NULL, NULL, 0, &err), WD_EINVAL);
+    xc_stub_clear(NULL);
+
+    /* Every allocation of reading a stub in turn: a clean WD_ENOMEM and an
+     * empty list, until the run that succeeds. */
+    assert_int_equal(mkdir(dir, 0777), 0);
+    const char *const shards[] = { "shard-1", "shard-2" };
+    assert_int_equal(xc_stub_write(dir, NULL, shards, 2, &err), WD_OK);
+    int rc = WD_ENOMEM;
+    for (long nth = 0; nth < 16 && rc != WD_OK; nth++) {
+        long left = nth;
+        wd_alloc_set_fail_hook(fail_nth, &left);
+        rc = xc_stub_read(dir, &st, &err);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        if (rc != WD_OK) {
+            assert_int_equal(rc, WD_ENOMEM);
+            assert_int_equal(err.code, WD_ENOMEM);
+            assert_null(st.shards);
+            assert_int_equal(st.n, 0);
+        }
+    }
+    assert_int_equal(rc, WD_OK);
+    assert_int_equal(st.n, 2);
+    xc_stub_clear(&st);
+}
+
 static void test_xapian_c__free_null_is_noop(void **state)
 {
     (void)state;
@@ -1290,6 +1718,15 @@ int main(void)
         T(compact_gives_union),
         T(remote_errors),
         T(remote_shard_via_tcpsrv),
+        T(dir_tells_a_database_from_an_interrupted_create),
+        T(install_replaces_a_database),
+        T(interrupted_install_is_finished),
+        T(stub_read_resolves_paths_and_remotes),
+        T(stub_read_expands_nested_stubs),
+        T(stub_read_reports_lines_it_cannot_express),
+        T(stub_write_round_trips),
+        T(disk_size_of_single_and_sharded_indexes),
+        T(file_functions_fail_cleanly),
         T(free_null_is_noop),
         T(null_arguments_are_einval),
         T(allocation_failure_is_enomem),

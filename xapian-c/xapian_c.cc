@@ -17,6 +17,7 @@
  * refused up front, so a batch of documents is never lost at commit time.
  */
 #include "xapian_c.h"
+#include "xc_private.h"
 
 #include <xapian.h>
 
@@ -67,7 +68,7 @@ struct xc_mset {
 namespace
 {
 
-const char *const SHIM = "xapian-c";
+const char *const SHIM = XC_ORIGIN;
 const unsigned DEFAULT_REMOTE_TIMEOUT_MS = 10000;
 
 /* Handle allocation through wd_malloc. A NULL from wd_malloc becomes
@@ -134,10 +135,11 @@ int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what) no
                         syserr ? ")" : "");
 }
 
-/* The translator. Must be called from inside a catch handler: it rethrows
- * the exception in flight and maps its type to a WD_E* code. Most derived
- * types first, since the handlers are tried in order. */
-int xc_fail(wd_error *err, const char *what = nullptr) noexcept
+} // namespace
+
+/* The translator (xc_private.h). Most derived types first, since the
+ * handlers are tried in order. */
+int xc_fail(wd_error *err, const char *what) noexcept
 {
     try {
         throw;
@@ -190,6 +192,9 @@ int xc_fail(wd_error *err, const char *what = nullptr) noexcept
                             what ? ": " : "");
     }
 }
+
+namespace
+{
 
 int xc_einval(wd_error *err, const char *msg)
 {
