@@ -95,9 +95,9 @@ typedef struct chunk {
 
 typedef struct pool {
     pthread_mutex_t mu;
-    pthread_cond_t work; /* a chunk was queued, or stop */
-    pthread_cond_t done; /* a chunk was finished */
-    pthread_cond_t wake; /* for the writer thread: a chunk in flight, or stop */
+    pthread_cond_t work;  /* a chunk was queued, or stop */
+    pthread_cond_t done;  /* a chunk was finished */
+    pthread_cond_t wake;  /* for the writer thread: a chunk in flight, or stop */
     pthread_cond_t space; /* for the caller: the writer took a chunk off the list */
     chunk *head, *tail;
     int stop;
@@ -107,9 +107,9 @@ typedef struct pool {
     /* the writer thread */
     pthread_t writer;
     int has_writer;
-    int wstop;  /* finish what is in flight and exit */
-    int wdrop;  /* drop what is in flight instead of writing it */
-    int wrc;    /* its first failure */
+    int wstop; /* finish what is in flight and exit */
+    int wdrop; /* drop what is in flight instead of writing it */
+    int wrc;   /* its first failure */
     wd_error werr;
 } pool;
 
@@ -122,8 +122,8 @@ typedef struct idset {
 /* What a thread needs to turn records into documents. */
 typedef struct builder {
     wd_analyzer *an;
-    wd_buf term;  /* a whole term */
-    wd_buf key;   /* the record's JSON */
+    wd_buf term;               /* a whole term */
+    wd_buf key;                /* the record's JSON */
     char kt[WD_KEY_TERM_SIZE]; /* a key term */
     size_t id_verbatim;        /* WD_ID_VERBATIM, or schema 1's */
     int answer_positions;
@@ -138,15 +138,15 @@ struct wd_index_writer {
     uint32_t pending;
     size_t batch_bytes;   /* commit when this much text is pending */
     size_t pending_bytes; /* text of the documents added since the last commit */
-    int in_txn; /* a batch transaction is open */
+    int in_txn;           /* a batch transaction is open */
     wd_index_stats stats;
     int lock_fd;
     char *lock_path;
     char *last_id;
     /* parallel path */
     pool *pool;
-    chunk *fill;                    /* being filled by add() */
-    chunk *flight[MAX_IN_FLIGHT];   /* submitted, oldest first (pool lock) */
+    chunk *fill;                  /* being filled by add() */
+    chunk *flight[MAX_IN_FLIGHT]; /* submitted, oldest first (pool lock) */
     size_t n_flight;
     int rc; /* sticky: a failure while writing pending chunks */
     wd_error err;
@@ -241,7 +241,6 @@ static void release_lock(wd_index_writer *w)
         w->lock_fd = -1;
     }
 }
-
 
 /* This thread's CPU time in seconds (wd_index_opts.profile). */
 static double thread_cpu_s(void)
@@ -349,20 +348,25 @@ static int add_token(void *vctx, const wd_token *t)
     wd_buf_append(c->term, t->text, t->len);
     if (c->term->oom)
         return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
-    int rc = c->positions ? xc_doc_add_posting(c->doc, c->term->data, c->term->len,
-                                               t->position + 1, 1, c->err)
+    int rc = c->positions ? xc_doc_add_posting(c->doc, c->term->data, c->term->len, t->position + 1,
+                                               1, c->err)
                           : xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
     if (rc == WD_OK && c->bg)
         rc = wd_bigrams_feed(c->bg, t, add_bigram, c);
     return rc;
 }
 
-static int index_field(builder *b, xc_doc *doc, const char *prefix, const char *text,
-                       int bigrams, wd_error *err)
+static int index_field(builder *b, xc_doc *doc, const char *prefix, const char *text, int bigrams,
+                       wd_error *err)
 {
     wd_bigrams bg = WD_BIGRAMS_INIT;
-    struct posting_ctx c = {doc, prefix, strlen(prefix), &b->term, err, bigrams ? &bg : NULL,
-                            bigrams || b->answer_positions};
+    struct posting_ctx c = { doc,
+                             prefix,
+                             strlen(prefix),
+                             &b->term,
+                             err,
+                             bigrams ? &bg : NULL,
+                             bigrams || b->answer_positions };
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
@@ -390,9 +394,7 @@ static void json_put_string(wd_buf *b, const char *s)
         case '\n': wd_buf_puts(b, "\\n"); break;
         case '\r': wd_buf_puts(b, "\\r"); break;
         case '\t': wd_buf_puts(b, "\\t"); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04X", c);
-            wd_buf_puts(b, esc);
+        default: snprintf(esc, sizeof esc, "\\u%04X", c); wd_buf_puts(b, esc);
         }
     }
     wd_buf_append(b, run, strlen(run));
@@ -404,10 +406,13 @@ static void json_put_string(wd_buf *b, const char *s)
  * runs once per record. */
 static int record_json(wd_buf *b, const wd_record *rec, wd_error *err)
 {
-    static const char *const names[] = {"id", "question", "answer", "kind", "source", "date"};
-    const char *const vals[] = {rec->id, rec->question, rec->answer ? rec->answer : "",
-                                wd_corpus_kind_name(rec->kind), rec->source ? rec->source : "",
-                                rec->date};
+    static const char *const names[] = { "id", "question", "answer", "kind", "source", "date" };
+    const char *const vals[] = { rec->id,
+                                 rec->question,
+                                 rec->answer ? rec->answer : "",
+                                 wd_corpus_kind_name(rec->kind),
+                                 rec->source ? rec->source : "",
+                                 rec->date };
     wd_buf_reset(b);
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         if (!vals[i])
@@ -463,8 +468,7 @@ static int write_checkpoint(wd_index_writer *w, wd_error *err)
     if (rc != WD_OK)
         return rc;
     json_t *o = json_pack("{s:I, s:I, s:s}", "commit", (json_int_t)(w->stats.commits + 1),
-                          "documents", (json_int_t)docs, "last_id",
-                          w->last_id ? w->last_id : "");
+                          "documents", (json_int_t)docs, "last_id", w->last_id ? w->last_id : "");
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!s)
@@ -516,7 +520,7 @@ static int chunk_add(chunk *c, const wd_record *rec, wd_error *err)
         c->cap = cap;
     }
     size_t n = 0;
-    const char *const s[] = {rec->id, rec->question, rec->answer, rec->source, rec->date};
+    const char *const s[] = { rec->id, rec->question, rec->answer, rec->source, rec->date };
     for (size_t i = 0; i < 5; i++)
         n += s[i] ? strlen(s[i]) + 1 : 0;
     job *j = &c->jobs[c->n];
@@ -1013,8 +1017,7 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
                        const wd_index_opts *opts, int db_flags, wd_error *err);
 
 /* Open the part writers (paths[i]) and start their threads. */
-static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwrite,
-                       wd_error *err)
+static int parts_start(wd_index_writer *w, char **paths, unsigned n, int overwrite, wd_error *err)
 {
     w->parts = wd_calloc(n, sizeof *w->parts);
     if (!w->parts)
@@ -1083,7 +1086,7 @@ static int parts_drain(wd_index_writer *w, wd_error *err)
 
 static void parts_sum_stats(wd_index_writer *w)
 {
-    wd_index_stats s = {0};
+    wd_index_stats s = { 0 };
     for (unsigned i = 0; i < w->n_parts; i++) {
         if (!w->parts[i].w)
             continue;
@@ -1128,166 +1131,33 @@ static char *path_join(const char *dir, const char *name)
     return b.oom ? (wd_buf_free(&b), NULL) : wd_buf_detach(&b);
 }
 
-static const char *const glass_files[] = {"postlist.glass", "termlist.glass", "position.glass",
-                                          "docdata.glass", "spelling.glass", "synonym.glass"};
-
-#define N_GLASS_FILES (sizeof glass_files / sizeof *glass_files)
-#define READY_FILE "wenda.ready"
-
-/* fsync a file or folder; missing files are fine. */
-static int sync_path(const char *path, wd_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? WD_OK
-                               : wd_error_set(err, WD_EIO, "index", "%s: cannot open: %s", path,
-                                              strerror(errno));
-    int rc = fsync(fd) == 0 ? WD_OK
-                            : wd_error_set(err, WD_EIO, "index", "%s: cannot sync: %s", path,
-                                           strerror(errno));
-    close(fd);
-    return rc;
-}
-
-/* Make the database at DIR durable (it was written without fsync). */
-static int sync_db_files(const char *dir, wd_error *err)
-{
-    int rc = WD_OK;
-    for (size_t i = 0; rc == WD_OK && i <= N_GLASS_FILES; i++) {
-        char *f = path_join(dir, i < N_GLASS_FILES ? glass_files[i] : "iamglass");
-        rc = f ? sync_path(f, err) : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-        wd_free(f);
-    }
-    return rc == WD_OK ? sync_path(dir, err) : rc;
-}
-
-/* Move the database BUILD/merged over DIR's, table by table. DIR's iamglass
- * goes first and the merged one comes last, so in between there is no
- * database rather than a mixed one; and BUILD/merged/wenda.ready, written
- * first, lists the merged tables, so that a writer opening DIR after a crash
- * in between finishes the move (recover_move, `recovering` 1). */
-static int move_into_place(const char *dir, const char *build_dir, int recovering,
-                           wd_error *err)
+/* Move the database BUILD/merged over DIR (xc_db_install), then drop the
+ * build folder. */
+static int install_merged(const char *dir, const char *build_dir, wd_error *err)
 {
     char *merged = path_join(build_dir, "merged");
-    char *ready = merged ? path_join(merged, READY_FILE) : NULL;
-    char *iam = path_join(dir, "iamglass");
-    int rc = merged && ready && iam ? WD_OK
-                                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    char have[N_GLASS_FILES] = {0};
-    char *merged_iam = merged ? path_join(merged, "iamglass") : NULL;
-    struct stat mst;
-    int done = rc == WD_OK && merged_iam && stat(merged_iam, &mst) != 0;
-    wd_free(merged_iam);
-    if (done && !recovering)
-        rc = wd_error_set(err, WD_EINTERNAL, "index", "%s: no merged index to move", merged);
-    if (done)
-        goto out; /* recovering: the move had finished */
-    if (rc == WD_OK && !recovering) {
-        /* Written under a temporary name and renamed: a crash while writing
-         * must not leave a short list that recovery would trust. */
-        char *tmp = path_join(merged, READY_FILE ".tmp");
-        FILE *f = tmp ? fopen(tmp, "w") : NULL;
-        for (size_t i = 0; f && i < N_GLASS_FILES; i++) {
-            char *from = path_join(merged, glass_files[i]);
-            struct stat st;
-            if (from && stat(from, &st) == 0) {
-                fprintf(f, "%s\n", glass_files[i]);
-                have[i] = 1;
-            }
-            wd_free(from);
-        }
-        if (!f || fflush(f) != 0 || fsync(fileno(f)) != 0)
-            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", tmp ? tmp : ready,
-                              strerror(errno));
-        if (f)
-            fclose(f);
-        if (rc == WD_OK && rename(tmp, ready) != 0)
-            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", ready,
-                              strerror(errno));
-        if (rc == WD_OK)
-            rc = sync_path(merged, err);
-        wd_free(tmp);
-    }
-    if (rc == WD_OK && recovering) {
-        FILE *f = fopen(ready, "r");
-        char line[64];
-        while (f && fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = '\0';
-            for (size_t i = 0; i < N_GLASS_FILES; i++)
-                if (!strcmp(line, glass_files[i]))
-                    have[i] = 1;
-        }
-        if (!f)
-            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot read: %s", ready,
-                              strerror(errno));
-        else
-            fclose(f);
-    }
-    if (rc == WD_OK)
-        unlink(iam);
-    for (size_t i = 0; rc == WD_OK && i <= N_GLASS_FILES; i++) {
-        const char *name = i < N_GLASS_FILES ? glass_files[i] : "iamglass";
-        char *from = path_join(merged, name), *to = path_join(dir, name);
-        struct stat st;
-        if (!from || !to)
-            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-        else if (i < N_GLASS_FILES && !have[i])
-            unlink(to); /* a table the merged index does not have */
-        else if (stat(from, &st) == 0 && rename(from, to) != 0)
-            rc = wd_error_set(err, WD_EIO, "index",
-                              "%s: cannot move the merged index into place: %s", to,
-                              strerror(errno));
-        /* (a listed table already gone from merged was moved before a crash) */
-        wd_free(from);
-        wd_free(to);
-    }
-    if (rc == WD_OK)
-        rc = sync_path(dir, err);
-out:
+    int rc = merged ? xc_db_install(merged, dir, err)
+                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK)
         remove_tree(build_dir);
     wd_free(merged);
-    wd_free(ready);
-    wd_free(iam);
     return rc;
 }
 
-/* A merge that a crash interrupted while moving tables: finish it. Any
- * other build folder is what a killed run left (we hold the lock): drop it. */
-static int recover_move(const char *dir, wd_error *err)
+/* A build that a crash interrupted while its database was being installed:
+ * finish it. Any other build folder is what a killed run left (we hold the
+ * lock): drop it. */
+static int recover_install(const char *dir, wd_error *err)
 {
     char *build_dir = path_join(dir, ".wenda-build");
-    char *ready = build_dir ? path_join(build_dir, "merged/" READY_FILE) : NULL;
-    struct stat st;
-    int rc = WD_OK;
-    if (!ready)
-        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    else if (stat(ready, &st) == 0)
-        rc = move_into_place(dir, build_dir, 1, err);
-    else
+    char *merged = build_dir ? path_join(build_dir, "merged") : NULL;
+    int rc = merged ? xc_db_install_recover(merged, dir, NULL, err)
+                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK)
         remove_tree(build_dir);
     wd_free(build_dir);
-    wd_free(ready);
+    wd_free(merged);
     return rc;
-}
-
-/* Tables but no iamglass: a run was killed while Xapian created the
- * database (it writes iamglass last), so there is no database to keep, and
- * Xapian would refuse to open or create one over the leftovers. */
-static int interrupted_create(const char *dir)
-{
-    struct stat st;
-    char *iam = path_join(dir, "iamglass");
-    int found = 0;
-    if (iam && stat(iam, &st) != 0 && errno == ENOENT)
-        for (size_t i = 0; !found && i < N_GLASS_FILES; i++) {
-            char *f = path_join(dir, glass_files[i]);
-            found = f && stat(f, &st) == 0;
-            wd_free(f);
-        }
-    wd_free(iam);
-    return found;
 }
 
 /* Bulk build: merge the parts into DIR. The parts are compacted into
@@ -1324,7 +1194,7 @@ static int bulk_finish(wd_index_writer *w, wd_error *err)
         w->db = NULL;
     }
     if (rc == WD_OK)
-        rc = move_into_place(w->path, w->build_dir, 0, err);
+        rc = install_merged(w->path, w->build_dir, err);
     if (rc == WD_OK)
         w->stats.commits = 1;
     for (unsigned i = 0; srcs && i < w->bulk_parts; i++)
@@ -1354,10 +1224,10 @@ static int fresh_finish(wd_index_writer *w, wd_error *err)
         wd_error_clear(&cerr);
         const char *src = w->path;
         if (make_dirs(build_dir, &cerr) == WD_OK && xc_compact(&src, 1, merged, &cerr) == WD_OK) {
-            rc = move_into_place(w->path, build_dir, 0, err);
+            rc = install_merged(w->path, build_dir, err);
         } else {
             remove_tree(build_dir);
-            rc = sync_db_files(w->path, err);
+            rc = xc_db_sync_files(w->path, err);
         }
     }
     wd_free(build_dir);
@@ -1393,42 +1263,36 @@ unsigned wd_index_default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
 }
 
-/* Shards listed by DIR/XAPIANDB, a stub we wrote: 0 when there is none. */
+/* Shards listed by DIR's stub, one we wrote: 0 when there is none. */
 static unsigned stub_shards(const char *path)
 {
-    char *stub = path_join(path, "XAPIANDB");
-    FILE *f = stub ? fopen(stub, "r") : NULL;
-    wd_free(stub);
-    if (!f)
+    xc_stub st;
+    if (xc_stub_read(path, &st, NULL) != WD_OK)
         return 0;
-    unsigned n = 0;
-    char line[512];
-    while (fgets(line, sizeof line, f))
-        if (line[0] != '#' && line[0] != '\n')
-            n++;
-    fclose(f);
+    unsigned n = (unsigned)st.lines;
+    xc_stub_clear(&st);
     return n;
 }
 
 static int write_stub(const char *path, unsigned n, wd_error *err)
 {
-    char *stub = path_join(path, "XAPIANDB"), *tmp = path_join(path, "XAPIANDB.tmp");
-    FILE *f = tmp ? fopen(tmp, "w") : NULL;
-    int rc = WD_OK;
-    if (!f) {
-        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write the shard list: %s", path,
-                          strerror(errno));
-    } else {
-        fprintf(f, "# wenda sharded index: %u shards (records routed by a hash of their id)\n",
-                n);
-        for (unsigned i = 1; i <= n; i++)
-            fprintf(f, "auto shard-%u\n", i);
-        if (fclose(f) != 0 || rename(tmp, stub) != 0)
-            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write the shard list: %s", path,
-                              strerror(errno));
+    char **names = wd_calloc(n, sizeof *names);
+    int rc = names ? WD_OK : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    for (unsigned i = 0; rc == WD_OK && i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "shard-%u", i + 1);
+        if (!(names[i] = wd_strdup(name)))
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     }
-    wd_free(stub);
-    wd_free(tmp);
+    if (rc == WD_OK) {
+        char comment[96];
+        snprintf(comment, sizeof comment,
+                 "wenda sharded index: %u shards (records routed by a hash of their id)", n);
+        rc = xc_stub_write(path, comment, (const char *const *)names, n, err);
+    }
+    for (unsigned i = 0; names && i < n; i++)
+        wd_free(names[i]);
+    wd_free(names);
     return rc;
 }
 
@@ -1485,35 +1349,23 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
     if (rc == WD_OK)
         rc = take_lock(w, path, err);
     if (rc == WD_OK)
-        rc = recover_move(path, err);
+        rc = recover_install(path, err);
     unsigned have = rc == WD_OK ? stub_shards(path) : 0;
     if (rc == WD_OK && (have || shards)) {
-        /* A sharded index: DIR/XAPIANDB lists DIR/shard-1 ... DIR/shard-N. */
-        char *iam = path_join(path, "iamglass");
-        struct stat st;
-        int single = iam && stat(iam, &st) == 0;
-        wd_free(iam);
+        /* A sharded index: DIR's stub lists DIR/shard-1 ... DIR/shard-N. */
+        int single = xc_dir_has_db(path);
         if (single && !overwrite)
             rc = wd_error_set(err, WD_EINVAL, "index",
                               "%s: is a single (unsharded) index; use --overwrite to rebuild it "
-                              "with shards", path);
+                              "with shards",
+                              path);
         else if (have && shards && shards != have && !overwrite)
             rc = wd_error_set(err, WD_EINVAL, "index",
                               "%s: has %u shards, not %u; records are routed by shard count, so "
                               "use --overwrite to rebuild it with %u",
                               path, have, shards, shards);
-        if (rc == WD_OK && single) {
-            for (size_t i = 0; i < sizeof glass_files / sizeof *glass_files; i++) {
-                char *f = path_join(path, glass_files[i]);
-                if (f)
-                    unlink(f);
-                wd_free(f);
-            }
-            char *f = path_join(path, "iamglass");
-            if (f)
-                unlink(f);
-            wd_free(f);
-        }
+        if (rc == WD_OK && single)
+            rc = xc_db_remove_files(path, err);
         unsigned n = shards ? shards : have;
         if (rc == WD_OK && n > MAX_JOBS * 4)
             rc = wd_error_set(err, WD_EINVAL, "index", "at most %d shards", MAX_JOBS * 4);
@@ -1531,8 +1383,8 @@ static int writer_open(wd_index_writer **out, const char *path, const wd_dict *d
         return WD_OK;
     }
     if (rc == WD_OK) {
-        int mode = overwrite || interrupted_create(path) ? XC_DB_CREATE_OR_OVERWRITE
-                                                          : XC_DB_CREATE_OR_OPEN;
+        int mode = overwrite || xc_dir_has_interrupted_create(path) ? XC_DB_CREATE_OR_OVERWRITE
+                                                                    : XC_DB_CREATE_OR_OPEN;
         rc = xc_db_open(&w->db, path, mode | db_flags, err);
         if (rc == WD_ELOCKED)
             wd_error_set(err, WD_ELOCKED, "index",
@@ -1624,8 +1476,8 @@ int wd_index_writer_commit(wd_index_writer *w, wd_error *err)
  * skip records that are not; this guards the library API). */
 static int check_utf8(const wd_record *rec, wd_error *err)
 {
-    static const char *const names[] = {"id", "question", "answer", "source", "date"};
-    const char *const vals[] = {rec->id, rec->question, rec->answer, rec->source, rec->date};
+    static const char *const names[] = { "id", "question", "answer", "source", "date" };
+    const char *const vals[] = { rec->id, rec->question, rec->answer, rec->source, rec->date };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (vals[i] && !wd_utf8_valid(vals[i], strlen(vals[i]), NULL))
             return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
@@ -1708,7 +1560,10 @@ int wd_index_writer_delete(wd_index_writer *w, const char *id, int *found, wd_er
     return WD_OK;
 }
 
-const wd_index_stats *wd_index_writer_stats(const wd_index_writer *w) { return &w->stats; }
+const wd_index_stats *wd_index_writer_stats(const wd_index_writer *w)
+{
+    return &w->stats;
+}
 
 int wd_index_writer_close(wd_index_writer *w, wd_error *err)
 {
@@ -1730,9 +1585,12 @@ int wd_index_writer_close(wd_index_writer *w, wd_error *err)
     if (rc == WD_OK && w->fresh && !w->scratch && w->stats.added > 0)
         rc = fresh_finish(w, err);
     else if (rc == WD_OK && w->unsynced)
-        rc = sync_db_files(w->path, err);
+        rc = xc_db_sync_files(w->path, err);
     writer_free(w);
     return rc;
 }
 
-void wd_index_writer_abandon(wd_index_writer *w) { writer_free(w); }
+void wd_index_writer_abandon(wd_index_writer *w)
+{
+    writer_free(w);
+}

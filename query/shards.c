@@ -9,10 +9,11 @@
  * all at once on short-lived threads (so finding the dead ones costs one
  * timeout, not one per shard), and the searcher either reports the dead
  * shards by name or, when the caller allows partial results, reopens over
- * the live ones. Stub files are read here rather than by Xapian so that
- * their remote shards get our timeout (Xapian's stub reader uses its own
- * 10 s default) and can be named; a stub with lines we do not know (a
- * `remote :PROGRAM`, `inmemory`) is left to Xapian as a whole.
+ * the live ones. Stub files are read by the shim's reader (xc_stub_read)
+ * rather than by Xapian's, so that their remote shards get our timeout
+ * (Xapian's stub reader uses its own 10 s default) and can be named; a stub
+ * with lines the list cannot express (a `remote :PROGRAM`, `inmemory`) is
+ * left to Xapian as a whole.
  */
 #define _DEFAULT_SOURCE
 #include "shards.h"
@@ -21,13 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "wenda/buf.h"
 
 #define RETRY_INTERVAL_MS 1000.0 /* while partial: how often to try the missing shards */
-#define MAX_STUB_DEPTH 4         /* stubs listing stubs */
 
 struct wd_shards {
     char **spec; /* paths and tcp://HOST:PORT remotes, in list order */
@@ -86,110 +85,30 @@ static int add_spec(wd_shards *sh, const char *s, size_t len)
     return WD_OK;
 }
 
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The stub file behind `path`, or NULL: a regular file, or a directory that
- * holds XAPIANDB and is not itself a database (Xapian's order). */
-static char *stub_of(const char *path)
-{
-    if (is_file(path))
-        return wd_strdup(path);
-    if (!is_dir(path))
-        return NULL;
-    wd_buf b = WD_BUF_INIT;
-    wd_buf_printf(&b, "%s/iamglass", path);
-    int glass = !b.oom && is_file(b.data);
-    wd_buf_reset(&b);
-    wd_buf_printf(&b, "%s/XAPIANDB", path);
-    if (glass || b.oom || !is_file(b.data)) {
-        wd_buf_free(&b);
-        return NULL;
-    }
-    return b.data; /* the buffer's storage moves to the caller */
-}
-
-static int add_entry(wd_shards *sh, const char *s, size_t len, int depth, int *unknown);
-
-/* Read one stub file into the list; *unknown = 1 on a line we cannot
- * express (binary files, such as a single-file database, end up here too). */
-static int read_stub(wd_shards *sh, const char *file, int depth, int *unknown)
-{
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        *unknown = 1; /* let Xapian report it */
-        return WD_OK;
-    }
-    const char *slash = strrchr(file, '/');
-    size_t dirlen = slash ? (size_t)(slash - file) + 1 : 0;
-    char line[4096];
-    int rc = WD_OK;
-    wd_buf b = WD_BUF_INIT;
-    while (rc == WD_OK && !*unknown && fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            *unknown = 1;
-            break;
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
-        char *arg = strchr(line, ' ');
-        if (!arg) {
-            *unknown = 1;
-            break;
-        }
-        *arg++ = '\0';
-        wd_buf_reset(&b);
-        if (strcmp(line, "auto") == 0 || strcmp(line, "glass") == 0) {
-            if (!*arg) {
-                *unknown = 1;
-                break;
-            }
-            if (arg[0] != '/')
-                wd_buf_append(&b, file, dirlen);
-            wd_buf_puts(&b, arg);
-        } else if (strcmp(line, "remote") == 0 && arg[0] != ':' && strrchr(arg, ':') &&
-                   strrchr(arg, ':')[1] != '\0' && strrchr(arg, ']') < strrchr(arg, ':')) {
-            wd_buf_printf(&b, "tcp://%s", arg);
-        } else {
-            *unknown = 1; /* remote :PROGRAM, inmemory, chert, ... */
-            break;
-        }
-        rc = b.oom ? WD_ENOMEM : add_entry(sh, b.data, b.len, depth + 1, unknown);
-    }
-    wd_buf_free(&b);
-    fclose(f);
-    return rc;
-}
-
-/* One element of a list: a remote, a database, or a stub to expand. */
-static int add_entry(wd_shards *sh, const char *s, size_t len, int depth, int *unknown)
+/* One element of a list: a remote, a database, or a stub, whose shards the
+ * shim reads (*unknown = 1 when the stub has a line the list cannot
+ * express). */
+static int add_entry(wd_shards *sh, const char *s, size_t len, int *unknown)
 {
     if (len >= 6 && memcmp(s, "tcp://", 6) == 0)
         return add_spec(sh, s, len);
     char *path = wd_strndup(s, len);
     if (!path)
         return WD_ENOMEM;
-    char *stub = stub_of(path);
-    int rc;
-    if (stub && depth < MAX_STUB_DEPTH)
-        rc = read_stub(sh, stub, depth, unknown);
-    else if (stub)
-        rc = (*unknown = 1, WD_OK);
-    else
+    int rc = WD_OK;
+    if (!xc_path_is_stub(path)) {
         rc = add_spec(sh, s, len);
-    wd_free(stub);
+    } else {
+        xc_stub st;
+        rc = xc_stub_read(path, &st, NULL);
+        if (rc == WD_ENOTFOUND) /* gone since: let Xapian report it */
+            rc = (*unknown = 1, WD_OK);
+        else if (rc == WD_OK && st.unknown)
+            *unknown = 1;
+        for (size_t i = 0; rc == WD_OK && i < st.n; i++)
+            rc = add_spec(sh, st.shards[i], strlen(st.shards[i]));
+        xc_stub_clear(&st);
+    }
     wd_free(path);
     return rc;
 }
@@ -198,12 +117,8 @@ int wd_shards_parse(wd_shards **out, const char *path, wd_error *err)
 {
     *out = NULL;
     int list = strchr(path, ',') != NULL;
-    if (!list && strncmp(path, "tcp://", 6) != 0) {
-        char *stub = stub_of(path);
-        wd_free(stub);
-        if (!stub)
-            return WD_OK; /* one database: Xapian opens it as it is */
-    }
+    if (!list && strncmp(path, "tcp://", 6) != 0 && !xc_path_is_stub(path))
+        return WD_OK; /* one database: Xapian opens it as it is */
     wd_shards *sh = wd_calloc(1, sizeof *sh);
     if (!sh)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
@@ -211,7 +126,7 @@ int wd_shards_parse(wd_shards **out, const char *path, wd_error *err)
     for (const char *p = path; rc == WD_OK && *p;) {
         size_t n = strcspn(p, ",");
         if (n)
-            rc = add_entry(sh, p, n, 0, &unknown);
+            rc = add_entry(sh, p, n, &unknown);
         p += n;
         if (*p == ',')
             p++;
