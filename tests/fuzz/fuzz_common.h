@@ -104,8 +104,7 @@ static inline int fz_on_question(void *ctx, const wd_question *q)
 
 /* Read a buffer as a question list named `name` in `format`, with a
  * 64-byte limit so the limit is reached often. */
-static inline void fz_read_questions(const char *name, const uint8_t *data, size_t size,
-                                     int format)
+static inline void fz_read_questions(const char *name, const uint8_t *data, size_t size, int format)
 {
     wd_question_opts o = WD_QUESTION_OPTS_INIT;
     o.format = format;
