@@ -7,7 +7,7 @@
  * only with wd_build_opts.answer_positions), boolean terms for kind and
  * source, the question's CJK character unigrams and bigrams ("XB", no
  * positions), the id as unique term and value, and the record itself as
- * JSON data for display. Building touches no database: it runs on whichever
+ * its stored form (wenda/record.h) for display. Building touches no database: it runs on whichever
  * thread has the builder, and the database writer adds the result.
  */
 #include "document.h"
@@ -90,58 +90,6 @@ static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const cha
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
-/* The stored record into b: a flat JSON object, keys in this order (what
- * query/ reads), its strings (valid UTF-8: wd_record_check) written byte for
- * byte as jansson's compact dump writes them, so stored records do not
- * depend on which wrote them: `"` and `\\` escaped, \b \f \n \r \t, other
- * control characters as \u00XX, everything else (UTF-8 included) as is.
- * Written directly, without building a jansson tree: this runs once per
- * record. The one place that encodes a stored record. */
-static int record_json(wd_buf *b, const wd_record *rec, wd_error *err)
-{
-    static const char *const names[] = { "id", "question", "answer", "kind", "source", "date" };
-    const char *const vals[] = { rec->id,
-                                 rec->question,
-                                 rec->answer ? rec->answer : "",
-                                 wd_corpus_kind_name(rec->kind),
-                                 rec->source ? rec->source : "",
-                                 rec->date };
-    wd_buf_reset(b);
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        const char *s = vals[i];
-        if (!s)
-            continue; /* only the date is optional */
-        wd_buf_puts(b, i ? ",\"" : "{\"");
-        wd_buf_puts(b, names[i]);
-        wd_buf_puts(b, "\":");
-        wd_buf_reserve(b, strlen(s) + 2);
-        wd_buf_putc(b, '"');
-        const char *run = s;
-        for (const char *p = s; *p; p++) {
-            unsigned char c = (unsigned char)*p;
-            if (c >= 0x20 && c != '"' && c != '\\')
-                continue;
-            wd_buf_append(b, run, (size_t)(p - run));
-            run = p + 1;
-            char esc[8];
-            switch (c) {
-            case '"': wd_buf_puts(b, "\\\""); break;
-            case '\\': wd_buf_puts(b, "\\\\"); break;
-            case '\b': wd_buf_puts(b, "\\b"); break;
-            case '\f': wd_buf_puts(b, "\\f"); break;
-            case '\n': wd_buf_puts(b, "\\n"); break;
-            case '\r': wd_buf_puts(b, "\\r"); break;
-            case '\t': wd_buf_puts(b, "\\t"); break;
-            default: snprintf(esc, sizeof esc, "\\u%04X", c); wd_buf_puts(b, esc);
-            }
-        }
-        wd_buf_append(b, run, strlen(run));
-        wd_buf_putc(b, '"');
-    }
-    wd_buf_putc(b, '}');
-    return b->oom ? wd_error_set(err, WD_ENOMEM, "index", "out of memory") : WD_OK;
-}
-
 int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err)
 {
     *out = NULL;
@@ -165,7 +113,9 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
     if (rc == WD_OK)
         rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
     if (rc == WD_OK)
-        rc = record_json(&b->record, rec, err);
+        wd_buf_reset(&b->record);
+    if (rc == WD_OK && wd_record_encode(rec, &b->record) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK)
         rc = xc_doc_set_data(doc, b->record.data, b->record.len, err);
     if (rc != WD_OK) {

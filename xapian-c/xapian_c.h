@@ -142,6 +142,17 @@ int xc_dir_has_db(const char *dir);
  * keep, and Xapian refuses to open or create one over them (open with
  * XC_DB_CREATE_OR_OVERWRITE). Else 0. */
 int xc_dir_has_interrupted_create(const char *dir);
+/* What the files say of a database's committed revision, for watching an
+ * index without opening it: its version file's identity, which every commit
+ * and every replacement of the database changes. */
+typedef struct xc_db_stamp {
+    unsigned long long ino;
+    long long mtime_ns;
+    long long size;
+} xc_db_stamp;
+/* 1 and *out filled when the folder holds a database, else 0 (*out zeroed). */
+int xc_db_file_stamp(const char *dir, xc_db_stamp *out);
+
 /* 1 when `path` is a stub as Xapian would read it: a regular file, or a
  * folder that holds XAPIANDB and no database. Else 0. */
 int xc_path_is_stub(const char *path);

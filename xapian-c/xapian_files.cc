@@ -287,6 +287,22 @@ int xc_dir_has_db(const char *dir)
     }
 }
 
+int xc_db_file_stamp(const char *dir, xc_db_stamp *out)
+{
+    std::memset(out, 0, sizeof *out);
+    try {
+        struct stat st;
+        if (!dir || !*dir || stat(join(dir, VERSION_FILE).c_str(), &st) != 0)
+            return 0;
+        out->ino = (unsigned long long)st.st_ino;
+        out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        out->size = (long long)st.st_size;
+        return 1;
+    } catch (...) {
+        return 0;
+    }
+}
+
 int xc_dir_has_interrupted_create(const char *dir)
 {
     try {
