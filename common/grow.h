@@ -9,6 +9,16 @@
  *     if (WD_GROW(v->items, v->cap, v->n + 1, 16) != WD_OK)
  *         return WD_ENOMEM;
  *     v->items[v->n++] = x;
+ *
+ * Parallel arrays that share one capacity grow each from a copy of it: the
+ * new capacity depends only on the old one, need and min, so the copies
+ * agree, and the shared one is set only when every array has grown.
+ *
+ *     size_t cap = v->cap, cap_b = v->cap;
+ *     if (WD_GROW(v->a, cap, v->n + 1, 16) != WD_OK ||
+ *         WD_GROW(v->b, cap_b, v->n + 1, 16) != WD_OK)
+ *         return WD_ENOMEM;
+ *     v->cap = cap;
  */
 #ifndef WENDA_GROW_H
 #define WENDA_GROW_H

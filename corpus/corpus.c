@@ -7,6 +7,12 @@
  * records), picks the format (the first line, then the extension), and
  * hands the stream to the seed, JSONL or TSV/CSV parser.
  *
+ * A question list is opened the same way (a path, "-" for standard input,
+ * or a buffer) but streamed from its first line on: no sniffing of 256 KiB
+ * ahead, so questions piped in one at a time are handed on as they come,
+ * and no encoding refusal, since each line is judged on its own. The
+ * extension, then the first line, pick lines, TSV or CSV (questions.c).
+ *
  * Whole-file failures fill `err`; everything that only spoils one record
  * goes to the diagnostic callback and the read continues.
  */
@@ -41,9 +47,15 @@ int wd_corpus_format_from_name(const char *s)
     return -1;
 }
 
-const char *wd_corpus_kind_name(int kind) { return wd_record_kind_name(kind); }
+const char *wd_corpus_kind_name(int kind)
+{
+    return wd_record_kind_name(kind);
+}
 
-int wd_corpus_kind_from_name(const char *s) { return wd_record_kind_from_name(s); }
+int wd_corpus_kind_from_name(const char *s)
+{
+    return wd_record_kind_from_name(s);
+}
 
 /* 0 = UTF-8 as is, 1 = convert from GB18030, -1 = unknown. */
 static int encoding_kind(const char *enc)
@@ -64,8 +76,8 @@ static int encoding_kind(const char *enc)
     if (strcmp(norm, "utf8") == 0)
         return 0;
     /* GB18030 is a superset of GBK and GB2312, so one decoder reads all. */
-    if (strcmp(norm, "gb18030") == 0 || strcmp(norm, "gbk") == 0 ||
-        strcmp(norm, "gb2312") == 0 || strcmp(norm, "cp936") == 0)
+    if (strcmp(norm, "gb18030") == 0 || strcmp(norm, "gbk") == 0 || strcmp(norm, "gb2312") == 0 ||
+        strcmp(norm, "cp936") == 0)
         return 1;
     return -1;
 }
@@ -74,12 +86,15 @@ static int encoding_kind(const char *enc)
 /* Format detection                                                    */
 /* ------------------------------------------------------------------ */
 
-static int ext_is(const char *name, const char *ext)
+/* The length of the first line of text[0..len), without its terminator. */
+static size_t first_line(const char *text, size_t len)
 {
-    const char *slash = strrchr(name, '/');
-    const char *base = slash ? slash + 1 : name;
-    const char *dot = strrchr(base, '.');
-    return dot && dot != base && rd_name_eq(dot + 1, strlen(dot + 1), ext);
+    const char *nl = memchr(text, '\n', len);
+    if (nl)
+        len = (size_t)(nl - text);
+    if (len && text[len - 1] == '\r')
+        len--;
+    return len;
 }
 
 static int detect(const char *name, const char *line, size_t len, const char *qname,
@@ -89,32 +104,28 @@ static int detect(const char *name, const char *line, size_t len, const char *qn
         line += 3;
         len -= 3;
     }
-    const char *nl = memchr(line, '\n', len);
-    if (nl)
-        len = (size_t)(nl - line);
-    if (len && line[len - 1] == '\r')
-        len--;
+    len = first_line(line, len);
     /* A header naming the columns wins over the extension: the public
      * insurance corpus is a .txt file with a question<TAB>answer header. */
     if (memchr(line, '\t', len) && rd_table_header_matches(line, len, '\t', qname, aname))
         return WD_FORMAT_TSV;
     if (memchr(line, ',', len) && rd_table_header_matches(line, len, ',', qname, aname))
         return WD_FORMAT_CSV;
-    if (ext_is(name, "jsonl") || ext_is(name, "json") || ext_is(name, "ndjson"))
+    if (rd_ext_is(name, "jsonl") || rd_ext_is(name, "json") || rd_ext_is(name, "ndjson"))
         return WD_FORMAT_JSONL;
     /* A .tsv/.csv whose header lacks the columns still goes to the table
      * reader, which explains which columns it found. */
-    if (ext_is(name, "tsv"))
+    if (rd_ext_is(name, "tsv"))
         return WD_FORMAT_TSV;
-    if (ext_is(name, "csv"))
+    if (rd_ext_is(name, "csv"))
         return WD_FORMAT_CSV;
     return WD_FORMAT_SEED;
 }
 
 int wd_corpus_detect_format(const char *name, const char *first_line, size_t len)
 {
-    return detect(name ? name : "", first_line ? first_line : "", first_line ? len : 0,
-                  "question", "answer");
+    return detect(name ? name : "", first_line ? first_line : "", first_line ? len : 0, "question",
+                  "answer");
 }
 
 /* ------------------------------------------------------------------ */
@@ -154,11 +165,13 @@ static int gb18030_clean(const char *text, size_t n, int at_eof)
 static int sniff_encoding(rd_ctx *c, const char *text, size_t n, int at_eof)
 {
     if (n >= 2 && ((unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE))
-        return rd_fail(c, WD_EENCODING, "looks like UTF-16 (it starts with a UTF-16 byte order "
-                                        "mark); save it as UTF-8");
+        return rd_fail(c, WD_EENCODING,
+                       "looks like UTF-16 (it starts with a UTF-16 byte order "
+                       "mark); save it as UTF-8");
     if (n >= 2 && ((unsigned char)text[0] == 0xFE && (unsigned char)text[1] == 0xFF))
-        return rd_fail(c, WD_EENCODING, "looks like UTF-16 (it starts with a UTF-16 byte order "
-                                        "mark); save it as UTF-8");
+        return rd_fail(c, WD_EENCODING,
+                       "looks like UTF-16 (it starts with a UTF-16 byte order "
+                       "mark); save it as UTF-8");
     if (!at_eof) {
         /* Judge whole lines only. */
         const char *p = text + n;
@@ -267,16 +280,28 @@ static int read_src(rd_ctx *c, rd_src *src, int convert)
 out:
     rd_lines_free(&l);
     rd_src_close(src);
-    if (rc == WD_OK || c->failed)
-        return rc;
-    if (c->stopped)
-        return wd_error_set(c->err, rc, RD_ORIGIN, "%s: stopped by the record callback (%d)",
-                            c->path, rc);
-    if (rc == WD_ENOMEM)
-        return rd_fail(c, rc, "out of memory");
-    if (rc == WD_EIO)
-        return rd_fail(c, rc, "%s", strerror(src->io_errno ? src->io_errno : EIO));
-    return rd_fail(c, rc, "internal error while reading (%s)", wd_code_name(rc));
+    return rd_finish(c, src, rc, "record");
+}
+
+/* Open a file for reading: WD_ENOTFOUND or WD_EIO (a directory, no
+ * permission) with a message naming it. */
+static int open_input(const char *path, int *fd, wd_error *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return wd_error_set(err, WD_ENOTFOUND, RD_ORIGIN, "%s: no such file", path);
+        return wd_error_set(err, WD_EIO, RD_ORIGIN, "%s: %s", path, strerror(errno));
+    }
+    struct stat st;
+    int st_rc = fstat(*fd, &st);
+    if (st_rc != 0 || S_ISDIR(st.st_mode)) {
+        int e = st_rc != 0 ? errno : EISDIR;
+        close(*fd);
+        *fd = -1;
+        return wd_error_set(err, WD_EIO, RD_ORIGIN, "%s: %s", path, strerror(e));
+    }
+    return WD_OK;
 }
 
 static int check_args(const char *path, const wd_read_opts *opts, int *convert, wd_error *err)
@@ -284,6 +309,11 @@ static int check_args(const char *path, const wd_read_opts *opts, int *convert, 
     wd_error_clear(err);
     if (!path)
         return wd_error_set(err, WD_EINVAL, RD_ORIGIN, "no file name given");
+    if (opts->format == WD_FORMAT_LINES)
+        return wd_error_set(err, WD_EINVAL, RD_ORIGIN,
+                            "%s: one question a line is a question list, not a knowledge base "
+                            "(use seed, jsonl, tsv or csv)",
+                            path);
     if (opts->format < WD_FORMAT_AUTO || opts->format > WD_FORMAT_CSV)
         return wd_error_set(err, WD_EINVAL, RD_ORIGIN, "%s: unknown input format %d", path,
                             opts->format);
@@ -305,19 +335,9 @@ int wd_corpus_read_file(const char *path, const wd_read_opts *opts, wd_record_fn
     int rc = check_args(path, opts, &convert, err);
     if (rc != WD_OK)
         return rc;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return wd_error_set(err, WD_ENOTFOUND, RD_ORIGIN, "%s: no such file", path);
-        return wd_error_set(err, WD_EIO, RD_ORIGIN, "%s: %s", path, strerror(errno));
-    }
-    struct stat st;
-    int st_rc = fstat(fd, &st);
-    if (st_rc != 0 || S_ISDIR(st.st_mode)) {
-        int e = st_rc != 0 ? errno : EISDIR;
-        close(fd);
-        return wd_error_set(err, WD_EIO, RD_ORIGIN, "%s: %s", path, strerror(e));
-    }
+    int fd;
+    if ((rc = open_input(path, &fd, err)) != WD_OK)
+        return rc;
     rd_ctx c;
     if ((rc = rd_ctx_init(&c, path, opts, fn, diag, ctx, err)) == WD_OK) {
         rd_src src;
@@ -329,9 +349,8 @@ int wd_corpus_read_file(const char *path, const wd_read_opts *opts, wd_record_fn
     return rc;
 }
 
-int wd_corpus_read_buffer(const char *name, const char *data, size_t len,
-                          const wd_read_opts *opts, wd_record_fn fn, wd_diag_fn diag, void *ctx,
-                          wd_error *err)
+int wd_corpus_read_buffer(const char *name, const char *data, size_t len, const wd_read_opts *opts,
+                          wd_record_fn fn, wd_diag_fn diag, void *ctx, wd_error *err)
 {
     static const wd_read_opts defaults = WD_READ_OPTS_INIT;
     if (!opts)
@@ -347,6 +366,120 @@ int wd_corpus_read_buffer(const char *name, const char *data, size_t len,
         rd_src src;
         rd_src_init_mem(&src, data ? data : "", len);
         rc = read_src(&c, &src, convert);
+    }
+    rd_ctx_free(&c);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Question lists                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Extension first (a .csv is CSV whatever its first line says), then a
+ * first line naming the question column, else one question a line. */
+static int detect_questions(const char *name, const char *line, size_t len, const char *qname)
+{
+    if (rd_ext_is(name, "csv"))
+        return WD_FORMAT_CSV;
+    if (rd_ext_is(name, "tsv") || rd_ext_is(name, "tab"))
+        return WD_FORMAT_TSV;
+    len = first_line(line, len);
+    if (memchr(line, '\t', len) && rd_table_header_matches(line, len, '\t', qname, NULL))
+        return WD_FORMAT_TSV;
+    if (memchr(line, ',', len) && rd_table_header_matches(line, len, ',', qname, NULL))
+        return WD_FORMAT_CSV;
+    return WD_FORMAT_LINES;
+}
+
+/* Buffer the first line (or the whole input when it has no line break):
+ * all that detection and the BOM need, without waiting for more. */
+static int fill_first_line(rd_lines *l)
+{
+    int rc = WD_OK;
+    while (rc == WD_OK && !l->eof &&
+           (l->buf.len == l->pos || !memchr(l->buf.data + l->pos, '\n', l->buf.len - l->pos)))
+        rc = rd_lines_fill(l, l->buf.len - l->pos + 1);
+    return rc;
+}
+
+static int read_questions_src(rd_ctx *c, rd_src *src, const wd_question_opts *o, wd_question_fn fn)
+{
+    rd_lines l;
+    rd_lines_init(&l, src);
+    int rc = fill_first_line(&l);
+    if (rc == WD_OK) {
+        rd_lines_skip_bom(&l);
+        int fmt = o->format;
+        if (fmt == WD_FORMAT_AUTO)
+            fmt = detect_questions(c->path, l.buf.data ? l.buf.data + l.pos : "", l.buf.len - l.pos,
+                                   o->question_column ? o->question_column : "question");
+        char sep = fmt == WD_FORMAT_TSV ? '\t' : fmt == WD_FORMAT_CSV ? ',' : 0;
+        rc = rd_read_questions(c, &l, sep, o, fn);
+    }
+    rd_lines_free(&l);
+    rd_src_close(src);
+    return rd_finish(c, src, rc, "question");
+}
+
+static int check_question_args(const char *path, const wd_question_opts *o, wd_error *err)
+{
+    wd_error_clear(err);
+    if (!path)
+        return wd_error_set(err, WD_EINVAL, RD_ORIGIN, "no file name given");
+    if (o->format != WD_FORMAT_AUTO && o->format != WD_FORMAT_LINES && o->format != WD_FORMAT_TSV &&
+        o->format != WD_FORMAT_CSV)
+        return wd_error_set(err, WD_EINVAL, RD_ORIGIN,
+                            "%s: a question list is auto, lines, tsv or csv, not format %d", path,
+                            o->format);
+    return WD_OK;
+}
+
+int wd_corpus_read_questions(const char *path, const wd_question_opts *opts, wd_question_fn fn,
+                             wd_diag_fn diag, void *ctx, wd_error *err)
+{
+    static const wd_question_opts defaults = WD_QUESTION_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    int rc = check_question_args(path, opts, err);
+    if (rc != WD_OK)
+        return rc;
+    int is_stdin = strcmp(path, "-") == 0;
+    /* A static name, so questions queued by the caller may keep it. */
+    const char *name = is_stdin ? "stdin" : path;
+    int fd = STDIN_FILENO;
+    if (!is_stdin && (rc = open_input(path, &fd, err)) != WD_OK)
+        return rc;
+    static const wd_read_opts ro = WD_READ_OPTS_INIT; /* the context wants one */
+    rd_ctx c;
+    if ((rc = rd_ctx_init(&c, name, &ro, NULL, diag, ctx, err)) == WD_OK) {
+        rd_src src;
+        rd_src_init_fd(&src, fd);
+        rc = read_questions_src(&c, &src, opts, fn);
+    }
+    rd_ctx_free(&c);
+    if (!is_stdin)
+        close(fd);
+    return rc;
+}
+
+int wd_corpus_read_questions_buffer(const char *name, const char *data, size_t len,
+                                    const wd_question_opts *opts, wd_question_fn fn,
+                                    wd_diag_fn diag, void *ctx, wd_error *err)
+{
+    static const wd_question_opts defaults = WD_QUESTION_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    int rc = check_question_args(name, opts, err);
+    if (rc != WD_OK)
+        return rc;
+    if (!data && len)
+        return wd_error_set(err, WD_EINVAL, RD_ORIGIN, "%s: no data", name);
+    static const wd_read_opts ro = WD_READ_OPTS_INIT; /* the context wants one */
+    rd_ctx c;
+    if ((rc = rd_ctx_init(&c, name, &ro, NULL, diag, ctx, err)) == WD_OK) {
+        rd_src src;
+        rd_src_init_mem(&src, data ? data : "", len);
+        rc = read_questions_src(&c, &src, opts, fn);
     }
     rd_ctx_free(&c);
     return rc;

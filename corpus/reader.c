@@ -161,7 +161,10 @@ void rd_lines_init(rd_lines *l, rd_src *src)
     l->src = src;
 }
 
-void rd_lines_free(rd_lines *l) { wd_buf_free(&l->buf); }
+void rd_lines_free(rd_lines *l)
+{
+    wd_buf_free(&l->buf);
+}
 
 /* Move the unconsumed bytes to the front so the buffer does not grow with
  * the file, only with the longest line. */
@@ -193,8 +196,10 @@ int rd_lines_fill(rd_lines *l, size_t want)
 
 void rd_lines_skip_bom(rd_lines *l)
 {
-    if (l->buf.len - l->pos >= 3 && memcmp(l->buf.data + l->pos, "\xEF\xBB\xBF", 3) == 0)
+    if (l->buf.len - l->pos >= 3 && memcmp(l->buf.data + l->pos, "\xEF\xBB\xBF", 3) == 0) {
         l->pos += 3;
+        l->consumed += 3;
+    }
 }
 
 int rd_lines_next(rd_lines *l, const char **line, size_t *len)
@@ -208,19 +213,25 @@ int rd_lines_next(rd_lines *l, const char **line, size_t *len)
         if (nl) {
             n = (size_t)(nl - start);
             l->pos += n + 1;
+            l->consumed += n + 1;
         } else if (l->eof) {
             if (avail == 0)
                 return 0;
             n = avail;
             l->pos += n;
+            l->consumed += n;
         } else {
+            /* One more read, whatever it brings: a pipe that has sent a
+             * whole line gets it handed on without waiting for more. */
             scanned = avail;
-            int rc = rd_lines_fill(l, avail + RD_CHUNK);
+            int rc = rd_lines_fill(l, avail + 1);
             if (rc != WD_OK)
                 return rc;
             continue;
         }
-        if (n > 0 && start[n - 1] == '\r')
+        /* "\r\r\n" is a CRLF file whose line ends were converted twice:
+         * every CR before the line break belongs to the terminator. */
+        while (n > 0 && start[n - 1] == '\r')
             n--;
         l->lineno++;
         *line = start;
@@ -241,7 +252,6 @@ void wd_corpus_hash_id(const char *question, size_t qlen, const char *answer, si
     h = wd_fnv1a64(answer, alen, h);
     snprintf(out, WD_CORPUS_HASH_ID_SIZE, "h%016llx", (unsigned long long)h);
 }
-
 
 /* ------------------------------------------------------------------ */
 /* The read context                                                    */
@@ -345,24 +355,53 @@ void rd_diag(rd_ctx *c, int level, size_t line, int code, const char *fmt, ...)
     c->diag(c->ctx, level, c->path, line, code, msg);
 }
 
-int rd_fail(rd_ctx *c, int code, const char *fmt, ...)
+static int vfail(rd_ctx *c, size_t line, int code, const char *fmt, va_list ap)
 {
     c->failed = 1;
     if (!c->err)
         return code;
     char msg[WD_ERROR_MESSAGE_MAX];
-    int k = snprintf(msg, sizeof msg, "%s: ", c->path);
+    int k = line ? snprintf(msg, sizeof msg, "%s:%zu: ", c->path, line)
+                 : snprintf(msg, sizeof msg, "%s: ", c->path);
     if (k < 0)
         k = 0;
-    if ((size_t)k < sizeof msg) {
-        va_list ap;
-        va_start(ap, fmt);
+    if ((size_t)k < sizeof msg)
         vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
-        va_end(ap);
-    }
     cut_partial_utf8(msg);
     scrub_utf8(msg);
     return wd_error_set(c->err, code, RD_ORIGIN, "%s", msg);
+}
+
+int rd_fail(rd_ctx *c, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(c, 0, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int rd_fail_at(rd_ctx *c, size_t line, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(c, line, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int rd_finish(rd_ctx *c, const rd_src *src, int rc, const char *what)
+{
+    if (rc == WD_OK || c->failed)
+        return rc;
+    if (c->stopped)
+        return wd_error_set(c->err, rc, RD_ORIGIN, "%s: stopped by the %s callback (%d)", c->path,
+                            what, rc);
+    if (rc == WD_ENOMEM)
+        return rd_fail(c, rc, "out of memory");
+    if (rc == WD_EIO)
+        return rd_fail(c, rc, "read error: %s", strerror(src->io_errno ? src->io_errno : EIO));
+    return rd_fail(c, rc, "internal error while reading (%s)", wd_code_name(rc));
 }
 
 int rd_text_ok(const char *s, size_t n, size_t *bad_at, int *is_nul)
@@ -403,8 +442,7 @@ void rd_diag_bad_text(rd_ctx *c, size_t line, size_t bad_at, int is_nul)
 int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
 {
     if (rd_is_blank(rec->question, qlen)) {
-        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
-                "empty question; the record was skipped");
+        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT, "empty question; the record was skipped");
         return WD_OK;
     }
     if (qlen + alen > c->max_bytes) {
@@ -473,14 +511,17 @@ void rd_trim(const char **s, size_t *n)
         p++;
         len--;
     }
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' ||
-                   p[len - 1] == '\n'))
+    while (len &&
+           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '\n'))
         len--;
     *s = p;
     *n = len;
 }
 
-static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch; }
+static int lower(int ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch;
+}
 
 int rd_name_eqn(const char *s, size_t n, const char *z, size_t zn)
 {
@@ -492,4 +533,15 @@ int rd_name_eqn(const char *s, size_t n, const char *z, size_t zn)
     return 1;
 }
 
-int rd_name_eq(const char *s, size_t n, const char *z) { return rd_name_eqn(s, n, z, strlen(z)); }
+int rd_name_eq(const char *s, size_t n, const char *z)
+{
+    return rd_name_eqn(s, n, z, strlen(z));
+}
+
+int rd_ext_is(const char *name, const char *ext)
+{
+    const char *slash = strrchr(name, '/');
+    const char *base = slash ? slash + 1 : name;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base && rd_name_eq(dot + 1, strlen(dot + 1), ext);
+}

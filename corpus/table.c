@@ -1,59 +1,59 @@
 /*
- * table.c - the TSV and CSV readers. Both want a header line naming a
- * question and an answer column (case-insensitive, trimmed; the names can
- * be changed with opts->question_column / answer_column / id_column) and
- * stream the rows after it. TSV splits on tabs with no quoting at all, so
- * a field can hold any character but a tab or a newline. CSV follows RFC
+ * table.c - TSV and CSV: the record splitter every table reader uses
+ * (rd_table: records, header look-up) and the record reader over it.
+ *
+ * The splitter: TSV splits a line on tabs with no quoting at all, so a
+ * field can hold any character but a tab or a newline. CSV follows RFC
  * 4180: a field in double quotes may hold commas, newlines and "" for a
  * quote; a record can therefore span several lines, and its line number is
  * the line it starts on. Line breaks inside a quoted field are kept as
- * "\n" (a CR before them belongs to the line terminator).
+ * "\n" (a CR before them belongs to the line terminator). The rule is
+ * strict: a quote inside an unquoted field or text after a closing quote
+ * flags the record (`stray`) instead of being taken as text, because such
+ * a row was written by hand or cut badly and its fields are a guess; the
+ * flagged record still ends with its line, so one stray quote spoils one
+ * row, not the rest of the file.
  *
- * A header without the needed columns fails the call (nothing in the file
- * can be read, and the message lists the columns found and the option to
- * use); a row with the wrong number of fields or an empty question is
- * skipped with a diagnostic and the read goes on.
+ * The record reader wants a header line naming a question and an answer
+ * column (case-insensitive, trimmed; the names can be changed with
+ * opts->question_column / answer_column / id_column) and streams the rows
+ * after it. A header without the needed columns fails the call (nothing in
+ * the file can be read, and the message lists the columns found and the
+ * option to use); a row with the wrong number of fields, broken quoting or
+ * an empty question is skipped with a diagnostic and the read goes on.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "grow.h"
 #include "reader.h"
 
-typedef struct table {
-    rd_ctx *c;
-    rd_lines *l;
-    char sep;
-    wd_buf fb;   /* the fields of the current record, each NUL-terminated */
-    size_t *off; /* start of each field in fb */
-    size_t *len; /* length of each field */
-    size_t nf, capf;
-    /* the current record */
-    size_t line;     /* its first line */
-    int blank;       /* a blank line, not a record */
-    int bad;         /* NUL or invalid UTF-8 somewhere in it */
-    size_t bad_line; /* ... on this line */
-    size_t bad_at;   /* ... at this byte */
-    int bad_nul;
-    int unterminated; /* a quoted field ran to the end of the file */
-} table;
+/* ------------------------------------------------------------------ */
+/* The splitter                                                        */
+/* ------------------------------------------------------------------ */
 
-static int field_end(table *t, size_t start)
+void rd_table_init(rd_table *t, rd_lines *l, char sep)
 {
-    if (t->nf == t->capf) {
-        size_t ncap = t->capf ? t->capf * 2 : 16;
-        size_t *off = wd_realloc(t->off, ncap * sizeof *off);
-        if (!off)
-            return WD_ENOMEM;
-        t->off = off;
-        size_t *len = wd_realloc(t->len, ncap * sizeof *len);
-        if (!len)
-            return WD_ENOMEM;
-        t->len = len;
-        t->capf = ncap;
-    }
-    t->off[t->nf] = start;
-    t->len[t->nf] = t->fb.len - start;
+    memset(t, 0, sizeof *t);
+    t->l = l;
+    t->sep = sep;
+}
+
+void rd_table_free(rd_table *t)
+{
+    wd_buf_free(&t->fb);
+    wd_free(t->f);
+    t->f = NULL;
+    t->nf = t->capf = 0;
+}
+
+static int field_end(rd_table *t, size_t start)
+{
+    if (WD_GROW(t->f, t->capf, t->nf + 1, 16) != WD_OK)
+        return WD_ENOMEM;
+    t->f[t->nf].off = start;
+    t->f[t->nf].len = t->fb.len - start;
     t->nf++;
     /* NUL-terminate so the record can hand out C strings without copies. */
     if (wd_buf_putc(&t->fb, '\0') != WD_OK)
@@ -61,10 +61,12 @@ static int field_end(table *t, size_t start)
     return WD_OK;
 }
 
-static void check_text(table *t, const char *s, size_t n)
+static void check_text(rd_table *t, const char *s, size_t n)
 {
     size_t at;
     int nul;
+    if (!t->nul && memchr(s, '\0', n))
+        t->nul = 1;
     if (!t->bad && !rd_text_ok(s, n, &at, &nul)) {
         t->bad = 1;
         t->bad_line = t->l->lineno;
@@ -73,9 +75,7 @@ static void check_text(table *t, const char *s, size_t n)
     }
 }
 
-/* Read the next record into the fields. Returns 1, 0 at the end, or a
- * WD_E* code. */
-static int read_record(table *t)
+int rd_table_next(rd_table *t)
 {
     const char *s;
     size_t n;
@@ -86,6 +86,8 @@ static int read_record(table *t)
     t->nf = 0;
     t->line = t->l->lineno;
     t->bad = 0;
+    t->nul = 0;
+    t->stray = 0;
     t->unterminated = 0;
     t->blank = rd_is_blank(s, n);
     if (t->blank)
@@ -106,8 +108,6 @@ static int read_record(table *t)
         return t->fb.oom ? WD_ENOMEM : 1;
     }
 
-    /* RFC 4180, leniently: a quote inside an unquoted field, or text after
-     * a closing quote, is kept as it is rather than failing the row. */
     enum { F_START, F_PLAIN, F_QUOTED, F_QUOTE_SEEN } st = F_START;
     size_t fstart = 0;
     for (;;) {
@@ -132,6 +132,8 @@ static int read_record(table *t)
                         return WD_ENOMEM;
                     st = F_START;
                 } else {
+                    if (ch == '"')
+                        t->stray = 1; /* a quote inside an unquoted field */
                     wd_buf_putc(&t->fb, ch);
                 }
                 break;
@@ -150,6 +152,7 @@ static int read_record(table *t)
                         return WD_ENOMEM;
                     st = F_START;
                 } else {
+                    t->stray = 1; /* text after a closing quote */
                     wd_buf_putc(&t->fb, ch);
                     st = F_PLAIN;
                 }
@@ -160,6 +163,12 @@ static int read_record(table *t)
             return WD_ENOMEM;
         if (st != F_QUOTED)
             break;
+        /* A quote left open this long is more likely a stray one than a
+         * field: end the record here so the lines after it are read. */
+        if (t->max_span && t->fb.len >= t->max_span) {
+            t->stray = 1;
+            break;
+        }
         /* A line break inside quotes belongs to the field. */
         r = rd_lines_next(t->l, &s, &n);
         if (r < 0)
@@ -178,14 +187,22 @@ static int read_record(table *t)
     return 1;
 }
 
-static int find_column(table *t, const char *name)
+int rd_table_header(rd_table *t)
+{
+    int r;
+    while ((r = rd_table_next(t)) == 1 && t->blank)
+        ;
+    return r;
+}
+
+int rd_table_find(const rd_table *t, const char *name)
 {
     const char *want = name;
     size_t wn = strlen(name);
     rd_trim(&want, &wn);
     for (size_t i = 0; i < t->nf; i++) {
-        const char *s = t->fb.data + t->off[i];
-        size_t n = t->len[i];
+        const char *s = rd_table_field(t, i);
+        size_t n = t->f[i].len;
         rd_trim(&s, &n);
         if (rd_name_eqn(s, n, want, wn))
             return (int)i;
@@ -193,15 +210,13 @@ static int find_column(table *t, const char *name)
     return -1;
 }
 
-/* "id, category, query1" for the message about a header that does not
- * name the needed columns. */
-static void list_columns(table *t, char *out, size_t outsz)
+void rd_table_list(const rd_table *t, char *out, size_t outsz)
 {
     size_t k = 0;
     out[0] = '\0';
     for (size_t i = 0; i < t->nf && k + 8 < outsz; i++) {
-        const char *s = t->fb.data + t->off[i];
-        size_t n = t->len[i];
+        const char *s = rd_table_field(t, i);
+        size_t n = t->f[i].len;
         rd_trim(&s, &n);
         char name[48];
         rd_clip(name, sizeof name, s, n);
@@ -214,9 +229,12 @@ static void list_columns(table *t, char *out, size_t outsz)
     }
 }
 
-static int header(table *t, int *qcol, int *acol, int *idcol)
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+static int header(rd_ctx *c, rd_table *t, int *qcol, int *acol, int *idcol)
 {
-    rd_ctx *c = t->c;
     const wd_read_opts *o = c->opts;
     const char *qname = o->question_column ? o->question_column : "question";
     const char *aname = o->answer_column ? o->answer_column : "answer";
@@ -226,15 +244,16 @@ static int header(table *t, int *qcol, int *acol, int *idcol)
                        "the header on line %zu has %s at byte %zu; save the file as UTF-8, or "
                        "pass --encoding gb18030 if it is GBK",
                        t->bad_line, t->bad_nul ? "a NUL byte" : "invalid UTF-8", t->bad_at + 1);
-    *qcol = find_column(t, qname);
-    *acol = find_column(t, aname);
-    *idcol = find_column(t, idname);
+    *qcol = rd_table_find(t, qname);
+    *acol = rd_table_find(t, aname);
+    *idcol = rd_table_find(t, idname);
     if (*qcol < 0 || *acol < 0 || (o->id_column && *idcol < 0)) {
         char found[600];
-        list_columns(t, found, sizeof found);
+        rd_table_list(t, found, sizeof found);
         const char *missing = *qcol < 0 ? qname : *acol < 0 ? aname : idname;
-        const char *opt = *qcol < 0 ? "--question-column" : *acol < 0 ? "--answer-column"
-                                                                      : "--id-column";
+        const char *opt = *qcol < 0   ? "--question-column"
+                          : *acol < 0 ? "--answer-column"
+                                      : "--id-column";
         return rd_fail(c, WD_EFORMAT,
                        "the %s header on line %zu has no \"%s\" column (columns found: %s); "
                        "name the columns to use with %s%s",
@@ -246,18 +265,12 @@ static int header(table *t, int *qcol, int *acol, int *idcol)
 
 int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
 {
-    table t;
-    memset(&t, 0, sizeof t);
-    t.c = c;
-    t.l = l;
-    t.sep = sep;
+    rd_table t;
+    rd_table_init(&t, l, sep);
     int rc, r, qcol = -1, acol = -1, idcol = -1;
     size_t ncols = 0;
 
-    /* The header is the first non-blank line. */
-    while ((r = read_record(&t)) == 1 && t.blank)
-        ;
-    if (r < 0) {
+    if ((r = rd_table_header(&t)) < 0) {
         rc = r;
         goto out;
     }
@@ -266,11 +279,11 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
         rc = WD_OK;
         goto out;
     }
-    if ((rc = header(&t, &qcol, &acol, &idcol)) != WD_OK)
+    if ((rc = header(c, &t, &qcol, &acol, &idcol)) != WD_OK)
         goto out;
     ncols = t.nf;
 
-    while ((r = read_record(&t)) == 1) {
+    while ((r = rd_table_next(&t)) == 1) {
         if (t.blank)
             continue;
         if (t.bad) {
@@ -283,6 +296,13 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
                     "skipped");
             continue;
         }
+        if (t.stray) {
+            rd_diag(c, WD_DIAG_SKIP, t.line, WD_EFORMAT,
+                    "a quote inside an unquoted field or after a closing quote; the record was "
+                    "skipped (put a field that holds quotes in quotes and double each quote "
+                    "inside: \"say \"\"hi\"\"\")");
+            continue;
+        }
         if (t.nf != ncols) {
             rd_diag(c, WD_DIAG_SKIP, t.line, WD_EFORMAT,
                     "%zu fields where the header has %zu; the record was skipped%s", t.nf, ncols,
@@ -290,33 +310,34 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
                                 : " (quote fields that hold commas)");
             continue;
         }
-        wd_record rec = {idcol >= 0 ? t.fb.data + t.off[idcol] : NULL,
-                         t.fb.data + t.off[qcol],
-                         t.fb.data + t.off[acol],
-                         NULL,
-                         NULL,
-                         WD_KIND_QA,
-                         t.line};
-        if ((rc = rd_emit(c, &rec, t.len[qcol], t.len[acol], 1)) != WD_OK)
+        wd_record rec = { idcol >= 0 ? rd_table_field(&t, (size_t)idcol) : NULL,
+                          rd_table_field(&t, (size_t)qcol),
+                          rd_table_field(&t, (size_t)acol),
+                          NULL,
+                          NULL,
+                          WD_KIND_QA,
+                          t.line };
+        if ((rc = rd_emit(c, &rec, t.f[qcol].len, t.f[acol].len, 1)) != WD_OK)
             goto out;
     }
     rc = r < 0 ? r : WD_OK;
 out:
-    wd_buf_free(&t.fb);
-    wd_free(t.off);
-    wd_free(t.len);
+    rd_table_free(&t);
     return rc;
 }
 
-/* Split one line into fields for format detection; quoted CSV fields are
- * unwrapped (a "" inside stays doubled: header names do not have quotes). */
+/* Format detection looks at one line before any reader runs, so it splits
+ * the line in place rather than through rd_table (which buffers): quoted
+ * CSV fields are unwrapped (a "" inside stays doubled: header names do not
+ * have quotes). The reader the file then goes to applies the full rules. */
 int rd_table_header_matches(const char *line, size_t len, char sep, const char *qname,
                             const char *aname)
 {
-    int have_q = 0, have_a = 0;
-    size_t i = 0, qn = strlen(qname), an = strlen(aname);
+    int have_q = 0, have_a = aname == NULL;
+    size_t i = 0, qn = strlen(qname), an = aname ? strlen(aname) : 0;
     rd_trim(&qname, &qn);
-    rd_trim(&aname, &an);
+    if (aname)
+        rd_trim(&aname, &an);
     for (;;) {
         size_t start = i;
         const char *fs;
@@ -355,7 +376,7 @@ int rd_table_header_matches(const char *line, size_t len, char sep, const char *
         rd_trim(&fs, &fn);
         if (rd_name_eqn(fs, fn, qname, qn))
             have_q = 1;
-        if (rd_name_eqn(fs, fn, aname, an))
+        if (aname && rd_name_eqn(fs, fn, aname, an))
             have_a = 1;
         if (i >= len)
             break;

@@ -39,6 +39,7 @@
 #include <unicode/utf16.h>
 
 #include "dict_internal.h"
+#include "grow.h"
 #include "norm.h"
 
 struct wd_analyzer {
@@ -47,7 +48,7 @@ struct wd_analyzer {
     wd_norm nm;
     wd_ntext nt;
     double lf_icu;
-    double lf_hmm; /* log WD_HMM_FREQ */
+    double lf_hmm;  /* log WD_HMM_FREQ */
     int dict_layer; /* 0: CJK comes out as ICU breaks it */
     /* per code point of the current chunk (cap + 1 entries) */
     size_t cap;
@@ -68,13 +69,13 @@ struct actx {
     wd_analyzer *a;
     int mode;
     const char *text; /* the original text */
-    size_t base; /* offset of the chunk in the original text */
+    size_t base;      /* offset of the chunk in the original text */
     uint32_t pos;
     wd_token_fn fn;
     void *ctx;
     size_t run_start, run_end; /* current ideographic run, empty if equal */
-    size_t skip; /* code points before this were taken by a number range */
-    wd_buf *norm; /* wd_analyze_norm: the normalised text is appended here */
+    size_t skip;               /* code points before this were taken by a number range */
+    wd_buf *norm;              /* wd_analyze_norm: the normalised text is appended here */
 };
 
 const char *wd_token_source_name(int source)
@@ -90,12 +91,15 @@ const char *wd_token_source_name(int source)
     }
 }
 
-static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory"); }
+static int oom(wd_error *err)
+{
+    return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+}
 
 static int icu_err(wd_error *err, UErrorCode st, const char *what)
 {
-    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu", "%s: %s",
-                        what, u_errorName(st));
+    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu",
+                        "%s: %s", what, u_errorName(st));
 }
 
 int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err)
@@ -156,6 +160,11 @@ void wd_analyzer_free(wd_analyzer *a)
         (ptr) = p_;                                                                                \
     } while (0)
 
+/* Room for n code points in every per-chunk array. The arrays hold
+ * different multiples of one capacity (cap + 1 entries, 4 * cap + 1 UTF-8
+ * bytes, 2 * cap + 1 UTF-16 units, 5 * (cap + 1) HMM cells), so the
+ * doubling is done here rather than by wd_grow (grow.h), which counts one
+ * array's own elements. */
 static int reserve(wd_analyzer *a, size_t n)
 {
     if (n <= a->cap)
@@ -288,7 +297,10 @@ static int known_word(const wd_analyzer *a, size_t i, size_t j)
 
 /* The long-word penalty of a general-list, ICU or HMM word of n
  * characters (see WD_LONG_PENALTY). */
-static double long_penalty(size_t n) { return n > 2 ? WD_LONG_PENALTY * (double)(n - 2) : 0.0; }
+static double long_penalty(size_t n)
+{
+    return n > 2 ? WD_LONG_PENALTY * (double)(n - 2) : 0.0;
+}
 
 enum { HMM_B = 0, HMM_M = 1, HMM_E = 2, HMM_S = 3 };
 
@@ -329,10 +341,10 @@ static int emit_hmm(struct actx *c, size_t s, size_t e)
 {
     /* jieba's PrevStatus, listed in letter order (B E M S) for the ties */
     static const uint8_t prev[4][2] = {
-        [HMM_B] = {HMM_E, HMM_S},
-        [HMM_M] = {HMM_B, HMM_M},
-        [HMM_E] = {HMM_B, HMM_M},
-        [HMM_S] = {HMM_E, HMM_S},
+        [HMM_B] = { HMM_E, HMM_S },
+        [HMM_M] = { HMM_B, HMM_M },
+        [HMM_E] = { HMM_B, HMM_M },
+        [HMM_S] = { HMM_E, HMM_S },
     };
     wd_analyzer *a = c->a;
     const uint32_t *cp = a->nt.cp;
@@ -488,7 +500,10 @@ static unsigned numeric(const uint32_t *cp, size_t k, size_t j, int32_t status)
     return WD_TOKEN_NUMERIC;
 }
 
-static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+static int is_digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* End of the number at the start of [k, j): digits, with decimal or
  * thousands parts ("0.3", "1,100"); k when there is none. */
@@ -505,7 +520,10 @@ static size_t number_end(const uint32_t *cp, size_t k, size_t j)
     return q;
 }
 
-static int is_range_mark(uint32_t c) { return c == '-' || c == '~' || c == 0x2013 || c == 0x2014; }
+static int is_range_mark(uint32_t c)
+{
+    return c == '-' || c == '~' || c == 0x2013 || c == 0x2014;
+}
 
 /* Is [k, j) the letters of one letterlike symbol (U+2100..U+214F of
  * category So: ℃ ℉ № ™, which NFKC spells °c °f no tm)? Those are
@@ -733,8 +751,17 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
     return WD_OK;
 }
 
-int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps,
-                     size_t **starts, size_t **ends, size_t *n, wd_error *err)
+/* Room for `need` entries in each of wd_normalize_map's three arrays. */
+static int map_reserve(uint32_t **c, size_t **s, size_t **e, size_t cap[3], size_t need, size_t min)
+{
+    if (WD_GROW(*c, cap[0], need, min) != WD_OK || WD_GROW(*s, cap[1], need, min) != WD_OK ||
+        WD_GROW(*e, cap[2], need, min) != WD_OK)
+        return WD_ENOMEM;
+    return WD_OK;
+}
+
+int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps, size_t **starts,
+                     size_t **ends, size_t *n, wd_error *err)
 {
     *cps = NULL;
     *starts = NULL;
@@ -744,31 +771,18 @@ int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cp
         return wd_error_set(err, WD_EINVAL, "analyzer", "wd_normalize_map: NULL argument");
     /* NFKC never makes more code points than there are input bytes by much;
      * grow as needed all the same. */
-    size_t cap = len + 16, cnt = 0;
-    uint32_t *c = wd_malloc(cap * sizeof *c);
-    size_t *s = wd_malloc(cap * sizeof *s);
-    size_t *e = wd_malloc(cap * sizeof *e);
-    int rc = (c && s && e) ? WD_OK : oom(err);
+    size_t min = len + 16, cap[3] = { 0, 0, 0 }, cnt = 0;
+    uint32_t *c = NULL;
+    size_t *s = NULL, *e = NULL;
+    int rc = map_reserve(&c, &s, &e, cap, min, min) == WD_OK ? WD_OK : oom(err);
     for (size_t pos = 0; rc == WD_OK && pos < len;) {
         size_t end = wd_chunk_end(text, pos, len);
         rc = wd_norm_text(&a->nm, text + pos, end - pos, &a->nt, err);
         if (rc != WD_OK)
             break;
-        if (cnt + a->nt.n > cap) {
-            size_t ncap = (cnt + a->nt.n) * 2;
-            uint32_t *c2 = wd_realloc(c, ncap * sizeof *c2);
-            if (c2)
-                c = c2;
-            size_t *s2 = c2 ? wd_realloc(s, ncap * sizeof *s2) : NULL;
-            if (s2)
-                s = s2;
-            size_t *e2 = s2 ? wd_realloc(e, ncap * sizeof *e2) : NULL;
-            if (!e2) {
-                rc = oom(err);
-                break;
-            }
-            e = e2;
-            cap = ncap;
+        if (map_reserve(&c, &s, &e, cap, cnt + a->nt.n, min) != WD_OK) {
+            rc = oom(err);
+            break;
         }
         for (size_t k = 0; k < a->nt.n; k++) {
             c[cnt] = a->nt.cp[k];

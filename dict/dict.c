@@ -29,6 +29,7 @@
 #include <unicode/uvernum.h>
 
 #include "dict_internal.h"
+#include "grow.h"
 #include "lexparse.h"
 #include "norm.h"
 
@@ -41,15 +42,18 @@
 
 struct loader {
     wd_dict *d;
-    int src;        /* WD_SRC_DOMAIN or WD_SRC_USER while reading words */
+    int src; /* WD_SRC_DOMAIN or WD_SRC_USER while reading words */
     wd_norm nm;
     int nm_ready;
     uint32_t *gmem; /* synonym groups: entry indices, UINT32_MAX ends a group */
     size_t ngmem, capgmem;
-    uint64_t h;     /* version hash */
+    uint64_t h; /* version hash */
 };
 
-static int oom(wd_error *err) { return wd_error_set(err, WD_ENOMEM, "dict", "out of memory"); }
+static int oom(wd_error *err)
+{
+    return wd_error_set(err, WD_ENOMEM, "dict", "out of memory");
+}
 
 static void vmix(struct loader *L, const char *tag, uint64_t v)
 {
@@ -102,14 +106,8 @@ static int add_stop(struct loader *L, const char *w, size_t len, wd_error *err)
 
 static int gpush(struct loader *L, uint32_t v)
 {
-    if (L->ngmem == L->capgmem) {
-        size_t cap = L->capgmem ? L->capgmem * 2 : 64;
-        uint32_t *p = wd_realloc(L->gmem, cap * sizeof *p);
-        if (!p)
-            return WD_ENOMEM;
-        L->gmem = p;
-        L->capgmem = cap;
-    }
+    if (WD_GROW(L->gmem, L->capgmem, L->ngmem + 1, 64) != WD_OK)
+        return WD_ENOMEM;
     L->gmem[L->ngmem++] = v;
     return WD_OK;
 }
@@ -456,7 +454,10 @@ void wd_dict_free(wd_dict *d)
     wd_free(d);
 }
 
-const char *wd_dict_version(const wd_dict *d) { return d ? d->version : ""; }
+const char *wd_dict_version(const wd_dict *d)
+{
+    return d ? d->version : "";
+}
 
 int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len)
 {
@@ -480,7 +481,10 @@ size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const ch
     return d->tab.ent[k].syn_n;
 }
 
-size_t wd_dict_size(const wd_dict *d) { return d ? d->size : 0; }
+size_t wd_dict_size(const wd_dict *d)
+{
+    return d ? d->size : 0;
+}
 
 double wd_dict_general_logp(const wd_dict *d, const char *word, size_t len)
 {

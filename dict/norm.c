@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "grow.h"
 #include "norm.h"
 
 int wd_norm_init(wd_norm *nm, wd_error *err)
@@ -46,23 +47,13 @@ void wd_norm_fini(wd_norm *nm)
     memset(nm, 0, sizeof *nm);
 }
 
+/* cp, ostart and oend share cap (parallel arrays, see grow.h). */
 static int ntext_reserve(wd_ntext *t, size_t need)
 {
-    if (need <= t->cap)
-        return WD_OK;
-    size_t cap = t->cap ? t->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    uint32_t *p;
-    if (!(p = wd_realloc(t->cp, cap * sizeof *p)))
+    size_t cap = t->cap, cap_s = t->cap, cap_e = t->cap;
+    if (WD_GROW(t->cp, cap, need, 256) != WD_OK || WD_GROW(t->ostart, cap_s, need, 256) != WD_OK ||
+        WD_GROW(t->oend, cap_e, need, 256) != WD_OK)
         return WD_ENOMEM;
-    t->cp = p;
-    if (!(p = wd_realloc(t->ostart, cap * sizeof *p)))
-        return WD_ENOMEM;
-    t->ostart = p;
-    if (!(p = wd_realloc(t->oend, cap * sizeof *p)))
-        return WD_ENOMEM;
-    t->oend = p;
     t->cap = cap;
     return WD_OK;
 }
@@ -75,21 +66,16 @@ static inline void ntext_put(wd_ntext *t, uint32_t c, size_t s, size_t e)
     t->n++;
 }
 
+/* in16 and out16 share cap16 (parallel arrays, see grow.h), an int32_t
+ * because ICU takes capacities so; chunks (WD_CHUNK_MAX) keep it far below
+ * INT32_MAX. */
 static int norm_reserve16(wd_norm *nm, int32_t need)
 {
-    if (need <= nm->cap16)
-        return WD_OK;
-    int32_t cap = nm->cap16 ? nm->cap16 : 64;
-    while (cap < need)
-        cap *= 2;
-    UChar *p;
-    if (!(p = wd_realloc(nm->in16, (size_t)cap * sizeof *p)))
+    size_t cap = (size_t)nm->cap16, cap_out = (size_t)nm->cap16;
+    if (WD_GROW(nm->in16, cap, (size_t)need, 64) != WD_OK ||
+        WD_GROW(nm->out16, cap_out, (size_t)need, 64) != WD_OK || cap > INT32_MAX)
         return WD_ENOMEM;
-    nm->in16 = p;
-    if (!(p = wd_realloc(nm->out16, (size_t)cap * sizeof *p)))
-        return WD_ENOMEM;
-    nm->out16 = p;
-    nm->cap16 = cap;
+    nm->cap16 = (int32_t)cap;
     return WD_OK;
 }
 
@@ -147,8 +133,8 @@ static inline int boundary_before(const UNormalizer2 *n, uint32_t c)
 
 static int icu_fail(wd_error *err, UErrorCode st, const char *what)
 {
-    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu", "%s: %s",
-                        what, u_errorName(st));
+    return wd_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? WD_ENOMEM : WD_ERROR, "icu",
+                        "%s: %s", what, u_errorName(st));
 }
 
 int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error *err)
@@ -251,9 +237,9 @@ static int safe_cut(const char *s, size_t q)
         return 1;
     if (q >= 3) {
         const unsigned char *t = (const unsigned char *)s + q - 3;
-        if ((t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x82) ||  /* 。 */
-            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x81) ||  /* ！ */
-            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x9F))    /* ？ */
+        if ((t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x82) || /* 。 */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x81) || /* ！ */
+            (t[0] == 0xEF && t[1] == 0xBC && t[2] == 0x9F))   /* ？ */
             return 1;
     }
     return 0;

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "grow.h"
 #include "strtab.h"
 #include "wenda/error.h"
 
@@ -48,14 +49,8 @@ int wd_strtab_put(wd_strtab *t, const char *k, size_t n, uint64_t h, size_t *idx
         if (rehash(t, t->slots ? (t->mask + 1) * 2 : 256) != WD_OK)
             return WD_ENOMEM;
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        wd_strent *e = wd_realloc(t->ent, cap * sizeof *e);
-        if (!e)
-            return WD_ENOMEM;
-        t->ent = e;
-        t->cap = cap;
-    }
+    if (WD_GROW(t->ent, t->cap, t->n + 1, 128) != WD_OK)
+        return WD_ENOMEM;
     size_t off = t->pool.len;
     if (wd_buf_append(&t->pool, k, n) != WD_OK || wd_buf_putc(&t->pool, '\0') != WD_OK)
         return WD_ENOMEM;

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "schema.h"
@@ -361,19 +360,21 @@ int wd_searcher_get(wd_searcher *s, const char *id, wd_hit **out, wd_error *err)
 
 /* ---- info ------------------------------------------------------------------------ */
 
-static uint64_t dir_size(const char *path)
+/* The bytes on disk of the index at path: summed over a comma-separated
+ * list; remote shards count 0. */
+static uint64_t disk_size(const char *path)
 {
-    /* Xapian's glass files sit flat in the index directory. */
     uint64_t total = 0;
-    static const char *const files[] = { "docdata.glass",  "postlist.glass", "position.glass",
-                                         "termlist.glass", "spelling.glass", "synonym.glass",
-                                         "iamglass" };
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        char p[4096];
-        struct stat st;
-        snprintf(p, sizeof p, "%s/%s", path, files[i]);
-        if (stat(p, &st) == 0)
-            total += (uint64_t)st.st_size;
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ",");
+        char *one = wd_strndup(p, n);
+        uint64_t size = 0;
+        if (one && xc_db_disk_size(one, &size, NULL) == WD_OK)
+            total += size;
+        wd_free(one);
+        p += n;
+        if (*p == ',')
+            p++;
     }
     return total;
 }
@@ -396,7 +397,7 @@ int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_er
         wd_index_info_clear(out);
         return rc;
     }
-    out->size_bytes = path ? dir_size(path) : 0;
+    out->size_bytes = path ? disk_size(path) : 0;
     return WD_OK;
 }
 

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "grow.h"
 #include "snippet.h"
 #include "wenda/buf.h"
 
@@ -26,22 +27,13 @@ int wd_termset_add(wd_termset *ts, const char *word, size_t len, double weight)
             ts->weights[i] = weight;
         return WD_OK;
     }
-    if (ts->n == ts->cap) {
-        size_t cap = ts->cap ? ts->cap * 2 : 16;
-        char **w = wd_realloc(ts->words, cap * sizeof *w);
-        if (!w)
-            return WD_ENOMEM;
-        ts->words = w;
-        size_t *l = wd_realloc(ts->lens, cap * sizeof *l);
-        if (!l)
-            return WD_ENOMEM;
-        ts->lens = l;
-        double *d = wd_realloc(ts->weights, cap * sizeof *d);
-        if (!d)
-            return WD_ENOMEM;
-        ts->weights = d;
-        ts->cap = cap;
-    }
+    /* words, lens and weights share cap (parallel arrays, see grow.h). */
+    size_t cap = ts->cap, cap_l = ts->cap, cap_w = ts->cap;
+    if (WD_GROW(ts->words, cap, ts->n + 1, 16) != WD_OK ||
+        WD_GROW(ts->lens, cap_l, ts->n + 1, 16) != WD_OK ||
+        WD_GROW(ts->weights, cap_w, ts->n + 1, 16) != WD_OK)
+        return WD_ENOMEM;
+    ts->cap = cap;
     char *c = wd_strndup(word, len);
     if (!c)
         return WD_ENOMEM;
@@ -82,14 +74,8 @@ struct collect {
 
 static int push_match(struct collect *c, size_t start, size_t end, long word)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        match *m = wd_realloc(c->m, cap * sizeof *m);
-        if (!m)
-            return WD_ENOMEM;
-        c->m = m;
-        c->cap = cap;
-    }
+    if (WD_GROW(c->m, c->cap, c->n + 1, 32) != WD_OK)
+        return WD_ENOMEM;
     c->m[c->n++] = (match){ start, end, word };
     return WD_OK;
 }
@@ -227,11 +213,10 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     }
 
     /* Units: [ustart[i], ustart[i+1]) with their code-point lengths. */
-    size_t ucap = 64, nu = 0;
-    size_t *ustart = wd_malloc(ucap * sizeof *ustart);
-    size_t *ucps = wd_malloc(ucap * sizeof *ucps);
+    size_t cap_start = 0, cap_cps = 0, nu = 0;
+    size_t *ustart = NULL, *ucps = NULL;
     int *ended = NULL;
-    if (!ustart || !ucps)
+    if (WD_GROW(ustart, cap_start, 1, 64) != WD_OK || WD_GROW(ucps, cap_cps, 1, 64) != WD_OK)
         goto oom;
     ustart[0] = 0;
     ucps[0] = 0;
@@ -242,17 +227,9 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
         ucps[nu - 1]++;
         i += l;
         if (is_unit_end(cp) && i < len) {
-            if (nu == ucap) {
-                ucap *= 2;
-                size_t *a = wd_realloc(ustart, ucap * sizeof *a);
-                if (!a)
-                    goto oom;
-                ustart = a;
-                size_t *b = wd_realloc(ucps, ucap * sizeof *b);
-                if (!b)
-                    goto oom;
-                ucps = b;
-            }
+            if (WD_GROW(ustart, cap_start, nu + 1, 64) != WD_OK ||
+                WD_GROW(ucps, cap_cps, nu + 1, 64) != WD_OK)
+                goto oom;
             ustart[nu] = i;
             ucps[nu] = 0;
             nu++;

@@ -4,9 +4,12 @@
  * each question byte for byte a line of its page), JSON Lines, TSV and CSV,
  * format detection, encodings (BOM, CRLF, invalid UTF-8, NUL, GBK refused
  * and converted), limits, error paths, callback stop and allocation
- * failures. Fixtures live in tests/data/corpus/; the public data sets in
- * /work/shared/data are used when present and skipped cleanly when not.
+ * failures; and question lists (one a line, a TSV or CSV column) with the
+ * line of each question and the message of each skipped line. Fixtures
+ * live in tests/data/corpus/; the public data sets in /work/shared/data are
+ * used when present and skipped cleanly when not.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -1087,6 +1091,446 @@ static void test_corpus__names(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Question lists                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct quest {
+    char *text;
+    size_t len, line;
+    unsigned long long consumed;
+} quest;
+
+typedef struct qcoll {
+    quest *q;
+    size_t n, cap;
+    coll d; /* diagnostics, through on_diag */
+    size_t stop_after;
+    const char *file; /* the file name the last question came with */
+} qcoll;
+
+static int on_question(void *ctx, const wd_question *q)
+{
+    qcoll *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->q = realloc(c->q, c->cap * sizeof *c->q);
+        assert_non_null(c->q);
+    }
+    assert_non_null(q->text);
+    assert_int_equal(strlen(q->text), q->len);
+    if (c->n)
+        assert_true(q->consumed >= c->q[c->n - 1].consumed);
+    c->q[c->n++] = (quest){ strdup(q->text), q->len, q->line, q->consumed };
+    c->file = q->file;
+    return c->stop_after && c->n == c->stop_after ? WD_ESTOP : 0;
+}
+
+static void on_question_diag(void *ctx, int level, const char *file, size_t line, int code,
+                             const char *message)
+{
+    on_diag(&((qcoll *)ctx)->d, level, file, line, code, message);
+}
+
+static void qcoll_free(qcoll *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->q[i].text);
+    free(c->q);
+    coll_free(&c->d);
+    memset(c, 0, sizeof *c);
+}
+
+/* Read `text` as a question list named `name` in format `fmt`. */
+static int read_questions(const char *name, const char *text, size_t len, int fmt, qcoll *c,
+                          wd_error *e)
+{
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.format = fmt;
+    return wd_corpus_read_questions_buffer(name, text, len, &o, on_question, on_question_diag, c,
+                                           e);
+}
+
+/* Question i is `text` from line `line`. */
+static void assert_question(const qcoll *c, size_t i, const char *text, size_t line)
+{
+    if (i >= c->n)
+        fail_msg("question %zu of %zu", i, c->n);
+    assert_string_equal(c->q[i].text, text);
+    assert_int_equal(c->q[i].line, line);
+}
+
+/* Skip diagnostic i: at `line`, with exactly this message. */
+static void assert_skip(const qcoll *c, size_t i, size_t line, int code, const char *msg)
+{
+    if (i >= c->d.nd)
+        fail_msg("diagnostic %zu of %zu", i, c->d.nd);
+    assert_int_equal(c->d.d[i].level, WD_DIAG_SKIP);
+    assert_int_equal(c->d.d[i].line, line);
+    assert_int_equal(c->d.d[i].code, code);
+    assert_string_equal(c->d.d[i].msg, msg);
+}
+
+/* One a line: a BOM, CRLF (and a doubled CR), blank lines (spaces, tabs,
+ * U+3000) passed over in silence, spaces inside a question kept, a last
+ * line without a line break; every question with its own line number and
+ * the bytes read up to its end. */
+static void test_corpus__questions_one_a_line_keep_their_line_numbers(void **state)
+{
+    (void)state;
+    const char text[] = "\xEF\xBB\xBF"
+                        "医保断缴了怎么办\r\n"
+                        "\n"
+                        "   \t\n"
+                        "\xE3\x80\x80\xE3\x80\x80\r\n"
+                        " 公积金 怎么提取 \n"
+                        "低保户要交医保吗\r\r\n"
+                        "最后一行";
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("q.txt", text, sizeof text - 1, WD_FORMAT_AUTO, &c, &e), WD_OK);
+    assert_int_equal(c.n, 4);
+    assert_question(&c, 0, "医保断缴了怎么办", 1);
+    assert_question(&c, 1, " 公积金 怎么提取 ", 5);
+    assert_question(&c, 2, "低保户要交医保吗", 6);
+    assert_question(&c, 3, "最后一行", 7);
+    assert_int_equal(c.d.nd, 0);
+    /* BOM + the first line and its CRLF; the whole input at the end. */
+    assert_int_equal(c.q[0].consumed, 3 + strlen("医保断缴了怎么办") + 2);
+    assert_int_equal(c.q[3].consumed, sizeof text - 1);
+    assert_string_equal(c.file, "q.txt");
+    qcoll_free(&c);
+}
+
+/* What spoils a line of a one-a-line list, each with its message, and the
+ * questions around it still read: a NUL byte, invalid UTF-8 (its byte
+ * numbered from 1), a question over the limit (4096 bytes pass, 4097 do
+ * not; the limit can be set). */
+static void test_corpus__questions_bad_lines_skipped_with_their_messages(void **state)
+{
+    (void)state;
+    size_t big = 4097;
+    char *text = malloc(2 * big + 256);
+    size_t n = 0;
+    n += (size_t)sprintf(text + n, "第一\nab\xff"
+                                   "cd\n");
+    memcpy(text + n, "nul\0byte\n", 9);
+    n += 9;
+    memset(text + n, 'a', big - 1); /* 4096 bytes: read */
+    n += big - 1;
+    text[n++] = '\n';
+    memset(text + n, 'b', big); /* 4097 bytes: skipped */
+    n += big;
+    n += (size_t)sprintf(text + n, "\n最后\n");
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("bad.txt", text, n, WD_FORMAT_LINES, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_question(&c, 0, "第一", 1);
+    assert_int_equal(c.q[1].len, 4096);
+    assert_int_equal(c.q[1].line, 4);
+    assert_question(&c, 2, "最后", 6);
+    assert_int_equal(c.d.nd, 3);
+    assert_skip(&c, 0, 2, WD_EENCODING, "not valid UTF-8 (byte 3); the line was skipped");
+    assert_skip(&c, 1, 3, WD_EENCODING, "a NUL byte in the question; the line was skipped");
+    assert_skip(&c, 2, 5, WD_EFORMAT,
+                "the question is longer than 4096 bytes; the line was skipped");
+    assert_string_equal(c.d.d[0].file, "bad.txt");
+    qcoll_free(&c);
+
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.max_question_bytes = 4;
+    assert_int_equal(wd_corpus_read_questions_buffer("s.txt", "四个字节\nab\n",
+                                                     strlen("四个字节\nab\n"), &o, on_question,
+                                                     on_question_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_question(&c, 0, "ab", 2);
+    assert_skip(&c, 0, 1, WD_EFORMAT, "the question is longer than 4 bytes; the line was skipped");
+    qcoll_free(&c);
+    free(text);
+}
+
+/* A TSV list: only the question column is read, so a row may have more
+ * cells than the header and a broken cell elsewhere does not matter; a
+ * row that stops before the question column, a NUL byte anywhere in the
+ * line (TSV cannot quote one) and a bad question are skipped. */
+static void test_corpus__questions_from_a_tsv_column(void **state)
+{
+    (void)state;
+    const char text[] = "id\tQuestion \tnote\n"
+                        "1\t医保断缴了怎么办\tok\n"
+                        "\n"
+                        "2\n"
+                        "3\t公积金\t\0x\n"
+                        "4\t低保户要交医保吗\tbad\xff note\n"
+                        "5\tq\xfe\tn\n"
+                        "6\t\t\n"
+                        "7\t\"引号\"照原样\textra\tcells\n";
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("t.tsv", text, sizeof text - 1, WD_FORMAT_AUTO, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_question(&c, 0, "医保断缴了怎么办", 2);
+    assert_question(&c, 1, "低保户要交医保吗", 6);
+    assert_question(&c, 2, "\"引号\"照原样", 9);
+    assert_int_equal(c.d.nd, 3);
+    assert_skip(&c, 0, 4, WD_EFORMAT,
+                "too few columns for the question column; the line was skipped");
+    assert_skip(&c, 1, 5, WD_EENCODING, "a NUL byte in the line; the line was skipped");
+    assert_skip(&c, 2, 7, WD_EENCODING, "not valid UTF-8 (byte 2); the line was skipped");
+    qcoll_free(&c);
+}
+
+/* A CSV list: RFC 4180 quoting (commas and "" inside quotes), a quoted
+ * question spanning lines (its line breaks kept as "\n", CRs dropped,
+ * numbered by the line it starts on, and the next record by its own), and
+ * the strict rule: a quote inside an unquoted field or text after a
+ * closing quote breaks the record, which still ends with its line; a
+ * quote never closed breaks the record at the end of the input. */
+static void test_corpus__questions_from_a_csv_column_with_quotes(void **state)
+{
+    (void)state;
+    const char text[] = "id,question,note\r\n"
+                        "1,\"医保,社保有什么区别\",x\r\n"
+                        "2,\"跨\r\n行的\r\n问题\",y\r\n"
+                        "3,他说\"可以\",z\r\n"
+                        "4,\"closed\"after,z\r\n"
+                        "5,\"他说\"\"可以\"\"对吗\",\"n\0ul\"\r\n"
+                        "6\r\n"
+                        "7,\"never closed\r\n"
+                        "8,公积金,a\r\n";
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("c.csv", text, sizeof text - 1, WD_FORMAT_AUTO, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_question(&c, 0, "医保,社保有什么区别", 2);
+    assert_question(&c, 1, "跨\n行的\n问题", 3);
+    assert_question(&c, 2, "他说\"可以\"对吗", 8);
+    assert_int_equal(c.d.nd, 4);
+    assert_skip(&c, 0, 6, WD_EFORMAT,
+                "malformed CSV (a stray or unclosed quote); the line was skipped");
+    assert_skip(&c, 1, 7, WD_EFORMAT,
+                "malformed CSV (a stray or unclosed quote); the line was skipped");
+    assert_skip(&c, 2, 9, WD_EFORMAT,
+                "too few columns for the question column; the line was skipped");
+    assert_skip(&c, 3, 10, WD_EFORMAT,
+                "malformed CSV (a quote is never closed); the line was skipped");
+    qcoll_free(&c);
+}
+
+/* A quote opened by mistake in a long CSV list is given up on once its
+ * record holds 1 MiB: that record is skipped and the lines after the cut
+ * are read as records again, so one bad row cannot eat the whole list. */
+static void test_corpus__questions_open_quote_given_up_after_1_mib(void **state)
+{
+    (void)state;
+    size_t lines = 20000, n = 0; /* 20,000 lines of 64 bytes: 1.28 MB */
+    char *text = malloc(lines * 64 + 64);
+    n += (size_t)sprintf(text + n, "question\n\"open\n");
+    for (size_t i = 0; i < lines; i++) {
+        memset(text + n, 'x', 63);
+        text[n + 63] = '\n';
+        n += 64;
+    }
+    n += (size_t)sprintf(text + n, "last\n");
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("big.csv", text, n, WD_FORMAT_AUTO, &c, &e), WD_OK);
+    assert_int_equal(c.d.nd, 1);
+    assert_skip(&c, 0, 2, WD_EFORMAT,
+                "malformed CSV (a stray or unclosed quote); the line was skipped");
+    /* "open" and 16,384 lines of "\n" + 63 bytes reach 1 MiB: the record
+     * takes lines 2 to 16,386, and every line after it is a question. */
+    assert_int_equal(c.q[0].line, 16387);
+    assert_int_equal(c.n, lines + 3 - 16387 + 1);
+    assert_question(&c, c.n - 1, "last", lines + 3);
+    qcoll_free(&c);
+    free(text);
+}
+
+/* A table must name its question column; the header is the first
+ * non-blank line, and the message names it and how to read the file as
+ * one question a line instead. Another name can be asked for. A list
+ * with a header and no rows, or nothing at all, is just empty. */
+static void test_corpus__questions_header_without_a_question_column_fails(void **state)
+{
+    (void)state;
+    qcoll c = { 0 };
+    wd_error e;
+    assert_int_equal(read_questions("n.tsv", "id\ttext\n1\t医保\n", 16, WD_FORMAT_AUTO, &c, &e),
+                     WD_EFORMAT);
+    assert_int_equal(e.code, WD_EFORMAT);
+    assert_string_equal(e.message, "n.tsv:1: the header names no 'question' column (use "
+                                   "--input-format lines for one question a line)");
+    assert_int_equal(c.n, 0);
+    assert_int_equal(read_questions("n.csv", "\n\nid,text\n1,q\n", 14, WD_FORMAT_AUTO, &c, &e),
+                     WD_EFORMAT);
+    assert_string_equal(e.message, "n.csv:3: the header names no 'question' column (use "
+                                   "--input-format lines for one question a line)");
+    assert_int_equal(c.n, 0);
+
+    assert_int_equal(read_questions("b.csv", "\nquestion\nq1\n", 13, WD_FORMAT_AUTO, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_question(&c, 0, "q1", 3);
+    qcoll_free(&c);
+
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.question_column = "问题";
+    assert_int_equal(wd_corpus_read_questions_buffer("z.csv", "编号,问题\n1,医保\n",
+                                                     strlen("编号,问题\n1,医保\n"), &o, on_question,
+                                                     on_question_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_question(&c, 0, "医保", 2);
+    qcoll_free(&c);
+
+    static const char *const empty[] = { "", "question,answer\n", "\n\n" };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(
+            read_questions("e.csv", empty[i], strlen(empty[i]), WD_FORMAT_AUTO, &c, &e), WD_OK);
+        assert_int_equal(c.n + c.d.nd, 0);
+    }
+    assert_int_equal(read_questions("e.txt", NULL, 0, WD_FORMAT_AUTO, &c, &e), WD_OK);
+    assert_int_equal(c.n + c.d.nd, 0);
+}
+
+/* AUTO: the extension first (.csv, .tsv, .tab), then a first line naming
+ * the question column (after a BOM; tab before comma; names trimmed and in
+ * any case), else one question a line. An explicit format wins. */
+static void test_corpus__questions_format_by_extension_then_header(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+        int fmt;
+        size_t n;
+        const char *first;
+    } cases[] = {
+        { "a.csv", "question\nq,1\n", WD_FORMAT_AUTO, 1, "q" },
+        { "a.CSV", "x,question\n1,q\n", WD_FORMAT_AUTO, 1, "q" },
+        { "a.tsv", "question\nq\t1\n", WD_FORMAT_AUTO, 1, "q" },
+        { "a.tab", "id\tquestion\n1\tq\n", WD_FORMAT_AUTO, 1, "q" },
+        { "a.txt", "\xEF\xBB\xBFid\t QUESTION\n1\tq\n", WD_FORMAT_AUTO, 1, "q" },
+        { "stdin", "id, question \n1,q\n", WD_FORMAT_AUTO, 1, "q" },
+        { "a.txt", "\"question\",\"x\"\n\"q\",1\n", WD_FORMAT_AUTO, 1, "q" },
+        /* No separator, or no question column: lines. */
+        { "a.txt", "question\nq,1\n", WD_FORMAT_AUTO, 2, "question" },
+        { "a.txt", "what,is,this\nq\n", WD_FORMAT_AUTO, 2, "what,is,this" },
+        { "a.txt", "{\"question\": \"q\"}\n", WD_FORMAT_AUTO, 1, "{\"question\": \"q\"}" },
+        /* Explicit formats. */
+        { "a.csv", "id,question\n1,q\n", WD_FORMAT_LINES, 2, "id,question" },
+        { "a.txt", "x\tquestion\n1\tq\n", WD_FORMAT_TSV, 1, "q" },
+        { "a.tsv", "x,question\n1,q\n", WD_FORMAT_CSV, 1, "q" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        qcoll c = { 0 };
+        wd_error e;
+        int rc = read_questions(cases[i].name, cases[i].text, strlen(cases[i].text), cases[i].fmt,
+                                &c, &e);
+        if (rc != WD_OK || c.n != cases[i].n || strcmp(c.q[0].text, cases[i].first) != 0)
+            fail_msg("case %zu: rc %d, %zu questions, first \"%s\"", i, rc, c.n,
+                     c.n ? c.q[0].text : "");
+        qcoll_free(&c);
+    }
+}
+
+/* "-" reads standard input and names it "stdin"; a file is read the same
+ * way as a buffer; the whole-input failures and a stopping callback. */
+static void test_corpus__questions_from_stdin_a_file_and_errors(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wenda-questions-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char text[] = "id,question\n1,\"医保\n断缴\"\n2,公积金\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+
+    qcoll c = { 0 };
+    wd_error e;
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.format = WD_FORMAT_CSV;
+    assert_int_equal(wd_corpus_read_questions(path, &o, on_question, on_question_diag, &c, &e),
+                     WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_question(&c, 0, "医保\n断缴", 2);
+    assert_question(&c, 1, "公积金", 4);
+    assert_string_equal(c.file, path);
+    qcoll_free(&c);
+
+    int saved = dup(0);
+    assert_true(saved >= 0);
+    int in = open(path, O_RDONLY);
+    assert_true(in >= 0);
+    assert_int_equal(dup2(in, 0), 0);
+    close(in);
+    int rc = wd_corpus_read_questions("-", &o, on_question, on_question_diag, &c, &e);
+    assert_int_equal(dup2(saved, 0), 0);
+    close(saved);
+    assert_int_equal(rc, WD_OK);
+    assert_int_equal(c.n, 2);
+    assert_question(&c, 1, "公积金", 4);
+    assert_string_equal(c.file, "stdin");
+    qcoll_free(&c);
+
+    /* A stop from the callback ends the read and is returned. */
+    c.stop_after = 1;
+    assert_int_equal(wd_corpus_read_questions(path, NULL, on_question, on_question_diag, &c, &e),
+                     WD_ESTOP);
+    assert_int_equal(c.n, 1);
+    qcoll_free(&c);
+    unlink(path);
+
+    assert_int_equal(wd_corpus_read_questions(path, NULL, on_question, NULL, &c, &e), WD_ENOTFOUND);
+    assert_non_null(strstr(e.message, ": no such file"));
+    assert_int_equal(
+        wd_corpus_read_questions(WD_TEST_DATA "/corpus", NULL, on_question, NULL, &c, &e), WD_EIO);
+    assert_int_equal(wd_corpus_read_questions(NULL, NULL, on_question, NULL, &c, &e), WD_EINVAL);
+    o.format = WD_FORMAT_JSONL;
+    assert_int_equal(wd_corpus_read_questions_buffer("x", "q\n", 2, &o, on_question, NULL, &c, &e),
+                     WD_EINVAL);
+    assert_int_equal(wd_corpus_read_questions_buffer("x", NULL, 2, NULL, on_question, NULL, &c, &e),
+                     WD_EINVAL);
+    /* Without callbacks the list is only checked; err may be NULL. */
+    assert_int_equal(
+        wd_corpus_read_questions_buffer("x", "q\n\xff\n", 4, NULL, NULL, NULL, NULL, NULL), WD_OK);
+    assert_int_equal(c.n, 0);
+    /* One question a line is no format for a knowledge base. */
+    wd_read_opts ro = WD_READ_OPTS_INIT;
+    ro.format = WD_FORMAT_LINES;
+    coll r = { 0 };
+    assert_int_equal(read_file(DATA "good.jsonl", &ro, &r, &e), WD_EINVAL);
+    assert_non_null(strstr(e.message, "question list"));
+}
+
+/* The record reader splits CSV by the same strict rule: a stray quote
+ * skips its record (and only it), where it used to be taken as text. */
+static void test_corpus__csv_stray_quote_skips_the_record(void **state)
+{
+    (void)state;
+    const char csv[] = "question,answer\n"
+                       "他说\"可以\"报销吗,对\n"
+                       "\"closed\"after,a\n"
+                       "q3,\"好\"\n";
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("s.csv", csv, sizeof csv - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].q, "q3");
+    assert_string_equal(c.r[0].a, "好");
+    assert_int_equal(c.r[0].line, 4);
+    assert_int_equal(skips(&c), 2);
+    assert_int_equal(c.d[0].line, 2);
+    assert_int_equal(c.d[1].line, 3);
+    assert_non_null(strstr(c.d[0].msg, "a quote inside an unquoted field or after a closing "
+                                       "quote; the record was skipped"));
+    coll_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
 /* Allocation failures                                                 */
 /* ------------------------------------------------------------------ */
 
@@ -1133,6 +1577,27 @@ static void run_with_failures(const char *path, const char *encoding, int want)
     fail_msg("%s: never finished", path);
 }
 
+/* The same for a question list read from a buffer. */
+static void run_questions_with_failures(const char *name, const char *text, int want)
+{
+    for (long k = 0; k < 100000; k++) {
+        failer f = { k, 0 };
+        qcoll c = { 0 };
+        wd_error e;
+        wd_alloc_set_fail_hook(fail_nth, &f);
+        int rc = read_questions(name, text, strlen(text), WD_FORMAT_AUTO, &c, &e);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        qcoll_free(&c);
+        if (!f.failed) {
+            assert_int_equal(rc, want);
+            return;
+        }
+        if (rc != WD_ENOMEM && rc != want)
+            fail_msg("%s: allocation %ld failed: rc %d (%s)", name, k, rc, e.message);
+    }
+    fail_msg("%s: never finished", name);
+}
+
 static void test_corpus__alloc_failure(void **state)
 {
     (void)state;
@@ -1144,6 +1609,10 @@ static void test_corpus__alloc_failure(void **state)
     run_with_failures(DATA "sample.tsv", NULL, WD_OK);
     run_with_failures(DATA "gbk.tsv", "gb18030", WD_OK);
     run_with_failures(DATA "nocolumns.csv", NULL, WD_EFORMAT);
+    run_questions_with_failures("q.txt", "a\nb\n\xff\nc\n", WD_OK);
+    run_questions_with_failures("q.csv", "id,question\n1,\"a\nb\"\n2,c\"d\n3,e\n", WD_OK);
+    run_questions_with_failures("q.tsv", "id\tquestion\n1\ta\n2\n", WD_OK);
+    run_questions_with_failures("q.tsv", "id\ttext\n1\ta\n", WD_EFORMAT);
 }
 
 int main(void)
@@ -1180,6 +1649,15 @@ int main(void)
         cmocka_unit_test(test_corpus__callback_stop),
         cmocka_unit_test(test_corpus__read_buffer),
         cmocka_unit_test(test_corpus__names),
+        cmocka_unit_test(test_corpus__questions_one_a_line_keep_their_line_numbers),
+        cmocka_unit_test(test_corpus__questions_bad_lines_skipped_with_their_messages),
+        cmocka_unit_test(test_corpus__questions_from_a_tsv_column),
+        cmocka_unit_test(test_corpus__questions_from_a_csv_column_with_quotes),
+        cmocka_unit_test(test_corpus__questions_open_quote_given_up_after_1_mib),
+        cmocka_unit_test(test_corpus__questions_header_without_a_question_column_fails),
+        cmocka_unit_test(test_corpus__questions_format_by_extension_then_header),
+        cmocka_unit_test(test_corpus__questions_from_stdin_a_file_and_errors),
+        cmocka_unit_test(test_corpus__csv_stray_quote_skips_the_record),
         cmocka_unit_test(test_corpus__alloc_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,6 +330,99 @@ static void test_coverage__malformed_lines_reported_and_skipped(void **state)
     run_free(&r);
 }
 
+/* The question and line of each JSON result, in output order (the summary
+ * line has neither). Questions are new strings. */
+static size_t results(const char *out, char **questions, size_t *lines, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = out; *p && n < max;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        json_error_t err;
+        json_t *j = json_loadb(p, len, 0, &err);
+        assert_non_null(j);
+        if (json_object_get(j, "question")) {
+            questions[n] = strdup(json_string_value(json_object_get(j, "question")));
+            lines[n++] = (size_t)json_integer_value(json_object_get(j, "line"));
+        }
+        json_decref(j);
+        p += len + (e != NULL);
+    }
+    return n;
+}
+
+/* CSV read by corpus/'s question-list reader: a quoted question spanning
+ * lines keeps its line break and the number of the line it starts on, the
+ * rows after it keep theirs, and each broken row is named with its line
+ * and skipped (exit 3). Several inputs are read in order, "-" among them;
+ * a table without a question column is reported and the next input is
+ * still read. */
+static void test_coverage__table_inputs_keep_line_numbers_and_skip_messages(void **state)
+{
+    (void)state;
+    char csv[256], nohead[256], more[256];
+    write_file("asked.csv",
+               "id,question,note\n"
+               "1,\"医保断缴了卡里的钱还在吗\",x\n"
+               "2,\"公积金\n怎么提取\",y\n"
+               "3,他说\"可以\",z\n"
+               "4\n"
+               "5,低保户要交医保吗,w\n",
+               csv, sizeof csv);
+    run r = wenda(NULL, "coverage", "--index", g_index, "--json", csv, NULL);
+    assert_int_equal(r.status, 3);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "wenda: coverage: %s:5: malformed CSV (a stray or unclosed quote); the line was "
+             "skipped\n"
+             "wenda: coverage: %s:6: too few columns for the question column; the line was "
+             "skipped\n"
+             "wenda: coverage: 2 malformed input lines were skipped\n",
+             csv, csv);
+    assert_string_equal(r.err, want);
+    char *q[8];
+    size_t line[8];
+    assert_int_equal(results(r.out, q, line, 8), 3);
+    assert_string_equal(q[0], "医保断缴了卡里的钱还在吗");
+    assert_int_equal(line[0], 2);
+    assert_string_equal(q[1], "公积金\n怎么提取");
+    assert_int_equal(line[1], 3);
+    assert_string_equal(q[2], "低保户要交医保吗");
+    assert_int_equal(line[2], 7);
+    for (size_t i = 0; i < 3; i++)
+        free(q[i]);
+    assert_non_null(strstr(r.out, "\"skipped\":2"));
+    run_free(&r);
+
+    write_file("nocol.tsv", "id\ttext\n1\t医保\n", nohead, sizeof nohead);
+    write_file("more.txt", "\n公积金怎么提取\n", more, sizeof more);
+    r = wenda("id\tquestion\n1\t低保户要交医保吗\n", "coverage", "--index", g_index, "--json",
+              nohead, "-", more, NULL);
+    assert_int_equal(r.status, 3);
+    snprintf(want, sizeof want,
+             "wenda: coverage: %s:1: the header names no 'question' column (use "
+             "--input-format lines for one question a line)\n",
+             nohead);
+    assert_string_equal(r.err, want);
+    /* In input order: the table on stdin, then the list. */
+    assert_int_equal(results(r.out, q, line, 8), 2);
+    assert_string_equal(q[0], "低保户要交医保吗");
+    assert_int_equal(line[0], 2);
+    assert_string_equal(q[1], "公积金怎么提取");
+    assert_int_equal(line[1], 2);
+    free(q[0]);
+    free(q[1]);
+    run_free(&r);
+
+    /* Asked for as lines, a CSV file is one question a line, header too. */
+    r = wenda(NULL, "coverage", "--index", g_index, "--format", "tsv", "--input-format", "lines",
+              csv, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\n1\tid,question,note\t"));
+    assert_non_null(strstr(r.out, "\n5\t3,他说\"可以\",z\t"));
+    run_free(&r);
+}
+
 static void test_coverage__many_questions_keep_order_across_workers(void **state)
 {
     (void)state;
@@ -369,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_coverage__jsonl_in_input_order_with_summary),
         cmocka_unit_test(test_coverage__text_tsv_html_and_exit_codes),
         cmocka_unit_test(test_coverage__malformed_lines_reported_and_skipped),
+        cmocka_unit_test(test_coverage__table_inputs_keep_line_numbers_and_skip_messages),
         cmocka_unit_test(test_coverage__many_questions_keep_order_across_workers),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -77,7 +77,7 @@ static const char *in_dir(void **state, const char *name)
 
 static xc_db *open_db(const char *path, int mode)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = NULL;
     int rc = xc_db_open(&db, path, mode, &err);
     if (rc != WD_OK)
@@ -88,7 +88,7 @@ static xc_db *open_db(const char *path, int mode)
 /* A document whose space-separated words become positional postings 1..n. */
 static xc_doc *doc_of_words(const char *words)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_doc *doc = NULL;
     assert_int_equal(xc_doc_new(&doc, &err), WD_OK);
     uint32_t pos = 1;
@@ -105,7 +105,7 @@ static xc_doc *doc_of_words(const char *words)
 
 static xc_docid add_words(xc_db *db, const char *words)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_doc *doc = doc_of_words(words);
     xc_docid id = 0;
     assert_int_equal(xc_db_add(db, doc, &id, &err), WD_OK);
@@ -115,7 +115,7 @@ static xc_docid add_words(xc_db *db, const char *words)
 
 static xc_query *term(const char *t)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_query *q = NULL;
     assert_int_equal(xc_query_term(&q, t, strlen(t), 1, 0, &err), WD_OK);
     return q;
@@ -123,8 +123,8 @@ static xc_query *term(const char *t)
 
 static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned window)
 {
-    wd_error err = {0};
-    xc_query *subs[2] = {a, b};
+    wd_error err = { 0 };
+    xc_query *subs[2] = { a, b };
     xc_query *q = NULL;
     assert_int_equal(xc_query_combine(&q, op, subs, 2, window, &err), WD_OK);
     return q;
@@ -133,7 +133,7 @@ static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned window)
 /* Run `q` on `db`; returns the mset (caller frees). */
 static xc_mset *search(xc_db *db, const xc_query *q)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_enquire *e = NULL;
     xc_mset *m = NULL;
     assert_int_equal(xc_enquire_new(&e, db, &err), WD_OK);
@@ -180,7 +180,7 @@ static int collect(void *ctx, const char *t, size_t len, uint32_t freq)
 static void test_xapian_c__create_open_commit_reopen(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     assert_true(xc_db_is_writable(w));
     add_words(w, "hello world");
@@ -249,7 +249,7 @@ static void test_xapian_c__create_open_commit_reopen(void **state)
 static void test_xapian_c__missing_path_is_not_found(void **state)
 {
     const char *path = in_dir(state, "no-such-db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = (xc_db *)1;
     assert_int_equal(xc_db_open(&db, path, XC_DB_READ, &err), WD_ENOTFOUND);
     assert_null(db);
@@ -267,7 +267,7 @@ static void test_xapian_c__missing_path_is_not_found(void **state)
     /* One missing shard fails the whole set. */
     const char *good = in_dir(state, "good");
     xc_db_close(open_db(good, XC_DB_CREATE));
-    const char *paths[2] = {good, path};
+    const char *paths[2] = { good, path };
     db = (xc_db *)1;
     assert_int_equal(xc_db_open_shards(&db, paths, 2, 0, &err), WD_ENOTFOUND);
     assert_null(db);
@@ -278,7 +278,7 @@ static void test_xapian_c__stub_file_opens_for_reading(void **state)
 {
     const char *path = in_dir(state, "db");
     const char *stub = in_dir(state, "db.stub");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "stubbed");
     xc_db_close(w);
@@ -296,7 +296,7 @@ static void test_xapian_c__stub_file_opens_for_reading(void **state)
 static void test_xapian_c__second_writer_is_locked(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE_OR_OPEN);
     xc_db *w2 = (xc_db *)1;
     assert_int_equal(xc_db_open(&w2, path, XC_DB_CREATE_OR_OPEN, &err), WD_ELOCKED);
@@ -316,7 +316,7 @@ static void test_xapian_c__shards_combine(void **state)
 {
     const char *a = in_dir(state, "a");
     const char *b = in_dir(state, "b");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(a, XC_DB_CREATE);
     add_words(w, "alpha common");
     add_words(w, "alpha");
@@ -325,7 +325,7 @@ static void test_xapian_c__shards_combine(void **state)
     add_words(w, "beta common");
     xc_db_close(w);
 
-    const char *paths[2] = {a, b};
+    const char *paths[2] = { a, b };
     xc_db *db = NULL;
     assert_int_equal(xc_db_open_shards(&db, paths, 2, 0, &err), WD_OK);
     uint32_t count = 0, tf = 0;
@@ -344,7 +344,7 @@ static void test_xapian_c__shards_combine(void **state)
 static void test_xapian_c__metadata_round_trip(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     assert_int_equal(xc_db_set_metadata(w, "wenda.schema", "3", &err), WD_OK);
     assert_int_equal(xc_db_set_metadata(w, "wenda.分词", "词典 v1", &err), WD_OK);
@@ -373,9 +373,9 @@ static void test_xapian_c__metadata_round_trip(void **state)
 static void test_xapian_c__values_and_data_round_trip(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     static const char data[] = "{\"q\":\"怎么办\"}\0tail";
-    static const char value[] = {'\x00', '\x01', '\xff', 'v'};
+    static const char value[] = { '\x00', '\x01', '\xff', 'v' };
     xc_db *w = open_db(path, XC_DB_CREATE);
     xc_doc *doc = doc_of_words("x y");
     assert_int_equal(xc_doc_set_data(doc, data, sizeof data - 1, &err), WD_OK);
@@ -408,7 +408,7 @@ static void test_xapian_c__values_and_data_round_trip(void **state)
     uint32_t tc = 0;
     assert_int_equal(xc_doc_termcount(doc, &tc, &err), WD_OK);
     assert_int_equal(tc, 2);
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_doc_terms(doc, collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.terms[0], "x");
@@ -449,7 +449,7 @@ static void test_xapian_c__values_and_data_round_trip(void **state)
 static void test_xapian_c__long_term_refused_up_front(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     char big[247];
     memset(big, 'k', sizeof big);
     big[246] = '\0';
@@ -502,7 +502,7 @@ static void test_xapian_c__long_term_refused_up_front(void **state)
 static void test_xapian_c__replace_by_unique_term(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "unrelated");
 
@@ -556,7 +556,7 @@ static void test_xapian_c__replace_by_unique_term(void **state)
 static void test_xapian_c__delete_reports_count(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words("body");
@@ -579,13 +579,13 @@ static void test_xapian_c__delete_reports_count(void **state)
 static void test_xapian_c__allterms_with_prefix(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     add_words(w, "Afoo Abar Bbaz");
     add_words(w, "Afoo");
     assert_int_equal(xc_db_commit(w, &err), WD_OK);
 
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_db_allterms(w, "A", collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.terms[0], "Abar");
@@ -593,7 +593,7 @@ static void test_xapian_c__allterms_with_prefix(void **state)
     assert_string_equal(s.terms[1], "Afoo");
     assert_int_equal(s.freqs[1], 2);
 
-    struct seen all = {0};
+    struct seen all = { 0 };
     assert_int_equal(xc_db_allterms(w, NULL, collect, &all, &err), WD_OK);
     assert_int_equal(all.n, 3);
     uint64_t tc = 0;
@@ -601,7 +601,7 @@ static void test_xapian_c__allterms_with_prefix(void **state)
     assert_int_equal(tc, 3);
 
     /* The callback's non-zero return stops the walk and comes back. */
-    struct seen stop = {.stop_after = 1};
+    struct seen stop = { .stop_after = 1 };
     assert_int_equal(xc_db_allterms(w, "", collect, &stop, &err), 42);
     assert_int_equal(stop.n, 1);
     xc_db_close(w);
@@ -612,9 +612,9 @@ static void test_xapian_c__allterms_with_prefix(void **state)
 static void test_xapian_c__phrase_uses_positions(void **state)
 {
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    add_words(w, "如何 申请 护照");    /* 1 */
-    add_words(w, "护照 如何 申请");    /* 2 */
-    add_words(w, "如何 尽快 申请");    /* 3 */
+    add_words(w, "如何 申请 护照"); /* 1 */
+    add_words(w, "护照 如何 申请"); /* 2 */
+    add_words(w, "如何 尽快 申请"); /* 3 */
     xc_query *a = term("如何"), *b = term("申请");
     xc_query *phrase = combine2(XC_OP_PHRASE, a, b, 0);
     assert_string_equal(hits(w, phrase), "1,2");
@@ -638,9 +638,9 @@ static void test_xapian_c__phrase_uses_positions(void **state)
 
 static void test_xapian_c__boolean_filter(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    const char *cats[3] = {"XCvisa", "XCtax", "XCvisa"};
+    const char *cats[3] = { "XCvisa", "XCtax", "XCvisa" };
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words(i == 1 ? "passport tax" : "passport");
         assert_int_equal(xc_doc_add_boolean_term(doc, cats[i], &err), WD_OK);
@@ -676,7 +676,7 @@ static void test_xapian_c__boolean_filter(void **state)
 
 static void test_xapian_c__operators_rank_as_expected(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "apple");        /* 1 */
     add_words(w, "apple banana"); /* 2 */
@@ -739,7 +739,7 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
     assert_string_equal(hits(w, empty), "");
     xc_query_free(empty);
 
-    xc_query *subs[2] = {a, NULL};
+    xc_query *subs[2] = { a, NULL };
     xc_query *q = (xc_query *)1;
     assert_int_equal(xc_query_combine(&q, XC_OP_OR, subs, 2, 0, &err), WD_EINVAL);
     assert_null(q);
@@ -753,7 +753,9 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
     assert_int_equal(xc_query_term(&q, "x", 1, 0, 0, &err), WD_EINVAL);
     assert_null(q);
 
-    xc_query *all[] = {a, b, or_q, and_q, maybe, max, elite, syn, a10, b10, a0, favour_a, favour_b};
+    xc_query *all[] = {
+        a, b, or_q, and_q, maybe, max, elite, syn, a10, b10, a0, favour_a, favour_b
+    };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         xc_query_free(all[i]);
     xc_db_close(w);
@@ -761,7 +763,7 @@ static void test_xapian_c__operators_rank_as_expected(void **state)
 
 static void test_xapian_c__bm25_parameters_change_scores(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "apple");                    /* 1: short */
     add_words(w, "apple pear plum fig kiwi"); /* 2: long */
@@ -800,9 +802,9 @@ static void test_xapian_c__bm25_parameters_change_scores(void **state)
 
 static void test_xapian_c__tiebreak_by_value(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
-    const char *keys[3] = {"c", "a", "b"};
+    const char *keys[3] = { "c", "a", "b" };
     for (int i = 0; i < 3; i++) {
         xc_doc *doc = doc_of_words("same");
         assert_int_equal(xc_doc_set_value(doc, 1, keys[i], 1, &err), WD_OK);
@@ -835,14 +837,14 @@ static void test_xapian_c__tiebreak_by_value(void **state)
 
 static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
 {
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
     add_words(w, "rare common");
     add_words(w, "common");
     add_words(w, "common filler");
     xc_query *r = term("rare"), *c = term("common"), *z = term("zebra");
     xc_query *or2 = combine2(XC_OP_OR, c, r, 0);
-    xc_query *subs[3] = {or2, z, r};
+    xc_query *subs[3] = { or2, z, r };
     xc_query *q = NULL;
     assert_int_equal(xc_query_combine(&q, XC_OP_OR, subs, 3, 0, &err), WD_OK);
 
@@ -871,7 +873,7 @@ static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
     assert_int_equal(xc_mset_termweight(m, "filler", &wz, &err), WD_EINVAL);
     assert_non_null(strstr(err.message, "filler"));
 
-    struct seen s = {0};
+    struct seen s = { 0 };
     assert_int_equal(xc_enquire_matching_terms(e, 1, collect, &s, &err), WD_OK);
     assert_int_equal(s.n, 2); /* sorted, "rare" only once */
     assert_string_equal(s.terms[0], "common");
@@ -892,7 +894,7 @@ static void test_xapian_c__mset_termweight_and_matching_terms(void **state)
 static void test_xapian_c__ngram_index_and_parse(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(path, XC_DB_CREATE);
     xc_doc *doc = NULL;
     assert_int_equal(xc_doc_new(&doc, &err), WD_OK);
@@ -960,7 +962,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     const char *a = in_dir(state, "a");
     const char *b = in_dir(state, "b");
     const char *dest = in_dir(state, "merged");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(a, XC_DB_CREATE);
     xc_doc *doc = doc_of_words("from a");
     assert_int_equal(xc_doc_add_boolean_term(doc, "Qa1", &err), WD_OK);
@@ -975,7 +977,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     xc_doc_free(doc);
     xc_db_close(w);
 
-    const char *srcs[2] = {a, b};
+    const char *srcs[2] = { a, b };
     assert_int_equal(xc_compact(srcs, 2, dest, &err), WD_OK);
     xc_db *r = open_db(dest, XC_DB_READ);
     uint32_t count = 0, tf = 0;
@@ -990,7 +992,7 @@ static void test_xapian_c__compact_gives_union(void **state)
     assert_int_equal(id, 3);
     xc_db_close(r);
 
-    const char *missing[1] = {in_dir(state, "nope")};
+    const char *missing[1] = { in_dir(state, "nope") };
     assert_int_equal(xc_compact(missing, 1, in_dir(state, "out2"), &err), WD_ENOTFOUND);
     assert_non_null(strstr(err.message, "nope"));
     assert_int_equal(xc_compact(srcs, 0, dest, &err), WD_EINVAL);
@@ -1001,22 +1003,21 @@ static void test_xapian_c__compact_gives_union(void **state)
 static void test_xapian_c__remote_errors(void **state)
 {
     (void)state;
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *db = (xc_db *)1;
     /* Port 1 on loopback: nothing listens, the connection is refused. */
     assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_READ, &err), WD_ENETWORK);
     assert_null(db);
     assert_non_null(strstr(err.origin, "Network"));
-    const char *bad[] = {"tcp://nohost", "tcp://host:", "tcp://:80", "tcp://h:99999",
-                         "tcp://h:12x"};
+    const char *bad[] = { "tcp://nohost", "tcp://host:", "tcp://:80", "tcp://h:99999",
+                          "tcp://h:12x" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         db = (xc_db *)1;
         assert_int_equal(xc_db_open(&db, bad[i], XC_DB_READ, &err), WD_EINVAL);
         assert_null(db);
     }
     db = (xc_db *)1;
-    assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_CREATE_OR_OPEN, &err),
-                     WD_EINVAL);
+    assert_int_equal(xc_db_open(&db, "tcp://127.0.0.1:1", XC_DB_CREATE_OR_OPEN, &err), WD_EINVAL);
     assert_null(db);
 }
 
@@ -1047,7 +1048,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
         skip();
     const char *local = in_dir(state, "local");
     const char *remote = in_dir(state, "remote");
-    wd_error err = {0};
+    wd_error err = { 0 };
     xc_db *w = open_db(local, XC_DB_CREATE);
     add_words(w, "shared local");
     xc_db_close(w);
@@ -1083,7 +1084,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
         db = NULL;
         rc = xc_db_open(&db, url, XC_DB_READ, &err);
         if (rc == WD_ENETWORK) {
-            struct timespec ts = {0, 50 * 1000 * 1000};
+            struct timespec ts = { 0, 50 * 1000 * 1000 };
             nanosleep(&ts, NULL);
         }
     }
@@ -1098,7 +1099,7 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
     xc_db *shards = NULL;
     uint32_t tf = 0;
     if (rc == WD_OK) {
-        const char *paths[2] = {local, url};
+        const char *paths[2] = { local, url };
         rc = xc_db_open_shards(&shards, paths, 2, 5000, &err);
         if (rc == WD_OK)
             rc = xc_db_termfreq(shards, "shared", &tf, &err);
@@ -1112,6 +1113,434 @@ static void test_xapian_c__remote_shard_via_tcpsrv(void **state)
 }
 
 /* ---- robustness ---------------------------------------------------------- */
+
+/* ---- a database's files ------------------------------------------------- */
+
+/* A path in the test's folder, in a buffer of the test's own (in_dir's
+ * buffers rotate). */
+#define PATH_IN(var, name)                                                                         \
+    char var[256];                                                                                 \
+    snprintf(var, sizeof var, "%s", in_dir(state, name))
+
+static int fail_nth(void *ctx, size_t n);
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* A database at `path` holding one document per word of `words`. */
+static void make_db(const char *path, const char *words)
+{
+    xc_db *w = open_db(path, XC_DB_CREATE_OR_OVERWRITE);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+        add_words(w, t);
+    assert_int_equal(xc_db_commit(w, NULL), WD_OK);
+    xc_db_close(w);
+}
+
+static uint32_t doccount_of(const char *path)
+{
+    xc_db *r = open_db(path, XC_DB_READ);
+    uint32_t n = 0;
+    assert_int_equal(xc_db_doccount(r, &n, NULL), WD_OK);
+    xc_db_close(r);
+    return n;
+}
+
+/* The bytes of every regular file directly in `dir` but `except`. */
+static uint64_t files_size(const char *dir, const char *except)
+{
+    char cmd[512], out[64] = "";
+    snprintf(cmd, sizeof cmd,
+             "find %s -maxdepth 1 -type f ! -name '%s' -printf '%%s\\n' | "
+             "awk '{ s += $1 } END { print s + 0 }'",
+             dir, except);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(out, sizeof out, p));
+    pclose(p);
+    return strtoull(out, NULL, 10);
+}
+
+static void test_xapian_c__dir_tells_a_database_from_an_interrupted_create(void **state)
+{
+    PATH_IN(db, "db");
+    PATH_IN(half, "half");
+    PATH_IN(empty, "empty");
+    char p[320];
+    make_db(db, "one two");
+    assert_int_equal(mkdir(half, 0777), 0);
+    snprintf(p, sizeof p, "%s/postlist.glass", half);
+    write_file(p, "partial"); /* Xapian writes the version file last */
+    assert_int_equal(mkdir(empty, 0777), 0);
+
+    assert_int_equal(xc_dir_has_db(db), 1);
+    assert_int_equal(xc_dir_has_interrupted_create(db), 0);
+    assert_int_equal(xc_dir_has_db(half), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(half), 1);
+    assert_int_equal(xc_dir_has_db(empty), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(empty), 0);
+    assert_int_equal(xc_dir_has_db(in_dir(state, "missing")), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(in_dir(state, "missing")), 0);
+
+    /* The leftovers of an interrupted create are overwritten. */
+    make_db(half, "three");
+    assert_int_equal(doccount_of(half), 1);
+
+    /* Syncing keeps the database; removing it leaves the folder and other files. */
+    assert_int_equal(xc_db_sync_files(db, NULL), WD_OK);
+    snprintf(p, sizeof p, "%s/keep.txt", db);
+    write_file(p, "mine");
+    assert_int_equal(xc_db_remove_files(db, NULL), WD_OK);
+    assert_int_equal(xc_dir_has_db(db), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(db), 0);
+    assert_true(file_exists(p));
+    assert_int_equal(files_size(db, "keep.txt"), 0);
+}
+
+static void test_xapian_c__install_replaces_a_database(void **state)
+{
+    PATH_IN(dest, "dest");
+    PATH_IN(src, "src");
+    PATH_IN(empty, "empty");
+    char p[320];
+    wd_error err = { 0 };
+    /* dest has positions, src has none: its position table must not survive. */
+    make_db(dest, "old");
+    {
+        xc_db *w = open_db(dest, XC_DB_OPEN);
+        add_words(w, "with some positions");
+        xc_db_close(w);
+    }
+    xc_db *w = open_db(src, XC_DB_CREATE);
+    for (int i = 0; i < 3; i++) {
+        xc_doc *d = NULL;
+        assert_int_equal(xc_doc_new(&d, NULL), WD_OK);
+        assert_int_equal(xc_doc_add_term(d, "new", 3, 1, NULL), WD_OK);
+        assert_int_equal(xc_db_add(w, d, NULL, NULL), WD_OK);
+        xc_doc_free(d);
+    }
+    xc_db_close(w);
+    snprintf(p, sizeof p, "%s/position.glass", src);
+    int src_positions = file_exists(p);
+    snprintf(p, sizeof p, "%s/position.glass", dest);
+    assert_true(file_exists(p));
+
+    assert_int_equal(xc_db_install(src, dest, &err), WD_OK);
+    assert_int_equal(doccount_of(dest), 3);
+    assert_int_equal(file_exists(p), src_positions);
+    assert_false(file_exists(src)); /* emptied and removed */
+    xc_db *r = open_db(dest, XC_DB_READ);
+    uint32_t tf = 0;
+    assert_int_equal(xc_db_termfreq(r, "new", &tf, NULL), WD_OK);
+    assert_int_equal(tf, 3);
+    assert_int_equal(xc_db_termfreq(r, "old", &tf, NULL), WD_OK);
+    assert_int_equal(tf, 0);
+    xc_db_close(r);
+
+    /* Into a folder with no database, too; a source without one is refused. */
+    assert_int_equal(mkdir(empty, 0777), 0);
+    make_db(src, "a b");
+    assert_int_equal(xc_db_install(src, empty, &err), WD_OK);
+    assert_int_equal(doccount_of(empty), 2);
+    assert_int_equal(mkdir(src, 0777), 0);
+    assert_int_equal(xc_db_install(src, dest, &err), WD_EINTERNAL);
+    assert_non_null(strstr(err.message, "no database to install"));
+    assert_int_equal(doccount_of(dest), 3);
+}
+
+static void test_xapian_c__interrupted_install_is_finished(void **state)
+{
+    PATH_IN(dest, "dest");
+    PATH_IN(src, "src");
+    char cmd[1024];
+    int finished = -1;
+    wd_error err = { 0 };
+    make_db(dest, "a");
+    make_db(src, "b c d");
+
+    /* No install under way: nothing to do. */
+    assert_int_equal(xc_db_install_recover(src, dest, &finished, &err), WD_OK);
+    assert_int_equal(finished, 0);
+    assert_int_equal(doccount_of(dest), 1);
+    assert_int_equal(doccount_of(src), 3);
+
+    /* Killed after the list was written, dest's version file removed and
+     * one table moved: dest is no database until the move is finished. */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && ls *.glass > wenda.ready && rm %s/iamglass && mv postlist.glass %s/", src,
+             dest, dest);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(xc_dir_has_db(dest), 0);
+    assert_int_equal(xc_db_install_recover(src, dest, &finished, &err), WD_OK);
+    assert_int_equal(finished, 1);
+    assert_int_equal(doccount_of(dest), 3);
+    assert_false(file_exists(src));
+
+    /* Killed after the last move, before the list was removed. */
+    make_db(src, "e f");
+    PATH_IN(dest2, "dest2");
+    assert_int_equal(mkdir(dest2, 0777), 0);
+    snprintf(cmd, sizeof cmd, "cd %s && ls *.glass > wenda.ready && mv *.glass iamglass %s/", src,
+             dest2);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(xc_db_install_recover(src, dest2, NULL, &err), WD_OK);
+    assert_false(file_exists(src));
+    assert_int_equal(doccount_of(dest2), 2);
+}
+
+static void test_xapian_c__stub_read_resolves_paths_and_remotes(void **state)
+{
+    PATH_IN(dir, "idx");
+    char stub[320], want[320];
+    xc_stub st;
+    wd_error err = { 0 };
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", dir);
+    write_file(stub, "# a comment\n"
+                     "\n"
+                     "auto shard-1\n"
+                     "glass /abs/shard\r\n"
+                     "remote 127.0.0.1:7000\n"
+                     "remote [::1]:7001\n");
+    /* A folder holding XAPIANDB and no database, or the file itself. */
+    assert_int_equal(xc_path_is_stub(dir), 1);
+    assert_int_equal(xc_path_is_stub(stub), 1);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(xc_stub_read(i ? stub : dir, &st, &err), WD_OK);
+        assert_int_equal(st.unknown, 0);
+        assert_int_equal(st.lines, 4);
+        assert_int_equal(st.n, 4);
+        snprintf(want, sizeof want, "%s/shard-1", dir);
+        assert_string_equal(st.shards[0], want);
+        assert_string_equal(st.shards[1], "/abs/shard");
+        assert_string_equal(st.shards[2], "tcp://127.0.0.1:7000");
+        assert_string_equal(st.shards[3], "tcp://[::1]:7001");
+        xc_stub_clear(&st);
+        assert_null(st.shards);
+        assert_int_equal(st.n, 0);
+    }
+    /* A stub beside a database is no stub to Xapian. */
+    assert_int_equal(unlink(stub), 0);
+    make_db(dir, "x");
+    write_file(stub, "auto shard-1\n");
+    assert_int_equal(xc_path_is_stub(dir), 0);
+    assert_int_equal(xc_path_is_stub(in_dir(state, "missing")), 0);
+    assert_int_equal(xc_stub_read(in_dir(state, "missing"), &st, &err), WD_ENOTFOUND);
+    assert_int_equal(st.n, 0);
+    assert_null(st.shards);
+}
+
+static void test_xapian_c__stub_read_expands_nested_stubs(void **state)
+{
+    PATH_IN(top, "top");
+    char p[320], want[320];
+    xc_stub st;
+    /* top lists inner (a folder stub) and c; inner lists a and b. */
+    assert_int_equal(mkdir(top, 0777), 0);
+    snprintf(p, sizeof p, "%s/inner", top);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/inner/XAPIANDB", top);
+    write_file(p, "auto a\nauto b\n");
+    snprintf(p, sizeof p, "%s/XAPIANDB", top);
+    write_file(p, "auto inner\nauto c\n");
+    assert_int_equal(xc_stub_read(top, &st, NULL), WD_OK);
+    assert_int_equal(st.unknown, 0);
+    assert_int_equal(st.lines, 2);
+    assert_int_equal(st.n, 3);
+    snprintf(want, sizeof want, "%s/inner/a", top);
+    assert_string_equal(st.shards[0], want);
+    snprintf(want, sizeof want, "%s/inner/b", top);
+    assert_string_equal(st.shards[1], want);
+    snprintf(want, sizeof want, "%s/c", top);
+    assert_string_equal(st.shards[2], want);
+    xc_stub_clear(&st);
+
+    /* Stub files listing stub files four deep are read; five are Xapian's. */
+    for (int depth = 4; depth <= 5; depth++) {
+        for (int i = 0; i < depth; i++) {
+            char next[32];
+            snprintf(p, sizeof p, "%s/s%d-%d.stub", top, depth, i);
+            snprintf(next, sizeof next, "auto s%d-%d.stub\n", depth, i + 1);
+            write_file(p, i + 1 < depth ? next : "auto leaf\n");
+        }
+        snprintf(p, sizeof p, "%s/s%d-0.stub", top, depth);
+        assert_int_equal(xc_stub_read(p, &st, NULL), WD_OK);
+        assert_int_equal(st.unknown, depth == 5);
+        assert_int_equal(st.n, depth == 5 ? 0 : 1);
+        xc_stub_clear(&st);
+    }
+}
+
+static void test_xapian_c__stub_read_reports_lines_it_cannot_express(void **state)
+{
+    static const char *const lines[] = { "remote :xapian-progsrv db\n",
+                                         "inmemory x\n",
+                                         "chert old\n",
+                                         "auto\n",
+                                         "auto \n",
+                                         "remote host\n",
+                                         "remote host:\n",
+                                         "remote [::1]\n" };
+    PATH_IN(stub, "db.stub");
+    xc_stub st;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "auto a\n%sauto b\n", lines[i]);
+        write_file(stub, text);
+        assert_int_equal(xc_stub_read(stub, &st, NULL), WD_OK);
+        if (!st.unknown)
+            fail_msg("not reported: %s", lines[i]);
+        assert_int_equal(st.n, 0);
+        assert_null(st.shards);
+        assert_int_equal(st.lines, 3); /* counted all the same */
+        xc_stub_clear(&st);
+    }
+    /* A binary file, such as a single-file database, is no list either. */
+    char bin[5000];
+    memset(bin, 'x', sizeof bin - 1);
+    bin[sizeof bin - 1] = '\0';
+    write_file(stub, bin);
+    assert_int_equal(xc_stub_read(stub, &st, NULL), WD_OK);
+    assert_int_equal(st.unknown, 1);
+    assert_int_equal(st.lines, 1);
+    xc_stub_clear(&st);
+}
+
+static void test_xapian_c__stub_write_round_trips(void **state)
+{
+    PATH_IN(dir, "idx");
+    const char *const shards[] = { "shard-1", "shard-2", "/abs/x", "tcp://10.0.0.1:7000" };
+    char p[320], text[256] = "", want[320];
+    wd_error err = { 0 };
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(xc_stub_write(dir, "two local shards", shards, 4, &err), WD_OK);
+    snprintf(p, sizeof p, "%s/XAPIANDB", dir);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    text[n] = '\0';
+    fclose(fp);
+    assert_string_equal(text, "# two local shards\n"
+                              "auto shard-1\n"
+                              "auto shard-2\n"
+                              "auto /abs/x\n"
+                              "remote 10.0.0.1:7000\n");
+    snprintf(p, sizeof p, "%s/XAPIANDB.tmp", dir);
+    assert_false(file_exists(p));
+    xc_stub st;
+    assert_int_equal(xc_stub_read(dir, &st, &err), WD_OK);
+    assert_int_equal(st.n, 4);
+    snprintf(want, sizeof want, "%s/shard-2", dir);
+    assert_string_equal(st.shards[1], want);
+    assert_string_equal(st.shards[2], "/abs/x");
+    assert_string_equal(st.shards[3], "tcp://10.0.0.1:7000");
+    xc_stub_clear(&st);
+
+    /* The stub opens as the union of its shards. */
+    make_db(in_dir(state, "idx/shard-1"), "a b");
+    make_db(in_dir(state, "idx/shard-2"), "c");
+    assert_int_equal(xc_stub_write(dir, NULL, shards, 2, &err), WD_OK);
+    assert_int_equal(doccount_of(dir), 3);
+
+    const char *const bad[] = { "ok", "two\nlines" };
+    assert_int_equal(xc_stub_write(dir, NULL, bad, 2, &err), WD_EINVAL);
+    const char *const empty[] = { "" };
+    assert_int_equal(xc_stub_write(dir, NULL, empty, 1, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(dir, "a\nb", shards, 1, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(in_dir(state, "missing"), NULL, shards, 1, &err), WD_EIO);
+    assert_non_null(strstr(err.message, "cannot write the shard list"));
+    assert_int_equal(doccount_of(dir), 3); /* the old list stays */
+}
+
+static void test_xapian_c__disk_size_of_single_and_sharded_indexes(void **state)
+{
+    PATH_IN(one, "one");
+    PATH_IN(sh, "sh");
+    char p[320];
+    uint64_t size = 1;
+    wd_error err = { 0 };
+    make_db(one, "a b c d e f");
+    write_file(in_dir(state, "one/wenda.lock"), "12345\n"); /* not the database's */
+    assert_int_equal(xc_db_disk_size(one, &size, &err), WD_OK);
+    assert_true(size > 0);
+    assert_int_equal(size, files_size(one, "wenda.lock"));
+
+    assert_int_equal(mkdir(sh, 0777), 0);
+    make_db(in_dir(state, "sh/shard-1"), "a b c");
+    make_db(in_dir(state, "sh/shard-2"), "d e f g");
+    const char *const shards[] = { "shard-1", "shard-2", "tcp://127.0.0.1:1" };
+    assert_int_equal(xc_stub_write(sh, NULL, shards, 3, &err), WD_OK);
+    uint64_t s1 = 0, s2 = 0;
+    assert_int_equal(xc_db_disk_size(in_dir(state, "sh/shard-1"), &s1, &err), WD_OK);
+    assert_int_equal(xc_db_disk_size(in_dir(state, "sh/shard-2"), &s2, &err), WD_OK);
+    assert_int_equal(xc_db_disk_size(sh, &size, &err), WD_OK);
+    assert_true(s1 > 0 && s2 > 0);
+    assert_int_equal(size, s1 + s2); /* the remote counts 0 */
+    snprintf(p, sizeof p, "%s/XAPIANDB", sh);
+    assert_int_equal(xc_db_disk_size(p, &size, &err), WD_OK);
+    assert_int_equal(size, s1 + s2);
+
+    assert_int_equal(xc_db_disk_size("tcp://127.0.0.1:1", &size, &err), WD_OK);
+    assert_int_equal(size, 0);
+    size = 1;
+    assert_int_equal(xc_db_disk_size(in_dir(state, "missing"), &size, &err), WD_ENOTFOUND);
+    assert_int_equal(size, 0);
+    assert_int_equal(xc_db_disk_size(NULL, &size, &err), WD_EINVAL);
+    assert_int_equal(xc_db_disk_size(one, NULL, &err), WD_EINVAL);
+}
+
+static void test_xapian_c__file_functions_fail_cleanly(void **state)
+{
+    PATH_IN(dir, "idx");
+    wd_error err = { 0 };
+    xc_stub st;
+    assert_int_equal(xc_dir_has_db(NULL), 0);
+    assert_int_equal(xc_dir_has_interrupted_create(""), 0);
+    assert_int_equal(xc_path_is_stub(NULL), 0);
+    assert_int_equal(xc_db_sync_files(NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_db_remove_files("", &err), WD_EINVAL);
+    assert_int_equal(xc_db_install(NULL, "x", &err), WD_EINVAL);
+    assert_int_equal(xc_db_install_recover("x", NULL, NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_read(NULL, &st, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_read("x", NULL, &err), WD_EINVAL);
+    assert_int_equal(xc_stub_write(NULL, NULL, NULL, 0, &err), WD_EINVAL);
+    xc_stub_clear(NULL);
+
+    /* Every allocation of reading a stub in turn: a clean WD_ENOMEM and an
+     * empty list, until the run that succeeds. */
+    assert_int_equal(mkdir(dir, 0777), 0);
+    const char *const shards[] = { "shard-1", "shard-2" };
+    assert_int_equal(xc_stub_write(dir, NULL, shards, 2, &err), WD_OK);
+    int rc = WD_ENOMEM;
+    for (long nth = 0; nth < 16 && rc != WD_OK; nth++) {
+        long left = nth;
+        wd_alloc_set_fail_hook(fail_nth, &left);
+        rc = xc_stub_read(dir, &st, &err);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        if (rc != WD_OK) {
+            assert_int_equal(rc, WD_ENOMEM);
+            assert_int_equal(err.code, WD_ENOMEM);
+            assert_null(st.shards);
+            assert_int_equal(st.n, 0);
+        }
+    }
+    assert_int_equal(rc, WD_OK);
+    assert_int_equal(st.n, 2);
+    xc_stub_clear(&st);
+}
 
 static void test_xapian_c__free_null_is_noop(void **state)
 {
@@ -1134,7 +1563,7 @@ static void test_xapian_c__free_null_is_noop(void **state)
 static void test_xapian_c__null_arguments_are_einval(void **state)
 {
     (void)state;
-    wd_error err = {0};
+    wd_error err = { 0 };
     uint32_t u = 0;
     xc_docid id = 0;
     xc_db *db = (xc_db *)1;
@@ -1189,7 +1618,7 @@ static int fail_nth(void *ctx, size_t n)
 static void test_xapian_c__allocation_failure_is_enomem(void **state)
 {
     const char *path = in_dir(state, "db");
-    wd_error err = {0};
+    wd_error err = { 0 };
 
     wd_alloc_set_fail_hook(fail_all, NULL);
     xc_doc *doc = (xc_doc *)1;
@@ -1280,6 +1709,15 @@ int main(void)
         T(compact_gives_union),
         T(remote_errors),
         T(remote_shard_via_tcpsrv),
+        T(dir_tells_a_database_from_an_interrupted_create),
+        T(install_replaces_a_database),
+        T(interrupted_install_is_finished),
+        T(stub_read_resolves_paths_and_remotes),
+        T(stub_read_expands_nested_stubs),
+        T(stub_read_reports_lines_it_cannot_express),
+        T(stub_write_round_trips),
+        T(disk_size_of_single_and_sharded_indexes),
+        T(file_functions_fail_cleanly),
         T(free_null_is_noop),
         T(null_arguments_are_einval),
         T(allocation_failure_is_enomem),

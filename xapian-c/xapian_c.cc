@@ -17,6 +17,7 @@
  * refused up front, so a batch of documents is never lost at commit time.
  */
 #include "xapian_c.h"
+#include "xc_private.h"
 
 #include <xapian.h>
 
@@ -64,9 +65,10 @@ struct xc_mset {
     Xapian::MSet m;
 };
 
-namespace {
+namespace
+{
 
-const char *const SHIM = "xapian-c";
+const char *const SHIM = XC_ORIGIN;
 const unsigned DEFAULT_REMOTE_TIMEOUT_MS = 10000;
 
 /* Handle allocation through wd_malloc. A NULL from wd_malloc becomes
@@ -94,7 +96,10 @@ template <class T> void xc_delete(T *p) noexcept
 }
 
 struct xc_deleter {
-    template <class T> void operator()(T *p) const noexcept { xc_delete(p); }
+    template <class T> void operator()(T *p) const noexcept
+    {
+        xc_delete(p);
+    }
 };
 template <class T> using xc_ptr = std::unique_ptr<T, xc_deleter>;
 
@@ -124,16 +129,17 @@ int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what) no
         syserr = e.get_error_string();
     } catch (...) {
     }
-    return wd_error_set(err, code, origin, "%s%s%s%s%s%s%s%s%s", what ? what : "",
-                        what ? ": " : "", e.get_msg().c_str(), ctx.empty() ? "" : " (context: ",
-                        ctx.c_str(), ctx.empty() ? "" : ")", syserr ? " (" : "",
-                        syserr ? syserr : "", syserr ? ")" : "");
+    return wd_error_set(err, code, origin, "%s%s%s%s%s%s%s%s%s", what ? what : "", what ? ": " : "",
+                        e.get_msg().c_str(), ctx.empty() ? "" : " (context: ", ctx.c_str(),
+                        ctx.empty() ? "" : ")", syserr ? " (" : "", syserr ? syserr : "",
+                        syserr ? ")" : "");
 }
 
-/* The translator. Must be called from inside a catch handler: it rethrows
- * the exception in flight and maps its type to a WD_E* code. Most derived
- * types first, since the handlers are tried in order. */
-int xc_fail(wd_error *err, const char *what = nullptr) noexcept
+} // namespace
+
+/* The translator (xc_private.h). Most derived types first, since the
+ * handlers are tried in order. */
+int xc_fail(wd_error *err, const char *what) noexcept
 {
     try {
         throw;
@@ -187,7 +193,13 @@ int xc_fail(wd_error *err, const char *what = nullptr) noexcept
     }
 }
 
-int xc_einval(wd_error *err, const char *msg) { return wd_error_set(err, WD_EINVAL, SHIM, "%s", msg); }
+namespace
+{
+
+int xc_einval(wd_error *err, const char *msg)
+{
+    return wd_error_set(err, WD_EINVAL, SHIM, "%s", msg);
+}
 
 /* Refuse what glass would reject later: empty terms (Xapian reads "" as
  * "every document" in several places) and terms over the key size limit,
@@ -355,7 +367,10 @@ void xc_db_close(xc_db *db)
     xc_delete(db);
 }
 
-int xc_db_is_writable(const xc_db *db) { return db && db->writable ? 1 : 0; }
+int xc_db_is_writable(const xc_db *db)
+{
+    return db && db->writable ? 1 : 0;
+}
 
 int xc_db_commit(xc_db *db, wd_error *err)
 {
@@ -825,7 +840,10 @@ int xc_doc_new(xc_doc **out, wd_error *err)
     }
 }
 
-void xc_doc_free(xc_doc *doc) { xc_delete(doc); }
+void xc_doc_free(xc_doc *doc)
+{
+    xc_delete(doc);
+}
 
 int xc_doc_add_posting(xc_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc,
                        wd_error *err)
@@ -996,7 +1014,7 @@ int xc_query_term(xc_query **out, const char *term, size_t len, uint32_t wqf, ui
     if (wqf == 0)
         return xc_einval(err, "query term wqf must be >= 1");
     try {
-        *out = xc_new<xc_query>(xc_query{Xapian::Query(std::string(term, len), wqf, pos)});
+        *out = xc_new<xc_query>(xc_query{ Xapian::Query(std::string(term, len), wqf, pos) });
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
@@ -1019,8 +1037,14 @@ int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, un
     case XC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
     case XC_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
     case XC_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
-    case XC_OP_NEAR: xop = Xapian::Query::OP_NEAR; windowed = true; break;
-    case XC_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; windowed = true; break;
+    case XC_OP_NEAR:
+        xop = Xapian::Query::OP_NEAR;
+        windowed = true;
+        break;
+    case XC_OP_PHRASE:
+        xop = Xapian::Query::OP_PHRASE;
+        windowed = true;
+        break;
     case XC_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
     case XC_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
     case XC_OP_MAX: xop = Xapian::Query::OP_MAX; break;
@@ -1037,7 +1061,7 @@ int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, un
         Xapian::Query q;
         if (n)
             q = Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0);
-        *out = xc_new<xc_query>(xc_query{std::move(q)});
+        *out = xc_new<xc_query>(xc_query{ std::move(q) });
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
@@ -1055,7 +1079,8 @@ int xc_query_scale(xc_query **out, const xc_query *q, double factor, wd_error *e
         return wd_error_set(err, WD_EINVAL, SHIM, "scale factor %g is not a finite number >= 0",
                             factor);
     try {
-        *out = xc_new<xc_query>(xc_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)});
+        *out = xc_new<xc_query>(
+            xc_query{ Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor) });
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
@@ -1068,7 +1093,7 @@ int xc_query_match_all(xc_query **out, wd_error *err)
         return xc_einval(err, "out is NULL");
     *out = nullptr;
     try {
-        *out = xc_new<xc_query>(xc_query{Xapian::Query::MatchAll});
+        *out = xc_new<xc_query>(xc_query{ Xapian::Query::MatchAll });
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
@@ -1089,10 +1114,9 @@ int xc_query_parse_ngram(xc_query **out, xc_db *db, const char *text, const char
         if (db)
             qp.set_database(db->db);
         qp.set_default_op(Xapian::Query::OP_OR);
-        h->q = qp.parse_query(text,
-                              Xapian::QueryParser::FLAG_CJK_NGRAM |
-                                  Xapian::QueryParser::FLAG_DEFAULT,
-                              prefix ? prefix : "");
+        h->q = qp.parse_query(
+            text, Xapian::QueryParser::FLAG_CJK_NGRAM | Xapian::QueryParser::FLAG_DEFAULT,
+            prefix ? prefix : "");
         *out = h.release();
         return WD_OK;
     } catch (...) {
@@ -1124,7 +1148,10 @@ int xc_query_describe(const xc_query *q, char **out, wd_error *err)
     }
 }
 
-void xc_query_free(xc_query *q) { xc_delete(q); }
+void xc_query_free(xc_query *q)
+{
+    xc_delete(q);
+}
 
 /* ---- matching ------------------------------------------------------------ */
 
@@ -1143,7 +1170,10 @@ int xc_enquire_new(xc_enquire **out, xc_db *db, wd_error *err)
     }
 }
 
-void xc_enquire_free(xc_enquire *e) { xc_delete(e); }
+void xc_enquire_free(xc_enquire *e)
+{
+    xc_delete(e);
+}
 
 int xc_enquire_set_query(xc_enquire *e, const xc_query *q, wd_error *err)
 {
@@ -1228,7 +1258,10 @@ int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void
     }
 }
 
-void xc_mset_free(xc_mset *m) { xc_delete(m); }
+void xc_mset_free(xc_mset *m)
+{
+    xc_delete(m);
+}
 
 /* The plain getters cannot report errors; they answer 0 on a NULL handle,
  * an index out of range, or (never expected) an exception. */

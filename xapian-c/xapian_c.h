@@ -44,11 +44,11 @@ typedef struct xc_mset xc_mset;
 /* ---- databases ---------------------------------------------------------- */
 
 enum xc_open_mode {
-    XC_DB_READ = 0,            /* read-only; path may be a stub file or dir */
-    XC_DB_CREATE_OR_OPEN = 1,  /* writable */
-    XC_DB_CREATE = 2,          /* writable; fails if it exists */
+    XC_DB_READ = 0,           /* read-only; path may be a stub file or dir */
+    XC_DB_CREATE_OR_OPEN = 1, /* writable */
+    XC_DB_CREATE = 2,         /* writable; fails if it exists */
     XC_DB_CREATE_OR_OVERWRITE = 3,
-    XC_DB_OPEN = 4             /* writable; fails if missing */
+    XC_DB_OPEN = 4 /* writable; fails if missing */
 };
 
 /* A flag or-ed into a writable mode: commits are not fsynced (a killed
@@ -125,6 +125,98 @@ int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_e
 
 /* Compact (merge) `src` databases into a new database at `dest`. */
 int xc_compact(const char *const *srcs, size_t n, const char *dest, wd_error *err);
+
+/* ---- a database's files --------------------------------------------------
+ *
+ * What the rest of wenda needs to do with databases on disk, so that only
+ * the shim knows Xapian's layout (a glass database is a folder of table
+ * files and a version file written last; a stub is a text file listing
+ * databases, one per line, or a folder holding one as XAPIANDB). These
+ * functions touch files only; none opens a database. Paths are local
+ * folders or files unless said otherwise. */
+
+/* 1 when the folder holds a database (its version file), else 0. */
+int xc_dir_has_db(const char *dir);
+/* 1 when the folder holds what a process killed while Xapian created a
+ * database leaves: tables but no version file. There is no database to
+ * keep, and Xapian refuses to open or create one over them (open with
+ * XC_DB_CREATE_OR_OVERWRITE). Else 0. */
+int xc_dir_has_interrupted_create(const char *dir);
+/* What the files say of a database's committed revision, for watching an
+ * index without opening it: its version file's identity, which every commit
+ * and every replacement of the database changes. */
+typedef struct xc_db_stamp {
+    unsigned long long ino;
+    long long mtime_ns;
+    long long size;
+} xc_db_stamp;
+/* 1 and *out filled when the folder holds a database, else 0 (*out zeroed). */
+int xc_db_file_stamp(const char *dir, xc_db_stamp *out);
+
+/* 1 when `path` is a stub as Xapian would read it: a regular file, or a
+ * folder that holds XAPIANDB and no database. Else 0. */
+int xc_path_is_stub(const char *path);
+
+/* Make the database in `dir` durable: fsync its tables, version file and
+ * folder (for a database written with XC_DB_NO_SYNC). Missing tables are
+ * fine. WD_EIO. */
+int xc_db_sync_files(const char *dir, wd_error *err);
+/* Remove the database in `dir` (its version file first, then its tables),
+ * leaving the folder and any other files. Best effort: a file that cannot
+ * be removed is left. */
+int xc_db_remove_files(const char *dir, wd_error *err);
+/* The bytes on disk of the database at `path`: a database folder, or a stub
+ * (file or folder), whose local shards are summed (nested stubs included;
+ * remote shards count 0). A tcp://HOST:PORT remote is 0; a stub with lines
+ * xc_stub_read cannot express counts its own size. WD_ENOTFOUND when `path`
+ * does not exist. */
+int xc_db_disk_size(const char *path, uint64_t *out, wd_error *err);
+
+/* Install the database built in folder `src` over the one in `dest` (which
+ * may have none), table by table, crash-safely: first a list of src's
+ * tables (src/wenda.ready, synced), then dest's version file is removed,
+ * the tables are moved (dest's tables that src lacks removed) and src's
+ * version file comes last, so in between there is no database in dest
+ * rather than a mixed one. Then dest is synced and src, empty, removed.
+ * src must be on dest's file system and hold a complete database
+ * (WD_EINTERNAL otherwise); WD_EIO. A crash in between is finished by
+ * xc_db_install_recover. */
+int xc_db_install(const char *src, const char *dest, wd_error *err);
+/* Finish an install from `src` to `dest` that a crash interrupted: when src
+ * holds the list of an install under way, move what is left and remove src
+ * (*finished = 1); else do nothing (*finished = 0). `finished` may be NULL.
+ * WD_EIO. */
+int xc_db_install_recover(const char *src, const char *dest, int *finished, wd_error *err);
+
+/* A stub's shards, in order. */
+typedef struct xc_stub {
+    /* New: n local paths (relative ones resolved against the stub's folder)
+     * and tcp://HOST:PORT remotes (a line `remote HOST:PORT`), nested stubs
+     * expanded. */
+    char **shards;
+    size_t n;
+    /* The database lines of the stub file itself, before nested stubs are
+     * expanded (counted even when unknown). */
+    size_t lines;
+    /* 1: a line the list cannot express (`remote :PROGRAM`, `inmemory`,
+     * another backend, a binary file such as a single-file database, stubs
+     * nested over 4 deep, an unreadable stub): shards is then empty, and
+     * only Xapian can open the stub (xc_db_open). */
+    int unknown;
+} xc_stub;
+
+/* Read the stub `path` (a stub file, or a folder holding XAPIANDB) into
+ * *out, which xc_stub_clear frees; *out is empty on failure. WD_ENOTFOUND
+ * when there is no such file. */
+int xc_stub_read(const char *path, xc_stub *out, wd_error *err);
+void xc_stub_clear(xc_stub *stub);
+/* Write dir/XAPIANDB listing `shards` (local paths, relative to dir or
+ * absolute, as `auto PATH`; tcp://HOST:PORT remotes as `remote HOST:PORT`),
+ * after a `# comment` line when comment is not NULL. Written to a
+ * temporary file and renamed, so a reader sees the old list or the new one.
+ * WD_EINVAL for an empty shard or a line break; WD_EIO. */
+int xc_stub_write(const char *dir, const char *comment, const char *const *shards, size_t n,
+                  wd_error *err);
 
 /* ---- documents ---------------------------------------------------------- */
 

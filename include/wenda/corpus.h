@@ -1,6 +1,8 @@
 /*
  * wenda/corpus.h - readers for the formats a knowledge base arrives in:
- * seed pages (.txt Q&A pages), JSON Lines, TSV and CSV with a header.
+ * seed pages (.txt Q&A pages), JSON Lines, TSV and CSV with a header; and
+ * the reader of question lists (one question a line, or a TSV/CSV column)
+ * that `wenda coverage` checks against a knowledge base.
  *
  * Readers stream: each record goes to a callback as soon as it is read, and
  * problems that skip a record (invalid UTF-8, malformed line, oversize
@@ -23,18 +25,18 @@
 extern "C" {
 #endif
 
-
 enum wd_input_format {
     WD_FORMAT_AUTO = 0, /* header line naming question/answer -> TSV/CSV; .jsonl/.json -> JSONL;
                            other .txt -> seed page */
     WD_FORMAT_SEED = 1,
     WD_FORMAT_JSONL = 2,
     WD_FORMAT_TSV = 3,
-    WD_FORMAT_CSV = 4
+    WD_FORMAT_CSV = 4,
+    WD_FORMAT_LINES = 5 /* one question a line: question lists only */
 };
 
 typedef struct wd_read_opts {
-    int format;                  /* enum wd_input_format */
+    int format;                  /* enum wd_input_format, not WD_FORMAT_LINES */
     const char *encoding;        /* NULL or "utf-8": strict UTF-8; "gb18030"/"gbk": convert */
     const char *question_column; /* NULL = "question" */
     const char *answer_column;   /* NULL = "answer" */
@@ -43,7 +45,10 @@ typedef struct wd_read_opts {
 } wd_read_opts;
 
 #define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB of question + answer */
-#define WD_READ_OPTS_INIT {WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0}
+#define WD_READ_OPTS_INIT                                                                          \
+    {                                                                                              \
+        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0                                                  \
+    }
 
 /* Records reach the caller through a wd_record_fn (wenda/record.h): the
  * record and its strings are borrowed for the duration of the call, and a
@@ -65,9 +70,8 @@ int wd_corpus_read_file(const char *path, const wd_read_opts *opts, wd_record_fn
                         wd_diag_fn diag, void *ctx, wd_error *err);
 /* The same over a buffer in memory; `name` is used as file name and source
  * (its extension matters for WD_FORMAT_AUTO). */
-int wd_corpus_read_buffer(const char *name, const char *data, size_t len,
-                          const wd_read_opts *opts, wd_record_fn fn, wd_diag_fn diag, void *ctx,
-                          wd_error *err);
+int wd_corpus_read_buffer(const char *name, const char *data, size_t len, const wd_read_opts *opts,
+                          wd_record_fn fn, wd_diag_fn diag, void *ctx, wd_error *err);
 /* Which format AUTO picks for this file name and first line. */
 int wd_corpus_detect_format(const char *name, const char *first_line, size_t len);
 /* Parse "auto|seed|jsonl|tsv|csv"; -1 when unknown. */
@@ -85,6 +89,72 @@ const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
 
 /* Same as wd_record_kind_from_name (wenda/record.h), kept for older callers. */
 int wd_corpus_kind_from_name(const char *s);
+
+/* ---- Question lists ---------------------------------------------------- */
+
+/* A question list is one question a line, or a TSV/CSV table with a header
+ * naming a question column (other columns are ignored). TSV and CSV are
+ * split exactly as for records: CSV after RFC 4180, so a quoted question
+ * may hold commas, "" for a quote and line breaks (kept as "\n"); a record
+ * spanning lines is numbered by the line it starts on. Questions are
+ * handed on exactly as written: not trimmed, not normalised.
+ *
+ * WD_FORMAT_AUTO picks CSV for a .csv name, TSV for .tsv and .tab, else a
+ * first line with a tab (then a comma) naming the question column makes a
+ * table, else one question a line. A UTF-8 BOM and CRLF line ends are
+ * fine. Blank lines and blank questions (spaces, tabs, U+3000) are passed
+ * over in silence. A line (or CSV record) whose question has a NUL byte or
+ * invalid UTF-8 or is over max_question_bytes, a TSV line with a NUL byte,
+ * a table row without the question column and a CSV record with broken
+ * quoting are skipped with a WD_DIAG_SKIP diagnostic; its message ends in
+ * "; the line was skipped", e.g. "not valid UTF-8 (byte 7); the line was
+ * skipped", and the read goes on. The encoding is not sniffed: the text
+ * must be UTF-8 and every line is judged on its own. */
+
+typedef struct wd_question_opts {
+    int format;                  /* WD_FORMAT_AUTO, _LINES, _TSV or _CSV */
+    const char *question_column; /* NULL = "question" */
+    size_t max_question_bytes;   /* 0 = WD_DEFAULT_MAX_QUESTION_BYTES */
+} wd_question_opts;
+
+#define WD_DEFAULT_MAX_QUESTION_BYTES 4096u
+#define WD_QUESTION_OPTS_INIT                                                                      \
+    {                                                                                              \
+        WD_FORMAT_AUTO, NULL, 0                                                                    \
+    }
+
+/* One question, borrowed for the duration of the callback. `file` is the
+ * path as given, or the static string "stdin": either lives as long as the
+ * caller's path string, so a caller may keep it past the callback.
+ * `consumed` counts the bytes of the input read up to the end of the
+ * question's record (for a progress bar). */
+typedef struct wd_question {
+    const char *text; /* NUL-terminated; len bytes of valid UTF-8 */
+    size_t len;
+    const char *file;
+    size_t line; /* 1-based line its record starts on */
+    unsigned long long consumed;
+} wd_question;
+
+/* A non-zero return stops the read and is returned by the reader. */
+typedef int (*wd_question_fn)(void *ctx, const wd_question *q);
+
+/* Read a question list from `path`, or from standard input when path is
+ * "-" (then named "stdin" in questions, diagnostics and messages). Returns
+ * WD_OK when the list was read (even if lines were skipped), WD_EINVAL for
+ * bad arguments, WD_ENOTFOUND / WD_EIO when it cannot be read ("FILE: no
+ * such file", "FILE: read error: ..."), WD_EFORMAT for a table header
+ * without the question column ("FILE:LINE: the header names no 'question'
+ * column (use --input-format lines for one question a line)"), WD_ENOMEM,
+ * or fn's non-zero return. fn and diag may be NULL. Calls on different
+ * inputs may run in different threads; the callbacks run in the caller's. */
+int wd_corpus_read_questions(const char *path, const wd_question_opts *opts, wd_question_fn fn,
+                             wd_diag_fn diag, void *ctx, wd_error *err);
+/* The same over a buffer in memory; `name` is used as file name (its
+ * extension matters for WD_FORMAT_AUTO). */
+int wd_corpus_read_questions_buffer(const char *name, const char *data, size_t len,
+                                    const wd_question_opts *opts, wd_question_fn fn,
+                                    wd_diag_fn diag, void *ctx, wd_error *err);
 
 /* The id given to a record that has none: "h" + 16 lower-case hex digits of
  * FNV-1a 64 over the question bytes, one 0x1F byte and the answer bytes.

@@ -86,4 +86,40 @@ static inline void fz_read(const char *name, const uint8_t *data, size_t size, i
     }
 }
 
+/* Every question a question-list reader hands on: non-empty, valid UTF-8
+ * without NUL, within the limit, NUL-terminated at its length, not blank,
+ * with a line number; `consumed` never goes back. */
+static inline int fz_on_question(void *ctx, const wd_question *q)
+{
+    unsigned long long *consumed = ctx;
+    FZ_CHECK(q->text && q->len > 0 && q->len <= 64);
+    FZ_CHECK(strlen(q->text) == q->len);
+    FZ_CHECK(wd_utf8_valid(q->text, q->len, NULL));
+    FZ_CHECK(strspn(q->text, " \t\r\f\v") < q->len);
+    FZ_CHECK(q->file && q->line >= 1);
+    FZ_CHECK(q->consumed >= *consumed);
+    *consumed = q->consumed;
+    return 0;
+}
+
+/* Read a buffer as a question list named `name` in `format`, with a
+ * 64-byte limit so the limit is reached often. */
+static inline void fz_read_questions(const char *name, const uint8_t *data, size_t size, int format)
+{
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.format = format;
+    o.max_question_bytes = 64;
+    wd_error err;
+    wd_error_clear(&err);
+    unsigned long long consumed = 0;
+    int rc = wd_corpus_read_questions_buffer(name, (const char *)data, size, &o, fz_on_question,
+                                             fz_on_diag, &consumed, &err);
+    FZ_CHECK(consumed <= size);
+    if (rc != WD_OK) {
+        FZ_CHECK(rc == WD_EFORMAT || rc == WD_ENOMEM);
+        FZ_CHECK(strncmp(err.message, name, strlen(name)) == 0);
+        FZ_CHECK(wd_utf8_valid(err.message, strlen(err.message), NULL));
+    }
+}
+
 #endif

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "wenda/buf.h"
 #include "wenda/search.h"
+#include "xapian_c.h"
 
 static int opt_count(const cli_cmd *cmd)
 {
@@ -101,10 +102,8 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out)
         if (cmd->opts[idx].has_arg && !val) {
             if (i + 1 >= argc) {
                 cli_args_free(out);
-                return cli_usage_error(cmd, "option '--%s' needs a value (%s)",
-                                       cmd->opts[idx].name,
-                                       cmd->opts[idx].arg_name ? cmd->opts[idx].arg_name
-                                                               : "VALUE");
+                return cli_usage_error(cmd, "option '--%s' needs a value (%s)", cmd->opts[idx].name,
+                                       cmd->opts[idx].arg_name ? cmd->opts[idx].arg_name : "VALUE");
             }
             val = argv[++i];
         }
@@ -237,19 +236,10 @@ const char *cli_index_path(const char *opt)
 
 int cli_index_exists(const char *path)
 {
-    struct stat st;
     if (strncmp(path, "tcp://", 6) == 0 || strchr(path, ','))
         return 1; /* remote or shard lists: let Xapian say */
-    if (stat(path, &st) != 0)
-        return 0;
-    if (S_ISREG(st.st_mode))
-        return 1; /* a stub database file */
-    char p[4200];
-    snprintf(p, sizeof p, "%s/iamglass", path);
-    if (stat(p, &st) == 0)
-        return 1;
-    snprintf(p, sizeof p, "%s/XAPIANDB", path);
-    return stat(p, &st) == 0;
+    /* A database folder, or a stub: a file, or a folder listing shards. */
+    return xc_dir_has_db(path) || xc_path_is_stub(path);
 }
 
 int cli_no_index(const char *cmd, const char *path, int json)

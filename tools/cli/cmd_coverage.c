@@ -30,13 +30,12 @@
 #include "wenda/coverage.h"
 #include "wenda/search.h"
 
-#define MAX_QUESTION_BYTES 4096
+#define MAX_QUESTION_BYTES WD_DEFAULT_MAX_QUESTION_BYTES
 #define QUEUE_CAP 256
 #define WINDOW_CAP 1024
 #define MAX_JOBS 64
 
 enum out_format { OF_TEXT, OF_TSV, OF_JSONL, OF_HTML };
-enum in_format { IF_AUTO, IF_LINES, IF_TSV, IF_CSV };
 
 typedef struct job {
     uint64_t seq;
@@ -290,10 +289,12 @@ static void *writer_main(void *arg)
 
 /* ---- input -------------------------------------------------------------------- */
 
+/* The inputs are read by corpus/'s question-list reader
+ * (wd_corpus_read_questions): lines, TSV or CSV, "-" for stdin. */
 typedef struct reader {
     shared *sh;
     const char *cmd;
-    int json;
+    unsigned long long base; /* bytes of the inputs read before this one */
 } reader;
 
 /* Queue one question (takes text). Returns 0, or -1 when the run stops. */
@@ -314,249 +315,67 @@ static int push(shared *sh, const char *file, size_t line, char *text, size_t le
     return 0;
 }
 
-static void skip_line(reader *rd, const char *file, size_t line, const char *why)
+/* Each question: a copy goes into the queue (q->file is the argv string
+ * or the reader's static "stdin", so the job may keep it). */
+static int on_question(void *ctx, const wd_question *q)
 {
-    cli_diag(rd->cmd, "%s:%zu: %s; the line was skipped", file, line, why);
+    reader *rd = ctx;
+    atomic_store(&rd->sh->bytes_read, rd->base + q->consumed);
+    char *copy = wd_strndup(q->text, q->len);
+    if (!copy) {
+        wd_error err;
+        wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
+        pthread_mutex_lock(&rd->sh->mu);
+        set_fatal(rd->sh, &err);
+        pthread_mutex_unlock(&rd->sh->mu);
+        return WD_ESTOP;
+    }
+    return push(rd->sh, q->file, q->line, copy, q->len) < 0 ? WD_ESTOP : 0;
+}
+
+/* A skipped line: "wenda: coverage: FILE:LINE: why; the line was skipped";
+ * the run goes on and ends with exit 3. */
+static void on_skip(void *ctx, int level, const char *file, size_t line, int code,
+                    const char *message)
+{
+    reader *rd = ctx;
+    (void)code;
+    if (line)
+        cli_diag(rd->cmd, "%s:%zu: %s", file, line, message);
+    else
+        cli_diag(rd->cmd, "%s: %s", file, message);
+    if (level != WD_DIAG_SKIP)
+        return;
     pthread_mutex_lock(&rd->sh->mu);
     rd->sh->sum.skipped++;
     pthread_mutex_unlock(&rd->sh->mu);
 }
 
-/* Check and queue one question field. */
-static int take_question(reader *rd, const char *file, size_t line, const char *q, size_t len)
-{
-    size_t bad;
-    if (len == 0)
-        return 0; /* blank: nothing to ask */
-    if (memchr(q, '\0', len)) {
-        skip_line(rd, file, line, "a NUL byte in the question");
-        return 0;
-    }
-    if (!wd_utf8_valid(q, len, &bad)) {
-        char why[96];
-        snprintf(why, sizeof why, "not valid UTF-8 (byte %zu)", bad + 1);
-        skip_line(rd, file, line, why);
-        return 0;
-    }
-    if (len > MAX_QUESTION_BYTES) {
-        char why[96];
-        snprintf(why, sizeof why, "the question is longer than %d bytes", MAX_QUESTION_BYTES);
-        skip_line(rd, file, line, why);
-        return 0;
-    }
-    int blank = 1;
-    for (size_t i = 0; i < len && blank; i++)
-        blank = q[i] == ' ' || q[i] == '\t';
-    if (blank)
-        return 0;
-    char *copy = wd_strndup(q, len);
-    if (!copy)
-        return -1;
-    return push(rd->sh, file, line, copy, len);
-}
-
-/* Split a TSV line into fields (in place). */
-static int split_tsv(char *s, char **f, int max)
-{
-    int n = 0;
-    f[n++] = s;
-    for (char *p = s; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
-
-/* Parse one CSV record in rec[0..len) (may span lines) into fields,
- * unquoting into `out` (fields are NUL-separated there). -1 when malformed. */
-static int split_csv(const char *rec, size_t len, wd_buf *out, size_t *starts, size_t *lens,
-                     int max)
-{
-    int n = 0;
-    size_t i = 0;
-    wd_buf_reset(out);
-    for (;;) {
-        if (n == max)
-            return n;
-        starts[n] = out->len;
-        if (i < len && rec[i] == '"') {
-            i++;
-            for (;;) {
-                if (i >= len)
-                    return -1;
-                if (rec[i] == '"') {
-                    if (i + 1 < len && rec[i + 1] == '"') {
-                        wd_buf_putc(out, '"');
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                wd_buf_putc(out, rec[i++]);
-            }
-            if (i < len && rec[i] != ',')
-                return -1;
-        } else {
-            while (i < len && rec[i] != ',') {
-                if (rec[i] == '"')
-                    return -1;
-                wd_buf_putc(out, rec[i++]);
-            }
-        }
-        lens[n] = out->len - starts[n];
-        wd_buf_putc(out, '\0');
-        n++;
-        if (i >= len)
-            return n;
-        i++; /* the comma */
-    }
-}
-
-static int has_field(char *line, char sep, const char *name, int *col)
-{
-    int c = 0;
-    for (char *p = line;; c++) {
-        char *e = strchr(p, sep);
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l >= 2 && p[0] == '"' && p[l - 1] == '"') {
-            p++;
-            l -= 2;
-        }
-        while (l && (p[l - 1] == ' '))
-            l--;
-        if (l == strlen(name) && strncasecmp(p, name, l) == 0) {
-            *col = c;
-            return 1;
-        }
-        if (!e)
-            return 0;
-        p = e + 1;
-    }
-}
-
-static void chomp(char *s, ssize_t *len)
-{
-    while (*len > 0 && (s[*len - 1] == '\n' || s[*len - 1] == '\r'))
-        s[--*len] = '\0';
-}
-
-/* Read one input (path or "-"). Returns 0, EXIT_DATA when it cannot be
- * read, or -1 when the run stopped. */
+/* Read one input (path or "-") in the format asked for (WD_FORMAT_AUTO,
+ * _LINES, _TSV or _CSV). Returns 0, EXIT_DATA when it cannot be read (the
+ * other inputs still are), or -1 when the run stopped. */
 static int read_input(reader *rd, const char *path, int fmt)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "stdin" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        cli_diag(rd->cmd, "%s: %s", path, strerror(errno));
-        return EXIT_DATA;
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.format = fmt;
+    o.max_question_bytes = MAX_QUESTION_BYTES;
+    wd_error err;
+    int rc = wd_corpus_read_questions(path, &o, on_question, on_skip, rd, &err);
+    /* The next input's bytes count on from here (a file's trailing blank
+     * or skipped lines are left out; the bar ends at 100 % anyway). */
+    rd->base = atomic_load(&rd->sh->bytes_read);
+    if (rc == WD_OK)
+        return 0;
+    if (rc == WD_ESTOP)
+        return -1;
+    if (rc == WD_ENOMEM) {
+        pthread_mutex_lock(&rd->sh->mu);
+        set_fatal(rd->sh, &err);
+        pthread_mutex_unlock(&rd->sh->mu);
+        return -1;
     }
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t len;
-    int col = 0, rc = 0, first = 1;
-    wd_buf rec = WD_BUF_INIT, fields = WD_BUF_INIT;
-    size_t rec_line = 0;
-    if (fmt == IF_AUTO) {
-        const char *dot = strrchr(path, '.');
-        fmt = dot && strcasecmp(dot, ".csv") == 0   ? IF_CSV
-              : dot && (strcasecmp(dot, ".tsv") == 0 || strcasecmp(dot, ".tab") == 0) ? IF_TSV
-                                                                                     : IF_AUTO;
-    }
-    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        atomic_fetch_add(&rd->sh->bytes_read, (unsigned long long)len);
-        char *l = line;
-        if (first && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
-            l += 3;
-            len -= 3;
-        }
-        if (fmt != IF_CSV || rec.len == 0)
-            chomp(l, &len);
-        if (first) {
-            first = 0;
-            if (fmt == IF_AUTO) {
-                /* A header naming a question column makes a table. */
-                char *copy = wd_strndup(l, (size_t)len);
-                int c;
-                if (copy && strchr(copy, '\t') && has_field(copy, '\t', "question", &c))
-                    fmt = IF_TSV;
-                else if (copy && has_field(copy, ',', "question", &c) && strchr(copy, ','))
-                    fmt = IF_CSV;
-                else
-                    fmt = IF_LINES;
-                wd_free(copy);
-            }
-            if (fmt == IF_TSV || fmt == IF_CSV) {
-                chomp(l, &len);
-                if (!has_field(l, fmt == IF_TSV ? '\t' : ',', "question", &col)) {
-                    cli_diag(rd->cmd, "%s:1: the header names no 'question' column "
-                                      "(use --input-format lines for one question a line)",
-                             name);
-                    rc = EXIT_DATA;
-                }
-                continue;
-            }
-        }
-        if (fmt == IF_LINES) {
-            if (take_question(rd, name, lineno, l, (size_t)len) < 0)
-                rc = -1;
-        } else if (fmt == IF_TSV) {
-            if (len == 0)
-                continue;
-            if (memchr(l, '\0', (size_t)len)) {
-                skip_line(rd, name, lineno, "a NUL byte in the line");
-                continue;
-            }
-            char *fl[256];
-            int n = split_tsv(l, fl, 256);
-            if (n <= col) {
-                skip_line(rd, name, lineno, "too few columns for the question column");
-                continue;
-            }
-            if (take_question(rd, name, lineno, fl[col], strlen(fl[col])) < 0)
-                rc = -1;
-        } else { /* CSV: a record may span lines inside quotes */
-            if (rec.len == 0)
-                rec_line = lineno;
-            wd_buf_append(&rec, l, (size_t)len);
-            size_t quotes = 0;
-            for (size_t i = 0; i < rec.len; i++)
-                quotes += rec.data[i] == '"';
-            if (quotes % 2 == 1 && rec.len < 1u << 20)
-                continue; /* the record goes on */
-            ssize_t rl = (ssize_t)rec.len;
-            chomp(rec.data, &rl);
-            rec.len = (size_t)rl;
-            if (rec.len == 0) {
-                wd_buf_reset(&rec);
-                continue;
-            }
-            size_t st[256], ln[256];
-            int n = rec.oom ? -1 : split_csv(rec.data, rec.len, &fields, st, ln, 256);
-            if (n < 0 || fields.oom)
-                skip_line(rd, name, rec_line, "malformed CSV (a stray or unclosed quote)");
-            else if (n <= col)
-                skip_line(rd, name, rec_line, "too few columns for the question column");
-            else if (take_question(rd, name, rec_line, fields.data + st[col], ln[col]) < 0)
-                rc = -1;
-            wd_buf_reset(&rec);
-        }
-    }
-    if (rc == 0 && rec.len)
-        skip_line(rd, name, rec_line, "malformed CSV (a quote is never closed)");
-    if (rc == 0 && ferror(f)) {
-        cli_diag(rd->cmd, "%s: read error: %s", name, strerror(errno));
-        rc = EXIT_DATA;
-    }
-    free(line);
-    wd_buf_free(&rec);
-    wd_buf_free(&fields);
-    if (!is_stdin)
-        fclose(f);
-    return rc;
+    cli_diag(rd->cmd, "%s", err.message);
+    return EXIT_DATA;
 }
 
 /* ---- the command ---------------------------------------------------------------- */
@@ -610,7 +429,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     }
     sh->copts = (wd_coverage_opts)WD_COVERAGE_OPTS_INIT;
     sh->sum.min_coverage = -1;
-    int fmt = OF_TEXT, infmt = IF_AUTO;
+    int fmt = OF_TEXT, infmt = WD_FORMAT_AUTO;
     const char *v;
     unsigned long jobs = 0, cands = 8, html_rows = 5000;
     double covered_at = WD_COVERED_AT, partial_at = WD_PARTIAL_AT;
@@ -625,8 +444,11 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         fmt = OF_JSONL;
     int json = fmt == OF_JSONL;
     if (!ex && (v = cli_value(cmd, &a, "input-format"))) {
-        infmt = !strcmp(v, "lines") ? IF_LINES : !strcmp(v, "tsv") ? IF_TSV
-                : !strcmp(v, "csv") ? IF_CSV : !strcmp(v, "auto") ? IF_AUTO : -1;
+        infmt = !strcmp(v, "lines")  ? WD_FORMAT_LINES
+                : !strcmp(v, "tsv")  ? WD_FORMAT_TSV
+                : !strcmp(v, "csv")  ? WD_FORMAT_CSV
+                : !strcmp(v, "auto") ? WD_FORMAT_AUTO
+                                     : -1;
         if (infmt < 0)
             ex = cli_usage_error(cmd, "--input-format wants lines, tsv or csv, not '%s'", v);
     }
@@ -740,7 +562,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     for (; writer_ok && started < jobs; started++)
         if (pthread_create(&w[started].th, NULL, worker_main, &w[started]) != 0)
             break;
-    reader rd = {sh, cmd->name, json};
+    reader rd = {sh, cmd->name, 0};
     int read_ex = 0;
     if (!writer_ok || started == 0) {
         wd_error_set(&err, WD_EINTERNAL, "cli", "cannot start threads");

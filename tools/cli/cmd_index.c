@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
@@ -33,23 +34,17 @@ typedef struct file_list {
 
 static int list_add(file_list *l, const char *p)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **np = realloc(l->paths, cap * sizeof *np);
-        if (!np)
-            return -1;
-        l->paths = np;
-        l->cap = cap;
-    }
-    l->paths[l->n] = strdup(p);
+    if (WD_GROW(l->paths, l->cap, l->n + 1, 16) != WD_OK)
+        return -1;
+    l->paths[l->n] = wd_strdup(p);
     return l->paths[l->n++] ? 0 : -1;
 }
 
 static void list_free(file_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->paths[i]);
-    free(l->paths);
+        wd_free(l->paths[i]);
+    wd_free(l->paths);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -62,7 +57,7 @@ static int corpus_ext(const char *name)
     const char *dot = strrchr(name, '.');
     if (!dot)
         return 0;
-    static const char *const exts[] = {".txt", ".jsonl", ".json", ".ndjson", ".tsv", ".csv"};
+    static const char *const exts[] = { ".txt", ".jsonl", ".json", ".ndjson", ".tsv", ".csv" };
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
         if (strcmp(dot, exts[i]) == 0)
             return 1;
@@ -75,7 +70,7 @@ static int walk(const char *dir, file_list *out)
     DIR *d = opendir(dir);
     if (!d)
         return -1;
-    file_list here = {0};
+    file_list here = { 0 };
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
@@ -127,25 +122,24 @@ static void progress(index_run *r, int final)
         return;
     r->last_progress = now;
     double secs = (now - r->t0) / 1e3;
-    fprintf(stderr, "\r\033[Kindexing file %zu/%zu: %llu records, %.0f rec/s, %.1f MB/s",
-            r->file_i, r->file_n, (unsigned long long)r->records,
-            secs > 0 ? r->records / secs : 0.0, secs > 0 ? r->bytes / 1e6 / secs : 0.0);
+    fprintf(stderr, "\r\033[Kindexing file %zu/%zu: %llu records, %.0f rec/s, %.1f MB/s", r->file_i,
+            r->file_n, (unsigned long long)r->records, secs > 0 ? r->records / secs : 0.0,
+            secs > 0 ? r->bytes / 1e6 / secs : 0.0);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
 }
 
-static void note_problem(index_run *r, const char *level, const char *file, size_t line,
-                         int code, const char *msg)
+static void note_problem(index_run *r, const char *level, const char *file, size_t line, int code,
+                         const char *msg)
 {
     if (r->progress)
         fputs("\r\033[K", stderr);
     if (r->json) {
         json_array_append_new(r->problems,
                               json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file",
-                                        file ? file : "",
-                                        "line", (json_int_t)line, "code", wd_code_name(code),
-                                        "message", msg));
+                                        file ? file : "", "line", (json_int_t)line, "code",
+                                        wd_code_name(code), "message", msg));
     } else if (!file)
         cli_diag(r->cmd, "%s", msg);
     else if (line)
@@ -207,24 +201,33 @@ static void explain_write_error(wd_error *e, const char *path)
 }
 
 static const cli_opt index_opts[] = {
-    {"index", 0, 1, "DIR", "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"batch-size", 0, 1, "N", "records per commit (default 1000)"},
-    {"jobs", 'j', 1, "N", "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads)"},
-    {"bulk", 0, 0, NULL, "new index: one writer per job into parts merged at the end (fastest, compact; a killed run keeps nothing)"},
-    {"shards", 0, 1, "N", "split records over N shard indexes DIR/shard-1..N by a hash of their id"},
-    {"answer-positions", 0, 0, NULL, "also store word positions in the answer field (bigger, slower)"},
-    {"max-record-bytes", 0, 1, "N", "skip records whose question+answer exceed N bytes (default 1048576)"},
-    {"input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)"},
-    {"encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030"},
-    {"question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)"},
-    {"answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)"},
-    {"id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)"},
-    {"overwrite", 0, 0, NULL, "start from an empty index"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {"json", 0, 0, NULL, "print the summary as one JSON object"},
-    {"profile", 0, 0, NULL, "also report where the time went: CPU analysing, CPU writing to Xapian, the final merge"},
-    {"quiet", 'q', 0, NULL, "no progress and no summary"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR",
+      "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "batch-size", 0, 1, "N", "records per commit (default 1000)" },
+    { "jobs", 'j', 1, "N",
+      "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads)" },
+    { "bulk", 0, 0, NULL,
+      "new index: one writer per job into parts merged at the end (fastest, compact; a killed run "
+      "keeps nothing)" },
+    { "shards", 0, 1, "N",
+      "split records over N shard indexes DIR/shard-1..N by a hash of their id" },
+    { "answer-positions", 0, 0, NULL,
+      "also store word positions in the answer field (bigger, slower)" },
+    { "max-record-bytes", 0, 1, "N",
+      "skip records whose question+answer exceed N bytes (default 1048576)" },
+    { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
+    { "encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030" },
+    { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
+    { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
+    { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
+    { "overwrite", 0, 0, NULL, "start from an empty index" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "json", 0, 0, NULL, "print the summary as one JSON object" },
+    { "profile", 0, 0, NULL,
+      "also report where the time went: CPU analysing, CPU writing to Xapian, the final merge" },
+    { "quiet", 'q', 0, NULL, "no progress and no summary" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 /* This process's CPU seconds (user + system, all threads). */
 static double process_cpu_s(void)
@@ -268,7 +271,8 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
         ro.format = wd_corpus_format_from_name(fmt);
         if (ro.format < 0) {
             cli_args_free(&a);
-            return cli_usage_error(cmd, "--input-format wants auto, seed, jsonl, tsv or csv, not '%s'", fmt);
+            return cli_usage_error(
+                cmd, "--input-format wants auto, seed, jsonl, tsv or csv, not '%s'", fmt);
         }
     }
     ro.encoding = cli_value(cmd, &a, "encoding");
@@ -282,7 +286,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     }
 
     /* Expand folders first so a typo fails before anything is written. */
-    file_list files = {0};
+    file_list files = { 0 };
     int missing = 0;
     for (int i = 0; i < a.npos; i++) {
         struct stat st;
@@ -319,7 +323,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.shards = (uint32_t)shards;
     io.answer_positions = cli_flag(cmd, &a, "answer-positions");
     io.profile = cli_flag(cmd, &a, "profile");
-    index_run r = {0};
+    index_run r = { 0 };
     r.cmd = cmd->name;
     r.json = json;
     r.problems = json ? json_array() : NULL;
@@ -377,12 +381,12 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     }
     double secs = (cli_now_ms() - r.t0) / 1e3;
     if (json) {
-        json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:b,s:o}", "index", path, "files",
-                              (json_int_t)files.n, "records", (json_int_t)r.records, "added",
-                              (json_int_t)added, "replaced", (json_int_t)replaced, "skipped",
-                              (json_int_t)r.skipped, "failed_files", (json_int_t)(failed_files + missing),
-                              "seconds", secs, "interrupted", (int)interrupted, "problems",
-                              r.problems);
+        json_t *o =
+            json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:b,s:o}", "index", path, "files",
+                      (json_int_t)files.n, "records", (json_int_t)r.records, "added",
+                      (json_int_t)added, "replaced", (json_int_t)replaced, "skipped",
+                      (json_int_t)r.skipped, "failed_files", (json_int_t)(failed_files + missing),
+                      "seconds", secs, "interrupted", (int)interrupted, "problems", r.problems);
         r.problems = NULL;
         if (o && io.profile)
             json_object_set_new(o, "profile",
@@ -418,10 +422,12 @@ done:
 }
 
 static const cli_opt delete_opts[] = {
-    {"index", 0, 1, "DIR", "index to change (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"dict", 0, 1, "DIR", "dictionary directory"},
-    {"json", 0, 0, NULL, "print the result as JSON"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR",
+      "index to change (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "dict", 0, 1, "DIR", "dictionary directory" },
+    { "json", 0, 0, NULL, "print the result as JSON" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_delete(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -496,7 +502,8 @@ static int cmd_delete(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_index = {
-    "index", "Read Q&A records from files or folders into an index.",
+    "index",
+    "Read Q&A records from files or folders into an index.",
     "[--index DIR] [options] PATH...",
     "PATH is a file or a folder (searched recursively for .txt .jsonl .json .tsv .csv).\n"
     "Formats: seed pages (.txt), JSON Lines ({\"id\"?, \"question\", \"answer\", \"source\"?,\n"
@@ -510,9 +517,15 @@ const cli_cmd cli_cmd_index = {
     "run keeps nothing). --shards N makes DIR a sharded index (DIR/shard-K, listed\n"
     "by the stub DIR/XAPIANDB); later runs route records to the same shards.\n"
     "Exit: 0 all records indexed; 3 something was skipped or could not be read.",
-    index_opts, cmd_index};
+    index_opts,
+    cmd_index
+};
 
 const cli_cmd cli_cmd_delete = {
-    "delete", "Remove records from an index by id.", "[--index DIR] ID...",
+    "delete",
+    "Remove records from an index by id.",
+    "[--index DIR] ID...",
     "Exit: 0 all deleted; 1 some ids were not in the index; 3 the index could not be changed.",
-    delete_opts, cmd_delete};
+    delete_opts,
+    cmd_delete
+};

@@ -31,6 +31,7 @@
 #include <dirent.h>
 
 #include "eval_internal.h"
+#include "grow.h"
 #include "metrics.h"
 #include "qrels.h"
 #include "wenda/buf.h"
@@ -56,8 +57,7 @@ const char *wd_eval_system_about(int sys)
         return "wenda's indexer and searcher with the dictionary layer off (ICU words only)";
     case WD_EVAL_SYS_NGRAM_Q:
         return "Xapian CJK n-grams of the question; query n-grams OR-ed; BM25 defaults";
-    case WD_EVAL_SYS_NGRAM_QA:
-        return "the same over the question (wdf x2) plus the answer";
+    case WD_EVAL_SYS_NGRAM_QA: return "the same over the question (wdf x2) plus the answer";
     default: return "";
     }
 }
@@ -168,8 +168,8 @@ int ev_tmp(ev_ctx *c, wd_error *err)
     if (!mkdtemp(t)) {
         int e = errno;
         wd_free(t);
-        return wd_error_set(err, WD_EIO, "eval", "%s: cannot make a temporary folder: %s",
-                            parent, strerror(e));
+        return wd_error_set(err, WD_EIO, "eval", "%s: cannot make a temporary folder: %s", parent,
+                            strerror(e));
     }
     c->tmp = t;
     return WD_OK;
@@ -186,8 +186,8 @@ static int missing(char *note, size_t cap, const char *const *paths, size_t n)
         k++;
         if (used + 1 >= cap)
             continue; /* the note is full; the count goes on */
-        int w = snprintf(note + used, cap - used, "%s%s", k > 1 ? ", " : "missing: ",
-                         paths[i] ? paths[i] : "(out of memory)");
+        int w = snprintf(note + used, cap - used, "%s%s",
+                         k > 1 ? ", " : "missing: ", paths[i] ? paths[i] : "(out of memory)");
         if (w > 0)
             used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
     }
@@ -231,23 +231,15 @@ static size_t qset_add(qset *s, const ev_recs *kb, const char *question, const c
 {
     if (s->oom)
         return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 128;
-        char **q = wd_realloc(s->q, cap * sizeof *q);
-        if (q)
-            s->q = q;
-        size_t **g = wd_realloc(s->gold, cap * sizeof *g);
-        if (g)
-            s->gold = g;
-        size_t *ng = wd_realloc(s->ngold, cap * sizeof *ng);
-        if (ng)
-            s->ngold = ng;
-        if (!q || !g || !ng) {
-            s->oom = 1;
-            return 0;
-        }
-        s->cap = cap;
+    /* q, gold and ngold share cap (parallel arrays, see grow.h). */
+    size_t cap = s->cap, cap_g = s->cap, cap_ng = s->cap;
+    if (WD_GROW(s->q, cap, s->n + 1, 128) != WD_OK ||
+        WD_GROW(s->gold, cap_g, s->n + 1, 128) != WD_OK ||
+        WD_GROW(s->ngold, cap_ng, s->n + 1, 128) != WD_OK) {
+        s->oom = 1;
+        return 0;
     }
+    s->cap = cap;
     size_t i = s->n;
     s->q[i] = wd_strdup(question);
     s->gold[i] = NULL;
@@ -257,16 +249,15 @@ static size_t qset_add(qset *s, const ev_recs *kb, const char *question, const c
         return 0;
     }
     s->n++;
+    size_t gcap = 0;
     for (size_t j = 0; j < kb->n; j++) {
         if (strcmp(kb->r[j].answer, answer) != 0)
             continue;
-        size_t *g = wd_realloc(s->gold[i], (s->ngold[i] + 1) * sizeof *g);
-        if (!g) {
+        if (WD_GROW(s->gold[i], gcap, s->ngold[i] + 1, 1) != WD_OK) {
             s->oom = 1;
             return 0;
         }
-        s->gold[i] = g;
-        g[s->ngold[i]++] = j;
+        s->gold[i][s->ngold[i]++] = j;
     }
     return s->ngold[i];
 }
@@ -369,9 +360,9 @@ int ev_run_retrieval(ev_ctx *c, wd_eval_retrieval *out, wd_error *err)
     char *corpus = ev_path(c->o->data_dir, RETRIEVAL_DIR "/corpus.txt");
     char *test = ev_path(c->o->data_dir, RETRIEVAL_DIR "/test.txt");
     char *devpath = ev_path(c->o->data_dir, RETRIEVAL_DEV);
-    const char *need[] = {corpus, test};
-    ev_recs kb = {0}, qs = {0};
-    qset tq = {0}, dq = {0};
+    const char *need[] = { corpus, test };
+    ev_recs kb = { 0 }, qs = { 0 };
+    qset tq = { 0 }, dq = { 0 };
     int rc = WD_OK;
     if (!corpus || !test || !devpath) {
         rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
@@ -399,7 +390,7 @@ int ev_run_retrieval(ev_ctx *c, wd_eval_retrieval *out, wd_error *err)
     if (out->questions_without_gold)
         ev_note(c, "retrieval: %zu test answers match no corpus record; they count as misses",
                 out->questions_without_gold);
-    const char *dneed[] = {devpath};
+    const char *dneed[] = { devpath };
     if (!missing(out->dev_note, sizeof out->dev_note, dneed, 1)) {
         rc = read_dev_pairs(c, devpath, &kb, &qs, &dq, &out->dev_excluded, err);
         if (rc == WD_OK && qset_alloc_ranks(&dq) != WD_OK)
@@ -462,7 +453,10 @@ static int kind_of(const ev_recs *kb, const char *id)
     return -1;
 }
 
-static int in_corpus(const ev_recs *kb, const char *id) { return kind_of(kb, id) >= 0; }
+static int in_corpus(const ev_recs *kb, const char *id)
+{
+    return kind_of(kb, id) >= 0;
+}
 
 /* Score one split of qrels with the systems built over the seed corpus. */
 /* The verdict each judged question should get (see wd_eval_cov_scores), or
@@ -519,7 +513,7 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
                      wd_eval_split *out, wd_error *err)
 {
     wd_qrels *qr = NULL;
-    struct qrels_diag d = {c};
+    struct qrels_diag d = { c };
     int rc = wd_qrels_read_file(&qr, path, on_qrels_diag, &d, err);
     if (rc != WD_OK)
         return rc;
@@ -542,14 +536,9 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
         double t0 = ev_now_ms();
         for (size_t i = 0; rc == WD_OK && i < qr->n; i++) {
             const wd_qrel *q = &qr->q[i];
-            if (q->n_judged > cap) {
-                int *nj = wd_realloc(judged, q->n_judged * sizeof *nj);
-                if (!nj) {
-                    rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                    break;
-                }
-                judged = nj;
-                cap = q->n_judged;
+            if (WD_GROW(judged, cap, q->n_judged, 1) != WD_OK) {
+                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+                break;
             }
             for (size_t j = 0; j < q->n_judged; j++)
                 judged[j] = q->judged[j].grade;
@@ -613,10 +602,10 @@ static int run_split(ev_ctx *c, ev_sys *const *sys, const ev_recs *kb, const cha
 int ev_run_domain(ev_ctx *c, wd_eval_domain *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    static const char *const splits[2] = {"dev", "test"};
-    char *qpath[2] = {NULL, NULL};
-    ev_sys *sys[WD_EVAL_NSYS] = {0};
-    ev_recs kb = {0};
+    static const char *const splits[2] = { "dev", "test" };
+    char *qpath[2] = { NULL, NULL };
+    ev_sys *sys[WD_EVAL_NSYS] = { 0 };
+    ev_recs kb = { 0 };
     int rc = WD_OK, any = 0;
     for (int i = 0; i < 2; i++) {
         snprintf(out->split[i].name, sizeof out->split[i].name, "%s", splits[i]);
@@ -633,7 +622,7 @@ int ev_run_domain(ev_ctx *c, wd_eval_domain *out, wd_error *err)
         else
             snprintf(out->split[i].note, sizeof out->split[i].note, "missing: %s", qpath[i]);
     }
-    const char *need[] = {c->o->seeds_dir};
+    const char *need[] = { c->o->seeds_dir };
     if (missing(out->note, sizeof out->note, need, 1)) {
         ev_note(c, "domain: skipped (%s)", out->note);
         goto done;
@@ -670,13 +659,12 @@ done:
 
 /* ---- the run ----------------------------------------------------------------------------- */
 
-int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out,
-                wd_error *err)
+int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!opts || !dict || !opts->data_dir || !opts->seeds_dir || !opts->qrels_dir)
         return wd_error_set(err, WD_EINVAL, "eval", "evaluation without data paths or dictionary");
-    ev_ctx c = {opts, dict, NULL, 0};
+    ev_ctx c = { opts, dict, NULL, 0 };
     double t0 = ev_now_ms();
     out->parts = opts->parts ? opts->parts : WD_EVAL_ALL;
     time_t now = time(NULL);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "metrics.h"
 #include "pairs.h"
 #include "wenda/buf.h"
@@ -49,14 +50,8 @@ static void pairs_free(pairs *ps)
 
 static int pairs_add(pairs *ps, const char *a, size_t alen, const char *b, size_t blen, int label)
 {
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 1024;
-        pair *p = wd_realloc(ps->p, cap * sizeof *p);
-        if (!p)
-            return WD_ENOMEM;
-        ps->p = p;
-        ps->cap = cap;
-    }
+    if (WD_GROW(ps->p, ps->cap, ps->n + 1, 1024) != WD_OK)
+        return WD_ENOMEM;
     pair *p = &ps->p[ps->n];
     p->a = wd_strndup(a, alen);
     p->b = wd_strndup(b, blen);
@@ -291,7 +286,7 @@ static void fit_logistic(const double *feat, const int *label, const double *wei
     const double l2 = 1e-3;
     memset(coef, 0, NP * sizeof *coef);
     for (int it = 0; it < 50; it++) {
-        double H[NP][NP] = {{0}}, g[NP] = {0}, step[NP] = {0};
+        double H[NP][NP] = { { 0 } }, g[NP] = { 0 }, step[NP] = { 0 };
         for (size_t i = 0; i < n; i++) {
             double x[NP];
             memcpy(x, feat + i * WD_SIM_NFEATURES, WD_SIM_NFEATURES * sizeof *x);
@@ -329,13 +324,13 @@ static const struct {
     const char *name, *split, *file;
     int fmt;
 } SETS[WD_PAIRS_NSETS] = {
-    {"tianchi", "tune", "tianchi-ncov-medical-qpairs/train_20200228.utf8.csv", SF_TIANCHI},
-    {"lcqmc", "tune", "lcqmc/dev.txt", SF_LCQMC},
-    {"zhidao", "tune", "insurance-zhidao-faq/insurance_zhidao_rank/dev.txt", SF_ZHIDAO},
-    {"tianchi", "test", "tianchi-ncov-medical-qpairs/dev_20200228.utf8.csv", SF_TIANCHI},
-    {"kuake", "test", "kuake-qqr/KUAKE-QQR_dev.json", SF_KUAKE},
-    {"lcqmc", "test", "lcqmc/test.txt", SF_LCQMC},
-    {"zhidao", "test", "insurance-zhidao-faq/insurance_zhidao_rank/test.txt", SF_ZHIDAO},
+    { "tianchi", "tune", "tianchi-ncov-medical-qpairs/train_20200228.utf8.csv", SF_TIANCHI },
+    { "lcqmc", "tune", "lcqmc/dev.txt", SF_LCQMC },
+    { "zhidao", "tune", "insurance-zhidao-faq/insurance_zhidao_rank/dev.txt", SF_ZHIDAO },
+    { "tianchi", "test", "tianchi-ncov-medical-qpairs/dev_20200228.utf8.csv", SF_TIANCHI },
+    { "kuake", "test", "kuake-qqr/KUAKE-QQR_dev.json", SF_KUAKE },
+    { "lcqmc", "test", "lcqmc/test.txt", SF_LCQMC },
+    { "zhidao", "test", "insurance-zhidao-faq/insurance_zhidao_rank/test.txt", SF_ZHIDAO },
 };
 
 typedef struct set_data {
@@ -475,8 +470,8 @@ int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const
              * at even odds, whatever a corpus's base rate. */
             size_t pos = out->set[s].positives, neg = n - pos;
             for (size_t i = 0; i < n; i++)
-                weight[at + i] = (double)total / ((double)ntune * 2.0 *
-                                                  (double)(label[at + i] ? pos : neg));
+                weight[at + i] =
+                    (double)total / ((double)ntune * 2.0 * (double)(label[at + i] ? pos : neg));
             at += n;
         }
         if (rc == WD_OK && total) {
@@ -537,7 +532,9 @@ int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const
 
 void wd_eval_pairs_print(const wd_pairs_report *r, FILE *to)
 {
-    fprintf(to, "| set | split | pairs | same | AUC | bigram-Dice AUC | P | R | F1 @ %.2f | best F1 (at) |\n",
+    fprintf(to,
+            "| set | split | pairs | same | AUC | bigram-Dice AUC | P | R | F1 @ %.2f | best F1 "
+            "(at) |\n",
             r->covered_at);
     fprintf(to, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int s = 0; s < WD_PAIRS_NSETS; s++) {

@@ -10,10 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grow.h"
 #include "qrels.h"
 #include "wenda/buf.h"
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* Trim ASCII blanks from both ends of [*s, *e). */
 static void trim(const char **s, const char **e)
@@ -63,7 +67,8 @@ struct parser {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static int bad(struct parser *p, const char *fmt, ...)
+static int
+bad(struct parser *p, const char *fmt, ...)
 {
     char what[512];
     va_list ap;
@@ -87,9 +92,8 @@ static int parse_line(struct parser *p, const char *s, const char *e, wd_qrel *q
         return bad(p, "not valid UTF-8");
     const char *tab = memchr(s, '\t', (size_t)(e - s));
     if (!tab)
-        return bad(p,
-                   "no TAB between the question and its judgements (an unanswerable question "
-                   "is the question, a TAB and nothing else)");
+        return bad(p, "no TAB between the question and its judgements (an unanswerable question "
+                      "is the question, a TAB and nothing else)");
     const char *qs = s, *qe = tab;
     trim(&qs, &qe);
     if (qs == qe)
@@ -122,18 +126,12 @@ static int parse_line(struct parser *p, const char *s, const char *e, wd_qrel *q
             if (strlen(q->judged[i].id) == (size_t)(ide - ids) &&
                 memcmp(q->judged[i].id, ids, (size_t)(ide - ids)) == 0)
                 return bad(p, "record '%.*s' is judged twice", (int)(ide - ids), ids);
-        if (q->n_judged == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            wd_judgement *j = wd_realloc(q->judged, ncap * sizeof *j);
-            if (!j)
-                return WD_ENOMEM;
-            q->judged = j;
-            cap = ncap;
-        }
+        if (WD_GROW(q->judged, cap, q->n_judged + 1, 4) != WD_OK)
+            return WD_ENOMEM;
         char *id = wd_strndup(ids, (size_t)(ide - ids));
         if (!id)
             return WD_ENOMEM;
-        q->judged[q->n_judged++] = (wd_judgement){id, *gs - '0'};
+        q->judged[q->n_judged++] = (wd_judgement){ id, *gs - '0' };
     }
     return 0;
 }
@@ -145,7 +143,7 @@ int wd_qrels_parse(wd_qrels **out, const char *name, const char *data, size_t le
     wd_qrels *r = wd_calloc(1, sizeof *r);
     if (!r)
         return wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-    struct parser p = {name ? name : "qrels", 0, diag, ctx, WD_BUF_INIT};
+    struct parser p = { name ? name : "qrels", 0, diag, ctx, WD_BUF_INIT };
     size_t cap = 0;
     const char *s = data, *end = data + len;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -174,16 +172,10 @@ int wd_qrels_parse(wd_qrels **out, const char *name, const char *data, size_t le
             qrel_clear(&q);
             rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
         } else {
-            if (r->n == cap) {
-                size_t ncap = cap ? cap * 2 : 32;
-                wd_qrel *nq = wd_realloc(r->q, ncap * sizeof *nq);
-                if (!nq) {
-                    qrel_clear(&q);
-                    rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                    break;
-                }
-                r->q = nq;
-                cap = ncap;
+            if (WD_GROW(r->q, cap, r->n + 1, 32) != WD_OK) {
+                qrel_clear(&q);
+                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+                break;
             }
             r->q[r->n++] = q;
         }
@@ -204,8 +196,8 @@ int wd_qrels_read_file(wd_qrels **out, const char *path, wd_qrels_diag_fn diag, 
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return wd_error_set(err, errno == ENOENT ? WD_ENOTFOUND : WD_EIO, "eval", "%s: %s",
-                            path, strerror(errno));
+        return wd_error_set(err, errno == ENOENT ? WD_ENOTFOUND : WD_EIO, "eval", "%s: %s", path,
+                            strerror(errno));
     wd_buf b = WD_BUF_INIT;
     char chunk[65536];
     size_t n;

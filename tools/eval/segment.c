@@ -30,7 +30,9 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "grow.h"
 #include "metrics.h"
+#include "strmap.h"
 #include "wenda/buf.h"
 
 enum { TEXT_PLAIN = 0, TEXT_BMES = 1 };
@@ -45,16 +47,16 @@ static const struct seg_source {
     const char *vocab;
     int vocab_format;
 } sources[WD_EVAL_NSEGSETS] = {
-    {"pku", "SIGHAN 2005 PKU test (news)", "sighan2005-icwb2/testing/pku_test.utf8", TEXT_PLAIN,
-     "sighan2005-icwb2/gold/pku_test_gold.utf8", "sighan2005-icwb2/gold/pku_training_words.utf8",
-     VOCAB_WORDLIST},
-    {"msr", "SIGHAN 2005 MSR test (news)", "sighan2005-icwb2/testing/msr_test.utf8", TEXT_PLAIN,
-     "sighan2005-icwb2/gold/msr_test_gold.utf8", "sighan2005-icwb2/gold/msr_training_words.utf8",
-     VOCAB_WORDLIST},
-    {"medical", "AMTTL medical forum test (patient questions)",
-     "amttl-medical-forum-cws/forum_test.txt", TEXT_BMES,
-     "amttl-medical-forum-cws/forum_test.seg.txt", "amttl-medical-forum-cws/forum_train.seg.txt",
-     VOCAB_SEGMENTED},
+    { "pku", "SIGHAN 2005 PKU test (news)", "sighan2005-icwb2/testing/pku_test.utf8", TEXT_PLAIN,
+      "sighan2005-icwb2/gold/pku_test_gold.utf8", "sighan2005-icwb2/gold/pku_training_words.utf8",
+      VOCAB_WORDLIST },
+    { "msr", "SIGHAN 2005 MSR test (news)", "sighan2005-icwb2/testing/msr_test.utf8", TEXT_PLAIN,
+      "sighan2005-icwb2/gold/msr_test_gold.utf8", "sighan2005-icwb2/gold/msr_training_words.utf8",
+      VOCAB_WORDLIST },
+    { "medical", "AMTTL medical forum test (patient questions)",
+      "amttl-medical-forum-cws/forum_test.txt", TEXT_BMES,
+      "amttl-medical-forum-cws/forum_test.seg.txt", "amttl-medical-forum-cws/forum_train.seg.txt",
+      VOCAB_SEGMENTED },
 };
 
 /* ---- characters ------------------------------------------------------------------- */
@@ -80,8 +82,8 @@ static int is_punct_or_symbol(uint32_t c)
         return 1; /* per mille, primes, ... */
     if (c >= 0x20A0 && c <= 0x20CF)
         return 1; /* currency */
-    if (c == 0x2100 || c == 0x2101 || c == 0x2103 || c == 0x2105 || c == 0x2109 ||
-        c == 0x2116 || c == 0x2117 || c == 0x2121 || c == 0x2122)
+    if (c == 0x2100 || c == 0x2101 || c == 0x2103 || c == 0x2105 || c == 0x2109 || c == 0x2116 ||
+        c == 0x2117 || c == 0x2121 || c == 0x2122)
         return 1; /* ℃ ℉ № ™ and friends */
     if (c >= 0x2190 && c <= 0x245F)
         return 1; /* arrows, mathematical operators, technical, control pictures, OCR */
@@ -154,14 +156,8 @@ static int lines_split(lines *ls, char *data, size_t len)
         if (e > s && e[-1] == '\r')
             e--;
         *e = '\0';
-        if (ls->n == ls->cap) {
-            size_t cap = ls->cap ? ls->cap * 2 : 1024;
-            char **l = wd_realloc(ls->l, cap * sizeof *l);
-            if (!l)
-                return WD_ENOMEM;
-            ls->l = l;
-            ls->cap = cap;
-        }
+        if (WD_GROW(ls->l, ls->cap, ls->n + 1, 1024) != WD_OK)
+            return WD_ENOMEM;
         ls->l[ls->n++] = s;
         s = next;
     }
@@ -196,73 +192,9 @@ static int bmes_text(const lines *in, wd_buf *text)
 
 /* ---- the vocabulary (for OOV recall only) ---------------------------------------------------- */
 
-typedef struct vocab {
-    const char **w; /* borrowed from the file buffer */
-    size_t *len;
-    size_t cap; /* power of two */
-    size_t n;
-} vocab;
-
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static int vocab_has(const vocab *v, const char *s, size_t n)
-{
-    if (!v->cap)
-        return 0;
-    for (size_t i = hash(s, n) & (v->cap - 1);; i = (i + 1) & (v->cap - 1)) {
-        if (!v->w[i])
-            return 0;
-        if (v->len[i] == n && memcmp(v->w[i], s, n) == 0)
-            return 1;
-    }
-}
-
-static int vocab_add(vocab *v, const char *s, size_t n)
-{
-    if (n == 0)
-        return WD_OK;
-    if ((v->n + 1) * 2 > v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 1u << 16;
-        vocab nv = {wd_calloc(cap, sizeof *nv.w), wd_calloc(cap, sizeof *nv.len), cap, 0};
-        if (!nv.w || !nv.len) {
-            wd_free(nv.w);
-            wd_free(nv.len);
-            return WD_ENOMEM;
-        }
-        for (size_t i = 0; i < v->cap; i++)
-            if (v->w[i])
-                vocab_add(&nv, v->w[i], v->len[i]);
-        wd_free(v->w);
-        wd_free(v->len);
-        *v = nv;
-    }
-    size_t i = hash(s, n) & (v->cap - 1);
-    for (; v->w[i]; i = (i + 1) & (v->cap - 1))
-        if (v->len[i] == n && memcmp(v->w[i], s, n) == 0)
-            return WD_OK;
-    v->w[i] = s;
-    v->len[i] = n;
-    v->n++;
-    return WD_OK;
-}
-
-static void vocab_free(vocab *v)
-{
-    wd_free(v->w);
-    wd_free(v->len);
-    memset(v, 0, sizeof *v);
-}
-
-/* Every whitespace-separated word of every line. */
-static int vocab_load(vocab *v, const lines *ls)
+/* Every whitespace-separated word of every line, into a set of words (a
+ * string map with no values). */
+static int vocab_load(wd_strmap *v, const lines *ls)
 {
     for (size_t i = 0; i < ls->n; i++) {
         const char *s = ls->l[i];
@@ -281,7 +213,7 @@ static int vocab_load(vocab *v, const lines *ls)
                     break;
                 p += l;
             }
-            if (vocab_add(v, s + start, p - start) != WD_OK)
+            if (!wd_strmap_put(v, s + start, p - start, NULL))
                 return WD_ENOMEM;
         }
     }
@@ -296,23 +228,15 @@ typedef struct spans {
     size_t n, cap;
 } spans;
 
+/* s and oov (gold only) share cap (parallel arrays, see grow.h). */
 static int spans_push(spans *sp, size_t start, size_t end, int with_oov, int oov)
 {
-    if (sp->n == sp->cap) {
-        size_t cap = sp->cap ? sp->cap * 2 : 64;
-        wd_span *s = wd_realloc(sp->s, cap * sizeof *s);
-        if (!s)
-            return WD_ENOMEM;
-        sp->s = s;
-        if (with_oov) {
-            unsigned char *o = wd_realloc(sp->oov, cap);
-            if (!o)
-                return WD_ENOMEM;
-            sp->oov = o;
-        }
-        sp->cap = cap;
-    }
-    sp->s[sp->n] = (wd_span){start, end};
+    size_t cap = sp->cap, cap_oov = sp->cap;
+    if (WD_GROW(sp->s, cap, sp->n + 1, 64) != WD_OK ||
+        (with_oov && WD_GROW(sp->oov, cap_oov, sp->n + 1, 64) != WD_OK))
+        return WD_ENOMEM;
+    sp->cap = cap;
+    sp->s[sp->n] = (wd_span){ start, end };
     if (with_oov)
         sp->oov[sp->n] = (unsigned char)oov;
     sp->n++;
@@ -339,7 +263,7 @@ typedef struct sentence {
 } sentence;
 
 /* Gold words -> spans (punctuation-only words left out, counted). */
-static int gold_spans(sentence *st, const char *line, const vocab *v)
+static int gold_spans(sentence *st, const char *line, const wd_strmap *v)
 {
     size_t n = strlen(line), chars = 0;
     st->gold.n = 0;
@@ -368,7 +292,7 @@ static int gold_spans(sentence *st, const char *line, const vocab *v)
             st->punct++;
             continue;
         }
-        int oov = v->cap && !vocab_has(v, line + start, p - start);
+        int oov = v->n && !wd_strmap_get(v, line + start, p - start);
         if (spans_push(&st->gold, first, chars, 1, oov) != WD_OK)
             return WD_ENOMEM;
     }
@@ -378,13 +302,8 @@ static int gold_spans(sentence *st, const char *line, const vocab *v)
 /* The byte -> character map of the raw text, and the text without spaces. */
 static int text_map(sentence *st, const char *text, size_t n)
 {
-    if (n + 1 > st->char_cap) {
-        size_t *m = wd_realloc(st->char_at, (n + 1) * sizeof *m);
-        if (!m)
-            return WD_ENOMEM;
-        st->char_at = m;
-        st->char_cap = n + 1;
-    }
+    if (WD_GROW(st->char_at, st->char_cap, n + 1, 1) != WD_OK)
+        return WD_ENOMEM;
     wd_buf_reset(&st->text_chars);
     size_t chars = 0;
     for (size_t p = 0; p < n;) {
@@ -437,8 +356,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     char *gpath = ev_path(c->o->data_dir, src->gold);
     char *vpath = ev_path(c->o->data_dir, src->vocab);
     wd_buf tbuf = WD_BUF_INIT, gbuf = WD_BUF_INIT, vbuf = WD_BUF_INIT, bmes = WD_BUF_INIT;
-    lines tl = {0}, gl = {0}, vl = {0}, raw = {0};
-    vocab v = {0};
+    lines tl = { 0 }, gl = { 0 }, vl = { 0 }, raw = { 0 };
+    wd_strmap v = WD_STRMAP_INIT(0);
     sentence st;
     memset(&st, 0, sizeof st);
     int rc = WD_OK;
@@ -474,8 +393,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     }
     if (ev_exists(vpath)) {
         rc = slurp(vpath, &vbuf, err);
-        if (rc == WD_OK && (lines_split(&vl, vbuf.data, vbuf.len) != WD_OK ||
-                            vocab_load(&v, &vl) != WD_OK))
+        if (rc == WD_OK &&
+            (lines_split(&vl, vbuf.data, vbuf.len) != WD_OK || vocab_load(&v, &vl) != WD_OK))
             rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
         if (rc != WD_OK)
             goto done;
@@ -511,19 +430,14 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
         out->punct_words += st.punct;
         for (size_t g = 0; g < st.gold.n; g++)
             out->oov_words += st.gold.oov[g];
-        if (st.gold.n > st.matched_cap) {
-            unsigned char *m = wd_realloc(st.matched, st.gold.n);
-            if (!m) {
-                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                break;
-            }
-            st.matched = m;
-            st.matched_cap = st.gold.n;
+        if (WD_GROW(st.matched, st.matched_cap, st.gold.n, 1) != WD_OK) {
+            rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+            break;
         }
         for (int s = 0; rc == WD_OK && s < WD_EVAL_NSEGSYS; s++) {
             double t0 = ev_now_ms();
             st.pred.n = 0;
-            struct tok_ctx tc = {&st, len};
+            struct tok_ctx tc = { &st, len };
             rc = wd_analyze(an[s], WD_ANALYZE_QUERY, text, len, on_token, &tc, err);
             if (rc == WD_ENOMEM)
                 wd_error_set(err, rc, "eval", "out of memory");
@@ -536,8 +450,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
                 }
             wd_eval_seg_scores *sc = &out->sys[s];
             sc->predicted += st.pred.n;
-            sc->correct += wd_metric_span_matches(st.gold.s, st.gold.n, st.pred.s, st.pred.n,
-                                                  st.matched);
+            sc->correct +=
+                wd_metric_span_matches(st.gold.s, st.gold.n, st.pred.s, st.pred.n, st.matched);
             for (size_t g = 0; g < st.gold.n; g++)
                 sc->oov_correct += st.matched[g] && st.gold.oov[g];
             sc->seconds += (ev_now_ms() - t0) / 1e3;
@@ -545,8 +459,8 @@ static int run_set(ev_ctx *c, const struct seg_source *src, wd_analyzer *const *
     }
     if (rc == WD_OK) {
         if (out->mismatched)
-            ev_note(c, "segmentation: %s: %zu sentences skipped: text and gold differ",
-                    src->name, out->mismatched);
+            ev_note(c, "segmentation: %s: %zu sentences skipped: text and gold differ", src->name,
+                    out->mismatched);
         for (int s = 0; s < WD_EVAL_NSEGSYS; s++) {
             wd_eval_seg_scores *sc = &out->sys[s];
             wd_prf p = wd_metric_prf(sc->correct, sc->predicted, out->gold_words);
@@ -565,7 +479,7 @@ done:
     wd_buf_free(&st.text_chars);
     spans_free(&st.gold);
     spans_free(&st.pred);
-    vocab_free(&v);
+    wd_strmap_clear(&v);
     wd_free(tl.l);
     wd_free(gl.l);
     wd_free(vl.l);
@@ -583,7 +497,7 @@ done:
 int ev_run_segmentation(ev_ctx *c, wd_eval_segmentation *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    wd_analyzer *an[WD_EVAL_NSEGSYS] = {NULL, NULL};
+    wd_analyzer *an[WD_EVAL_NSEGSYS] = { NULL, NULL };
     int rc = wd_analyzer_new(&an[WD_EVAL_SYS_WENDA], c->dict, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&an[WD_EVAL_SYS_ICU], c->dict, err);

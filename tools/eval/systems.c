@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "eval_internal.h"
+#include "grow.h"
 #include "hash.h"
 #include "wenda/buf.h"
 #include "wenda/coverage.h"
@@ -56,14 +57,8 @@ static int on_record(void *vctx, const wd_record *rec)
 {
     struct read_ctx *rc = vctx;
     ev_recs *rs = rc->rs;
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 256;
-        ev_rec *r = wd_realloc(rs->r, cap * sizeof *r);
-        if (!r)
-            return WD_ENOMEM;
-        rs->r = r;
-        rs->cap = cap;
-    }
+    if (WD_GROW(rs->r, rs->cap, rs->n + 1, 256) != WD_OK)
+        return WD_ENOMEM;
     ev_rec *r = &rs->r[rs->n];
     memset(r, 0, sizeof *r);
     r->id = wd_strdup(rec->id);
@@ -95,7 +90,7 @@ static void on_diag(void *vctx, int level, const char *file, size_t line, int co
 
 int ev_recs_read_file(ev_ctx *c, ev_recs *rs, const char *path, wd_error *err)
 {
-    struct read_ctx rc = {c, rs};
+    struct read_ctx rc = { c, rs };
     int rc_ = wd_corpus_read_file(path, NULL, on_record, on_diag, &rc, err);
     if (rc_ == WD_ENOMEM)
         wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
@@ -129,16 +124,10 @@ int ev_recs_read_dir(ev_ctx *c, ev_recs *rs, const char *dir, wd_error *err)
             wd_free(p);
             continue;
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            char **nn = wd_realloc(names, ncap * sizeof *nn);
-            if (!nn) {
-                wd_free(p);
-                rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-                break;
-            }
-            names = nn;
-            cap = ncap;
+        if (WD_GROW(names, cap, n + 1, 32) != WD_OK) {
+            wd_free(p);
+            rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
+            break;
         }
         names[n++] = p;
     }
@@ -196,8 +185,7 @@ static int build_wenda(ev_sys *s, ev_ctx *c, const ev_recs *rs, wd_error *err)
     int rc = wd_index_writer_open(&w, s->path, c->dict, &io, err);
     for (size_t i = 0; rc == WD_OK && i < rs->n; i++) {
         const ev_rec *r = &rs->r[i];
-        wd_record rec = {r->id,   r->question, r->answer, r->source, r->date,
-                         r->kind, i + 1};
+        wd_record rec = { r->id, r->question, r->answer, r->source, r->date, r->kind, i + 1 };
         rc = wd_index_writer_add(w, &rec, err);
     }
     if (rc == WD_OK)
@@ -317,14 +305,8 @@ struct qterms {
 static int add_qterm(void *vctx, const char *term, size_t len, uint32_t wdf)
 {
     struct qterms *t = vctx;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        xc_query **q = wd_realloc(t->q, cap * sizeof *q);
-        if (!q)
-            return wd_error_set(t->err, WD_ENOMEM, "eval", "out of memory");
-        t->q = q;
-        t->cap = cap;
-    }
+    if (WD_GROW(t->q, t->cap, t->n + 1, 32) != WD_OK)
+        return wd_error_set(t->err, WD_ENOMEM, "eval", "out of memory");
     int rc = xc_query_term(&t->q[t->n], term, len, wdf ? wdf : 1, 0, t->err);
     if (rc == WD_OK)
         t->n++;
@@ -333,7 +315,7 @@ static int add_qterm(void *vctx, const char *term, size_t len, uint32_t wdf)
 
 static int ask_ngram(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
 {
-    struct qterms t = {NULL, 0, 0, err};
+    struct qterms t = { NULL, 0, 0, err };
     xc_doc *scratch = NULL;
     xc_query *q = NULL;
     xc_enquire *e = NULL;
@@ -385,10 +367,12 @@ int ev_sys_ask(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
     return rc;
 }
 
-wd_searcher *ev_sys_searcher(ev_sys *s) { return s ? s->searcher : NULL; }
+wd_searcher *ev_sys_searcher(ev_sys *s)
+{
+    return s ? s->searcher : NULL;
+}
 
-int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict,
-                    wd_error *err)
+int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict, wd_error *err)
 {
     *verdict = WD_UNCOVERED;
     if (!s->searcher)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/search.h"
@@ -65,14 +66,8 @@ static int collect(void *ctx, const wd_record *rec)
         ix->n = 0;
         return 0;
     }
-    if (ix->n == ix->cap) {
-        size_t cap = ix->cap ? ix->cap * 2 : 256;
-        sg_q *qs = wd_realloc(ix->qs, cap * sizeof *qs);
-        if (!qs)
-            return WD_ENOMEM;
-        ix->qs = qs;
-        ix->cap = cap;
-    }
+    if (WD_GROW(ix->qs, ix->cap, ix->n + 1, 256) != WD_OK)
+        return WD_ENOMEM;
     sg_q *q = &ix->qs[ix->n];
     memset(q, 0, sizeof *q);
     q->id = wd_strdup(rec->id);
@@ -111,18 +106,8 @@ static int normalise(wd_analyzer *an, sg_q *q, wd_error *err)
         }
         if (b.oom)
             rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-        if (rc == WD_OK && b.len > map_cap) {
-            size_t cap = map_cap ? map_cap * 2 : 64;
-            while (cap < b.len)
-                cap *= 2;
-            uint32_t *m = wd_realloc(map, cap * sizeof *m);
-            if (!m)
-                rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-            else {
-                map = m;
-                map_cap = cap;
-            }
-        }
+        if (rc == WD_OK && WD_GROW(map, map_cap, b.len, 64) != WD_OK)
+            rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
         for (size_t k = before; rc == WD_OK && k < b.len; k++)
             map[k] = (uint32_t)cp;
         i += l;
@@ -168,8 +153,7 @@ static int cmp_order(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs,
-                   wd_error *err)
+int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs, wd_error *err)
 {
     *out = NULL;
     sg_index *ix = wd_calloc(1, sizeof *ix);
@@ -203,7 +187,7 @@ int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *
             const sg_q *q = &ix->qs[i];
             for (size_t off = 0; off < q->norm_len; off++)
                 if ((((unsigned char)q->norm[off]) & 0xC0) != 0x80 && ix->n_sa < total)
-                    ix->sa[ix->n_sa++] = (sg_suffix){(uint32_t)i, (uint32_t)off};
+                    ix->sa[ix->n_sa++] = (sg_suffix){ (uint32_t)i, (uint32_t)off };
         }
         if (rc == WD_OK) {
             sort_ix = ix;
@@ -232,8 +216,7 @@ static int better(const sg_index *ix, const sg_match *a, const sg_match *b)
     return a->start < b->start;
 }
 
-size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out,
-                       size_t max)
+size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max)
 {
     if (!ix || len == 0 || max == 0 || ix->n_sa == 0)
         return 0;
@@ -252,7 +235,7 @@ size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_matc
         const sg_q *q = &ix->qs[s->q];
         if (strncmp(q->norm + s->off, norm, len) != 0)
             break;
-        sg_match m = {s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0};
+        sg_match m = { s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0 };
         /* Keep each question once, at its best occurrence. */
         size_t at = n;
         for (size_t k = 0; k < n; k++)
@@ -280,6 +263,15 @@ size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_matc
     return n;
 }
 
-const char *sg_question(const sg_index *ix, uint32_t q) { return ix->qs[q].question; }
-const char *sg_id(const sg_index *ix, uint32_t q) { return ix->qs[q].id; }
-size_t sg_count(const sg_index *ix) { return ix ? ix->n : 0; }
+const char *sg_question(const sg_index *ix, uint32_t q)
+{
+    return ix->qs[q].question;
+}
+const char *sg_id(const sg_index *ix, uint32_t q)
+{
+    return ix->qs[q].id;
+}
+size_t sg_count(const sg_index *ix)
+{
+    return ix ? ix->n : 0;
+}

@@ -7,6 +7,7 @@
  */
 #define _DEFAULT_SOURCE
 #include "view.h"
+#include "xapian_c.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -85,14 +86,11 @@ static sig signature(const char *path)
     g.dev = st.st_dev;
     g.ino = st.st_ino;
     g.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    if (S_ISDIR(st.st_mode)) {
-        char p[4200];
-        snprintf(p, sizeof p, "%s/iamglass", path);
-        if (stat(p, &st) == 0) {
-            g.vino = st.st_ino;
-            g.vmtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-            g.vsize = (long long)st.st_size;
-        }
+    xc_db_stamp stamp;
+    if (S_ISDIR(st.st_mode) && xc_db_file_stamp(path, &stamp)) {
+        g.vino = stamp.ino;
+        g.vmtime_ns = stamp.mtime_ns;
+        g.vsize = stamp.size;
     }
     return g;
 }
@@ -134,7 +132,7 @@ static int load(view_shared *v, const sig *now, wd_error *err)
         return rc;
     }
     atomic_init(&s->refs, 1);
-    s->watched = now->vino != 0; /* DIR/iamglass: one glass database */
+    s->watched = now->vino != 0; /* one database, whose commits its stamp shows */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     pthread_mutex_lock(&v->mu);

@@ -1,0 +1,142 @@
+/*
+ * document.c - records -> analysed terms -> Xapian documents.
+ *
+ * Each record becomes one document (common/schema.h): the question analysed
+ * into "S"-prefixed positional terms, the answer into unprefixed terms (index
+ * mode, so sub-words of long words sit at the word's position; positions
+ * only with wd_build_opts.answer_positions), boolean terms for kind and
+ * source, the question's CJK character unigrams and bigrams ("XB", no
+ * positions), the id as unique term and value, and the record itself as
+ * its stored form (wenda/record.h) for display. Building touches no database: it runs on whichever
+ * thread has the builder, and the database writer adds the result.
+ */
+#include "document.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "wenda/bigram.h"
+
+int wd_builder_init(wd_builder *b, const wd_build_opts *opts, wd_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->answer_positions = opts->answer_positions;
+    b->id_verbatim = opts->id_verbatim;
+    int rc = wd_analyzer_new(&b->an, opts->dict, err);
+    if (rc == WD_OK)
+        wd_analyzer_set_dictionary_layer(b->an, opts->dictionary_layer);
+    return rc;
+}
+
+void wd_builder_clear(wd_builder *b)
+{
+    wd_analyzer_free(b->an);
+    wd_buf_free(&b->term);
+    wd_buf_free(&b->record);
+    memset(b, 0, sizeof *b);
+}
+
+struct posting_ctx {
+    xc_doc *doc;
+    const char *prefix;
+    size_t plen;
+    wd_buf *term;
+    wd_error *err;
+    wd_bigrams *bg; /* question field: also its CJK bigrams (schema.h) */
+    int positions;
+};
+
+static int add_bigram(void *vctx, const char *bg, size_t len, uint32_t pos)
+{
+    (void)pos;
+    struct posting_ctx *c = vctx;
+    wd_buf_reset(c->term);
+    wd_buf_puts(c->term, WD_PREFIX_BIGRAM);
+    wd_buf_append(c->term, bg, len);
+    if (c->term->oom)
+        return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
+    return xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
+}
+
+static int add_token(void *vctx, const wd_token *t)
+{
+    struct posting_ctx *c = vctx;
+    if (t->len == 0 || c->plen + t->len > XC_MAX_TERM_BYTES)
+        return 0; /* the analyzer caps words; this is a last guard */
+    wd_buf_reset(c->term);
+    wd_buf_append(c->term, c->prefix, c->plen);
+    wd_buf_append(c->term, t->text, t->len);
+    if (c->term->oom)
+        return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
+    int rc = c->positions ? xc_doc_add_posting(c->doc, c->term->data, c->term->len, t->position + 1,
+                                               1, c->err)
+                          : xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
+    if (rc == WD_OK && c->bg)
+        rc = wd_bigrams_feed(c->bg, t, add_bigram, c);
+    return rc;
+}
+
+static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const char *text,
+                       int bigrams, wd_error *err)
+{
+    wd_bigrams bg = WD_BIGRAMS_INIT;
+    struct posting_ctx c = { doc,
+                             prefix,
+                             strlen(prefix),
+                             &b->term,
+                             err,
+                             bigrams ? &bg : NULL,
+                             bigrams || b->answer_positions };
+    return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
+}
+
+int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err)
+{
+    *out = NULL;
+    char *kt = b->key_term;
+    xc_doc *doc = NULL;
+    int rc = xc_doc_new(&doc, err);
+    if (rc == WD_OK)
+        rc = index_field(b, doc, WD_PREFIX_QUESTION, rec->question, 1, err);
+    if (rc == WD_OK && rec->answer)
+        rc = index_field(b, doc, "", rec->answer, 0, err);
+    if (rc == WD_OK)
+        rc = xc_doc_add_boolean_term(
+            doc, wd_key_term(kt, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind), WD_MAX_KEY_TERM),
+            err);
+    if (rc == WD_OK && rec->source && *rec->source)
+        rc = xc_doc_add_boolean_term(
+            doc, wd_key_term(kt, WD_PREFIX_SOURCE, rec->source, WD_MAX_KEY_TERM), err);
+    if (rc == WD_OK)
+        rc = xc_doc_add_boolean_term(doc, wd_key_term(kt, WD_PREFIX_ID, rec->id, b->id_verbatim),
+                                     err);
+    if (rc == WD_OK)
+        rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
+    if (rc == WD_OK)
+        wd_buf_reset(&b->record);
+    if (rc == WD_OK && wd_record_encode(rec, &b->record) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK)
+        rc = xc_doc_set_data(doc, b->record.data, b->record.len, err);
+    if (rc != WD_OK) {
+        xc_doc_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return WD_OK;
+}
+
+/* The corpus readers skip records that are not UTF-8; this guards the
+ * library API. */
+int wd_record_check(const wd_record *rec, wd_error *err)
+{
+    if (!rec || !rec->id || !*rec->id || !rec->question)
+        return wd_error_set(err, WD_EINVAL, "index", "record without id or question");
+    static const char *const names[] = { "id", "question", "answer", "source", "date" };
+    const char *const vals[] = { rec->id, rec->question, rec->answer, rec->source, rec->date };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (vals[i] && !wd_utf8_valid(vals[i], strlen(vals[i]), NULL))
+            return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
+                                i ? rec->id : "?", names[i]);
+    return WD_OK;
+}
