@@ -38,8 +38,7 @@ static double now_ms(void)
 static void calibration_of(wd_searcher *s, const char *path)
 {
     wd_calibration_builtin(&s->cal);
-    struct stat st;
-    if (strchr(path, ',') || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (strchr(path, ',') || strncmp(path, "tcp://", 6) == 0)
         return;
     size_t n = strlen(path) + sizeof WD_CALIBRATION_FILE + 2;
     char *file = wd_malloc(n);
