@@ -29,13 +29,13 @@ extern "C" {
 typedef struct wd_searcher wd_searcher;
 
 typedef struct wd_search_opts {
-    uint32_t n;             /* hits wanted; 0 = 10 */
-    uint32_t offset;        /* skip this many first */
-    const char *source;     /* only records from this source file (NULL = all) */
-    int explain;            /* fill wd_hit.explain */
-    double question_weight; /* weight of the question field; 0 = default */
-    double k1, b;           /* BM25 parameters; negative = defaults */
-    uint32_t snippet_chars; /* target snippet length in code points; 0 = 120 */
+    uint32_t n;              /* hits wanted; 0 = 10 */
+    uint32_t offset;         /* skip this many first */
+    const char *source;      /* only records from this source file (NULL = all) */
+    int explain;             /* fill wd_hit.explain */
+    double question_weight;  /* weight of the question field; 0 = default */
+    double k1, b;            /* BM25 parameters; negative = defaults */
+    uint32_t snippet_chars;  /* target snippet length in code points; 0 = 120 */
     int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
                                 (for an index built with that option) */
     /* Shard lists (see wd_searcher_open): */
@@ -48,7 +48,10 @@ typedef struct wd_search_opts {
                             analyses the record's whole answer) */
 } wd_search_opts;
 
-#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0}
+#define WD_SEARCH_OPTS_INIT                                                                        \
+    {                                                                                              \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0                                             \
+    }
 
 typedef struct wd_term_weight {
     char *term;    /* new; with its field prefix, e.g. "S医保" */
@@ -56,13 +59,13 @@ typedef struct wd_term_weight {
 } wd_term_weight;
 
 typedef struct wd_hit {
-    uint32_t rank;     /* 1-based, including the offset */
-    char *id;          /* all strings new, owned by the results */
-    char *question;    /* exactly as in the source */
-    char *answer;      /* exactly as in the source */
+    uint32_t rank;  /* 1-based, including the offset */
+    char *id;       /* all strings new, owned by the results */
+    char *question; /* exactly as in the source */
+    char *answer;   /* exactly as in the source */
     char *source;
-    char *date;        /* NULL when unknown */
-    int kind;          /* enum wd_record_kind */
+    char *date; /* NULL when unknown */
+    int kind;   /* enum wd_record_kind */
     double score;
     char *snippet;
     size_t (*highlights)[2]; /* [start, end) code-point offsets into snippet */
@@ -128,10 +131,10 @@ void wd_hit_free(wd_hit *h);
 typedef struct wd_index_info {
     uint32_t documents;
     uint64_t terms;
-    uint64_t size_bytes;    /* on disk */
-    char *dict_version;     /* the dictionary that built it (new; may be "") */
-    char *schema;           /* new */
-    char *checkpoint;       /* new; the last committed checkpoint */
+    uint64_t size_bytes; /* on disk */
+    char *dict_version;  /* the dictionary that built it (new; may be "") */
+    char *schema;        /* new */
+    char *checkpoint;    /* new; the last committed checkpoint */
     double avg_length;
 } wd_index_info;
 

@@ -52,8 +52,8 @@ static void print_human(const wd_results *r, int color, int full, int explain)
     }
     for (size_t i = 0; i < r->n_hits; i++) {
         const wd_hit *h = &r->hits[i];
-        printf("%s%u.%s %s%s%s", color ? BOLD : "", h->rank, color ? RESET : "",
-               color ? BOLD : "", h->question, color ? RESET : "");
+        printf("%s%u.%s %s%s%s", color ? BOLD : "", h->rank, color ? RESET : "", color ? BOLD : "",
+               h->question, color ? RESET : "");
         if (h->kind == WD_KIND_QUESTION)
             printf("  (question only, no answer written)");
         printf("\n   %s", "");
@@ -69,29 +69,29 @@ static void print_human(const wd_results *r, int color, int full, int explain)
             printf("\n%s\n", h->answer);
         printf("\n");
     }
-    printf("%s%zu of about %u matching records, %.1f ms%s\n", color ? DIM : "", r->n_hits,
-           r->total, r->took_ms, color ? RESET : "");
+    printf("%s%zu of about %u matching records, %.1f ms%s\n", color ? DIM : "", r->n_hits, r->total,
+           r->took_ms, color ? RESET : "");
 }
 
 static const cli_opt ask_opts[] = {
-    {"index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"num", 'n', 1, "N", "number of answers (default 5)"},
-    {"offset", 0, 1, "K", "skip the first K answers"},
-    {"source", 0, 1, "S", "only records from source file S"},
-    {"json", 0, 0, NULL, "print one JSON object per question"},
-    {"full", 0, 0, NULL, "include each record's whole answer"},
-    {"explain", 0, 0, NULL, "show the matched terms and their weights"},
-    {"color", 0, 1, "WHEN", "auto (default), always or never"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {"allow-partial", 0, 0, NULL,
-     "over shards: when some do not answer, answer from the others (marked partial)"},
-    {"timeout", 0, 1, "MS",
-     "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "num", 'n', 1, "N", "number of answers (default 5)" },
+    { "offset", 0, 1, "K", "skip the first K answers" },
+    { "source", 0, 1, "S", "only records from source file S" },
+    { "json", 0, 0, NULL, "print one JSON object per question" },
+    { "full", 0, 0, NULL, "include each record's whole answer" },
+    { "explain", 0, 0, NULL, "show the matched terms and their weights" },
+    { "color", 0, 1, "WHEN", "auto (default), always or never" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "allow-partial", 0, 0, NULL,
+      "over shards: when some do not answer, answer from the others (marked partial)" },
+    { "timeout", 0, 1, "MS",
+      "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
-                   const wd_search_opts *o, int json, int full, int color, wd_buf *out,
-                   int *hits)
+                   const wd_search_opts *o, int json, int full, int color, wd_buf *out, int *hits)
 {
     wd_error err;
     wd_error_clear(&err);
@@ -233,12 +233,14 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_ask = {
-    "ask", "Answer a question from the index, best answers first.",
+    "ask",
+    "Answer a question from the index, best answers first.",
     "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--allow-partial] "
     "[--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
     "from stdin and answered one a line (one JSON object a line with --json).\n"
-    "JSON: {\"query\", \"took_ms\", \"total\", \"hits\": [{\"rank\", \"id\", \"question\", \"kind\",\n"
+    "JSON: {\"query\", \"took_ms\", \"total\", \"hits\": [{\"rank\", \"id\", \"question\", "
+    "\"kind\",\n"
     "\"score\", \"snippet\", \"highlights\": [[start, end], ...], \"source\"}]}; highlight\n"
     "offsets count code points of the snippet.\n"
     "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"
@@ -247,4 +249,6 @@ const cli_cmd cli_cmd_ask = {
     "shards answer and the JSON adds \"partial\": true, \"missing_shards\": [...].\n"
     "Exit: 0 answered; 1 no record matched; 2 usage; 3 no index, unreadable index or a\n"
     "shard not answering.",
-    ask_opts, cmd_ask};
+    ask_opts,
+    cmd_ask
+};
