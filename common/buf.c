@@ -45,9 +45,15 @@ int wd_buf_append(wd_buf *b, const void *p, size_t n)
     return WD_OK;
 }
 
-int wd_buf_puts(wd_buf *b, const char *s) { return wd_buf_append(b, s, strlen(s)); }
+int wd_buf_puts(wd_buf *b, const char *s)
+{
+    return wd_buf_append(b, s, strlen(s));
+}
 
-int wd_buf_putc(wd_buf *b, char c) { return wd_buf_append(b, &c, 1); }
+int wd_buf_putc(wd_buf *b, char c)
+{
+    return wd_buf_append(b, &c, 1);
+}
 
 int wd_buf_printf(wd_buf *b, const char *fmt, ...)
 {
@@ -112,9 +118,7 @@ int wd_buf_json_string(wd_buf *b, const char *s, size_t len)
         case '\n': wd_buf_puts(b, "\\n"); break;
         case '\r': wd_buf_puts(b, "\\r"); break;
         case '\t': wd_buf_puts(b, "\\t"); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04X", c);
-            wd_buf_puts(b, esc);
+        default: snprintf(esc, sizeof esc, "\\u%04X", c); wd_buf_puts(b, esc);
         }
     }
     wd_buf_append(b, run, (size_t)(end - run));

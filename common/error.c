@@ -39,7 +39,10 @@ void *wd_realloc(void *p, size_t n)
     return realloc(p, n ? n : 1);
 }
 
-void wd_free(void *p) { free(p); }
+void wd_free(void *p)
+{
+    free(p);
+}
 
 char *wd_strndup(const char *s, size_t n)
 {
@@ -51,7 +54,10 @@ char *wd_strndup(const char *s, size_t n)
     return d;
 }
 
-char *wd_strdup(const char *s) { return s ? wd_strndup(s, strlen(s)) : NULL; }
+char *wd_strdup(const char *s)
+{
+    return s ? wd_strndup(s, strlen(s)) : NULL;
+}
 
 int wd_error_setv(wd_error *err, int code, const char *origin, const char *fmt, va_list ap)
 {

@@ -54,7 +54,6 @@
 /* Room for any key term: prefix, WD_MAX_KEY_TERM bytes, NUL. */
 #define WD_KEY_TERM_SIZE (WD_MAX_KEY_TERM + 8)
 
-
 /* prefix + key when the key has at most `verbatim` bytes, else prefix + "#"
  * + the key's 64-bit FNV-1a hash in hex; out has WD_KEY_TERM_SIZE bytes
  * (verbatim <= WD_MAX_KEY_TERM, prefix at most 2 bytes). */

@@ -40,8 +40,8 @@ static int str_field(rd_ctx *c, size_t line, json_t *obj, const char *name, int 
     json_t *v = json_object_get(obj, name);
     if (!v || (!required && json_is_null(v))) {
         if (required)
-            rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
-                    "no \"%s\" field; the record was skipped", name);
+            rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT, "no \"%s\" field; the record was skipped",
+                    name);
         return 0;
     }
     if (!json_is_string(v)) {
@@ -76,14 +76,13 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
         if (json_error_code(&jerr) == json_error_out_of_memory)
             return WD_ENOMEM;
         rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
-                "not valid JSON (%s at column %d); the record was skipped", jerr.text,
-                jerr.column);
+                "not valid JSON (%s at column %d); the record was skipped", jerr.text, jerr.column);
         return WD_OK;
     }
     int rc = WD_OK;
     if (!json_is_object(obj)) {
-        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
-                "%s, not a JSON object; the record was skipped", json_type_name(obj));
+        rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT, "%s, not a JSON object; the record was skipped",
+                json_type_name(obj));
         goto done;
     }
     const char *q = NULL, *a = NULL, *id = NULL, *src = NULL, *date = NULL, *kind = NULL;
@@ -113,7 +112,7 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
     }
     if (src && !src[0])
         src = NULL;
-    wd_record rec = {id, q, a, src, date, k, line};
+    wd_record rec = { id, q, a, src, date, k, line };
     rc = rd_emit(c, &rec, qn, an, 1);
 done:
     json_decref(obj);

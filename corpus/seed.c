@@ -32,12 +32,12 @@ enum { MODE_NONE = 0, MODE_RECOMMEND = 1, MODE_QUESTIONS = 2 };
 
 #define MARK_RECOMMEND "\xE7\x9B\xB8\xE5\x85\xB3\xE6\x8E\xA8\xE8\x8D\x90" /* 相关推荐 */
 #define MARK_QUESTIONS "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x97\xAE\xE9\xA2\x98" /* 相关问题 */
-#define NEWS "\xE5\x81\xA5\xE5\xBA\xB7\xE6\x96\xB0\xE9\x97\xBB"            /* 健康新闻 */
-#define TIP "\xE6\x8F\x90\xE7\xA4\xBA"                                      /* 提示 */
+#define NEWS "\xE5\x81\xA5\xE5\xBA\xB7\xE6\x96\xB0\xE9\x97\xBB"           /* 健康新闻 */
+#define TIP "\xE6\x8F\x90\xE7\xA4\xBA"                                    /* 提示 */
 #define TIP_TEXT                                                                                   \
     "\xE6\x9C\xAC\xE5\x86\x85\xE5\xAE\xB9\xE4\xB8\x8D\xE8\x83\xBD\xE4\xBB\xA3\xE6\x9B\xBF\xE9\x9D" \
     "\xA2\xE8\xAF\x8A" /* 本内容不能代替面诊 */
-#define REC_PREFIX "\xE4\xB8\xBA\xE6\x82\xA8\xE6\x8E\xA8\xE8\x8D\x90" /* 为您推荐 */
+#define REC_PREFIX "\xE4\xB8\xBA\xE6\x82\xA8\xE6\x8E\xA8\xE8\x8D\x90"             /* 为您推荐 */
 #define REC_SUFFIX "\xE4\xB8\xAA\xE7\x9B\xB8\xE5\x85\xB3\xE9\x97\xAE\xE9\xA2\x98" /* 个相关问题 */
 
 static int has_prefix(const char *s, size_t n, const char *p, size_t *plen)
@@ -130,7 +130,10 @@ static int count_line(const sline *L)
     return d > 0 && rd_name_eq(s + d, n - d, REC_SUFFIX);
 }
 
-static int blank(const sline *L) { return rd_is_blank(L->s, L->n); }
+static int blank(const sline *L)
+{
+    return rd_is_blank(L->s, L->n);
+}
 
 typedef struct seed {
     rd_ctx *c;
@@ -159,7 +162,7 @@ static int seed_emit(seed *sd, size_t iq, size_t a0, size_t a1, const char *date
     wd_buf_printf(&sd->id, "%s#%zu", sd->c->stem, num);
     if (sd->q.oom || sd->a.oom || sd->id.oom)
         return WD_ENOMEM;
-    wd_record rec = {sd->id.data, sd->q.data, sd->a.data, NULL, date, kind, iq + 1};
+    wd_record rec = { sd->id.data, sd->q.data, sd->a.data, NULL, date, kind, iq + 1 };
     return rd_emit(sd->c, &rec, sd->q.len, sd->a.len, 0);
 }
 

@@ -14,12 +14,12 @@
 #include "wenda/analyzer.h"
 
 struct wd_dict {
-    wd_strtab tab;         /* domain/user words + prefixes, stop words, synonyms */
-    const char **synv;     /* synonym lists (pointers into tab.pool) */
-    double logtotal;       /* log of the frequency total: logp = logf - logtotal */
-    uint32_t maxlen;       /* longest domain/user word, in code points */
-    int has_words;         /* any domain/user word at all */
-    size_t size;           /* distinct lexicon words, all sources */
+    wd_strtab tab;     /* domain/user words + prefixes, stop words, synonyms */
+    const char **synv; /* synonym lists (pointers into tab.pool) */
+    double logtotal;   /* log of the frequency total: logp = logf - logtotal */
+    uint32_t maxlen;   /* longest domain/user word, in code points */
+    int has_words;     /* any domain/user word at all */
+    size_t size;       /* distinct lexicon words, all sources */
     char version[32];
 };
 
@@ -27,7 +27,8 @@ struct wd_dict {
 #define WD_DOMAIN_FLOOR 2000.0 /* frequency of a domain or user word given none */
 #define WD_DOMAIN_MARGIN 2.3   /* whole domain word beats its best split by e^2.3 */
 #define WD_ICU_FREQ 3.0        /* a word only ICU's dictionary knows */
-#define WD_HMM_FREQ 1.0        /* a word only the HMM found: it must beat its characters as
+#define WD_HMM_FREQ                                                                                \
+    1.0 /* a word only the HMM found: it must beat its characters as
                                   a word seen once */
 /* Long-word penalty: a general-list, ICU or HMM word of n > 2 characters
  * scores WD_LONG_PENALTY * (n - 2) below its frequency (domain and user

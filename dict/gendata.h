@@ -39,7 +39,7 @@
 extern const uint32_t wd_gd_nnodes;
 extern const uint32_t wd_gd_nchars;
 extern const uint32_t wd_gd_nwords;
-extern const double wd_gd_total;   /* sum of the general list's frequencies */
+extern const double wd_gd_total; /* sum of the general list's frequencies */
 extern const uint16_t wd_gd_label[];
 extern const uint32_t wd_gd_first[]; /* wd_gd_nnodes + 1 entries */
 extern const float wd_gd_logf[];

@@ -76,8 +76,7 @@ static int parse_line(int kind, const char *name, unsigned line, char *t, wd_lex
         if (nf < 2)
             return bad(err, name, line, "a synonym group needs at least two words:", f[0]);
         break;
-    default:
-        return wd_error_set(err, WD_EINVAL, "dict", "bad lexicon kind");
+    default: return wd_error_set(err, WD_EINVAL, "dict", "bad lexicon kind");
     }
     for (size_t i = 0; i < nw; i++)
         if (strlen(f[i]) > WD_MAX_WORD_BYTES)

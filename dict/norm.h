@@ -82,6 +82,9 @@ static inline uint32_t wd_t2s(uint32_t c)
 /* The hash of table keys and of dictionary content: the tree's one hash
  * (common/hash.h). */
 #define WD_FNV_INIT WD_FNV_OFFSET
-static inline uint64_t wd_fnv(uint64_t h, const void *p, size_t n) { return wd_fnv1a64(p, n, h); }
+static inline uint64_t wd_fnv(uint64_t h, const void *p, size_t n)
+{
+    return wd_fnv1a64(p, n, h);
+}
 
 #endif

@@ -56,9 +56,10 @@ int wd_calibration_read(const char *file, wd_calibration *out, wd_error *err)
     double cov = 0, par = 0, acc = 0, auc = 0;
     const char *model = NULL, *when = NULL;
     json_int_t n = 0;
-    if (!o || json_unpack_ex(o, &je, 0, "{s:F, s:F, s:s, s?s, s?I, s?F, s?F}", "covered_at", &cov,
-                             "partial_at", &par, "model", &model, "fitted_at", &when,
-                             "questions", &n, "accuracy", &acc, "auc", &auc) != 0 ||
+    if (!o ||
+        json_unpack_ex(o, &je, 0, "{s:F, s:F, s:s, s?s, s?I, s?F, s?F}", "covered_at", &cov,
+                       "partial_at", &par, "model", &model, "fitted_at", &when, "questions", &n,
+                       "accuracy", &acc, "auc", &auc) != 0 ||
         cov < 0 || cov > 1 || par < 0 || par > cov) {
         json_decref(o);
         return wd_error_set(err, WD_EFORMAT, "calibration",
@@ -129,8 +130,8 @@ static int by_c(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int wd_calibration_fit(const double *confidence, const int *answered, size_t n,
-                       wd_calibration *out, wd_error *err)
+int wd_calibration_fit(const double *confidence, const int *answered, size_t n, wd_calibration *out,
+                       wd_error *err)
 {
     wd_calibration_builtin(out);
     labelled *v = wd_malloc((n ? n : 1) * sizeof *v);
@@ -138,7 +139,7 @@ int wd_calibration_fit(const double *confidence, const int *answered, size_t n,
         return wd_error_set(err, WD_ENOMEM, "calibration", "out of memory");
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
-        v[i] = (labelled){confidence[i], answered[i] != 0};
+        v[i] = (labelled){ confidence[i], answered[i] != 0 };
         pos += v[i].y;
     }
     if (pos == 0 || pos == n) {
@@ -195,6 +196,12 @@ int wd_calibration_fit(const double *confidence, const int *answered, size_t n,
     return WD_OK;
 }
 
-const wd_calibration *wd_searcher_calibration(const wd_searcher *s) { return &s->cal; }
+const wd_calibration *wd_searcher_calibration(const wd_searcher *s)
+{
+    return &s->cal;
+}
 
-void wd_searcher_set_calibration(wd_searcher *s, const wd_calibration *cal) { s->cal = *cal; }
+void wd_searcher_set_calibration(wd_searcher *s, const wd_calibration *cal)
+{
+    s->cal = *cal;
+}

@@ -13,52 +13,52 @@
 #include "confidence.h"
 
 const double wd_conf_mean[WD_CONF_NFEATURES] = {
-    0.16341545, /* same_question */
-    0.28259682, /* by_question */
-    0.35026216, /* rare_by_question */
-    0.70036586, /* rec_miss_share */
-    0.46105836, /* miss_rare_share */
-    0.482551, /* by_record */
-    0.29781336, /* record_cover */
-    0.29904485, /* score */
+    0.16341545,  /* same_question */
+    0.28259682,  /* by_question */
+    0.35026216,  /* rare_by_question */
+    0.70036586,  /* rec_miss_share */
+    0.46105836,  /* miss_rare_share */
+    0.482551,    /* by_record */
+    0.29781336,  /* record_cover */
+    0.29904485,  /* score */
     0.023104651, /* gap_next */
-    2.3086416, /* rank */
+    2.3086416,   /* rank */
     -0.16580703, /* sq_lead */
     0.024749615, /* place */
     0.013193374, /* question_only */
 };
 
 const double wd_conf_scale[WD_CONF_NFEATURES] = {
-    0.17863387, /* same_question */
-    0.21534093, /* by_question */
-    0.23185833, /* rare_by_question */
-    0.22971463, /* rec_miss_share */
-    0.25922656, /* miss_rare_share */
-    0.25832389, /* by_record */
-    0.21194418, /* record_cover */
-    0.12466826, /* score */
+    0.17863387,  /* same_question */
+    0.21534093,  /* by_question */
+    0.23185833,  /* rare_by_question */
+    0.22971463,  /* rec_miss_share */
+    0.25922656,  /* miss_rare_share */
+    0.25832389,  /* by_record */
+    0.21194418,  /* record_cover */
+    0.12466826,  /* score */
     0.054036335, /* gap_next */
-    0.6961092, /* rank */
-    0.23439195, /* sq_lead */
-    0.32079917, /* place */
-    0.11410219, /* question_only */
+    0.6961092,   /* rank */
+    0.23439195,  /* sq_lead */
+    0.32079917,  /* place */
+    0.11410219,  /* question_only */
 };
 
 const double wd_conf_coef[WD_CONF_NFEATURES + 1] = {
-    0.31225576, /* same_question */
+    0.31225576,  /* same_question */
     -0.44560678, /* by_question */
     0.030219493, /* rare_by_question */
     -0.75575978, /* rec_miss_share */
-    -1.3424973, /* miss_rare_share */
-    0.52016307, /* by_record */
+    -1.3424973,  /* miss_rare_share */
+    0.52016307,  /* by_record */
     -0.27012341, /* record_cover */
     -0.47370651, /* score */
-    0.49972219, /* gap_next */
+    0.49972219,  /* gap_next */
     -0.68941158, /* rank */
-    0.60403706, /* sq_lead */
-    0.16603916, /* place */
+    0.60403706,  /* sq_lead */
+    0.16603916,  /* place */
     0.085064792, /* question_only */
-    -4.3552092, /* intercept */
+    -4.3552092,  /* intercept */
 };
 
 /* The built-in thresholds. The confidence is a probability, calibrated on

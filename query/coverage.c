@@ -110,7 +110,7 @@ static int check_once(wd_searcher *s, void *vctx, wd_error *err)
     if (rc == WD_OK && n) {
         out->confidence = out->best_confidence = conf[best];
         int qa = r.c[best].rec->rec.kind == WD_KIND_QA;
-        out->verdict = conf[best] >= covered_at    ? (qa ? WD_COVERED : WD_PARTIAL)
+        out->verdict = conf[best] >= covered_at   ? (qa ? WD_COVERED : WD_PARTIAL)
                        : conf[best] >= partial_at ? WD_PARTIAL
                                                   : WD_UNCOVERED;
         rc = take(&r, best, 1, &out->best, err);
@@ -142,6 +142,6 @@ int wd_coverage_check(wd_searcher *s, const char *question, size_t len,
     so.n = o.candidates ? o.candidates : DEFAULT_CANDIDATES;
     so.offset = 0;
     so.snippet_chars = o.snippet_chars;
-    check ck = {question, len, &o, &so, out};
+    check ck = { question, len, &o, &so, out };
     return wd_searcher_run(s, &so, check_once, &ck, err);
 }

@@ -98,7 +98,10 @@ static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
     return WD_OK;
 }
 
-const char *wd_hit_feature_name(int i) { return wd_conf_feature_name(i); }
+const char *wd_hit_feature_name(int i)
+{
+    return wd_conf_feature_name(i);
+}
 
 int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
 {

@@ -42,7 +42,8 @@ static json_t *hit_json(const wd_hit *h, int full)
     if (h->features) {
         json_t *fs = json_object();
         for (int i = 0; i < WD_HIT_NFEATURES; i++)
-            json_object_set_new(fs, wd_hit_feature_name(i), json_real(round_to(h->features[i], 1e-6)));
+            json_object_set_new(fs, wd_hit_feature_name(i),
+                                json_real(round_to(h->features[i], 1e-6)));
         json_object_set_new(o, "features", fs);
     }
     if (h->n_explain) {

@@ -55,7 +55,6 @@ struct wd_searcher {
  * coverage's, and wd_results.answered's besides the page's hits. */
 #define WD_JUDGED 8
 
-
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {
     uint32_t mset_index;

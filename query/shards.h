@@ -34,18 +34,18 @@ unsigned wd_shards_timeout(unsigned requested);
 /* Open the whole list into *db. When a shard does not answer: with
  * allow_partial, open the ones that do (WD_ENETWORK when none does);
  * without, WD_ENETWORK naming the dead shards. */
-int wd_shards_open(wd_shards *sh, xc_db **db, unsigned timeout_ms,
-                   int allow_partial, wd_error *err);
+int wd_shards_open(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial,
+                   wd_error *err);
 /* Before a search: reopen when the timeout changed, and while shards are
  * missing try them again (strict: every time; allow_partial: at most once a
  * second), so a shard that comes back is used again. */
-int wd_shards_prepare(wd_shards *sh, xc_db **db, unsigned timeout_ms,
-                      int allow_partial, wd_error *err);
+int wd_shards_prepare(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial,
+                      wd_error *err);
 /* After a search failed with WD_ENETWORK (`cause`): find the shards that
  * answer and reopen over them (allow_partial), or fail naming the others.
  * Returns WD_OK when the search should be run again. */
-int wd_shards_recover(wd_shards *sh, xc_db **db, unsigned timeout_ms,
-                      int allow_partial, const wd_error *cause, wd_error *err);
+int wd_shards_recover(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial,
+                      const wd_error *cause, wd_error *err);
 
 /* The shards left out of the open database (borrowed), in list order. */
 size_t wd_shards_missing(const wd_shards *sh, const char *const **out);

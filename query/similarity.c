@@ -429,9 +429,8 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
         if (!w->primary_stop)
             wt *= idf(ctx, w->text, w->len);
         t->syn_first[t->ntok] = t->nsyn;
-        t->tok[t->ntok++] =
-            (sim_tok){plen, w->len, wt, w->primary_stop,
-                      w->primary_stop ? 0 : rarity(dict, w->text, w->len)};
+        t->tok[t->ntok++] = (sim_tok){ plen, w->len, wt, w->primary_stop,
+                                       w->primary_stop ? 0 : rarity(dict, w->text, w->len) };
         plen += w->len + 1;
         const char *const *syns = NULL;
         size_t n = wd_dict_synonyms(dict, w->text, w->len, &syns);

@@ -72,8 +72,9 @@ typedef struct wd_sim_match {
     double miss_heavy;      /* the heaviest word neither holds, as a share of the weight */
     double miss_rare;       /* the rarest (in general Chinese) word neither holds: its rarity */
     double miss_rare_share; /* the share of the asked words' rarity neither holds */
-    double rare_by_question, rare_by_answer; /* shares of the rarity the question, the answer hold */
-    double words;           /* the asked question's words */
+    double rare_by_question,
+        rare_by_answer; /* shares of the rarity the question, the answer hold */
+    double words;       /* the asked question's words */
 } wd_sim_match;
 void wd_sim_match_record(const wd_sim_text *asked, const wd_sim_text *q, const wd_sim_text *a,
                          wd_sim_match *out);

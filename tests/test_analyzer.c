@@ -72,7 +72,10 @@ static void toks_free(toks *c)
 static wd_dict *g_dict;
 static wd_analyzer *g_an;
 
-static int have_general(void) { return wd_dict_size(g_dict) > 100000; }
+static int have_general(void)
+{
+    return wd_dict_size(g_dict) > 100000;
+}
 
 static int run(wd_analyzer *a, int mode, const char *in, size_t len, toks *out)
 {
@@ -162,233 +165,294 @@ static void check_table(const seg_case *cases, size_t ncases)
 }
 
 static const seg_case query_cases[] = {
-    {"灵活就业医保会进个人账户吗", WD_ANALYZE_QUERY,
-     {{"灵活就业", 0, 12, 0, C, WD_SRC_DOMAIN},
-      {"医保", 12, 18, 1, C, WD_SRC_DOMAIN},
-      {"会", 18, 21, 2, C | ANYSTOP, ANY},
-      {"进", 21, 24, 3, C | ANYSTOP, ANY},
-      {"个人账户", 24, 36, 4, C, WD_SRC_DOMAIN},
-      {"吗", 36, 39, 5, C | S, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"低保户要交医保吗", WD_ANALYZE_QUERY,
-     {{"低保户", 0, 9, 0, C, WD_SRC_DOMAIN},
-      {"要", 9, 12, 1, C | ANYSTOP, ANY},
-      {"交", 12, 15, 2, C, ANY},
-      {"医保", 15, 21, 3, C, WD_SRC_DOMAIN},
-      {"吗", 21, 24, 4, C | S, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"异地就医怎么报销", WD_ANALYZE_QUERY,
-     {{"异地就医", 0, 12, 0, C, WD_SRC_DOMAIN},
-      {"怎么", 12, 18, 1, C | S, ANY},
-      {"报销", 18, 24, 2, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"阿勒泰", WD_ANALYZE_QUERY, {{"阿勒泰", 0, 9, 0, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
-    {"2025年低保人员需要交医保吗", WD_ANALYZE_QUERY,
-     {{"2025", 0, 4, 0, N, WD_SRC_NONE},
-      {"年", 4, 7, 1, C, ANY},
-      {"低保人员", 7, 19, 2, C, WD_SRC_DOMAIN},
-      {"需要", 19, 25, 3, C | ANYSTOP, ANY},
-      {"交", 25, 28, 4, C, ANY},
-      {"医保", 28, 34, 5, C, WD_SRC_DOMAIN},
-      {"吗", 34, 37, 6, C | S, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"12333", WD_ANALYZE_QUERY, {{"12333", 0, 5, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
-    {"ABC医保Card", WD_ANALYZE_QUERY,
-     {{"abc", 0, 3, 0, 0, WD_SRC_NONE},
-      {"医保", 3, 9, 1, C, WD_SRC_DOMAIN},
-      {"card", 9, 13, 2, 0, WD_SRC_NONE},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "灵活就业医保会进个人账户吗",
+      WD_ANALYZE_QUERY,
+      { { "灵活就业", 0, 12, 0, C, WD_SRC_DOMAIN },
+        { "医保", 12, 18, 1, C, WD_SRC_DOMAIN },
+        { "会", 18, 21, 2, C | ANYSTOP, ANY },
+        { "进", 21, 24, 3, C | ANYSTOP, ANY },
+        { "个人账户", 24, 36, 4, C, WD_SRC_DOMAIN },
+        { "吗", 36, 39, 5, C | S, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "低保户要交医保吗",
+      WD_ANALYZE_QUERY,
+      { { "低保户", 0, 9, 0, C, WD_SRC_DOMAIN },
+        { "要", 9, 12, 1, C | ANYSTOP, ANY },
+        { "交", 12, 15, 2, C, ANY },
+        { "医保", 15, 21, 3, C, WD_SRC_DOMAIN },
+        { "吗", 21, 24, 4, C | S, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "异地就医怎么报销",
+      WD_ANALYZE_QUERY,
+      { { "异地就医", 0, 12, 0, C, WD_SRC_DOMAIN },
+        { "怎么", 12, 18, 1, C | S, ANY },
+        { "报销", 18, 24, 2, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "阿勒泰", WD_ANALYZE_QUERY, { { "阿勒泰", 0, 9, 0, C, ANY }, { NULL, 0, 0, 0, 0, 0 } } },
+    { "2025年低保人员需要交医保吗",
+      WD_ANALYZE_QUERY,
+      { { "2025", 0, 4, 0, N, WD_SRC_NONE },
+        { "年", 4, 7, 1, C, ANY },
+        { "低保人员", 7, 19, 2, C, WD_SRC_DOMAIN },
+        { "需要", 19, 25, 3, C | ANYSTOP, ANY },
+        { "交", 25, 28, 4, C, ANY },
+        { "医保", 28, 34, 5, C, WD_SRC_DOMAIN },
+        { "吗", 34, 37, 6, C | S, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "12333",
+      WD_ANALYZE_QUERY,
+      { { "12333", 0, 5, 0, N, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
+    { "ABC医保Card",
+      WD_ANALYZE_QUERY,
+      { { "abc", 0, 3, 0, 0, WD_SRC_NONE },
+        { "医保", 3, 9, 1, C, WD_SRC_DOMAIN },
+        { "card", 9, 13, 2, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* Traditional: same texts, offsets into the Traditional original. */
-    {"低保戶要交醫保嗎", WD_ANALYZE_QUERY,
-     {{"低保户", 0, 9, 0, C, WD_SRC_DOMAIN},
-      {"要", 9, 12, 1, C | ANYSTOP, ANY},
-      {"交", 12, 15, 2, C, ANY},
-      {"医保", 15, 21, 3, C, WD_SRC_DOMAIN},
-      {"吗", 21, 24, 4, C | S, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "低保戶要交醫保嗎",
+      WD_ANALYZE_QUERY,
+      { { "低保户", 0, 9, 0, C, WD_SRC_DOMAIN },
+        { "要", 9, 12, 1, C | ANYSTOP, ANY },
+        { "交", 12, 15, 2, C, ANY },
+        { "医保", 15, 21, 3, C, WD_SRC_DOMAIN },
+        { "吗", 21, 24, 4, C | S, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* Full width: the digits cover the 12 original bytes. */
-    {"２０２５年", WD_ANALYZE_QUERY,
-     {{"2025", 0, 12, 0, N, WD_SRC_NONE}, {"年", 12, 15, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
-    {"ＡＢＣ１２３", WD_ANALYZE_QUERY, {{"abc123", 0, 18, 0, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "２０２５年",
+      WD_ANALYZE_QUERY,
+      { { "2025", 0, 12, 0, N, WD_SRC_NONE },
+        { "年", 12, 15, 1, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "ＡＢＣ１２３",
+      WD_ANALYZE_QUERY,
+      { { "abc123", 0, 18, 0, 0, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
     /* Punctuation and spaces are dropped; positions stay consecutive. */
-    {"医保，怎么报销？（异地就医）", WD_ANALYZE_QUERY,
-     {{"医保", 0, 6, 0, C, ANY},
-      {"怎么", 9, 15, 1, C | S, ANY},
-      {"报销", 15, 21, 2, C, ANY},
-      {"异地就医", 27, 39, 3, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"Hello, World! 医保。", WD_ANALYZE_QUERY,
-     {{"hello", 0, 5, 0, 0, WD_SRC_NONE},
-      {"world", 7, 12, 1, 0, WD_SRC_NONE},
-      {"医保", 14, 20, 2, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"3.14", WD_ANALYZE_QUERY, {{"3.14", 0, 4, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "医保，怎么报销？（异地就医）",
+      WD_ANALYZE_QUERY,
+      { { "医保", 0, 6, 0, C, ANY },
+        { "怎么", 9, 15, 1, C | S, ANY },
+        { "报销", 15, 21, 2, C, ANY },
+        { "异地就医", 27, 39, 3, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "Hello, World! 医保。",
+      WD_ANALYZE_QUERY,
+      { { "hello", 0, 5, 0, 0, WD_SRC_NONE },
+        { "world", 7, 12, 1, 0, WD_SRC_NONE },
+        { "医保", 14, 20, 2, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "3.14", WD_ANALYZE_QUERY, { { "3.14", 0, 4, 0, N, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
     /* A combining accent composes; the token covers both original pieces. */
-    {"Cafe\xcc\x81 医保", WD_ANALYZE_QUERY,
-     {{"caf\xc3\xa9", 0, 6, 0, 0, WD_SRC_NONE},
-      {"医保", 7, 13, 1, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "Cafe\xcc\x81 医保",
+      WD_ANALYZE_QUERY,
+      { { "caf\xc3\xa9", 0, 6, 0, 0, WD_SRC_NONE },
+        { "医保", 7, 13, 1, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* Emoji dropped; an Extension B ideograph is a (4-byte) character. */
-    {"医保\xf0\x9f\x98\x80\xf0\xa0\x80\x80医保", WD_ANALYZE_QUERY,
-     {{"医保", 0, 6, 0, C, ANY},
-      {"\xf0\xa0\x80\x80", 10, 14, 1, C, WD_SRC_CHAR},
-      {"医保", 14, 20, 2, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "医保\xf0\x9f\x98\x80\xf0\xa0\x80\x80医保",
+      WD_ANALYZE_QUERY,
+      { { "医保", 0, 6, 0, C, ANY },
+        { "\xf0\xa0\x80\x80", 10, 14, 1, C, WD_SRC_CHAR },
+        { "医保", 14, 20, 2, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* Invalid bytes are skipped, never passed on. */
-    {"医保\xff\xfe吗\xe5\x8c", WD_ANALYZE_QUERY,
-     {{"医保", 0, 6, 0, C, ANY}, {"吗", 8, 11, 1, C | S, ANY}, {NULL, 0, 0, 0, 0, 0}}},
-    {"\xc0\xaf\xed\xa0\x80ok\xf8", WD_ANALYZE_QUERY,
-     {{"ok", 5, 7, 0, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "医保\xff\xfe吗\xe5\x8c",
+      WD_ANALYZE_QUERY,
+      { { "医保", 0, 6, 0, C, ANY }, { "吗", 8, 11, 1, C | S, ANY }, { NULL, 0, 0, 0, 0, 0 } } },
+    { "\xc0\xaf\xed\xa0\x80ok\xf8",
+      WD_ANALYZE_QUERY,
+      { { "ok", 5, 7, 0, 0, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
 };
 
 /* Needs the general word list (保户 and 居民 come from it). */
 static const seg_case index_cases_general[] = {
-    {"低保户要交医保吗", WD_ANALYZE_INDEX,
-     {{"低保户", 0, 9, 0, C, WD_SRC_DOMAIN},
-      {"低保", 0, 6, 0, C | SW, WD_SRC_DOMAIN},
-      {"保户", 3, 9, 0, C | SW, WD_SRC_GENERAL},
-      {"要", 9, 12, 1, C | ANYSTOP, ANY},
-      {"交", 12, 15, 2, C, ANY},
-      {"医保", 15, 21, 3, C, ANY},
-      {"吗", 21, 24, 4, C | S, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"居民医保", WD_ANALYZE_INDEX,
-     {{"居民医保", 0, 12, 0, C, WD_SRC_DOMAIN},
-      {"居民", 0, 6, 0, C | SW, ANY},
-      {"医保", 6, 12, 0, C | SW, WD_SRC_DOMAIN},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "低保户要交医保吗",
+      WD_ANALYZE_INDEX,
+      { { "低保户", 0, 9, 0, C, WD_SRC_DOMAIN },
+        { "低保", 0, 6, 0, C | SW, WD_SRC_DOMAIN },
+        { "保户", 3, 9, 0, C | SW, WD_SRC_GENERAL },
+        { "要", 9, 12, 1, C | ANYSTOP, ANY },
+        { "交", 12, 15, 2, C, ANY },
+        { "医保", 15, 21, 3, C, ANY },
+        { "吗", 21, 24, 4, C | S, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "居民医保",
+      WD_ANALYZE_INDEX,
+      { { "居民医保", 0, 12, 0, C, WD_SRC_DOMAIN },
+        { "居民", 0, 6, 0, C | SW, ANY },
+        { "医保", 6, 12, 0, C | SW, WD_SRC_DOMAIN },
+        { NULL, 0, 0, 0, 0, 0 } } },
 };
 
 static const seg_case index_cases[] = {
     /* Two-character words have no sub-words. */
-    {"医保报销", WD_ANALYZE_INDEX,
-     {{"医保", 0, 6, 0, C, ANY}, {"报销", 6, 12, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
+    { "医保报销",
+      WD_ANALYZE_INDEX,
+      { { "医保", 0, 6, 0, C, ANY }, { "报销", 6, 12, 1, C, ANY }, { NULL, 0, 0, 0, 0, 0 } } },
     /* Traditional input, sub-word offsets into the original. */
-    {"異地就醫", WD_ANALYZE_INDEX,
-     {{"异地就医", 0, 12, 0, C, WD_SRC_DOMAIN},
-      {"异地", 0, 6, 0, C | SW, ANY},
-      {"就医", 6, 12, 0, C | SW, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "異地就醫",
+      WD_ANALYZE_INDEX,
+      { { "异地就医", 0, 12, 0, C, WD_SRC_DOMAIN },
+        { "异地", 0, 6, 0, C | SW, ANY },
+        { "就医", 6, 12, 0, C | SW, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
 };
 
 /* Numbers, units and symbols (the dictionary layer's rules for non-CJK
  * segments; no word list needed). */
 static const seg_case number_cases[] = {
     /* a number and the unit letters against it are two words */
-    {"0.3cm的结节", WD_ANALYZE_QUERY,
-     {{"0.3", 0, 3, 0, N, WD_SRC_NONE},
-      {"cm", 3, 5, 1, 0, WD_SRC_NONE},
-      {"的", 5, 8, 2, C | S, ANY},
-      {"结节", 8, 14, 3, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"１５ｍｇ", WD_ANALYZE_QUERY,
-     {{"15", 0, 6, 0, N, WD_SRC_NONE}, {"mg", 6, 12, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
-    {"1,100m", WD_ANALYZE_QUERY,
-     {{"1,100", 0, 5, 0, N, WD_SRC_NONE}, {"m", 5, 6, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "0.3cm的结节",
+      WD_ANALYZE_QUERY,
+      { { "0.3", 0, 3, 0, N, WD_SRC_NONE },
+        { "cm", 3, 5, 1, 0, WD_SRC_NONE },
+        { "的", 5, 8, 2, C | S, ANY },
+        { "结节", 8, 14, 3, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "１５ｍｇ",
+      WD_ANALYZE_QUERY,
+      { { "15", 0, 6, 0, N, WD_SRC_NONE },
+        { "mg", 6, 12, 1, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "1,100m",
+      WD_ANALYZE_QUERY,
+      { { "1,100", 0, 5, 0, N, WD_SRC_NONE },
+        { "m", 5, 6, 1, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* letters first, or a mix that is not number + unit: whole */
-    {"h1n1 b12 1.8x1.0", WD_ANALYZE_QUERY,
-     {{"h1n1", 0, 4, 0, 0, WD_SRC_NONE},
-      {"b12", 5, 8, 1, 0, WD_SRC_NONE},
-      {"1.8x1.0", 9, 16, 2, 0, WD_SRC_NONE},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "h1n1 b12 1.8x1.0",
+      WD_ANALYZE_QUERY,
+      { { "h1n1", 0, 4, 0, 0, WD_SRC_NONE },
+        { "b12", 5, 8, 1, 0, WD_SRC_NONE },
+        { "1.8x1.0", 9, 16, 2, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* a number and its percent sign are one word; full width too */
-    {"40%的人", WD_ANALYZE_QUERY,
-     {{"40%", 0, 3, 0, N, WD_SRC_NONE},
-      {"的", 3, 6, 1, C | S, ANY},
-      {"人", 6, 9, 2, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"报销比例４０％", WD_ANALYZE_QUERY,
-     {{"报销比例", 0, 12, 0, C, ANY}, {"40%", 12, 21, 1, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
-    {"2.5\xe2\x80\xb0", WD_ANALYZE_QUERY, /* per mille */
-     {{"2.5\xe2\x80\xb0", 0, 6, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "40%的人",
+      WD_ANALYZE_QUERY,
+      { { "40%", 0, 3, 0, N, WD_SRC_NONE },
+        { "的", 3, 6, 1, C | S, ANY },
+        { "人", 6, 9, 2, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "报销比例４０％",
+      WD_ANALYZE_QUERY,
+      { { "报销比例", 0, 12, 0, C, ANY },
+        { "40%", 12, 21, 1, N, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "2.5\xe2\x80\xb0",
+      WD_ANALYZE_QUERY, /* per mille */
+      { { "2.5\xe2\x80\xb0", 0, 6, 0, N, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
     /* index mode: the number alone follows at the same position */
-    {"40%", WD_ANALYZE_INDEX,
-     {{"40%", 0, 3, 0, N, WD_SRC_NONE}, {"40", 0, 2, 0, N | SW, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "40%",
+      WD_ANALYZE_INDEX,
+      { { "40%", 0, 3, 0, N, WD_SRC_NONE },
+        { "40", 0, 2, 0, N | SW, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* numbers joined by - ~ or a dash (a range, a date) are one word */
-    {"2-3天", WD_ANALYZE_QUERY,
-     {{"2-3", 0, 3, 0, N, WD_SRC_NONE}, {"天", 3, 6, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
-    {"37.5～39度，70-80%", WD_ANALYZE_QUERY,
-     {{"37.5~39", 0, 9, 0, N, WD_SRC_NONE},
-      {"度", 9, 12, 1, C | ANYSTOP, ANY},
-      {"70-80%", 15, 21, 2, N, WD_SRC_NONE},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"2-3cm", WD_ANALYZE_QUERY,
-     {{"2-3", 0, 3, 0, N, WD_SRC_NONE}, {"cm", 3, 5, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
-    {"2017-06-16复查", WD_ANALYZE_INDEX,
-     {{"2017-06-16", 0, 10, 0, N, WD_SRC_NONE},
-      {"2017", 0, 4, 0, N | SW, WD_SRC_NONE},
-      {"06", 5, 7, 0, N | SW, WD_SRC_NONE},
-      {"16", 8, 10, 0, N | SW, WD_SRC_NONE},
-      {"复查", 10, 16, 1, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "2-3天",
+      WD_ANALYZE_QUERY,
+      { { "2-3", 0, 3, 0, N, WD_SRC_NONE }, { "天", 3, 6, 1, C, ANY }, { NULL, 0, 0, 0, 0, 0 } } },
+    { "37.5～39度，70-80%",
+      WD_ANALYZE_QUERY,
+      { { "37.5~39", 0, 9, 0, N, WD_SRC_NONE },
+        { "度", 9, 12, 1, C | ANYSTOP, ANY },
+        { "70-80%", 15, 21, 2, N, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "2-3cm",
+      WD_ANALYZE_QUERY,
+      { { "2-3", 0, 3, 0, N, WD_SRC_NONE },
+        { "cm", 3, 5, 1, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "2017-06-16复查",
+      WD_ANALYZE_INDEX,
+      { { "2017-06-16", 0, 10, 0, N, WD_SRC_NONE },
+        { "2017", 0, 4, 0, N | SW, WD_SRC_NONE },
+        { "06", 5, 7, 0, N | SW, WD_SRC_NONE },
+        { "16", 8, 10, 0, N | SW, WD_SRC_NONE },
+        { "复查", 10, 16, 1, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* not a range: a word and a number, a sign, two marks */
-    {"covid-19 -11 2--3", WD_ANALYZE_QUERY,
-     {{"covid", 0, 5, 0, 0, WD_SRC_NONE},
-      {"19", 6, 8, 1, N, WD_SRC_NONE},
-      {"11", 10, 12, 2, N, WD_SRC_NONE},
-      {"2", 13, 14, 3, N, WD_SRC_NONE},
-      {"3", 16, 17, 4, N, WD_SRC_NONE},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "covid-19 -11 2--3",
+      WD_ANALYZE_QUERY,
+      { { "covid", 0, 5, 0, 0, WD_SRC_NONE },
+        { "19", 6, 8, 1, N, WD_SRC_NONE },
+        { "11", 10, 12, 2, N, WD_SRC_NONE },
+        { "2", 13, 14, 3, N, WD_SRC_NONE },
+        { "3", 16, 17, 4, N, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* a letterlike symbol is a symbol: no "c" from ℃, no "tm" from ™ */
-    {"38\xe2\x84\x83 \xe2\x84\xa2", WD_ANALYZE_QUERY,
-     {{"38", 0, 2, 0, N, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "38\xe2\x84\x83 \xe2\x84\xa2",
+      WD_ANALYZE_QUERY,
+      { { "38", 0, 2, 0, N, WD_SRC_NONE }, { NULL, 0, 0, 0, 0, 0 } } },
     /* a written C is a letter */
-    {"38\xc2\xb0" "C", WD_ANALYZE_QUERY,
-     {{"38", 0, 2, 0, N, WD_SRC_NONE}, {"c", 4, 5, 1, 0, WD_SRC_NONE}, {NULL, 0, 0, 0, 0, 0}}},
+    { "38\xc2\xb0"
+      "C",
+      WD_ANALYZE_QUERY,
+      { { "38", 0, 2, 0, N, WD_SRC_NONE },
+        { "c", 4, 5, 1, 0, WD_SRC_NONE },
+        { NULL, 0, 0, 0, 0, 0 } } },
 };
 
 /* Needs the general word list and the unknown-word HMM (jieba's, both
  * read at build time). */
 static const seg_case hmm_cases[] = {
     /* unknown words: the HMM joins the characters the best path left single */
-    {"保泰通怎么交", WD_ANALYZE_QUERY,
-     {{"保泰通", 0, 9, 0, C, WD_SRC_HMM},
-      {"怎么", 9, 15, 1, C | S, ANY},
-      {"交", 15, 18, 2, C, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "保泰通怎么交",
+      WD_ANALYZE_QUERY,
+      { { "保泰通", 0, 9, 0, C, WD_SRC_HMM },
+        { "怎么", 9, 15, 1, C | S, ANY },
+        { "交", 15, 18, 2, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* ... but not a frequent free character (了) to its neighbours */
-    {"我吃了华法林", WD_ANALYZE_QUERY,
-     {{"我", 0, 3, 0, C | ANYSTOP, ANY},
-      {"吃", 3, 6, 1, C, ANY},
-      {"了", 6, 9, 2, C | ANYSTOP, ANY},
-      {"华法林", 9, 18, 3, C, WD_SRC_HMM},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"肠镜检查", WD_ANALYZE_QUERY,
-     {{"肠镜", 0, 6, 0, C, WD_SRC_HMM}, {"检查", 6, 12, 1, C, ANY}, {NULL, 0, 0, 0, 0, 0}}},
+    { "我吃了华法林",
+      WD_ANALYZE_QUERY,
+      { { "我", 0, 3, 0, C | ANYSTOP, ANY },
+        { "吃", 3, 6, 1, C, ANY },
+        { "了", 6, 9, 2, C | ANYSTOP, ANY },
+        { "华法林", 9, 18, 3, C, WD_SRC_HMM },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "肠镜检查",
+      WD_ANALYZE_QUERY,
+      { { "肠镜", 0, 6, 0, C, WD_SRC_HMM },
+        { "检查", 6, 12, 1, C, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* index mode: an HMM word of three characters has sub-words */
-    {"华法林", WD_ANALYZE_INDEX,
-     {{"华法林", 0, 9, 0, C, WD_SRC_HMM},
-      {"华法", 0, 6, 0, C | SW, ANY},
-      {"法林", 3, 9, 0, C | SW, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "华法林",
+      WD_ANALYZE_INDEX,
+      { { "华法林", 0, 9, 0, C, WD_SRC_HMM },
+        { "华法", 0, 6, 0, C | SW, ANY },
+        { "法林", 3, 9, 0, C | SW, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* a stretch of single characters that is itself a (long) word of the
      * list stays characters, as in jieba */
-    {"合而为一", WD_ANALYZE_QUERY,
-     {{"合", 0, 3, 0, C | ANYSTOP, WD_SRC_GENERAL},
-      {"而", 3, 6, 1, C | ANYSTOP, WD_SRC_GENERAL},
-      {"为", 6, 9, 2, C | ANYSTOP, WD_SRC_GENERAL},
-      {"一", 9, 12, 3, C | ANYSTOP, WD_SRC_GENERAL},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "合而为一",
+      WD_ANALYZE_QUERY,
+      { { "合", 0, 3, 0, C | ANYSTOP, WD_SRC_GENERAL },
+        { "而", 3, 6, 1, C | ANYSTOP, WD_SRC_GENERAL },
+        { "为", 6, 9, 2, C | ANYSTOP, WD_SRC_GENERAL },
+        { "一", 9, 12, 3, C | ANYSTOP, WD_SRC_GENERAL },
+        { NULL, 0, 0, 0, 0, 0 } } },
     /* the long-word penalty: compounds of the general list split into the
      * words they are made of; domain words stay whole */
-    {"呼吸困难怎么办", WD_ANALYZE_QUERY,
-     {{"呼吸", 0, 6, 0, C, WD_SRC_GENERAL},
-      {"困难", 6, 12, 1, C, WD_SRC_GENERAL},
-      {"怎么", 12, 18, 2, C | S, ANY},
-      {"办", 18, 21, 3, C | ANYSTOP, ANY},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"新世纪的检察机关", WD_ANALYZE_QUERY,
-     {{"新", 0, 3, 0, C | ANYSTOP, ANY},
-      {"世纪", 3, 9, 1, C, WD_SRC_GENERAL},
-      {"的", 9, 12, 2, C | S, ANY},
-      {"检察", 12, 18, 3, C, WD_SRC_GENERAL},
-      {"机关", 18, 24, 4, C, WD_SRC_GENERAL},
-      {NULL, 0, 0, 0, 0, 0}}},
-    {"中央军事委员会", WD_ANALYZE_QUERY,
-     {{"中央", 0, 6, 0, C, WD_SRC_GENERAL},
-      {"军事", 6, 12, 1, C, WD_SRC_GENERAL},
-      {"委员会", 12, 21, 2, C, WD_SRC_GENERAL},
-      {NULL, 0, 0, 0, 0, 0}}},
+    { "呼吸困难怎么办",
+      WD_ANALYZE_QUERY,
+      { { "呼吸", 0, 6, 0, C, WD_SRC_GENERAL },
+        { "困难", 6, 12, 1, C, WD_SRC_GENERAL },
+        { "怎么", 12, 18, 2, C | S, ANY },
+        { "办", 18, 21, 3, C | ANYSTOP, ANY },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "新世纪的检察机关",
+      WD_ANALYZE_QUERY,
+      { { "新", 0, 3, 0, C | ANYSTOP, ANY },
+        { "世纪", 3, 9, 1, C, WD_SRC_GENERAL },
+        { "的", 9, 12, 2, C | S, ANY },
+        { "检察", 12, 18, 3, C, WD_SRC_GENERAL },
+        { "机关", 18, 24, 4, C, WD_SRC_GENERAL },
+        { NULL, 0, 0, 0, 0, 0 } } },
+    { "中央军事委员会",
+      WD_ANALYZE_QUERY,
+      { { "中央", 0, 6, 0, C, WD_SRC_GENERAL },
+        { "军事", 6, 12, 1, C, WD_SRC_GENERAL },
+        { "委员会", 12, 21, 2, C, WD_SRC_GENERAL },
+        { NULL, 0, 0, 0, 0, 0 } } },
 };
 
 /* Whether the library was built with jieba's HMM (WENDA_HMM_DIR). */
@@ -429,16 +493,17 @@ static void test_analyzer__index_mode_subwords_same_position(void **state)
     (void)state;
     check_table(index_cases, sizeof index_cases / sizeof index_cases[0]);
     if (have_general()) /* built with WENDA_GENERAL_DICT */
-        check_table(index_cases_general, sizeof index_cases_general / sizeof index_cases_general[0]);
+        check_table(index_cases_general,
+                    sizeof index_cases_general / sizeof index_cases_general[0]);
 }
 
 static void test_analyzer__traditional_matches_simplified(void **state)
 {
     (void)state;
     static const char *pairs[][2] = {
-        {"低保戶要交醫保嗎", "低保户要交医保吗"},
-        {"異地就醫怎麼報銷", "异地就医怎么报销"},
-        {"靈活就業醫保會進個人賬戶嗎", "灵活就业医保会进个人账户吗"},
+        { "低保戶要交醫保嗎", "低保户要交医保吗" },
+        { "異地就醫怎麼報銷", "异地就医怎么报销" },
+        { "靈活就業醫保會進個人賬戶嗎", "灵活就业医保会进个人账户吗" },
     };
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         toks a, b;
@@ -463,7 +528,7 @@ static void test_analyzer__long_latin_runs_cut(void **state)
     toks got;
     assert_int_equal(run(g_an, WD_ANALYZE_QUERY, in, 150, &got), WD_OK);
     assert_int_equal(got.n, 3);
-    static const size_t cuts[][2] = {{0, 64}, {64, 128}, {128, 150}};
+    static const size_t cuts[][2] = { { 0, 64 }, { 64, 128 }, { 128, 150 } };
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(got.t[i].start, cuts[i][0]);
         assert_int_equal(got.t[i].end, cuts[i][1]);
@@ -508,7 +573,8 @@ static void test_analyzer__empty_input(void **state)
     assert_int_equal(got.n, 0);
     assert_int_equal(run(g_an, WD_ANALYZE_INDEX, NULL, 0, &got), WD_OK);
     assert_int_equal(got.n, 0);
-    assert_int_equal(run(g_an, WD_ANALYZE_QUERY, " ，。！\n\t", strlen(" ，。！\n\t"), &got), WD_OK);
+    assert_int_equal(run(g_an, WD_ANALYZE_QUERY, " ，。！\n\t", strlen(" ，。！\n\t"), &got),
+                     WD_OK);
     assert_int_equal(got.n, 0);
     assert_int_equal(run(g_an, WD_ANALYZE_QUERY, "\xff\xfe\xfd", 3, &got), WD_OK);
     assert_int_equal(got.n, 0);
@@ -520,8 +586,8 @@ static void test_analyzer__large_input_is_consistent(void **state)
 {
     (void)state;
     static const char unit[] = "低保户要交医保吗？"; /* 9 characters, 27 bytes */
-    static const char *words[] = {"低保户", "要", "交", "医保", "吗"};
-    static const size_t starts[] = {0, 9, 12, 15, 21};
+    static const char *words[] = { "低保户", "要", "交", "医保", "吗" };
+    static const size_t starts[] = { 0, 9, 12, 15, 21 };
     const size_t reps = 100000 / 9 + 1, ul = sizeof unit - 1;
     char *in = malloc(reps * ul);
     assert_non_null(in);
@@ -554,10 +620,11 @@ static void test_analyzer__emoji_and_supplementary_no_crash(void **state)
     (void)state;
     static const char *inputs[] = {
         "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7医保", /* ZWJ */
-        "\xf0\xa0\x80\x80\xf0\xa0\x80\x81\xf0\xaa\x9a\xb2低保", /* Ext B run */
+        "\xf0\xa0\x80\x80\xf0\xa0\x80\x81\xf0\xaa\x9a\xb2低保",                  /* Ext B run */
         "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3 flags \xe2\x9d\xa4\xef\xb8\x8f 12333", /* flags, VS16 */
         "\xe3\x8d\xbb\xe3\x88\xb1\xe2\x91\xa0\xef\xbd\xb1\xef\xbd\xb2", /* ㍻㈱①ｱｲ expand */
-        "a\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81 \xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9",
+        "a\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81 "
+        "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9",
         "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xe3\x81\xb2\xe3\x82\x89\xe3\x81\x8c\xe3\x81\xaa",
     };
     for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
@@ -621,11 +688,13 @@ static void test_analyzer__normalize(void **state)
 {
     (void)state;
     static const char *cases[][2] = {
-        {"低保戶ＡＢＣ２０２５", "低保户abc2025"},
-        {"醫保\xff嗎", "医保吗"},
-        {"Cafe\xcc\x81 Stra\xc3\x9f" "e", "caf\xc3\xa9 strasse"},
-        {"\xe3\x80\x80全角　空格", " 全角 空格"},
-        {"", ""},
+        { "低保戶ＡＢＣ２０２５", "低保户abc2025" },
+        { "醫保\xff嗎", "医保吗" },
+        { "Cafe\xcc\x81 Stra\xc3\x9f"
+          "e",
+          "caf\xc3\xa9 strasse" },
+        { "\xe3\x80\x80全角　空格", " 全角 空格" },
+        { "", "" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char *out = NULL;
@@ -678,8 +747,8 @@ static void test_analyzer__token_source_names(void **state)
 static void test_analyzer__analyze_norm_gives_the_normalised_text(void **state)
 {
     (void)state;
-    static const char *cases[] = {"低保戶ＡＢＣ２０２５", "醫保\xff嗎", "\xe3\x80\x80全角　空格", "",
-                                  "……！？"};
+    static const char *cases[] = { "低保戶ＡＢＣ２０２５", "醫保\xff嗎", "\xe3\x80\x80全角　空格",
+                                   "", "……！？" };
     const size_t big = 200000;
     char *longtext = malloc(big + 1);
     assert_non_null(longtext);
@@ -698,9 +767,8 @@ static void test_analyzer__analyze_norm_gives_the_normalised_text(void **state)
         assert_non_null(got.data);
         assert_int_equal(got.len, wn);
         assert_memory_equal(got.data, want, wn);
-        assert_int_equal(wd_analyze(g_an, WD_ANALYZE_INDEX, in, strlen(in), count_token, &plain,
-                                    NULL),
-                         WD_OK);
+        assert_int_equal(
+            wd_analyze(g_an, WD_ANALYZE_INDEX, in, strlen(in), count_token, &plain, NULL), WD_OK);
         assert_int_equal(tokens, plain); /* the same tokens as without it */
         wd_buf_free(&got);
         wd_free(want);
@@ -762,7 +830,7 @@ static void make_dir(char *tmpl, const char *lexicon, const char *stop, const ch
 
 static void remove_dir(const char *dir)
 {
-    static const char *names[] = {"lexicon.txt", "stopwords.txt", "synonyms.txt", "user.txt"};
+    static const char *names[] = { "lexicon.txt", "stopwords.txt", "synonyms.txt", "user.txt" };
     char path[512];
     for (size_t i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -790,14 +858,13 @@ static void test_analyzer__load_bad_line_names_file_and_line(void **state)
     static const struct {
         const char *lexicon, *stop, *syn, *user, *where;
     } cases[] = {
-        {"# comment\n医保 100\n\n低保 abc\n", NULL, NULL, NULL, "lexicon.txt:4"},
-        {"医保 1 n extra\n", NULL, NULL, NULL, "lexicon.txt:1"},
-        {NULL, "吗\n怎么 办\n", NULL, NULL, "stopwords.txt:2"},
-        {NULL, NULL, "医保 医疗保险\n孤单\n", NULL, "synonyms.txt:2"},
-        {NULL, NULL, NULL, "好词\n坏\xff词\n", "user.txt:2"},
-        {NULL, NULL, NULL,
-         "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\n",
-         "user.txt:1"},
+        { "# comment\n医保 100\n\n低保 abc\n", NULL, NULL, NULL, "lexicon.txt:4" },
+        { "医保 1 n extra\n", NULL, NULL, NULL, "lexicon.txt:1" },
+        { NULL, "吗\n怎么 办\n", NULL, NULL, "stopwords.txt:2" },
+        { NULL, NULL, "医保 医疗保险\n孤单\n", NULL, "synonyms.txt:2" },
+        { NULL, NULL, NULL, "好词\n坏\xff词\n", "user.txt:2" },
+        { NULL, NULL, NULL, "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\n",
+          "user.txt:1" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char dir[64];
@@ -833,15 +900,18 @@ static void test_analyzer__user_overlay_makes_word_whole(void **state)
     assert_true(wd_dict_size(d) >= wd_dict_size(g_dict) + 1); /* 保泰通 is new */
     assert_int_equal(wd_analyzer_new(&a, d, &err), WD_OK);
     static const seg_case cases[] = {
-        {"保泰通怎么用", WD_ANALYZE_INDEX,
-         {{"保泰通", 0, 9, 0, C, WD_SRC_USER},
-          {"保泰", 0, 6, 0, C | SW, WD_SRC_CHAR}, /* no known sub-word: bigrams */
-          {"泰通", 3, 9, 0, C | SW, WD_SRC_CHAR},
-          {"怎么", 9, 15, 1, C | S, ANY},
-          {"用", 15, 18, 2, C | ANYSTOP, ANY},
-          {NULL, 0, 0, 0, 0, 0}}},
+        { "保泰通怎么用",
+          WD_ANALYZE_INDEX,
+          { { "保泰通", 0, 9, 0, C, WD_SRC_USER },
+            { "保泰", 0, 6, 0, C | SW, WD_SRC_CHAR }, /* no known sub-word: bigrams */
+            { "泰通", 3, 9, 0, C | SW, WD_SRC_CHAR },
+            { "怎么", 9, 15, 1, C | S, ANY },
+            { "用", 15, 18, 2, C | ANYSTOP, ANY },
+            { NULL, 0, 0, 0, 0, 0 } } },
         /* user.txt is normalised: a Traditional entry matches either script */
-        {"医保码", WD_ANALYZE_QUERY, {{"医保码", 0, 9, 0, C, WD_SRC_USER}, {NULL, 0, 0, 0, 0, 0}}},
+        { "医保码",
+          WD_ANALYZE_QUERY,
+          { { "医保码", 0, 9, 0, C, WD_SRC_USER }, { NULL, 0, 0, 0, 0, 0 } } },
     };
     wd_analyzer *saved = g_an;
     g_an = a;

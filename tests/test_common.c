@@ -26,14 +26,14 @@ static void test_common__utf8_valid_rejects_overlong_and_surrogates(void **state
     assert_false(wd_utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
     assert_int_equal(bad, 0);
     assert_false(wd_utf8_valid("\xF4\x90\x80\x80", 4, NULL)); /* > U+10FFFF */
-    assert_false(wd_utf8_valid("\xE5\x8C", 2, NULL));        /* truncated */
+    assert_false(wd_utf8_valid("\xE5\x8C", 2, NULL));         /* truncated */
     assert_true(wd_utf8_valid("\xF0\xA0\x80\x80", 4, NULL));  /* U+20000 */
 }
 
 static void test_common__utf8_round_trip(void **state)
 {
     (void)state;
-    uint32_t cps[] = {0x41, 0xE9, 0x4FDD, 0x1F600, 0x20000};
+    uint32_t cps[] = { 0x41, 0xE9, 0x4FDD, 0x1F600, 0x20000 };
     for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
         char b[4];
         uint32_t back = 0;
@@ -191,13 +191,19 @@ static void test_common__json_string_escapes_as_jansson(void **state)
 static void test_common__record_round_trips_through_its_stored_form(void **state)
 {
     (void)state;
-    wd_record r = {"000_x#3", "低保户要交医保吗？\n\"引号\"", "答：\t不用\x1f交", "a.txt",
-                   "2025-04-18", WD_KIND_QUESTION, 7};
+    wd_record r = { "000_x#3",
+                    "低保户要交医保吗？\n\"引号\"",
+                    "答：\t不用\x1f交",
+                    "a.txt",
+                    "2025-04-18",
+                    WD_KIND_QUESTION,
+                    7 };
     wd_buf b = WD_BUF_INIT;
     assert_int_equal(wd_record_encode(&r, &b), WD_OK);
-    assert_string_equal(b.data, "{\"id\":\"000_x#3\",\"question\":\"低保户要交医保吗？\\n\\\"引号\\\"\","
-                                "\"answer\":\"答：\\t不用\\u001F交\",\"kind\":\"question\","
-                                "\"source\":\"a.txt\",\"date\":\"2025-04-18\"}");
+    assert_string_equal(b.data,
+                        "{\"id\":\"000_x#3\",\"question\":\"低保户要交医保吗？\\n\\\"引号\\\"\","
+                        "\"answer\":\"答：\\t不用\\u001F交\",\"kind\":\"question\","
+                        "\"source\":\"a.txt\",\"date\":\"2025-04-18\"}");
     wd_record d;
     char *mem = NULL;
     assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
@@ -210,11 +216,12 @@ static void test_common__record_round_trips_through_its_stored_form(void **state
     assert_int_equal(d.line, 0);
     wd_free(mem);
     /* No date, NULL answer and source: stored as "" and left out. */
-    wd_record q = {"h1", "问", NULL, NULL, NULL, WD_KIND_QA, 0};
+    wd_record q = { "h1", "问", NULL, NULL, NULL, WD_KIND_QA, 0 };
     wd_buf_reset(&b);
     assert_int_equal(wd_record_encode(&q, &b), WD_OK);
-    assert_string_equal(b.data, "{\"id\":\"h1\",\"question\":\"问\",\"answer\":\"\",\"kind\":\"qa\","
-                                "\"source\":\"\"}");
+    assert_string_equal(b.data,
+                        "{\"id\":\"h1\",\"question\":\"问\",\"answer\":\"\",\"kind\":\"qa\","
+                        "\"source\":\"\"}");
     assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
     assert_null(d.date);
     assert_string_equal(d.answer, "");
@@ -249,17 +256,17 @@ static void test_common__record_decode_refuses_what_is_not_a_record(void **state
     static const char *const bad[] = {
         "",
         "[]",
-        "{\"id\":\"a\"}",                                  /* no question */
-        "{\"question\":\"q\"}",                            /* no id */
-        "{\"id\":\"a\",\"question\":\"q\"",                /* cut short */
-        "{\"id\":\"a\",\"question\":\"q\",}",              /* trailing comma */
-        "{\"id\":\"a\",\"question\":\"q\"} x",             /* something after */
-        "{\"id\":1,\"question\":\"q\"}",                   /* a field that is not a string */
-        "{\"id\":\"a\",\"question\":\"q\",\"o\":{}}",      /* a nested object */
-        "{\"id\":\"a\",\"question\":\"\\ud83d\"}",         /* a lone surrogate */
-        "{\"id\":\"a\",\"question\":\"\\u0000\"}",         /* a NUL */
-        "{\"id\":\"a\",\"question\":\"\\q\"}",             /* a bad escape */
-        "{\"id\":\"a\",\"question\":\"line\nbreak\"}",     /* a raw control character */
+        "{\"id\":\"a\"}",                              /* no question */
+        "{\"question\":\"q\"}",                        /* no id */
+        "{\"id\":\"a\",\"question\":\"q\"",            /* cut short */
+        "{\"id\":\"a\",\"question\":\"q\",}",          /* trailing comma */
+        "{\"id\":\"a\",\"question\":\"q\"} x",         /* something after */
+        "{\"id\":1,\"question\":\"q\"}",               /* a field that is not a string */
+        "{\"id\":\"a\",\"question\":\"q\",\"o\":{}}",  /* a nested object */
+        "{\"id\":\"a\",\"question\":\"\\ud83d\"}",     /* a lone surrogate */
+        "{\"id\":\"a\",\"question\":\"\\u0000\"}",     /* a NUL */
+        "{\"id\":\"a\",\"question\":\"\\q\"}",         /* a bad escape */
+        "{\"id\":\"a\",\"question\":\"line\nbreak\"}", /* a raw control character */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         wd_record d;

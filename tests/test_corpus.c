@@ -60,7 +60,10 @@ typedef struct coll {
     int stop_rc;
 } coll;
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
 
 static int on_record(void *ctx, const wd_record *r)
 {
@@ -227,7 +230,7 @@ static void test_corpus__seed_counts(void **state)
     for (size_t f = 0; f < sizeof seed_files / sizeof *seed_files; f++) {
         char path[512];
         snprintf(path, sizeof path, "%s%s", SEEDS, seed_files[f]);
-        coll c = {0};
+        coll c = { 0 };
         wd_error e;
         assert_int_equal(read_file(path, NULL, &c, &e), WD_OK);
         assert_int_equal(c.nd, 0);
@@ -263,7 +266,7 @@ static void test_corpus__seed_counts(void **state)
 static void test_corpus__seed_page_record(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(SEEDS "000_e31b320f51b19bad.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 21);
@@ -315,14 +318,14 @@ static void test_corpus__seed_page_record(void **state)
 static void test_corpus__seed_repeat_after_date(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(SEEDS "004_49b6e4c2fae0bcd8.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 21);
     assert_int_equal(c.nd, 0);
-    static const char *const repeated[] = {"肇庆社保300多是几档", "肇庆2025年医保缴费标准是多少钱",
-                                           "惠州灵活就业医保要隶多少年", "泰安居民医保什么时间交",
-                                           "惠州最低社保缴费标准"};
+    static const char *const repeated[] = { "肇庆社保300多是几档", "肇庆2025年医保缴费标准是多少钱",
+                                            "惠州灵活就业医保要隶多少年", "泰安居民医保什么时间交",
+                                            "惠州最低社保缴费标准" };
     for (size_t i = 0; i < 5; i++)
         assert_int_equal(count_q(&c, repeated[i]), 1);
     const rec *r = find_id(&c, "004_49b6e4c2fae0bcd8#1");
@@ -344,7 +347,7 @@ static void test_corpus__seed_repeat_after_date(void **state)
 static void test_corpus__seed_related_questions(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(SEEDS "002_270097ab3822db11.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 21);
@@ -381,7 +384,7 @@ static void test_corpus__seed_related_questions(void **state)
 static void test_corpus__seed_crlf_bom(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "seed_crlf.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.nd, 0);
@@ -417,12 +420,13 @@ static void test_corpus__seed_crlf_bom(void **state)
 static void test_corpus__seed_invalid_utf8_skips_page(void **state)
 {
     (void)state;
-    const char page[] = "问题\n\n答案第一行\n答\xff案\n相关推荐\n\n问\n\n答\n\n健康新闻 2025-01-01\n";
-    coll c = {0};
+    const char page[] =
+        "问题\n\n答案第一行\n答\xff案\n相关推荐\n\n问\n\n答\n\n健康新闻 2025-01-01\n";
+    coll c = { 0 };
     wd_error e;
-    assert_int_equal(wd_corpus_read_buffer("page.txt", page, sizeof page - 1, NULL, on_record,
-                                           on_diag, &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("page.txt", page, sizeof page - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 1);
     assert_int_equal(c.d[0].level, WD_DIAG_SKIP);
@@ -442,7 +446,7 @@ static void test_corpus__seed_invalid_utf8_skips_page(void **state)
 static void test_corpus__jsonl_good(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "good.jsonl", NULL, &c, &e), WD_OK);
     assert_int_equal(c.nd, 0);
@@ -466,7 +470,7 @@ static void test_corpus__jsonl_good(void **state)
 static void test_corpus__jsonl_bad_lines(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "bad.jsonl", NULL, &c, &e), WD_OK);
     /* Good lines before and after the bad ones are all delivered. */
@@ -500,7 +504,7 @@ static void test_corpus__jsonl_bad_lines(void **state)
 static void test_corpus__jsonl_duplicate_id(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "dup.jsonl", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 3); /* the later record is passed on too */
@@ -516,7 +520,7 @@ static void test_corpus__jsonl_duplicate_id(void **state)
 static void test_corpus__json_array_refused(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "array.json", NULL, &c, &e), WD_EFORMAT);
     assert_int_equal(e.code, WD_EFORMAT);
@@ -533,7 +537,7 @@ static void test_corpus__json_array_refused(void **state)
 static void test_corpus__tsv(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "sample.tsv", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 3);
@@ -557,7 +561,7 @@ static void test_corpus__tsv(void **state)
 static void test_corpus__csv_quotes(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "sample.csv", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 5);
@@ -580,9 +584,9 @@ static void test_corpus__csv_quotes(void **state)
 
     /* Unterminated quote at the end of the file. */
     const char csv[] = "question,answer\nq1,a1\nq2,\"never closed\nstill open\n";
-    assert_int_equal(wd_corpus_read_buffer("x.csv", csv, sizeof csv - 1, NULL, on_record,
-                                           on_diag, &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("x.csv", csv, sizeof csv - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.nd, 1);
     assert_int_equal(c.d[0].line, 3);
@@ -594,7 +598,7 @@ static void test_corpus__csv_quotes(void **state)
 static void test_corpus__header_detection(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "header.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 2);
@@ -605,8 +609,7 @@ static void test_corpus__header_detection(void **state)
     assert_int_equal(wd_corpus_detect_format("a.txt", "question\tanswer\n", 16), WD_FORMAT_TSV);
     assert_int_equal(wd_corpus_detect_format("a.txt", "\xEF\xBB\xBFQuestion \t ANSWER\r\n", 22),
                      WD_FORMAT_TSV);
-    assert_int_equal(wd_corpus_detect_format("a.jsonl", "id,question,answer", 18),
-                     WD_FORMAT_CSV);
+    assert_int_equal(wd_corpus_detect_format("a.jsonl", "id,question,answer", 18), WD_FORMAT_CSV);
     assert_int_equal(wd_corpus_detect_format("a.txt", "\"question\",\"answer\"", 19),
                      WD_FORMAT_CSV);
     const char *json = "{\"question\": \"q\", \"answer\": \"a\"}";
@@ -624,7 +627,7 @@ static void test_corpus__header_detection(void **state)
 static void test_corpus__custom_columns(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.question_column = "问题";
@@ -647,7 +650,7 @@ static void test_corpus__custom_columns(void **state)
 static void test_corpus__missing_column(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "nocolumns.csv", NULL, &c, &e), WD_EFORMAT);
     assert_int_equal(e.code, WD_EFORMAT);
@@ -677,7 +680,7 @@ static void test_corpus__insurance_corpus(void **state)
         skip();
         return;
     }
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(INSURANCE, NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 3769);
@@ -694,7 +697,7 @@ static void test_corpus__insurance_corpus(void **state)
 static void test_corpus__bom_crlf(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "bom_crlf.jsonl", NULL, &c, &e), WD_OK);
     assert_int_equal(c.nd, 0);
@@ -705,9 +708,9 @@ static void test_corpus__bom_crlf(void **state)
 
     /* A BOM before a TSV header and CRLF rows. */
     const char tsv[] = "\xEF\xBB\xBFquestion\tanswer\r\nq1\ta1\r\nq2\ta2\r\n";
-    assert_int_equal(wd_corpus_read_buffer("t.txt", tsv, sizeof tsv - 1, NULL, on_record,
-                                           on_diag, &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("t.txt", tsv, sizeof tsv - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.r[1].q, "q2");
     assert_string_equal(c.r[1].a, "a2");
@@ -718,7 +721,7 @@ static void test_corpus__bom_crlf(void **state)
 static void test_corpus__invalid_utf8_line(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "invalid_utf8.jsonl", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 3);
@@ -736,7 +739,7 @@ static void test_corpus__invalid_utf8_line(void **state)
 static void test_corpus__nul_byte(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "nul.jsonl", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 2);
@@ -747,9 +750,9 @@ static void test_corpus__nul_byte(void **state)
     coll_free(&c);
 
     const char tsv[] = "question\tanswer\nq\0x\ta\nq2\ta2\n";
-    assert_int_equal(wd_corpus_read_buffer("n.tsv", tsv, sizeof tsv - 1, NULL, on_record,
-                                           on_diag, &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("n.tsv", tsv, sizeof tsv - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.nd, 1);
     assert_int_equal(c.d[0].line, 2);
@@ -759,7 +762,7 @@ static void test_corpus__nul_byte(void **state)
 static void test_corpus__gbk_refused(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "gbk.tsv", NULL, &c, &e), WD_EENCODING);
     assert_int_equal(e.code, WD_EENCODING);
@@ -778,11 +781,11 @@ static void test_corpus__gbk_refused(void **state)
 static void test_corpus__gbk_converted(void **state)
 {
     (void)state;
-    coll want = {0}, c = {0};
+    coll want = { 0 }, c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "gbk_utf8.tsv", NULL, &want, &e), WD_OK);
     assert_int_equal(want.n, 4);
-    static const char *const names[] = {"gb18030", "GBK", "gb2312"};
+    static const char *const names[] = { "gb18030", "GBK", "gb2312" };
     for (size_t k = 0; k < 3; k++) {
         wd_read_opts o = WD_READ_OPTS_INIT;
         o.encoding = names[k];
@@ -812,9 +815,8 @@ static void test_corpus__gbk_converted(void **state)
     const char gbk[] = "question\tanswer\n\xd2\xbd\xb1\xa3\ta\n\xff\xff\tb\nq3\tc\n";
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.encoding = "gb18030";
-    assert_int_equal(wd_corpus_read_buffer("g.tsv", gbk, sizeof gbk - 1, &o, on_record, on_diag,
-                                           &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("g.tsv", gbk, sizeof gbk - 1, &o, on_record, on_diag, &c, &e), WD_OK);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.r[0].q, "医保");
     assert_int_equal(c.nd, 1);
@@ -842,7 +844,7 @@ static void test_corpus__gbk_converted(void **state)
 static void test_corpus__unknown_encoding(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.encoding = "latin-9";
@@ -863,7 +865,7 @@ static void test_corpus__bad_header_encoding(void **state)
 {
     (void)state;
     const char tsv[] = "question\tanswer\xff\n问\t答\n";
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.format = WD_FORMAT_TSV;
@@ -879,11 +881,11 @@ static void test_corpus__utf16_refused(void **state)
 {
     (void)state;
     const char u16[] = "\xFF\xFEq\0u\0e\0s\0t\0i\0o\0n\0\t\0a\0\n\0";
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
-    assert_int_equal(wd_corpus_read_buffer("u.tsv", u16, sizeof u16 - 1, NULL, on_record, on_diag,
-                                           &c, &e),
-                     WD_EENCODING);
+    assert_int_equal(
+        wd_corpus_read_buffer("u.tsv", u16, sizeof u16 - 1, NULL, on_record, on_diag, &c, &e),
+        WD_EENCODING);
     assert_non_null(strstr(e.message, "UTF-16"));
     coll_free(&c);
 }
@@ -895,7 +897,7 @@ static void test_corpus__utf16_refused(void **state)
 static void test_corpus__empty_file(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "empty.txt", NULL, &c, &e), WD_OK);
     assert_int_equal(c.n, 0);
@@ -905,14 +907,14 @@ static void test_corpus__empty_file(void **state)
     assert_string_equal(c.d[0].file, DATA "empty.txt");
     assert_string_equal(c.d[0].msg, "empty file");
     coll_free(&c);
-    static const char *const names[] = {"e.jsonl", "e.tsv", "e.csv", "e.txt"};
+    static const char *const names[] = { "e.jsonl", "e.tsv", "e.csv", "e.txt" };
     for (size_t i = 0; i < 4; i++) {
-        assert_int_equal(
-            wd_corpus_read_buffer(names[i], "", 0, NULL, on_record, on_diag, &c, &e), WD_OK);
+        assert_int_equal(wd_corpus_read_buffer(names[i], "", 0, NULL, on_record, on_diag, &c, &e),
+                         WD_OK);
         assert_int_equal(c.n, 0);
         coll_free(&c);
-        assert_int_equal(
-            wd_corpus_read_buffer(names[i], NULL, 0, NULL, on_record, on_diag, &c, &e), WD_OK);
+        assert_int_equal(wd_corpus_read_buffer(names[i], NULL, 0, NULL, on_record, on_diag, &c, &e),
+                         WD_OK);
         coll_free(&c);
     }
 }
@@ -920,7 +922,7 @@ static void test_corpus__empty_file(void **state)
 static void test_corpus__oversize_record(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.max_record_bytes = 40;
@@ -956,10 +958,10 @@ static void test_corpus__long_lines(void **state)
     memset(buf + n, 'b', big);
     n += big;
     n += (size_t)sprintf(buf + n, "\nq3\tlast\n");
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
-    assert_int_equal(
-        wd_corpus_read_buffer("long.tsv", buf, n, NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_read_buffer("long.tsv", buf, n, NULL, on_record, on_diag, &c, &e),
+                     WD_OK);
     assert_int_equal(c.n, 2);
     assert_int_equal(strlen(c.r[0].a), mid);
     assert_string_equal(c.r[1].q, "q3");
@@ -982,7 +984,7 @@ static void test_corpus__long_lines(void **state)
 static void test_corpus__missing_file(void **state)
 {
     (void)state;
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     assert_int_equal(read_file(DATA "no_such_file.jsonl", NULL, &c, &e), WD_ENOTFOUND);
     assert_int_equal(e.code, WD_ENOTFOUND);
@@ -999,11 +1001,11 @@ static void test_corpus__missing_file(void **state)
 static void test_corpus__callback_stop(void **state)
 {
     (void)state;
-    static const char *const files[] = {
-        SEEDS "000_e31b320f51b19bad.txt", DATA "good.jsonl", DATA "sample.tsv",
-        DATA "sample.csv", DATA "gbk_utf8.tsv"};
+    static const char *const files[] = { SEEDS "000_e31b320f51b19bad.txt", DATA "good.jsonl",
+                                         DATA "sample.tsv", DATA "sample.csv",
+                                         DATA "gbk_utf8.tsv" };
     for (size_t i = 0; i < 5; i++) {
-        coll c = {0};
+        coll c = { 0 };
         c.stop_after = 2;
         c.stop_rc = 7;
         wd_error e;
@@ -1030,30 +1032,29 @@ static void test_corpus__read_buffer(void **state)
 {
     (void)state;
     const char jl[] = "{\"question\": \"q\", \"answer\": \"a\"}\n";
-    coll c = {0};
+    coll c = { 0 };
     wd_error e;
     /* The name decides the format and is the source. */
-    assert_int_equal(wd_corpus_read_buffer("mem/kb.jsonl", jl, sizeof jl - 1, NULL, on_record,
-                                           on_diag, &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("mem/kb.jsonl", jl, sizeof jl - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.r[0].source, "kb.jsonl");
     assert_string_equal(c.r[0].id, "h70155019525e1d48");
     coll_free(&c);
     /* The same bytes named .txt are a seed page: one record, the JSON line
      * as its question and no answer, so it is skipped. */
-    assert_int_equal(wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, NULL, on_record, on_diag,
-                                           &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, NULL, on_record, on_diag, &c, &e),
+        WD_OK);
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 1);
     coll_free(&c);
     /* An explicit format wins over the name. */
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.format = WD_FORMAT_JSONL;
-    assert_int_equal(wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, &o, on_record, on_diag,
-                                           &c, &e),
-                     WD_OK);
+    assert_int_equal(
+        wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, &o, on_record, on_diag, &c, &e), WD_OK);
     assert_int_equal(c.n, 1);
     coll_free(&c);
     /* No diagnostic callback, and a counting record callback. */
@@ -1558,8 +1559,8 @@ static void run_with_failures(const char *path, const char *encoding, int want)
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.encoding = encoding;
     for (long k = 0; k < 100000; k++) {
-        failer f = {k, 0};
-        coll c = {0};
+        failer f = { k, 0 };
+        coll c = { 0 };
         wd_error e;
         wd_alloc_set_fail_hook(fail_nth, &f);
         int rc = read_file(path, &o, &c, &e);

@@ -91,8 +91,8 @@ static void test_coverage__similarity_ranks_paraphrase_above_other_intent(void *
     assert_true(sim(s, "", "低保户要交医保吗") == 0.0);
     assert_true(sim(s, "？！", "。。") == 0.0);
     /* Weights learnt from texts give the same kind of answer. */
-    const char *texts[] = {"职工医保断交医保卡里钱会清零吗", "公积金怎么提取", "低保户要交医保吗",
-                           "医保卡丢了怎么补办"};
+    const char *texts[] = { "职工医保断交医保卡里钱会清零吗", "公积金怎么提取", "低保户要交医保吗",
+                            "医保卡丢了怎么补办" };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         assert_int_equal(wd_sim_learn(s, texts[i], strlen(texts[i]), NULL), WD_OK);
     assert_true(sim(s, "医保断缴了卡里的钱还在吗", "职工医保断交医保卡里钱会清零吗") > 0.5);
@@ -118,7 +118,7 @@ static void test_coverage__similarity_errors(void **state)
 static void test_coverage__calibrate_is_monotone_in_coverage(void **state)
 {
     (void)state;
-    double f[WD_SIM_NFEATURES] = {0};
+    double f[WD_SIM_NFEATURES] = { 0 };
     double lo = wd_sim_calibrate(f, NULL);
     f[0] = f[1] = f[2] = f[3] = 1;
     double hi = wd_sim_calibrate(f, NULL);
@@ -174,14 +174,18 @@ static void test_coverage__summaries_group_independently(void **state)
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     const char *q1 = "公积金怎么提取", *q2 = "怎么提取公积金", *q3 = "社保卡丢了怎么补办";
-    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q1), q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
-                     WD_OK);
-    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q3), q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
-                     WD_OK);
-    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q2), q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
-                     WD_OK);
-    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q2), q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
-                     WD_OK);
+    assert_int_equal(
+        cov_summary_add_uncovered_take(&a, text(sm, q1), q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
+        WD_OK);
+    assert_int_equal(
+        cov_summary_add_uncovered_take(&b, text(sm, q3), q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
+        WD_OK);
+    assert_int_equal(
+        cov_summary_add_uncovered_take(&b, text(sm, q2), q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
+        WD_OK);
+    assert_int_equal(
+        cov_summary_add_uncovered_take(&a, text(sm, q2), q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
+        WD_OK);
     assert_int_equal(a.ngroups, 1);
     assert_int_equal(a.groups[0].n, 2);
     assert_int_equal(b.ngroups, 2);
@@ -190,8 +194,9 @@ static void test_coverage__summaries_group_independently(void **state)
     cov_summary_sort(&a);
     cov_summary_clear(&a);
     /* b still groups after a is gone. */
-    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q1), q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
-                     WD_OK);
+    assert_int_equal(
+        cov_summary_add_uncovered_take(&b, text(sm, q1), q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
+        WD_OK);
     assert_int_equal(b.ngroups, 2);
     assert_int_equal(b.groups[1].n, 2);
     cov_summary_clear(&b);
@@ -211,9 +216,9 @@ static void test_coverage__jsonl_in_input_order_with_summary(void **state)
     (void)state;
     run r = wenda(QUESTIONS, "coverage", "--index", g_index, "--json", "-", NULL);
     assert_int_equal(r.status, 0);
-    const char *want[] = {"医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗",
-                          "怎么提取公积金"};
-    const char *verdict[] = {"covered", "uncovered", "covered", "uncovered"};
+    const char *want[] = { "医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗",
+                           "怎么提取公积金" };
+    const char *verdict[] = { "covered", "uncovered", "covered", "uncovered" };
     size_t n = 0;
     json_t *summary = NULL;
     for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
@@ -427,7 +432,7 @@ static void test_coverage__many_questions_keep_order_across_workers(void **state
 {
     (void)state;
     /* 3,000 questions through two workers: output order is input order. */
-    const char *qs[] = {"医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗"};
+    const char *qs[] = { "医保断缴了卡里的钱还在吗", "公积金怎么提取", "低保户要交医保吗" };
     size_t n = 3000;
     char *in = malloc(n * 48);
     size_t len = 0;

@@ -44,7 +44,7 @@ static int teardown(void **state)
 
 static wd_record rec(const char *id, const char *q, const char *a)
 {
-    wd_record r = {id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1};
+    wd_record r = { id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1 };
     return r;
 }
 
@@ -98,7 +98,7 @@ static void test_indexer__batches_commit_and_checkpoint(void **state)
 {
     fx *f = *state;
     wd_index_writer *w = NULL;
-    wd_index_opts o = {3, 0, 0, 0, 0, 0, 0, 0};
+    wd_index_opts o = { 3, 0, 0, 0, 0, 0, 0, 0 };
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, NULL), WD_OK);
     char id[16];
     for (int i = 0; i < 7; i++) {
@@ -148,8 +148,7 @@ static void test_indexer__bad_arguments(void **state)
     wd_error err;
     assert_int_equal(wd_index_writer_open(&w, NULL, f->dict, NULL, &err), WD_EINVAL);
     assert_null(w);
-    assert_int_equal(wd_index_writer_open(&w, "/proc/no/such/place", f->dict, NULL, &err),
-                     WD_EIO);
+    assert_int_equal(wd_index_writer_open(&w, "/proc/no/such/place", f->dict, NULL, &err), WD_EIO);
     assert_null(w);
     assert_non_null(strstr(err.message, "/proc/no"));
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_OK);

@@ -24,20 +24,22 @@ typedef struct fx {
 } fx;
 
 static const wd_record records[] = {
-    {"q1", "低保户要交城乡居民医保吗", "低保户参加城乡居民医保，个人缴费部分一般由医疗救助资金资助，多数地区全额代缴。",
-     "a.txt", NULL, WD_KIND_QA, 1},
-    {"q2", "灵活就业医保会进个人账户吗", "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt",
-     NULL, WD_KIND_QA, 5},
-    {"q3", "异地就医怎么报销", "先办理异地就医备案，在定点医院直接结算；未备案的回参保地手工报销。",
-     "b.txt", NULL, WD_KIND_QA, 1},
-    {"q4", "新生儿医保在哪里办", "新生儿可在户籍地或出生地办理居民医保参保登记。", "b.txt", NULL,
-     WD_KIND_QA, 9},
-    {"q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL, WD_KIND_QUESTION,
-     12},
-    {"q6", "2025广东肇庆医保门诊统筹一年可以报多少", "肇庆市普通门诊统筹一年最高支付800元。", "c.txt",
-     NULL, WD_KIND_QA, 1},
-    {"q7", "2025广东茂名医保门诊统筹有上限吗", "茂名市门诊统筹有年度支付限额，职工每年最高2000元。",
-     "c.txt", NULL, WD_KIND_QA, 1},
+    { "q1", "低保户要交城乡居民医保吗",
+      "低保户参加城乡居民医保，个人缴费部分一般由医疗救助资金资助，多数地区全额代缴。", "a.txt",
+      NULL, WD_KIND_QA, 1 },
+    { "q2", "灵活就业医保会进个人账户吗",
+      "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt", NULL, WD_KIND_QA, 5 },
+    { "q3", "异地就医怎么报销",
+      "先办理异地就医备案，在定点医院直接结算；未备案的回参保地手工报销。", "b.txt", NULL,
+      WD_KIND_QA, 1 },
+    { "q4", "新生儿医保在哪里办", "新生儿可在户籍地或出生地办理居民医保参保登记。", "b.txt", NULL,
+      WD_KIND_QA, 9 },
+    { "q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL,
+      WD_KIND_QUESTION, 12 },
+    { "q6", "2025广东肇庆医保门诊统筹一年可以报多少", "肇庆市普通门诊统筹一年最高支付800元。",
+      "c.txt", NULL, WD_KIND_QA, 1 },
+    { "q7", "2025广东茂名医保门诊统筹有上限吗",
+      "茂名市门诊统筹有年度支付限额，职工每年最高2000元。", "c.txt", NULL, WD_KIND_QA, 1 },
 };
 
 static int setup(void **state)
@@ -108,7 +110,7 @@ static void test_query__places_of_a_question_and_how_they_relate(void **state)
     assert_string_equal(wd_place_table[maoming_shi].place, "茂名");
     assert_string_equal(wd_place_table[maoming].province, "广东");
 
-    wd_placeset q = {0}, r = {0}, none = {0};
+    wd_placeset q = { 0 }, r = { 0 }, none = { 0 };
     wd_placeset_add(&q, maoming);
     wd_placeset_add(&q, maoming_shi); /* the same place */
     assert_int_equal(q.n, 1);
@@ -117,11 +119,11 @@ static void test_query__places_of_a_question_and_how_they_relate(void **state)
     assert_int_equal(wd_placeset_relation(&q, &none), 0);
     wd_placeset_add(&r, guangdong);
     assert_int_equal(wd_placeset_relation(&q, &r), -1); /* 广东肇庆 is about 肇庆 */
-    wd_placeset g = {0};
+    wd_placeset g = { 0 };
     wd_placeset_add(&g, guangdong);
     assert_int_equal(wd_placeset_relation(&q, &g), 1); /* the city's province */
     assert_int_equal(wd_placeset_relation(&g, &r), 1);
-    wd_placeset p = {0};
+    wd_placeset p = { 0 };
     wd_placeset_add(&p, shandong);
     assert_int_equal(wd_placeset_relation(&p, &r), -1);
 }
@@ -156,7 +158,7 @@ static void test_query__particles_alone_do_not_match_everything_first(void **sta
 static void test_query__empty_and_punctuation_give_no_hits(void **state)
 {
     fx *f = *state;
-    const char *qs[] = {"", "？？！。，", "   "};
+    const char *qs[] = { "", "？？！。，", "   " };
     for (size_t i = 0; i < 3; i++) {
         wd_results *r = ask(f, qs[i], NULL);
         assert_int_equal(r->n_hits, 0);
@@ -228,8 +230,8 @@ static void test_query__json_is_the_stable_format(void **state)
     json_t *j = json_loads(b.data, 0, NULL);
     assert_non_null(j);
     json_t *h = json_array_get(json_object_get(j, "hits"), 0);
-    const char *keys[] = {"rank", "id", "question", "kind", "score", "snippet", "highlights",
-                          "source"};
+    const char *keys[] = { "rank",  "id",      "question",   "kind",
+                           "score", "snippet", "highlights", "source" };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         assert_non_null(json_object_get(h, keys[i]));
     assert_null(json_object_get(h, "answer"));
@@ -244,7 +246,8 @@ static void test_query__json_is_the_stable_format(void **state)
     wd_error err;
     wd_error_set(&err, WD_ENOTFOUND, "x", "no index at /x");
     assert_int_equal(wd_error_to_json(&err, &b), WD_OK);
-    assert_string_equal(b.data, "{\"error\":{\"code\":\"not_found\",\"message\":\"no index at /x\"}}");
+    assert_string_equal(b.data,
+                        "{\"error\":{\"code\":\"not_found\",\"message\":\"no index at /x\"}}");
     wd_buf_free(&b);
 }
 
@@ -270,8 +273,8 @@ static void highlighted(const char *snip, size_t (*hl)[2], size_t n, char *out, 
         }
         if (k)
             strncat(out, "|", cap - strlen(out) - 1);
-        strncat(out, p, (size_t)(q - p) < cap - strlen(out) - 1 ? (size_t)(q - p)
-                                                                  : cap - strlen(out) - 1);
+        strncat(out, p,
+                (size_t)(q - p) < cap - strlen(out) - 1 ? (size_t)(q - p) : cap - strlen(out) - 1);
     }
 }
 
@@ -280,7 +283,7 @@ static void test_query__snippet_picks_the_matching_passage(void **state)
     fx *f = *state;
     wd_analyzer *an = NULL;
     assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
-    wd_termset ts = {0};
+    wd_termset ts = { 0 };
     assert_int_equal(wd_termset_add(&ts, "个人账户", strlen("个人账户"), 1.0), WD_OK);
     /* Filler of 200 characters, then the sentence that matters, then more filler. */
     char text[4096] = "";
@@ -291,8 +294,7 @@ static void test_query__snippet_picks_the_matching_passage(void **state)
         strcat(text, "其他内容在这里。");
     char *snip = NULL;
     size_t(*hl)[2] = NULL, n = 0;
-    assert_int_equal(
-        wd_snippet_make(an, text, strlen(text), &ts, 60, &snip, &hl, &n, NULL), WD_OK);
+    assert_int_equal(wd_snippet_make(an, text, strlen(text), &ts, 60, &snip, &hl, &n, NULL), WD_OK);
     assert_non_null(strstr(snip, "个人账户会按比例划入"));
     assert_true(wd_utf8_count(snip, strlen(snip)) <= 64);
     assert_int_equal(n, 1);
@@ -312,7 +314,7 @@ static void test_query__snippet_folds_space_and_counts_code_points(void **state)
     fx *f = *state;
     wd_analyzer *an = NULL;
     assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
-    wd_termset ts = {0};
+    wd_termset ts = { 0 };
     wd_termset_add(&ts, "医保", strlen("医保"), 1.0);
     const char *text = "😀 提示\n\n  • 𠀀医保  卡";
     char *snip = NULL;
@@ -334,8 +336,7 @@ static void test_query__missing_index_is_not_found(void **state)
     fx *f = *state;
     wd_searcher *s = (wd_searcher *)1;
     wd_error err;
-    assert_int_equal(wd_searcher_open(&s, "/tmp/wenda-no-such-index", f->dict, &err),
-                     WD_ENOTFOUND);
+    assert_int_equal(wd_searcher_open(&s, "/tmp/wenda-no-such-index", f->dict, &err), WD_ENOTFOUND);
     assert_null(s);
     assert_non_null(strstr(err.message, "/tmp/wenda-no-such-index"));
     wd_searcher_close(NULL);
@@ -383,9 +384,9 @@ static void test_query__dead_shard_is_named_or_left_out(void **state)
 
     /* Every shard down is an error even with allow_partial. */
     o.allow_partial = 1;
-    assert_int_equal(wd_searcher_open_with(&s, "tcp://127.0.0.1:1,tcp://127.0.0.1:1", f->dict,
-                                           &o, &err),
-                     WD_ENETWORK);
+    assert_int_equal(
+        wd_searcher_open_with(&s, "tcp://127.0.0.1:1,tcp://127.0.0.1:1", f->dict, &o, &err),
+        WD_ENETWORK);
     assert_null(s);
     assert_non_null(strstr(err.message, "2 of 2 shards are not answering"));
 
@@ -440,9 +441,9 @@ static void test_query__dense_terms_leave_the_match_past_the_budget(void **state
     f->s = shipped;
     assert_non_null(r->parsed);
     assert_null(strstr(r->parsed, "XB医@"));
-    assert_null(strstr(r->parsed, "XB保#")); /* 保 alone (twice in the question) */
+    assert_null(strstr(r->parsed, "XB保#"));       /* 保 alone (twice in the question) */
     assert_non_null(strstr(r->parsed, "XB户要@")); /* rarest first: 1 record */
-    assert_null(strstr(r->parsed, "S医保@")); /* dense words go too */
+    assert_null(strstr(r->parsed, "S医保@"));      /* dense words go too */
     assert_true(r->n_hits >= 1);
     assert_string_equal(r->hits[0].id, "q1");
     wd_results_free(r);

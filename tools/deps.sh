@@ -16,6 +16,7 @@ WENDA_TEST_PACKAGES=(
   xapian-tools       # xapian-check and xapian-tcpsrv, used by the tests
   chromium chromium-driver python3-selenium fonts-wqy-microhei  # the browser tests
   wrk curl           # the service soak smoke (tools/soak)
+  clang-format       # tools/format --check: the tree follows .clang-format
 )
 
 wenda_install_deps() {

@@ -51,22 +51,24 @@ enum wd_token_source {
 const char *wd_token_source_name(int source);
 
 /* Token flags. */
-#define WD_TOKEN_SUBWORD 0x1u /* index mode: a part of the previous primary
+#define WD_TOKEN_SUBWORD                                                                           \
+    0x1u /* index mode: a part of the previous primary
                                   token, emitted at the same position */
-#define WD_TOKEN_STOP 0x2u    /* a function word or question particle
+#define WD_TOKEN_STOP                                                                              \
+    0x2u                      /* a function word or question particle
                                   (吗 呢 的 了 怎么 什么 ...) */
 #define WD_TOKEN_CJK 0x4u     /* made of CJK ideographs */
 #define WD_TOKEN_NUMERIC 0x8u /* a digit run */
 
 typedef struct wd_token {
-    const char *text; /* normalised UTF-8, NOT NUL-terminated; borrowed,
+    const char *text;  /* normalised UTF-8, NOT NUL-terminated; borrowed,
                          valid only during the callback */
-    size_t len;       /* bytes in text */
-    size_t start;     /* byte offset of the token in the original text */
-    size_t end;       /* byte offset just past it */
+    size_t len;        /* bytes in text */
+    size_t start;      /* byte offset of the token in the original text */
+    size_t end;        /* byte offset just past it */
     uint32_t position; /* 0-based; sub-words share their word's position */
-    unsigned flags;   /* WD_TOKEN_* */
-    int source;       /* enum wd_token_source */
+    unsigned flags;    /* WD_TOKEN_* */
+    int source;        /* enum wd_token_source */
 } wd_token;
 
 /* Non-zero return stops the analysis; wd_analyze returns that value. */
@@ -137,8 +139,8 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
  * [(*starts)[k], (*ends)[k]). The three arrays are new (wd_free each), all
  * NULL on failure. Used to find query words in display text without
  * segmenting it. */
-int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps,
-                     size_t **starts, size_t **ends, size_t *n, wd_error *err);
+int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps, size_t **starts,
+                     size_t **ends, size_t *n, wd_error *err);
 
 #ifdef __cplusplus
 }

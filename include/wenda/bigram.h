@@ -25,7 +25,10 @@ typedef struct wd_bigrams {
     size_t prev_end; /* end offset of the token that gave prev */
 } wd_bigrams;
 
-#define WD_BIGRAMS_INIT {{0, 0, 0, 0}, 0, 0}
+#define WD_BIGRAMS_INIT                                                                            \
+    {                                                                                              \
+        { 0, 0, 0, 0 }, 0, 0                                                                       \
+    }
 
 typedef int (*wd_bigram_fn)(void *ctx, const char *bigram, size_t len, uint32_t position);
 

@@ -21,7 +21,10 @@ typedef struct wd_buf {
     int oom; /* sticky: an append failed */
 } wd_buf;
 
-#define WD_BUF_INIT {NULL, 0, 0, 0}
+#define WD_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 int wd_buf_reserve(wd_buf *b, size_t extra);
 int wd_buf_append(wd_buf *b, const void *p, size_t n);
@@ -32,8 +35,8 @@ int wd_buf_printf(wd_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void wd_buf_reset(wd_buf *b);  /* len = 0, keeps memory */
-void wd_buf_free(wd_buf *b);   /* frees memory, back to WD_BUF_INIT */
+void wd_buf_reset(wd_buf *b); /* len = 0, keeps memory */
+void wd_buf_free(wd_buf *b);  /* frees memory, back to WD_BUF_INIT */
 /* Hand the bytes to the caller (new; NUL-terminated) and reset the buffer. */
 char *wd_buf_detach(wd_buf *b);
 /* Append s[0..len) as a JSON string, quotes included, byte for byte what

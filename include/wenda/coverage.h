@@ -77,8 +77,8 @@ int wd_sim_learn(wd_sim *s, const char *text, size_t len, wd_error *err);
  * accounts for weighs a little more than the reverse (up to about 0.05 apart).
  * Empty or punctuation-only texts score 0. Returns WD_OK or the
  * analyzer's error (WD_ENOMEM). */
-int wd_similarity(wd_sim *s, const char *a, size_t alen, const char *b, size_t blen,
-                  double *out, wd_error *err);
+int wd_similarity(wd_sim *s, const char *a, size_t alen, const char *b, size_t blen, double *out,
+                  wd_error *err);
 
 /* The features behind the confidence (for fitting and --explain): fills
  * `f` with WD_SIM_NFEATURES numbers, names from wd_sim_feature_name. */
@@ -101,8 +101,7 @@ void wd_sim_text_free(wd_sim_text *t);
 /* Confidence in [0, 1] of two analysed texts (same as wd_similarity). */
 double wd_sim_score(const wd_sim_text *a, const wd_sim_text *b);
 /* Features of two analysed texts (see wd_similarity_features). */
-void wd_sim_score_features(const wd_sim_text *a, const wd_sim_text *b,
-                           double f[WD_SIM_NFEATURES]);
+void wd_sim_score_features(const wd_sim_text *a, const wd_sim_text *b, double f[WD_SIM_NFEATURES]);
 /* The text's n heaviest content words (borrowed, NUL-terminated, valid
  * while t lives), heaviest first, for blocking; returns how many. */
 size_t wd_sim_text_keys(const wd_sim_text *t, const char **keys, size_t n);
@@ -115,16 +114,19 @@ enum wd_verdict { WD_UNCOVERED = 0, WD_PARTIAL = 1, WD_COVERED = 2 };
 const char *wd_verdict_name(int verdict);
 
 typedef struct wd_coverage_opts {
-    double covered_at;      /* < 0: WD_COVERED_AT */
-    double partial_at;      /* < 0: WD_PARTIAL_AT */
-    uint32_t candidates;    /* records scored per question; 0 = 8 */
-    uint32_t snippet_chars; /* 0 = the searcher's default */
+    double covered_at;            /* < 0: WD_COVERED_AT */
+    double partial_at;            /* < 0: WD_PARTIAL_AT */
+    uint32_t candidates;          /* records scored per question; 0 = 8 */
+    uint32_t snippet_chars;       /* 0 = the searcher's default */
     const wd_search_opts *search; /* base options of the candidate search (shards,
                                      timeouts); NULL = defaults. n, offset,
                                      snippet_chars and snippets are coverage's. */
 } wd_coverage_opts;
 
-#define WD_COVERAGE_OPTS_INIT {-1.0, -1.0, 0, 0, NULL}
+#define WD_COVERAGE_OPTS_INIT                                                                      \
+    {                                                                                              \
+        -1.0, -1.0, 0, 0, NULL                                                                     \
+    }
 
 typedef struct wd_coverage {
     int verdict;       /* enum wd_verdict */

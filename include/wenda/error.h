@@ -23,19 +23,19 @@ extern "C" {
 
 enum wd_code {
     WD_OK = 0,
-    WD_ERROR = -1,       /* generic failure */
-    WD_ENOMEM = -2,      /* out of memory */
-    WD_EINVAL = -3,      /* invalid argument or usage */
-    WD_ENOTFOUND = -4,   /* index, record, file or key not found */
-    WD_ELOCKED = -5,     /* index locked by another writer */
-    WD_EMODIFIED = -6,   /* database modified under a reader: reopen and retry */
-    WD_ECORRUPT = -7,    /* index or data corrupt */
-    WD_EIO = -8,         /* I/O error (read, write, disk full) */
-    WD_EENCODING = -9,   /* input not in the expected encoding */
-    WD_EFORMAT = -10,    /* malformed input (bad line, bad JSON, bad header) */
-    WD_ESTOP = -11,      /* a callback asked to stop; passed up unchanged */
-    WD_ENETWORK = -12,   /* remote backend unreachable or timed out */
-    WD_EINTERNAL = -13   /* bug: an invariant did not hold */
+    WD_ERROR = -1,     /* generic failure */
+    WD_ENOMEM = -2,    /* out of memory */
+    WD_EINVAL = -3,    /* invalid argument or usage */
+    WD_ENOTFOUND = -4, /* index, record, file or key not found */
+    WD_ELOCKED = -5,   /* index locked by another writer */
+    WD_EMODIFIED = -6, /* database modified under a reader: reopen and retry */
+    WD_ECORRUPT = -7,  /* index or data corrupt */
+    WD_EIO = -8,       /* I/O error (read, write, disk full) */
+    WD_EENCODING = -9, /* input not in the expected encoding */
+    WD_EFORMAT = -10,  /* malformed input (bad line, bad JSON, bad header) */
+    WD_ESTOP = -11,    /* a callback asked to stop; passed up unchanged */
+    WD_ENETWORK = -12, /* remote backend unreachable or timed out */
+    WD_EINTERNAL = -13 /* bug: an invariant did not hold */
 };
 
 #define WD_ERROR_ORIGIN_MAX 64

@@ -31,42 +31,45 @@ extern "C" {
 typedef struct wd_index_writer wd_index_writer;
 
 typedef struct wd_index_opts {
-    uint32_t batch_size; /* records per commit; 0 = WD_DEFAULT_BATCH_SIZE */
-    int overwrite;       /* 1: start from an empty index */
+    uint32_t batch_size;     /* records per commit; 0 = WD_DEFAULT_BATCH_SIZE */
+    int overwrite;           /* 1: start from an empty index */
     int no_dictionary_layer; /* 1: analyse with the dictionary layer off (ICU words only;
                                 the evaluation's baseline); search such an index with
                                 wd_search_opts.no_dictionary_layer = 1 */
-    unsigned jobs;       /* busy threads; 0 or 1 = the calling thread does
+    unsigned jobs;           /* busy threads; 0 or 1 = the calling thread does
                             everything, N > 1 = one writer thread (which also
                             analyses when it would wait) and N - 1 worker
                             threads analysing, while the calling thread only
                             reads input; wd_index_default_jobs() = one per
                             core. Documents are still written and committed in
                             input order. */
-    int answer_positions; /* 1: store word positions of the answer field too
+    int answer_positions;    /* 1: store word positions of the answer field too
                              (nothing queries them yet; the question field
                              always has them). Off: about a quarter smaller
                              and faster. */
-    int bulk;            /* 1 (with jobs > 1, on an empty index): each job
+    int bulk;                /* 1 (with jobs > 1, on an empty index): each job
                             writes a part of its own in DIR/.wenda-build and the
                             parts are merged (compacted) into DIR at close. The
                             fastest way to build a large index, and compact; but
                             a run killed before close keeps nothing (the
                             checkpoint says 0 documents). Ignored on an index
                             that has documents. */
-    uint32_t shards;     /* N > 0: a sharded index: DIR/shard-1 ... DIR/shard-N
+    uint32_t shards;         /* N > 0: a sharded index: DIR/shard-1 ... DIR/shard-N
                             listed by the stub DIR/XAPIANDB, a record going to
                             shard wd_index_shard_of(id, N) + 1, one writer
                             thread per shard. 0: sharded if DIR/XAPIANDB lists
                             shards (so re-indexing routes the same way), else
                             one database. Each shard keeps its own checkpoint. */
-    int profile;         /* 1: measure the CPU time spent analysing records and
+    int profile;             /* 1: measure the CPU time spent analysing records and
                             writing them to Xapian (wd_index_stats); costs a
                             clock read or three per record, about 1 %. */
 } wd_index_opts;
 
 #define WD_DEFAULT_BATCH_SIZE 1000
-#define WD_INDEX_OPTS_INIT {0, 0, 0, 0, 0, 0, 0, 0}
+#define WD_INDEX_OPTS_INIT                                                                         \
+    {                                                                                              \
+        0, 0, 0, 0, 0, 0, 0, 0                                                                     \
+    }
 
 /* The shard (0-based) of a record id among n: FNV-1a 64 of the id's bytes
  * modulo n. Stable across versions and machines. */

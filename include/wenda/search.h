@@ -29,29 +29,32 @@ extern "C" {
 typedef struct wd_searcher wd_searcher;
 
 typedef struct wd_search_opts {
-    uint32_t n;             /* hits wanted; 0 = 10 */
-    uint32_t offset;        /* skip this many first */
-    const char *source;     /* only records from this source file (NULL = all) */
-    int explain;            /* fill wd_hit.explain */
-    double question_weight; /* weight of the question field; 0 = default */
-    double k1, b;           /* BM25 parameters; negative = defaults */
-    uint32_t snippet_chars; /* target snippet length in code points; 0 = 120 */
+    uint32_t n;              /* hits wanted; 0 = 10 */
+    uint32_t offset;         /* skip this many first */
+    const char *source;      /* only records from this source file (NULL = all) */
+    int explain;             /* fill wd_hit.explain */
+    double question_weight;  /* weight of the question field; 0 = default */
+    double k1, b;            /* BM25 parameters; negative = defaults */
+    uint32_t snippet_chars;  /* target snippet length in code points; 0 = 120 */
     int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
                                 (for an index built with that option) */
     /* Shard lists (see wd_searcher_open): */
-    int allow_partial;   /* 1: when shards do not answer, search the others and mark
+    int allow_partial;     /* 1: when shards do not answer, search the others and mark
                             the results partial; 0: fail with WD_ENETWORK */
-    unsigned timeout_ms; /* connect and reply timeout of remote shards; 0 =
+    unsigned timeout_ms;   /* connect and reply timeout of remote shards; 0 =
                             $WENDA_REMOTE_TIMEOUT_MS, else 10000 */
-    uint32_t snippets;   /* how many of the top hits get a snippet; 0 = all. The
+    uint32_t snippets;     /* how many of the top hits get a snippet; 0 = all. The
                             others have snippet "" and no highlights (cutting one
                             analyses the record's whole answer) */
     double min_confidence; /* wd_results.answered: a hit at or above it; < 0 = the
                               calibration's covered threshold (wd_searcher_calibration) */
-    int features;        /* fill wd_hit.features (what the confidence was computed from) */
+    int features;          /* fill wd_hit.features (what the confidence was computed from) */
 } wd_search_opts;
 
-#define WD_SEARCH_OPTS_INIT {10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0}
+#define WD_SEARCH_OPTS_INIT                                                                        \
+    {                                                                                              \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0                                    \
+    }
 
 typedef struct wd_term_weight {
     char *term;    /* new; with its field prefix, e.g. "S医保" */
@@ -59,10 +62,10 @@ typedef struct wd_term_weight {
 } wd_term_weight;
 
 typedef struct wd_hit {
-    uint32_t rank;     /* 1-based, including the offset */
-    char *id;          /* all strings new, owned by the results */
-    char *question;    /* exactly as in the source */
-    char *answer;      /* exactly as in the source */
+    uint32_t rank;  /* 1-based, including the offset */
+    char *id;       /* all strings new, owned by the results */
+    char *question; /* exactly as in the source */
+    char *answer;   /* exactly as in the source */
     char *source;
     char *date;        /* NULL when unknown */
     int kind;          /* enum wd_record_kind */
@@ -85,9 +88,9 @@ const char *wd_hit_feature_name(int i);
 typedef struct wd_results {
     char *query;
     double took_ms;
-    uint32_t total; /* Xapian's estimate of the records matching any word of the question
+    uint32_t total;        /* Xapian's estimate of the records matching any word of the question
                        (a lower bound past the first hundred; not a count of answers) */
-    int answered;   /* 1: a hit's confidence reaches opts.min_confidence */
+    int answered;          /* 1: a hit's confidence reaches opts.min_confidence */
     double min_confidence; /* the threshold answered was judged at */
     wd_hit *hits;
     size_t n_hits;
@@ -142,10 +145,10 @@ void wd_hit_free(wd_hit *h);
 typedef struct wd_index_info {
     uint32_t documents;
     uint64_t terms;
-    uint64_t size_bytes;    /* on disk */
-    char *dict_version;     /* the dictionary that built it (new; may be "") */
-    char *schema;           /* new */
-    char *checkpoint;       /* new; the last committed checkpoint */
+    uint64_t size_bytes; /* on disk */
+    char *dict_version;  /* the dictionary that built it (new; may be "") */
+    char *schema;        /* new */
+    char *checkpoint;    /* new; the last committed checkpoint */
     double avg_length;
 } wd_index_info;
 
@@ -179,12 +182,12 @@ int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t 
 typedef struct wd_calibration {
     double covered_at;
     double partial_at;
-    int fitted;          /* 0: the built-in thresholds; 1: fitted to labelled questions */
-    char fitted_at[24];  /* when (UTC, ISO 8601; fitted only) */
-    unsigned questions;  /* how many labelled questions (fitted only) */
-    double accuracy;     /* of the verdicts on them at these thresholds */
-    double auc;          /* of the confidence on them, answered against not */
-    char model[24];      /* the confidence model they were fitted for */
+    int fitted;         /* 0: the built-in thresholds; 1: fitted to labelled questions */
+    char fitted_at[24]; /* when (UTC, ISO 8601; fitted only) */
+    unsigned questions; /* how many labelled questions (fitted only) */
+    double accuracy;    /* of the verdicts on them at these thresholds */
+    double auc;         /* of the confidence on them, answered against not */
+    char model[24];     /* the confidence model they were fitted for */
 } wd_calibration;
 
 #define WD_CALIBRATION_FILE "wenda.calibration"
@@ -205,8 +208,8 @@ int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *
  * with the most questions right (the middle of the best plateau); partial_at
  * is 0.1 below it. Fills accuracy, auc, questions, fitted and fitted_at.
  * WD_EINVAL when there are not both kinds of question. */
-int wd_calibration_fit(const double *confidence, const int *answered, size_t n,
-                       wd_calibration *out, wd_error *err);
+int wd_calibration_fit(const double *confidence, const int *answered, size_t n, wd_calibration *out,
+                       wd_error *err);
 
 /* The calibration a searcher judges by (borrowed): the index folder's
  * WD_CALIBRATION_FILE when it has one fitted for this model, else the

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int layer = 1; layer >= 0; layer--) {
         wd_analyzer_set_dictionary_layer(an, layer);
         for (int mode = WD_ANALYZE_QUERY; mode <= WD_ANALYZE_INDEX; mode++) {
-            tok_state s = {size, 0, 0, 0};
+            tok_state s = { size, 0, 0, 0 };
             int rc = wd_analyze(an, mode, text, size, on_token, &s, &err);
             FZ_CHECK(rc == WD_OK);
         }

@@ -67,8 +67,8 @@ static void check_target(const char *raw)
     FZ_CHECK(u.path && u.path[0] == '/');
     FZ_CHECK(wd_utf8_valid(u.path, strlen(u.path), NULL));
     enum endpoint ep = serve_classify(u.path);
-    static const char *const names[] = {"/api/search", "/api/suggest", "/api/coverage",
-                                        "/healthz", "/metrics"};
+    static const char *const names[] = { "/api/search", "/api/suggest", "/api/coverage", "/healthz",
+                                         "/metrics" };
     if (ep >= EP_SEARCH && ep <= EP_METRICS)
         FZ_CHECK(strcmp(u.path, names[ep - EP_SEARCH]) == 0);
     if (ep == EP_PAGE)
@@ -93,10 +93,10 @@ static void check_target(const char *raw)
     static const struct {
         const char *name;
         unsigned long lo, hi, dflt;
-    } ints[] = {{"n", 1, SERVE_MAX_SEARCH_N, 10},
-                {"offset", 0, SERVE_MAX_OFFSET, 0},
-                {"full", 0, 1, 0},
-                {"n", 1, SERVE_MAX_SUGGEST_N, 8}};
+    } ints[] = { { "n", 1, SERVE_MAX_SEARCH_N, 10 },
+                 { "offset", 0, SERVE_MAX_OFFSET, 0 },
+                 { "full", 0, 1, 0 },
+                 { "n", 1, SERVE_MAX_SUGGEST_N, 8 } };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
         unsigned long v = 12345678;
         why[0] = '\0';

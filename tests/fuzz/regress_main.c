@@ -50,7 +50,10 @@ static void run_file(const char *path)
     free(exact);
 }
 
-static int cmp(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(*(char **)a, *(char **)b);
+}
 
 static void test_fuzz_regress__inputs_run_clean(void **state)
 {

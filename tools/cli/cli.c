@@ -338,8 +338,8 @@ int cli_prob(const cli_cmd *cmd, const cli_args *a, const char *name, double dfl
         end++;
     }
     if (end == v || *end || errno || !(x >= 0 && x <= 1)) {
-        cli_usage_error(cmd, "--%s wants a probability from 0 to 1 (or 0%%..100%%), not '%s'",
-                        name, v);
+        cli_usage_error(cmd, "--%s wants a probability from 0 to 1 (or 0%%..100%%), not '%s'", name,
+                        v);
         return -1;
     }
     *out = x;

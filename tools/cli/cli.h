@@ -17,7 +17,7 @@ enum {
     EXIT_OK = 0,
     EXIT_NEGATIVE = 1, /* ran fine, but no hit / below the bar / not found */
     EXIT_USAGE = 2,
-    EXIT_DATA = 3,    /* index missing, locked, corrupt; unreadable input */
+    EXIT_DATA = 3, /* index missing, locked, corrupt; unreadable input */
     EXIT_INTERNAL = 4
 };
 

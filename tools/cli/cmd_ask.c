@@ -85,24 +85,25 @@ static void print_human(const wd_results *r, int color, int full, int explain)
 }
 
 static const cli_opt ask_opts[] = {
-    {"index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"num", 'n', 1, "N", "number of answers (default 5)"},
-    {"offset", 0, 1, "K", "skip the first K answers"},
-    {"source", 0, 1, "S", "only records from source file S"},
-    {"json", 0, 0, NULL, "print one JSON object per question"},
-    {"full", 0, 0, NULL, "include each record's whole answer"},
-    {"explain", 0, 0, NULL, "show the matched terms and their weights"},
-    {"min-confidence", 0, 1, "P",
-     "answered when a record reaches confidence P (default: the calibration's covered "
-     "threshold)"},
-    {"calibration", 0, 1, "FILE", "thresholds fitted by wenda coverage --calibrate"},
-    {"color", 0, 1, "WHEN", "auto (default), always or never"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {"allow-partial", 0, 0, NULL,
-     "over shards: when some do not answer, answer from the others (marked partial)"},
-    {"timeout", 0, 1, "MS",
-     "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "num", 'n', 1, "N", "number of answers (default 5)" },
+    { "offset", 0, 1, "K", "skip the first K answers" },
+    { "source", 0, 1, "S", "only records from source file S" },
+    { "json", 0, 0, NULL, "print one JSON object per question" },
+    { "full", 0, 0, NULL, "include each record's whole answer" },
+    { "explain", 0, 0, NULL, "show the matched terms and their weights" },
+    { "min-confidence", 0, 1, "P",
+      "answered when a record reaches confidence P (default: the calibration's covered "
+      "threshold)" },
+    { "calibration", 0, 1, "FILE", "thresholds fitted by wenda coverage --calibrate" },
+    { "color", 0, 1, "WHEN", "auto (default), always or never" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "allow-partial", 0, 0, NULL,
+      "over shards: when some do not answer, answer from the others (marked partial)" },
+    { "timeout", 0, 1, "MS",
+      "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
                    const wd_search_opts *o, int json, int full, int color, wd_buf *out,
@@ -259,7 +260,8 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_ask = {
-    "ask", "Answer a question from the index, best answers first.",
+    "ask",
+    "Answer a question from the index, best answers first.",
     "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--min-confidence P] "
     "[--calibration FILE] [--allow-partial] [--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
@@ -282,4 +284,6 @@ const cli_cmd cli_cmd_ask = {
     "Exit: 0 answered (with -: every line was asked, answered or not); 1 no record\n"
     "answers confidently; 2 usage; 3 no index, unreadable index or calibration, or a\n"
     "shard not answering.",
-    ask_opts, cmd_ask};
+    ask_opts,
+    cmd_ask
+};

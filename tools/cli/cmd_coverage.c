@@ -59,11 +59,11 @@ typedef struct shared {
     pthread_cond_t cv_window; /* window changed */
     job queue[QUEUE_CAP];
     size_t qhead, qn;
-    int eof;       /* no more jobs will be queued */
+    int eof; /* no more jobs will be queued */
     uint64_t pushed;
-    slot *window;  /* WINDOW_CAP slots, seq % WINDOW_CAP */
+    slot *window; /* WINDOW_CAP slots, seq % WINDOW_CAP */
     uint64_t next_out;
-    int fatal;     /* a worker or the writer failed: stop */
+    int fatal; /* a worker or the writer failed: stop */
     wd_error fatal_err;
     /* configuration */
     const char *index;
@@ -163,9 +163,7 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
     const char *v = wd_verdict_name(c->verdict);
     wd_buf_reset(b);
     switch (sh->format) {
-    case OF_JSONL:
-        cov_line_json(b, r->j.text, r->j.len, r->j.line, c);
-        break;
+    case OF_JSONL: cov_line_json(b, r->j.text, r->j.len, r->j.line, c); break;
     case OF_TSV:
         wd_buf_printf(b, "%zu\t", r->j.line);
         tsv_field(b, r->j.text, r->j.len);
@@ -203,9 +201,7 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
             wd_buf_printf(b, "          runner-up  %.2f  %s  %s\n", c->runner_up_confidence,
                           c->runner_up->id, c->runner_up->question);
         break;
-    case OF_HTML:
-        cov_html_row(sh->html, r->j.line, r->j.text, r->j.len, c);
-        return;
+    case OF_HTML: cov_html_row(sh->html, r->j.line, r->j.text, r->j.len, c); return;
     }
     if (b->oom || fwrite(b->data, 1, b->len, sh->out) != b->len)
         sh->write_failed = 1;
@@ -308,7 +304,7 @@ static int push(shared *sh, const char *file, size_t line, char *text, size_t le
         wd_free(text);
         return -1;
     }
-    sh->queue[(sh->qhead + sh->qn) % QUEUE_CAP] = (job){sh->pushed++, file, line, text, len};
+    sh->queue[(sh->qhead + sh->qn) % QUEUE_CAP] = (job){ sh->pushed++, file, line, text, len };
     sh->qn++;
     pthread_cond_broadcast(&sh->cv_queue);
     pthread_mutex_unlock(&sh->mu);
@@ -381,19 +377,21 @@ static int read_input(reader *rd, const char *path, int fmt)
 /* ---- the command ---------------------------------------------------------------- */
 
 static const cli_opt cov_opts[] = {
-    {"index", 0, 1, "DIR", "index to check against (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.36)"},
-    {"partial-at", 0, 1, "P", "confidence from which it is partial (default 0.32)"},
-    {"input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)"},
-    {"format", 0, 1, "F", "text (default), tsv, jsonl or html"},
-    {"json", 0, 0, NULL, "short for --format jsonl"},
-    {"output", 'o', 1, "FILE", "write to FILE instead of stdout"},
-    {"min-coverage", 0, 1, "S", "exit 1 when the covered share is below S (0..1 or N%)"},
-    {"jobs", 'j', 1, "N", "worker threads (default: one per core)"},
-    {"candidates", 0, 1, "K", "records scored per question (default 8)"},
-    {"html-rows", 0, 1, "N", "rows of the HTML table (default 5000; groups are all listed)"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR",
+      "index to check against (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.36)" },
+    { "partial-at", 0, 1, "P", "confidence from which it is partial (default 0.32)" },
+    { "input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)" },
+    { "format", 0, 1, "F", "text (default), tsv, jsonl or html" },
+    { "json", 0, 0, NULL, "short for --format jsonl" },
+    { "output", 'o', 1, "FILE", "write to FILE instead of stdout" },
+    { "min-coverage", 0, 1, "S", "exit 1 when the covered share is below S (0..1 or N%)" },
+    { "jobs", 'j', 1, "N", "worker threads (default: one per core)" },
+    { "candidates", 0, 1, "K", "records scored per question (default 8)" },
+    { "html-rows", 0, 1, "N", "rows of the HTML table (default 5000; groups are all listed)" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int parse_share(const char *s, double *out)
 {
@@ -434,9 +432,11 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     unsigned long jobs = 0, cands = 8, html_rows = 5000;
     double covered_at = WD_COVERED_AT, partial_at = WD_PARTIAL_AT;
     if ((v = cli_value(cmd, &a, "format"))) {
-        fmt = !strcmp(v, "text") ? OF_TEXT : !strcmp(v, "tsv") ? OF_TSV
+        fmt = !strcmp(v, "text")                          ? OF_TEXT
+              : !strcmp(v, "tsv")                         ? OF_TSV
               : !strcmp(v, "jsonl") || !strcmp(v, "json") ? OF_JSONL
-              : !strcmp(v, "html") ? OF_HTML : -1;
+              : !strcmp(v, "html")                        ? OF_HTML
+                                                          : -1;
         if (fmt < 0)
             ex = cli_usage_error(cmd, "--format wants text, tsv, jsonl or html, not '%s'", v);
     }
@@ -460,8 +460,10 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         ex = cli_usage_error(cmd, "--partial-at (%.2f) is above --covered-at (%.2f)", partial_at,
                              covered_at);
     if (!ex && (v = cli_value(cmd, &a, "min-coverage")) && parse_share(v, &sh->sum.min_coverage))
-        ex = cli_usage_error(cmd, "--min-coverage wants a share from 0 to 1 (or 0%%..100%%), "
-                                  "not '%s'", v);
+        ex = cli_usage_error(cmd,
+                             "--min-coverage wants a share from 0 to 1 (or 0%%..100%%), "
+                             "not '%s'",
+                             v);
     if (!ex && (cli_uint(cmd, &a, "jobs", 0, MAX_JOBS, &jobs) ||
                 cli_uint(cmd, &a, "candidates", 8, 100, &cands) ||
                 cli_uint(cmd, &a, "html-rows", 5000, 10000000, &html_rows)))
@@ -562,7 +564,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     for (; writer_ok && started < jobs; started++)
         if (pthread_create(&w[started].th, NULL, worker_main, &w[started]) != 0)
             break;
-    reader rd = {sh, cmd->name, 0};
+    reader rd = { sh, cmd->name, 0 };
     int read_ex = 0;
     if (!writer_ok || started == 0) {
         wd_error_set(&err, WD_EINTERNAL, "cli", "cannot start threads");
@@ -626,8 +628,8 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     if (fflush(sh->out) != 0 || ferror(sh->out))
         sh->write_failed = 1;
     if (sh->write_failed) {
-        wd_error_set(&err, WD_EIO, "cli", "cannot write the output%s%s",
-                     outpath ? " to " : "", outpath ? outpath : "");
+        wd_error_set(&err, WD_EIO, "cli", "cannot write the output%s%s", outpath ? " to " : "",
+                     outpath ? outpath : "");
         ex = cli_fail(cmd->name, &err, json);
     } else if (read_ex) {
         ex = read_ex;
@@ -660,7 +662,8 @@ done:
 }
 
 const cli_cmd cli_cmd_coverage = {
-    "coverage", "Check which questions the knowledge base already answers.",
+    "coverage",
+    "Check which questions the knowledge base already answers.",
     "[--index DIR] [--covered-at C] [--partial-at P] [--input-format lines|tsv|csv] "
     "[--format text|tsv|jsonl|html] [--json] [-o FILE] [--min-coverage S] QUESTIONS...",
     "QUESTIONS are files with one question a line, TSV/CSV files with a 'question'\n"
@@ -674,4 +677,6 @@ const cli_cmd cli_cmd_coverage = {
     "lines are reported with their line numbers and skipped.\n"
     "Exit: 0 done; 1 covered share below --min-coverage; 2 usage; 3 no index,\n"
     "unreadable input or malformed lines skipped; 4 internal error.",
-    cov_opts, cmd_coverage};
+    cov_opts,
+    cmd_coverage
+};

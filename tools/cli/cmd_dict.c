@@ -30,8 +30,9 @@ static int check_token(void *vctx, const wd_token *t)
     if (t->flags & WD_TOKEN_SUBWORD)
         return 0;
     if (c->arr) {
-        json_t *o = json_pack("{s:s%,s:s,s:b}", "text", t->text, t->len, "source",
-                              wd_token_source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
+        json_t *o =
+            json_pack("{s:s%,s:s,s:b}", "text", t->text, t->len, "source",
+                      wd_token_source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
         json_array_append_new(c->arr, o);
     } else {
         printf("%-16.*s %s%s\n", (int)t->len, t->text, wd_token_source_name(t->source),
@@ -63,8 +64,9 @@ static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
     size_t len = strlen(word);
     if (!len || !wd_utf8_valid(word, len, NULL) || strpbrk(word, " \t\r\n#") ||
         len > WD_MAX_WORD_BYTES)
-        return cli_usage_error(cmd, "'%s' is not a word: one run of characters, no spaces or "
-                                    "'#', at most %d bytes of UTF-8",
+        return cli_usage_error(cmd,
+                               "'%s' is not a word: one run of characters, no spaces or "
+                               "'#', at most %d bytes of UTF-8",
                                word, WD_MAX_WORD_BYTES);
     unsigned long freq = 0;
     if (a->npos == 3) {
@@ -116,9 +118,11 @@ static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
 }
 
 static const cli_opt dict_opts[] = {
-    {"json", 0, 0, NULL, "print JSON"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in + user overlay)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "json", 0, 0, NULL, "print JSON" },
+    { "dict", 0, 1, "DIR",
+      "dictionary directory (default: $WENDA_DICT or built-in + user overlay)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -154,9 +158,9 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
         struct stat st;
         int have = stat(path, &st) == 0;
         if (json) {
-            json_t *o = json_pack("{s:s,s:I,s:s,s:b}", "dict_version", wd_dict_version(d),
-                                  "entries", (json_int_t)wd_dict_size(d), "user_file", path,
-                                  "user_file_exists", have);
+            json_t *o =
+                json_pack("{s:s,s:I,s:s,s:b}", "dict_version", wd_dict_version(d), "entries",
+                          (json_int_t)wd_dict_size(d), "user_file", path, "user_file_exists", have);
             char *s = json_dumps(o, JSON_COMPACT);
             printf("%s\n", s ? s : "{}");
             free(s);
@@ -177,16 +181,15 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
         wd_analyzer *an = NULL;
         wd_error err;
         wd_error_clear(&err);
-        struct check_ctx c = {json ? json_array() : NULL};
+        struct check_ctx c = { json ? json_array() : NULL };
         int rc = wd_analyzer_new(&an, d, &err);
         if (rc == WD_OK)
-            rc = wd_analyze(an, WD_ANALYZE_QUERY, text.data ? text.data : "", text.len,
-                            check_token, &c, &err);
+            rc = wd_analyze(an, WD_ANALYZE_QUERY, text.data ? text.data : "", text.len, check_token,
+                            &c, &err);
         if (rc != WD_OK) {
             ex = cli_fail(cmd->name, &err, json);
         } else if (json) {
-            json_t *o = json_pack("{s:s,s:O}", "dict_version", wd_dict_version(d), "words",
-                                  c.arr);
+            json_t *o = json_pack("{s:s,s:O}", "dict_version", wd_dict_version(d), "words", c.arr);
             char *s = json_dumps(o, JSON_COMPACT);
             printf("%s\n", s ? s : "{}");
             free(s);
@@ -202,7 +205,8 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_dict = {
-    "dict", "Check how text segments; add words to the user dictionary.",
+    "dict",
+    "Check how text segments; add words to the user dictionary.",
     "check TEXT | add WORD [FREQ] | info",
     "check prints each word of TEXT and the lexicon it came from: domain (dict/data),\n"
     "general (the general word list), user (your overlay), icu (ICU's own break),\n"
@@ -211,4 +215,6 @@ const cli_cmd cli_cmd_dict = {
     "to user.txt in the overlay folder: $WENDA_DICT, else ~/.local/share/wenda/dict.\n"
     "Questions use it at once; existing indexes should be re-indexed (wenda info says so).\n"
     "Exit: 0 done; 2 usage; 3 the overlay cannot be written or read.",
-    dict_opts, cmd_dict};
+    dict_opts,
+    cmd_dict
+};

@@ -18,18 +18,20 @@
 #endif
 
 static const cli_opt eval_opts[] = {
-    {"data", 0, 1, "DIR", "evaluation data (default: $WENDA_DATA, else <repo>/../shared/data)"},
-    {"only", 0, 1, "PART",
-     "run one part: retrieval, domain, segmentation, pairs or confidence (or a,b)"},
-    {"json", 0, 1, "[FILE]", "all figures as one JSON document to FILE (none or -: stdout)"},
-    {"seeds", 0, 1, "DIR", "corpus of the domain part (default: <repo>/corpus/seeds)"},
-    {"qrels", 0, 1, "DIR", "domain judgements dev.tsv, test.tsv (default: <repo>/corpus/qrels)"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {"tmp", 0, 1, "DIR", "where the temporary indexes go (default: $TMPDIR or /tmp)"},
-    {"law", 0, 1, "FILE", "the law corpus as JSON Lines (default: $WENDA_LAW_JSONL, else made by "
-                          "tools/lawcorpus)"},
-    {"quiet", 'q', 0, NULL, "no progress notes on stderr"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "data", 0, 1, "DIR", "evaluation data (default: $WENDA_DATA, else <repo>/../shared/data)" },
+    { "only", 0, 1, "PART",
+      "run one part: retrieval, domain, segmentation, pairs or confidence (or a,b)" },
+    { "json", 0, 1, "[FILE]", "all figures as one JSON document to FILE (none or -: stdout)" },
+    { "seeds", 0, 1, "DIR", "corpus of the domain part (default: <repo>/corpus/seeds)" },
+    { "qrels", 0, 1, "DIR", "domain judgements dev.tsv, test.tsv (default: <repo>/corpus/qrels)" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "tmp", 0, 1, "DIR", "where the temporary indexes go (default: $TMPDIR or /tmp)" },
+    { "law", 0, 1, "FILE",
+      "the law corpus as JSON Lines (default: $WENDA_LAW_JSONL, else made by "
+      "tools/lawcorpus)" },
+    { "quiet", 'q', 0, NULL, "no progress notes on stderr" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static void on_note(void *ctx, const char *message)
 {
@@ -100,15 +102,15 @@ static int cmd_eval(const cli_cmd *cmd, int argc, char **argv)
         data = WD_SOURCE_DIR "/../shared/data";
     const char *seeds = cli_value(cmd, &a, "seeds");
     const char *qrels = cli_value(cmd, &a, "qrels");
-    wd_eval_opts o = {data,
-                      seeds && *seeds ? seeds : WD_SOURCE_DIR "/corpus/seeds",
-                      qrels && *qrels ? qrels : WD_SOURCE_DIR "/corpus/qrels",
-                      cli_value(cmd, &a, "tmp"),
-                      parts,
-                      cli_flag(cmd, &a, "quiet") ? NULL : on_note,
-                      (void *)cmd->name,
-                      cli_value(cmd, &a, "law"),
-                      WD_SOURCE_DIR "/tools"};
+    wd_eval_opts o = { data,
+                       seeds && *seeds ? seeds : WD_SOURCE_DIR "/corpus/seeds",
+                       qrels && *qrels ? qrels : WD_SOURCE_DIR "/corpus/qrels",
+                       cli_value(cmd, &a, "tmp"),
+                       parts,
+                       cli_flag(cmd, &a, "quiet") ? NULL : on_note,
+                       (void *)cmd->name,
+                       cli_value(cmd, &a, "law"),
+                       WD_SOURCE_DIR "/tools" };
     /* Fail on an unwritable JSON file now, not after minutes of work. */
     FILE *jf = NULL;
     if (json_to && !json_stdout) {
@@ -171,7 +173,8 @@ out:
 }
 
 const cli_cmd cli_cmd_eval = {
-    "eval", "Measure relevance and segmentation against the baselines.",
+    "eval",
+    "Measure relevance and segmentation against the baselines.",
     "[--data DIR] [--only PART] [--json [FILE]] [--seeds DIR] [--qrels DIR] [-q]",
     "Three parts, each skipped with a note when its data is absent:\n"
     "  retrieval     DATA/insurance-zhidao-faq/Insurance_zhidao_test: index corpus.txt\n"
@@ -213,4 +216,6 @@ const cli_cmd cli_cmd_eval = {
     "Indexes are built in a temporary folder that is removed afterwards.\n"
     "Exit: 0 measured; 1 no data found for any part; 2 usage; 3 unreadable data or\n"
     "index error; 4 internal error.",
-    eval_opts, cmd_eval};
+    eval_opts,
+    cmd_eval
+};

@@ -49,11 +49,12 @@ static int seg_token(void *vctx, const wd_token *t)
 }
 
 static const cli_opt segment_opts[] = {
-    {"json", 0, 0, NULL, "print {\"tokens\": [{\"text\", \"start\", \"end\", \"position\"}]}"},
-    {"offsets", 0, 0, NULL, "print a table with positions, byte offsets and word sources"},
-    {"mode", 0, 1, "MODE", "query (default) or index (adds sub-words)"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "json", 0, 0, NULL, "print {\"tokens\": [{\"text\", \"start\", \"end\", \"position\"}]}" },
+    { "offsets", 0, 0, NULL, "print a table with positions, byte offsets and word sources" },
+    { "mode", 0, 1, "MODE", "query (default) or index (adds sub-words)" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -105,7 +106,8 @@ static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
     if (!ex && wd_analyzer_new(&an, dict, &err) != WD_OK)
         ex = cli_fail(cmd->name, &err, json);
     if (!ex) {
-        struct seg_ctx c = {json ? json_array() : NULL, WD_BUF_INIT, cli_flag(cmd, &a, "offsets")};
+        struct seg_ctx c = { json ? json_array() : NULL, WD_BUF_INIT,
+                             cli_flag(cmd, &a, "offsets") };
         int rc = wd_analyze(an, mode, text, len, seg_token, &c, &err);
         if (rc != WD_OK) {
             ex = cli_fail(cmd->name, &err, json);
@@ -129,11 +131,15 @@ static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_segment = {
-    "segment", "Show how text is segmented into index terms.", "[--json] [--offsets] TEXT | -",
+    "segment",
+    "Show how text is segmented into index terms.",
+    "[--json] [--offsets] TEXT | -",
     "Prints the words the analyzer makes of TEXT (normalised: full-width to half-width,\n"
     "lower case, Traditional to Simplified). --offsets and --json add each word's\n"
     "position and byte offsets into the original text.",
-    segment_opts, cmd_segment};
+    segment_opts,
+    cmd_segment
+};
 
 /* ---- info ---------------------------------------------------------------------- */
 
@@ -158,10 +164,12 @@ static int open_searcher(const cli_cmd *cmd, const cli_args *a, int json, wd_dic
 }
 
 static const cli_opt info_opts[] = {
-    {"index", 0, 1, "DIR", "index to describe (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"json", 0, 0, NULL, "print one JSON object"},
-    {"dict", 0, 1, "DIR", "dictionary to compare the index with"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR",
+      "index to describe (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "json", 0, 0, NULL, "print one JSON object" },
+    { "dict", 0, 1, "DIR", "dictionary to compare the index with" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -196,16 +204,14 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
         const char *cur = wd_dict_version(dict);
         int same = strcmp(cur, info.dict_version) == 0;
         if (json) {
-            json_t *cp = info.checkpoint && *info.checkpoint
-                             ? json_loads(info.checkpoint, 0, NULL)
-                             : NULL;
+            json_t *cp =
+                info.checkpoint && *info.checkpoint ? json_loads(info.checkpoint, 0, NULL) : NULL;
             json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:f,s:s,s:s,s:b,s:s,s:o}", "index", path,
                                   "documents", (json_int_t)info.documents, "terms",
-                                  (json_int_t)info.terms, "size_bytes",
-                                  (json_int_t)info.size_bytes, "avg_length", info.avg_length,
-                                  "dict_version", info.dict_version, "current_dict_version", cur,
-                                  "needs_reindex", !same, "schema", info.schema, "checkpoint",
-                                  cp ? cp : json_null());
+                                  (json_int_t)info.terms, "size_bytes", (json_int_t)info.size_bytes,
+                                  "avg_length", info.avg_length, "dict_version", info.dict_version,
+                                  "current_dict_version", cur, "needs_reindex", !same, "schema",
+                                  info.schema, "checkpoint", cp ? cp : json_null());
             char *str = json_dumps(o, JSON_COMPACT);
             printf("%s\n", str ? str : "{}");
             free(str);
@@ -216,7 +222,8 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
             printf("terms        %llu\n", (unsigned long long)info.terms);
             printf("size         %.1f MiB\n", info.size_bytes / 1048576.0);
             printf("dictionary   %s%s\n", info.dict_version[0] ? info.dict_version : "(unknown)",
-                   same ? "" : "  (built with another dictionary: re-index to use the current one)");
+                   same ? ""
+                        : "  (built with another dictionary: re-index to use the current one)");
             printf("schema       %s\n", info.schema[0] ? info.schema : "(unknown)");
             if (info.checkpoint[0])
                 printf("checkpoint   %s\n", info.checkpoint);
@@ -230,18 +237,23 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_info = {
-    "info", "Describe an index: records, terms, size, dictionary.", "[--index DIR] [--json]",
+    "info",
+    "Describe an index: records, terms, size, dictionary.",
+    "[--index DIR] [--json]",
     "JSON: {\"index\", \"documents\", \"terms\", \"size_bytes\", \"dict_version\",\n"
     "\"current_dict_version\", \"needs_reindex\", \"schema\", \"checkpoint\"}.",
-    info_opts, cmd_info};
+    info_opts,
+    cmd_info
+};
 
 /* ---- show ---------------------------------------------------------------------- */
 
 static const cli_opt show_opts[] = {
-    {"index", 0, 1, "DIR", "index to read (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"json", 0, 0, NULL, "print the record as one JSON object"},
-    {"dict", 0, 1, "DIR", "dictionary directory"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR", "index to read (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "json", 0, 0, NULL, "print the record as one JSON object" },
+    { "dict", 0, 1, "DIR", "dictionary directory" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -277,9 +289,9 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
     } else if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
     } else if (json) {
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", h->id, "question", h->question,
-                              "answer", h->answer, "kind", wd_corpus_kind_name(h->kind), "source",
-                              h->source);
+        json_t *o =
+            json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", h->id, "question", h->question, "answer",
+                      h->answer, "kind", wd_corpus_kind_name(h->kind), "source", h->source);
         if (h->date)
             json_object_set_new(o, "date", json_string(h->date));
         char *str = json_dumps(o, JSON_COMPACT);
@@ -301,6 +313,9 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
     return ex;
 }
 
-const cli_cmd cli_cmd_show = {"show", "Print one whole record.", "[--index DIR] [--json] ID",
-                              "Exit: 0 shown; 1 no record with that id; 3 no index.", show_opts,
-                              cmd_show};
+const cli_cmd cli_cmd_show = { "show",
+                               "Print one whole record.",
+                               "[--index DIR] [--json] ID",
+                               "Exit: 0 shown; 1 no record with that id; 3 no index.",
+                               show_opts,
+                               cmd_show };

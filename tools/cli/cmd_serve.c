@@ -11,38 +11,42 @@
 #include "commands.h"
 
 static const cli_opt serve_opts[] = {
-    {"index", 0, 1, "DIR", "index to serve (default: $WENDA_INDEX or ~/.local/share/wenda/index)"},
-    {"listen", 0, 1, "HOST:PORT",
-     "address to listen on (default 127.0.0.1:8080; port 0 = any free port)"},
-    {"threads", 0, 1, "N", "worker threads (default: the number of CPUs)"},
-    {"cors", 0, 1, "ORIGINS", "comma-separated origins allowed to call the API from a browser, "
-                              "or * for any (default: none)"},
-    {"max-body", 0, 1, "BYTES", "largest POST body accepted (default 1048576)"},
-    {"reload-ms", 0, 1, "MS", "how often to look for a changed index (default 500)"},
-    {"drain-ms", 0, 1, "MS", "on SIGTERM, how long to wait for requests in flight (default 10000)"},
-    {"dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)"},
-    {"allow-partial", 0, 0, NULL,
-     "over shards: when some do not answer, answer from the others (marked partial)"},
-    {"timeout", 0, 1, "MS",
-     "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)"},
-    {"max-header", 0, 1, "BYTES",
-     "room for a request line and its headers; more is refused with 414 or 431 "
-     "(default 16384)"},
-    {"client-timeout", 0, 1, "S",
-     "close a connection idle this long, and one whose body has not arrived this long after "
-     "its headers (default 10; 0 = never)"},
-    {"max-connections", 0, 1, "N",
-     "open connections at most; more wait in the listen backlog (default 256)"},
-    {"max-per-ip", 0, 1, "N",
-     "open connections from one address at most; more are closed at once (default 0 = only "
-     "--max-connections)"},
-    {"request-timeout", 0, 1, "MS",
-     "time limit of a coverage request; past it the answer is 503 \"timeout\" (default "
-     "30000; 0 = none)"},
-    {"cache-mb", 0, 1, "MB",
-     "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
-     "no cache)"},
-    {NULL, 0, 0, NULL, NULL}};
+    { "index", 0, 1, "DIR",
+      "index to serve (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
+    { "listen", 0, 1, "HOST:PORT",
+      "address to listen on (default 127.0.0.1:8080; port 0 = any free port)" },
+    { "threads", 0, 1, "N", "worker threads (default: the number of CPUs)" },
+    { "cors", 0, 1, "ORIGINS",
+      "comma-separated origins allowed to call the API from a browser, "
+      "or * for any (default: none)" },
+    { "max-body", 0, 1, "BYTES", "largest POST body accepted (default 1048576)" },
+    { "reload-ms", 0, 1, "MS", "how often to look for a changed index (default 500)" },
+    { "drain-ms", 0, 1, "MS",
+      "on SIGTERM, how long to wait for requests in flight (default 10000)" },
+    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "allow-partial", 0, 0, NULL,
+      "over shards: when some do not answer, answer from the others (marked partial)" },
+    { "timeout", 0, 1, "MS",
+      "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)" },
+    { "max-header", 0, 1, "BYTES",
+      "room for a request line and its headers; more is refused with 414 or 431 "
+      "(default 16384)" },
+    { "client-timeout", 0, 1, "S",
+      "close a connection idle this long, and one whose body has not arrived this long after "
+      "its headers (default 10; 0 = never)" },
+    { "max-connections", 0, 1, "N",
+      "open connections at most; more wait in the listen backlog (default 256)" },
+    { "max-per-ip", 0, 1, "N",
+      "open connections from one address at most; more are closed at once (default 0 = only "
+      "--max-connections)" },
+    { "request-timeout", 0, 1, "MS",
+      "time limit of a coverage request; past it the answer is 503 \"timeout\" (default "
+      "30000; 0 = none)" },
+    { "cache-mb", 0, 1, "MB",
+      "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
+      "no cache)" },
+    { NULL, 0, 0, NULL, NULL }
+};
 
 static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -83,8 +87,9 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
     }
     if (max_header < 4096 || max_conn < threads) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "--max-header wants at least 4096 and --max-connections at "
-                                    "least --threads (%lu)",
+        return cli_usage_error(cmd,
+                               "--max-header wants at least 4096 and --max-connections at "
+                               "least --threads (%lu)",
                                threads);
     }
     const char *listen = cli_value(cmd, &a, "listen");
@@ -103,22 +108,22 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
-    serve_config cfg = {cli_index_path(cli_value(cmd, &a, "index")),
-                        listen,
-                        (unsigned)threads,
-                        cli_value(cmd, &a, "cors"),
-                        (size_t)max_body,
-                        (unsigned)reload_ms,
-                        (unsigned)drain_ms,
-                        dict,
-                        cli_flag(cmd, &a, "allow-partial"),
-                        (unsigned)timeout,
-                        (size_t)max_header,
-                        (unsigned)client_timeout,
-                        (unsigned)max_conn,
-                        (unsigned)max_per_ip,
-                        (unsigned)request_timeout,
-                        (size_t)cache_mb << 20};
+    serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")),
+                         listen,
+                         (unsigned)threads,
+                         cli_value(cmd, &a, "cors"),
+                         (size_t)max_body,
+                         (unsigned)reload_ms,
+                         (unsigned)drain_ms,
+                         dict,
+                         cli_flag(cmd, &a, "allow-partial"),
+                         (unsigned)timeout,
+                         (size_t)max_header,
+                         (unsigned)client_timeout,
+                         (unsigned)max_conn,
+                         (unsigned)max_per_ip,
+                         (unsigned)request_timeout,
+                         (size_t)cache_mb << 20 };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -126,7 +131,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
 }
 
 const cli_cmd cli_cmd_serve = {
-    "serve", "Serve the search page and a JSON API over HTTP.",
+    "serve",
+    "Serve the search page and a JSON API over HTTP.",
     "[--index DIR] [--listen HOST:PORT] [--threads N] [--cors ORIGINS]",
     "Listens on loopback unless told otherwise. Endpoints:\n"
     "  GET  /                       the search page (suggestions, highlighted results)\n"
@@ -148,4 +154,6 @@ const cli_cmd cli_cmd_serve = {
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.",
-    serve_opts, cmd_serve};
+    serve_opts,
+    cmd_serve
+};

@@ -13,10 +13,10 @@
 #define WENDA_VERSION "0.1.0"
 #endif
 
-static const cli_cmd *const commands[] = {&cli_cmd_ask,  &cli_cmd_index, &cli_cmd_delete,
-                                          &cli_cmd_info, &cli_cmd_show,  &cli_cmd_segment,
-                                          &cli_cmd_dict, &cli_cmd_eval, &cli_cmd_serve,
-                                          &cli_cmd_coverage};
+static const cli_cmd *const commands[] = { &cli_cmd_ask,     &cli_cmd_index, &cli_cmd_delete,
+                                           &cli_cmd_info,    &cli_cmd_show,  &cli_cmd_segment,
+                                           &cli_cmd_dict,    &cli_cmd_eval,  &cli_cmd_serve,
+                                           &cli_cmd_coverage };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to)
@@ -26,8 +26,9 @@ static void usage(FILE *to)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(to, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(to, "  %-10s %s\n", "help", "Show help for a command: wenda help COMMAND");
-    fprintf(to, "\nThe index is --index DIR, else $WENDA_INDEX, else ~/.local/share/wenda/index.\n"
-                "Exit codes: 0 ok; 1 no result; 2 usage; 3 data or index error; 4 internal error.\n");
+    fprintf(to,
+            "\nThe index is --index DIR, else $WENDA_INDEX, else ~/.local/share/wenda/index.\n"
+            "Exit codes: 0 ok; 1 no result; 2 usage; 3 data or index error; 4 internal error.\n");
 }
 
 static const cli_cmd *find(const char *name)

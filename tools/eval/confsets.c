@@ -38,9 +38,9 @@
 #include "wenda/search.h"
 
 const ev_conf_base_spec ev_conf_bases[EV_CONF_NBASES] = {
-    {"seeds", 5},
-    {"insurance", 10},
-    {"law", 20},
+    { "seeds", 5 },
+    { "insurance", 10 },
+    { "law", 20 },
 };
 
 /* ---- the questions ----------------------------------------------------------------- */
@@ -184,7 +184,7 @@ static char *resolve(wd_strmap *files, const char *data, const char *ref, wd_err
 int ev_conf_set_read(const char *path, const char *data, ev_conf_set *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    lines l = {0};
+    lines l = { 0 };
     int rc = lines_read(path, &l);
     if (rc != WD_OK) {
         lines_free(&l);
@@ -203,9 +203,10 @@ int ev_conf_set_read(const char *path, const char *data, ev_conf_set *out, wd_er
         }
         *t1 = *t2 = '\0';
         const char *cls = t2 + 1;
-        int c = !strcmp(cls, "in") ? EV_CONF_IN : !strcmp(cls, "near") ? EV_CONF_NEAR
-                : !strcmp(cls, "far")                                 ? EV_CONF_FAR
-                                                                      : -1;
+        int c = !strcmp(cls, "in")     ? EV_CONF_IN
+                : !strcmp(cls, "near") ? EV_CONF_NEAR
+                : !strcmp(cls, "far")  ? EV_CONF_FAR
+                                       : -1;
         if (c < 0) {
             rc = wd_error_set(err, WD_EFORMAT, "eval", "%s:%zu: class '%s' is not in, near or far",
                               path, k + 1, cls);
@@ -263,8 +264,8 @@ int ev_conf_held_out(const char *id, unsigned mod)
  * when none can be had. */
 static char *law_jsonl(ev_ctx *c, wd_error *err)
 {
-    const char *given = c->o->law_jsonl && *c->o->law_jsonl ? c->o->law_jsonl
-                                                             : getenv("WENDA_LAW_JSONL");
+    const char *given =
+        c->o->law_jsonl && *c->o->law_jsonl ? c->o->law_jsonl : getenv("WENDA_LAW_JSONL");
     if (given && *given)
         return ev_exists(given) ? wd_strdup(given) : NULL;
     char *root = ev_path(c->o->data_dir, "lawrefbook-laws");
@@ -300,7 +301,7 @@ static int base_records(ev_ctx *c, const char *name, ev_recs *rs, char *note, si
     }
     if (!strcmp(name, "insurance")) {
         char *p = ev_path(c->o->data_dir, "insurance-zhidao-faq/Insurance_zhidao_test/corpus.txt");
-        int rc = !p ? wd_error_set(err, WD_ENOMEM, "eval", "out of memory")
+        int rc = !p              ? wd_error_set(err, WD_ENOMEM, "eval", "out of memory")
                  : !ev_exists(p) ? WD_ENOTFOUND
                                  : ev_recs_read_file(c, rs, p, err);
         if (rc == WD_ENOTFOUND)
@@ -310,8 +311,9 @@ static int base_records(ev_ctx *c, const char *name, ev_recs *rs, char *note, si
     }
     char *p = law_jsonl(c, err);
     if (!p) {
-        snprintf(note, cap, "no law corpus (DATA/lawrefbook-laws and python3 tools/lawcorpus, or "
-                            "--law FILE / $WENDA_LAW_JSONL)");
+        snprintf(note, cap,
+                 "no law corpus (DATA/lawrefbook-laws and python3 tools/lawcorpus, or "
+                 "--law FILE / $WENDA_LAW_JSONL)");
         return WD_ENOTFOUND;
     }
     int rc = ev_recs_read_file(c, rs, p, err);
@@ -335,7 +337,7 @@ int ev_conf_base_open(ev_ctx *c, const ev_conf_base_spec *spec, int baseline, ev
     memset(b, 0, sizeof *b);
     b->spec = spec;
     b->kind = (wd_strmap)WD_STRMAP_INIT(sizeof(int));
-    ev_recs all = {0}, kept = {0};
+    ev_recs all = { 0 }, kept = { 0 };
     int rc = base_records(c, spec->name, &all, note, cap, err);
     for (size_t i = 0; rc == WD_OK && i < all.n; i++) {
         const ev_rec *r = &all.r[i];
@@ -348,7 +350,7 @@ int ev_conf_base_open(ev_ctx *c, const ev_conf_base_spec *spec, int baseline, ev
             rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
             break;
         }
-        *k = r->kind + 1; /* 0 means absent */
+        *k = r->kind + 1;      /* 0 means absent */
         kept.r[kept.n++] = *r; /* borrowed from all */
     }
     b->records = kept.n;
@@ -406,8 +408,8 @@ int ev_conf_candidates(ev_conf_base *b, const char *question, uint32_t k, wd_res
 /* ---- metrics --------------------------------------------------------------------------- */
 
 typedef struct scored {
-    double p;  /* the score */
-    int y;     /* the label */
+    double p; /* the score */
+    int y;    /* the label */
 } scored;
 
 static int by_p(const void *a, const void *b)
@@ -486,8 +488,8 @@ static void reliability(scored *s, size_t n, wd_eval_conf_split *o)
     o->brier = n ? brier / (double)n : 0;
 }
 
-int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set,
-                        wd_eval_conf_split *o, wd_error *err)
+int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set, wd_eval_conf_split *o,
+                        wd_error *err)
 {
     size_t n = set->n;
     scored *ans = wd_calloc(n ? n : 1, sizeof *ans), *cal = wd_calloc(n ? n : 1, sizeof *cal),
@@ -514,13 +516,13 @@ int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set,
             o->near += q->cls != EV_CONF_FAR;
             o->far += q->cls == EV_CONF_FAR;
         }
-        ans[i] = (scored){cv.confidence, want != WD_UNCOVERED};
-        cal[i] = (scored){cv.confidence, cv.best && ev_conf_answers(q, cv.best->id)};
+        ans[i] = (scored){ cv.confidence, want != WD_UNCOVERED };
+        cal[i] = (scored){ cv.confidence, cv.best && ev_conf_answers(q, cv.best->id) };
         wd_coverage_clear(&cv);
         if (b->ngram) {
             ev_hits h;
             rc = ev_sys_ask(b->ngram, q->text, &h, err);
-            base[i] = (scored){h.n ? h.score[0] : 0, want != WD_UNCOVERED};
+            base[i] = (scored){ h.n ? h.score[0] : 0, want != WD_UNCOVERED };
             ev_hits_clear(&h);
         }
     }
@@ -556,12 +558,12 @@ int ev_run_confidence(ev_ctx *c, wd_eval_confidence *out, wd_error *err)
     if (!dir)
         return wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
     int rc = WD_OK;
-    static const char *const splits[2] = {"dev", "test"};
+    static const char *const splits[2] = { "dev", "test" };
     for (int k = 0; rc == WD_OK && k < EV_CONF_NBASES; k++) {
         const ev_conf_base_spec *spec = &ev_conf_bases[k];
         wd_eval_conf_base *ob = &out->base[k];
         snprintf(ob->name, sizeof ob->name, "%s", spec->name);
-        ev_conf_set sets[2] = {{0}};
+        ev_conf_set sets[2] = { { 0 } };
         for (int s = 0; rc == WD_OK && s < 2; s++) {
             char rel[64];
             snprintf(rel, sizeof rel, "%s/%s.tsv", spec->name, splits[s]);

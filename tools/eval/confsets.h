@@ -25,10 +25,10 @@ extern const ev_conf_base_spec ev_conf_bases[EV_CONF_NBASES];
 enum { EV_CONF_IN = 0, EV_CONF_NEAR = 1, EV_CONF_FAR = 2 };
 
 typedef struct ev_conf_q {
-    char *text;  /* the question (references resolved) */
-    char **ids;  /* records of the whole base that answer it */
+    char *text; /* the question (references resolved) */
+    char **ids; /* records of the whole base that answer it */
     size_t nids;
-    int cls;     /* EV_CONF_* */
+    int cls; /* EV_CONF_* */
     size_t line;
 } ev_conf_q;
 
@@ -69,7 +69,7 @@ int ev_conf_answers(const ev_conf_q *q, const char *id);
 int ev_conf_candidates(ev_conf_base *b, const char *question, uint32_t k, wd_results **out,
                        wd_error *err);
 /* Judge and score one split. */
-int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set,
-                        wd_eval_conf_split *o, wd_error *err);
+int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set, wd_eval_conf_split *o,
+                        wd_error *err);
 
 #endif

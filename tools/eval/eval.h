@@ -51,7 +51,7 @@ enum wd_eval_part {
     WD_EVAL_RETRIEVAL = 1u << 0,
     WD_EVAL_DOMAIN = 1u << 1,
     WD_EVAL_SEGMENTATION = 1u << 2,
-    WD_EVAL_PAIRS = 1u << 3, /* same-question pairs, scored by the coverage confidence */
+    WD_EVAL_PAIRS = 1u << 3,      /* same-question pairs, scored by the coverage confidence */
     WD_EVAL_CONFIDENCE = 1u << 4, /* the answer confidence on three knowledge bases */
     WD_EVAL_ALL = 31u
 };
@@ -102,7 +102,7 @@ typedef struct wd_eval_rank_scores {
 } wd_eval_rank_scores;
 
 typedef struct wd_eval_retrieval {
-    int ran;                       /* 0: skipped, see note */
+    int ran; /* 0: skipped, see note */
     char note[WD_EVAL_NOTE_MAX];
     size_t corpus_records;         /* records read from corpus.txt */
     size_t questions;              /* test questions asked */
@@ -116,15 +116,16 @@ typedef struct wd_eval_retrieval {
     int dev_ran;
     char dev_note[WD_EVAL_NOTE_MAX];
     size_t dev_questions; /* asked */
-    size_t dev_excluded;  /* pairs left out: both or neither side in the corpus, or a test question */
+    size_t
+        dev_excluded; /* pairs left out: both or neither side in the corpus, or a test question */
     wd_eval_rank_scores dev[WD_EVAL_NSYS];
 } wd_eval_retrieval;
 
 typedef struct wd_eval_graded_scores {
-    double ndcg5, mrr10, p1, r5;    /* means over answerable questions */
-    double answerable_top_score;    /* mean top score, answerable questions (0 when no hit) */
-    double unanswerable_top_score;  /* the same over unanswerable questions */
-    double unanswerable_no_hit;     /* share of unanswerable questions with no hit at all */
+    double ndcg5, mrr10, p1, r5;   /* means over answerable questions */
+    double answerable_top_score;   /* mean top score, answerable questions (0 when no hit) */
+    double unanswerable_top_score; /* the same over unanswerable questions */
+    double unanswerable_no_hit;    /* share of unanswerable questions with no hit at all */
     double query_ms;
 } wd_eval_graded_scores;
 
@@ -135,8 +136,8 @@ typedef struct wd_eval_graded_scores {
  * records are not scored. Segmenting systems only. */
 typedef struct wd_eval_cov_scores {
     size_t scored, right;
-    double accuracy;            /* right / scored */
-    double answered_covered;    /* share of the answerable ones with the expected verdict */
+    double accuracy;             /* right / scored */
+    double answered_covered;     /* share of the answerable ones with the expected verdict */
     double unanswered_uncovered; /* share of the unanswerable ones judged uncovered */
 } wd_eval_cov_scores;
 
@@ -144,12 +145,12 @@ typedef struct wd_eval_split {
     int ran;
     char name[8]; /* "dev" | "test" */
     char note[WD_EVAL_NOTE_MAX];
-    size_t questions;      /* parsed */
-    size_t answerable;     /* with at least one judgement of grade >= 1 */
-    size_t with_answer;    /* with at least one grade-2 record (MRR, P@1, R@5 average these) */
-    size_t unanswerable;   /* empty judgement list */
-    size_t bad_lines;      /* skipped lines of the qrels file */
-    size_t unknown_ids;    /* judged ids that are not in the corpus */
+    size_t questions;    /* parsed */
+    size_t answerable;   /* with at least one judgement of grade >= 1 */
+    size_t with_answer;  /* with at least one grade-2 record (MRR, P@1, R@5 average these) */
+    size_t unanswerable; /* empty judgement list */
+    size_t bad_lines;    /* skipped lines of the qrels file */
+    size_t unknown_ids;  /* judged ids that are not in the corpus */
     wd_eval_graded_scores sys[WD_EVAL_NSYS];
     wd_eval_cov_scores cov[WD_EVAL_NSEGSYS];
 } wd_eval_split;
@@ -173,12 +174,12 @@ typedef struct wd_eval_seg_set {
     char name[16];  /* "pku", "msr", "medical" */
     char about[96]; /* where the set comes from */
     char note[WD_EVAL_NOTE_MAX];
-    size_t sentences;        /* scored */
-    size_t mismatched;       /* skipped: text and gold differ */
-    size_t gold_words;       /* scored gold words (punctuation-only words excluded) */
-    size_t punct_words;      /* gold words left out as punctuation */
-    size_t oov_words;        /* scored gold words not in the training vocabulary */
-    int have_oov;            /* a training vocabulary was found */
+    size_t sentences;   /* scored */
+    size_t mismatched;  /* skipped: text and gold differ */
+    size_t gold_words;  /* scored gold words (punctuation-only words excluded) */
+    size_t punct_words; /* gold words left out as punctuation */
+    size_t oov_words;   /* scored gold words not in the training vocabulary */
+    int have_oov;       /* a training vocabulary was found */
     wd_eval_seg_scores sys[WD_EVAL_NSEGSYS];
 } wd_eval_seg_set;
 
@@ -223,10 +224,10 @@ typedef struct wd_eval_confidence {
 } wd_eval_confidence;
 
 typedef struct wd_eval_report {
-    unsigned parts;        /* what was asked for */
-    char date[32];         /* UTC, ISO 8601 */
+    unsigned parts; /* what was asked for */
+    char date[32];  /* UTC, ISO 8601 */
     char dict_version[80];
-    double seconds;        /* the whole run */
+    double seconds; /* the whole run */
     wd_eval_retrieval retrieval;
     wd_eval_domain domain;
     wd_eval_segmentation segmentation;
@@ -236,8 +237,7 @@ typedef struct wd_eval_report {
 
 /* Run the parts asked for. `dict` is borrowed. On failure the report holds
  * what finished before it. */
-int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out,
-                wd_error *err);
+int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *out, wd_error *err);
 
 /* The report as tables, one a part, systems side by side. */
 void wd_eval_print_table(const wd_eval_report *r, FILE *to);

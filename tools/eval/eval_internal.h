@@ -79,8 +79,7 @@ int ev_sys_ask(ev_sys *s, const char *question, ev_hits *out, wd_error *err);
 void ev_hits_clear(ev_hits *h);
 /* The coverage verdict (enum wd_verdict) of a question over a wenda or icu
  * system's index; WD_EINVAL for the n-gram systems. */
-int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict,
-                    wd_error *err);
+int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict, wd_error *err);
 /* Close the index and remove its directory. NULL is a no-op. */
 void ev_sys_free(ev_sys *s);
 /* The searcher of a wenda or icu system (borrowed), NULL for the n-gram ones. */

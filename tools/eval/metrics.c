@@ -38,9 +38,15 @@ double wd_metric_mrr_at(const uint32_t *ranks, size_t n, uint32_t k)
 
 /* ---- graded metrics ---------------------------------------------------------- */
 
-static double gain(int g) { return g > 0 ? ldexp(1.0, g) - 1.0 : 0.0; }
+static double gain(int g)
+{
+    return g > 0 ? ldexp(1.0, g) - 1.0 : 0.0;
+}
 
-static double discount(size_t rank1) { return log2((double)rank1 + 1.0); }
+static double discount(size_t rank1)
+{
+    return log2((double)rank1 + 1.0);
+}
 
 double wd_metric_dcg_at(const int *grades, size_t n, uint32_t k)
 {
@@ -109,8 +115,8 @@ double wd_metric_precision_at(const int *ranked, size_t n, int min_grade, uint32
     return (double)hits_at(ranked, n, min_grade, k) / (double)k;
 }
 
-double wd_metric_recall_graded_at(const int *ranked, size_t n, int min_grade,
-                                  size_t n_relevant, uint32_t k)
+double wd_metric_recall_graded_at(const int *ranked, size_t n, int min_grade, size_t n_relevant,
+                                  uint32_t k)
 {
     if (n_relevant == 0)
         return 0.0;
@@ -163,7 +169,7 @@ size_t wd_metric_span_matches(const wd_span *gold, size_t n_gold, const wd_span 
 
 wd_prf wd_metric_prf(size_t correct, size_t predicted, size_t gold)
 {
-    wd_prf r = {0.0, 0.0, 0.0};
+    wd_prf r = { 0.0, 0.0, 0.0 };
     if (predicted)
         r.precision = (double)correct / (double)predicted;
     if (gold)
@@ -196,13 +202,12 @@ static scored *sorted_copy(const double *scores, const int *labels, size_t n, wd
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        s[i] = (scored){scores[i], labels[i] != 0};
+        s[i] = (scored){ scores[i], labels[i] != 0 };
     qsort(s, n, sizeof *s, scored_desc);
     return s;
 }
 
-int wd_metric_roc_auc(const double *scores, const int *labels, size_t n, double *out,
-                      wd_error *err)
+int wd_metric_roc_auc(const double *scores, const int *labels, size_t n, double *out, wd_error *err)
 {
     *out = 0.0;
     size_t pos = 0;
@@ -254,7 +259,7 @@ int wd_metric_best_f1(const double *scores, const int *labels, size_t n, double 
                       wd_prf *prf, wd_error *err)
 {
     *threshold = 0.0;
-    *prf = (wd_prf){0.0, 0.0, 0.0};
+    *prf = (wd_prf){ 0.0, 0.0, 0.0 };
     size_t gold = 0;
     for (size_t i = 0; i < n; i++)
         gold += labels[i] != 0;

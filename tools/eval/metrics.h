@@ -49,8 +49,8 @@ double wd_metric_rr_at(const int *ranked, size_t n, int min_grade, uint32_t k);
 double wd_metric_precision_at(const int *ranked, size_t n, int min_grade, uint32_t k);
 /* Hits with grade >= min_grade among the top k, over n_relevant (the
  * number of judged records with that grade). 0 when n_relevant is 0. */
-double wd_metric_recall_graded_at(const int *ranked, size_t n, int min_grade,
-                                  size_t n_relevant, uint32_t k);
+double wd_metric_recall_graded_at(const int *ranked, size_t n, int min_grade, size_t n_relevant,
+                                  uint32_t k);
 /* Judged records with grade >= min_grade. */
 size_t wd_metric_count_graded(const int *judged, size_t n, int min_grade);
 

@@ -29,13 +29,13 @@
 
 typedef struct wd_pairs_set {
     int ran;
-    char name[24];   /* "tianchi", "lcqmc", "zhidao", "kuake" */
-    char split[8];   /* "tune" | "test" */
-    char file[128];  /* relative to the data directory */
+    char name[24];  /* "tianchi", "lcqmc", "zhidao", "kuake" */
+    char split[8];  /* "tune" | "test" */
+    char file[128]; /* relative to the data directory */
     char note[256];
     size_t pairs, positives, skipped;
-    double auc;          /* of the confidence */
-    double dice_auc;     /* of character-bigram Dice alone (the anchor) */
+    double auc;                   /* of the confidence */
+    double dice_auc;              /* of character-bigram Dice alone (the anchor) */
     double precision, recall, f1; /* at covered_at */
     double best_f1, best_threshold;
 } wd_pairs_set;

@@ -81,8 +81,7 @@ static void print_split(const wd_eval_split *sp, FILE *to)
         fprintf(to, "  %s: skipped: %s\n", sp->name, sp->note);
         return;
     }
-    fprintf(to,
-            "  %s: %zu questions: %zu answerable (%zu with a grade-2 answer), %zu unanswerable",
+    fprintf(to, "  %s: %zu questions: %zu answerable (%zu with a grade-2 answer), %zu unanswerable",
             sp->name, sp->questions, sp->answerable, sp->with_answer, sp->unanswerable);
     if (sp->bad_lines)
         fprintf(to, "; %zu bad lines skipped", sp->bad_lines);
@@ -111,8 +110,8 @@ static void print_split(const wd_eval_split *sp, FILE *to)
     size_t cz = sizeof *cv;
     row(to, "coverage verdicts right", "%9.3f", cv, cz, offsetof(wd_eval_cov_scores, accuracy),
         WD_EVAL_NSEGSYS);
-    row(to, "  answered: covered", "%9.3f", cv, cz,
-        offsetof(wd_eval_cov_scores, answered_covered), WD_EVAL_NSEGSYS);
+    row(to, "  answered: covered", "%9.3f", cv, cz, offsetof(wd_eval_cov_scores, answered_covered),
+        WD_EVAL_NSEGSYS);
     if (sp->unanswerable)
         row(to, "  unanswered: uncovered", "%9.3f", cv, cz,
             offsetof(wd_eval_cov_scores, unanswered_uncovered), WD_EVAL_NSEGSYS);
@@ -146,8 +145,8 @@ static void print_segmentation(const wd_eval_segmentation *g, FILE *to)
             fprintf(to, "  %s: skipped: %s\n", st->name, st->note);
             continue;
         }
-        fprintf(to, "  %s: %s, %zu sentences, %zu gold words (%zu punctuation left out",
-                st->name, st->about, st->sentences, st->gold_words, st->punct_words);
+        fprintf(to, "  %s: %s, %zu sentences, %zu gold words (%zu punctuation left out", st->name,
+                st->about, st->sentences, st->gold_words, st->punct_words);
         if (st->have_oov)
             fprintf(to, ", %zu OOV", st->oov_words);
         fprintf(to, ")");
@@ -172,8 +171,9 @@ static void print_segmentation(const wd_eval_segmentation *g, FILE *to)
 
 static void print_confidence(const wd_eval_confidence *c, FILE *to)
 {
-    fprintf(to, "\nAnswer confidence (corpus/qrels/confidence; held-out records left out of the "
-                "index; verdicts at covered %.2f, partial %.2f)\n",
+    fprintf(to,
+            "\nAnswer confidence (corpus/qrels/confidence; held-out records left out of the "
+            "index; verdicts at covered %.2f, partial %.2f)\n",
             c->covered_at, c->partial_at);
     fprintf(to, "| base | split | questions | answerable | unanswerable (near) | strict accuracy | "
                 "answerable right | unanswerable right | AUC | ECE | Brier | n-gram oracle acc. | "
@@ -261,16 +261,16 @@ static json_t *confidence_json(const wd_eval_confidence *c)
                                                       s->bin_pred[i], "observed", s->bin_obs[i]));
             json_object_set_new(
                 o, s->name,
-                json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, "
-                          "s:f}, s:f}",
-                          "questions", (json_int_t)s->questions, "answerable",
-                          (json_int_t)s->answerable, "unanswerable", (json_int_t)s->unanswerable,
-                          "near", (json_int_t)s->near, "far", (json_int_t)s->far, "accuracy",
-                          s->accuracy, "answered_covered", s->answered_covered,
-                          "unanswered_uncovered", s->unanswered_uncovered, "auc", s->auc, "ece",
-                          s->ece, "brier", s->brier, "reliability", bins, "ngram_oracle",
-                          "accuracy", s->base_accuracy, "auc", s->base_auc, "threshold",
-                          s->base_threshold, "query_ms", s->query_ms));
+                json_pack(
+                    "{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, "
+                    "s:f}, s:f}",
+                    "questions", (json_int_t)s->questions, "answerable", (json_int_t)s->answerable,
+                    "unanswerable", (json_int_t)s->unanswerable, "near", (json_int_t)s->near, "far",
+                    (json_int_t)s->far, "accuracy", s->accuracy, "answered_covered",
+                    s->answered_covered, "unanswered_uncovered", s->unanswered_uncovered, "auc",
+                    s->auc, "ece", s->ece, "brier", s->brier, "reliability", bins, "ngram_oracle",
+                    "accuracy", s->base_accuracy, "auc", s->base_auc, "threshold",
+                    s->base_threshold, "query_ms", s->query_ms));
         }
         json_object_set_new(bases, cb->name, o);
     }
@@ -280,9 +280,9 @@ static json_t *confidence_json(const wd_eval_confidence *c)
 
 static json_t *rank_json(const wd_eval_rank_scores *x)
 {
-    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "r_at_1", x->r1, "r_at_3", x->r3,
-                     "r_at_10", x->r10, "mrr_at_10", x->mrr10, "index_seconds", x->index_s,
-                     "query_ms", x->query_ms);
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "r_at_1", x->r1, "r_at_3", x->r3, "r_at_10",
+                     x->r10, "mrr_at_10", x->mrr10, "index_seconds", x->index_s, "query_ms",
+                     x->query_ms);
 }
 
 static json_t *retrieval_json(const wd_eval_retrieval *r)
@@ -299,8 +299,8 @@ static json_t *retrieval_json(const wd_eval_retrieval *r)
             json_object_set_new(dsys, wd_eval_system_name(s), rank_json(&r->dev[s]));
         dev = json_pack("{s:s, s:s, s:I, s:I, s:o}", "status", "ok", "data",
                         "insurance-zhidao-faq/insurance_zhidao_rank/dev.txt", "questions",
-                        (json_int_t)r->dev_questions, "pairs_left_out",
-                        (json_int_t)r->dev_excluded, "systems", dsys);
+                        (json_int_t)r->dev_questions, "pairs_left_out", (json_int_t)r->dev_excluded,
+                        "systems", dsys);
     } else {
         dev = skipped(r->dev_note[0] ? r->dev_note : "no development questions");
     }
@@ -318,10 +318,10 @@ static json_t *split_json(const wd_eval_split *sp)
     json_t *sys = json_object();
     for (int s = 0; s < WD_EVAL_NSYS; s++) {
         const wd_eval_graded_scores *x = &sp->sys[s];
-        json_t *o = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "ndcg_at_5", x->ndcg5,
-                              "mrr_at_10", x->mrr10, "p_at_1", x->p1, "r_at_5", x->r5,
-                              "answerable_mean_top_score", x->answerable_top_score, "query_ms",
-                              x->query_ms);
+        json_t *o =
+            json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "ndcg_at_5", x->ndcg5, "mrr_at_10",
+                      x->mrr10, "p_at_1", x->p1, "r_at_5", x->r5, "answerable_mean_top_score",
+                      x->answerable_top_score, "query_ms", x->query_ms);
         if (o && sp->unanswerable) {
             json_object_set_new(o, "unanswerable_mean_top_score",
                                 json_real(x->unanswerable_top_score));
@@ -329,12 +329,11 @@ static json_t *split_json(const wd_eval_split *sp)
         }
         if (o && s < WD_EVAL_NSEGSYS) {
             const wd_eval_cov_scores *cv = &sp->cov[s];
-            json_object_set_new(o, "coverage",
-                                json_pack("{s:I, s:I, s:f, s:f, s:f}", "scored",
-                                          (json_int_t)cv->scored, "right", (json_int_t)cv->right,
-                                          "accuracy", cv->accuracy, "answered_covered",
-                                          cv->answered_covered, "unanswered_uncovered",
-                                          cv->unanswered_uncovered));
+            json_object_set_new(
+                o, "coverage",
+                json_pack("{s:I, s:I, s:f, s:f, s:f}", "scored", (json_int_t)cv->scored, "right",
+                          (json_int_t)cv->right, "accuracy", cv->accuracy, "answered_covered",
+                          cv->answered_covered, "unanswered_uncovered", cv->unanswered_uncovered));
         }
         json_object_set_new(sys, wd_eval_system_name(s), o);
     }
@@ -375,19 +374,18 @@ static json_t *segmentation_json(const wd_eval_segmentation *g)
                 continue;
             }
             const wd_eval_seg_scores *x = &st->sys[s];
-            json_t *o = json_pack("{s:f, s:f, s:f, s:I, s:I, s:f}", "precision", x->precision,
-                                  "recall", x->recall, "f1", x->f1, "predicted",
-                                  (json_int_t)x->predicted, "correct", (json_int_t)x->correct,
-                                  "seconds", x->seconds);
+            json_t *o =
+                json_pack("{s:f, s:f, s:f, s:I, s:I, s:f}", "precision", x->precision, "recall",
+                          x->recall, "f1", x->f1, "predicted", (json_int_t)x->predicted, "correct",
+                          (json_int_t)x->correct, "seconds", x->seconds);
             if (o && st->have_oov)
                 json_object_set_new(o, "oov_recall", json_real(x->oov_recall));
             json_object_set_new(sys, wd_eval_system_name(s), o);
         }
         json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "status", "ok", "about",
                               st->about, "sentences", (json_int_t)st->sentences, "mismatched",
-                              (json_int_t)st->mismatched, "gold_words",
-                              (json_int_t)st->gold_words, "punctuation_words",
-                              (json_int_t)st->punct_words, "systems", sys);
+                              (json_int_t)st->mismatched, "gold_words", (json_int_t)st->gold_words,
+                              "punctuation_words", (json_int_t)st->punct_words, "systems", sys);
         if (o && st->have_oov)
             json_object_set_new(o, "oov_words", json_integer((json_int_t)st->oov_words));
         json_object_set_new(sets, st->name, o);
@@ -399,8 +397,7 @@ int wd_eval_to_json(const wd_eval_report *r, const char *wenda_version, wd_buf *
 {
     json_t *systems = json_object();
     for (int s = 0; s < WD_EVAL_NSYS; s++)
-        json_object_set_new(systems, wd_eval_system_name(s),
-                            json_string(wd_eval_system_about(s)));
+        json_object_set_new(systems, wd_eval_system_name(s), json_string(wd_eval_system_about(s)));
     json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:o}", "wenda_version",
                           wenda_version ? wenda_version : "", "date", r->date, "dict_version",
                           r->dict_version, "seconds", r->seconds, "systems", systems);
@@ -416,8 +413,8 @@ int wd_eval_to_json(const wd_eval_report *r, const char *wenda_version, wd_buf *
         json_t *sets = json_array();
         for (int k = 0; k < WD_PAIRS_NSETS; k++) {
             const wd_pairs_set *p = &r->pairs.set[k];
-            json_t *js = json_pack("{s:s,s:s,s:b}", "set", p->name, "split", p->split, "ran",
-                                   p->ran);
+            json_t *js =
+                json_pack("{s:s,s:s,s:b}", "set", p->name, "split", p->split, "ran", p->ran);
             if (p->ran) {
                 json_object_set_new(js, "pairs", json_integer((json_int_t)p->pairs));
                 json_object_set_new(js, "auc", json_real(p->auc));
@@ -428,8 +425,8 @@ int wd_eval_to_json(const wd_eval_report *r, const char *wenda_version, wd_buf *
             }
             json_array_append_new(sets, js);
         }
-        json_object_set_new(o, "pairs", json_pack("{s:f,s:o}", "covered_at",
-                                                  r->pairs.covered_at, "sets", sets));
+        json_object_set_new(
+            o, "pairs", json_pack("{s:f,s:o}", "covered_at", r->pairs.covered_at, "sets", sets));
     }
     if (r->parts & WD_EVAL_CONFIDENCE)
         json_object_set_new(o, "confidence", confidence_json(&r->confidence));

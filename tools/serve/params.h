@@ -25,8 +25,16 @@
 #define SERVE_MAX_OFFSET 10000
 #define SERVE_MAX_COVERAGE_LINES 10000
 
-enum endpoint { EP_PAGE, EP_SEARCH, EP_SUGGEST, EP_COVERAGE, EP_HEALTHZ, EP_METRICS, EP_OTHER,
-                EP_N };
+enum endpoint {
+    EP_PAGE,
+    EP_SEARCH,
+    EP_SUGGEST,
+    EP_COVERAGE,
+    EP_HEALTHZ,
+    EP_METRICS,
+    EP_OTHER,
+    EP_N
+};
 
 /* What a decoded path names. Only the exact paths of the routes and of the
  * embedded assets are known; everything else (including "/../x", "//etc",

@@ -15,7 +15,7 @@
 #define NBUCKETS 4096 /* a power of two */
 
 typedef struct entry {
-    struct entry *next;       /* in its bucket */
+    struct entry *next;         /* in its bucket */
     struct entry *prev, *newer; /* LRU list: prev = older */
     uint64_t hash;
     size_t klen, blen;
@@ -31,7 +31,10 @@ struct rcache {
     uint64_t hits, misses;
 };
 
-static uint64_t hash_key(const char *k, size_t n) { return wd_fnv1a64(k, n, WD_FNV_OFFSET); }
+static uint64_t hash_key(const char *k, size_t n)
+{
+    return wd_fnv1a64(k, n, WD_FNV_OFFSET);
+}
 
 int rcache_new(rcache **out, size_t max_bytes)
 {
@@ -120,8 +123,7 @@ void rcache_free(rcache *c)
     wd_free(c);
 }
 
-void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body,
-                size_t *blen)
+void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body, size_t *blen)
 {
     *body = NULL;
     *blen = 0;
@@ -184,11 +186,11 @@ void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const cha
 
 rcache_stats rcache_get_stats(rcache *c)
 {
-    rcache_stats st = {0, 0, 0, 0};
+    rcache_stats st = { 0, 0, 0, 0 };
     if (!c)
         return st;
     pthread_mutex_lock(&c->mu);
-    st = (rcache_stats){c->hits, c->misses, c->n, c->bytes};
+    st = (rcache_stats){ c->hits, c->misses, c->n, c->bytes };
     pthread_mutex_unlock(&c->mu);
     return st;
 }

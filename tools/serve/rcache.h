@@ -27,8 +27,7 @@ void rcache_free(rcache *c);
 
 /* The answer cached for key under generation gen: a new copy in *body
  * (wd_free it) and its length; *body NULL on a miss (or out of memory). */
-void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body,
-                size_t *blen);
+void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body, size_t *blen);
 /* Remember an answer computed under generation gen (ignored when the cache
  * has moved on to a newer generation, or the entry alone exceeds the budget). */
 void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const char *body,

@@ -16,24 +16,24 @@
 #include "wenda/analyzer.h"
 
 typedef struct serve_config {
-    const char *index_path;  /* borrowed */
-    const char *listen;      /* "HOST:PORT", "[V6]:PORT"; port 0 = any free port */
-    unsigned threads;        /* worker threads, >= 1 */
-    const char *cors;        /* comma-separated allowed origins, "*" = any; NULL = none */
-    size_t max_body;         /* bytes of a POST body; larger = 413 */
-    unsigned reload_ms;      /* how often the reloader looks at the index */
-    unsigned drain_ms;       /* on SIGTERM: how long to wait for requests in flight */
-    const wd_dict *dict;     /* borrowed, shared by every worker */
-    int allow_partial;       /* shard lists: answer from the live shards, marked partial */
-    unsigned timeout_ms;     /* remote shard timeout; 0 = $WENDA_REMOTE_TIMEOUT_MS or 10000 */
-    size_t max_header;       /* bytes of a connection's request line + headers (libmicrohttpd's
+    const char *index_path;      /* borrowed */
+    const char *listen;          /* "HOST:PORT", "[V6]:PORT"; port 0 = any free port */
+    unsigned threads;            /* worker threads, >= 1 */
+    const char *cors;            /* comma-separated allowed origins, "*" = any; NULL = none */
+    size_t max_body;             /* bytes of a POST body; larger = 413 */
+    unsigned reload_ms;          /* how often the reloader looks at the index */
+    unsigned drain_ms;           /* on SIGTERM: how long to wait for requests in flight */
+    const wd_dict *dict;         /* borrowed, shared by every worker */
+    int allow_partial;           /* shard lists: answer from the live shards, marked partial */
+    unsigned timeout_ms;         /* remote shard timeout; 0 = $WENDA_REMOTE_TIMEOUT_MS or 10000 */
+    size_t max_header;           /* bytes of a connection's request line + headers (libmicrohttpd's
                                 memory pool); more = 414/431 from libmicrohttpd */
-    unsigned client_timeout_s; /* idle connection closed after this; a body must arrive
+    unsigned client_timeout_s;   /* idle connection closed after this; a body must arrive
                                   within it; 0 = never */
-    unsigned max_connections;  /* open connections at most (more wait in the backlog) */
-    unsigned max_per_ip;       /* open connections from one address; 0 = no own limit */
+    unsigned max_connections;    /* open connections at most (more wait in the backlog) */
+    unsigned max_per_ip;         /* open connections from one address; 0 = no own limit */
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
-    size_t cache_bytes; /* search answers kept per index generation (rcache.h); 0 = none */
+    size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
 } serve_config;
 
 /* Run until SIGTERM or SIGINT, then drain and return. Prints the address

@@ -58,10 +58,10 @@
 
 /* ---- metrics ----------------------------------------------------------- */
 
-static const char *const ep_names[EP_N] = {"page",    "search",  "suggest", "coverage",
-                                            "healthz", "metrics", "other"};
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+static const char *const ep_names[EP_N] = { "page",    "search",  "suggest", "coverage",
+                                            "healthz", "metrics", "other" };
+static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                  0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
 
 typedef struct metrics {
@@ -135,9 +135,8 @@ static int send_response(server *sv, struct MHD_Connection *c, request *rq, unsi
                          const char *type, const void *data, size_t len, int persistent,
                          const char *allow)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)data,
-                                        persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        len, (void *)data, persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -169,7 +168,8 @@ static int send_buf(server *sv, struct MHD_Connection *c, request *rq, unsigned 
                     const char *type, wd_buf *b)
 {
     if (b->oom) {
-        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
         return send_response(sv, c, rq, 500, "application/json", oom, sizeof oom - 1, 1, NULL);
     }
     return send_response(sv, c, rq, status, type, b->data ? b->data : "", b->len, 0, NULL);
@@ -184,7 +184,8 @@ static int send_json(server *sv, struct MHD_Connection *c, request *rq, unsigned
     serve_json_guard(&b, j, n);
     int ret;
     if (b.oom) {
-        static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
         ret = send_response(sv, c, rq, 500, "application/json", oom, sizeof oom - 1, 1, NULL);
     } else {
         ret = send_response(sv, c, rq, status, type, b.data ? b.data : "", b.len, 0, allow);
@@ -229,8 +230,7 @@ static int send_wd_error(server *sv, struct MHD_Connection *c, request *rq, cons
         return send_error(sv, c, rq, 503, "shard_unavailable", NULL, "%s", err->message);
     case WD_EINVAL:
     case WD_EENCODING:
-    case WD_EFORMAT:
-        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", err->message);
+    case WD_EFORMAT: return send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", err->message);
     default:
         return send_error(sv, c, rq, 500, "internal", NULL, "%s",
                           err->message[0] ? err->message : wd_code_name(err->code));
@@ -265,8 +265,7 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *p = view_path(sv->view);
     return send_error(sv, c, rq, 503, "unavailable", NULL,
-                      "no index at %s yet; build one with: wenda index --index %s FILES...", p,
-                      p);
+                      "no index at %s yet; build one with: wenda index --index %s FILES...", p, p);
 }
 
 /* ---- handlers -------------------------------------------------------------- */
@@ -378,7 +377,8 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
         view_release(snap);
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
     }
-    if (tlen > 0 && wd_normalize(view_worker_analyzer(w), text, tlen, &norm, &nlen, &err) != WD_OK) {
+    if (tlen > 0 &&
+        wd_normalize(view_worker_analyzer(w), text, tlen, &norm, &nlen, &err) != WD_OK) {
         view_release(snap);
         return send_wd_error(sv, c, rq, &err);
     }
@@ -387,11 +387,10 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
     wd_free(norm);
     json_t *arr = json_array();
     for (size_t i = 0; i < nm; i++)
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:[[I,I]]}", "id",
-                                             sg_id(snap->suggest, matches[i].q), "question",
-                                             sg_question(snap->suggest, matches[i].q),
-                                             "highlights", (json_int_t)matches[i].start,
-                                             (json_int_t)matches[i].end));
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s,s:[[I,I]]}", "id", sg_id(snap->suggest, matches[i].q),
+                           "question", sg_question(snap->suggest, matches[i].q), "highlights",
+                           (json_int_t)matches[i].start, (json_int_t)matches[i].end));
     view_release(snap);
     json_t *o = json_pack("{s:s%,s:o}", "query", q->value, q->value_len, "suggestions", arr);
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -438,8 +437,8 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     int st = serve_body_check(body, len, SERVE_MAX_COVERAGE_LINES, SERVE_MAX_QUERY_BYTES, why,
                               sizeof why);
     if (st)
-        return send_error(sv, c, rq, (unsigned)st, st == 413 ? "too_large" : "bad_parameter",
-                          NULL, "%s", why);
+        return send_error(sv, c, rq, (unsigned)st, st == 413 ? "too_large" : "bad_parameter", NULL,
+                          "%s", why);
     view_worker *w = view_worker_get(sv->view);
     if (!w)
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
@@ -467,8 +466,7 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
                               "answered %zu questions in %.0f ms and stopped at line %zu: "
                               "over the time limit of %u ms a request (--request-timeout); "
                               "send fewer questions a request",
-                              answered, (mono_s() - t0) * 1e3, lineno,
-                              sv->cfg->request_timeout_ms);
+                              answered, (mono_s() - t0) * 1e3, lineno, sv->cfg->request_timeout_ms);
         }
         if (coverage_line(w, sv->cfg, line, llen, lineno, &sum, &out, &err) != WD_OK) {
             wd_buf_free(&out);
@@ -496,8 +494,8 @@ static int h_healthz(server *sv, struct MHD_Connection *c, request *rq)
     if (!snap)
         return no_index(sv, c, rq);
     wd_buf b = WD_BUF_INIT;
-    wd_buf_printf(&b, "{\"status\":\"ok\",\"documents\":%u,\"generation\":%u}\n",
-                  snap->documents, snap->generation);
+    wd_buf_printf(&b, "{\"status\":\"ok\",\"documents\":%u,\"generation\":%u}\n", snap->documents,
+                  snap->generation);
     view_release(snap);
     int ret = send_buf(sv, c, rq, 200, "application/json; charset=utf-8", &b);
     wd_buf_free(&b);
@@ -546,23 +544,24 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
         wd_buf_printf(&b, "wenda_http_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
                       ep_names[e], cum);
     }
-    wd_buf_printf(&b, "# HELP wenda_http_requests_in_flight Requests being served now.\n"
-                      "# TYPE wenda_http_requests_in_flight gauge\n"
-                      "wenda_http_requests_in_flight %d\n",
+    wd_buf_printf(&b,
+                  "# HELP wenda_http_requests_in_flight Requests being served now.\n"
+                  "# TYPE wenda_http_requests_in_flight gauge\n"
+                  "wenda_http_requests_in_flight %d\n",
                   atomic_load(&sv->inflight));
     rcache_stats cs = rcache_get_stats(sv->cache);
-    wd_buf_printf(&b,
-                  "# HELP wenda_search_cache_hits_total Searches answered from the cache.\n"
-                  "# TYPE wenda_search_cache_hits_total counter\nwenda_search_cache_hits_total %llu\n"
-                  "# HELP wenda_search_cache_misses_total Searches the cache did not hold.\n"
-                  "# TYPE wenda_search_cache_misses_total counter\n"
-                  "wenda_search_cache_misses_total %llu\n"
-                  "# HELP wenda_search_cache_entries Answers held in the cache.\n"
-                  "# TYPE wenda_search_cache_entries gauge\nwenda_search_cache_entries %zu\n"
-                  "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
-                  "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
-                  (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries,
-                  cs.bytes);
+    wd_buf_printf(
+        &b,
+        "# HELP wenda_search_cache_hits_total Searches answered from the cache.\n"
+        "# TYPE wenda_search_cache_hits_total counter\nwenda_search_cache_hits_total %llu\n"
+        "# HELP wenda_search_cache_misses_total Searches the cache did not hold.\n"
+        "# TYPE wenda_search_cache_misses_total counter\n"
+        "wenda_search_cache_misses_total %llu\n"
+        "# HELP wenda_search_cache_entries Answers held in the cache.\n"
+        "# TYPE wenda_search_cache_entries gauge\nwenda_search_cache_entries %zu\n"
+        "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
+        "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
+        (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries, cs.bytes);
     view_snap *snap = view_acquire(sv->view);
     wd_buf_printf(&b,
                   "# HELP wenda_index_up 1 when an index is loaded.\n"
@@ -624,7 +623,8 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
                          ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
-        struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         ret = MHD_NO;
         if (r) {
             const char *origin;
@@ -645,8 +645,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
                          "%s is not allowed on %s; use %s", method, u.path, allow);
     } else if (rq->too_large) {
         ret = send_error(sv, c, rq, 413, "too_large", NULL,
-                         "the body is larger than %zu bytes (see --max-body)",
-                         sv->cfg->max_body);
+                         "the body is larger than %zu bytes (see --max-body)", sv->cfg->max_body);
     } else {
         switch (rq->ep) {
         case EP_SEARCH: ret = h_search(sv, c, rq, &u); break;
@@ -677,8 +676,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)url;
     (void)version;
@@ -876,17 +875,16 @@ int serve_run(const serve_config *cfg)
         wd_free(sv);
         return 3;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     MHD_USE_AUTO;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-        MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->client_timeout_s, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->client_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
     if (!d) {
@@ -897,8 +895,8 @@ int serve_run(const serve_config *cfg)
         wd_free(sv);
         return 3;
     }
-    printf("wenda serve: listening on http://%s/ (index %s, %u threads)\n", bound,
-           cfg->index_path, cfg->threads);
+    printf("wenda serve: listening on http://%s/ (index %s, %u threads)\n", bound, cfg->index_path,
+           cfg->threads);
     fflush(stdout);
 
     int sig = 0;
@@ -911,7 +909,7 @@ int serve_run(const serve_config *cfg)
         close(lfd);
     double deadline = mono_s() + cfg->drain_ms / 1e3;
     while (atomic_load(&sv->inflight) > 0 && mono_s() < deadline) {
-        struct timespec nap = {0, 5 * 1000000L};
+        struct timespec nap = { 0, 5 * 1000000L };
         nanosleep(&nap, NULL);
     }
     int left = atomic_load(&sv->inflight);

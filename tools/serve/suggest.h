@@ -39,8 +39,7 @@ void sg_index_free(sg_index *ix);
 
 /* Up to `max` best matches of the normalised text norm[0..len) into out;
  * returns how many. An empty text matches nothing. */
-size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out,
-                       size_t max);
+size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max);
 const char *sg_question(const sg_index *ix, uint32_t q); /* borrowed */
 const char *sg_id(const sg_index *ix, uint32_t q);       /* borrowed */
 size_t sg_count(const sg_index *ix);                     /* distinct questions */

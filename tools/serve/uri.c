@@ -119,11 +119,10 @@ int uri_parse(const char *raw, uri_parts *out, char *why, size_t why_len)
         if (stop > p) {
             const char *eq = memchr(p, '=', (size_t)(stop - p));
             const char *nend = eq ? eq : stop;
-            uri_param prm = {NULL, NULL, 0};
+            uri_param prm = { NULL, NULL, 0 };
             rc = uri_decode(p, (size_t)(nend - p), 1, &prm.name, NULL);
             if (rc == URI_OK)
-                rc = eq ? uri_decode(eq + 1, (size_t)(stop - eq - 1), 1, &prm.value,
-                                     &prm.value_len)
+                rc = eq ? uri_decode(eq + 1, (size_t)(stop - eq - 1), 1, &prm.value, &prm.value_len)
                         : ((prm.value = wd_strdup("")) ? URI_OK : URI_NOMEM);
             if (rc == URI_OK) {
                 uri_param *np = wd_realloc(out->params, (out->n_params + 1) * sizeof *np);

@@ -67,7 +67,7 @@ static double now_ms(void)
 
 static void sleep_ms(unsigned ms)
 {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
@@ -97,9 +97,8 @@ static sig signature(const char *path)
 
 static int sig_equal(const sig *a, const sig *b)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-           a->vino == b->vino && a->vmtime_ns == b->vmtime_ns && a->vsize == b->vsize &&
-           a->mtime_ns == b->mtime_ns;
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->vino == b->vino &&
+           a->vmtime_ns == b->vmtime_ns && a->vsize == b->vsize && a->mtime_ns == b->mtime_ns;
 }
 
 void view_release(view_snap *s)
@@ -172,8 +171,9 @@ static void *reloader(void *arg)
                 atomic_fetch_add(&v->failures, 1);
                 /* Mid-rewrite states come and go; say so once per distinct problem. */
                 if (strcmp(err.message, v->last_err) != 0) {
-                    fprintf(stderr, "wenda: serve: reloading %s: %s; still serving the last "
-                                    "good view, will retry\n",
+                    fprintf(stderr,
+                            "wenda: serve: reloading %s: %s; still serving the last "
+                            "good view, will retry\n",
                             v->path, err.message);
                     snprintf(v->last_err, sizeof v->last_err, "%s", err.message);
                 }
@@ -185,8 +185,8 @@ static void *reloader(void *arg)
     return NULL;
 }
 
-int view_shared_new(view_shared **out, const char *path, const wd_dict *dict,
-                    unsigned reload_ms, wd_error *err)
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, unsigned reload_ms,
+                    wd_error *err)
 {
     *out = NULL;
     view_shared *v = wd_calloc(1, sizeof *v);
@@ -250,10 +250,22 @@ void view_shared_free(view_shared *v)
     wd_free(v);
 }
 
-double view_last_reload(view_shared *v) { return atomic_load(&v->last_reload); }
-uint64_t view_reloads(view_shared *v) { return atomic_load(&v->reloads); }
-uint64_t view_reload_failures(view_shared *v) { return atomic_load(&v->failures); }
-const char *view_path(const view_shared *v) { return v->path; }
+double view_last_reload(view_shared *v)
+{
+    return atomic_load(&v->last_reload);
+}
+uint64_t view_reloads(view_shared *v)
+{
+    return atomic_load(&v->reloads);
+}
+uint64_t view_reload_failures(view_shared *v)
+{
+    return atomic_load(&v->failures);
+}
+const char *view_path(const view_shared *v)
+{
+    return v->path;
+}
 
 view_worker *view_worker_get(view_shared *v)
 {
@@ -275,7 +287,10 @@ view_worker *view_worker_get(view_shared *v)
     return w;
 }
 
-wd_analyzer *view_worker_analyzer(view_worker *w) { return w->an; }
+wd_analyzer *view_worker_analyzer(view_worker *w)
+{
+    return w->an;
+}
 
 /* Open a fresh reader; keep the old one unless the new one opened. */
 static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_error *err)
@@ -347,7 +362,7 @@ int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts 
                 wd_results **out, wd_error *err)
 {
     *out = NULL;
-    search_ctx c = {q, len, o, out};
+    search_ctx c = { q, len, o, out };
     return with_reader(w, o, search_op, &c, err);
 }
 
@@ -369,6 +384,6 @@ int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_o
                   wd_coverage *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    coverage_ctx c = {q, len, o, out};
+    coverage_ctx c = { q, len, o, out };
     return with_reader(w, o ? o->search : NULL, coverage_op, &c, err);
 }

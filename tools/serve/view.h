@@ -36,8 +36,8 @@ typedef struct view_snap {
 
 /* Load the index once (a missing index is not an error: the view stays
  * empty until one appears) and start the reloader. *out is new. */
-int view_shared_new(view_shared **out, const char *path, const wd_dict *dict,
-                    unsigned reload_ms, wd_error *err);
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, unsigned reload_ms,
+                    wd_error *err);
 /* Stop the reloader and free every worker. Call after the HTTP daemon has
  * stopped (no thread may use a worker any more). */
 void view_shared_free(view_shared *v);
