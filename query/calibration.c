@@ -20,9 +20,6 @@
 #include "searcher.h"
 #include "wenda/coverage.h"
 
-/* The partial band: confidences this far below covered_at. */
-#define PARTIAL_BAND 0.1
-
 const char *wd_confidence_model(void)
 {
     static char id[24];
@@ -86,7 +83,7 @@ int wd_calibration_read(const char *file, wd_calibration *out, wd_error *err)
     return WD_OK;
 }
 
-int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *err)
+int wd_calibration_to_json(const wd_calibration *cal, wd_buf *out)
 {
     json_t *o = json_pack("{s:f, s:f, s:s, s:s, s:I, s:f, s:f}", "covered_at", cal->covered_at,
                           "partial_at", cal->partial_at, "model", cal->model, "fitted_at",
@@ -94,28 +91,36 @@ int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *
                           cal->accuracy, "auc", cal->auc);
     char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
     json_decref(o);
-    if (!text)
-        return wd_error_set(err, WD_ENOMEM, "calibration", "out of memory");
-    size_t n = strlen(file) + 8;
-    char *tmp = wd_malloc(n);
-    int rc = WD_OK;
-    FILE *f = NULL;
-    if (!tmp)
-        rc = wd_error_set(err, WD_ENOMEM, "calibration", "out of memory");
-    else
-        snprintf(tmp, n, "%s.tmp", file);
-    if (rc == WD_OK && !(f = fopen(tmp, "w")))
-        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp);
-    if (rc == WD_OK && (fprintf(f, "%s\n", text) < 0 || fflush(f) != 0))
-        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp);
-    if (f && fclose(f) != 0 && rc == WD_OK)
-        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp);
-    if (rc == WD_OK && rename(tmp, file) != 0)
-        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", file);
-    if (rc != WD_OK && tmp)
-        remove(tmp);
-    wd_free(tmp);
+    int rc = text ? wd_buf_puts(out, text) : WD_ENOMEM;
+    if (rc == WD_OK)
+        rc = wd_buf_putc(out, '\n');
     free(text);
+    return rc;
+}
+
+int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *err)
+{
+    wd_buf text = WD_BUF_INIT, tmp = WD_BUF_INIT;
+    wd_buf_printf(&tmp, "%s.tmp", file);
+    if (wd_calibration_to_json(cal, &text) != WD_OK || tmp.oom) {
+        wd_buf_free(&text);
+        wd_buf_free(&tmp);
+        return wd_error_set(err, WD_ENOMEM, "calibration", "out of memory");
+    }
+    int rc = WD_OK;
+    FILE *f = fopen(tmp.data, "w");
+    if (!f)
+        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp.data);
+    if (rc == WD_OK && (fwrite(text.data, 1, text.len, f) != text.len || fflush(f) != 0))
+        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp.data);
+    if (f && fclose(f) != 0 && rc == WD_OK)
+        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", tmp.data);
+    if (rc == WD_OK && rename(tmp.data, file) != 0)
+        rc = wd_error_set(err, WD_EIO, "calibration", "%s: cannot write", file);
+    if (rc != WD_OK && f)
+        remove(tmp.data);
+    wd_buf_free(&text);
+    wd_buf_free(&tmp);
     return rc;
 }
 
@@ -182,7 +187,7 @@ int wd_calibration_fit(const double *confidence, const int *answered, size_t n, 
     wd_free(at);
     double below = j ? v[j - 1].c : 0, above = j < n ? v[j].c : 1;
     out->covered_at = j == 0 ? below : (below + above) / 2;
-    out->partial_at = out->covered_at > PARTIAL_BAND ? out->covered_at - PARTIAL_BAND : 0;
+    out->partial_at = out->covered_at * WD_PARTIAL_SHARE;
     out->accuracy = (double)best / (double)n;
     double neg = (double)(n - pos);
     out->auc = (rank_sum - (double)pos * ((double)pos + 1) / 2) / ((double)pos * neg);

@@ -26,6 +26,15 @@ static const char *const NAMES[WD_CONF_NFEATURES] = {
     "sq_lead",          /* its same-question confidence less the best other candidate's */
     "place",            /* 1 the same place (or province), -1 only other places, 0 none */
     "question_only",    /* the record knows a question but has no answer */
+    /* where the signals agree (a linear model cannot see "all of them at once") */
+    "same_x_covered",   /* same_question x by_question */
+    "all_held",         /* by_question x (1 - miss_rare_share) x (1 - rec_miss_share) */
+    "top_x_same",       /* the first candidate's same_question (0 for the others) */
+    "record_holds_all", /* by_record x (1 - miss_rare_share) */
+    /* the record's question: a question someone asked, or a title (a law's article) */
+    "record_asks", /* 1 when the record's question asks something (吗, 怎么, ...) or ends in ? */
+    "answer_carries",  /* by_record where the record's question is a title (else 0) */
+    "question_misses", /* (1 - by_question) where the record's question is a question */
 };
 
 const char *wd_conf_feature_name(int i)
@@ -153,6 +162,17 @@ int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_erro
     f[10] = same - other;
     f[11] = wd_placeset_relation(&r->q.places, &qrec->q.places);
     f[12] = c->rec->rec.kind == WD_KIND_QUESTION;
+    f[13] = f[0] * f[1];
+    f[14] = f[1] * (1 - f[4]) * (1 - f[3]);
+    f[15] = i == 0 ? f[0] : 0;
+    f[16] = f[5] * (1 - f[4]);
+    const char *rq = c->rec->rec.question;
+    size_t rl = strlen(rq);
+    int asks = wd_sim_text_asks(q) || (rl && rq[rl - 1] == '?') ||
+               (rl >= 3 && memcmp(rq + rl - 3, "\xEF\xBC\x9F", 3) == 0); /* ？ */
+    f[17] = asks;
+    f[18] = asks ? 0 : f[5];
+    f[19] = asks ? 1 - f[1] : 0;
     return WD_OK;
 }
 

@@ -22,7 +22,7 @@
 
 #include "searcher.h"
 
-#define WD_CONF_NFEATURES 13
+#define WD_CONF_NFEATURES 20
 
 /* The name of feature i ("?" out of range). */
 const char *wd_conf_feature_name(int i);

@@ -17,8 +17,8 @@ const double wd_conf_mean[WD_CONF_NFEATURES] = {
     0.28259682,  /* by_question */
     0.35026216,  /* rare_by_question */
     0.70036586,  /* rec_miss_share */
-    0.46105836,  /* miss_rare_share */
-    0.482551,    /* by_record */
+    0.4880705,   /* miss_rare_share */
+    0.45050399,  /* by_record */
     0.29781336,  /* record_cover */
     0.29904485,  /* score */
     0.023104651, /* gap_next */
@@ -26,6 +26,13 @@ const double wd_conf_mean[WD_CONF_NFEATURES] = {
     -0.16580703, /* sq_lead */
     0.024749615, /* place */
     0.013193374, /* question_only */
+    0.073258049, /* same_x_covered */
+    0.08457038,  /* all_held */
+    0.035984493, /* top_x_same */
+    0.29660848,  /* record_holds_all */
+    0.65273498,  /* record_asks */
+    0.15320875,  /* answer_carries */
+    0.4541874,   /* question_misses */
 };
 
 const double wd_conf_scale[WD_CONF_NFEATURES] = {
@@ -33,8 +40,8 @@ const double wd_conf_scale[WD_CONF_NFEATURES] = {
     0.21534093,  /* by_question */
     0.23185833,  /* rare_by_question */
     0.22971463,  /* rec_miss_share */
-    0.25922656,  /* miss_rare_share */
-    0.25832389,  /* by_record */
+    0.26512516,  /* miss_rare_share */
+    0.26375645,  /* by_record */
     0.21194418,  /* record_cover */
     0.12466826,  /* score */
     0.054036335, /* gap_next */
@@ -42,29 +49,44 @@ const double wd_conf_scale[WD_CONF_NFEATURES] = {
     0.23439195,  /* sq_lead */
     0.32079917,  /* place */
     0.11410219,  /* question_only */
+    0.13838119,  /* same_x_covered */
+    0.14551833,  /* all_held */
+    0.13311012,  /* top_x_same */
+    0.28099294,  /* record_holds_all */
+    0.47610086,  /* record_asks */
+    0.25984914,  /* answer_carries */
+    0.37582799,  /* question_misses */
 };
 
 const double wd_conf_coef[WD_CONF_NFEATURES + 1] = {
-    0.31225576,  /* same_question */
-    -0.44560678, /* by_question */
-    0.030219493, /* rare_by_question */
-    -0.75575978, /* rec_miss_share */
-    -1.3424973,  /* miss_rare_share */
-    0.52016307,  /* by_record */
-    -0.27012341, /* record_cover */
-    -0.47370651, /* score */
-    0.49972219,  /* gap_next */
-    -0.68941158, /* rank */
-    0.60403706,  /* sq_lead */
-    0.16603916,  /* place */
-    0.085064792, /* question_only */
-    -4.3552092,  /* intercept */
+    0.18000416,  /* same_question */
+    -1.1661631,  /* by_question */
+    0.18860335,  /* rare_by_question */
+    -0.84015939, /* rec_miss_share */
+    -1.5259242,  /* miss_rare_share */
+    0.64584672,  /* by_record */
+    -0.3549057,  /* record_cover */
+    -0.4533599,  /* score */
+    0.51051189,  /* gap_next */
+    -0.51005179, /* rank */
+    0.40756239,  /* sq_lead */
+    0.16639553,  /* place */
+    0.071889811, /* question_only */
+    0.032376128, /* same_x_covered */
+    0.28384587,  /* all_held */
+    0.26376363,  /* top_x_same */
+    -0.51644315, /* record_holds_all */
+    0.84749344,  /* record_asks */
+    0.16741144,  /* answer_carries */
+    -1.1326174,  /* question_misses */
+    -4.3000379,  /* intercept */
 };
 
-/* The built-in thresholds. The confidence is a probability, calibrated on
- * every base it was fitted on, so a record that more likely than not answers
- * covers the question, whatever the base (the threshold that is right most
- * often on a calibrated score): 0.700 of the dev questions right, on average
- * over the bases; partial from 0.35. */
-const double wd_conf_covered_at = 0.50;
-const double wd_conf_partial_at = 0.35;
+/* The built-in thresholds: covered where the most dev questions come out
+ * right, on average over the bases (0.756; a question is answered when its
+ * most confident candidate reaches it); partial from 0.7 of it. A record's
+ * confidence is the probability that it answers; several records can, so
+ * the question is answered more often than its best record's confidence says
+ * and the threshold sits below even odds. */
+const double wd_conf_covered_at = 0.24;
+const double wd_conf_partial_at = 0.17;

@@ -51,9 +51,6 @@ struct wd_searcher {
 
 /* The top of the match the re-ranking reads. */
 #define WD_RERANK_DEPTH 50
-/* The candidates whose confidence decides whether a question is answered:
- * coverage's, and wd_results.answered's besides the page's hits. */
-#define WD_JUDGED 8
 
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {

@@ -490,8 +490,10 @@ static int has_cp(const wd_sim_text *t, uint32_t cp)
 }
 
 /* How well `b` accounts for token i of `a`: 1 for the word or a synonym,
- * half the share of its characters otherwise. */
-static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
+ * half the share of its characters otherwise (with chars: between two
+ * questions a shared character says something; in a long answer every
+ * character turns up somewhere). */
+static double word_match(const wd_sim_text *a, size_t i, const wd_sim_text *b, int chars)
 {
     const char *w = a->pool + a->tok[i].off;
     if (b->nlen && strstr(b->norm, w))
@@ -499,6 +501,8 @@ static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
     for (size_t k = a->syn_first[i]; k < a->syn_first[i + 1]; k++)
         if (strstr(b->norm, a->syn[k]))
             return 1.0;
+    if (!chars)
+        return 0.0;
     size_t n = 0, hit = 0;
     for (size_t p = 0; p < a->tok[i].len;) {
         uint32_t cp;
@@ -510,6 +514,11 @@ static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
         p += l;
     }
     return n > 1 ? 0.5 * (double)hit / (double)n : 0.0;
+}
+
+static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
+{
+    return word_match(a, i, b, 1);
 }
 
 /* Share of a's weight that b accounts for; *miss = heaviest unmatched share. */
@@ -536,7 +545,7 @@ void wd_sim_match_record(const wd_sim_text *asked, const wd_sim_text *q, const w
     double wsum = 0, rsum = 0, byq = 0, bya = 0, byr = 0, rmiss = 0, rq = 0, ra = 0;
     for (size_t i = 0; i < asked->ntok; i++) {
         const sim_tok *t = &asked->tok[i];
-        double mq = token_match(asked, i, q), ma = a ? token_match(asked, i, a) : 0;
+        double mq = token_match(asked, i, q), ma = a ? word_match(asked, i, a, 0) : 0;
         double m = mq > ma ? mq : ma;
         wsum += t->w;
         byq += t->w * mq;
@@ -563,6 +572,11 @@ void wd_sim_match_record(const wd_sim_text *asked, const wd_sim_text *q, const w
     out->rare_by_question = rsum > 0 ? rq / rsum : 0;
     out->rare_by_answer = rsum > 0 ? ra / rsum : 0;
     out->words = (double)asked->ntok;
+}
+
+int wd_sim_text_asks(const wd_sim_text *t)
+{
+    return t->kind.types != 0;
 }
 
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b)

@@ -82,15 +82,21 @@ typedef struct wd_hit {
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */
-#define WD_HIT_NFEATURES 13
+#define WD_HIT_NFEATURES 20
 const char *wd_hit_feature_name(int i);
+
+/* The candidates whose confidence decides whether a question is answered
+ * (wd_results.answered besides the page's hits, and coverage's verdict):
+ * the first WD_JUDGED of the ranking, whatever page was asked for. */
+#define WD_JUDGED 8
 
 typedef struct wd_results {
     char *query;
     double took_ms;
     uint32_t total;        /* Xapian's estimate of the records matching any word of the question
                        (a lower bound past the first hundred; not a count of answers) */
-    int answered;          /* 1: a hit's confidence reaches opts.min_confidence */
+    int answered;          /* 1: a hit on the page or one of the first WD_JUDGED candidates
+                              reaches opts.min_confidence */
     double min_confidence; /* the threshold answered was judged at */
     wd_hit *hits;
     size_t n_hits;
@@ -190,6 +196,9 @@ typedef struct wd_calibration {
     char model[24];     /* the confidence model they were fitted for */
 } wd_calibration;
 
+/* The partial band of a calibration: from this share of covered_at up to
+ * it (a record that may answer: shown, not trusted). */
+#define WD_PARTIAL_SHARE 0.7
 #define WD_CALIBRATION_FILE "wenda.calibration"
 
 /* The built-in thresholds, for the model this library carries. */
@@ -201,12 +210,14 @@ const char *wd_confidence_model(void);
  * WD_EINVAL when it was fitted for another confidence model (refit it). *out
  * is the built-in calibration on failure. */
 int wd_calibration_read(const char *file, wd_calibration *out, wd_error *err);
+/* Its file form, appended to out (JSON). WD_ENOMEM. */
+int wd_calibration_to_json(const wd_calibration *cal, wd_buf *out);
 /* Write one, atomically (a temporary file renamed). WD_EIO. */
 int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *err);
 /* Fit thresholds to labelled questions: confidence[i] and whether question
  * i is answered by the base (1) or not (0). covered_at is the threshold
  * with the most questions right (the middle of the best plateau); partial_at
- * is 0.1 below it. Fills accuracy, auc, questions, fitted and fitted_at.
+ * is 0.7 of it. Fills accuracy, auc, questions, fitted and fitted_at.
  * WD_EINVAL when there are not both kinds of question. */
 int wd_calibration_fit(const double *confidence, const int *answered, size_t n, wd_calibration *out,
                        wd_error *err);

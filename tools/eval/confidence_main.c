@@ -25,11 +25,7 @@
 #include "logistic.h"
 #include "wenda/coverage.h"
 
-#define K 8 /* the candidates coverage judges (query/searcher.h WD_JUDGED) */
-/* The built-in thresholds: even odds, and the band below it where a record
- * may answer (a probability of one in three). */
-#define CONF_COVERED_AT 0.5
-#define CONF_PARTIAL_AT 0.35
+#define K WD_JUDGED /* the candidates coverage judges */
 
 typedef struct rows {
     double *x;
@@ -229,13 +225,14 @@ static int write_model(const char *path, const double *mean, const double *scale
         fprintf(f, "};\n\n");
     }
     fprintf(f,
-            "/* The built-in thresholds. The confidence is a probability, calibrated on\n"
-            " * every base it was fitted on, so a record that more likely than not answers\n"
-            " * covers the question, whatever the base (the threshold that is right most\n"
-            " * often on a calibrated score): %.3f of the dev questions right, on average\n"
-            " * over the bases; partial from %.2f. */\n"
+            "/* The built-in thresholds: covered where the most dev questions come out\n"
+            " * right, on average over the bases (%.3f; a question is answered when its\n"
+            " * most confident candidate reaches it); partial from 0.7 of it. A record's\n"
+            " * confidence is the probability that it answers; several records can, so\n"
+            " * the question is answered more often than its best record's confidence says\n"
+            " * and the threshold sits below even odds. */\n"
             "const double wd_conf_covered_at = %.2f;\nconst double wd_conf_partial_at = %.2f;\n",
-            dev_acc, CONF_PARTIAL_AT, covered_at, CONF_PARTIAL_AT);
+            dev_acc, covered_at, covered_at * WD_PARTIAL_SHARE);
     return f == stdout ? 0 : fclose(f);
 }
 
@@ -282,20 +279,21 @@ static int fit(ev_ctx *c, const unsigned *use, const char *out, double l2, const
             z[i * WD_HIT_NFEATURES + k] = (r.x[i * WD_HIT_NFEATURES + k] - mean[k]) / scale[k];
         w[i] = (double)r.n / ((double)nb * (double)per[r.base[i]]);
     }
-    double coef[WD_HIT_NFEATURES + 1], dev_acc = 0, covered_at = CONF_COVERED_AT, best_at = 0;
+    double coef[WD_HIT_NFEATURES + 1], dev_acc = 0, covered_at = 0.5, best_at = 0;
     if (wd_logistic_fit(z, r.y, w, r.n, WD_HIT_NFEATURES, l2, coef) != 0)
         rc = wd_error_set(err, WD_ERROR, "confidence", "the fit did not converge");
     for (size_t i = 0; rc == WD_OK && i < r.n; i++) /* the rows' probabilities, into w */
         w[i] = wd_logistic_predict(z + i * WD_HIT_NFEATURES, WD_HIT_NFEATURES, coef);
-    if (rc == WD_OK)
+    if (rc == WD_OK) { /* the best threshold, then how right it is */
+        dev_accuracy(&r, w, covered_at, &best_at);
+        covered_at = round(best_at * 100) / 100;
         dev_acc = dev_accuracy(&r, w, covered_at, &best_at);
+    }
     wd_free(z);
     wd_free(w);
     if (rc == WD_OK)
-        fprintf(stderr,
-                "covered at %.2f: %.3f of the dev questions right (mean over bases); the "
-                "dev-best threshold would be %.2f\n",
-                covered_at, dev_acc, best_at);
+        fprintf(stderr, "covered at %.2f: %.3f of the dev questions right (mean over bases)\n",
+                covered_at, dev_acc);
     if (rc == WD_OK && write_model(out, mean, scale, coef, &r, l2, bases, covered_at, dev_acc) != 0)
         rc = wd_error_set(err, WD_EIO, "confidence", "%s: cannot write", out);
     if (rc == WD_OK)

@@ -552,8 +552,10 @@ int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set, wd_e
 int ev_run_confidence(ev_ctx *c, wd_eval_confidence *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->covered_at = WD_COVERED_AT;
-    out->partial_at = WD_PARTIAL_AT;
+    wd_calibration builtin;
+    wd_calibration_builtin(&builtin);
+    out->covered_at = builtin.covered_at;
+    out->partial_at = builtin.partial_at;
     char *dir = ev_path(c->o->qrels_dir, "confidence");
     if (!dir)
         return wd_error_set(err, WD_ENOMEM, "eval", "out of memory");

@@ -425,8 +425,8 @@ int wd_eval_to_json(const wd_eval_report *r, const char *wenda_version, wd_buf *
             }
             json_array_append_new(sets, js);
         }
-        json_object_set_new(
-            o, "pairs", json_pack("{s:f,s:o}", "covered_at", r->pairs.covered_at, "sets", sets));
+        json_object_set_new(o, "pairs",
+                            json_pack("{s:f,s:o}", "same_at", r->pairs.same_at, "sets", sets));
     }
     if (r->parts & WD_EVAL_CONFIDENCE)
         json_object_set_new(o, "confidence", confidence_json(&r->confidence));
