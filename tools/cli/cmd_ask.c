@@ -57,6 +57,12 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
     if (explain)
         for (size_t k = 0; k < h->n_explain; k++)
             printf("     %-20s %.4f\n", h->explain[k].term, h->explain[k].weight);
+    if (explain && h->features) {
+        printf("     confidence from:");
+        for (int k = 0; k < WD_HIT_NFEATURES; k++)
+            printf("%s %s %.3f", k ? "," : "", wd_hit_feature_name(k), h->features[k]);
+        printf("\n");
+    }
     if (full)
         printf("\n%s\n", h->answer);
     printf("\n");
@@ -192,6 +198,7 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     o.offset = (uint32_t)off;
     o.source = cli_value(cmd, &a, "source");
     o.explain = cli_flag(cmd, &a, "explain");
+    o.features = o.explain; /* and what each hit's confidence was computed from */
     o.allow_partial = cli_flag(cmd, &a, "allow-partial");
     o.timeout_ms = (unsigned)timeout; /* 0: $WENDA_REMOTE_TIMEOUT_MS, else the default */
     o.min_confidence = minconf;       /* < 0: the calibration's */
