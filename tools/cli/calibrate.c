@@ -91,7 +91,7 @@ int cli_calibrate(const char *cmd, const char *index, const char *labelled_path,
                   const char *cal_file, const wd_dict *dict, const wd_coverage_opts *copts,
                   int json)
 {
-    labelled l = {0};
+    labelled l = { 0 };
     int ex = read_labelled(cmd, labelled_path, &l);
     wd_searcher *s = NULL;
     wd_error err;
@@ -145,8 +145,9 @@ int cli_calibrate(const char *cmd, const char *index, const char *labelled_path,
     } else if (!ex) {
         int rc = wd_index_store_file(index, WD_CALIBRATION_FILE, text.data, text.len, &err);
         if (rc == WD_ENOTFOUND || rc == WD_EIO) {
-            cli_diag(cmd, "%s; keep the calibration in a file of yours with --calibration FILE "
-                          "(ask, coverage and serve take it)",
+            cli_diag(cmd,
+                     "%s; keep the calibration in a file of yours with --calibration FILE "
+                     "(ask, coverage and serve take it)",
                      err.message);
             ex = EXIT_DATA;
         } else if (rc != WD_OK) {

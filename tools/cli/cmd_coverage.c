@@ -698,17 +698,27 @@ done:
 const cli_cmd cli_cmd_coverage = {
     "coverage",
     "Check which questions the knowledge base already answers.",
-    "[--index DIR] [--covered-at C] [--partial-at P] [--input-format lines|tsv|csv] "
-    "[--format text|tsv|jsonl|html] [--json] [-o FILE] [--min-coverage S] QUESTIONS...",
+    "[--index DIR] [--covered-at C] [--partial-at P] [--calibration FILE] "
+    "[--input-format lines|tsv|csv] [--format text|tsv|jsonl|html] [--json] [-o FILE] "
+    "[--min-coverage S] QUESTIONS... | --calibrate LABELLED",
     "QUESTIONS are files with one question a line, TSV/CSV files with a 'question'\n"
-    "column, or - for stdin. Each question, in input order, gets a verdict: covered\n"
-    "(a record with an answer asks the same), partial (a weaker match, or only a\n"
-    "question-only record matches) or uncovered; a confidence in [0, 1] (calibrated on\n"
-    "labelled question pairs: about the chance that the two are the same question);\n"
-    "the best record and the runner-up. Then a summary: counts and shares per verdict,\n"
-    "and the uncovered questions grouped by near-duplicates, largest group first.\n"
+    "column, or - for stdin. Each question, in input order, gets a verdict, a\n"
+    "confidence and the best record and the runner-up. The confidence is the one\n"
+    "`wenda ask` gives each hit: the estimated probability that the record answers\n"
+    "the question, the same on any knowledge base. covered: a record with an answer\n"
+    "reaches --covered-at; partial: the best reaches --partial-at, or only a\n"
+    "question-only record (no written answer) reaches --covered-at; else uncovered.\n"
+    "The thresholds are those of the calibration in force (--calibration FILE, else\n"
+    "the index folder's, else the built-in one; `wenda info` says which).\n"
+    "Then a summary: counts and shares per verdict, and the gaps to write (uncovered\n"
+    "and partial questions) grouped by same-question similarity, largest group first.\n"
     "--json prints one object a question, then {\"summary\": ...}. Malformed input\n"
     "lines are reported with their line numbers and skipped.\n"
+    "--calibrate LABELLED fits the thresholds to a base's own labelled questions\n"
+    "(question<TAB>covered|uncovered, a header line optional), prints how well they\n"
+    "separate (accuracy, AUC) and keeps them in the index folder, under its lock;\n"
+    "a shard list, remote shards or a read-only folder need --calibration FILE,\n"
+    "which ask, coverage and serve then take.\n"
     "Exit: 0 done; 1 covered share below --min-coverage; 2 usage; 3 no index,\n"
     "unreadable input or malformed lines skipped; 4 internal error.",
     cov_opts,

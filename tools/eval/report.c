@@ -224,8 +224,8 @@ void wd_eval_print_table(const wd_eval_report *r, FILE *to)
     if (r->parts & WD_EVAL_SEGMENTATION)
         print_segmentation(&r->segmentation, to);
     if (r->parts & WD_EVAL_PAIRS) {
-        fprintf(to, "\nSame-question pairs (the coverage confidence; AUC and F1 at the default "
-                    "threshold)\n");
+        fprintf(to, "\nSame-question pairs (the same-question confidence that groups coverage "
+                    "gaps; AUC and F1 at its threshold)\n");
         wd_eval_pairs_print(&r->pairs, to);
     }
     if (r->parts & WD_EVAL_CONFIDENCE)
