@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "wenda/buf.h"
+#include "wenda/index.h"
 #include "xapian_c.h"
 
 struct wd_folder {
@@ -170,4 +171,51 @@ void wd_folder_release(wd_folder *f)
     }
     wd_free(f->lock_path);
     wd_free(f);
+}
+
+int wd_index_store_file(const char *path, const char *name, const char *data, size_t len,
+                        wd_error *err)
+{
+    if (!path || !*path || !name || !*name || strchr(name, '/'))
+        return wd_error_set(err, WD_EINVAL, "index", "no index folder or file name given");
+    struct stat st;
+    if (strchr(path, ',') || stat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        !(xc_dir_has_db(path) || xc_path_is_stub(path)))
+        return wd_error_set(err, WD_ENOTFOUND, "index",
+                            "%s: not an index folder (a shard list or a remote shard has no "
+                            "folder to keep %s in)",
+                            path, name);
+    wd_folder *f = NULL;
+    int rc = wd_folder_claim(&f, path, err);
+    char *file = rc == WD_OK ? wd_folder_join(path, name) : NULL;
+    wd_buf tmp = WD_BUF_INIT;
+    if (rc == WD_OK && file)
+        wd_buf_printf(&tmp, "%s.tmp", file);
+    if (rc == WD_OK && (!file || tmp.oom))
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    int fd = rc == WD_OK ? open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+    if (rc == WD_OK && fd < 0)
+        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", tmp.data, strerror(errno));
+    for (size_t done = 0; rc == WD_OK && done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", tmp.data,
+                              strerror(errno));
+        else
+            done += (size_t)n;
+    }
+    if (rc == WD_OK && fsync(fd) != 0)
+        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot sync: %s", tmp.data, strerror(errno));
+    if (fd >= 0 && close(fd) != 0 && rc == WD_OK)
+        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", tmp.data, strerror(errno));
+    if (rc == WD_OK && rename(tmp.data, file) != 0)
+        rc = wd_error_set(err, WD_EIO, "index", "%s: cannot write: %s", file, strerror(errno));
+    if (rc != WD_OK && fd >= 0)
+        unlink(tmp.data);
+    wd_buf_free(&tmp);
+    wd_free(file);
+    wd_folder_release(f);
+    return rc;
 }

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "confidence.h"
 #include "searcher.h"
 
 void wd_hit_free(wd_hit *h)
@@ -26,6 +27,7 @@ void wd_hit_free(wd_hit *h)
     for (size_t i = 0; i < h->n_explain; i++)
         wd_free(h->explain[i].term);
     wd_free(h->explain);
+    wd_free(h->features);
     memset(h, 0, sizeof *h);
 }
 
@@ -96,6 +98,11 @@ static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
     return WD_OK;
 }
 
+const char *wd_hit_feature_name(int i)
+{
+    return wd_conf_feature_name(i);
+}
+
 int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
 {
     const wd_cand *c = &r->c[i];
@@ -104,11 +111,20 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
         return rc;
     h->rank = i + 1;
     h->score = r->t.question_similarity_share > 0 ? c->score : c->bm25;
-    if (!(h->snippet = wd_strdup(""))) {
-        wd_hit_free(h);
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    double f[WD_CONF_NFEATURES];
+    rc = wd_conf_features(r, i, f, err);
+    if (rc == WD_OK) {
+        h->confidence = wd_conf_predict(f, NULL);
+        if (r->o.features && !(h->features = wd_malloc(sizeof f)))
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        else if (r->o.features)
+            memcpy(h->features, f, sizeof f);
     }
-    return WD_OK;
+    if (rc == WD_OK && !(h->snippet = wd_strdup("")))
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    if (rc != WD_OK)
+        wd_hit_free(h);
+    return rc;
 }
 
 int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err)
@@ -154,11 +170,29 @@ static const wd_hit *twin_of(const wd_run *r, const wd_results *res, size_t i)
     return NULL;
 }
 
+/* Whether the question is answered: a candidate among the first
+ * WD_JUDGED (those coverage judges) or on the page reaches min_confidence. */
+static int answered(wd_run *r, const wd_results *res, int *out, wd_error *err)
+{
+    *out = 0;
+    for (size_t i = 0; i < res->n_hits && !*out; i++)
+        *out = res->hits[i].confidence >= res->min_confidence;
+    for (uint32_t i = 0; i < r->nc && i < WD_JUDGED && !*out; i++) {
+        double c;
+        int rc = wd_conf_of(r, i, &c, err);
+        if (rc != WD_OK)
+            return rc;
+        *out = c >= res->min_confidence;
+    }
+    return WD_OK;
+}
+
 int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
 {
     uint32_t n = r->nc > r->o.offset ? r->nc - r->o.offset : 0;
     if (n > r->o.n)
         n = r->o.n;
+    res->min_confidence = r->o.min_confidence >= 0 ? r->o.min_confidence : r->s->cal.covered_at;
     res->hits = wd_calloc(n ? n : 1, sizeof *res->hits);
     if (!res->hits)
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
@@ -182,5 +216,7 @@ int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
                 wd_error_set(err, rc, "search", "out of memory");
         }
     }
+    if (rc == WD_OK)
+        rc = answered(r, res, &res->answered, err);
     return rc;
 }

@@ -27,6 +27,7 @@ static json_t *hit_json(const wd_hit *h, int full)
     json_object_set_new(o, "question", json_string(h->question));
     json_object_set_new(o, "kind", json_string(wd_record_kind_name(h->kind)));
     json_object_set_new(o, "score", json_real(round_to(h->score, 1e-6)));
+    json_object_set_new(o, "confidence", json_real(round_to(h->confidence, 1e-4)));
     json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
     json_t *hl = json_array();
     for (size_t i = 0; i < h->n_highlights; i++)
@@ -38,6 +39,13 @@ static json_t *hit_json(const wd_hit *h, int full)
         json_object_set_new(o, "date", json_string(h->date));
     if (full)
         json_object_set_new(o, "answer", json_string(h->answer ? h->answer : ""));
+    if (h->features) {
+        json_t *fs = json_object();
+        for (int i = 0; i < WD_HIT_NFEATURES; i++)
+            json_object_set_new(fs, wd_hit_feature_name(i),
+                                json_real(round_to(h->features[i], 1e-6)));
+        json_object_set_new(o, "features", fs);
+    }
     if (h->n_explain) {
         json_t *ex = json_array();
         for (size_t i = 0; i < h->n_explain; i++)
@@ -74,6 +82,8 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
     json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
     json_object_set_new(o, "took_ms", json_real(round_to(r->took_ms, 1e-3)));
     json_object_set_new(o, "total", json_integer(r->total));
+    json_object_set_new(o, "answered", json_boolean(r->answered));
+    json_object_set_new(o, "min_confidence", json_real(round_to(r->min_confidence, 1e-4)));
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
         json_array_append_new(hits, hit_json(&r->hits[i], full));

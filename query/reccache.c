@@ -20,6 +20,7 @@ static void rec_free(wd_rec *r)
     wd_free(r->idf);
     wd_free(r->norm);
     wd_sim_text_free(r->sim);
+    wd_sim_text_free(r->asim);
     wd_free(r);
 }
 

@@ -41,8 +41,9 @@ typedef struct wd_rec {
     int normalised;
     char *norm;
     size_t nlen;
-    /* the question as the same-question confidence sees it (made on demand) */
+    /* the question and the answer as the confidence sees them (made on demand) */
     wd_sim_text *sim;
+    wd_sim_text *asim;
     size_t bytes; /* about what the entry holds */
 } wd_rec;
 

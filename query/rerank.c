@@ -60,8 +60,7 @@ static int rec_analyse(wd_run *r, wd_rec *rec, wd_error *err)
     return WD_OK;
 }
 
-/* The record's answer normalised, kept once made. */
-static const char *rec_answer_norm(wd_run *r, wd_rec *rec, size_t *len)
+const char *wd_run_answer_norm(wd_run *r, wd_rec *rec, size_t *len)
 {
     const char *answer = rec->rec.answer;
     if (!*answer)
@@ -111,7 +110,7 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
 static double answer_coverage(wd_run *r, wd_rec *rec)
 {
     size_t nlen = 0;
-    const char *norm = rec_answer_norm(r, rec, &nlen);
+    const char *norm = wd_run_answer_norm(r, rec, &nlen);
     if (!norm)
         return 0;
     double found = 0;

@@ -15,12 +15,14 @@
  * much of the question its answer holds, and the places both name
  * (rerank.c). Ties break by record id so output is deterministic.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "schema.h"
 #include "searcher.h"
+#include "wenda/coverage.h"
 
 static double now_ms(void)
 {
@@ -30,6 +32,24 @@ static double now_ms(void)
 }
 
 /* ---- the searcher ------------------------------------------------------------ */
+
+/* The index folder's calibration when it has one fitted for this model,
+ * else the built-in one (a shard list or remote shards have no folder). */
+static void calibration_of(wd_searcher *s, const char *path)
+{
+    wd_calibration_builtin(&s->cal);
+    if (strchr(path, ',') || strncmp(path, "tcp://", 6) == 0)
+        return;
+    size_t n = strlen(path) + sizeof WD_CALIBRATION_FILE + 2;
+    char *file = wd_malloc(n);
+    if (!file)
+        return;
+    snprintf(file, n, "%s/%s", path, WD_CALIBRATION_FILE);
+    wd_calibration cal;
+    if (wd_calibration_read(file, &cal, NULL) == WD_OK)
+        s->cal = cal;
+    wd_free(file);
+}
 
 int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
                           const wd_search_opts *opts, wd_error *err)
@@ -42,6 +62,7 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     s->dict = dict;
     s->tuning = wd_tuning_load();
+    calibration_of(s, path);
     s->stats = (wd_termstats)WD_TERMSTATS_INIT;
     /* A shard list or a stub is kept, so dead shards can be named and left out. */
     int rc = wd_shards_parse(&s->shards, path, err);

@@ -44,11 +44,12 @@ struct wd_searcher {
     wd_analyzer *an;
     const wd_dict *dict;
     wd_tuning tuning;   /* read once at open (WENDA_TUNE) */
+    wd_calibration cal; /* the calibration in force */
     wd_termstats stats; /* kept across searches of a single index */
     wd_reccache recs;   /* likewise */
 };
 
-/* The top of the match the re-ranking reads (and coverage picks from). */
+/* The top of the match the re-ranking reads. */
 #define WD_RERANK_DEPTH 50
 
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
@@ -107,6 +108,10 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err);
 /* Cut h's snippet (replacing its ""); with pass, also the normalised
  * characters of the passage (as a view for wd_sim_cover; new). */
 int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err);
+
+/* A candidate record's answer normalised (kept in the record cache once
+ * made; NULL when the answer is empty or normalising failed). */
+const char *wd_run_answer_norm(wd_run *r, wd_rec *rec, size_t *len);
 
 /* A hit's record fields, copied from rec (new strings owned by h). */
 int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err);

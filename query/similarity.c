@@ -259,6 +259,7 @@ typedef struct sim_tok {
     size_t off, len; /* into pool */
     double w;
     int stop;
+    double rare; /* how rare in general Chinese, in [0, 1] (0 for particles) */
 } sim_tok;
 
 struct wd_sim_text {
@@ -367,6 +368,16 @@ int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out)
     return WD_OK;
 }
 
+/* A word's rarity in general Chinese: -log p over the rarest a word can be
+ * (the general list's floor, about 18.6 nats), so 的 is about 0.3, 准备 0.45,
+ * 留学 0.6, and a word the list lacks 1. */
+static double rarity(const wd_dict *dict, const char *w, size_t len)
+{
+    double floor = -wd_dict_general_logp(dict, "", 0);
+    double r = floor > 0 ? -wd_dict_general_logp(dict, w, len) / floor : 1.0;
+    return r < 0 ? 0 : r > 1 ? 1 : r;
+}
+
 /* The code points of a normalised (valid UTF-8) text. */
 static uint32_t *decode_all(const char *s, size_t len, size_t *n)
 {
@@ -418,7 +429,8 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
         if (!w->primary_stop)
             wt *= idf(ctx, w->text, w->len);
         t->syn_first[t->ntok] = t->nsyn;
-        t->tok[t->ntok++] = (sim_tok){ plen, w->len, wt, w->primary_stop };
+        t->tok[t->ntok++] = (sim_tok){ plen, w->len, wt, w->primary_stop,
+                                       w->primary_stop ? 0 : rarity(dict, w->text, w->len) };
         plen += w->len + 1;
         const char *const *syns = NULL;
         size_t n = wd_dict_synonyms(dict, w->text, w->len, &syns);
@@ -478,8 +490,10 @@ static int has_cp(const wd_sim_text *t, uint32_t cp)
 }
 
 /* How well `b` accounts for token i of `a`: 1 for the word or a synonym,
- * half the share of its characters otherwise. */
-static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
+ * half the share of its characters otherwise (with chars: between two
+ * questions a shared character says something; in a long answer every
+ * character turns up somewhere). */
+static double word_match(const wd_sim_text *a, size_t i, const wd_sim_text *b, int chars)
 {
     const char *w = a->pool + a->tok[i].off;
     if (b->nlen && strstr(b->norm, w))
@@ -487,6 +501,8 @@ static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
     for (size_t k = a->syn_first[i]; k < a->syn_first[i + 1]; k++)
         if (strstr(b->norm, a->syn[k]))
             return 1.0;
+    if (!chars)
+        return 0.0;
     size_t n = 0, hit = 0;
     for (size_t p = 0; p < a->tok[i].len;) {
         uint32_t cp;
@@ -498,6 +514,11 @@ static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
         p += l;
     }
     return n > 1 ? 0.5 * (double)hit / (double)n : 0.0;
+}
+
+static double token_match(const wd_sim_text *a, size_t i, const wd_sim_text *b)
+{
+    return word_match(a, i, b, 1);
 }
 
 /* Share of a's weight that b accounts for; *miss = heaviest unmatched share. */
@@ -515,6 +536,47 @@ static double coverage_of(const wd_sim_text *a, const wd_sim_text *b, double *mi
             *miss = left;
     }
     return got / a->wsum;
+}
+
+void wd_sim_match_record(const wd_sim_text *asked, const wd_sim_text *q, const wd_sim_text *a,
+                         wd_sim_match *out)
+{
+    memset(out, 0, sizeof *out);
+    double wsum = 0, rsum = 0, byq = 0, bya = 0, byr = 0, rmiss = 0, rq = 0, ra = 0;
+    for (size_t i = 0; i < asked->ntok; i++) {
+        const sim_tok *t = &asked->tok[i];
+        double mq = token_match(asked, i, q), ma = a ? word_match(asked, i, a, 0) : 0;
+        double m = mq > ma ? mq : ma;
+        wsum += t->w;
+        byq += t->w * mq;
+        bya += t->w * ma;
+        byr += t->w * m;
+        if (t->stop)
+            continue;
+        rsum += t->rare;
+        rq += t->rare * mq;
+        ra += t->rare * ma;
+        rmiss += t->rare * (1 - m);
+        if (t->rare * (1 - m) > out->miss_rare)
+            out->miss_rare = t->rare * (1 - m);
+        if (wsum > 0 && t->w * (1 - m) > out->miss_heavy)
+            out->miss_heavy = t->w * (1 - m);
+    }
+    if (wsum > 0) {
+        out->by_question = byq / wsum;
+        out->by_answer = bya / wsum;
+        out->by_record = byr / wsum;
+        out->miss_heavy /= wsum;
+    }
+    out->miss_rare_share = rsum > 0 ? rmiss / rsum : 0;
+    out->rare_by_question = rsum > 0 ? rq / rsum : 0;
+    out->rare_by_answer = rsum > 0 ? ra / rsum : 0;
+    out->words = (double)asked->ntok;
+}
+
+int wd_sim_text_asks(const wd_sim_text *t)
+{
+    return t->kind.types != 0;
 }
 
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b)

@@ -64,6 +64,25 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
 int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out);
 /* The share of a's weight that b accounts for (the feature cov_a). */
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b);
+/* How a record accounts for the asked question's words: by its question's
+ * view q (a word, a synonym, or half the share of its characters), by its
+ * answer's view a (characters only; may be NULL; the word or a synonym
+ * only), by either (per word, the better of the two); and what neither
+ * accounts for. */
+typedef struct wd_sim_match {
+    double by_question, by_answer, by_record; /* shares of the asked weight */
+    double miss_heavy;      /* the heaviest word neither holds, as a share of the weight */
+    double miss_rare;       /* the rarest (in general Chinese) word neither holds: its rarity */
+    double miss_rare_share; /* the share of the asked words' rarity neither holds */
+    double rare_by_question,
+        rare_by_answer; /* shares of the rarity the question, the answer hold */
+    double words;       /* the asked question's words */
+} wd_sim_match;
+void wd_sim_match_record(const wd_sim_text *asked, const wd_sim_text *q, const wd_sim_text *a,
+                         wd_sim_match *out);
+/* 1 when the text asks something (吗, 怎么, 多少钱 ...: a kind of question
+ * qkind.h knows), 0 for a title or a statement. */
+int wd_sim_text_asks(const wd_sim_text *t);
 /* About the memory a view holds. */
 size_t wd_sim_text_bytes(const wd_sim_text *t);
 

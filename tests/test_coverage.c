@@ -146,7 +146,7 @@ static void test_coverage__check_seed_paraphrase_and_gap(void **state)
     q = "公积金怎么提取";
     assert_int_equal(wd_coverage_check(s, q, strlen(q), NULL, &c, NULL), WD_OK);
     assert_int_equal(c.verdict, WD_UNCOVERED);
-    assert_true(c.confidence < WD_PARTIAL_AT);
+    assert_true(c.confidence < wd_searcher_calibration(s)->partial_at);
     wd_coverage_clear(&c);
     /* Nothing to ask: uncovered, no records. */
     assert_int_equal(wd_coverage_check(s, "？", strlen("？"), NULL, &c, NULL), WD_OK);
@@ -174,18 +174,18 @@ static void test_coverage__summaries_group_independently(void **state)
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     const char *q1 = "公积金怎么提取", *q2 = "怎么提取公积金", *q3 = "社保卡丢了怎么补办";
-    assert_int_equal(
-        cov_summary_add_uncovered_take(&a, text(sm, q1), q1, strlen(q1), "a", 1, 0.1, 0.43, NULL),
-        WD_OK);
-    assert_int_equal(
-        cov_summary_add_uncovered_take(&b, text(sm, q3), q3, strlen(q3), "b", 1, 0.1, 0.43, NULL),
-        WD_OK);
-    assert_int_equal(
-        cov_summary_add_uncovered_take(&b, text(sm, q2), q2, strlen(q2), "b", 2, 0.1, 0.43, NULL),
-        WD_OK);
-    assert_int_equal(
-        cov_summary_add_uncovered_take(&a, text(sm, q2), q2, strlen(q2), "a", 2, 0.1, 0.43, NULL),
-        WD_OK);
+    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q1), q1, strlen(q1), "a", 1, 0.1,
+                                                    WD_UNCOVERED, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q3), q3, strlen(q3), "b", 1, 0.1,
+                                                    WD_UNCOVERED, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q2), q2, strlen(q2), "b", 2, 0.1,
+                                                    WD_UNCOVERED, 0.43, NULL),
+                     WD_OK);
+    assert_int_equal(cov_summary_add_uncovered_take(&a, text(sm, q2), q2, strlen(q2), "a", 2, 0.1,
+                                                    WD_UNCOVERED, 0.43, NULL),
+                     WD_OK);
     assert_int_equal(a.ngroups, 1);
     assert_int_equal(a.groups[0].n, 2);
     assert_int_equal(b.ngroups, 2);
@@ -194,9 +194,9 @@ static void test_coverage__summaries_group_independently(void **state)
     cov_summary_sort(&a);
     cov_summary_clear(&a);
     /* b still groups after a is gone. */
-    assert_int_equal(
-        cov_summary_add_uncovered_take(&b, text(sm, q1), q1, strlen(q1), "b", 3, 0.1, 0.43, NULL),
-        WD_OK);
+    assert_int_equal(cov_summary_add_uncovered_take(&b, text(sm, q1), q1, strlen(q1), "b", 3, 0.1,
+                                                    WD_UNCOVERED, 0.43, NULL),
+                     WD_OK);
     assert_int_equal(b.ngroups, 2);
     assert_int_equal(b.groups[1].n, 2);
     cov_summary_clear(&b);

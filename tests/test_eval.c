@@ -406,7 +406,7 @@ static void test_eval__run_over_small_data_and_skip_missing_parts(void **state)
     assert_int_equal(wd_dict_load(&dict, NULL, &err), WD_OK);
     notes n;
     memset(&n, 0, sizeof n);
-    wd_eval_opts o = { data, seeds, qrels, root, 0, on_note, &n };
+    wd_eval_opts o = { data, seeds, qrels, root, 0, on_note, &n, NULL, NULL };
     wd_eval_report r;
     assert_int_equal(wd_eval_run(&o, dict, &r, &err), WD_OK);
 
@@ -529,6 +529,8 @@ static void test_eval__run_without_data_skips_everything(void **state)
                        "/nonexistent/qrels",
                        NULL,
                        WD_EVAL_ALL,
+                       NULL,
+                       NULL,
                        NULL,
                        NULL };
     wd_eval_report r;

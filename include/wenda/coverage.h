@@ -19,12 +19,14 @@
  *
  *   wd_coverage_check
  *                one question against an index: the searcher finds
- *                candidates, each is scored with the same-question
- *                confidence against the record's question (its answer is a
- *                weaker signal), and the best and runner-up by confidence
- *                decide the verdict. The searcher supplies everything: its
- *                index statistics for the IDF weights, the question and the
- *                records' questions as it analysed them, the snippets.
+ *                candidates and gives each the answer confidence of its
+ *                hits (wd_hit.confidence: does this record answer the
+ *                question? a model over what the record's question and
+ *                answer hold of it, the same on any knowledge base); the
+ *                best and runner-up by confidence decide the verdict at the
+ *                searcher's calibrated thresholds. The searcher supplies
+ *                everything: its index statistics for the IDF weights, the
+ *                question and the records as it analysed them, the snippets.
  *
  * A standalone wd_sim takes its IDF weights from a table of texts it was
  * shown (wd_sim_learn), else from a fixed fallback by word class (particle,
@@ -32,7 +34,9 @@
  *
  * Version 0.2 (libwenda.so.0.2): wd_coverage_check takes no wd_sim (the
  * searcher scores), wd_coverage carries the asked question's analysed form,
- * and wd_sim_open_idf is gone (it opened a second reader of the index).
+ * wd_sim_open_idf is gone (it opened a second reader of the index), and
+ * the verdict comes from the answer confidence at the calibration's
+ * thresholds (WD_COVERED_AT and WD_PARTIAL_AT are gone).
  *
  * Thread safety: a wd_sim is per thread (it owns an analyzer); the wd_dict
  * it borrows may be shared. wd_coverage_check uses a searcher of the calling
@@ -52,14 +56,12 @@
 extern "C" {
 #endif
 
-/* Calibrated defaults (README "Coverage"): a question is covered at a
- * confidence of WD_COVERED_AT and above, partial from WD_PARTIAL_AT. Chosen
- * on the coverage verdicts of the domain development split
- * (corpus/qrels/dev.tsv: an answerable question must come out covered, an
- * unanswerable one uncovered); `wenda eval` reports the verdicts and the
- * same-question pairs at these thresholds. */
-#define WD_COVERED_AT 0.36
-#define WD_PARTIAL_AT 0.32
+/* Two questions are the same question at a wd_similarity confidence of
+ * WD_SAME_QUESTION_AT and above: the best F1 on the tuning pairs
+ * (`wenda eval --only pairs`). Grouping of coverage gaps joins at it. A
+ * question's coverage is judged by other thresholds: the searcher's
+ * calibration (wd_searcher_calibration, wenda/search.h). */
+#define WD_SAME_QUESTION_AT 0.36
 
 typedef struct wd_sim wd_sim;
 
@@ -114,8 +116,8 @@ enum wd_verdict { WD_UNCOVERED = 0, WD_PARTIAL = 1, WD_COVERED = 2 };
 const char *wd_verdict_name(int verdict);
 
 typedef struct wd_coverage_opts {
-    double covered_at;            /* < 0: WD_COVERED_AT */
-    double partial_at;            /* < 0: WD_PARTIAL_AT */
+    double covered_at;            /* < 0: the searcher's calibration */
+    double partial_at;            /* < 0: the searcher's calibration */
     uint32_t candidates;          /* records scored per question; 0 = 8 */
     uint32_t snippet_chars;       /* 0 = the searcher's default */
     const wd_search_opts *search; /* base options of the candidate search (shards,

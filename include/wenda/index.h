@@ -112,6 +112,16 @@ int wd_index_writer_commit(wd_index_writer *w, wd_error *err);
 const wd_index_stats *wd_index_writer_stats(const wd_index_writer *w);
 /* Commit, release the lock and free. The writer is freed even on error. */
 int wd_index_writer_close(wd_index_writer *w, wd_error *err);
+/* Keep a file of wenda's in the index folder `path` beside its databases
+ * (e.g. the calibration, WD_CALIBRATION_FILE of wenda/search.h): data is
+ * written under a temporary name, synced and renamed to `name`, while the
+ * index's lock is held, so no writer runs meanwhile. WD_ENOTFOUND when path
+ * holds no index (a shard list or a remote shard is not a folder: keep the
+ * file elsewhere), WD_ELOCKED (a writer holds it: "index is locked by another
+ * wenda index (pid N)"), WD_EIO (a read-only folder, a full disk). */
+int wd_index_store_file(const char *path, const char *name, const char *data, size_t len,
+                        wd_error *err);
+
 /* Free without committing the pending batch (what was committed stays). */
 void wd_index_writer_abandon(wd_index_writer *w);
 

@@ -39,18 +39,21 @@ typedef struct wd_search_opts {
     int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
                                 (for an index built with that option) */
     /* Shard lists (see wd_searcher_open): */
-    int allow_partial;   /* 1: when shards do not answer, search the others and mark
+    int allow_partial;     /* 1: when shards do not answer, search the others and mark
                             the results partial; 0: fail with WD_ENETWORK */
-    unsigned timeout_ms; /* connect and reply timeout of remote shards; 0 =
+    unsigned timeout_ms;   /* connect and reply timeout of remote shards; 0 =
                             $WENDA_REMOTE_TIMEOUT_MS, else 10000 */
-    uint32_t snippets;   /* how many of the top hits get a snippet; 0 = all. The
+    uint32_t snippets;     /* how many of the top hits get a snippet; 0 = all. The
                             others have snippet "" and no highlights (cutting one
                             analyses the record's whole answer) */
+    double min_confidence; /* wd_results.answered: a hit at or above it; < 0 = the
+                              calibration's covered threshold (wd_searcher_calibration) */
+    int features;          /* fill wd_hit.features (what the confidence was computed from) */
 } wd_search_opts;
 
 #define WD_SEARCH_OPTS_INIT                                                                        \
     {                                                                                              \
-        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0                                             \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0                                    \
     }
 
 typedef struct wd_term_weight {
@@ -64,20 +67,37 @@ typedef struct wd_hit {
     char *question; /* exactly as in the source */
     char *answer;   /* exactly as in the source */
     char *source;
-    char *date; /* NULL when unknown */
-    int kind;   /* enum wd_record_kind */
-    double score;
+    char *date;        /* NULL when unknown */
+    int kind;          /* enum wd_record_kind */
+    double score;      /* the ranking's score: orders hits, means nothing alone */
+    double confidence; /* the estimated probability that the record answers the question,
+                          the same on any knowledge base (see wd_searcher_calibration) */
     char *snippet;
     size_t (*highlights)[2]; /* [start, end) code-point offsets into snippet */
     size_t n_highlights;
     wd_term_weight *explain; /* with opts.explain: the matched terms */
     size_t n_explain;
+    double *features; /* with opts.features: WD_HIT_NFEATURES numbers (new), named by
+                         wd_hit_feature_name; NULL otherwise */
 } wd_hit;
+
+/* The features of a hit's confidence, and their names. */
+#define WD_HIT_NFEATURES 20
+const char *wd_hit_feature_name(int i);
+
+/* The candidates whose confidence decides whether a question is answered
+ * (wd_results.answered besides the page's hits, and coverage's verdict):
+ * the first WD_JUDGED of the ranking, whatever page was asked for. */
+#define WD_JUDGED 8
 
 typedef struct wd_results {
     char *query;
     double took_ms;
-    uint32_t total; /* estimated number of matching records */
+    uint32_t total;        /* Xapian's estimate of the records matching any word of the question
+                       (a lower bound past the first hundred; not a count of answers) */
+    int answered;          /* 1: a hit on the page or one of the first WD_JUDGED candidates
+                              reaches opts.min_confidence */
+    double min_confidence; /* the threshold answered was judged at */
     wd_hit *hits;
     size_t n_hits;
     char *parsed; /* with opts.explain: the query as Xapian sees it */
@@ -154,6 +174,59 @@ void wd_index_info_clear(wd_index_info *info);
  * or fn's non-zero return, passed up. */
 int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
                          wd_error *err);
+
+/* ---- the answer confidence's thresholds -------------------------------------- */
+
+/* A hit's confidence is the estimated probability that its record answers
+ * the question, the same on any knowledge base; a calibration says where
+ * to draw the lines: a record at or above covered_at answers the question
+ * (wd_results.answered, coverage's `covered`), one from partial_at may.
+ * The built-in thresholds were chosen on the development splits of three
+ * knowledge bases; a base's own labelled questions can set its own
+ * (`wenda coverage --calibrate`), kept in the index folder
+ * (WD_CALIBRATION_FILE) or in a file of the user's. */
+typedef struct wd_calibration {
+    double covered_at;
+    double partial_at;
+    int fitted;         /* 0: the built-in thresholds; 1: fitted to labelled questions */
+    char fitted_at[24]; /* when (UTC, ISO 8601; fitted only) */
+    unsigned questions; /* how many labelled questions (fitted only) */
+    double accuracy;    /* of the verdicts on them at these thresholds */
+    double auc;         /* of the confidence on them, answered against not */
+    char model[24];     /* the confidence model they were fitted for */
+} wd_calibration;
+
+/* The partial band of a calibration: from this share of covered_at up to
+ * it (a record that may answer: shown, not trusted). */
+#define WD_PARTIAL_SHARE 0.7
+#define WD_CALIBRATION_FILE "wenda.calibration"
+
+/* The built-in thresholds, for the model this library carries. */
+void wd_calibration_builtin(wd_calibration *out);
+/* The identity of this library's confidence model (what a fitted
+ * calibration must have been fitted for). Borrowed, static. */
+const char *wd_confidence_model(void);
+/* Read a calibration file (JSON). WD_ENOTFOUND, WD_EIO, WD_EFORMAT, or
+ * WD_EINVAL when it was fitted for another confidence model (refit it). *out
+ * is the built-in calibration on failure. */
+int wd_calibration_read(const char *file, wd_calibration *out, wd_error *err);
+/* Its file form, appended to out (JSON). WD_ENOMEM. */
+int wd_calibration_to_json(const wd_calibration *cal, wd_buf *out);
+/* Write one, atomically (a temporary file renamed). WD_EIO. */
+int wd_calibration_write(const char *file, const wd_calibration *cal, wd_error *err);
+/* Fit thresholds to labelled questions: confidence[i] and whether question
+ * i is answered by the base (1) or not (0). covered_at is the threshold
+ * with the most questions right (the middle of the best plateau); partial_at
+ * is 0.7 of it. Fills accuracy, auc, questions, fitted and fitted_at.
+ * WD_EINVAL when there are not both kinds of question. */
+int wd_calibration_fit(const double *confidence, const int *answered, size_t n, wd_calibration *out,
+                       wd_error *err);
+
+/* The calibration a searcher judges by (borrowed): the index folder's
+ * WD_CALIBRATION_FILE when it has one fitted for this model, else the
+ * built-in one, until wd_searcher_set_calibration. */
+const wd_calibration *wd_searcher_calibration(const wd_searcher *s);
+void wd_searcher_set_calibration(wd_searcher *s, const wd_calibration *cal);
 
 /* JSON rendering shared by the CLI and the service, exactly the stable
  * format of `wenda ask --json`. `full` adds "answer". Appends one line

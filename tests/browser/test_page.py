@@ -103,12 +103,30 @@ def main():
         assert words & {"低保户", "低保", "医保", "交"}, words
         assert "低保户要交医保吗" in browser.current_url or "%E4%BD%8E" in browser.current_url
         browser.save_screenshot(os.path.join(args.out, "wenda-page.png"))
+        # Answered: no notice, each result says how sure it is.
+        assert not browser.find_element(By.ID, "notice").is_displayed()
+        assert "可信度" in browser.find_element(By.CSS_SELECTOR, "#results li.result .meta").text
 
         # Keyboard: j moves into the results, / back to the box.
         browser.find_element(By.TAG_NAME, "body").send_keys("j")
-        assert browser.switch_to.active_element.get_attribute("class") == "result"
+        assert "result" in browser.switch_to.active_element.get_attribute("class").split()
         browser.switch_to.active_element.send_keys("/")
         assert browser.switch_to.active_element.get_attribute("id") == "q"
+
+        # A question the knowledge base does not answer: the page says so plainly
+        # and shows the closest records set apart, not as answers.
+        box = browser.find_element(By.ID, "q")
+        box.clear()
+        box.send_keys("商标注册要准备什么材料")
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
+                   and "商标" in b.current_url + urllib.parse.unquote(b.current_url))
+        notice = browser.find_element(By.ID, "notice")
+        assert notice.is_displayed() and "没有找到可靠答案" in notice.text, notice.text
+        closest = browser.find_element(By.ID, "results")
+        assert "closest" in closest.get_attribute("class").split()
+        assert browser.find_elements(By.CSS_SELECTOR, "#results li.result"), "closest records not shown"
+        browser.save_screenshot(os.path.join(args.out, "wenda-page-unanswered.png"))
 
         # Arrow keys pick a suggestion, Enter searches for it.
         box = browser.find_element(By.ID, "q")

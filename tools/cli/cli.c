@@ -323,3 +323,38 @@ double cli_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
+
+int cli_prob(const cli_cmd *cmd, const cli_args *a, const char *name, double dflt, double *out)
+{
+    const char *v = cli_value(cmd, a, name);
+    *out = dflt;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end != v && *end == '%' && end[1] == '\0') {
+        x /= 100;
+        end++;
+    }
+    if (end == v || *end || errno || !(x >= 0 && x <= 1)) {
+        cli_usage_error(cmd, "--%s wants a probability from 0 to 1 (or 0%%..100%%), not '%s'", name,
+                        v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_calibration(const char *cmd, const char *file, int json, wd_searcher *s)
+{
+    if (!file)
+        return 0;
+    wd_calibration cal;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_calibration_read(file, &cal, &err) != WD_OK)
+        return cli_fail(cmd, &err, json);
+    wd_searcher_set_calibration(s, &cal);
+    return 0;
+}

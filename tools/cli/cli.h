@@ -91,6 +91,16 @@ const char *cli_user_dict_dir(void);
  * the user overlay folder when it exists. */
 int cli_load_dict(const char *cmd, const char *opt, int json, wd_dict **out);
 
+/* Parse a probability option (0..1, or N%); prints a usage error and returns
+ * -1 when malformed. Absent: *out = dflt. */
+int cli_prob(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, double dflt,
+             double *out);
+/* With --calibration FILE (file not NULL), judge by its thresholds: reads it
+ * and sets it on the searcher. Returns 0, or the exit code after printing
+ * why (an unreadable file or one fitted for another model: EXIT_DATA). */
+struct wd_searcher;
+int cli_calibration(const char *cmd, const char *file, int json, struct wd_searcher *s);
+
 /* Colour: "auto" (TTY and no NO_COLOR), "always", "never". -1 = bad value. */
 int cli_color(const char *when, FILE *stream);
 

@@ -44,32 +44,49 @@ static void print_highlighted(const char *s, size_t (*hl)[2], size_t nhl, int co
         fputs(RESET, stdout);
 }
 
+static void print_hit(const wd_hit *h, int color, int full, int explain, int closest)
+{
+    const char *on = color ? (closest ? DIM : BOLD) : "", *off = color ? RESET : "";
+    printf("%s%u.%s %s%s%s", on, h->rank, off, on, h->question, off);
+    if (h->kind == WD_KIND_QUESTION)
+        printf("  (question only, no answer written)");
+    printf("\n   %s", "");
+    print_highlighted(h->snippet, h->highlights, h->n_highlights, color && !closest);
+    printf("\n   %s%s  confidence %.2f  %s%s%s%s\n", color ? DIM : "", h->id, h->confidence,
+           h->source, h->date ? "  " : "", h->date ? h->date : "", off);
+    if (explain)
+        for (size_t k = 0; k < h->n_explain; k++)
+            printf("     %-20s %.4f\n", h->explain[k].term, h->explain[k].weight);
+    if (explain && h->features) {
+        printf("     confidence from:");
+        for (int k = 0; k < WD_HIT_NFEATURES; k++)
+            printf("%s %s %.3f", k ? "," : "", wd_hit_feature_name(k), h->features[k]);
+        printf("\n");
+    }
+    if (full)
+        printf("\n%s\n", h->answer);
+    printf("\n");
+}
+
+/* Answered: the hits, confident ones first as ranked. Not answered: says so
+ * plainly, then shows the closest records as such (dimmed on a TTY). */
 static void print_human(const wd_results *r, int color, int full, int explain)
 {
     if (r->n_hits == 0) {
-        printf("no answer found for: %s\n", r->query);
+        printf("no record matches: %s\n", r->query);
         return;
     }
-    for (size_t i = 0; i < r->n_hits; i++) {
-        const wd_hit *h = &r->hits[i];
-        printf("%s%u.%s %s%s%s", color ? BOLD : "", h->rank, color ? RESET : "", color ? BOLD : "",
-               h->question, color ? RESET : "");
-        if (h->kind == WD_KIND_QUESTION)
-            printf("  (question only, no answer written)");
-        printf("\n   %s", "");
-        print_highlighted(h->snippet, h->highlights, h->n_highlights, color);
-        printf("\n   %s%s  score %.3f  %s%s%s\n", color ? DIM : "", h->id, h->score, h->source,
-               h->date ? "  " : "", h->date ? h->date : "");
-        if (color)
-            fputs(RESET, stdout);
-        if (explain)
-            for (size_t k = 0; k < h->n_explain; k++)
-                printf("     %-20s %.4f\n", h->explain[k].term, h->explain[k].weight);
-        if (full)
-            printf("\n%s\n", h->answer);
-        printf("\n");
-    }
-    printf("%s%zu of about %u matching records, %.1f ms%s\n", color ? DIM : "", r->n_hits, r->total,
+    double best = 0;
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (r->hits[i].confidence > best)
+            best = r->hits[i].confidence;
+    if (!r->answered)
+        printf("%sNo record answers this confidently%s (best confidence %.2f, below %.2f). "
+               "The closest records:\n\n",
+               color ? BOLD : "", color ? RESET : "", best, r->min_confidence);
+    for (size_t i = 0; i < r->n_hits; i++)
+        print_hit(&r->hits[i], color, full, explain, !r->answered);
+    printf("%s%zu record%s, %.1f ms%s\n", color ? DIM : "", r->n_hits, r->n_hits == 1 ? "" : "s",
            r->took_ms, color ? RESET : "");
 }
 
@@ -81,6 +98,10 @@ static const cli_opt ask_opts[] = {
     { "json", 0, 0, NULL, "print one JSON object per question" },
     { "full", 0, 0, NULL, "include each record's whole answer" },
     { "explain", 0, 0, NULL, "show the matched terms and their weights" },
+    { "min-confidence", 0, 1, "P",
+      "answered when a record reaches confidence P (default: the calibration's covered "
+      "threshold)" },
+    { "calibration", 0, 1, "FILE", "thresholds fitted by wenda coverage --calibrate" },
     { "color", 0, 1, "WHEN", "auto (default), always or never" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
     { "allow-partial", 0, 0, NULL,
@@ -91,7 +112,8 @@ static const cli_opt ask_opts[] = {
 };
 
 static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
-                   const wd_search_opts *o, int json, int full, int color, wd_buf *out, int *hits)
+                   const wd_search_opts *o, int json, int full, int color, wd_buf *out,
+                   int *answered)
 {
     wd_error err;
     wd_error_clear(&err);
@@ -103,7 +125,7 @@ static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
     int rc = wd_search(s, q, len, o, &r, &err);
     if (rc != WD_OK)
         return cli_fail(cmd, &err, json);
-    *hits = r->n_hits > 0;
+    *answered = r->answered;
     if (r->partial && !json) {
         wd_buf miss = WD_BUF_INIT;
         for (size_t i = 0; i < r->n_missing; i++)
@@ -143,8 +165,10 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     int json = cli_flag(cmd, &a, "json");
     int full = cli_flag(cmd, &a, "full");
     unsigned long n, off, timeout;
+    double minconf;
     if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
-        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout)) {
+        cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
+        cli_prob(cmd, &a, "min-confidence", -1, &minconf)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
@@ -174,8 +198,10 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     o.offset = (uint32_t)off;
     o.source = cli_value(cmd, &a, "source");
     o.explain = cli_flag(cmd, &a, "explain");
+    o.features = o.explain; /* and what each hit's confidence was computed from */
     o.allow_partial = cli_flag(cmd, &a, "allow-partial");
     o.timeout_ms = (unsigned)timeout; /* 0: $WENDA_REMOTE_TIMEOUT_MS, else the default */
+    o.min_confidence = minconf;       /* < 0: the calibration's */
     wd_error err;
     wd_error_clear(&err);
     wd_searcher *s = NULL;
@@ -187,8 +213,15 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
+    ex = cli_calibration(cmd->name, cli_value(cmd, &a, "calibration"), json, s);
+    if (ex) {
+        wd_searcher_close(s);
+        wd_dict_free(dict);
+        cli_args_free(&a);
+        return ex;
+    }
     wd_buf out = WD_BUF_INIT;
-    int any_hit = 0, hits = 0;
+    int answered = 0;
     if (a.npos == 1 && strcmp(a.pos[0], "-") == 0) {
         /* One question a line; blank lines are skipped. */
         char *line = NULL;
@@ -202,16 +235,17 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
                 line[--len] = '\0';
             if (len == 0)
                 continue;
-            int e = ask_one(cmd->name, s, line, (size_t)len, &o, json, full, color, &out, &hits);
+            int e =
+                ask_one(cmd->name, s, line, (size_t)len, &o, json, full, color, &out, &answered);
             if (e) {
                 cli_diag(cmd->name, "stdin:%zu: the question was skipped", lineno);
                 if (e > worst)
                     worst = e;
             }
-            any_hit |= hits;
         }
         free(line);
-        ex = worst ? worst : any_hit ? EXIT_OK : EXIT_NEGATIVE;
+        /* Each line says whether it was answered: the run itself succeeded. */
+        ex = worst;
     } else {
         /* Words of an unquoted question are joined with spaces. */
         wd_buf q = WD_BUF_INIT;
@@ -220,8 +254,8 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
                 wd_buf_putc(&q, ' ');
             wd_buf_puts(&q, a.pos[i]);
         }
-        ex = ask_one(cmd->name, s, q.data, q.len, &o, json, full, color, &out, &hits);
-        if (!ex && !hits)
+        ex = ask_one(cmd->name, s, q.data, q.len, &o, json, full, color, &out, &answered);
+        if (!ex && !answered)
             ex = EXIT_NEGATIVE;
         wd_buf_free(&q);
     }
@@ -235,19 +269,27 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_ask = {
     "ask",
     "Answer a question from the index, best answers first.",
-    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--allow-partial] "
-    "[--timeout MS] QUESTION | -",
+    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--min-confidence P] "
+    "[--calibration FILE] [--allow-partial] [--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
     "from stdin and answered one a line (one JSON object a line with --json).\n"
-    "JSON: {\"query\", \"took_ms\", \"total\", \"hits\": [{\"rank\", \"id\", \"question\", "
-    "\"kind\",\n"
-    "\"score\", \"snippet\", \"highlights\": [[start, end], ...], \"source\"}]}; highlight\n"
-    "offsets count code points of the snippet.\n"
+    "Every hit has a confidence: the estimated probability that its record answers\n"
+    "the question, the same on any knowledge base. The question is answered when a\n"
+    "record reaches --min-confidence (default: the covered threshold of the calibration\n"
+    "in force: --calibration FILE, else the index folder's, else the built-in one; see\n"
+    "wenda coverage --calibrate). When nothing does, the closest records are still\n"
+    "shown, as such.\n"
+    "JSON: {\"query\", \"took_ms\", \"total\", \"answered\", \"min_confidence\", \"hits\":\n"
+    "[{\"rank\", \"id\", \"question\", \"kind\", \"score\", \"confidence\", \"snippet\",\n"
+    "\"highlights\": [[start, end], ...], \"source\"}]}; highlight offsets count code points\n"
+    "of the snippet; total is Xapian's estimate of the records sharing a word with the\n"
+    "question (not a count of answers).\n"
     "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"
     "(xapian-tcpsrv), or a Xapian stub file listing them. A shard that does not answer\n"
     "within the timeout is an error naming it (exit 3); with --allow-partial the other\n"
     "shards answer and the JSON adds \"partial\": true, \"missing_shards\": [...].\n"
-    "Exit: 0 answered; 1 no record matched; 2 usage; 3 no index, unreadable index or a\n"
+    "Exit: 0 answered (with -: every line was asked, answered or not); 1 no record\n"
+    "answers confidently; 2 usage; 3 no index, unreadable index or calibration, or a\n"
     "shard not answering.",
     ask_opts,
     cmd_ask

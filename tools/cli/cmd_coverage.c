@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../coverage/report.h"
+#include "calibrate.h"
 #include "cli.h"
 #include "commands.h"
 #include "wenda/buf.h"
@@ -379,8 +380,14 @@ static int read_input(reader *rd, const char *path, int fmt)
 static const cli_opt cov_opts[] = {
     { "index", 0, 1, "DIR",
       "index to check against (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
-    { "covered-at", 0, 1, "C", "confidence from which a question is covered (default 0.36)" },
-    { "partial-at", 0, 1, "P", "confidence from which it is partial (default 0.32)" },
+    { "covered-at", 0, 1, "P",
+      "confidence from which a question is covered (default: the calibration's)" },
+    { "partial-at", 0, 1, "P", "confidence from which it is partial (default: the calibration's)" },
+    { "calibration", 0, 1, "FILE",
+      "judge by these thresholds; with --calibrate, where to keep the fitted ones" },
+    { "calibrate", 0, 1, "LABELLED",
+      "fit the thresholds to labelled questions (question<TAB>covered|uncovered) and keep them "
+      "with the index (or in --calibration FILE)" },
     { "input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)" },
     { "format", 0, 1, "F", "text (default), tsv, jsonl or html" },
     { "json", 0, 0, NULL, "short for --format jsonl" },
@@ -430,7 +437,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     int fmt = OF_TEXT, infmt = WD_FORMAT_AUTO;
     const char *v;
     unsigned long jobs = 0, cands = 8, html_rows = 5000;
-    double covered_at = WD_COVERED_AT, partial_at = WD_PARTIAL_AT;
+    double covered_at = -1, partial_at = -1;
     if ((v = cli_value(cmd, &a, "format"))) {
         fmt = !strcmp(v, "text")                          ? OF_TEXT
               : !strcmp(v, "tsv")                         ? OF_TSV
@@ -456,9 +463,13 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         ex = cli_usage_error(cmd, "--covered-at wants a confidence from 0 to 1, not '%s'", v);
     if (!ex && (v = cli_value(cmd, &a, "partial-at")) && parse_share(v, &partial_at))
         ex = cli_usage_error(cmd, "--partial-at wants a confidence from 0 to 1, not '%s'", v);
-    if (!ex && partial_at > covered_at)
+    if (!ex && partial_at >= 0 && covered_at >= 0 && partial_at > covered_at)
         ex = cli_usage_error(cmd, "--partial-at (%.2f) is above --covered-at (%.2f)", partial_at,
                              covered_at);
+    const char *calibrate = cli_value(cmd, &a, "calibrate");
+    const char *cal_file = cli_value(cmd, &a, "calibration");
+    if (!ex && calibrate && a.npos > 0)
+        ex = cli_usage_error(cmd, "--calibrate takes the labelled questions; give no other input");
     if (!ex && (v = cli_value(cmd, &a, "min-coverage")) && parse_share(v, &sh->sum.min_coverage))
         ex = cli_usage_error(cmd,
                              "--min-coverage wants a share from 0 to 1 (or 0%%..100%%), "
@@ -468,7 +479,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
                 cli_uint(cmd, &a, "candidates", 8, 100, &cands) ||
                 cli_uint(cmd, &a, "html-rows", 5000, 10000000, &html_rows)))
         ex = EXIT_USAGE;
-    if (!ex && a.npos == 0)
+    if (!ex && a.npos == 0 && !calibrate)
         ex = cli_usage_error(cmd, "no questions given (files, or - for stdin)");
     if (ex) {
         free(sh);
@@ -483,8 +494,8 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         if (jobs > MAX_JOBS)
             jobs = MAX_JOBS;
     }
-    sh->copts.covered_at = sh->sum.covered_at = covered_at;
-    sh->copts.partial_at = sh->sum.partial_at = partial_at;
+    sh->copts.covered_at = covered_at; /* < 0: the calibration's (set below) */
+    sh->copts.partial_at = partial_at;
     sh->copts.candidates = (uint32_t)cands;
     sh->format = fmt;
 
@@ -523,6 +534,13 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         return ex;
     }
     sh->dict = dict;
+    if (calibrate) {
+        ex = cli_calibrate(cmd->name, path, calibrate, cal_file, dict, &sh->copts, json);
+        wd_dict_free(dict);
+        free(sh);
+        cli_args_free(&a);
+        return ex;
+    }
     wd_error err;
     wd_error_clear(&err);
     worker *w = calloc(jobs, sizeof *w);
@@ -531,6 +549,22 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     for (unsigned long i = 0; rc == WD_OK && i < jobs; i++) {
         w[i].sh = sh;
         rc = wd_searcher_open(&w[i].s, path, dict, &err);
+    }
+    /* The thresholds: given, else the calibration in force (--calibration
+     * FILE, else the index folder's, else the built-in one). */
+    wd_calibration cal;
+    if (rc == WD_OK && cal_file && wd_calibration_read(cal_file, &cal, &err) != WD_OK)
+        rc = err.code;
+    for (unsigned long i = 0; rc == WD_OK && cal_file && i < jobs; i++)
+        wd_searcher_set_calibration(w[i].s, &cal);
+    if (rc == WD_OK) {
+        const wd_calibration *in_force = wd_searcher_calibration(w[0].s);
+        sh->sum.covered_at = covered_at >= 0 ? covered_at : in_force->covered_at;
+        sh->sum.partial_at = partial_at >= 0 ? partial_at : in_force->partial_at;
+        if (sh->sum.partial_at > sh->sum.covered_at)
+            sh->sum.partial_at = sh->sum.covered_at;
+        sh->copts.covered_at = sh->sum.covered_at;
+        sh->copts.partial_at = sh->sum.partial_at;
     }
     if (rc == WD_OK && fmt == OF_HTML && cov_html_new(&sh->html, html_rows) != WD_OK)
         rc = wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
@@ -664,17 +698,27 @@ done:
 const cli_cmd cli_cmd_coverage = {
     "coverage",
     "Check which questions the knowledge base already answers.",
-    "[--index DIR] [--covered-at C] [--partial-at P] [--input-format lines|tsv|csv] "
-    "[--format text|tsv|jsonl|html] [--json] [-o FILE] [--min-coverage S] QUESTIONS...",
+    "[--index DIR] [--covered-at C] [--partial-at P] [--calibration FILE] "
+    "[--input-format lines|tsv|csv] [--format text|tsv|jsonl|html] [--json] [-o FILE] "
+    "[--min-coverage S] QUESTIONS... | --calibrate LABELLED",
     "QUESTIONS are files with one question a line, TSV/CSV files with a 'question'\n"
-    "column, or - for stdin. Each question, in input order, gets a verdict: covered\n"
-    "(a record with an answer asks the same), partial (a weaker match, or only a\n"
-    "question-only record matches) or uncovered; a confidence in [0, 1] (calibrated on\n"
-    "labelled question pairs: about the chance that the two are the same question);\n"
-    "the best record and the runner-up. Then a summary: counts and shares per verdict,\n"
-    "and the uncovered questions grouped by near-duplicates, largest group first.\n"
+    "column, or - for stdin. Each question, in input order, gets a verdict, a\n"
+    "confidence and the best record and the runner-up. The confidence is the one\n"
+    "`wenda ask` gives each hit: the estimated probability that the record answers\n"
+    "the question, the same on any knowledge base. covered: a record with an answer\n"
+    "reaches --covered-at; partial: the best reaches --partial-at, or only a\n"
+    "question-only record (no written answer) reaches --covered-at; else uncovered.\n"
+    "The thresholds are those of the calibration in force (--calibration FILE, else\n"
+    "the index folder's, else the built-in one; `wenda info` says which).\n"
+    "Then a summary: counts and shares per verdict, and the gaps to write (uncovered\n"
+    "and partial questions) grouped by same-question similarity, largest group first.\n"
     "--json prints one object a question, then {\"summary\": ...}. Malformed input\n"
     "lines are reported with their line numbers and skipped.\n"
+    "--calibrate LABELLED fits the thresholds to a base's own labelled questions\n"
+    "(question<TAB>covered|uncovered, a header line optional), prints how well they\n"
+    "separate (accuracy, AUC) and keeps them in the index folder, under its lock;\n"
+    "a shard list, remote shards or a read-only folder need --calibration FILE,\n"
+    "which ask, coverage and serve then take.\n"
     "Exit: 0 done; 1 covered share below --min-coverage; 2 usage; 3 no index,\n"
     "unreadable input or malformed lines skipped; 4 internal error.",
     cov_opts,

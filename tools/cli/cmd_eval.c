@@ -19,12 +19,16 @@
 
 static const cli_opt eval_opts[] = {
     { "data", 0, 1, "DIR", "evaluation data (default: $WENDA_DATA, else <repo>/../shared/data)" },
-    { "only", 0, 1, "PART", "run one part: retrieval, domain, segmentation or pairs (or a,b)" },
+    { "only", 0, 1, "PART",
+      "run one part: retrieval, domain, segmentation, pairs or confidence (or a,b)" },
     { "json", 0, 1, "[FILE]", "all figures as one JSON document to FILE (none or -: stdout)" },
     { "seeds", 0, 1, "DIR", "corpus of the domain part (default: <repo>/corpus/seeds)" },
     { "qrels", 0, 1, "DIR", "domain judgements dev.tsv, test.tsv (default: <repo>/corpus/qrels)" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
     { "tmp", 0, 1, "DIR", "where the temporary indexes go (default: $TMPDIR or /tmp)" },
+    { "law", 0, 1, "FILE",
+      "the law corpus as JSON Lines (default: $WENDA_LAW_JSONL, else made by "
+      "tools/lawcorpus)" },
     { "quiet", 'q', 0, NULL, "no progress notes on stderr" },
     { NULL, 0, 0, NULL, NULL }
 };
@@ -86,7 +90,8 @@ static int cmd_eval(const cli_cmd *cmd, int argc, char **argv)
         parts = wd_eval_parts_from_names(only);
         if (!parts) {
             ex = cli_usage_error(
-                cmd, "--only wants retrieval, domain, segmentation or pairs, not '%s'", only);
+                cmd, "--only wants retrieval, domain, segmentation, pairs or confidence, not '%s'",
+                only);
             goto out;
         }
     }
@@ -103,7 +108,9 @@ static int cmd_eval(const cli_cmd *cmd, int argc, char **argv)
                        cli_value(cmd, &a, "tmp"),
                        parts,
                        cli_flag(cmd, &a, "quiet") ? NULL : on_note,
-                       (void *)cmd->name };
+                       (void *)cmd->name,
+                       cli_value(cmd, &a, "law"),
+                       WD_SOURCE_DIR "/tools" };
     /* Fail on an unwritable JSON file now, not after minutes of work. */
     FILE *jf = NULL;
     if (json_to && !json_stdout) {
@@ -155,7 +162,7 @@ static int cmd_eval(const cli_cmd *cmd, int argc, char **argv)
     }
     if (!json_stdout)
         wd_eval_print_table(&rep, stdout);
-    int any = rep.retrieval.ran || rep.domain.ran || rep.segmentation.ran;
+    int any = rep.retrieval.ran || rep.domain.ran || rep.segmentation.ran || rep.confidence.ran;
     ex = any ? EXIT_OK : EXIT_NEGATIVE;
     if (!any)
         cli_diag(cmd->name, "no evaluation data found under %s; nothing was measured", data);
@@ -196,9 +203,16 @@ const cli_cmd cli_cmd_eval = {
     "                the set's training vocabulary (used for scoring only, never as a\n"
     "                lexicon).\n"
     "  pairs         same-question detection on labelled question pairs (tianchi, lcqmc,\n"
-    "                insurance_zhidao_rank, kuake-qqr): each pair scored by the confidence\n"
-    "                `wenda coverage` uses; ROC AUC, and P/R/F1 at the default covered\n"
+    "                insurance_zhidao_rank, kuake-qqr): each pair scored by the same-question\n"
+    "                confidence that groups coverage gaps; ROC AUC, and P/R/F1 at its\n"
     "                threshold; tuning splits and test splits listed separately.\n"
+    "  confidence    does wenda know when a base has no answer? The answerable and\n"
+    "                unanswerable questions of corpus/qrels/confidence (seeds, insurance,\n"
+    "                the law corpus; dev and test), each asked against its base minus the\n"
+    "                held-out records: strict accuracy of the coverage verdicts at the\n"
+    "                built-in calibration, ROC AUC, ECE and Brier score of the confidence\n"
+    "                with its reliability table, and an n-gram baseline (its top BM25\n"
+    "                score, the threshold set on test: an oracle).\n"
     "Systems, side by side in every table:\n"
     "  wenda     the engine as shipped (ICU words merged by the dictionary layer)\n"
     "  icu       wenda's indexer and searcher with the dictionary layer off\n"

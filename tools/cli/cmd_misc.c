@@ -168,8 +168,47 @@ static const cli_opt info_opts[] = {
       "index to describe (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
     { "json", 0, 0, NULL, "print one JSON object" },
     { "dict", 0, 1, "DIR", "dictionary to compare the index with" },
+    { "calibration", 0, 1, "FILE", "describe this calibration instead of the index folder's" },
     { NULL, 0, 0, NULL, NULL }
 };
+
+/* The calibration in force for the index at path (or the file given), and
+ * why an index folder's calibration file is not used when it is not. */
+static void calibration_in_force(wd_searcher *s, const char *path, const char *file,
+                                 wd_calibration *cal, char *why, size_t whylen)
+{
+    why[0] = '\0';
+    *cal = *wd_searcher_calibration(s);
+    wd_buf own = WD_BUF_INIT;
+    if (file)
+        wd_buf_puts(&own, file);
+    else
+        wd_buf_printf(&own, "%s/%s", path, WD_CALIBRATION_FILE);
+    wd_calibration read;
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = own.oom ? WD_ENOMEM : wd_calibration_read(own.data, &read, &err);
+    if (rc == WD_OK)
+        *cal = read;
+    else if (rc != WD_ENOTFOUND || file)
+        snprintf(why, whylen, "%s", err.message);
+    wd_buf_free(&own);
+}
+
+static json_t *calibration_json(const wd_calibration *c, const char *why)
+{
+    json_t *o = json_pack("{s:b, s:f, s:f, s:s}", "fitted", c->fitted, "covered_at", c->covered_at,
+                          "partial_at", c->partial_at, "model", c->model);
+    if (c->fitted) {
+        json_object_set_new(o, "fitted_at", json_string(c->fitted_at));
+        json_object_set_new(o, "questions", json_integer((json_int_t)c->questions));
+        json_object_set_new(o, "accuracy", json_real(c->accuracy));
+        json_object_set_new(o, "auc", json_real(c->auc));
+    }
+    if (why[0])
+        json_object_set_new(o, "not_used", json_string(why));
+    return o;
+}
 
 static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -203,6 +242,9 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
     } else {
         const char *cur = wd_dict_version(dict);
         int same = strcmp(cur, info.dict_version) == 0;
+        wd_calibration cal;
+        char why[WD_ERROR_MESSAGE_MAX];
+        calibration_in_force(s, path, cli_value(cmd, &a, "calibration"), &cal, why, sizeof why);
         if (json) {
             json_t *cp =
                 info.checkpoint && *info.checkpoint ? json_loads(info.checkpoint, 0, NULL) : NULL;
@@ -212,6 +254,7 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
                                   "avg_length", info.avg_length, "dict_version", info.dict_version,
                                   "current_dict_version", cur, "needs_reindex", !same, "schema",
                                   info.schema, "checkpoint", cp ? cp : json_null());
+            json_object_set_new(o, "calibration", calibration_json(&cal, why));
             char *str = json_dumps(o, JSON_COMPACT);
             printf("%s\n", str ? str : "{}");
             free(str);
@@ -227,6 +270,16 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
             printf("schema       %s\n", info.schema[0] ? info.schema : "(unknown)");
             if (info.checkpoint[0])
                 printf("checkpoint   %s\n", info.checkpoint);
+            if (cal.fitted)
+                printf("calibration  fitted %s on %u questions (accuracy %.3f, AUC %.3f): covered "
+                       "at %.3f, partial at %.3f\n",
+                       cal.fitted_at, cal.questions, cal.accuracy, cal.auc, cal.covered_at,
+                       cal.partial_at);
+            else
+                printf("calibration  built-in: covered at %.2f, partial at %.2f (model %s)\n",
+                       cal.covered_at, cal.partial_at, cal.model);
+            if (why[0])
+                printf("             not used: %s\n", why);
         }
         wd_index_info_clear(&info);
     }
@@ -239,9 +292,14 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_info = {
     "info",
     "Describe an index: records, terms, size, dictionary.",
-    "[--index DIR] [--json]",
+    "[--index DIR] [--json] [--calibration FILE]",
+    "Also says which calibration the answer confidence is judged by: the built-in\n"
+    "thresholds, or ones fitted to the base's labelled questions (wenda coverage\n"
+    "--calibrate), kept in the index folder or given with --calibration FILE.\n"
     "JSON: {\"index\", \"documents\", \"terms\", \"size_bytes\", \"dict_version\",\n"
-    "\"current_dict_version\", \"needs_reindex\", \"schema\", \"checkpoint\"}.",
+    "\"current_dict_version\", \"needs_reindex\", \"schema\", \"checkpoint\", \"calibration\":\n"
+    "{\"fitted\", \"covered_at\", \"partial_at\", \"model\", \"fitted_at\", \"questions\",\n"
+    "\"accuracy\", \"auc\", \"not_used\"}}.",
     info_opts,
     cmd_info
 };

@@ -26,6 +26,9 @@ static const cli_opt serve_opts[] = {
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
     { "allow-partial", 0, 0, NULL,
       "over shards: when some do not answer, answer from the others (marked partial)" },
+    { "calibration", 0, 1, "FILE",
+      "judge answers by these thresholds (wenda coverage --calibrate; default: the index "
+      "folder's, else built-in)" },
     { "timeout", 0, 1, "MS",
       "connect and reply timeout of remote shards (default: $WENDA_REMOTE_TIMEOUT_MS or 10000)" },
     { "max-header", 0, 1, "BYTES",
@@ -108,6 +111,18 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
+    wd_calibration cal;
+    const char *cal_file = cli_value(cmd, &a, "calibration");
+    if (cal_file) {
+        wd_error err;
+        wd_error_clear(&err);
+        if (wd_calibration_read(cal_file, &cal, &err) != WD_OK) {
+            ex = cli_fail(cmd->name, &err, 0);
+            wd_dict_free(dict);
+            cli_args_free(&a);
+            return ex;
+        }
+    }
     serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")),
                          listen,
                          (unsigned)threads,
@@ -123,7 +138,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          (unsigned)max_conn,
                          (unsigned)max_per_ip,
                          (unsigned)request_timeout,
-                         (size_t)cache_mb << 20 };
+                         (size_t)cache_mb << 20,
+                         cal_file ? &cal : NULL };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -136,7 +152,7 @@ const cli_cmd cli_cmd_serve = {
     "[--index DIR] [--listen HOST:PORT] [--threads N] [--cors ORIGINS]",
     "Listens on loopback unless told otherwise. Endpoints:\n"
     "  GET  /                       the search page (suggestions, highlighted results)\n"
-    "  GET  /api/search?q=&n=&offset=&full=   the JSON of `wenda ask --json`\n"
+    "  GET  /api/search?q=&n=&offset=&full=&min_confidence=   the JSON of `wenda ask --json`\n"
     "  GET  /api/suggest?q=&n=      completions from the knowledge base's questions\n"
     "  POST /api/coverage           one question a line in, JSON Lines out\n"
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"

@@ -2,11 +2,12 @@
  * report.c - the summary of a `wenda coverage` run: grouping of the
  * uncovered questions, and the text, JSON and HTML renderings.
  *
- * Grouping is greedy: each uncovered question joins the first group whose
- * first member is the same question by the coverage confidence
- * (>= covered_at), else it starts a group. Candidate groups are found
- * through the heaviest words of each group's first member, so a run with
- * many gaps does not compare every pair.
+ * Grouping is greedy: each question to write (uncovered or partial) joins
+ * the group whose first member asks the same question most surely (the
+ * same-question confidence, at WD_SAME_QUESTION_AT or above), else it
+ * starts a group. While there are few groups every one is compared; past
+ * that the candidates are found through the heaviest words of each group's
+ * first member, so a run with many gaps does not compare every pair.
  *
  * The grouping index (word -> groups) belongs to its summary, so summaries
  * on different threads (the service answers requests in parallel) do not
@@ -29,6 +30,7 @@
 
 #define GROUP_KEYS 3
 #define GROUP_CANDIDATES 64
+#define GROUP_ALL 256 /* groups all compared with a new question */
 
 /* Inverted list: word -> the groups whose leader has it among its keys
  * (cov_summary.keys, a string map of these). */
@@ -47,20 +49,20 @@ static void keys_free(cov_summary *s)
 }
 
 static int group_push(cov_group *g, const char *q, size_t len, const char *file, size_t line,
-                      double conf)
+                      double conf, int verdict)
 {
     if (WD_GROW(g->m, g->cap, g->n + 1, 4) != WD_OK)
         return WD_ENOMEM;
     char *copy = wd_strndup(q, len);
     if (!copy)
         return WD_ENOMEM;
-    g->m[g->n++] = (cov_member){ copy, line, file, conf };
+    g->m[g->n++] = (cov_member){ copy, line, file, conf, verdict };
     return WD_OK;
 }
 
 int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q, size_t len,
-                                   const char *file, size_t line, double confidence, double join_at,
-                                   wd_error *err)
+                                   const char *file, size_t line, double confidence, int verdict,
+                                   double join_at, wd_error *err)
 {
     int rc = WD_OK;
     if (!t)
@@ -70,7 +72,17 @@ int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q
     long best = -1;
     double best_score = join_at;
     size_t seen = 0;
-    for (size_t k = 0; k < nk && seen < GROUP_CANDIDATES; k++) {
+    /* While there are few groups every one is a candidate (a paraphrase may
+     * share no heavy word with its group); past that, the groups that share
+     * one of its heaviest words. */
+    for (size_t i = 0; s->ngroups <= GROUP_ALL && i < s->ngroups; i++) {
+        double sc = wd_sim_score(t, s->groups[i].leader);
+        if (sc >= best_score) {
+            best_score = sc;
+            best = (long)i;
+        }
+    }
+    for (size_t k = 0; s->ngroups > GROUP_ALL && k < nk && seen < GROUP_CANDIDATES; k++) {
         const klist *l = wd_strmap_get(&s->keys, keys[k], strlen(keys[k]));
         for (size_t i = 0; l && i < l->n && seen < GROUP_CANDIDATES; i++, seen++) {
             double sc = wd_sim_score(t, s->groups[l->g[i]].leader);
@@ -82,7 +94,7 @@ int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q
     }
     if (best >= 0) {
         wd_sim_text_free(t);
-        rc = group_push(&s->groups[best], q, len, file, line, confidence);
+        rc = group_push(&s->groups[best], q, len, file, line, confidence, verdict);
         return rc == WD_OK ? WD_OK : wd_error_set(err, rc, "coverage", "out of memory");
     }
     if (WD_GROW(s->groups, s->gcap, s->ngroups + 1, 16) != WD_OK) {
@@ -93,7 +105,7 @@ int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q
     memset(g, 0, sizeof *g);
     g->leader = t;
     s->ngroups++;
-    if (group_push(g, q, len, file, line, confidence) != WD_OK)
+    if (group_push(g, q, len, file, line, confidence, verdict) != WD_OK)
         return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     for (size_t k = 0; k < nk; k++) {
         if (!s->keys.vsize)
@@ -113,12 +125,12 @@ int cov_summary_count(cov_summary *s, const char *q, size_t len, const char *fil
     s->count[c->verdict]++;
     int bin = (int)(c->confidence * COV_HIST_BINS);
     s->hist[bin < 0 ? 0 : bin >= COV_HIST_BINS ? COV_HIST_BINS - 1 : bin]++;
-    if (c->verdict != WD_UNCOVERED)
+    if (c->verdict == WD_COVERED)
         return WD_OK;
     wd_sim_text *t = c->asked;
     c->asked = NULL;
-    return cov_summary_add_uncovered_take(s, t, q, len, file, line, c->confidence, s->covered_at,
-                                          err);
+    return cov_summary_add_uncovered_take(s, t, q, len, file, line, c->confidence, c->verdict,
+                                          WD_SAME_QUESTION_AT, err);
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -183,13 +195,20 @@ void cov_summary_text(const cov_summary *s, FILE *to, const char *p)
     fprintf(to, "\n");
     if (!s->ngroups)
         return;
-    fprintf(to, "%s\n%sgaps to write (%zu uncovered questions in %zu groups, largest first):\n", p,
-            p, s->count[WD_UNCOVERED], s->ngroups);
+    fprintf(to,
+            "%s\n%sgaps to write (%zu uncovered and %zu partial questions in %zu groups, largest "
+            "first):\n",
+            p, p, s->count[WD_UNCOVERED], s->count[WD_PARTIAL], s->ngroups);
     for (size_t i = 0; i < s->ngroups; i++) {
         const cov_group *g = &s->groups[i];
-        fprintf(to, "%s%4zu. (%zu) %s\n", p, i + 1, g->n, g->m[0].question);
-        for (size_t k = 1; k < g->n; k++)
-            fprintf(to, "%s            %s\n", p, g->m[k].question);
+        for (size_t k = 0; k < g->n; k++) {
+            if (k == 0)
+                fprintf(to, "%s%4zu. (%zu) ", p, i + 1, g->n);
+            else
+                fprintf(to, "%s            ", p);
+            fprintf(to, "%s%s\n", g->m[k].question,
+                    g->m[k].verdict == WD_PARTIAL ? "  (partial)" : "");
+        }
     }
 }
 
@@ -204,13 +223,15 @@ int cov_summary_json(const cov_summary *s, wd_buf *out)
     json_t *groups = json_array();
     for (size_t i = 0; groups && i < s->ngroups; i++) {
         const cov_group *g = &s->groups[i];
-        json_t *qs = json_array();
+        json_t *qs = json_array(), *partial = json_array();
         for (size_t k = 0; qs && k < g->n; k++) {
             json_t *q = json_stringn_nocheck(g->m[k].question, strlen(g->m[k].question));
             json_array_append_new(qs, q);
+            if (g->m[k].verdict == WD_PARTIAL)
+                json_array_append_new(partial, json_integer((json_int_t)k));
         }
-        json_array_append_new(groups,
-                              json_pack("{s:I,s:o}", "size", (json_int_t)g->n, "questions", qs));
+        json_array_append_new(groups, json_pack("{s:I,s:o,s:o}", "size", (json_int_t)g->n,
+                                                "questions", qs, "partial", partial));
     }
     json_t *hist = json_array();
     for (int b = 0; hist && b < COV_HIST_BINS; b++)
@@ -238,49 +259,24 @@ int cov_summary_json(const cov_summary *s, wd_buf *out)
     return rc;
 }
 
-static void json_string_bytes(wd_buf *b, const char *s, size_t n)
+static void hit_json(wd_buf *b, const wd_hit *h)
 {
-    static const char hex[] = "0123456789abcdef";
-    wd_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            wd_buf_putc(b, '\\');
-            wd_buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            wd_buf_printf(b, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-        } else {
-            wd_buf_putc(b, (char)c);
-        }
-    }
-    wd_buf_putc(b, '"');
-}
-
-static void hit_json(wd_buf *b, const wd_hit *h, double conf)
-{
-    if (!h) {
+    if (!h)
         wd_buf_puts(b, "null");
-        return;
-    }
-    size_t at = b->len;
-    if (wd_hit_to_json(h, 0, b) != WD_OK || b->len == at || b->data[b->len - 1] != '}') {
+    else if (wd_hit_to_json(h, 0, b) != WD_OK)
         b->oom = 1;
-        return;
-    }
-    b->len--; /* reopen the object to add the confidence */
-    wd_buf_printf(b, ",\"confidence\":%.4f}", conf);
 }
 
 int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c)
 {
     wd_buf_puts(b, "{\"question\":");
-    json_string_bytes(b, q, qlen);
+    wd_buf_json_string(b, q, qlen);
     wd_buf_printf(b,
                   ",\"verdict\":\"%s\",\"confidence\":%.4f,\"best\":", wd_verdict_name(c->verdict),
                   c->confidence);
-    hit_json(b, c->best, c->best_confidence);
+    hit_json(b, c->best);
     wd_buf_puts(b, ",\"runner_up\":");
-    hit_json(b, c->runner_up, c->runner_up_confidence);
+    hit_json(b, c->runner_up);
     wd_buf_printf(b, ",\"line\":%zu}\n", line);
     return b->oom ? WD_ENOMEM : WD_OK;
 }

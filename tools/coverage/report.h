@@ -28,6 +28,7 @@ typedef struct cov_member {
     size_t line;
     const char *file; /* borrowed (argv) */
     double confidence;
+    int verdict; /* WD_UNCOVERED or WD_PARTIAL */
 } cov_member;
 
 typedef struct cov_group {
@@ -51,18 +52,21 @@ typedef struct cov_summary {
 } cov_summary;
 
 /* Count one judged question: its verdict, its confidence in the histogram
- * and, when uncovered, its group (joined at covered_at), for which it takes
- * c->asked (the question as the check analysed it; NULL after). WD_ENOMEM. */
+ * and, when uncovered or partial (the gaps to write), its group, for which
+ * it takes c->asked (the question as the check analysed it; NULL after).
+ * WD_ENOMEM. */
 int cov_summary_count(cov_summary *s, const char *q, size_t len, const char *file, size_t line,
                       wd_coverage *c, wd_error *err);
 
-/* Add one uncovered question, analysed as t (taken: freed by the summary,
- * also on failure), to the groups: it joins the group whose first member it
- * matches best at `join_at` or above (wd_sim_score), else starts one.
- * WD_ENOMEM; WD_EINVAL when t is NULL. */
+/* Add one question to write (verdict WD_UNCOVERED or WD_PARTIAL), analysed
+ * as t (taken: freed by the summary, also on failure), to the groups: it
+ * joins the group whose first member asks the same question most surely
+ * (wd_sim_score at join_at or above: WD_SAME_QUESTION_AT by default), else
+ * starts one. WD_ENOMEM; WD_EINVAL when t is NULL. */
 int cov_summary_add_uncovered_take(cov_summary *s, wd_sim_text *t, const char *q, size_t len,
-                                   const char *file, size_t line, double confidence, double join_at,
-                                   wd_error *err);
+                                   const char *file, size_t line, double confidence, int verdict,
+                                   double join_at, wd_error *err);
+
 /* Sort the groups: largest first, then by first appearance. Grouping ends
  * here: questions added later start groups of their own. */
 void cov_summary_sort(cov_summary *s);

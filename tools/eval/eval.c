@@ -77,6 +77,8 @@ unsigned wd_eval_parts_from_names(const char *s)
             parts |= WD_EVAL_SEGMENTATION;
         else if (n == 5 && strncmp(s, "pairs", n) == 0)
             parts |= WD_EVAL_PAIRS;
+        else if (n == 10 && strncmp(s, "confidence", n) == 0)
+            parts |= WD_EVAL_CONFIDENCE;
         else if (n == 3 && strncmp(s, "all", n) == 0)
             parts |= WD_EVAL_ALL;
         else
@@ -682,6 +684,8 @@ int wd_eval_run(const wd_eval_opts *opts, const wd_dict *dict, wd_eval_report *o
             opts->note(opts->note_ctx, "pairs: scoring labelled question pairs");
         rc = wd_eval_pairs(opts->data_dir, dict, 0, &out->pairs, err);
     }
+    if (rc == WD_OK && (out->parts & WD_EVAL_CONFIDENCE))
+        rc = ev_run_confidence(&c, &out->confidence, err);
     if (c.tmp) {
         ev_rmtree(c.tmp);
         wd_free(c.tmp);

@@ -51,8 +51,9 @@ enum wd_eval_part {
     WD_EVAL_RETRIEVAL = 1u << 0,
     WD_EVAL_DOMAIN = 1u << 1,
     WD_EVAL_SEGMENTATION = 1u << 2,
-    WD_EVAL_PAIRS = 1u << 3, /* same-question pairs, scored by the coverage confidence */
-    WD_EVAL_ALL = 15u
+    WD_EVAL_PAIRS = 1u << 3,      /* same-question pairs, scored by the coverage confidence */
+    WD_EVAL_CONFIDENCE = 1u << 4, /* the answer confidence on three knowledge bases */
+    WD_EVAL_ALL = 31u
 };
 
 enum wd_eval_system {
@@ -85,6 +86,9 @@ typedef struct wd_eval_opts {
     unsigned parts;        /* WD_EVAL_* bits; 0 = all */
     wd_eval_note_fn note;  /* may be NULL */
     void *note_ctx;
+    const char *law_jsonl; /* the law corpus as JSON Lines; NULL = $WENDA_LAW_JSONL, else made
+                              by tools_dir/lawcorpus from data_dir/lawrefbook-laws */
+    const char *tools_dir; /* the repository's tools/ (for lawcorpus); may be NULL */
 } wd_eval_opts;
 
 #define WD_EVAL_NOTE_MAX 512
@@ -187,6 +191,38 @@ typedef struct wd_eval_segmentation {
     wd_eval_seg_set set[WD_EVAL_NSEGSETS];
 } wd_eval_segmentation;
 
+/* The answer confidence on one split of one knowledge base (the
+ * answer-confidence sets, corpus/qrels/confidence/). */
+#define WD_EVAL_CONF_BINS 10
+typedef struct wd_eval_conf_split {
+    int ran;
+    char name[8];
+    size_t questions, answerable, unanswerable, near, far;
+    double accuracy;             /* strict coverage verdicts right */
+    double answered_covered;     /* answerable ones with the expected verdict */
+    double unanswered_uncovered; /* unanswerable ones uncovered */
+    double auc;                  /* of the confidence, answerable vs unanswerable */
+    double ece, brier;           /* of the confidence against "the best record answers" */
+    size_t bin_n[WD_EVAL_CONF_BINS];
+    double bin_pred[WD_EVAL_CONF_BINS], bin_obs[WD_EVAL_CONF_BINS];
+    double base_accuracy, base_auc, base_threshold; /* n-gram BM25 top score, best threshold */
+    double query_ms;
+} wd_eval_conf_split;
+
+typedef struct wd_eval_conf_base {
+    int ran;
+    char name[16];
+    char note[WD_EVAL_NOTE_MAX];
+    size_t records, held_out;
+    wd_eval_conf_split split[2]; /* dev, test */
+} wd_eval_conf_base;
+
+typedef struct wd_eval_confidence {
+    int ran;
+    double covered_at, partial_at; /* the default thresholds judged at */
+    wd_eval_conf_base base[3];     /* seeds, insurance, law */
+} wd_eval_confidence;
+
 typedef struct wd_eval_report {
     unsigned parts; /* what was asked for */
     char date[32];  /* UTC, ISO 8601 */
@@ -196,6 +232,7 @@ typedef struct wd_eval_report {
     wd_eval_domain domain;
     wd_eval_segmentation segmentation;
     wd_pairs_report pairs;
+    wd_eval_confidence confidence;
 } wd_eval_report;
 
 /* Run the parts asked for. `dict` is borrowed. On failure the report holds

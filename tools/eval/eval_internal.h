@@ -13,6 +13,7 @@
 
 #include "eval.h"
 #include "wenda/corpus.h"
+#include "wenda/search.h"
 
 /* Hits kept per question: every metric cuts at 10 or less. */
 #define EV_K 10
@@ -81,11 +82,14 @@ void ev_hits_clear(ev_hits *h);
 int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict, wd_error *err);
 /* Close the index and remove its directory. NULL is a no-op. */
 void ev_sys_free(ev_sys *s);
+/* The searcher of a wenda or icu system (borrowed), NULL for the n-gram ones. */
+wd_searcher *ev_sys_searcher(ev_sys *s);
 
 /* ---- parts ---------------------------------------------------------------------- */
 
 int ev_run_retrieval(ev_ctx *c, wd_eval_retrieval *out, wd_error *err);
 int ev_run_domain(ev_ctx *c, wd_eval_domain *out, wd_error *err);
 int ev_run_segmentation(ev_ctx *c, wd_eval_segmentation *out, wd_error *err);
+int ev_run_confidence(ev_ctx *c, wd_eval_confidence *out, wd_error *err);
 
 #endif

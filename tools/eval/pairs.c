@@ -13,9 +13,8 @@
  * The fit: an L2-regularised (1e-3) logistic regression of the label on
  * the WD_SIM_NFEATURES features by Newton's method, over the three tuning
  * sets pooled with each set weighted equally (so lcqmc's 8,802 pairs do not
- * drown zhidao's 1,000). covered_at is then the threshold (0.05..0.95 by
- * 0.01) with the best mean F1 over the tuning sets; partial_at the highest
- * threshold below it at which the mean tuning recall reaches 0.95.
+ * drown zhidao's 1,000). The same-question threshold is then the threshold (0.05..0.95 by
+ * 0.01) with the best mean F1 over the tuning sets (WD_SAME_QUESTION_AT).
  */
 #include <jansson.h>
 #include <math.h>
@@ -356,10 +355,10 @@ static void score_set(set_data *d, const double *coef)
         d->score[i] = wd_sim_calibrate(d->feat + i * WD_SIM_NFEATURES, coef);
 }
 
-static void thresholds(set_data *d, const wd_pairs_report *r, double *covered, double *partial)
+/* The threshold with the best mean F1 over the tuning sets. */
+static double same_threshold(set_data *d, const wd_pairs_report *r)
 {
-    double best = -1;
-    *covered = WD_COVERED_AT;
+    double best = -1, at = WD_SAME_QUESTION_AT;
     for (int k = 5; k <= 95; k++) {
         double t = k / 100.0, f1 = 0;
         int ns = 0;
@@ -371,24 +370,10 @@ static void thresholds(set_data *d, const wd_pairs_report *r, double *covered, d
         }
         if (ns && f1 / ns > best + 1e-9) {
             best = f1 / ns;
-            *covered = t;
+            at = t;
         }
     }
-    *partial = 0.05;
-    for (int k = (int)lround(*covered * 100) - 1; k >= 5; k--) {
-        double t = k / 100.0, rec = 0;
-        int ns = 0;
-        for (int s = 0; s < WD_PAIRS_NSETS; s++) {
-            if (!r->set[s].ran || strcmp(r->set[s].split, "tune") != 0)
-                continue;
-            rec += wd_metric_prf_at_threshold(d[s].score, d[s].label, d[s].ps.n, t).recall;
-            ns++;
-        }
-        if (ns && rec / ns >= 0.95) {
-            *partial = t;
-            break;
-        }
-    }
+    return at;
 }
 
 int wd_eval_pairs(const char *data_dir, const wd_dict *dict, int fit, wd_pairs_report *out,
@@ -401,8 +386,7 @@ int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const
                        FILE *dump_to, wd_pairs_report *out, wd_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->covered_at = WD_COVERED_AT;
-    out->partial_at = WD_PARTIAL_AT;
+    out->same_at = WD_SAME_QUESTION_AT;
     set_data d[WD_PAIRS_NSETS];
     memset(d, 0, sizeof d);
     int rc = WD_OK;
@@ -487,9 +471,8 @@ int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const
         if (out->set[s].ran)
             score_set(&d[s], coef);
     if (rc == WD_OK && out->fitted) {
-        thresholds(d, out, &out->fit_covered_at, &out->fit_partial_at);
-        out->covered_at = out->fit_covered_at;
-        out->partial_at = out->fit_partial_at;
+        out->fit_same_at = same_threshold(d, out);
+        out->same_at = out->fit_same_at;
     }
     for (int s = 0; rc == WD_OK && s < WD_PAIRS_NSETS; s++) {
         wd_pairs_set *o = &out->set[s];
@@ -503,7 +486,7 @@ int wd_eval_pairs_dump(const char *data_dir, const wd_dict *dict, int fit, const
         rc = wd_metric_roc_auc(d[s].score, d[s].label, o->pairs, &o->auc, &e2);
         if (rc == WD_OK)
             rc = wd_metric_roc_auc(d[s].dice, d[s].label, o->pairs, &o->dice_auc, &e2);
-        wd_prf p = wd_metric_prf_at_threshold(d[s].score, d[s].label, o->pairs, out->covered_at);
+        wd_prf p = wd_metric_prf_at_threshold(d[s].score, d[s].label, o->pairs, out->same_at);
         o->precision = p.precision;
         o->recall = p.recall;
         o->f1 = p.f1;
@@ -535,7 +518,7 @@ void wd_eval_pairs_print(const wd_pairs_report *r, FILE *to)
     fprintf(to,
             "| set | split | pairs | same | AUC | bigram-Dice AUC | P | R | F1 @ %.2f | best F1 "
             "(at) |\n",
-            r->covered_at);
+            r->same_at);
     fprintf(to, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int s = 0; s < WD_PAIRS_NSETS; s++) {
         const wd_pairs_set *o = &r->set[s];
@@ -554,7 +537,7 @@ void wd_eval_pairs_print(const wd_pairs_report *r, FILE *to)
         fprintf(to, "    /* ");
         for (int k = 0; k < WD_SIM_NFEATURES; k++)
             fprintf(to, "%s ", wd_sim_feature_name(k));
-        fprintf(to, "intercept */\nthresholds: covered_at %.2f, partial_at %.2f\n",
-                r->fit_covered_at, r->fit_partial_at);
+        fprintf(to, "intercept */\nsame-question threshold (WD_SAME_QUESTION_AT): %.2f\n",
+                r->fit_same_at);
     }
 }

@@ -36,17 +36,17 @@ typedef struct wd_pairs_set {
     size_t pairs, positives, skipped;
     double auc;                   /* of the confidence */
     double dice_auc;              /* of character-bigram Dice alone (the anchor) */
-    double precision, recall, f1; /* at covered_at */
+    double precision, recall, f1; /* at same_at */
     double best_f1, best_threshold;
 } wd_pairs_set;
 
 typedef struct wd_pairs_report {
-    double covered_at, partial_at;
+    double same_at; /* the same-question threshold judged at */
     wd_pairs_set set[WD_PAIRS_NSETS];
     /* With fit: the refit coefficients (intercept last) and thresholds. */
     int fitted;
     double coef[WD_SIM_NFEATURES + 1];
-    double fit_covered_at, fit_partial_at;
+    double fit_same_at;
 } wd_pairs_report;
 
 /* Run the same-question task over the sets in `data_dir` (the public data

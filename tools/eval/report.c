@@ -167,6 +167,49 @@ static void print_segmentation(const wd_eval_segmentation *g, FILE *to)
     fputc('\n', to);
 }
 
+/* ---- the answer confidence ------------------------------------------------------------ */
+
+static void print_confidence(const wd_eval_confidence *c, FILE *to)
+{
+    fprintf(to,
+            "\nAnswer confidence (corpus/qrels/confidence; held-out records left out of the "
+            "index; verdicts at covered %.2f, partial %.2f)\n",
+            c->covered_at, c->partial_at);
+    fprintf(to, "| base | split | questions | answerable | unanswerable (near) | strict accuracy | "
+                "answerable right | unanswerable right | AUC | ECE | Brier | n-gram oracle acc. | "
+                "n-gram AUC |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int b = 0; b < 3; b++) {
+        const wd_eval_conf_base *cb = &c->base[b];
+        if (!cb->ran) {
+            fprintf(to, "| %s | skipped: %s |||||||||||\n", cb->name, cb->note);
+            continue;
+        }
+        for (int k = 0; k < 2; k++) {
+            const wd_eval_conf_split *s = &cb->split[k];
+            if (!s->ran)
+                continue;
+            fprintf(to,
+                    "| %s | %s | %zu | %zu | %zu (%zu) | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | "
+                    "%.3f | %.3f |\n",
+                    cb->name, s->name, s->questions, s->answerable, s->unanswerable, s->near,
+                    s->accuracy, s->answered_covered, s->unanswered_uncovered, s->auc, s->ece,
+                    s->brier, s->base_accuracy, s->base_auc);
+        }
+    }
+    fprintf(to, "Reliability (ten bins of equal count: mean confidence -> share whose best record "
+                "answers)\n");
+    for (int b = 0; b < 3; b++)
+        for (int k = 0; c->base[b].ran && k < 2; k++) {
+            const wd_eval_conf_split *s = &c->base[b].split[k];
+            if (!s->ran)
+                continue;
+            fprintf(to, "  %-9s %-4s", c->base[b].name, s->name);
+            for (int i = 0; i < WD_EVAL_CONF_BINS; i++)
+                fprintf(to, " %.2f->%.2f", s->bin_pred[i], s->bin_obs[i]);
+            fputc('\n', to);
+        }
+}
+
 void wd_eval_print_table(const wd_eval_report *r, FILE *to)
 {
     fprintf(to, "wenda eval, %s, dictionary %s, %.1f s\n", r->date, r->dict_version, r->seconds);
@@ -181,10 +224,12 @@ void wd_eval_print_table(const wd_eval_report *r, FILE *to)
     if (r->parts & WD_EVAL_SEGMENTATION)
         print_segmentation(&r->segmentation, to);
     if (r->parts & WD_EVAL_PAIRS) {
-        fprintf(to, "\nSame-question pairs (the coverage confidence; AUC and F1 at the default "
-                    "threshold)\n");
+        fprintf(to, "\nSame-question pairs (the same-question confidence that groups coverage "
+                    "gaps; AUC and F1 at its threshold)\n");
         wd_eval_pairs_print(&r->pairs, to);
     }
+    if (r->parts & WD_EVAL_CONFIDENCE)
+        print_confidence(&r->confidence, to);
 }
 
 /* ---- JSON -------------------------------------------------------------------------------- */
@@ -192,6 +237,45 @@ void wd_eval_print_table(const wd_eval_report *r, FILE *to)
 static json_t *skipped(const char *note)
 {
     return json_pack("{s:s, s:s}", "status", "skipped", "note", note);
+}
+
+static json_t *confidence_json(const wd_eval_confidence *c)
+{
+    json_t *bases = json_object();
+    for (int b = 0; b < 3; b++) {
+        const wd_eval_conf_base *cb = &c->base[b];
+        if (!cb->ran) {
+            json_object_set_new(bases, cb->name, skipped(cb->note));
+            continue;
+        }
+        json_t *o = json_pack("{s:I, s:I}", "records", (json_int_t)cb->records, "held_out",
+                              (json_int_t)cb->held_out);
+        for (int k = 0; k < 2; k++) {
+            const wd_eval_conf_split *s = &cb->split[k];
+            if (!s->ran)
+                continue;
+            json_t *bins = json_array();
+            for (int i = 0; i < WD_EVAL_CONF_BINS; i++)
+                json_array_append_new(bins, json_pack("{s:I, s:f, s:f}", "n",
+                                                      (json_int_t)s->bin_n[i], "predicted",
+                                                      s->bin_pred[i], "observed", s->bin_obs[i]));
+            json_object_set_new(
+                o, s->name,
+                json_pack(
+                    "{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:f, s:f, "
+                    "s:f}, s:f}",
+                    "questions", (json_int_t)s->questions, "answerable", (json_int_t)s->answerable,
+                    "unanswerable", (json_int_t)s->unanswerable, "near", (json_int_t)s->near, "far",
+                    (json_int_t)s->far, "accuracy", s->accuracy, "answered_covered",
+                    s->answered_covered, "unanswered_uncovered", s->unanswered_uncovered, "auc",
+                    s->auc, "ece", s->ece, "brier", s->brier, "reliability", bins, "ngram_oracle",
+                    "accuracy", s->base_accuracy, "auc", s->base_auc, "threshold",
+                    s->base_threshold, "query_ms", s->query_ms));
+        }
+        json_object_set_new(bases, cb->name, o);
+    }
+    return json_pack("{s:f, s:f, s:o}", "covered_at", c->covered_at, "partial_at", c->partial_at,
+                     "bases", bases);
 }
 
 static json_t *rank_json(const wd_eval_rank_scores *x)
@@ -341,9 +425,11 @@ int wd_eval_to_json(const wd_eval_report *r, const char *wenda_version, wd_buf *
             }
             json_array_append_new(sets, js);
         }
-        json_object_set_new(
-            o, "pairs", json_pack("{s:f,s:o}", "covered_at", r->pairs.covered_at, "sets", sets));
+        json_object_set_new(o, "pairs",
+                            json_pack("{s:f,s:o}", "same_at", r->pairs.same_at, "sets", sets));
     }
+    if (r->parts & WD_EVAL_CONFIDENCE)
+        json_object_set_new(o, "confidence", confidence_json(&r->confidence));
     char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
     json_decref(o);
     if (!s)

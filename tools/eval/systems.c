@@ -177,6 +177,10 @@ static int build_wenda(ev_sys *s, ev_ctx *c, const ev_recs *rs, wd_error *err)
     wd_index_opts io = WD_INDEX_OPTS_INIT;
     io.overwrite = 1;
     io.no_dictionary_layer = s->sys == WD_EVAL_SYS_ICU;
+    if (rs->n > 20000) { /* a large base: every core, one part each */
+        io.jobs = wd_index_default_jobs();
+        io.bulk = io.jobs > 1;
+    }
     wd_index_writer *w = NULL;
     int rc = wd_index_writer_open(&w, s->path, c->dict, &io, err);
     for (size_t i = 0; rc == WD_OK && i < rs->n; i++) {
@@ -361,6 +365,11 @@ int ev_sys_ask(ev_sys *s, const char *question, ev_hits *out, wd_error *err)
     if (rc != WD_OK)
         ev_hits_clear(out);
     return rc;
+}
+
+wd_searcher *ev_sys_searcher(ev_sys *s)
+{
+    return s ? s->searcher : NULL;
 }
 
 int ev_sys_coverage(ev_sys *s, const ev_ctx *c, const char *question, int *verdict, wd_error *err)

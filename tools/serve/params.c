@@ -67,6 +67,35 @@ int serve_param_uint(const uri_parts *u, const char *name, unsigned long lo, uns
     return 0;
 }
 
+int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *out, char *why,
+                     size_t why_len)
+{
+    const uri_param *p = uri_get(u, name);
+    *out = dflt;
+    if (!p)
+        return 0;
+    const char *v = p->value;
+    /* A plain decimal from 0 to 1: no sign, exponent, hex or spaces. */
+    int ok =
+        *v != '\0' && strspn(v, "0123456789.") == p->value_len && strchr(v, '.') == strrchr(v, '.');
+    double x = 0;
+    if (ok) {
+        char *end = NULL;
+        errno = 0;
+        x = strtod(v, &end);
+        ok = !errno && end && *end == '\0' && x >= 0 && x <= 1;
+    }
+    if (!ok) {
+        char ex[64];
+        uri_excerpt(ex, sizeof ex, v, p->value_len, 40);
+        snprintf(why, why_len, "parameter '%s' wants a probability from 0 to 1, not '%s'", name,
+                 ex);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
 const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, char *why, size_t why_len)
 {
     const uri_param *q = uri_get(u, "q");

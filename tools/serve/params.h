@@ -47,6 +47,10 @@ const serve_asset *serve_find_asset(const char *path);
  * 0 with *out (dflt when absent), or -1 with a message in why. */
 int serve_param_uint(const uri_parts *u, const char *name, unsigned long lo, unsigned long hi,
                      unsigned long dflt, unsigned long *out, char *why, size_t why_len);
+/* A probability parameter (a decimal from 0 to 1, e.g. min_confidence=0.5);
+ * absent: *out = dflt. -1 with the reason in why when malformed. */
+int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *out, char *why,
+                     size_t why_len);
 /* The required parameter q, at most max_bytes long (borrowed from u); NULL
  * with a message in why. */
 const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, char *why, size_t why_len);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "wenda/analyzer.h"
+#include "wenda/search.h"
 
 typedef struct serve_config {
     const char *index_path;      /* borrowed */
@@ -34,6 +35,7 @@ typedef struct serve_config {
     unsigned max_per_ip;         /* open connections from one address; 0 = no own limit */
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
     size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
+    const wd_calibration *calibration; /* judge by this (NULL: the index folder's, else built-in) */
 } serve_config;
 
 /* Run until SIGTERM or SIGINT, then drain and return. Prints the address

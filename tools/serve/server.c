@@ -251,6 +251,16 @@ static int param_uint(server *sv, struct MHD_Connection *c, request *rq, const u
     return -1;
 }
 
+static int param_prob(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                      const char *name, double *out, int *sent)
+{
+    char why[256];
+    if (serve_param_prob(u, name, -1, out, why, sizeof why) == 0)
+        return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
+}
+
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
                                 const uri_parts *u, int *sent)
 {
@@ -270,16 +280,18 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
-/* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0]
+/* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
  * The same JSON document as `wenda ask --json`. */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
     int sent = MHD_NO;
     unsigned long n, off, full;
+    double minconf;
     const uri_param *q = param_q(sv, c, rq, u, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
-        param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent))
+        param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent) ||
+        param_prob(sv, c, rq, u, "min_confidence", &minconf, &sent))
         return sent;
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
@@ -295,7 +307,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         view_release(snap);
     }
     if (cache) {
-        wd_buf_printf(&key, "%lu %lu %lu ", n, off, full);
+        wd_buf_printf(&key, "%lu %lu %lu %.6f ", n, off, full, minconf);
         wd_buf_append(&key, q->value, q->value_len);
         char *hit = NULL;
         size_t hlen = 0;
@@ -316,6 +328,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     wd_search_opts o = WD_SEARCH_OPTS_INIT;
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
+    o.min_confidence = minconf; /* < 0: the calibration's */
     o.allow_partial = sv->cfg->allow_partial;
     o.timeout_ms = sv->cfg->timeout_ms;
     wd_results *r = NULL;
@@ -428,7 +441,8 @@ static int coverage_line(view_worker *w, const serve_config *cfg, const char *q,
  * Answer: JSON Lines as `wenda coverage --json`: one {"question", "verdict",
  * "confidence", "best", "runner_up", "line"} per question, in body order,
  * then one {"summary": {...}} (counts, shares, histogram, uncovered groups)
- * at the default thresholds. */
+ * at the thresholds of the calibration in force (--calibration FILE, else the
+ * index folder's, else the built-in one). */
 static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *body = rq->body.data ? rq->body.data : "";
@@ -447,8 +461,11 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     wd_error_clear(&err);
     cov_summary sum;
     memset(&sum, 0, sizeof sum);
-    sum.covered_at = WD_COVERED_AT;
-    sum.partial_at = WD_PARTIAL_AT;
+    wd_calibration cal;
+    if (view_calibration(w, &cal, &err) != WD_OK)
+        return send_wd_error(sv, c, rq, &err);
+    sum.covered_at = cal.covered_at;
+    sum.partial_at = cal.partial_at;
     sum.min_coverage = -1;
     double t0 = mono_s();
     double limit = sv->cfg->request_timeout_ms / 1e3;
@@ -853,7 +870,10 @@ int serve_run(const serve_config *cfg)
     sv->started = ts.tv_sec + ts.tv_nsec / 1e9;
     wd_error err;
     wd_error_clear(&err);
-    if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) != WD_OK) {
+    if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) == WD_OK &&
+        cfg->calibration)
+        view_set_calibration(sv->view, cfg->calibration);
+    if (!sv->view) {
         logf_("%s", err.message);
         rcache_free(sv->cache);
         wd_free(sv);

@@ -54,6 +54,8 @@ struct view_shared {
     wd_analyzer *an; /* the reloader's */
     sig last;
     char last_err[WD_ERROR_MESSAGE_MAX];
+    int has_cal; /* judge by cal (--calibration FILE) rather than the index's */
+    wd_calibration cal;
 };
 
 static _Thread_local view_worker *tl_worker;
@@ -299,6 +301,8 @@ static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_err
     int rc = wd_searcher_open_with(&s, w->owner->path, w->owner->dict, o, err);
     if (rc != WD_OK)
         return rc;
+    if (w->owner->has_cal)
+        wd_searcher_set_calibration(s, &w->owner->cal);
     wd_searcher_close(w->s);
     w->s = s;
     w->gen = gen;
@@ -378,6 +382,25 @@ static int coverage_op(view_worker *w, void *vctx, wd_error *err)
     coverage_ctx *c = vctx;
     wd_coverage_clear(c->out);
     return wd_coverage_check(w->s, c->q, c->len, c->o, c->out, err);
+}
+
+void view_set_calibration(view_shared *v, const wd_calibration *cal)
+{
+    v->cal = *cal;
+    v->has_cal = 1;
+}
+
+static int calibration_op(view_worker *w, void *vctx, wd_error *err)
+{
+    (void)err;
+    *(wd_calibration *)vctx = *wd_searcher_calibration(w->s);
+    return WD_OK;
+}
+
+int view_calibration(view_worker *w, wd_calibration *out, wd_error *err)
+{
+    wd_calibration_builtin(out);
+    return with_reader(w, NULL, calibration_op, out, err);
 }
 
 int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,

@@ -9,6 +9,7 @@
   const list = $('suggestions');
   const results = $('results');
   const status = $('status');
+  const notice = $('notice');
   const pager = $('pager');
   const form = $('search');
   const PAGE = 10;
@@ -133,15 +134,26 @@
   function renderResults(data, offset) {
     results.replaceChildren();
     pager.replaceChildren();
+    notice.hidden = true;
+    notice.replaceChildren();
     const hits = data.hits || [];
+    const answered = data.answered !== false;
     if (!hits.length) {
       status.textContent = '没有找到答案：' + data.query;
     } else {
-      status.textContent = '约 ' + data.total + ' 条相关记录，第 ' + (offset + 1) + '–' +
-        (offset + hits.length) + ' 条（' + data.took_ms + ' 毫秒）';
+      status.textContent = '第 ' + (offset + 1) + '–' + (offset + hits.length) + ' 条（' +
+        data.took_ms + ' 毫秒）';
     }
+    if (hits.length && !answered) {
+      // Nothing answers confidently: say so, and set the closest records apart.
+      notice.append(el('strong', null, '没有找到可靠答案'),
+        el('span', null, '知识库里没有记录能可靠地回答这个问题。下面是最接近的记录，仅供参考，可能并不回答你的问题。'));
+      notice.hidden = false;
+    }
+    results.classList.toggle('closest', hits.length > 0 && !answered);
     for (const h of hits) {
-      const li = el('li', 'result');
+      const sure = typeof h.confidence === 'number' ? h.confidence : 1;
+      const li = el('li', 'result' + (sure < (data.min_confidence || 0) ? ' unsure' : ''));
       li.tabIndex = 0;
       li.dataset.id = h.id;
       const h2 = el('h2', null, h.question);
@@ -149,7 +161,7 @@
       const p = el('p', 'snippet');
       p.append(highlight(h.snippet, h.highlights));
       const meta = el('div', 'meta', h.id + ' · ' + h.source + (h.date ? ' · ' + h.date : '') +
-        ' · ' + Number(h.score).toFixed(2));
+        ' · 可信度 ' + Math.round(sure * 100) + '%');
       li.append(h2, p, meta);
       results.append(li);
     }
