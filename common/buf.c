@@ -87,6 +87,19 @@ void wd_buf_free(wd_buf *b)
     b->oom = 0;
 }
 
+int wd_buf_read_stream(wd_buf *b, FILE *f)
+{
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        wd_buf_append(b, chunk, n);
+    if (ferror(f))
+        return WD_EIO;
+    if (!b->oom && wd_buf_reserve(b, 0) == WD_OK) /* data non-NULL even when empty */
+        b->data[b->len] = '\0';
+    return b->oom ? WD_ENOMEM : WD_OK;
+}
+
 char *wd_buf_detach(wd_buf *b)
 {
     char *p = b->data;

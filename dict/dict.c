@@ -186,22 +186,11 @@ static int read_file(const char *dir, const char *name, wd_buf *path, wd_buf *b,
             return 1;
         return wd_error_set(err, WD_EIO, "dict", "%s: %s", path->data, strerror(errno));
     }
-    char tmp[16384];
-    size_t r;
-    while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (wd_buf_append(b, tmp, r) != WD_OK) {
-            fclose(f);
-            return oom(err);
-        }
-    }
-    int bad = ferror(f);
+    int rc = wd_buf_read_stream(b, f);
     fclose(f);
-    if (bad)
+    if (rc == WD_EIO)
         return wd_error_set(err, WD_EIO, "dict", "%s: read error", path->data);
-    if (wd_buf_reserve(b, 0) != WD_OK) /* data non-NULL even when empty */
-        return oom(err);
-    b->data[b->len] = '\0';
-    return WD_OK;
+    return rc == WD_OK ? WD_OK : oom(err);
 }
 
 /* Load one file of the directory if present. *found tells. */

@@ -59,6 +59,32 @@ static void test_common__buf_grows_and_detaches(void **state)
     wd_buf_free(&b);
 }
 
+/* A whole stream appended: large, empty (data still a string) and after
+ * what the buffer held. */
+static void test_common__buf_reads_a_stream(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "%d\n", i);
+    rewind(f);
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_puts(&b, "head:");
+    assert_int_equal(wd_buf_read_stream(&b, f), WD_OK);
+    assert_memory_equal(b.data, "head:0\n1\n", 9);
+    assert_string_equal(b.data + b.len - 6, "19999\n");
+    fclose(f);
+    wd_buf_free(&b);
+    f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(wd_buf_read_stream(&b, f), WD_OK);
+    assert_non_null(b.data);
+    assert_string_equal(b.data, "");
+    fclose(f);
+    wd_buf_free(&b);
+}
+
 static int always_fail(void *ctx, size_t n)
 {
     (void)ctx;
@@ -286,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_common__utf8_round_trip),
         cmocka_unit_test(test_common__buf_grows_and_detaches),
         cmocka_unit_test(test_common__buf_oom_is_sticky),
+        cmocka_unit_test(test_common__buf_reads_a_stream),
         cmocka_unit_test(test_common__error_set_and_names),
         cmocka_unit_test(test_common__fnv1a_is_the_stored_hash),
         cmocka_unit_test(test_common__strmap_counts_and_grows),

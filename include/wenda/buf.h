@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,10 @@ void wd_buf_reset(wd_buf *b); /* len = 0, keeps memory */
 void wd_buf_free(wd_buf *b);  /* frees memory, back to WD_BUF_INIT */
 /* Hand the bytes to the caller (new; NUL-terminated) and reset the buffer. */
 char *wd_buf_detach(wd_buf *b);
+/* Append what is left of stream f (not closed). Afterwards data is
+ * non-NULL, also for an empty file. WD_OK, WD_EIO (a read error) or
+ * WD_ENOMEM. */
+int wd_buf_read_stream(wd_buf *b, FILE *f);
 /* Append s[0..len) as a JSON string, quotes included, byte for byte what
  * jansson's compact dump writes: `"` and `\` escaped, \b \f \n \r \t, other
  * control characters as \u00XX, everything else (UTF-8 included) as is.

@@ -304,11 +304,7 @@ int cli_color(const char *when, FILE *stream)
 int cli_read_all(FILE *f, char **out, size_t *len)
 {
     wd_buf b = WD_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        wd_buf_append(&b, chunk, n);
-    if (ferror(f) || b.oom) {
+    if (wd_buf_read_stream(&b, f) != WD_OK) {
         wd_buf_free(&b);
         return -1;
     }

@@ -82,14 +82,11 @@ static int lines_read(const char *path, lines *l)
     if (!f)
         return WD_ENOTFOUND;
     wd_buf b = WD_BUF_INIT;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        wd_buf_append(&b, chunk, got);
+    int rc = wd_buf_read_stream(&b, f);
     fclose(f);
-    if (b.oom) {
+    if (rc != WD_OK) {
         wd_buf_free(&b);
-        return WD_ENOMEM;
+        return rc;
     }
     l->data = wd_buf_detach(&b);
     for (char *p = l->data; p && *p;) {

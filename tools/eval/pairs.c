@@ -70,18 +70,14 @@ static char *slurp(const char *path, size_t *len)
     if (!f)
         return NULL;
     wd_buf b = WD_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        wd_buf_append(&b, chunk, n);
-    int bad = ferror(f) || b.oom;
+    int rc = wd_buf_read_stream(&b, f);
     fclose(f);
-    if (bad) {
+    if (rc != WD_OK) {
         wd_buf_free(&b);
         return NULL;
     }
     *len = b.len;
-    return b.data ? wd_buf_detach(&b) : wd_strdup("");
+    return wd_buf_detach(&b);
 }
 
 /* Split one CSV line (no embedded newlines in these files) into up to

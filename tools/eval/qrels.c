@@ -199,19 +199,14 @@ int wd_qrels_read_file(wd_qrels **out, const char *path, wd_qrels_diag_fn diag, 
         return wd_error_set(err, errno == ENOENT ? WD_ENOTFOUND : WD_EIO, "eval", "%s: %s", path,
                             strerror(errno));
     wd_buf b = WD_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        wd_buf_append(&b, chunk, n);
-    int bad_read = ferror(f);
+    int rc = wd_buf_read_stream(&b, f);
     fclose(f);
-    int rc;
-    if (bad_read)
+    if (rc == WD_EIO)
         rc = wd_error_set(err, WD_EIO, "eval", "%s: read error", path);
-    else if (b.oom)
+    else if (rc != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
     else
-        rc = wd_qrels_parse(out, path, b.data ? b.data : "", b.len, diag, ctx, err);
+        rc = wd_qrels_parse(out, path, b.data, b.len, diag, ctx, err);
     wd_buf_free(&b);
     return rc;
 }

@@ -123,19 +123,11 @@ static int slurp(const char *path, wd_buf *b, wd_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return wd_error_set(err, WD_EIO, "eval", "%s: cannot open", path);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        wd_buf_append(b, chunk, n);
-    int bad = ferror(f);
+    int rc = wd_buf_read_stream(b, f);
     fclose(f);
-    if (bad)
+    if (rc == WD_EIO)
         return wd_error_set(err, WD_EIO, "eval", "%s: read error", path);
-    if (b->oom)
-        return wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
-    if (!b->data)
-        wd_buf_puts(b, "");
-    return b->oom ? wd_error_set(err, WD_ENOMEM, "eval", "out of memory") : WD_OK;
+    return rc == WD_OK ? WD_OK : wd_error_set(err, WD_ENOMEM, "eval", "out of memory");
 }
 
 /* Lines of a buffer, CR and LF stripped, NUL-terminated in place. */
