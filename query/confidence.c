@@ -124,6 +124,22 @@ static const wd_sim_text *answer_view(wd_run *r, uint32_t i, int *ok, wd_error *
 
 /* ---- the features -------------------------------------------------------------------- */
 
+/* The same-question confidence of candidate i's question with the asked
+ * one, kept in the candidate: every hit's features compare it with the
+ * first WD_JUDGED candidates'. */
+static int same_of(wd_run *r, uint32_t i, double *out, wd_error *err)
+{
+    if (r->c[i].same < 0) {
+        const wd_sim_text *asked = wd_conf_asked(r, err);
+        const wd_sim_text *q = asked ? question_view(r, i, err) : NULL;
+        if (!q)
+            return err && err->code ? err->code : WD_ENOMEM;
+        r->c[i].same = wd_sim_score(asked, q);
+    }
+    *out = r->c[i].same;
+    return WD_OK;
+}
+
 int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_error *err)
 {
     memset(f, 0, WD_CONF_NFEATURES * sizeof *f);
@@ -140,13 +156,14 @@ int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_erro
     wd_sim_match_record(q, asked, NULL, &back);
     const wd_cand *c = &r->c[i];
     const wd_rec *qrec = analysed_rec(r, i);
-    double same = wd_sim_score(asked, q), other = 0;
+    double same, other = 0;
+    if (same_of(r, i, &same, err) != WD_OK)
+        return err && err->code ? err->code : WD_ENOMEM;
     for (uint32_t k = 0; k < r->nc && k < WD_JUDGED; k++) {
-        const wd_sim_text *ok = k == i ? NULL : question_view(r, k, err);
-        if (k != i && !ok)
+        double sk = 0;
+        if (k != i && same_of(r, k, &sk, err) != WD_OK)
             return err && err->code ? err->code : WD_ENOMEM;
-        double sk = ok ? wd_sim_score(asked, ok) : 0;
-        if (sk > other)
+        if (k != i && sk > other)
             other = sk;
     }
     f[0] = same;
@@ -189,8 +206,12 @@ int wd_conf_of(wd_run *r, uint32_t i, double *out, wd_error *err)
 {
     double f[WD_CONF_NFEATURES];
     *out = 0;
-    int rc = wd_conf_features(r, i, f, err);
-    if (rc == WD_OK)
-        *out = wd_conf_predict(f, NULL);
-    return rc;
+    if (r->c[i].conf < 0) {
+        int rc = wd_conf_features(r, i, f, err);
+        if (rc != WD_OK)
+            return rc;
+        r->c[i].conf = wd_conf_predict(f, NULL);
+    }
+    *out = r->c[i].conf;
+    return WD_OK;
 }

@@ -37,7 +37,8 @@ int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_erro
  * over standardised features (the model's means and scales). */
 double wd_conf_predict(const double f[WD_CONF_NFEATURES], const double *coef);
 
-/* The confidence of candidate i (wd_conf_features, then wd_conf_predict). */
+/* The confidence of candidate i (wd_conf_features, then wd_conf_predict),
+ * kept in the candidate after the first call. */
 int wd_conf_of(wd_run *r, uint32_t i, double *out, wd_error *err);
 
 /* The views the confidence reads, made on demand (borrowed; NULL and err

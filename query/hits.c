@@ -111,14 +111,18 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
         return rc;
     h->rank = i + 1;
     h->score = r->t.question_similarity_share > 0 ? c->score : c->bm25;
-    double f[WD_CONF_NFEATURES];
-    rc = wd_conf_features(r, i, f, err);
-    if (rc == WD_OK) {
-        h->confidence = wd_conf_predict(f, NULL);
-        if (r->o.features && !(h->features = wd_malloc(sizeof f)))
+    if (r->o.features) {
+        /* The features as well: the searcher's caller asked for them. */
+        double f[WD_CONF_NFEATURES];
+        rc = wd_conf_features(r, i, f, err);
+        if (rc == WD_OK && !(h->features = wd_malloc(sizeof f)))
             rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-        else if (r->o.features)
+        if (rc == WD_OK) {
             memcpy(h->features, f, sizeof f);
+            h->confidence = r->c[i].conf = wd_conf_predict(f, NULL);
+        }
+    } else {
+        rc = wd_conf_of(r, i, &h->confidence, err);
     }
     if (rc == WD_OK && !(h->snippet = wd_strdup("")))
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");

@@ -171,6 +171,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
     for (uint32_t i = 0; rc == WD_OK && i < r->nc; i++) {
         wd_cand *c = &r->c[i];
         c->mset_index = i;
+        c->same = c->conf = -1;
         c->bm25 = xc_mset_weight(r->m, i);
         mset_data d = { r->m, i };
         rc = wd_reccache_get(r->recs, xc_mset_docid(r->m, i), read_data, &d, &c->rec, err);

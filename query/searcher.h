@@ -59,6 +59,8 @@ typedef struct wd_cand {
     double sim;   /* question overlap with the asked question */
     double cover; /* share of the asked question the answer holds */
     double score; /* the final score */
+    double same;  /* same-question confidence with the asked question; -1 until known */
+    double conf;  /* the answer confidence; -1 until known (confidence.c) */
     wd_rec *rec;  /* borrowed from the record cache */
 } wd_cand;
 
