@@ -362,8 +362,8 @@ int wd_dbwriter_adopt(wd_dbwriter *w, const char *built, const char *last_id, wd
  * compact it into BUILD/merged (synced) and install that. Batch commits
  * leave B-tree blocks part full and old revisions' blocks free: the
  * compacted index is about 30 % smaller, and compacting costs a few
- * percent of the build. Should compacting fail (a full disk), the index as
- * committed stays, synced. */
+ * percent of the build. Should compacting or the install fail before the
+ * move began (a full disk), the index as committed stays, synced. */
 static int fresh_finish(wd_dbwriter *w, wd_error *err)
 {
     xc_db_close(w->db);
@@ -376,10 +376,12 @@ static int fresh_finish(wd_dbwriter *w, wd_error *err)
         wd_error cerr;
         wd_error_clear(&cerr);
         const char *src = w->path;
-        if (wd_folder_make(build_dir, &cerr) == WD_OK &&
-            xc_compact(&src, 1, merged, &cerr) == WD_OK) {
-            rc = wd_folder_install(w->path, build_dir, err);
-        } else {
+        int begun = 0;
+        int built = wd_folder_make(build_dir, &cerr) == WD_OK &&
+                    xc_compact(&src, 1, merged, &cerr) == WD_OK;
+        rc = built ? wd_folder_install(w->path, build_dir, &begun, err) : WD_ERROR;
+        if (rc != WD_OK && !begun) {
+            /* Not compacted, or not moved: the index as committed stays. */
             wd_folder_remove(build_dir);
             rc = xc_db_sync_files(w->path, err);
         }

@@ -70,6 +70,19 @@ void xc_db_close(xc_db *db); /* a writable db is committed by Xapian on close;
                                 call xc_db_commit yourself to see errors */
 int xc_db_is_writable(const xc_db *db);
 
+/* What the process does when libxapian fails where no handler can catch
+ * it: 1.4 lets a few write errors (a full disk while a commit merges
+ * postings) escape through a noexcept frame of its own, which calls
+ * std::terminate. xc_set_fatal_handler installs a terminate handler that
+ * removes the temporary files of the writable databases open, translates
+ * the exception as every entry point does (err) and calls fn, which should
+ * report it and exit (_exit: other threads are still running); should fn
+ * return (or be NULL), the message is printed and the process aborts. On
+ * disk the databases are as a killed process leaves them: each at its last
+ * commit. Call it once, before writing. */
+typedef void (*xc_fatal_fn)(const wd_error *err);
+void xc_set_fatal_handler(xc_fatal_fn fn);
+
 int xc_db_commit(xc_db *db, wd_error *err);
 /* A flushed transaction: commit_transaction commits to disk;
  * cancel_transaction (or closing the database with one open) drops every

@@ -17,6 +17,7 @@
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
+#include "xapian_c.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
@@ -189,7 +190,8 @@ static int on_record(void *ctx, const wd_record *rec)
  * say what happened to the index: say it, and what to do. */
 static void explain_write_error(wd_error *e, const char *path)
 {
-    if (e->code != WD_EIO)
+    /* A new index left half moved into place says what to do itself. */
+    if (e->code != WD_EIO || strcmp(e->origin, "index:install") == 0)
         return;
     char msg[WD_ERROR_MESSAGE_MAX], origin[WD_ERROR_ORIGIN_MAX];
     snprintf(msg, sizeof msg, "%s", e->message);
@@ -198,6 +200,22 @@ static void explain_write_error(wd_error *e, const char *path)
                  "cannot write the index %s (is the disk full?): %s; the index keeps its last "
                  "commit: free some space and run the same command again",
                  path, msg);
+}
+
+/* A write error that libxapian lets escape where no handler can catch it
+ * (xc_set_fatal_handler): reported as any other, then the process exits
+ * with the index at its last commit, as a killed run leaves it. */
+static const char *fatal_path;
+static int fatal_json;
+
+static void on_fatal(const wd_error *err)
+{
+    wd_error e = *err;
+    explain_write_error(&e, fatal_path ? fatal_path : "?");
+    fflush(stdout);
+    int ex = cli_fail("index", &e, fatal_json);
+    fflush(stderr);
+    _exit(ex);
 }
 
 static const cli_opt index_opts[] = {
@@ -332,6 +350,9 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     r.file_n = files.n;
     wd_error err;
     wd_error_clear(&err);
+    fatal_path = path;
+    fatal_json = json;
+    xc_set_fatal_handler(on_fatal);
     int rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
