@@ -117,10 +117,14 @@ static int recover_install(const char *dir, wd_error *err)
 {
     char *build_dir = wd_folder_join(dir, WD_FOLDER_BUILD);
     char *merged = build_dir ? wd_folder_join(build_dir, WD_FOLDER_MERGED) : NULL;
-    int rc = merged ? xc_db_install_recover(merged, dir, NULL, err)
-                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    if (rc == WD_OK)
+    char *rebuild = wd_folder_join(dir, WD_FOLDER_REBUILD);
+    int rc = merged && rebuild ? xc_db_install_recover(merged, dir, NULL, err)
+                               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK) {
         wd_folder_remove(build_dir);
+        wd_folder_remove(rebuild); /* a rebuild a killed run left: the old index stays */
+    }
+    wd_free(rebuild);
     wd_free(build_dir);
     wd_free(merged);
     return rc;

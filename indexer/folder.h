@@ -15,6 +15,9 @@
 /* The build folder of DIR, and the database in it that is installed. */
 #define WD_FOLDER_BUILD ".wenda-build"
 #define WD_FOLDER_MERGED "merged"
+/* Where `--overwrite` rebuilds an index, beside the one readers keep using
+ * until the new one is complete and moved over it. */
+#define WD_FOLDER_REBUILD ".wenda-rebuild"
 
 /* A claimed folder: DIR/wenda.lock is held (an flock, with our pid in the
  * file, since Xapian's own lock cannot say who holds it). */

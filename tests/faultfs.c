@@ -40,7 +40,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *watched;  /* WD_FAULT_PATH, NULL: off */
+static const char *watched; /* WD_FAULT_PATH, NULL: off */
 static size_t watched_len;
 static unsigned long fail_at; /* 0: never */
 static int fail_once;

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -599,6 +600,148 @@ static void test_crash__full_tmpfs_exits_3_and_keeps_a_commit(void **state)
     rmdir(mnt);
 }
 
+/* ---- a damaged index ---------------------------------------------------------- */
+
+/* Run wenda with args; its exit status must be `status` and stderr hold
+ * every one of the NULL-terminated strings that follow. */
+static void expect(const char *const *args, int status, ...)
+{
+    th_run r = run_args(NULL, args, 0);
+    if (r.status != status)
+        fail_msg("wenda %s exited %d, not %d: %s", args[0], r.status, status, r.err);
+    va_list ap;
+    va_start(ap, status);
+    for (const char *want; (want = va_arg(ap, const char *));)
+        if (!strstr(r.err, want))
+            fail_msg("wenda %s said: %s (no \"%s\")", args[0], r.err, want);
+    va_end(ap);
+    th_run_free(&r);
+}
+
+static void copy_index(const char *from, const char *to)
+{
+    char cmdline[512];
+    th_rmtree(to);
+    snprintf(cmdline, sizeof cmdline, "cp -a %s %s", from, to);
+    assert_int_equal(system(cmdline), 0);
+}
+
+static void test_crash__damaged_index_is_reported_and_never_overwritten(void **state)
+{
+    (void)state;
+    char base[128], bad[128], file[192], small[128];
+    snprintf(base, sizeof base, "%s/damage-base", dir);
+    snprintf(bad, sizeof bad, "%s/damage", dir);
+    snprintf(small, sizeof small, "%s/damage-small.jsonl", dir);
+    write_corpus(small, 20, 1);
+    th_rmtree(base);
+    const char *build[] = { "index", "--quiet", "--index", base, corpus, NULL };
+    expect(build, 0, NULL);
+    const char *info_args[] = { "info", "--index", bad, NULL };
+    const char *show_args[] = { "show", "--index", bad, "r01000", NULL };
+    const char *add_args[] = { "index", "--quiet", "--index", bad, small, NULL };
+
+    /* Blocks of docdata.glass zeroed: info names the table (it checks). */
+    copy_index(base, bad);
+    FILE *f = fopen(th_path(file, sizeof file, bad, "docdata.glass"), "r+b");
+    assert_non_null(f);
+    static char zeros[8192 * 40];
+    assert_int_equal(fseek(f, 8192L * 20, SEEK_SET), 0);
+    fwrite(zeros, 1, sizeof zeros, f);
+    fclose(f);
+    expect(info_args, 3, "docdata.glass", "damaged", "--overwrite", NULL);
+
+    /* The version file gone: damage, and the tables are not written over. */
+    copy_index(base, bad);
+    unlink(th_path(file, sizeof file, bad, "iamglass"));
+    expect(info_args, 3, "iamglass", "--overwrite", NULL);
+    expect(add_args, 3, "iamglass", "damaged", "--overwrite", NULL);
+    assert_false(is_index(bad));
+    const char *over[] = { "index", "--quiet", "--overwrite", "--index", bad, small, NULL };
+    expect(over, 0, NULL);
+    assert_int_equal(info(bad).documents, 20);
+
+    /* A table gone. */
+    copy_index(base, bad);
+    unlink(th_path(file, sizeof file, bad, "postlist.glass"));
+    expect(show_args, 3, "postlist.glass", "damaged", "xapian-check", NULL);
+    expect(add_args, 3, "postlist.glass", "--overwrite", NULL);
+
+    /* A regular file given as the index. */
+    const char *afile[] = { "ask", "--index", small, "医保", NULL };
+    expect(afile, 3, "is a file, not an index", NULL);
+    th_rmtree(bad);
+    th_rmtree(base);
+}
+
+/* ---- --overwrite of an index being read ----------------------------------------- */
+
+/* The documents a reader opening `index` now sees; -1 when it cannot open. */
+static long reader_documents(const char *index)
+{
+    xc_db *db = NULL;
+    uint32_t n = 0;
+    int rc = xc_db_open(&db, index, XC_DB_READ, NULL);
+    if (rc == WD_OK)
+        rc = xc_db_doccount(db, &n, NULL);
+    xc_db_close(db);
+    return rc == WD_OK ? (long)n : -1;
+}
+
+static void test_crash__overwrite_is_built_beside_and_swapped_in_whole(void **state)
+{
+    (void)state;
+    char index[128], small[128], out[128], err[128];
+    snprintf(index, sizeof index, "%s/swap-index", dir);
+    snprintf(small, sizeof small, "%s/swap-small.jsonl", dir);
+    snprintf(out, sizeof out, "%s/swap.out", dir);
+    snprintf(err, sizeof err, "%s/swap.err", dir);
+    write_corpus(small, 200, 1);
+    th_rmtree(index);
+    const char *first[] = { "index", "--quiet", "--index", index, small, NULL };
+    expect(first, 0, NULL);
+
+    /* Rebuild it from the 3,000 records in small batches while reading it:
+     * every reader sees the 200 records or the 3,000, never a part. */
+    const char *args[] = { "index", "--quiet", "--overwrite", "--batch-size", "100", "--index",
+                           index,   corpus,    NULL };
+    pid_t pid = spawn(args, out, err);
+    long reads = 0, old_seen = 0, new_seen = 0, closed = 0;
+    int st = -1;
+    for (;;) {
+        long n = reader_documents(index);
+        reads++;
+        if (n == 200)
+            old_seen++;
+        else if (n == N_RECORDS)
+            new_seen++;
+        else if (n < 0)
+            closed++; /* the few renames of the swap itself */
+        else
+            fail_msg("a reader saw %ld documents while --overwrite rebuilt the index", n);
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            break;
+    }
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    print_message("[ crash ] --overwrite under %ld reads: %ld saw the old index, %ld the new one, "
+                  "%ld met the swap\n",
+                  reads, old_seen, new_seen, closed);
+    assert_true(old_seen > 0);
+    assert_int_equal(reader_documents(index), N_RECORDS);
+    assert_false(has_file(index, ".wenda-rebuild"));
+    assert_xapian_check(index);
+
+    /* A rebuild killed half-way leaves the old index as it was. */
+    pid = spawn(args, out, err);
+    usleep(300 * 1000);
+    kill(pid, SIGKILL);
+    th_wait(pid);
+    assert_int_equal(reader_documents(index), N_RECORDS);
+    expect(first, 0, NULL); /* the next writer drops the leftover */
+    assert_false(has_file(index, ".wenda-rebuild"));
+    th_rmtree(index);
+}
+
 int main(void)
 {
     if (!have_xapian_check()) {
@@ -612,6 +755,8 @@ int main(void)
         cmocka_unit_test(test_crash__full_disk_in_any_phase_exits_3_and_keeps_a_commit),
         cmocka_unit_test(test_crash__full_disk_in_any_phase_of_a_bulk_build),
         cmocka_unit_test(test_crash__full_tmpfs_exits_3_and_keeps_a_commit),
+        cmocka_unit_test(test_crash__damaged_index_is_reported_and_never_overwritten),
+        cmocka_unit_test(test_crash__overwrite_is_built_beside_and_swapped_in_whole),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

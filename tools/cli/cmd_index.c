@@ -238,7 +238,9 @@ static const cli_opt index_opts[] = {
     { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
     { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
     { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
-    { "overwrite", 0, 0, NULL, "start from an empty index" },
+    { "overwrite", 0, 0, NULL,
+      "start from an empty index (built beside the old one, which readers keep until the new "
+      "one is complete)" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
     { "json", 0, 0, NULL, "print the summary as one JSON object" },
     { "profile", 0, 0, NULL,
