@@ -524,9 +524,9 @@ static void sweep_full_disk(const char *mode)
      * a noexcept frame of its own (std::terminate, exit 134) in this run. */
     unsigned long points[80];
     size_t np = 0;
-    for (unsigned long n = 1; n + 16 < total && np < 40; n += total / 24 + 1)
+    for (unsigned long n = 1; n + 12 < total && np < 40; n += total / 16 + 1)
         points[np++] = n;
-    for (unsigned long n = total > 16 ? total - 15 : 1; n <= total && np < 70; n++)
+    for (unsigned long n = total > 12 ? total - 11 : 1; n <= total && np < 70; n++)
         points[np++] = n;
     if (strcmp(mode, "--default") == 0) {
         points[np++] = 667;
