@@ -308,19 +308,6 @@ static void cut_partial_utf8(char *s)
         s[i - 1] = '\0';
 }
 
-/* Messages quote the input and other libraries' words (jansson's error
- * text quotes the bytes near the error, possibly the first byte of a
- * multi-byte character): replace whatever is not valid UTF-8 with '?' so a
- * diagnostic is always valid UTF-8 (and can go into JSON). */
-static void scrub_utf8(char *s)
-{
-    size_t n = strlen(s), bad = 0, at = 0;
-    while (at < n && !wd_utf8_valid(s + at, n - at, &bad)) {
-        s[at + bad] = '?';
-        at += bad + 1;
-    }
-}
-
 void rd_clip(char *out, size_t outsz, const char *s, size_t n)
 {
     if (outsz < 8) {
@@ -351,7 +338,10 @@ void rd_diag(rd_ctx *c, int level, size_t line, int code, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     cut_partial_utf8(msg);
-    scrub_utf8(msg);
+    /* Messages quote the input and other libraries' words (jansson's
+     * error text quotes the bytes near the error, possibly the first byte
+     * of a multi-byte character): a diagnostic is always valid UTF-8. */
+    wd_utf8_scrub(msg);
     c->diag(c->ctx, level, c->path, line, code, msg);
 }
 
@@ -368,7 +358,7 @@ static int vfail(rd_ctx *c, size_t line, int code, const char *fmt, va_list ap)
     if ((size_t)k < sizeof msg)
         vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
     cut_partial_utf8(msg);
-    scrub_utf8(msg);
+    wd_utf8_scrub(msg);
     return wd_error_set(c->err, code, RD_ORIGIN, "%s", msg);
 }
 
