@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -458,6 +459,116 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     }
 }
 
+/* The JSON problem about `file` (its path ends so), or NULL. */
+static json_t *problem_about(json_t *summary, const char *file)
+{
+    json_t *ps = json_object_get(summary, "problems");
+    size_t fn = strlen(file);
+    for (size_t i = 0; i < json_array_size(ps); i++) {
+        const char *pf = json_string_value(json_object_get(json_array_get(ps, i), "file"));
+        size_t n = pf ? strlen(pf) : 0;
+        if (n >= fn && strcmp(pf + n - fn, file) == 0)
+            return json_array_get(ps, i);
+    }
+    return NULL;
+}
+
+static void assert_problem_about(json_t *summary, const char *file, const char *level,
+                                 const char *needle)
+{
+    json_t *p = problem_about(summary, file);
+    if (!p)
+        fail_msg("no problem about %s in %s", file, json_dumps(summary, JSON_COMPACT));
+    assert_string_equal(json_string_value(json_object_get(p, "level")), level);
+    const char *m = json_string_value(json_object_get(p, "message"));
+    if (!strstr(m, needle))
+        fail_msg("%s: \"%s\" lacks \"%s\"", file, m, needle);
+}
+
+/* A folder with two ".." links (which the walk used to follow until memory
+ * ran out), a link to itself (which made one file indexed 41 times) and a
+ * link to the system's password file: each real file is read once, the
+ * loops and the link out of the folder are reported and left out, and
+ * --follow-links reads what lies outside, never round a loop. */
+static void test_cli__index_folder_walk_reads_each_file_once_and_stays_inside(void **state)
+{
+    fixture *f = *state;
+    char kb[256], p[512];
+    snprintf(kb, sizeof kb, "%s/kb", f->dir);
+    th_write_text(th_path(p, sizeof p, kb, "a.jsonl"),
+                  "{\"id\": \"a1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n");
+    th_write_text(th_path(p, sizeof p, kb, "sub/b.jsonl"),
+                  "{\"id\": \"b1\", \"question\": \"异地就医怎么报销\", \"answer\": \"备案。\"}\n");
+    th_write_text(th_path(p, sizeof p, f->dir, "out/o.jsonl"),
+                  "{\"id\": \"o1\", \"question\": \"门诊费用怎么报销\", \"answer\": \"外面。\"}\n");
+    assert_int_equal(symlink("..", th_path(p, sizeof p, kb, "sub/up1")), 0);
+    assert_int_equal(symlink("..", th_path(p, sizeof p, kb, "sub/up2")), 0);
+    assert_int_equal(symlink(".", th_path(p, sizeof p, kb, "self")), 0);
+    assert_int_equal(symlink("/etc/passwd", th_path(p, sizeof p, kb, "passwd.txt")), 0);
+    assert_int_equal(symlink("../out", th_path(p, sizeof p, kb, "outside")), 0);
+
+    th_run r = th_wenda(f->index, NULL, "index", "--json", kb, NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "files"), 2);
+    assert_int_equal(th_json_int(j, "added"), 2);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 5);
+    assert_problem_about(j, "kb/sub/up1", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/sub/up2", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/self", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/passwd.txt", "warning", "out of the folder being read");
+    assert_problem_about(j, "kb/outside", "warning", "--follow-links");
+    json_decref(j);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 2);
+
+    /* The text output says the same on stderr. */
+    r = th_wenda(f->index, NULL, "index", kb, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "wenda: index: "));
+    assert_non_null(strstr(r.err, "kb/passwd.txt: a symbolic link out of the folder being read "
+                                  "(to /etc/passwd); left out (pass --follow-links"));
+    th_run_free(&r);
+
+    /* Asked to, it follows links out of the folder, still never round a
+     * loop. (/etc/passwd is out of the way for this run.) */
+    assert_int_equal(unlink(th_path(p, sizeof p, kb, "passwd.txt")), 0);
+    r = th_wenda(f->index, NULL, "index", "--json", "--follow-links", kb, NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "files"), 3);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 3);
+    json_decref(j);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 3);
+}
+
+/* A path that does not exist is among the problems of --json, and the run
+ * exits 3 after indexing the rest. */
+static void test_cli__index_json_lists_a_missing_path_among_problems(void **state)
+{
+    fixture *f = *state;
+    char p[256], missing[256];
+    th_write_text(th_path(p, sizeof p, f->dir, "a.jsonl"),
+                  "{\"id\": \"a1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n");
+    th_path(missing, sizeof missing, f->dir, "nothere.jsonl");
+    th_run r = th_wenda(f->index, NULL, "index", "--json", p, missing, NULL);
+    assert_int_equal(r.status, 3);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "added"), 1);
+    assert_int_equal(th_json_int(j, "failed_files"), 1);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 1);
+    json_t *pr = problem_about(j, "nothere.jsonl");
+    assert_non_null(pr);
+    assert_string_equal(th_json_str(pr, "level"), "error");
+    assert_string_equal(th_json_str(pr, "code"), "not_found");
+    assert_non_null(strstr(th_json_str(pr, "message"), "no such file or folder"));
+    json_decref(j);
+    /* Under --json the problem is in the summary, not printed beside it. */
+    assert_null(strstr(r.err, "no such file"));
+    th_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +591,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__index_json_lists_a_missing_path_among_problems,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
