@@ -435,17 +435,24 @@ int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
         rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT, "empty question; the record was skipped");
         return WD_OK;
     }
-    if (qlen + alen > c->max_bytes) {
-        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
-                "record of %zu bytes (question + answer) is over the limit of %zu bytes; the "
-                "record was skipped (raise the limit with --max-record-bytes)",
-                qlen + alen, c->max_bytes);
-        return WD_OK;
-    }
     char hid[WD_CORPUS_HASH_ID_SIZE];
     if (!rec->id || !rec->id[0]) {
         wd_corpus_hash_id(rec->question, qlen, rec->answer, alen, hid);
         rec->id = hid;
+    }
+    /* Everything the record keeps counts: a search that hits it hands out
+     * its source and id as well as its question and answer. */
+    size_t idlen = strlen(rec->id);
+    size_t srclen = strlen(rec->source ? rec->source : c->base);
+    size_t datelen = rec->date ? strlen(rec->date) : 0;
+    size_t total = qlen + alen + idlen + srclen + datelen;
+    if (total > c->max_bytes) {
+        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
+                "record of %zu bytes (question %zu, answer %zu, id %zu, source %zu, date %zu) is "
+                "over the limit of %zu bytes; the record was skipped (raise the limit with "
+                "--max-record-bytes)",
+                total, qlen, alen, idlen, srclen, datelen, c->max_bytes);
+        return WD_OK;
     }
     if (!rec->source)
         rec->source = c->base;

@@ -442,6 +442,35 @@ static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
     th_run_free(&r);
 }
 
+/* --max-record-bytes counts the source and the id: a 2 MB source was
+ * accepted and every search hitting the record carried it. */
+static void test_badinput__source_of_2mb_over_the_limit_skipped_exit_3(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/bigsource.jsonl", f->dir);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    fputs("{\"id\": \"s1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\", "
+          "\"source\": \"",
+          fp);
+    for (size_t i = 0; i < (2u << 20); i++)
+        fputc('s', fp);
+    fputs("\"}\n{\"id\": \"s2\", \"question\": \"异地就医怎么报销\", \"answer\": \"备案。\"}\n",
+          fp);
+    fclose(fp);
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 1);
+    assert_problem(&s, 1, 0, "skip", "bigsource.jsonl", 1, "format", "source 2097152");
+    assert_problem(&s, 1, 0, "skip", "bigsource.jsonl", 1, "format", "--max-record-bytes");
+    summary_free(&s);
+    s = index_file(f, p, "--max-record-bytes", "3000000");
+    assert_int_equal(s.status, 0);
+    assert_int_equal(num(&s, "added"), 1);
+    summary_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +490,7 @@ int main(void)
         T(test_badinput__empty_question_skipped_exit_3),
         T(test_badinput__punctuation_only_question_indexed_exit_0),
         T(test_badinput__emoji_and_cjk_extensions_kept_and_found),
+        T(test_badinput__source_of_2mb_over_the_limit_skipped_exit_3),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -933,15 +933,20 @@ static void test_corpus__oversize_record(void **state)
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.max_record_bytes = 40;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
-    /* 39 + 45 bytes and 24 + 49 bytes are over 40; 33 + 27 too. */
+    /* Every field the record keeps counts: 39 + 45 bytes of question and
+     * answer, the id a1, the source good.jsonl and the date; 24 + 49 with a
+     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl. */
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 3);
     assert_int_equal(c.d[0].line, 1);
-    assert_non_null(strstr(c.d[0].msg, "record of 84 bytes"));
+    assert_non_null(strstr(
+        c.d[0].msg, "record of 106 bytes (question 39, answer 45, id 2, source 10, date 10)"));
     assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
+    assert_non_null(strstr(c.d[1].msg, "record of 98 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "record of 72 bytes"));
     coll_free(&c);
 
-    o.max_record_bytes = 70;
+    o.max_record_bytes = 72;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.r[0].id, "q7");
@@ -1861,6 +1866,50 @@ static void test_corpus__walk_alloc_failure(void **state)
     fail_msg("never finished");
 }
 
+/* --max-record-bytes counts what the record keeps and a search hands out:
+ * a huge source or id is over the limit as a huge answer is. */
+static void test_corpus__record_limit_counts_source_and_id(void **state)
+{
+    (void)state;
+    size_t big = 64u * 1024u;
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_puts(&b, "{\"id\": \"s\", \"question\": \"q\", \"answer\": \"a\", \"source\": \"");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 's');
+    wd_buf_puts(&b, "\"}\n{\"id\": \"");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 'i');
+    wd_buf_puts(&b, "\", \"question\": \"q\", \"answer\": \"a\"}\n");
+    wd_buf_puts(&b, "{\"id\": \"ok\", \"question\": \"q\", \"answer\": \"a\"}\n");
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.max_record_bytes = 1000;
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("big.jsonl", b.data, b.len, &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].id, "ok");
+    assert_int_equal(c.nd, 2);
+    assert_int_equal(c.d[0].line, 1);
+    assert_non_null(strstr(c.d[0].msg, "source 65536"));
+    assert_int_equal(c.d[1].line, 2);
+    assert_non_null(strstr(c.d[1].msg, "id 65536"));
+    coll_free(&c);
+    /* A TSV id column the same. */
+    wd_buf_reset(&b);
+    wd_buf_puts(&b, "id\tquestion\tanswer\n");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 'i');
+    wd_buf_puts(&b, "\tq\ta\nok\tq\ta\n");
+    assert_int_equal(
+        wd_corpus_read_buffer("big.tsv", b.data, b.len, &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.nd, 1);
+    assert_non_null(strstr(c.d[0].msg, "id 65536"));
+    coll_free(&c);
+    wd_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1909,6 +1958,7 @@ int main(void)
         cmocka_unit_test(test_corpus__walk_follows_links_out_of_the_folder_only_when_asked),
         cmocka_unit_test(test_corpus__walk_named_paths_overlap_fail_and_files_as_named),
         cmocka_unit_test(test_corpus__walk_alloc_failure),
+        cmocka_unit_test(test_corpus__record_limit_counts_source_and_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

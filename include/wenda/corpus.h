@@ -41,10 +41,13 @@ typedef struct wd_read_opts {
     const char *question_column; /* NULL = "question" */
     const char *answer_column;   /* NULL = "answer" */
     const char *id_column;       /* NULL = "id" (optional column) */
-    size_t max_record_bytes;     /* 0 = WD_DEFAULT_MAX_RECORD_BYTES */
+    size_t max_record_bytes;     /* a record whose id, question, answer, source and date
+                                    together hold more bytes is skipped (a source is the
+                                    file's name unless the record gives one); 0 =
+                                    WD_DEFAULT_MAX_RECORD_BYTES */
 } wd_read_opts;
 
-#define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB of question + answer */
+#define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB */
 #define WD_READ_OPTS_INIT                                                                          \
     {                                                                                              \
         WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0                                                  \

@@ -161,7 +161,8 @@ static const cli_opt index_opts[] = {
     { "answer-positions", 0, 0, NULL,
       "also store word positions in the answer field (bigger, slower)" },
     { "max-record-bytes", 0, 1, "N",
-      "skip records whose question+answer exceed N bytes (default 1048576)" },
+      "skip records whose id, question, answer, source and date together exceed N bytes "
+      "(default 1048576)" },
     { "follow-links", 0, 0, NULL,
       "in folders, also follow symbolic links that lead out of the folder named" },
     { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
