@@ -192,6 +192,8 @@ int rd_table_header(rd_table *t);
 /* The column of the current record (the header) named `name` (trimmed,
  * ASCII case-insensitive), or -1. */
 int rd_table_find(const rd_table *t, const char *name);
+/* The same, looking at columns from `from` on (a name given twice). */
+int rd_table_find_from(const rd_table *t, const char *name, size_t from);
 /* "\"id\", \"category\", \"query1\"": the header's names, for messages. */
 void rd_table_list(const rd_table *t, char *out, size_t outsz);
 static inline const char *rd_table_field(const rd_table *t, size_t i)

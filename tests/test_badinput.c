@@ -471,6 +471,31 @@ static void test_badinput__source_of_2mb_over_the_limit_skipped_exit_3(void **st
     summary_free(&s);
 }
 
+/* Tables: text after a closing quote (a lenient CSV field) skips its row;
+ * a header naming a column it reads twice refuses the file. */
+static void test_badinput__lenient_csv_field_and_repeated_tsv_column_said(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/lenient.csv", f->dir);
+    th_write_text(p, "question,answer\n\"问1\",\"答1\"\n\"问2\",\"答2\"x\n\"问3\",\"答3\"\n");
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 2);
+    assert_problem(&s, 1, 0, "skip", "lenient.csv", 3, "format", "after a closing quote");
+    summary_free(&s);
+
+    snprintf(p, sizeof p, "%s/twice.tsv", f->dir);
+    th_write_text(p, "question\tanswer\tquestion\nq1\ta1\tq2\n");
+    s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 0);
+    assert_int_equal(num(&s, "failed_files"), 1);
+    assert_problem(&s, 1, 0, "error", "twice.tsv", 0, "format",
+                   "names the \"question\" column twice (columns 1 and 3)");
+    summary_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +516,7 @@ int main(void)
         T(test_badinput__punctuation_only_question_indexed_exit_0),
         T(test_badinput__emoji_and_cjk_extensions_kept_and_found),
         T(test_badinput__source_of_2mb_over_the_limit_skipped_exit_3),
+        T(test_badinput__lenient_csv_field_and_repeated_tsv_column_said),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1866,6 +1866,57 @@ static void test_corpus__walk_alloc_failure(void **state)
     fail_msg("never finished");
 }
 
+/* A column name given twice leaves the text of a record to a guess: the
+ * file is refused, naming the columns. */
+static void test_corpus__table_header_naming_a_column_twice_is_refused(void **state)
+{
+    (void)state;
+    static const char *const inputs[][2] = {
+        { "d.tsv", "question\tanswer\tquestion\nq1\ta1\tq2\n" },
+        { "d.csv", "id,question,answer,answer\n1,q,a,b\n" },
+        { "d2.tsv", "id\tquestion\tanswer\tid\n1\tq\ta\t2\n" },
+    };
+    static const char *const want[] = {
+        "d.tsv: the TSV header on line 1 names the \"question\" column twice (columns 1 and 3)",
+        "d.csv: the CSV header on line 1 names the \"answer\" column twice (columns 3 and 4)",
+        "d2.tsv: the TSV header on line 1 names the \"id\" column twice (columns 1 and 4)",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        coll c = { 0 };
+        wd_error e;
+        assert_int_equal(wd_corpus_read_buffer(inputs[i][0], inputs[i][1], strlen(inputs[i][1]),
+                                               NULL, on_record, on_diag, &c, &e),
+                         WD_EFORMAT);
+        assert_int_equal(c.n, 0);
+        if (!strstr(e.message, want[i]))
+            fail_msg("\"%s\" lacks \"%s\"", e.message, want[i]);
+        assert_non_null(strstr(e.message, "rename one of them"));
+        coll_free(&c);
+    }
+    /* Other columns may share a name: they are not read. */
+    const char *ok = "question\tanswer\tnote\tnote\nq\ta\tx\ty\n";
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    coll_free(&c);
+    /* Two options naming one column. */
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.answer_column = "question";
+    assert_int_equal(
+        wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), &o, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "three different columns"));
+    coll_free(&c);
+    /* A question list too. */
+    const char *ql = "question\tquestion\na\tb\n";
+    assert_int_equal(
+        wd_corpus_read_questions_buffer("q.tsv", ql, strlen(ql), NULL, NULL, NULL, NULL, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "names the 'question' column twice (columns 1 and 2)"));
+}
+
 /* --max-record-bytes counts what the record keeps and a search hands out:
  * a huge source or id is over the limit as a huge answer is. */
 static void test_corpus__record_limit_counts_source_and_id(void **state)
@@ -1958,6 +2009,7 @@ int main(void)
         cmocka_unit_test(test_corpus__walk_follows_links_out_of_the_folder_only_when_asked),
         cmocka_unit_test(test_corpus__walk_named_paths_overlap_fail_and_files_as_named),
         cmocka_unit_test(test_corpus__walk_alloc_failure),
+        cmocka_unit_test(test_corpus__table_header_naming_a_column_twice_is_refused),
         cmocka_unit_test(test_corpus__record_limit_counts_source_and_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
