@@ -389,14 +389,17 @@ static void test_badinput__empty_question_skipped_exit_3(void **state)
     summary_free(&s);
 }
 
-static void test_badinput__punctuation_only_question_indexed_exit_0(void **state)
+static void test_badinput__punctuation_only_question_skipped_exit_3(void **state)
 {
     fixture *f = *state;
     summary s = index_file(f, BAD "/punctuation.jsonl", NULL, NULL);
-    assert_int_equal(s.status, 0);
-    assert_int_equal(num(&s, "added"), 2);
+    /* No search could find it by its question: refused, the rest indexed. */
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 1);
+    assert_int_equal(num(&s, "skipped"), 1);
+    assert_problem(&s, 1, 0, "skip", "punctuation.jsonl", 1, "format",
+                   "the question has no word to search by");
     summary_free(&s);
-    assert_show(f, "p1", "question", "？？？！！！……");
     /* Asking only punctuation: no words, no hits, exit 1, valid JSON. */
     th_run r = wenda(f, "ask", "--json", "？？？！！！", NULL);
     assert_int_equal(r.status, 1);
@@ -439,6 +442,52 @@ static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
         assert_true(((unsigned char)text[st] & 0xC0) != 0x80);
     }
     json_decref(j);
+    th_run_free(&r);
+}
+
+/* Questions that hold no word (only emoji, only punctuation, only
+ * zero-width characters) were indexed but no search found them by their own
+ * question: each is refused with a message naming file, line, why and what
+ * to do, counted among the skipped records. A question with a word beside
+ * its emoji is a question like any other. */
+static void test_badinput__question_without_a_word_skipped_with_its_line(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/nowords.jsonl", f->dir);
+    th_write_text(
+        p, "{\"id\": \"e1\", \"question\": \"😀😀🎉\", \"answer\": \"表情\"}\n"
+           "{\"id\": \"e2\", \"question\": \"？？？！！\", \"answer\": \"标点\"}\n"
+           "{\"id\": \"e3\", \"question\": \"\\u200b\\u200b\\u200b\", \"answer\": \"零宽\"}\n"
+           "{\"id\": \"e4\", \"question\": \"\\ufeff\\u2060…\", \"answer\": \"不可见\"}\n"
+           "{\"id\": \"g1\", \"question\": \"😀医保卡丢了怎么办\", \"answer\": \"挂失\"}\n"
+           "{\"id\": \"g2\", \"question\": \"①\", \"answer\": \"编号\"}\n");
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 2);
+    assert_int_equal(num(&s, "skipped"), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_problem(&s, 4, i, "skip", "nowords.jsonl", (json_int_t)i + 1, "format",
+                       "no word to search by");
+        assert_problem(&s, 4, i, "skip", "nowords.jsonl", (json_int_t)i + 1, "format",
+                       "the record was skipped (put the question in words)");
+    }
+    summary_free(&s);
+    /* What was indexed is found by its own question. */
+    static const char *const kept[][2] = { { "😀医保卡丢了怎么办", "g1" }, { "①", "g2" } };
+    for (size_t i = 0; i < 2; i++) {
+        th_run r = wenda(f, "ask", "--json", "-n", "1", kept[i][0], NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
+        assert_string_equal(json_string_value(json_object_get(hit, "id")), kept[i][1]);
+        json_decref(j);
+        th_run_free(&r);
+    }
+    /* The text output names file and line. */
+    th_run r = wenda(f, "index", p, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "nowords.jsonl:3: the question has no word to search by"));
     th_run_free(&r);
 }
 
@@ -513,8 +562,9 @@ int main(void)
         T(test_badinput__unknown_fields_ignored_exit_0),
         T(test_badinput__question_of_100000_chars_indexed_and_askable),
         T(test_badinput__empty_question_skipped_exit_3),
-        T(test_badinput__punctuation_only_question_indexed_exit_0),
+        T(test_badinput__punctuation_only_question_skipped_exit_3),
         T(test_badinput__emoji_and_cjk_extensions_kept_and_found),
+        T(test_badinput__question_without_a_word_skipped_with_its_line),
         T(test_badinput__source_of_2mb_over_the_limit_skipped_exit_3),
         T(test_badinput__lenient_csv_field_and_repeated_tsv_column_said),
 #undef T

@@ -28,6 +28,7 @@ static void on_signal(int sig)
 typedef struct index_run {
     const char *cmd;
     wd_index_writer *w;
+    wd_analyzer *an;  /* finds whether a question has a word at all */
     const char *file; /* the file being read */
     uint64_t records; /* read from files */
     uint64_t skipped;
@@ -106,6 +107,25 @@ static void on_diag(void *ctx, int level, const char *file, size_t line, int cod
                  file, line, code, message);
 }
 
+static int stop_at_a_word(void *ctx, const wd_token *tok)
+{
+    (void)ctx;
+    (void)tok;
+    return 1;
+}
+
+/* Does the question hold a word, as the analyzer finds words? One that
+ * holds only emoji, punctuation, symbols or invisible characters is
+ * indexed under no word, so no search could find the record by it. The
+ * analysis stops at the first word (and leaves out the dictionary layer,
+ * which never turns words into none), so an ordinary question costs
+ * next to nothing. */
+static int has_a_word(index_run *r, const char *question)
+{
+    return wd_analyze(r->an, WD_ANALYZE_QUERY, question, strlen(question), stop_at_a_word, NULL,
+                      NULL) != WD_OK;
+}
+
 static int on_record(void *ctx, const wd_record *rec)
 {
     index_run *r = ctx;
@@ -113,6 +133,14 @@ static int on_record(void *ctx, const wd_record *rec)
         return WD_ESTOP;
     r->records++;
     r->bytes += strlen(rec->question) + (rec->answer ? strlen(rec->answer) : 0);
+    if (!has_a_word(r, rec->question)) {
+        r->skipped++;
+        note_problem(r, "skip", r->file, rec->line, WD_EFORMAT,
+                     "the question has no word to search by (only emoji, punctuation, symbols or "
+                     "invisible characters such as zero-width spaces), so no search could find "
+                     "the record; the record was skipped (put the question in words)");
+        return 0;
+    }
     wd_error err;
     wd_error_clear(&err);
     int rc = wd_index_writer_add(r->w, rec, &err);
@@ -276,6 +304,11 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
     if (ex)
         goto done;
+    if ((rc = wd_analyzer_new(&r.an, dict, &err)) != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+        goto done;
+    }
+    wd_analyzer_set_dictionary_layer(r.an, 0);
     const char *path = cli_index_path(cli_value(cmd, &a, "index"));
     wd_index_opts io = WD_INDEX_OPTS_INIT;
     io.batch_size = (uint32_t)batch;
@@ -372,6 +405,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
 done:
     json_decref(r.problems);
     wd_index_writer_abandon(r.w);
+    wd_analyzer_free(r.an);
     wd_dict_free(dict);
     wd_corpus_files_free(files);
     cli_args_free(&a);
@@ -471,7 +505,9 @@ const cli_cmd cli_cmd_index = {
     "\"date\"?} a line), and TSV/CSV files whose header names question and answer columns\n"
     "(any extension). A record whose id is already indexed is replaced. Records are\n"
     "committed every --batch-size records, so an interrupted run keeps what it committed.\n"
-    "Problem records are skipped with a message naming file and line.\n"
+    "Problem records are skipped with a message naming file and line, among them a\n"
+    "record whose question has no word to search by (only emoji, punctuation or\n"
+    "invisible characters), which no search could find.\n"
     "--jobs N: N-1 threads analyse records while one writes them in input order (so\n"
     "each commit is a prefix of the input). A new index is compacted at the end.\n"
     "--bulk builds a new index with one writer per job, merged at the end (a killed\n"
