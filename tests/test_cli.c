@@ -569,6 +569,35 @@ static void test_cli__index_json_lists_a_missing_path_among_problems(void **stat
     th_run_free(&r);
 }
 
+/* Counts that cannot be 0 say so in the one message that states the range. */
+static void test_cli__zero_counts_are_usage_errors_stating_the_range(void **state)
+{
+    fixture *f = *state;
+    static const char *const cases[][5] = {
+        { "ask", "-n", "0", "x", "-n/--num wants a whole number from 1 to 1000, not '0'" },
+        { "index", "--max-record-bytes", "0", "x",
+          "--max-record-bytes wants a whole number from 1 to 2147483648, not '0'" },
+        { "index", "--batch-size", "0", "x", "--batch-size wants a whole number from 1 to" },
+        { "index", "--jobs", "0", "x", "-j/--jobs wants a whole number from 1 to 64, not '0'" },
+        { "serve", "--threads", "0", NULL,
+          "--threads wants a whole number from 1 to 256, not '0'" },
+        { "serve", "--threads", "300", NULL,
+          "--threads wants a whole number from 1 to 256, not '300'" },
+        { "serve", "--max-header", "100", NULL,
+          "--max-header wants a whole number from 4096 to 1048576, not '100'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        th_run r =
+            th_wenda(f->index, NULL, cases[i][0], cases[i][1], cases[i][2], cases[i][3], NULL);
+        assert_int_equal(r.status, 2);
+        if (!strstr(r.err, cases[i][4]))
+            fail_msg("%s %s %s: \"%s\" lacks \"%s\"", cases[i][0], cases[i][1], cases[i][2], r.err,
+                     cases[i][4]);
+        assert_null(strstr(r.err, "at least"));
+        th_run_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +623,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__index_json_lists_a_missing_path_among_problems,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__zero_counts_are_usage_errors_stating_the_range,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

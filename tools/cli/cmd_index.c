@@ -178,9 +178,9 @@ static void explain_write_error(wd_error *e, const char *path)
 static const cli_opt index_opts[] = {
     { "index", 0, 1, "DIR",
       "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
-    { "batch-size", 0, 1, "N", "records per commit (default 1000)" },
+    { "batch-size", 0, 1, "N", "records per commit (default 1000, at least 1)" },
     { "jobs", 'j', 1, "N",
-      "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads)" },
+      "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads; at most 64)" },
     { "bulk", 0, 0, NULL,
       "new index: one writer per job into parts merged at the end (fastest, compact; a killed run "
       "keeps nothing)" },
@@ -190,7 +190,7 @@ static const cli_opt index_opts[] = {
       "also store word positions in the answer field (bigger, slower)" },
     { "max-record-bytes", 0, 1, "N",
       "skip records whose id, question, answer, source and date together exceed N bytes "
-      "(default 1048576)" },
+      "(default 1048576, at least 1)" },
     { "follow-links", 0, 0, NULL,
       "in folders, also follow symbolic links that lead out of the folder named" },
     { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
@@ -230,15 +230,14 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     }
     int json = cli_flag(cmd, &a, "json");
     unsigned long batch, maxrec;
-    if (cli_uint(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 10000000, &batch) ||
-        cli_uint(cmd, &a, "max-record-bytes", WD_DEFAULT_MAX_RECORD_BYTES, (1ul << 31), &maxrec)) {
+    if (cli_uint_in(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 1, 10000000, &batch) ||
+        cli_uint_in(cmd, &a, "max-record-bytes", WD_DEFAULT_MAX_RECORD_BYTES, 1, (1ul << 31),
+                    &maxrec)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
-    if (batch == 0)
-        batch = 1;
     unsigned long jobs, shards;
-    if (cli_uint(cmd, &a, "jobs", wd_index_default_jobs(), 64, &jobs) ||
+    if (cli_uint_in(cmd, &a, "jobs", wd_index_default_jobs(), 1, 64, &jobs) ||
         cli_uint(cmd, &a, "shards", 0, 256, &shards)) {
         cli_args_free(&a);
         return EXIT_USAGE;
