@@ -598,6 +598,40 @@ static void test_cli__zero_counts_are_usage_errors_stating_the_range(void **stat
     }
 }
 
+/* `info` sizes a sharded index by its shards (it said 0.0 MiB). */
+static void test_cli__info_sizes_a_sharded_index_by_its_shards(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", "--shards", "2", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    json_int_t shard_sum = 0;
+    for (int k = 1; k <= 2; k++) {
+        char shard[256];
+        snprintf(shard, sizeof shard, "%s/shard-%d", f->index, k);
+        r = th_wenda(shard, NULL, "info", "--json", NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        assert_true(th_json_int(j, "size_bytes") > 0);
+        shard_sum += th_json_int(j, "size_bytes");
+        json_decref(j);
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "info", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "documents"), 104);
+    assert_int_equal(th_json_int(j, "size_bytes"), shard_sum);
+    assert_true(shard_sum > 100000);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "size         0.0 MiB"));
+    th_run_free(&r);
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -626,6 +660,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__zero_counts_are_usage_errors_stating_the_range,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__info_sizes_a_sharded_index_by_its_shards, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
