@@ -631,6 +631,28 @@ static void test_cli__info_sizes_a_sharded_index_by_its_shards(void **state)
     th_run_free(&r);
 }
 
+/* A file whose name is not UTF-8 (a GBK name): its problems are in the
+ * --json summary, the name's bad bytes shown as '?' (the problem used to be
+ * dropped, leaving "skipped": 1 unexplained). */
+static void test_cli__index_json_keeps_problems_of_a_file_named_in_gbk(void **state)
+{
+    fixture *f = *state;
+    char kb[256], p[512];
+    snprintf(kb, sizeof kb, "%s/kb", f->dir);
+    th_write_text(th_path(p, sizeof p, kb, "\xb5\xcd.jsonl"),
+                  "{\"id\": \"g1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n"
+                  "{\"id\": \"g2\", \"question\": \"😀\", \"answer\": \"表情\"}\n");
+    th_run r = th_wenda(f->index, NULL, "index", "--json", kb, NULL);
+    assert_int_equal(r.status, 3);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "skipped"), 2);
+    json_t *ps = json_object_get(j, "problems");
+    assert_int_equal(json_array_size(ps), 2);
+    for (size_t i = 0; i < 2; i++)
+        assert_non_null(strstr(th_json_str(json_array_get(ps, i), "file"), "kb/??.jsonl"));
+    json_decref(j);
+    th_run_free(&r);
+}
 
 int main(void)
 {
@@ -662,6 +684,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__info_sizes_a_sharded_index_by_its_shards, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_cli__index_json_keeps_problems_of_a_file_named_in_gbk,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

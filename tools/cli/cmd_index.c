@@ -67,10 +67,18 @@ static void note_problem(index_run *r, const char *level, const char *file, size
     if (r->progress)
         fputs("\r\033[K", stderr);
     if (r->json) {
-        json_array_append_new(r->problems,
-                              json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file",
-                                        file ? file : "", "line", (json_int_t)line, "code",
-                                        wd_code_name(code), "message", msg));
+        /* A file name is bytes: one in another encoding (a GBK name) must
+         * not make the problem invalid JSON, or drop it. */
+        char *f = wd_strdup(file ? file : ""), *m = wd_strdup(msg);
+        if (f && m) {
+            wd_utf8_scrub(f);
+            wd_utf8_scrub(m);
+            json_array_append_new(r->problems, json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level,
+                                                         "file", f, "line", (json_int_t)line,
+                                                         "code", wd_code_name(code), "message", m));
+        }
+        wd_free(f);
+        wd_free(m);
     } else if (!file)
         cli_diag(r->cmd, "%s", msg);
     else if (line)
