@@ -124,12 +124,21 @@ static int stop_at_a_word(void *ctx, const wd_token *tok)
 
 /* Does the question hold a word, as the analyzer finds words? One that
  * holds only emoji, punctuation, symbols or invisible characters is
- * indexed under no word, so no search could find the record by it. The
- * analysis stops at the first word (and leaves out the dictionary layer,
- * which never turns words into none), so an ordinary question costs
- * next to nothing. */
+ * indexed under no word, so no search could find the record by it. An
+ * ASCII letter or digit, or a character of the main CJK block (U+4E00 to
+ * U+9FFF), is always a word to the analyzer: finding one settles it at the
+ * cost of a byte scan. Otherwise the analyzer decides, stopping at its
+ * first word and leaving out the dictionary layer (which never turns words
+ * into none). */
 static int has_a_word(index_run *r, const char *question)
 {
+    const unsigned char *s = (const unsigned char *)question;
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char c = s[i];
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c == 0xE4 && s[i + 1] >= 0xB8 && s[i + 1] <= 0xBF) || (c >= 0xE5 && c <= 0xE9))
+            return 1;
+    }
     return wd_analyze(r->an, WD_ANALYZE_QUERY, question, strlen(question), stop_at_a_word, NULL,
                       NULL) != WD_OK;
 }
