@@ -14,5 +14,6 @@ extern const cli_cmd cli_cmd_show;
 extern const cli_cmd cli_cmd_eval;
 extern const cli_cmd cli_cmd_serve;
 extern const cli_cmd cli_cmd_coverage;
+extern const cli_cmd cli_cmd_export;
 
 #endif

@@ -13,10 +13,10 @@
 #define WENDA_VERSION "0.1.0"
 #endif
 
-static const cli_cmd *const commands[] = { &cli_cmd_ask,     &cli_cmd_index, &cli_cmd_delete,
-                                           &cli_cmd_info,    &cli_cmd_show,  &cli_cmd_segment,
-                                           &cli_cmd_dict,    &cli_cmd_eval,  &cli_cmd_serve,
-                                           &cli_cmd_coverage };
+static const cli_cmd *const commands[] = { &cli_cmd_ask,      &cli_cmd_index, &cli_cmd_delete,
+                                           &cli_cmd_info,     &cli_cmd_show,  &cli_cmd_segment,
+                                           &cli_cmd_dict,     &cli_cmd_eval,  &cli_cmd_serve,
+                                           &cli_cmd_coverage, &cli_cmd_export };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to)
