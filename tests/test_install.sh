@@ -45,7 +45,7 @@ done
 # time without LD_LIBRARY_PATH although the prefix is not a system one.
 mkdir "$PREFIX/example"
 cp "$SRC/tools/examples/Makefile" "$SRC/tools/examples/ask.c" "$PREFIX/example/"
-make -s -C "$PREFIX/example" >/dev/null
+CFLAGS="-std=c11 -Wall -Wextra -O2 $EXTRA" LDFLAGS="$EXTRA" make -s -C "$PREFIX/example" >/dev/null
 out=$(env -u LD_LIBRARY_PATH "$PREFIX/example/ask" "$PREFIX/index" 低保户要交医保吗)
 grep -q '^1\. .*低保户' <<<"$out" || { echo "example built by its Makefile: unexpected answer" >&2; exit 1; }
 syms=$(nm -D --defined-only "$LIBDIR/libwenda.so")
