@@ -462,7 +462,10 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     cov_summary sum;
     memset(&sum, 0, sizeof sum);
     wd_calibration cal;
-    if (view_calibration(w, &cal, &err) != WD_OK)
+    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    so.allow_partial = sv->cfg->allow_partial;
+    so.timeout_ms = sv->cfg->timeout_ms;
+    if (view_calibration(w, &so, &cal, &err) != WD_OK)
         return send_wd_error(sv, c, rq, &err);
     sum.covered_at = cal.covered_at;
     sum.partial_at = cal.partial_at;
