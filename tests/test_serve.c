@@ -789,24 +789,52 @@ static void test_serve__errors(void **state)
     assert_true(has_header(&r, "Allow: POST"));
     assert_error(r, 405, "method_not_allowed");
     assert_error(http(p, "DELETE", "/healthz", NULL, NULL, 0), 405, "method_not_allowed");
-    /* --max-body 4096: by Content-Length, and by what actually arrives (chunked). */
+    /* --max-body 4096, by Content-Length. */
     char big[5000];
     memset(big, 'a', sizeof big);
     assert_error(http(p, "POST", "/api/coverage", NULL, big, sizeof big), 413, "too_large");
-    {
+    /* A chunked body is refused before it is read (411), a 100 KB chunk
+     * extension included (libmicrohttpd would answer it with its own 500). */
+    for (int ext = 0; ext < 2; ext++) {
         int fd = connect_to(p);
         const char *h = "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                         "Transfer-Encoding: chunked\r\n\r\n";
         send_all(fd, h, strlen(h));
-        for (int i = 0; i < 3; i++) {
+        if (ext) {
+            static char line[100010];
+            memset(line, 'x', sizeof line);
+            memcpy(line, "7d0;", 4);
+            memcpy(line + sizeof line - 2, "\r\n", 2);
+            send_all(fd, line, sizeof line);
+        } else {
             send_all(fd, "7d0\r\n", 5);
-            send_all(fd, big, 2000);
-            send_all(fd, "\r\n", 2);
         }
-        send_all(fd, "0\r\n\r\n", 5);
-        assert_error(read_resp(fd), 413, "too_large");
+        send_all(fd, big, 2000);
+        send_all(fd, "\r\n0\r\n\r\n", 7);
+        resp r = read_resp(fd);
+        close(fd);
+        assert_non_null(strstr(r.body, "Content-Length"));
+        assert_error(r, 411, "length_required");
+    }
+    /* Lengths that disagree (request smuggling) are refused. */
+    const char *two[] = { "Content-Length: 3\r\nContent-Length: 5\r\n",
+                          "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", NULL };
+    for (const char *const *t = two; *t; t++) {
+        int fd = connect_to(p);
+        char req[256];
+        snprintf(req, sizeof req,
+                 "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n"
+                 "abcde",
+                 *t);
+        send_all(fd, req, strlen(req));
+        assert_error(read_resp(fd), 400, "bad_request");
         close(fd);
     }
+    /* q with no value, or an empty question, is as bad as none. */
+    assert_error(get(p, "/api/search?q"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=&n=3"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=+%20"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest?q"), 400, "bad_parameter");
     assert_error(http(p, "POST", "/api/coverage", NULL, "\xff\xfe\n", 3), 400, "bad_parameter");
     /* A request target too long for libmicrohttpd is refused before any handler. */
     static char longq[70000];
@@ -896,6 +924,33 @@ static void test_serve__host_and_origin(void **state)
     /* GETs are answered whatever the Origin (CORS keeps other sites from reading them). */
     r = http(p, "GET", "/api/suggest?q=x", "Origin: https://attacker.example\r\n", NULL, 0);
     assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+/* Connections are kept alive, and pipelined requests are all answered, in
+ * order. */
+static void test_serve__keep_alive_and_pipelining(void **state)
+{
+    fixture *f = *state;
+    int fd = connect_to(f->s.port);
+    char req[1024];
+    snprintf(req, sizeof req,
+             "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+             "GET /api/suggest?q=%%E5%%8C%%BB%%E4%%BF%%9D HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+             "GET /nope HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+             f->s.port, f->s.port, f->s.port);
+    send_all(fd, req, strlen(req));
+    resp r = read_resp(fd); /* all three, until the server closes after the last */
+    close(fd);
+    const char *a = strstr(r.head, "HTTP/1.1 200");
+    assert_non_null(a);
+    assert_null(strcasestr(r.head, "Connection: close"));
+    const char *b = strstr(r.body, "HTTP/1.1 200");
+    assert_non_null(b);
+    assert_non_null(strstr(b, "\"suggestions\""));
+    const char *c = strstr(b + 1, "HTTP/1.1 404");
+    assert_non_null(c);
+    assert_non_null(strstr(c, "not_found"));
     resp_free(&r);
 }
 
@@ -1577,6 +1632,7 @@ int main(void)
         cmocka_unit_test(test_serve__errors),
         cmocka_unit_test(test_serve__cors),
         cmocka_unit_test(test_serve__host_and_origin),
+        cmocka_unit_test(test_serve__keep_alive_and_pipelining),
         cmocka_unit_test(test_serve__reindex_live),
     };
     const struct CMUnitTest own[] = {

@@ -27,9 +27,9 @@ static void test_serve_hosts__loopback_answers_only_loopback_names(void **state)
 {
     (void)state;
     serve_hosts *h = hosts("127.0.0.1", NULL);
-    const char *yes[] = { "localhost",   "localhost:8080", "LOCALHOST.:8080", "127.0.0.1",
-                          "127.0.0.1:80", "[::1]",          "[::1]:8080",      "[0:0::1]:1",
-                          NULL };
+    const char *yes[] = { "localhost",  "localhost:8080", "LOCALHOST.:8080",
+                          "127.0.0.1",  "127.0.0.1:80",   "[::1]",
+                          "[::1]:8080", "[0:0::1]:1",     NULL };
     for (const char *const *p = yes; *p; p++)
         if (!serve_host_allowed(h, *p))
             fail_msg("%s refused", *p);

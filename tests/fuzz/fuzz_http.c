@@ -87,9 +87,10 @@ static void check_target(const char *raw)
         FZ_CHECK(wd_utf8_valid(p->value, p->value_len, NULL));
     }
     why[0] = '\0';
-    const uri_param *q = serve_param_q(&u, SERVE_MAX_QUERY_BYTES, why, sizeof why);
+    const uri_param *q =
+        serve_param_q(&u, SERVE_MAX_QUERY_BYTES, (int)(u.n_params & 1), why, sizeof why);
     if (q) {
-        FZ_CHECK(q->value_len <= SERVE_MAX_QUERY_BYTES);
+        FZ_CHECK(q->value_len <= SERVE_MAX_QUERY_BYTES && q->has_value);
         check_guard(q->value, q->value_len);
     } else {
         check_msg(why);

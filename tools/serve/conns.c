@@ -161,7 +161,7 @@ static void *deadlines(void *arg)
         pthread_cond_timedwait(&cs->cv, &cs->mu, &until);
         double now = mono_s();
         for (conn *k = cs->list; k; k = k->next) {
-            unsigned limit = k->phase == P_BODY ? cs->cfg.body_timeout_s
+            unsigned limit = k->phase == P_BODY   ? cs->cfg.body_timeout_s
                              : k->phase == P_BUSY ? 0
                                                   : cs->cfg.header_timeout_s;
             if (limit && now - k->since > limit)
@@ -257,7 +257,8 @@ void conns_notify(void *cls, struct MHD_Connection *c, void **socket_context,
         *socket_context = k;
         if (!k)
             return; /* no memory: this one goes without limits */
-        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         const union MHD_ConnectionInfo *ad =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         k->fd = fd ? fd->connect_fd : -1;

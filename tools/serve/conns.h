@@ -35,11 +35,11 @@ typedef struct conns_config {
 enum conns_cut { CONNS_NOT_CUT = 0, CONNS_CUT_HEADERS, CONNS_CUT_BODY };
 
 typedef struct conns_stats {
-    uint64_t refused;      /* connections closed at once: over --max-per-ip */
-    uint64_t limited;      /* proxied requests answered 429: over --max-per-ip */
-    uint64_t cut_headers;  /* requests whose headers missed their deadline */
-    uint64_t cut_body;     /* requests whose body missed its deadline */
-    unsigned open;         /* connections open now */
+    uint64_t refused;     /* connections closed at once: over --max-per-ip */
+    uint64_t limited;     /* proxied requests answered 429: over --max-per-ip */
+    uint64_t cut_headers; /* requests whose headers missed their deadline */
+    uint64_t cut_body;    /* requests whose body missed its deadline */
+    unsigned open;        /* connections open now */
 } conns_stats;
 
 /* *out is new; starts the deadline thread. cfg is copied (its strings are

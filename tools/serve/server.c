@@ -278,10 +278,10 @@ static int param_prob(server *sv, struct MHD_Connection *c, request *rq, const u
 }
 
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
-                                const uri_parts *u, int *sent)
+                                const uri_parts *u, int empty_ok, int *sent)
 {
     char why[256];
-    const uri_param *q = serve_param_q(u, SERVE_MAX_QUERY_BYTES, why, sizeof why);
+    const uri_param *q = serve_param_q(u, SERVE_MAX_QUERY_BYTES, empty_ok, why, sizeof why);
     if (!q)
         *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
     return q;
@@ -303,7 +303,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     int sent = MHD_NO;
     unsigned long n, off, full;
     double minconf;
-    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    const uri_param *q = param_q(sv, c, rq, u, 0, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent) ||
@@ -386,7 +386,7 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
 {
     int sent = MHD_NO;
     unsigned long n;
-    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    const uri_param *q = param_q(sv, c, rq, u, 1, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SUGGEST_N, 8, &n, &sent))
         return sent;
     view_snap *snap = view_acquire(sv->view);
@@ -778,6 +778,12 @@ static int gatekeep(server *sv, struct MHD_Connection *c, request *rq, const cha
         return send_error(sv, c, rq, 400, "bad_request", NULL, "%s",
                           lc.conflict ? "conflicting or malformed Content-Length headers"
                                       : "both Content-Length and Transfer-Encoding");
+    /* A chunked body is not read: libmicrohttpd answers a chunk line
+     * longer than its buffer (a long chunk extension) with its own 500. */
+    if (te)
+        return send_error(sv, c, rq, 411, "length_required", NULL,
+                          "send the body with a Content-Length (Transfer-Encoding is not "
+                          "accepted)");
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (!host && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
         return send_error(sv, c, rq, 400, "bad_request", NULL,
