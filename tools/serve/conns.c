@@ -18,13 +18,13 @@
 
 #include <arpa/inet.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "hosts.h"
+#include "serve.h"
 #include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"
@@ -71,16 +71,6 @@ static double mono_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void logf_(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("wenda: serve: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
 }
 
 /* ---- counts ----------------------------------------------------------------- */
@@ -133,15 +123,15 @@ static void cut(conns *cs, conn *k, double now)
     if (k->phase == P_HEADERS) {
         k->cut = CONNS_CUT_HEADERS;
         cs->st.cut_headers++;
-        logf_("a request from %s sent its headers for longer than %u s (--header-timeout); "
-              "connection closed",
-              k->addr, cs->cfg.header_timeout_s);
+        serve_logf("a request from %s sent its headers for longer than %u s (--header-timeout); "
+                   "connection closed",
+                   k->addr, cs->cfg.header_timeout_s);
     } else if (k->phase == P_BODY) {
         k->cut = CONNS_CUT_BODY;
         cs->st.cut_body++;
-        logf_("a request body from %s took longer than %u s to arrive (--client-timeout); "
-              "connection closed (408)",
-              k->addr, cs->cfg.body_timeout_s);
+        serve_logf("a request body from %s took longer than %u s to arrive (--client-timeout); "
+                   "connection closed (408)",
+                   k->addr, cs->cfg.body_timeout_s);
     } /* P_IDLE: an idle connection, closed without a word */
     shutdown(k->fd, SHUT_RDWR);
     k->since = now; /* once: libmicrohttpd closes it on its next turn */
@@ -239,9 +229,9 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
         double now = mono_s();
         if (now - cs->last_refusal_log > 10) { /* a flood is said once in a while */
             cs->last_refusal_log = now;
-            logf_("%s has %u connections open (--max-per-ip); closing its new ones "
-                  "(%llu so far)",
-                  a, *n, (unsigned long long)cs->st.refused);
+            serve_logf("%s has %u connections open (--max-per-ip); closing its new ones "
+                       "(%llu so far)",
+                       a, *n, (unsigned long long)cs->st.refused);
         }
     }
     pthread_mutex_unlock(&cs->mu);

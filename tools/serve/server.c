@@ -116,7 +116,7 @@ static double mono_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void logf_(const char *fmt, ...)
+void serve_logf(const char *fmt, ...)
 {
     va_list ap;
     fputs("wenda: serve: ", stderr);
@@ -923,7 +923,7 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     snprintf(ps, sizeof ps, "%u", port);
     int g = getaddrinfo(host, ps, &hints, &res);
     if (g != 0) {
-        logf_("cannot resolve --listen host '%s': %s", host, gai_strerror(g));
+        serve_logf("cannot resolve --listen host '%s': %s", host, gai_strerror(g));
         return -1;
     }
     int fd = -1, last_errno = 0;
@@ -945,8 +945,9 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        logf_("cannot listen on %s:%u: %s%s", host, port, strerror(last_errno),
-              last_errno == EADDRINUSE ? " (choose another port with --listen HOST:PORT)" : "");
+        serve_logf("cannot listen on %s:%u: %s%s", host, port, strerror(last_errno),
+                   last_errno == EADDRINUSE ? " (choose another port with --listen HOST:PORT)"
+                                            : "");
         return -1;
     }
     struct sockaddr_storage ss;
@@ -976,7 +977,7 @@ int serve_run(const serve_config *cfg)
     char host[256];
     unsigned port = 0;
     if (serve_parse_listen(cfg->listen, host, sizeof host, &port) != 0) {
-        logf_("--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'", cfg->listen);
+        serve_logf("--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'", cfg->listen);
         return 2;
     }
     /* Signals are taken by sigwait below; every thread started from here
@@ -990,13 +991,13 @@ int serve_run(const serve_config *cfg)
 
     server *sv = wd_calloc(1, sizeof *sv);
     if (!sv) {
-        logf_("out of memory");
+        serve_logf("out of memory");
         return 4;
     }
     sv->cfg = cfg;
     atomic_init(&sv->inflight, 0);
     if (cfg->cache_bytes && rcache_new(&sv->cache, cfg->cache_bytes) != WD_OK) {
-        logf_("out of memory");
+        serve_logf("out of memory");
         wd_free(sv);
         return 4;
     }
@@ -1005,7 +1006,7 @@ int serve_run(const serve_config *cfg)
     sv->started = ts.tv_sec + ts.tv_nsec / 1e9;
     char why[256];
     if (cfg->trusted_proxy && serve_addr_list_check(cfg->trusted_proxy, why, sizeof why) != 0) {
-        logf_("--trusted-proxy: %s", why);
+        serve_logf("--trusted-proxy: %s", why);
         rcache_free(sv->cache);
         wd_free(sv);
         return 2;
@@ -1014,7 +1015,7 @@ int serve_run(const serve_config *cfg)
                         cfg->trusted_proxy };
     if (serve_hosts_new(&sv->hosts, host, cfg->allowed_host) != WD_OK ||
         conns_new(&sv->conns, &cc) != WD_OK) {
-        logf_("out of memory");
+        serve_logf("out of memory");
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
         wd_free(sv);
@@ -1026,7 +1027,7 @@ int serve_run(const serve_config *cfg)
         cfg->calibration)
         view_set_calibration(sv->view, cfg->calibration);
     if (!sv->view) {
-        logf_("%s", err.message);
+        serve_logf("%s", err.message);
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
@@ -1035,9 +1036,10 @@ int serve_run(const serve_config *cfg)
     }
     view_snap *snap = view_acquire(sv->view);
     if (!snap)
-        logf_("no index at %s yet; answering 503 until one appears (build one with: wenda index "
-              "--index %s FILES...)",
-              cfg->index_path, cfg->index_path);
+        serve_logf(
+            "no index at %s yet; answering 503 until one appears (build one with: wenda index "
+            "--index %s FILES...)",
+            cfg->index_path, cfg->index_path);
     view_release(snap);
 
     int family = AF_INET;
@@ -1064,7 +1066,7 @@ int serve_run(const serve_config *cfg)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
     if (!d) {
-        logf_("cannot start the HTTP daemon on %s", bound);
+        serve_logf("cannot start the HTTP daemon on %s", bound);
         close(fd);
         view_shared_free(sv->view);
         conns_free(sv->conns);
@@ -1080,7 +1082,8 @@ int serve_run(const serve_config *cfg)
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
-    logf_("%s received; finishing the requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    serve_logf("%s received; finishing the requests in flight",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
     /* Stop accepting, let what is in flight finish, then close. */
     MHD_socket lfd = MHD_quiesce_daemon(d);
     if (lfd != MHD_INVALID_SOCKET)
@@ -1098,9 +1101,9 @@ int serve_run(const serve_config *cfg)
     rcache_free(sv->cache);
     wd_free(sv);
     if (left > 0) {
-        logf_("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
+        serve_logf("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
         return 3;
     }
-    logf_("stopped");
+    serve_logf("stopped");
     return 0;
 }
