@@ -1615,6 +1615,8 @@ static void test_serve__usage(void **state)
     assert_int_equal(wenda_run(bad3), 2);
     const char *bad4[] = { "serve", "--client-timeout", "-1", NULL };
     assert_int_equal(wenda_run(bad4), 2);
+    const char *bad5[] = { "serve", "--trusted-proxy", "127.0.0.1,proxy.internal", NULL };
+    assert_int_equal(wenda_run(bad5), 2);
 }
 
 int main(void)
