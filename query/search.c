@@ -258,6 +258,8 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         rc = wd_run_rerank(&r, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_hits(&r, res, err);
+    if (rc == WD_OK)
+        rc = wd_termstats_check(r.stats, err);
     if (rc == WD_OK) {
         res->total = r.total;
         res->parsed = r.parsed;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "closest.h"
 #include "wenda/buf.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
@@ -74,7 +75,16 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out)
             size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
             idx = find_long(cmd, a + 2, len);
             if (idx < 0) {
+                const char *names[65];
+                size_t nn = 0;
+                for (int k = 0; cmd->opts && cmd->opts[k].name && nn < 64; k++)
+                    names[nn++] = cmd->opts[k].name;
+                names[nn++] = "help";
+                const char *near = cli_closest(a + 2, len, names, nn);
                 cli_args_free(out);
+                if (near)
+                    return cli_usage_error(cmd, "unknown option '%.*s'; did you mean '--%s'?",
+                                           (int)len + 2, a, near);
                 return cli_usage_error(cmd, "unknown option '%.*s'", (int)len + 2, a);
             }
             if (eq) {
