@@ -224,6 +224,15 @@ int wd_utf8_valid(const char *s, size_t n, size_t *bad_at)
     return 1;
 }
 
+void wd_utf8_scrub(char *s)
+{
+    size_t n = strlen(s), bad = 0, at = 0;
+    while (at < n && !wd_utf8_valid(s + at, n - at, &bad)) {
+        s[at + bad] = '?';
+        at += bad + 1;
+    }
+}
+
 size_t wd_utf8_count(const char *s, size_t n)
 {
     size_t c = 0;

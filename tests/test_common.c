@@ -305,6 +305,25 @@ static void test_common__record_decode_refuses_what_is_not_a_record(void **state
     }
 }
 
+/* Bytes that are not UTF-8 (a GBK file name) become '?', one each; valid
+ * text, 4-byte characters included, is left as it is. */
+static void test_common__utf8_scrub_replaces_each_bad_byte(void **state)
+{
+    (void)state;
+    char gbk[] = "kb/\xb5\xcd.jsonl";
+    wd_utf8_scrub(gbk);
+    assert_string_equal(gbk, "kb/??.jsonl");
+    char mixed[] = "医保\xC0\xAF\xF0\xA0\x80\x80\xE5\x8C";
+    wd_utf8_scrub(mixed);
+    assert_string_equal(mixed, "医保??\xF0\xA0\x80\x80??");
+    char ok[] = "异地就医😀";
+    wd_utf8_scrub(ok);
+    assert_string_equal(ok, "异地就医😀");
+    char empty[] = "";
+    wd_utf8_scrub(empty);
+    assert_string_equal(empty, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_common__record_round_trips_through_its_stored_form),
         cmocka_unit_test(test_common__record_decode_reads_any_flat_object),
         cmocka_unit_test(test_common__record_decode_refuses_what_is_not_a_record),
+        cmocka_unit_test(test_common__utf8_scrub_replaces_each_bad_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,10 @@ int wd_buf_json_string(wd_buf *b, const char *s, size_t len);
  * code points above U+10FFFF); on failure *bad_at (if given) is the byte
  * offset of the first bad sequence. */
 int wd_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Replace, in place, each byte of the NUL-terminated s that is not part of
+ * valid UTF-8 with '?' (for text that must be UTF-8, such as JSON, made
+ * from bytes that may not be: file names, other libraries' messages). */
+void wd_utf8_scrub(char *s);
 /* Decode one code point at s[0..n); returns its length in bytes (1..4) and
  * stores it in *cp, or returns 0 on an invalid sequence. */
 size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp);

@@ -143,8 +143,8 @@ int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name)
     return i >= 0 && a->counts[i] > 0;
 }
 
-int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
-             unsigned long max, unsigned long *out)
+int cli_uint_in(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+                unsigned long min, unsigned long max, unsigned long *out)
 {
     const char *v = cli_value(cmd, a, name);
     *out = dflt;
@@ -153,12 +153,26 @@ int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned l
     char *end;
     errno = 0;
     unsigned long x = strtoul(v, &end, 10);
-    if (!*v || *end || errno || v[0] == '-' || x > max) {
-        cli_usage_error(cmd, "--%s wants a whole number from 0 to %lu, not '%s'", name, max, v);
+    if (!*v || *end || errno || v[0] == '-' || x < min || x > max) {
+        /* Name the option as it may have been typed: "-n/--num". */
+        int i = find_long(cmd, name, strlen(name));
+        char shown[80];
+        if (i >= 0 && cmd->opts[i].short_name)
+            snprintf(shown, sizeof shown, "-%c/--%s", cmd->opts[i].short_name, name);
+        else
+            snprintf(shown, sizeof shown, "--%s", name);
+        cli_usage_error(cmd, "%s wants a whole number from %lu to %lu, not '%s'", shown, min, max,
+                        v);
         return -1;
     }
     *out = x;
     return 0;
+}
+
+int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+             unsigned long max, unsigned long *out)
+{
+    return cli_uint_in(cmd, a, name, dflt, 0, max, out);
 }
 
 void cli_help(const cli_cmd *cmd, FILE *to)

@@ -58,6 +58,10 @@ int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
  * when malformed. Absent: *out = dflt. */
 int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
              unsigned long max, unsigned long *out);
+/* The same for an option that takes min..max: the usage error states that
+ * range, so no other message need say what the option accepts. */
+int cli_uint_in(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+                unsigned long min, unsigned long max, unsigned long *out);
 
 void cli_help(const cli_cmd *cmd, FILE *to);
 void cli_diag(const char *cmd, const char *fmt, ...)

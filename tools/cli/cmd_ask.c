@@ -92,7 +92,7 @@ static void print_human(const wd_results *r, int color, int full, int explain)
 
 static const cli_opt ask_opts[] = {
     { "index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
-    { "num", 'n', 1, "N", "number of answers (default 5)" },
+    { "num", 'n', 1, "N", "number of answers, 1 to 1000 (default 5)" },
     { "offset", 0, 1, "K", "skip the first K answers" },
     { "source", 0, 1, "S", "only records from source file S" },
     { "json", 0, 0, NULL, "print one JSON object per question" },
@@ -166,7 +166,8 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     int full = cli_flag(cmd, &a, "full");
     unsigned long n, off, timeout;
     double minconf;
-    if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
+    if (cli_uint_in(cmd, &a, "num", 5, 1, 1000, &n) ||
+        cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
         cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
         cli_prob(cmd, &a, "min-confidence", -1, &minconf)) {
         cli_args_free(&a);

@@ -80,12 +80,12 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long threads, max_body, reload_ms, drain_ms, timeout, max_header, client_timeout,
         header_timeout, max_conn, max_per_ip, request_timeout, cache_mb;
-    if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
+    if (cli_uint_in(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 1, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
-        cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
+        cli_uint_in(cmd, &a, "reload-ms", 500, 1, 3600000, &reload_ms) ||
         cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms) ||
         cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
-        cli_uint(cmd, &a, "max-header", 16384, 1ul << 20, &max_header) ||
+        cli_uint_in(cmd, &a, "max-header", 16384, 4096, 1ul << 20, &max_header) ||
         cli_uint(cmd, &a, "client-timeout", 10, 86400, &client_timeout) ||
         cli_uint(cmd, &a, "header-timeout", 10, 86400, &header_timeout) ||
         cli_uint(cmd, &a, "max-connections", 256, 65536, &max_conn) ||
@@ -95,16 +95,10 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return EXIT_USAGE;
     }
-    if (threads == 0 || reload_ms == 0) {
+    if (max_conn < threads) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "--threads and --reload-ms want at least 1");
-    }
-    if (max_header < 4096 || max_conn < threads) {
-        cli_args_free(&a);
-        return cli_usage_error(cmd,
-                               "--max-header wants at least 4096 and --max-connections at "
-                               "least --threads (%lu)",
-                               threads);
+        return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
+                               max_conn, threads);
     }
     const char *listen = cli_value(cmd, &a, "listen");
     char host[256];
