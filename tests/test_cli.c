@@ -265,6 +265,11 @@ static void test_cli__delete_and_show(void **state)
     th_run_free(&r);
 }
 
+/* `ask --json -`: every input line gets exactly one output line carrying its
+ * line number: the answer, or an error object for a line that asks nothing
+ * (empty, blank) or cannot be asked (invalid UTF-8), so that outputs line
+ * up with inputs. Blank lines do not fail the run; a line that cannot be
+ * asked does (exit 3), after every other line was answered. */
 static void test_cli__ask_stdin_json_lines(void **state)
 {
     fixture *f = *state;
@@ -274,15 +279,133 @@ static void test_cli__ask_stdin_json_lines(void **state)
                  NULL);
     assert_int_equal(r.status, 0);
     json_t *lines = th_json_lines(r.out);
-    size_t i;
-    json_t *j;
-    json_array_foreach(lines, i, j)
-    {
-        assert_non_null(json_object_get(j, "hits"));
+    assert_int_equal(json_array_size(lines), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *j = json_array_get(lines, i);
+        assert_int_equal(th_json_int(j, "line"), (json_int_t)i + 1);
+        assert_true(i == 1 ? json_object_get(j, "error") != NULL
+                           : json_object_get(j, "hits") != NULL);
     }
-    assert_int_equal(json_array_size(lines), 2);
     json_decref(lines);
     th_run_free(&r);
+
+    /* Five lines, three of them bad: invalid UTF-8, empty, only spaces. */
+    r = th_wenda(f->index,
+                 "低保户要交医保吗\n\xE5\x8C\xBB\xFF\n\n \t\xE3\x80\x80 \r\n异地就医怎么报销\n",
+                 "ask", "--json", "-", NULL);
+    assert_int_equal(r.status, 3);
+    lines = th_json_lines(r.out);
+    assert_int_equal(json_array_size(lines), 5);
+    const char *codes[] = { NULL, "encoding", "format", "format", NULL };
+    for (size_t i = 0; i < 5; i++) {
+        json_t *j = json_array_get(lines, i);
+        assert_int_equal(th_json_int(j, "line"), (json_int_t)i + 1);
+        json_t *e = json_object_get(j, "error");
+        if (codes[i]) {
+            assert_non_null(e);
+            assert_string_equal(th_json_str(e, "code"), codes[i]);
+            assert_null(json_object_get(j, "hits"));
+        } else {
+            assert_null(e);
+            assert_true(json_array_size(json_object_get(j, "hits")) > 0);
+        }
+    }
+    assert_string_equal(th_json_str(json_array_get(lines, 4), "query"), "异地就医怎么报销");
+    json_decref(lines);
+    assert_non_null(strstr(r.err, "stdin:2:"));
+    th_run_free(&r);
+}
+
+/* A record's text holding terminal control sequences (set the window title,
+ * clear the screen, a C1 CSI) is shown with them escaped by every
+ * human-readable output, TTY or not, colour or not: ask, show, coverage.
+ * JSON keeps the text exact. */
+static void test_cli__control_characters_of_records_are_shown_escaped(void **state)
+{
+    fixture *f = *state;
+    char file[256];
+    th_path(file, sizeof file, f->dir, "esc.jsonl");
+    th_write_text(file,
+                  "{\"id\": \"esc\\u001b[2J#1\", \"question\": "
+                  "\"医保卡\\u001b]0;pwned\\u0007\\u001b[2J丢了怎么办\", \"answer\": "
+                  "\"去医保局补办\\u001b[31m医保卡\\u009b2J。\", \"source\": \"s\\u0007.txt\"}\n");
+    th_run r = th_wenda(f->index, NULL, "index", "-q", file, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    const char *raw_q = "医保卡\x1b]0;pwned\x07\x1b[2J丢了怎么办";
+    const char *shown_q = "医保卡\\x1B]0;pwned\\x07\\x1B[2J丢了怎么办";
+    const char *runs[][8] = {
+        { "ask", "--full", "医保卡丢了怎么办", NULL },
+        { "ask", "--full", "--explain", "--color", "always", "医保卡丢了怎么办", NULL },
+        { "show", "esc\x1b[2J#1", NULL },
+        { "coverage", "-", NULL },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        r = th_wenda_argv(f->index, "医保卡丢了怎么办\x1b[2J\n", runs[i]);
+        if (r.status > 1)
+            fail_msg("%s: exit %d: %s", runs[i][0], r.status, r.err);
+        assert_non_null(strstr(r.out, shown_q));
+        assert_null(strchr(r.out, '\a'));
+        assert_null(strstr(r.out, "\x1b]"));
+        assert_null(strstr(r.out, "\x1b[2J"));
+        assert_null(strstr(r.out, "\xC2\x9B"));
+        if (i != 1) /* with colour, only wenda's own bold and dim */
+            assert_null(strchr(r.out, '\x1b'));
+        if (strcmp(runs[i][0], "coverage") != 0) {
+            assert_non_null(strstr(r.out, "\\x1B[31m"));
+            assert_non_null(strstr(r.out, "\\u009B2J"));
+        } else {
+            assert_non_null(strstr(r.out, "怎么办\\x1B[2J")); /* the question asked, too */
+        }
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "ask", "--json", "--full", "医保卡丢了怎么办", NULL);
+    json_t *j = th_json(r.out);
+    json_t *h = json_array_get(json_object_get(j, "hits"), 0);
+    assert_string_equal(th_json_str(h, "question"), raw_q);
+    assert_string_equal(th_json_str(h, "answer"), "去医保局补办\x1b[31m医保卡\xC2\x9B"
+                                                  "2J。");
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "show", "--json", "esc\x1b[2J#1", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_string_equal(th_json_str(j, "question"), raw_q);
+    json_decref(j);
+    th_run_free(&r);
+}
+
+/* A question of 20,000 characters is answered, not refused: searched for
+ * by its most informative words, and the JSON says it was trimmed. */
+static void test_cli__a_long_question_is_answered_trimmed(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run_free(&r);
+    size_t cap = 20000 * 3 + 1, n = 0;
+    char *q = malloc(cap);
+    assert_non_null(q);
+    static const char ask[] = "低保户要交医保吗";
+    while (n + sizeof ask - 1 < cap) {
+        memcpy(q + n, ask, sizeof ask - 1);
+        n += sizeof ask - 1;
+    }
+    q[n] = '\0';
+    r = th_wenda(f->index, NULL, "ask", "--json", q, NULL);
+    json_t *j = th_json(r.out);
+    assert_true(json_is_true(json_object_get(j, "trimmed")));
+    assert_true(json_array_size(json_object_get(j, "hits")) > 0);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", q, NULL);
+    assert_non_null(strstr(r.out, "A long question"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", ask, NULL);
+    j = th_json(r.out);
+    assert_null(json_object_get(j, "trimmed"));
+    json_decref(j);
+    th_run_free(&r);
+    free(q);
 }
 
 /* The answer confidence: each hit has one; a question nothing answers says
@@ -670,6 +793,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__unreadable_file_is_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__delete_and_show, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_stdin_json_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__control_characters_of_records_are_shown_escaped,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__a_long_question_is_answered_trimmed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_cli__usage_errors_exit_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_says_when_nothing_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__calibrate_keeps_thresholds_with_the_index, setup,

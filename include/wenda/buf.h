@@ -49,6 +49,13 @@ int wd_buf_read_stream(wd_buf *b, FILE *f);
  * control characters as \u00XX, everything else (UTF-8 included) as is.
  * s must be valid UTF-8. */
 int wd_buf_json_string(wd_buf *b, const char *s, size_t len);
+/* Append s[0..len) for a person to read on a terminal: control characters
+ * (C0 but tab and line feed, DEL, C1 U+0080..U+009F) as \xHH or \u00HH,
+ * and bytes that are not UTF-8 as \xHH, so that text from a record or an
+ * input file cannot move the cursor, retitle the window or clear the
+ * screen; everything else as is. The one escape of human-readable output
+ * (JSON, TSV and HTML have their own). */
+int wd_buf_visible(wd_buf *b, const char *s, size_t len);
 
 /* UTF-8. wd_utf8_valid checks strict UTF-8 (no overlongs, surrogates or
  * code points above U+10FFFF); on failure *bad_at (if given) is the byte

@@ -325,6 +325,14 @@ int cli_color(const char *when, FILE *stream)
     return -1;
 }
 
+void cli_put_visible(FILE *to, const char *s)
+{
+    wd_buf b = WD_BUF_INIT;
+    if (wd_buf_visible(&b, s, strlen(s)) == WD_OK)
+        fwrite(b.data, 1, b.len, to);
+    wd_buf_free(&b);
+}
+
 int cli_read_all(FILE *f, char **out, size_t *len)
 {
     wd_buf b = WD_BUF_INIT;

@@ -108,6 +108,11 @@ int cli_calibration(const char *cmd, const char *file, int json, struct wd_searc
 /* Colour: "auto" (TTY and no NO_COLOR), "always", "never". -1 = bad value. */
 int cli_color(const char *when, FILE *stream);
 
+/* Write s to `to` for a person to read: text from records and input files
+ * goes out through this (wd_buf_visible: control characters shown as
+ * escapes, never acted on by the terminal), on a TTY or not. */
+void cli_put_visible(FILE *to, const char *s);
+
 /* Read all of a stream or file ("-" = stdin) into a NUL-terminated buffer. */
 int cli_read_all(FILE *f, char **out, size_t *len);
 
