@@ -139,6 +139,36 @@ int wd_buf_json_string(wd_buf *b, const char *s, size_t len)
     return b->oom ? WD_ENOMEM : WD_OK;
 }
 
+int wd_buf_visible(wd_buf *b, const char *s, size_t len)
+{
+    wd_buf_reserve(b, len);
+    const char *run = s, *end = s + len;
+    for (const char *p = s; p < end;) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n') {
+            p++;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t l = c < 0x80 ? 1 : wd_utf8_decode(p, (size_t)(end - p), &cp);
+        if (l > 1 && cp > 0x9F) {
+            p += l;
+            continue;
+        }
+        wd_buf_append(b, run, (size_t)(p - run));
+        char esc[8];
+        if (l > 1) /* a C1 control character */
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
+        else /* C0, DEL, or a byte that is not UTF-8 */
+            snprintf(esc, sizeof esc, "\\x%02X", c);
+        wd_buf_puts(b, esc);
+        p += l ? l : 1;
+        run = p;
+    }
+    wd_buf_append(b, run, (size_t)(end - run));
+    return b->oom ? WD_ENOMEM : WD_OK;
+}
+
 size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -222,6 +252,15 @@ int wd_utf8_valid(const char *s, size_t n, size_t *bad_at)
         i += l;
     }
     return 1;
+}
+
+void wd_utf8_scrub(char *s)
+{
+    size_t n = strlen(s), bad = 0, at = 0;
+    while (at < n && !wd_utf8_valid(s + at, n - at, &bad)) {
+        s[at + bad] = '?';
+        at += bad + 1;
+    }
 }
 
 size_t wd_utf8_count(const char *s, size_t n)

@@ -104,6 +104,14 @@ static int read_table(qlist *q, char sep, const char *qname)
                         qname);
         goto out;
     }
+    int again = rd_table_find_from(&t, qname, (size_t)col + 1);
+    if (again >= 0) {
+        rc = rd_fail_at(q->c, t.line, WD_EFORMAT,
+                        "the header names the '%s' column twice (columns %d and %d); rename the "
+                        "one that does not hold the questions",
+                        qname, col + 1, again + 1);
+        goto out;
+    }
     while ((r = rd_table_next(&t)) == 1) {
         if (t.blank)
             continue;

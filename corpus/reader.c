@@ -308,19 +308,6 @@ static void cut_partial_utf8(char *s)
         s[i - 1] = '\0';
 }
 
-/* Messages quote the input and other libraries' words (jansson's error
- * text quotes the bytes near the error, possibly the first byte of a
- * multi-byte character): replace whatever is not valid UTF-8 with '?' so a
- * diagnostic is always valid UTF-8 (and can go into JSON). */
-static void scrub_utf8(char *s)
-{
-    size_t n = strlen(s), bad = 0, at = 0;
-    while (at < n && !wd_utf8_valid(s + at, n - at, &bad)) {
-        s[at + bad] = '?';
-        at += bad + 1;
-    }
-}
-
 void rd_clip(char *out, size_t outsz, const char *s, size_t n)
 {
     if (outsz < 8) {
@@ -351,7 +338,10 @@ void rd_diag(rd_ctx *c, int level, size_t line, int code, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     cut_partial_utf8(msg);
-    scrub_utf8(msg);
+    /* Messages quote the input and other libraries' words (jansson's
+     * error text quotes the bytes near the error, possibly the first byte
+     * of a multi-byte character): a diagnostic is always valid UTF-8. */
+    wd_utf8_scrub(msg);
     c->diag(c->ctx, level, c->path, line, code, msg);
 }
 
@@ -368,7 +358,7 @@ static int vfail(rd_ctx *c, size_t line, int code, const char *fmt, va_list ap)
     if ((size_t)k < sizeof msg)
         vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
     cut_partial_utf8(msg);
-    scrub_utf8(msg);
+    wd_utf8_scrub(msg);
     return wd_error_set(c->err, code, RD_ORIGIN, "%s", msg);
 }
 
@@ -445,17 +435,24 @@ int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
         rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT, "empty question; the record was skipped");
         return WD_OK;
     }
-    if (qlen + alen > c->max_bytes) {
-        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
-                "record of %zu bytes (question + answer) is over the limit of %zu bytes; the "
-                "record was skipped (raise the limit with --max-record-bytes)",
-                qlen + alen, c->max_bytes);
-        return WD_OK;
-    }
     char hid[WD_CORPUS_HASH_ID_SIZE];
     if (!rec->id || !rec->id[0]) {
         wd_corpus_hash_id(rec->question, qlen, rec->answer, alen, hid);
         rec->id = hid;
+    }
+    /* Everything the record keeps counts: a search that hits it hands out
+     * its source and id as well as its question and answer. */
+    size_t idlen = strlen(rec->id);
+    size_t srclen = strlen(rec->source ? rec->source : c->base);
+    size_t datelen = rec->date ? strlen(rec->date) : 0;
+    size_t total = qlen + alen + idlen + srclen + datelen;
+    if (total > c->max_bytes) {
+        rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
+                "record of %zu bytes (question %zu, answer %zu, id %zu, source %zu, date %zu) is "
+                "over the limit of %zu bytes; the record was skipped (raise the limit with "
+                "--max-record-bytes)",
+                total, qlen, alen, idlen, srclen, datelen, c->max_bytes);
+        return WD_OK;
     }
     if (!rec->source)
         rec->source = c->base;

@@ -129,7 +129,8 @@ int rd_text_ok(const char *s, size_t n, size_t *bad_at, int *is_nul);
 /* Report the problem rd_text_ok found, as a skipped record at `line`. */
 void rd_diag_bad_text(rd_ctx *c, size_t line, size_t bad_at, int is_nul);
 /* Hand one record on. Skips (with a diagnostic) an empty question or an
- * oversize record, fills in a hash id when rec->id is NULL or empty, warns
+ * oversize record (id, question, answer, source and date together over
+ * max_bytes), fills in a hash id when rec->id is NULL or empty, warns
  * when `check_dup` and the id was already used in this file, and calls the
  * callback. Returns WD_OK, WD_ENOMEM, or the callback's non-zero return. */
 int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup);
@@ -191,6 +192,8 @@ int rd_table_header(rd_table *t);
 /* The column of the current record (the header) named `name` (trimmed,
  * ASCII case-insensitive), or -1. */
 int rd_table_find(const rd_table *t, const char *name);
+/* The same, looking at columns from `from` on (a name given twice). */
+int rd_table_find_from(const rd_table *t, const char *name, size_t from);
 /* "\"id\", \"category\", \"query1\"": the header's names, for messages. */
 void rd_table_list(const rd_table *t, char *out, size_t outsz);
 static inline const char *rd_table_field(const rd_table *t, size_t i)

@@ -197,10 +197,15 @@ int rd_table_header(rd_table *t)
 
 int rd_table_find(const rd_table *t, const char *name)
 {
+    return rd_table_find_from(t, name, 0);
+}
+
+int rd_table_find_from(const rd_table *t, const char *name, size_t from)
+{
     const char *want = name;
     size_t wn = strlen(name);
     rd_trim(&want, &wn);
-    for (size_t i = 0; i < t->nf; i++) {
+    for (size_t i = from; i < t->nf; i++) {
         const char *s = rd_table_field(t, i);
         size_t n = t->f[i].len;
         rd_trim(&s, &n);
@@ -260,6 +265,25 @@ static int header(rd_ctx *c, rd_table *t, int *qcol, int *acol, int *idcol)
                        t->sep == '\t' ? "TSV" : "CSV", t->line, missing, found, opt,
                        *qcol < 0 ? " and --answer-column" : "");
     }
+    /* A name given to two columns leaves the record's text to a guess. */
+    const char *const names[] = { qname, aname, idname };
+    const int cols[] = { *qcol, *acol, *idcol };
+    static const char *const opts[] = { "--question-column", "--answer-column", "--id-column" };
+    for (size_t i = 0; i < 3; i++) {
+        int again = cols[i] < 0 ? -1 : rd_table_find_from(t, names[i], (size_t)cols[i] + 1);
+        if (again >= 0)
+            return rd_fail(c, WD_EFORMAT,
+                           "the %s header on line %zu names the \"%s\" column twice (columns %d "
+                           "and %d); rename one of them, or name the column to read with %s",
+                           t->sep == '\t' ? "TSV" : "CSV", t->line, names[i], cols[i] + 1,
+                           again + 1, opts[i]);
+    }
+    if (*qcol == *acol || *qcol == *idcol || *acol == *idcol)
+        return rd_fail(c, WD_EFORMAT,
+                       "the %s header on line %zu: the question, answer and id columns must be "
+                       "three different columns (check --question-column, --answer-column and "
+                       "--id-column)",
+                       t->sep == '\t' ? "TSV" : "CSV", t->line);
     return WD_OK;
 }
 

@@ -243,3 +243,19 @@ int wd_index_store_file(const char *path, const char *name, const char *data, si
     wd_folder_release(f);
     return rc;
 }
+
+void wd_index_drop_scratch(const char *path)
+{
+    if (!path || !*path)
+        return;
+    char *build_dir = wd_folder_join(path, WD_FOLDER_BUILD);
+    char *merged = build_dir ? wd_folder_join(build_dir, WD_FOLDER_MERGED) : NULL;
+    char *rebuild = wd_folder_join(path, WD_FOLDER_REBUILD);
+    if (merged && !xc_db_install_pending(merged))
+        wd_folder_remove(build_dir);
+    if (rebuild)
+        wd_folder_remove(rebuild);
+    wd_free(build_dir);
+    wd_free(merged);
+    wd_free(rebuild);
+}

@@ -68,6 +68,39 @@ typedef struct wd_qtext {
 /* Analyse text[0..len) into *q (zeroed first). WD_ENOMEM or the analyzer's
  * error; *q is empty (and needs no free) on failure. */
 int wd_qtext_analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, wd_error *err);
+/* The most of a question that is searched for: a question of more than
+ * WD_QUESTION_MAX_TEXT bytes, or more distinct words (particles included,
+ * sub-words not) than WD_QUESTION_MAX_WORDS, or more entries (with sub-words
+ * and n-grams) than WD_QUESTION_MAX_TERMS is trimmed to its
+ * WD_QUESTION_MAX_WORDS most informative words, chosen from its first
+ * WD_QUESTION_MAX_BYTES. No question of the evaluation sets comes near (the
+ * longest has 75 characters, 225 bytes). */
+#define WD_QUESTION_MAX_TEXT 1024
+#define WD_QUESTION_MAX_WORDS 64
+#define WD_QUESTION_MAX_TERMS 512
+#define WD_QUESTION_MAX_BYTES 65536
+
+/* How informative a word of a question is (higher: more), from how often
+ * the question says it (w->wqf) and how rare it is among the records;
+ * particles are never asked. */
+typedef double (*wd_qword_weight_fn)(void *ctx, const wd_qword *w);
+/* 1 when an analysed question has too many words or entries (above). */
+int wd_qtext_too_long(const wd_qtext *q);
+/* Make q its WD_QUESTION_MAX_WORDS most informative distinct words:
+ * particles last, then by weight, then by occurrences, then by first
+ * occurrence. Only the 4 * WD_QUESTION_MAX_WORDS words the question says
+ * most often (then first) are weighed, so a question of thousands of words
+ * costs that many index lookups at most. The words kept, in their order and
+ * apart (so no n-gram spans two of them), are analysed into q. WD_ENOMEM or
+ * the analyzer's error; q is then as it was. */
+int wd_qtext_trim(wd_qtext *q, wd_analyzer *an, wd_qword_weight_fn weight, void *ctx,
+                  wd_error *err);
+/* A question of more than WD_QUESTION_MAX_TEXT bytes analysed and trimmed:
+ * its words (without sub-words or n-grams, which its trimmed form is given
+ * anew) found in its first WD_QUESTION_MAX_BYTES, then wd_qtext_trim. *q
+ * as wd_qtext_analyse gives it (empty, needing no free, on failure). */
+int wd_qtext_analyse_long(wd_qtext *q, wd_analyzer *an, const char *text, size_t len,
+                          wd_qword_weight_fn weight, void *ctx, wd_error *err);
 /* Look up each word's synonyms in d (borrowed; must outlive q). */
 void wd_qtext_synonyms(wd_qtext *q, const wd_dict *d);
 /* A copy of q in one allocation (synonyms not kept): *out is filled;

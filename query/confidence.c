@@ -111,7 +111,7 @@ static const wd_sim_text *answer_view(wd_run *r, uint32_t i, int *ok, wd_error *
         n++;
         k += l;
     }
-    if (!cps || wd_sim_text_from_chars(cps, n, &rec->asim) != WD_OK) {
+    if (!cps || wd_sim_text_holder(cps, n, &rec->asim) != WD_OK) {
         wd_free(cps);
         *ok = 0;
         wd_error_set(err, WD_ENOMEM, "search", "out of memory");

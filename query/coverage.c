@@ -122,6 +122,8 @@ static int check_once(wd_searcher *s, void *vctx, wd_error *err)
     /* The asked question's view goes to the caller (grouping the gaps). */
     if (rc == WD_OK && !wd_conf_asked(&r, err))
         rc = err && err->code ? err->code : WD_ENOMEM;
+    if (rc == WD_OK)
+        rc = wd_termstats_check(r.stats, err);
     if (rc == WD_OK) {
         out->asked = r.asked;
         r.asked = NULL;

@@ -90,6 +90,8 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
     json_object_set_new(o, "hits", hits);
     if (r->parsed)
         json_object_set_new(o, "parsed", json_string(r->parsed));
+    if (r->trimmed)
+        json_object_set_new(o, "trimmed", json_true());
     if (r->partial) {
         json_object_set_new(o, "partial", json_true());
         json_t *miss = json_array();

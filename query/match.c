@@ -261,6 +261,8 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
 int wd_run_match(wd_run *r, uint32_t depth, wd_error *err)
 {
     int rc = build_query(r, &r->query, err);
+    if (rc == WD_OK) /* a shard that did not answer the statistics would not answer the match */
+        rc = wd_termstats_check(r->stats, err);
     if (rc == WD_OK && r->o.explain)
         rc = xc_query_describe(r->query, &r->parsed, err);
     if (rc == WD_OK)

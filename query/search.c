@@ -215,24 +215,28 @@ static int highlights(wd_run *r, wd_error *err)
     return WD_OK;
 }
 
-int wd_run_analyse(wd_run *r, const char *question, size_t len, wd_error *err)
+/* How informative a word of a long question is: how often the question
+ * says it times the confidence's IDF (the smoothed IDF of its question-field
+ * frequency). A word only answers hold comes after those, and one no record
+ * holds last: it can find nothing. */
+static double question_idf(void *ctx, const wd_qword *w)
 {
-    wd_searcher *s = r->s;
-    int layer = !r->o.no_dictionary_layer;
-    wd_analyzer_set_dictionary_layer(s->an, layer);
-    int rc = wd_qtext_analyse(&r->q, s->an, question, len, err);
-    if (rc != WD_OK)
-        return rc;
-    wd_qtext_synonyms(&r->q, s->dict);
-    rc = highlights(r, err);
-    if (rc != WD_OK || r->q.n == 0)
-        return rc;
+    wd_run *r = ctx;
+    uint32_t df = wd_termstats_df(r->stats, r->s->db, WD_PREFIX_QUESTION, w->text, w->len);
+    if (df)
+        return w->wqf * wd_idf_smoothed(r->stats->ndocs, df);
+    return wd_termstats_df(r->stats, r->s->db, "", w->text, w->len) ? 0.0 : -1.0;
+}
+
+/* The statistics table and record cache in line with the index: the cached
+ * records' analyses and IDFs come from the table and the analyzer, and are
+ * dropped together. */
+static int fresh_tables(wd_run *r, int layer, wd_error *err)
+{
     uint32_t ndocs = 0;
-    rc = xc_db_doccount(s->db, &ndocs, err);
+    int rc = xc_db_doccount(r->s->db, &ndocs, err);
     if (rc != WD_OK)
         return rc;
-    /* The cached records' analyses and IDFs come from the statistics table
-     * and the analyzer: they are dropped together. */
     if (r->stats->ndocs != ndocs || r->stats->df.n >= WD_TERMSTATS_MAX || r->recs->layer != layer) {
         wd_termstats_reset(r->stats, ndocs);
         wd_reccache_free(r->recs);
@@ -241,6 +245,34 @@ int wd_run_analyse(wd_run *r, const char *question, size_t len, wd_error *err)
     }
     r->recs->layer = layer;
     return WD_OK;
+}
+
+int wd_run_analyse(wd_run *r, const char *question, size_t len, wd_error *err)
+{
+    wd_searcher *s = r->s;
+    int layer = !r->o.no_dictionary_layer;
+    wd_analyzer_set_dictionary_layer(s->an, layer);
+    int rc;
+    if (len > WD_QUESTION_MAX_TEXT) {
+        /* A long question is searched for by its most informative words
+         * (which the statistics tell). */
+        rc = fresh_tables(r, layer, err);
+        if (rc == WD_OK)
+            rc = wd_qtext_analyse_long(&r->q, s->an, question, len, question_idf, r, err);
+        r->trimmed = 1;
+    } else {
+        rc = wd_qtext_analyse(&r->q, s->an, question, len, err);
+        if (rc == WD_OK && r->q.n)
+            rc = fresh_tables(r, layer, err);
+        if (rc == WD_OK && wd_qtext_too_long(&r->q)) {
+            rc = wd_qtext_trim(&r->q, s->an, question_idf, r, err);
+            r->trimmed = 1;
+        }
+    }
+    if (rc != WD_OK || r->q.n == 0)
+        return rc;
+    wd_qtext_synonyms(&r->q, s->dict);
+    return highlights(r, err);
 }
 
 int wd_run_idf(wd_run *r, const wd_qtext *q, double **out)
@@ -304,8 +336,11 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         rc = wd_run_rerank(&r, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_hits(&r, res, err);
+    if (rc == WD_OK)
+        rc = wd_termstats_check(r.stats, err);
     if (rc == WD_OK) {
         res->total = r.total;
+        res->trimmed = r.trimmed;
         res->parsed = r.parsed;
         r.parsed = NULL;
     }

@@ -70,6 +70,7 @@ typedef struct wd_run {
     wd_tuning t;      /* the searcher's, with the options' overrides */
     /* the asked question */
     wd_qtext q;
+    int trimmed;        /* q is a long question's most informative words */
     double *idf;        /* per word of q: wd_run_idf */
     double *aidf;       /* per word: its answer-field IDF (whole words only) */
     double atotal;      /* their sum */

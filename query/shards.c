@@ -3,30 +3,34 @@
  * stub files), opening it with a remote timeout, and coping with shards that
  * stop answering.
  *
- * Xapian combines the shards of one database, so a remote shard that dies
- * makes every search over the database fail with a NetworkError that does
- * not say which shard it was. When that happens each shard is opened alone,
- * all at once on short-lived threads (so finding the dead ones costs one
- * timeout, not one per shard), and the searcher either reports the dead
- * shards by name or, when the caller allows partial results, reopens over
- * the live ones. Stub files are read by the shim's reader (xc_stub_read)
- * rather than by Xapian's, so that their remote shards get our timeout
- * (Xapian's stub reader uses its own 10 s default) and can be named; a stub
- * with lines the list cannot express (a `remote :PROGRAM`, `inmemory`) is
- * left to Xapian as a whole.
+ * Xapian combines the shards of one database, so a remote shard that hangs
+ * makes a search over the database fail, after the remote timeout, with a
+ * NetworkError whose context names the shard (an open names it too). That
+ * shard is marked down in the process's shard watch (shardwatch.h; a
+ * connection that broke at once, as when a shard's server restarts, is
+ * opened afresh instead: that costs no wait), and from
+ * then on every searcher leaves it out when the caller allows partial
+ * results, or fails at once naming it, until the watch's own thread sees it
+ * answer again; a searcher never probes a shard from its caller's thread. So
+ * a shard that stops answering costs the requests that meet it one timeout,
+ * and the requests after them none. Only a failure that names no shard (it
+ * should not happen) makes every remote of the list suspect at once: they
+ * are marked down and the watch brings back, within a round, those that
+ * answer. Stub files are read by the shim's reader (xc_stub_read) rather
+ * than by Xapian's, so that their remote shards get our timeout (Xapian's
+ * stub reader uses its own 10 s default) and can be named; a stub with lines
+ * the list cannot express (a `remote :PROGRAM`, `inmemory`) is left to
+ * Xapian as a whole.
  */
 #define _DEFAULT_SOURCE
 #include "shards.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "shardwatch.h"
 #include "wenda/buf.h"
-
-#define RETRY_INTERVAL_MS 1000.0 /* while partial: how often to try the missing shards */
 
 struct wd_shards {
     char **spec; /* paths and tcp://HOST:PORT remotes, in list order */
@@ -37,16 +41,9 @@ struct wd_shards {
     unsigned timeout;     /* the open database's (effective) timeout */
     int need_full;        /* the open database is not the whole, healthy list */
     int stale;            /* the open database does not match `dead` */
-    wd_error first_why;   /* why a shard marked dead before a probe failed */
-    double last_try;      /* when the missing shards were last tried (ms) */
+    wd_error why;         /* why the first dead shard is dead */
+    unsigned seen;        /* the shard watch's generation `dead` was read at */
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 unsigned wd_shards_timeout(unsigned requested)
 {
@@ -181,67 +178,87 @@ static int open_live(wd_shards *sh, xc_db **db, unsigned timeout, wd_error *err)
     return rc;
 }
 
-/* ---- probing ----------------------------------------------------------------
+/* ---- which shards are dead ------------------------------------------------------
  */
 
-typedef struct probe {
-    const char *spec;
-    unsigned timeout;
-    int rc;
-    wd_error err;
-    pthread_t thread;
-    int started;
-} probe;
-
-static void *probe_run(void *arg)
+static void count_dead(wd_shards *sh)
 {
-    probe *p = arg;
-    xc_db *db = NULL;
-    wd_error_clear(&p->err);
-    p->rc = xc_db_open_shards(&db, &p->spec, 1, p->timeout, &p->err);
-    xc_db_close(db);
-    return NULL;
-}
-
-/* Open each shard with want[i] alone, all at the same time; mark the ones
- * that fail dead (and the others alive). *why gets the first failure. */
-static int probe_shards(wd_shards *sh, const unsigned char *want, unsigned timeout, wd_error *why)
-{
-    probe *p = wd_calloc(sh->n, sizeof *p);
-    if (!p)
-        return WD_ENOMEM;
-    for (size_t i = 0; i < sh->n; i++) {
-        if (!want[i])
-            continue;
-        p[i].spec = sh->spec[i];
-        p[i].timeout = timeout;
-        p[i].started = pthread_create(&p[i].thread, NULL, probe_run, &p[i]) == 0;
-        if (!p[i].started)
-            probe_run(&p[i]); /* no thread to be had: probe in line */
-    }
-    int first = 1;
-    for (size_t i = 0; i < sh->n; i++) {
-        if (!want[i])
-            continue;
-        if (p[i].started)
-            pthread_join(p[i].thread, NULL);
-        if (sh->dead[i] != (p[i].rc != WD_OK))
-            sh->stale = 1;
-        sh->dead[i] = p[i].rc != WD_OK;
-        if (p[i].rc != WD_OK && first) {
-            *why = p[i].err;
-            first = 0;
-        }
-    }
     sh->n_dead = 0;
     for (size_t i = 0; i < sh->n; i++)
         sh->n_dead += sh->dead[i];
-    wd_free(p);
-    return WD_OK;
+}
+
+/* Take the shard watch's word on every shard of the list. */
+static void sync_dead(wd_shards *sh)
+{
+    sh->seen = wd_shardwatch_generation();
+    int first = 1;
+    wd_error_clear(&sh->why);
+    for (size_t i = 0; i < sh->n; i++) {
+        wd_error why;
+        int down = wd_shardwatch_is_down(sh->spec[i], &why);
+        if (down && first) {
+            sh->why = why;
+            first = 0;
+        }
+        if (sh->dead[i] != down)
+            sh->stale = 1;
+        sh->dead[i] = (unsigned char)down;
+    }
+    count_dead(sh);
+}
+
+/* Mark shard i down, for this list and for every other searcher. */
+static void mark_dead(wd_shards *sh, size_t i, unsigned timeout, const wd_error *why)
+{
+    if (!sh->dead[i]) {
+        sh->dead[i] = 1;
+        sh->stale = 1;
+        if (sh->n_dead++ == 0)
+            sh->why = *why;
+    }
+    wd_shardwatch_down(sh->spec[i], timeout, why);
+}
+
+/* The shard a network failure names: its open ("SPEC: ...") or the remote
+ * connection's context ("remote:tcp(HOST:PORT)"). -1 when none does. */
+static long culprit(const wd_shards *sh, const char *msg)
+{
+    for (size_t i = 0; i < sh->n; i++) {
+        size_t len = strlen(sh->spec[i]);
+        if (strncmp(msg, sh->spec[i], len) == 0 && msg[len] == ':' && msg[len + 1] == ' ')
+            return (long)i;
+    }
+    for (const char *p = strstr(msg, "remote:tcp("); p; p = strstr(p + 1, "remote:tcp(")) {
+        const char *hp = p + strlen("remote:tcp(");
+        size_t hlen = strcspn(hp, ")");
+        for (size_t i = 0; i < sh->n; i++) {
+            const char *s = sh->spec[i];
+            if (strncmp(s, "tcp://", 6) == 0 && strlen(s + 6) == hlen &&
+                memcmp(s + 6, hp, hlen) == 0)
+                return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* After a network failure: mark the shard it names down; when it names
+ * none, every remote shard of the list (the watch brings back within a
+ * round those that answer). */
+static void blame(wd_shards *sh, unsigned timeout, const wd_error *cause)
+{
+    long i = culprit(sh, cause->message);
+    if (i >= 0) {
+        mark_dead(sh, (size_t)i, timeout, cause);
+        return;
+    }
+    for (size_t k = 0; k < sh->n; k++)
+        if (strncmp(sh->spec[k], "tcp://", 6) == 0)
+            mark_dead(sh, k, timeout, cause);
 }
 
 /* WD_ENETWORK naming the dead shards, with the first one's reason. */
-static int dead_error(const wd_shards *sh, const wd_error *why, wd_error *err)
+static int dead_error(const wd_shards *sh, wd_error *err)
 {
     wd_buf b = WD_BUF_INIT;
     wd_buf_printf(&b, "%zu of %zu shards %s not answering: ", sh->n_dead, sh->n,
@@ -255,96 +272,43 @@ static int dead_error(const wd_shards *sh, const wd_error *why, wd_error *err)
     wd_buf_printf(&b,
                   " (%s); restart the shard's server or take it out of the shard list, "
                   "or allow partial results (--allow-partial)",
-                  why && why->message[0] ? why->message : "no answer");
+                  sh->why.message[0] ? sh->why.message : "no answer");
     int rc = wd_error_set(err, WD_ENETWORK, "search:shards", "%s",
                           b.oom ? "shards not answering" : b.data);
     wd_buf_free(&b);
     return rc;
 }
 
-/* Find the shards that answer, then reopen over them or fail naming the
- * others. `want` limits the probe (NULL: every shard). */
-static int settle(wd_shards *sh, xc_db **db, unsigned timeout, int allow_partial,
-                  const unsigned char *want, const wd_error *cause, wd_error *err)
+/* Open the shards not known dead; a shard that does not answer is marked
+ * dead and, with allow_partial, the rest opened once more. */
+static int open_known(wd_shards *sh, xc_db **db, unsigned timeout, int allow_partial, wd_error *err)
 {
-    unsigned char *all = NULL;
-    if (!want) {
-        all = wd_malloc(sh->n);
-        if (!all)
-            return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-        memset(all, 1, sh->n);
-        want = all;
-    }
-    wd_error why = sh->first_why;
-    wd_error_clear(&sh->first_why);
-    wd_error probed;
-    wd_error_clear(&probed);
-    int rc = probe_shards(sh, want, timeout, &probed);
-    if (!why.message[0])
-        why = probed;
-    wd_free(all);
-    if (rc != WD_OK)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    sh->last_try = now_ms();
-    if (sh->n_dead == 0) {
-        /* Every shard answers alone: the failure was passing. Try them together
-     * once. */
-        rc = open_live(sh, db, timeout, err);
+    for (int round = 0;; round++) {
+        sh->need_full = sh->n_dead > 0;
+        if (sh->n_dead && (!allow_partial || sh->n_dead == sh->n))
+            return dead_error(sh, err);
+        wd_error cause;
+        wd_error_clear(&cause);
+        int rc = open_live(sh, db, timeout, &cause);
         if (rc == WD_OK)
-            sh->need_full = 0;
-        else if (rc == WD_ENETWORK && cause)
-            wd_error_set(err, rc, "search:shards", "%s", cause->message);
-        return rc;
+            return WD_OK;
+        if (rc != WD_ENETWORK) {
+            if (err)
+                *err = cause;
+            return rc;
+        }
+        blame(sh, timeout, &cause);
+        if (round > 0) /* a second shard hung meanwhile: no third wait */
+            return dead_error(sh, err);
     }
-    sh->need_full = 1;
-    if (!allow_partial || sh->n_dead == sh->n)
-        return dead_error(sh, &why, err);
-    rc = open_live(sh, db, timeout, err);
-    if (rc == WD_ENETWORK) /* another shard died meanwhile: one more round, then
-                            give up */
-        return dead_error(sh, &why, err);
-    return rc;
 }
 
 int wd_shards_open(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial, wd_error *err)
 {
     unsigned timeout = wd_shards_timeout(timeout_ms);
-    memset(sh->dead, 0, sh->n);
-    sh->n_dead = 0;
     sh->stale = 1;
-    wd_error cause;
-    wd_error_clear(&cause);
-    int rc = open_live(sh, db, timeout, &cause);
-    if (rc == WD_OK) {
-        sh->need_full = 0;
-        return WD_OK;
-    }
-    if (rc != WD_ENETWORK) {
-        if (err)
-            *err = cause;
-        return rc;
-    }
-    /* The shards open in order and the shim's message starts with the one
-   * that failed: it is dead, the ones before it answered, and only the
-   * ones after it still need a probe (so a hung shard costs one timeout
-   * here, not two). */
-    unsigned char *want = wd_malloc(sh->n);
-    if (!want)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    memset(want, 1, sh->n);
-    for (size_t i = 0; i < sh->n; i++) {
-        size_t len = strlen(sh->spec[i]);
-        if (strncmp(cause.message, sh->spec[i], len) == 0 && cause.message[len] == ':' &&
-            cause.message[len + 1] == ' ') {
-            memset(want, 0, i + 1);
-            sh->dead[i] = 1;
-            sh->first_why = cause;
-            break;
-        }
-    }
-    rc = settle(sh, db, timeout, allow_partial, want, &cause, err);
-    wd_free(want);
-    return rc;
+    sync_dead(sh);
+    return open_known(sh, db, timeout, allow_partial, err);
 }
 
 int wd_shards_prepare(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial,
@@ -353,36 +317,30 @@ int wd_shards_prepare(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_
     unsigned timeout = wd_shards_timeout(timeout_ms);
     if (timeout != sh->timeout)
         return wd_shards_open(sh, db, timeout, allow_partial, err);
-    if (!sh->need_full)
+    if (wd_shardwatch_generation() != sh->seen)
+        sync_dead(sh); /* a shard went down or came back */
+    if (!sh->stale && !sh->need_full && *db)
         return WD_OK;
-    if (sh->n_dead == 0) /* the open database broke, but no shard is known dead */
-        return wd_shards_open(sh, db, timeout, allow_partial, err);
-    if (allow_partial && *db && now_ms() - sh->last_try < RETRY_INTERVAL_MS)
-        return WD_OK; /* keep searching the live shards for now */
-    /* Try the missing shards; when they all answer, take the whole list again. */
-    unsigned char *want = wd_malloc(sh->n);
-    if (!want)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    memcpy(want, sh->dead, sh->n);
-    wd_error why;
-    wd_error_clear(&why);
-    int rc = probe_shards(sh, want, timeout, &why);
-    sh->last_try = now_ms();
-    wd_free(want);
-    if (rc != WD_OK)
-        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-    if (sh->n_dead == 0)
-        return wd_shards_open(sh, db, timeout, allow_partial, err);
-    if (!allow_partial || sh->n_dead == sh->n)
-        return dead_error(sh, &why, err);
-    if (!sh->stale && *db)
+    if (!sh->stale && *db && sh->n_dead && allow_partial && sh->n_dead < sh->n)
         return WD_OK; /* the open database already is the live shards */
-    rc = open_live(sh, db, timeout, err);
-    return rc == WD_ENETWORK ? dead_error(sh, &why, err) : rc;
+    return open_known(sh, db, timeout, allow_partial, err);
+}
+
+/* A failure that waited out the remote timeout (rather than a connection
+ * that broke at once, refused or reset, which a fresh open settles fast). */
+static int timed_out(const wd_error *cause)
+{
+    return strstr(cause->origin, "Timeout") || strstr(cause->message, "Timeout expired");
 }
 
 int wd_shards_recover(wd_shards *sh, xc_db **db, unsigned timeout_ms, int allow_partial,
                       const wd_error *cause, wd_error *err)
 {
-    return settle(sh, db, wd_shards_timeout(timeout_ms), allow_partial, NULL, cause, err);
+    unsigned timeout = wd_shards_timeout(timeout_ms);
+    sync_dead(sh);
+    if (timed_out(cause))
+        blame(sh, timeout, cause); /* another try would wait as long again */
+    else
+        sh->stale = 1; /* reopen: a server that restarted answers a fresh connection */
+    return open_known(sh, db, timeout, allow_partial, err);
 }

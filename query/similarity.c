@@ -337,12 +337,12 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* The word characters of cps[0..n) (norm, cps) and their sorted bigrams. */
-static int fill_chars(wd_sim_text *t, const uint32_t *cps, size_t n)
+static int fill_chars(wd_sim_text *t, const uint32_t *cps, size_t n, int bigrams)
 {
     t->norm = wd_malloc(4 * n + 1);
     t->cps = wd_malloc((n + 1) * sizeof *t->cps);
-    t->bigrams = wd_malloc((n + 1) * sizeof *t->bigrams);
-    if (!t->norm || !t->cps || !t->bigrams)
+    t->bigrams = bigrams ? wd_malloc((n + 1) * sizeof *t->bigrams) : NULL;
+    if (!t->norm || !t->cps || (bigrams && !t->bigrams))
         return WD_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (word_char(cps[i])) {
@@ -350,22 +350,33 @@ static int fill_chars(wd_sim_text *t, const uint32_t *cps, size_t n)
             t->cps[t->ncp++] = cps[i];
         }
     t->norm[t->nlen] = '\0';
-    for (size_t i = 0; i + 1 < t->ncp; i++)
+    for (size_t i = 0; bigrams && i + 1 < t->ncp; i++)
         t->bigrams[t->nbig++] = ((uint64_t)t->cps[i] << 32) | t->cps[i + 1];
-    qsort(t->bigrams, t->nbig, sizeof *t->bigrams, cmp_u64);
+    if (t->nbig)
+        qsort(t->bigrams, t->nbig, sizeof *t->bigrams, cmp_u64);
     return WD_OK;
 }
 
-int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out)
+static int from_chars(const uint32_t *cps, size_t n, int bigrams, wd_sim_text **out)
 {
     *out = NULL;
     wd_sim_text *t = wd_calloc(1, sizeof *t);
-    if (!t || fill_chars(t, cps, n) != WD_OK) {
+    if (!t || fill_chars(t, cps, n, bigrams) != WD_OK) {
         wd_sim_text_free(t);
         return WD_ENOMEM;
     }
     *out = t;
     return WD_OK;
+}
+
+int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out)
+{
+    return from_chars(cps, n, 1, out);
+}
+
+int wd_sim_text_holder(const uint32_t *cps, size_t n, wd_sim_text **out)
+{
+    return from_chars(cps, n, 0, out);
 }
 
 /* A word's rarity in general Chinese: -log p over the rarest a word can be
@@ -405,7 +416,7 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
     uint32_t *cps = t ? decode_all(q->norm, q->nlen, &ncps) : NULL;
     /* The primary words, in the order the text gives them. */
     const wd_qword **prim = t ? wd_calloc(q->nprimary + 1, sizeof *prim) : NULL;
-    int rc = t && cps && prim && fill_chars(t, cps, ncps) == WD_OK ? WD_OK : WD_ENOMEM;
+    int rc = t && cps && prim && fill_chars(t, cps, ncps, 1) == WD_OK ? WD_OK : WD_ENOMEM;
     wd_free(cps);
     for (size_t i = 0; rc == WD_OK && i < q->n; i++)
         if (q->w[i].primary != WD_QW_NOT_PRIMARY && q->w[i].primary < q->nprimary) {

@@ -62,6 +62,11 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
  * characters are kept): enough to ask how much of a question it accounts
  * for (wd_sim_cover), as of an answer's passage. *out is new. WD_ENOMEM. */
 int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out);
+/* The same without the character bigrams: a view that is only asked which
+ * words it holds (wd_sim_match_record's record answer `a`), not compared;
+ * a long answer's view costs a copy of its text, not a sort of its bigrams.
+ * wd_sim_cover works on it; wd_sim_score (which compares bigrams) does not. */
+int wd_sim_text_holder(const uint32_t *cps, size_t n, wd_sim_text **out);
 /* The share of a's weight that b accounts for (the feature cov_a). */
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b);
 /* How a record accounts for the asked question's words: by its question's

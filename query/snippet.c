@@ -13,6 +13,7 @@
  * are counted in code points of the final snippet, after white space runs
  * are folded and ellipses added.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "grow.h"
@@ -85,18 +86,34 @@ static int is_alnum_cp(uint32_t c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+typedef struct first_cp {
+    uint32_t cp; /* a word's first code point */
+    size_t word;
+} first_cp;
+
+static int first_cp_cmp(const void *a, const void *b)
+{
+    const first_cp *x = a, *y = b;
+    if (x->cp != y->cp)
+        return x->cp < y->cp ? -1 : 1;
+    return x->word < y->word ? -1 : x->word > y->word;
+}
+
 /* Find the words of ts in the normalised text: a CJK word matches anywhere
  * (医保 inside 医保卡 is still the asked word), a Latin or digit word only
- * between non-alphanumerics. Matches come out in text order, longest first
- * at the same start. */
+ * between non-alphanumerics. Matches come out in text order, the longest
+ * word at each start. The words are sorted by their first code point, so a
+ * text position reads only the words that can start there. */
 static int find_matches(const uint32_t *cps, const size_t *starts, const size_t *ends, size_t n,
                         const wd_termset *ts, struct collect *c)
 {
     int rc = WD_OK;
     /* The words as code points. */
-    uint32_t **wcp = wd_calloc(ts->n ? ts->n : 1, sizeof *wcp);
-    size_t *wlen = wd_calloc(ts->n ? ts->n : 1, sizeof *wlen);
-    if (!wcp || !wlen)
+    size_t nw = ts->n ? ts->n : 1, nf = 0;
+    uint32_t **wcp = wd_calloc(nw, sizeof *wcp);
+    size_t *wlen = wd_calloc(nw, sizeof *wlen);
+    first_cp *by_first = wd_calloc(nw, sizeof *by_first);
+    if (!wcp || !wlen || !by_first)
         rc = WD_ENOMEM;
     for (size_t i = 0; rc == WD_OK && i < ts->n; i++) {
         wcp[i] = wd_malloc((ts->lens[i] + 1) * sizeof **wcp);
@@ -112,14 +129,26 @@ static int find_matches(const uint32_t *cps, const size_t *starts, const size_t 
             wcp[i][wlen[i]++] = cp;
             b += l;
         }
+        if (wlen[i])
+            by_first[nf++] = (first_cp){ wcp[i][0], i };
     }
-    for (size_t k = 0; rc == WD_OK && k < n; k++) {
+    if (rc == WD_OK)
+        qsort(by_first, nf, sizeof *by_first, first_cp_cmp);
+    for (size_t k = 0; rc == WD_OK && nf && k < n; k++) {
+        /* The first word starting with cps[k]. */
+        size_t lo = 0, hi = nf;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (by_first[mid].cp < cps[k])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
         long best = -1;
         size_t best_len = 0;
-        for (size_t i = 0; i < ts->n; i++) {
-            size_t wl = wlen[i];
-            if (wl == 0 || wl <= best_len || k + wl > n || cps[k] != wcp[i][0] ||
-                memcmp(cps + k, wcp[i], wl * sizeof *cps) != 0)
+        for (size_t f = lo; f < nf && by_first[f].cp == cps[k]; f++) {
+            size_t i = by_first[f].word, wl = wlen[i];
+            if (wl <= best_len || k + wl > n || memcmp(cps + k, wcp[i], wl * sizeof *cps) != 0)
                 continue;
             if (is_alnum_cp(wcp[i][0]) && k > 0 && is_alnum_cp(cps[k - 1]))
                 continue;
@@ -135,6 +164,7 @@ static int find_matches(const uint32_t *cps, const size_t *starts, const size_t 
         wd_free(wcp[i]);
     wd_free(wcp);
     wd_free(wlen);
+    wd_free(by_first);
     return rc;
 }
 
@@ -215,7 +245,7 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     /* Units: [ustart[i], ustart[i+1]) with their code-point lengths. */
     size_t cap_start = 0, cap_cps = 0, nu = 0;
     size_t *ustart = NULL, *ucps = NULL;
-    int *ended = NULL;
+    size_t *seen = NULL;
     if (WD_GROW(ustart, cap_start, 1, 64) != WD_OK || WD_GROW(ucps, cap_cps, 1, 64) != WD_OK)
         goto oom;
     ustart[0] = 0;
@@ -236,27 +266,40 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
         }
     }
 
-    /* Slide a window of units; score = distinct words' weight + 0.1 per repeat. */
+    /* Slide a window of units; score = distinct words' weight + 0.1 per repeat.
+     * Both ends only move forward (a window of several units fits the
+     * target, so the next one starting a unit later holds the rest of it),
+     * and the matches, in text order, are read from the first at or after
+     * the window's start: each match is read once per window it can fall
+     * in, not once per window. seen[w] = s + 1 marks word w as counted in
+     * window s. */
     size_t best_s = 0, best_e = nu; /* units [best_s, best_e) */
     double best = -1.0;
     size_t nwords = ts->n ? ts->n : 1;
-    ended = wd_calloc(nwords, sizeof *ended);
-    if (!ended)
+    seen = wd_calloc(nwords, sizeof *seen);
+    if (!seen)
         goto oom;
+    size_t e = 0, cps = 0, first = 0;
     for (size_t s = 0; s < nu; s++) {
-        size_t cps = 0, e = s;
+        if (e <= s) {
+            e = s;
+            cps = 0;
+        } else {
+            cps -= ucps[s - 1];
+        }
         while (e < nu && (cps == 0 || cps + ucps[e] <= target_chars)) {
             cps += ucps[e];
             e++;
         }
         size_t ws = ustart[s], we = e < nu ? ustart[e] : len;
-        memset(ended, 0, nwords * sizeof *ended);
+        while (first < c.n && c.m[first].start < ws)
+            first++;
         double score = 0;
-        for (size_t k = 0; k < c.n; k++) {
-            if (c.m[k].start < ws || c.m[k].end > we)
+        for (size_t k = first; k < c.n && c.m[k].start < we; k++) {
+            if (c.m[k].end > we)
                 continue;
-            if (!ended[c.m[k].word]) {
-                ended[c.m[k].word] = 1;
+            if (seen[c.m[k].word] != s + 1) {
+                seen[c.m[k].word] = s + 1;
                 score += ts->weights[c.m[k].word];
             } else {
                 score += 0.1 * ts->weights[c.m[k].word];
@@ -394,7 +437,7 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     }
     *highlights = hl;
     *n_hl = nhl;
-    wd_free(ended);
+    wd_free(seen);
     wd_free(ustart);
     wd_free(ucps);
     wd_free(c.m);
@@ -403,7 +446,7 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     wd_free(nend);
     return WD_OK;
 oom:
-    wd_free(ended);
+    wd_free(seen);
     wd_free(ustart);
     wd_free(ucps);
     wd_free(c.m);

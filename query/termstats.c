@@ -22,19 +22,38 @@ uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const c
     uint32_t *seen = wd_strmap_get(&t->df, term, pl + len);
     if (seen)
         return *seen;
+    if (t->lost.code)
+        return 0; /* a shard stopped answering: no more waiting on it */
     uint32_t df = 0;
-    if (xc_db_termfreq(db, term, &df, NULL) != WD_OK)
+    wd_error err;
+    wd_error_clear(&err);
+    if (xc_db_termfreq(db, term, &df, &err) != WD_OK) {
+        if (err.code == WD_ENETWORK) {
+            t->lost = err;
+            return 0; /* not remembered: the term is unknown, not absent */
+        }
         df = 0;
+    }
     uint32_t *slot = wd_strmap_put(&t->df, term, pl + len, NULL);
     if (slot) /* out of memory: answered, not remembered */
         *slot = df;
     return df;
 }
 
+int wd_termstats_check(const wd_termstats *t, wd_error *err)
+{
+    if (!t->lost.code)
+        return WD_OK;
+    if (err)
+        *err = t->lost;
+    return t->lost.code;
+}
+
 void wd_termstats_reset(wd_termstats *t, double ndocs)
 {
     wd_strmap_clear(&t->df);
     t->ndocs = ndocs;
+    wd_error_clear(&t->lost);
 }
 
 void wd_termstats_free(wd_termstats *t)

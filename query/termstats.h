@@ -25,21 +25,33 @@
 #define WD_TERMSTATS_MAX 65536 /* terms kept across searches */
 
 typedef struct wd_termstats {
-    wd_strmap df; /* prefix + word -> uint32_t documents holding it */
-    double ndocs; /* documents in the index the table describes */
+    wd_strmap df;  /* prefix + word -> uint32_t documents holding it */
+    double ndocs;  /* documents in the index the table describes */
+    wd_error lost; /* the first look-up a remote shard did not answer (code 0: none) */
 } wd_termstats;
 
 #define WD_TERMSTATS_INIT                                                                          \
     {                                                                                              \
-        WD_STRMAP_INIT(sizeof(uint32_t)), 0                                                        \
+        WD_STRMAP_INIT(sizeof(uint32_t)), 0,                                                       \
+        {                                                                                          \
+            0, "", ""                                                                              \
+        }                                                                                          \
     }
 
 /* Documents of db holding prefix+word (looked up once per table); 0 for a
  * term too long to exist, or when the look-up fails (a lost term only
- * weakens the ranking, never fails it). */
+ * weakens the ranking, never fails it). A look-up that a remote shard did not
+ * answer is different: each would wait the whole remote timeout, so the
+ * first such failure is kept in t->lost and every look-up after it answers 0
+ * without asking; the search then fails with it (wd_termstats_check). */
 uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
                          size_t len);
-/* Empty the table for an index of ndocs documents. */
+/* WD_OK, or the kept failure of a look-up a remote shard did not answer
+ * (copied into err): the search must fail with it rather than rank on
+ * statistics that are missing. */
+int wd_termstats_check(const wd_termstats *t, wd_error *err);
+/* Empty the table (and forget a kept failure) for an index of ndocs
+ * documents. */
 void wd_termstats_reset(wd_termstats *t, double ndocs);
 void wd_termstats_free(wd_termstats *t);
 

@@ -389,14 +389,17 @@ static void test_badinput__empty_question_skipped_exit_3(void **state)
     summary_free(&s);
 }
 
-static void test_badinput__punctuation_only_question_indexed_exit_0(void **state)
+static void test_badinput__punctuation_only_question_skipped_exit_3(void **state)
 {
     fixture *f = *state;
     summary s = index_file(f, BAD "/punctuation.jsonl", NULL, NULL);
-    assert_int_equal(s.status, 0);
-    assert_int_equal(num(&s, "added"), 2);
+    /* No search could find it by its question: refused, the rest indexed. */
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 1);
+    assert_int_equal(num(&s, "skipped"), 1);
+    assert_problem(&s, 1, 0, "skip", "punctuation.jsonl", 1, "format",
+                   "the question has no word to search by");
     summary_free(&s);
-    assert_show(f, "p1", "question", "？？？！！！……");
     /* Asking only punctuation: no words, no hits, exit 1, valid JSON. */
     th_run r = wenda(f, "ask", "--json", "？？？！！！", NULL);
     assert_int_equal(r.status, 1);
@@ -442,6 +445,106 @@ static void test_badinput__emoji_and_cjk_extensions_kept_and_found(void **state)
     th_run_free(&r);
 }
 
+/* Questions that hold no word (only emoji, only punctuation, only
+ * zero-width characters) were indexed but no search found them by their own
+ * question: each is refused with a message naming file, line, why and what
+ * to do, counted among the skipped records. A question with a word beside
+ * its emoji is a question like any other. */
+static void test_badinput__question_without_a_word_skipped_with_its_line(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/nowords.jsonl", f->dir);
+    th_write_text(
+        p, "{\"id\": \"e1\", \"question\": \"😀😀🎉\", \"answer\": \"表情\"}\n"
+           "{\"id\": \"e2\", \"question\": \"？？？！！\", \"answer\": \"标点\"}\n"
+           "{\"id\": \"e3\", \"question\": \"\\u200b\\u200b\\u200b\", \"answer\": \"零宽\"}\n"
+           "{\"id\": \"e4\", \"question\": \"\\ufeff\\u2060…\", \"answer\": \"不可见\"}\n"
+           "{\"id\": \"g1\", \"question\": \"😀医保卡丢了怎么办\", \"answer\": \"挂失\"}\n"
+           "{\"id\": \"g2\", \"question\": \"①\", \"answer\": \"编号\"}\n");
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 2);
+    assert_int_equal(num(&s, "skipped"), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_problem(&s, 4, i, "skip", "nowords.jsonl", (json_int_t)i + 1, "format",
+                       "no word to search by");
+        assert_problem(&s, 4, i, "skip", "nowords.jsonl", (json_int_t)i + 1, "format",
+                       "the record was skipped (put the question in words)");
+    }
+    summary_free(&s);
+    /* What was indexed is found by its own question. */
+    static const char *const kept[][2] = { { "😀医保卡丢了怎么办", "g1" }, { "①", "g2" } };
+    for (size_t i = 0; i < 2; i++) {
+        th_run r = wenda(f, "ask", "--json", "-n", "1", kept[i][0], NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
+        assert_string_equal(json_string_value(json_object_get(hit, "id")), kept[i][1]);
+        json_decref(j);
+        th_run_free(&r);
+    }
+    /* The text output names file and line. */
+    th_run r = wenda(f, "index", p, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "nowords.jsonl:3: the question has no word to search by"));
+    th_run_free(&r);
+}
+
+/* --max-record-bytes counts the source and the id: a 2 MB source was
+ * accepted and every search hitting the record carried it. */
+static void test_badinput__source_of_2mb_over_the_limit_skipped_exit_3(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/bigsource.jsonl", f->dir);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    fputs("{\"id\": \"s1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\", "
+          "\"source\": \"",
+          fp);
+    for (size_t i = 0; i < (2u << 20); i++)
+        fputc('s', fp);
+    fputs("\"}\n{\"id\": \"s2\", \"question\": \"异地就医怎么报销\", \"answer\": \"备案。\"}\n",
+          fp);
+    fclose(fp);
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 1);
+    assert_problem(&s, 1, 0, "skip", "bigsource.jsonl", 1, "format", "source 2097152");
+    assert_problem(&s, 1, 0, "skip", "bigsource.jsonl", 1, "format", "--max-record-bytes");
+    summary_free(&s);
+    s = index_file(f, p, "--max-record-bytes", "3000000");
+    assert_int_equal(s.status, 0);
+    assert_int_equal(num(&s, "added"), 1);
+    summary_free(&s);
+}
+
+/* Tables: text after a closing quote (a lenient CSV field) skips its row;
+ * a header naming a column it reads twice refuses the file. */
+static void test_badinput__lenient_csv_field_and_repeated_tsv_column_said(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/lenient.csv", f->dir);
+    th_write_text(p, "question,answer\n\"问1\",\"答1\"\n\"问2\",\"答2\"x\n\"问3\",\"答3\"\n");
+    summary s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 2);
+    assert_problem(&s, 1, 0, "skip", "lenient.csv", 3, "format", "after a closing quote");
+    summary_free(&s);
+
+    snprintf(p, sizeof p, "%s/twice.tsv", f->dir);
+    th_write_text(p, "question\tanswer\tquestion\nq1\ta1\tq2\n");
+    s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 0);
+    assert_int_equal(num(&s, "failed_files"), 1);
+    assert_problem(&s, 1, 0, "error", "twice.tsv", 0, "format",
+                   "names the \"question\" column twice (columns 1 and 3)");
+    summary_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,8 +562,11 @@ int main(void)
         T(test_badinput__unknown_fields_ignored_exit_0),
         T(test_badinput__question_of_100000_chars_indexed_and_askable),
         T(test_badinput__empty_question_skipped_exit_3),
-        T(test_badinput__punctuation_only_question_indexed_exit_0),
+        T(test_badinput__punctuation_only_question_skipped_exit_3),
         T(test_badinput__emoji_and_cjk_extensions_kept_and_found),
+        T(test_badinput__question_without_a_word_skipped_with_its_line),
+        T(test_badinput__source_of_2mb_over_the_limit_skipped_exit_3),
+        T(test_badinput__lenient_csv_field_and_repeated_tsv_column_said),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -264,6 +265,11 @@ static void test_cli__delete_and_show(void **state)
     th_run_free(&r);
 }
 
+/* `ask --json -`: every input line gets exactly one output line carrying its
+ * line number: the answer, or an error object for a line that asks nothing
+ * (empty, blank) or cannot be asked (invalid UTF-8), so that outputs line
+ * up with inputs. Blank lines do not fail the run; a line that cannot be
+ * asked does (exit 3), after every other line was answered. */
 static void test_cli__ask_stdin_json_lines(void **state)
 {
     fixture *f = *state;
@@ -273,15 +279,133 @@ static void test_cli__ask_stdin_json_lines(void **state)
                  NULL);
     assert_int_equal(r.status, 0);
     json_t *lines = th_json_lines(r.out);
-    size_t i;
-    json_t *j;
-    json_array_foreach(lines, i, j)
-    {
-        assert_non_null(json_object_get(j, "hits"));
+    assert_int_equal(json_array_size(lines), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *j = json_array_get(lines, i);
+        assert_int_equal(th_json_int(j, "line"), (json_int_t)i + 1);
+        assert_true(i == 1 ? json_object_get(j, "error") != NULL
+                           : json_object_get(j, "hits") != NULL);
     }
-    assert_int_equal(json_array_size(lines), 2);
     json_decref(lines);
     th_run_free(&r);
+
+    /* Five lines, three of them bad: invalid UTF-8, empty, only spaces. */
+    r = th_wenda(f->index,
+                 "低保户要交医保吗\n\xE5\x8C\xBB\xFF\n\n \t\xE3\x80\x80 \r\n异地就医怎么报销\n",
+                 "ask", "--json", "-", NULL);
+    assert_int_equal(r.status, 3);
+    lines = th_json_lines(r.out);
+    assert_int_equal(json_array_size(lines), 5);
+    const char *codes[] = { NULL, "encoding", "format", "format", NULL };
+    for (size_t i = 0; i < 5; i++) {
+        json_t *j = json_array_get(lines, i);
+        assert_int_equal(th_json_int(j, "line"), (json_int_t)i + 1);
+        json_t *e = json_object_get(j, "error");
+        if (codes[i]) {
+            assert_non_null(e);
+            assert_string_equal(th_json_str(e, "code"), codes[i]);
+            assert_null(json_object_get(j, "hits"));
+        } else {
+            assert_null(e);
+            assert_true(json_array_size(json_object_get(j, "hits")) > 0);
+        }
+    }
+    assert_string_equal(th_json_str(json_array_get(lines, 4), "query"), "异地就医怎么报销");
+    json_decref(lines);
+    assert_non_null(strstr(r.err, "stdin:2:"));
+    th_run_free(&r);
+}
+
+/* A record's text holding terminal control sequences (set the window title,
+ * clear the screen, a C1 CSI) is shown with them escaped by every
+ * human-readable output, TTY or not, colour or not: ask, show, coverage.
+ * JSON keeps the text exact. */
+static void test_cli__control_characters_of_records_are_shown_escaped(void **state)
+{
+    fixture *f = *state;
+    char file[256];
+    th_path(file, sizeof file, f->dir, "esc.jsonl");
+    th_write_text(file,
+                  "{\"id\": \"esc\\u001b[2J#1\", \"question\": "
+                  "\"医保卡\\u001b]0;pwned\\u0007\\u001b[2J丢了怎么办\", \"answer\": "
+                  "\"去医保局补办\\u001b[31m医保卡\\u009b2J。\", \"source\": \"s\\u0007.txt\"}\n");
+    th_run r = th_wenda(f->index, NULL, "index", "-q", file, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    const char *raw_q = "医保卡\x1b]0;pwned\x07\x1b[2J丢了怎么办";
+    const char *shown_q = "医保卡\\x1B]0;pwned\\x07\\x1B[2J丢了怎么办";
+    const char *runs[][8] = {
+        { "ask", "--full", "医保卡丢了怎么办", NULL },
+        { "ask", "--full", "--explain", "--color", "always", "医保卡丢了怎么办", NULL },
+        { "show", "esc\x1b[2J#1", NULL },
+        { "coverage", "-", NULL },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        r = th_wenda_argv(f->index, "医保卡丢了怎么办\x1b[2J\n", runs[i]);
+        if (r.status > 1)
+            fail_msg("%s: exit %d: %s", runs[i][0], r.status, r.err);
+        assert_non_null(strstr(r.out, shown_q));
+        assert_null(strchr(r.out, '\a'));
+        assert_null(strstr(r.out, "\x1b]"));
+        assert_null(strstr(r.out, "\x1b[2J"));
+        assert_null(strstr(r.out, "\xC2\x9B"));
+        if (i != 1) /* with colour, only wenda's own bold and dim */
+            assert_null(strchr(r.out, '\x1b'));
+        if (strcmp(runs[i][0], "coverage") != 0) {
+            assert_non_null(strstr(r.out, "\\x1B[31m"));
+            assert_non_null(strstr(r.out, "\\u009B2J"));
+        } else {
+            assert_non_null(strstr(r.out, "怎么办\\x1B[2J")); /* the question asked, too */
+        }
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "ask", "--json", "--full", "医保卡丢了怎么办", NULL);
+    json_t *j = th_json(r.out);
+    json_t *h = json_array_get(json_object_get(j, "hits"), 0);
+    assert_string_equal(th_json_str(h, "question"), raw_q);
+    assert_string_equal(th_json_str(h, "answer"), "去医保局补办\x1b[31m医保卡\xC2\x9B"
+                                                  "2J。");
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "show", "--json", "esc\x1b[2J#1", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_string_equal(th_json_str(j, "question"), raw_q);
+    json_decref(j);
+    th_run_free(&r);
+}
+
+/* A question of 20,000 characters is answered, not refused: searched for
+ * by its most informative words, and the JSON says it was trimmed. */
+static void test_cli__a_long_question_is_answered_trimmed(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    th_run_free(&r);
+    size_t cap = 20000 * 3 + 1, n = 0;
+    char *q = malloc(cap);
+    assert_non_null(q);
+    static const char ask[] = "低保户要交医保吗";
+    while (n + sizeof ask - 1 < cap) {
+        memcpy(q + n, ask, sizeof ask - 1);
+        n += sizeof ask - 1;
+    }
+    q[n] = '\0';
+    r = th_wenda(f->index, NULL, "ask", "--json", q, NULL);
+    json_t *j = th_json(r.out);
+    assert_true(json_is_true(json_object_get(j, "trimmed")));
+    assert_true(json_array_size(json_object_get(j, "hits")) > 0);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", q, NULL);
+    assert_non_null(strstr(r.out, "A long question"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", ask, NULL);
+    j = th_json(r.out);
+    assert_null(json_object_get(j, "trimmed"));
+    json_decref(j);
+    th_run_free(&r);
+    free(q);
 }
 
 /* The answer confidence: each hit has one; a question nothing answers says
@@ -458,6 +582,201 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     }
 }
 
+/* The JSON problem about `file` (its path ends so), or NULL. */
+static json_t *problem_about(json_t *summary, const char *file)
+{
+    json_t *ps = json_object_get(summary, "problems");
+    size_t fn = strlen(file);
+    for (size_t i = 0; i < json_array_size(ps); i++) {
+        const char *pf = json_string_value(json_object_get(json_array_get(ps, i), "file"));
+        size_t n = pf ? strlen(pf) : 0;
+        if (n >= fn && strcmp(pf + n - fn, file) == 0)
+            return json_array_get(ps, i);
+    }
+    return NULL;
+}
+
+static void assert_problem_about(json_t *summary, const char *file, const char *level,
+                                 const char *needle)
+{
+    json_t *p = problem_about(summary, file);
+    if (!p)
+        fail_msg("no problem about %s in %s", file, json_dumps(summary, JSON_COMPACT));
+    assert_string_equal(json_string_value(json_object_get(p, "level")), level);
+    const char *m = json_string_value(json_object_get(p, "message"));
+    if (!strstr(m, needle))
+        fail_msg("%s: \"%s\" lacks \"%s\"", file, m, needle);
+}
+
+/* A folder with two ".." links (which the walk used to follow until memory
+ * ran out), a link to itself (which made one file indexed 41 times) and a
+ * link to the system's password file: each real file is read once, the
+ * loops and the link out of the folder are reported and left out, and
+ * --follow-links reads what lies outside, never round a loop. */
+static void test_cli__index_folder_walk_reads_each_file_once_and_stays_inside(void **state)
+{
+    fixture *f = *state;
+    char kb[256], p[512];
+    snprintf(kb, sizeof kb, "%s/kb", f->dir);
+    th_write_text(th_path(p, sizeof p, kb, "a.jsonl"),
+                  "{\"id\": \"a1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n");
+    th_write_text(th_path(p, sizeof p, kb, "sub/b.jsonl"),
+                  "{\"id\": \"b1\", \"question\": \"异地就医怎么报销\", \"answer\": \"备案。\"}\n");
+    th_write_text(th_path(p, sizeof p, f->dir, "out/o.jsonl"),
+                  "{\"id\": \"o1\", \"question\": \"门诊费用怎么报销\", \"answer\": \"外面。\"}\n");
+    assert_int_equal(symlink("..", th_path(p, sizeof p, kb, "sub/up1")), 0);
+    assert_int_equal(symlink("..", th_path(p, sizeof p, kb, "sub/up2")), 0);
+    assert_int_equal(symlink(".", th_path(p, sizeof p, kb, "self")), 0);
+    assert_int_equal(symlink("/etc/passwd", th_path(p, sizeof p, kb, "passwd.txt")), 0);
+    assert_int_equal(symlink("../out", th_path(p, sizeof p, kb, "outside")), 0);
+
+    th_run r = th_wenda(f->index, NULL, "index", "--json", kb, NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "files"), 2);
+    assert_int_equal(th_json_int(j, "added"), 2);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 5);
+    assert_problem_about(j, "kb/sub/up1", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/sub/up2", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/self", "warning", "(a loop); left out");
+    assert_problem_about(j, "kb/passwd.txt", "warning", "out of the folder being read");
+    assert_problem_about(j, "kb/outside", "warning", "--follow-links");
+    json_decref(j);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 2);
+
+    /* The text output says the same on stderr. */
+    r = th_wenda(f->index, NULL, "index", kb, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "wenda: index: "));
+    assert_non_null(strstr(r.err, "kb/passwd.txt: a symbolic link out of the folder being read "
+                                  "(to /etc/passwd); left out (pass --follow-links"));
+    th_run_free(&r);
+
+    /* Asked to, it follows links out of the folder, still never round a
+     * loop. (/etc/passwd is out of the way for this run.) */
+    assert_int_equal(unlink(th_path(p, sizeof p, kb, "passwd.txt")), 0);
+    r = th_wenda(f->index, NULL, "index", "--json", "--follow-links", kb, NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "files"), 3);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 3);
+    json_decref(j);
+    th_run_free(&r);
+    assert_int_equal(th_index_documents(f->index), 3);
+}
+
+/* A path that does not exist is among the problems of --json, and the run
+ * exits 3 after indexing the rest. */
+static void test_cli__index_json_lists_a_missing_path_among_problems(void **state)
+{
+    fixture *f = *state;
+    char p[256], missing[256];
+    th_write_text(th_path(p, sizeof p, f->dir, "a.jsonl"),
+                  "{\"id\": \"a1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n");
+    th_path(missing, sizeof missing, f->dir, "nothere.jsonl");
+    th_run r = th_wenda(f->index, NULL, "index", "--json", p, missing, NULL);
+    assert_int_equal(r.status, 3);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "added"), 1);
+    assert_int_equal(th_json_int(j, "failed_files"), 1);
+    assert_int_equal(json_array_size(json_object_get(j, "problems")), 1);
+    json_t *pr = problem_about(j, "nothere.jsonl");
+    assert_non_null(pr);
+    assert_string_equal(th_json_str(pr, "level"), "error");
+    assert_string_equal(th_json_str(pr, "code"), "not_found");
+    assert_non_null(strstr(th_json_str(pr, "message"), "no such file or folder"));
+    json_decref(j);
+    /* Under --json the problem is in the summary, not printed beside it. */
+    assert_null(strstr(r.err, "no such file"));
+    th_run_free(&r);
+}
+
+/* Counts that cannot be 0 say so in the one message that states the range. */
+static void test_cli__zero_counts_are_usage_errors_stating_the_range(void **state)
+{
+    fixture *f = *state;
+    static const char *const cases[][5] = {
+        { "ask", "-n", "0", "x", "-n/--num wants a whole number from 1 to 1000, not '0'" },
+        { "index", "--max-record-bytes", "0", "x",
+          "--max-record-bytes wants a whole number from 1 to 2147483648, not '0'" },
+        { "index", "--batch-size", "0", "x", "--batch-size wants a whole number from 1 to" },
+        { "index", "--jobs", "0", "x", "-j/--jobs wants a whole number from 1 to 64, not '0'" },
+        { "serve", "--threads", "0", NULL,
+          "--threads wants a whole number from 1 to 256, not '0'" },
+        { "serve", "--threads", "300", NULL,
+          "--threads wants a whole number from 1 to 256, not '300'" },
+        { "serve", "--max-header", "100", NULL,
+          "--max-header wants a whole number from 4096 to 1048576, not '100'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        th_run r =
+            th_wenda(f->index, NULL, cases[i][0], cases[i][1], cases[i][2], cases[i][3], NULL);
+        assert_int_equal(r.status, 2);
+        if (!strstr(r.err, cases[i][4]))
+            fail_msg("%s %s %s: \"%s\" lacks \"%s\"", cases[i][0], cases[i][1], cases[i][2], r.err,
+                     cases[i][4]);
+        assert_null(strstr(r.err, "at least"));
+        th_run_free(&r);
+    }
+}
+
+/* `info` sizes a sharded index by its shards (it said 0.0 MiB). */
+static void test_cli__info_sizes_a_sharded_index_by_its_shards(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", "--shards", "2", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    json_int_t shard_sum = 0;
+    for (int k = 1; k <= 2; k++) {
+        char shard[256];
+        snprintf(shard, sizeof shard, "%s/shard-%d", f->index, k);
+        r = th_wenda(shard, NULL, "info", "--json", NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        assert_true(th_json_int(j, "size_bytes") > 0);
+        shard_sum += th_json_int(j, "size_bytes");
+        json_decref(j);
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "info", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "documents"), 104);
+    assert_int_equal(th_json_int(j, "size_bytes"), shard_sum);
+    assert_true(shard_sum > 100000);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "size         0.0 MiB"));
+    th_run_free(&r);
+}
+
+/* A file whose name is not UTF-8 (a GBK name): its problems are in the
+ * --json summary, the name's bad bytes shown as '?' (the problem used to be
+ * dropped, leaving "skipped": 1 unexplained). */
+static void test_cli__index_json_keeps_problems_of_a_file_named_in_gbk(void **state)
+{
+    fixture *f = *state;
+    char kb[256], p[512];
+    snprintf(kb, sizeof kb, "%s/kb", f->dir);
+    th_write_text(th_path(p, sizeof p, kb, "\xb5\xcd.jsonl"),
+                  "{\"id\": \"g1\", \"question\": \"低保户要交医保吗\", \"answer\": \"资助。\"}\n"
+                  "{\"id\": \"g2\", \"question\": \"😀\", \"answer\": \"表情\"}\n");
+    th_run r = th_wenda(f->index, NULL, "index", "--json", kb, NULL);
+    assert_int_equal(r.status, 3);
+    json_t *j = th_json(r.out);
+    assert_int_equal(th_json_int(j, "skipped"), 2);
+    json_t *ps = json_object_get(j, "problems");
+    assert_int_equal(json_array_size(ps), 2);
+    for (size_t i = 0; i < 2; i++)
+        assert_non_null(strstr(th_json_str(json_array_get(ps, i), "file"), "kb/??.jsonl"));
+    json_decref(j);
+    th_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,12 +793,26 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__unreadable_file_is_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__delete_and_show, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_stdin_json_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__control_characters_of_records_are_shown_escaped,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__a_long_question_is_answered_trimmed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_cli__usage_errors_exit_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_says_when_nothing_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__calibrate_keeps_thresholds_with_the_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__index_json_lists_a_missing_path_among_problems,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__zero_counts_are_usage_errors_stating_the_range,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__info_sizes_a_sharded_index_by_its_shards, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cli__index_json_keeps_problems_of_a_file_named_in_gbk,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

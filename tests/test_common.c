@@ -214,6 +214,36 @@ static void test_common__json_string_escapes_as_jansson(void **state)
     wd_buf_free(&b);
 }
 
+/* Text for a person on a terminal: control characters (C0 but tab and line
+ * feed, DEL, C1) and bytes that are not UTF-8 come out as escapes, the
+ * rest as is. */
+static void test_common__visible_escapes_control_characters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } rows[] = {
+        { "医保卡 ok\t\n", 0, "医保卡 ok\t\n" },
+        { "\x1b]0;pwned\x07\x1b[2J", 0, "\\x1B]0;pwned\\x07\\x1B[2J" },
+        { "a\rb\bc\x7f", 0, "a\\x0Db\\x08c\\x7F" },
+        { "\xC2\x9B"
+          "2J \xC2\x85 \xC2\xA0\xC3\xA9",
+          0, "\\u009B2J \\u0085 \xC2\xA0\xC3\xA9" },
+        { "bad \xFF\xC3 end", 0, "bad \\xFF\\xC3 end" },
+        { "nul\0in", 6, "nul\\x00in" },
+        { "", 0, "" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        wd_buf b = WD_BUF_INIT;
+        size_t len = rows[i].len ? rows[i].len : strlen(rows[i].in);
+        assert_int_equal(wd_buf_visible(&b, rows[i].in, len), WD_OK);
+        assert_string_equal(b.data ? b.data : "", rows[i].out);
+        wd_buf_free(&b);
+    }
+}
+
 static void test_common__record_round_trips_through_its_stored_form(void **state)
 {
     (void)state;
@@ -305,6 +335,25 @@ static void test_common__record_decode_refuses_what_is_not_a_record(void **state
     }
 }
 
+/* Bytes that are not UTF-8 (a GBK file name) become '?', one each; valid
+ * text, 4-byte characters included, is left as it is. */
+static void test_common__utf8_scrub_replaces_each_bad_byte(void **state)
+{
+    (void)state;
+    char gbk[] = "kb/\xb5\xcd.jsonl";
+    wd_utf8_scrub(gbk);
+    assert_string_equal(gbk, "kb/??.jsonl");
+    char mixed[] = "医保\xC0\xAF\xF0\xA0\x80\x80\xE5\x8C";
+    wd_utf8_scrub(mixed);
+    assert_string_equal(mixed, "医保??\xF0\xA0\x80\x80??");
+    char ok[] = "异地就医😀";
+    wd_utf8_scrub(ok);
+    assert_string_equal(ok, "异地就医😀");
+    char empty[] = "";
+    wd_utf8_scrub(empty);
+    assert_string_equal(empty, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,9 +367,11 @@ int main(void)
         cmocka_unit_test(test_common__strmap_counts_and_grows),
         cmocka_unit_test(test_common__strmap_and_grow_survive_out_of_memory),
         cmocka_unit_test(test_common__json_string_escapes_as_jansson),
+        cmocka_unit_test(test_common__visible_escapes_control_characters),
         cmocka_unit_test(test_common__record_round_trips_through_its_stored_form),
         cmocka_unit_test(test_common__record_decode_reads_any_flat_object),
         cmocka_unit_test(test_common__record_decode_refuses_what_is_not_a_record),
+        cmocka_unit_test(test_common__utf8_scrub_replaces_each_bad_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,11 +5,14 @@
  * format detection, encodings (BOM, CRLF, invalid UTF-8, NUL, GBK refused
  * and converted), limits, error paths, callback stop and allocation
  * failures; and question lists (one a line, a TSV or CSV column) with the
- * line of each question and the message of each skipped line. Fixtures
+ * line of each question and the message of each skipped line; and the
+ * folder walk (each real file once, loops, links out of the folder, what is
+ * reported). Fixtures
  * live in tests/data/corpus/; the public data sets in /work/shared/data are
  * used when present and skipped cleanly when not.
  */
 #include <fcntl.h>
+#include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,10 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "helpers.h"
+#include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/error.h"
 
@@ -927,15 +933,20 @@ static void test_corpus__oversize_record(void **state)
     wd_read_opts o = WD_READ_OPTS_INIT;
     o.max_record_bytes = 40;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
-    /* 39 + 45 bytes and 24 + 49 bytes are over 40; 33 + 27 too. */
+    /* Every field the record keeps counts: 39 + 45 bytes of question and
+     * answer, the id a1, the source good.jsonl and the date; 24 + 49 with a
+     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl. */
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 3);
     assert_int_equal(c.d[0].line, 1);
-    assert_non_null(strstr(c.d[0].msg, "record of 84 bytes"));
+    assert_non_null(strstr(
+        c.d[0].msg, "record of 106 bytes (question 39, answer 45, id 2, source 10, date 10)"));
     assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
+    assert_non_null(strstr(c.d[1].msg, "record of 98 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "record of 72 bytes"));
     coll_free(&c);
 
-    o.max_record_bytes = 70;
+    o.max_record_bytes = 72;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.r[0].id, "q7");
@@ -1616,6 +1627,340 @@ static void test_corpus__alloc_failure(void **state)
     run_questions_with_failures("q.tsv", "id\ttext\n1\ta\n", WD_EFORMAT);
 }
 
+/* ------------------------------------------------------------------ */
+/* The folder walk (wd_corpus_files)                                   */
+/* ------------------------------------------------------------------ */
+
+/* The files a list holds, as paths relative to `root`, joined by '|'. */
+static void files_of(const wd_corpus_files *f, const char *root, char *out, size_t cap)
+{
+    size_t k = 0, rn = strlen(root);
+    out[0] = '\0';
+    for (size_t i = 0; i < wd_corpus_files_count(f); i++) {
+        const char *p = wd_corpus_files_path(f, i);
+        if (strncmp(p, root, rn) == 0 && p[rn] == '/')
+            p += rn + 1;
+        int w = snprintf(out + k, cap - k, "%s%s", i ? "|" : "", p);
+        assert_true(w > 0 && (size_t)w < cap - k);
+        k += (size_t)w;
+    }
+}
+
+/* The diagnostic about `file` (its path ends so), or NULL. */
+static const diag *diag_of(const coll *c, const char *file)
+{
+    size_t fn = strlen(file);
+    for (size_t i = 0; i < c->nd; i++) {
+        size_t n = strlen(c->d[i].file);
+        if (n >= fn && strcmp(c->d[i].file + n - fn, file) == 0)
+            return &c->d[i];
+    }
+    return NULL;
+}
+
+static void assert_diag(const coll *c, const char *file, int level, const char *needle)
+{
+    const diag *d = diag_of(c, file);
+    if (!d)
+        fail_msg("no diagnostic about %s", file);
+    assert_int_equal(d->level, level);
+    assert_int_equal(d->line, 0);
+    if (!strstr(d->msg, needle))
+        fail_msg("%s: \"%s\" lacks \"%s\"", file, d->msg, needle);
+}
+
+static void make_link(const char *target, const char *dir, const char *name)
+{
+    char p[512];
+    assert_int_equal(symlink(target, th_path(p, sizeof p, dir, name)), 0);
+}
+
+/* kb/ with two files, links back up (the loops of a folder with two ".."
+ * links, which the walk used to follow forever), a link to itself, a link
+ * and a hard link to a file it already holds. */
+static void make_loopy_tree(const char *kb)
+{
+    char p[512];
+    th_write_text(th_path(p, sizeof p, kb, "a.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"a\"}\n");
+    th_write_text(th_path(p, sizeof p, kb, "sub/b.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"b\"}\n");
+    th_write_text(th_path(p, sizeof p, kb, "notes.md"), "not a corpus file\n");
+    make_link("..", kb, "sub/up1");
+    make_link("..", kb, "sub/up2");
+    make_link(".", kb, "self");
+    make_link("sub/b.jsonl", kb, "b-again.jsonl");
+    char a[512];
+    assert_int_equal(
+        link(th_path(a, sizeof a, kb, "a.jsonl"), th_path(p, sizeof p, kb, "hard.jsonl")), 0);
+}
+
+static void test_corpus__walk_reads_each_real_file_once_and_never_round_a_loop(void **state)
+{
+    (void)state;
+    char root[256], kb[512], got[2048];
+    assert_int_equal(th_tmpdir(root, sizeof root, "walk"), 0);
+    th_path(kb, sizeof kb, root, "kb");
+    make_loopy_tree(kb);
+    coll c = { 0 };
+    wd_error e;
+    wd_corpus_files *f = NULL;
+    assert_int_equal(wd_corpus_files_new(&f, 0, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    files_of(f, root, got, sizeof got);
+    /* Each real file once, under its own path (the hard link is the same
+     * file as a.jsonl, which comes first by name). */
+    assert_string_equal(got, "kb/a.jsonl|kb/sub/b.jsonl");
+    assert_int_equal(c.nd, 5);
+    assert_diag(&c, "kb/hard.jsonl", WD_DIAG_WARNING, "the same file as");
+    assert_diag(&c, "kb/b-again.jsonl", WD_DIAG_WARNING, "sub/b.jsonl, which is read; left out");
+    assert_diag(&c, "kb/self", WD_DIAG_WARNING, "(a loop); left out");
+    assert_diag(&c, "kb/sub/up1", WD_DIAG_WARNING, "(a loop); left out");
+    assert_diag(&c, "kb/sub/up2", WD_DIAG_WARNING, "(a loop); left out");
+    assert_int_equal(diag_of(&c, "kb/self")->code, WD_EINVAL);
+    coll_free(&c);
+    /* Following every link does not make a loop walkable either. */
+    wd_corpus_files_free(f);
+    assert_int_equal(wd_corpus_files_new(&f, WD_FILES_FOLLOW_LINKS, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    files_of(f, root, got, sizeof got);
+    assert_string_equal(got, "kb/a.jsonl|kb/sub/b.jsonl");
+    assert_int_equal(c.nd, 5);
+    coll_free(&c);
+    wd_corpus_files_free(f);
+    th_rmtree(root);
+}
+
+static void test_corpus__walk_follows_links_out_of_the_folder_only_when_asked(void **state)
+{
+    (void)state;
+    char root[256], kb[512], out[512], p[512], got[2048];
+    assert_int_equal(th_tmpdir(root, sizeof root, "walk"), 0);
+    th_path(kb, sizeof kb, root, "kb");
+    th_path(out, sizeof out, root, "out");
+    th_write_text(th_path(p, sizeof p, kb, "a.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"a\"}\n");
+    th_write_text(th_path(p, sizeof p, out, "o.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"o\"}\n");
+    th_write_text(th_path(p, sizeof p, out, "secret.txt"), "not for the index\n");
+    th_write_text(th_path(p, sizeof p, kb, ".versions/v3/c.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"c\"}\n");
+    make_link("../out", kb, "outside");
+    make_link(th_path(p, sizeof p, out, "secret.txt"), kb, "passwd.txt");
+    make_link(".versions/v3", kb, "current"); /* inside, to a hidden folder */
+    make_link("nowhere.jsonl", kb, "dangling.jsonl");
+    coll c = { 0 };
+    wd_error e;
+    wd_corpus_files *f = NULL;
+    assert_int_equal(wd_corpus_files_new(&f, 0, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    files_of(f, root, got, sizeof got);
+    /* What the folder really holds first, then what links inside it lead to. */
+    assert_string_equal(got, "kb/a.jsonl|kb/current/c.jsonl");
+    assert_int_equal(c.nd, 3);
+    assert_diag(&c, "kb/outside", WD_DIAG_WARNING, "out of the folder being read");
+    assert_diag(&c, "kb/outside", WD_DIAG_WARNING, "--follow-links");
+    assert_diag(&c, "kb/passwd.txt", WD_DIAG_WARNING, "secret.txt); left out");
+    assert_diag(&c, "kb/dangling.jsonl", WD_DIAG_WARNING, "its target does not exist");
+    assert_int_equal(diag_of(&c, "kb/dangling.jsonl")->code, WD_ENOTFOUND);
+    coll_free(&c);
+    wd_corpus_files_free(f);
+
+    assert_int_equal(wd_corpus_files_new(&f, WD_FILES_FOLLOW_LINKS, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    files_of(f, root, got, sizeof got);
+    assert_string_equal(got, "kb/a.jsonl|kb/current/c.jsonl|kb/outside/o.jsonl|"
+                             "kb/outside/secret.txt");
+    /* passwd.txt leads to a file already read through kb/outside. */
+    assert_int_equal(c.nd, 2);
+    assert_diag(&c, "kb/passwd.txt", WD_DIAG_WARNING, "which is read; left out");
+    coll_free(&c);
+    wd_corpus_files_free(f);
+    th_rmtree(root);
+}
+
+static void test_corpus__walk_named_paths_overlap_fail_and_files_as_named(void **state)
+{
+    (void)state;
+    char root[256], kb[512], p[512], q[512], got[2048];
+    assert_int_equal(th_tmpdir(root, sizeof root, "walk"), 0);
+    th_path(kb, sizeof kb, root, "kb");
+    th_write_text(th_path(p, sizeof p, kb, "a.jsonl"),
+                  "{\"question\": \"q\", \"answer\": \"a\"}\n");
+    th_write_text(th_path(p, sizeof p, kb, "sub/b.csv"), "question,answer\nq,b\n");
+    th_write_text(th_path(p, sizeof p, root, "named.data"), "question\tanswer\nq\tn\n");
+    make_link(th_path(q, sizeof q, root, "named.data"), root, "link-to-named");
+    coll c = { 0 };
+    wd_error e;
+    wd_corpus_files *f = NULL;
+    assert_int_equal(wd_corpus_files_new(&f, 0, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    /* A folder already read as part of another, and a file named twice. */
+    assert_int_equal(wd_corpus_files_add(f, th_path(p, sizeof p, kb, "sub"), &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, th_path(p, sizeof p, kb, "a.jsonl"), &e), WD_OK);
+    /* A named file is taken whatever its name, a link to it too. */
+    assert_int_equal(wd_corpus_files_add(f, th_path(p, sizeof p, root, "link-to-named"), &e),
+                     WD_OK);
+    files_of(f, root, got, sizeof got);
+    assert_string_equal(got, "kb/a.jsonl|kb/sub/b.csv|link-to-named");
+    assert_int_equal(c.nd, 2);
+    assert_diag(&c, "kb/sub", WD_DIAG_WARNING, "the same folder as");
+    assert_diag(&c, "kb/a.jsonl", WD_DIAG_WARNING, "the same file as");
+    /* What does not exist fails the call, naming it; the list stays. */
+    assert_int_equal(wd_corpus_files_add(f, th_path(p, sizeof p, root, "nothere"), &e),
+                     WD_ENOTFOUND);
+    assert_non_null(strstr(e.message, "nothere: no such file or folder"));
+    assert_int_equal(wd_corpus_files_count(f), 3);
+    assert_null(wd_corpus_files_path(f, 3));
+    assert_int_equal(wd_corpus_files_add(f, "", &e), WD_EINVAL);
+    coll_free(&c);
+    wd_corpus_files_free(f);
+    wd_corpus_files_free(NULL);
+    assert_int_equal(wd_corpus_files_new(NULL, 0, NULL, NULL, &e), WD_EINVAL);
+
+    /* A folder below the named one that cannot be read is an error
+     * diagnostic; the walk goes on (root reads every folder: skipped). */
+    if (geteuid() != 0) {
+        assert_int_equal(chmod(th_path(p, sizeof p, kb, "sub"), 0), 0);
+        assert_int_equal(wd_corpus_files_new(&f, 0, on_diag, &c, &e), WD_OK);
+        assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+        assert_int_equal(wd_corpus_files_count(f), 1);
+        assert_diag(&c, "kb/sub", WD_DIAG_ERROR, "cannot read the folder");
+        assert_int_equal(c.d[0].code, WD_EIO);
+        coll_free(&c);
+        wd_corpus_files_free(f);
+        chmod(p, 0755);
+    }
+    th_rmtree(root);
+}
+
+/* Fail the 1st, 2nd, ... allocation of a walk: each run ends in WD_OK or
+ * WD_ENOMEM, never crashes or leaks. */
+static void test_corpus__walk_alloc_failure(void **state)
+{
+    (void)state;
+    char root[256], kb[512];
+    assert_int_equal(th_tmpdir(root, sizeof root, "walk"), 0);
+    th_path(kb, sizeof kb, root, "kb");
+    make_loopy_tree(kb);
+    for (long k = 0; k < 100000; k++) {
+        failer fl = { k, 0 };
+        wd_error e;
+        wd_corpus_files *f = NULL;
+        wd_alloc_set_fail_hook(fail_nth, &fl);
+        int rc = wd_corpus_files_new(&f, 0, NULL, NULL, &e);
+        if (rc == WD_OK)
+            rc = wd_corpus_files_add(f, kb, &e);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        size_t n = wd_corpus_files_count(f);
+        wd_corpus_files_free(f);
+        if (!fl.failed) {
+            assert_int_equal(rc, WD_OK);
+            assert_int_equal(n, 2);
+            th_rmtree(root);
+            return;
+        }
+        if (rc != WD_OK && rc != WD_ENOMEM)
+            fail_msg("allocation %ld failed: rc %d (%s)", k, rc, e.message);
+    }
+    fail_msg("never finished");
+}
+
+/* A column name given twice leaves the text of a record to a guess: the
+ * file is refused, naming the columns. */
+static void test_corpus__table_header_naming_a_column_twice_is_refused(void **state)
+{
+    (void)state;
+    static const char *const inputs[][2] = {
+        { "d.tsv", "question\tanswer\tquestion\nq1\ta1\tq2\n" },
+        { "d.csv", "id,question,answer,answer\n1,q,a,b\n" },
+        { "d2.tsv", "id\tquestion\tanswer\tid\n1\tq\ta\t2\n" },
+    };
+    static const char *const want[] = {
+        "d.tsv: the TSV header on line 1 names the \"question\" column twice (columns 1 and 3)",
+        "d.csv: the CSV header on line 1 names the \"answer\" column twice (columns 3 and 4)",
+        "d2.tsv: the TSV header on line 1 names the \"id\" column twice (columns 1 and 4)",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        coll c = { 0 };
+        wd_error e;
+        assert_int_equal(wd_corpus_read_buffer(inputs[i][0], inputs[i][1], strlen(inputs[i][1]),
+                                               NULL, on_record, on_diag, &c, &e),
+                         WD_EFORMAT);
+        assert_int_equal(c.n, 0);
+        if (!strstr(e.message, want[i]))
+            fail_msg("\"%s\" lacks \"%s\"", e.message, want[i]);
+        assert_non_null(strstr(e.message, "rename one of them"));
+        coll_free(&c);
+    }
+    /* Other columns may share a name: they are not read. */
+    const char *ok = "question\tanswer\tnote\tnote\nq\ta\tx\ty\n";
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    coll_free(&c);
+    /* Two options naming one column. */
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.answer_column = "question";
+    assert_int_equal(
+        wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), &o, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "three different columns"));
+    coll_free(&c);
+    /* A question list too. */
+    const char *ql = "question\tquestion\na\tb\n";
+    assert_int_equal(
+        wd_corpus_read_questions_buffer("q.tsv", ql, strlen(ql), NULL, NULL, NULL, NULL, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "names the 'question' column twice (columns 1 and 2)"));
+}
+
+/* --max-record-bytes counts what the record keeps and a search hands out:
+ * a huge source or id is over the limit as a huge answer is. */
+static void test_corpus__record_limit_counts_source_and_id(void **state)
+{
+    (void)state;
+    size_t big = 64u * 1024u;
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_puts(&b, "{\"id\": \"s\", \"question\": \"q\", \"answer\": \"a\", \"source\": \"");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 's');
+    wd_buf_puts(&b, "\"}\n{\"id\": \"");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 'i');
+    wd_buf_puts(&b, "\", \"question\": \"q\", \"answer\": \"a\"}\n");
+    wd_buf_puts(&b, "{\"id\": \"ok\", \"question\": \"q\", \"answer\": \"a\"}\n");
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.max_record_bytes = 1000;
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("big.jsonl", b.data, b.len, &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].id, "ok");
+    assert_int_equal(c.nd, 2);
+    assert_int_equal(c.d[0].line, 1);
+    assert_non_null(strstr(c.d[0].msg, "source 65536"));
+    assert_int_equal(c.d[1].line, 2);
+    assert_non_null(strstr(c.d[1].msg, "id 65536"));
+    coll_free(&c);
+    /* A TSV id column the same. */
+    wd_buf_reset(&b);
+    wd_buf_puts(&b, "id\tquestion\tanswer\n");
+    for (size_t i = 0; i < big; i++)
+        wd_buf_putc(&b, 'i');
+    wd_buf_puts(&b, "\tq\ta\nok\tq\ta\n");
+    assert_int_equal(
+        wd_corpus_read_buffer("big.tsv", b.data, b.len, &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.nd, 1);
+    assert_non_null(strstr(c.d[0].msg, "id 65536"));
+    coll_free(&c);
+    wd_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1660,6 +2005,12 @@ int main(void)
         cmocka_unit_test(test_corpus__questions_from_stdin_a_file_and_errors),
         cmocka_unit_test(test_corpus__csv_stray_quote_skips_the_record),
         cmocka_unit_test(test_corpus__alloc_failure),
+        cmocka_unit_test(test_corpus__walk_reads_each_real_file_once_and_never_round_a_loop),
+        cmocka_unit_test(test_corpus__walk_follows_links_out_of_the_folder_only_when_asked),
+        cmocka_unit_test(test_corpus__walk_named_paths_overlap_fail_and_files_as_named),
+        cmocka_unit_test(test_corpus__walk_alloc_failure),
+        cmocka_unit_test(test_corpus__table_header_naming_a_column_twice_is_refused),
+        cmocka_unit_test(test_corpus__record_limit_counts_source_and_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@ PREFIX=$(mktemp -d /tmp/wenda-install-XXXXXX)
 trap 'rm -rf "$PREFIX"' EXIT
 
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
-for f in bin/wenda include/wenda/search.h include/wenda/analyzer.h include/wenda/index.h include/wenda/record.h include/wenda/coverage.h; do
+for f in bin/wenda include/wenda/search.h include/wenda/analyzer.h include/wenda/index.h include/wenda/record.h include/wenda/coverage.h include/wenda/discover.h share/man/man1/wenda.1 share/bash-completion/completions/wenda share/zsh/site-functions/_wenda; do
   [ -e "$PREFIX/$f" ] || { echo "missing after install: $f" >&2; exit 1; }
 done
 PC=$(find "$PREFIX" -name wenda.pc | head -1)
@@ -41,6 +41,13 @@ for exe in ask ask-static; do
   grep -q '^1\. .*低保户' <<<"$out" || { echo "$exe: unexpected answer" >&2; exit 1; }
 done
 # The shared library exports the wd_ API and nothing of the Xapian shim.
+# The example's own Makefile: pkg-config alone, and the library found at run
+# time without LD_LIBRARY_PATH although the prefix is not a system one.
+mkdir "$PREFIX/example"
+cp "$SRC/tools/examples/Makefile" "$SRC/tools/examples/ask.c" "$PREFIX/example/"
+CFLAGS="-std=c11 -Wall -Wextra -O2 $EXTRA" LDFLAGS="$EXTRA" make -s -C "$PREFIX/example" >/dev/null
+out=$(env -u LD_LIBRARY_PATH "$PREFIX/example/ask" "$PREFIX/index" 低保户要交医保吗)
+grep -q '^1\. .*低保户' <<<"$out" || { echo "example built by its Makefile: unexpected answer" >&2; exit 1; }
 syms=$(nm -D --defined-only "$LIBDIR/libwenda.so")
 if grep -q ' xc_' <<<"$syms"; then
   echo "libwenda.so exports xc_ symbols" >&2; exit 1

@@ -449,6 +449,93 @@ static void test_query__dense_terms_leave_the_match_past_the_budget(void **state
     wd_results_free(r);
 }
 
+/* ---- long questions ---------------------------------------------------------------- */
+
+/* A question of `chars` code points: characters no record holds (CJK
+ * Extension A, drawn by a fixed generator), with `word` every 97th place. */
+static char *long_question(size_t chars, const char *word, size_t *len)
+{
+    char *q = malloc(chars * 4 + strlen(word) * (chars / 97 + 1) + 1);
+    assert_non_null(q);
+    size_t n = 0;
+    uint32_t x = 7;
+    for (size_t i = 0; i < chars; i++) {
+        if (i % 97 == 50) {
+            memcpy(q + n, word, strlen(word));
+            n += strlen(word);
+        }
+        x = x * 1103515245u + 12345u;
+        n += wd_utf8_encode(0x3400 + (x >> 16) % 0x19B0, q + n);
+    }
+    q[n] = '\0';
+    *len = n;
+    return q;
+}
+
+/* The leaves of a parsed query: its terms, each written TERM@POS. */
+static size_t leaves(const char *parsed)
+{
+    size_t n = 0;
+    for (const char *p = parsed; (p = strchr(p, '@')); p++)
+        n++;
+    return n;
+}
+
+/* A long question is not refused but trimmed: searched for by its most
+ * informative words (those the records hold, the question's own repeated
+ * words first), whatever its length; the results say so, and a question of
+ * normal length is searched for whole. */
+static void test_query__a_long_question_is_trimmed_to_its_most_informative_words(void **state)
+{
+    fx *f = *state;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    wd_error err;
+    wd_error_clear(&err);
+    /* 20,000 characters, and 1 MiB: the same answer, from a bounded query. */
+    size_t sizes[] = { 20000, 400000 };
+    for (size_t k = 0; k < 2; k++) {
+        size_t len = 0;
+        char *q = long_question(sizes[k], "个人账户", &len);
+        wd_results *r = NULL;
+        assert_int_equal(wd_search(f->s, q, len, &o, &r, &err), WD_OK);
+        assert_int_equal(r->trimmed, 1);
+        assert_int_equal(strlen(r->query), len); /* the question as asked */
+        assert_true(r->n_hits >= 1);
+        assert_string_equal(r->hits[0].id, "q2");
+        assert_non_null(strstr(r->parsed, "S个人账户@"));
+        if (leaves(r->parsed) > 4 * 64)
+            fail_msg("%zu leaves in the query of a %zu-character question", leaves(r->parsed),
+                     sizes[k]);
+        wd_buf b = WD_BUF_INIT;
+        assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+        assert_non_null(strstr(b.data, "\"trimmed\":true"));
+        wd_buf_free(&b);
+        wd_results_free(r);
+        free(q);
+    }
+    /* Short, but more than 64 distinct words: the record's word is kept,
+     * though it comes last, over words no record holds. */
+    char q[1024] = "";
+    for (int i = 0; i < 70; i++)
+        snprintf(q + strlen(q), sizeof q - strlen(q), "w%d ", i);
+    strcat(q, "异地就医");
+    wd_results *r = ask(f, q, &o);
+    assert_int_equal(r->trimmed, 1);
+    assert_non_null(strstr(r->parsed, "S异地就医@"));
+    assert_null(strstr(r->parsed, "Sw69@"));
+    assert_string_equal(r->hits[0].id, "q3");
+    wd_results_free(r);
+    /* A question of normal length is searched for whole, and says nothing. */
+    r = ask(f, "低保户要交医保吗", &o);
+    assert_int_equal(r->trimmed, 0);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_null(strstr(b.data, "trimmed"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
         cmocka_unit_test(test_query__dense_terms_leave_the_match_past_the_budget),
+        cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

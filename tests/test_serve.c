@@ -79,6 +79,40 @@ static int connect_to(int port)
     return fd;
 }
 
+/* A connection to 127.0.0.1:port from the loopback address `src`
+ * ("127.0.0.2": another client, as far as the server can tell). */
+static int connect_from(int port, const char *src)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    inet_pton(AF_INET, src, &a.sin_addr);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* 1 when the server has closed fd (without an answer), 0 when it is open
+ * and silent, -1 when it answered. Does not wait. */
+static int closed_now(int fd)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    if (poll(&p, 1, 0) <= 0)
+        return 0;
+    char b[64];
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    return n <= 0 ? 1 : -1;
+}
+
 static void send_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -130,8 +164,8 @@ static resp http(int port, const char *method, const char *target, const char *e
         return (resp){ -1, strdup(""), strdup(""), 0 };
     size_t cap = strlen(target) + (extra ? strlen(extra) : 0) + 512;
     char *head = malloc(cap);
-    int n = snprintf(head, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s",
-                     method, target, extra ? extra : "");
+    int n = snprintf(head, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s",
+                     method, target, port, extra ? extra : "");
     if (body)
         n += snprintf(head + n, cap - (size_t)n, "Content-Length: %zu\r\n", body_len);
     n += snprintf(head + n, cap - (size_t)n, "\r\n");
@@ -669,6 +703,38 @@ static unsigned long long metric(const char *body, const char *name)
     return at ? strtoull(at + strlen(key), NULL, 10) : (unsigned long long)-1;
 }
 
+/* GET on a fresh connection from `src`, with extra header lines; the
+ * status, or -1 when no answer came within guard seconds (a hang guard). */
+static int status_within(int port, const char *src, const char *target, const char *extra,
+                         double guard)
+{
+    int fd = connect_from(port, src);
+    if (fd < 0)
+        return -1;
+    char req[1024];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n",
+             target, extra ? extra : "");
+    send_all(fd, req, strlen(req));
+    struct pollfd p = { fd, POLLIN, 0 };
+    int st = -1;
+    if (poll(&p, 1, (int)(guard * 1000)) > 0) {
+        resp r = read_resp(fd);
+        st = r.status;
+        resp_free(&r);
+    }
+    close(fd);
+    return st;
+}
+
+/* A counter of the server's /metrics (ULLONG_MAX when absent). */
+static unsigned long long metric_now(int port, const char *name)
+{
+    resp r = get(port, "/metrics");
+    unsigned long long v = metric(r.body, name);
+    resp_free(&r);
+    return v;
+}
+
 static void test_serve__repeated_search_is_cached(void **state)
 {
     fixture *f = *state;
@@ -723,24 +789,52 @@ static void test_serve__errors(void **state)
     assert_true(has_header(&r, "Allow: POST"));
     assert_error(r, 405, "method_not_allowed");
     assert_error(http(p, "DELETE", "/healthz", NULL, NULL, 0), 405, "method_not_allowed");
-    /* --max-body 4096: by Content-Length, and by what actually arrives (chunked). */
+    /* --max-body 4096, by Content-Length. */
     char big[5000];
     memset(big, 'a', sizeof big);
     assert_error(http(p, "POST", "/api/coverage", NULL, big, sizeof big), 413, "too_large");
-    {
+    /* A chunked body is refused before it is read (411), a 100 KB chunk
+     * extension included (libmicrohttpd would answer it with its own 500). */
+    for (int ext = 0; ext < 2; ext++) {
         int fd = connect_to(p);
-        const char *h = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        const char *h = "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                         "Transfer-Encoding: chunked\r\n\r\n";
         send_all(fd, h, strlen(h));
-        for (int i = 0; i < 3; i++) {
+        if (ext) {
+            static char line[100010];
+            memset(line, 'x', sizeof line);
+            memcpy(line, "7d0;", 4);
+            memcpy(line + sizeof line - 2, "\r\n", 2);
+            send_all(fd, line, sizeof line);
+        } else {
             send_all(fd, "7d0\r\n", 5);
-            send_all(fd, big, 2000);
-            send_all(fd, "\r\n", 2);
         }
-        send_all(fd, "0\r\n\r\n", 5);
-        assert_error(read_resp(fd), 413, "too_large");
+        send_all(fd, big, 2000);
+        send_all(fd, "\r\n0\r\n\r\n", 7);
+        resp r = read_resp(fd);
+        close(fd);
+        assert_non_null(strstr(r.body, "Content-Length"));
+        assert_error(r, 411, "length_required");
+    }
+    /* Lengths that disagree (request smuggling) are refused. */
+    const char *two[] = { "Content-Length: 3\r\nContent-Length: 5\r\n",
+                          "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", NULL };
+    for (const char *const *t = two; *t; t++) {
+        int fd = connect_to(p);
+        char req[256];
+        snprintf(req, sizeof req,
+                 "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s\r\n"
+                 "abcde",
+                 *t);
+        send_all(fd, req, strlen(req));
+        assert_error(read_resp(fd), 400, "bad_request");
         close(fd);
     }
+    /* q with no value, or an empty question, is as bad as none. */
+    assert_error(get(p, "/api/search?q"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=&n=3"), 400, "bad_parameter");
+    assert_error(get(p, "/api/search?q=+%20"), 400, "bad_parameter");
+    assert_error(get(p, "/api/suggest?q"), 400, "bad_parameter");
     assert_error(http(p, "POST", "/api/coverage", NULL, "\xff\xfe\n", 3), 400, "bad_parameter");
     /* A request target too long for libmicrohttpd is refused before any handler. */
     static char longq[70000];
@@ -755,6 +849,111 @@ static void test_serve__errors(void **state)
     resp_free(&r);
 }
 
+/* A request whose Host is not a name of this loopback service is refused
+ * (a page on another site reaching it through DNS rebinding sends its own
+ * name); an HTTP/1.1 request must have a Host; a POST from a page of
+ * another origin is refused unless --cors allows it (--cors kb.example). */
+static void test_serve__host_and_origin(void **state)
+{
+    fixture *f = *state;
+    int p = f->s.port;
+    char host[64];
+    const char *ok[] = { "localhost", "127.0.0.1", "[::1]", NULL };
+    for (const char *const *h = ok; *h; h++) {
+        snprintf(host, sizeof host, "%s:%d", *h, p);
+        int fd = connect_to(p);
+        char req[256];
+        snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+                 host);
+        send_all(fd, req, strlen(req));
+        resp r = read_resp(fd);
+        close(fd);
+        if (r.status != 200)
+            fail_msg("Host %s: %d", host, r.status);
+        resp_free(&r);
+    }
+    const char *bad[] = { "attacker.example", "attacker.example:%d", "127.0.0.1.attacker.example",
+                          NULL };
+    for (const char *const *h = bad; *h; h++) {
+        snprintf(host, sizeof host, *h, p);
+        int fd = connect_to(p);
+        char req[256];
+        snprintf(req, sizeof req,
+                 "GET /api/search?q=x HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host);
+        send_all(fd, req, strlen(req));
+        resp r = read_resp(fd);
+        close(fd);
+        assert_non_null(strstr(r.body, "--allowed-host"));
+        assert_error(r, 403, "host_not_allowed");
+    }
+    {
+        int fd = connect_to(p);
+        const char *req = "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n";
+        send_all(fd, req, strlen(req));
+        assert_error(read_resp(fd), 400, "bad_request");
+        close(fd);
+        fd = connect_to(p); /* HTTP/1.0 has no Host to check */
+        req = "GET /healthz HTTP/1.0\r\n\r\n";
+        send_all(fd, req, strlen(req));
+        resp r = read_resp(fd);
+        close(fd);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    /* Cross-site "simple" POSTs (text/plain, no preflight) are refused. */
+    const char *body = "低保户要交医保吗\n";
+    resp r = http(p, "POST", "/api/coverage",
+                  "Origin: https://attacker.example\r\nContent-Type: text/plain\r\n", body,
+                  strlen(body));
+    assert_non_null(strstr(r.body, "--cors"));
+    assert_error(r, 403, "origin_not_allowed");
+    assert_error(http(p, "POST", "/api/coverage", "Origin: null\r\n", body, strlen(body)), 403,
+                 "origin_not_allowed");
+    char origin[128];
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d\r\n", p);
+    r = http(p, "POST", "/api/coverage", origin, body, strlen(body));
+    assert_int_equal(r.status, 200); /* the page's own origin */
+    resp_free(&r);
+    r = http(p, "POST", "/api/coverage", "Origin: https://kb.example\r\n", body, strlen(body));
+    assert_int_equal(r.status, 200); /* --cors */
+    assert_true(has_header(&r, "Access-Control-Allow-Origin: https://kb.example"));
+    resp_free(&r);
+    r = http(p, "POST", "/api/coverage", NULL, body, strlen(body));
+    assert_int_equal(r.status, 200); /* no Origin: not a browser page */
+    resp_free(&r);
+    /* GETs are answered whatever the Origin (CORS keeps other sites from reading them). */
+    r = http(p, "GET", "/api/suggest?q=x", "Origin: https://attacker.example\r\n", NULL, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+/* Connections are kept alive, and pipelined requests are all answered, in
+ * order. */
+static void test_serve__keep_alive_and_pipelining(void **state)
+{
+    fixture *f = *state;
+    int fd = connect_to(f->s.port);
+    char req[1024];
+    snprintf(req, sizeof req,
+             "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+             "GET /api/suggest?q=%%E5%%8C%%BB%%E4%%BF%%9D HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+             "GET /nope HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+             f->s.port, f->s.port, f->s.port);
+    send_all(fd, req, strlen(req));
+    resp r = read_resp(fd); /* all three, until the server closes after the last */
+    close(fd);
+    const char *a = strstr(r.head, "HTTP/1.1 200");
+    assert_non_null(a);
+    assert_null(strcasestr(r.head, "Connection: close"));
+    const char *b = strstr(r.body, "HTTP/1.1 200");
+    assert_non_null(b);
+    assert_non_null(strstr(b, "\"suggestions\""));
+    const char *c = strstr(b + 1, "HTTP/1.1 404");
+    assert_non_null(c);
+    assert_non_null(strstr(c, "not_found"));
+    resp_free(&r);
+}
+
 static void test_serve__cors(void **state)
 {
     fixture *f = *state;
@@ -766,6 +965,11 @@ static void test_serve__cors(void **state)
     r = http(f->s.port, "GET", "/api/suggest?q=x", "Origin: https://evil.example\r\n", NULL, 0);
     assert_int_equal(r.status, 200);
     assert_false(has_header(&r, "Access-Control-Allow-Origin"));
+    assert_true(
+        has_header(&r, "Vary: Origin")); /* the answer depends on Origin: caches must know */
+    resp_free(&r);
+    r = get(f->s.port, "/api/suggest?q=x");
+    assert_true(has_header(&r, "Vary: Origin"));
     resp_free(&r);
     r = http(f->s.port, "OPTIONS", "/api/coverage",
              "Origin: https://kb.example\r\nAccess-Control-Request-Method: POST\r\n", NULL, 0);
@@ -928,7 +1132,7 @@ static void test_serve__sigterm_drains(void **state)
     const char *body = "低保户要交医保吗\n异地就医怎么报销\n";
     char head[256];
     snprintf(head, sizeof head,
-             "POST /api/coverage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
              "Content-Length: %zu\r\n\r\n",
              strlen(body));
     send_all(fd, head, strlen(head));
@@ -971,6 +1175,8 @@ static int setup_hardened(void **state)
                             "--max-header",
                             "8192",
                             "--client-timeout",
+                            "1",
+                            "--header-timeout",
                             "1",
                             "--threads",
                             "2",
@@ -1042,9 +1248,10 @@ static void test_serve__oversize_body_and_header(void **state)
 static void test_serve__slow_clients_cut(void **state)
 {
     fixture *f = *state;
+    unsigned long long five0 = metric_now(f->s.port, "wenda_http_responses_total{code=\"5xx\"}");
     int fd = connect_to(f->s.port);
     assert_true(fd >= 0);
-    const char *half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    const char *half = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     send_all(fd, half, strlen(half));
     double t = wait_cut(fd, 15);
     close(fd);
@@ -1052,7 +1259,8 @@ static void test_serve__slow_clients_cut(void **state)
         fail_msg("a half-sent request was not cut within 15 s");
 
     fd = connect_to(f->s.port);
-    const char *post = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab";
+    const char *post =
+        "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab";
     send_all(fd, post, strlen(post));
     t = wait_cut(fd, 15);
     close(fd);
@@ -1062,7 +1270,8 @@ static void test_serve__slow_clients_cut(void **state)
     /* One byte every 200 ms keeps the connection from being idle, but the
      * body still has to arrive within the timeout. */
     fd = connect_to(f->s.port);
-    const char *head = "POST /api/coverage HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
+    const char *head =
+        "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n";
     send_all(fd, head, strlen(head));
     double t0 = now_s();
     int cut = 0;
@@ -1080,6 +1289,29 @@ static void test_serve__slow_clients_cut(void **state)
     close(fd);
     if (now_s() - t0 >= 15)
         fail_msg("a trickled body was not cut within 15 s");
+
+    /* --header-timeout 1: header lines trickled (never idle) are cut too. */
+    fd = connect_to(f->s.port);
+    const char *line = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    send_all(fd, line, strlen(line));
+    t0 = now_s();
+    cut = 0;
+    while (!cut && now_s() - t0 < 15) {
+        if (send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) != 11)
+            break;
+        int c = closed_now(fd);
+        if (c < 0)
+            fail_msg("trickled headers got an answer");
+        cut = c;
+        sleep_ms(200);
+    }
+    close(fd);
+    if (now_s() - t0 >= 15)
+        fail_msg("trickled headers were not cut within 15 s");
+    /* The cuts are the clients' doing: counted as such, not as 5xx. */
+    assert_true(metric_now(f->s.port, "wenda_http_requests_cut_total{part=\"headers\"}") >= 1);
+    assert_true(metric_now(f->s.port, "wenda_http_requests_cut_total{part=\"body\"}") >= 1);
+    assert_int_equal(metric_now(f->s.port, "wenda_http_responses_total{code=\"5xx\"}"), five0);
     /* the service is fine */
     resp r = get(f->s.port, "/healthz");
     assert_int_equal(r.status, 200);
@@ -1213,7 +1445,7 @@ static void test_serve__connection_limit(void **state)
         idle[i] = connect_to(s.port); /* may sit in the backlog */
     int fd = connect_to(s.port);
     if (fd >= 0) {
-        const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        const char *req = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
         send_all(fd, req, strlen(req));
         struct pollfd pf = { fd, POLLIN, 0 };
         if (poll(&pf, 1, 500) > 0) {
@@ -1292,6 +1524,102 @@ static void test_serve__per_ip_limit(void **state)
     assert_int_equal(serve_stop(&s), 0);
 }
 
+/* ---- one client against the others ---------------------------------------------------- */
+
+/* Default settings: one address opening 300 connections and trickling a
+ * header line into each every 200 ms (which keeps them from being idle)
+ * gets at most --max-per-ip (64) of them; the others are closed at once,
+ * and /healthz from another address is answered meanwhile. */
+#define TRICKLERS 300
+static void test_serve__one_address_cannot_starve_the_service(void **state)
+{
+    fixture *f = *state;
+    srv s = serve_start(f->index, NULL);
+    static int fds[TRICKLERS];
+    const char *start = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (int i = 0; i < TRICKLERS; i++) {
+        fds[i] = connect_from(s.port, "127.0.0.2");
+        if (fds[i] >= 0)
+            send_all(fds[i], start, strlen(start));
+    }
+    int healthz = -1;
+    for (double until = now_s() + 4; now_s() < until;) {
+        for (int i = 0; i < TRICKLERS; i++)
+            if (fds[i] >= 0 && closed_now(fds[i]) == 0)
+                send_all(fds[i], "X-Slow: 1\r\n", 11);
+        sleep_ms(200);
+        if (healthz != 200)
+            healthz = status_within(s.port, "127.0.0.1", "/healthz", NULL, 5);
+    }
+    assert_int_equal(healthz, 200);
+    int closed = 0, answered = 0;
+    for (int i = 0; i < TRICKLERS; i++) {
+        int c = fds[i] < 0 ? 1 : closed_now(fds[i]);
+        closed += c == 1;
+        answered += c < 0;
+    }
+    assert_int_equal(answered, 0);
+    if (closed < TRICKLERS - 64)
+        fail_msg("only %d of %d connections from one address were closed (--max-per-ip 64)", closed,
+                 TRICKLERS);
+    unsigned long long refused = metric_now(s.port, "wenda_http_connections_refused_total");
+    assert_true(refused >= TRICKLERS - 64 && refused != (unsigned long long)-1);
+    for (int i = 0; i < TRICKLERS; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
+/* Behind a reverse proxy: --trusted-proxy 127.0.0.1 --max-per-ip 1. The
+ * proxy's own connections are not limited; its requests count against the
+ * client X-Forwarded-For names (one in flight each: more get 429), while
+ * X-Forwarded-For from an address not trusted is ignored. */
+static void test_serve__trusted_proxy_limits_its_clients(void **state)
+{
+    fixture *f = *state;
+    const char *extra[] = { "--trusted-proxy", "127.0.0.1", "--max-per-ip", "1", NULL };
+    srv s = serve_start(f->index, extra);
+    int idle[3];
+    for (int i = 0; i < 3; i++)
+        idle[i] = connect_from(s.port, "127.0.0.1");
+    assert_int_equal(status_within(s.port, "127.0.0.1", "/healthz", NULL, 10), 200);
+    /* A request of client 203.0.113.7 in flight: its body is awaited. */
+    int fd = connect_from(s.port, "127.0.0.1");
+    const char *head = "POST /api/coverage HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                       "X-Forwarded-For: 203.0.113.7\r\nContent-Length: 25\r\n\r\n";
+    send_all(fd, head, strlen(head));
+    send_all(fd, "低保户", 9);
+    int st = 0;
+    for (double until = now_s() + 10; st != 429 && now_s() < until; sleep_ms(50))
+        st = status_within(s.port, "127.0.0.1", "/healthz", "X-Forwarded-For: 203.0.113.7\r\n", 10);
+    assert_int_equal(st, 429);
+    /* the rightmost address that is not a trusted proxy is the client */
+    assert_int_equal(status_within(s.port, "127.0.0.1", "/healthz",
+                                   "X-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n", 10),
+                     429);
+    assert_int_equal(status_within(s.port, "127.0.0.1", "/healthz",
+                                   "X-Forwarded-For: 198.51.100.1, 203.0.113.8\r\n", 10),
+                     200);
+    assert_int_equal(status_within(s.port, "127.0.0.1", "/healthz", NULL, 10), 200);
+    /* not trusted: its X-Forwarded-For means nothing */
+    assert_int_equal(
+        status_within(s.port, "127.0.0.2", "/healthz", "X-Forwarded-For: 203.0.113.7\r\n", 10),
+        200);
+    send_all(fd, "要交医保吗\n", 16);
+    resp r = read_resp(fd);
+    close(fd);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(
+        status_within(s.port, "127.0.0.1", "/healthz", "X-Forwarded-For: 203.0.113.7\r\n", 10),
+        200);
+    unsigned long long limited = metric_now(s.port, "wenda_http_requests_limited_total");
+    assert_true(limited >= 2 && limited != (unsigned long long)-1);
+    for (int i = 0; i < 3; i++)
+        close(idle[i]);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 static void test_serve__usage(void **state)
 {
     (void)state;
@@ -1305,6 +1633,8 @@ static void test_serve__usage(void **state)
     assert_int_equal(wenda_run(bad3), 2);
     const char *bad4[] = { "serve", "--client-timeout", "-1", NULL };
     assert_int_equal(wenda_run(bad4), 2);
+    const char *bad5[] = { "serve", "--trusted-proxy", "127.0.0.1,proxy.internal", NULL };
+    assert_int_equal(wenda_run(bad5), 2);
 }
 
 int main(void)
@@ -1321,6 +1651,8 @@ int main(void)
         cmocka_unit_test(test_serve__repeated_search_is_cached),
         cmocka_unit_test(test_serve__errors),
         cmocka_unit_test(test_serve__cors),
+        cmocka_unit_test(test_serve__host_and_origin),
+        cmocka_unit_test(test_serve__keep_alive_and_pipelining),
         cmocka_unit_test(test_serve__reindex_live),
     };
     const struct CMUnitTest own[] = {
@@ -1328,6 +1660,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_serve__damaged_index_is_named_not_missing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_serve__sigterm_drains, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__one_address_cannot_starve_the_service, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_serve__trusted_proxy_limits_its_clients, setup,
+                                        teardown),
         cmocka_unit_test(test_serve__usage),
     };
     const struct CMUnitTest hard[] = {

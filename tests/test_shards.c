@@ -6,8 +6,10 @@
  * folder holding a stub; then opening a list of two real local shards and a
  * dead remote one (a loopback port nothing listens on, so the connection is
  * refused at once), strictly and with allow_partial, and what prepare and
- * recover do afterwards. The live remote cases (xapian-tcpsrv) are in
- * test_shards.sh and test_shards_partial.sh.
+ * recover do afterwards; a remote that hangs (a loopback port that listens
+ * but never answers) and the shard watch (shardwatch.h) every list shares.
+ * The live remote cases (xapian-tcpsrv) are in test_shards.sh and
+ * test_shards_partial.sh.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,12 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "helpers.h"
 #include "shards.h"
+#include "shardwatch.h"
 #include "xapian_c.h"
 
 #define TIMEOUT_MS 3000
@@ -32,6 +36,8 @@
 static char g_dir[64];
 static char g_a[128], g_b[128]; /* two small indexes: 2 and 3 documents */
 static char g_dead[64];         /* tcp://127.0.0.1:PORT, nothing listening */
+static char g_hung[64];         /* tcp://127.0.0.1:PORT, listening, never answering */
+static int g_hung_fd = -1;
 
 /* A loopback port nothing listens on: bound, then let go. */
 static int free_port(void)
@@ -79,6 +85,18 @@ static int setup_all(void **state)
     if (rc != WD_OK || port <= 0)
         return -1;
     snprintf(g_dead, sizeof g_dead, "tcp://127.0.0.1:%d", port);
+    /* A server that hangs: the kernel accepts connections for it, nobody
+     * ever reads them (as a shard's server stopped with SIGSTOP). */
+    g_hung_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    if (g_hung_fd < 0 || bind(g_hung_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        listen(g_hung_fd, 64) != 0 || getsockname(g_hung_fd, (struct sockaddr *)&sa, &len) != 0)
+        return -1;
+    snprintf(g_hung, sizeof g_hung, "tcp://127.0.0.1:%d", ntohs(sa.sin_port));
     return 0;
 }
 
@@ -86,6 +104,8 @@ static int teardown_all(void **state)
 {
     (void)state;
     th_rmtree(g_dir);
+    if (g_hung_fd >= 0)
+        close(g_hung_fd);
     return 0;
 }
 
@@ -349,8 +369,8 @@ static void test_shards__allow_partial_opens_the_live_shards(void **state)
     assert_non_null(db);
     assert_int_equal(doccount(db), 5);
     assert_string_equal(missing_of(sh), g_dead);
-    /* Strictly: the dead shard is tried again and named; the database is
-     * left as it was. */
+    /* Strictly: the dead shard is named at once (the shard watch knows it is
+     * down; nobody waits for it); the database is left as it was. */
     xc_db *before = db;
     wd_error_clear(&err);
     assert_int_equal(wd_shards_prepare(sh, &db, TIMEOUT_MS, 0, &err), WD_ENETWORK);
@@ -412,6 +432,115 @@ static void test_shards__a_healthy_list_through_prepare_and_recover(void **state
     wd_shards_free(sh);
 }
 
+/* A remote that hangs costs the open that meets it one timeout; it is then
+ * down for every list of the process, which leaves it out (or, strictly,
+ * fails at once naming it) until the watch sees it answer. */
+static void test_shards__a_hung_remote_is_left_out_by_every_list(void **state)
+{
+    (void)state;
+    char list[512];
+    snprintf(list, sizeof list, "%s,%s", g_a, g_hung);
+    wd_shards *sh = parse(list);
+    xc_db *db = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_shards_open(sh, &db, 300, 1, &err), WD_OK);
+    assert_int_equal(doccount(db), 2);
+    assert_string_equal(missing_of(sh), g_hung);
+    wd_error why;
+    wd_error_clear(&why);
+    assert_int_equal(wd_shardwatch_is_down(g_hung, &why), 1);
+    assert_non_null(strstr(why.message, "Timeout"));
+    assert_int_equal(wd_shardwatch_is_down(g_a, NULL), 0);
+    xc_db_close(db);
+    wd_shards_free(sh);
+
+    /* Another list holding it, strictly: the known-down shard is named
+     * without a connection being tried, with the reason it went down. */
+    snprintf(list, sizeof list, "%s,%s", g_hung, g_b);
+    sh = parse(list);
+    db = NULL;
+    wd_error_clear(&err);
+    assert_int_equal(wd_shards_open(sh, &db, 300, 0, &err), WD_ENETWORK);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "1 of 2 shards is not answering"));
+    assert_non_null(strstr(err.message, g_hung));
+    assert_non_null(strstr(err.message, "Timeout"));
+    /* With allow_partial, the other shard alone. */
+    assert_int_equal(wd_shards_open(sh, &db, 300, 1, &err), WD_OK);
+    assert_int_equal(doccount(db), 3);
+    assert_string_equal(missing_of(sh), g_hung);
+    xc_db_close(db);
+    wd_shards_free(sh);
+}
+
+/* A search that fails names its remote in the error's context: that shard
+ * alone is marked down. */
+static void test_shards__a_failed_search_marks_the_shard_it_names(void **state)
+{
+    (void)state;
+    int port = free_port();
+    assert_true(port > 0);
+    char gone[64], list[512];
+    snprintf(gone, sizeof gone, "tcp://127.0.0.1:%d", port);
+    snprintf(list, sizeof list, "%s,%s,%s", g_a, gone, g_b);
+    wd_shards *sh = parse(list);
+    xc_db *db = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    /* Opened while its server was up, as far as the list knows: simulate
+     * with the two local shards, then a search failure naming the remote. */
+    char local[512];
+    snprintf(local, sizeof local, "%s,%s", g_a, g_b);
+    wd_shards *both = parse(local);
+    assert_int_equal(wd_shards_open(both, &db, TIMEOUT_MS, 0, &err), WD_OK);
+    wd_shards_free(both);
+    wd_error cause;
+    wd_error_set(&cause, WD_ENETWORK, "xapian:NetworkTimeoutError",
+                 "Timeout expired while trying to read (context: remote:tcp(127.0.0.1:%d))", port);
+    assert_int_equal(wd_shards_recover(sh, &db, TIMEOUT_MS, 0, &cause, &err), WD_ENETWORK);
+    assert_non_null(strstr(err.message, "1 of 3 shards is not answering"));
+    assert_non_null(strstr(err.message, gone));
+    assert_int_equal(wd_shardwatch_is_down(gone, NULL), 1);
+    assert_int_equal(wd_shardwatch_is_down(g_a, NULL), 0);
+    assert_int_equal(wd_shardwatch_is_down(g_b, NULL), 0);
+    assert_int_equal(wd_shards_recover(sh, &db, TIMEOUT_MS, 1, &cause, &err), WD_OK);
+    assert_int_equal(doccount(db), 5);
+    assert_string_equal(missing_of(sh), gone);
+    xc_db_close(db);
+    wd_shards_free(sh);
+}
+
+/* A shard the watch's thread sees answer again is taken back by the next
+ * prepare, without the caller probing anything. */
+static void test_shards__the_watch_brings_a_shard_back(void **state)
+{
+    (void)state;
+    char list[512];
+    snprintf(list, sizeof list, "%s,%s", g_a, g_b);
+    wd_shards *sh = parse(list);
+    xc_db *db = NULL;
+    wd_error err, why;
+    wd_error_clear(&err);
+    wd_error_set(&why, WD_ENETWORK, "test", "went away for a while");
+    wd_shardwatch_down(g_b, TIMEOUT_MS, &why);
+    unsigned gen = wd_shardwatch_generation();
+    assert_int_equal(wd_shards_open(sh, &db, TIMEOUT_MS, 1, &err), WD_OK);
+    assert_int_equal(doccount(db), 2);
+    assert_string_equal(missing_of(sh), g_b);
+    /* The watch opens the local shard fine and marks it up (within a round
+     * or two; the loop is a hang guard). */
+    for (int i = 0; i < 600 && wd_shardwatch_is_down(g_b, NULL); i++)
+        nanosleep(&(struct timespec){ 0, 50 * 1000000L }, NULL);
+    assert_int_equal(wd_shardwatch_is_down(g_b, NULL), 0);
+    assert_true(wd_shardwatch_generation() != gen);
+    assert_int_equal(wd_shards_prepare(sh, &db, TIMEOUT_MS, 1, &err), WD_OK);
+    assert_int_equal(doccount(db), 5);
+    assert_string_equal(missing_of(sh), "");
+    xc_db_close(db);
+    wd_shards_free(sh);
+}
+
 static void test_shards__timeout_and_freeing(void **state)
 {
     (void)state;
@@ -443,6 +572,9 @@ int main(void)
         cmocka_unit_test(test_shards__allow_partial_opens_the_live_shards),
         cmocka_unit_test(test_shards__every_shard_dead_fails_even_with_allow_partial),
         cmocka_unit_test(test_shards__a_healthy_list_through_prepare_and_recover),
+        cmocka_unit_test(test_shards__a_hung_remote_is_left_out_by_every_list),
+        cmocka_unit_test(test_shards__a_failed_search_marks_the_shard_it_names),
+        cmocka_unit_test(test_shards__the_watch_brings_a_shard_back),
         cmocka_unit_test(test_shards__timeout_and_freeing),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -10,7 +10,12 @@
 #    "missing_shards": [that shard] and exactly the hits of the live shard alone;
 #  - `wenda serve` answers 503 {"error": {"code": "shard_unavailable"}} naming the
 #    shard, and `wenda serve --allow-partial` 200 with partial/missing_shards;
-#  - once the shard server is back, the partial service uses it again.
+#  - once the shard server is back, the partial service uses it again;
+#  - a shard that hangs (its server stopped with SIGSTOP: connections accepted,
+#    never answered): no request costs more than one --timeout (x1.75: a bound
+#    that the old behaviour, two timeouts and more, fails), the strict service
+#    answers 503 naming it, the partial one (4 threads) 200 partial to 4 clients at once,
+#    and both take the shard back once it answers again.
 #
 # Usage: test_shards_partial.sh WENDA_BIN SOURCE_DIR. Exit 77 (skip) without xapian-tcpsrv.
 set -u
@@ -29,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 unset WENDA_DICT WENDA_INDEX WENDA_REMOTE_TIMEOUT_MS
-TIMEOUT_MS=2000
+TIMEOUT_MS=4000
 
 # xapian-tcpsrv on loopback in its own process group: serve DB [PORT] -> "port pid".
 serve() {
@@ -57,7 +62,7 @@ serve() {
 wserve() {
     local name=$1
     shift
-    setsid "$WENDA" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$T/$name.out" 2>"$T/$name.err" &
+    setsid "$WENDA" serve --listen 127.0.0.1:0 --threads "${THREADS:-2}" "$@" >"$T/$name.out" 2>"$T/$name.err" &
     echo "$!" >>"$PIDFILE"
     for _ in $(seq 1 100); do
         local port
@@ -106,7 +111,7 @@ printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$P1" "$P2" >"$T/remote.stub
 "$WENDA" ask --index "$REMOTE" --json -n 10 "$Q" >"$T/full.json" || fail "ask over two live shards"
 "$WENDA" ask --index "$LIVE" --json -n 10 "$Q" | hits >"$T/live-alone.txt" || fail "ask over one shard"
 wserve strict --index "$REMOTE" --timeout $TIMEOUT_MS || fail "wenda serve"
-wserve partial --index "$REMOTE" --timeout $TIMEOUT_MS --allow-partial || fail "wenda serve --allow-partial"
+THREADS=4 wserve partial --index "$REMOTE" --timeout $TIMEOUT_MS --allow-partial || fail "wenda serve --allow-partial"
 for name in strict partial; do
     out=$(http "$(cat "$T/$name.port")" "$Q")
     [ "${out%% *}" = 200 ] || fail "$name service before the kill: ${out:0:300}"
@@ -167,8 +172,8 @@ assert d["partial"] is True and d["missing_shards"] == [sys.argv[1]], d
 echo "ok: service --allow-partial -> 200 partial"
 
 # ---- the shard comes back -----------------------------------------------------
-serve "$T/kb/shard-2" "$P2" >/dev/null || fail "cannot restart xapian-tcpsrv on port $P2"
-sleep 1.2 # the partial service tries missing shards at most once a second
+s2=$(serve "$T/kb/shard-2" "$P2") || fail "cannot restart xapian-tcpsrv on port $P2"
+sleep 1.2 # the shard watch tries a missing shard every 0.5 s
 out=$(http "$(cat "$T/partial.port")" "$Q")
 [ "${out%% *}" = 200 ] || fail "after the shard came back: ${out:0:300}"
 echo "${out#* }" | python3 -c '
@@ -179,4 +184,69 @@ assert "partial" not in d and d["total"] > 0, d
 out=$(http "$(cat "$T/strict.port")" "$Q")
 [ "${out%% *}" = 200 ] || fail "strict service after the shard came back: ${out:0:300}"
 echo "ok: the shard is used again once it is back"
+
+# ---- shard 2 hangs ------------------------------------------------------------
+# Each service has a connection open to it (a child of xapian-tcpsrv, in its
+# process group): stop them all.
+kill -STOP -- "-${s2##* }"
+# timed PORT CLIENTS ROUNDS: CLIENTS clients x ROUNDS searches at once -> one line
+# per answer: "STATUS MS PARTIAL MISSING-OR-MESSAGE".
+timed() {
+    python3 - "$1" "$Q" "$2" "$3" <<'EOF'
+import json, sys, threading, time, urllib.request, urllib.parse, urllib.error
+port, q, clients, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+url = "http://127.0.0.1:%s/api/search?n=10&q=%s" % (port, urllib.parse.quote(q))
+out, lock = [], threading.Lock()
+def client():
+    for _ in range(rounds):
+        t0 = time.monotonic()
+        try:
+            r = urllib.request.urlopen(url, timeout=120)
+            st, body = r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            st, body = e.code, e.read().decode()
+        except Exception as e:
+            st, body = 0, json.dumps({"error": {"message": str(e)}})
+        ms = int((time.monotonic() - t0) * 1000)
+        d = json.loads(body)
+        missing = d.get("missing_shards") or [d.get("error", {}).get("message", "-").replace(" ", "_")]
+        with lock:
+            out.append("%d %d %s %s" % (st, ms, d.get("partial", False), ",".join(missing)))
+ts = [threading.Thread(target=client) for _ in range(clients)]
+for t in ts: t.start()
+for t in ts: t.join()
+print("\n".join(out))
+EOF
+}
+bound=$((TIMEOUT_MS * 7 / 4)) # under two timeouts, with room for a loaded machine
+timed "$(cat "$T/strict.port")" 1 3 >"$T/strict-hung.txt"
+while read -r st ms partial missing; do
+    [ "$st" = 503 ] || fail "strict service, hung shard: want 503, got $st"
+    case "$missing" in *"$DEAD"*) ;; *) fail "strict service, hung shard: 503 not naming $DEAD: $missing" ;; esac
+    [ "$ms" -lt "$bound" ] || fail "strict service, hung shard: an answer took $ms ms (--timeout $TIMEOUT_MS)"
+done <"$T/strict-hung.txt"
+echo "ok: hung shard, strict service -> 503 naming it, in $(cut -d' ' -f2 "$T/strict-hung.txt" | tr '\n' ' ')ms"
+timed "$(cat "$T/partial.port")" 4 3 >"$T/partial-hung.txt"
+[ "$(wc -l <"$T/partial-hung.txt")" = 12 ] || fail "partial service, hung shard: not every request answered"
+while read -r st ms partial missing; do
+    [ "$st" = 200 ] && [ "$partial" = True ] && [ "$missing" = "$DEAD" ] ||
+        fail "partial service, hung shard: want 200 partial without $DEAD, got $st $partial $missing"
+    [ "$ms" -lt "$bound" ] || fail "partial service, hung shard: an answer took $ms ms (--timeout $TIMEOUT_MS)"
+done <"$T/partial-hung.txt"
+echo "ok: hung shard, partial service, 4 clients -> 200 partial in $(cut -d' ' -f2 "$T/partial-hung.txt" | sort -n | tr '\n' ' ')ms"
+
+kill -CONT -- "-${s2##* }"
+back=
+for _ in $(seq 1 60); do # the watch probes every 0.5 s; a hang guard of 30 s
+    out=$(http "$(cat "$T/partial.port")" "$Q")
+    out2=$(http "$(cat "$T/strict.port")" "$Q")
+    if [ "${out%% *}" = 200 ] && [ "${out2%% *}" = 200 ] && ! echo "$out" | grep -q '"partial"'; then
+        back=1
+        break
+    fi
+    sleep 0.5
+done
+[ -n "$back" ] || fail "the hung shard answers again, but the services still leave it out: ${out:0:200}"
+echo "ok: the shard is used again once it answers again"
 echo "PASS"
+

@@ -192,6 +192,122 @@ static void test_snippet__table_of_texts_words_and_targets(void **state)
     }
 }
 
+/* ---- long answers, against the passage picker's first (quadratic) version ---------- */
+
+/* A text of about `bytes` bytes drawn from query words, other words,
+ * clause and sentence ends and white space by a fixed generator, so that a
+ * row names its text by a seed. */
+static char *generated_text(unsigned seed, size_t bytes, size_t *len)
+{
+    static const char *const PIECES[] = {
+        "医保", "报销", "门诊",   "社保卡", "个人账户", "卡",     "的",       "这是",     "一句",
+        "无关", "话",   "了",     "要",     "怎么办",   "IC",     "ic",       "12",       "123",
+        "。",   "，",   "；",     "！",     "？",       "、",     "：",       "\n",       " ",
+        "  ",   "\t",   "甲乙丙", "醫保",   "ＩＣ",     "医保卡", "报销比例", "门诊统筹",
+    };
+    size_t np = sizeof PIECES / sizeof *PIECES, n = 0;
+    char *text = malloc(bytes + 32);
+    assert_non_null(text);
+    uint32_t x = seed * 2654435761u + 1;
+    while (n < bytes) {
+        x = x * 1103515245u + 12345u;
+        const char *p = PIECES[(x >> 16) % np];
+        memcpy(text + n, p, strlen(p));
+        n += strlen(p);
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
+typedef struct long_case {
+    unsigned seed;
+    size_t bytes, target;
+    const char *words;
+    const char *want, *ranges; /* what the first version of the picker gave */
+} long_case;
+
+static const long_case LONG_CASES[] = {
+    { 1, 600, 20, "医保:1 报销:0.5 门诊:2", "…门诊无关报销：卡 报销醫保门诊统筹门诊；…",
+      "1,3 5,7 10,16 18,20" },
+    { 2, 1200, 40, "社保卡:1 卡:0.3",
+      "…社保卡：门诊社保卡：医保卡，123门诊醫保：个人账户报销医保卡医保一句。社保卡，…",
+      "1,4 7,10 13,14 31,32 37,40" },
+    { 3, 2000, 12, "个人账户:1.5 ic:1 12:0.7", "…ic怎么办话个人账户了：…", "1,3 7,11" },
+    { 4, 3000, 60, "医保:1",
+      "…医保医保门诊门诊！ＩＣ IC、医保卡：无关个人账户；报销比例。？了的医保一句ic "
+      "怎么办医保卡。ＩＣ医保无关甲乙丙…",
+      "1,5 16,18 35,37 45,47 51,53" },
+    { 5, 800, 8, "报销:1 报销比例:2 比例:0.5", "…23报销报销比例…", "3,9" },
+    { 6, 2500, 30, "门诊统筹:1 门诊:0.5 统筹:0.5 医保卡:1",
+      "…123要ic报销门诊统筹医保卡醫保无关 门诊要：一句IC？…", "9,16 21,23" },
+    { 7, 4000, 120, "医保:1 报销:1 门诊:1 卡:0.2 ic:0.4",
+      "…医保卡门诊ic！ 无关 要，医保卡怎么办123这是！甲乙丙 "
+      "医保卡的医保门诊门诊社保卡门诊统筹12无关、这是话、这是门诊统筹醫保：个人账户。。门诊统筹这是"
+      "！醫保123 ：医保IC社保卡医保报销 社保卡医保卡报销社保卡12卡醫保！ic？…",
+      "1,8 15,18 31,34 35,41 43,46 59,61 63,65 72,74 79,81 86,90 92,97 100,106 108,109 111,114 "
+      "115,117" },
+    { 8, 1500, 25, "怎么办:0.3 无关:0.1", "…123ic怎么办一句这是甲乙丙门诊统筹 报销比例门…", "6,9" },
+    { 9, 3000, 16, "甲乙丙:1 123:1", "…的话 话甲乙丙IC要话报销比例1…", "5,8" },
+    { 10, 500, 10, "公积金:1", "要了门诊统筹门诊、、…", "" },
+    { 11, 6000, 50, "医保:1 报销:0.5 门诊:2 社保卡:1 个人账户:1.5 ic:1 12:0.7",
+      "…门诊统筹社保卡医保卡12了，醫保ic门诊统筹 IC要 个人账户要甲乙丙报销醫保ＩＣ 门诊？；…",
+      "1,3 5,10 11,13 15,21 24,26 28,32 36,42 43,45" },
+    { 12, 2000, 0, "卡:1 了:0.1 要:0.1",
+      "…ic 这是12个人账户、：卡报销比例无关了醫保123ic门诊社保卡社保卡甲乙丙卡 12ＩＣic报销医保卡 "
+      "这是卡甲乙丙醫保要个人账户这是？ 12医保卡，，？！医保卡？无关IC社保卡 "
+      "个人账户了要门诊医保卡报销社保卡一句报销：ic！…",
+      "14,15 21,22 33,34 36,37 40,41 52,53 56,57 62,63 75,76 82,83 90,91 96,98 102,103 107,108" },
+};
+
+/* The picker reads each match once per window it can fall in (it was once
+ * rescanning every match for every window): on generated answers of up to
+ * 6 KB it still picks the passage, and highlights, that the first version
+ * did. */
+static void test_snippet__long_answers_keep_the_first_versions_passages(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof LONG_CASES / sizeof *LONG_CASES; i++) {
+        const long_case *c = &LONG_CASES[i];
+        size_t len = 0;
+        char *text = generated_text(c->seed, c->bytes, &len);
+        made m = make(text, len, c->words, c->target);
+        if (strcmp(m.snippet, c->want) != 0 || strcmp(m.ranges, c->ranges) != 0) {
+            print_message("seed %u: got \"%s\", \"%s\"\n", c->seed, m.snippet, m.ranges);
+            bad++;
+        }
+        made_free(&m);
+        free(text);
+    }
+    if (bad)
+        fail_msg("%d of the generated answers got another passage", bad);
+}
+
+/* An answer of 4 MiB with a match in every clause: every window holds
+ * matches, the case the first version took hours on (a bounded smoke: no
+ * time is asserted, the suite's CTest timeout catches a relapse). */
+static void test_snippet__an_answer_of_4_mib_with_a_match_in_every_clause(void **state)
+{
+    (void)state;
+    static const char clause[] = "医保报销，";
+    size_t n = 4u << 20, len = 0;
+    char *text = malloc(n + sizeof clause);
+    assert_non_null(text);
+    while (len + sizeof clause - 1 <= n) {
+        memcpy(text + len, clause, sizeof clause - 1);
+        len += sizeof clause - 1;
+    }
+    memcpy(text + len - strlen("，"), "。门诊", strlen("。门诊"));
+    len += strlen("。门诊") - strlen("，");
+    text[len] = '\0';
+    made m = make(text, len, "医保:1 报销:0.5 门诊:3", 20);
+    /* The last clause holds the heaviest word. */
+    assert_string_equal(m.pieces, "医保报销|医保报销|医保报销|门诊");
+    made_free(&m);
+    free(text);
+}
+
 /* A target of 0 is the default of 120 code points. */
 static void test_snippet__target_0_is_120_code_points(void **state)
 {
@@ -327,6 +443,8 @@ int main(void)
         cmocka_unit_test(test_snippet__target_0_is_120_code_points),
         cmocka_unit_test(test_snippet__target_length_is_respected),
         cmocka_unit_test(test_snippet__an_answer_of_200_kb),
+        cmocka_unit_test(test_snippet__long_answers_keep_the_first_versions_passages),
+        cmocka_unit_test(test_snippet__an_answer_of_4_mib_with_a_match_in_every_clause),
         cmocka_unit_test(test_snippet__termset_keeps_one_entry_per_word_at_its_highest_weight),
         cmocka_unit_test(test_snippet__weights_move_the_passage),
     };

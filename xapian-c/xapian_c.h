@@ -214,6 +214,9 @@ int xc_db_install(const char *src, const char *dest, wd_error *err);
  * (*finished = 1); else do nothing (*finished = 0). `finished` may be NULL.
  * WD_EIO. */
 int xc_db_install_recover(const char *src, const char *dest, int *finished, wd_error *err);
+/* 1 when `src` holds the list of an install under way (xc_db_install
+ * began moving from it), else 0. */
+int xc_db_install_pending(const char *src);
 
 /* A stub's shards, in order. */
 typedef struct xc_stub {

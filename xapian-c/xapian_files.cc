@@ -442,6 +442,15 @@ int xc_db_install(const char *src, const char *dest, wd_error *err)
     }
 }
 
+int xc_db_install_pending(const char *src)
+{
+    try {
+        return src && *src && exists(join(src, READY_FILE)) ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
 int xc_db_install_recover(const char *src, const char *dest, int *finished, wd_error *err)
 {
     if (finished)

@@ -49,11 +49,22 @@ int wd_buf_read_stream(wd_buf *b, FILE *f);
  * control characters as \u00XX, everything else (UTF-8 included) as is.
  * s must be valid UTF-8. */
 int wd_buf_json_string(wd_buf *b, const char *s, size_t len);
+/* Append s[0..len) for a person to read on a terminal: control characters
+ * (C0 but tab and line feed, DEL, C1 U+0080..U+009F) as \xHH or \u00HH,
+ * and bytes that are not UTF-8 as \xHH, so that text from a record or an
+ * input file cannot move the cursor, retitle the window or clear the
+ * screen; everything else as is. The one escape of human-readable output
+ * (JSON, TSV and HTML have their own). */
+int wd_buf_visible(wd_buf *b, const char *s, size_t len);
 
 /* UTF-8. wd_utf8_valid checks strict UTF-8 (no overlongs, surrogates or
  * code points above U+10FFFF); on failure *bad_at (if given) is the byte
  * offset of the first bad sequence. */
 int wd_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Replace, in place, each byte of the NUL-terminated s that is not part of
+ * valid UTF-8 with '?' (for text that must be UTF-8, such as JSON, made
+ * from bytes that may not be: file names, other libraries' messages). */
+void wd_utf8_scrub(char *s);
 /* Decode one code point at s[0..n); returns its length in bytes (1..4) and
  * stores it in *cp, or returns 0 on an invalid sequence. */
 size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp);

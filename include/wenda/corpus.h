@@ -41,10 +41,13 @@ typedef struct wd_read_opts {
     const char *question_column; /* NULL = "question" */
     const char *answer_column;   /* NULL = "answer" */
     const char *id_column;       /* NULL = "id" (optional column) */
-    size_t max_record_bytes;     /* 0 = WD_DEFAULT_MAX_RECORD_BYTES */
+    size_t max_record_bytes;     /* a record whose id, question, answer, source and date
+                                    together hold more bytes is skipped (a source is the
+                                    file's name unless the record gives one); 0 =
+                                    WD_DEFAULT_MAX_RECORD_BYTES */
 } wd_read_opts;
 
-#define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB of question + answer */
+#define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB */
 #define WD_READ_OPTS_INIT                                                                          \
     {                                                                                              \
         WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0                                                  \
@@ -54,8 +57,9 @@ typedef struct wd_read_opts {
  * record and its strings are borrowed for the duration of the call, and a
  * non-zero return stops the read and is returned by the reader. */
 
-/* Severity of a diagnostic. */
-enum wd_diag_level { WD_DIAG_WARNING = 0, WD_DIAG_SKIP = 1 };
+/* Severity of a diagnostic. WD_DIAG_ERROR: a file or folder could not be
+ * read at all (from wd_corpus_files_add; the readers fail the call instead). */
+enum wd_diag_level { WD_DIAG_WARNING = 0, WD_DIAG_SKIP = 1, WD_DIAG_ERROR = 2 };
 /* A record skipped or a warning: file, 1-based line, a code (WD_E*) and a
  * message that says what to do. */
 typedef void (*wd_diag_fn)(void *ctx, int level, const char *file, size_t line, int code,
@@ -89,6 +93,48 @@ const char *wd_corpus_kind_name(int kind); /* "qa" | "question" */
 
 /* Same as wd_record_kind_from_name (wenda/record.h), kept for older callers. */
 int wd_corpus_kind_from_name(const char *s);
+
+/* ---- The files of a knowledge base: the folder walk -------------------- */
+
+/* The files that the paths a user names stand for, in the order to read
+ * them. A path naming a file is taken as it is, whatever its name (a pipe
+ * too). A folder is searched recursively, in name order, for files ending
+ * in .txt .jsonl .json .ndjson .tsv .csv; hidden entries (".name") are left
+ * out. Each file and folder is taken once, by its identity on disk (device
+ * and inode), however many paths, hard links or symbolic links lead to it,
+ * for the life of the list (so `kb kb/sub` reads kb/sub once).
+ *
+ * Symbolic links inside a named folder are taken after everything the
+ * folder really holds, so a file is read under its own path rather than a
+ * link's. A link is left out, with a WD_DIAG_WARNING diagnostic (file = the
+ * link, line 0) saying why and what to do, when: what it leads to is
+ * already taken; it leads back to a folder that holds it (a loop); it
+ * leads out of the named folder (by real path) and WD_FILES_FOLLOW_LINKS
+ * is not set; or it leads nowhere. A folder or entry below the named one
+ * that cannot be read is a WD_DIAG_ERROR diagnostic (code WD_EIO), and the
+ * walk goes on. The walk never follows a loop and its depth is that of the
+ * real folders. */
+typedef struct wd_corpus_files wd_corpus_files;
+
+enum wd_files_flags {
+    WD_FILES_FOLLOW_LINKS = 1 /* follow symbolic links out of the named folder too */
+};
+
+/* A new, empty list (*out new, NULL on failure: WD_ENOMEM). Diagnostics go
+ * to diag (may be NULL) with ctx. */
+int wd_corpus_files_new(wd_corpus_files **out, unsigned flags, wd_diag_fn diag, void *ctx,
+                        wd_error *err);
+/* Add the files `path` stands for. WD_OK (problems below a folder went to
+ * diag), WD_ENOTFOUND ("PATH: no such file or folder"), WD_EIO (the path or
+ * the named folder cannot be read, with the system's reason), WD_ENOMEM.
+ * Files added before a failure stay. */
+int wd_corpus_files_add(wd_corpus_files *f, const char *path, wd_error *err);
+size_t wd_corpus_files_count(const wd_corpus_files *f);
+/* The i-th file, as found (the named path, then "/name" per folder).
+ * Borrowed: valid until the next wd_corpus_files_add or _free. NULL past the end. */
+const char *wd_corpus_files_path(const wd_corpus_files *f, size_t i);
+/* Free the list; NULL is a no-op. */
+void wd_corpus_files_free(wd_corpus_files *f);
 
 /* ---- Question lists ---------------------------------------------------- */
 

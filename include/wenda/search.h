@@ -106,6 +106,10 @@ typedef struct wd_results {
     int partial;
     char **missing_shards;
     size_t n_missing;
+    /* 1 when the question was too long to search for whole: it was searched
+     * for by its most informative words (at most 64 distinct words, read
+     * from its first 64 KiB), and the hits and confidences are for those. */
+    int trimmed;
 } wd_results;
 
 /* Open the index at `path` read-only. `dict` is borrowed and must outlive
@@ -135,7 +139,9 @@ void wd_searcher_close(wd_searcher *s);
 int wd_searcher_reopen(wd_searcher *s, wd_error *err);
 
 /* Ask. *out is new (wd_results_free), NULL on failure. An empty question
- * (or one of only punctuation) is not an error: it gives no hits. */
+ * (or one of only punctuation) is not an error: it gives no hits. A long
+ * question is not refused either: it is trimmed (wd_results.trimmed), so
+ * that what a search costs is bounded whatever its length. */
 int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
               wd_results **out, wd_error *err);
 void wd_results_free(wd_results *r);

@@ -11,11 +11,15 @@
  * with the line iterator (every question trimmed, non-empty, within the
  * limit, in line order); the JSON guard leaves no '<', '>' or '&' and
  * parses back to the same document; excerpts are valid UTF-8 and bounded;
- * listen addresses and CORS lists parse without reading past their ends.
+ * listen addresses and CORS lists parse without reading past their ends;
+ * the same for Host values, origins, address lists and X-Forwarded-For
+ * (hosts.c), whose forwarded client is always one of its entries or the
+ * peer.
  */
 #include <jansson.h>
 
 #include "fuzz_common.h"
+#include "hosts.h"
 #include "params.h"
 #include "serve.h"
 #include "uri.h"
@@ -83,9 +87,10 @@ static void check_target(const char *raw)
         FZ_CHECK(wd_utf8_valid(p->value, p->value_len, NULL));
     }
     why[0] = '\0';
-    const uri_param *q = serve_param_q(&u, SERVE_MAX_QUERY_BYTES, why, sizeof why);
+    const uri_param *q =
+        serve_param_q(&u, SERVE_MAX_QUERY_BYTES, (int)(u.n_params & 1), why, sizeof why);
     if (q) {
-        FZ_CHECK(q->value_len <= SERVE_MAX_QUERY_BYTES);
+        FZ_CHECK(q->value_len <= SERVE_MAX_QUERY_BYTES && q->has_value);
         check_guard(q->value, q->value_len);
     } else {
         check_msg(why);
@@ -173,6 +178,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(port <= 65535 && strlen(host) < sizeof host && host[0]);
     (void)serve_cors_match(target, "https://kb.example");
     (void)serve_cors_match("https://a.example, https://kb.example", target);
+    static serve_hosts *hosts;
+    if (!hosts)
+        FZ_CHECK(serve_hosts_new(&hosts, "127.0.0.1", "kb.example,[2001:db8::1]") == 0);
+    (void)serve_host_allowed(hosts, target);
+    (void)serve_origin_same(target, "127.0.0.1:8080");
+    (void)serve_origin_same("http://127.0.0.1:8080", target);
+    (void)serve_addr_in(target, "10.1.2.3");
+    (void)serve_addr_in("10.0.0.0/8,::1", target);
+    char why2[256], client[64];
+    if (serve_addr_list_check(target, why2, sizeof why2) != 0)
+        check_msg(why2);
+    serve_forwarded_client(target, "127.0.0.1,10.0.0.0/8", "127.0.0.1", client, sizeof client);
+    FZ_CHECK(strcmp(client, "127.0.0.1") == 0 || strstr(target, client) != NULL);
 
     if (nl) {
         /* An exact-size copy of the body, as the service collects it. */

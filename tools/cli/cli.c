@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "closest.h"
 #include "wenda/buf.h"
 #include "wenda/search.h"
 #include "xapian_c.h"
@@ -74,7 +75,16 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out)
             size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
             idx = find_long(cmd, a + 2, len);
             if (idx < 0) {
+                const char *names[65];
+                size_t nn = 0;
+                for (int k = 0; cmd->opts && cmd->opts[k].name && nn < 64; k++)
+                    names[nn++] = cmd->opts[k].name;
+                names[nn++] = "help";
+                const char *near = cli_closest(a + 2, len, names, nn);
                 cli_args_free(out);
+                if (near)
+                    return cli_usage_error(cmd, "unknown option '%.*s'; did you mean '--%s'?",
+                                           (int)len + 2, a, near);
                 return cli_usage_error(cmd, "unknown option '%.*s'", (int)len + 2, a);
             }
             if (eq) {
@@ -133,8 +143,8 @@ int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name)
     return i >= 0 && a->counts[i] > 0;
 }
 
-int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
-             unsigned long max, unsigned long *out)
+int cli_uint_in(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+                unsigned long min, unsigned long max, unsigned long *out)
 {
     const char *v = cli_value(cmd, a, name);
     *out = dflt;
@@ -143,12 +153,26 @@ int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned l
     char *end;
     errno = 0;
     unsigned long x = strtoul(v, &end, 10);
-    if (!*v || *end || errno || v[0] == '-' || x > max) {
-        cli_usage_error(cmd, "--%s wants a whole number from 0 to %lu, not '%s'", name, max, v);
+    if (!*v || *end || errno || v[0] == '-' || x < min || x > max) {
+        /* Name the option as it may have been typed: "-n/--num". */
+        int i = find_long(cmd, name, strlen(name));
+        char shown[80];
+        if (i >= 0 && cmd->opts[i].short_name)
+            snprintf(shown, sizeof shown, "-%c/--%s", cmd->opts[i].short_name, name);
+        else
+            snprintf(shown, sizeof shown, "--%s", name);
+        cli_usage_error(cmd, "%s wants a whole number from %lu to %lu, not '%s'", shown, min, max,
+                        v);
         return -1;
     }
     *out = x;
     return 0;
+}
+
+int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+             unsigned long max, unsigned long *out)
+{
+    return cli_uint_in(cmd, a, name, dflt, 0, max, out);
 }
 
 void cli_help(const cli_cmd *cmd, FILE *to)
@@ -301,6 +325,14 @@ int cli_color(const char *when, FILE *stream)
     if (strcmp(when, "never") == 0)
         return 0;
     return -1;
+}
+
+void cli_put_visible(FILE *to, const char *s)
+{
+    wd_buf b = WD_BUF_INIT;
+    if (wd_buf_visible(&b, s, strlen(s)) == WD_OK)
+        fwrite(b.data, 1, b.len, to);
+    wd_buf_free(&b);
 }
 
 int cli_read_all(FILE *f, char **out, size_t *len)

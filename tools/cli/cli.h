@@ -58,6 +58,10 @@ int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
  * when malformed. Absent: *out = dflt. */
 int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
              unsigned long max, unsigned long *out);
+/* The same for an option that takes min..max: the usage error states that
+ * range, so no other message need say what the option accepts. */
+int cli_uint_in(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned long dflt,
+                unsigned long min, unsigned long max, unsigned long *out);
 
 void cli_help(const cli_cmd *cmd, FILE *to);
 void cli_diag(const char *cmd, const char *fmt, ...)
@@ -103,6 +107,11 @@ int cli_calibration(const char *cmd, const char *file, int json, struct wd_searc
 
 /* Colour: "auto" (TTY and no NO_COLOR), "always", "never". -1 = bad value. */
 int cli_color(const char *when, FILE *stream);
+
+/* Write s to `to` for a person to read: text from records and input files
+ * goes out through this (wd_buf_visible: control characters shown as
+ * escapes, never acted on by the terminal), on a TTY or not. */
+void cli_put_visible(FILE *to, const char *s);
 
 /* Read all of a stream or file ("-" = stdin) into a NUL-terminated buffer. */
 int cli_read_all(FILE *f, char **out, size_t *len);

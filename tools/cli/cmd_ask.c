@@ -16,64 +16,98 @@
 #define DIM "\033[2m"
 #define RESET "\033[0m"
 
-/* Print s with the code-point ranges in hl set in bold (colour) or plain. */
-static void print_highlighted(const char *s, size_t (*hl)[2], size_t nhl, int color)
+/* Text from the index (a record's question, answer, id, source) goes into
+ * the output through wd_buf_visible: control characters are shown as
+ * escapes, never acted on by the terminal. */
+static void put_visible(wd_buf *o, const char *s)
+{
+    wd_buf_visible(o, s, strlen(s));
+}
+
+/* s with the code-point ranges in hl set in bold (colour) or plain. */
+static void put_highlighted(wd_buf *o, const char *s, size_t (*hl)[2], size_t nhl, int color)
 {
     size_t cp = 0, h = 0;
     int on = 0;
     for (const char *p = s; *p;) {
         if (color) {
             if (on && h < nhl && cp >= hl[h][1]) {
-                fputs(RESET, stdout);
+                wd_buf_puts(o, RESET);
                 on = 0;
                 h++;
             }
             if (!on && h < nhl && cp >= hl[h][0] && cp < hl[h][1]) {
-                fputs(BOLD, stdout);
+                wd_buf_puts(o, BOLD);
                 on = 1;
             }
         }
         size_t l = 1;
         while (p[l] && (((unsigned char)p[l]) & 0xC0) == 0x80)
             l++;
-        fwrite(p, 1, l, stdout);
+        wd_buf_visible(o, p, l);
         p += l;
         cp++;
     }
     if (on)
-        fputs(RESET, stdout);
+        wd_buf_puts(o, RESET);
 }
 
 static void print_hit(const wd_hit *h, int color, int full, int explain, int closest)
 {
     const char *on = color ? (closest ? DIM : BOLD) : "", *off = color ? RESET : "";
-    printf("%s%u.%s %s%s%s", on, h->rank, off, on, h->question, off);
+    wd_buf o = WD_BUF_INIT;
+    wd_buf_printf(&o, "%s%u.%s %s", on, h->rank, off, on);
+    put_visible(&o, h->question);
+    wd_buf_puts(&o, off);
     if (h->kind == WD_KIND_QUESTION)
-        printf("  (question only, no answer written)");
-    printf("\n   %s", "");
-    print_highlighted(h->snippet, h->highlights, h->n_highlights, color && !closest);
-    printf("\n   %s%s  confidence %.2f  %s%s%s%s\n", color ? DIM : "", h->id, h->confidence,
-           h->source, h->date ? "  " : "", h->date ? h->date : "", off);
-    if (explain)
-        for (size_t k = 0; k < h->n_explain; k++)
-            printf("     %-20s %.4f\n", h->explain[k].term, h->explain[k].weight);
-    if (explain && h->features) {
-        printf("     confidence from:");
-        for (int k = 0; k < WD_HIT_NFEATURES; k++)
-            printf("%s %s %.3f", k ? "," : "", wd_hit_feature_name(k), h->features[k]);
-        printf("\n");
+        wd_buf_puts(&o, "  (question only, no answer written)");
+    wd_buf_puts(&o, "\n   ");
+    put_highlighted(&o, h->snippet, h->highlights, h->n_highlights, color && !closest);
+    wd_buf_printf(&o, "\n   %s", color ? DIM : "");
+    put_visible(&o, h->id);
+    wd_buf_printf(&o, "  confidence %.2f  ", h->confidence);
+    put_visible(&o, h->source);
+    if (h->date) {
+        wd_buf_puts(&o, "  ");
+        put_visible(&o, h->date);
     }
-    if (full)
-        printf("\n%s\n", h->answer);
-    printf("\n");
+    wd_buf_printf(&o, "%s\n", off);
+    for (size_t k = 0; explain && k < h->n_explain; k++) {
+        wd_buf o_term = WD_BUF_INIT;
+        put_visible(&o_term, h->explain[k].term);
+        wd_buf_printf(&o, "     %-20s %.4f\n", o_term.data ? o_term.data : "",
+                      h->explain[k].weight);
+        wd_buf_free(&o_term);
+    }
+    if (explain && h->features) {
+        wd_buf_puts(&o, "     confidence from:");
+        for (int k = 0; k < WD_HIT_NFEATURES; k++)
+            wd_buf_printf(&o, "%s %s %.3f", k ? "," : "", wd_hit_feature_name(k), h->features[k]);
+        wd_buf_puts(&o, "\n");
+    }
+    if (full) {
+        wd_buf_puts(&o, "\n");
+        put_visible(&o, h->answer);
+        wd_buf_puts(&o, "\n");
+    }
+    wd_buf_puts(&o, "\n");
+    if (!o.oom)
+        fwrite(o.data, 1, o.len, stdout);
+    wd_buf_free(&o);
 }
 
 /* Answered: the hits, confident ones first as ranked. Not answered: says so
- * plainly, then shows the closest records as such (dimmed on a TTY). */
+ * plainly, then shows the closest records as such (dimmed on a TTY). A long
+ * question says it was trimmed. */
 static void print_human(const wd_results *r, int color, int full, int explain)
 {
+    if (r->trimmed)
+        printf("%sA long question: searched for its most informative words only.%s\n\n",
+               color ? DIM : "", color ? RESET : "");
     if (r->n_hits == 0) {
-        printf("no record matches: %s\n", r->query);
+        printf("no record matches: ");
+        cli_put_visible(stdout, r->query);
+        printf("\n");
         return;
     }
     double best = 0;
@@ -92,7 +126,7 @@ static void print_human(const wd_results *r, int color, int full, int explain)
 
 static const cli_opt ask_opts[] = {
     { "index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
-    { "num", 'n', 1, "N", "number of answers (default 5)" },
+    { "num", 'n', 1, "N", "number of answers, 1 to 1000 (default 5)" },
     { "offset", 0, 1, "K", "skip the first K answers" },
     { "source", 0, 1, "S", "only records from source file S" },
     { "json", 0, 0, NULL, "print one JSON object per question" },
@@ -111,7 +145,34 @@ static const cli_opt ask_opts[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
+/* A line of `ask -` that gets no answer: with --json its own line on stdout,
+ * {"error": {"code", "message"}, "line": N}, so that every input line has
+ * one output line; else a message on stderr. Returns the exit code it
+ * maps to. */
+static int line_fail(const char *cmd, size_t line, const wd_error *err, int json)
+{
+    if (json) {
+        wd_buf b = WD_BUF_INIT;
+        wd_error_to_json(err, &b);
+        if (!b.oom && b.len && b.data[b.len - 1] == '}') {
+            b.len--;
+            wd_buf_printf(&b, ",\"line\":%zu}", line);
+        }
+        if (!b.oom) {
+            fwrite(b.data, 1, b.len, stdout);
+            fputc('\n', stdout);
+            fflush(stdout);
+        }
+        wd_buf_free(&b);
+    }
+    cli_diag(cmd, "stdin:%zu: %s; the line was skipped", line,
+             err->message[0] ? err->message : wd_code_name(err->code));
+    return cli_exit_code(err->code);
+}
+
+/* Ask one question; line > 0: line `line` of `ask -` (its JSON carries
+ * "line", and a failure is that line's answer, not the run's end). */
+static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len, size_t line,
                    const wd_search_opts *o, int json, int full, int color, wd_buf *out,
                    int *answered)
 {
@@ -119,12 +180,12 @@ static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
     wd_error_clear(&err);
     if (!wd_utf8_valid(q, len, NULL)) {
         wd_error_set(&err, WD_EENCODING, "cli", "the question is not valid UTF-8");
-        return cli_fail(cmd, &err, json);
+        return line ? line_fail(cmd, line, &err, json) : cli_fail(cmd, &err, json);
     }
     wd_results *r = NULL;
     int rc = wd_search(s, q, len, o, &r, &err);
     if (rc != WD_OK)
-        return cli_fail(cmd, &err, json);
+        return line ? line_fail(cmd, line, &err, json) : cli_fail(cmd, &err, json);
     *answered = r->answered;
     if (r->partial && !json) {
         wd_buf miss = WD_BUF_INIT;
@@ -136,7 +197,12 @@ static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
     }
     if (json) {
         wd_buf_reset(out);
-        if (wd_results_to_json(r, full, out) != WD_OK) {
+        rc = wd_results_to_json(r, full, out);
+        if (rc == WD_OK && line && out->len && out->data[out->len - 1] == '}') {
+            out->len--;
+            rc = wd_buf_printf(out, ",\"line\":%zu}", line);
+        }
+        if (rc != WD_OK) {
             wd_results_free(r);
             wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
             return cli_fail(cmd, &err, json);
@@ -149,6 +215,21 @@ static int ask_one(const char *cmd, wd_searcher *s, const char *q, size_t len,
     }
     wd_results_free(r);
     return 0;
+}
+
+/* Only white space (ASCII, U+3000 and the other spaces the analyzer skips
+ * alike): a line that asks nothing. */
+static int blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t l = wd_utf8_decode(s + i, len - i, &cp);
+        if (!l ||
+            !(cp == ' ' || cp == '\t' || cp == '\v' || cp == '\f' || cp == 0x3000 || cp == 0xA0))
+            return 0;
+        i += l;
+    }
+    return 1;
 }
 
 static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
@@ -166,7 +247,8 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     int full = cli_flag(cmd, &a, "full");
     unsigned long n, off, timeout;
     double minconf;
-    if (cli_uint(cmd, &a, "num", 5, 1000, &n) || cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
+    if (cli_uint_in(cmd, &a, "num", 5, 1, 1000, &n) ||
+        cli_uint(cmd, &a, "offset", 0, 100000, &off) ||
         cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
         cli_prob(cmd, &a, "min-confidence", -1, &minconf)) {
         cli_args_free(&a);
@@ -223,7 +305,9 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     wd_buf out = WD_BUF_INIT;
     int answered = 0;
     if (a.npos == 1 && strcmp(a.pos[0], "-") == 0) {
-        /* One question a line; blank lines are skipped. */
+        /* One question a line, each answered in its own line (--json): a
+         * blank line gets an error line too, but asks nothing, so it does
+         * not fail the run. */
         char *line = NULL;
         size_t cap = 0;
         ssize_t len;
@@ -233,15 +317,17 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
             lineno++;
             while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
                 line[--len] = '\0';
-            if (len == 0)
+            if (blank(line, (size_t)len)) {
+                if (json) {
+                    wd_error_set(&err, WD_EFORMAT, "cli", "the line is blank: no question");
+                    line_fail(cmd->name, lineno, &err, json);
+                }
                 continue;
-            int e =
-                ask_one(cmd->name, s, line, (size_t)len, &o, json, full, color, &out, &answered);
-            if (e) {
-                cli_diag(cmd->name, "stdin:%zu: the question was skipped", lineno);
-                if (e > worst)
-                    worst = e;
             }
+            int e = ask_one(cmd->name, s, line, (size_t)len, lineno, &o, json, full, color, &out,
+                            &answered);
+            if (e > worst)
+                worst = e;
         }
         free(line);
         /* Each line says whether it was answered: the run itself succeeded. */
@@ -254,7 +340,7 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
                 wd_buf_putc(&q, ' ');
             wd_buf_puts(&q, a.pos[i]);
         }
-        ex = ask_one(cmd->name, s, q.data, q.len, &o, json, full, color, &out, &answered);
+        ex = ask_one(cmd->name, s, q.data, q.len, 0, &o, json, full, color, &out, &answered);
         if (!ex && !answered)
             ex = EXIT_NEGATIVE;
         wd_buf_free(&q);
@@ -272,7 +358,13 @@ const cli_cmd cli_cmd_ask = {
     "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--min-confidence P] "
     "[--calibration FILE] [--allow-partial] [--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
-    "from stdin and answered one a line (one JSON object a line with --json).\n"
+    "from stdin and answered one a line: with --json one JSON object for every input\n"
+    "line, with its \"line\" number, and {\"error\": {...}, \"line\": N} for a line that\n"
+    "cannot be asked (invalid UTF-8) or asks nothing (empty or blank).\n"
+    "A question of more than 1024 bytes or 64 distinct words is searched for by its 64\n"
+    "most informative words; the JSON then says \"trimmed\": true.\n"
+    "Text from records is printed with control characters escaped (\\x1B); --json\n"
+    "keeps it exact.\n"
     "Every hit has a confidence: the estimated probability that its record answers\n"
     "the question, the same on any knowledge base. The question is answered when a\n"
     "record reaches --min-confidence (default: the covered threshold of the calibration\n"
@@ -288,9 +380,9 @@ const cli_cmd cli_cmd_ask = {
     "(xapian-tcpsrv), or a Xapian stub file listing them. A shard that does not answer\n"
     "within the timeout is an error naming it (exit 3); with --allow-partial the other\n"
     "shards answer and the JSON adds \"partial\": true, \"missing_shards\": [...].\n"
-    "Exit: 0 answered (with -: every line was asked, answered or not); 1 no record\n"
-    "answers confidently; 2 usage; 3 no index, unreadable index or calibration, or a\n"
-    "shard not answering.",
+    "Exit: 0 answered (with -: every line was asked, answered or not; blank lines are\n"
+    "skipped); 1 no record answers confidently; 2 usage; 3 no index, unreadable index or\n"
+    "calibration, a shard not answering, or (with -) a line that could not be asked.",
     ask_opts,
     cmd_ask
 };

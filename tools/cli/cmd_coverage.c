@@ -187,20 +187,29 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
             tsv_field(b, c->best->snippet, strlen(c->best->snippet));
         wd_buf_putc(b, '\n');
         break;
-    case OF_TEXT:
+    case OF_TEXT: /* the question and the records' text with control characters escaped */
         wd_buf_printf(b, "%-9s %.2f  ", v, c->confidence);
-        wd_buf_append(b, r->j.text, r->j.len);
+        wd_buf_visible(b, r->j.text, r->j.len);
         wd_buf_putc(b, '\n');
         if (c->best) {
-            wd_buf_printf(b, "          best       %.2f  %s  %s%s\n", c->best_confidence,
-                          c->best->id, c->best->question,
-                          c->best->kind == WD_KIND_QUESTION ? "  (question only)" : "");
-            if (c->best->snippet && *c->best->snippet)
-                wd_buf_printf(b, "                           %s\n", c->best->snippet);
+            wd_buf_printf(b, "          best       %.2f  ", c->best_confidence);
+            wd_buf_visible(b, c->best->id, strlen(c->best->id));
+            wd_buf_puts(b, "  ");
+            wd_buf_visible(b, c->best->question, strlen(c->best->question));
+            wd_buf_printf(b, "%s\n", c->best->kind == WD_KIND_QUESTION ? "  (question only)" : "");
+            if (c->best->snippet && *c->best->snippet) {
+                wd_buf_puts(b, "                           ");
+                wd_buf_visible(b, c->best->snippet, strlen(c->best->snippet));
+                wd_buf_putc(b, '\n');
+            }
         }
-        if (c->runner_up)
-            wd_buf_printf(b, "          runner-up  %.2f  %s  %s\n", c->runner_up_confidence,
-                          c->runner_up->id, c->runner_up->question);
+        if (c->runner_up) {
+            wd_buf_printf(b, "          runner-up  %.2f  ", c->runner_up_confidence);
+            wd_buf_visible(b, c->runner_up->id, strlen(c->runner_up->id));
+            wd_buf_puts(b, "  ");
+            wd_buf_visible(b, c->runner_up->question, strlen(c->runner_up->question));
+            wd_buf_putc(b, '\n');
+        }
         break;
     case OF_HTML: cov_html_row(sh->html, r->j.line, r->j.text, r->j.len, c); return;
     }
@@ -713,7 +722,8 @@ const cli_cmd cli_cmd_coverage = {
     "Then a summary: counts and shares per verdict, and the gaps to write (uncovered\n"
     "and partial questions) grouped by same-question similarity, largest group first.\n"
     "--json prints one object a question, then {\"summary\": ...}. Malformed input\n"
-    "lines are reported with their line numbers and skipped.\n"
+    "lines are reported with their line numbers and skipped. The text output shows\n"
+    "control characters of questions and records escaped (\\x1B).\n"
     "--calibrate LABELLED fits the thresholds to a base's own labelled questions\n"
     "(question<TAB>covered|uncovered, a header line optional), prints how well they\n"
     "separate (accuracy, AUC) and keeps them in the index folder, under its lock;\n"

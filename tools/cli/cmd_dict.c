@@ -6,6 +6,7 @@
  *   wenda dict add WORD [FREQ]       add a word to the user overlay (user.txt);
  *                                    every later command uses it at once
  *   wenda dict info [--json]         version, size and where the overlay lives
+ *   wenda dict discover [--index DIR | FILES]  candidate new words (dict_discover.c)
  *
  * A changed dictionary changes its version; `wenda info` then says that the
  * index was built with another dictionary and should be re-indexed.
@@ -18,6 +19,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "dict_discover.h"
+#include "overlay.h"
 #include "wenda/buf.h"
 
 struct check_ctx {
@@ -41,29 +44,12 @@ static int check_token(void *vctx, const wd_token *t)
     return 0;
 }
 
-static int mkdirs(const char *path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
 {
     if (a->npos < 2 || a->npos > 3)
         return cli_usage_error(cmd, "add wants WORD and an optional FREQ");
     const char *word = a->pos[1];
-    size_t len = strlen(word);
-    if (!len || !wd_utf8_valid(word, len, NULL) || strpbrk(word, " \t\r\n#") ||
-        len > WD_MAX_WORD_BYTES)
+    if (!overlay_word_ok(word))
         return cli_usage_error(cmd,
                                "'%s' is not a word: one run of characters, no spaces or "
                                "'#', at most %d bytes of UTF-8",
@@ -77,29 +63,13 @@ static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
             return cli_usage_error(cmd, "FREQ wants a whole number from 1 to 100000000, not '%s'",
                                    a->pos[2]);
     }
-    const char *dir = cli_user_dict_dir();
-    if (mkdirs(dir) != 0) {
-        cli_diag(cmd->name, "%s: cannot create the folder: %s", dir, strerror(errno));
-        return EXIT_DATA;
-    }
     char path[4200];
-    snprintf(path, sizeof path, "%s/user.txt", dir);
-    FILE *f = fopen(path, "a");
-    if (!f) {
-        cli_diag(cmd->name, "%s: cannot write: %s", path, strerror(errno));
-        return EXIT_DATA;
-    }
-    if (freq)
-        fprintf(f, "%s %lu\n", word, freq);
-    else
-        fprintf(f, "%s\n", word);
-    if (fclose(f) != 0) {
-        cli_diag(cmd->name, "%s: cannot write: %s", path, strerror(errno));
-        return EXIT_DATA;
-    }
+    int ex = overlay_append(cmd->name, &word, &freq, 1, path, sizeof path);
+    if (ex)
+        return ex;
     /* Load it back: a bad line must be caught now, not by the next search. */
     wd_dict *d = NULL;
-    int ex = cli_load_dict(cmd->name, dir, json, &d);
+    ex = cli_load_dict(cmd->name, cli_user_dict_dir(), json, &d);
     if (ex)
         return ex;
     if (json) {
@@ -121,6 +91,16 @@ static const cli_opt dict_opts[] = {
     { "json", 0, 0, NULL, "print JSON" },
     { "dict", 0, 1, "DIR",
       "dictionary directory (default: $WENDA_DICT or built-in + user overlay)" },
+    { "index", 0, 1, "DIR", "discover: the index whose stored records to read" },
+    { "lines", 0, 0, NULL, "discover: read FILES as plain text, one unit a line" },
+    { "top", 0, 1, "N", "discover: list the N best candidates (default 50; 0: all)" },
+    { "add", 0, 1, "N", "discover: add the N best candidates to the user overlay" },
+    { "min-count", 0, 1, "N", "discover: fewest occurrences (default: 5, more on large text)" },
+    { "max-len", 0, 1, "N", "discover: longest candidate in characters, 2-8 (default 6)" },
+    { "min-cohesion", 0, 1, "BITS",
+      "discover: least mutual information between a candidate's parts (default 5)" },
+    { "min-freedom", 0, 1, "BITS",
+      "discover: least entropy of its left and right neighbours (default 1)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -137,14 +117,14 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
     }
     int json = cli_flag(cmd, &a, "json");
     const char *sub = a.npos ? a.pos[0] : "";
-    if (strcmp(sub, "add") == 0) {
-        ex = dict_add(cmd, &a, json);
+    if (strcmp(sub, "add") == 0 || strcmp(sub, "discover") == 0) {
+        ex = sub[0] == 'a' ? dict_add(cmd, &a, json) : dict_discover(cmd, &a, json);
         cli_args_free(&a);
         return ex;
     }
     if (strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "wants check, add or info");
+        return cli_usage_error(cmd, "wants check, add, discover or info");
     }
     wd_dict *d = NULL;
     ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &d);
@@ -206,15 +186,22 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
 
 const cli_cmd cli_cmd_dict = {
     "dict",
-    "Check how text segments; add words to the user dictionary.",
-    "check TEXT | add WORD [FREQ] | info",
+    "Check how text segments; add words to the user dictionary; discover new words.",
+    "check TEXT | add WORD [FREQ] | info | discover [--index DIR | FILE...]",
     "check prints each word of TEXT and the lexicon it came from: domain (dict/data),\n"
     "general (the general word list), user (your overlay), icu (ICU's own break),\n"
     "char (a single character, no word known), other (Latin or digits).\n"
     "add appends WORD (with an optional frequency; default: enough to keep it whole)\n"
     "to user.txt in the overlay folder: $WENDA_DICT, else ~/.local/share/wenda/dict.\n"
     "Questions use it at once; existing indexes should be re-indexed (wenda info says so).\n"
-    "Exit: 0 done; 2 usage; 3 the overlay cannot be written or read.",
+    "discover lists strings the knowledge base uses as words but the lexicons split:\n"
+    "frequent, cohesive (high mutual information between their parts) and free (many\n"
+    "different characters on either side), best first, with their count and two\n"
+    "examples. It reads the records stored in the index (--index, or the default\n"
+    "index when no FILE is given), or record FILEs in any format `wenda index` reads,\n"
+    "or plain text with --lines. --add N appends the N best to user.txt.\n"
+    "Exit: 0 done; 2 usage; 3 the overlay cannot be written or read, an input or the\n"
+    "index cannot be read.",
     dict_opts,
     cmd_dict
 };

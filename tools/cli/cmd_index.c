@@ -2,7 +2,6 @@
  * cmd_index.c - `wenda index` and `wenda delete`: read corpus files, write
  * the index, and say what happened to every record.
  */
-#include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,7 +12,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
@@ -26,85 +24,18 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-/* ---- file list ----------------------------------------------------------- */
-
-typedef struct file_list {
-    char **paths;
-    size_t n, cap;
-} file_list;
-
-static int list_add(file_list *l, const char *p)
-{
-    if (WD_GROW(l->paths, l->cap, l->n + 1, 16) != WD_OK)
-        return -1;
-    l->paths[l->n] = wd_strdup(p);
-    return l->paths[l->n++] ? 0 : -1;
-}
-
-static void list_free(file_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        wd_free(l->paths[i]);
-    wd_free(l->paths);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int corpus_ext(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    if (!dot)
-        return 0;
-    static const char *const exts[] = { ".txt", ".jsonl", ".json", ".ndjson", ".tsv", ".csv" };
-    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-        if (strcmp(dot, exts[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Walk a folder (sorted, recursive, hidden entries skipped). */
-static int walk(const char *dir, file_list *out)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    file_list here = { 0 };
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        list_add(&here, p);
-    }
-    closedir(d);
-    if (here.n)
-        qsort(here.paths, here.n, sizeof *here.paths, cmp_str);
-    for (size_t i = 0; i < here.n; i++) {
-        struct stat st;
-        if (stat(here.paths[i], &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode))
-            walk(here.paths[i], out);
-        else if (S_ISREG(st.st_mode) && corpus_ext(here.paths[i]))
-            list_add(out, here.paths[i]);
-    }
-    list_free(&here);
-    return 0;
-}
-
 /* ---- indexing -------------------------------------------------------------- */
 
 typedef struct index_run {
     const char *cmd;
     wd_index_writer *w;
+    wd_analyzer *an;  /* finds whether a question has a word at all */
+    const char *file; /* the file being read */
     uint64_t records; /* read from files */
     uint64_t skipped;
     uint64_t warnings;
     uint64_t bytes;
+    size_t unreadable; /* files and folders that could not be read */
     int fatal;
     wd_error fatal_err;
     json_t *problems; /* with --json: the diagnostics */
@@ -137,10 +68,18 @@ static void note_problem(index_run *r, const char *level, const char *file, size
     if (r->progress)
         fputs("\r\033[K", stderr);
     if (r->json) {
-        json_array_append_new(r->problems,
-                              json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level, "file",
-                                        file ? file : "", "line", (json_int_t)line, "code",
-                                        wd_code_name(code), "message", msg));
+        /* A file name is bytes: one in another encoding (a GBK name) must
+         * not make the problem invalid JSON, or drop it. */
+        char *f = wd_strdup(file ? file : ""), *m = wd_strdup(msg);
+        if (f && m) {
+            wd_utf8_scrub(f);
+            wd_utf8_scrub(m);
+            json_array_append_new(r->problems, json_pack("{s:s,s:s,s:I,s:s,s:s}", "level", level,
+                                                         "file", f, "line", (json_int_t)line,
+                                                         "code", wd_code_name(code), "message", m));
+        }
+        wd_free(f);
+        wd_free(m);
     } else if (!file)
         cli_diag(r->cmd, "%s", msg);
     else if (line)
@@ -149,15 +88,60 @@ static void note_problem(index_run *r, const char *level, const char *file, size
         cli_diag(r->cmd, "%s: %s", file, msg);
 }
 
+/* A file or folder that cannot be read at all: the message names it, so
+ * the text output prints it alone; the JSON problem also names it as its
+ * file. */
+static void note_unreadable(index_run *r, const char *path, const wd_error *err)
+{
+    if (r->json)
+        note_problem(r, "error", path, 0, err->code, err->message);
+    else
+        note_problem(r, "error", NULL, 0, err->code, err->message);
+}
+
 static void on_diag(void *ctx, int level, const char *file, size_t line, int code,
                     const char *message)
 {
     index_run *r = ctx;
     if (level == WD_DIAG_SKIP)
         r->skipped++;
+    else if (level == WD_DIAG_ERROR)
+        r->unreadable++;
     else
         r->warnings++;
-    note_problem(r, level == WD_DIAG_SKIP ? "skip" : "warning", file, line, code, message);
+    note_problem(r,
+                 level == WD_DIAG_SKIP    ? "skip"
+                 : level == WD_DIAG_ERROR ? "error"
+                                          : "warning",
+                 file, line, code, message);
+}
+
+static int stop_at_a_word(void *ctx, const wd_token *tok)
+{
+    (void)ctx;
+    (void)tok;
+    return 1;
+}
+
+/* Does the question hold a word, as the analyzer finds words? One that
+ * holds only emoji, punctuation, symbols or invisible characters is
+ * indexed under no word, so no search could find the record by it. An
+ * ASCII letter or digit, or a character of the main CJK block (U+4E00 to
+ * U+9FFF), is always a word to the analyzer: finding one settles it at the
+ * cost of a byte scan. Otherwise the analyzer decides, stopping at its
+ * first word and leaving out the dictionary layer (which never turns words
+ * into none). */
+static int has_a_word(index_run *r, const char *question)
+{
+    const unsigned char *s = (const unsigned char *)question;
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char c = s[i];
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c == 0xE4 && s[i + 1] >= 0xB8 && s[i + 1] <= 0xBF) || (c >= 0xE5 && c <= 0xE9))
+            return 1;
+    }
+    return wd_analyze(r->an, WD_ANALYZE_QUERY, question, strlen(question), stop_at_a_word, NULL,
+                      NULL) != WD_OK;
 }
 
 static int on_record(void *ctx, const wd_record *rec)
@@ -167,6 +151,14 @@ static int on_record(void *ctx, const wd_record *rec)
         return WD_ESTOP;
     r->records++;
     r->bytes += strlen(rec->question) + (rec->answer ? strlen(rec->answer) : 0);
+    if (!has_a_word(r, rec->question)) {
+        r->skipped++;
+        note_problem(r, "skip", r->file, rec->line, WD_EFORMAT,
+                     "the question has no word to search by (only emoji, punctuation, symbols or "
+                     "invisible characters such as zero-width spaces), so no search could find "
+                     "the record; the record was skipped (put the question in words)");
+        return 0;
+    }
     wd_error err;
     wd_error_clear(&err);
     int rc = wd_index_writer_add(r->w, rec, &err);
@@ -174,7 +166,7 @@ static int on_record(void *ctx, const wd_record *rec)
         r->skipped++;
         char msg[WD_ERROR_MESSAGE_MAX + 64];
         snprintf(msg, sizeof msg, "%s; the record was skipped", err.message);
-        note_problem(r, "skip", rec->source ? rec->source : "?", rec->line, rc, msg);
+        note_problem(r, "skip", r->file, rec->line, rc, msg);
         return 0;
     }
     if (rc != WD_OK) {
@@ -211,6 +203,8 @@ static int fatal_json;
 static void on_fatal(const wd_error *err)
 {
     wd_error e = *err;
+    if (fatal_path)
+        wd_index_drop_scratch(fatal_path);
     explain_write_error(&e, fatal_path ? fatal_path : "?");
     fflush(stdout);
     int ex = cli_fail("index", &e, fatal_json);
@@ -221,9 +215,9 @@ static void on_fatal(const wd_error *err)
 static const cli_opt index_opts[] = {
     { "index", 0, 1, "DIR",
       "index to write (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
-    { "batch-size", 0, 1, "N", "records per commit (default 1000)" },
+    { "batch-size", 0, 1, "N", "records per commit (default 1000, at least 1)" },
     { "jobs", 'j', 1, "N",
-      "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads)" },
+      "busy threads: one writes, N-1 analyse (default: one per core; 1 = no threads; at most 64)" },
     { "bulk", 0, 0, NULL,
       "new index: one writer per job into parts merged at the end (fastest, compact; a killed run "
       "keeps nothing)" },
@@ -232,7 +226,10 @@ static const cli_opt index_opts[] = {
     { "answer-positions", 0, 0, NULL,
       "also store word positions in the answer field (bigger, slower)" },
     { "max-record-bytes", 0, 1, "N",
-      "skip records whose question+answer exceed N bytes (default 1048576)" },
+      "skip records whose id, question, answer, source and date together exceed N bytes "
+      "(default 1048576, at least 1)" },
+    { "follow-links", 0, 0, NULL,
+      "in folders, also follow symbolic links that lead out of the folder named" },
     { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
     { "encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030" },
     { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
@@ -272,15 +269,14 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     }
     int json = cli_flag(cmd, &a, "json");
     unsigned long batch, maxrec;
-    if (cli_uint(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 10000000, &batch) ||
-        cli_uint(cmd, &a, "max-record-bytes", WD_DEFAULT_MAX_RECORD_BYTES, (1ul << 31), &maxrec)) {
+    if (cli_uint_in(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 1, 10000000, &batch) ||
+        cli_uint_in(cmd, &a, "max-record-bytes", WD_DEFAULT_MAX_RECORD_BYTES, 1, (1ul << 31),
+                    &maxrec)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
-    if (batch == 0)
-        batch = 1;
     unsigned long jobs, shards;
-    if (cli_uint(cmd, &a, "jobs", wd_index_default_jobs(), 64, &jobs) ||
+    if (cli_uint_in(cmd, &a, "jobs", wd_index_default_jobs(), 1, 64, &jobs) ||
         cli_uint(cmd, &a, "shards", 0, 256, &shards)) {
         cli_args_free(&a);
         return EXIT_USAGE;
@@ -305,35 +301,52 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
         return cli_usage_error(cmd, "no files or folders to index");
     }
 
-    /* Expand folders first so a typo fails before anything is written. */
-    file_list files = { 0 };
-    int missing = 0;
+    index_run r = { 0 };
+    r.cmd = cmd->name;
+    r.json = json;
+    r.problems = json ? json_array() : NULL;
+    r.progress = !json && !cli_flag(cmd, &a, "quiet") && isatty(STDERR_FILENO);
+    wd_error err;
+    wd_error_clear(&err);
+
+    /* Find the files first, so what is missing is said before anything is
+     * written. */
+    wd_corpus_files *files = NULL;
+    wd_dict *dict = NULL;
+    int rc = wd_corpus_files_new(
+        &files, cli_flag(cmd, &a, "follow-links") ? WD_FILES_FOLLOW_LINKS : 0, on_diag, &r, &err);
+    if (rc != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+        goto done;
+    }
+    size_t missing = 0;
     for (int i = 0; i < a.npos; i++) {
-        struct stat st;
-        if (stat(a.pos[i], &st) != 0) {
-            cli_diag(cmd->name, "%s: no such file or folder", a.pos[i]);
+        size_t before = wd_corpus_files_count(files);
+        rc = wd_corpus_files_add(files, a.pos[i], &err);
+        if (rc == WD_ENOMEM) {
+            ex = cli_fail(cmd->name, &err, json);
+            goto done;
+        }
+        if (rc != WD_OK) {
             missing++;
-        } else if (S_ISDIR(st.st_mode)) {
-            size_t before = files.n;
-            if (walk(a.pos[i], &files) != 0) {
-                cli_diag(cmd->name, "%s: cannot read folder", a.pos[i]);
-                missing++;
-            } else if (files.n == before) {
-                cli_diag(cmd->name, "%s: no corpus files (.txt .jsonl .json .tsv .csv) in folder",
-                         a.pos[i]);
-            }
-        } else {
-            list_add(&files, a.pos[i]);
+            note_unreadable(&r, a.pos[i], &err);
+        } else if (wd_corpus_files_count(files) == before) {
+            struct stat st;
+            if (stat(a.pos[i], &st) == 0 && S_ISDIR(st.st_mode))
+                note_problem(&r, "warning", a.pos[i], 0, WD_ENOTFOUND,
+                             "no corpus files (.txt .jsonl .json .ndjson .tsv .csv) in the folder");
         }
     }
+    size_t nfiles = wd_corpus_files_count(files);
 
-    wd_dict *dict = NULL;
     ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
-    if (ex) {
-        list_free(&files);
-        cli_args_free(&a);
-        return ex;
+    if (ex)
+        goto done;
+    if ((rc = wd_analyzer_new(&r.an, dict, &err)) != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
+        goto done;
     }
+    wd_analyzer_set_dictionary_layer(r.an, 0);
     const char *path = cli_index_path(cli_value(cmd, &a, "index"));
     wd_index_opts io = WD_INDEX_OPTS_INIT;
     io.batch_size = (uint32_t)batch;
@@ -343,19 +356,12 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.shards = (uint32_t)shards;
     io.answer_positions = cli_flag(cmd, &a, "answer-positions");
     io.profile = cli_flag(cmd, &a, "profile");
-    index_run r = { 0 };
-    r.cmd = cmd->name;
-    r.json = json;
-    r.problems = json ? json_array() : NULL;
-    r.progress = !json && !cli_flag(cmd, &a, "quiet") && isatty(STDERR_FILENO);
     r.t0 = cli_now_ms();
-    r.file_n = files.n;
-    wd_error err;
-    wd_error_clear(&err);
+    r.file_n = nfiles;
     fatal_path = path;
     fatal_json = json;
     xc_set_fatal_handler(on_fatal);
-    int rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
+    rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
         goto done;
@@ -367,14 +373,14 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     size_t failed_files = 0;
-    for (size_t i = 0; i < files.n && !r.fatal && !interrupted; i++) {
+    for (size_t i = 0; i < nfiles && !r.fatal && !interrupted; i++) {
         r.file_i = i + 1;
+        r.file = wd_corpus_files_path(files, i);
         wd_error_clear(&err);
-        rc = wd_corpus_read_file(files.paths[i], &ro, on_record, on_diag, &r, &err);
+        rc = wd_corpus_read_file(r.file, &ro, on_record, on_diag, &r, &err);
         if (rc != WD_OK && !r.fatal && rc != WD_ESTOP) {
             failed_files++;
-            /* The reader's message already names the file. */
-            note_problem(&r, "error", NULL, 0, rc, err.message);
+            note_unreadable(&r, r.file, &err);
         }
     }
     /* With worker threads, records still queued are written by the commit;
@@ -404,12 +410,12 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     }
     double secs = (cli_now_ms() - r.t0) / 1e3;
     if (json) {
-        json_t *o =
-            json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:b,s:o}", "index", path, "files",
-                      (json_int_t)files.n, "records", (json_int_t)r.records, "added",
-                      (json_int_t)added, "replaced", (json_int_t)replaced, "skipped",
-                      (json_int_t)r.skipped, "failed_files", (json_int_t)(failed_files + missing),
-                      "seconds", secs, "interrupted", (int)interrupted, "problems", r.problems);
+        json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:b,s:o}", "index", path, "files",
+                              (json_int_t)nfiles, "records", (json_int_t)r.records, "added",
+                              (json_int_t)added, "replaced", (json_int_t)replaced, "skipped",
+                              (json_int_t)r.skipped, "failed_files",
+                              (json_int_t)(failed_files + missing + r.unreadable), "seconds", secs,
+                              "interrupted", (int)interrupted, "problems", r.problems);
         r.problems = NULL;
         if (o && io.profile)
             json_object_set_new(o, "profile",
@@ -423,7 +429,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     } else if (!cli_flag(cmd, &a, "quiet")) {
         printf("indexed %llu records from %zu file%s into %s: %llu added, %llu replaced, %llu "
                "skipped (%.1f s)\n",
-               (unsigned long long)(added + replaced), files.n, files.n == 1 ? "" : "s", path,
+               (unsigned long long)(added + replaced), nfiles, nfiles == 1 ? "" : "s", path,
                (unsigned long long)added, (unsigned long long)replaced,
                (unsigned long long)r.skipped, secs);
         if (io.profile)
@@ -434,12 +440,15 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
             printf("interrupted: what was read so far is committed; run the same command again "
                    "to finish\n");
     }
-    ex = (r.skipped || failed_files || missing) ? EXIT_DATA : interrupted ? 130 : EXIT_OK;
+    ex = (r.skipped || failed_files || missing || r.unreadable) ? EXIT_DATA
+         : interrupted                                          ? 130
+                                                                : EXIT_OK;
 done:
     json_decref(r.problems);
     wd_index_writer_abandon(r.w);
+    wd_analyzer_free(r.an);
     wd_dict_free(dict);
-    list_free(&files);
+    wd_corpus_files_free(files);
     cli_args_free(&a);
     return ex;
 }
@@ -528,12 +537,18 @@ const cli_cmd cli_cmd_index = {
     "index",
     "Read Q&A records from files or folders into an index.",
     "[--index DIR] [options] PATH...",
-    "PATH is a file or a folder (searched recursively for .txt .jsonl .json .tsv .csv).\n"
+    "PATH is a file or a folder (searched recursively, in name order, for .txt .jsonl\n"
+    ".json .ndjson .tsv .csv; hidden entries left out). Each file is read once, however\n"
+    "many paths or links lead to it. Symbolic links in a folder are followed when they\n"
+    "stay inside the folder named (out of it only with --follow-links), never round a\n"
+    "loop; each link left out is reported with the reason.\n"
     "Formats: seed pages (.txt), JSON Lines ({\"id\"?, \"question\", \"answer\", \"source\"?,\n"
     "\"date\"?} a line), and TSV/CSV files whose header names question and answer columns\n"
     "(any extension). A record whose id is already indexed is replaced. Records are\n"
     "committed every --batch-size records, so an interrupted run keeps what it committed.\n"
-    "Problem records are skipped with a message naming file and line.\n"
+    "Problem records are skipped with a message naming file and line, among them a\n"
+    "record whose question has no word to search by (only emoji, punctuation or\n"
+    "invisible characters), which no search could find.\n"
     "--jobs N: N-1 threads analyse records while one writes them in input order (so\n"
     "each commit is a prefix of the input). A new index is compacted at the end.\n"
     "--bulk builds a new index with one writer per job, merged at the end (a killed\n"

@@ -366,11 +366,20 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
         free(str);
         json_decref(o);
     } else {
-        printf("id        %s\nkind      %s\nsource    %s\n", h->id, wd_corpus_kind_name(h->kind),
-               h->source);
-        if (h->date)
-            printf("date      %s\n", h->date);
-        printf("question  %s\n\n%s\n", h->question, h->answer);
+        /* The record's text as a person reads it: control characters escaped. */
+        printf("id        ");
+        cli_put_visible(stdout, h->id);
+        printf("\nkind      %s\nsource    ", wd_corpus_kind_name(h->kind));
+        cli_put_visible(stdout, h->source);
+        if (h->date) {
+            printf("\ndate      ");
+            cli_put_visible(stdout, h->date);
+        }
+        printf("\nquestion  ");
+        cli_put_visible(stdout, h->question);
+        printf("\n\n");
+        cli_put_visible(stdout, h->answer);
+        printf("\n");
     }
     wd_hit_free(h);
     wd_free(h);
@@ -383,6 +392,8 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_show = { "show",
                                "Print one whole record.",
                                "[--index DIR] [--json] ID",
+                               "Text is printed with control characters escaped (\\x1B);\n"
+                               "--json keeps it exact.\n"
                                "Exit: 0 shown; 1 no record with that id; 3 no index.",
                                show_opts,
                                cmd_show };

@@ -37,11 +37,21 @@ static const cli_opt serve_opts[] = {
     { "client-timeout", 0, 1, "S",
       "close a connection idle this long, and one whose body has not arrived this long after "
       "its headers (default 10; 0 = never)" },
+    { "header-timeout", 0, 1, "S",
+      "close a connection whose request headers have not all arrived this long after it opened "
+      "or after the previous answer (default 10; 0 = never)" },
     { "max-connections", 0, 1, "N",
       "open connections at most; more wait in the listen backlog (default 256)" },
     { "max-per-ip", 0, 1, "N",
-      "open connections from one address at most; more are closed at once (default 0 = only "
-      "--max-connections)" },
+      "open connections from one address at most, more are closed at once; behind a "
+      "--trusted-proxy, requests in flight of one client, more get 429 (default 64; 0 = no "
+      "limit)" },
+    { "trusted-proxy", 0, 1, "ADDRS",
+      "comma-separated addresses or blocks (10.0.0.0/8) of reverse proxies: their connections "
+      "are not limited by --max-per-ip, their X-Forwarded-For names the client (default: none)" },
+    { "allowed-host", 0, 1, "NAMES",
+      "comma-separated Host names to answer to besides the listen address's (loopback names, "
+      "or this machine's names and addresses); * = any (default: none)" },
     { "request-timeout", 0, 1, "MS",
       "time limit of a coverage request; past it the answer is 503 \"timeout\" (default "
       "30000; 0 = none)" },
@@ -69,31 +79,26 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long threads, max_body, reload_ms, drain_ms, timeout, max_header, client_timeout,
-        max_conn, max_per_ip, request_timeout, cache_mb;
-    if (cli_uint(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 256, &threads) ||
+        header_timeout, max_conn, max_per_ip, request_timeout, cache_mb;
+    if (cli_uint_in(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 1, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
-        cli_uint(cmd, &a, "reload-ms", 500, 3600000, &reload_ms) ||
+        cli_uint_in(cmd, &a, "reload-ms", 500, 1, 3600000, &reload_ms) ||
         cli_uint(cmd, &a, "drain-ms", 10000, 3600000, &drain_ms) ||
         cli_uint(cmd, &a, "timeout", 0, 3600000, &timeout) ||
-        cli_uint(cmd, &a, "max-header", 16384, 1ul << 20, &max_header) ||
+        cli_uint_in(cmd, &a, "max-header", 16384, 4096, 1ul << 20, &max_header) ||
         cli_uint(cmd, &a, "client-timeout", 10, 86400, &client_timeout) ||
+        cli_uint(cmd, &a, "header-timeout", 10, 86400, &header_timeout) ||
         cli_uint(cmd, &a, "max-connections", 256, 65536, &max_conn) ||
-        cli_uint(cmd, &a, "max-per-ip", 0, 65536, &max_per_ip) ||
+        cli_uint(cmd, &a, "max-per-ip", 64, 65536, &max_per_ip) ||
         cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout) ||
         cli_uint(cmd, &a, "cache-mb", 32, 65536, &cache_mb)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
-    if (threads == 0 || reload_ms == 0) {
+    if (max_conn < threads) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "--threads and --reload-ms want at least 1");
-    }
-    if (max_header < 4096 || max_conn < threads) {
-        cli_args_free(&a);
-        return cli_usage_error(cmd,
-                               "--max-header wants at least 4096 and --max-connections at "
-                               "least --threads (%lu)",
-                               threads);
+        return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
+                               max_conn, threads);
     }
     const char *listen = cli_value(cmd, &a, "listen");
     char host[256];
@@ -135,8 +140,11 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          (unsigned)timeout,
                          (size_t)max_header,
                          (unsigned)client_timeout,
+                         (unsigned)header_timeout,
                          (unsigned)max_conn,
                          (unsigned)max_per_ip,
+                         cli_value(cmd, &a, "trusted-proxy"),
+                         cli_value(cmd, &a, "allowed-host"),
                          (unsigned)request_timeout,
                          (size_t)cache_mb << 20,
                          cal_file ? &cal : NULL };
@@ -157,11 +165,19 @@ const cli_cmd cli_cmd_serve = {
     "  POST /api/coverage           one question a line in, JSON Lines out\n"
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
     "  GET  /metrics                Prometheus text format\n"
-    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 404, 405, 413 or 503.\n"
+    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 403, 404, 405, 411,\n"
+    "413, 429 or 503. Connections are kept alive; a body needs a Content-Length.\n"
     "Only / and the page's files, /api/*, /healthz and /metrics exist (404 otherwise;\n"
     "nothing is read from disk). Limits: --max-body, --max-header (414/431),\n"
-    "--client-timeout (slow clients), --max-connections, --max-per-ip and\n"
-    "--request-timeout (a coverage body not answered in time: 503 \"timeout\").\n"
+    "--header-timeout and --client-timeout (slow clients), --max-connections,\n"
+    "--max-per-ip and --request-timeout (a coverage body not answered in time:\n"
+    "503 \"timeout\").\n"
+    "Only requests whose Host names this service are answered (403 otherwise:\n"
+    "on loopback localhost, 127.0.0.1 and [::1]; on 0.0.0.0 or a named address also\n"
+    "this machine's names and addresses; more with --allowed-host), and a POST\n"
+    "from a page of another origin only when --cors allows it. Behind a reverse\n"
+    "proxy, list it in --trusted-proxy and its names in --allowed-host (see\n"
+    "docs/deployment.md).\n"
     "Over a shard list, a shard that does not answer gives 503 with code\n"
     "\"shard_unavailable\" and a message naming it; with --allow-partial the other\n"
     "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"

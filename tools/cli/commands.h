@@ -14,5 +14,10 @@ extern const cli_cmd cli_cmd_show;
 extern const cli_cmd cli_cmd_eval;
 extern const cli_cmd cli_cmd_serve;
 extern const cli_cmd cli_cmd_coverage;
+extern const cli_cmd cli_cmd_export;
+extern const cli_cmd cli_cmd_completion;
+
+/* Every command, in the order `wenda --help` lists them (main.c). */
+const cli_cmd *const *cli_command_table(size_t *n);
 
 #endif

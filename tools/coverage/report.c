@@ -206,8 +206,11 @@ void cov_summary_text(const cov_summary *s, FILE *to, const char *p)
                 fprintf(to, "%s%4zu. (%zu) ", p, i + 1, g->n);
             else
                 fprintf(to, "%s            ", p);
-            fprintf(to, "%s%s\n", g->m[k].question,
+            wd_buf q = WD_BUF_INIT; /* control characters escaped */
+            wd_buf_visible(&q, g->m[k].question, strlen(g->m[k].question));
+            fprintf(to, "%s%s\n", q.data ? q.data : "",
                     g->m[k].verdict == WD_PARTIAL ? "  (partial)" : "");
+            wd_buf_free(&q);
         }
     }
 }

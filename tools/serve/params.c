@@ -96,11 +96,20 @@ int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *
     return 0;
 }
 
-const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, char *why, size_t why_len)
+const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, int empty_ok, char *why,
+                               size_t why_len)
 {
     const uri_param *q = uri_get(u, "q");
     if (!q) {
         snprintf(why, why_len, "parameter 'q' (the question) is missing");
+        return NULL;
+    }
+    if (!q->has_value) {
+        snprintf(why, why_len, "parameter 'q' has no value; write q=QUESTION");
+        return NULL;
+    }
+    if (!empty_ok && strspn(q->value, " \t") == q->value_len) {
+        snprintf(why, why_len, "parameter 'q' (the question) is empty");
         return NULL;
     }
     if (q->value_len > max_bytes) {

@@ -52,8 +52,10 @@ int serve_param_uint(const uri_parts *u, const char *name, unsigned long lo, uns
 int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *out, char *why,
                      size_t why_len);
 /* The required parameter q, at most max_bytes long (borrowed from u); NULL
- * with a message in why. */
-const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, char *why, size_t why_len);
+ * with a message in why when it is missing, a bare name without '=' ("?q"),
+ * too long, or (unless empty_ok) empty or only spaces. */
+const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, int empty_ok, char *why,
+                               size_t why_len);
 
 /* Check a coverage body: 0 when it may be answered, else the HTTP status
  * (400: not UTF-8, a NUL byte, a line longer than max_line_bytes; 413: more

@@ -31,8 +31,14 @@ typedef struct serve_config {
                                 memory pool); more = 414/431 from libmicrohttpd */
     unsigned client_timeout_s;   /* idle connection closed after this; a body must arrive
                                   within it; 0 = never */
+    unsigned header_timeout_s;   /* a request's headers must arrive within this of the
+                                    connection's start or the previous answer; 0 = never */
     unsigned max_connections;    /* open connections at most (more wait in the backlog) */
-    unsigned max_per_ip;         /* open connections from one address; 0 = no own limit */
+    unsigned max_per_ip;         /* open connections from one address, requests in flight of
+                                    one client behind a trusted proxy; 0 = no limit */
+    const char *trusted_proxy;   /* addresses/CIDRs whose X-Forwarded-For is believed (and
+                                    which the per-address limit spares); NULL = none */
+    const char *allowed_host;    /* Host names served besides the listen address's; "*" = any */
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
     size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
     const wd_calibration *calibration; /* judge by this (NULL: the index folder's, else built-in) */
@@ -43,6 +49,9 @@ typedef struct serve_config {
  * ready. Returns 0 after a clean stop, or a CLI exit code (3 when the
  * address cannot be bound, 4 internal) with a message on stderr. */
 int serve_run(const serve_config *cfg);
+
+/* A line on stderr: "wenda: serve: " + the formatted message. */
+void serve_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse "HOST:PORT" / "[V6]:PORT" / ":PORT" / "PORT"; 0 or -1 (bad). host
  * receives "127.0.0.1" when none is given. */

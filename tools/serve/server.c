@@ -12,10 +12,19 @@
  * answer goes through serve_json_guard (no raw '<', '>', '&').
  *
  * Limits: libmicrohttpd enforces the header room (414/431), the idle
- * timeout, the connection limits; this file the body size (413), the time a
- * body may take to arrive (--client-timeout: the connection is closed) and
- * the time a coverage body may take to answer (503 "timeout"); params.c the
- * parameters and the body's content.
+ * timeout and --max-connections; conns.c the connections of one address
+ * (--max-per-ip), the requests of one client behind a trusted proxy (429)
+ * and the deadlines of a request's headers (--header-timeout) and body
+ * (--client-timeout; counted as 408); this file the framing it must refuse
+ * (conflicting Content-Length, a missing Host), the Host names served and
+ * the origins allowed to POST (hosts.c), the body size (413) and the time a
+ * coverage body may take to answer (503 "timeout"); params.c the parameters
+ * and the body's content.
+ *
+ * Connections are kept alive: a response is queued only once the request
+ * (body included) has been read, since libmicrohttpd closes a connection
+ * whose response was queued before that. Answers to requests it cannot
+ * frame (413 by Content-Length, 400 for conflicting lengths) close it.
  *
  * Routes:
  *   GET  /                    the search page (and its /app.js, /style.css)
@@ -41,11 +50,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
+#include "conns.h"
+#include "hosts.h"
 #include "params.h"
 #include "rcache.h"
 #include "report.h"
@@ -77,6 +89,8 @@ typedef struct metrics {
 typedef struct server {
     const serve_config *cfg;
     view_shared *view;
+    conns *conns;       /* limits and deadlines of connections */
+    serve_hosts *hosts; /* the Host names answered */
     metrics m;
     atomic_int inflight;
     double started; /* epoch seconds */
@@ -88,9 +102,11 @@ typedef struct request {
     wd_buf body;
     int started;
     int too_large;
+    int refused; /* answered before its body (if any) was read: 4xx */
     int status;
     enum endpoint ep;
     double t0;
+    char client[64]; /* its address (X-Forwarded-For's behind a trusted proxy) */
 } request;
 
 static double mono_s(void)
@@ -100,7 +116,7 @@ static double mono_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void logf_(const char *fmt, ...)
+void serve_logf(const char *fmt, ...)
 {
     va_list ap;
     fputs("wenda: serve: ", stderr);
@@ -154,10 +170,10 @@ static int send_response(server *sv, struct MHD_Connection *c, request *rq, unsi
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     const char *origin;
-    if (cors_allowed(sv, c, &origin)) {
+    if (cors_allowed(sv, c, &origin))
         MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if (sv->cfg->cors && *sv->cfg->cors) /* the answer depends on Origin: tell caches */
         MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
-    }
     rq->status = (int)status;
     int ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
@@ -262,10 +278,10 @@ static int param_prob(server *sv, struct MHD_Connection *c, request *rq, const u
 }
 
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
-                                const uri_parts *u, int *sent)
+                                const uri_parts *u, int empty_ok, int *sent)
 {
     char why[256];
-    const uri_param *q = serve_param_q(u, SERVE_MAX_QUERY_BYTES, why, sizeof why);
+    const uri_param *q = serve_param_q(u, SERVE_MAX_QUERY_BYTES, empty_ok, why, sizeof why);
     if (!q)
         *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
     return q;
@@ -287,7 +303,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     int sent = MHD_NO;
     unsigned long n, off, full;
     double minconf;
-    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    const uri_param *q = param_q(sv, c, rq, u, 0, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent) ||
@@ -370,7 +386,7 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
 {
     int sent = MHD_NO;
     unsigned long n;
-    const uri_param *q = param_q(sv, c, rq, u, &sent);
+    const uri_param *q = param_q(sv, c, rq, u, 1, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SUGGEST_N, 8, &n, &sent))
         return sent;
     view_snap *snap = view_acquire(sv->view);
@@ -462,7 +478,10 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     cov_summary sum;
     memset(&sum, 0, sizeof sum);
     wd_calibration cal;
-    if (view_calibration(w, &cal, &err) != WD_OK)
+    wd_search_opts so = WD_SEARCH_OPTS_INIT;
+    so.allow_partial = sv->cfg->allow_partial;
+    so.timeout_ms = sv->cfg->timeout_ms;
+    if (view_calibration(w, &so, &cal, &err) != WD_OK)
         return send_wd_error(sv, c, rq, &err);
     sum.covered_at = cal.covered_at;
     sum.partial_at = cal.partial_at;
@@ -566,6 +585,26 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
                   "# TYPE wenda_http_requests_in_flight gauge\n"
                   "wenda_http_requests_in_flight %d\n",
                   atomic_load(&sv->inflight));
+    conns_stats ks = conns_get_stats(sv->conns);
+    wd_buf_printf(&b,
+                  "# HELP wenda_http_connections_open Client connections open now.\n"
+                  "# TYPE wenda_http_connections_open gauge\n"
+                  "wenda_http_connections_open %u\n"
+                  "# HELP wenda_http_connections_refused_total Connections closed at once: their "
+                  "address had --max-per-ip open.\n"
+                  "# TYPE wenda_http_connections_refused_total counter\n"
+                  "wenda_http_connections_refused_total %llu\n"
+                  "# HELP wenda_http_requests_limited_total Requests answered 429: their client "
+                  "(behind a trusted proxy) had --max-per-ip in flight.\n"
+                  "# TYPE wenda_http_requests_limited_total counter\n"
+                  "wenda_http_requests_limited_total %llu\n"
+                  "# HELP wenda_http_requests_cut_total Requests whose headers "
+                  "(--header-timeout) or body (--client-timeout) did not arrive in time.\n"
+                  "# TYPE wenda_http_requests_cut_total counter\n"
+                  "wenda_http_requests_cut_total{part=\"headers\"} %llu\n"
+                  "wenda_http_requests_cut_total{part=\"body\"} %llu\n",
+                  ks.open, (unsigned long long)ks.refused, (unsigned long long)ks.limited,
+                  (unsigned long long)ks.cut_headers, (unsigned long long)ks.cut_body);
     rcache_stats cs = rcache_get_stats(sv->cache);
     wd_buf_printf(
         &b,
@@ -651,8 +690,9 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
                 MHD_add_response_header(r, "Access-Control-Allow-Methods", allow);
                 MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
                 MHD_add_response_header(r, "Access-Control-Max-Age", "600");
-                MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
             }
+            if (sv->cfg->cors && *sv->cfg->cors)
+                MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
             rq->status = 204;
             ret = MHD_queue_response(c, 204, r);
             MHD_destroy_response(r);
@@ -682,8 +722,8 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    (void)cls;
-    (void)c;
+    server *sv = cls;
+    conns_request_line(sv->conns, c);
     request *rq = wd_calloc(1, sizeof *rq);
     if (rq) {
         rq->raw_uri = wd_strdup(uri ? uri : "");
@@ -692,40 +732,128 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return rq;
 }
 
+/* The endpoint a raw request target names, before it is parsed. */
+static enum endpoint raw_endpoint(const char *raw)
+{
+    size_t n = strcspn(raw, "?#");
+    char path[64];
+    snprintf(path, sizeof path, "%.*s", (int)(n < 63 ? n : 63), raw);
+    return serve_classify(path);
+}
+
+typedef struct length_check {
+    const char *first; /* the first Content-Length */
+    int conflict;      /* another one differs, or one is not a number */
+} length_check;
+
+static enum MHD_Result check_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    length_check *lc = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+        return MHD_YES;
+    const char *v = value ? value : "";
+    if (!*v || strspn(v, "0123456789") != strlen(v) || (lc->first && strcmp(lc->first, v) != 0))
+        lc->conflict = 1;
+    if (!lc->first)
+        lc->first = v;
+    return MHD_YES;
+}
+
+/* What must be refused before anything else, when its headers are in: a
+ * request whose body cannot be framed safely, one without a Host (HTTP/1.1)
+ * or naming a host this service does not answer to (DNS rebinding), and a
+ * POST from a page of another origin that --cors does not allow. Returns
+ * the answer sent, or -1 when the request may go on. */
+static int gatekeep(server *sv, struct MHD_Connection *c, request *rq, const char *method,
+                    const char *version)
+{
+    length_check lc = { NULL, 0 };
+    MHD_get_connection_values(c, MHD_HEADER_KIND, check_length, &lc);
+    const char *te =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    rq->ep = raw_endpoint(rq->raw_uri);
+    if (lc.conflict || (lc.first && te))
+        return send_error(sv, c, rq, 400, "bad_request", NULL, "%s",
+                          lc.conflict ? "conflicting or malformed Content-Length headers"
+                                      : "both Content-Length and Transfer-Encoding");
+    /* A chunked body is not read: libmicrohttpd answers a chunk line
+     * longer than its buffer (a long chunk extension) with its own 500. */
+    if (te)
+        return send_error(sv, c, rq, 411, "length_required", NULL,
+                          "send the body with a Content-Length (Transfer-Encoding is not "
+                          "accepted)");
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (!host && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+        return send_error(sv, c, rq, 400, "bad_request", NULL,
+                          "an HTTP/1.1 request needs a Host header");
+    if (host && !serve_host_allowed(sv->hosts, host)) {
+        char ex[128];
+        uri_excerpt(ex, sizeof ex, host, strlen(host), 100);
+        return send_error(sv, c, rq, 403, "host_not_allowed", NULL,
+                          "this service does not answer to the host '%s' (it answers to %s; "
+                          "add names with --allowed-host)",
+                          ex, serve_hosts_list(sv->hosts));
+    }
+    int safe =
+        strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || strcmp(method, "OPTIONS") == 0;
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!safe && origin && !serve_origin_same(origin, host) &&
+        !serve_cors_match(sv->cfg->cors, origin)) {
+        char ex[128];
+        uri_excerpt(ex, sizeof ex, origin, strlen(origin), 100);
+        return send_error(sv, c, rq, 403, "origin_not_allowed", NULL,
+                          "a %s from a page at '%s' is not allowed (allow its origin with "
+                          "--cors)",
+                          method, ex);
+    }
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
 {
     (void)url;
-    (void)version;
     server *sv = cls;
     request *rq = *con_cls;
     if (!rq || !rq->raw_uri)
         return MHD_NO; /* out of memory: drop the connection */
     if (!rq->started) {
+        /* The headers are in. Answers queued now close the connection
+         * (the body, if any, is not read); the others wait for the next
+         * call, after the body, so that the connection is kept alive. */
         rq->started = 1;
         rq->t0 = mono_s();
         atomic_fetch_add(&sv->inflight, 1);
-        if (strcmp(method, "POST") == 0) {
-            const char *cl =
-                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl && strtoull(cl, NULL, 10) > sv->cfg->max_body) {
-                rq->too_large = 1;
-                return (enum MHD_Result)dispatch(sv, c, rq, method);
-            }
-            return MHD_YES; /* the body follows */
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *te =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        int with_body = te || (cl && strtoull(cl, NULL, 10) > 0);
+        int over = conns_request_start(sv->conns, c, with_body, rq->client, sizeof rq->client);
+        int sent = gatekeep(sv, c, rq, method, version);
+        if (sent < 0 && over) {
+            rq->ep = raw_endpoint(rq->raw_uri);
+            sent = send_error(sv, c, rq, 429, "too_many_requests", NULL,
+                              "%s has %u requests in flight (--max-per-ip); try again shortly",
+                              rq->client, sv->cfg->max_per_ip);
         }
-        return (enum MHD_Result)dispatch(sv, c, rq, method);
+        if (sent < 0 && cl && strtoull(cl, NULL, 10) > sv->cfg->max_body) {
+            rq->too_large = 1;
+            sent = dispatch(sv, c, rq, method);
+        }
+        if (sent >= 0) {
+            rq->refused = 1;
+            conns_body_done(sv->conns, c);
+            return (enum MHD_Result)sent;
+        }
+        return MHD_YES; /* the body, or the end of the request, follows */
     }
     if (*upload_size > 0) {
-        /* A body trickling in: the idle timeout alone would let a client
-         * hold the connection for ever, one byte at a time. */
-        if (sv->cfg->client_timeout_s && mono_s() - rq->t0 > sv->cfg->client_timeout_s) {
-            logf_("a request body took longer than %u s (--client-timeout); connection closed",
-                  sv->cfg->client_timeout_s);
-            return MHD_NO;
-        }
-        if (!rq->too_large) {
+        /* (A body trickling in is cut by conns.c's deadline.) */
+        if (!rq->too_large && !rq->refused) {
             if (rq->body.len + *upload_size > sv->cfg->max_body) {
                 rq->too_large = 1;
                 wd_buf_free(&rq->body);
@@ -738,6 +866,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (rq->status)
         return MHD_YES; /* already answered */
+    conns_body_done(sv->conns, c);
     if (rq->body.oom)
         return (enum MHD_Result)send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
     return (enum MHD_Result)dispatch(sv, c, rq, method);
@@ -746,16 +875,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
-    (void)toe;
     server *sv = cls;
     request *rq = *con_cls;
     if (!rq)
         return;
+    enum conns_cut cut = conns_request_end(sv->conns, c);
     if (rq->started) {
         metrics *m = &sv->m;
         double dt = mono_s() - rq->t0;
-        int st = rq->status ? rq->status : 500; /* never answered: a dropped request */
+        /* Never answered: cut by a deadline or the client gone is the
+         * client's doing (408, 400); anything else a dropped request. */
+        int st =
+            rq->status                                             ? rq->status
+            : cut || toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408
+            : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT || toe == MHD_REQUEST_TERMINATED_READ_ERROR
+                ? 400
+                : 500;
         atomic_fetch_add(&m->requests[rq->ep], 1);
         if (st >= 400)
             atomic_fetch_add(&m->errors[rq->ep], 1);
@@ -788,7 +923,7 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     snprintf(ps, sizeof ps, "%u", port);
     int g = getaddrinfo(host, ps, &hints, &res);
     if (g != 0) {
-        logf_("cannot resolve --listen host '%s': %s", host, gai_strerror(g));
+        serve_logf("cannot resolve --listen host '%s': %s", host, gai_strerror(g));
         return -1;
     }
     int fd = -1, last_errno = 0;
@@ -810,8 +945,9 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        logf_("cannot listen on %s:%u: %s%s", host, port, strerror(last_errno),
-              last_errno == EADDRINUSE ? " (choose another port with --listen HOST:PORT)" : "");
+        serve_logf("cannot listen on %s:%u: %s%s", host, port, strerror(last_errno),
+                   last_errno == EADDRINUSE ? " (choose another port with --listen HOST:PORT)"
+                                            : "");
         return -1;
     }
     struct sockaddr_storage ss;
@@ -841,7 +977,7 @@ int serve_run(const serve_config *cfg)
     char host[256];
     unsigned port = 0;
     if (serve_parse_listen(cfg->listen, host, sizeof host, &port) != 0) {
-        logf_("--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'", cfg->listen);
+        serve_logf("--listen wants HOST:PORT, [IPV6]:PORT or :PORT, not '%s'", cfg->listen);
         return 2;
     }
     /* Signals are taken by sigwait below; every thread started from here
@@ -855,35 +991,55 @@ int serve_run(const serve_config *cfg)
 
     server *sv = wd_calloc(1, sizeof *sv);
     if (!sv) {
-        logf_("out of memory");
+        serve_logf("out of memory");
         return 4;
     }
     sv->cfg = cfg;
     atomic_init(&sv->inflight, 0);
     if (cfg->cache_bytes && rcache_new(&sv->cache, cfg->cache_bytes) != WD_OK) {
-        logf_("out of memory");
+        serve_logf("out of memory");
         wd_free(sv);
         return 4;
     }
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     sv->started = ts.tv_sec + ts.tv_nsec / 1e9;
+    char why[256];
+    if (cfg->trusted_proxy && serve_addr_list_check(cfg->trusted_proxy, why, sizeof why) != 0) {
+        serve_logf("--trusted-proxy: %s", why);
+        rcache_free(sv->cache);
+        wd_free(sv);
+        return 2;
+    }
+    conns_config cc = { cfg->max_per_ip, cfg->header_timeout_s, cfg->client_timeout_s,
+                        cfg->trusted_proxy };
+    if (serve_hosts_new(&sv->hosts, host, cfg->allowed_host) != WD_OK ||
+        conns_new(&sv->conns, &cc) != WD_OK) {
+        serve_logf("out of memory");
+        serve_hosts_free(sv->hosts);
+        rcache_free(sv->cache);
+        wd_free(sv);
+        return 4;
+    }
     wd_error err;
     wd_error_clear(&err);
     if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) == WD_OK &&
         cfg->calibration)
         view_set_calibration(sv->view, cfg->calibration);
     if (!sv->view) {
-        logf_("%s", err.message);
+        serve_logf("%s", err.message);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
         wd_free(sv);
         return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
     }
     view_snap *snap = view_acquire(sv->view);
     if (!snap)
-        logf_("no index at %s yet; answering 503 until one appears (build one with: wenda index "
-              "--index %s FILES...)",
-              cfg->index_path, cfg->index_path);
+        serve_logf(
+            "no index at %s yet; answering 503 until one appears (build one with: wenda index "
+            "--index %s FILES...)",
+            cfg->index_path, cfg->index_path);
     view_release(snap);
 
     int family = AF_INET;
@@ -891,6 +1047,8 @@ int serve_run(const serve_config *cfg)
     int fd = open_listener(host, port, &family, bound, sizeof bound);
     if (fd < 0) {
         view_shared_free(sv->view);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
         wd_free(sv);
         return 3;
@@ -900,17 +1058,19 @@ int serve_run(const serve_config *cfg)
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->client_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+        flags, 0, conns_accept, sv->conns, on_request, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger,
+        NULL, MHD_OPTION_NOTIFY_CONNECTION, conns_notify, sv->conns, MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, sv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->client_timeout_s, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
     if (!d) {
-        logf_("cannot start the HTTP daemon on %s", bound);
+        serve_logf("cannot start the HTTP daemon on %s", bound);
         close(fd);
         view_shared_free(sv->view);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
         wd_free(sv);
         return 3;
@@ -922,7 +1082,8 @@ int serve_run(const serve_config *cfg)
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
         ;
-    logf_("%s received; finishing the requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    serve_logf("%s received; finishing the requests in flight",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
     /* Stop accepting, let what is in flight finish, then close. */
     MHD_socket lfd = MHD_quiesce_daemon(d);
     if (lfd != MHD_INVALID_SOCKET)
@@ -935,12 +1096,14 @@ int serve_run(const serve_config *cfg)
     int left = atomic_load(&sv->inflight);
     MHD_stop_daemon(d);
     view_shared_free(sv->view);
+    conns_free(sv->conns);
+    serve_hosts_free(sv->hosts);
     rcache_free(sv->cache);
     wd_free(sv);
     if (left > 0) {
-        logf_("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
+        serve_logf("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
         return 3;
     }
-    logf_("stopped");
+    serve_logf("stopped");
     return 0;
 }

@@ -119,7 +119,7 @@ int uri_parse(const char *raw, uri_parts *out, char *why, size_t why_len)
         if (stop > p) {
             const char *eq = memchr(p, '=', (size_t)(stop - p));
             const char *nend = eq ? eq : stop;
-            uri_param prm = { NULL, NULL, 0 };
+            uri_param prm = { NULL, NULL, 0, eq != NULL };
             rc = uri_decode(p, (size_t)(nend - p), 1, &prm.name, NULL);
             if (rc == URI_OK)
                 rc = eq ? uri_decode(eq + 1, (size_t)(stop - eq - 1), 1, &prm.value, &prm.value_len)

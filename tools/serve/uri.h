@@ -15,6 +15,7 @@ typedef struct uri_param {
     char *name;  /* new, decoded, NUL-terminated */
     char *value; /* new, decoded, NUL-terminated ("" for a bare name) */
     size_t value_len;
+    int has_value; /* 0 for a bare name ("?q"), 1 with '=' ("?q=", "?q=x") */
 } uri_param;
 
 typedef struct uri_parts {

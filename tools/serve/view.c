@@ -403,10 +403,10 @@ static int calibration_op(view_worker *w, void *vctx, wd_error *err)
     return WD_OK;
 }
 
-int view_calibration(view_worker *w, wd_calibration *out, wd_error *err)
+int view_calibration(view_worker *w, const wd_search_opts *o, wd_calibration *out, wd_error *err)
 {
     wd_calibration_builtin(out);
-    return with_reader(w, NULL, calibration_op, out, err);
+    return with_reader(w, o, calibration_op, out, err);
 }
 
 int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,

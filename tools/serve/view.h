@@ -62,8 +62,9 @@ int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts 
 /* Judge by cal (copied) rather than by the calibration each index folder
  * has (--calibration FILE). Call before serving. */
 void view_set_calibration(view_shared *v, const wd_calibration *cal);
-/* The calibration the worker's searcher judges by (opening it if needed). */
-int view_calibration(view_worker *w, wd_calibration *out, wd_error *err);
+/* The calibration the worker's searcher judges by (opening it if needed,
+ * with o's timeout and allow_partial, as the searches after it will). */
+int view_calibration(view_worker *w, const wd_search_opts *o, wd_calibration *out, wd_error *err);
 
 /* wd_coverage_check the same way, through the worker's searcher (which
  * scores with the statistics of the index revision it sees, over a shard

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# test_shell.sh - the shell conventions of the wenda binary:
+#  - wenda(1), as `wenda help --man` writes it and the build installs it, renders
+#    with `man -l` without a warning and documents every command (skipped without man);
+#  - the bash completion script loads (`complete -p wenda`) and completes commands,
+#    options, and record ids after `show` from a real index;
+#  - a mistyped command or option gets "did you mean".
+# Usage: test_shell.sh WENDA_BIN BUILD_TOOLS_DIR SOURCE_DIR
+set -u
+W=$1 DOCS=$2 SRC=$3
+fail() { echo "FAIL: $*"; exit 1; }
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+
+# The man page.
+"$W" help --man > "$T/wenda.1" || fail "help --man exited $?"
+cmp -s "$T/wenda.1" "$DOCS/wenda.1" || fail "the built wenda.1 differs from help --man"
+for c in ask index delete info show segment dict eval serve coverage export completion; do
+    grep -q "^\.SS \"wenda $c\"" "$T/wenda.1" || fail "wenda.1 has no section for $c"
+done
+if command -v man >/dev/null; then
+    warn=$(MANWIDTH=80 man --warnings -l "$T/wenda.1" 2>&1 >/dev/null)
+    [ -z "$warn" ] || fail "man -l warns: $warn"
+    MANWIDTH=80 man -l "$T/wenda.1" 2>/dev/null | grep -q "wenda export" || fail "man -l shows no export"
+else
+    echo "note: man not installed; the rendering check was skipped"
+fi
+
+# Bash completion.
+"$W" completion bash > "$T/wenda.bash" || fail "completion bash exited $?"
+cmp -s "$T/wenda.bash" "$DOCS/wenda.bash" || fail "the built wenda.bash differs"
+bash -c "source '$T/wenda.bash' && complete -p wenda" | grep -q -- "-F _wenda wenda" ||
+    fail "complete -p wenda after sourcing"
+"$W" index --quiet --index "$T/idx" "$SRC/corpus/seeds" || fail "index exited $?"
+mkdir -p "$T/bin" && ln -s "$W" "$T/bin/wenda"
+out=$(PATH="$T/bin:$PATH" bash -c "
+source '$T/wenda.bash'
+COMP_WORDS=(wenda exp); COMP_CWORD=1; _wenda; echo \"cmd: \${COMPREPLY[*]}\"
+COMP_WORDS=(wenda ask --js); COMP_CWORD=2; _wenda; echo \"opt: \${COMPREPLY[*]}\"
+COMP_WORDS=(wenda show --index '$T/idx' '000_e31b320f51b19bad#2'); COMP_CWORD=4; _wenda
+echo \"ids: \${COMPREPLY[*]}\"")
+echo "$out" | grep -qx "cmd: export" || fail "command completion: $out"
+echo "$out" | grep -qx "opt: --json" || fail "option completion: $out"
+echo "$out" | grep -q "^ids: 000_e31b320f51b19bad#2 000_e31b320f51b19bad#20" || fail "id completion: $out"
+"$W" completion --ids "nothing-like-this" --index "$T/idx" >/dev/null; [ $? = 1 ] || fail "--ids without a match must exit 1"
+"$W" completion fish >/dev/null 2>&1; [ $? = 2 ] || fail "completion fish must be a usage error"
+"$W" completion zsh | head -1 | grep -q "^#compdef wenda" || fail "zsh script header"
+
+# Did you mean.
+err=$("$W" aks 2>&1); [ $? = 2 ] || fail "wenda aks must exit 2"
+echo "$err" | grep -q "did you mean 'ask'" || fail "wenda aks: $err"
+err=$("$W" ask --josn 低保 2>&1); [ $? = 2 ] || fail "--josn must exit 2"
+echo "$err" | grep -q "did you mean '--json'" || fail "--josn: $err"
+err=$("$W" zzzzzz 2>&1); echo "$err" | grep -q "did you mean" && fail "no suggestion expected: $err"
+echo "ok"
