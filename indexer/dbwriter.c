@@ -51,6 +51,8 @@ struct wd_dbwriter {
     int fresh;    /* no documents at open: the new-index path */
     idset seen;   /* (fresh) the ids added */
     int unsynced; /* commits made without fsync: sync the files at close */
+    char *live;   /* a rebuild (--overwrite of an index): the folder whose index this
+                     one, written in DIR/.wenda-rebuild, replaces at close */
     int scratch;  /* a part of a bulk build: neither synced nor compacted at close */
 };
 
@@ -267,13 +269,34 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = WD_BATCH_BYTES;
     w->profile = opts && opts->profile;
-    int rc = (w->path = wd_strdup(path)) ? WD_OK
-                                         : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    int rebuild =
+        opts && opts->overwrite && (xc_dir_has_db(path) || xc_db_check_files(path, NULL) != WD_OK);
+    int rc = (w->path = rebuild ? wd_folder_join(path, WD_FOLDER_REBUILD) : wd_strdup(path)) &&
+                     (!rebuild || (w->live = wd_strdup(path)))
+                 ? WD_OK
+                 : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK && rebuild) {
+        /* Readers keep the old index until the new one is moved over it. */
+        wd_folder_remove(w->path);
+        rc = wd_folder_make(w->path, err);
+    }
+    wd_error ferr;
+    wd_error_clear(&ferr);
+    if (rc == WD_OK && !(opts && opts->overwrite) && xc_db_check_files(path, &ferr) != WD_OK) {
+        /* Never create a new index over what is left of an old one. */
+        char msg[WD_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg, "%s", ferr.message);
+        rc = wd_error_set(err, WD_ECORRUPT, "index",
+                          "%s: the index is damaged, and wenda index does not write over it: see "
+                          "what is wrong with `xapian-check %s`, or rebuild it with --overwrite "
+                          "(what the folder's index holds is replaced)",
+                          msg, path);
+    }
     if (rc == WD_OK) {
         int mode = (opts && opts->overwrite) || xc_dir_has_interrupted_create(path)
                        ? XC_DB_CREATE_OR_OVERWRITE
                        : XC_DB_CREATE_OR_OPEN;
-        rc = xc_db_open(&w->db, path, mode | db_flags, err);
+        rc = xc_db_open(&w->db, w->path, mode | db_flags, err);
         if (rc == WD_ELOCKED)
             wd_error_set(err, WD_ELOCKED, "index",
                          "%s: index is locked by another writer (not wenda); wait for it to finish",
@@ -293,7 +316,7 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
         xc_db_close(w->db);
         w->db = NULL;
         db_flags |= XC_DB_NO_SYNC;
-        rc = xc_db_open(&w->db, path, XC_DB_OPEN | db_flags, err);
+        rc = xc_db_open(&w->db, w->path, XC_DB_OPEN | db_flags, err);
         w->unsynced = rc == WD_OK;
     }
     w->scratch = (db_flags & XC_DB_NO_SYNC) && !w->unsynced;
@@ -362,13 +385,14 @@ int wd_dbwriter_adopt(wd_dbwriter *w, const char *built, const char *last_id, wd
  * compact it into BUILD/merged (synced) and install that. Batch commits
  * leave B-tree blocks part full and old revisions' blocks free: the
  * compacted index is about 30 % smaller, and compacting costs a few
- * percent of the build. Should compacting fail (a full disk), the index as
- * committed stays, synced. */
+ * percent of the build. Should compacting or the install fail before the
+ * move began (a full disk), the index as committed stays, synced. */
 static int fresh_finish(wd_dbwriter *w, wd_error *err)
 {
     xc_db_close(w->db);
     w->db = NULL;
-    char *build_dir = wd_folder_join(w->path, WD_FOLDER_BUILD);
+    const char *dest = w->live ? w->live : w->path; /* the folder readers open */
+    char *build_dir = wd_folder_join(dest, WD_FOLDER_BUILD);
     char *merged = build_dir ? wd_folder_join(build_dir, WD_FOLDER_MERGED) : NULL;
     int rc = merged ? WD_OK : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK) {
@@ -376,12 +400,17 @@ static int fresh_finish(wd_dbwriter *w, wd_error *err)
         wd_error cerr;
         wd_error_clear(&cerr);
         const char *src = w->path;
-        if (wd_folder_make(build_dir, &cerr) == WD_OK &&
-            xc_compact(&src, 1, merged, &cerr) == WD_OK) {
-            rc = wd_folder_install(w->path, build_dir, err);
-        } else {
+        int begun = 0;
+        int built = wd_folder_make(build_dir, &cerr) == WD_OK &&
+                    xc_compact(&src, 1, merged, &cerr) == WD_OK;
+        rc = built ? wd_folder_install(dest, build_dir, &begun, err) : WD_ERROR;
+        if (rc != WD_OK && !begun) {
+            /* Not compacted, or not moved: the index as committed stays (a
+             * rebuild's is moved over the old one as it is). */
             wd_folder_remove(build_dir);
             rc = xc_db_sync_files(w->path, err);
+            if (rc == WD_OK && w->live)
+                rc = xc_db_install(w->path, w->live, err);
         }
     }
     wd_free(build_dir);
@@ -396,7 +425,7 @@ int wd_dbwriter_close(wd_dbwriter *w, wd_error *err)
     int rc = wd_sticky_get(&w->failed, err);
     if (rc == WD_OK && (w->pending || w->stats.commits == 0))
         rc = commit_now(w, err);
-    if (rc == WD_OK && w->fresh && !w->scratch && w->stats.added > 0)
+    if (rc == WD_OK && w->fresh && !w->scratch && (w->stats.added > 0 || w->live))
         rc = fresh_finish(w, err);
     else if (rc == WD_OK && w->unsynced)
         rc = xc_db_sync_files(w->path, err);
@@ -411,7 +440,10 @@ void wd_dbwriter_abandon(wd_dbwriter *w)
     if (w->in_txn)
         xc_db_cancel_transaction(w->db, NULL);
     xc_db_close(w->db);
+    if (w->live) /* a rebuild not moved into place (or moved: then empty) */
+        wd_folder_remove(w->path);
     wd_builder_clear(&w->b);
+    wd_free(w->live);
     wd_free(w->path);
     wd_free(w->last_id);
     wd_free(w->seen.slots);

@@ -79,12 +79,32 @@ char *wd_folder_join(const char *dir, const char *name)
     return b.oom ? (wd_buf_free(&b), NULL) : wd_buf_detach(&b);
 }
 
-int wd_folder_install(const char *dir, const char *build_dir, wd_error *err)
+int wd_folder_install(const char *dir, const char *build_dir, int *begun, wd_error *err)
 {
+    *begun = 0;
     char *merged = wd_folder_join(build_dir, WD_FOLDER_MERGED);
-    int rc = merged ? xc_db_install(merged, dir, err)
-                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    if (rc == WD_OK)
+    if (!merged)
+        return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    int rc = xc_db_install(merged, dir, err);
+    if (rc != WD_OK && !xc_dir_has_db(dir)) {
+        /* The move had begun: try once more to finish it (a failure that
+         * passed, such as space freed meanwhile), else leave it to the next
+         * writer's claim and say so. */
+        wd_error again;
+        wd_error_clear(&again);
+        if (xc_db_install_recover(merged, dir, NULL, &again) == WD_OK && xc_dir_has_db(dir)) {
+            rc = WD_OK;
+        } else {
+            *begun = 1;
+            char msg[WD_ERROR_MESSAGE_MAX];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            wd_error_set(err, rc, WD_FOLDER_HALF_INSTALLED,
+                         "%s; the new index is half moved into place: the next `wenda index "
+                         "--index %s` finishes the move (until then the index cannot be read)",
+                         msg, dir);
+        }
+    }
+    if (!*begun)
         wd_folder_remove(build_dir);
     wd_free(merged);
     return rc;
@@ -97,10 +117,14 @@ static int recover_install(const char *dir, wd_error *err)
 {
     char *build_dir = wd_folder_join(dir, WD_FOLDER_BUILD);
     char *merged = build_dir ? wd_folder_join(build_dir, WD_FOLDER_MERGED) : NULL;
-    int rc = merged ? xc_db_install_recover(merged, dir, NULL, err)
-                    : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    if (rc == WD_OK)
+    char *rebuild = wd_folder_join(dir, WD_FOLDER_REBUILD);
+    int rc = merged && rebuild ? xc_db_install_recover(merged, dir, NULL, err)
+                               : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK) {
         wd_folder_remove(build_dir);
+        wd_folder_remove(rebuild); /* a rebuild a killed run left: the old index stays */
+    }
+    wd_free(rebuild);
     wd_free(build_dir);
     wd_free(merged);
     return rc;
@@ -218,4 +242,20 @@ int wd_index_store_file(const char *path, const char *name, const char *data, si
     wd_free(file);
     wd_folder_release(f);
     return rc;
+}
+
+void wd_index_drop_scratch(const char *path)
+{
+    if (!path || !*path)
+        return;
+    char *build_dir = wd_folder_join(path, WD_FOLDER_BUILD);
+    char *merged = build_dir ? wd_folder_join(build_dir, WD_FOLDER_MERGED) : NULL;
+    char *rebuild = wd_folder_join(path, WD_FOLDER_REBUILD);
+    if (merged && !xc_db_install_pending(merged))
+        wd_folder_remove(build_dir);
+    if (rebuild)
+        wd_folder_remove(rebuild);
+    wd_free(build_dir);
+    wd_free(merged);
+    wd_free(rebuild);
 }

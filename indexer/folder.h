@@ -15,6 +15,9 @@
 /* The build folder of DIR, and the database in it that is installed. */
 #define WD_FOLDER_BUILD ".wenda-build"
 #define WD_FOLDER_MERGED "merged"
+/* Where `--overwrite` rebuilds an index, beside the one readers keep using
+ * until the new one is complete and moved over it. */
+#define WD_FOLDER_REBUILD ".wenda-rebuild"
 
 /* A claimed folder: DIR/wenda.lock is held (an flock, with our pid in the
  * file, since Xapian's own lock cannot say who holds it). */
@@ -37,8 +40,13 @@ void wd_folder_remove(const char *path);
 char *wd_folder_join(const char *dir, const char *name);
 
 /* Install the database BUILD/merged over DIR's (xc_db_install), then
- * remove the build folder `build_dir`. On failure the build folder stays
- * for the next writer's claim to finish the install. */
-int wd_folder_install(const char *dir, const char *build_dir, wd_error *err);
+ * remove the build folder `build_dir`. On a failure before the move began
+ * (*begun = 0) DIR keeps its database and the build folder is removed; once
+ * it began (*begun = 1, after one more try to finish it) the build folder
+ * stays for the next writer's claim to finish the install, and the message
+ * says so. */
+int wd_folder_install(const char *dir, const char *build_dir, int *begun, wd_error *err);
+/* The origin of that error once the move began. */
+#define WD_FOLDER_HALF_INSTALLED "index:install"
 
 #endif

@@ -385,10 +385,15 @@ static int bulk_finish(wd_parts *ps, unsigned n, wd_error *err)
         rc = xc_compact((const char *const *)srcs, n, merged, err);
     if (rc == WD_OK)
         rc = wd_dbwriter_adopt(ps->main, merged, ps->last_id, err);
+    int begun = 0;
     if (rc == WD_OK)
-        rc = wd_folder_install(ps->dir, ps->build_dir, err);
+        rc = wd_folder_install(ps->dir, ps->build_dir, &begun, err);
     if (rc == WD_OK)
         ps->stats.commits = 1;
+    if (begun) { /* the next writer's claim finishes the move from it */
+        wd_free(ps->build_dir);
+        ps->build_dir = NULL;
+    }
     for (unsigned i = 0; srcs && i < n; i++)
         wd_free(srcs[i]);
     wd_free(srcs);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "schema.h"
@@ -51,6 +52,49 @@ static void calibration_of(wd_searcher *s, const char *path)
     wd_free(file);
 }
 
+/* Say what is wrong with the index at a local path and what to do, where
+ * Xapian's message does not: damage (the table, and the way out), a new
+ * index left half moved into place, a file given for a folder. */
+static int explain_open_error(const char *path, int rc, wd_error *err)
+{
+    struct stat st;
+    if (strchr(path, ',') || strncmp(path, "tcp://", 6) == 0 || stat(path, &st) != 0)
+        return rc;
+    char msg[WD_ERROR_MESSAGE_MAX], origin[WD_ERROR_ORIGIN_MAX];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    snprintf(origin, sizeof origin, "%s", err->origin);
+    if (S_ISREG(st.st_mode) && rc != WD_ECORRUPT) {
+        xc_stub stub;
+        int known = xc_stub_read(path, &stub, NULL) == WD_OK && !stub.unknown && stub.n > 0;
+        xc_stub_clear(&stub);
+        if (!known)
+            return wd_error_set(err, WD_EIO, "search",
+                                "%s: is a file, not an index: --index wants the index's folder "
+                                "(or a stub file listing shards, one `auto PATH` or `remote "
+                                "HOST:PORT` a line)",
+                                path);
+        return rc;
+    }
+    if (rc != WD_ECORRUPT || !S_ISDIR(st.st_mode))
+        return rc;
+    if (strstr(msg, "not its version file"))
+        return wd_error_set(err, WD_ECORRUPT, origin,
+                            "%s; either a new index was being moved into place when its `wenda "
+                            "index` stopped (the next `wenda index --index %s` finishes the move), "
+                            "or the index is damaged (rebuild it with `wenda index --overwrite "
+                            "--index %s FILES...`)",
+                            msg, path, path);
+    if (strstr(msg, "the index is damaged")) /* the shim said so: add the way out */
+        return wd_error_set(err, WD_ECORRUPT, origin,
+                            "%s; rebuild it with `wenda index --overwrite --index %s FILES...`",
+                            msg, path);
+    return wd_error_set(err, WD_ECORRUPT, origin,
+                        "%s%s%s; the index is damaged: `xapian-check %s` names what is wrong; "
+                        "rebuild it with `wenda index --overwrite --index %s FILES...`",
+                        strstr(msg, path) ? "" : path, strstr(msg, path) ? "" : ": ", msg, path,
+                        path);
+}
+
 int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
                           const wd_search_opts *opts, wd_error *err)
 {
@@ -69,8 +113,10 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
     if (rc == WD_OK && s->shards)
         rc = wd_shards_open(s->shards, &s->db, opts ? opts->timeout_ms : 0,
                             opts ? opts->allow_partial : 0, err);
-    else if (rc == WD_OK)
+    else if (rc == WD_OK && (rc = xc_db_check_files(path, err)) == WD_OK)
         rc = xc_db_open(&s->db, path, XC_DB_READ, err);
+    if (rc != WD_OK)
+        rc = explain_open_error(path, rc, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&s->an, dict, err);
     if (rc != WD_OK) {

@@ -174,6 +174,15 @@ static void child(const th_cmd *cmd, const char *const *argv, int in, int out, i
     else
         unsetenv("WENDA_INDEX");
     unsetenv("WENDA_DICT");
+    for (const char *const *e = cmd->env; e && *e; e++) {
+        char name[128];
+        const char *eq = strchr(*e, '=');
+        if (eq && (size_t)(eq - *e) < sizeof name) {
+            memcpy(name, *e, (size_t)(eq - *e));
+            name[eq - *e] = '\0';
+            setenv(name, eq + 1, 1);
+        }
+    }
     if (cmd->file_limit) {
         signal(SIGXFSZ, SIG_IGN);
         struct rlimit rl = { (rlim_t)cmd->file_limit, (rlim_t)cmd->file_limit };

@@ -80,6 +80,8 @@ typedef struct th_cmd {
     unsigned long file_limit; /* > 0: RLIMIT_FSIZE of the child in bytes, with SIGXFSZ
                                  ignored so that writes past it fail with EFBIG (a full
                                  disk); 0: no limit */
+    const char *const *env;   /* NAME=VALUE settings added to the child's environment,
+                                 NULL-terminated; NULL: none */
 } th_cmd;
 
 /* The wenda binary the suite was built with (WENDA_BIN). */

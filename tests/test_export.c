@@ -187,7 +187,7 @@ static void test_export__errors(void **state)
     /* A full disk (a file size limit): exit 3, and the partial file is removed. */
     th_path(out, sizeof out, dir, "full.jsonl");
     const char *const args[] = { "export", "--index", index, "-o", out, NULL };
-    th_cmd cmd = { NULL, args, NULL, NULL, NULL, 4096 };
+    th_cmd cmd = { .args = args, .file_limit = 4096 };
     r = th_exec(&cmd);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "write error"));

@@ -438,12 +438,36 @@ static void test_indexer__interrupted_create_starts_afresh(void **state)
     fx *f = *state;
     char p[256];
     snprintf(p, sizeof p, "%s/postlist.glass", f->dir);
-    FILE *fp = fopen(p, "w");
+    FILE *fp = fopen(p, "w"); /* a create stopped before its version file: empty tables */
     assert_non_null(fp);
-    fputs("partial", fp);
     fclose(fp);
     add_some(f->dir, f->dict, 0, 4, 1);
     assert_int_equal(doccount(f->dir), 4);
+}
+
+static void test_indexer__tables_without_version_file_are_not_written_over(void **state)
+{
+    fx *f = *state;
+    add_some(f->dir, f->dict, 0, 4, 1);
+    char p[256];
+    snprintf(p, sizeof p, "%s/iamglass", f->dir);
+    assert_int_equal(unlink(p), 0);
+    wd_error err;
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, &err), WD_ECORRUPT);
+    assert_null(w);
+    assert_non_null(strstr(err.message, "iamglass"));
+    assert_non_null(strstr(err.message, "--overwrite"));
+    assert_false(exists(f->dir, "iamglass"));
+    /* --overwrite replaces what is there. */
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.overwrite = 1;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, &err), WD_OK);
+    wd_record r = rec("x1", "医保卡丢了怎么办", "去医保局补办。");
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, &err), WD_OK);
+    assert_int_equal(doccount(f->dir), 1);
+    assert_false(exists(f->dir, ".wenda-rebuild"));
 }
 
 int main(void)
@@ -469,6 +493,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__interrupted_create_starts_afresh, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_indexer__tables_without_version_file_are_not_written_over, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1009,6 +1009,24 @@ static void test_serve__no_index_is_503_until_built(void **state)
     assert_int_equal(serve_stop(&s), 0);
 }
 
+/* A damaged index is named as such (what is wrong, what to do), not as a
+ * missing one. */
+static void test_serve__damaged_index_is_named_not_missing(void **state)
+{
+    fixture *f = *state;
+    char p[192];
+    snprintf(p, sizeof p, "%s/postlist.glass", f->index);
+    assert_int_equal(unlink(p), 0);
+    srv s = serve_start(f->index, NULL);
+    resp r = get(s.port, "/api/search?q=%E5%8C%BB%E4%BF%9D");
+    assert_int_equal(r.status, 503);
+    if (!strstr(r.body, "postlist.glass") || !strstr(r.body, "damaged") ||
+        !strstr(r.body, "--overwrite") || strstr(r.body, "no index"))
+        fail_msg("503 for a damaged index says: %s", r.body);
+    resp_free(&r);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 static int hits_for(int port, const char *target, char *first_id, size_t cap)
 {
     resp r = get(port, target);
@@ -1639,6 +1657,8 @@ int main(void)
     };
     const struct CMUnitTest own[] = {
         cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__damaged_index_is_named_not_missing, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_serve__sigterm_drains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_serve__one_address_cannot_starve_the_service, setup,
                                         teardown),

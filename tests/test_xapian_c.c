@@ -1179,12 +1179,24 @@ static void test_xapian_c__dir_tells_a_database_from_an_interrupted_create(void 
     PATH_IN(db, "db");
     PATH_IN(half, "half");
     PATH_IN(empty, "empty");
+    PATH_IN(damaged, "damaged");
     char p[320];
     make_db(db, "one two");
     assert_int_equal(mkdir(half, 0777), 0);
     snprintf(p, sizeof p, "%s/postlist.glass", half);
-    write_file(p, "partial"); /* Xapian writes the version file last */
+    write_file(p, ""); /* Xapian writes the version file last, the tables' blocks later */
     assert_int_equal(mkdir(empty, 0777), 0);
+    /* Tables with content but no version file: damage, not a create. */
+    assert_int_equal(mkdir(damaged, 0777), 0);
+    snprintf(p, sizeof p, "%s/postlist.glass", damaged);
+    write_file(p, "blocks");
+    assert_int_equal(xc_dir_has_interrupted_create(damaged), 0);
+    wd_error err;
+    assert_int_equal(xc_db_check_files(damaged, &err), WD_ECORRUPT);
+    assert_non_null(strstr(err.message, "iamglass"));
+    assert_int_equal(xc_db_check_files(db, &err), WD_OK);
+    assert_int_equal(xc_db_check_files(half, &err), WD_OK);
+    assert_int_equal(xc_db_check_files(empty, &err), WD_OK);
 
     assert_int_equal(xc_dir_has_db(db), 1);
     assert_int_equal(xc_dir_has_interrupted_create(db), 0);
@@ -1198,6 +1210,14 @@ static void test_xapian_c__dir_tells_a_database_from_an_interrupted_create(void 
     /* The leftovers of an interrupted create are overwritten. */
     make_db(half, "three");
     assert_int_equal(doccount_of(half), 1);
+
+    /* A lasting table missing beside the version file: damage, named. */
+    PATH_IN(notable, "notable");
+    make_db(notable, "four");
+    snprintf(p, sizeof p, "%s/termlist.glass", notable);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(xc_db_check_files(notable, &err), WD_ECORRUPT);
+    assert_non_null(strstr(err.message, "termlist.glass"));
 
     /* Syncing keeps the database; removing it leaves the folder and other files. */
     assert_int_equal(xc_db_sync_files(db, NULL), WD_OK);

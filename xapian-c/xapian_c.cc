@@ -29,10 +29,26 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <exception>
+#include <mutex>
 #include <new>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+/* Debian's libxapian 1.4.22 frees an object of its own, inside
+ * Database::check (xc_db_check), with the size of another type: ASan's
+ * new/delete size check would stop every sanitized program that checks an
+ * index. Only that check is turned off (ASAN_OPTIONS still overrides). */
+extern "C" const char *__asan_default_options(void);
+extern "C" const char *__asan_default_options(void)
+{
+    return "new_delete_type_mismatch=0";
+}
+#endif
 
 /* ---- handle structs ------------------------------------------------------ */
 
@@ -42,6 +58,7 @@ struct xc_db {
     Xapian::Database db;
     Xapian::WritableDatabase wdb;
     bool writable = false;
+    std::string path; /* a writable database's folder */
 };
 
 struct xc_doc {
@@ -116,7 +133,8 @@ char *xc_strdup(const std::string &s, size_t *len)
 
 /* Fill err from a Xapian::Error. `what` (may be NULL) names the object the
  * call was about, typically a path, and prefixes the message. */
-int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what) noexcept
+int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what,
+           int errno_then) noexcept
 {
     /* Only snprintf below: we may be reporting an allocation failure. */
     char origin[WD_ERROR_ORIGIN_MAX];
@@ -129,10 +147,21 @@ int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what) no
         syserr = e.get_error_string();
     } catch (...) {
     }
-    return wd_error_set(err, code, origin, "%s%s%s%s%s%s%s%s%s", what ? what : "", what ? ": " : "",
-                        e.get_msg().c_str(), ctx.empty() ? "" : " (context: ", ctx.c_str(),
-                        ctx.empty() ? "" : ")", syserr ? " (" : "", syserr ? syserr : "",
-                        syserr ? ")" : "");
+    /* Some of 1.4's messages for a failed write drop the system's reason
+     * ("Failed to create iamglass file"): the errno of the failed call is
+     * still there when the exception reaches us. */
+    if (!syserr && code == WD_EIO &&
+        (errno_then == ENOSPC || errno_then == EDQUOT || errno_then == EFBIG || errno_then == EIO ||
+         errno_then == EROFS))
+        syserr = strerror(errno_then);
+    /* Damage found while reading: say it is damage, and how to see more. */
+    const char *hint = code == WD_ECORRUPT && strcmp(origin, "xapian:DatabaseCorruptError") == 0
+                           ? "; the index is damaged: xapian-check on its folder names the table"
+                           : "";
+    return wd_error_set(err, code, origin, "%s%s%s%s%s%s%s%s%s%s", what ? what : "",
+                        what ? ": " : "", e.get_msg().c_str(),
+                        ctx.empty() ? "" : " (context: ", ctx.c_str(), ctx.empty() ? "" : ")",
+                        syserr ? " (" : "", syserr ? syserr : "", syserr ? ")" : "", hint);
 }
 
 } // namespace
@@ -141,17 +170,18 @@ int xc_set(wd_error *err, int code, const Xapian::Error &e, const char *what) no
  * handlers are tried in order. */
 int xc_fail(wd_error *err, const char *what) noexcept
 {
+    int e0 = errno;
     try {
         throw;
     } catch (const Xapian::DatabaseLockError &e) {
-        return xc_set(err, WD_ELOCKED, e, what);
+        return xc_set(err, WD_ELOCKED, e, what, e0);
     } catch (const Xapian::DatabaseModifiedError &e) {
-        return xc_set(err, WD_EMODIFIED, e, what);
+        return xc_set(err, WD_EMODIFIED, e, what, e0);
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        return xc_set(err, WD_ENOTFOUND, e, what);
+        return xc_set(err, WD_ENOTFOUND, e, what, e0);
     } catch (const Xapian::DatabaseVersionError &e) {
         /* A DatabaseOpeningError, but the path exists: wrong format. */
-        return xc_set(err, WD_ECORRUPT, e, what);
+        return xc_set(err, WD_ECORRUPT, e, what, e0);
     } catch (const Xapian::DatabaseOpeningError &e) {
         /* 1.4.22 reports missing paths (also inside stubs) as
          * DatabaseNotFoundError; should some path still throw the plain
@@ -163,23 +193,23 @@ int xc_fail(wd_error *err, const char *what) noexcept
             missing = s && strcmp(s, strerror(ENOENT)) == 0;
         } catch (...) {
         }
-        return xc_set(err, missing ? WD_ENOTFOUND : WD_EIO, e, what);
+        return xc_set(err, missing ? WD_ENOTFOUND : WD_EIO, e, what, e0);
     } catch (const Xapian::DocNotFoundError &e) {
-        return xc_set(err, WD_ENOTFOUND, e, what);
+        return xc_set(err, WD_ENOTFOUND, e, what, e0);
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return xc_set(err, WD_ECORRUPT, e, what);
+        return xc_set(err, WD_ECORRUPT, e, what, e0);
     } catch (const Xapian::DatabaseError &e) {
-        return xc_set(err, WD_EIO, e, what);
+        return xc_set(err, WD_EIO, e, what, e0);
     } catch (const Xapian::NetworkError &e) { /* includes NetworkTimeoutError */
-        return xc_set(err, WD_ENETWORK, e, what);
+        return xc_set(err, WD_ENETWORK, e, what, e0);
     } catch (const Xapian::InvalidArgumentError &e) {
-        return xc_set(err, WD_EINVAL, e, what);
+        return xc_set(err, WD_EINVAL, e, what, e0);
     } catch (const Xapian::InvalidOperationError &e) {
-        return xc_set(err, WD_EINVAL, e, what);
+        return xc_set(err, WD_EINVAL, e, what, e0);
     } catch (const Xapian::QueryParserError &e) {
-        return xc_set(err, WD_EINVAL, e, what);
+        return xc_set(err, WD_EINVAL, e, what, e0);
     } catch (const Xapian::Error &e) {
-        return xc_set(err, WD_ERROR, e, what);
+        return xc_set(err, WD_ERROR, e, what, e0);
     } catch (const std::bad_alloc &) {
         return wd_error_set(err, WD_ENOMEM, "xapian:bad_alloc", "%s%sout of memory",
                             what ? what : "", what ? ": " : "");
@@ -191,6 +221,102 @@ int xc_fail(wd_error *err, const char *what) noexcept
                             "%s%sunknown C++ exception in the Xapian shim", what ? what : "",
                             what ? ": " : "");
     }
+}
+
+namespace
+{
+
+/* ---- the writers open in this process ----------------------------------
+ *
+ * A commit that fails part-way leaves Xapian's temporary version file
+ * (v.tmp) in the database folder, and a few write failures inside
+ * libxapian 1.4 (a full disk while a commit merges postings) escape through
+ * a noexcept frame of the library itself, where no handler of ours can see
+ * them: the runtime calls std::terminate. So the folders of the writable
+ * databases open are listed here; closing one removes its leftover, and the
+ * terminate handler installed by xc_set_fatal_handler removes them all,
+ * reports the error through the program's handler and lets it exit. What is
+ * on disk is then what a killed process leaves: the last commit. */
+
+const char TMP_VERSION_FILE[] = "v.tmp";
+const size_t MAX_WRITERS = 64;
+std::mutex writers_mu;
+char *writers[MAX_WRITERS]; /* wd_malloc'ed folder paths */
+xc_fatal_fn fatal_handler;
+
+void writers_add(const std::string &path) noexcept
+{
+    std::lock_guard<std::mutex> lock(writers_mu);
+    for (char *&slot : writers)
+        if (!slot) {
+            slot = wd_strndup(path.data(), path.size());
+            return;
+        }
+}
+
+void remove_tmp_version(const char *dir) noexcept
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s/%s", dir, TMP_VERSION_FILE) < (int)sizeof p)
+        unlink(p);
+}
+
+void writers_remove(const std::string &path) noexcept
+{
+    std::lock_guard<std::mutex> lock(writers_mu);
+    for (char *&slot : writers)
+        if (slot && path == slot) {
+            wd_free(slot);
+            slot = nullptr;
+            return;
+        }
+}
+
+bool is_write_errno(int e) noexcept
+{
+    return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO || e == EROFS;
+}
+
+[[noreturn]] void on_terminate() noexcept
+{
+    int e0 = errno;
+    wd_error err;
+    wd_error_clear(&err);
+    std::exception_ptr e = std::current_exception();
+    if (e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (...) {
+            xc_fail(&err);
+        }
+    } else if (is_write_errno(e0)) {
+        /* 1.4 also terminates without an exception in flight after some
+         * failed writes; the failed call's errno is still there. */
+        wd_error_set(&err, WD_EIO, "xapian:DatabaseError", "a write failed inside libxapian (%s)",
+                     strerror(e0));
+    } else {
+        wd_error_set(&err, WD_EINTERNAL, XC_ORIGIN, "libxapian called std::terminate (%s)",
+                     strerror(e0));
+    }
+    /* Dying: take the list without waiting for a thread that holds it. */
+    if (writers_mu.try_lock()) {
+        for (char *slot : writers)
+            if (slot)
+                remove_tmp_version(slot);
+        writers_mu.unlock();
+    }
+    if (fatal_handler)
+        fatal_handler(&err);
+    fprintf(stderr, "%s: %s\n", err.origin, err.message);
+    std::abort();
+}
+
+} // namespace
+
+void xc_set_fatal_handler(xc_fatal_fn fn)
+{
+    fatal_handler = fn;
+    std::set_terminate(on_terminate);
 }
 
 namespace
@@ -317,11 +443,19 @@ int xc_db_open(xc_db **out, const char *path, int mode, wd_error *err)
             h->wdb = Xapian::WritableDatabase(path, action);
             h->db = h->wdb;
             h->writable = true;
+            h->path = path;
+            writers_add(h->path);
         }
         *out = h.release();
         return WD_OK;
     } catch (...) {
-        return xc_fail(err, path);
+        int rc = xc_fail(err, path);
+        /* A create that failed part-way leaves Xapian's temporary version
+         * file (the lock was ours: nobody else is writing it). */
+        if (rc != WD_ELOCKED && (mode & XC_DB_MODE_MASK) != XC_DB_READ &&
+            strncmp(path, "tcp://", 6) != 0)
+            remove_tmp_version(path);
+        return rc;
     }
 }
 
@@ -364,7 +498,15 @@ void xc_db_close(xc_db *db)
             db->wdb.close();
     } catch (...) {
     }
+    std::string path;
+    if (db->writable)
+        std::swap(path, db->path);
     xc_delete(db);
+    if (!path.empty()) {
+        /* Only a failed commit leaves it, and the lock was ours. */
+        remove_tmp_version(path.c_str());
+        writers_remove(path);
+    }
 }
 
 int xc_db_is_writable(const xc_db *db)
@@ -796,6 +938,42 @@ int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_e
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
+    }
+}
+
+int xc_db_check(const char *dir, wd_error *err)
+{
+    if (!dir || !*dir)
+        return xc_einval(err, "database path is empty");
+    if (!xc_dir_has_db(dir))
+        return WD_OK; /* not a database folder: a stub, a remote, nothing */
+    try {
+        try {
+            Xapian::Database::check(dir, 0, nullptr);
+            return WD_OK;
+        } catch (const Xapian::DatabaseCorruptError &) {
+        } catch (const Xapian::DatabaseError &) {
+        }
+        /* Damage: check table by table to name the one that holds it. */
+        static const char *const tables[] = { "postlist.glass", "termlist.glass", "docdata.glass",
+                                              "position.glass", "spelling.glass", "synonym.glass" };
+        for (const char *t : tables) {
+            std::string file = std::string(dir) + "/" + t;
+            if (access(file.c_str(), F_OK) != 0)
+                continue;
+            try {
+                Xapian::Database::check(file, 0, nullptr);
+            } catch (const Xapian::Error &e) {
+                return wd_error_set(err, WD_ECORRUPT, "xapian:DatabaseCorruptError",
+                                    "%s: the index is damaged: its table %s: %s", dir, t,
+                                    e.get_msg().c_str());
+            }
+        }
+        Xapian::Database::check(dir, 0, nullptr); /* the tables disagree: say how */
+        return WD_OK;
+    } catch (...) {
+        int rc = xc_fail(err, dir);
+        return rc == WD_EIO ? wd_error_set(err, WD_ECORRUPT, err->origin, "%s", err->message) : rc;
     }
 }
 

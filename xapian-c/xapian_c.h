@@ -70,6 +70,19 @@ void xc_db_close(xc_db *db); /* a writable db is committed by Xapian on close;
                                 call xc_db_commit yourself to see errors */
 int xc_db_is_writable(const xc_db *db);
 
+/* What the process does when libxapian fails where no handler can catch
+ * it: 1.4 lets a few write errors (a full disk while a commit merges
+ * postings) escape through a noexcept frame of its own, which calls
+ * std::terminate. xc_set_fatal_handler installs a terminate handler that
+ * removes the temporary files of the writable databases open, translates
+ * the exception as every entry point does (err) and calls fn, which should
+ * report it and exit (_exit: other threads are still running); should fn
+ * return (or be NULL), the message is printed and the process aborts. On
+ * disk the databases are as a killed process leaves them: each at its last
+ * commit. Call it once, before writing. */
+typedef void (*xc_fatal_fn)(const wd_error *err);
+void xc_set_fatal_handler(xc_fatal_fn fn);
+
 int xc_db_commit(xc_db *db, wd_error *err);
 /* A flushed transaction: commit_transaction commits to disk;
  * cancel_transaction (or closing the database with one open) drops every
@@ -123,6 +136,11 @@ int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *k
 typedef int (*xc_term_cb)(void *ctx, const char *term, size_t len, uint32_t termfreq);
 int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_error *err);
 
+/* Check every table of the database in folder `dir` (Xapian's own check,
+ * as xapian-check does: it reads the whole database). WD_ECORRUPT naming
+ * the damaged table; WD_OK also when `dir` holds no database. */
+int xc_db_check(const char *dir, wd_error *err);
+
 /* Compact (merge) `src` databases into a new database at `dest`. */
 int xc_compact(const char *const *srcs, size_t n, const char *dest, wd_error *err);
 
@@ -138,10 +156,19 @@ int xc_compact(const char *const *srcs, size_t n, const char *dest, wd_error *er
 /* 1 when the folder holds a database (its version file), else 0. */
 int xc_dir_has_db(const char *dir);
 /* 1 when the folder holds what a process killed while Xapian created a
- * database leaves: tables but no version file. There is no database to
- * keep, and Xapian refuses to open or create one over them (open with
- * XC_DB_CREATE_OR_OVERWRITE). Else 0. */
+ * database leaves: empty tables but no version file. There is no database
+ * to keep, and Xapian refuses to open or create one over them (open with
+ * XC_DB_CREATE_OR_OVERWRITE). Tables with content are not that (see
+ * xc_db_check_files). Else 0. */
 int xc_dir_has_interrupted_create(const char *dir);
+/* Check what a folder holds without opening it: WD_OK for a database whose
+ * version file and lasting tables (postlist, termlist) are there, for a
+ * folder with no database (nothing, or only the empty tables of an
+ * interrupted create), for a stub or a path that is no folder. WD_ECORRUPT,
+ * naming what is missing, for tables with content but no version file (a
+ * database damaged, or left half installed by xc_db_install) and for a
+ * version file whose postlist or termlist table is missing. */
+int xc_db_check_files(const char *dir, wd_error *err);
 /* What the files say of a database's committed revision, for watching an
  * index without opening it: its version file's identity, which every commit
  * and every replacement of the database changes. */
@@ -187,6 +214,9 @@ int xc_db_install(const char *src, const char *dest, wd_error *err);
  * (*finished = 1); else do nothing (*finished = 0). `finished` may be NULL.
  * WD_EIO. */
 int xc_db_install_recover(const char *src, const char *dest, int *finished, wd_error *err);
+/* 1 when `src` holds the list of an install under way (xc_db_install
+ * began moving from it), else 0. */
+int xc_db_install_pending(const char *src);
 
 /* A stub's shards, in order. */
 typedef struct xc_stub {

@@ -274,6 +274,21 @@ char *copy_out(const std::string &s)
     return d;
 }
 
+/* Tables without a version file: 0 none, 1 only empty ones (what a create
+ * stopped before its version file leaves), 2 one with content (what a
+ * damaged or half-installed database leaves). */
+int orphan_tables(const char *dir)
+{
+    struct stat st;
+    if (stat(join(dir, VERSION_FILE).c_str(), &st) == 0 || errno != ENOENT)
+        return 0;
+    int found = 0;
+    for (size_t i = 0; i < N_TABLES; i++)
+        if (stat(join(dir, TABLES[i]).c_str(), &st) == 0)
+            found = st.st_size > 0 ? 2 : found > 0 ? found : 1;
+    return found;
+}
+
 } // namespace
 
 extern "C" {
@@ -306,17 +321,31 @@ int xc_db_file_stamp(const char *dir, xc_db_stamp *out)
 int xc_dir_has_interrupted_create(const char *dir)
 {
     try {
-        if (!dir || !*dir)
-            return 0;
-        struct stat st;
-        if (stat(join(dir, VERSION_FILE).c_str(), &st) == 0 || errno != ENOENT)
-            return 0;
-        for (size_t i = 0; i < N_TABLES; i++)
-            if (exists(join(dir, TABLES[i])))
-                return 1;
-        return 0;
+        return dir && *dir && orphan_tables(dir) == 1 ? 1 : 0;
     } catch (...) {
         return 0;
+    }
+}
+
+int xc_db_check_files(const char *dir, wd_error *err)
+{
+    if (!dir || !*dir || !is_dir(dir) || !stub_file_of(dir).empty())
+        return WD_OK;
+    try {
+        if (orphan_tables(dir) == 2)
+            return wd_error_set(err, WD_ECORRUPT, XC_ORIGIN,
+                                "%s: holds a database's tables but not its version file (%s)", dir,
+                                VERSION_FILE);
+        if (!exists(join(dir, VERSION_FILE)))
+            return WD_OK;
+        /* The two tables every glass database has from its creation on. */
+        for (const char *t : { "postlist.glass", "termlist.glass" })
+            if (!exists(join(dir, t)))
+                return wd_error_set(err, WD_ECORRUPT, XC_ORIGIN,
+                                    "%s: the database's table %s is missing", dir, t);
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err, dir);
     }
 }
 
@@ -410,6 +439,15 @@ int xc_db_install(const char *src, const char *dest, wd_error *err)
         return rc == WD_OK ? move_tables(src, dest, have, err) : rc;
     } catch (...) {
         return xc_fail(err, src);
+    }
+}
+
+int xc_db_install_pending(const char *src)
+{
+    try {
+        return src && *src && exists(join(src, READY_FILE)) ? 1 : 0;
+    } catch (...) {
+        return 0;
     }
 }
 

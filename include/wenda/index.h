@@ -122,6 +122,14 @@ int wd_index_writer_close(wd_index_writer *w, wd_error *err);
 int wd_index_store_file(const char *path, const char *name, const char *data, size_t len,
                         wd_error *err);
 
+/* For a process that must exit at once while it writes the index at `path`
+ * (a fatal error reported from another thread): remove what the writer
+ * builds beside the index (a bulk build's parts, a --overwrite rebuild),
+ * unless a new index is being moved into place from there, which the next
+ * writer finishes. The index itself is left as the last commit left it.
+ * Not thread-safe against a writer that goes on. */
+void wd_index_drop_scratch(const char *path);
+
 /* Free without committing the pending batch (what was committed stays). */
 void wd_index_writer_abandon(wd_index_writer *w);
 

@@ -262,8 +262,10 @@ int cli_index_exists(const char *path)
 {
     if (strncmp(path, "tcp://", 6) == 0 || strchr(path, ','))
         return 1; /* remote or shard lists: let Xapian say */
-    /* A database folder, or a stub: a file, or a folder listing shards. */
-    return xc_dir_has_db(path) || xc_path_is_stub(path);
+    /* A database folder, or a stub: a file, or a folder listing shards;
+     * or what is left of a database (damaged, or half installed): opening
+     * it says what is wrong. */
+    return xc_dir_has_db(path) || xc_path_is_stub(path) || xc_db_check_files(path, NULL) != WD_OK;
 }
 
 int cli_no_index(const char *cmd, const char *path, int json)

@@ -15,6 +15,7 @@
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
+#include "xapian_c.h"
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
@@ -181,7 +182,8 @@ static int on_record(void *ctx, const wd_record *rec)
  * say what happened to the index: say it, and what to do. */
 static void explain_write_error(wd_error *e, const char *path)
 {
-    if (e->code != WD_EIO)
+    /* A new index left half moved into place says what to do itself. */
+    if (e->code != WD_EIO || strcmp(e->origin, "index:install") == 0)
         return;
     char msg[WD_ERROR_MESSAGE_MAX], origin[WD_ERROR_ORIGIN_MAX];
     snprintf(msg, sizeof msg, "%s", e->message);
@@ -190,6 +192,24 @@ static void explain_write_error(wd_error *e, const char *path)
                  "cannot write the index %s (is the disk full?): %s; the index keeps its last "
                  "commit: free some space and run the same command again",
                  path, msg);
+}
+
+/* A write error that libxapian lets escape where no handler can catch it
+ * (xc_set_fatal_handler): reported as any other, then the process exits
+ * with the index at its last commit, as a killed run leaves it. */
+static const char *fatal_path;
+static int fatal_json;
+
+static void on_fatal(const wd_error *err)
+{
+    wd_error e = *err;
+    if (fatal_path)
+        wd_index_drop_scratch(fatal_path);
+    explain_write_error(&e, fatal_path ? fatal_path : "?");
+    fflush(stdout);
+    int ex = cli_fail("index", &e, fatal_json);
+    fflush(stderr);
+    _exit(ex);
 }
 
 static const cli_opt index_opts[] = {
@@ -215,7 +235,9 @@ static const cli_opt index_opts[] = {
     { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
     { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
     { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
-    { "overwrite", 0, 0, NULL, "start from an empty index" },
+    { "overwrite", 0, 0, NULL,
+      "start from an empty index (built beside the old one, which readers keep until the new "
+      "one is complete)" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
     { "json", 0, 0, NULL, "print the summary as one JSON object" },
     { "profile", 0, 0, NULL,
@@ -336,6 +358,9 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.profile = cli_flag(cmd, &a, "profile");
     r.t0 = cli_now_ms();
     r.file_n = nfiles;
+    fatal_path = path;
+    fatal_json = json;
+    xc_set_fatal_handler(on_fatal);
     rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);

@@ -12,6 +12,7 @@
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/search.h"
+#include "xapian_c.h"
 
 /* ---- segment --------------------------------------------------------------- */
 
@@ -237,7 +238,15 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
     wd_index_info info;
     wd_error err;
     wd_error_clear(&err);
-    if (wd_searcher_info(s, path, &info, &err) != WD_OK) {
+    /* info is where damage is looked for: the whole index is read once. */
+    if (xc_db_check(path, &err) != WD_OK) {
+        char msg[WD_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg, "%s", err.message);
+        wd_error_set(&err, WD_ECORRUPT, "xapian:DatabaseCorruptError",
+                     "%s; rebuild it with `wenda index --overwrite --index %s FILES...`", msg,
+                     path);
+        ex = cli_fail(cmd->name, &err, json);
+    } else if (wd_searcher_info(s, path, &info, &err) != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
     } else {
         const char *cur = wd_dict_version(dict);

@@ -324,11 +324,17 @@ static int with_reader(view_worker *w, const wd_search_opts *o, reader_op op, vo
     double t0 = now_ms();
     for (unsigned attempt = 0;; attempt++) {
         unsigned gen = atomic_load(&w->owner->gen);
-        if (gen == 0 && !w->s)
-            return wd_error_set(err, WD_ENOTFOUND, "serve",
-                                "no index at %s yet; build one with: wenda index --index %s "
-                                "FILES...",
-                                w->owner->path, w->owner->path);
+        if (gen == 0 && !w->s) {
+            /* Something is there that would not load (damage, a file):
+             * the searcher's error says what. */
+            if (signature(w->owner->path).exists && refresh(w, gen, o, err) != WD_OK)
+                return err->code;
+            if (!w->s)
+                return wd_error_set(err, WD_ENOTFOUND, "serve",
+                                    "no index at %s yet; build one with: wenda index --index %s "
+                                    "FILES...",
+                                    w->owner->path, w->owner->path);
+        }
         if (!w->s || w->gen != gen) {
             int rc = refresh(w, gen, o, err);
             if (rc != WD_OK && !w->s) {
