@@ -1024,6 +1024,15 @@ static void test_serve__damaged_index_is_named_not_missing(void **state)
         !strstr(r.body, "--overwrite") || strstr(r.body, "no index"))
         fail_msg("503 for a damaged index says: %s", r.body);
     resp_free(&r);
+    /* The health check and suggestions say the same, not "no index yet". */
+    const char *const others[] = { "/healthz", "/api/suggest?q=%E5%8C%BB" };
+    for (int i = 0; i < 2; i++) {
+        r = get(s.port, others[i]);
+        assert_int_equal(r.status, 503);
+        if (!strstr(r.body, "postlist.glass") || strstr(r.body, "no index"))
+            fail_msg("503 of %s for a damaged index says: %s", others[i], r.body);
+        resp_free(&r);
+    }
     assert_int_equal(serve_stop(&s), 0);
 }
 

@@ -287,9 +287,14 @@ static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *r
     return q;
 }
 
+/* 503 while no view is loaded: why the index cannot be read (damaged,
+ * half moved, ...), or that there is none yet. */
 static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *p = view_path(sv->view);
+    char why[WD_ERROR_MESSAGE_MAX];
+    if (view_load_error(sv->view, why, sizeof why))
+        return send_error(sv, c, rq, 503, "unavailable", NULL, "%s", why);
     return send_error(sv, c, rq, 503, "unavailable", NULL,
                       "no index at %s yet; build one with: wenda index --index %s FILES...", p, p);
 }
@@ -1035,7 +1040,8 @@ int serve_run(const serve_config *cfg)
         return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
     }
     view_snap *snap = view_acquire(sv->view);
-    if (!snap)
+    char load_why[WD_ERROR_MESSAGE_MAX];
+    if (!snap && !view_load_error(sv->view, load_why, sizeof load_why)) /* else view.c said why */
         serve_logf(
             "no index at %s yet; answering 503 until one appears (build one with: wenda index "
             "--index %s FILES...)",

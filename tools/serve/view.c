@@ -168,7 +168,9 @@ static void *reloader(void *arg)
             wd_error_clear(&err);
             if (load(v, &now, &err) == WD_OK) {
                 v->last = now;
+                pthread_mutex_lock(&v->mu);
                 v->last_err[0] = '\0';
+                pthread_mutex_unlock(&v->mu);
             } else {
                 atomic_fetch_add(&v->failures, 1);
                 /* Mid-rewrite states come and go; say so once per distinct problem. */
@@ -177,7 +179,9 @@ static void *reloader(void *arg)
                             "wenda: serve: reloading %s: %s; still serving the last "
                             "good view, will retry\n",
                             v->path, err.message);
+                    pthread_mutex_lock(&v->mu);
                     snprintf(v->last_err, sizeof v->last_err, "%s", err.message);
+                    pthread_mutex_unlock(&v->mu);
                 }
             }
         }
@@ -211,9 +215,11 @@ int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, un
         wd_error_clear(&lerr);
         if (now.exists && load(v, &now, &lerr) == WD_OK)
             v->last = now;
-        else if (now.exists)
+        else if (now.exists) {
             fprintf(stderr, "wenda: serve: %s: %s; answering 503 until it can be read\n", path,
                     lerr.message);
+            snprintf(v->last_err, sizeof v->last_err, "%s", lerr.message);
+        }
         if (pthread_create(&v->reloader, NULL, reloader, v) != 0)
             rc = wd_error_set(err, WD_EINTERNAL, "serve", "cannot start the reloader thread");
         else
@@ -267,6 +273,15 @@ uint64_t view_reload_failures(view_shared *v)
 const char *view_path(const view_shared *v)
 {
     return v->path;
+}
+
+int view_load_error(view_shared *v, char *out, size_t cap)
+{
+    pthread_mutex_lock(&v->mu);
+    int have = v->last_err[0] != '\0';
+    snprintf(out, cap, "%s", v->last_err);
+    pthread_mutex_unlock(&v->mu);
+    return have;
 }
 
 view_worker *view_worker_get(view_shared *v)

@@ -50,6 +50,10 @@ void view_release(view_snap *s);
 double view_last_reload(view_shared *v);
 uint64_t view_reloads(view_shared *v);
 uint64_t view_reload_failures(view_shared *v);
+/* Why the index on disk could not be loaded, the last time it was tried
+ * (at start or by the reloader): 1 and the message in out, or 0 when the
+ * last load succeeded or there is no index to load. */
+int view_load_error(view_shared *v, char *out, size_t cap);
 const char *view_path(const view_shared *v);
 
 /* The calling thread's worker (created on first use; NULL when out of
