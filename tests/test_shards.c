@@ -526,8 +526,11 @@ static void test_shards__the_watch_brings_a_shard_back(void **state)
     wd_shardwatch_down(g_b, TIMEOUT_MS, &why);
     unsigned gen = wd_shardwatch_generation();
     assert_int_equal(wd_shards_open(sh, &db, TIMEOUT_MS, 1, &err), WD_OK);
-    assert_int_equal(doccount(db), 2);
-    assert_string_equal(missing_of(sh), g_b);
+    /* Left out while down, unless the watch's thread (running since an
+     * earlier test) already probed it back between the two calls. */
+    int n = doccount(db);
+    assert_true(n == 2 || n == 5);
+    assert_string_equal(missing_of(sh), n == 2 ? g_b : "");
     /* The watch opens the local shard fine and marks it up (within a round
      * or two; the loop is a hang guard). */
     for (int i = 0; i < 600 && wd_shardwatch_is_down(g_b, NULL); i++)
