@@ -4,7 +4,9 @@
 #    with `man -l` without a warning and documents every command (skipped without man);
 #  - the bash completion script loads (`complete -p wenda`) and completes commands,
 #    options, and record ids after `show` from a real index;
-#  - a mistyped command or option gets "did you mean".
+#  - a mistyped command or option gets "did you mean";
+#  - columns line up by display width (a CJK character is two columns), --explain names
+#    fields instead of index prefixes and leaves out rows of weight 0, plurals agree.
 # Usage: test_shell.sh WENDA_BIN BUILD_TOOLS_DIR SOURCE_DIR
 set -u
 W=$1 DOCS=$2 SRC=$3
@@ -52,4 +54,29 @@ echo "$err" | grep -q "did you mean 'ask'" || fail "wenda aks: $err"
 err=$("$W" ask --josn 低保 2>&1); [ $? = 2 ] || fail "--josn must exit 2"
 echo "$err" | grep -q "did you mean '--json'" || fail "--josn: $err"
 err=$("$W" zzzzzz 2>&1); echo "$err" | grep -q "did you mean" && fail "no suggestion expected: $err"
+# Columns by display width: in `segment --offsets` and `dict check` the column after the
+# word is at the same display column on every row.
+aligned() { python3 -c '
+import sys, unicodedata
+def w(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = set()
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    word = line.split()[int(sys.argv[1])]
+    i = line.index(word) + len(word)
+    j = i + len(line[i:]) - len(line[i:].lstrip(" "))
+    if sys.argv[2] == "end":  # a right-aligned column: where it ends
+        j += len(line[j:].split()[0])
+    cols.add(w(line[:j]))
+sys.exit(0 if len(cols) == 1 else 1)' "$1" "$2"; }
+"$W" segment --offsets 低保户要交医保吗abc | aligned 1 end || fail "segment --offsets columns"
+"$W" dict check 灵活就业医保ok | aligned 0 start || fail "dict check columns"
+# --explain: field names, no prefixes, no zero rows.
+ex=$("$W" ask --index "$T/idx" --explain -n 1 低保户要交医保吗)
+echo "$ex" | grep -qE '^ +[^ ]+ +question +[0-9.]+$' || fail "--explain names no question field: $ex"
+echo "$ex" | grep -qE '^ +XB|^ +S[^ ]* +[0-9]' && fail "--explain shows index prefixes: $ex"
+echo "$ex" | grep -qE ' 0\.0000$' && fail "--explain lists rows of weight 0: $ex"
+# Plurals.
+printf '{"question": "测试问题", "answer": "一个答案"}\n' > "$T/one.jsonl"
+"$W" index --index "$T/one" "$T/one.jsonl" | grep -q "^indexed 1 record from 1 file" || fail "plural of 1 record"
 echo "ok"

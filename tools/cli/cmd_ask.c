@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schema.h"
+#include "width.h"
 #include "commands.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
@@ -52,6 +54,29 @@ static void put_highlighted(wd_buf *o, const char *s, size_t (*hl)[2], size_t nh
         wd_buf_puts(o, RESET);
 }
 
+/* The field a matched term is in, by its index prefix (schema.h), and the
+ * word without it: question (S), bigram (XB: the question's characters and
+ * character pairs), source (XS), kind (K), id (Q); no prefix, the answer
+ * (the analyzer lower-cases, so a word never starts with A-Z). */
+static const char *explain_field(const char **term)
+{
+    static const struct {
+        const char *prefix, *field;
+    } FIELDS[] = { { WD_PREFIX_BIGRAM, "bigram" },
+                   { WD_PREFIX_SOURCE, "source" },
+                   { WD_PREFIX_QUESTION, "question" },
+                   { WD_PREFIX_KIND, "kind" },
+                   { WD_PREFIX_ID, "id" } };
+    for (size_t i = 0; i < sizeof FIELDS / sizeof *FIELDS; i++) {
+        size_t n = strlen(FIELDS[i].prefix);
+        if (strncmp(*term, FIELDS[i].prefix, n) == 0) {
+            *term += n;
+            return FIELDS[i].field;
+        }
+    }
+    return "answer";
+}
+
 static void print_hit(const wd_hit *h, int color, int full, int explain, int closest)
 {
     const char *on = color ? (closest ? DIM : BOLD) : "", *off = color ? RESET : "";
@@ -73,10 +98,14 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
     }
     wd_buf_printf(&o, "%s\n", off);
     for (size_t k = 0; explain && k < h->n_explain; k++) {
+        if (!(h->explain[k].weight > 0))
+            continue; /* matched, but weighed nothing: not what ranked it */
+        const char *term = h->explain[k].term, *field = explain_field(&term);
         wd_buf o_term = WD_BUF_INIT;
-        put_visible(&o_term, h->explain[k].term);
-        wd_buf_printf(&o, "     %-20s %.4f\n", o_term.data ? o_term.data : "",
-                      h->explain[k].weight);
+        put_visible(&o_term, term);
+        wd_buf_puts(&o, "     ");
+        cli_pad(&o, o_term.data ? o_term.data : "", o_term.len, 20);
+        wd_buf_printf(&o, " %-9s %.4f\n", field, h->explain[k].weight);
         wd_buf_free(&o_term);
     }
     if (explain && h->features) {

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "dict_discover.h"
 #include "overlay.h"
+#include "width.h"
 #include "wenda/buf.h"
 
 struct check_ctx {
@@ -38,8 +39,13 @@ static int check_token(void *vctx, const wd_token *t)
                       wd_token_source_name(t->source), "stop", (t->flags & WD_TOKEN_STOP) != 0);
         json_array_append_new(c->arr, o);
     } else {
-        printf("%-16.*s %s%s\n", (int)t->len, t->text, wd_token_source_name(t->source),
-               t->flags & WD_TOKEN_STOP ? " (stop word)" : "");
+        wd_buf row = WD_BUF_INIT;
+        cli_pad(&row, t->text, t->len, 16);
+        wd_buf_printf(&row, " %s%s\n", wd_token_source_name(t->source),
+                      t->flags & WD_TOKEN_STOP ? " (stop word)" : "");
+        if (!row.oom)
+            fwrite(row.data, 1, row.len, stdout);
+        wd_buf_free(&row);
     }
     return 0;
 }

@@ -427,11 +427,11 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
         free(s);
         json_decref(o);
     } else if (!cli_flag(cmd, &a, "quiet")) {
-        printf("indexed %llu records from %zu file%s into %s: %llu added, %llu replaced, %llu "
+        printf("indexed %llu record%s from %zu file%s into %s: %llu added, %llu replaced, %llu "
                "skipped (%.1f s)\n",
-               (unsigned long long)(added + replaced), nfiles, nfiles == 1 ? "" : "s", path,
-               (unsigned long long)added, (unsigned long long)replaced,
-               (unsigned long long)r.skipped, secs);
+               (unsigned long long)(added + replaced), added + replaced == 1 ? "" : "s", nfiles,
+               nfiles == 1 ? "" : "s", path, (unsigned long long)added,
+               (unsigned long long)replaced, (unsigned long long)r.skipped, secs);
         if (io.profile)
             printf("time: CPU %.1f s in all; analysing records %.1f s, writing them to Xapian "
                    "%.1f s (CPU over all threads); final merge/compaction %.1f s\n",

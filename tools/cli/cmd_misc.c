@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "width.h"
 #include "commands.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
@@ -38,9 +39,15 @@ static int seg_token(void *vctx, const wd_token *t)
             json_object_set_new(o, "subword", json_true());
         json_array_append_new(c->arr, o);
     } else if (c->table) {
-        printf("%4u  %-12.*s %6zu %6zu  %s%s%s\n", t->position, (int)t->len, t->text, t->start,
-               t->end, wd_token_source_name(t->source), t->flags & WD_TOKEN_STOP ? " stop" : "",
-               t->flags & WD_TOKEN_SUBWORD ? " subword" : "");
+        wd_buf row = WD_BUF_INIT;
+        wd_buf_printf(&row, "%4u  ", t->position);
+        cli_pad(&row, t->text, t->len, 12);
+        wd_buf_printf(&row, " %6zu %6zu  %s%s%s\n", t->start, t->end,
+                      wd_token_source_name(t->source), t->flags & WD_TOKEN_STOP ? " stop" : "",
+                      t->flags & WD_TOKEN_SUBWORD ? " subword" : "");
+        if (!row.oom)
+            fwrite(row.data, 1, row.len, stdout);
+        wd_buf_free(&row);
     } else if (!(t->flags & WD_TOKEN_SUBWORD)) {
         if (c->line.len)
             wd_buf_puts(&c->line, " / ");
