@@ -175,6 +175,19 @@ int cli_uint(const cli_cmd *cmd, const cli_args *a, const char *name, unsigned l
     return cli_uint_in(cmd, a, name, dflt, 0, max, out);
 }
 
+int cli_begin(const cli_cmd *cmd, int argc, char **argv, cli_args *a, int *ex)
+{
+    *ex = cli_parse(cmd, argc, argv, a);
+    if (*ex)
+        return 1;
+    if (a->help) {
+        cli_help(cmd, stdout);
+        cli_args_free(a);
+        return 1;
+    }
+    return 0;
+}
+
 void cli_help(const cli_cmd *cmd, FILE *to)
 {
     fprintf(to, "usage: wenda %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);

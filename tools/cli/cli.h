@@ -52,6 +52,10 @@ typedef struct cli_args {
  * returns EXIT_USAGE; on success 0. */
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out);
 void cli_args_free(cli_args *a);
+/* A command's start: parse argv into *a; 1 when the command is already done
+ * and should return *ex (a usage error was printed, or --help was asked for
+ * and shown: *a is then freed), else 0 with *ex = 0 and *a to free. */
+int cli_begin(const cli_cmd *cmd, int argc, char **argv, cli_args *a, int *ex);
 const char *cli_value(const cli_cmd *cmd, const cli_args *a, const char *name);
 int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
 /* Parse a non-negative integer option; prints a usage error and returns -1

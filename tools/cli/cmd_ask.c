@@ -264,14 +264,9 @@ static int blank(const char *s, size_t len)
 static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     int json = cli_flag(cmd, &a, "json");
     int full = cli_flag(cmd, &a, "full");
     unsigned long n, off, timeout;

@@ -42,14 +42,9 @@ static const cli_opt completion_opts[] = {
 static int cmd_completion(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     const char *prefix = cli_value(cmd, &a, "ids");
     if (prefix) {
         const char *path = cli_index_path(cli_value(cmd, &a, "index"));

@@ -427,14 +427,9 @@ static int parse_share(const char *s, double *out)
 static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     shared *sh = calloc(1, sizeof *sh);
     if (!sh) {
         cli_args_free(&a);

@@ -113,14 +113,9 @@ static const cli_opt dict_opts[] = {
 static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     int json = cli_flag(cmd, &a, "json");
     const char *sub = a.npos ? a.pos[0] : "";
     if (strcmp(sub, "add") == 0 || strcmp(sub, "discover") == 0) {

@@ -123,14 +123,9 @@ static int format_of(const cli_cmd *cmd, const char *fmt, const char *file, int 
 static int cmd_export(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     const char *file = cli_value(cmd, &a, "output");
     export_run r = { NULL, 0, 0, isatty(STDERR_FILENO), 0, WD_BUF_INIT, 0, 0 };
     if (a.npos)

@@ -259,14 +259,9 @@ static double process_cpu_s(void)
 static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     int json = cli_flag(cmd, &a, "json");
     unsigned long batch, maxrec;
     if (cli_uint_in(cmd, &a, "batch-size", WD_DEFAULT_BATCH_SIZE, 1, 10000000, &batch) ||
@@ -464,14 +459,9 @@ static const cli_opt delete_opts[] = {
 static int cmd_delete(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     int json = cli_flag(cmd, &a, "json");
     if (a.npos == 0) {
         cli_args_free(&a);

@@ -67,14 +67,9 @@ static const cli_opt segment_opts[] = {
 static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     int json = cli_flag(cmd, &a, "json");
     const char *mode_s = cli_value(cmd, &a, "mode");
     int mode = WD_ANALYZE_QUERY;
@@ -221,14 +216,9 @@ static json_t *calibration_json(const wd_calibration *c, const char *why)
 static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     if (a.npos) {
         cli_args_free(&a);
         return cli_usage_error(cmd, "unexpected argument '%s'", a.pos[0]);
@@ -332,14 +322,9 @@ static const cli_opt show_opts[] = {
 static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     if (a.npos != 1) {
         cli_args_free(&a);
         return cli_usage_error(cmd, "give exactly one record id");

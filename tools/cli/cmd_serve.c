@@ -64,14 +64,9 @@ static const cli_opt serve_opts[] = {
 static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
 {
     cli_args a;
-    int ex = cli_parse(cmd, argc, argv, &a);
-    if (ex)
+    int ex;
+    if (cli_begin(cmd, argc, argv, &a, &ex))
         return ex;
-    if (a.help) {
-        cli_help(cmd, stdout);
-        cli_args_free(&a);
-        return 0;
-    }
     if (a.npos > 0) {
         ex = cli_usage_error(cmd, "unexpected argument '%s'", a.pos[0]);
         cli_args_free(&a);
