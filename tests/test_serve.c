@@ -1009,6 +1009,42 @@ static void test_serve__no_index_is_503_until_built(void **state)
     assert_int_equal(serve_stop(&s), 0);
 }
 
+/* GET /api/record: the whole record, the same JSON as `wenda show --json`
+ * prints (the service writes < > & as \u escapes, so the values are
+ * compared, not the bytes); 404 for an unknown id, 400 without one. */
+static void test_serve__record_is_show_json(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/record?id=fx-1");
+    assert_int_equal(r.status, 200);
+    th_run sh = th_wenda(f->index, NULL, "show", "--json", "fx-1", NULL);
+    assert_int_equal(sh.status, 0);
+    json_t *a = th_json(r.body), *b = th_json(sh.out);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(json_equal(a, b));
+    assert_string_equal(th_json_str(a, "answer"),
+                        "😀 医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。");
+    json_decref(a);
+    json_decref(b);
+    th_run_free(&sh);
+    resp_free(&r);
+    r = get(f->s.port, "/api/record?id=000_e31b320f51b19bad%2320");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"kind\":\"qa\""));
+    resp_free(&r);
+    r = get(f->s.port, "/api/record?id=no-such-record");
+    assert_int_equal(r.status, 404);
+    assert_non_null(strstr(r.body, "not_found"));
+    resp_free(&r);
+    r = get(f->s.port, "/api/record");
+    assert_int_equal(r.status, 400);
+    resp_free(&r);
+    r = get(f->s.port, "/api/record?id=");
+    assert_int_equal(r.status, 400);
+    resp_free(&r);
+}
+
 /* A damaged index is named as such (what is wrong, what to do), not as a
  * missing one. */
 static void test_serve__damaged_index_is_named_not_missing(void **state)
@@ -1666,6 +1702,8 @@ int main(void)
     };
     const struct CMUnitTest own[] = {
         cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__record_is_show_json, setup_server,
+                                        teardown_server),
         cmocka_unit_test_setup_teardown(test_serve__damaged_index_is_named_not_missing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_serve__sigterm_drains, setup, teardown),

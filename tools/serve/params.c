@@ -34,6 +34,8 @@ enum endpoint serve_classify(const char *path)
         return EP_HEALTHZ;
     if (strcmp(path, "/metrics") == 0)
         return EP_METRICS;
+    if (strcmp(path, "/api/record") == 0)
+        return EP_RECORD;
     if (serve_find_asset(path))
         return EP_PAGE;
     return EP_OTHER;

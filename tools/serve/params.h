@@ -32,6 +32,7 @@ enum endpoint {
     EP_COVERAGE,
     EP_HEALTHZ,
     EP_METRICS,
+    EP_RECORD,
     EP_OTHER,
     EP_N
 };

@@ -30,6 +30,7 @@
  *   GET  /                    the search page (and its /app.js, /style.css)
  *   GET  /api/search?q=&n=&offset=&full=   as `wenda ask --json`
  *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
+ *   GET  /api/record?id=      one whole record (the JSON of `wenda show --json`)
  *   POST /api/coverage        one question a line -> JSON Lines as `wenda coverage --json`
  *   GET  /healthz             {"status": "ok", ...} or 503
  *   GET  /metrics             Prometheus text format
@@ -66,12 +67,13 @@
 #include "view.h"
 #include "wenda/buf.h"
 #include "wenda/coverage.h"
+#include "wenda/record.h"
 #include "wenda/search.h"
 
 /* ---- metrics ----------------------------------------------------------- */
 
 static const char *const ep_names[EP_N] = { "page",    "search",  "suggest", "coverage",
-                                            "healthz", "metrics", "other" };
+                                            "healthz", "metrics", "record",  "other" };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -367,6 +369,46 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
     wd_buf_free(&key);
     wd_results_free(r);
+    int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
+                    : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
+                                b.data ? b.data : "", b.len, NULL);
+    wd_buf_free(&b);
+    return ret;
+}
+
+/* GET /api/record?id=ID: the whole record, in its stored form (the JSON of
+ * `wenda show --json`): id, question, answer, kind, source and date. */
+static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
+{
+    const uri_param *id = uri_get(u, "id");
+    if (!id || !id->has_value || id->value_len == 0 || id->value_len > SERVE_MAX_QUERY_BYTES)
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                          "id wants a record id of 1 to %d bytes (the \"id\" of a hit)",
+                          SERVE_MAX_QUERY_BYTES);
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        return no_index(sv, c, rq);
+    view_release(snap);
+    view_worker *w = view_worker_get(sv->view);
+    if (!w)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.allow_partial = sv->cfg->allow_partial;
+    o.timeout_ms = sv->cfg->timeout_ms;
+    wd_hit *h = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = view_get(w, id->value, &o, &h, &err);
+    if (rc == WD_ENOTFOUND)
+        return send_error(sv, c, rq, 404, "not_found", NULL, "%s", err.message);
+    if (rc != WD_OK)
+        return send_wd_error(sv, c, rq, &err);
+    wd_record rec = { h->id, h->question, h->answer, h->source, h->date, h->kind, 0 };
+    wd_buf b = WD_BUF_INIT;
+    wd_record_encode(&rec, &b);
+    wd_buf_putc(&b, '\n');
+    wd_hit_free(h);
+    wd_free(h);
     int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
                     : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
                                 b.data ? b.data : "", b.len, NULL);
@@ -680,7 +722,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);
         ret = send_error(sv, c, rq, 404, "not_found", NULL,
                          "no such endpoint: %s (try /, /api/search, /api/suggest, "
-                         "/api/coverage, /healthz, /metrics)",
+                         "/api/record, /api/coverage, /healthz, /metrics)",
                          ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
@@ -715,6 +757,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_COVERAGE: ret = h_coverage(sv, c, rq); break;
         case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
+        case EP_RECORD: ret = h_record(sv, c, rq, &u); break;
         default: {
             const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);

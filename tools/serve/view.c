@@ -391,6 +391,29 @@ int view_search(view_worker *w, const char *q, size_t len, const wd_search_opts 
     return with_reader(w, o, search_op, &c, err);
 }
 
+typedef struct get_ctx {
+    const char *id;
+    wd_hit **out;
+} get_ctx;
+
+static int get_op(view_worker *w, void *vctx, wd_error *err)
+{
+    get_ctx *c = vctx;
+    if (*c->out) {
+        wd_hit_free(*c->out);
+        wd_free(*c->out);
+        *c->out = NULL;
+    }
+    return wd_searcher_get(w->s, c->id, c->out, err);
+}
+
+int view_get(view_worker *w, const char *id, const wd_search_opts *o, wd_hit **out, wd_error *err)
+{
+    *out = NULL;
+    get_ctx c = { id, out };
+    return with_reader(w, o, get_op, &c, err);
+}
+
 typedef struct coverage_ctx {
     const char *q;
     size_t len;

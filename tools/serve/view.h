@@ -73,6 +73,9 @@ int view_calibration(view_worker *w, const wd_search_opts *o, wd_calibration *ou
 /* wd_coverage_check the same way, through the worker's searcher (which
  * scores with the statistics of the index revision it sees, over a shard
  * list too). *out as wd_coverage_check's. */
+/* The whole record with this id (wd_searcher_get): WD_ENOTFOUND when the
+ * index holds none. *out is new (wd_hit_free, then wd_free). */
+int view_get(view_worker *w, const char *id, const wd_search_opts *o, wd_hit **out, wd_error *err);
 int view_coverage(view_worker *w, const char *q, size_t len, const wd_coverage_opts *o,
                   wd_coverage *out, wd_error *err);
 
