@@ -175,6 +175,17 @@ static void add_system_names(serve_hosts *h)
     freeifaddrs(ifs);
 }
 
+/* An --allowed-host entry: a name, or * for any. */
+static int allowed_entry(const char *s, size_t len, void *ctx)
+{
+    serve_hosts *h = ctx;
+    if (len == 1 && *s == '*')
+        h->any = 1;
+    else
+        add_name(h, s, len);
+    return 0;
+}
+
 int serve_hosts_new(serve_hosts **out, const char *listen_host, const char *allowed)
 {
     *out = NULL;
@@ -192,22 +203,7 @@ int serve_hosts_new(serve_hosts **out, const char *listen_host, const char *allo
         add_text(h, lh);
     if (wildcard || !is_loopback(lh))
         add_system_names(h);
-    for (const char *p = allowed ? allowed : ""; *p;) {
-        size_t n = strcspn(p, ",");
-        const char *s = p;
-        size_t len = n;
-        while (len && *s == ' ')
-            s++, len--;
-        while (len && s[len - 1] == ' ')
-            len--;
-        if (len == 1 && *s == '*')
-            h->any = 1;
-        else
-            add_name(h, s, len);
-        p += n;
-        if (*p == ',')
-            p++;
-    }
+    uri_list_each(allowed, allowed_entry, h);
     if (h->names.oom || h->list.oom) {
         serve_hosts_free(h);
         return WD_ENOMEM;
@@ -339,29 +335,6 @@ static int in_block(const unsigned char a[16], const unsigned char net[16], unsi
     return (a[full] & mask) == (net[full] & mask);
 }
 
-/* Each trimmed entry of a comma list: fn(entry, len, ctx) until it returns non-zero. */
-static int each_entry(const char *list, int (*fn)(const char *, size_t, void *), void *ctx)
-{
-    for (const char *p = list; p && *p;) {
-        size_t n = strcspn(p, ",");
-        const char *s = p;
-        size_t len = n;
-        while (len && *s == ' ')
-            s++, len--;
-        while (len && s[len - 1] == ' ')
-            len--;
-        if (len) {
-            int r = fn(s, len, ctx);
-            if (r)
-                return r;
-        }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
-}
-
 static int match_entry(const char *s, size_t n, void *ctx)
 {
     unsigned char net[16];
@@ -375,7 +348,7 @@ int serve_addr_in(const char *list, const char *addr)
     unsigned base;
     if (!list || !addr || !parse_addr(addr, strlen(addr), a, &base))
         return 0;
-    return each_entry(list, match_entry, a);
+    return uri_list_each(list, match_entry, a);
 }
 
 typedef struct check_ctx {
@@ -400,7 +373,7 @@ static int check_entry(const char *s, size_t n, void *ctx)
 int serve_addr_list_check(const char *list, char *why, size_t why_len)
 {
     check_ctx c = { why, why_len };
-    return each_entry(list, check_entry, &c);
+    return uri_list_each(list, check_entry, &c);
 }
 
 void serve_forwarded_client(const char *xff, const char *trusted, const char *peer, char *out,
@@ -426,7 +399,7 @@ void serve_forwarded_client(const char *xff, const char *trusted, const char *pe
         if (!parse_addr(s, n, a, &base))
             return; /* not an address: keep the last trusted hop */
         snprintf(out, cap, "%.*s", (int)n, s);
-        if (!each_entry(trusted, match_entry, a))
+        if (!uri_list_each(trusted, match_entry, a))
             return; /* the first address that is not a trusted proxy */
         end = start ? start - 1 : 0;
     }

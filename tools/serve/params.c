@@ -197,26 +197,23 @@ int serve_body_check(const char *body, size_t len, size_t max_lines, size_t max_
     return 0;
 }
 
+typedef struct origin_ctx {
+    const char *origin;
+    size_t len;
+} origin_ctx;
+
+static int origin_entry(const char *s, size_t len, void *ctx)
+{
+    const origin_ctx *o = ctx;
+    return (len == 1 && *s == '*') || (len == o->len && memcmp(s, o->origin, len) == 0);
+}
+
 int serve_cors_match(const char *list, const char *origin)
 {
     if (!list || !*list || !origin || !*origin)
         return 0;
-    size_t olen = strlen(origin);
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        const char *s = p;
-        size_t len = n;
-        while (len && *s == ' ')
-            s++, len--;
-        while (len && s[len - 1] == ' ')
-            len--;
-        if ((len == 1 && *s == '*') || (len == olen && memcmp(s, origin, len) == 0))
-            return 1;
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
+    origin_ctx o = { origin, strlen(origin) };
+    return uri_list_each(list, origin_entry, &o);
 }
 
 void serve_json_guard(wd_buf *out, const char *j, size_t n)

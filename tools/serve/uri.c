@@ -181,3 +181,25 @@ void uri_excerpt(char *dst, size_t dst_len, const char *s, size_t n, size_t max_
     }
     dst[k] = '\0';
 }
+
+int uri_list_each(const char *list, int (*fn)(const char *, size_t, void *), void *ctx)
+{
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        const char *s = p;
+        size_t len = n;
+        while (len && *s == ' ')
+            s++, len--;
+        while (len && s[len - 1] == ' ')
+            len--;
+        if (len) {
+            int r = fn(s, len, ctx);
+            if (r)
+                return r;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}

@@ -43,4 +43,10 @@ int uri_decode(const char *s, size_t n, int plus_space, char **out, size_t *out_
  * as \xHH; "..." when cut. */
 void uri_excerpt(char *dst, size_t dst_len, const char *s, size_t n, size_t max_bytes);
 
+/* Each entry of a comma-separated list (an option's value: --cors,
+ * --allowed-host, --trusted-proxy), spaces around it trimmed, empty ones
+ * passed over: fn(entry, len, ctx) until it returns non-zero, which is
+ * returned; 0 at the end. list may be NULL. */
+int uri_list_each(const char *list, int (*fn)(const char *, size_t, void *), void *ctx);
+
 #endif
