@@ -219,7 +219,7 @@ static int highlights(wd_run *r, wd_error *err)
  * says it times the confidence's IDF (the smoothed IDF of its question-field
  * frequency). A word only answers hold comes after those, and one no record
  * holds last: it can find nothing. */
-static double question_idf(void *ctx, const wd_qword *w)
+static double informativeness(void *ctx, const wd_qword *w)
 {
     wd_run *r = ctx;
     uint32_t df = wd_termstats_df(r->stats, r->s->db, WD_PREFIX_QUESTION, w->text, w->len);
@@ -258,14 +258,14 @@ int wd_run_analyse(wd_run *r, const char *question, size_t len, wd_error *err)
          * (which the statistics tell). */
         rc = fresh_tables(r, layer, err);
         if (rc == WD_OK)
-            rc = wd_qtext_analyse_long(&r->q, s->an, question, len, question_idf, r, err);
+            rc = wd_qtext_analyse_long(&r->q, s->an, question, len, informativeness, r, err);
         r->trimmed = 1;
     } else {
         rc = wd_qtext_analyse(&r->q, s->an, question, len, err);
         if (rc == WD_OK && r->q.n)
             rc = fresh_tables(r, layer, err);
         if (rc == WD_OK && wd_qtext_too_long(&r->q)) {
-            rc = wd_qtext_trim(&r->q, s->an, question_idf, r, err);
+            rc = wd_qtext_trim(&r->q, s->an, informativeness, r, err);
             r->trimmed = 1;
         }
     }
