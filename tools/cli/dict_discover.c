@@ -17,6 +17,7 @@
 
 #include "dict_discover.h"
 #include "overlay.h"
+#include "width.h"
 #include "wenda/corpus.h"
 #include "wenda/discover.h"
 #include "wenda/search.h"
@@ -109,18 +110,24 @@ static void print_text(const wd_discovered *v, size_t n, size_t chars, size_t un
         return;
     printf("%4s  %-12s %7s %6s %5s %5s  %s\n", "rank", "word", "count", "score", "mi", "free",
            "examples");
+    wd_buf o = WD_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
-        int w = 0;
-        for (const char *p = v[i].word; *p; p++)
-            w += ((unsigned char)*p & 0xC0) != 0x80 ? 2 : 0;
-        int pad = w < 12 ? 12 - w : 0;
-        printf("%4zu  %s%*s %7u %6.1f %5.1f %5.2f  %s\n", i + 1, v[i].word, pad, "", v[i].count,
-               v[i].score, v[i].cohesion,
-               v[i].left_entropy < v[i].right_entropy ? v[i].left_entropy : v[i].right_entropy,
-               v[i].examples[0] ? v[i].examples[0] : "");
-        if (v[i].examples[1])
-            printf("%4s  %12s %7s %6s %5s %5s  %s\n", "", "", "", "", "", "", v[i].examples[1]);
+        const wd_discovered *d = &v[i];
+        wd_buf_reset(&o);
+        wd_buf_printf(&o, "%4zu  ", i + 1);
+        cli_pad(&o, d->word, strlen(d->word), 12);
+        wd_buf_printf(&o, " %7u %6.1f %5.1f %5.2f  ", d->count, d->score, d->cohesion,
+                      d->left_entropy < d->right_entropy ? d->left_entropy : d->right_entropy);
+        for (int k = 0; k < 2 && d->examples[k]; k++) {
+            if (k)
+                wd_buf_printf(&o, "\n%4s  %12s %7s %6s %5s %5s  ", "", "", "", "", "", "");
+            wd_buf_visible(&o, d->examples[k], strlen(d->examples[k]));
+        }
+        wd_buf_putc(&o, '\n');
+        if (!o.oom)
+            fwrite(o.data, 1, o.len, stdout);
     }
+    wd_buf_free(&o);
 }
 
 static void print_json(const wd_discovered *v, size_t n, size_t shown, size_t chars, size_t units,
