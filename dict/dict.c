@@ -10,6 +10,12 @@
  * files are normalised here with the analyzer's normaliser. Only a
  * directory's files need ICU at load time.
  *
+ * Synonym groups change no segmentation and so are not part of the
+ * version: a member is never made a word. A member the analyzer splits
+ * (醉酒驾驶 -> 醉酒 驾驶) is kept with its parts, which the query side
+ * matches as a phrase, so a group added after an index was built applies
+ * to it at once. A directory's synonyms.txt adds to the built-in groups.
+ *
  * Weights. The segmenter scores a word by log(freq / total) like jieba.
  * A domain or user word gets the largest of: its own frequency from the
  * file (WD_DOMAIN_FLOOR when the line has none), the general list's
@@ -127,17 +133,12 @@ static int all_ideo(const char *w, size_t len, size_t *ncp)
     return n > 0;
 }
 
-/* A synonym group. Multi-character CJK members become domain words too,
- * so that a synonym the query side expands to is a term the index has. */
+/* A synonym group. Its members are not made words: the index holds each
+ * as the analyzer splits it (find_parts). */
 static int add_group(struct loader *L, const char *const *w, size_t n, wd_error *err)
 {
     for (size_t k = 0; k < n; k++) {
-        size_t len = strlen(w[k]), idx, ncp;
-        if (all_ideo(w[k], len, &ncp) && ncp >= 2) {
-            int rc = add_word(L, w[k], len, 0, WD_SRC_DOMAIN, err);
-            if (rc != WD_OK)
-                return rc;
-        }
+        size_t len = strlen(w[k]), idx;
         if (wd_strtab_put(&L->d->tab, w[k], len, wd_fnv(WD_FNV_INIT, w[k], len), &idx) != WD_OK)
             return oom(err);
         L->d->tab.ent[idx].flags |= WD_ENT_SYN;
@@ -197,6 +198,8 @@ static int read_file(const char *dir, const char *name, wd_buf *path, wd_buf *b,
 static int load_file(struct loader *L, const char *dir, const char *name, int kind, wd_lex_fn fn,
                      int *found, wd_error *err)
 {
+    /* synonyms change no segmentation: not part of the version */
+    int versioned = kind != WD_LEX_SYN;
     wd_buf path = WD_BUF_INIT, text = WD_BUF_INIT;
     *found = 0;
     int rc = dir ? read_file(dir, name, &path, &text, err) : 1;
@@ -209,7 +212,8 @@ static int load_file(struct loader *L, const char *dir, const char *name, int ki
             L->nm_ready = rc == WD_OK;
         }
         if (rc == WD_OK) {
-            vmix(L, name, wd_fnv(WD_FNV_INIT, text.data, text.len));
+            if (versioned)
+                vmix(L, name, wd_fnv(WD_FNV_INIT, text.data, text.len));
             rc = wd_lex_parse(kind, path.data, text.data, text.len, &L->nm, fn, L, err);
         }
     }
@@ -361,8 +365,84 @@ static int load_builtin_syn(struct loader *L, wd_error *err)
             return rc;
         start = i + 1;
     }
-    vmix(L, "synonyms.txt", wd_gd_hash_synonyms);
     return WD_OK;
+}
+
+struct parts_ctx {
+    wd_buf *pool; /* the parts, each NUL-terminated */
+    uint32_t n;
+};
+
+static int on_part(void *vctx, const wd_token *t)
+{
+    struct parts_ctx *c = vctx;
+    if (t->flags & WD_TOKEN_SUBWORD)
+        return 0;
+    wd_buf_append(c->pool, t->text, t->len);
+    wd_buf_putc(c->pool, '\0');
+    c->n++;
+    return c->pool->oom ? WD_ENOMEM : 0;
+}
+
+/* Each synonym member as the analyzer splits it (query mode: the index's
+ * words without their sub-words), kept when that is more than one word.
+ * A member that is a lexicon word of ideographs only is one word as it
+ * stands (a domain or user word beats every split of its own span), so
+ * only the others are analysed. */
+static int find_parts(wd_dict *d, wd_error *err)
+{
+    wd_strtab *t = &d->tab;
+    wd_analyzer *an = NULL;
+    wd_buf pool = WD_BUF_INIT;
+    size_t nparted = 0;
+    int rc = WD_OK;
+    for (size_t k = 0; rc == WD_OK && k < t->n; k++) {
+        wd_strent *e = &t->ent[k];
+        size_t ncp = 0;
+        if (!(e->flags & WD_ENT_SYN))
+            continue;
+        const char *w = wd_strtab_key(t, e);
+        if (all_ideo(w, e->len, &ncp) && (ncp == 1 || (e->flags & WD_ENT_WORD)))
+            continue;
+        if (!an && (rc = wd_analyzer_new(&an, d, err)) != WD_OK)
+            break;
+        size_t at = pool.len;
+        struct parts_ctx c = { &pool, 0 };
+        rc = wd_analyze(an, WD_ANALYZE_QUERY, w, e->len, on_part, &c, err);
+        if (rc == WD_ENOMEM || pool.oom) {
+            rc = oom(err);
+        } else if (rc == WD_OK && c.n >= 2) {
+            e->part_off = (uint32_t)at;
+            e->part_n = c.n;
+            nparted++;
+        } else {
+            pool.len = at;
+        }
+    }
+    wd_analyzer_free(an);
+    if (rc == WD_OK && nparted) {
+        size_t np = 0;
+        for (size_t k = 0; k < t->n; k++)
+            np += t->ent[k].part_n;
+        d->partv = wd_calloc(np, sizeof *d->partv);
+        d->partpool = wd_buf_detach(&pool);
+        if (!d->partv || !d->partpool)
+            rc = oom(err);
+        /* part_off becomes the parts' first index in partv */
+        for (size_t k = 0, v = 0; rc == WD_OK && k < t->n; k++) {
+            wd_strent *e = &t->ent[k];
+            if (!e->part_n)
+                continue;
+            const char *p = d->partpool + e->part_off;
+            e->part_off = (uint32_t)v;
+            for (uint32_t i = 0; i < e->part_n; i++) {
+                d->partv[v++] = p;
+                p += strlen(p) + 1;
+            }
+        }
+    }
+    wd_buf_free(&pool);
+    return rc;
 }
 
 static int load(struct loader *L, const char *dir, wd_error *err)
@@ -376,16 +456,19 @@ static int load(struct loader *L, const char *dir, wd_error *err)
         return rc;
     if (!found && (rc = load_builtin_stop(L, err)) != WD_OK)
         return rc;
-    if ((rc = load_file(L, dir, "synonyms.txt", WD_LEX_SYN, on_syn, &found, err)) != WD_OK)
+    /* the built-in groups, then the directory's added to them */
+    if ((rc = load_builtin_syn(L, err)) != WD_OK)
         return rc;
-    if (!found && (rc = load_builtin_syn(L, err)) != WD_OK)
+    if ((rc = load_file(L, dir, "synonyms.txt", WD_LEX_SYN, on_syn, &found, err)) != WD_OK)
         return rc;
     L->src = WD_SRC_USER;
     if ((rc = load_file(L, dir, "user.txt", WD_LEX_WORDS, on_words, &found, err)) != WD_OK)
         return rc;
     if (!found)
         vmix(L, "user.txt", 0);
-    return finish(L, err);
+    if ((rc = finish(L, err)) != WD_OK)
+        return rc;
+    return find_parts(L->d, err);
 }
 
 int wd_dict_load(wd_dict **out, const char *dir, wd_error *err)
@@ -440,6 +523,8 @@ void wd_dict_free(wd_dict *d)
         return;
     wd_strtab_free(&d->tab);
     wd_free(d->synv);
+    wd_free(d->partv);
+    wd_free(d->partpool);
     wd_free(d);
 }
 
@@ -468,6 +553,20 @@ size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const ch
     if (out)
         *out = d->synv + d->tab.ent[k].syn_off;
     return d->tab.ent[k].syn_n;
+}
+
+size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len, const char *const **out)
+{
+    if (out)
+        *out = NULL;
+    if (!d || !syn || !d->partv)
+        return 0;
+    long k = wd_strtab_find(&d->tab, syn, len, wd_fnv(WD_FNV_INIT, syn, len));
+    if (k < 0 || !d->tab.ent[k].part_n)
+        return 0;
+    if (out)
+        *out = (const char *const *)d->partv + d->tab.ent[k].part_off;
+    return d->tab.ent[k].part_n;
 }
 
 size_t wd_dict_size(const wd_dict *d)

@@ -14,12 +14,14 @@
 #include "wenda/analyzer.h"
 
 struct wd_dict {
-    wd_strtab tab;     /* domain/user words + prefixes, stop words, synonyms */
-    const char **synv; /* synonym lists (pointers into tab.pool) */
-    double logtotal;   /* log of the frequency total: logp = logf - logtotal */
-    uint32_t maxlen;   /* longest domain/user word, in code points */
-    int has_words;     /* any domain/user word at all */
-    size_t size;       /* distinct lexicon words, all sources */
+    wd_strtab tab;      /* domain/user words + prefixes, stop words, synonyms */
+    const char **synv;  /* synonym lists (pointers into tab.pool) */
+    const char **partv; /* the words of synonyms the analyzer splits (into partpool) */
+    char *partpool;
+    double logtotal; /* log of the frequency total: logp = logf - logtotal */
+    uint32_t maxlen; /* longest domain/user word, in code points */
+    int has_words;   /* any domain/user word at all */
+    size_t size;     /* distinct lexicon words, all sources */
     char version[32];
 };
 

@@ -23,11 +23,13 @@ typedef struct wd_strent {
     uint64_t hash;
     uint32_t off; /* key in pool */
     uint32_t len;
-    uint32_t given;          /* frequency from the file, 0 if none */
-    uint32_t syn_off, syn_n; /* synonyms: range of the dict's synv */
-    float logf;              /* log frequency used by the segmenter */
-    uint8_t src;             /* enum wd_token_source of the word */
-    uint8_t flags;           /* WD_ENT_* */
+    uint32_t given;            /* frequency from the file, 0 if none */
+    uint32_t syn_off, syn_n;   /* synonyms: range of the dict's synv */
+    uint32_t part_off, part_n; /* a synonym's words when the analyzer splits it: range of
+                                  the dict's partv (part_n 0: one word) */
+    float logf;                /* log frequency used by the segmenter */
+    uint8_t src;               /* enum wd_token_source of the word */
+    uint8_t flags;             /* WD_ENT_* */
 } wd_strent;
 
 typedef struct wd_strtab {

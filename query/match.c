@@ -6,7 +6,10 @@
  * Each distinct word becomes a small query: the word in the question field
  * OR the word in the answer field, where the word and its dictionary
  * synonyms form one Xapian SYNONYM so that a synonym counts as the word
- * itself. Particles and function words stay in the query at a lower weight
+ * itself. A synonym the analyzer splits (醉酒驾驶 -> 醉酒 驾驶: groups make
+ * no words, so the index holds it so) is matched as its words: a phrase
+ * of them in the question field, all of them in the answer field (whose
+ * positions are not stored by default). Particles and function words stay in the query at a lower weight
  * and in the question field only (they never decide a match alone, but
  * separate records whose questions use the same content words; in answers
  * they are everywhere); sub-words count less than whole words. The
@@ -30,8 +33,39 @@ static size_t leaf_synonyms(const wd_qword *w)
     return w->nsyn > MAX_LEAF_SYNONYMS ? MAX_LEAF_SYNONYMS : w->nsyn;
 }
 
+/* The words of a synonym split by the analyzer, prefixed, in one query:
+ * PHRASE in the question field, AND in the answer field. */
+static int parts_query(xc_query **out, const char *prefix, const char *const *parts, size_t np,
+                       const wd_qword *w, wd_error *err)
+{
+    xc_query *leaves[WD_MAX_WORD_BYTES];
+    size_t n = 0;
+    int rc = WD_OK;
+    wd_buf term = WD_BUF_INIT;
+    *out = NULL;
+    for (size_t i = 0; i < np && n < WD_MAX_WORD_BYTES && rc == WD_OK; i++) {
+        wd_buf_reset(&term);
+        wd_buf_puts(&term, prefix);
+        wd_buf_puts(&term, parts[i]);
+        if (term.oom)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        else if (term.len > XC_MAX_TERM_BYTES)
+            rc = WD_ENOTFOUND; /* a part no index holds: no match */
+        else if ((rc = xc_query_term(&leaves[n], term.data, term.len, w->wqf, w->pos, err)) ==
+                 WD_OK)
+            n++;
+    }
+    if (rc == WD_OK)
+        rc = xc_query_combine(out, *prefix ? XC_OP_PHRASE : XC_OP_AND, leaves, n, 0, err);
+    for (size_t i = 0; i < n; i++)
+        xc_query_free(leaves[i]);
+    wd_buf_free(&term);
+    return rc;
+}
+
 /* SYNONYM(prefix+word, prefix+syn...) for one field. */
-static int field_query(xc_query **out, const char *prefix, const wd_qword *w, wd_error *err)
+static int field_query(xc_query **out, const char *prefix, const wd_qword *w, const wd_dict *dict,
+                       wd_error *err)
 {
     xc_query *leaves[MAX_LEAF_SYNONYMS + 1];
     size_t n = 0, nsyn = leaf_synonyms(w);
@@ -41,6 +75,16 @@ static int field_query(xc_query **out, const char *prefix, const wd_qword *w, wd
     for (size_t i = 0; i <= nsyn && n <= MAX_LEAF_SYNONYMS && rc == WD_OK; i++) {
         const char *word = i == 0 ? w->text : w->syns[i - 1];
         size_t len = i == 0 ? w->len : strlen(word);
+        const char *const *parts = NULL;
+        size_t np = i == 0 ? 0 : wd_dict_synonym_parts(dict, word, len, &parts);
+        if (np >= 2) {
+            rc = parts_query(&leaves[n], prefix, parts, np, w, err);
+            if (rc == WD_OK)
+                n++;
+            else if (rc == WD_ENOTFOUND)
+                rc = WD_OK;
+            continue;
+        }
         wd_buf_reset(&term);
         wd_buf_puts(&term, prefix);
         wd_buf_append(&term, word, len);
@@ -65,8 +109,8 @@ static int field_query(xc_query **out, const char *prefix, const wd_qword *w, wd
 
 /* The query of one word (or n-gram): its question-field leaf when use_q, OR
  * its answer-field leaf when ascale > 0 (an n-gram has only the first). */
-static int word_query(xc_query **out, const wd_qword *w, const wd_tuning *t, double scale,
-                      int use_q, double ascale, wd_error *err)
+static int word_query(xc_query **out, const wd_qword *w, const wd_dict *dict, const wd_tuning *t,
+                      double scale, int use_q, double ascale, wd_error *err)
 {
     *out = NULL;
     if (w->kind == WD_QK_NGRAM) {
@@ -85,11 +129,11 @@ static int word_query(xc_query **out, const wd_qword *w, const wd_tuning *t, dou
     xc_query *q = NULL, *a = NULL, *qs = NULL, *as = NULL;
     int rc = WD_OK;
     if (use_q)
-        rc = field_query(&q, WD_PREFIX_QUESTION, w, err);
+        rc = field_query(&q, WD_PREFIX_QUESTION, w, dict, err);
     if (rc == WD_OK && use_q)
         rc = xc_query_scale(&qs, q, t->question_weight * scale, err);
     if (rc == WD_OK && ascale > 0)
-        rc = field_query(&a, "", w, err);
+        rc = field_query(&a, "", w, dict, err);
     if (rc == WD_OK && ascale > 0)
         rc = xc_query_scale(&as, a, t->answer_weight * scale * ascale, err);
     if (rc == WD_OK) {
@@ -131,6 +175,23 @@ static int leaf_cost_cmp(const void *a, const void *b)
     return x->field - y->field;
 }
 
+/* The postings a synonym's leaf reads: its term's, or for one the analyzer
+ * splits, its rarest word's (no more records hold the phrase). */
+static double syn_df(wd_run *r, const char *prefix, const char *syn)
+{
+    const char *const *parts = NULL;
+    size_t np = wd_dict_synonym_parts(r->s->dict, syn, strlen(syn), &parts);
+    if (np < 2)
+        return wd_termstats_df(r->stats, r->s->db, prefix, syn, strlen(syn));
+    double df = -1;
+    for (size_t i = 0; i < np; i++) {
+        double d = wd_termstats_df(r->stats, r->s->db, prefix, parts[i], strlen(parts[i]));
+        if (df < 0 || d < df)
+            df = d;
+    }
+    return df;
+}
+
 /* The match reads every posting of every term it ORs. At a million records
  * the common characters and words of a question (法, 国, 规定, 应当) each sit
  * in a fifth of all records or more: one question came to some 660,000
@@ -166,7 +227,7 @@ static void match_budget(wd_run *r, const double *ascale, unsigned char *skip)
                                                         : "";
             double df = wd_termstats_df(r->stats, r->s->db, prefix, w->text, w->len);
             for (size_t k = 0; k < nsyn; k++)
-                df += wd_termstats_df(r->stats, r->s->db, prefix, w->syns[k], strlen(w->syns[k]));
+                df += syn_df(r, prefix, w->syns[k]);
             c[nl] = (leaf_cost){ i, f, df };
             total += c[nl++].df;
         }
@@ -225,7 +286,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         double as = skip[i] & LEAF_ANSWER ? 0 : ascales[i];
         if (scales[i] <= 0 || (!use_q && as <= 0))
             continue;
-        rc = word_query(&parts[np], &q->w[i], t, scales[i], use_q, as, err);
+        rc = word_query(&parts[np], &q->w[i], r->s->dict, t, scales[i], use_q, as, err);
         if (rc == WD_OK)
             np++;
     }

@@ -936,7 +936,7 @@ static void test_analyzer__replacement_files(void **state)
     wd_analyzer *a;
     wd_error err;
     assert_int_equal(wd_dict_load(&d, dir, &err), WD_OK);
-    /* the built-in stop list and lexicon are replaced */
+    /* the built-in stop list and lexicon are replaced; synonyms are added */
     assert_true(wd_dict_is_stopword(d, "通", strlen("通")));
     assert_false(wd_dict_is_stopword(d, "吗", strlen("吗")));
     assert_int_equal(wd_analyzer_new(&a, d, &err), WD_OK);
@@ -954,8 +954,48 @@ static void test_analyzer__replacement_files(void **state)
     assert_string_equal(syn[2], "丁");
     assert_int_equal(wd_dict_synonyms(d, "丁", strlen("丁"), &syn), 1);
     assert_string_equal(syn[0], "乙");
-    assert_int_equal(wd_dict_synonyms(d, "医保", strlen("医保"), &syn), 0);
-    assert_null(syn);
+    assert_true(wd_dict_synonyms(d, "医保", strlen("医保"), &syn) >= 1);
+    wd_analyzer_free(a);
+    wd_dict_free(d);
+    remove_dir(dir);
+}
+
+/* A synonym group makes no word and changes no version: a member the
+ * analyzer splits stays split (an index built before the group holds it
+ * so) and is handed out with its parts, which the query side matches in
+ * sequence; the built-in groups stay. */
+static void test_analyzer__a_synonym_group_makes_no_word(void **state)
+{
+    (void)state;
+    char dir[64];
+    make_dir(dir, NULL, NULL, "醉驾 醉酒驾驶\n", NULL);
+    wd_dict *d;
+    wd_analyzer *a;
+    wd_error err;
+    assert_int_equal(wd_dict_load(&d, dir, &err), WD_OK);
+    assert_string_equal(wd_dict_version(d), wd_dict_version(g_dict));
+    assert_int_equal(wd_dict_size(d), wd_dict_size(g_dict));
+    const char *const *syn;
+    assert_int_equal(wd_dict_synonyms(d, "醉驾", strlen("醉驾"), &syn), 1);
+    assert_string_equal(syn[0], "醉酒驾驶");
+    const char *const *parts;
+    assert_int_equal(wd_dict_synonym_parts(d, syn[0], strlen(syn[0]), &parts), 2);
+    assert_string_equal(parts[0], "醉酒");
+    assert_string_equal(parts[1], "驾驶");
+    /* the analyzer splits it as before the group */
+    assert_int_equal(wd_analyzer_new(&a, d, &err), WD_OK);
+    toks got;
+    assert_int_equal(run(a, WD_ANALYZE_QUERY, "醉酒驾驶", strlen("醉酒驾驶"), &got), WD_OK);
+    assert_int_equal(got.n, 2);
+    toks_free(&got);
+    /* one-word members have no parts; the built-in groups are all there */
+    assert_int_equal(wd_dict_synonym_parts(d, "医疗保险", strlen("医疗保险"), &parts), 0);
+    assert_null(parts);
+    size_t nb = wd_dict_synonyms(g_dict, "医保", strlen("医保"), &syn);
+    assert_true(nb >= 1);
+    assert_int_equal(wd_dict_synonyms(d, "医保", strlen("医保"), &syn), nb);
+    for (size_t i = 0; i < nb; i++)
+        assert_int_equal(wd_dict_synonym_parts(g_dict, syn[i], strlen(syn[i]), &parts), 0);
     wd_analyzer_free(a);
     wd_dict_free(d);
     remove_dir(dir);
@@ -1148,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__user_overlay_makes_word_whole),
         cmocka_unit_test(test_analyzer__replacement_files),
         cmocka_unit_test(test_analyzer__synonyms_lookup),
+        cmocka_unit_test(test_analyzer__a_synonym_group_makes_no_word),
         cmocka_unit_test(test_analyzer__version_stable_and_content_derived),
         cmocka_unit_test(test_analyzer__wenda_dict_env_overlay),
         cmocka_unit_test(test_analyzer__allocation_failures_fail_cleanly),

@@ -449,6 +449,57 @@ static void test_query__dense_terms_leave_the_match_past_the_budget(void **state
     wd_results_free(r);
 }
 
+/* ---- synonyms added after the index was built --------------------------------------- */
+
+/* A group added to the dictionary after the index was built applies to it
+ * as it stands: 醉驾 asked finds the record that says 醉酒驾驶 (indexed as
+ * 醉酒 驾驶) through the phrase of those words, and the group leaves the
+ * dictionary version alone, so nothing asks for a re-index. */
+static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "z1", "醉酒驾驶机动车会怎么处罚", "吊销机动车驾驶证，依法追究刑事责任。", "z.txt", NULL,
+          WD_KIND_QA, 1 },
+        { "z2", "驾驶证丢了怎么补办", "到车管所申请补领。", "z.txt", NULL, WD_KIND_QA, 1 },
+        { "z3", "喝醉了头疼怎么办", "多喝水，注意休息。", "z.txt", NULL, WD_KIND_QA, 1 },
+    };
+    char dir[64], ddir[64], path[128];
+    wd_dict *plain = NULL, *grouped = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "syn"), 0);
+    assert_int_equal(th_tmpdir(ddir, sizeof ddir, "syndict"), 0);
+    assert_int_equal(wd_dict_load(&plain, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, plain, recs, 3, NULL), WD_OK);
+    th_write_text(th_path(path, sizeof path, ddir, "synonyms.txt"), "醉驾 醉酒驾驶\n");
+    assert_int_equal(wd_dict_load(&grouped, ddir, NULL), WD_OK);
+    assert_string_equal(wd_dict_version(grouped), wd_dict_version(plain));
+
+    double conf[2] = { 0, 0 };
+    for (int k = 0; k < 2; k++) {
+        fx g = { { 0 }, k ? grouped : plain, NULL };
+        assert_int_equal(wd_searcher_open(&g.s, dir, g.dict, NULL), WD_OK);
+        wd_search_opts o = WD_SEARCH_OPTS_INIT;
+        o.explain = 1;
+        wd_results *r = ask(&g, "醉驾怎么处罚", &o);
+        assert_true(r->n_hits >= 1);
+        assert_string_equal(r->hits[0].id, "z1");
+        conf[k] = r->hits[0].confidence;
+        /* the phrase of the words the index holds, in the question field */
+        const char *ph = strstr(r->parsed, "S醉酒@");
+        if (k)
+            assert_true(ph && strstr(ph, "PHRASE") && strstr(ph, "S驾驶@"));
+        else
+            assert_null(ph);
+        wd_results_free(r);
+        wd_searcher_close(g.s);
+    }
+    assert_true(conf[1] > conf[0] + 0.1);
+    wd_dict_free(plain);
+    wd_dict_free(grouped);
+    th_rmtree(dir);
+    th_rmtree(ddir);
+}
+
 /* ---- long questions ---------------------------------------------------------------- */
 
 /* A question of `chars` code points: characters no record holds (CJK
@@ -540,6 +591,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_query__ranks_the_answering_record_first),
+        cmocka_unit_test(test_query__a_synonym_group_applies_to_an_index_built_before_it),
         cmocka_unit_test(test_query__places_of_a_question_and_how_they_relate),
         cmocka_unit_test(test_query__the_asked_place_beats_another_city),
         cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),

@@ -82,15 +82,16 @@ enum wd_analyze_mode {
 
 /* Load dictionaries. `dir` NULL: the built-in dictionaries (compiled into
  * the library), overlaid with $WENDA_DICT if that is set. Otherwise the
- * directory's lexicon.txt, stopwords.txt and synonyms.txt replace the
- * built-in ones where present (missing files fall back to built-in), and a
- * user.txt overlay is read when present. *out is new, NULL on failure
- * (WD_ENOTFOUND for a missing dir, WD_EFORMAT naming file and line for a
- * bad entry). */
+ * directory's lexicon.txt and stopwords.txt replace the built-in ones where
+ * present (missing files fall back to built-in), its synonyms.txt groups
+ * are added to the built-in groups, and a user.txt overlay is read when
+ * present. *out is new, NULL on failure (WD_ENOTFOUND for a missing dir,
+ * WD_EFORMAT naming file and line for a bad entry). */
 int wd_dict_load(wd_dict **out, const char *dir, wd_error *err);
 void wd_dict_free(wd_dict *d);
-/* A stable version string of the loaded dictionaries (content hash), which
- * the index records. Borrowed. */
+/* A stable version string of what decides segmentation (the analyzer, the
+ * lexicons and stop words; not the synonym groups, which change no
+ * segmentation), which the index records. Borrowed. */
 const char *wd_dict_version(const wd_dict *d);
 /* 1 when the normalised word is a stop word / question particle. */
 int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len);
@@ -98,6 +99,14 @@ int wd_dict_is_stopword(const wd_dict *d, const char *word, size_t len);
  * borrowed array of `*n` NUL-terminated words, valid while d lives. Returns
  * 0 when none. */
 size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const char *const **out);
+/* The words a synonym (as wd_dict_synonyms hands it out, or any member of a
+ * group) is indexed as when the analyzer splits it: 醉酒驾驶 -> 醉酒 驾驶.
+ * *out receives a borrowed array of that many NUL-terminated words in text
+ * order, valid while d lives. Returns 0 (and *out NULL) when the synonym is
+ * one word, a term as it stands. A group's members are never made lexicon
+ * words, so a synonym is matched in an index as these words in sequence. */
+size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len,
+                             const char *const **out);
 /* How common a normalised word is in general Chinese: its natural-log
  * probability in the general word list (jieba's frequencies), a background
  * model that does not depend on any knowledge base. A word the list does
