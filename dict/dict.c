@@ -53,7 +53,9 @@ struct loader {
     int nm_ready;
     uint32_t *gmem; /* synonym groups: entry indices, UINT32_MAX ends a group */
     size_t ngmem, capgmem;
-    uint64_t h; /* version hash */
+    uint64_t h;  /* version hash */
+    uint64_t uh; /* hash of the user words read (their words and frequencies) */
+    size_t nuser;
 };
 
 static int oom(wd_error *err)
@@ -154,6 +156,11 @@ static int on_words(void *ctx, const char *const *w, size_t n, uint32_t freq, un
     (void)n;
     (void)line;
     struct loader *L = ctx;
+    if (L->src == WD_SRC_USER) {
+        L->uh = wd_fnv(L->uh, w[0], strlen(w[0]) + 1);
+        L->uh = wd_fnv(L->uh, &freq, sizeof freq);
+        L->nuser++;
+    }
     return add_word(L, w[0], strlen(w[0]), freq, L->src, err);
 }
 
@@ -198,8 +205,9 @@ static int read_file(const char *dir, const char *name, wd_buf *path, wd_buf *b,
 static int load_file(struct loader *L, const char *dir, const char *name, int kind, wd_lex_fn fn,
                      int *found, wd_error *err)
 {
-    /* synonyms change no segmentation: not part of the version */
-    int versioned = kind != WD_LEX_SYN;
+    /* synonyms change no segmentation: not part of the version; the user's
+     * words count by their entries (an emptied user.txt is as none) */
+    int versioned = kind != WD_LEX_SYN && L->src != WD_SRC_USER;
     wd_buf path = WD_BUF_INIT, text = WD_BUF_INIT;
     *found = 0;
     int rc = dir ? read_file(dir, name, &path, &text, err) : 1;
@@ -459,13 +467,14 @@ static int load(struct loader *L, const char *dir, wd_error *err)
     /* the built-in groups, then the directory's added to them */
     if ((rc = load_builtin_syn(L, err)) != WD_OK)
         return rc;
+    L->d->gbuiltin = L->ngmem;
     if ((rc = load_file(L, dir, "synonyms.txt", WD_LEX_SYN, on_syn, &found, err)) != WD_OK)
         return rc;
     L->src = WD_SRC_USER;
+    L->uh = WD_FNV_INIT;
     if ((rc = load_file(L, dir, "user.txt", WD_LEX_WORDS, on_words, &found, err)) != WD_OK)
         return rc;
-    if (!found)
-        vmix(L, "user.txt", 0);
+    vmix(L, "user.txt", L->nuser ? L->uh : 0);
     if ((rc = finish(L, err)) != WD_OK)
         return rc;
     return find_parts(L->d, err);
@@ -506,7 +515,8 @@ int wd_dict_load(wd_dict **out, const char *dir, wd_error *err)
     int rc = load(&L, dir, err);
     if (L.nm_ready)
         wd_norm_fini(&L.nm);
-    wd_free(L.gmem);
+    d->gmem = L.gmem; /* the groups, for wd_dict_each_synonym_group */
+    d->ngmem = L.ngmem;
     if (rc != WD_OK) {
         wd_dict_free(d);
         return rc;
@@ -525,6 +535,7 @@ void wd_dict_free(wd_dict *d)
     wd_free(d->synv);
     wd_free(d->partv);
     wd_free(d->partpool);
+    wd_free(d->gmem);
     wd_free(d);
 }
 
@@ -567,6 +578,41 @@ size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len, cons
     if (out)
         *out = (const char *const *)d->partv + d->tab.ent[k].part_off;
     return d->tab.ent[k].part_n;
+}
+
+int wd_dict_each_word(const wd_dict *d, wd_dict_word_fn fn, void *ctx)
+{
+    if (!d || !fn)
+        return WD_OK;
+    for (size_t k = 0; k < d->tab.n; k++) {
+        const wd_strent *e = &d->tab.ent[k];
+        if (!(e->flags & WD_ENT_WORD))
+            continue;
+        int rc = fn(ctx, wd_strtab_key(&d->tab, e), e->len, e->src, e->given);
+        if (rc)
+            return rc;
+    }
+    return WD_OK;
+}
+
+int wd_dict_each_synonym_group(const wd_dict *d, wd_dict_group_fn fn, void *ctx)
+{
+    if (!d || !fn)
+        return WD_OK;
+    const char *members[256];
+    size_t n = 0;
+    for (size_t i = 0; i < d->ngmem; i++) {
+        if (d->gmem[i] != UINT32_MAX) {
+            if (n < sizeof members / sizeof *members)
+                members[n++] = wd_strtab_key(&d->tab, &d->tab.ent[d->gmem[i]]);
+            continue;
+        }
+        int rc = fn(ctx, members, n, i < d->gbuiltin ? WD_SRC_DOMAIN : WD_SRC_USER);
+        if (rc)
+            return rc;
+        n = 0;
+    }
+    return WD_OK;
 }
 
 size_t wd_dict_size(const wd_dict *d)

@@ -18,6 +18,9 @@ struct wd_dict {
     const char **synv;  /* synonym lists (pointers into tab.pool) */
     const char **partv; /* the words of synonyms the analyzer splits (into partpool) */
     char *partpool;
+    uint32_t *gmem; /* the synonym groups: entry indices, UINT32_MAX ends a group */
+    size_t ngmem;
+    size_t gbuiltin; /* gmem[0..gbuiltin) are the built-in groups */
     double logtotal; /* log of the frequency total: logp = logf - logtotal */
     uint32_t maxlen; /* longest domain/user word, in code points */
     int has_words;   /* any domain/user word at all */

@@ -1047,6 +1047,11 @@ static void test_analyzer__version_stable_and_content_derived(void **state)
     assert_int_equal(wd_dict_load(&c, dir, &err), WD_OK);
     assert_string_equal(v2, wd_dict_version(c));
     wd_dict_free(c);
+    /* a user.txt emptied of its words (wenda dict remove) is as none */
+    write_file(dir, "user.txt", "# my words\n\n");
+    assert_int_equal(wd_dict_load(&c, dir, &err), WD_OK);
+    assert_string_equal(v, wd_dict_version(c));
+    wd_dict_free(c);
     remove_dir(dir);
     wd_dict_free(a);
     wd_dict_free(b);

@@ -582,6 +582,114 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     }
 }
 
+/* The first hit's confidence of `wenda ask --json Q`. */
+static double first_confidence(const char *index, const char *q)
+{
+    th_run r = th_wenda(index, NULL, "ask", "--json", q, NULL);
+    json_t *j = th_json(r.out);
+    json_t *h = json_array_get(json_object_get(j, "hits"), 0);
+    assert_non_null(h);
+    double c = json_real_value(json_object_get(h, "confidence"));
+    json_decref(j);
+    th_run_free(&r);
+    return c;
+}
+
+/* `wenda dict synonym add` alone makes a question say 醉驾 to the record
+ * that says 醉酒驾驶, on an index built before the group: the group makes
+ * no word and changes no dictionary version, so nothing asks for a
+ * re-index. list shows the group and how a member is matched; remove
+ * takes it out again; built-in groups and words are not the overlay's. */
+static void test_cli__dict_synonym_applies_without_reindex(void **state)
+{
+    fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", f->dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    char kb[128];
+    th_write_text(th_path(kb, sizeof kb, f->dir, "law.jsonl"),
+                  "{\"id\":\"z1\",\"question\":\"醉酒驾驶机动车会怎么处罚\",\"answer\":\"吊销"
+                  "机动车驾驶证，依法追究刑事责任。\"}\n"
+                  "{\"id\":\"z2\",\"question\":\"驾驶证丢了怎么补办\",\"answer\":\"到车管所申请"
+                  "补领。\"}\n"
+                  "{\"id\":\"z3\",\"question\":\"喝醉了头疼怎么办\",\"answer\":\"多喝水。\"}\n");
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", kb, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    double before = first_confidence(f->index, "醉驾怎么处罚");
+
+    r = th_wenda(NULL, NULL, "dict", "synonym", "add", "醉驾", "醉酒驾驶", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "synonyms.txt"));
+    th_run_free(&r);
+    assert_true(first_confidence(f->index, "醉驾怎么处罚") > before + 0.1);
+    r = th_wenda(f->index, NULL, "info", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_false(json_is_true(json_object_get(j, "needs_reindex")));
+    json_decref(j);
+    th_run_free(&r);
+
+    r = th_wenda(NULL, NULL, "dict", "synonym", "list", "--json", "醉驾", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    json_t *g = json_array_get(json_object_get(j, "groups"), 0);
+    assert_string_equal(th_json_str(g, "source"), "user");
+    json_t *m = json_array_get(json_object_get(g, "members"), 1);
+    assert_string_equal(th_json_str(m, "word"), "醉酒驾驶");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(m, "matched_as"), 1)),
+                        "驾驶");
+    json_decref(j);
+    th_run_free(&r);
+
+    r = th_wenda(NULL, NULL, "dict", "synonym", "remove", "醉驾", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "synonym", "list", "醉驾", NULL);
+    assert_int_equal(r.status, 1);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "synonym", "remove", "医保", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "built-in"));
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "synonym", "list", "医保", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "医疗保险"));
+    th_run_free(&r);
+
+    /* words: list by source, remove from the overlay */
+    r = th_wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "list", "--source", "user", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_int_equal(json_array_size(json_object_get(j, "words")), 1);
+    assert_string_equal(th_json_str(json_array_get(json_object_get(j, "words"), 0), "word"),
+                        "保泰通");
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "remove", "保泰通", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "remove", "保泰通", NULL);
+    assert_int_equal(r.status, 1);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "remove", "医保", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "built-in"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", "--json", NULL);
+    j = th_json(r.out);
+    assert_false(json_is_true(json_object_get(j, "needs_reindex"))); /* as before */
+    json_decref(j);
+    th_run_free(&r);
+    if (old_home) {
+        setenv("HOME", old_home, 1);
+        free(old_home);
+    }
+}
+
 /* The JSON problem about `file` (its path ends so), or NULL. */
 static json_t *problem_about(json_t *summary, const char *file)
 {
@@ -802,6 +910,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__calibrate_keeps_thresholds_with_the_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cli__dict_synonym_applies_without_reindex, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),

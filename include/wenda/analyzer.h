@@ -113,6 +113,19 @@ size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len,
  * not hold (a rare or domain term, a number, a Latin word) gets log(0.5 /
  * total): rarer than any listed word. Always < 0. */
 double wd_dict_general_logp(const wd_dict *d, const char *word, size_t len);
+/* Each lexicon word of the loaded dictionaries (normalised, NOT
+ * NUL-terminated; borrowed for the call) with its source (WD_SRC_DOMAIN:
+ * the built-in or --dict lexicon; WD_SRC_USER: user.txt) and the frequency
+ * its line gives (0: none), in no particular order. A non-zero return of fn
+ * stops the walk and is returned; else WD_OK. */
+typedef int (*wd_dict_word_fn)(void *ctx, const char *word, size_t len, int source, uint32_t freq);
+int wd_dict_each_word(const wd_dict *d, wd_dict_word_fn fn, void *ctx);
+/* Each synonym group, in load order: its members (normalised,
+ * NUL-terminated, in the order of their line; the array and the words are
+ * borrowed for the call) and where it came from (WD_SRC_DOMAIN: built in;
+ * WD_SRC_USER: a folder's synonyms.txt). Return as wd_dict_each_word. */
+typedef int (*wd_dict_group_fn)(void *ctx, const char *const *members, size_t n, int source);
+int wd_dict_each_synonym_group(const wd_dict *d, wd_dict_group_fn fn, void *ctx);
 /* Count of lexicon entries (all sources). */
 size_t wd_dict_size(const wd_dict *d);
 

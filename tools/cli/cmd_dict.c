@@ -5,11 +5,16 @@
  *                                    word came from
  *   wenda dict add WORD [FREQ]       add a word to the user overlay (user.txt);
  *                                    every later command uses it at once
+ *   wenda dict remove WORD           take a word out of user.txt (dict_words.c)
+ *   wenda dict list [--source user|domain]  the lexicon words in force (dict_words.c)
+ *   wenda dict synonym add WORD SYNONYM... | remove WORD [SYNONYM] | list [WORD]
+ *                                    the overlay's synonym groups (dict_synonym.c)
  *   wenda dict info [--json]         version, size and where the overlay lives
  *   wenda dict discover [--index DIR | FILES]  candidate new words (dict_discover.c)
  *
- * A changed dictionary changes its version; `wenda info` then says that the
- * index was built with another dictionary and should be re-indexed.
+ * A changed lexicon changes the dictionary's version; `wenda info` then says
+ * that the index was built with another dictionary and that `wenda reindex`
+ * rebuilds it. Synonym groups change no segmentation and no version.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,6 +25,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "dict_discover.h"
+#include "dict_synonym.h"
+#include "dict_words.h"
 #include "overlay.h"
 #include "width.h"
 #include "wenda/buf.h"
@@ -86,8 +93,8 @@ static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
         free(s);
         json_decref(o);
     } else {
-        printf("added %s to %s (dictionary %s); re-index to use it in existing indexes\n", word,
-               path, wd_dict_version(d));
+        printf("added %s to %s (dictionary %s); `wenda reindex` applies it to existing indexes\n",
+               word, path, wd_dict_version(d));
     }
     wd_dict_free(d);
     return EXIT_OK;
@@ -97,6 +104,7 @@ static const cli_opt dict_opts[] = {
     { "json", 0, 0, NULL, "print JSON" },
     { "dict", 0, 1, "DIR",
       "dictionary directory (default: $WENDA_DICT or built-in + user overlay)" },
+    { "source", 0, 1, "WHICH", "list: only the words of user (your overlay) or domain" },
     { "index", 0, 1, "DIR", "discover: the index whose stored records to read" },
     { "lines", 0, 0, NULL, "discover: read FILES as plain text, one unit a line" },
     { "top", 0, 1, "N", "discover: list the N best candidates (default 50; 0: all)" },
@@ -118,14 +126,25 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
         return ex;
     int json = cli_flag(cmd, &a, "json");
     const char *sub = a.npos ? a.pos[0] : "";
-    if (strcmp(sub, "add") == 0 || strcmp(sub, "discover") == 0) {
-        ex = sub[0] == 'a' ? dict_add(cmd, &a, json) : dict_discover(cmd, &a, json);
+    int (*verb)(const cli_cmd *, const cli_args *, int) = NULL;
+    if (strcmp(sub, "add") == 0)
+        verb = dict_add;
+    else if (strcmp(sub, "discover") == 0)
+        verb = dict_discover;
+    else if (strcmp(sub, "remove") == 0)
+        verb = dict_remove;
+    else if (strcmp(sub, "list") == 0)
+        verb = dict_list;
+    else if (strcmp(sub, "synonym") == 0)
+        verb = dict_synonym;
+    if (verb) {
+        ex = verb(cmd, &a, json);
         cli_args_free(&a);
         return ex;
     }
     if (strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "wants check, add, discover or info");
+        return cli_usage_error(cmd, "wants check, add, remove, list, synonym, discover or info");
     }
     wd_dict *d = NULL;
     ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &d);
@@ -187,22 +206,35 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
 
 const cli_cmd cli_cmd_dict = {
     "dict",
-    "Check how text segments; add words to the user dictionary; discover new words.",
-    "check TEXT | add WORD [FREQ] | info | discover [--index DIR | FILE...]",
+    "Check how text segments; edit the user's words and synonyms; discover new words.",
+    "check TEXT | add WORD [FREQ] | remove WORD | list [--source user|domain] |\n"
+    "       synonym add WORD SYNONYM... | synonym remove WORD [SYNONYM] | synonym list [WORD] |\n"
+    "       info | discover [--index DIR | FILE...]",
     "check prints each word of TEXT and the lexicon it came from: domain (dict/data),\n"
     "general (the general word list), user (your overlay), icu (ICU's own break),\n"
     "char (a single character, no word known), other (Latin or digits).\n"
     "add appends WORD (with an optional frequency; default: enough to keep it whole)\n"
     "to user.txt in the overlay folder: $WENDA_DICT, else ~/.local/share/wenda/dict.\n"
-    "Questions use it at once; existing indexes should be re-indexed (wenda info says so).\n"
+    "Questions use it at once; an index built before it keeps its old segmentation until\n"
+    "`wenda reindex` rebuilds it from its stored records (wenda info says when).\n"
+    "remove takes WORD out of user.txt (the same re-index applies); list prints the\n"
+    "lexicon words in force and where each comes from (--source user|domain: only those).\n"
+    "synonym add puts WORD and its SYNONYMs in one group of synonyms.txt in the overlay\n"
+    "folder (joining WORD's group there if it has one); groups add to the built-in ones.\n"
+    "A group makes no word and changes no segmentation: each member is matched as the\n"
+    "words the analyzer splits it into, in sequence (醉酒驾驶 as 醉酒 驾驶), so it works\n"
+    "at once on existing indexes, no re-index needed, and a running `wenda serve` picks\n"
+    "it up. synonym remove takes WORD out of the overlay's groups (or only SYNONYM out\n"
+    "of WORD's group); built-in groups cannot be removed. synonym list prints the groups\n"
+    "(those holding WORD), each member with the words it is matched as when it is split.\n"
     "discover lists strings the knowledge base uses as words but the lexicons split:\n"
     "frequent, cohesive (high mutual information between their parts) and free (many\n"
     "different characters on either side), best first, with their count and two\n"
     "examples. It reads the records stored in the index (--index, or the default\n"
     "index when no FILE is given), or record FILEs in any format `wenda index` reads,\n"
     "or plain text with --lines. --add N appends the N best to user.txt.\n"
-    "Exit: 0 done; 2 usage; 3 the overlay cannot be written or read, an input or the\n"
-    "index cannot be read.",
+    "Exit: 0 done; 1 nothing to remove, or no group holds WORD; 2 usage; 3 the overlay\n"
+    "cannot be written or read, an input or the index cannot be read.",
     dict_opts,
     cmd_dict
 };
