@@ -690,6 +690,74 @@ static void test_cli__dict_synonym_applies_without_reindex(void **state)
     }
 }
 
+/* `wenda reindex` rebuilds an index from the records it stores with the
+ * dictionary in force, single or sharded: `info` says when it is needed and
+ * names the command, the ids and records stay, and the rebuilt index is of
+ * the current dictionary. Without a terminal the progress is a line (one at
+ * the end at least); --quiet says nothing. */
+static void test_cli__reindex_rebuilds_from_stored_records(void **state)
+{
+    fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", f->dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    char kb[128], sharded[128];
+    th_write_text(th_path(kb, sizeof kb, f->dir, "kb.jsonl"),
+                  "{\"id\":\"a\",\"question\":\"保泰通怎么交\",\"answer\":\"在网上交。\"}\n"
+                  "{\"id\":\"b\",\"question\":\"医保卡丢了怎么办\",\"answer\":\"挂失补办。\"}\n");
+    th_path(sharded, sizeof sharded, f->dir, "sharded");
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", kb, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "index", "--quiet", "--shards", "2", "--index", sharded, kb, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "export", NULL);
+    char *before = strdup(r.out);
+    th_run_free(&r);
+
+    r = th_wenda(NULL, NULL, "dict", "add", "保泰通", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    const char *const idx[2] = { f->index, sharded };
+    for (int k = 0; k < 2; k++) {
+        r = th_wenda(NULL, NULL, "info", "--index", idx[k], NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "wenda reindex"));
+        th_run_free(&r);
+        r = th_wenda(NULL, NULL, "reindex", "--json", "--progress", "lines", "--index", idx[k],
+                     NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        assert_int_equal(th_json_int(j, "records"), 2);
+        json_decref(j);
+        assert_non_null(strstr(r.err, "reindexing: 100%"));
+        th_run_free(&r);
+        r = th_wenda(NULL, NULL, "info", "--json", "--index", idx[k], NULL);
+        j = th_json(r.out);
+        assert_false(json_is_true(json_object_get(j, "needs_reindex")));
+        assert_int_equal(th_json_int(j, "documents"), 2);
+        json_decref(j);
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "export", NULL);
+    assert_string_equal(r.out, before); /* same ids, fields and kinds */
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "reindex", "--quiet", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "");
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "reindex", "--index", "/nonexistent/wenda-index", NULL);
+    assert_int_equal(r.status, 3);
+    th_run_free(&r);
+    free(before);
+    if (old_home) {
+        setenv("HOME", old_home, 1);
+        free(old_home);
+    }
+}
+
 /* The JSON problem about `file` (its path ends so), or NULL. */
 static json_t *problem_about(json_t *summary, const char *file)
 {
@@ -912,6 +980,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_synonym_applies_without_reindex, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cli__reindex_rebuilds_from_stored_records, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),

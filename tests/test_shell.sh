@@ -17,7 +17,7 @@ trap 'rm -rf "$T"' EXIT
 # The man page.
 "$W" help --man > "$T/wenda.1" || fail "help --man exited $?"
 cmp -s "$T/wenda.1" "$DOCS/wenda.1" || fail "the built wenda.1 differs from help --man"
-for c in ask index delete info show segment dict eval serve coverage export completion; do
+for c in ask index reindex delete info show segment dict eval serve coverage export completion; do
     grep -q "^\.SS \"wenda $c\"" "$T/wenda.1" || fail "wenda.1 has no section for $c"
 done
 if command -v man >/dev/null; then

@@ -270,9 +270,12 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
             printf("documents    %u\n", info.documents);
             printf("terms        %llu\n", (unsigned long long)info.terms);
             printf("size         %.1f MiB\n", info.size_bytes / 1048576.0);
-            printf("dictionary   %s%s\n", info.dict_version[0] ? info.dict_version : "(unknown)",
-                   same ? ""
-                        : "  (built with another dictionary: re-index to use the current one)");
+            printf("dictionary   %s\n", info.dict_version[0] ? info.dict_version : "(unknown)");
+            if (!same)
+                printf("             built with an older dictionary than the one in force (%s);\n"
+                       "             `wenda reindex --index %s` rebuilds it from its stored "
+                       "records\n",
+                       cur, path);
             printf("schema       %s\n", info.schema[0] ? info.schema : "(unknown)");
             if (info.checkpoint[0])
                 printf("checkpoint   %s\n", info.checkpoint);
@@ -302,6 +305,9 @@ const cli_cmd cli_cmd_info = {
     "Also says which calibration the answer confidence is judged by: the built-in\n"
     "thresholds, or ones fitted to the base's labelled questions (wenda coverage\n"
     "--calibrate), kept in the index folder or given with --calibration FILE.\n"
+    "When the index was built with another dictionary than the one in force (a word\n"
+    "added or removed since), says so and that `wenda reindex` rebuilds it from its\n"
+    "stored records (\"needs_reindex\" in JSON). Synonym groups never call for it.\n"
     "JSON: {\"index\", \"documents\", \"terms\", \"size_bytes\", \"dict_version\",\n"
     "\"current_dict_version\", \"needs_reindex\", \"schema\", \"checkpoint\", \"calibration\":\n"
     "{\"fitted\", \"covered_at\", \"partial_at\", \"model\", \"fitted_at\", \"questions\",\n"

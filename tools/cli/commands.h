@@ -5,6 +5,7 @@
 #include "cli.h"
 
 extern const cli_cmd cli_cmd_index;
+extern const cli_cmd cli_cmd_reindex;
 extern const cli_cmd cli_cmd_delete;
 extern const cli_cmd cli_cmd_ask;
 extern const cli_cmd cli_cmd_segment;

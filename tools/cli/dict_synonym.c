@@ -340,8 +340,8 @@ static int list_group(void *vctx, const char *const *w, size_t n, int source)
     c->shown++;
     const char *src = source == WD_SRC_USER ? "user" : "built-in";
     if (c->arr) {
-        json_array_append_new(c->arr, json_pack("{s:s,s:o}", "source", src, "members",
-                                                members_json(c->d, w, n)));
+        json_array_append_new(
+            c->arr, json_pack("{s:s,s:o}", "source", src, "members", members_json(c->d, w, n)));
         return 0;
     }
     printf("%-9s", src);

@@ -88,8 +88,7 @@ int dict_list(const cli_cmd *cmd, const cli_args *a, int json)
             const char *name = wd_token_source_name(r->source);
             if (arr) {
                 json_array_append_new(arr, json_pack("{s:s%,s:s,s:I}", "word", r->w, r->len,
-                                                     "source", name, "freq",
-                                                     (json_int_t)r->freq));
+                                                     "source", name, "freq", (json_int_t)r->freq));
                 continue;
             }
             wd_buf_reset(&row);
@@ -165,7 +164,8 @@ int dict_remove(const cli_cmd *cmd, const cli_args *a, int json)
             list_ctx c = { WD_SRC_DOMAIN, NULL, 0, 0, 0 };
             wd_dict_each_word(b, collect, &c);
             for (size_t i = 0; i < c.n && !in_lexicon; i++)
-                in_lexicon = c.rows[i].len == strlen(word) && !memcmp(c.rows[i].w, word, c.rows[i].len);
+                in_lexicon =
+                    c.rows[i].len == strlen(word) && !memcmp(c.rows[i].w, word, c.rows[i].len);
             wd_free(c.rows);
         }
         wd_dict_free(b);

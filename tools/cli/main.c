@@ -15,11 +15,11 @@
 #define WENDA_VERSION "0.1.0"
 #endif
 
-static const cli_cmd *const commands[] = {
-    &cli_cmd_ask,   &cli_cmd_index,    &cli_cmd_delete, &cli_cmd_info,
-    &cli_cmd_show,  &cli_cmd_segment,  &cli_cmd_dict,   &cli_cmd_eval,
-    &cli_cmd_serve, &cli_cmd_coverage, &cli_cmd_export, &cli_cmd_completion
-};
+static const cli_cmd *const commands[] = { &cli_cmd_ask,       &cli_cmd_index,    &cli_cmd_reindex,
+                                           &cli_cmd_delete,    &cli_cmd_info,     &cli_cmd_show,
+                                           &cli_cmd_segment,   &cli_cmd_dict,     &cli_cmd_eval,
+                                           &cli_cmd_serve,     &cli_cmd_coverage, &cli_cmd_export,
+                                           &cli_cmd_completion };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to)
