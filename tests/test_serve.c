@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1168,6 +1169,53 @@ static void test_serve__reindex_live(void **state)
     assert_int_equal(docs, 104);
 }
 
+/* The first hit's confidence of a search, -1 when there is none. */
+static double first_confidence(int port, const char *target)
+{
+    resp r = get(port, target);
+    assert_int_equal(r.status, 200);
+    json_t *j = th_json(r.body);
+    json_t *h = json_array_get(json_object_get(j, "hits"), 0);
+    double c = h ? json_real_value(json_object_get(h, "confidence")) : -1;
+    json_decref(j);
+    resp_free(&r);
+    return c;
+}
+
+/* A synonym group written to the dictionary folder while the service runs
+ * is picked up without a restart (and the cached answer to the same search
+ * is not served again): 醉驾 then finds the record that says 醉酒驾驶. */
+static void test_serve__a_dictionary_change_is_picked_up_without_restart(void **state)
+{
+    fixture *f = *state;
+    char kb[160], idx[160], ddir[160], syn[200];
+    snprintf(kb, sizeof kb, "%s/law.jsonl", f->dir);
+    snprintf(idx, sizeof idx, "%s/law-index", f->dir);
+    snprintf(ddir, sizeof ddir, "%s/law-dict", f->dir);
+    snprintf(syn, sizeof syn, "%s/synonyms.txt", ddir);
+    th_write_text(kb,
+                  "{\"id\":\"z1\",\"question\":\"醉酒驾驶机动车会怎么处罚\",\"answer\":"
+                  "\"吊销机动车驾驶证。\"}\n"
+                  "{\"id\":\"z2\",\"question\":\"驾驶证丢了怎么补办\",\"answer\":\"补领。\"}\n");
+    const char *files[] = { kb, NULL };
+    assert_int_equal(th_index_files(idx, files), 0);
+    assert_int_equal(mkdir(ddir, 0777), 0);
+    const char *extra[] = { "--dict", ddir, NULL };
+    srv s = serve_start(idx, extra);
+    /* 醉驾怎么处罚 */
+    const char *target = "/api/search?q=%E9%86%89%E9%A9%BE%E6%80%8E%E4%B9%88%E5%A4%84%E7%BD%9A";
+    double before = first_confidence(s.port, target);
+    assert_true(before > 0);
+    th_write_text(syn, "醉驾 醉酒驾驶\n");
+    double deadline = now_s() + 10, now = before;
+    while (now <= before + 0.1 && now_s() < deadline) {
+        sleep_ms(20);
+        now = first_confidence(s.port, target);
+    }
+    assert_true(now > before + 0.1);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 /* SIGTERM while a request is in flight: it is finished, then the process exits 0. */
 static void test_serve__sigterm_drains(void **state)
 {
@@ -1699,6 +1747,7 @@ int main(void)
         cmocka_unit_test(test_serve__host_and_origin),
         cmocka_unit_test(test_serve__keep_alive_and_pipelining),
         cmocka_unit_test(test_serve__reindex_live),
+        cmocka_unit_test(test_serve__a_dictionary_change_is_picked_up_without_restart),
     };
     const struct CMUnitTest own[] = {
         cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),

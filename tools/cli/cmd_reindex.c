@@ -162,10 +162,10 @@ static int cmd_reindex(const cli_cmd *cmd, int argc, char **argv)
     double secs = (cli_now_ms() - t0) / 1e3;
     const char *was = info.dict_version && *info.dict_version ? info.dict_version : "unknown";
     if (json) {
-        json_t *o = json_pack("{s:s,s:I,s:I,s:s,s:s,s:f}", "index", path, "records",
-                              (json_int_t)r.records, "skipped", (json_int_t)r.skipped,
-                              "dict_version", wd_dict_version(dict), "previous_dict_version", was,
-                              "seconds", secs);
+        json_t *o =
+            json_pack("{s:s,s:I,s:I,s:s,s:s,s:f}", "index", path, "records", (json_int_t)r.records,
+                      "skipped", (json_int_t)r.skipped, "dict_version", wd_dict_version(dict),
+                      "previous_dict_version", was, "seconds", secs);
         char *str = json_dumps(o, JSON_COMPACT);
         printf("%s\n", str ? str : "{}");
         free(str);

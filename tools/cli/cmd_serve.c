@@ -23,7 +23,9 @@ static const cli_opt serve_opts[] = {
     { "reload-ms", 0, 1, "MS", "how often to look for a changed index (default 500)" },
     { "drain-ms", 0, 1, "MS",
       "on SIGTERM, how long to wait for requests in flight (default 10000)" },
-    { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "dict", 0, 1, "DIR",
+      "dictionary directory, watched for changes (default: $WENDA_DICT, else built-in + the "
+      "user overlay)" },
     { "allow-partial", 0, 0, NULL,
       "over shards: when some do not answer, answer from the others (marked partial)" },
     { "calibration", 0, 1, "FILE",
@@ -123,26 +125,17 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
             return ex;
         }
     }
-    serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")),
-                         listen,
-                         (unsigned)threads,
-                         cli_value(cmd, &a, "cors"),
-                         (size_t)max_body,
-                         (unsigned)reload_ms,
-                         (unsigned)drain_ms,
-                         dict,
-                         cli_flag(cmd, &a, "allow-partial"),
-                         (unsigned)timeout,
-                         (size_t)max_header,
-                         (unsigned)client_timeout,
-                         (unsigned)header_timeout,
-                         (unsigned)max_conn,
-                         (unsigned)max_per_ip,
-                         cli_value(cmd, &a, "trusted-proxy"),
-                         cli_value(cmd, &a, "allowed-host"),
-                         (unsigned)request_timeout,
-                         (size_t)cache_mb << 20,
-                         cal_file ? &cal : NULL };
+    serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")), listen, (unsigned)threads,
+                         cli_value(cmd, &a, "cors"), (size_t)max_body, (unsigned)reload_ms,
+                         (unsigned)drain_ms, dict, cli_flag(cmd, &a, "allow-partial"),
+                         (unsigned)timeout, (size_t)max_header, (unsigned)client_timeout,
+                         (unsigned)header_timeout, (unsigned)max_conn, (unsigned)max_per_ip,
+                         cli_value(cmd, &a, "trusted-proxy"), cli_value(cmd, &a, "allowed-host"),
+                         (unsigned)request_timeout, (size_t)cache_mb << 20, cal_file ? &cal : NULL,
+                         /* the dictionary's folder, watched (the overlay's when none is
+                            given, even before it exists) */
+                         cli_value(cmd, &a, "dict") ? cli_value(cmd, &a, "dict")
+                                                    : cli_user_dict_dir() };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -178,7 +171,9 @@ const cli_cmd cli_cmd_serve = {
     "shards answer (200, \"partial\": true, \"missing_shards\": [...]).\n"
     "Over a single local index, answers to repeated searches come from a cache\n"
     "(--cache-mb) that is emptied whenever the index changes.\n"
-    "A re-built or updated index is picked up without a restart; a missing index is\n"
+    "A re-built or updated index, and a changed dictionary (the --dict folder, else\n"
+    "the user overlay: wenda dict synonym add, wenda dict add), are picked up without\n"
+    "a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.",
     serve_opts,

@@ -66,11 +66,11 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t items, int fin
         n += (size_t)snprintf(line + n, sizeof line - n, "%s: %3.0f%%", p->what, 100 * f);
         if (p->bytes)
             n += (size_t)snprintf(line + n, sizeof line - n, " of %.1f MB", p->total / 1e6);
-        n += (size_t)snprintf(line + n, sizeof line - n, ", %llu %s",
-                              (unsigned long long)items, p->items);
+        n += (size_t)snprintf(line + n, sizeof line - n, ", %llu %s", (unsigned long long)items,
+                              p->items);
         if (secs > 0)
-            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s",
-                                  (double)items / secs, p->items);
+            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s", (double)items / secs,
+                                  p->items);
         if (final) {
             put_time(when, sizeof when, secs);
             n += (size_t)snprintf(line + n, sizeof line - n, ", done in %s", when);
@@ -82,8 +82,8 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t items, int fin
         n += (size_t)snprintf(line + n, sizeof line - n, "%s: %llu %s", p->what,
                               (unsigned long long)items, p->items);
         if (secs > 0)
-            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s",
-                                  (double)items / secs, p->items);
+            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s", (double)items / secs,
+                                  p->items);
     }
     if (p->mode == CLI_PROGRESS_BAR) {
         fprintf(stderr, "\r\033[K%s", line);

@@ -3,8 +3,9 @@
  *
  * A libmicrohttpd daemon with a pool of worker threads; each worker keeps
  * its own wd_searcher (Xapian readers are per thread) over one shared
- * wd_dict. A reloader thread watches the index on disk and publishes a new
- * generation whenever it changes (a commit, or a re-built index swapped in);
+ * wd_dict. A reloader thread watches the index on disk (and the dictionary
+ * folder) and publishes a new generation whenever it changes (a commit, a
+ * re-built index swapped in, a dictionary file edited);
  * workers reopen on the next request, and a search that meets a moving
  * database reopens and retries instead of failing.
  */
@@ -42,6 +43,8 @@ typedef struct serve_config {
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
     size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
     const wd_calibration *calibration; /* judge by this (NULL: the index folder's, else built-in) */
+    const char *dict_dir; /* the folder dict came from, watched: a change of its files is
+                             picked up without a restart; NULL: dict is kept as it is */
 } serve_config;
 
 /* Run until SIGTERM or SIGINT, then drain and return. Prints the address

@@ -1071,7 +1071,8 @@ int serve_run(const serve_config *cfg)
     }
     wd_error err;
     wd_error_clear(&err);
-    if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) == WD_OK &&
+    if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->dict_dir, cfg->reload_ms,
+                        &err) == WD_OK &&
         cfg->calibration)
         view_set_calibration(sv->view, cfg->calibration);
     if (!sv->view) {

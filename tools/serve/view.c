@@ -4,6 +4,13 @@
  * directory's identity and Xapian's version file) every reload_ms; building
  * the suggestion index for a new revision happens on the reloader thread, so
  * requests never wait for it.
+ *
+ * The same loop watches the dictionary folder (the files a wd_dict is
+ * loaded from): when one of them changed (`wenda dict synonym add`, `dict
+ * add`, an edit), the dictionary is loaded anew and published with a new
+ * generation, so workers reopen with it and the answer cache is emptied.
+ * A dictionary is shared by reference: the searchers and analyzers made
+ * over one keep it alive until they are replaced.
  */
 #define _DEFAULT_SOURCE
 #include "view.h"
@@ -19,6 +26,27 @@
 
 #define RETRY_DEADLINE_MS 5000.0
 
+/* A dictionary shared by the view and its workers' searchers and analyzers;
+ * freed (when it was loaded by the view) with its last reference. */
+typedef struct view_dict {
+    atomic_int refs;
+    const wd_dict *d;
+    wd_dict *owned;
+} view_dict;
+
+/* The files of a dictionary folder wd_dict_load reads. */
+static const char *const DICT_FILES[] = { "lexicon.txt", "stopwords.txt", "synonyms.txt",
+                                          "user.txt" };
+#define NDICT_FILES (sizeof DICT_FILES / sizeof *DICT_FILES)
+
+typedef struct dsig {
+    int dir;
+    struct {
+        ino_t ino;
+        long long mtime_ns, size;
+    } f[NDICT_FILES];
+} dsig;
+
 typedef struct sig {
     int exists;
     dev_t dev;
@@ -33,13 +61,17 @@ struct view_worker {
     view_shared *owner;
     wd_searcher *s;
     wd_analyzer *an;
-    unsigned gen; /* generation s was opened at */
+    view_dict *dict; /* what s and an were made over */
+    unsigned gen;    /* generation s was opened at */
     view_worker *next;
 };
 
 struct view_shared {
     char *path;
-    const wd_dict *dict;
+    view_dict *dict; /* the dictionary in force (guarded by mu) */
+    char *dict_dir;  /* the folder it is reloaded from when its files change; NULL: never */
+    dsig dlast;
+    char dict_err[WD_ERROR_MESSAGE_MAX];
     unsigned reload_ms;
     pthread_mutex_t mu; /* guards snap, workers, stop, last_err */
     pthread_cond_t cv;
@@ -95,6 +127,82 @@ static sig signature(const char *path)
         g.vsize = stamp.size;
     }
     return g;
+}
+
+static dsig dict_signature(const char *dir)
+{
+    dsig g;
+    memset(&g, 0, sizeof g);
+    struct stat st;
+    g.dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    for (size_t i = 0; g.dir && i < NDICT_FILES; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, DICT_FILES[i]);
+        if (stat(path, &st) != 0)
+            continue;
+        g.f[i].ino = st.st_ino;
+        g.f[i].mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        g.f[i].size = (long long)st.st_size;
+    }
+    return g;
+}
+
+static view_dict *vdict_new(const wd_dict *d, wd_dict *owned)
+{
+    view_dict *vd = wd_calloc(1, sizeof *vd);
+    if (!vd)
+        return NULL;
+    atomic_init(&vd->refs, 1);
+    vd->d = d;
+    vd->owned = owned;
+    return vd;
+}
+
+static void vdict_release(view_dict *vd)
+{
+    if (vd && atomic_fetch_sub(&vd->refs, 1) == 1) {
+        wd_dict_free(vd->owned);
+        wd_free(vd);
+    }
+}
+
+/* The dictionary in force (new reference). */
+static view_dict *vdict_acquire(view_shared *v)
+{
+    pthread_mutex_lock(&v->mu);
+    view_dict *vd = v->dict;
+    atomic_fetch_add(&vd->refs, 1);
+    pthread_mutex_unlock(&v->mu);
+    return vd;
+}
+
+/* Load the dictionary folder anew and put it in force (the reloader's
+ * analyzer too). The last one stays when it cannot be loaded. */
+static int reload_dict(view_shared *v, wd_error *err)
+{
+    struct stat st;
+    int have = stat(v->dict_dir, &st) == 0 && S_ISDIR(st.st_mode);
+    wd_dict *d = NULL;
+    wd_analyzer *an = NULL;
+    int rc = wd_dict_load(&d, have ? v->dict_dir : NULL, err);
+    if (rc == WD_OK)
+        rc = wd_analyzer_new(&an, d, err);
+    view_dict *vd = rc == WD_OK ? vdict_new(d, d) : NULL;
+    if (rc == WD_OK && !vd)
+        rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    if (rc != WD_OK) {
+        wd_analyzer_free(an);
+        wd_dict_free(d);
+        return rc;
+    }
+    pthread_mutex_lock(&v->mu);
+    view_dict *old = v->dict;
+    v->dict = vd;
+    pthread_mutex_unlock(&v->mu);
+    vdict_release(old);
+    wd_analyzer_free(v->an);
+    v->an = an;
+    return WD_OK;
 }
 
 static int sig_equal(const sig *a, const sig *b)
@@ -162,8 +270,30 @@ static void *reloader(void *arg)
         if (v->stop)
             break;
         pthread_mutex_unlock(&v->mu);
+        int dict_changed = 0;
+        if (v->dict_dir) {
+            dsig dn = dict_signature(v->dict_dir);
+            if (memcmp(&dn, &v->dlast, sizeof dn) != 0) {
+                wd_error derr;
+                wd_error_clear(&derr);
+                v->dlast = dn; /* a bad file is tried again when it changes again */
+                if (reload_dict(v, &derr) == WD_OK) {
+                    dict_changed = 1;
+                    v->dict_err[0] = '\0';
+                    fprintf(stderr, "wenda: serve: dictionary %s reloaded (version %s)\n",
+                            v->dict_dir, wd_dict_version(v->dict->d));
+                } else if (strcmp(derr.message, v->dict_err) != 0) {
+                    atomic_fetch_add(&v->failures, 1);
+                    fprintf(stderr,
+                            "wenda: serve: reloading the dictionary %s: %s; still using the "
+                            "last one\n",
+                            v->dict_dir, derr.message);
+                    snprintf(v->dict_err, sizeof v->dict_err, "%s", derr.message);
+                }
+            }
+        }
         sig now = signature(v->path);
-        if (!sig_equal(&now, &v->last) && now.exists) {
+        if ((dict_changed || !sig_equal(&now, &v->last)) && now.exists) {
             wd_error err;
             wd_error_clear(&err);
             if (load(v, &now, &err) == WD_OK) {
@@ -191,15 +321,20 @@ static void *reloader(void *arg)
     return NULL;
 }
 
-int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, unsigned reload_ms,
-                    wd_error *err)
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, const char *dict_dir,
+                    unsigned reload_ms, wd_error *err)
 {
     *out = NULL;
     view_shared *v = wd_calloc(1, sizeof *v);
     if (!v)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     v->path = wd_strdup(path);
-    v->dict = dict;
+    v->dict = vdict_new(dict, NULL);
+    if (dict_dir) {
+        v->dict_dir = wd_strdup(dict_dir);
+        if (v->dict_dir)
+            v->dlast = dict_signature(dict_dir);
+    }
     v->reload_ms = reload_ms ? reload_ms : 500;
     pthread_mutex_init(&v->mu, NULL);
     pthread_cond_init(&v->cv, NULL);
@@ -207,8 +342,9 @@ int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, un
     atomic_init(&v->last_reload, 0.0);
     atomic_init(&v->reloads, 0);
     atomic_init(&v->failures, 0);
-    int rc = v->path ? wd_analyzer_new(&v->an, dict, err)
-                     : wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    int rc = v->path && v->dict && (v->dict_dir || !dict_dir)
+                 ? wd_analyzer_new(&v->an, dict, err)
+                 : wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     if (rc == WD_OK) {
         sig now = signature(path);
         wd_error lerr;
@@ -248,10 +384,13 @@ void view_shared_free(view_shared *v)
         next = w->next;
         wd_searcher_close(w->s);
         wd_analyzer_free(w->an);
+        vdict_release(w->dict);
         wd_free(w);
     }
     view_release(v->snap);
     wd_analyzer_free(v->an);
+    vdict_release(v->dict);
+    wd_free(v->dict_dir);
     pthread_cond_destroy(&v->cv);
     pthread_mutex_destroy(&v->mu);
     wd_free(v->path);
@@ -292,7 +431,9 @@ view_worker *view_worker_get(view_shared *v)
     if (!w)
         return NULL;
     w->owner = v;
-    if (wd_analyzer_new(&w->an, v->dict, NULL) != WD_OK) {
+    w->dict = vdict_acquire(v);
+    if (wd_analyzer_new(&w->an, w->dict->d, NULL) != WD_OK) {
+        vdict_release(w->dict);
         wd_free(w);
         return NULL;
     }
@@ -309,18 +450,34 @@ wd_analyzer *view_worker_analyzer(view_worker *w)
     return w->an;
 }
 
-/* Open a fresh reader; keep the old one unless the new one opened. */
+/* Open a fresh reader (and analyzer, when the dictionary in force is
+ * another); keep the old ones unless the new ones opened. */
 static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_error *err)
 {
     wd_searcher *s = NULL;
-    int rc = wd_searcher_open_with(&s, w->owner->path, w->owner->dict, o, err);
-    if (rc != WD_OK)
+    wd_analyzer *an = NULL;
+    view_dict *vd = vdict_acquire(w->owner);
+    int rc = vd == w->dict ? WD_OK : wd_analyzer_new(&an, vd->d, err);
+    if (rc == WD_OK)
+        rc = wd_searcher_open_with(&s, w->owner->path, vd->d, o, err);
+    if (rc != WD_OK) {
+        wd_analyzer_free(an);
+        vdict_release(vd);
         return rc;
+    }
     if (w->owner->has_cal)
         wd_searcher_set_calibration(s, &w->owner->cal);
     wd_searcher_close(w->s);
     w->s = s;
     w->gen = gen;
+    if (an) {
+        wd_analyzer_free(w->an);
+        w->an = an;
+        vdict_release(w->dict);
+        w->dict = vd;
+    } else {
+        vdict_release(vd);
+    }
     return WD_OK;
 }
 

@@ -8,7 +8,8 @@
  * the new revision and publishes it as a new generation.
  *
  * One view_worker per serving thread, found through a thread-local pointer:
- * its own wd_searcher and analyzer. A worker reopens when the generation moved on, and a search that meets a database changing under it (modified,
+ * its own wd_searcher and analyzer (over the dictionary in force, which the
+ * reloader also keeps fresh). A worker reopens when the generation moved on, and a search that meets a database changing under it (modified,
  * or files rewritten by `wenda index --overwrite`) reopens and retries for a
  * few seconds instead of failing, keeping the last good reader meanwhile.
  */
@@ -35,9 +36,13 @@ typedef struct view_snap {
 } view_snap;
 
 /* Load the index once (a missing index is not an error: the view stays
- * empty until one appears) and start the reloader. *out is new. */
-int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, unsigned reload_ms,
-                    wd_error *err);
+ * empty until one appears) and start the reloader. dict (borrowed) is the
+ * dictionary to start with; with dict_dir (not NULL), the folder it came
+ * from, whose files the reloader watches too: a change loads the
+ * dictionary anew and publishes a new generation (a folder that does not
+ * exist yet means the built-in dictionary until it appears). *out is new. */
+int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, const char *dict_dir,
+                    unsigned reload_ms, wd_error *err);
 /* Stop the reloader and free every worker. Call after the HTTP daemon has
  * stopped (no thread may use a worker any more). */
 void view_shared_free(view_shared *v);
