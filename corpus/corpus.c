@@ -119,7 +119,32 @@ static int detect(const char *name, const char *line, size_t len, const char *qn
         return WD_FORMAT_TSV;
     if (rd_ext_is(name, "csv"))
         return WD_FORMAT_CSV;
-    return WD_FORMAT_SEED;
+    /* A file of another name is not taken for a seed page on trust (a
+     * README, a password file): read it with --input-format. */
+    return rd_ext_is(name, "txt") ? WD_FORMAT_SEED : WD_FORMAT_NONE;
+}
+
+#define FORCE_HINT                                                                                 \
+    "it was skipped (to read it anyway, say which format it is in: --input-format "                \
+    "seed|jsonl|tsv|csv)"
+
+/* A file AUTO cannot read as a knowledge base: fails the read with
+ * WD_EFORMAT, saying which format was expected and how to force one;
+ * WD_OK when it can be read. */
+static int check_detected(rd_ctx *c, int fmt, const char *head, size_t len, int eof)
+{
+    if (fmt == WD_FORMAT_NONE && (len > 0 || !eof))
+        return rd_fail(c, WD_EFORMAT,
+                       "not a knowledge-base file: its name does not end in .txt, .jsonl, .json, "
+                       ".ndjson, .tsv or .csv and its first line is no header naming question "
+                       "and answer columns; " FORCE_HINT);
+    const char *why;
+    if (fmt == WD_FORMAT_SEED && !rd_seed_shaped(head, len, &why))
+        return rd_fail(c, WD_EFORMAT,
+                       "a .txt file that is not a seed page (a question on its first line, then "
+                       "its answer): %s; " FORCE_HINT,
+                       why);
+    return WD_OK;
 }
 
 int wd_corpus_detect_format(const char *name, const char *first_line, size_t len)
@@ -266,10 +291,15 @@ static int read_src(rd_ctx *c, rd_src *src, int convert)
     rd_lines_skip_bom(&l);
 
     int fmt = o->format;
-    if (fmt == WD_FORMAT_AUTO)
+    if (fmt == WD_FORMAT_AUTO) {
         fmt = detect(c->path, head + l.pos, l.buf.len - l.pos,
                      o->question_column ? o->question_column : "question",
                      o->answer_column ? o->answer_column : "answer");
+        if ((rc = check_detected(c, fmt, head + l.pos, l.buf.len - l.pos, l.eof)) != WD_OK)
+            goto out;
+        if (fmt == WD_FORMAT_NONE) /* an empty file: the seed reader says so */
+            fmt = WD_FORMAT_SEED;
+    }
     switch (fmt) {
     case WD_FORMAT_SEED: rc = rd_read_seed(c, &l); break;
     case WD_FORMAT_JSONL: rc = rd_read_jsonl(c, &l); break;

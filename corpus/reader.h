@@ -207,6 +207,11 @@ int rd_table_header_matches(const char *line, size_t len, char sep, const char *
 
 /* --- the parsers (seed.c, jsonl.c, table.c, questions.c) --- */
 int rd_read_seed(rd_ctx *c, rd_lines *l);
+/* Does text[0..len) (the start of a file, its BOM skipped) look like a seed
+ * page: a first non-blank line without a tab (the question), then a
+ * non-blank line (its answer)? A blank text does (the reader says it is
+ * empty). When not, *why says what is wrong, for a message. */
+int rd_seed_shaped(const char *text, size_t len, const char **why);
 int rd_read_jsonl(rd_ctx *c, rd_lines *l);
 /* Records from TSV (sep '\t') or CSV (sep ','). */
 int rd_read_table(rd_ctx *c, rd_lines *l, char sep);

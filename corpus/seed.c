@@ -355,3 +355,39 @@ int rd_read_seed(rd_ctx *c, rd_lines *l)
     wd_buf_free(&sd.id);
     return rc;
 }
+
+/* The next line of text[*pos..len) (without its end); 0 at the end. */
+static int next_line(const char *text, size_t len, size_t *pos, const char **s, size_t *n)
+{
+    if (*pos >= len)
+        return 0;
+    const char *nl = memchr(text + *pos, '\n', len - *pos);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    *s = text + *pos;
+    *n = e - *pos;
+    if (*n && (*s)[*n - 1] == '\r')
+        (*n)--;
+    *pos = e + 1;
+    return 1;
+}
+
+int rd_seed_shaped(const char *text, size_t len, const char **why)
+{
+    size_t pos = 0, n = 0;
+    const char *s = NULL;
+    *why = "";
+    while (next_line(text, len, &pos, &s, &n) && rd_is_blank(s, n))
+        ;
+    if (pos >= len && (!s || rd_is_blank(s, n)))
+        return 1; /* blank: the reader says it is empty */
+    if (memchr(s, '\t', n)) {
+        *why = "its first line holds a tab, as a table's rows do (a TSV file needs a first line "
+               "naming its question and answer columns)";
+        return 0;
+    }
+    while (next_line(text, len, &pos, &s, &n))
+        if (!rd_is_blank(s, n))
+            return 1;
+    *why = "it is one line, with no answer after it";
+    return 0;
+}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -232,6 +233,41 @@ static void test_badinput__empty_file_warns_exit_0(void **state)
     s = index_file(f, p, NULL, NULL);
     assert_int_equal(s.status, 0);
     assert_int_equal(num(&s, "records"), 0);
+    summary_free(&s);
+}
+
+/* Files that are no knowledge base (a README, a password file, a .txt of
+ * table rows, as a data folder holds) are refused whole, each named with
+ * the format expected and --input-format, and the run exits 3; a folder's
+ * good files are still indexed; --input-format reads such a file anyway. */
+static void test_badinput__a_file_of_no_format_is_refused_exit_3(void **state)
+{
+    fixture *f = *state;
+    char dir[256], p[300];
+    snprintf(dir, sizeof dir, "%s/data", f->dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snprintf(p, sizeof p, "%s/class.txt", dir);
+    th_write_text(p, "0\t不同\n1\t相同\n");
+    snprintf(p, sizeof p, "%s/page.txt", dir);
+    th_write_text(p, "医保怎么交\n\n在网上交。\n");
+    summary s = index_file(f, dir, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_int_equal(num(&s, "added"), 1);
+    assert_int_equal(num(&s, "failed_files"), 1);
+    assert_problem(&s, 1, 0, "error", "class.txt", 0, "format", "not a seed page");
+    assert_problem(&s, 1, 0, "error", "class.txt", 0, "format", "--input-format");
+    summary_free(&s);
+
+    snprintf(p, sizeof p, "%s/README.md", f->dir);
+    th_write_text(p, "# wenda (问答)\n\nA search engine for Q&A knowledge bases.\n");
+    s = index_file(f, p, NULL, NULL);
+    assert_int_equal(s.status, 3);
+    assert_problem(&s, 1, 0, "error", "README.md", 0, "format",
+                   "not a knowledge-base file: its name does not end in .txt");
+    summary_free(&s);
+    s = index_file(f, p, "--input-format", "seed");
+    assert_int_equal(s.status, 0);
+    assert_int_equal(num(&s, "added"), 1);
     summary_free(&s);
 }
 
@@ -555,6 +591,7 @@ int main(void)
         T(test_badinput__crlf_line_ends_are_not_kept),
         T(test_badinput__nul_byte_line_skipped_exit_3),
         T(test_badinput__empty_file_warns_exit_0),
+        T(test_badinput__a_file_of_no_format_is_refused_exit_3),
         T(test_badinput__record_of_50mb_skipped_exit_3),
         T(test_badinput__line_of_10mb_skipped_or_indexed_with_limit),
         T(test_badinput__malformed_json_in_middle_skipped_exit_3),

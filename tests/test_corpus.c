@@ -622,12 +622,64 @@ static void test_corpus__header_detection(void **state)
     assert_int_equal(wd_corpus_detect_format("a.jsonl", json, strlen(json)), WD_FORMAT_JSONL);
     assert_int_equal(wd_corpus_detect_format("a.ndjson", json, strlen(json)), WD_FORMAT_JSONL);
     assert_int_equal(wd_corpus_detect_format("a.JSON", json, strlen(json)), WD_FORMAT_JSONL);
-    assert_int_equal(wd_corpus_detect_format("dir.v2/page", "问题", 6), WD_FORMAT_SEED);
+    assert_int_equal(wd_corpus_detect_format("dir.v2/page", "问题", 6), WD_FORMAT_NONE);
+    assert_int_equal(wd_corpus_detect_format("README.md", "# wenda", 7), WD_FORMAT_NONE);
+    assert_int_equal(wd_corpus_detect_format("kb", "question\tanswer", 15), WD_FORMAT_TSV);
     assert_int_equal(wd_corpus_detect_format("a.txt", "灵活就业的医保就是居民医保吗", 42),
                      WD_FORMAT_SEED);
     assert_int_equal(wd_corpus_detect_format("a.csv", "q,a", 3), WD_FORMAT_CSV);
     assert_int_equal(wd_corpus_detect_format("a.tsv", "q\ta", 3), WD_FORMAT_TSV);
-    assert_int_equal(wd_corpus_detect_format(NULL, NULL, 0), WD_FORMAT_SEED);
+    assert_int_equal(wd_corpus_detect_format(NULL, NULL, 0), WD_FORMAT_NONE);
+}
+
+/* AUTO reads only what it recognises: a file of another name without a
+ * header (README.md, a password file), and a .txt that is no seed page (a
+ * table's rows, a one-line file), are refused whole with WD_EFORMAT naming
+ * the format expected and --input-format; --input-format reads them. A
+ * seed page, a headed table of any name and an empty file are read as
+ * before. */
+static void test_corpus__auto_refuses_files_of_no_format(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text, *expect; /* expect NULL: read */
+    } cases[] = {
+        { "README.md", "# wenda (问答)\n\nA search engine.\n", "its name does not end in" },
+        { "passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/bin/sh\n",
+          "not a knowledge-base file" },
+        { "class.txt", "0\t不同\n1\t相同\n", "holds a tab" },
+        { "dev.txt", "保险怎么买[SEP]哪种保险好\t0\n", "holds a tab" },
+        { "note.txt", "只有一行\n", "one line" },
+        { "page.txt", "医保怎么交\n\n在网上交。\n", NULL },
+        { "qa.dat", "question\tanswer\n医保怎么交\t在网上交。\n", NULL },
+        { "blank.txt", "\n\n", NULL },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        coll c = { 0 };
+        wd_error e;
+        wd_error_clear(&e);
+        int rc = wd_corpus_read_buffer(cases[k].name, cases[k].text, strlen(cases[k].text), NULL,
+                                       on_record, on_diag, &c, &e);
+        if (!cases[k].expect) {
+            if (rc != WD_OK)
+                fail_msg("%s: %s", cases[k].name, e.message);
+        } else {
+            assert_int_equal(rc, WD_EFORMAT);
+            assert_int_equal(c.n, 0);
+            if (!strstr(e.message, cases[k].expect) || !strstr(e.message, cases[k].name) ||
+                !strstr(e.message, "--input-format seed|jsonl|tsv|csv"))
+                fail_msg("%s: %s", cases[k].name, e.message);
+            /* said what they are, they are read */
+            wd_read_opts o = WD_READ_OPTS_INIT;
+            o.format = WD_FORMAT_SEED;
+            coll_free(&c);
+            assert_int_equal(wd_corpus_read_buffer(cases[k].name, cases[k].text,
+                                                   strlen(cases[k].text), &o, on_record, on_diag,
+                                                   &c, &e),
+                             WD_OK);
+        }
+        coll_free(&c);
+    }
 }
 
 static void test_corpus__custom_columns(void **state)
@@ -1053,13 +1105,13 @@ static void test_corpus__read_buffer(void **state)
     assert_string_equal(c.r[0].source, "kb.jsonl");
     assert_string_equal(c.r[0].id, "h70155019525e1d48");
     coll_free(&c);
-    /* The same bytes named .txt are a seed page: one record, the JSON line
-     * as its question and no answer, so it is skipped. */
+    /* The same bytes named .txt are no seed page (one line, no answer):
+     * refused whole, saying how to read them anyway. */
     assert_int_equal(
         wd_corpus_read_buffer("kb.txt", jl, sizeof jl - 1, NULL, on_record, on_diag, &c, &e),
-        WD_OK);
+        WD_EFORMAT);
     assert_int_equal(c.n, 0);
-    assert_int_equal(c.nd, 1);
+    assert_non_null(strstr(e.message, "--input-format"));
     coll_free(&c);
     /* An explicit format wins over the name. */
     wd_read_opts o = WD_READ_OPTS_INIT;
@@ -1977,6 +2029,7 @@ int main(void)
         cmocka_unit_test(test_corpus__tsv),
         cmocka_unit_test(test_corpus__csv_quotes),
         cmocka_unit_test(test_corpus__header_detection),
+        cmocka_unit_test(test_corpus__auto_refuses_files_of_no_format),
         cmocka_unit_test(test_corpus__custom_columns),
         cmocka_unit_test(test_corpus__missing_column),
         cmocka_unit_test(test_corpus__insurance_corpus),

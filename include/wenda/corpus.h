@@ -26,8 +26,12 @@ extern "C" {
 #endif
 
 enum wd_input_format {
-    WD_FORMAT_AUTO = 0, /* header line naming question/answer -> TSV/CSV; .jsonl/.json -> JSONL;
-                           other .txt -> seed page */
+    WD_FORMAT_NONE = -1, /* what AUTO finds for a file it cannot read as any format (a name
+                            other than .txt .jsonl .json .ndjson .tsv .csv and no header) */
+    WD_FORMAT_AUTO = 0,  /* header line naming question/answer -> TSV/CSV; .jsonl/.json ->
+                            JSONL; other .txt -> seed page, when it has a seed page's shape (a
+                            first line without a tab, then an answer); anything else is
+                            refused (WD_EFORMAT) */
     WD_FORMAT_SEED = 1,
     WD_FORMAT_JSONL = 2,
     WD_FORMAT_TSV = 3,
@@ -68,15 +72,19 @@ typedef void (*wd_diag_fn)(void *ctx, int level, const char *file, size_t line, 
 /* Read one file. Returns WD_OK when the file was read (even if some records
  * were skipped), WD_ENOTFOUND / WD_EIO when it cannot be read, WD_EENCODING
  * when it is plainly not UTF-8 (message names the file and --encoding),
- * WD_EFORMAT for a TSV/CSV header without the needed columns, or the
- * callback's non-zero return. */
+ * WD_EFORMAT for a TSV/CSV header without the needed columns, and with
+ * WD_FORMAT_AUTO for a file of no format (another name, no header) or a
+ * .txt that is no seed page (the message says which format was expected
+ * and that --input-format reads it anyway), or the callback's non-zero
+ * return. */
 int wd_corpus_read_file(const char *path, const wd_read_opts *opts, wd_record_fn fn,
                         wd_diag_fn diag, void *ctx, wd_error *err);
 /* The same over a buffer in memory; `name` is used as file name and source
  * (its extension matters for WD_FORMAT_AUTO). */
 int wd_corpus_read_buffer(const char *name, const char *data, size_t len, const wd_read_opts *opts,
                           wd_record_fn fn, wd_diag_fn diag, void *ctx, wd_error *err);
-/* Which format AUTO picks for this file name and first line. */
+/* Which format AUTO picks for this file name and first line (WD_FORMAT_NONE:
+ * none; a .txt is WD_FORMAT_SEED here, its shape is checked when read). */
 int wd_corpus_detect_format(const char *name, const char *first_line, size_t len);
 /* Parse "auto|seed|jsonl|tsv|csv"; -1 when unknown. */
 int wd_corpus_format_from_name(const char *s);

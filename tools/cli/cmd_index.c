@@ -427,6 +427,10 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
                (unsigned long long)(added + replaced), added + replaced == 1 ? "" : "s", nfiles,
                nfiles == 1 ? "" : "s", path, (unsigned long long)added,
                (unsigned long long)replaced, (unsigned long long)r.skipped, secs);
+        size_t unread = failed_files + missing + r.unreadable;
+        if (unread)
+            printf("%zu file%s or folder%s not read (see above)\n", unread, unread == 1 ? "" : "s",
+                   unread == 1 ? "" : "s");
         if (io.profile)
             printf("time: CPU %.1f s in all; analysing records %.1f s, writing them to Xapian "
                    "%.1f s (CPU over all threads); final merge/compaction %.1f s\n",
@@ -534,7 +538,10 @@ const cli_cmd cli_cmd_index = {
     "loop; each link left out is reported with the reason.\n"
     "Formats: seed pages (.txt), JSON Lines ({\"id\"?, \"question\", \"answer\", \"source\"?,\n"
     "\"date\"?} a line), and TSV/CSV files whose header names question and answer columns\n"
-    "(any extension). A record whose id is already indexed is replaced. Records are\n"
+    "(any extension). A file of no format (another name and no such header, or a .txt\n"
+    "that is no seed page: a tab in its first line, or no answer after it) is reported\n"
+    "and skipped; --input-format reads it as the format named.\n"
+    "A record whose id is already indexed is replaced. Records are\n"
     "committed every --batch-size records, so an interrupted run keeps what it committed.\n"
     "Problem records are skipped with a message naming file and line, among them a\n"
     "record whose question has no word to search by (only emoji, punctuation or\n"
