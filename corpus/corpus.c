@@ -276,6 +276,7 @@ static int read_src(rd_ctx *c, rd_src *src, int convert)
     const wd_read_opts *o = c->opts;
     rd_lines l;
     rd_lines_init(&l, src);
+    c->lines = &l;
     int rc = WD_OK;
     if (convert) {
         warn_if_utf8(c, src);
@@ -308,6 +309,7 @@ static int read_src(rd_ctx *c, rd_src *src, int convert)
     default: rc = WD_EINTERNAL; break;
     }
 out:
+    c->lines = NULL;
     rd_lines_free(&l);
     rd_src_close(src);
     return rd_finish(c, src, rc, "record");

@@ -470,6 +470,8 @@ int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
                     "id %s repeats line %zu; the later record replaces it", shown, prev);
         }
     }
+    if (c->opts->bytes_done && c->lines)
+        *c->opts->bytes_done = c->lines->consumed;
     if (c->fn) {
         int rc = c->fn(c->ctx, rec);
         if (rc != 0) {

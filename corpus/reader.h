@@ -70,8 +70,9 @@ typedef struct rd_ctx {
     wd_strmap ids; /* id -> the line that last used it (size_t), to report repeats */
     wd_buf id;     /* scratch for generated ids */
     size_t delivered;
-    int failed;  /* rd_fail filled err: keep its message */
-    int stopped; /* the callback returned non-zero */
+    int failed;            /* rd_fail filled err: keep its message */
+    int stopped;           /* the callback returned non-zero */
+    const rd_lines *lines; /* the record reader's lines (for opts->bytes_done), or NULL */
 } rd_ctx;
 
 /* --- sources and lines (reader.c) --- */

@@ -758,6 +758,39 @@ static void test_cli__reindex_rebuilds_from_stored_records(void **state)
     }
 }
 
+/* Progress on stderr: --progress lines gives a line with the share of the
+ * input done (at least the last one); without a terminal a short run
+ * prints none, --quiet none at all; a bad --progress is a usage error.
+ * The same for coverage. */
+static void test_cli__progress_lines_share_and_quiet(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "--progress", "lines", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "wenda: index: indexing: 100% of "));
+    assert_non_null(strstr(r.err, "104 records"));
+    assert_non_null(strstr(r.err, "done in"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "index", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "indexing:"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "index", "--quiet", "--progress", "lines", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "");
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "index", "--progress", "sometimes", SEEDS, NULL);
+    assert_int_equal(r.status, 2);
+    th_run_free(&r);
+    r = th_wenda(f->index, "低保户要交医保吗\n异地就医怎么报销\n", "coverage", "--progress",
+                 "lines", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "wenda: coverage: checking: ")); /* stdin: no size */
+    assert_non_null(strstr(r.err, "2 questions"));
+    th_run_free(&r);
+}
+
 /* The JSON problem about `file` (its path ends so), or NULL. */
 static json_t *problem_about(json_t *summary, const char *file)
 {
@@ -983,6 +1016,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__reindex_rebuilds_from_stored_records, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_cli__progress_lines_share_and_quiet, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_cli__index_folder_walk_reads_each_file_once_and_stays_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__index_json_lists_a_missing_path_among_problems,

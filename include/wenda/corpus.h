@@ -49,12 +49,15 @@ typedef struct wd_read_opts {
                                     together hold more bytes is skipped (a source is the
                                     file's name unless the record gives one); 0 =
                                     WD_DEFAULT_MAX_RECORD_BYTES */
+    uint64_t *bytes_done;        /* not NULL: before each record is handed on, set to the
+                                    bytes of the file read up to its end (after conversion
+                                    when converting), for a progress report */
 } wd_read_opts;
 
 #define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB */
 #define WD_READ_OPTS_INIT                                                                          \
     {                                                                                              \
-        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0                                                  \
+        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0, NULL                                            \
     }
 
 /* Records reach the caller through a wd_record_fn (wenda/record.h): the

@@ -26,6 +26,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "commands.h"
+#include "progress.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/coverage.h"
@@ -72,7 +73,7 @@ typedef struct shared {
     wd_coverage_opts copts;
     int format;
     FILE *out;
-    int progress;
+    cli_progress pg; /* on stderr: share of the input read, rate, time left */
     atomic_ullong bytes_read;
     unsigned long long bytes_total;
     /* writer state */
@@ -217,34 +218,15 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
         sh->write_failed = 1;
 }
 
-static void progress(shared *sh, double t0, int final)
+static void progress(shared *sh, int final)
 {
-    double secs = (cli_now_ms() - t0) / 1e3;
-    double rate = secs > 0 ? (double)sh->sum.questions / secs : 0;
-    if (sh->bytes_total) {
-        double f = (double)atomic_load(&sh->bytes_read) / (double)sh->bytes_total;
-        if (f > 1 || final)
-            f = 1;
-        int w = 30, fill = (int)(f * w);
-        char bar[64];
-        for (int i = 0; i < w; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[w] = '\0';
-        fprintf(stderr, "\r[%s] %3.0f%%  %zu questions  %.0f/s ", bar, 100 * f, sh->sum.questions,
-                rate);
-    } else {
-        fprintf(stderr, "\r%zu questions  %.0f/s ", sh->sum.questions, rate);
-    }
-    if (final)
-        fputc('\n', stderr);
-    fflush(stderr);
+    cli_progress_update(&sh->pg, atomic_load(&sh->bytes_read), sh->sum.questions, final);
 }
 
 static void *writer_main(void *arg)
 {
     shared *sh = arg;
     wd_buf b = WD_BUF_INIT;
-    double t0 = cli_now_ms(), last = 0;
     for (;;) {
         pthread_mutex_lock(&sh->mu);
         slot *s = &sh->window[sh->next_out % WINDOW_CAP];
@@ -279,16 +261,9 @@ static void *writer_main(void *arg)
             pthread_mutex_unlock(&sh->mu);
             break;
         }
-        if (sh->progress) {
-            double now = cli_now_ms();
-            if (now - last > 100) {
-                progress(sh, t0, 0);
-                last = now;
-            }
-        }
+        progress(sh, 0);
     }
-    if (sh->progress)
-        progress(sh, t0, 1);
+    progress(sh, 1);
     wd_buf_free(&b);
     return NULL;
 }
@@ -406,6 +381,10 @@ static const cli_opt cov_opts[] = {
     { "candidates", 0, 1, "K", "records scored per question (default 8)" },
     { "html-rows", 0, 1, "N", "rows of the HTML table (default 5000; groups are all listed)" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "progress", 0, 1, "HOW",
+      "on stderr: bar (rewritten in place), lines (one every 10 s) or none; default: a bar on "
+      "a terminal, else lines" },
+    { "quiet", 'q', 0, NULL, "no progress" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -454,6 +433,9 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     if (!ex && cli_flag(cmd, &a, "json"))
         fmt = OF_JSONL;
     int json = fmt == OF_JSONL;
+    int pmode = cli_progress_mode(cli_value(cmd, &a, "progress"), cli_flag(cmd, &a, "quiet"));
+    if (!ex && pmode < 0)
+        ex = cli_usage_error(cmd, "--progress wants bar, lines or none");
     if (!ex && (v = cli_value(cmd, &a, "input-format"))) {
         infmt = !strcmp(v, "lines")  ? WD_FORMAT_LINES
                 : !strcmp(v, "tsv")  ? WD_FORMAT_TSV
@@ -586,7 +568,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
                                 : cli_fail(cmd->name, &err, json);
         goto done;
     }
-    sh->progress = fmt == OF_TEXT && isatty(fileno(stderr));
+    cli_progress_start(&sh->pg, pmode, cmd->name, "checking", "questions", sh->bytes_total, 1);
     if (fmt == OF_TSV)
         fprintf(sh->out, "line\tquestion\tverdict\tconfidence\tbest_id\tbest_question\t"
                          "best_confidence\trunner_up_id\trunner_up_question\t"

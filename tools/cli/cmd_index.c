@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "progress.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/index.h"
@@ -34,39 +35,26 @@ typedef struct index_run {
     uint64_t records; /* read from files */
     uint64_t skipped;
     uint64_t warnings;
-    uint64_t bytes;
-    size_t unreadable; /* files and folders that could not be read */
+    uint64_t bytes_before; /* of the files read before this one */
+    uint64_t bytes_done;   /* of this file, up to the record being indexed (the reader's) */
+    size_t unreadable;     /* files and folders that could not be read */
     int fatal;
     wd_error fatal_err;
     json_t *problems; /* with --json: the diagnostics */
     int json;
-    int progress;
-    double t0, last_progress;
-    size_t file_i, file_n;
+    cli_progress pg; /* share of the input's bytes, rate, time left */
+    double t0;
 } index_run;
 
 static void progress(index_run *r, int final)
 {
-    if (!r->progress)
-        return;
-    double now = cli_now_ms();
-    if (!final && now - r->last_progress < 100)
-        return;
-    r->last_progress = now;
-    double secs = (now - r->t0) / 1e3;
-    fprintf(stderr, "\r\033[Kindexing file %zu/%zu: %llu records, %.0f rec/s, %.1f MB/s", r->file_i,
-            r->file_n, (unsigned long long)r->records, secs > 0 ? r->records / secs : 0.0,
-            secs > 0 ? r->bytes / 1e6 / secs : 0.0);
-    if (final)
-        fputc('\n', stderr);
-    fflush(stderr);
+    cli_progress_update(&r->pg, r->bytes_before + r->bytes_done, r->records, final);
 }
 
 static void note_problem(index_run *r, const char *level, const char *file, size_t line, int code,
                          const char *msg)
 {
-    if (r->progress)
-        fputs("\r\033[K", stderr);
+    cli_progress_clear(&r->pg);
     if (r->json) {
         /* A file name is bytes: one in another encoding (a GBK name) must
          * not make the problem invalid JSON, or drop it. */
@@ -150,7 +138,6 @@ static int on_record(void *ctx, const wd_record *rec)
     if (interrupted)
         return WD_ESTOP;
     r->records++;
-    r->bytes += strlen(rec->question) + (rec->answer ? strlen(rec->answer) : 0);
     if (!has_a_word(r, rec->question)) {
         r->skipped++;
         note_problem(r, "skip", r->file, rec->line, WD_EFORMAT,
@@ -242,6 +229,9 @@ static const cli_opt index_opts[] = {
     { "json", 0, 0, NULL, "print the summary as one JSON object" },
     { "profile", 0, 0, NULL,
       "also report where the time went: CPU analysing, CPU writing to Xapian, the final merge" },
+    { "progress", 0, 1, "HOW",
+      "bar (rewritten in place), lines (one every 10 s) or none; default: a bar on a terminal, "
+      "else lines" },
     { "quiet", 'q', 0, NULL, "no progress and no summary" },
     { NULL, 0, 0, NULL, NULL }
 };
@@ -300,7 +290,14 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     r.cmd = cmd->name;
     r.json = json;
     r.problems = json ? json_array() : NULL;
-    r.progress = !json && !cli_flag(cmd, &a, "quiet") && isatty(STDERR_FILENO);
+    const char *how = cli_value(cmd, &a, "progress");
+    int pmode = cli_progress_mode(how, cli_flag(cmd, &a, "quiet") || (json && !how));
+    if (pmode < 0) {
+        cli_args_free(&a);
+        json_decref(r.problems);
+        return cli_usage_error(cmd, "--progress wants bar, lines or none");
+    }
+    ro.bytes_done = &r.bytes_done;
     wd_error err;
     wd_error_clear(&err);
 
@@ -352,7 +349,13 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.answer_positions = cli_flag(cmd, &a, "answer-positions");
     io.profile = cli_flag(cmd, &a, "profile");
     r.t0 = cli_now_ms();
-    r.file_n = nfiles;
+    uint64_t total = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct stat fst;
+        if (stat(wd_corpus_files_path(files, i), &fst) == 0 && S_ISREG(fst.st_mode))
+            total += (uint64_t)fst.st_size;
+    }
+    cli_progress_start(&r.pg, pmode, cmd->name, "indexing", "records", total, 1);
     fatal_path = path;
     fatal_json = json;
     xc_set_fatal_handler(on_fatal);
@@ -369,8 +372,11 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
 
     size_t failed_files = 0;
     for (size_t i = 0; i < nfiles && !r.fatal && !interrupted; i++) {
-        r.file_i = i + 1;
         r.file = wd_corpus_files_path(files, i);
+        struct stat fst;
+        if (i > 0 && stat(wd_corpus_files_path(files, i - 1), &fst) == 0 && S_ISREG(fst.st_mode))
+            r.bytes_before += (uint64_t)fst.st_size;
+        r.bytes_done = 0;
         wd_error_clear(&err);
         rc = wd_corpus_read_file(r.file, &ro, on_record, on_diag, &r, &err);
         if (rc != WD_OK && !r.fatal && rc != WD_ESTOP) {

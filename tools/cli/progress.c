@@ -15,7 +15,7 @@ int cli_progress_mode(const char *opt, int quiet)
     if (!opt || strcmp(opt, "auto") == 0) {
         if (quiet)
             return CLI_PROGRESS_NONE;
-        return isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_LINES;
+        return isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_LINES_AUTO;
     }
     if (strcmp(opt, "bar") == 0)
         return quiet ? CLI_PROGRESS_NONE : CLI_PROGRESS_BAR;
@@ -49,6 +49,19 @@ static void put_time(char *out, size_t cap, double s)
         snprintf(out, cap, "%lu:%02lu", t / 60, t % 60);
 }
 
+/* "512 B", "3.7 kB", "3.7 MB", "1.2 GB" */
+static void put_size(char *out, size_t cap, double b)
+{
+    if (b < 1e3)
+        snprintf(out, cap, "%.0f B", b);
+    else if (b < 1e6)
+        snprintf(out, cap, "%.1f kB", b / 1e3);
+    else if (b < 1e9)
+        snprintf(out, cap, "%.1f MB", b / 1e6);
+    else
+        snprintf(out, cap, "%.1f GB", b / 1e9);
+}
+
 void cli_progress_update(cli_progress *p, uint64_t done, uint64_t items, int final)
 {
     if (p->mode == CLI_PROGRESS_NONE)
@@ -57,6 +70,9 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t items, int fin
     double gap = p->mode == CLI_PROGRESS_BAR ? 100 : CLI_PROGRESS_LINE_S * 1e3;
     if (!final && now - p->last < gap)
         return;
+    if (final && p->mode == CLI_PROGRESS_LINES_AUTO && !p->printed)
+        return;
+    p->printed++;
     p->last = now;
     double secs = (now - p->t0) / 1e3;
     char line[256], when[32];
@@ -64,26 +80,30 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t items, int fin
     if (p->total) {
         double f = done >= p->total || final ? 1.0 : (double)done / (double)p->total;
         n += (size_t)snprintf(line + n, sizeof line - n, "%s: %3.0f%%", p->what, 100 * f);
-        if (p->bytes)
-            n += (size_t)snprintf(line + n, sizeof line - n, " of %.1f MB", p->total / 1e6);
-        n += (size_t)snprintf(line + n, sizeof line - n, ", %llu %s", (unsigned long long)items,
-                              p->items);
-        if (secs > 0)
-            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s", (double)items / secs,
-                                  p->items);
-        if (final) {
-            put_time(when, sizeof when, secs);
-            n += (size_t)snprintf(line + n, sizeof line - n, ", done in %s", when);
-        } else if (f > 0 && secs > 1) {
-            put_time(when, sizeof when, secs * (1 - f) / f);
-            n += (size_t)snprintf(line + n, sizeof line - n, ", %s left", when);
+        if (p->bytes) {
+            char size[32];
+            put_size(size, sizeof size, (double)p->total);
+            n += (size_t)snprintf(line + n, sizeof line - n, " of %s, %llu %s", size,
+                                  (unsigned long long)items, p->items);
+        } else {
+            n +=
+                (size_t)snprintf(line + n, sizeof line - n, ", %llu of %llu %s",
+                                 (unsigned long long)items, (unsigned long long)p->total, p->items);
         }
     } else {
         n += (size_t)snprintf(line + n, sizeof line - n, "%s: %llu %s", p->what,
                               (unsigned long long)items, p->items);
-        if (secs > 0)
-            n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s", (double)items / secs,
-                                  p->items);
+    }
+    if (secs > 0)
+        n += (size_t)snprintf(line + n, sizeof line - n, ", %.0f %s/s", (double)items / secs,
+                              p->items);
+    if (final) {
+        put_time(when, sizeof when, secs);
+        n += (size_t)snprintf(line + n, sizeof line - n, ", done in %s", when);
+    } else if (p->total && done > 0 && done < p->total && secs > 1) {
+        double f = (double)done / (double)p->total;
+        put_time(when, sizeof when, secs * (1 - f) / f);
+        n += (size_t)snprintf(line + n, sizeof line - n, ", %s left", when);
     }
     if (p->mode == CLI_PROGRESS_BAR) {
         fprintf(stderr, "\r\033[K%s", line);

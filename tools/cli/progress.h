@@ -5,13 +5,20 @@
  * share done (of the input's bytes, or of the records), the rate and the
  * time left. When stderr is not a terminal (cron, CI, a log file), a plain
  * line every 10 seconds, and one at the end, so a log shows how far a long
- * run got. `--progress=bar|lines|none` chooses; `--quiet` is none. */
+ * run got (a run shorter than that prints none). `--progress=bar|lines|none`
+ * chooses (lines: one at the end in any case); `--quiet` is none. */
 #ifndef WENDA_CLI_PROGRESS_H
 #define WENDA_CLI_PROGRESS_H
 
 #include <stdint.h>
 
-enum { CLI_PROGRESS_NONE = 0, CLI_PROGRESS_BAR = 1, CLI_PROGRESS_LINES = 2 };
+enum {
+    CLI_PROGRESS_NONE = 0,
+    CLI_PROGRESS_BAR = 1,
+    CLI_PROGRESS_LINES = 2,     /* asked for: a line every CLI_PROGRESS_LINE_S, one at the end */
+    CLI_PROGRESS_LINES_AUTO = 3 /* not a terminal: the same, but a run too short to print a
+                                   line ends silently too */
+};
 
 /* Seconds between two lines in CLI_PROGRESS_LINES mode. */
 #define CLI_PROGRESS_LINE_S 10.0
@@ -25,6 +32,7 @@ typedef struct cli_progress {
     int bytes;         /* done and total are bytes (shown in MB) */
     double t0, last;
     int on_line; /* a bar is on the terminal's line */
+    int printed; /* lines printed */
 } cli_progress;
 
 /* The mode from --progress's value (NULL or "auto": a bar on a terminal,
