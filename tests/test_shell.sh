@@ -6,7 +6,8 @@
 #    options, and record ids after `show` from a real index;
 #  - a mistyped command or option gets "did you mean";
 #  - columns line up by display width (a CJK character is two columns), --explain names
-#    fields instead of index prefixes and leaves out rows of weight 0, plurals agree.
+#    fields instead of index prefixes and leaves out rows of weight 0, plurals agree;
+#  - on a terminal, wrapped snippet lines keep their indent.
 # Usage: test_shell.sh WENDA_BIN BUILD_TOOLS_DIR SOURCE_DIR
 set -u
 W=$1 DOCS=$2 SRC=$3
@@ -79,4 +80,18 @@ echo "$ex" | grep -qE ' 0\.0000$' && fail "--explain lists rows of weight 0: $ex
 # Plurals.
 printf '{"question": "测试问题", "answer": "一个答案"}\n' > "$T/one.jsonl"
 "$W" index --index "$T/one" "$T/one.jsonl" | grep -q "^indexed 1 record from 1 file" || fail "plural of 1 record"
+# Wrapped snippet lines keep their indent (on a terminal of 40 columns; skipped without script).
+if command -v script >/dev/null; then
+    w=$(script -qc "COLUMNS=40 '$W' ask --color never --index '$T/idx' -n 1 低保户要交医保吗" /dev/null |
+        tr -d '\r' | sed -n '2,/confidence/p' | sed '$d')
+    [ "$(printf '%s\n' "$w" | wc -l)" -ge 3 ] || fail "the snippet is not wrapped at 40 columns: $w"
+    printf '%s\n' "$w" | grep -qv '^   [^ ]' && fail "a wrapped snippet line lost its indent: $w"
+    # not wrapped when the output is not a terminal
+    [ "$("$W" ask --index "$T/idx" -n 1 低保户要交医保吗 | sed -n 2p | cut -c1-3)" = "   " ] ||
+        fail "the snippet line"
+    [ "$("$W" ask --index "$T/idx" -n 1 低保户要交医保吗 | sed -n 3p | grep -c confidence)" = 1 ] ||
+        fail "a snippet wrapped though the output is no terminal"
+else
+    echo "note: script not installed; the wrapping check was skipped"
+fi
 echo "ok"

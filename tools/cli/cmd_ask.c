@@ -26,11 +26,16 @@ static void put_visible(wd_buf *o, const char *s)
     wd_buf_visible(o, s, strlen(s));
 }
 
-/* s with the code-point ranges in hl set in bold (colour) or plain. */
-static void put_highlighted(wd_buf *o, const char *s, size_t (*hl)[2], size_t nhl, int color)
+/* s with the code-point ranges in hl set in bold (colour) or plain. With
+ * cols (a terminal's width), a line that would pass it goes on on the next
+ * line at `indent` columns, where it started, not at the screen's edge. */
+static void put_highlighted(wd_buf *o, const char *s, size_t (*hl)[2], size_t nhl, int color,
+                            size_t indent, size_t cols)
 {
-    size_t cp = 0, h = 0;
+    size_t cp = 0, h = 0, col = indent;
     int on = 0;
+    if (cols && cols < indent + 10)
+        cols = 0; /* too narrow to wrap usefully */
     for (const char *p = s; *p;) {
         if (color) {
             if (on && h < nhl && cp >= hl[h][1]) {
@@ -46,7 +51,26 @@ static void put_highlighted(wd_buf *o, const char *s, size_t (*hl)[2], size_t nh
         size_t l = 1;
         while (p[l] && (((unsigned char)p[l]) & 0xC0) == 0x80)
             l++;
+        size_t at = o->len;
         wd_buf_visible(o, p, l);
+        if (cols && !o->oom) {
+            size_t w = cli_width(o->data + at, o->len - at);
+            if (col + w > cols) {
+                char shown[16];
+                size_t n = o->len - at < sizeof shown ? o->len - at : 0;
+                memcpy(shown, o->data + at, n);
+                o->len = at;
+                wd_buf_putc(o, '\n');
+                for (size_t k = 0; k < indent; k++)
+                    wd_buf_putc(o, ' ');
+                col = indent;
+                if (!(n == 1 && shown[0] == ' ')) /* a space at the break is the break */
+                    wd_buf_append(o, shown, n);
+                else
+                    w = 0;
+            }
+            col += w;
+        }
         p += l;
         cp++;
     }
@@ -87,7 +111,8 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
     if (h->kind == WD_KIND_QUESTION)
         wd_buf_puts(&o, "  (question only, no answer written)");
     wd_buf_puts(&o, "\n   ");
-    put_highlighted(&o, h->snippet, h->highlights, h->n_highlights, color && !closest);
+    put_highlighted(&o, h->snippet, h->highlights, h->n_highlights, color && !closest, 3,
+                    cli_term_columns(STDOUT_FILENO));
     wd_buf_printf(&o, "\n   %s", color ? DIM : "");
     put_visible(&o, h->id);
     wd_buf_printf(&o, "  confidence %.2f  ", h->confidence);

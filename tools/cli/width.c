@@ -4,6 +4,10 @@
  */
 #include "width.h"
 
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 static int wide(uint32_t c)
 {
     return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
@@ -36,6 +40,18 @@ size_t cli_width(const char *s, size_t len)
         i += l;
     }
     return w;
+}
+
+size_t cli_term_columns(int fd)
+{
+    if (!isatty(fd))
+        return 0;
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    long c = env ? strtol(env, NULL, 10) : 0;
+    return c > 0 && c < 10000 ? (size_t)c : 80;
 }
 
 void cli_pad(wd_buf *b, const char *s, size_t len, size_t cols)

@@ -16,4 +16,9 @@ size_t cli_width(const char *s, size_t len);
  * text is wider). */
 void cli_pad(wd_buf *b, const char *s, size_t len, size_t cols);
 
+/* The columns of the terminal `fd` is (its window size, else $COLUMNS, else
+ * 80), or 0 when fd is no terminal: output that is not for a screen is not
+ * wrapped. */
+size_t cli_term_columns(int fd);
+
 #endif
