@@ -433,8 +433,9 @@ static int find_parts(wd_dict *d, wd_error *err)
         for (size_t k = 0; k < t->n; k++)
             np += t->ent[k].part_n;
         d->partv = wd_calloc(np, sizeof *d->partv);
+        d->splitv = wd_calloc(nparted, sizeof *d->splitv);
         d->partpool = wd_buf_detach(&pool);
-        if (!d->partv || !d->partpool)
+        if (!d->partv || !d->splitv || !d->partpool)
             rc = oom(err);
         /* part_off becomes the parts' first index in partv */
         for (size_t k = 0, v = 0; rc == WD_OK && k < t->n; k++) {
@@ -442,6 +443,7 @@ static int find_parts(wd_dict *d, wd_error *err)
             if (!e->part_n)
                 continue;
             const char *p = d->partpool + e->part_off;
+            d->splitv[d->nsplit++] = wd_strtab_key(t, e);
             e->part_off = (uint32_t)v;
             for (uint32_t i = 0; i < e->part_n; i++) {
                 d->partv[v++] = p;
@@ -534,6 +536,7 @@ void wd_dict_free(wd_dict *d)
     wd_strtab_free(&d->tab);
     wd_free(d->synv);
     wd_free(d->partv);
+    wd_free(d->splitv);
     wd_free(d->partpool);
     wd_free(d->gmem);
     wd_free(d);
@@ -578,6 +581,13 @@ size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len, cons
     if (out)
         *out = (const char *const *)d->partv + d->tab.ent[k].part_off;
     return d->tab.ent[k].part_n;
+}
+
+size_t wd_dict_split_synonyms(const wd_dict *d, const char *const **out)
+{
+    if (out)
+        *out = d && d->nsplit ? (const char *const *)d->splitv : NULL;
+    return d ? d->nsplit : 0;
 }
 
 int wd_dict_each_word(const wd_dict *d, wd_dict_word_fn fn, void *ctx)

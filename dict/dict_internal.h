@@ -18,6 +18,8 @@ struct wd_dict {
     const char **synv;  /* synonym lists (pointers into tab.pool) */
     const char **partv; /* the words of synonyms the analyzer splits (into partpool) */
     char *partpool;
+    const char **splitv; /* the synonyms that have parts (keys in tab.pool) */
+    size_t nsplit;
     uint32_t *gmem; /* the synonym groups: entry indices, UINT32_MAX ends a group */
     size_t ngmem;
     size_t gbuiltin; /* gmem[0..gbuiltin) are the built-in groups */

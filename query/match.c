@@ -9,7 +9,9 @@
  * itself. A synonym the analyzer splits (醉酒驾驶 -> 醉酒 驾驶: groups make
  * no words, so the index holds it so) is matched as its words: a phrase
  * of them in the question field, all of them in the answer field (whose
- * positions are not stored by default). Particles and function words stay in the query at a lower weight
+ * positions are not stored by default); asked in the question (醉酒驾驶
+ * is no word of it, only 醉酒 驾驶), such a member brings its group in as a
+ * leaf of its own, weighed as a sub-word. Particles and function words stay in the query at a lower weight
  * and in the question field only (they never decide a match alone, but
  * separate records whose questions use the same content words; in answers
  * they are everywhere); sub-words count less than whole words. The
@@ -76,7 +78,7 @@ static int field_query(xc_query **out, const char *prefix, const wd_qword *w, co
         const char *word = i == 0 ? w->text : w->syns[i - 1];
         size_t len = i == 0 ? w->len : strlen(word);
         const char *const *parts = NULL;
-        size_t np = i == 0 ? 0 : wd_dict_synonym_parts(dict, word, len, &parts);
+        size_t np = wd_dict_synonym_parts(dict, word, len, &parts);
         if (np >= 2) {
             rc = parts_query(&leaves[n], prefix, parts, np, w, err);
             if (rc == WD_OK)
@@ -253,7 +255,9 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
     const wd_qtext *q = &r->q;
     const wd_tuning *t = &r->t;
     size_t n = q->n ? q->n : 1;
-    xc_query **parts = wd_calloc(n, sizeof *parts);
+    const char *const *split = NULL;
+    size_t nsplit = wd_dict_split_synonyms(r->s->dict, &split);
+    xc_query **parts = wd_calloc(n + nsplit, sizeof *parts);
     unsigned char *skip = wd_calloc(n, 1);
     double *scales = wd_calloc(n * 2, sizeof *scales);
     if (!parts || !skip || !scales) {
@@ -287,6 +291,22 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         if (scales[i] <= 0 || (!use_q && as <= 0))
             continue;
         rc = word_query(&parts[np], &q->w[i], r->s->dict, t, scales[i], use_q, as, err);
+        if (rc == WD_OK)
+            np++;
+    }
+    /* Split group members the question says: their groups join the match. */
+    for (size_t k = 0; k < nsplit && rc == WD_OK; k++) {
+        if (!q->norm || !strstr(q->norm, split[k]))
+            continue;
+        wd_qword m = { .text = split[k],
+                       .len = strlen(split[k]),
+                       .kind = WD_QK_SUBWORD,
+                       .wqf = 1,
+                       .pos = 1,
+                       .primary = WD_QW_NOT_PRIMARY };
+        m.nsyn = wd_dict_synonyms(r->s->dict, m.text, m.len, &m.syns);
+        rc = word_query(&parts[np], &m, r->s->dict, t, q->content ? t->subword_weight : 1.0, 1, 1.0,
+                        err);
         if (rc == WD_OK)
             np++;
     }

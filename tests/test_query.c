@@ -463,13 +463,14 @@ static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void
           WD_KIND_QA, 1 },
         { "z2", "驾驶证丢了怎么补办", "到车管所申请补领。", "z.txt", NULL, WD_KIND_QA, 1 },
         { "z3", "喝醉了头疼怎么办", "多喝水，注意休息。", "z.txt", NULL, WD_KIND_QA, 1 },
+        { "z4", "醉驾要坐牢吗", "醉驾构成危险驾驶罪。", "z.txt", NULL, WD_KIND_QA, 1 },
     };
     char dir[64], ddir[64], path[128];
     wd_dict *plain = NULL, *grouped = NULL;
     assert_int_equal(th_tmpdir(dir, sizeof dir, "syn"), 0);
     assert_int_equal(th_tmpdir(ddir, sizeof ddir, "syndict"), 0);
     assert_int_equal(wd_dict_load(&plain, NULL, NULL), WD_OK);
-    assert_int_equal(th_index_records(dir, plain, recs, 3, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, plain, recs, 4, NULL), WD_OK);
     th_write_text(th_path(path, sizeof path, ddir, "synonyms.txt"), "醉驾 醉酒驾驶\n");
     assert_int_equal(wd_dict_load(&grouped, ddir, NULL), WD_OK);
     assert_string_equal(wd_dict_version(grouped), wd_dict_version(plain));
@@ -490,6 +491,15 @@ static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void
             assert_true(ph && strstr(ph, "PHRASE") && strstr(ph, "S驾驶@"));
         else
             assert_null(ph);
+        wd_results_free(r);
+        /* asked the other way (醉酒驾驶 is no word of the question, only its
+         * parts), the group joins the match as well */
+        r = ask(&g, "醉酒驾驶会坐牢吗", &o);
+        assert_true(r->n_hits >= 1);
+        if (k)
+            assert_non_null(strstr(r->parsed, "S醉驾@"));
+        else
+            assert_null(strstr(r->parsed, "S醉驾@"));
         wd_results_free(r);
         wd_searcher_close(g.s);
     }

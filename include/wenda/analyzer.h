@@ -107,6 +107,12 @@ size_t wd_dict_synonyms(const wd_dict *d, const char *word, size_t len, const ch
  * words, so a synonym is matched in an index as these words in sequence. */
 size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len,
                              const char *const **out);
+/* Every group member the analyzer splits (those wd_dict_synonym_parts has
+ * words for): *out receives a borrowed array of that many NUL-terminated
+ * words, valid while d lives (NULL when none). A question that says one
+ * holds no word for it, only its parts: the query side looks for these in
+ * the question's text to bring in their groups. */
+size_t wd_dict_split_synonyms(const wd_dict *d, const char *const **out);
 /* How common a normalised word is in general Chinese: its natural-log
  * probability in the general word list (jieba's frequencies), a background
  * model that does not depend on any knowledge base. A word the list does
