@@ -125,17 +125,32 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
             return ex;
         }
     }
-    serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")), listen, (unsigned)threads,
-                         cli_value(cmd, &a, "cors"), (size_t)max_body, (unsigned)reload_ms,
-                         (unsigned)drain_ms, dict, cli_flag(cmd, &a, "allow-partial"),
-                         (unsigned)timeout, (size_t)max_header, (unsigned)client_timeout,
-                         (unsigned)header_timeout, (unsigned)max_conn, (unsigned)max_per_ip,
-                         cli_value(cmd, &a, "trusted-proxy"), cli_value(cmd, &a, "allowed-host"),
-                         (unsigned)request_timeout, (size_t)cache_mb << 20, cal_file ? &cal : NULL,
-                         /* the dictionary's folder, watched (the overlay's when none is
-                            given, even before it exists) */
-                         cli_value(cmd, &a, "dict") ? cli_value(cmd, &a, "dict")
-                                                    : cli_user_dict_dir() };
+    /* The dictionary's folder, watched: the overlay's when none is given, even
+     * before it exists. */
+    const char *dict_dir = cli_value(cmd, &a, "dict");
+    if (!dict_dir)
+        dict_dir = cli_user_dict_dir();
+    serve_config cfg = { cli_index_path(cli_value(cmd, &a, "index")),
+                         listen,
+                         (unsigned)threads,
+                         cli_value(cmd, &a, "cors"),
+                         (size_t)max_body,
+                         (unsigned)reload_ms,
+                         (unsigned)drain_ms,
+                         dict,
+                         cli_flag(cmd, &a, "allow-partial"),
+                         (unsigned)timeout,
+                         (size_t)max_header,
+                         (unsigned)client_timeout,
+                         (unsigned)header_timeout,
+                         (unsigned)max_conn,
+                         (unsigned)max_per_ip,
+                         cli_value(cmd, &a, "trusted-proxy"),
+                         cli_value(cmd, &a, "allowed-host"),
+                         (unsigned)request_timeout,
+                         (size_t)cache_mb << 20,
+                         cal_file ? &cal : NULL,
+                         dict_dir };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
