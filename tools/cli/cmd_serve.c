@@ -58,6 +58,11 @@ static const cli_opt serve_opts[] = {
     { "cache-mb", 0, 1, "MB",
       "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
       "no cache)" },
+    { "query-log", 0, 1, "FILE",
+      "append one JSON line per search to FILE (time, query, hits, top id, confidence, ms); "
+      "SIGHUP opens it anew after a rotation" },
+    { "query-log-clients", 0, 0, NULL,
+      "the query log names each search's client address too (default: it does not)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -94,6 +99,10 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
                                max_conn, threads);
+    }
+    if (cli_flag(cmd, &a, "query-log-clients") && !cli_value(cmd, &a, "query-log")) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--query-log-clients wants --query-log FILE");
     }
     const char *listen = cli_value(cmd, &a, "listen");
     char host[256];
@@ -142,7 +151,11 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          cli_value(cmd, &a, "allowed-host"),
                          (unsigned)request_timeout,
                          (size_t)cache_mb << 20,
-                         cal_file ? &cal : NULL };
+                         cal_file ? &cal : NULL,
+                         cli_value(cmd, &a, "query-log"),
+                         cli_flag(cmd, &a, "query-log-clients"),
+                         NULL,
+                         NULL };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -180,7 +193,12 @@ const cli_cmd cli_cmd_serve = {
     "(--cache-mb) that is emptied whenever the index changes.\n"
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
-    "the requests in flight and exits 0.",
+    "the requests in flight and exits 0.\n"
+    "With --query-log FILE every search answered is appended to FILE as one JSON\n"
+    "line: {\"time\", \"query\", \"hits\", \"top\", \"confidence\", \"answered\", \"ms\",\n"
+    "\"cached\"} (\"offset\" for a later page; \"client\" only with --query-log-clients).\n"
+    "SIGHUP opens FILE anew (for logrotate); `wenda coverage --from-log FILE` checks\n"
+    "the logged questions, most asked first.",
     serve_opts,
     cmd_serve
 };

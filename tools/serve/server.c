@@ -60,6 +60,7 @@
 #include "conns.h"
 #include "hosts.h"
 #include "params.h"
+#include "querylog.h"
 #include "rcache.h"
 #include "report.h"
 #include "suggest.h"
@@ -97,6 +98,7 @@ typedef struct server {
     atomic_int inflight;
     double started; /* epoch seconds */
     rcache *cache;  /* search answers; NULL when --cache-mb 0 */
+    querylog *qlog; /* --query-log; NULL: none */
 } server;
 
 typedef struct request {
@@ -303,6 +305,21 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
+/* The query log's line of a search answered now (the caller fills in what
+ * it answered). */
+static querylog_entry log_entry(const server *sv, const request *rq, const uri_param *q,
+                                unsigned long offset)
+{
+    querylog_entry e;
+    memset(&e, 0, sizeof e);
+    e.query = q->value;
+    e.len = q->value_len;
+    e.offset = (uint32_t)offset;
+    e.ms = (mono_s() - rq->t0) * 1e3;
+    e.client = sv->cfg->query_log_clients ? rq->client : NULL;
+    return e;
+}
+
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
  * The same JSON document as `wenda ask --json`. */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
@@ -338,6 +355,11 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
             rcache_get(cache, gen, key.data, key.len, &hit, &hlen);
         if (hit) {
             wd_buf_free(&key);
+            if (sv->qlog) {
+                querylog_entry e = log_entry(sv, rq, q, off);
+                e.cached = 1;
+                querylog_write_json(sv->qlog, &e, hit, hlen);
+            }
             int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit, hlen, NULL);
             wd_free(hit);
             return ret;
@@ -368,6 +390,16 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     if (cache && gen && !b.oom && !key.oom && !r->partial)
         rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
     wd_buf_free(&key);
+    if (sv->qlog && !b.oom) {
+        querylog_entry e = log_entry(sv, rq, q, off);
+        e.total = r->total;
+        e.answered = r->answered;
+        if (r->n_hits) {
+            e.top = r->hits[0].id;
+            e.confidence = r->hits[0].confidence;
+        }
+        querylog_write(sv->qlog, &e);
+    }
     wd_results_free(r);
     int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
                     : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
@@ -492,7 +524,7 @@ static int coverage_line(view_worker *w, const serve_config *cfg, const char *q,
     int rc = view_coverage(w, q, len, &o, &c, err);
     if (rc != WD_OK)
         return rc;
-    if (cov_line_json(out, q, len, line, &c) != WD_OK)
+    if (cov_line_json(out, q, len, line, 0, &c) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     if (rc == WD_OK)
         rc = cov_summary_count(sum, q, len, "body", line, &c, err);
@@ -665,6 +697,18 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
         "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
         "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
         (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries, cs.bytes);
+    if (sv->qlog) {
+        querylog_stats ls = querylog_get_stats(sv->qlog);
+        wd_buf_printf(&b,
+                      "# HELP wenda_query_log_lines_total Searches written to the query log.\n"
+                      "# TYPE wenda_query_log_lines_total counter\n"
+                      "wenda_query_log_lines_total %llu\n"
+                      "# HELP wenda_query_log_errors_total Searches the query log could not "
+                      "take (a write failed).\n"
+                      "# TYPE wenda_query_log_errors_total counter\n"
+                      "wenda_query_log_errors_total %llu\n",
+                      (unsigned long long)ls.lines, (unsigned long long)ls.errors);
+    }
     view_snap *snap = view_acquire(sv->view);
     wd_buf_printf(&b,
                   "# HELP wenda_index_up 1 when an index is loaded.\n"
@@ -1034,6 +1078,8 @@ int serve_run(const serve_config *cfg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    if (cfg->query_log) /* else SIGHUP ends the service, as it always did */
+        sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -1056,6 +1102,7 @@ int serve_run(const serve_config *cfg)
     if (cfg->trusted_proxy && serve_addr_list_check(cfg->trusted_proxy, why, sizeof why) != 0) {
         serve_logf("--trusted-proxy: %s", why);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
         wd_free(sv);
         return 2;
     }
@@ -1066,11 +1113,21 @@ int serve_run(const serve_config *cfg)
         serve_logf("out of memory");
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
         wd_free(sv);
         return 4;
     }
     wd_error err;
     wd_error_clear(&err);
+    if (cfg->query_log && querylog_open(&sv->qlog, cfg->query_log, &err) != WD_OK) {
+        serve_logf("%s", err.message);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
+        rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        wd_free(sv);
+        return 3;
+    }
     if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->reload_ms, &err) == WD_OK &&
         cfg->calibration)
         view_set_calibration(sv->view, cfg->calibration);
@@ -1079,6 +1136,7 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
         wd_free(sv);
         return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
     }
@@ -1099,6 +1157,7 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
         wd_free(sv);
         return 3;
     }
@@ -1121,6 +1180,7 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
         wd_free(sv);
         return 3;
     }
@@ -1129,8 +1189,17 @@ int serve_run(const serve_config *cfg)
     fflush(stdout);
 
     int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    for (;;) {
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        if (querylog_reopen(sv->qlog, &err) == WD_OK)
+            serve_logf("SIGHUP received; the query log %s was opened anew",
+                       querylog_path(sv->qlog));
+        else
+            serve_logf("SIGHUP received; %s (still writing to the file open before)", err.message);
+    }
     serve_logf("%s received; finishing the requests in flight",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
     /* Stop accepting, let what is in flight finish, then close. */
@@ -1148,6 +1217,7 @@ int serve_run(const serve_config *cfg)
     conns_free(sv->conns);
     serve_hosts_free(sv->hosts);
     rcache_free(sv->cache);
+    querylog_close(sv->qlog);
     wd_free(sv);
     if (left > 0) {
         serve_logf("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
