@@ -63,6 +63,12 @@ static const cli_opt serve_opts[] = {
       "SIGHUP opens it anew after a rotation" },
     { "query-log-clients", 0, 0, NULL,
       "the query log names each search's client address too (default: it does not)" },
+    { "api-key-file", 0, 1, "FILE",
+      "turn on the write API (POST /api/records, DELETE /api/records/ID) for requests with "
+      "Authorization: Bearer KEY, KEY the first line of FILE (16 to 512 visible characters)" },
+    { "read-key-file", 0, 1, "FILE",
+      "the API's reads (search, suggest, record, coverage) need this key or the write key "
+      "(default: reads are open)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -154,8 +160,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          cal_file ? &cal : NULL,
                          cli_value(cmd, &a, "query-log"),
                          cli_flag(cmd, &a, "query-log-clients"),
-                         NULL,
-                         NULL };
+                         cli_value(cmd, &a, "api-key-file"),
+                         cli_value(cmd, &a, "read-key-file") };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -171,10 +177,14 @@ const cli_cmd cli_cmd_serve = {
     "  GET  /api/search?q=&n=&offset=&full=&min_confidence=   the JSON of `wenda ask --json`\n"
     "  GET  /api/suggest?q=&n=      completions from the knowledge base's questions\n"
     "  POST /api/coverage           one question a line in, JSON Lines out\n"
+    "  POST /api/records            with --api-key-file: add or replace records (a JSON\n"
+    "                               object, an array of them or JSON Lines, the fields\n"
+    "                               of wenda index's JSON Lines)\n"
+    "  DELETE /api/records/ID       with --api-key-file: delete a record\n"
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
     "  GET  /metrics                Prometheus text format\n"
-    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 403, 404, 405, 411,\n"
-    "413, 429 or 503. Connections are kept alive; a body needs a Content-Length.\n"
+    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 401, 403, 404, 405,\n"
+    "409, 411, 413, 429 or 503. Connections are kept alive; a body needs a Content-Length.\n"
     "Only / and the page's files, /api/*, /healthz and /metrics exist (404 otherwise;\n"
     "nothing is read from disk). Limits: --max-body, --max-header (414/431),\n"
     "--header-timeout and --client-timeout (slow clients), --max-connections,\n"
@@ -194,6 +204,10 @@ const cli_cmd cli_cmd_serve = {
     "A re-built or updated index is picked up without a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
     "the requests in flight and exits 0.\n"
+    "Writes need the write key (Authorization: Bearer KEY), from loopback too, and\n"
+    "are written through the index writer of wenda index under the index's lock,\n"
+    "one request at a time, committed once each; the answer comes when the records\n"
+    "are searchable. A shard list is not written (409). See docs/deployment.md.\n"
     "With --query-log FILE every search answered is appended to FILE as one JSON\n"
     "line: {\"time\", \"query\", \"hits\", \"top\", \"confidence\", \"answered\", \"ms\",\n"
     "\"cached\"} (\"offset\" for a later page; \"client\" only with --query-log-clients).\n"
