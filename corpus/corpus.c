@@ -446,7 +446,8 @@ static int read_questions_src(rd_ctx *c, rd_src *src, const wd_question_opts *o,
             fmt = detect_questions(c->path, l.buf.data ? l.buf.data + l.pos : "", l.buf.len - l.pos,
                                    o->question_column ? o->question_column : "question");
         char sep = fmt == WD_FORMAT_TSV ? '\t' : fmt == WD_FORMAT_CSV ? ',' : 0;
-        rc = rd_read_questions(c, &l, sep, o, fn);
+        rc = fmt == WD_FORMAT_QUERY_LOG ? rd_read_query_log(c, &l, o, fn)
+                                        : rd_read_questions(c, &l, sep, o, fn);
     }
     rd_lines_free(&l);
     rd_src_close(src);
@@ -459,10 +460,11 @@ static int check_question_args(const char *path, const wd_question_opts *o, wd_e
     if (!path)
         return wd_error_set(err, WD_EINVAL, RD_ORIGIN, "no file name given");
     if (o->format != WD_FORMAT_AUTO && o->format != WD_FORMAT_LINES && o->format != WD_FORMAT_TSV &&
-        o->format != WD_FORMAT_CSV)
+        o->format != WD_FORMAT_CSV && o->format != WD_FORMAT_QUERY_LOG)
         return wd_error_set(err, WD_EINVAL, RD_ORIGIN,
-                            "%s: a question list is auto, lines, tsv or csv, not format %d", path,
-                            o->format);
+                            "%s: a question list is auto, lines, tsv, csv or a query log, not "
+                            "format %d",
+                            path, o->format);
     return WD_OK;
 }
 

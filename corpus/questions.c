@@ -13,7 +13,11 @@
  * ends, how quotes work, what makes a CSV record broken, how the header
  * names its columns. Each skipped line is one WD_DIAG_SKIP diagnostic whose
  * message ends in "; the line was skipped"; the read goes on.
+ *
+ * A query log (tools/serve/querylog.h) is read here too: one JSON object a
+ * line, whose "query" is the question.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,4 +147,34 @@ int rd_read_questions(rd_ctx *c, rd_lines *l, char sep, const wd_question_opts *
                  : read_lines(&q);
     wd_buf_free(&q.text);
     return rc;
+}
+
+int rd_read_query_log(rd_ctx *c, rd_lines *l, const wd_question_opts *opts, wd_question_fn fn)
+{
+    qlist q = { c, l, fn, opts->max_question_bytes, WD_BUF_INIT };
+    if (!q.max_bytes)
+        q.max_bytes = WD_DEFAULT_MAX_QUESTION_BYTES;
+    const char *s;
+    size_t n;
+    int r = 0, rc = WD_OK;
+    while (rc == WD_OK && (r = rd_lines_next(l, &s, &n)) == 1) {
+        size_t line = l->lineno;
+        if (rd_is_blank(s, n))
+            continue;
+        json_error_t jerr;
+        json_t *o = json_loadb(s, n, 0, &jerr);
+        json_t *query = json_object_get(o, "query");
+        json_t *offset = json_object_get(o, "offset");
+        if (!o && json_error_code(&jerr) == json_error_out_of_memory)
+            rc = WD_ENOMEM;
+        else if (!json_is_string(query))
+            skip(&q, line, WD_EFORMAT,
+                 o ? "no \"query\" string: not a line of wenda serve's query log"
+                   : "not JSON: not a line of wenda serve's query log");
+        else if (!json_is_integer(offset) || json_integer_value(offset) == 0)
+            rc = take(&q, line, json_string_value(query), json_string_length(query));
+        json_decref(o);
+    }
+    wd_buf_free(&q.text);
+    return rc != WD_OK ? rc : r;
 }

@@ -220,5 +220,7 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep);
  * table; each goes to fn (wenda/corpus.h, wd_corpus_read_questions). */
 int rd_read_questions(rd_ctx *c, rd_lines *l, char sep, const wd_question_opts *opts,
                       wd_question_fn fn);
+/* Questions from a query log (WD_FORMAT_QUERY_LOG): each line's "query". */
+int rd_read_query_log(rd_ctx *c, rd_lines *l, const wd_question_opts *opts, wd_question_fn fn);
 
 #endif

@@ -36,7 +36,8 @@ enum wd_input_format {
     WD_FORMAT_JSONL = 2,
     WD_FORMAT_TSV = 3,
     WD_FORMAT_CSV = 4,
-    WD_FORMAT_LINES = 5 /* one question a line: question lists only */
+    WD_FORMAT_LINES = 5,    /* one question a line: question lists only */
+    WD_FORMAT_QUERY_LOG = 6 /* the query log of `wenda serve --query-log`: question lists only */
 };
 
 typedef struct wd_read_opts {
@@ -166,10 +167,16 @@ void wd_corpus_files_free(wd_corpus_files *f);
  * quoting are skipped with a WD_DIAG_SKIP diagnostic; its message ends in
  * "; the line was skipped", e.g. "not valid UTF-8 (byte 7); the line was
  * skipped", and the read goes on. The encoding is not sniffed: the text
- * must be UTF-8 and every line is judged on its own. */
+ * must be UTF-8 and every line is judged on its own.
+ *
+ * WD_FORMAT_QUERY_LOG (never picked by AUTO) reads the JSON Lines that
+ * `wenda serve --query-log` writes: the "query" of each line, except the
+ * lines of a later page of results ("offset" above 0), which repeat a
+ * search already logged. A line that is not a JSON object with a string
+ * "query" is skipped with a WD_DIAG_SKIP diagnostic. */
 
 typedef struct wd_question_opts {
-    int format;                  /* WD_FORMAT_AUTO, _LINES, _TSV or _CSV */
+    int format;                  /* WD_FORMAT_AUTO, _LINES, _TSV, _CSV or _QUERY_LOG */
     const char *question_column; /* NULL = "question" */
     size_t max_question_bytes;   /* 0 = WD_DEFAULT_MAX_QUESTION_BYTES */
 } wd_question_opts;

@@ -77,8 +77,11 @@ static void check_target(const char *raw)
         FZ_CHECK(strcmp(u.path, names[ep - EP_SEARCH]) == 0);
     if (ep == EP_PAGE)
         FZ_CHECK(serve_find_asset(u.path) && !strstr(u.path, ".."));
-    if (strstr(u.path, "..") || strstr(u.path, "//"))
+    /* (Below /api/records/ the rest is a record id, never a file.) */
+    if ((strstr(u.path, "..") || strstr(u.path, "//")) && strncmp(u.path, "/api/records/", 13) != 0)
         FZ_CHECK(ep == EP_OTHER);
+    if (ep == EP_RECORDS)
+        FZ_CHECK(strncmp(u.path, "/api/records", 12) == 0);
     for (size_t i = 0; i < u.n_params; i++) {
         const uri_param *p = &u.params[i];
         FZ_CHECK(p->name && p->value);

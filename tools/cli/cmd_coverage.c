@@ -11,6 +11,11 @@
  * uncovered questions (for grouping) and at most --html-rows table rows.
  * Memory is therefore bounded by the queue, the window and the uncovered
  * questions, never by the input.
+ *
+ * With --from-log the input is a query log of `wenda serve`: it is read
+ * whole first, each question counted once (spaces around it trimmed) with
+ * the number of times it was asked, and the distinct questions are queued
+ * most asked first; memory is then bounded by the distinct questions.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +31,9 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "commands.h"
+#include "grow.h"
 #include "progress.h"
+#include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
 #include "wenda/coverage.h"
@@ -45,6 +52,7 @@ typedef struct job {
     size_t line;
     char *text; /* new */
     size_t len;
+    size_t asked; /* --from-log: times the question was asked; else 0 */
 } job;
 
 typedef struct slot {
@@ -165,7 +173,7 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
     const char *v = wd_verdict_name(c->verdict);
     wd_buf_reset(b);
     switch (sh->format) {
-    case OF_JSONL: cov_line_json(b, r->j.text, r->j.len, r->j.line, c); break;
+    case OF_JSONL: cov_line_json(b, r->j.text, r->j.len, r->j.line, r->j.asked, c); break;
     case OF_TSV:
         wd_buf_printf(b, "%zu\t", r->j.line);
         tsv_field(b, r->j.text, r->j.len);
@@ -186,11 +194,15 @@ static void emit(shared *sh, const slot *r, wd_buf *b)
         wd_buf_putc(b, '\t');
         if (c->best && c->best->snippet)
             tsv_field(b, c->best->snippet, strlen(c->best->snippet));
+        if (r->j.asked)
+            wd_buf_printf(b, "\t%zu", r->j.asked);
         wd_buf_putc(b, '\n');
         break;
     case OF_TEXT: /* the question and the records' text with control characters escaped */
         wd_buf_printf(b, "%-9s %.2f  ", v, c->confidence);
         wd_buf_visible(b, r->j.text, r->j.len);
+        if (r->j.asked)
+            wd_buf_printf(b, "  (asked %zu time%s)", r->j.asked, r->j.asked == 1 ? "" : "s");
         wd_buf_putc(b, '\n');
         if (c->best) {
             wd_buf_printf(b, "          best       %.2f  ", c->best_confidence);
@@ -279,7 +291,7 @@ typedef struct reader {
 } reader;
 
 /* Queue one question (takes text). Returns 0, or -1 when the run stops. */
-static int push(shared *sh, const char *file, size_t line, char *text, size_t len)
+static int push(shared *sh, const char *file, size_t line, char *text, size_t len, size_t asked)
 {
     pthread_mutex_lock(&sh->mu);
     while (!sh->fatal && sh->qn == QUEUE_CAP)
@@ -289,7 +301,8 @@ static int push(shared *sh, const char *file, size_t line, char *text, size_t le
         wd_free(text);
         return -1;
     }
-    sh->queue[(sh->qhead + sh->qn) % QUEUE_CAP] = (job){ sh->pushed++, file, line, text, len };
+    sh->queue[(sh->qhead + sh->qn) % QUEUE_CAP] =
+        (job){ sh->pushed++, file, line, text, len, asked };
     sh->qn++;
     pthread_cond_broadcast(&sh->cv_queue);
     pthread_mutex_unlock(&sh->mu);
@@ -311,7 +324,7 @@ static int on_question(void *ctx, const wd_question *q)
         pthread_mutex_unlock(&rd->sh->mu);
         return WD_ESTOP;
     }
-    return push(rd->sh, q->file, q->line, copy, q->len) < 0 ? WD_ESTOP : 0;
+    return push(rd->sh, q->file, q->line, copy, q->len, 0) < 0 ? WD_ESTOP : 0;
 }
 
 /* A skipped line: "wenda: coverage: FILE:LINE: why; the line was skipped";
@@ -359,6 +372,108 @@ static int read_input(reader *rd, const char *path, int fmt)
     return EXIT_DATA;
 }
 
+/* ---- --from-log: the questions of a query log, each once, most asked first ------ */
+
+typedef struct logged {
+    char *text; /* new */
+    size_t len;
+    size_t line; /* where it was first asked */
+    size_t asked;
+} logged;
+
+typedef struct log_questions {
+    reader *rd;
+    wd_strmap seen; /* question -> its index in q, plus one */
+    logged *q;
+    size_t n, cap;
+    size_t searches; /* lines taken */
+} log_questions;
+
+static int on_logged(void *ctx, const wd_question *x)
+{
+    log_questions *lq = ctx;
+    const char *t = x->text;
+    size_t n = x->len;
+    while (n && (*t == ' ' || *t == '\t'))
+        t++, n--;
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    if (!n)
+        return 0;
+    int added;
+    size_t *at = wd_strmap_put(&lq->seen, t, n, &added);
+    if (!at)
+        return WD_ENOMEM;
+    lq->searches++;
+    if (!added) {
+        lq->q[*at - 1].asked++;
+        return 0;
+    }
+    char *copy = WD_GROW(lq->q, lq->cap, lq->n + 1, 64) == WD_OK ? wd_strndup(t, n) : NULL;
+    if (!copy)
+        return WD_ENOMEM;
+    lq->q[lq->n] = (logged){ copy, n, x->line, 1 };
+    *at = ++lq->n;
+    return 0;
+}
+
+static void on_log_skip(void *ctx, int level, const char *file, size_t line, int code,
+                        const char *message)
+{
+    on_skip(((log_questions *)ctx)->rd, level, file, line, code, message);
+}
+
+static int by_asked(const void *a, const void *b)
+{
+    const logged *x = a, *y = b;
+    if (x->asked != y->asked)
+        return x->asked > y->asked ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void log_questions_free(log_questions *lq)
+{
+    for (size_t i = 0; i < lq->n; i++)
+        wd_free(lq->q[i].text);
+    wd_free(lq->q);
+    wd_strmap_clear(&lq->seen);
+}
+
+/* Read the log whole (skipped lines counted as malformed input), then queue
+ * its questions most asked first. Returns as read_input. */
+static int read_log(reader *rd, const char *path)
+{
+    log_questions lq = { rd, WD_STRMAP_INIT(sizeof(size_t)), NULL, 0, 0, 0 };
+    wd_question_opts o = WD_QUESTION_OPTS_INIT;
+    o.format = WD_FORMAT_QUERY_LOG;
+    o.max_question_bytes = MAX_QUESTION_BYTES;
+    wd_error err;
+    int rc = wd_corpus_read_questions(path, &o, on_logged, on_log_skip, &lq, &err);
+    int ret = 0;
+    if (rc == WD_ENOMEM || rc == WD_ESTOP) {
+        if (rc == WD_ESTOP)
+            wd_error_set(&err, WD_ENOMEM, "cli", "out of memory");
+        pthread_mutex_lock(&rd->sh->mu);
+        set_fatal(rd->sh, &err);
+        pthread_mutex_unlock(&rd->sh->mu);
+        ret = -1;
+    } else if (rc != WD_OK) {
+        cli_diag(rd->cmd, "%s", err.message);
+        ret = EXIT_DATA;
+    }
+    if (lq.n)
+        qsort(lq.q, lq.n, sizeof *lq.q, by_asked);
+    for (size_t i = 0; ret >= 0 && i < lq.n; i++) {
+        if (push(rd->sh, path, lq.q[i].line, lq.q[i].text, lq.q[i].len, lq.q[i].asked) < 0)
+            ret = -1;
+        lq.q[i].text = NULL; /* taken by push */
+    }
+    if (ret >= 0 && rd->sh->format == OF_TEXT)
+        cli_diag(rd->cmd, "%s: %zu searches, %zu distinct questions", path, lq.searches, lq.n);
+    log_questions_free(&lq);
+    return ret;
+}
+
 /* ---- the command ---------------------------------------------------------------- */
 
 static const cli_opt cov_opts[] = {
@@ -373,6 +488,9 @@ static const cli_opt cov_opts[] = {
       "fit the thresholds to labelled questions (question<TAB>covered|uncovered) and keep them "
       "with the index (or in --calibration FILE)" },
     { "input-format", 0, 1, "F", "lines, tsv or csv (default: by extension or header)" },
+    { "from-log", 0, 1, "FILE",
+      "check the questions of a query log (wenda serve --query-log), each once, most asked "
+      "first" },
     { "format", 0, 1, "F", "text (default), tsv, jsonl or html" },
     { "json", 0, 0, NULL, "short for --format jsonl" },
     { "output", 'o', 1, "FILE", "write to FILE instead of stdout" },
@@ -465,7 +583,10 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
                 cli_uint(cmd, &a, "candidates", 8, 100, &cands) ||
                 cli_uint(cmd, &a, "html-rows", 5000, 10000000, &html_rows)))
         ex = EXIT_USAGE;
-    if (!ex && a.npos == 0 && !calibrate)
+    const char *from_log = cli_value(cmd, &a, "from-log");
+    if (!ex && from_log && (a.npos > 0 || calibrate))
+        ex = cli_usage_error(cmd, "--from-log takes the questions of the log; give no other input");
+    if (!ex && a.npos == 0 && !calibrate && !from_log)
         ex = cli_usage_error(cmd, "no questions given (files, or - for stdin)");
     if (ex) {
         free(sh);
@@ -493,12 +614,13 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return ex;
     }
-    for (int i = 0; i < a.npos; i++) {
+    for (int i = 0; i < a.npos + (from_log != NULL); i++) {
         struct stat st;
-        if (strcmp(a.pos[i], "-") == 0)
+        const char *in = i < a.npos ? a.pos[i] : from_log;
+        if (strcmp(in, "-") == 0)
             continue;
-        if (stat(a.pos[i], &st) != 0 || !S_ISREG(st.st_mode)) {
-            cli_diag(cmd->name, "%s: %s", a.pos[i],
+        if (stat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+            cli_diag(cmd->name, "%s: %s", in,
                      errno == ENOENT ? "no such file" : "not a readable file");
             free(sh);
             cli_args_free(&a);
@@ -509,7 +631,7 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     int any_stdin = 0;
     for (int i = 0; i < a.npos; i++)
         any_stdin |= strcmp(a.pos[i], "-") == 0;
-    if (any_stdin)
+    if (any_stdin || from_log) /* a log is read whole before any question is checked */
         sh->bytes_total = 0;
 
     wd_dict *dict = NULL;
@@ -570,9 +692,11 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
     }
     cli_progress_start(&sh->pg, pmode, cmd->name, "checking", "questions", sh->bytes_total, 1);
     if (fmt == OF_TSV)
-        fprintf(sh->out, "line\tquestion\tverdict\tconfidence\tbest_id\tbest_question\t"
-                         "best_confidence\trunner_up_id\trunner_up_question\t"
-                         "runner_up_confidence\tsnippet\n");
+        fprintf(sh->out,
+                "line\tquestion\tverdict\tconfidence\tbest_id\tbest_question\t"
+                "best_confidence\trunner_up_id\trunner_up_question\t"
+                "runner_up_confidence\tsnippet%s\n",
+                from_log ? "\tasked" : "");
 
     pthread_mutex_init(&sh->mu, NULL);
     pthread_cond_init(&sh->cv_queue, NULL);
@@ -592,6 +716,8 @@ static int cmd_coverage(const cli_cmd *cmd, int argc, char **argv)
         set_fatal(sh, &err);
         pthread_mutex_unlock(&sh->mu);
     }
+    if (from_log && !sh->fatal)
+        read_ex = read_log(&rd, from_log) > 0 ? EXIT_DATA : 0;
     for (int i = 0; i < a.npos && !sh->fatal; i++) {
         int r = read_input(&rd, a.pos[i], infmt);
         if (r > 0 && !read_ex)
@@ -686,7 +812,7 @@ const cli_cmd cli_cmd_coverage = {
     "Check which questions the knowledge base already answers.",
     "[--index DIR] [--covered-at C] [--partial-at P] [--calibration FILE] "
     "[--input-format lines|tsv|csv] [--format text|tsv|jsonl|html] [--json] [-o FILE] "
-    "[--min-coverage S] QUESTIONS... | --calibrate LABELLED",
+    "[--min-coverage S] QUESTIONS... | --from-log FILE | --calibrate LABELLED",
     "QUESTIONS are files with one question a line, TSV/CSV files with a 'question'\n"
     "column, or - for stdin. Each question, in input order, gets a verdict, a\n"
     "confidence and the best record and the runner-up. The confidence is the one\n"
@@ -701,6 +827,11 @@ const cli_cmd cli_cmd_coverage = {
     "--json prints one object a question, then {\"summary\": ...}. Malformed input\n"
     "lines are reported with their line numbers and skipped. The text output shows\n"
     "control characters of questions and records escaped (\\x1B).\n"
+    "--from-log FILE checks the questions `wenda serve --query-log FILE` logged: each\n"
+    "distinct question once (spaces around it trimmed; later pages of a search not\n"
+    "counted), most asked first, with the times it was asked (\"asked\" in --json,\n"
+    "a last column in --format tsv); the summary counts distinct questions, so its\n"
+    "gaps are the real questions the base does not answer.\n"
     "--calibrate LABELLED fits the thresholds to a base's own labelled questions\n"
     "(question<TAB>covered|uncovered, a header line optional), prints how well they\n"
     "separate (accuracy, AUC) and keeps them in the index folder, under its lock;\n"

@@ -60,6 +60,17 @@ static const cli_opt serve_opts[] = {
     { "cache-mb", 0, 1, "MB",
       "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
       "no cache)" },
+    { "query-log", 0, 1, "FILE",
+      "append one JSON line per search to FILE (time, query, hits, top id, confidence, ms); "
+      "SIGHUP opens it anew after a rotation" },
+    { "query-log-clients", 0, 0, NULL,
+      "the query log names each search's client address too (default: it does not)" },
+    { "api-key-file", 0, 1, "FILE",
+      "turn on the write API (POST /api/records, DELETE /api/records/ID) for requests with "
+      "Authorization: Bearer KEY, KEY the first line of FILE (16 to 512 visible characters)" },
+    { "read-key-file", 0, 1, "FILE",
+      "the API's reads (search, suggest, record, coverage) need this key or the write key "
+      "(default: reads are open)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -96,6 +107,10 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
                                max_conn, threads);
+    }
+    if (cli_flag(cmd, &a, "query-log-clients") && !cli_value(cmd, &a, "query-log")) {
+        cli_args_free(&a);
+        return cli_usage_error(cmd, "--query-log-clients wants --query-log FILE");
     }
     const char *listen = cli_value(cmd, &a, "listen");
     char host[256];
@@ -150,7 +165,11 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          (unsigned)request_timeout,
                          (size_t)cache_mb << 20,
                          cal_file ? &cal : NULL,
-                         dict_dir };
+                         dict_dir,
+                         cli_value(cmd, &a, "query-log"),
+                         cli_flag(cmd, &a, "query-log-clients"),
+                         cli_value(cmd, &a, "api-key-file"),
+                         cli_value(cmd, &a, "read-key-file") };
     ex = serve_run(&cfg);
     wd_dict_free(dict);
     cli_args_free(&a);
@@ -164,12 +183,17 @@ const cli_cmd cli_cmd_serve = {
     "Listens on loopback unless told otherwise. Endpoints:\n"
     "  GET  /                       the search page (suggestions, highlighted results)\n"
     "  GET  /api/search?q=&n=&offset=&full=&min_confidence=   the JSON of `wenda ask --json`\n"
-    "  GET  /api/suggest?q=&n=      completions from the knowledge base's questions\n"
+    "  GET  /api/suggest?q=&n=      completions from the knowledge base's questions (typed\n"
+    "                               as characters, pinyin, initials or a mix)\n"
     "  POST /api/coverage           one question a line in, JSON Lines out\n"
+    "  POST /api/records            with --api-key-file: add or replace records (a JSON\n"
+    "                               object, an array of them or JSON Lines, the fields\n"
+    "                               of wenda index's JSON Lines)\n"
+    "  DELETE /api/records/ID       with --api-key-file: delete a record\n"
     "  GET  /healthz                {\"status\": \"ok\", \"documents\": N}, or 503\n"
     "  GET  /metrics                Prometheus text format\n"
-    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 403, 404, 405, 411,\n"
-    "413, 429 or 503. Connections are kept alive; a body needs a Content-Length.\n"
+    "Errors are {\"error\": {\"code\", \"message\"}} with status 400, 401, 403, 404, 405,\n"
+    "409, 411, 413, 429 or 503. Connections are kept alive; a body needs a Content-Length.\n"
     "Only / and the page's files, /api/*, /healthz and /metrics exist (404 otherwise;\n"
     "nothing is read from disk). Limits: --max-body, --max-header (414/431),\n"
     "--header-timeout and --client-timeout (slow clients), --max-connections,\n"
@@ -190,7 +214,16 @@ const cli_cmd cli_cmd_serve = {
     "the user overlay: wenda dict synonym add, wenda dict add), are picked up without\n"
     "a restart; a missing index is\n"
     "answered with 503 until it appears. SIGTERM or SIGINT stops accepting, finishes\n"
-    "the requests in flight and exits 0.",
+    "the requests in flight and exits 0.\n"
+    "Writes need the write key (Authorization: Bearer KEY), from loopback too, and\n"
+    "are written through the index writer of wenda index under the index's lock,\n"
+    "one request at a time, committed once each; the answer comes when the records\n"
+    "are searchable. A shard list is not written (409). See docs/deployment.md.\n"
+    "With --query-log FILE every search answered is appended to FILE as one JSON\n"
+    "line: {\"time\", \"query\", \"hits\", \"top\", \"confidence\", \"answered\", \"ms\",\n"
+    "\"cached\"} (\"offset\" for a later page; \"client\" only with --query-log-clients).\n"
+    "SIGHUP opens FILE anew (for logrotate); `wenda coverage --from-log FILE` checks\n"
+    "the logged questions, most asked first.",
     serve_opts,
     cmd_serve
 };

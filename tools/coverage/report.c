@@ -270,7 +270,8 @@ static void hit_json(wd_buf *b, const wd_hit *h)
         b->oom = 1;
 }
 
-int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c)
+int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, size_t asked,
+                  const wd_coverage *c)
 {
     wd_buf_puts(b, "{\"question\":");
     wd_buf_json_string(b, q, qlen);
@@ -280,7 +281,10 @@ int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_c
     hit_json(b, c->best);
     wd_buf_puts(b, ",\"runner_up\":");
     hit_json(b, c->runner_up);
-    wd_buf_printf(b, ",\"line\":%zu}\n", line);
+    wd_buf_printf(b, ",\"line\":%zu", line);
+    if (asked)
+        wd_buf_printf(b, ",\"asked\":%zu", asked);
+    wd_buf_puts(b, "}\n");
     return b->oom ? WD_ENOMEM : WD_OK;
 }
 

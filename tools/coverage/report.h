@@ -78,9 +78,11 @@ double cov_share(const cov_summary *s, int verdict);
 void cov_summary_text(const cov_summary *s, FILE *to, const char *prefix);
 int cov_summary_json(const cov_summary *s, wd_buf *out);
 /* One question as a JSON line (`wenda coverage --json`, POST /api/coverage):
- * {"question", "verdict", "confidence", "best", "runner_up", "line"} and a
- * newline; the question's bytes are kept as given. WD_ENOMEM. */
-int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, const wd_coverage *c);
+ * {"question", "verdict", "confidence", "best", "runner_up", "line"} (and
+ * "asked": the times a query log holds it, when asked > 0) and a newline;
+ * the question's bytes are kept as given. WD_ENOMEM. */
+int cov_line_json(wd_buf *b, const char *q, size_t qlen, size_t line, size_t asked,
+                  const wd_coverage *c);
 
 typedef struct cov_html cov_html;
 int cov_html_new(cov_html **out, size_t max_rows);

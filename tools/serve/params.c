@@ -36,6 +36,8 @@ enum endpoint serve_classify(const char *path)
         return EP_METRICS;
     if (strcmp(path, "/api/record") == 0)
         return EP_RECORD;
+    if (strncmp(path, "/api/records", 12) == 0 && (path[12] == '\0' || path[12] == '/'))
+        return EP_RECORDS;
     if (serve_find_asset(path))
         return EP_PAGE;
     return EP_OTHER;

@@ -33,6 +33,7 @@ enum endpoint {
     EP_HEALTHZ,
     EP_METRICS,
     EP_RECORD,
+    EP_RECORDS, /* the write API: POST /api/records, DELETE /api/records/{id} */
     EP_OTHER,
     EP_N
 };

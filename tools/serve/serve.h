@@ -43,11 +43,16 @@ typedef struct serve_config {
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
     size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
     const wd_calibration *calibration; /* judge by this (NULL: the index folder's, else built-in) */
-    const char *dict_dir; /* the folder dict came from, watched: a change of its files is
+    const char *dict_dir;      /* the folder dict came from, watched: a change of its files is
                              picked up without a restart; NULL: dict is kept as it is */
+    const char *query_log;     /* JSON Lines of the searches (querylog.h); NULL = none */
+    int query_log_clients;     /* the query log names each search's client */
+    const char *api_key_file;  /* the write API's key (auth.h); NULL = no write API */
+    const char *read_key_file; /* a key the API's reads need too; NULL = reads are open */
 } serve_config;
 
-/* Run until SIGTERM or SIGINT, then drain and return. Prints the address
+/* Run until SIGTERM or SIGINT, then drain and return. With a query log,
+ * SIGHUP opens its file anew (after logrotate moved it). Prints the address
  * it listens on to stdout ("wenda serve: listening on http://H:P/") once
  * ready. Returns 0 after a clean stop, or a CLI exit code (3 when the
  * address cannot be bound, 4 internal) with a message on stderr. */

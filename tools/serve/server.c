@@ -32,6 +32,8 @@
  *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
  *   GET  /api/record?id=      one whole record (the JSON of `wenda show --json`)
  *   POST /api/coverage        one question a line -> JSON Lines as `wenda coverage --json`
+ *   POST /api/records         with --api-key-file: add or replace records (write.c)
+ *   DELETE /api/records/{id}  with --api-key-file: delete one
  *   GET  /healthz             {"status": "ok", ...} or 503
  *   GET  /metrics             Prometheus text format
  */
@@ -57,23 +59,26 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "auth.h"
 #include "conns.h"
 #include "hosts.h"
 #include "params.h"
+#include "querylog.h"
 #include "rcache.h"
 #include "report.h"
 #include "suggest.h"
 #include "uri.h"
 #include "view.h"
 #include "wenda/buf.h"
+#include "write.h"
 #include "wenda/coverage.h"
 #include "wenda/record.h"
 #include "wenda/search.h"
 
 /* ---- metrics ----------------------------------------------------------- */
 
-static const char *const ep_names[EP_N] = { "page",    "search",  "suggest", "coverage",
-                                            "healthz", "metrics", "record",  "other" };
+static const char *const ep_names[EP_N] = { "page",    "search", "suggest", "coverage", "healthz",
+                                            "metrics", "record", "records", "other" };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -95,8 +100,11 @@ typedef struct server {
     serve_hosts *hosts; /* the Host names answered */
     metrics m;
     atomic_int inflight;
-    double started; /* epoch seconds */
-    rcache *cache;  /* search answers; NULL when --cache-mb 0 */
+    double started;       /* epoch seconds */
+    rcache *cache;        /* search answers; NULL when --cache-mb 0 */
+    querylog *qlog;       /* --query-log; NULL: none */
+    serve_keys *keys;     /* --api-key-file, --read-key-file; NULL: none */
+    serve_writer *writer; /* the write API; NULL: off */
 } server;
 
 typedef struct request {
@@ -171,6 +179,8 @@ static int send_response(server *sv, struct MHD_Connection *c, request *rq, unsi
     }
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (status == 401)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"wenda\"");
     const char *origin;
     if (cors_allowed(sv, c, &origin))
         MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
@@ -303,6 +313,21 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
+/* The query log's line of a search answered now (the caller fills in what
+ * it answered). */
+static querylog_entry log_entry(const server *sv, const request *rq, const uri_param *q,
+                                unsigned long offset)
+{
+    querylog_entry e;
+    memset(&e, 0, sizeof e);
+    e.query = q->value;
+    e.len = q->value_len;
+    e.offset = (uint32_t)offset;
+    e.ms = (mono_s() - rq->t0) * 1e3;
+    e.client = sv->cfg->query_log_clients ? rq->client : NULL;
+    return e;
+}
+
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
  * The same JSON document as `wenda ask --json`. */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
@@ -338,6 +363,11 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
             rcache_get(cache, gen, key.data, key.len, &hit, &hlen);
         if (hit) {
             wd_buf_free(&key);
+            if (sv->qlog) {
+                querylog_entry e = log_entry(sv, rq, q, off);
+                e.cached = 1;
+                querylog_write_json(sv->qlog, &e, hit, hlen);
+            }
             int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit, hlen, NULL);
             wd_free(hit);
             return ret;
@@ -368,6 +398,16 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     if (cache && gen && !b.oom && !key.oom && !r->partial)
         rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
     wd_buf_free(&key);
+    if (sv->qlog && !b.oom) {
+        querylog_entry e = log_entry(sv, rq, q, off);
+        e.total = r->total;
+        e.answered = r->answered;
+        if (r->n_hits) {
+            e.top = r->hits[0].id;
+            e.confidence = r->hits[0].confidence;
+        }
+        querylog_write(sv->qlog, &e);
+    }
     wd_results_free(r);
     int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
                     : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
@@ -492,7 +532,7 @@ static int coverage_line(view_worker *w, const serve_config *cfg, const char *q,
     int rc = view_coverage(w, q, len, &o, &c, err);
     if (rc != WD_OK)
         return rc;
-    if (cov_line_json(out, q, len, line, &c) != WD_OK)
+    if (cov_line_json(out, q, len, line, 0, &c) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     if (rc == WD_OK)
         rc = cov_summary_count(sum, q, len, "body", line, &c, err);
@@ -568,6 +608,24 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
                       : send_json(sv, c, rq, 200, "application/x-ndjson; charset=utf-8",
                                   out.data ? out.data : "", out.len, NULL);
     wd_buf_free(&out);
+    return ret;
+}
+
+/* POST /api/records        body: a JSON object, an array of them, or JSON Lines
+ * DELETE /api/records/{id}
+ * The write API (write.h); authorize() let only the write key through. */
+static int h_records(server *sv, struct MHD_Connection *c, request *rq, const char *path,
+                     int is_post)
+{
+    write_answer a;
+    if (is_post)
+        serve_writer_post(sv->writer, rq->body.data ? rq->body.data : "", rq->body.len, &a);
+    else
+        serve_writer_delete(sv->writer, path + strlen("/api/records/"), &a);
+    int ret = a.code ? send_error(sv, c, rq, a.status, a.code, NULL, "%s", a.message)
+                     : send_json(sv, c, rq, a.status, "application/json; charset=utf-8",
+                                 a.body.data ? a.body.data : "", a.body.len, NULL);
+    wd_buf_free(&a.body);
     return ret;
 }
 
@@ -665,6 +723,18 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
         "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
         "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
         (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries, cs.bytes);
+    if (sv->qlog) {
+        querylog_stats ls = querylog_get_stats(sv->qlog);
+        wd_buf_printf(&b,
+                      "# HELP wenda_query_log_lines_total Searches written to the query log.\n"
+                      "# TYPE wenda_query_log_lines_total counter\n"
+                      "wenda_query_log_lines_total %llu\n"
+                      "# HELP wenda_query_log_errors_total Searches the query log could not "
+                      "take (a write failed).\n"
+                      "# TYPE wenda_query_log_errors_total counter\n"
+                      "wenda_query_log_errors_total %llu\n",
+                      (unsigned long long)ls.lines, (unsigned long long)ls.errors);
+    }
     view_snap *snap = view_acquire(sv->view);
     wd_buf_printf(&b,
                   "# HELP wenda_index_up 1 when an index is loaded.\n"
@@ -697,6 +767,40 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- routing ----------------------------------------------------------------- */
 
+/* The keys (auth.h): the write API needs the write key (and is off without
+ * one); with a read key the API's reads need a key too. The page, its
+ * files, /healthz and /metrics are open. Returns -1 when the request may
+ * go on, else the answer sent. */
+static int authorize(server *sv, struct MHD_Connection *c, request *rq, const char *method)
+{
+    if (strcmp(method, "OPTIONS") == 0)
+        return -1; /* a CORS preflight carries no credentials */
+    int write = rq->ep == EP_RECORDS;
+    int read =
+        rq->ep == EP_SEARCH || rq->ep == EP_SUGGEST || rq->ep == EP_RECORD || rq->ep == EP_COVERAGE;
+    if (write && !serve_keys_writes(sv->keys))
+        return send_error(sv, c, rq, 403, "writes_disabled", NULL,
+                          "the write API is off; start wenda serve with --api-key-file FILE to "
+                          "turn it on");
+    if (!write && !(read && serve_keys_guards_reads(sv->keys)))
+        return -1;
+    const char *auth =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    enum serve_access got = serve_keys_check(sv->keys, auth);
+    if (got == SERVE_ACCESS_WRITE || (!write && got == SERVE_ACCESS_READ))
+        return -1;
+    if (got == SERVE_ACCESS_READ)
+        return send_error(sv, c, rq, 403, "forbidden", NULL,
+                          "this key may only read; writes need the key of --api-key-file");
+    if (auth)
+        return send_error(sv, c, rq, 401, "unauthorized", NULL,
+                          "the key sent is not one of this service's (Authorization: Bearer KEY)");
+    return send_error(sv, c, rq, 401, "unauthorized", NULL,
+                      "%s needs a key: send Authorization: Bearer KEY, with the key of %s",
+                      write ? "a write" : "this service's API",
+                      write ? "--api-key-file" : "--read-key-file (or --api-key-file)");
+}
+
 static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const char *method)
 {
     char why[512];
@@ -716,13 +820,20 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int is_post = strcmp(method, "POST") == 0;
     const char *allow = rq->ep == EP_COVERAGE ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+    /* /api/records takes a POST; /api/records/{id} a DELETE. */
+    int record_id = rq->ep == EP_RECORDS && u.path[strlen("/api/records")] == '/';
+    int method_ok = rq->ep == EP_COVERAGE ? is_post : is_get;
+    if (rq->ep == EP_RECORDS) {
+        allow = record_id ? "DELETE, OPTIONS" : "POST, OPTIONS";
+        method_ok = record_id ? strcmp(method, "DELETE") == 0 : is_post;
+    }
     int ret;
     if (rq->ep == EP_OTHER) {
         char ex[256];
         uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);
         ret = send_error(sv, c, rq, 404, "not_found", NULL,
                          "no such endpoint: %s (try /, /api/search, /api/suggest, "
-                         "/api/record, /api/coverage, /healthz, /metrics)",
+                         "/api/record, /api/coverage, /api/records, /healthz, /metrics)",
                          ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
@@ -735,7 +846,8 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
             if (cors_allowed(sv, c, &origin)) {
                 MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, origin);
                 MHD_add_response_header(r, "Access-Control-Allow-Methods", allow);
-                MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
+                MHD_add_response_header(r, "Access-Control-Allow-Headers",
+                                        "Content-Type, Authorization");
                 MHD_add_response_header(r, "Access-Control-Max-Age", "600");
             }
             if (sv->cfg->cors && *sv->cfg->cors)
@@ -744,12 +856,17 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
             ret = MHD_queue_response(c, 204, r);
             MHD_destroy_response(r);
         }
-    } else if (rq->ep == EP_COVERAGE ? !is_post : !is_get) {
+    } else if ((ret = authorize(sv, c, rq, method)) >= 0) {
+        /* refused: no key, or the wrong one */
+    } else if (!method_ok) {
         ret = send_error(sv, c, rq, 405, "method_not_allowed", allow,
                          "%s is not allowed on %s; use %s", method, u.path, allow);
     } else if (rq->too_large) {
         ret = send_error(sv, c, rq, 413, "too_large", NULL,
                          "the body is larger than %zu bytes (see --max-body)", sv->cfg->max_body);
+    } else if (record_id && u.path[strlen("/api/records/")] == '\0') {
+        ret = send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                         "DELETE /api/records/ID wants the id of a record after the slash");
     } else {
         switch (rq->ep) {
         case EP_SEARCH: ret = h_search(sv, c, rq, &u); break;
@@ -758,6 +875,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
         case EP_RECORD: ret = h_record(sv, c, rq, &u); break;
+        case EP_RECORDS: ret = h_records(sv, c, rq, u.path, is_post); break;
         default: {
             const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);
@@ -882,6 +1000,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         int with_body = te || (cl && strtoull(cl, NULL, 10) > 0);
         int over = conns_request_start(sv->conns, c, with_body, rq->client, sizeof rq->client);
         int sent = gatekeep(sv, c, rq, method, version);
+        /* Keys are checked before a body is read (and again by the decoded
+         * path in dispatch). */
+        if (sent < 0)
+            sent = authorize(sv, c, rq, method);
         if (sent < 0 && over) {
             rq->ep = raw_endpoint(rq->raw_uri);
             sent = send_error(sv, c, rq, 429, "too_many_requests", NULL,
@@ -1034,6 +1156,8 @@ int serve_run(const serve_config *cfg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    if (cfg->query_log) /* else SIGHUP ends the service, as it always did */
+        sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -1056,6 +1180,9 @@ int serve_run(const serve_config *cfg)
     if (cfg->trusted_proxy && serve_addr_list_check(cfg->trusted_proxy, why, sizeof why) != 0) {
         serve_logf("--trusted-proxy: %s", why);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
         wd_free(sv);
         return 2;
     }
@@ -1066,11 +1193,41 @@ int serve_run(const serve_config *cfg)
         serve_logf("out of memory");
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
         wd_free(sv);
         return 4;
     }
     wd_error err;
     wd_error_clear(&err);
+    if (cfg->query_log && querylog_open(&sv->qlog, cfg->query_log, &err) != WD_OK) {
+        serve_logf("%s", err.message);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
+        rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
+        wd_free(sv);
+        return 3;
+    }
+    int loose = 0;
+    char key_why[1024];
+    if ((cfg->api_key_file || cfg->read_key_file) &&
+        serve_keys_load(&sv->keys, cfg->api_key_file, cfg->read_key_file, &loose, key_why,
+                        sizeof key_why) != 0) {
+        serve_logf("%s", key_why);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
+        rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        wd_free(sv);
+        return 2;
+    }
+    if (loose)
+        serve_logf("warning: a key file may be read by other users of this machine (chmod 600 "
+                   "it)");
     if (view_shared_new(&sv->view, cfg->index_path, cfg->dict, cfg->dict_dir, cfg->reload_ms,
                         &err) == WD_OK &&
         cfg->calibration)
@@ -1080,8 +1237,23 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
         wd_free(sv);
         return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
+    }
+    if (serve_keys_writes(sv->keys) &&
+        serve_writer_new(&sv->writer, cfg->index_path, cfg->dict, sv->view) != WD_OK) {
+        serve_logf("out of memory");
+        view_shared_free(sv->view);
+        conns_free(sv->conns);
+        serve_hosts_free(sv->hosts);
+        rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_keys_free(sv->keys);
+        wd_free(sv);
+        return 4;
     }
     view_snap *snap = view_acquire(sv->view);
     char load_why[WD_ERROR_MESSAGE_MAX];
@@ -1100,6 +1272,9 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
         wd_free(sv);
         return 3;
     }
@@ -1122,6 +1297,9 @@ int serve_run(const serve_config *cfg)
         conns_free(sv->conns);
         serve_hosts_free(sv->hosts);
         rcache_free(sv->cache);
+        querylog_close(sv->qlog);
+        serve_writer_free(sv->writer);
+        serve_keys_free(sv->keys);
         wd_free(sv);
         return 3;
     }
@@ -1130,8 +1308,17 @@ int serve_run(const serve_config *cfg)
     fflush(stdout);
 
     int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    for (;;) {
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        if (querylog_reopen(sv->qlog, &err) == WD_OK)
+            serve_logf("SIGHUP received; the query log %s was opened anew",
+                       querylog_path(sv->qlog));
+        else
+            serve_logf("SIGHUP received; %s (still writing to the file open before)", err.message);
+    }
     serve_logf("%s received; finishing the requests in flight",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
     /* Stop accepting, let what is in flight finish, then close. */
@@ -1149,6 +1336,9 @@ int serve_run(const serve_config *cfg)
     conns_free(sv->conns);
     serve_hosts_free(sv->hosts);
     rcache_free(sv->cache);
+    querylog_close(sv->qlog);
+    serve_writer_free(sv->writer);
+    serve_keys_free(sv->keys);
     wd_free(sv);
     if (left > 0) {
         serve_logf("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);

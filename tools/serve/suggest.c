@@ -4,16 +4,34 @@
  * original code point it came from; highlights are then exact code-point
  * ranges of the question as stored, whatever width or script the user
  * typed in.
+ *
+ * Pinyin: each Han character of a question also has its readings
+ * (wenda/pinyin.h, made once per character while the index is built). When
+ * the text as typed finds fewer questions than asked for, the questions are
+ * matched character by character against what was typed: a typed letter
+ * run may spell a character's reading whole, its initial (zh, ch, sh or one
+ * letter), or, at the end of the text, the beginning of it; a typed
+ * character matches the same character or one that shares a reading (a
+ * homophone the input method picked wrongly: 异第 for 异地). A bitmask of
+ * the readings' first letters per character keeps the scan over every
+ * question cheap.
  */
 #include "suggest.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "grow.h"
 #include "wenda/buf.h"
 #include "wenda/corpus.h"
+#include "wenda/pinyin.h"
 #include "wenda/search.h"
+
+/* Calls of the pinyin matcher per question and start: its branching is
+ * small, but a long run of letters against many polyphones is bounded. */
+#define PY_BUDGET 4096
+#define PY_MAX_TYPED 64 /* code points of typed text tried as pinyin */
 
 typedef struct sg_q {
     char *id;
@@ -23,6 +41,10 @@ typedef struct sg_q {
     size_t norm_len;
     size_t cps; /* code points in question */
     uint32_t order;
+    uint32_t *qc;    /* per code point: its normalised code point (0: none) */
+    const char **py; /* per code point: its readings ("de|di"), NULL: not Han */
+    uint32_t *first; /* per code point: bit k set when a reading starts with 'a' + k,
+                         or (not Han) when it is the letter 'a' + k */
 } sg_q;
 
 typedef struct sg_suffix {
@@ -36,6 +58,8 @@ struct sg_index {
     sg_suffix *sa;
     size_t n_sa;
     int oom;
+    wd_pinyin *pinyin;     /* owns every reading the questions point to */
+    pthread_mutex_t py_mu; /* guards pinyin for lookups (typed characters) */
 };
 
 static void q_free(sg_q *q)
@@ -44,6 +68,9 @@ static void q_free(sg_q *q)
     wd_free(q->question);
     wd_free(q->norm);
     wd_free(q->map);
+    wd_free(q->qc);
+    wd_free(q->py);
+    wd_free(q->first);
 }
 
 void sg_index_free(sg_index *ix)
@@ -54,6 +81,8 @@ void sg_index_free(sg_index *ix)
         q_free(&ix->qs[i]);
     wd_free(ix->qs);
     wd_free(ix->sa);
+    pthread_mutex_destroy(&ix->py_mu);
+    wd_pinyin_free(ix->pinyin);
     wd_free(ix);
 }
 
@@ -127,6 +156,55 @@ static int normalise(wd_analyzer *an, sg_q *q, wd_error *err)
     return WD_OK;
 }
 
+static uint32_t first_letters(const char *py)
+{
+    uint32_t mask = 0;
+    for (const char *r = py; r && *r;) {
+        if (*r >= 'a' && *r <= 'z')
+            mask |= 1u << (*r - 'a');
+        const char *bar = strchr(r, '|');
+        r = bar ? bar + 1 : NULL;
+    }
+    return mask;
+}
+
+/* The pinyin side of a question: per code point its normalised code point,
+ * its readings and their first letters. */
+static int readings(sg_index *ix, sg_q *q, wd_error *err)
+{
+    size_t n = q->cps ? q->cps : 1;
+    q->qc = wd_calloc(n, sizeof *q->qc);
+    q->py = wd_calloc(n, sizeof *q->py);
+    q->first = wd_calloc(n, sizeof *q->first);
+    if (!q->qc || !q->py || !q->first)
+        return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    for (size_t off = 0; off < q->norm_len;) {
+        uint32_t c;
+        size_t l = wd_utf8_decode(q->norm + off, q->norm_len - off, &c);
+        size_t cp = q->map[off];
+        if (l == 0)
+            l = 1;
+        if (!q->qc[cp]) /* a code point that normalises to several keeps the first */
+            q->qc[cp] = c;
+        off += l;
+    }
+    for (size_t i = 0; i < q->cps; i++) {
+        uint32_t c = q->qc[i];
+        if (c >= 'a' && c <= 'z') {
+            q->first[i] = 1u << (c - 'a');
+            continue;
+        }
+        if (c < 0x80)
+            continue;
+        const char *py = wd_pinyin_readings(ix->pinyin, c);
+        if (!py)
+            continue;
+        q->py[i] = py;
+        q->first[i] = first_letters(py);
+    }
+    return WD_OK;
+}
+
 /* qsort has no context argument: the index being sorted is passed here.
  * Building happens on the one reloader thread. */
 static const sg_index *sort_ix;
@@ -159,11 +237,14 @@ int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *
     sg_index *ix = wd_calloc(1, sizeof *ix);
     if (!ix)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    pthread_mutex_init(&ix->py_mu, NULL);
     int rc = wd_index_each_record(path, collect, ix, docs, err);
     if (rc == WD_ENOMEM)
         wd_error_set(err, rc, "serve", "out of memory");
     for (size_t i = 0; rc == WD_OK && i < ix->n; i++)
         rc = normalise(an, &ix->qs[i], err);
+    if (rc == WD_OK && ix->n > 0)
+        rc = wd_pinyin_new(&ix->pinyin, err);
     if (rc == WD_OK && ix->n > 0) {
         /* One entry per distinct normalised question: the first in index order. */
         qsort(ix->qs, ix->n, sizeof *ix->qs, cmp_norm);
@@ -177,6 +258,8 @@ int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *
         }
         ix->n = k;
         qsort(ix->qs, ix->n, sizeof *ix->qs, cmp_order);
+        for (size_t i = 0; rc == WD_OK && i < ix->n; i++)
+            rc = readings(ix, &ix->qs[i], err);
         size_t total = 0;
         for (size_t i = 0; i < ix->n; i++)
             total += ix->qs[i].cps;
@@ -216,7 +299,166 @@ static int better(const sg_index *ix, const sg_match *a, const sg_match *b)
     return a->start < b->start;
 }
 
-size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max)
+/* Put m among the best max matches out[0..*n), each question once, at its
+ * best occurrence. */
+static void offer(const sg_index *ix, sg_match *out, size_t *n, size_t max, const sg_match *m)
+{
+    size_t at = *n;
+    for (size_t k = 0; k < *n; k++)
+        if (out[k].q == m->q) {
+            at = k;
+            break;
+        }
+    if (at < *n) {
+        if (!better(ix, m, &out[at]))
+            return;
+        memmove(&out[at], &out[at + 1], (*n - at - 1) * sizeof *out);
+        (*n)--;
+    } else if (*n == max && !better(ix, m, &out[*n - 1])) {
+        return;
+    }
+    if (*n == max)
+        (*n)--;
+    size_t pos = *n;
+    while (pos > 0 && better(ix, m, &out[pos - 1]))
+        pos--;
+    memmove(&out[pos + 1], &out[pos], (*n - pos) * sizeof *out);
+    out[pos] = *m;
+    (*n)++;
+}
+
+/* ---- pinyin ------------------------------------------------------------------------ */
+
+typedef struct typed {
+    uint32_t cp[PY_MAX_TYPED];    /* the typed text, spaces left out */
+    const char *py[PY_MAX_TYPED]; /* a typed Han character's readings, if the index knows it */
+    uint32_t first[PY_MAX_TYPED];
+    size_t n;
+} typed;
+
+static int is_letter(uint32_t c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* Whether two reading lists share a reading. */
+static int share(const char *a, const char *b)
+{
+    for (const char *x = a; x;) {
+        const char *xe = strchr(x, '|');
+        size_t xl = xe ? (size_t)(xe - x) : strlen(x);
+        for (const char *y = b; y;) {
+            const char *ye = strchr(y, '|');
+            size_t yl = ye ? (size_t)(ye - y) : strlen(y);
+            if (xl == yl && memcmp(x, y, xl) == 0)
+                return 1;
+            y = ye ? ye + 1 : NULL;
+        }
+        x = xe ? xe + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Match the typed text from t->cp[k] against the question from its code
+ * point i: the code point after the match, or -1. */
+static long pmatch(const sg_q *q, size_t i, const typed *t, size_t k, unsigned *budget)
+{
+    if (k == t->n)
+        return (long)i;
+    if (i >= q->cps || *budget == 0)
+        return -1;
+    (*budget)--;
+    uint32_t c = t->cp[k];
+    if (!is_letter(c)) {
+        /* A character: the same, or a homophone. */
+        if (q->qc[i] == c ||
+            (t->py[k] && q->py[i] && (t->first[k] & q->first[i]) && share(t->py[k], q->py[i])))
+            return pmatch(q, i + 1, t, k + 1, budget);
+        return -1;
+    }
+    if (!(q->first[i] & (1u << (c - 'a'))))
+        return -1;
+    long x;
+    if (q->qc[i] == c && (x = pmatch(q, i + 1, t, k + 1, budget)) >= 0)
+        return x;
+    size_t run = 0;
+    while (k + run < t->n && is_letter(t->cp[k + run]))
+        run++;
+    for (const char *r = q->py[i]; r;) {
+        const char *bar = strchr(r, '|');
+        size_t rl = bar ? (size_t)(bar - r) : strlen(r);
+        size_t m = 0;
+        while (m < rl && m < run && (uint32_t)(unsigned char)r[m] == t->cp[k + m])
+            m++;
+        /* The whole syllable; the text ending inside it; its initial. */
+        if (m == rl && (x = pmatch(q, i + 1, t, k + rl, budget)) >= 0)
+            return x;
+        if (m == run && m < rl && k + run == t->n)
+            return (long)i + 1;
+        size_t il = rl > 2 && r[1] == 'h' && (r[0] == 'z' || r[0] == 'c' || r[0] == 's') ? 2 : 1;
+        if (il < rl && m >= il && (x = pmatch(q, i + 1, t, k + il, budget)) >= 0)
+            return x;
+        if (il == 2 && m >= 1 && (x = pmatch(q, i + 1, t, k + 1, budget)) >= 0)
+            return x;
+        r = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
+/* The questions the typed text spells in pinyin (or names with homophones),
+ * added to out[0..n); returns the new count. */
+static size_t pinyin_lookup(sg_index *ix, const char *norm, size_t len, sg_match *out, size_t n,
+                            size_t max)
+{
+    typed t;
+    t.n = 0;
+    int sounds = 0; /* letters, or characters with readings */
+    for (size_t off = 0; off < len;) {
+        uint32_t c;
+        size_t l = wd_utf8_decode(norm + off, len - off, &c);
+        off += l ? l : 1;
+        if (c == ' ' || c == '\t' || c == 0x3000)
+            continue;
+        if (c == 0xFC) /* ü, typed as such: v */
+            c = 'v';
+        if (t.n == PY_MAX_TYPED)
+            return n;
+        const char *py = NULL;
+        if (c >= 0x80 && ix->pinyin) {
+            pthread_mutex_lock(&ix->py_mu);
+            py = wd_pinyin_readings(ix->pinyin, c);
+            pthread_mutex_unlock(&ix->py_mu);
+        }
+        t.cp[t.n] = c;
+        t.py[t.n] = py;
+        t.first[t.n] = first_letters(py);
+        sounds |= is_letter(c) || py;
+        t.n++;
+    }
+    /* One letter is not pinyin yet, one character has too many homophones. */
+    if (!sounds || t.n < 2)
+        return n;
+    uint32_t c0 = t.cp[0];
+    for (size_t qi = 0; qi < ix->n; qi++) {
+        const sg_q *q = &ix->qs[qi];
+        for (size_t i = 0; i < q->cps; i++) {
+            /* The first typed code point rules most starts out at once. */
+            if (is_letter(c0) ? !(q->first[i] & (1u << (c0 - 'a')))
+                              : q->qc[i] != c0 && !(t.first[0] & q->first[i]))
+                continue;
+            unsigned budget = PY_BUDGET;
+            long end = pmatch(q, i, &t, 0, &budget);
+            if (end < 0)
+                continue;
+            sg_match m = { (uint32_t)qi, i, (size_t)end, i == 0 };
+            offer(ix, out, &n, max, &m);
+            break; /* the first start is its best */
+        }
+    }
+    return n;
+}
+
+size_t sg_index_lookup(sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max)
 {
     if (!ix || len == 0 || max == 0 || ix->n_sa == 0)
         return 0;
@@ -236,31 +478,9 @@ size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_matc
         if (strncmp(q->norm + s->off, norm, len) != 0)
             break;
         sg_match m = { s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0 };
-        /* Keep each question once, at its best occurrence. */
-        size_t at = n;
-        for (size_t k = 0; k < n; k++)
-            if (out[k].q == m.q) {
-                at = k;
-                break;
-            }
-        if (at < n) {
-            if (!better(ix, &m, &out[at]))
-                continue;
-            memmove(&out[at], &out[at + 1], (n - at - 1) * sizeof *out);
-            n--;
-        } else if (n == max && !better(ix, &m, &out[n - 1])) {
-            continue;
-        }
-        if (n == max)
-            n--;
-        size_t pos = n;
-        while (pos > 0 && better(ix, &m, &out[pos - 1]))
-            pos--;
-        memmove(&out[pos + 1], &out[pos], (n - pos) * sizeof *out);
-        out[pos] = m;
-        n++;
+        offer(ix, out, &n, max, &m);
     }
-    return n;
+    return n < max ? pinyin_lookup(ix, norm, len, out, n, max) : n;
 }
 
 const char *sg_question(const sg_index *ix, uint32_t q)

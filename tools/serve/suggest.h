@@ -11,7 +11,14 @@
  * selective input. Questions that start with the text rank before those
  * that contain it; shorter questions first, then index order.
  *
- * Thread safety: immutable once built; share it between threads.
+ * When that finds fewer than asked for, the text is also tried as pinyin
+ * (whole syllables, initials, mixed with characters; wenda/pinyin.h) and
+ * its characters by their sound (a homophone typed by mistake), over every
+ * question: a scan whose cost grows with the corpus, cut short at each
+ * start by a bitmask of the readings' first letters.
+ *
+ * Thread safety: share it between threads; lookups may run at once (the
+ * readings of typed characters are looked up under a lock of its own).
  */
 #ifndef WENDA_SERVE_SUGGEST_H
 #define WENDA_SERVE_SUGGEST_H
@@ -39,7 +46,7 @@ void sg_index_free(sg_index *ix);
 
 /* Up to `max` best matches of the normalised text norm[0..len) into out;
  * returns how many. An empty text matches nothing. */
-size_t sg_index_lookup(const sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max);
+size_t sg_index_lookup(sg_index *ix, const char *norm, size_t len, sg_match *out, size_t max);
 const char *sg_question(const sg_index *ix, uint32_t q); /* borrowed */
 const char *sg_id(const sg_index *ix, uint32_t q);       /* borrowed */
 size_t sg_count(const sg_index *ix);                     /* distinct questions */

@@ -73,8 +73,11 @@ struct view_shared {
     dsig dlast;
     char dict_err[WD_ERROR_MESSAGE_MAX];
     unsigned reload_ms;
-    pthread_mutex_t mu; /* guards snap, workers, stop, last_err */
+    pthread_mutex_t mu; /* guards snap, workers, stop, last_err, poke, passes */
     pthread_cond_t cv;
+    pthread_cond_t passed;  /* a look at the index ended (view_reload_now waits on it) */
+    int poke;               /* look now, and load even when the index looks the same */
+    uint64_t started, done; /* the reloader's looks at the index */
     pthread_t reloader;
     int reloader_started;
     int stop;
@@ -266,9 +269,13 @@ static void *reloader(void *arg)
         until.tv_nsec += (long)(v->reload_ms % 1000) * 1000000L;
         until.tv_sec += v->reload_ms / 1000 + until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&v->cv, &v->mu, &until);
+        if (!v->poke)
+            pthread_cond_timedwait(&v->cv, &v->mu, &until);
         if (v->stop)
             break;
+        int forced = v->poke;
+        v->poke = 0;
+        uint64_t pass = ++v->started;
         pthread_mutex_unlock(&v->mu);
         int dict_changed = 0;
         if (v->dict_dir) {
@@ -293,7 +300,7 @@ static void *reloader(void *arg)
             }
         }
         sig now = signature(v->path);
-        if ((dict_changed || !sig_equal(&now, &v->last)) && now.exists) {
+        if ((dict_changed || forced || !sig_equal(&now, &v->last)) && now.exists) {
             wd_error err;
             wd_error_clear(&err);
             if (load(v, &now, &err) == WD_OK) {
@@ -316,7 +323,11 @@ static void *reloader(void *arg)
             }
         }
         pthread_mutex_lock(&v->mu);
+        v->done = pass;
+        pthread_cond_broadcast(&v->passed);
     }
+    v->done = UINT64_MAX; /* stopped: nobody waits any more */
+    pthread_cond_broadcast(&v->passed);
     pthread_mutex_unlock(&v->mu);
     return NULL;
 }
@@ -338,6 +349,7 @@ int view_shared_new(view_shared **out, const char *path, const wd_dict *dict, co
     v->reload_ms = reload_ms ? reload_ms : 500;
     pthread_mutex_init(&v->mu, NULL);
     pthread_cond_init(&v->cv, NULL);
+    pthread_cond_init(&v->passed, NULL);
     atomic_init(&v->gen, 0);
     atomic_init(&v->last_reload, 0.0);
     atomic_init(&v->reloads, 0);
@@ -392,9 +404,23 @@ void view_shared_free(view_shared *v)
     vdict_release(v->dict);
     wd_free(v->dict_dir);
     pthread_cond_destroy(&v->cv);
+    pthread_cond_destroy(&v->passed);
     pthread_mutex_destroy(&v->mu);
     wd_free(v->path);
     wd_free(v);
+}
+
+unsigned view_reload_now(view_shared *v)
+{
+    pthread_mutex_lock(&v->mu);
+    /* The next look starts after this call: it sees what was written before. */
+    uint64_t want = v->started + 1;
+    v->poke = 1;
+    pthread_cond_signal(&v->cv);
+    while (v->reloader_started && v->done < want)
+        pthread_cond_wait(&v->passed, &v->mu);
+    pthread_mutex_unlock(&v->mu);
+    return atomic_load(&v->gen);
 }
 
 double view_last_reload(view_shared *v)

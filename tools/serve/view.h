@@ -51,6 +51,10 @@ void view_shared_free(view_shared *v);
  * is no index. Any thread. */
 view_snap *view_acquire(view_shared *v);
 void view_release(view_snap *s);
+/* The index was written by this process (the write API): have the
+ * reloader load it now, even where it cannot see the change (a sharded
+ * index), and wait until it has. Returns the generation served after. */
+unsigned view_reload_now(view_shared *v);
 /* Seconds since the epoch of the last successful (re)load; 0 = never. */
 double view_last_reload(view_shared *v);
 uint64_t view_reloads(view_shared *v);
