@@ -14,7 +14,9 @@
  *   value 0                   the record id (ties in ranking break by id; it also
  *                             confirms whose a hashed id term is)
  *   data                      the record as a JSON object
- *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint
+ *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint; what the
+ *                             base is (`wenda index --title/--description/--examples`):
+ *                             wenda.title, wenda.description, wenda.examples (one a line)
  */
 #ifndef WENDA_SCHEMA_H
 #define WENDA_SCHEMA_H
@@ -40,6 +42,9 @@
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"
 #define WD_META_CREATED "wenda.created"
+#define WD_META_TITLE "wenda.title"
+#define WD_META_DESCRIPTION "wenda.description"
+#define WD_META_EXAMPLES "wenda.examples"
 
 /* Bytes of a term's value part kept before hashing (Xapian's limit is 245
  * bytes for the whole term). */

@@ -47,14 +47,17 @@ struct wd_dbwriter {
     wd_index_stats stats;
     char *last_id;
     wd_sticky failed;
-    int profile;  /* wd_index_opts.profile */
-    int fresh;    /* no documents at open: the new-index path */
-    idset seen;   /* (fresh) the ids added */
-    int unsynced; /* commits made without fsync: sync the files at close */
-    char *live;   /* a rebuild (--overwrite of an index): the folder whose index this
+    int profile;    /* wd_index_opts.profile */
+    int fresh;      /* no documents at open: the new-index path */
+    idset seen;     /* (fresh) the ids added */
+    int unsynced;   /* commits made without fsync: sync the files at close */
+    char *live;     /* a rebuild (--overwrite of an index): the folder whose index this
                      one, written in DIR/.wenda-rebuild, replaces at close */
-    int scratch;  /* a part of a bulk build: neither synced nor compacted at close */
+    int scratch;    /* a part of a bulk build: neither synced nor compacted at close */
+    char *about[3]; /* wd_index_opts' title, description, examples (NULL: left as they are) */
 };
+
+static const char *const about_keys[3] = { WD_META_TITLE, WD_META_DESCRIPTION, WD_META_EXAMPLES };
 
 /* ---- id set ---------------------------------------------------------------- */
 
@@ -124,6 +127,9 @@ static int write_checkpoint(wd_dbwriter *w, uint64_t commit, const char *last_id
                                 err);
     if (rc == WD_OK)
         rc = xc_db_set_metadata(w->db, WD_META_DICT, wd_dict_version(w->bo.dict), err);
+    for (int i = 0; i < 3 && rc == WD_OK; i++)
+        if (w->about[i])
+            rc = xc_db_set_metadata(w->db, about_keys[i], w->about[i], err);
     return rc;
 }
 
@@ -269,6 +275,13 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = WD_BATCH_BYTES;
     w->profile = opts && opts->profile;
+    const char *about[3] = { opts ? opts->title : NULL, opts ? opts->description : NULL,
+                             opts ? opts->examples : NULL };
+    for (int i = 0; i < 3; i++)
+        if (about[i] && !(w->about[i] = wd_strdup(about[i]))) {
+            wd_dbwriter_abandon(w);
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        }
     int rebuild =
         opts && opts->overwrite && (xc_dir_has_db(path) || xc_db_check_files(path, NULL) != WD_OK);
     int rc = (w->path = rebuild ? wd_folder_join(path, WD_FOLDER_REBUILD) : wd_strdup(path)) &&
@@ -445,6 +458,8 @@ void wd_dbwriter_abandon(wd_dbwriter *w)
     wd_builder_clear(&w->b);
     wd_free(w->live);
     wd_free(w->path);
+    for (int i = 0; i < 3; i++)
+        wd_free(w->about[i]);
     wd_free(w->last_id);
     wd_free(w->seen.slots);
     wd_free(w);

@@ -98,7 +98,8 @@ static void test_indexer__batches_commit_and_checkpoint(void **state)
 {
     fx *f = *state;
     wd_index_writer *w = NULL;
-    wd_index_opts o = { 3, 0, 0, 0, 0, 0, 0, 0 };
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.batch_size = 3;
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, NULL), WD_OK);
     char id[16];
     for (int i = 0; i < 7; i++) {

@@ -1045,6 +1045,65 @@ static void test_serve__record_is_show_json(void **state)
     resp_free(&r);
 }
 
+/* GET /api/info: the page's title, description and examples come from the
+ * index: derived from the base's own questions when `wenda index` kept
+ * none, else as --title, --description and --examples set them. */
+static void test_serve__info_comes_from_the_index(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/info");
+    assert_int_equal(r.status, 200);
+    json_t *j = th_json(r.body);
+    assert_non_null(j);
+    assert_string_equal(th_json_str(j, "title"), "");
+    assert_true(json_is_true(json_object_get(j, "examples_derived")));
+    json_t *ex = json_object_get(j, "examples");
+    assert_true(json_array_size(ex) >= 1 && json_array_size(ex) <= 3);
+    /* Each derived example is a question of the base, which answers it. */
+    for (size_t i = 0; i < json_array_size(ex); i++) {
+        const char *q = json_string_value(json_array_get(ex, i));
+        th_run a = th_wenda(f->index, NULL, "ask", "--json", "-n", "1", q, NULL);
+        assert_int_equal(a.status, 0);
+        json_t *aj = th_json(a.out);
+        json_t *hit = json_array_get(json_object_get(aj, "hits"), 0);
+        assert_string_equal(th_json_str(hit, "question"), q);
+        json_decref(aj);
+        th_run_free(&a);
+    }
+    json_decref(j);
+    resp_free(&r);
+
+    char idx[192];
+    snprintf(idx, sizeof idx, "%s/titled", f->dir);
+    const char *args[] = { "index",
+                           "--index",
+                           idx,
+                           "--title",
+                           "山东法规问答",
+                           "--description",
+                           "地方法规 <条文>",
+                           "--examples",
+                           "醉驾怎么判|工伤怎么认定",
+                           SEEDS,
+                           NULL };
+    assert_int_equal(wenda_run(args), 0);
+    srv s = serve_start(idx, NULL);
+    r = get(s.port, "/api/info");
+    assert_int_equal(r.status, 200);
+    assert_null(strchr(r.body, '<')); /* the JSON guard holds here too */
+    j = th_json(r.body);
+    assert_string_equal(th_json_str(j, "title"), "山东法规问答");
+    assert_string_equal(th_json_str(j, "description"), "地方法规 <条文>");
+    assert_false(json_is_true(json_object_get(j, "examples_derived")));
+    ex = json_object_get(j, "examples");
+    assert_int_equal(json_array_size(ex), 2);
+    assert_string_equal(json_string_value(json_array_get(ex, 0)), "醉驾怎么判");
+    assert_string_equal(json_string_value(json_array_get(ex, 1)), "工伤怎么认定");
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 /* A damaged index is named as such (what is wrong, what to do), not as a
  * missing one. */
 static void test_serve__damaged_index_is_named_not_missing(void **state)
@@ -1702,6 +1761,8 @@ int main(void)
     };
     const struct CMUnitTest own[] = {
         cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__info_comes_from_the_index, setup_server,
+                                        teardown_server),
         cmocka_unit_test_setup_teardown(test_serve__record_is_show_json, setup_server,
                                         teardown_server),
         cmocka_unit_test_setup_teardown(test_serve__damaged_index_is_named_not_missing, setup,

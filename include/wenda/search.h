@@ -167,6 +167,27 @@ typedef struct wd_index_info {
 int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_error *err);
 void wd_index_info_clear(wd_index_info *info);
 
+/* What a knowledge base is, for a page that searches it: its title,
+ * description and example questions as `wenda index --title --description
+ * --examples` kept them in the index; examples the index does not keep are
+ * derived from its own questions (the best record for each of the words
+ * its questions use most), so that a page shows questions the base answers. */
+typedef struct wd_index_about {
+    char *title;       /* new; "" when not set */
+    char *description; /* new; "" when not set */
+    char **examples;   /* new; n_examples questions */
+    size_t n_examples;
+    int derived; /* 1: the examples were derived, not set at index time */
+} wd_index_about;
+
+/* At most this many examples are derived. */
+#define WD_ABOUT_EXAMPLES 3
+
+/* Fill *out (cleared first). WD_ENOMEM, or the index's errors. Reads every
+ * question-field term of the index once when it must derive examples. */
+int wd_searcher_about(wd_searcher *s, wd_index_about *out, wd_error *err);
+void wd_index_about_clear(wd_index_about *about);
+
 /* Walk every record stored in the index at `path`, in index order, through
  * its own read-only view (no searcher is touched, so any thread may call it
  * while searchers are in use; it is not thread safe with itself only in the

@@ -165,6 +165,53 @@ def main():
             "return Array.from(d.querySelectorAll('mark')).map(m => m.textContent);")
         assert got == ["医保", "𠀀"], got
 
+        # A result opens its whole answer at an address of its own: paragraphs
+        # kept, markup shown as text, a readable source (file name without
+        # folders or extension, the article) and the date; Back returns.
+        box = browser.find_element(By.ID, "q")
+        box.clear()
+        box.send_keys("醉酒驾驶机动车怎么处罚")
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
+                   and "醉酒" in urllib.parse.unquote(b.current_url))
+        first = browser.find_element(By.CSS_SELECTOR, "#results li.result")
+        meta = first.find_element(By.CSS_SELECTOR, ".meta").text
+        assert "山东省道路交通安全条例(2016-11-26) 第十七条" in meta and "2016-11-26" in meta, meta
+        assert "DLC/" not in meta and ".md" not in meta, meta
+        first.find_element(By.CSS_SELECTOR, "h2 a").click()
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert "id=" in browser.current_url
+        paras = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#record .answer p")]
+        assert len(paras) == 3 and "<b>依法追究刑事责任</b>" in paras[1], paras
+        assert not browser.find_elements(By.CSS_SELECTOR, "#record b, #record script, #record img")
+        assert not browser.find_element(By.ID, "results").is_displayed()
+        assert not browser.find_element(By.ID, "examples").is_displayed()
+        record_url = browser.current_url
+        browser.back()
+        wait.until(lambda b: b.find_element(By.ID, "results").is_displayed()
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        # The address is shareable: opened afresh, it shows the same record.
+        browser.get(record_url)
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert browser.find_element(By.CSS_SELECTOR, "#record h2").text == "醉酒驾驶机动车的怎么处罚"
+        # The markup record's whole answer is text too.
+        browser.get(base + "/?id=fx-1")
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert '<img src=x onerror="window.__xss=2">' in browser.find_element(By.ID, "record").text
+        assert browser.execute_script("return window.__xss === undefined")
+
+        # The title and example questions come from the index (/api/info), not the HTML.
+        browser.get(base + "/")
+        with urllib.request.urlopen(base + "/api/info") as r:
+            info = json.load(r)
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#examples .example"))
+        shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#examples .example")]
+        assert shown == info["examples"] and shown, (shown, info)
+        assert "低保户要交医保吗" not in browser.page_source or "低保户要交医保吗" in shown
+        browser.find_elements(By.CSS_SELECTOR, "#examples .example")[0].click()
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        assert browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+
         # No request left the service.
         names = browser.execute_script(
             "return performance.getEntries().map(e => e.name).filter(n => n.startsWith('http'))")
@@ -178,6 +225,13 @@ def main():
             "return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, "page wider than a phone by %dpx" % overflow
         browser.save_screenshot(os.path.join(args.out, "wenda-page-phone.png"))
+        # The record view on a phone: nothing wider than the screen either.
+        browser.get(record_url)
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "record view wider than a phone by %dpx" % overflow
+        browser.save_screenshot(os.path.join(args.out, "wenda-record-phone.png"))
         print("browser test ok; screenshots in", args.out)
         return 0
     finally:

@@ -235,6 +235,10 @@ static const cli_opt index_opts[] = {
     { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
     { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
     { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
+    { "title", 0, 1, "TEXT", "the base's title, shown by the service's page" },
+    { "description", 0, 1, "TEXT", "a line on what the base answers, shown under the title" },
+    { "examples", 0, 1, "Q1|Q2",
+      "example questions for the page, separated by | (default: derived from the base)" },
     { "overwrite", 0, 0, NULL,
       "start from an empty index (built beside the old one, which readers keep until the new "
       "one is complete)" },
@@ -351,12 +355,22 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.shards = (uint32_t)shards;
     io.answer_positions = cli_flag(cmd, &a, "answer-positions");
     io.profile = cli_flag(cmd, &a, "profile");
+    io.title = cli_value(cmd, &a, "title");
+    io.description = cli_value(cmd, &a, "description");
+    /* Kept one a line; given separated by '|'. */
+    char *examples =
+        cli_value(cmd, &a, "examples") ? wd_strdup(cli_value(cmd, &a, "examples")) : NULL;
+    for (char *p = examples; p && *p; p++)
+        if (*p == '|')
+            *p = '\n';
+    io.examples = examples;
     r.t0 = cli_now_ms();
     r.file_n = nfiles;
     fatal_path = path;
     fatal_json = json;
     xc_set_fatal_handler(on_fatal);
     rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
+    wd_free(examples); /* the writer keeps its own copy */
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
         goto done;

@@ -36,6 +36,8 @@ enum endpoint serve_classify(const char *path)
         return EP_METRICS;
     if (strcmp(path, "/api/record") == 0)
         return EP_RECORD;
+    if (strcmp(path, "/api/info") == 0)
+        return EP_INFO;
     if (serve_find_asset(path))
         return EP_PAGE;
     return EP_OTHER;

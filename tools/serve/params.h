@@ -33,6 +33,7 @@ enum endpoint {
     EP_HEALTHZ,
     EP_METRICS,
     EP_RECORD,
+    EP_INFO,
     EP_OTHER,
     EP_N
 };

@@ -31,6 +31,7 @@
  *   GET  /api/search?q=&n=&offset=&full=   as `wenda ask --json`
  *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
  *   GET  /api/record?id=      one whole record (the JSON of `wenda show --json`)
+ *   GET  /api/info            what the base is: title, description, example questions
  *   POST /api/coverage        one question a line -> JSON Lines as `wenda coverage --json`
  *   GET  /healthz             {"status": "ok", ...} or 503
  *   GET  /metrics             Prometheus text format
@@ -72,8 +73,8 @@
 
 /* ---- metrics ----------------------------------------------------------- */
 
-static const char *const ep_names[EP_N] = { "page",    "search",  "suggest", "coverage",
-                                            "healthz", "metrics", "record",  "other" };
+static const char *const ep_names[EP_N] = { "page",    "search", "suggest", "coverage", "healthz",
+                                            "metrics", "record", "info",    "other" };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -416,6 +417,33 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
     return ret;
 }
 
+/* GET /api/info
+ * {"title", "description", "examples": [str], "examples_derived": bool,
+ *  "documents": N}: what the page shows about the base, as `wenda index
+ * --title --description --examples` kept it (examples derived from the
+ * base's questions when none were kept). */
+static int h_info(server *sv, struct MHD_Connection *c, request *rq)
+{
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        return no_index(sv, c, rq);
+    const wd_index_about *a = &snap->about;
+    json_t *ex = json_array();
+    for (size_t i = 0; ex && i < a->n_examples; i++)
+        json_array_append_new(ex, json_string(a->examples[i]));
+    json_t *o = json_pack("{s:s,s:s,s:o,s:b,s:I}", "title", a->title ? a->title : "", "description",
+                          a->description ? a->description : "", "examples", ex, "examples_derived",
+                          a->derived, "documents", (json_int_t)snap->documents);
+    view_release(snap);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
+    free(s);
+    return ret;
+}
+
 static void trim(const char **s, size_t *len)
 {
     while (*len && (**s == ' ' || **s == '\t')) {
@@ -722,7 +750,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);
         ret = send_error(sv, c, rq, 404, "not_found", NULL,
                          "no such endpoint: %s (try /, /api/search, /api/suggest, "
-                         "/api/record, /api/coverage, /healthz, /metrics)",
+                         "/api/record, /api/info, /api/coverage, /healthz, /metrics)",
                          ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
@@ -758,6 +786,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
         case EP_RECORD: ret = h_record(sv, c, rq, &u); break;
+        case EP_INFO: ret = h_info(sv, c, rq); break;
         default: {
             const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);

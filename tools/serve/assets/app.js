@@ -1,7 +1,8 @@
 // wenda search page: suggestions as you type, results with highlighted
-// snippets, keyboard navigation. Plain JavaScript; every piece of text from
-// the knowledge base goes into the page through textContent / text nodes,
-// never as HTML.
+// snippets, keyboard navigation, a record's whole answer at its own address
+// (/?id=ID), and the base's title and example questions from /api/info.
+// Plain JavaScript; every piece of text from the knowledge base goes into
+// the page through textContent / text nodes, never as HTML.
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -12,7 +13,10 @@
   const notice = $('notice');
   const pager = $('pager');
   const form = $('search');
+  const record = $('record');
+  const examples = $('examples');
   const PAGE = 10;
+  let siteTitle = '问答';
   let items = [];
   let active = -1;
   let timer = 0;
@@ -49,6 +53,29 @@
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
     return e;
+  }
+
+  // A source a reader can recognise: the file's name without its folders
+  // and extension (a name that is only a hash says nothing, so none), and
+  // the part of the id after '#' when it names something (第十七条), not a
+  // record number.
+  function sourceName(source, id) {
+    let name = String(source || '').split('/').pop().replace(/\.(md|txt|jsonl|ndjson|json|tsv|csv)$/i, '');
+    if (/^[0-9a-f_]{12,}$/i.test(name)) name = '';
+    const at = String(id || '').lastIndexOf('#');
+    const part = at >= 0 ? id.slice(at + 1) : '';
+    if (part && !/^\d+$/.test(part) && !name.includes(part)) name = name ? name + ' ' + part : part;
+    return name;
+  }
+  window.wendaSourceName = sourceName;
+
+  function metaText(h, extra) {
+    return [sourceName(h.source, h.id), h.date].concat(extra || []).filter(Boolean).join(' · ');
+  }
+
+  function recordURL(id) {
+    const q = input.value.trim();
+    return '/?id=' + encodeURIComponent(id) + (q ? '&q=' + encodeURIComponent(q) : '');
   }
 
   async function getJSON(url, ctl) {
@@ -156,13 +183,27 @@
       const li = el('li', 'result' + (sure < (data.min_confidence || 0) ? ' unsure' : ''));
       li.tabIndex = 0;
       li.dataset.id = h.id;
-      const h2 = el('h2', null, h.question);
+      const h2 = el('h2');
+      const a = el('a', 'open', h.question);
+      a.href = recordURL(h.id);
+      a.tabIndex = -1; // the result itself takes the focus; Enter opens it
+      a.addEventListener('click', (ev) => {
+        if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+        ev.preventDefault();
+        openRecord(h.id);
+      });
+      h2.append(a);
       if (h.kind === 'question') h2.append(el('span', 'badge', '仅问题'));
       const p = el('p', 'snippet');
       p.append(highlight(h.snippet, h.highlights));
-      const meta = el('div', 'meta', h.id + ' · ' + h.source + (h.date ? ' · ' + h.date : '') +
-        ' · 可信度 ' + Math.round(sure * 100) + '%');
+      const meta = el('div', 'meta', metaText(h, ['可信度 ' + Math.round(sure * 100) + '%']));
       li.append(h2, p, meta);
+      li.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && ev.target === li) {
+          ev.preventDefault();
+          openRecord(h.id);
+        }
+      });
       results.append(li);
     }
     if (offset > 0) {
@@ -180,12 +221,67 @@
     results.dataset.state = 'done';
   }
 
+  // ---- one record, whole ----
+  function showList(on) {
+    record.hidden = on;
+    results.hidden = !on;
+    pager.hidden = !on;
+    if (!on) notice.hidden = true;
+  }
+
+  function renderRecord(r) {
+    record.replaceChildren();
+    const back = el('button', 'back', input.value.trim() ? '← 返回结果' : '← 搜索');
+    back.type = 'button';
+    back.addEventListener('click', () => {
+      if (history.state && history.state.from) history.back();
+      else go(input.value, 0);
+    });
+    const h2 = el('h2', null, r.question);
+    if (r.kind === 'question') h2.append(el('span', 'badge', '仅问题'));
+    const body = el('div', 'answer');
+    // Paragraphs kept: each line of the answer a paragraph of its own.
+    for (const para of String(r.answer || '').split(/\r?\n/)) {
+      if (para.trim()) body.append(el('p', null, para));
+    }
+    if (!body.childNodes.length) body.append(el('p', 'none', '（没有写下的答案）'));
+    const meta = el('div', 'meta', metaText(r));
+    const id = el('div', 'id', '编号 ' + r.id);
+    record.append(back, h2, meta, body, id);
+    record.dataset.state = 'done';
+    document.title = r.question + ' - ' + siteTitle;
+    status.textContent = '';
+  }
+
+  function showRecord(id) {
+    if (searchCtl) searchCtl.abort();
+    searchCtl = new AbortController();
+    showList(false);
+    record.dataset.state = 'loading';
+    record.replaceChildren();
+    status.textContent = '载入中…';
+    getJSON('/api/record?id=' + encodeURIComponent(id), searchCtl)
+      .then(renderRecord)
+      .catch((e) => {
+        if (e.name === 'AbortError') return;
+        status.textContent = '出错了：' + e.message;
+        record.dataset.state = 'error';
+      });
+  }
+
+  function openRecord(id) {
+    history.pushState({ id: id, from: 'results' }, '', recordURL(id));
+    showRecord(id);
+  }
+
   function search(q, offset) {
     if (searchCtl) searchCtl.abort();
     searchCtl = new AbortController();
+    showList(true);
+    examples.hidden = true;
     results.dataset.state = 'loading';
     status.textContent = '搜索中…';
-    document.title = q + ' - wenda 问答';
+    document.title = q + ' - ' + siteTitle;
     getJSON('/api/search?n=' + PAGE + '&offset=' + offset + '&q=' + encodeURIComponent(q), searchCtl)
       .then((d) => renderResults(d, offset))
       .catch((e) => {
@@ -207,14 +303,48 @@
   function fromLocation() {
     const p = new URLSearchParams(location.search);
     const q = p.get('q') || '';
+    const id = p.get('id') || '';
     const offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
     input.value = q;
-    if (q) search(q, offset);
+    if (id) showRecord(id);
+    else if (q) search(q, offset);
     else {
+      showList(true);
       results.replaceChildren();
       pager.replaceChildren();
       status.textContent = '';
+      examples.hidden = !examples.childNodes.length;
+      document.title = siteTitle;
     }
+  }
+
+  // ---- what the base is: title, description, example questions ----
+  function showInfo(info) {
+    if (info.title) {
+      siteTitle = info.title;
+      $('title').textContent = info.title;
+      if (!new URLSearchParams(location.search).get('q') && !new URLSearchParams(location.search).get('id')) {
+        document.title = info.title;
+      }
+    }
+    const desc = $('description');
+    desc.textContent = info.description || '';
+    desc.hidden = !info.description;
+    const ex = info.examples || [];
+    if (ex.length) input.placeholder = '输入问题，例如：' + ex[0];
+    examples.replaceChildren();
+    if (ex.length) examples.append(el('span', null, '试试：'));
+    for (const q of ex) {
+      const b = el('button', 'example', q);
+      b.type = 'button';
+      b.addEventListener('click', () => {
+        input.value = q;
+        go(q, 0);
+      });
+      examples.append(b);
+    }
+    const p = new URLSearchParams(location.search);
+    examples.hidden = !ex.length || !!p.get('q') || !!p.get('id');
   }
 
   // ---- keyboard ----
@@ -263,4 +393,5 @@
   });
   window.addEventListener('popstate', fromLocation);
   fromLocation();
+  getJSON('/api/info', new AbortController()).then(showInfo).catch(() => {});
 })();
