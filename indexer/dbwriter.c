@@ -47,14 +47,15 @@ struct wd_dbwriter {
     wd_index_stats stats;
     char *last_id;
     wd_sticky failed;
-    int profile;    /* wd_index_opts.profile */
-    int fresh;      /* no documents at open: the new-index path */
-    idset seen;     /* (fresh) the ids added */
-    int unsynced;   /* commits made without fsync: sync the files at close */
-    char *live;     /* a rebuild (--overwrite of an index): the folder whose index this
+    int profile;        /* wd_index_opts.profile */
+    int fresh;          /* no documents at open: the new-index path */
+    idset seen;         /* (fresh) the ids added */
+    int unsynced;       /* commits made without fsync: sync the files at close */
+    char *live;         /* a rebuild (--overwrite of an index): the folder whose index this
                      one, written in DIR/.wenda-rebuild, replaces at close */
-    int scratch;    /* a part of a bulk build: neither synced nor compacted at close */
-    char *about[3]; /* wd_index_opts' title, description, examples (NULL: left as they are) */
+    int scratch;        /* a part of a bulk build: neither synced nor compacted at close */
+    const char *schema; /* the schema it writes: WD_SCHEMA_VERSION, or an older index's own */
+    char *about[3];     /* wd_index_opts' title, description, examples (NULL: left as they are) */
 };
 
 static const char *const about_keys[3] = { WD_META_TITLE, WD_META_DESCRIPTION, WD_META_EXAMPLES };
@@ -122,9 +123,7 @@ static int write_checkpoint(wd_dbwriter *w, uint64_t commit, const char *last_id
     rc = xc_db_set_metadata(w->db, WD_META_CHECKPOINT, s, err);
     free(s);
     if (rc == WD_OK)
-        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA,
-                                w->bo.id_verbatim == WD_ID_VERBATIM_V1 ? "1" : WD_SCHEMA_VERSION,
-                                err);
+        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA, w->schema, err);
     if (rc == WD_OK)
         rc = xc_db_set_metadata(w->db, WD_META_DICT, wd_dict_version(w->bo.dict), err);
     for (int i = 0; i < 3 && rc == WD_OK; i++)
@@ -249,9 +248,12 @@ static int read_schema(wd_dbwriter *w, wd_error *err)
 {
     char *v = NULL;
     int rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
-    if (rc == WD_OK && (!*v || strcmp(v, "1") == 0))
+    if (rc == WD_OK && (!*v || strcmp(v, "1") == 0)) {
         w->bo.id_verbatim = WD_ID_VERBATIM_V1;
-    else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
+        w->schema = "1";
+    } else if (rc == WD_OK && strcmp(v, "2") == 0) {
+        w->schema = "2"; /* its older records lack the values of schema 3 */
+    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
         rc = wd_error_set(err, WD_EINVAL, "index",
                           "%s: written in index schema %s, which this wenda does not know "
                           "(it writes schema %s); rebuild the index with --overwrite, or "
@@ -272,6 +274,7 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->bo.dictionary_layer = !(opts && opts->no_dictionary_layer);
     w->bo.answer_positions = opts && opts->answer_positions;
     w->bo.id_verbatim = WD_ID_VERBATIM;
+    w->schema = WD_SCHEMA_VERSION;
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = WD_BATCH_BYTES;
     w->profile = opts && opts->profile;

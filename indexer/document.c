@@ -90,6 +90,21 @@ static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const cha
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
+/* What filters, facets and the date sort read (schema 3): the date, the
+ * source and the kind as values. */
+static int add_filter_values(xc_doc *doc, const wd_record *rec, wd_error *err)
+{
+    int rc = WD_OK;
+    if (rec->date && *rec->date)
+        rc = xc_doc_set_value(doc, WD_VALUE_DATE, rec->date, strlen(rec->date), err);
+    if (rc == WD_OK && rec->source && *rec->source)
+        rc = xc_doc_set_value(doc, WD_VALUE_SOURCE, rec->source, strlen(rec->source), err);
+    const char *kind = wd_corpus_kind_name(rec->kind);
+    if (rc == WD_OK)
+        rc = xc_doc_set_value(doc, WD_VALUE_KIND, kind, strlen(kind), err);
+    return rc;
+}
+
 int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err)
 {
     *out = NULL;
@@ -112,6 +127,8 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
                                      err);
     if (rc == WD_OK)
         rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
+    if (rc == WD_OK)
+        rc = add_filter_values(doc, rec, err);
     if (rc == WD_OK)
         wd_buf_reset(&b->record);
     if (rc == WD_OK && wd_record_encode(rec, &b->record) != WD_OK)

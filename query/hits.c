@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "confidence.h"
+#include "facets.h"
 #include "searcher.h"
 
 void wd_hit_free(wd_hit *h)
@@ -43,6 +44,7 @@ void wd_results_free(wd_results *r)
     for (size_t i = 0; i < r->n_missing; i++)
         wd_free(r->missing_shards[i]);
     wd_free(r->missing_shards);
+    wd_facets_free(r->facets, r->n_facets);
     wd_free(r);
 }
 

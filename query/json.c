@@ -99,6 +99,17 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
             json_array_append_new(miss, json_string(r->missing_shards[i]));
         json_object_set_new(o, "missing_shards", miss);
     }
+    if (r->facets) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < r->n_facets; i++) {
+            json_t *vs = json_object();
+            for (size_t k = 0; k < r->facets[i].n_values; k++)
+                json_object_set_new(vs, r->facets[i].values[k].value,
+                                    json_integer(r->facets[i].values[k].count));
+            json_object_set_new(fs, r->facets[i].name, vs);
+        }
+        json_object_set_new(o, "facets", fs);
+    }
     return dump_into(o, out);
 }
 

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "facets.h"
+#include "filter.h"
 #include "schema.h"
 #include "searcher.h"
 #include "wenda/coverage.h"
@@ -329,13 +331,19 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
     wd_run_begin(&r, s, c->opts);
     /* The re-ranking window from the top, then the page is cut from it. */
     uint32_t depth = r.o.offset + r.o.n > WD_RERANK_DEPTH ? r.o.offset + r.o.n : WD_RERANK_DEPTH;
-    int rc = wd_run_analyse(&r, c->question, c->len, err);
+    int rc = wd_filter_check(&r, err);
+    if (rc == WD_OK)
+        rc = wd_run_analyse(&r, c->question, c->len, err);
     if (rc == WD_OK && r.q.n)
         rc = wd_run_match(&r, depth, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_rerank(&r, err);
+    if (rc == WD_OK && r.m && r.o.sort_date)
+        rc = wd_filter_sort_date(&r, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_hits(&r, res, err);
+    if (rc == WD_OK)
+        rc = wd_facets_collect(&r, res, err);
     if (rc == WD_OK)
         rc = wd_termstats_check(r.stats, err);
     if (rc == WD_OK) {

@@ -325,7 +325,21 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     wd_free(v);
     assert_answer(f->dir, f->dict, id, "新的条文。");
 
+    /* Schema 2 (before the filter values) is updated in its own schema too. */
     xc_db *db = NULL;
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "2", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_db_close(db);
+    wd_index_writer *w2 = NULL;
+    assert_int_equal(wd_index_writer_open(&w2, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r2 = rec("s2", "另一条", "schema 2 的新记录。");
+    assert_int_equal(wd_index_writer_add(w2, &r2, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w2, NULL), WD_OK);
+    v = schema_of(f->dir);
+    assert_string_equal(v, "2");
+    wd_free(v);
+
     assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
     assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "9", NULL), WD_OK);
     assert_int_equal(xc_db_commit(db, NULL), WD_OK);

@@ -14,6 +14,7 @@
 #include "helpers.h"
 #include "places.h"
 #include "snippet.h"
+#include "xapian_c.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
 
@@ -191,6 +192,176 @@ static void test_query__source_filter_offset_and_kind(void **state)
     assert_int_equal(page->hits[0].rank, 2);
     wd_results_free(all);
     wd_results_free(page);
+}
+
+/* Filters and facets: a source by prefix or glob, the kind, a date range
+ * (inclusive), the date sort, and facet counts over the whole match. */
+static const wd_record laws[] = {
+    { "l1", "醉酒驾驶怎么处罚", "吊销机动车驾驶证，追究刑事责任。", "刑法/刑法.md", "2019-03-01",
+      WD_KIND_QA, 1 },
+    { "l2", "醉酒驾驶怎么处罚", "吊销机动车驾驶证。", "刑法/刑法修正案(八).md", "2011-05-01",
+      WD_KIND_QA, 2 },
+    { "l3", "醉酒驾驶要坐牢吗", "可能构成危险驾驶罪，处拘役。", "交通/道路交通安全法.md",
+      "2021-01-01", WD_KIND_QA, 3 },
+    { "l4", "醉酒驾驶会不会被开除", "我酒后开车被查了，单位会开除我吗。", "交通/问答.md", NULL,
+      WD_KIND_QUESTION, 4 },
+};
+
+static wd_results *ask_laws(wd_searcher *s, const wd_search_opts *o)
+{
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_search(s, "醉酒驾驶怎么处罚", strlen("醉酒驾驶怎么处罚"), o, &r, &err) != WD_OK)
+        fail_msg("search failed: %s", err.message);
+    return r;
+}
+
+static int has_id(const wd_results *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (strcmp(r->hits[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static const wd_facet *facet(const wd_results *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_facets; i++)
+        if (strcmp(r->facets[i].name, name) == 0)
+            return &r->facets[i];
+    return NULL;
+}
+
+static uint32_t count_of(const wd_facet *f, const char *value)
+{
+    for (size_t i = 0; f && i < f->n_values; i++)
+        if (strcmp(f->values[i].value, value) == 0)
+            return f->values[i].count;
+    return 0;
+}
+
+static void test_query__filters_and_facets(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/laws", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, laws, sizeof laws / sizeof *laws, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.source = "刑法"; /* a prefix, not only a whole file name */
+    wd_results *r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 2);
+    assert_true(has_id(r, "l1") && has_id(r, "l2"));
+    wd_results_free(r);
+    o.source = "*修正案*"; /* a glob */
+    r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "l2");
+    wd_results_free(r);
+    o.source = "民法"; /* no such source: nothing, not everything */
+    r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 0);
+    wd_results_free(r);
+
+    wd_search_opts k = WD_SEARCH_OPTS_INIT;
+    k.kind = "question";
+    r = ask_laws(s, &k);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "l4");
+    wd_results_free(r);
+
+    wd_search_opts d = WD_SEARCH_OPTS_INIT;
+    d.date_from = "2019-03-01"; /* inclusive at both ends */
+    d.date_to = "2021-01-01";
+    r = ask_laws(s, &d);
+    assert_int_equal(r->n_hits, 2);
+    assert_true(has_id(r, "l1") && has_id(r, "l3"));
+    wd_results_free(r);
+
+    wd_search_opts sd = WD_SEARCH_OPTS_INIT;
+    sd.sort_date = 1; /* newest first, the undated last */
+    r = ask_laws(s, &sd);
+    assert_int_equal(r->n_hits, 4);
+    assert_string_equal(r->hits[0].id, "l3");
+    assert_string_equal(r->hits[1].id, "l1");
+    assert_string_equal(r->hits[2].id, "l2");
+    assert_string_equal(r->hits[3].id, "l4");
+    wd_results_free(r);
+
+    wd_search_opts fc = WD_SEARCH_OPTS_INIT;
+    fc.facets = "source,kind,year";
+    fc.n = 1; /* the counts are the whole match's, not the page's */
+    fc.source = "交通";
+    r = ask_laws(s, &fc);
+    assert_int_equal(r->n_facets, 3);
+    assert_int_equal(count_of(facet(r, "source"), "交通/道路交通安全法.md"), 1);
+    assert_int_equal(count_of(facet(r, "source"), "交通/问答.md"), 1);
+    assert_int_equal(count_of(facet(r, "source"), "刑法/刑法.md"), 0);
+    assert_int_equal(count_of(facet(r, "kind"), "qa"), 1);
+    assert_int_equal(count_of(facet(r, "kind"), "question"), 1);
+    assert_int_equal(count_of(facet(r, "year"), "2021"), 1);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"facets\":{\"source\":{"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+
+    /* Bad values are refused, naming the option. */
+    const char *bad_dates[] = { "2021-13-01", "2021-1-01", "20210101", "" };
+    for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
+        wd_search_opts b2 = WD_SEARCH_OPTS_INIT;
+        b2.date_to = bad_dates[i];
+        wd_error err;
+        wd_error_clear(&err);
+        wd_results *none = NULL;
+        assert_int_equal(wd_search(s, "醉酒", 6, &b2, &none, &err), WD_EINVAL);
+        assert_null(none);
+        assert_non_null(strstr(err.message, "date_to"));
+    }
+    wd_search_opts bk = WD_SEARCH_OPTS_INIT;
+    bk.kind = "faq";
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "kind"));
+    bk.kind = NULL;
+    bk.facets = "source,department";
+    assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "department"));
+    wd_searcher_close(s);
+}
+
+/* An index written before schema 3 has no date values: a date range on it
+ * is an error saying to rebuild, not an empty answer. */
+static void test_query__date_range_on_an_older_index_says_rebuild(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/old", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, laws, 1, NULL), WD_OK);
+    xc_db *db = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, "wenda.schema", "2", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_db_close(db);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.date_from = "2019-01-01";
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search(s, "醉酒", 6, &o, &r, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "schema 2"));
+    assert_non_null(strstr(err.message, "--overwrite"));
+    /* Without one it searches as before. */
+    assert_int_equal(wd_search(s, "醉酒", 6, NULL, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    wd_results_free(r);
+    wd_searcher_close(s);
 }
 
 static void test_query__snippets_only_for_the_first_hits(void **state)
@@ -546,6 +717,8 @@ int main(void)
         cmocka_unit_test(test_query__particles_alone_do_not_match_everything_first),
         cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
         cmocka_unit_test(test_query__source_filter_offset_and_kind),
+        cmocka_unit_test(test_query__filters_and_facets),
+        cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),
         cmocka_unit_test(test_query__snippet_picks_the_matching_passage),

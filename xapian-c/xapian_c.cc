@@ -75,6 +75,8 @@ struct xc_query {
 struct xc_enquire {
     explicit xc_enquire(const Xapian::Database &d) : db(d), enq(d) {}
     Xapian::Database db; /* for termfreqs in xc_enquire_matching_terms */
+    /* xc_enquire_add_facet's counters, by slot; outlive enq, which uses them */
+    std::vector<std::pair<unsigned, std::unique_ptr<Xapian::ValueCountMatchSpy>>> facets;
     Xapian::Enquire enq;
 };
 
@@ -1343,6 +1345,67 @@ int xc_enquire_new(xc_enquire **out, xc_db *db, wd_error *err)
     try {
         *out = xc_new<xc_enquire>(db->db);
         return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const char *hi,
+                         wd_error *err)
+{
+    if (!out)
+        return xc_einval(err, "out is NULL");
+    *out = nullptr;
+    try {
+        Xapian::Query q;
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        else if (lo)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        else
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
+        *out = xc_new<xc_query>(xc_query{ q });
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+int xc_enquire_add_facet(xc_enquire *e, unsigned slot, wd_error *err)
+{
+    if (!e)
+        return xc_einval(err, "enquire is NULL");
+    try {
+        std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
+        e->enq.add_matchspy(spy.get());
+        e->facets.emplace_back(slot, std::move(spy));
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+int xc_enquire_facet_each(xc_enquire *e, unsigned slot, uint32_t max, xc_facet_cb cb, void *ctx,
+                          wd_error *err)
+{
+    if (!e || !cb)
+        return xc_einval(err, "enquire or callback is NULL");
+    try {
+        for (auto &f : e->facets) {
+            if (f.first != slot)
+                continue;
+            for (auto it = f.second->top_values_begin(max); it != f.second->top_values_end(max);
+                 ++it) {
+                std::string v = *it;
+                int rc = cb(ctx, v.data(), v.size(), it.get_termfreq());
+                if (rc != 0)
+                    return rc;
+            }
+            return WD_OK;
+        }
+        return xc_einval(err, "no facet was added for this slot");
     } catch (...) {
         return xc_fail(err);
     }

@@ -280,6 +280,28 @@ static int param_prob(server *sv, struct MHD_Connection *c, request *rq, const u
     return -1;
 }
 
+static int param_text(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                      const char *name, const char **out, int *sent)
+{
+    char why[256];
+    if (serve_param_text(u, name, SERVE_MAX_QUERY_BYTES, out, why, sizeof why) == 0)
+        return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
+}
+
+/* Only the parameters an endpoint knows: another is a mistake to report,
+ * not to ignore (a filter misspelt would give unfiltered answers). */
+static int params_known(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                        const char *known, int *sent)
+{
+    char why[512];
+    if (serve_params_known(u, known, why, sizeof why) == 0)
+        return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
+}
+
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
                                 const uri_parts *u, int empty_ok, int *sent)
 {
@@ -305,18 +327,47 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 /* ---- handlers -------------------------------------------------------------- */
 
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
- * The same JSON document as `wenda ask --json`. */
+ *     [&source=PREFIX|GLOB][&kind=qa|question][&date_from=D][&date_to=D]
+ *     [&sort=relevance|date][&distinct=1][&facets=source,kind,year]
+ * The same JSON document as `wenda ask --json` (with the same options). */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
     int sent = MHD_NO;
-    unsigned long n, off, full;
+    unsigned long n, off, full, distinct;
     double minconf;
+    const char *source, *kind, *dfrom, *dto, *sort, *facets;
+    if (params_known(sv, c, rq, u, SERVE_SEARCH_PARAMS, &sent))
+        return sent;
     const uri_param *q = param_q(sv, c, rq, u, 0, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent) ||
-        param_prob(sv, c, rq, u, "min_confidence", &minconf, &sent))
+        param_uint(sv, c, rq, u, "distinct", 0, 1, 1, &distinct, &sent) ||
+        param_prob(sv, c, rq, u, "min_confidence", &minconf, &sent) ||
+        param_text(sv, c, rq, u, "source", &source, &sent) ||
+        param_text(sv, c, rq, u, "kind", &kind, &sent) ||
+        param_text(sv, c, rq, u, "date_from", &dfrom, &sent) ||
+        param_text(sv, c, rq, u, "date_to", &dto, &sent) ||
+        param_text(sv, c, rq, u, "sort", &sort, &sent) ||
+        param_text(sv, c, rq, u, "facets", &facets, &sent))
         return sent;
+    if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
+        char ex[64];
+        uri_excerpt(ex, sizeof ex, sort, strlen(sort), 40);
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                          "parameter 'sort' wants relevance or date, not '%s'", ex);
+    }
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.source = source;
+    o.kind = kind;
+    o.date_from = dfrom;
+    o.date_to = dto;
+    o.sort_date = sort && strcmp(sort, "date") == 0;
+    o.facets = facets;
+    wd_error oerr;
+    wd_error_clear(&oerr);
+    if (wd_search_opts_check(&o, &oerr) != WD_OK)
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "parameter %s", oerr.message);
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
     unsigned gen = 0;
@@ -331,7 +382,15 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         view_release(snap);
     }
     if (cache) {
-        wd_buf_printf(&key, "%lu %lu %lu %.6f ", n, off, full, minconf);
+        wd_buf_printf(&key, "%lu %lu %lu %lu %.6f %d", n, off, full, distinct, minconf,
+                      o.sort_date);
+        const char *const filters[] = { source, kind, dfrom, dto, facets };
+        for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+            wd_buf_putc(&key, '\x01'); /* no parameter holds it: see uri.c */
+            if (filters[i])
+                wd_buf_puts(&key, filters[i]);
+        }
+        wd_buf_putc(&key, '\x01');
         wd_buf_append(&key, q->value, q->value_len);
         char *hit = NULL;
         size_t hlen = 0;
@@ -349,7 +408,6 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         wd_buf_free(&key);
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
     }
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
     o.min_confidence = minconf; /* < 0: the calibration's */
@@ -381,6 +439,9 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
  * `wenda show --json`): id, question, answer, kind, source and date. */
 static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
+    int sent = MHD_NO;
+    if (params_known(sv, c, rq, u, "id", &sent))
+        return sent;
     const uri_param *id = uri_get(u, "id");
     if (!id || !id->has_value || id->value_len == 0 || id->value_len > SERVE_MAX_QUERY_BYTES)
         return send_error(sv, c, rq, 400, "bad_parameter", NULL,
@@ -422,8 +483,11 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
  *  "documents": N}: what the page shows about the base, as `wenda index
  * --title --description --examples` kept it (examples derived from the
  * base's questions when none were kept). */
-static int h_info(server *sv, struct MHD_Connection *c, request *rq)
+static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
+    int sent = MHD_NO;
+    if (params_known(sv, c, rq, u, "", &sent))
+        return sent;
     view_snap *snap = view_acquire(sv->view);
     if (!snap)
         return no_index(sv, c, rq);
@@ -461,6 +525,8 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
 {
     int sent = MHD_NO;
     unsigned long n;
+    if (params_known(sv, c, rq, u, "q,n", &sent))
+        return sent;
     const uri_param *q = param_q(sv, c, rq, u, 1, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SUGGEST_N, 8, &n, &sent))
         return sent;
@@ -786,7 +852,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_HEALTHZ: ret = h_healthz(sv, c, rq); break;
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
         case EP_RECORD: ret = h_record(sv, c, rq, &u); break;
-        case EP_INFO: ret = h_info(sv, c, rq); break;
+        case EP_INFO: ret = h_info(sv, c, rq, &u); break;
         default: {
             const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);
