@@ -118,8 +118,8 @@ int wd_search_opts_check(const wd_search_opts *o, wd_error *err)
         return wd_error_set(err, WD_EINVAL, "search",
                             "date_from wants a date as YYYY-MM-DD, not '%s'", o->date_from);
     if (o->date_to && !wd_filter_date_ok(o->date_to))
-        return wd_error_set(err, WD_EINVAL, "search", "date_to wants a date as YYYY-MM-DD, not '%s'",
-                            o->date_to);
+        return wd_error_set(err, WD_EINVAL, "search",
+                            "date_to wants a date as YYYY-MM-DD, not '%s'", o->date_to);
     for (const char *p = o->facets; p && *p;) {
         size_t n = strcspn(p, ",");
         if (n && !wd_facet_known(p, n))

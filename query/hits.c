@@ -12,6 +12,7 @@
 
 #include "confidence.h"
 #include "facets.h"
+#include "fold.h"
 #include "searcher.h"
 
 void wd_hit_free(wd_hit *h)
@@ -29,6 +30,9 @@ void wd_hit_free(wd_hit *h)
         wd_free(h->explain[i].term);
     wd_free(h->explain);
     wd_free(h->features);
+    for (size_t i = 0; i < h->n_more; i++)
+        wd_free(h->more[i]);
+    wd_free(h->more);
     memset(h, 0, sizeof *h);
 }
 
@@ -195,7 +199,8 @@ static int answered(wd_run *r, const wd_results *res, int *out, wd_error *err)
 
 int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
 {
-    uint32_t n = r->nc > r->o.offset ? r->nc - r->o.offset : 0;
+    uint32_t shown = r->o.distinct ? r->nkept : r->nc; /* folded ones are not (fold.c) */
+    uint32_t n = shown > r->o.offset ? shown - r->o.offset : 0;
     if (n > r->o.n)
         n = r->o.n;
     res->min_confidence = r->o.min_confidence >= 0 ? r->o.min_confidence : r->s->cal.covered_at;
@@ -214,6 +219,8 @@ int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
             const wd_hit *twin = twin_of(r, res, i);
             rc = twin ? copy_snippet(h, twin, err) : wd_run_snippet(r, h, NULL, err);
         }
+        if (rc == WD_OK && r->o.distinct)
+            rc = wd_fold_ids(r, r->o.offset + i, h, err);
         if (rc == WD_OK && r->o.explain) {
             struct explain_ctx ec = { h, r->m };
             xc_docid did = xc_mset_docid(r->m, r->c[r->o.offset + i].mset_index);

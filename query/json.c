@@ -46,6 +46,12 @@ static json_t *hit_json(const wd_hit *h, int full)
                                 json_real(round_to(h->features[i], 1e-6)));
         json_object_set_new(o, "features", fs);
     }
+    if (h->n_more) {
+        json_t *more = json_array();
+        for (size_t i = 0; i < h->n_more; i++)
+            json_array_append_new(more, json_string(h->more[i]));
+        json_object_set_new(o, "more_like_this", more);
+    }
     if (h->n_explain) {
         json_t *ex = json_array();
         for (size_t i = 0; i < h->n_explain; i++)

@@ -23,6 +23,7 @@
 
 #include "facets.h"
 #include "filter.h"
+#include "fold.h"
 #include "schema.h"
 #include "searcher.h"
 #include "wenda/coverage.h"
@@ -296,6 +297,7 @@ int wd_run_idf(wd_run *r, const wd_qtext *q, double **out)
 void wd_run_end(wd_run *r)
 {
     wd_free(r->c);
+    wd_free(r->folded_into);
     wd_free(r->idf);
     wd_free(r->aidf);
     wd_free(r->parsed);
@@ -340,6 +342,8 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         rc = wd_run_rerank(&r, err);
     if (rc == WD_OK && r.m && r.o.sort_date)
         rc = wd_filter_sort_date(&r, err);
+    if (rc == WD_OK && r.m && r.o.distinct)
+        rc = wd_fold(&r, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_hits(&r, res, err);
     if (rc == WD_OK)

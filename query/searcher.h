@@ -91,6 +91,10 @@ typedef struct wd_run {
     /* the candidates */
     wd_cand *c;
     uint32_t nc;
+    /* with o.distinct (fold.c): the first nkept candidates are the ones shown,
+     * the rest folded into them: folded_into[i] is the kept one's index */
+    uint32_t nkept;
+    uint32_t *folded_into;
 } wd_run;
 
 /* Stages; each returns WD_OK or an error (in err), and leaves what it made in

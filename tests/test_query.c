@@ -364,6 +364,70 @@ static void test_query__date_range_on_an_older_index_says_rebuild(void **state)
     wd_searcher_close(s);
 }
 
+/* Duplicates folded: the same question and answer (two files), and the
+ * same article in two editions (one word changed) are shown once, with the
+ * others' ids; a different answer to a like question is not folded; off,
+ * each takes its own place. */
+static const wd_record dups[] = {
+    { "e2019", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得机动车驾驶证。",
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 1 },
+    { "e2012", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得驾驶证。",
+      "条例(2012).md", "2012-05-01", WD_KIND_QA, 2 },
+    { "copy", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得机动车驾驶证。",
+      "副本.md", "2019-03-01", WD_KIND_QA, 3 },
+    { "other", "醉酒驾驶营运机动车的怎么处罚",
+      "醉酒驾驶营运机动车的，吊销驾驶证，十年内不得重新取得，重新取得后不得驾驶营运机动车。",
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 4 },
+};
+
+static void test_query__duplicates_are_folded(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/dups", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, dups, sizeof dups / sizeof *dups, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    const char *q = "醉酒驾驶机动车怎么处罚";
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    wd_results *all = NULL, *r = NULL;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &all, NULL), WD_OK);
+    assert_int_equal(all->n_hits, 4);
+    o.distinct = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, NULL), WD_OK);
+    assert_int_equal(r->n_hits, 2);
+    /* The best-ranked of the three is shown, the other two listed. */
+    assert_string_equal(r->hits[0].id, all->hits[0].id);
+    assert_int_equal(r->hits[0].n_more, 2);
+    assert_int_equal(r->hits[0].rank, 1);
+    assert_string_equal(r->hits[1].id, "other");
+    assert_int_equal(r->hits[1].n_more, 0);
+    assert_int_equal(r->hits[1].rank, 2);
+    /* Its confidence is the one it has unfolded. */
+    assert_true(r->hits[0].confidence == all->hits[0].confidence);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"more_like_this\":[\""));
+    wd_buf_free(&b);
+    wd_results_free(r);
+    /* Pages count the folded hits: the second hit is the second page. */
+    o.n = 1;
+    o.offset = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, NULL), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "other");
+    assert_int_equal(r->hits[0].rank, 2);
+    wd_results_free(r);
+    wd_results_free(all);
+    wd_searcher_close(s);
+}
+
 static void test_query__snippets_only_for_the_first_hits(void **state)
 {
     fx *f = *state;
@@ -718,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
         cmocka_unit_test(test_query__source_filter_offset_and_kind),
         cmocka_unit_test(test_query__filters_and_facets),
+        cmocka_unit_test(test_query__duplicates_are_folded),
         cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),

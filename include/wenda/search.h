@@ -59,6 +59,9 @@ typedef struct wd_search_opts {
                            relevance */
     const char *facets; /* comma-separated facet names (wd_facet_names): count the values
                            over the whole match (wd_results.facets) */
+    int distinct;       /* 1: records whose question and answer are the same or nearly the
+                           same as a better-ranked one's are folded into its hit
+                           (wd_hit.more) instead of taking a place of their own */
 } wd_search_opts;
 
 /* The facets a search can count: "source", "kind", "year". */
@@ -79,7 +82,7 @@ typedef struct wd_facet {
 
 #define WD_SEARCH_OPTS_INIT                                                                        \
     {                                                                                              \
-        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL         \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0      \
     }
 
 typedef struct wd_term_weight {
@@ -105,6 +108,9 @@ typedef struct wd_hit {
     size_t n_explain;
     double *features; /* with opts.features: WD_HIT_NFEATURES numbers (new), named by
                          wd_hit_feature_name; NULL otherwise */
+    char **more;      /* with opts.distinct: the ids of the records folded into this one
+                         (the same or nearly the same question and answer), new */
+    size_t n_more;
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */

@@ -97,6 +97,14 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
         put_visible(&o, h->date);
     }
     wd_buf_printf(&o, "%s\n", off);
+    if (h->n_more) {
+        wd_buf_printf(&o, "   %s%zu more like this:", color ? DIM : "", h->n_more);
+        for (size_t k = 0; k < h->n_more; k++) {
+            wd_buf_puts(&o, " ");
+            put_visible(&o, h->more[k]);
+        }
+        wd_buf_printf(&o, "%s\n", off);
+    }
     for (size_t k = 0; explain && k < h->n_explain; k++) {
         if (!(h->explain[k].weight > 0))
             continue; /* matched, but weighed nothing: not what ranked it */
@@ -177,6 +185,9 @@ static const cli_opt ask_opts[] = {
     { "sort", 0, 1, "BY", "relevance (default) or date: the best matches newest first" },
     { "facets", 0, 1, "LIST",
       "count the matching records by source, kind and/or year (comma-separated)" },
+    { "no-distinct", 0, 0, NULL,
+      "show records with the same (or nearly the same) question and answer each in its own "
+      "place, instead of once with the others' ids" },
     { "json", 0, 0, NULL, "print one JSON object per question" },
     { "full", 0, 0, NULL, "include each record's whole answer" },
     { "explain", 0, 0, NULL, "show the matched terms and their weights" },
@@ -326,6 +337,7 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     o.date_from = cli_value(cmd, &a, "date-from");
     o.date_to = cli_value(cmd, &a, "date-to");
     o.facets = cli_value(cmd, &a, "facets");
+    o.distinct = !cli_flag(cmd, &a, "no-distinct");
     const char *sort = cli_value(cmd, &a, "sort");
     if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
         cli_args_free(&a);
@@ -421,7 +433,8 @@ const cli_cmd cli_cmd_ask = {
     "ask",
     "Answer a question from the index, best answers first.",
     "[--index DIR] [-n N] [--offset K] [--source S] [--kind K] [--date-from DATE] "
-    "[--date-to DATE] [--sort relevance|date] [--facets LIST] [--json] [--full] [--min-confidence "
+    "[--date-to DATE] [--sort relevance|date] [--facets LIST] [--no-distinct] [--json] [--full] "
+    "[--min-confidence "
     "P] "
     "[--calibration FILE] [--allow-partial] [--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
@@ -444,6 +457,9 @@ const cli_cmd cli_cmd_ask = {
     "of the snippet; total is Xapian's estimate of the records sharing a word with the\n"
     "question (not a count of answers). With --facets the JSON adds \"facets\":\n"
     "{\"source\": {VALUE: count, ...}, ...}, counted over every matching record.\n"
+    "Records whose question and answer are the same or nearly the same as a better\n"
+    "ranked one's are shown once, with the others' ids (\"more_like_this\": [...]);\n"
+    "--no-distinct shows each in its own place.\n"
     "--date-from, --date-to, --sort date and --facets need an index written by this\n"
     "wenda (schema 3; rebuild an older one with wenda index --overwrite).\n"
     "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"

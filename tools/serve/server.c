@@ -364,6 +364,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     o.date_to = dto;
     o.sort_date = sort && strcmp(sort, "date") == 0;
     o.facets = facets;
+    o.distinct = (int)distinct;
     wd_error oerr;
     wd_error_clear(&oerr);
     if (wd_search_opts_check(&o, &oerr) != WD_OK)
