@@ -156,7 +156,8 @@ static int collect_one(void *vctx, const char *name, size_t len)
         return wd_error_set(a->err, WD_ENOMEM, "search", "out of memory");
     if (rc != WD_OK)
         return rc;
-    qsort(f->values, f->n_values, sizeof *f->values, by_count);
+    if (f->n_values)
+        qsort(f->values, f->n_values, sizeof *f->values, by_count);
     for (size_t i = WD_FACET_MAX_VALUES; i < f->n_values; i++)
         wd_free(f->values[i].value);
     if (f->n_values > WD_FACET_MAX_VALUES)

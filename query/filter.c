@@ -199,6 +199,7 @@ int wd_filter_sort_date(wd_run *r, wd_error *err)
             return rc;
         r->c[i].order = i;
     }
-    qsort(r->c, r->nc, sizeof *r->c, by_date);
+    if (r->nc)
+        qsort(r->c, r->nc, sizeof *r->c, by_date);
     return WD_OK;
 }

@@ -309,6 +309,15 @@ static void test_query__filters_and_facets(void **state)
     wd_buf_free(&b);
     wd_results_free(r);
 
+    /* A facet no matching record has a value for is there, empty. */
+    wd_search_opts fq = WD_SEARCH_OPTS_INIT;
+    fq.facets = "year";
+    fq.kind = "question";
+    r = ask_laws(s, &fq);
+    assert_int_equal(r->n_facets, 1);
+    assert_int_equal(facet(r, "year")->n_values, 0);
+    wd_results_free(r);
+
     /* Bad values are refused, naming the option. */
     const char *bad_dates[] = { "2021-13-01", "2021-1-01", "20210101", "" };
     for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {

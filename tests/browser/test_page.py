@@ -178,6 +178,42 @@ def main():
         meta = first.find_element(By.CSS_SELECTOR, ".meta").text
         assert "山东省道路交通安全条例(2016-11-26) 第十七条" in meta and "2016-11-26" in meta, meta
         assert "DLC/" not in meta and ".md" not in meta, meta
+        # The 2012 edition of the same article is folded into it, its id at hand.
+        more = first.find_element(By.CSS_SELECTOR, "details.more")
+        assert "另有 1 条相似" in more.text, more.text
+        titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#results li.result h2 a.open")]
+        assert titles.count("醉酒驾驶机动车的怎么处罚") == 1, titles
+        more.find_element(By.TAG_NAME, "summary").click()
+        assert "(2012-05-01)#第十七条" in more.find_element(By.CSS_SELECTOR, "ul a").text
+
+        # A facet: the sources of the whole match, each a filter; the filter
+        # shows as a chip that takes it off again.
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=source] button"))
+        want = "DLC/山东地方法规/交通/山东省道路交通安全条例(2016-11-26).md"
+        button = [b for b in browser.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=source] button")
+                  if b.get_attribute("title") == want]
+        assert button, [b.get_attribute("title") for b in browser.find_elements(By.CSS_SELECTOR, "#facets button")]
+        assert button[0].text.startswith("山东省道路交通安全条例(2016-11-26)"), button[0].text
+        button[0].click()
+        wait.until(lambda b: "source=" in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        metas = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#results li.result .meta")]
+        assert metas and all("(2016-11-26)" in m for m in metas), metas
+        chip = browser.find_element(By.CSS_SELECTOR, "#facets .active .chip")
+        assert chip.get_attribute("data-filter") == "source"
+        chip.click()
+        wait.until(lambda b: "source=" not in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        # A filter given in the address: only question-only records.
+        browser.get(base + "/?q=" + urllib.parse.quote("低保户看病") + "&kind=question")
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        kinds = browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+        assert kinds and all(k.find_elements(By.CSS_SELECTOR, ".badge") for k in kinds)
+        browser.back()
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
+                   and "kind=" not in b.current_url)
+        first = browser.find_element(By.CSS_SELECTOR, "#results li.result")
+
         first.find_element(By.CSS_SELECTOR, "h2 a").click()
         wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
         assert "id=" in browser.current_url
@@ -232,6 +268,24 @@ def main():
             "return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, "record view wider than a phone by %dpx" % overflow
         browser.save_screenshot(os.path.join(args.out, "wenda-record-phone.png"))
+        # The coverage report on a phone: charts scaled to the screen, the
+        # table in cards, nothing cut off or wider than the screen.
+        qfile = os.path.join(tmp, "q.txt")
+        with open(qfile, "w", encoding="utf-8") as f:
+            f.write("低保户要交医保吗\n公积金怎么提取\n医保断缴了卡里的钱还在吗一个很长很长很长很长的问题\n")
+        report = os.path.join(tmp, "report.html")
+        subprocess.run([args.wenda, "coverage", "--index", index, "--format", "html", "-o", report,
+                        qfile], check=True, stdout=subprocess.DEVNULL)
+        browser.get("file://" + report)
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".map(e => e.tagName + '.' + e.getAttribute('class'))")
+        assert not wide, "coverage report wider than a phone: %s" % wide[:5]
+        charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+        assert len(charts) == 2 and all(c.size["width"] > 200 for c in charts), \
+            [c.size for c in charts]
+        browser.save_screenshot(os.path.join(args.out, "wenda-coverage-phone.png"))
         print("browser test ok; screenshots in", args.out)
         return 0
     finally:

@@ -15,7 +15,11 @@
   const form = $('search');
   const record = $('record');
   const examples = $('examples');
+  const facetsBox = $('facets');
   const PAGE = 10;
+  // The filters in force (from the address): source, kind, date_from, date_to.
+  const FILTERS = ['source', 'kind', 'date_from', 'date_to'];
+  let filters = {};
   let siteTitle = '问答';
   let items = [];
   let active = -1;
@@ -59,8 +63,12 @@
   // and extension (a name that is only a hash says nothing, so none), and
   // the part of the id after '#' when it names something (第十七条), not a
   // record number.
+  function baseName(path) {
+    return String(path || '').split('/').pop().replace(/\.(md|txt|jsonl|ndjson|json|tsv|csv)$/i, '');
+  }
+
   function sourceName(source, id) {
-    let name = String(source || '').split('/').pop().replace(/\.(md|txt|jsonl|ndjson|json|tsv|csv)$/i, '');
+    let name = baseName(source);
     if (/^[0-9a-f_]{12,}$/i.test(name)) name = '';
     const at = String(id || '').lastIndexOf('#');
     const part = at >= 0 ? id.slice(at + 1) : '';
@@ -71,6 +79,72 @@
 
   function metaText(h, extra) {
     return [sourceName(h.source, h.id), h.date].concat(extra || []).filter(Boolean).join(' · ');
+  }
+
+  function filterQuery(f) {
+    let s = '';
+    for (const k of FILTERS) if (f[k]) s += '&' + k + '=' + encodeURIComponent(f[k]);
+    return s;
+  }
+
+  const FACET_NAMES = { source: '来源', kind: '类型', year: '年份' };
+  const KIND_NAMES = { qa: '问答', question: '仅问题' };
+
+  // What a facet value filters by.
+  function facetFilter(name, value) {
+    if (name === 'year') return { date_from: value + '-01-01', date_to: value + '-12-31' };
+    return name === 'source' ? { source: value } : { kind: value };
+  }
+
+  function facetLabel(name, value) {
+    if (name === 'source') return sourceName(value, '') || baseName(value);
+    if (name === 'kind') return KIND_NAMES[value] || value;
+    return value;
+  }
+
+  // The filters in force, each removable; then each facet's values with
+  // their counts over the whole match, each a filter.
+  function renderFacets(data) {
+    facetsBox.replaceChildren();
+    const active = FILTERS.filter((k) => filters[k]);
+    if (active.length) {
+      const row = el('div', 'active');
+      row.append(el('span', 'label', '筛选：'));
+      for (const k of active) {
+        const text = k === 'source' ? '来源 ' + (sourceName(filters[k], '') || filters[k])
+          : k === 'kind' ? '类型 ' + (KIND_NAMES[filters[k]] || filters[k])
+            : (k === 'date_from' ? '起 ' : '止 ') + filters[k];
+        const b = el('button', 'chip', text + ' ×');
+        b.type = 'button';
+        b.dataset.filter = k;
+        b.setAttribute('aria-label', '去掉筛选 ' + text);
+        b.addEventListener('click', () => {
+          const f = Object.assign({}, filters);
+          delete f[k];
+          if (k === 'date_from' || k === 'date_to') { delete f.date_from; delete f.date_to; }
+          go(data.query, 0, f);
+        });
+        row.append(b);
+      }
+      facetsBox.append(row);
+    }
+    const fs = data.facets || {};
+    for (const name of Object.keys(fs)) {
+      const values = Object.entries(fs[name]);
+      if (values.length < 2) continue; // one value filters nothing out
+      const row = el('div', 'facet');
+      row.dataset.facet = name;
+      row.append(el('span', 'label', (FACET_NAMES[name] || name) + '：'));
+      for (const [value, count] of values.slice(0, 8)) {
+        const b = el('button', 'value', facetLabel(name, value) + ' ' + count);
+        b.type = 'button';
+        b.title = value;
+        b.addEventListener('click', () => go(data.query, 0, Object.assign({}, filters, facetFilter(name, value))));
+        row.append(b);
+      }
+      facetsBox.append(row);
+    }
+    facetsBox.hidden = !facetsBox.childNodes.length;
   }
 
   function recordURL(id) {
@@ -198,6 +272,27 @@
       p.append(highlight(h.snippet, h.highlights));
       const meta = el('div', 'meta', metaText(h, ['可信度 ' + Math.round(sure * 100) + '%']));
       li.append(h2, p, meta);
+      const more = h.more_like_this || [];
+      if (more.length) {
+        // Records with the same (or nearly the same) question and answer.
+        const d = el('details', 'more');
+        d.append(el('summary', null, '另有 ' + more.length + ' 条相似'));
+        const ul = el('ul');
+        for (const id of more) {
+          const item = el('li');
+          const link = el('a', null, id);
+          link.href = recordURL(id);
+          link.addEventListener('click', (ev) => {
+            if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+            ev.preventDefault();
+            openRecord(id);
+          });
+          item.append(link);
+          ul.append(item);
+        }
+        d.append(ul);
+        li.append(d);
+      }
       li.addEventListener('keydown', (ev) => {
         if (ev.key === 'Enter' && ev.target === li) {
           ev.preventDefault();
@@ -209,15 +304,16 @@
     if (offset > 0) {
       const prev = el('button', null, '上一页');
       prev.type = 'button';
-      prev.addEventListener('click', () => go(data.query, Math.max(0, offset - PAGE)));
+      prev.addEventListener('click', () => go(data.query, Math.max(0, offset - PAGE), filters));
       pager.append(prev);
     }
     if (offset + hits.length < data.total && hits.length === PAGE) {
       const next = el('button', null, '下一页');
       next.type = 'button';
-      next.addEventListener('click', () => go(data.query, offset + PAGE));
+      next.addEventListener('click', () => go(data.query, offset + PAGE, filters));
       pager.append(next);
     }
+    renderFacets(data);
     results.dataset.state = 'done';
   }
 
@@ -226,6 +322,7 @@
     record.hidden = on;
     results.hidden = !on;
     pager.hidden = !on;
+    if (!on) facetsBox.hidden = true;
     if (!on) notice.hidden = true;
   }
 
@@ -282,7 +379,8 @@
     results.dataset.state = 'loading';
     status.textContent = '搜索中…';
     document.title = q + ' - ' + siteTitle;
-    getJSON('/api/search?n=' + PAGE + '&offset=' + offset + '&q=' + encodeURIComponent(q), searchCtl)
+    getJSON('/api/search?n=' + PAGE + '&offset=' + offset + '&facets=source,kind,year' +
+      filterQuery(filters) + '&q=' + encodeURIComponent(q), searchCtl)
       .then((d) => renderResults(d, offset))
       .catch((e) => {
         if (e.name === 'AbortError') return;
@@ -292,10 +390,12 @@
       });
   }
 
-  function go(q, offset) {
+  // A search; f: the filters (default: those in force).
+  function go(q, offset, f) {
     q = q.trim();
     if (!q) return;
-    const url = '/?q=' + encodeURIComponent(q) + (offset ? '&offset=' + offset : '');
+    if (f) filters = f;
+    const url = '/?q=' + encodeURIComponent(q) + filterQuery(filters) + (offset ? '&offset=' + offset : '');
     history.pushState({ q: q, offset: offset }, '', url);
     search(q, offset);
   }
@@ -305,6 +405,8 @@
     const q = p.get('q') || '';
     const id = p.get('id') || '';
     const offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
+    filters = {};
+    for (const k of FILTERS) if (p.get(k)) filters[k] = p.get(k);
     input.value = q;
     if (id) showRecord(id);
     else if (q) search(q, offset);
@@ -312,6 +414,7 @@
       showList(true);
       results.replaceChildren();
       pager.replaceChildren();
+      facetsBox.hidden = true;
       status.textContent = '';
       examples.hidden = !examples.childNodes.length;
       document.title = siteTitle;
