@@ -54,18 +54,6 @@ static int str_field(rd_ctx *c, size_t line, json_t *obj, const char *name, int 
     return 1;
 }
 
-static int valid_date(const char *s, size_t n)
-{
-    if (n != 10)
-        return 0;
-    for (size_t i = 0; i < 10; i++) {
-        int dash = (i == 4 || i == 7);
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return 0;
-    }
-    return 1;
-}
-
 /* One non-blank line. Returns WD_OK (delivered or skipped), WD_ENOMEM, or
  * the callback's return. */
 static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
@@ -103,7 +91,7 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
                 "\"kind\" must be \"qa\" or \"question\"; the record was skipped");
         goto done;
     }
-    if (date && !valid_date(date, daten)) {
+    if (date && !rd_valid_date(date, daten)) {
         char shown[64];
         rd_clip(shown, sizeof shown, date, daten);
         rd_diag(c, WD_DIAG_WARNING, line, WD_EFORMAT,

@@ -429,6 +429,18 @@ void rd_diag_bad_text(rd_ctx *c, size_t line, size_t bad_at, int is_nul)
                 bad_at + 1);
 }
 
+int rd_valid_date(const char *s, size_t n)
+{
+    if (n != 10)
+        return 0;
+    for (size_t i = 0; i < 10; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    }
+    return 1;
+}
+
 int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
 {
     if (rd_is_blank(rec->question, qlen)) {

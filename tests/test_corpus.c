@@ -564,6 +564,65 @@ static void test_corpus__tsv(void **state)
     coll_free(&c);
 }
 
+/* Column mapping: source and date columns (by their names, or the ones
+ * named), and a question made of several columns (the medical CSV's title
+ * and ask), joined with a space, empty parts left out. */
+static void test_corpus__table_maps_source_date_and_a_question_of_columns(void **state)
+{
+    (void)state;
+    const char *csv = "department,title,ask,answer,date,source\n"
+                      "内科,高血压能吃鸡蛋吗,我血压150,可以适量吃。,2020-05-01,门诊问答\n"
+                      "外科,骨折多久能好,,一般三个月。,,\n"
+                      "儿科,发烧怎么办,孩子38度,多喝水。,2020/05/01,\n";
+    coll c = { 0 };
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.question_column = "title,ask";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].q, "高血压能吃鸡蛋吗 我血压150");
+    assert_string_equal(c.r[0].source, "门诊问答");
+    assert_string_equal(c.r[0].date, "2020-05-01");
+    assert_string_equal(c.r[1].q, "骨折多久能好"); /* an empty part adds nothing */
+    assert_string_equal(c.r[1].source, "med.csv"); /* an empty cell: the file's name */
+    assert_null(c.r[1].date);
+    assert_null(c.r[2].date); /* not YYYY-MM-DD: kept without, with a warning */
+    assert_int_equal(c.nd, 1);
+    assert_non_null(strstr(c.r[2].q, "发烧怎么办"));
+    assert_non_null(strstr(diag_at(&c, 4)->msg, "not YYYY-MM-DD"));
+    coll_free(&c);
+
+    /* Other names, given. */
+    const char *tsv = "q\ta\tfrom\twhen\nx问题\ty答案\t来源甲\t2021-01-02\n";
+    wd_read_opts o2 = WD_READ_OPTS_INIT;
+    o2.question_column = "q";
+    o2.answer_column = "a";
+    o2.source_column = "from";
+    o2.date_column = "when";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].source, "来源甲");
+    assert_string_equal(c.r[0].date, "2021-01-02");
+    coll_free(&c);
+    /* A column named that the header lacks: the file is refused, naming it. */
+    o2.date_column = "day";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"day\" column"));
+    assert_non_null(strstr(e.message, "--date-column"));
+    coll_free(&c);
+    o2.date_column = "when";
+    o2.question_column = "q,nope";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"nope\" column"));
+    coll_free(&c);
+}
+
 static void test_corpus__csv_quotes(void **state)
 {
     (void)state;
@@ -1907,7 +1966,7 @@ static void test_corpus__table_header_naming_a_column_twice_is_refused(void **st
     assert_int_equal(
         wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), &o, on_record, on_diag, &c, &e),
         WD_EFORMAT);
-    assert_non_null(strstr(e.message, "three different columns"));
+    assert_non_null(strstr(e.message, "must be different columns"));
     coll_free(&c);
     /* A question list too. */
     const char *ql = "question\tquestion\na\tb\n";
@@ -1976,6 +2035,7 @@ int main(void)
         cmocka_unit_test(test_corpus__json_array_refused),
         cmocka_unit_test(test_corpus__tsv),
         cmocka_unit_test(test_corpus__csv_quotes),
+        cmocka_unit_test(test_corpus__table_maps_source_date_and_a_question_of_columns),
         cmocka_unit_test(test_corpus__header_detection),
         cmocka_unit_test(test_corpus__custom_columns),
         cmocka_unit_test(test_corpus__missing_column),

@@ -232,9 +232,14 @@ static const cli_opt index_opts[] = {
       "in folders, also follow symbolic links that lead out of the folder named" },
     { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
     { "encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030" },
-    { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
+    { "question-column", 0, 1, "NAME",
+      "TSV/CSV column with the question (default question); A,B joins several with a space" },
     { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
     { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
+    { "source-column", 0, 1, "NAME",
+      "TSV/CSV column with the source (default source, optional; else the file's name)" },
+    { "date-column", 0, 1, "NAME",
+      "TSV/CSV column with the date, YYYY-MM-DD (default date, optional)" },
     { "title", 0, 1, "TEXT", "the base's title, shown by the service's page" },
     { "description", 0, 1, "TEXT", "a line on what the base answers, shown under the title" },
     { "examples", 0, 1, "Q1|Q2",
@@ -294,6 +299,8 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     ro.question_column = cli_value(cmd, &a, "question-column");
     ro.answer_column = cli_value(cmd, &a, "answer-column");
     ro.id_column = cli_value(cmd, &a, "id-column");
+    ro.source_column = cli_value(cmd, &a, "source-column");
+    ro.date_column = cli_value(cmd, &a, "date-column");
     ro.max_record_bytes = maxrec;
     if (a.npos == 0) {
         cli_args_free(&a);

@@ -520,9 +520,10 @@ int cov_html_write(cov_html *h, const cov_summary *s, FILE *to)
                       "other %zu are counted in the charts and listed in the gaps above when "
                       "uncovered. Use --format jsonl or tsv for all of them.</p>\n",
                       h->nrows, h->nrows + h->dropped, h->dropped);
-    wd_buf_puts(&b, "<div class=tablewrap><table id=questions><thead><tr><th>line</th><th>question</th>"
-                    "<th>verdict</th><th>confidence</th><th>best match</th>"
-                    "<th>runner-up</th></tr></thead><tbody>\n");
+    wd_buf_puts(&b,
+                "<div class=tablewrap><table id=questions><thead><tr><th>line</th><th>question</th>"
+                "<th>verdict</th><th>confidence</th><th>best match</th>"
+                "<th>runner-up</th></tr></thead><tbody>\n");
     if (b.oom || h->rows.oom) {
         wd_buf_free(&b);
         return -1;
