@@ -15,6 +15,8 @@
  *                             confirms whose a hashed id term is)
  *   values 1, 2, 3            (schema 3) the date (YYYY-MM-DD), the source and the
  *                             kind name: date ranges, the date sort and facets
+ *   value 4                   (schema 3) the extra fields, NAME NUL VALUE NUL each
+ *   terms "XF" + NAME=VALUE   (schema 3) boolean: an extra field (hashed if long)
  *   data                      the record as a JSON object
  *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint; what the
  *                             base is (`wenda index --title/--description/--examples`):
@@ -39,6 +41,8 @@
 #define WD_VALUE_DATE 1
 #define WD_VALUE_SOURCE 2
 #define WD_VALUE_KIND 3
+#define WD_VALUE_FIELDS 4
+#define WD_PREFIX_FIELD "XF"
 
 /* 3: the date, source and kind values too (2: not; ranges, the date sort
  * and facets need them). 2: ids over WD_ID_VERBATIM bytes hashed (1: over
@@ -52,6 +56,7 @@
 #define WD_META_TITLE "wenda.title"
 #define WD_META_DESCRIPTION "wenda.description"
 #define WD_META_EXAMPLES "wenda.examples"
+#define WD_META_FIELDS "wenda.fields" /* the extra fields' names, comma-separated */
 
 /* Bytes of a term's value part kept before hashing (Xapian's limit is 245
  * bytes for the whole term). */

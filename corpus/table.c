@@ -245,8 +245,48 @@ void rd_table_list(const rd_table *t, char *out, size_t outsz)
 typedef struct table_cols {
     int q[MAX_QUESTION_COLUMNS]; /* the question: one column, or several joined */
     size_t nq;
-    int a, id, src, date; /* -1: none */
+    int a, id, src, date;        /* -1: none */
+    int f[WD_RECORD_MAX_FIELDS]; /* the extra fields' columns (--field-column) */
+    char fname[WD_RECORD_MAX_FIELDS][WD_FIELD_NAME_MAX + 1];
+    size_t nf;
 } table_cols;
+
+/* The columns named by --field-column, each an extra field of its name. */
+static int field_columns(rd_ctx *c, const rd_table *t, table_cols *cols)
+{
+    cols->nf = 0;
+    const char *list = c->opts->field_columns;
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        const char *name = p;
+        size_t len = n;
+        rd_trim(&name, &len);
+        p += n + (p[n] == ',');
+        if (!len)
+            continue;
+        if (!wd_field_name_ok(name, len))
+            return rd_fail(c, WD_EINVAL,
+                           "--field-column \"%.*s\" cannot name a field: 1 to %d bytes without "
+                           "'=', ',', '*', quotes, spaces or control characters, and not id, "
+                           "question, answer, kind, source or date",
+                           (int)(len > 80 ? 80 : len), name, WD_FIELD_NAME_MAX);
+        if (cols->nf == WD_RECORD_MAX_FIELDS)
+            return rd_fail(c, WD_EINVAL, "--field-column names more than %d columns",
+                           WD_RECORD_MAX_FIELDS);
+        snprintf(cols->fname[cols->nf], sizeof cols->fname[cols->nf], "%.*s", (int)len, name);
+        int col = rd_table_find(t, cols->fname[cols->nf]);
+        if (col < 0) {
+            char found[600];
+            rd_table_list(t, found, sizeof found);
+            return rd_fail(c, WD_EFORMAT,
+                           "the %s header on line %zu has no \"%s\" column (columns found: %s); "
+                           "name the columns to use with --field-column",
+                           t->sep == '\t' ? "TSV" : "CSV", t->line, cols->fname[cols->nf], found);
+        }
+        cols->f[cols->nf++] = col;
+    }
+    return WD_OK;
+}
 
 /* Find each column of the comma-separated list `names` (the question
  * columns) into cols->q; the first missing one is *missing (borrowed into
@@ -381,7 +421,7 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
         rc = WD_OK;
         goto out;
     }
-    if ((rc = header(c, &t, &cols)) != WD_OK)
+    if ((rc = header(c, &t, &cols)) != WD_OK || (rc = field_columns(c, &t, &cols)) != WD_OK)
         goto out;
     ncols = t.nf;
 
@@ -447,13 +487,22 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
                     "date \"%s\" is not YYYY-MM-DD; the record is kept without a date", shown);
             date = NULL;
         }
+        wd_field fields[WD_RECORD_MAX_FIELDS];
+        size_t nf = 0;
+        for (size_t k = 0; k < cols.nf; k++) {
+            const char *v = rd_table_field(&t, (size_t)cols.f[k]);
+            if (*v) /* an empty cell: no such field */
+                fields[nf++] = (wd_field){ cols.fname[k], v };
+        }
         wd_record rec = { cols.id >= 0 ? rd_table_field(&t, (size_t)cols.id) : NULL,
                           q,
                           rd_table_field(&t, (size_t)cols.a),
                           src,
                           date,
                           WD_KIND_QA,
-                          t.line };
+                          t.line,
+                          nf ? fields : NULL,
+                          nf };
         if ((rc = rd_emit(c, &rec, qlen, t.f[cols.a].len, 1)) != WD_OK)
             goto out;
     }

@@ -22,6 +22,7 @@
 #include "dbwriter.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,12 @@ struct wd_dbwriter {
     int scratch;        /* a part of a bulk build: neither synced nor compacted at close */
     const char *schema; /* the schema it writes: WD_SCHEMA_VERSION, or an older index's own */
     char *about[3];     /* wd_index_opts' title, description, examples (NULL: left as they are) */
+    wd_buf fields;      /* the extra fields' names the index holds, ",a,b," (WD_META_FIELDS) */
+    int fields_changed;
 };
+
+/* Extra field names an index lists at most (more are indexed, not listed). */
+#define MAX_LISTED_FIELDS 256
 
 static const char *const about_keys[3] = { WD_META_TITLE, WD_META_DESCRIPTION, WD_META_EXAMPLES };
 
@@ -129,6 +135,16 @@ static int write_checkpoint(wd_dbwriter *w, uint64_t commit, const char *last_id
     for (int i = 0; i < 3 && rc == WD_OK; i++)
         if (w->about[i])
             rc = xc_db_set_metadata(w->db, about_keys[i], w->about[i], err);
+    if (rc == WD_OK && w->fields_changed) {
+        /* Stored without the list's outer commas. */
+        char *list = w->fields.len > 2 ? wd_strndup(w->fields.data + 1, w->fields.len - 2) : NULL;
+        if (w->fields.len > 2 && !list)
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        rc = xc_db_set_metadata(w->db, WD_META_FIELDS, list ? list : "", err);
+        wd_free(list);
+        if (rc == WD_OK)
+            w->fields_changed = 0;
+    }
     return rc;
 }
 
@@ -158,6 +174,24 @@ static int commit_now(wd_dbwriter *w, wd_error *err)
     return rc;
 }
 
+/* Note the names of rec's extra fields in the index's list. */
+static void note_fields(wd_dbwriter *w, const wd_record *rec)
+{
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        char key[WD_FIELD_NAME_MAX + 3];
+        snprintf(key, sizeof key, ",%s,", rec->fields[i].name);
+        size_t listed = 0;
+        for (size_t k = 0; k < w->fields.len; k++)
+            listed += w->fields.data[k] == ',';
+        if ((w->fields.data && strstr(w->fields.data, key)) || listed > MAX_LISTED_FIELDS)
+            continue;
+        if (!w->fields.len)
+            wd_buf_putc(&w->fields, ',');
+        wd_buf_puts(&w->fields, key + 1);
+        w->fields_changed = 1;
+    }
+}
+
 int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_error *err)
 {
     int replaced = 0;
@@ -173,6 +207,7 @@ int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_erro
     }
     if (rc != WD_OK)
         return rc;
+    note_fields(w, rec);
     if (replaced)
         w->stats.replaced++;
     else
@@ -324,6 +359,16 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->fresh = docs == 0;
     if (rc == WD_OK && !w->fresh)
         rc = read_schema(w, err);
+    if (rc == WD_OK && !w->fresh) { /* the names listed so far */
+        char *v = NULL;
+        rc = xc_db_get_metadata(w->db, WD_META_FIELDS, &v, err);
+        if (rc == WD_OK && *v) {
+            wd_buf_putc(&w->fields, ',');
+            wd_buf_puts(&w->fields, v);
+            wd_buf_putc(&w->fields, ',');
+        }
+        wd_free(v);
+    }
     if (rc == WD_OK && w->fresh && !(db_flags & XC_DB_NO_SYNC)) {
         /* A new index: its batch commits need not reach the disk one by
          * one (a killed run still keeps them all; only a power failure
@@ -463,6 +508,7 @@ void wd_dbwriter_abandon(wd_dbwriter *w)
     wd_free(w->path);
     for (int i = 0; i < 3; i++)
         wd_free(w->about[i]);
+    wd_buf_free(&w->fields);
     wd_free(w->last_id);
     wd_free(w->seen.slots);
     wd_free(w);

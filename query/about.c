@@ -158,6 +158,8 @@ int wd_searcher_about(wd_searcher *s, wd_index_about *out, wd_error *err)
     if (rc == WD_OK)
         rc = xc_db_get_metadata(s->db, WD_META_DESCRIPTION, &out->description, err);
     if (rc == WD_OK)
+        rc = xc_db_get_metadata(s->db, WD_META_FIELDS, &out->fields, err);
+    if (rc == WD_OK)
         rc = xc_db_get_metadata(s->db, WD_META_EXAMPLES, &examples, err);
     if (rc == WD_OK && split_examples(out, examples) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
@@ -175,6 +177,7 @@ void wd_index_about_clear(wd_index_about *about)
         return;
     wd_free(about->title);
     wd_free(about->description);
+    wd_free(about->fields);
     for (size_t i = 0; i < about->n_examples; i++)
         wd_free(about->examples[i]);
     wd_free(about->examples);

@@ -2,7 +2,8 @@
  * facets.c - facet counts (wd_search_opts.facets): Xapian counts the value
  * of each facet's slot (schema.h: source, kind, date) over every record the
  * match holds, filters applied, while it matches; the year facet adds up
- * the dates by their first four characters. The whole match is looked at,
+ * the dates by their first four characters, and an extra field's facet
+ * counts that field's values in the slot that holds them all. The whole match is looked at,
  * not just its top, so the counts are those of the matching set (whose size
  * the posting budget of match.c bounds).
  */
@@ -16,30 +17,40 @@
 typedef struct facet_def {
     const char *name;
     unsigned slot;
-    size_t cut; /* count values by their first `cut` bytes (0: whole) */
+    size_t cut;        /* count values by their first `cut` bytes (0: whole) */
+    const char *field; /* an extra field's name (slot WD_VALUE_FIELDS), else NULL */
 } facet_def;
 
 static const facet_def defs[] = {
-    { "source", WD_VALUE_SOURCE, 0 },
-    { "kind", WD_VALUE_KIND, 0 },
-    { "year", WD_VALUE_DATE, 4 },
+    { "source", WD_VALUE_SOURCE, 0, NULL },
+    { "kind", WD_VALUE_KIND, 0, NULL },
+    { "year", WD_VALUE_DATE, 4, NULL },
 };
 #define NDEFS (sizeof defs / sizeof *defs)
 
 /* Values a slot's counter hands over at most (a year facet adds up dates). */
 #define MAX_RAW_VALUES 100000
 
-static const facet_def *facet_def_of(const char *name, size_t len)
+/* The facet a name asks for: one of defs, or an extra field (into *own,
+ * its name into buf). NULL when the name can be neither. */
+static const facet_def *facet_def_of(const char *name, size_t len, facet_def *own, char *buf)
 {
     for (size_t i = 0; i < NDEFS; i++)
         if (strlen(defs[i].name) == len && memcmp(defs[i].name, name, len) == 0)
             return &defs[i];
-    return NULL;
+    if (!wd_field_name_ok(name, len))
+        return NULL;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    *own = (facet_def){ buf, WD_VALUE_FIELDS, 0, buf };
+    return own;
 }
 
 int wd_facet_known(const char *name, size_t len)
 {
-    return facet_def_of(name, len) != NULL;
+    facet_def own;
+    char buf[WD_FIELD_NAME_MAX + 1];
+    return facet_def_of(name, len, &own, buf) != NULL;
 }
 
 /* Each name of a comma-separated list; fn's non-zero return stops. */
@@ -66,15 +77,31 @@ typedef struct prep_ctx {
 static int prepare_one(void *vctx, const char *name, size_t len)
 {
     prep_ctx *c = vctx;
-    const facet_def *d = facet_def_of(name, len);
+    facet_def own;
+    char buf[WD_FIELD_NAME_MAX + 1];
+    const facet_def *d = facet_def_of(name, len, &own, buf);
     if (!d)
         return wd_error_set(c->err, WD_EINVAL, "search",
-                            "facets: no facet '%.*s' (there are source, kind and year)",
+                            "facets: no facet '%.*s' (there are source, kind, year and the "
+                            "index's extra fields)",
                             (int)(len > 64 ? 64 : len), name);
+    if (d->field) {
+        int rc = wd_filter_need_field(c->r, d->field, c->err);
+        if (rc != WD_OK)
+            return rc;
+        /* named twice: counted once */
+        for (const char *p = c->r->o.facets; p < name;) {
+            size_t n = strcspn(p, ",");
+            if (n == len && memcmp(p, name, len) == 0)
+                return WD_OK;
+            p += n + (p[n] == ',');
+        }
+        return xc_enquire_add_facet(c->r->e, d->slot, d->field, c->err);
+    }
     if (c->added & (1u << d->slot))
         return WD_OK;
     c->added |= 1u << d->slot;
-    return xc_enquire_add_facet(c->r->e, d->slot, c->err);
+    return xc_enquire_add_facet(c->r->e, d->slot, NULL, c->err);
 }
 
 int wd_facets_prepare(wd_run *r, wd_error *err)
@@ -129,10 +156,13 @@ typedef struct collect_all {
 static int collect_one(void *vctx, const char *name, size_t len)
 {
     collect_all *a = vctx;
-    const facet_def *d = facet_def_of(name, len);
+    facet_def own;
+    char buf[WD_FIELD_NAME_MAX + 1];
+    const facet_def *d = facet_def_of(name, len, &own, buf);
     if (!d)
         return wd_error_set(a->err, WD_EINVAL, "search",
-                            "facets: no facet '%.*s' (there are source, kind and year)",
+                            "facets: no facet '%.*s' (there are source, kind, year and the "
+                            "index's extra fields)",
                             (int)(len > 64 ? 64 : len), name);
     for (size_t i = 0; i < a->res->n_facets; i++)
         if (strcmp(a->res->facets[i].name, d->name) == 0)
@@ -149,7 +179,7 @@ static int collect_one(void *vctx, const char *name, size_t len)
     collect_ctx c = { d, f, 0 };
     /* No match (a question of no words): every count is 0. */
     int rc = !a->r->e ? WD_OK
-                      : xc_enquire_facet_each(a->r->e, d->slot,
+                      : xc_enquire_facet_each(a->r->e, d->slot, d->field,
                                               d->cut ? MAX_RAW_VALUES : WD_FACET_MAX_VALUES,
                                               add_count, &c, a->err);
     if (c.oom)

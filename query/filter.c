@@ -12,6 +12,7 @@
  * error that says to rebuild rather than an empty answer.
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,9 @@
 #include "facets.h"
 #include "filter.h"
 #include "schema.h"
+
+/* Field filters a search takes at most. */
+#define WD_MAX_FIELD_FILTERS 16
 
 /* Sources a filter may name at most (the OR of their terms). */
 #define MAX_SOURCES 10000
@@ -124,11 +128,45 @@ int wd_search_opts_check(const wd_search_opts *o, wd_error *err)
         size_t n = strcspn(p, ",");
         if (n && !wd_facet_known(p, n))
             return wd_error_set(err, WD_EINVAL, "search",
-                                "facets: no facet '%.*s' (there are source, kind and year)",
+                                "facets: no facet '%.*s' (there are source, kind, year and the "
+                                "index's extra fields)",
                                 (int)(n > 64 ? 64 : n), p);
         p += n + (p[n] == ',');
     }
+    if (o->n_fields > WD_MAX_FIELD_FILTERS)
+        return wd_error_set(err, WD_EINVAL, "search", "more than %d field filters",
+                            WD_MAX_FIELD_FILTERS);
+    for (size_t i = 0; i < o->n_fields; i++) {
+        const char *f = o->fields[i];
+        size_t n = f ? strcspn(f, "=") : 0;
+        if (!f || !f[n] || !wd_field_name_ok(f, n))
+            return wd_error_set(
+                err, WD_EINVAL, "search",
+                "field wants NAME=VALUE with the name of an extra field, not '%.64s'", f ? f : "");
+    }
     return WD_OK;
+}
+
+int wd_filter_need_field(wd_run *r, const char *name, wd_error *err)
+{
+    char *list = NULL;
+    int rc = xc_db_get_metadata(r->s->db, WD_META_FIELDS, &list, err);
+    if (rc != WD_OK)
+        return rc;
+    int found = 0;
+    size_t len = strlen(name);
+    for (const char *p = list; *p && !found;) {
+        size_t n = strcspn(p, ",");
+        found = n == len && memcmp(p, name, n) == 0;
+        p += n + (p[n] == ',');
+    }
+    if (!found)
+        rc = wd_error_set(err, WD_EINVAL, "search",
+                          "the index has no extra field '%s' (%s%s); fields come from JSON Lines "
+                          "keys and from --field-column",
+                          name, *list ? "it has: " : "it has none", list);
+    wd_free(list);
+    return rc;
 }
 
 int wd_filter_check(wd_run *r, wd_error *err)
@@ -137,6 +175,12 @@ int wd_filter_check(wd_run *r, wd_error *err)
     int rc = wd_search_opts_check(o, err);
     if (rc != WD_OK)
         return rc;
+    for (size_t i = 0; i < o->n_fields; i++) {
+        char name[WD_FIELD_NAME_MAX + 1];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(o->fields[i], "="), o->fields[i]);
+        if ((rc = wd_filter_need_field(r, name, err)) != WD_OK)
+            return rc;
+    }
     if (o->date_from || o->date_to)
         return wd_filter_need_values(r, "a date range", err);
     if (o->sort_date)
@@ -147,9 +191,14 @@ int wd_filter_check(wd_run *r, wd_error *err)
 int wd_filter_apply(wd_run *r, xc_query **q, wd_error *err)
 {
     const wd_search_opts *o = &r->o;
-    xc_query *parts[4] = { NULL };
+    xc_query *parts[4 + WD_MAX_FIELD_FILTERS] = { NULL };
     size_t n = 0;
     int rc = WD_OK;
+    for (size_t i = 0; rc == WD_OK && i < o->n_fields && i < WD_MAX_FIELD_FILTERS; i++) {
+        char t[WD_KEY_TERM_SIZE];
+        wd_key_term(t, WD_PREFIX_FIELD, o->fields[i], WD_MAX_KEY_TERM);
+        rc = xc_query_term(&parts[n++], t, strlen(t), 1, 0, err);
+    }
     if (o->source && *o->source)
         rc = source_query(r, &parts[n++], err);
     if (rc == WD_OK && o->kind) {

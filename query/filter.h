@@ -16,6 +16,9 @@ int wd_filter_check(wd_run *r, wd_error *err);
 /* WD_EINVAL (saying to rebuild) unless the index holds the values of
  * schema 3; `what` names what needs them. */
 int wd_filter_need_values(wd_run *r, const char *what, wd_error *err);
+/* WD_EINVAL unless the index lists an extra field of this name
+ * (WD_META_FIELDS), naming the ones it has. */
+int wd_filter_need_field(wd_run *r, const char *name, wd_error *err);
 /* Filter *q (replaced) by the run's filters; unchanged when it has none. */
 int wd_filter_apply(wd_run *r, xc_query **q, wd_error *err);
 /* Reorder the candidates newest first (undated last, the ranking's order

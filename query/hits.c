@@ -33,6 +33,11 @@ void wd_hit_free(wd_hit *h)
     for (size_t i = 0; i < h->n_more; i++)
         wd_free(h->more[i]);
     wd_free(h->more);
+    for (size_t i = 0; i < h->n_fields; i++) {
+        wd_free((char *)h->fields[i].name);
+        wd_free((char *)h->fields[i].value);
+    }
+    wd_free(h->fields);
     memset(h, 0, sizeof *h);
 }
 
@@ -61,7 +66,17 @@ int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err)
     h->answer = wd_strdup(rec->answer);
     h->source = wd_strdup(rec->source);
     h->date = rec->date ? wd_strdup(rec->date) : NULL;
-    if (!h->id || !h->question || !h->answer || !h->source || (rec->date && !h->date)) {
+    int ok = h->id && h->question && h->answer && h->source && (!rec->date || h->date);
+    if (ok && rec->n_fields) {
+        ok = (h->fields = wd_calloc(rec->n_fields, sizeof *h->fields)) != NULL;
+        for (size_t i = 0; ok && i < rec->n_fields; i++) {
+            h->fields[i].name = wd_strdup(rec->fields[i].name);
+            h->fields[i].value = wd_strdup(rec->fields[i].value);
+            h->n_fields++;
+            ok = h->fields[i].name && h->fields[i].value;
+        }
+    }
+    if (!ok) {
         wd_hit_free(h);
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     }

@@ -46,6 +46,12 @@ static json_t *hit_json(const wd_hit *h, int full)
                                 json_real(round_to(h->features[i], 1e-6)));
         json_object_set_new(o, "features", fs);
     }
+    if (h->n_fields) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < h->n_fields; i++)
+            json_object_set_new(fs, h->fields[i].name, json_string(h->fields[i].value));
+        json_object_set_new(o, "fields", fs);
+    }
     if (h->n_more) {
         json_t *more = json_array();
         for (size_t i = 0; i < h->n_more; i++)

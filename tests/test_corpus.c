@@ -47,6 +47,7 @@ static const char *const seed_files[] = {
 
 typedef struct rec {
     char *id, *q, *a, *source, *date;
+    char *fields; /* "name=value;" each */
     int kind;
     size_t line;
 } rec;
@@ -91,6 +92,17 @@ static int on_record(void *ctx, const wd_record *r)
     x->date = dup_or_null(r->date);
     x->kind = r->kind;
     x->line = r->line;
+    size_t fl = 1;
+    for (size_t i = 0; i < r->n_fields; i++)
+        fl += strlen(r->fields[i].name) + strlen(r->fields[i].value) + 2;
+    x->fields = calloc(1, fl);
+    assert_non_null(x->fields);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        strcat(x->fields, r->fields[i].name);
+        strcat(x->fields, "=");
+        strcat(x->fields, r->fields[i].value);
+        strcat(x->fields, ";");
+    }
     if (c->stop_after && c->n == c->stop_after)
         return c->stop_rc;
     return 0;
@@ -121,6 +133,7 @@ static void coll_free(coll *c)
         free(c->r[i].a);
         free(c->r[i].source);
         free(c->r[i].date);
+        free(c->r[i].fields);
     }
     for (size_t i = 0; i < c->nd; i++) {
         free(c->d[i].file);
@@ -593,6 +606,29 @@ static void test_corpus__table_maps_source_date_and_a_question_of_columns(void *
     assert_non_null(strstr(diag_at(&c, 4)->msg, "not YYYY-MM-DD"));
     coll_free(&c);
 
+    /* --field-column: extra fields, an empty cell leaving the field out. */
+    wd_read_opts of = WD_READ_OPTS_INIT;
+    of.question_column = "title";
+    of.field_columns = "department, ask";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].fields, "department=内科;ask=我血压150;");
+    assert_string_equal(c.r[1].fields, "department=外科;");
+    coll_free(&c);
+    of.field_columns = "department,room";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"room\" column"));
+    coll_free(&c);
+    of.field_columns = "date"; /* a record's own key cannot be an extra field */
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e),
+        WD_EINVAL);
+    assert_non_null(strstr(e.message, "--field-column"));
+    coll_free(&c);
+
     /* Other names, given. */
     const char *tsv = "q\ta\tfrom\twhen\nx问题\ty答案\t来源甲\t2021-01-02\n";
     wd_read_opts o2 = WD_READ_OPTS_INIT;
@@ -620,6 +656,25 @@ static void test_corpus__table_maps_source_date_and_a_question_of_columns(void *
         wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e),
         WD_EFORMAT);
     assert_non_null(strstr(e.message, "no \"nope\" column"));
+    coll_free(&c);
+}
+
+/* JSON Lines keys beyond the record's own are kept as extra fields: strings
+ * and numbers (as text), "field.NAME" (as `wenda export` writes them) as
+ * NAME; objects, arrays, booleans, null and names that cannot name a field
+ * are left out. */
+static void test_corpus__jsonl_keeps_extra_fields(void **state)
+{
+    (void)state;
+    const char *jl = "{\"question\":\"问\",\"answer\":\"答\",\"department\":\"内科\","
+                     "\"views\":12,\"tags\":[\"a\"],\"ok\":true,\"none\":null,"
+                     "\"field.hospital\":\"一院\",\"bad name\":\"x\"}\n";
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("f.jsonl", jl, strlen(jl), NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].fields, "department=内科;views=12;hospital=一院;");
     coll_free(&c);
 }
 
@@ -994,7 +1049,8 @@ static void test_corpus__oversize_record(void **state)
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     /* Every field the record keeps counts: 39 + 45 bytes of question and
      * answer, the id a1, the source good.jsonl and the date; 24 + 49 with a
-     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl. */
+     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl,
+     * and its extra field score=0.5. */
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 3);
     assert_int_equal(c.d[0].line, 1);
@@ -1002,10 +1058,11 @@ static void test_corpus__oversize_record(void **state)
         c.d[0].msg, "record of 106 bytes (question 39, answer 45, id 2, source 10, date 10)"));
     assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
     assert_non_null(strstr(c.d[1].msg, "record of 98 bytes"));
-    assert_non_null(strstr(c.d[2].msg, "record of 72 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "record of 80 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "extra fields 8)"));
     coll_free(&c);
 
-    o.max_record_bytes = 72;
+    o.max_record_bytes = 80;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.r[0].id, "q7");
@@ -2036,6 +2093,7 @@ int main(void)
         cmocka_unit_test(test_corpus__tsv),
         cmocka_unit_test(test_corpus__csv_quotes),
         cmocka_unit_test(test_corpus__table_maps_source_date_and_a_question_of_columns),
+        cmocka_unit_test(test_corpus__jsonl_keeps_extra_fields),
         cmocka_unit_test(test_corpus__header_detection),
         cmocka_unit_test(test_corpus__custom_columns),
         cmocka_unit_test(test_corpus__missing_column),

@@ -44,7 +44,7 @@ static int teardown(void **state)
 
 static wd_record rec(const char *id, const char *q, const char *a)
 {
-    wd_record r = { id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1 };
+    wd_record r = { id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1, NULL, 0 };
     return r;
 }
 

@@ -27,20 +27,21 @@ typedef struct fx {
 static const wd_record records[] = {
     { "q1", "低保户要交城乡居民医保吗",
       "低保户参加城乡居民医保，个人缴费部分一般由医疗救助资金资助，多数地区全额代缴。", "a.txt",
-      NULL, WD_KIND_QA, 1 },
+      NULL, WD_KIND_QA, 1, NULL, 0 },
     { "q2", "灵活就业医保会进个人账户吗",
-      "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt", NULL, WD_KIND_QA, 5 },
+      "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt", NULL, WD_KIND_QA, 5,
+      NULL, 0 },
     { "q3", "异地就医怎么报销",
       "先办理异地就医备案，在定点医院直接结算；未备案的回参保地手工报销。", "b.txt", NULL,
-      WD_KIND_QA, 1 },
+      WD_KIND_QA, 1, NULL, 0 },
     { "q4", "新生儿医保在哪里办", "新生儿可在户籍地或出生地办理居民医保参保登记。", "b.txt", NULL,
-      WD_KIND_QA, 9 },
+      WD_KIND_QA, 9, NULL, 0 },
     { "q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL,
-      WD_KIND_QUESTION, 12 },
+      WD_KIND_QUESTION, 12, NULL, 0 },
     { "q6", "2025广东肇庆医保门诊统筹一年可以报多少", "肇庆市普通门诊统筹一年最高支付800元。",
-      "c.txt", NULL, WD_KIND_QA, 1 },
+      "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
     { "q7", "2025广东茂名医保门诊统筹有上限吗",
-      "茂名市门诊统筹有年度支付限额，职工每年最高2000元。", "c.txt", NULL, WD_KIND_QA, 1 },
+      "茂名市门诊统筹有年度支付限额，职工每年最高2000元。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
 };
 
 static int setup(void **state)
@@ -198,13 +199,13 @@ static void test_query__source_filter_offset_and_kind(void **state)
  * (inclusive), the date sort, and facet counts over the whole match. */
 static const wd_record laws[] = {
     { "l1", "醉酒驾驶怎么处罚", "吊销机动车驾驶证，追究刑事责任。", "刑法/刑法.md", "2019-03-01",
-      WD_KIND_QA, 1 },
+      WD_KIND_QA, 1, NULL, 0 },
     { "l2", "醉酒驾驶怎么处罚", "吊销机动车驾驶证。", "刑法/刑法修正案(八).md", "2011-05-01",
-      WD_KIND_QA, 2 },
+      WD_KIND_QA, 2, NULL, 0 },
     { "l3", "醉酒驾驶要坐牢吗", "可能构成危险驾驶罪，处拘役。", "交通/道路交通安全法.md",
-      "2021-01-01", WD_KIND_QA, 3 },
+      "2021-01-01", WD_KIND_QA, 3, NULL, 0 },
     { "l4", "醉酒驾驶会不会被开除", "我酒后开车被查了，单位会开除我吗。", "交通/问答.md", NULL,
-      WD_KIND_QUESTION, 4 },
+      WD_KIND_QUESTION, 4, NULL, 0 },
 };
 
 static wd_results *ask_laws(wd_searcher *s, const wd_search_opts *o)
@@ -337,9 +338,87 @@ static void test_query__filters_and_facets(void **state)
     assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
     assert_non_null(strstr(err.message, "kind"));
     bk.kind = NULL;
-    bk.facets = "source,department";
+    bk.facets = "source,a=b";
     assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
-    assert_non_null(strstr(err.message, "department"));
+    assert_non_null(strstr(err.message, "a=b"));
+    /* A name that could be an extra field's, but this index has none. */
+    bk.facets = "source,department";
+    wd_results *none = NULL;
+    assert_int_equal(wd_search(s, "醉酒", 6, &bk, &none, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "no extra field 'department'"));
+    wd_searcher_close(s);
+}
+
+/* Extra fields: a filter by NAME=VALUE, a facet of a field's values, the
+ * fields in each hit; a field the index does not have is an error naming
+ * the ones it has. */
+static const wd_field dept_in[] = { { "department", "内科" }, { "hospital", "一院" } };
+static const wd_field dept_out[] = { { "department", "外科" } };
+static const wd_record med[] = {
+    { .id = "m1",
+      .question = "高血压能吃鸡蛋吗",
+      .answer = "可以适量吃。",
+      .fields = dept_in,
+      .n_fields = 2 },
+    { .id = "m2",
+      .question = "高血压能做手术吗",
+      .answer = "血压平稳后可以。",
+      .fields = dept_out,
+      .n_fields = 1 },
+    { .id = "m3",
+      .question = "高血压要吃药吗",
+      .answer = "遵医嘱。",
+      .fields = dept_in,
+      .n_fields = 1 },
+};
+
+static void test_query__extra_fields_filter_and_count(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/med", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, med, sizeof med / sizeof *med, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    const char *q = "高血压";
+    const char *only[] = { "department=外科" };
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.fields = only;
+    o.n_fields = 1;
+    o.facets = "department,hospital";
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "m2");
+    assert_int_equal(r->hits[0].n_fields, 1);
+    assert_string_equal(r->hits[0].fields[0].value, "外科");
+    assert_int_equal(count_of(facet(r, "department"), "外科"), 1);
+    assert_int_equal(count_of(facet(r, "department"), "内科"), 0);
+    wd_results_free(r);
+    o.fields = NULL;
+    o.n_fields = 0;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 3);
+    assert_int_equal(count_of(facet(r, "department"), "内科"), 2);
+    assert_int_equal(count_of(facet(r, "department"), "外科"), 1);
+    assert_int_equal(count_of(facet(r, "hospital"), "一院"), 1);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"fields\":{\"department\":"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+    const char *bad[] = { "room=1" };
+    o.fields = bad;
+    o.n_fields = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "no extra field 'room'"));
+    assert_non_null(strstr(err.message, "department,hospital"));
+    const char *malformed[] = { "department" };
+    o.fields = malformed;
+    assert_int_equal(wd_search_opts_check(&o, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "NAME=VALUE"));
     wd_searcher_close(s);
 }
 
@@ -381,18 +460,18 @@ static const wd_record dups[] = {
     { "e2019", "醉酒驾驶机动车的怎么处罚",
       "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
       "五年内不得重新取得机动车驾驶证。",
-      "条例(2019).md", "2019-03-01", WD_KIND_QA, 1 },
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 1, NULL, 0 },
     { "e2012", "醉酒驾驶机动车的怎么处罚",
       "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
       "五年内不得重新取得驾驶证。",
-      "条例(2012).md", "2012-05-01", WD_KIND_QA, 2 },
+      "条例(2012).md", "2012-05-01", WD_KIND_QA, 2, NULL, 0 },
     { "copy", "醉酒驾驶机动车的怎么处罚",
       "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
       "五年内不得重新取得机动车驾驶证。",
-      "副本.md", "2019-03-01", WD_KIND_QA, 3 },
+      "副本.md", "2019-03-01", WD_KIND_QA, 3, NULL, 0 },
     { "other", "醉酒驾驶营运机动车的怎么处罚",
       "醉酒驾驶营运机动车的，吊销驾驶证，十年内不得重新取得，重新取得后不得驾驶营运机动车。",
-      "条例(2019).md", "2019-03-01", WD_KIND_QA, 4 },
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 4, NULL, 0 },
 };
 
 static void test_query__duplicates_are_folded(void **state)
@@ -792,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_query__source_filter_offset_and_kind),
         cmocka_unit_test(test_query__filters_and_facets),
         cmocka_unit_test(test_query__duplicates_are_folded),
+        cmocka_unit_test(test_query__extra_fields_filter_and_count),
         cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),

@@ -695,6 +695,10 @@ static void test_xapian_c__value_range_and_facets(void **state)
         if (dates[i])
             assert_int_equal(xc_doc_set_value(doc, 1, dates[i], 10, &err), WD_OK);
         assert_int_equal(xc_doc_set_value(doc, 2, src[i], 4, &err), WD_OK);
+        static const char *const fields[4] = { "dept\0内科\0x\0y\0", "dept\0外科\0", "x\0dept\0",
+                                               "dept\0内科\0" };
+        static const size_t flen[4] = { 16, 12, 7, 12 };
+        assert_int_equal(xc_doc_set_value(doc, 3, fields[i], flen[i], &err), WD_OK);
         assert_int_equal(xc_db_add(w, doc, NULL, &err), WD_OK);
         xc_doc_free(doc);
     }
@@ -719,13 +723,18 @@ static void test_xapian_c__value_range_and_facets(void **state)
     xc_mset *m = NULL;
     assert_int_equal(xc_enquire_new(&e, w, &err), WD_OK);
     assert_int_equal(xc_enquire_set_query(e, p, &err), WD_OK);
-    assert_int_equal(xc_enquire_add_facet(e, 2, &err), WD_OK);
+    assert_int_equal(xc_enquire_add_facet(e, 2, NULL, &err), WD_OK);
+    assert_int_equal(xc_enquire_add_facet(e, 3, "dept", &err), WD_OK);
     assert_int_equal(xc_enquire_mset(e, 0, 1, 4, &m, &err), WD_OK); /* a page of one */
     char out[256] = "";
-    assert_int_equal(xc_enquire_facet_each(e, 2, 10, count_facet, out, &err), WD_OK);
+    assert_int_equal(xc_enquire_facet_each(e, 2, NULL, 10, count_facet, out, &err), WD_OK);
     assert_string_equal(out, "a.md=3,b.md=1");
-    assert_int_equal(xc_enquire_facet_each(e, 5, 10, count_facet, out, &err), WD_EINVAL);
-    assert_int_equal(xc_enquire_add_facet(NULL, 2, &err), WD_EINVAL);
+    out[0] = '\0';
+    assert_int_equal(xc_enquire_facet_each(e, 3, "dept", 10, count_facet, out, &err), WD_OK);
+    assert_string_equal(out, "内科=2,外科=1");
+    assert_int_equal(xc_enquire_facet_each(e, 5, NULL, 10, count_facet, out, &err), WD_EINVAL);
+    assert_int_equal(xc_enquire_facet_each(e, 3, "other", 10, count_facet, out, &err), WD_EINVAL);
+    assert_int_equal(xc_enquire_add_facet(NULL, 2, NULL, &err), WD_EINVAL);
     xc_mset_free(m);
     xc_enquire_free(e);
     xc_query_free(p);

@@ -335,15 +335,18 @@ int xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t max, uint32_t check_
                     xc_mset **out, wd_error *err);
 /* Count the values in `slot` of every document the next match looks at
  * (all of the match when xc_enquire_mset's check_at_least is at least the
- * database's size), for xc_enquire_facet_each. */
-int xc_enquire_add_facet(xc_enquire *e, unsigned slot, wd_error *err);
-/* After a match: the `max` most frequent values of a slot given to
- * xc_enquire_add_facet, most frequent first (ties by value); the callback
+ * database's size), for xc_enquire_facet_each. With `field` (not NULL) the
+ * slot holds pairs NAME NUL VALUE NUL, and the values of the pairs named
+ * `field` are counted (a local database only: remote shards cannot run
+ * this counter). */
+int xc_enquire_add_facet(xc_enquire *e, unsigned slot, const char *field, wd_error *err);
+/* After a match: the `max` most frequent values of a slot (and field) given
+ * to xc_enquire_add_facet, most frequent first (ties by value); the callback
  * gets each one and how many documents hold it (non-zero return stops and
- * is returned). WD_EINVAL for a slot not added. */
+ * is returned). WD_EINVAL for one not added. */
 typedef int (*xc_facet_cb)(void *ctx, const char *value, size_t len, uint32_t count);
-int xc_enquire_facet_each(xc_enquire *e, unsigned slot, uint32_t max, xc_facet_cb cb, void *ctx,
-                          wd_error *err);
+int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint32_t max,
+                          xc_facet_cb cb, void *ctx, wd_error *err);
 /* Terms of the current query that index document `docid` (sorted,
  * deduplicated); the callback gets each one. */
 int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void *ctx,

@@ -44,6 +44,8 @@ typedef struct wd_read_opts {
     const char *id_column;       /* NULL = "id" (optional column) */
     const char *source_column;   /* NULL = "source" (optional; else the file's name) */
     const char *date_column;     /* NULL = "date" (optional; YYYY-MM-DD) */
+    const char *field_columns;   /* NULL = none; "department,hospital": those columns
+                                    become the records' extra fields (wd_field) */
     size_t max_record_bytes;     /* a record whose id, question, answer, source and date
                                     together hold more bytes is skipped (a source is the
                                     file's name unless the record gives one); 0 =
@@ -53,7 +55,7 @@ typedef struct wd_read_opts {
 #define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB */
 #define WD_READ_OPTS_INIT                                                                          \
     {                                                                                              \
-        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, 0                                      \
+        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0                                \
     }
 
 /* Records reach the caller through a wd_record_fn (wenda/record.h): the

@@ -55,16 +55,20 @@ typedef struct wd_search_opts {
     const char *kind; /* "qa" or "question" */
     const char *date_from;
     const char *date_to;
-    int sort_date;      /* 1: the ranked matches newest first (undated last), else by
+    int sort_date;             /* 1: the ranked matches newest first (undated last), else by
                            relevance */
-    const char *facets; /* comma-separated facet names (wd_facet_names): count the values
-                           over the whole match (wd_results.facets) */
-    int distinct;       /* 1: records whose question and answer are the same or nearly the
+    const char *facets;        /* comma-separated facet names: source, kind, year, or an extra
+                           field's name: count the values over the whole match
+                           (wd_results.facets) */
+    int distinct;              /* 1: records whose question and answer are the same or nearly the
                            same as a better-ranked one's are folded into its hit
                            (wd_hit.more) instead of taking a place of their own */
+    const char *const *fields; /* "NAME=VALUE" each: only records whose extra field NAME
+                                  is VALUE (all of them); n_fields of them */
+    size_t n_fields;
 } wd_search_opts;
 
-/* The facets a search can count: "source", "kind", "year". */
+/* The facets a search can count besides the index's extra fields. */
 #define WD_FACET_NAMES "source,kind,year"
 /* Values listed a facet at most, most frequent first. */
 #define WD_FACET_MAX_VALUES 100
@@ -82,7 +86,8 @@ typedef struct wd_facet {
 
 #define WD_SEARCH_OPTS_INIT                                                                        \
     {                                                                                              \
-        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0      \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0,     \
+            NULL, 0                                                                                \
     }
 
 typedef struct wd_term_weight {
@@ -111,6 +116,8 @@ typedef struct wd_hit {
     char **more;      /* with opts.distinct: the ids of the records folded into this one
                          (the same or nearly the same question and answer), new */
     size_t n_more;
+    wd_field *fields; /* the record's extra fields (names and values new) */
+    size_t n_fields;
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */
@@ -219,7 +226,8 @@ typedef struct wd_index_about {
     char *description; /* new; "" when not set */
     char **examples;   /* new; n_examples questions */
     size_t n_examples;
-    int derived; /* 1: the examples were derived, not set at index time */
+    int derived;  /* 1: the examples were derived, not set at index time */
+    char *fields; /* new; the records' extra fields' names, comma-separated ("" for none) */
 } wd_index_about;
 
 /* At most this many examples are derived. */

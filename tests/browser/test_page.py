@@ -204,14 +204,24 @@ def main():
         chip.click()
         wait.until(lambda b: "source=" not in b.current_url
                    and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        # An extra field of the records (a JSON Lines key) is a facet and a filter too.
+        browser.get(base + "/?q=" + urllib.parse.quote("高血压患者"))
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=department] button"))
+        dept = [b for b in browser.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=department] button")
+                if b.get_attribute("title") == "外科"]
+        assert dept and dept[0].text == "外科 1", [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#facets button")]
+        dept[0].click()
+        wait.until(lambda b: "field.department=" in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#results li.result h2 a.open")]
+        assert titles == ["高血压患者能做手术吗"], titles
         # A filter given in the address: only question-only records.
         browser.get(base + "/?q=" + urllib.parse.quote("低保户看病") + "&kind=question")
         wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
         kinds = browser.find_elements(By.CSS_SELECTOR, "#results li.result")
         assert kinds and all(k.find_elements(By.CSS_SELECTOR, ".badge") for k in kinds)
-        browser.back()
-        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
-                   and "kind=" not in b.current_url)
+        browser.get(base + "/?q=" + urllib.parse.quote("醉酒驾驶机动车怎么处罚"))
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
         first = browser.find_element(By.CSS_SELECTOR, "#results li.result")
 
         first.find_element(By.CSS_SELECTOR, "h2 a").click()

@@ -180,11 +180,12 @@ static const cli_opt ask_opts[] = {
     { "source", 0, 1, "S",
       "only records whose source starts with S, or matches S as a glob when it holds *" },
     { "kind", 0, 1, "K", "only records of kind K: qa or question" },
+    { "field", 0, 1, "NAME=VALUE", "only records whose extra field NAME is VALUE" },
     { "date-from", 0, 1, "DATE", "only records dated DATE (YYYY-MM-DD) or later" },
     { "date-to", 0, 1, "DATE", "only records dated DATE (YYYY-MM-DD) or earlier" },
     { "sort", 0, 1, "BY", "relevance (default) or date: the best matches newest first" },
     { "facets", 0, 1, "LIST",
-      "count the matching records by source, kind and/or year (comma-separated)" },
+      "count the matching records by source, kind, year and/or extra fields (comma-separated)" },
     { "no-distinct", 0, 0, NULL,
       "show records with the same (or nearly the same) question and answer each in its own "
       "place, instead of once with the others' ids" },
@@ -338,6 +339,11 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     o.date_to = cli_value(cmd, &a, "date-to");
     o.facets = cli_value(cmd, &a, "facets");
     o.distinct = !cli_flag(cmd, &a, "no-distinct");
+    const char *field = cli_value(cmd, &a, "field");
+    if (field) {
+        o.fields = &field;
+        o.n_fields = 1;
+    }
     const char *sort = cli_value(cmd, &a, "sort");
     if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
         cli_args_free(&a);
@@ -432,7 +438,8 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_ask = {
     "ask",
     "Answer a question from the index, best answers first.",
-    "[--index DIR] [-n N] [--offset K] [--source S] [--kind K] [--date-from DATE] "
+    "[--index DIR] [-n N] [--offset K] [--source S] [--kind K] [--field NAME=VALUE] "
+    "[--date-from DATE] "
     "[--date-to DATE] [--sort relevance|date] [--facets LIST] [--no-distinct] [--json] [--full] "
     "[--min-confidence "
     "P] "

@@ -240,6 +240,8 @@ static const cli_opt index_opts[] = {
       "TSV/CSV column with the source (default source, optional; else the file's name)" },
     { "date-column", 0, 1, "NAME",
       "TSV/CSV column with the date, YYYY-MM-DD (default date, optional)" },
+    { "field-column", 0, 1, "A,B",
+      "TSV/CSV columns kept as extra fields of each record (filters and facets: ask --field A=V)" },
     { "title", 0, 1, "TEXT", "the base's title, shown by the service's page" },
     { "description", 0, 1, "TEXT", "a line on what the base answers, shown under the title" },
     { "examples", 0, 1, "Q1|Q2",
@@ -301,6 +303,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     ro.id_column = cli_value(cmd, &a, "id-column");
     ro.source_column = cli_value(cmd, &a, "source-column");
     ro.date_column = cli_value(cmd, &a, "date-column");
+    ro.field_columns = cli_value(cmd, &a, "field-column");
     ro.max_record_bytes = maxrec;
     if (a.npos == 0) {
         cli_args_free(&a);

@@ -108,6 +108,8 @@ static int in_list(const char *list, const char *name)
         size_t n = strcspn(p, ",");
         if (n == len && memcmp(p, name, n) == 0)
             return 1;
+        if (n && p[n - 1] == '*' && len >= n && memcmp(p, name, n - 1) == 0)
+            return 1; /* a prefix: "field.*" */
         p += n + (p[n] == ',');
     }
     return 0;

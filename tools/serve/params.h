@@ -61,9 +61,12 @@ const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, int empty_o
 
 /* Parameters a search takes (serve_params_known). */
 #define SERVE_SEARCH_PARAMS                                                                        \
-    "q,n,offset,full,min_confidence,source,kind,date_from,date_to,sort,distinct,facets"
+    "q,n,offset,full,min_confidence,source,kind,date_from,date_to,sort,distinct,facets,field.*"
+/* Field filters (field.NAME=VALUE) a search takes at most. */
+#define SERVE_MAX_FIELD_FILTERS 16
 
-/* 0 when every parameter of u is named in `known` (comma-separated), else
+/* 0 when every parameter of u is named in `known` (comma-separated; an
+ * entry ending in '*' names every parameter that starts with the rest), else
  * -1 with a message in why naming the first that is not and listing the
  * known ones. */
 int serve_params_known(const uri_parts *u, const char *known, char *why, size_t why_len);

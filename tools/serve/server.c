@@ -326,9 +326,13 @@ static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 
 /* ---- handlers -------------------------------------------------------------- */
 
+static int search_answer(server *sv, struct MHD_Connection *c, request *rq, const uri_param *q,
+                         const wd_search_opts *op, int full);
+
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
  *     [&source=PREFIX|GLOB][&kind=qa|question][&date_from=D][&date_to=D]
- *     [&sort=relevance|date][&distinct=1][&facets=source,kind,year]
+ *     [&sort=relevance|date][&distinct=1][&facets=source,kind,year,FIELD]
+ *     [&field.NAME=VALUE]...
  * The same JSON document as `wenda ask --json` (with the same options). */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
@@ -365,10 +369,55 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     o.sort_date = sort && strcmp(sort, "date") == 0;
     o.facets = facets;
     o.distinct = (int)distinct;
+    /* field.NAME=VALUE, each as "NAME=VALUE" (and into the cache key). */
+    char *fields[SERVE_MAX_FIELD_FILTERS];
+    size_t nfields = 0;
+    for (size_t i = 0; i < u->n_params; i++) {
+        const uri_param *p = &u->params[i];
+        if (strncmp(p->name, "field.", 6) != 0)
+            continue;
+        if (nfields == SERVE_MAX_FIELD_FILTERS || !p->has_value || !p->value_len) {
+            for (size_t k = 0; k < nfields; k++)
+                wd_free(fields[k]);
+            return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                              "field filters want field.NAME=VALUE with a value, at most %d",
+                              SERVE_MAX_FIELD_FILTERS);
+        }
+        wd_buf one = WD_BUF_INIT;
+        wd_buf_printf(&one, "%s=%s", p->name + 6, p->value);
+        fields[nfields] = one.oom ? NULL : one.data;
+        if (!fields[nfields]) {
+            wd_buf_free(&one);
+            break;
+        }
+        nfields++;
+    }
+    o.fields = (const char *const *)fields;
+    o.n_fields = nfields;
     wd_error oerr;
     wd_error_clear(&oerr);
-    if (wd_search_opts_check(&o, &oerr) != WD_OK)
+    if (wd_search_opts_check(&o, &oerr) != WD_OK) {
+        for (size_t k = 0; k < nfields; k++)
+            wd_free(fields[k]);
         return send_error(sv, c, rq, 400, "bad_parameter", NULL, "parameter %s", oerr.message);
+    }
+    o.n = (uint32_t)n;
+    o.offset = (uint32_t)off;
+    o.min_confidence = minconf; /* < 0: the calibration's */
+    o.allow_partial = sv->cfg->allow_partial;
+    o.timeout_ms = sv->cfg->timeout_ms;
+    int ret = search_answer(sv, c, rq, q, &o, (int)full);
+    for (size_t k = 0; k < nfields; k++)
+        wd_free(fields[k]);
+    return ret;
+}
+
+/* The answer to a search whose parameters h_search checked: from the cache
+ * or the searcher. */
+static int search_answer(server *sv, struct MHD_Connection *c, request *rq, const uri_param *q,
+                         const wd_search_opts *op, int full)
+{
+    wd_search_opts o = *op;
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
     unsigned gen = 0;
@@ -383,13 +432,18 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         view_release(snap);
     }
     if (cache) {
-        wd_buf_printf(&key, "%lu %lu %lu %lu %.6f %d", n, off, full, distinct, minconf,
-                      o.sort_date);
-        const char *const filters[] = { source, kind, dfrom, dto, facets };
+        /* Everything that shapes the answer; \x01 is in no parameter (uri.c). */
+        wd_buf_printf(&key, "%u %u %d %d %.6f %d", o.n, o.offset, full, o.distinct,
+                      o.min_confidence, o.sort_date);
+        const char *const filters[] = { o.source, o.kind, o.date_from, o.date_to, o.facets };
         for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
-            wd_buf_putc(&key, '\x01'); /* no parameter holds it: see uri.c */
+            wd_buf_putc(&key, '\x01');
             if (filters[i])
                 wd_buf_puts(&key, filters[i]);
+        }
+        for (size_t i = 0; i < o.n_fields; i++) {
+            wd_buf_putc(&key, '\x02');
+            wd_buf_puts(&key, o.fields[i]);
         }
         wd_buf_putc(&key, '\x01');
         wd_buf_append(&key, q->value, q->value_len);
@@ -409,11 +463,6 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         wd_buf_free(&key);
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
     }
-    o.n = (uint32_t)n;
-    o.offset = (uint32_t)off;
-    o.min_confidence = minconf; /* < 0: the calibration's */
-    o.allow_partial = sv->cfg->allow_partial;
-    o.timeout_ms = sv->cfg->timeout_ms;
     wd_results *r = NULL;
     wd_error err;
     wd_error_clear(&err);
@@ -466,7 +515,8 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
         return send_error(sv, c, rq, 404, "not_found", NULL, "%s", err.message);
     if (rc != WD_OK)
         return send_wd_error(sv, c, rq, &err);
-    wd_record rec = { h->id, h->question, h->answer, h->source, h->date, h->kind, 0 };
+    wd_record rec = { h->id,   h->question, h->answer, h->source,  h->date,
+                      h->kind, 0,           h->fields, h->n_fields };
     wd_buf b = WD_BUF_INIT;
     wd_record_encode(&rec, &b);
     wd_buf_putc(&b, '\n');
@@ -481,7 +531,7 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
 
 /* GET /api/info
  * {"title", "description", "examples": [str], "examples_derived": bool,
- *  "documents": N}: what the page shows about the base, as `wenda index
+ *  "fields": [str], "documents": N}: what the page shows about the base, as `wenda index
  * --title --description --examples` kept it (examples derived from the
  * base's questions when none were kept). */
 static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
@@ -496,9 +546,16 @@ static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_p
     json_t *ex = json_array();
     for (size_t i = 0; ex && i < a->n_examples; i++)
         json_array_append_new(ex, json_string(a->examples[i]));
-    json_t *o = json_pack("{s:s,s:s,s:o,s:b,s:I}", "title", a->title ? a->title : "", "description",
-                          a->description ? a->description : "", "examples", ex, "examples_derived",
-                          a->derived, "documents", (json_int_t)snap->documents);
+    json_t *fields = json_array();
+    for (const char *p = a->fields ? a->fields : ""; fields && *p;) {
+        size_t n = strcspn(p, ",");
+        json_array_append_new(fields, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    json_t *o =
+        json_pack("{s:s,s:s,s:o,s:b,s:o,s:I}", "title", a->title ? a->title : "", "description",
+                  a->description ? a->description : "", "examples", ex, "examples_derived",
+                  a->derived, "fields", fields, "documents", (json_int_t)snap->documents);
     view_release(snap);
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);

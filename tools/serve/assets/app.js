@@ -17,9 +17,12 @@
   const examples = $('examples');
   const facetsBox = $('facets');
   const PAGE = 10;
-  // The filters in force (from the address): source, kind, date_from, date_to.
+  // The filters in force (from the address): source, kind, date_from,
+  // date_to and field.NAME for the base's extra fields.
   const FILTERS = ['source', 'kind', 'date_from', 'date_to'];
+  const isFilter = (k) => FILTERS.includes(k) || k.startsWith('field.');
   let filters = {};
+  let fieldNames = []; // the base's extra fields (/api/info), counted as facets too
   let siteTitle = '问答';
   let items = [];
   let active = -1;
@@ -83,7 +86,9 @@
 
   function filterQuery(f) {
     let s = '';
-    for (const k of FILTERS) if (f[k]) s += '&' + k + '=' + encodeURIComponent(f[k]);
+    for (const k of Object.keys(f)) {
+      if (isFilter(k) && f[k]) s += '&' + encodeURIComponent(k) + '=' + encodeURIComponent(f[k]);
+    }
     return s;
   }
 
@@ -93,7 +98,8 @@
   // What a facet value filters by.
   function facetFilter(name, value) {
     if (name === 'year') return { date_from: value + '-01-01', date_to: value + '-12-31' };
-    return name === 'source' ? { source: value } : { kind: value };
+    if (name === 'source' || name === 'kind') return { [name]: value };
+    return { ['field.' + name]: value };
   }
 
   function facetLabel(name, value) {
@@ -106,14 +112,15 @@
   // their counts over the whole match, each a filter.
   function renderFacets(data) {
     facetsBox.replaceChildren();
-    const active = FILTERS.filter((k) => filters[k]);
+    const active = Object.keys(filters).filter((k) => isFilter(k) && filters[k]);
     if (active.length) {
       const row = el('div', 'active');
       row.append(el('span', 'label', '筛选：'));
       for (const k of active) {
         const text = k === 'source' ? '来源 ' + (sourceName(filters[k], '') || filters[k])
           : k === 'kind' ? '类型 ' + (KIND_NAMES[filters[k]] || filters[k])
-            : (k === 'date_from' ? '起 ' : '止 ') + filters[k];
+            : k.startsWith('field.') ? k.slice(6) + ' ' + filters[k]
+              : (k === 'date_from' ? '起 ' : '止 ') + filters[k];
         const b = el('button', 'chip', text + ' ×');
         b.type = 'button';
         b.dataset.filter = k;
@@ -379,7 +386,8 @@
     results.dataset.state = 'loading';
     status.textContent = '搜索中…';
     document.title = q + ' - ' + siteTitle;
-    getJSON('/api/search?n=' + PAGE + '&offset=' + offset + '&facets=source,kind,year' +
+    getJSON('/api/search?n=' + PAGE + '&offset=' + offset + '&facets=' +
+      encodeURIComponent(['source', 'kind', 'year'].concat(fieldNames).join(',')) +
       filterQuery(filters) + '&q=' + encodeURIComponent(q), searchCtl)
       .then((d) => renderResults(d, offset))
       .catch((e) => {
@@ -406,7 +414,7 @@
     const id = p.get('id') || '';
     const offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
     filters = {};
-    for (const k of FILTERS) if (p.get(k)) filters[k] = p.get(k);
+    for (const [k, v] of p) if (isFilter(k) && v) filters[k] = v;
     input.value = q;
     if (id) showRecord(id);
     else if (q) search(q, offset);
@@ -423,6 +431,7 @@
 
   // ---- what the base is: title, description, example questions ----
   function showInfo(info) {
+    fieldNames = (info.fields || []).slice(0, 8);
     if (info.title) {
       siteTitle = info.title;
       $('title').textContent = info.title;
@@ -495,6 +504,7 @@
     }
   });
   window.addEventListener('popstate', fromLocation);
-  fromLocation();
-  getJSON('/api/info', new AbortController()).then(showInfo).catch(() => {});
+  // What the base is first (its extra fields are facets of every search), then
+  // what the address asks for.
+  getJSON('/api/info', new AbortController()).then(showInfo).catch(() => {}).finally(fromLocation);
 })();
