@@ -34,6 +34,25 @@ int wd_record_kind_from_name(const char *s)
     return -1;
 }
 
+int wd_field_name_ok(const char *name, size_t len)
+{
+    static const char *const own[] = {
+        "id", "question", "answer", "kind", "source", "date", "line"
+    };
+    if (len == 0 || len > WD_FIELD_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f || c == '=' || c == ',' || c == '*' || c == ' ' || c == '"' ||
+            c == '\\')
+            return 0;
+    }
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (strlen(own[i]) == len && memcmp(own[i], name, len) == 0)
+            return 0;
+    return 1;
+}
+
 int wd_record_encode(const wd_record *rec, wd_buf *out)
 {
     static const char *const names[] = { "id", "question", "answer", "kind", "source", "date" };
@@ -50,6 +69,13 @@ int wd_record_encode(const wd_record *rec, wd_buf *out)
         wd_buf_puts(out, names[i]);
         wd_buf_puts(out, "\":");
         wd_buf_json_string(out, vals[i], strlen(vals[i]));
+    }
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        wd_buf_puts(out, ",\"" WD_FIELD_KEY_PREFIX);
+        wd_buf_puts(out, rec->fields[i].name); /* names need no escapes (wd_field_name_ok) */
+        wd_buf_puts(out, "\":");
+        const char *v = rec->fields[i].value ? rec->fields[i].value : "";
+        wd_buf_json_string(out, v, strlen(v));
     }
     wd_buf_putc(out, '}');
     return out->oom ? WD_ENOMEM : WD_OK;
@@ -177,9 +203,15 @@ int wd_record_decode(const char *data, size_t len, wd_record *out, char **mem, w
 {
     memset(out, 0, sizeof *out);
     *mem = NULL;
-    char *block = wd_malloc(len + 1);
+    /* The strings, then room for the fields: an encoded field takes at least
+     * 12 bytes (,"field.x":""), so there are fewer than len / 12 + 1. */
+    size_t text = (len + 1 + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    size_t nmax = len / 12 + 1;
+    char *block = wd_malloc(text + nmax * sizeof(wd_field));
     if (!block)
         return wd_error_set(err, WD_ENOMEM, "record", "out of memory");
+    wd_field *fields = (wd_field *)(void *)(block + text);
+    size_t nf = 0;
     reader r = { data, data + len, block };
     const char *kind = NULL;
     skip_ws(&r);
@@ -204,11 +236,19 @@ int wd_record_decode(const char *data, size_t len, wd_record *out, char **mem, w
                                 : !strcmp(key, "date")     ? &out->date
                                 : !strcmp(key, "kind")     ? &kind
                                                            : NULL;
-            r.o = mark; /* the key's text is not kept */
+            /* An extra field keeps its name (the key past its prefix). */
+            size_t pre = sizeof WD_FIELD_KEY_PREFIX - 1;
+            int field = !slot && r.p < r.end && *r.p == '"' && nf < nmax &&
+                        strncmp(key, WD_FIELD_KEY_PREFIX, pre) == 0 &&
+                        wd_field_name_ok(key + pre, strlen(key + pre));
+            if (!field)
+                r.o = mark; /* the key's text is not kept */
             if (r.p < r.end && *r.p == '"') {
-                ok = string(&r, slot != NULL, &val);
+                ok = string(&r, slot != NULL || field, &val);
                 if (ok && slot)
                     *slot = val;
+                if (ok && field)
+                    fields[nf++] = (wd_field){ key + pre, val };
             } else {
                 int is_null = 0;
                 ok = scalar(&r, &is_null);
@@ -245,6 +285,8 @@ int wd_record_decode(const char *data, size_t len, wd_record *out, char **mem, w
     if (!out->source)
         out->source = "";
     out->kind = kind && strcmp(kind, "question") == 0 ? WD_KIND_QUESTION : WD_KIND_QA;
+    out->fields = nf ? fields : NULL;
+    out->n_fields = nf;
     *mem = block;
     return WD_OK;
 }

@@ -13,8 +13,14 @@
  *                             no positions
  *   value 0                   the record id (ties in ranking break by id; it also
  *                             confirms whose a hashed id term is)
+ *   values 1, 2, 3            (schema 3) the date (YYYY-MM-DD), the source and the
+ *                             kind name: date ranges, the date sort and facets
+ *   value 4                   (schema 3) the extra fields, NAME NUL VALUE NUL each
+ *   terms "XF" + NAME=VALUE   (schema 3) boolean: an extra field (hashed if long)
  *   data                      the record as a JSON object
- *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint
+ *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint; what the
+ *                             base is (`wenda index --title/--description/--examples`):
+ *                             wenda.title, wenda.description, wenda.examples (one a line)
  */
 #ifndef WENDA_SCHEMA_H
 #define WENDA_SCHEMA_H
@@ -32,14 +38,25 @@
 #define WD_PREFIX_SOURCE "XS"
 #define WD_PREFIX_BIGRAM "XB" /* CJK character unigrams and bigrams of the question */
 #define WD_VALUE_ID 0
+#define WD_VALUE_DATE 1
+#define WD_VALUE_SOURCE 2
+#define WD_VALUE_KIND 3
+#define WD_VALUE_FIELDS 4
+#define WD_PREFIX_FIELD "XF"
 
-/* 2: ids over WD_ID_VERBATIM bytes hashed (1: over WD_MAX_KEY_TERM). A
- * writer keeps writing an existing index in its own schema. */
-#define WD_SCHEMA_VERSION "2"
+/* 3: the date, source and kind values too (2: not; ranges, the date sort
+ * and facets need them). 2: ids over WD_ID_VERBATIM bytes hashed (1: over
+ * WD_MAX_KEY_TERM). A writer keeps writing an existing index in its own
+ * schema. */
+#define WD_SCHEMA_VERSION "3"
 #define WD_META_SCHEMA "wenda.schema"
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"
 #define WD_META_CREATED "wenda.created"
+#define WD_META_TITLE "wenda.title"
+#define WD_META_DESCRIPTION "wenda.description"
+#define WD_META_EXAMPLES "wenda.examples"
+#define WD_META_FIELDS "wenda.fields" /* the extra fields' names, comma-separated */
 
 /* Bytes of a term's value part kept before hashing (Xapian's limit is 245
  * bytes for the whole term). */

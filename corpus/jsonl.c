@@ -2,7 +2,10 @@
  * jsonl.c - the JSON Lines reader: one object per line,
  *   {"id"?: str, "question": str, "answer": str, "source"?: str,
  *    "date"?: "YYYY-MM-DD", "kind"?: "qa" | "question"}
- * with unknown fields ignored and blank lines skipped. The file is streamed
+ * and blank lines skipped; any other key whose value is a string or a number
+ * is kept as an extra field of the record (wd_field: filterable, counted as
+ * a facet; "field.NAME" keys, as `wenda export` writes them, as NAME), up
+ * to WD_RECORD_MAX_FIELDS; other values are ignored. The file is streamed
  * line by line (jansson parses one line at a time), so its size does not
  * matter. A line that is not valid JSON, not an object, lacks the question
  * or answer, or has a field of the wrong type is skipped with a diagnostic
@@ -12,6 +15,7 @@
  */
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "reader.h"
@@ -54,16 +58,44 @@ static int str_field(rd_ctx *c, size_t line, json_t *obj, const char *name, int 
     return 1;
 }
 
-static int valid_date(const char *s, size_t n)
+/* The object's other keys with a string or number value, as extra fields
+ * (numbers written into numbers[i]); returns how many. */
+static size_t extra_fields(rd_ctx *c, size_t line, json_t *obj, wd_field *fields,
+                           char numbers[][32])
 {
-    if (n != 10)
-        return 0;
-    for (size_t i = 0; i < 10; i++) {
-        int dash = (i == 4 || i == 7);
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return 0;
+    static const char *const own[] = { "id", "question", "answer", "source", "date", "kind" };
+    const char *key;
+    json_t *v;
+    size_t n = 0;
+    int dropped = 0;
+    json_object_foreach(obj, key, v)
+    {
+        int mine = 0;
+        for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+            mine |= strcmp(key, own[i]) == 0;
+        size_t pre = sizeof WD_FIELD_KEY_PREFIX - 1;
+        const char *name = strncmp(key, WD_FIELD_KEY_PREFIX, pre) == 0 ? key + pre : key;
+        if (mine || !wd_field_name_ok(name, strlen(name)) ||
+            !(json_is_string(v) || json_is_number(v)))
+            continue;
+        if (n == WD_RECORD_MAX_FIELDS) {
+            dropped++;
+            continue;
+        }
+        const char *value = json_string_value(v);
+        if (json_is_integer(v)) {
+            snprintf(numbers[n], sizeof numbers[n], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            value = numbers[n];
+        } else if (json_is_real(v)) {
+            snprintf(numbers[n], sizeof numbers[n], "%.17g", json_real_value(v));
+            value = numbers[n];
+        }
+        fields[n++] = (wd_field){ name, value };
     }
-    return 1;
+    if (dropped)
+        rd_diag(c, WD_DIAG_WARNING, line, WD_EFORMAT, "%d fields past the first %d were left out",
+                dropped, WD_RECORD_MAX_FIELDS);
+    return n;
 }
 
 /* One non-blank line. Returns WD_OK (delivered or skipped), WD_ENOMEM, or
@@ -103,7 +135,7 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
                 "\"kind\" must be \"qa\" or \"question\"; the record was skipped");
         goto done;
     }
-    if (date && !valid_date(date, daten)) {
+    if (date && !rd_valid_date(date, daten)) {
         char shown[64];
         rd_clip(shown, sizeof shown, date, daten);
         rd_diag(c, WD_DIAG_WARNING, line, WD_EFORMAT,
@@ -112,7 +144,10 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
     }
     if (src && !src[0])
         src = NULL;
-    wd_record rec = { id, q, a, src, date, k, line };
+    wd_field fields[WD_RECORD_MAX_FIELDS];
+    char numbers[WD_RECORD_MAX_FIELDS][32];
+    size_t nf = extra_fields(c, line, obj, fields, numbers);
+    wd_record rec = { id, q, a, src, date, k, line, nf ? fields : NULL, nf };
     rc = rd_emit(c, &rec, qn, an, 1);
 done:
     json_decref(obj);

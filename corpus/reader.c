@@ -429,6 +429,18 @@ void rd_diag_bad_text(rd_ctx *c, size_t line, size_t bad_at, int is_nul)
                 bad_at + 1);
 }
 
+int rd_valid_date(const char *s, size_t n)
+{
+    if (n != 10)
+        return 0;
+    for (size_t i = 0; i < 10; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    }
+    return 1;
+}
+
 int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
 {
     if (rd_is_blank(rec->question, qlen)) {
@@ -446,12 +458,19 @@ int rd_emit(rd_ctx *c, wd_record *rec, size_t qlen, size_t alen, int check_dup)
     size_t srclen = strlen(rec->source ? rec->source : c->base);
     size_t datelen = rec->date ? strlen(rec->date) : 0;
     size_t total = qlen + alen + idlen + srclen + datelen;
+    size_t fieldlen = 0;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        fieldlen += strlen(rec->fields[i].name) + strlen(rec->fields[i].value);
+    total += fieldlen;
     if (total > c->max_bytes) {
+        char fields[48] = "";
+        if (rec->n_fields)
+            snprintf(fields, sizeof fields, ", extra fields %zu", fieldlen);
         rd_diag(c, WD_DIAG_SKIP, rec->line, WD_EFORMAT,
-                "record of %zu bytes (question %zu, answer %zu, id %zu, source %zu, date %zu) is "
-                "over the limit of %zu bytes; the record was skipped (raise the limit with "
+                "record of %zu bytes (question %zu, answer %zu, id %zu, source %zu, date %zu%s) "
+                "is over the limit of %zu bytes; the record was skipped (raise the limit with "
                 "--max-record-bytes)",
-                total, qlen, alen, idlen, srclen, datelen, c->max_bytes);
+                total, qlen, alen, idlen, srclen, datelen, fields, c->max_bytes);
         return WD_OK;
     }
     if (!rec->source)

@@ -141,6 +141,8 @@ void rd_clip(char *out, size_t outsz, const char *s, size_t n);
 
 /* --- helpers shared by the parsers --- */
 int rd_is_blank(const char *s, size_t n); /* only spaces, tabs, U+3000 */
+/* 1 when s[0..n) is a date as YYYY-MM-DD. */
+int rd_valid_date(const char *s, size_t n);
 /* Trim ASCII white space (for header names). */
 void rd_trim(const char **s, size_t *n);
 /* Case-insensitive (ASCII) equality of s[0..n) and the C string z. */

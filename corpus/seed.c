@@ -162,7 +162,7 @@ static int seed_emit(seed *sd, size_t iq, size_t a0, size_t a1, const char *date
     wd_buf_printf(&sd->id, "%s#%zu", sd->c->stem, num);
     if (sd->q.oom || sd->a.oom || sd->id.oom)
         return WD_ENOMEM;
-    wd_record rec = { sd->id.data, sd->q.data, sd->a.data, NULL, date, kind, iq + 1 };
+    wd_record rec = { sd->id.data, sd->q.data, sd->a.data, NULL, date, kind, iq + 1, NULL, 0 };
     return rd_emit(sd->c, &rec, sd->q.len, sd->a.len, 0);
 }
 

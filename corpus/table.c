@@ -17,7 +17,9 @@
  * The record reader wants a header line naming a question and an answer
  * column (case-insensitive, trimmed; the names can be changed with
  * opts->question_column / answer_column / id_column) and streams the rows
- * after it. A header without the needed columns fails the call (nothing in
+ * after it; "source" and "date" columns (or the ones named) give the
+ * record's source and date, and a question may be made of several columns
+ * ("title,ask": joined with a space). A header without the needed columns fails the call (nothing in
  * the file can be read, and the message lists the columns found and the
  * option to use); a row with the wrong number of fields, broken quoting or
  * an empty question is skipped with a diagnostic and the read goes on.
@@ -238,52 +240,166 @@ void rd_table_list(const rd_table *t, char *out, size_t outsz)
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
 
-static int header(rd_ctx *c, rd_table *t, int *qcol, int *acol, int *idcol)
+/* The columns a table's records are read from. */
+#define MAX_QUESTION_COLUMNS 8
+typedef struct table_cols {
+    int q[MAX_QUESTION_COLUMNS]; /* the question: one column, or several joined */
+    size_t nq;
+    int a, id, src, date;        /* -1: none */
+    int f[WD_RECORD_MAX_FIELDS]; /* the extra fields' columns (--field-column) */
+    char fname[WD_RECORD_MAX_FIELDS][WD_FIELD_NAME_MAX + 1];
+    size_t nf;
+} table_cols;
+
+/* The columns named by --field-column, each an extra field of its name. */
+static int field_columns(rd_ctx *c, const rd_table *t, table_cols *cols)
+{
+    cols->nf = 0;
+    const char *list = c->opts->field_columns;
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        const char *name = p;
+        size_t len = n;
+        rd_trim(&name, &len);
+        p += n + (p[n] == ',');
+        if (!len)
+            continue;
+        if (!wd_field_name_ok(name, len))
+            return rd_fail(c, WD_EINVAL,
+                           "--field-column \"%.*s\" cannot name a field: 1 to %d bytes without "
+                           "'=', ',', '*', quotes, spaces or control characters, and not id, "
+                           "question, answer, kind, source or date",
+                           (int)(len > 80 ? 80 : len), name, WD_FIELD_NAME_MAX);
+        if (cols->nf == WD_RECORD_MAX_FIELDS)
+            return rd_fail(c, WD_EINVAL, "--field-column names more than %d columns",
+                           WD_RECORD_MAX_FIELDS);
+        snprintf(cols->fname[cols->nf], sizeof cols->fname[cols->nf], "%.*s", (int)len, name);
+        int col = rd_table_find(t, cols->fname[cols->nf]);
+        if (col < 0) {
+            char found[600];
+            rd_table_list(t, found, sizeof found);
+            return rd_fail(c, WD_EFORMAT,
+                           "the %s header on line %zu has no \"%s\" column (columns found: %s); "
+                           "name the columns to use with --field-column",
+                           t->sep == '\t' ? "TSV" : "CSV", t->line, cols->fname[cols->nf], found);
+        }
+        cols->f[cols->nf++] = col;
+    }
+    return WD_OK;
+}
+
+/* Find each column of the comma-separated list `names` (the question
+ * columns) into cols->q; the first missing one is *missing (borrowed into
+ * buf). */
+static int find_question_columns(const rd_table *t, const char *names, table_cols *cols, char *buf,
+                                 size_t bufsz)
+{
+    cols->nq = 0;
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, ",");
+        if (cols->nq == MAX_QUESTION_COLUMNS)
+            return -2;
+        snprintf(buf, bufsz, "%.*s", (int)n, p);
+        int col = rd_table_find(t, buf);
+        if (col < 0)
+            return -1;
+        cols->q[cols->nq++] = col;
+        p += n + (p[n] == ',');
+    }
+    return cols->nq ? 0 : -1;
+}
+
+static int header(rd_ctx *c, rd_table *t, table_cols *cols)
 {
     const wd_read_opts *o = c->opts;
-    const char *qname = o->question_column ? o->question_column : "question";
+    const char *qnames = o->question_column ? o->question_column : "question";
     const char *aname = o->answer_column ? o->answer_column : "answer";
     const char *idname = o->id_column ? o->id_column : "id";
+    const char *srcname = o->source_column ? o->source_column : "source";
+    const char *datename = o->date_column ? o->date_column : "date";
+    const char *kind = t->sep == '\t' ? "TSV" : "CSV";
     if (t->bad)
         return rd_fail(c, WD_EENCODING,
                        "the header on line %zu has %s at byte %zu; save the file as UTF-8, or "
                        "pass --encoding gb18030 if it is GBK",
                        t->bad_line, t->bad_nul ? "a NUL byte" : "invalid UTF-8", t->bad_at + 1);
-    *qcol = rd_table_find(t, qname);
-    *acol = rd_table_find(t, aname);
-    *idcol = rd_table_find(t, idname);
-    if (*qcol < 0 || *acol < 0 || (o->id_column && *idcol < 0)) {
+    char qname[128];
+    int qrc = find_question_columns(t, qnames, cols, qname, sizeof qname);
+    if (qrc == -2)
+        return rd_fail(c, WD_EFORMAT, "--question-column names more than %d columns",
+                       MAX_QUESTION_COLUMNS);
+    cols->a = rd_table_find(t, aname);
+    cols->id = rd_table_find(t, idname);
+    cols->src = rd_table_find(t, srcname);
+    cols->date = rd_table_find(t, datename);
+    /* Optional columns must be there when named. */
+    const char *missing = qrc < 0                             ? qname
+                          : cols->a < 0                       ? aname
+                          : o->id_column && cols->id < 0      ? idname
+                          : o->source_column && cols->src < 0 ? srcname
+                          : o->date_column && cols->date < 0  ? datename
+                                                              : NULL;
+    if (missing) {
         char found[600];
         rd_table_list(t, found, sizeof found);
-        const char *missing = *qcol < 0 ? qname : *acol < 0 ? aname : idname;
-        const char *opt = *qcol < 0   ? "--question-column"
-                          : *acol < 0 ? "--answer-column"
-                                      : "--id-column";
+        const char *opt = qrc < 0                             ? "--question-column"
+                          : cols->a < 0                       ? "--answer-column"
+                          : o->id_column && cols->id < 0      ? "--id-column"
+                          : o->source_column && cols->src < 0 ? "--source-column"
+                                                              : "--date-column";
         return rd_fail(c, WD_EFORMAT,
                        "the %s header on line %zu has no \"%s\" column (columns found: %s); "
                        "name the columns to use with %s%s",
-                       t->sep == '\t' ? "TSV" : "CSV", t->line, missing, found, opt,
-                       *qcol < 0 ? " and --answer-column" : "");
+                       kind, t->line, missing, found, opt, qrc < 0 ? " and --answer-column" : "");
     }
     /* A name given to two columns leaves the record's text to a guess. */
-    const char *const names[] = { qname, aname, idname };
-    const int cols[] = { *qcol, *acol, *idcol };
-    static const char *const opts[] = { "--question-column", "--answer-column", "--id-column" };
-    for (size_t i = 0; i < 3; i++) {
-        int again = cols[i] < 0 ? -1 : rd_table_find_from(t, names[i], (size_t)cols[i] + 1);
+    const char *const names[] = { aname, idname, srcname, datename };
+    const int found_at[] = { cols->a, cols->id, cols->src, cols->date };
+    static const char *const opts[] = { "--answer-column", "--id-column", "--source-column",
+                                        "--date-column" };
+    for (size_t i = 0; i <= 4; i++) {
+        const char *name = i == 0 ? NULL : names[i - 1];
+        int col = i == 0 ? cols->q[0] : found_at[i - 1];
+        if (i == 0) { /* each question column */
+            for (size_t k = 0; k < cols->nq; k++) {
+                const char *p = qnames;
+                for (size_t skip = 0; skip < k; skip++)
+                    p += strcspn(p, ",") + 1;
+                snprintf(qname, sizeof qname, "%.*s", (int)strcspn(p, ","), p);
+                int again = rd_table_find_from(t, qname, (size_t)cols->q[k] + 1);
+                if (again >= 0)
+                    return rd_fail(c, WD_EFORMAT,
+                                   "the %s header on line %zu names the \"%s\" column twice "
+                                   "(columns %d and %d); rename one of them, or name the column "
+                                   "to read with --question-column",
+                                   kind, t->line, qname, cols->q[k] + 1, again + 1);
+            }
+            continue;
+        }
+        int again = col < 0 ? -1 : rd_table_find_from(t, name, (size_t)col + 1);
         if (again >= 0)
             return rd_fail(c, WD_EFORMAT,
                            "the %s header on line %zu names the \"%s\" column twice (columns %d "
                            "and %d); rename one of them, or name the column to read with %s",
-                           t->sep == '\t' ? "TSV" : "CSV", t->line, names[i], cols[i] + 1,
-                           again + 1, opts[i]);
+                           kind, t->line, name, col + 1, again + 1, opts[i - 1]);
     }
-    if (*qcol == *acol || *qcol == *idcol || *acol == *idcol)
-        return rd_fail(c, WD_EFORMAT,
-                       "the %s header on line %zu: the question, answer and id columns must be "
-                       "three different columns (check --question-column, --answer-column and "
-                       "--id-column)",
-                       t->sep == '\t' ? "TSV" : "CSV", t->line);
+    /* Each column read for one thing only. */
+    int used[MAX_QUESTION_COLUMNS + 4];
+    size_t nused = 0;
+    for (size_t k = 0; k < cols->nq; k++)
+        used[nused++] = cols->q[k];
+    for (size_t i = 0; i < 4; i++)
+        if (found_at[i] >= 0)
+            used[nused++] = found_at[i];
+    for (size_t i = 0; i < nused; i++)
+        for (size_t k = i + 1; k < nused; k++)
+            if (used[i] == used[k])
+                return rd_fail(c, WD_EFORMAT,
+                               "the %s header on line %zu: column %d is named for two fields; "
+                               "the question, answer, id, source and date columns must be "
+                               "different columns (check --question-column, --answer-column, "
+                               "--id-column, --source-column and --date-column)",
+                               kind, t->line, used[i] + 1);
     return WD_OK;
 }
 
@@ -291,8 +407,10 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
 {
     rd_table t;
     rd_table_init(&t, l, sep);
-    int rc, r, qcol = -1, acol = -1, idcol = -1;
+    int rc, r;
+    table_cols cols;
     size_t ncols = 0;
+    wd_buf question = WD_BUF_INIT; /* several question columns, joined */
 
     if ((r = rd_table_header(&t)) < 0) {
         rc = r;
@@ -303,7 +421,7 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
         rc = WD_OK;
         goto out;
     }
-    if ((rc = header(c, &t, &qcol, &acol, &idcol)) != WD_OK)
+    if ((rc = header(c, &t, &cols)) != WD_OK || (rc = field_columns(c, &t, &cols)) != WD_OK)
         goto out;
     ncols = t.nf;
 
@@ -334,18 +452,63 @@ int rd_read_table(rd_ctx *c, rd_lines *l, char sep)
                                 : " (quote fields that hold commas)");
             continue;
         }
-        wd_record rec = { idcol >= 0 ? rd_table_field(&t, (size_t)idcol) : NULL,
-                          rd_table_field(&t, (size_t)qcol),
-                          rd_table_field(&t, (size_t)acol),
-                          NULL,
-                          NULL,
+        const char *q = rd_table_field(&t, (size_t)cols.q[0]);
+        size_t qlen = t.f[cols.q[0]].len;
+        if (cols.nq > 1) {
+            /* The question's parts, in the order named, one space between. */
+            wd_buf_reset(&question);
+            for (size_t k = 0; k < cols.nq; k++) {
+                const char *part = rd_table_field(&t, (size_t)cols.q[k]);
+                size_t plen = t.f[cols.q[k]].len;
+                rd_trim(&part, &plen);
+                if (!plen)
+                    continue;
+                if (question.len)
+                    wd_buf_putc(&question, ' ');
+                wd_buf_append(&question, part, plen);
+            }
+            if (question.oom) {
+                rc = WD_ENOMEM;
+                goto out;
+            }
+            q = question.data ? question.data : "";
+            qlen = question.len;
+        }
+        const char *src = cols.src >= 0 ? rd_table_field(&t, (size_t)cols.src) : NULL;
+        const char *date = cols.date >= 0 ? rd_table_field(&t, (size_t)cols.date) : NULL;
+        if (src && !*src)
+            src = NULL; /* the file's name */
+        if (date && !*date)
+            date = NULL;
+        if (date && !rd_valid_date(date, t.f[cols.date].len)) {
+            char shown[64];
+            rd_clip(shown, sizeof shown, date, t.f[cols.date].len);
+            rd_diag(c, WD_DIAG_WARNING, t.line, WD_EFORMAT,
+                    "date \"%s\" is not YYYY-MM-DD; the record is kept without a date", shown);
+            date = NULL;
+        }
+        wd_field fields[WD_RECORD_MAX_FIELDS];
+        size_t nf = 0;
+        for (size_t k = 0; k < cols.nf; k++) {
+            const char *v = rd_table_field(&t, (size_t)cols.f[k]);
+            if (*v) /* an empty cell: no such field */
+                fields[nf++] = (wd_field){ cols.fname[k], v };
+        }
+        wd_record rec = { cols.id >= 0 ? rd_table_field(&t, (size_t)cols.id) : NULL,
+                          q,
+                          rd_table_field(&t, (size_t)cols.a),
+                          src,
+                          date,
                           WD_KIND_QA,
-                          t.line };
-        if ((rc = rd_emit(c, &rec, t.f[qcol].len, t.f[acol].len, 1)) != WD_OK)
+                          t.line,
+                          nf ? fields : NULL,
+                          nf };
+        if ((rc = rd_emit(c, &rec, qlen, t.f[cols.a].len, 1)) != WD_OK)
             goto out;
     }
     rc = r < 0 ? r : WD_OK;
 out:
+    wd_buf_free(&question);
     rd_table_free(&t);
     return rc;
 }
@@ -358,7 +521,8 @@ int rd_table_header_matches(const char *line, size_t len, char sep, const char *
                             const char *aname)
 {
     int have_q = 0, have_a = aname == NULL;
-    size_t i = 0, qn = strlen(qname), an = aname ? strlen(aname) : 0;
+    /* Of a list of question columns ("title,ask"), the first. */
+    size_t i = 0, qn = strcspn(qname, ","), an = aname ? strlen(aname) : 0;
     rd_trim(&qname, &qn);
     if (aname)
         rd_trim(&aname, &an);

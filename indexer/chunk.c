@@ -32,17 +32,26 @@ int wd_chunk_add(wd_chunk **cp, const wd_record *rec, wd_error *err)
         c->jobs = j;
         c->cap = cap;
     }
-    size_t n = 0;
+    /* The extra fields' array first (aligned), then every string. */
+    size_t n = rec->n_fields * sizeof(wd_field);
     const char *const s[] = { rec->id, rec->question, rec->answer, rec->source, rec->date };
     for (size_t i = 0; i < 5; i++)
         n += s[i] ? strlen(s[i]) + 1 : 0;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        n += strlen(rec->fields[i].name) + strlen(rec->fields[i].value) + 2;
     wd_job *j = &c->jobs[c->n];
     memset(j, 0, sizeof *j);
-    j->mem = wd_malloc(n);
+    j->mem = wd_malloc(n ? n : 1);
     if (!j->mem)
         return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
-    char *p = j->mem;
+    wd_field *fields = rec->n_fields ? (wd_field *)(void *)j->mem : NULL;
+    char *p = j->mem + rec->n_fields * sizeof(wd_field);
     j->rec = *rec;
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        fields[i].name = copy_str(&p, rec->fields[i].name);
+        fields[i].value = copy_str(&p, rec->fields[i].value);
+    }
+    j->rec.fields = fields;
     j->rec.id = copy_str(&p, rec->id);
     j->rec.question = copy_str(&p, rec->question);
     j->rec.answer = copy_str(&p, rec->answer);

@@ -22,6 +22,7 @@
 #include "dbwriter.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,14 +48,23 @@ struct wd_dbwriter {
     wd_index_stats stats;
     char *last_id;
     wd_sticky failed;
-    int profile;  /* wd_index_opts.profile */
-    int fresh;    /* no documents at open: the new-index path */
-    idset seen;   /* (fresh) the ids added */
-    int unsynced; /* commits made without fsync: sync the files at close */
-    char *live;   /* a rebuild (--overwrite of an index): the folder whose index this
+    int profile;        /* wd_index_opts.profile */
+    int fresh;          /* no documents at open: the new-index path */
+    idset seen;         /* (fresh) the ids added */
+    int unsynced;       /* commits made without fsync: sync the files at close */
+    char *live;         /* a rebuild (--overwrite of an index): the folder whose index this
                      one, written in DIR/.wenda-rebuild, replaces at close */
-    int scratch;  /* a part of a bulk build: neither synced nor compacted at close */
+    int scratch;        /* a part of a bulk build: neither synced nor compacted at close */
+    const char *schema; /* the schema it writes: WD_SCHEMA_VERSION, or an older index's own */
+    char *about[3];     /* wd_index_opts' title, description, examples (NULL: left as they are) */
+    wd_buf fields;      /* the extra fields' names the index holds, ",a,b," (WD_META_FIELDS) */
+    int fields_changed;
 };
+
+/* Extra field names an index lists at most (more are indexed, not listed). */
+#define MAX_LISTED_FIELDS 256
+
+static const char *const about_keys[3] = { WD_META_TITLE, WD_META_DESCRIPTION, WD_META_EXAMPLES };
 
 /* ---- id set ---------------------------------------------------------------- */
 
@@ -119,11 +129,22 @@ static int write_checkpoint(wd_dbwriter *w, uint64_t commit, const char *last_id
     rc = xc_db_set_metadata(w->db, WD_META_CHECKPOINT, s, err);
     free(s);
     if (rc == WD_OK)
-        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA,
-                                w->bo.id_verbatim == WD_ID_VERBATIM_V1 ? "1" : WD_SCHEMA_VERSION,
-                                err);
+        rc = xc_db_set_metadata(w->db, WD_META_SCHEMA, w->schema, err);
     if (rc == WD_OK)
         rc = xc_db_set_metadata(w->db, WD_META_DICT, wd_dict_version(w->bo.dict), err);
+    for (int i = 0; i < 3 && rc == WD_OK; i++)
+        if (w->about[i])
+            rc = xc_db_set_metadata(w->db, about_keys[i], w->about[i], err);
+    if (rc == WD_OK && w->fields_changed) {
+        /* Stored without the list's outer commas. */
+        char *list = w->fields.len > 2 ? wd_strndup(w->fields.data + 1, w->fields.len - 2) : NULL;
+        if (w->fields.len > 2 && !list)
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        rc = xc_db_set_metadata(w->db, WD_META_FIELDS, list ? list : "", err);
+        wd_free(list);
+        if (rc == WD_OK)
+            w->fields_changed = 0;
+    }
     return rc;
 }
 
@@ -153,6 +174,24 @@ static int commit_now(wd_dbwriter *w, wd_error *err)
     return rc;
 }
 
+/* Note the names of rec's extra fields in the index's list. */
+static void note_fields(wd_dbwriter *w, const wd_record *rec)
+{
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        char key[WD_FIELD_NAME_MAX + 3];
+        snprintf(key, sizeof key, ",%s,", rec->fields[i].name);
+        size_t listed = 0;
+        for (size_t k = 0; k < w->fields.len; k++)
+            listed += w->fields.data[k] == ',';
+        if ((w->fields.data && strstr(w->fields.data, key)) || listed > MAX_LISTED_FIELDS)
+            continue;
+        if (!w->fields.len)
+            wd_buf_putc(&w->fields, ',');
+        wd_buf_puts(&w->fields, key + 1);
+        w->fields_changed = 1;
+    }
+}
+
 int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_error *err)
 {
     int replaced = 0;
@@ -168,6 +207,7 @@ int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_erro
     }
     if (rc != WD_OK)
         return rc;
+    note_fields(w, rec);
     if (replaced)
         w->stats.replaced++;
     else
@@ -243,9 +283,12 @@ static int read_schema(wd_dbwriter *w, wd_error *err)
 {
     char *v = NULL;
     int rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
-    if (rc == WD_OK && (!*v || strcmp(v, "1") == 0))
+    if (rc == WD_OK && (!*v || strcmp(v, "1") == 0)) {
         w->bo.id_verbatim = WD_ID_VERBATIM_V1;
-    else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
+        w->schema = "1";
+    } else if (rc == WD_OK && strcmp(v, "2") == 0) {
+        w->schema = "2"; /* its older records lack the values of schema 3 */
+    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
         rc = wd_error_set(err, WD_EINVAL, "index",
                           "%s: written in index schema %s, which this wenda does not know "
                           "(it writes schema %s); rebuild the index with --overwrite, or "
@@ -266,9 +309,17 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->bo.dictionary_layer = !(opts && opts->no_dictionary_layer);
     w->bo.answer_positions = opts && opts->answer_positions;
     w->bo.id_verbatim = WD_ID_VERBATIM;
+    w->schema = WD_SCHEMA_VERSION;
     w->batch_size = opts && opts->batch_size ? opts->batch_size : WD_DEFAULT_BATCH_SIZE;
     w->batch_bytes = WD_BATCH_BYTES;
     w->profile = opts && opts->profile;
+    const char *about[3] = { opts ? opts->title : NULL, opts ? opts->description : NULL,
+                             opts ? opts->examples : NULL };
+    for (int i = 0; i < 3; i++)
+        if (about[i] && !(w->about[i] = wd_strdup(about[i]))) {
+            wd_dbwriter_abandon(w);
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        }
     int rebuild =
         opts && opts->overwrite && (xc_dir_has_db(path) || xc_db_check_files(path, NULL) != WD_OK);
     int rc = (w->path = rebuild ? wd_folder_join(path, WD_FOLDER_REBUILD) : wd_strdup(path)) &&
@@ -308,6 +359,16 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
     w->fresh = docs == 0;
     if (rc == WD_OK && !w->fresh)
         rc = read_schema(w, err);
+    if (rc == WD_OK && !w->fresh) { /* the names listed so far */
+        char *v = NULL;
+        rc = xc_db_get_metadata(w->db, WD_META_FIELDS, &v, err);
+        if (rc == WD_OK && *v) {
+            wd_buf_putc(&w->fields, ',');
+            wd_buf_puts(&w->fields, v);
+            wd_buf_putc(&w->fields, ',');
+        }
+        wd_free(v);
+    }
     if (rc == WD_OK && w->fresh && !(db_flags & XC_DB_NO_SYNC)) {
         /* A new index: its batch commits need not reach the disk one by
          * one (a killed run still keeps them all; only a power failure
@@ -445,6 +506,9 @@ void wd_dbwriter_abandon(wd_dbwriter *w)
     wd_builder_clear(&w->b);
     wd_free(w->live);
     wd_free(w->path);
+    for (int i = 0; i < 3; i++)
+        wd_free(w->about[i]);
+    wd_buf_free(&w->fields);
     wd_free(w->last_id);
     wd_free(w->seen.slots);
     wd_free(w);

@@ -90,6 +90,55 @@ static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const cha
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
+/* What filters, facets and the date sort read (schema 3): the date, the
+ * source and the kind as values. */
+static int add_filter_values(xc_doc *doc, const wd_record *rec, wd_error *err)
+{
+    int rc = WD_OK;
+    if (rec->date && *rec->date)
+        rc = xc_doc_set_value(doc, WD_VALUE_DATE, rec->date, strlen(rec->date), err);
+    if (rc == WD_OK && rec->source && *rec->source)
+        rc = xc_doc_set_value(doc, WD_VALUE_SOURCE, rec->source, strlen(rec->source), err);
+    const char *kind = wd_corpus_kind_name(rec->kind);
+    if (rc == WD_OK)
+        rc = xc_doc_set_value(doc, WD_VALUE_KIND, kind, strlen(kind), err);
+    return rc;
+}
+
+/* The extra fields (schema 3): a boolean term for each NAME=VALUE (filters)
+ * and all of them in one value, NAME NUL VALUE NUL each (facets). */
+static int add_fields(wd_builder *b, xc_doc *doc, const wd_record *rec, wd_error *err)
+{
+    if (!rec->n_fields)
+        return WD_OK;
+    int rc = WD_OK;
+    wd_buf *v = &b->term;
+    wd_buf_reset(v);
+    for (size_t i = 0; i < rec->n_fields && rc == WD_OK; i++) {
+        const wd_field *f = &rec->fields[i];
+        size_t at = v->len;
+        wd_buf_puts(v, f->name);
+        wd_buf_putc(v, '=');
+        wd_buf_puts(v, f->value);
+        if (v->oom)
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        char *key = wd_strndup(v->data + at, v->len - at);
+        if (!key)
+            return wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+        rc = xc_doc_add_boolean_term(
+            doc, wd_key_term(b->key_term, WD_PREFIX_FIELD, key, WD_MAX_KEY_TERM), err);
+        wd_free(key);
+        v->data[at + strlen(f->name)] = '\0'; /* NAME NUL VALUE NUL */
+        wd_buf_putc(v, '\0');
+    }
+    if (rc == WD_OK && v->oom)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK)
+        rc = xc_doc_set_value(doc, WD_VALUE_FIELDS, v->data, v->len, err);
+    wd_buf_reset(v);
+    return rc;
+}
+
 int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err)
 {
     *out = NULL;
@@ -112,6 +161,10 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
                                      err);
     if (rc == WD_OK)
         rc = xc_doc_set_value(doc, WD_VALUE_ID, rec->id, strlen(rec->id), err);
+    if (rc == WD_OK)
+        rc = add_filter_values(doc, rec, err);
+    if (rc == WD_OK)
+        rc = add_fields(b, doc, rec, err);
     if (rc == WD_OK)
         wd_buf_reset(&b->record);
     if (rc == WD_OK && wd_record_encode(rec, &b->record) != WD_OK)
@@ -138,5 +191,17 @@ int wd_record_check(const wd_record *rec, wd_error *err)
         if (vals[i] && !wd_utf8_valid(vals[i], strlen(vals[i]), NULL))
             return wd_error_set(err, WD_EINVAL, "index", "record %s: its %s is not valid UTF-8",
                                 i ? rec->id : "?", names[i]);
+    if (rec->n_fields > WD_RECORD_MAX_FIELDS)
+        return wd_error_set(err, WD_EINVAL, "index", "record %s: more than %d fields", rec->id,
+                            WD_RECORD_MAX_FIELDS);
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        const wd_field *f = &rec->fields[i];
+        if (!f->name || !wd_field_name_ok(f->name, strlen(f->name)) || !f->value ||
+            !wd_utf8_valid(f->value, strlen(f->value), NULL))
+            return wd_error_set(err, WD_EINVAL, "index",
+                                "record %s: field %zu has a name that cannot name a field or a "
+                                "value that is not UTF-8",
+                                rec->id, i + 1);
+    }
     return WD_OK;
 }

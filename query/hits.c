@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "confidence.h"
+#include "facets.h"
+#include "fold.h"
 #include "searcher.h"
 
 void wd_hit_free(wd_hit *h)
@@ -28,6 +30,14 @@ void wd_hit_free(wd_hit *h)
         wd_free(h->explain[i].term);
     wd_free(h->explain);
     wd_free(h->features);
+    for (size_t i = 0; i < h->n_more; i++)
+        wd_free(h->more[i]);
+    wd_free(h->more);
+    for (size_t i = 0; i < h->n_fields; i++) {
+        wd_free((char *)h->fields[i].name);
+        wd_free((char *)h->fields[i].value);
+    }
+    wd_free(h->fields);
     memset(h, 0, sizeof *h);
 }
 
@@ -43,6 +53,7 @@ void wd_results_free(wd_results *r)
     for (size_t i = 0; i < r->n_missing; i++)
         wd_free(r->missing_shards[i]);
     wd_free(r->missing_shards);
+    wd_facets_free(r->facets, r->n_facets);
     wd_free(r);
 }
 
@@ -55,7 +66,17 @@ int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err)
     h->answer = wd_strdup(rec->answer);
     h->source = wd_strdup(rec->source);
     h->date = rec->date ? wd_strdup(rec->date) : NULL;
-    if (!h->id || !h->question || !h->answer || !h->source || (rec->date && !h->date)) {
+    int ok = h->id && h->question && h->answer && h->source && (!rec->date || h->date);
+    if (ok && rec->n_fields) {
+        ok = (h->fields = wd_calloc(rec->n_fields, sizeof *h->fields)) != NULL;
+        for (size_t i = 0; ok && i < rec->n_fields; i++) {
+            h->fields[i].name = wd_strdup(rec->fields[i].name);
+            h->fields[i].value = wd_strdup(rec->fields[i].value);
+            h->n_fields++;
+            ok = h->fields[i].name && h->fields[i].value;
+        }
+    }
+    if (!ok) {
         wd_hit_free(h);
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     }
@@ -193,7 +214,8 @@ static int answered(wd_run *r, const wd_results *res, int *out, wd_error *err)
 
 int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
 {
-    uint32_t n = r->nc > r->o.offset ? r->nc - r->o.offset : 0;
+    uint32_t shown = r->o.distinct ? r->nkept : r->nc; /* folded ones are not (fold.c) */
+    uint32_t n = shown > r->o.offset ? shown - r->o.offset : 0;
     if (n > r->o.n)
         n = r->o.n;
     res->min_confidence = r->o.min_confidence >= 0 ? r->o.min_confidence : r->s->cal.covered_at;
@@ -212,6 +234,8 @@ int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
             const wd_hit *twin = twin_of(r, res, i);
             rc = twin ? copy_snippet(h, twin, err) : wd_run_snippet(r, h, NULL, err);
         }
+        if (rc == WD_OK && r->o.distinct)
+            rc = wd_fold_ids(r, r->o.offset + i, h, err);
         if (rc == WD_OK && r->o.explain) {
             struct explain_ctx ec = { h, r->m };
             xc_docid did = xc_mset_docid(r->m, r->c[r->o.offset + i].mset_index);

@@ -46,6 +46,18 @@ static json_t *hit_json(const wd_hit *h, int full)
                                 json_real(round_to(h->features[i], 1e-6)));
         json_object_set_new(o, "features", fs);
     }
+    if (h->n_fields) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < h->n_fields; i++)
+            json_object_set_new(fs, h->fields[i].name, json_string(h->fields[i].value));
+        json_object_set_new(o, "fields", fs);
+    }
+    if (h->n_more) {
+        json_t *more = json_array();
+        for (size_t i = 0; i < h->n_more; i++)
+            json_array_append_new(more, json_string(h->more[i]));
+        json_object_set_new(o, "more_like_this", more);
+    }
     if (h->n_explain) {
         json_t *ex = json_array();
         for (size_t i = 0; i < h->n_explain; i++)
@@ -98,6 +110,17 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
         for (size_t i = 0; i < r->n_missing; i++)
             json_array_append_new(miss, json_string(r->missing_shards[i]));
         json_object_set_new(o, "missing_shards", miss);
+    }
+    if (r->facets) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < r->n_facets; i++) {
+            json_t *vs = json_object();
+            for (size_t k = 0; k < r->facets[i].n_values; k++)
+                json_object_set_new(vs, r->facets[i].values[k].value,
+                                    json_integer(r->facets[i].values[k].count));
+            json_object_set_new(fs, r->facets[i].name, vs);
+        }
+        json_object_set_new(o, "facets", fs);
     }
     return dump_into(o, out);
 }

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facets.h"
+#include "filter.h"
 #include "schema.h"
 #include "searcher.h"
 #include "wenda/buf.h"
@@ -318,19 +320,8 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
     wd_free(parts);
     wd_free(skip);
     wd_free(scales);
-    if (rc == WD_OK && r->o.source && *r->o.source && !xc_query_is_empty(all)) {
-        char tb[WD_KEY_TERM_SIZE];
-        wd_key_term(tb, WD_PREFIX_SOURCE, r->o.source, WD_MAX_KEY_TERM);
-        xc_query *f = NULL, *filtered = NULL;
-        rc = xc_query_term(&f, tb, strlen(tb), 1, 0, err);
-        if (rc == WD_OK) {
-            xc_query *pair[2] = { all, f };
-            rc = xc_query_combine(&filtered, XC_OP_FILTER, pair, 2, 0, err);
-        }
-        xc_query_free(f);
-        xc_query_free(all);
-        all = filtered;
-    }
+    if (rc == WD_OK && !xc_query_is_empty(all))
+        rc = wd_filter_apply(r, &all, err);
     if (rc != WD_OK) {
         xc_query_free(all);
         return rc;
@@ -354,8 +345,12 @@ int wd_run_match(wd_run *r, uint32_t depth, wd_error *err)
         rc = xc_enquire_set_bm25(r->e, r->t.bm25_k1, 0, 1, r->t.bm25_b, 0.5, err);
     if (rc == WD_OK)
         rc = xc_enquire_set_tiebreak_value(r->e, WD_VALUE_ID, err);
+    /* Facets count the whole match: look at all of it. */
+    uint32_t all = 0;
+    if (rc == WD_OK && r->o.facets && (rc = wd_facets_prepare(r, err)) == WD_OK)
+        rc = xc_db_doccount(r->s->db, &all, err);
     if (rc == WD_OK)
-        rc = xc_enquire_mset(r->e, 0, depth, 0, &r->m, err);
+        rc = xc_enquire_mset(r->e, 0, depth, all, &r->m, err);
     if (rc == WD_OK)
         r->total = xc_mset_estimated(r->m);
     return rc;

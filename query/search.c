@@ -21,6 +21,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "facets.h"
+#include "filter.h"
+#include "fold.h"
 #include "schema.h"
 #include "searcher.h"
 #include "wenda/coverage.h"
@@ -294,6 +297,7 @@ int wd_run_idf(wd_run *r, const wd_qtext *q, double **out)
 void wd_run_end(wd_run *r)
 {
     wd_free(r->c);
+    wd_free(r->folded_into);
     wd_free(r->idf);
     wd_free(r->aidf);
     wd_free(r->parsed);
@@ -329,13 +333,21 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
     wd_run_begin(&r, s, c->opts);
     /* The re-ranking window from the top, then the page is cut from it. */
     uint32_t depth = r.o.offset + r.o.n > WD_RERANK_DEPTH ? r.o.offset + r.o.n : WD_RERANK_DEPTH;
-    int rc = wd_run_analyse(&r, c->question, c->len, err);
+    int rc = wd_filter_check(&r, err);
+    if (rc == WD_OK)
+        rc = wd_run_analyse(&r, c->question, c->len, err);
     if (rc == WD_OK && r.q.n)
         rc = wd_run_match(&r, depth, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_rerank(&r, err);
+    if (rc == WD_OK && r.m && r.o.sort_date)
+        rc = wd_filter_sort_date(&r, err);
+    if (rc == WD_OK && r.m && r.o.distinct)
+        rc = wd_fold(&r, err);
     if (rc == WD_OK && r.m)
         rc = wd_run_hits(&r, res, err);
+    if (rc == WD_OK)
+        rc = wd_facets_collect(&r, res, err);
     if (rc == WD_OK)
         rc = wd_termstats_check(r.stats, err);
     if (rc == WD_OK) {

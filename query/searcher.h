@@ -55,13 +55,14 @@ struct wd_searcher {
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {
     uint32_t mset_index;
-    double bm25;  /* Xapian's weight */
-    double sim;   /* question overlap with the asked question */
-    double cover; /* share of the asked question the answer holds */
-    double score; /* the final score */
-    double same;  /* same-question confidence with the asked question; -1 until known */
-    double conf;  /* the answer confidence; -1 until known (confidence.c) */
-    wd_rec *rec;  /* borrowed from the record cache */
+    double bm25;    /* Xapian's weight */
+    double sim;     /* question overlap with the asked question */
+    double cover;   /* share of the asked question the answer holds */
+    double score;   /* the final score */
+    double same;    /* same-question confidence with the asked question; -1 until known */
+    double conf;    /* the answer confidence; -1 until known (confidence.c) */
+    wd_rec *rec;    /* borrowed from the record cache */
+    uint32_t order; /* its place in the ranking, while a sort (filter.c) reorders */
 } wd_cand;
 
 typedef struct wd_run {
@@ -90,6 +91,10 @@ typedef struct wd_run {
     /* the candidates */
     wd_cand *c;
     uint32_t nc;
+    /* with o.distinct (fold.c): the first nkept candidates are the ones shown,
+     * the rest folded into them: folded_into[i] is the kept one's index */
+    uint32_t nkept;
+    uint32_t *folded_into;
 } wd_run;
 
 /* Stages; each returns WD_OK or an error (in err), and leaves what it made in

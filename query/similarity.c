@@ -407,6 +407,15 @@ static uint32_t *decode_all(const char *s, size_t len, size_t *n)
     return cps;
 }
 
+int wd_sim_text_from_norm(const char *norm, size_t len, wd_sim_text **out)
+{
+    size_t n = 0;
+    uint32_t *cps = decode_all(norm, len, &n);
+    int rc = cps ? from_chars(cps, n, 1, out) : WD_ENOMEM;
+    wd_free(cps);
+    return rc;
+}
+
 int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, void *ctx,
                       wd_sim_text **out, wd_error *err)
 {
@@ -613,6 +622,11 @@ static double dice(const wd_sim_text *a, const wd_sim_text *b)
         }
     }
     return 2.0 * (double)common / (double)(a->nbig + b->nbig);
+}
+
+double wd_sim_dice(const wd_sim_text *a, const wd_sim_text *b)
+{
+    return dice(a, b);
 }
 
 void wd_sim_score_features(const wd_sim_text *a, const wd_sim_text *b, double f[WD_SIM_NFEATURES])

@@ -411,6 +411,66 @@ static void test_cli__a_long_question_is_answered_trimmed(void **state)
 /* The answer confidence: each hit has one; a question nothing answers says
  * so (answered false, exit 1) and still shows the closest records; a line
  * of `ask -` carries its own answered and the run exits 0. */
+/* Filters, facets and folding from the command line: a medical CSV with a
+ * question of two columns, a date column and a department kept as a field;
+ * the same record in two files is shown once (--no-distinct shows both);
+ * bad option values are usage errors (exit 2) naming the option. */
+static void test_cli__ask_filters_facets_and_folds(void **state)
+{
+    fixture *f = *state;
+    char csv[160], copy[160];
+    snprintf(csv, sizeof csv, "%s/med.csv", f->dir);
+    snprintf(copy, sizeof copy, "%s/copy.csv", f->dir);
+    const char *text = "id,department,title,ask,answer,date\n"
+                       "m1,内科,高血压能吃鸡蛋吗,我血压150,可以适量吃。,2020-05-01\n"
+                       "m2,外科,高血压能做手术吗,,血压平稳后可以。,2019-01-01\n";
+    th_write_text(csv, text);
+    th_write_text(copy, "id,department,title,ask,answer,date\n"
+                        "c1,内科,高血压能吃鸡蛋吗,我血压150,可以适量吃。,2021-05-01\n");
+    th_run r = th_wenda(f->index, NULL, "index", "-q", "--question-column", "title,ask",
+                        "--field-column", "department", csv, copy, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", "--facets", "department,year,source", "高血压",
+                 NULL);
+    json_t *j = th_json(r.out);
+    json_t *hits = json_object_get(j, "hits");
+    assert_int_equal(json_array_size(hits), 2); /* m1 and c1 folded */
+    json_t *more = json_object_get(json_array_get(hits, 0), "more_like_this");
+    assert_int_equal(json_array_size(more), 1);
+    json_t *facets = json_object_get(j, "facets");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(facets, "department"), "内科")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(facets, "year"), "2019")),
+                     1);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", "--no-distinct", "高血压", NULL);
+    j = th_json(r.out);
+    assert_int_equal(json_array_size(json_object_get(j, "hits")), 3);
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "--json", "--field", "department=外科", "--date-to",
+                 "2019-12-31", "高血压", NULL);
+    j = th_json(r.out);
+    hits = json_object_get(j, "hits");
+    assert_int_equal(json_array_size(hits), 1);
+    assert_string_equal(th_json_str(json_array_get(hits, 0), "id"), "m2");
+    assert_string_equal(th_json_str(json_array_get(hits, 0), "question"), "高血压能做手术吗");
+    json_decref(j);
+    th_run_free(&r);
+    const char *const bad[][2] = { { "--sort", "newest" },
+                                   { "--date-from", "2020-13-01" },
+                                   { "--kind", "faq" },
+                                   { "--field", "department" } };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = th_wenda(f->index, NULL, "ask", bad[i][0], bad[i][1], "高血压", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, bad[i][0]));
+        th_run_free(&r);
+    }
+}
+
 static void test_cli__ask_says_when_nothing_answers(void **state)
 {
     fixture *f = *state;
@@ -1008,6 +1068,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__usage_errors_exit_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__ask_says_when_nothing_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__ask_filters_facets_and_folds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__calibrate_keeps_thresholds_with_the_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,

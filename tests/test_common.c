@@ -253,7 +253,9 @@ static void test_common__record_round_trips_through_its_stored_form(void **state
                     "a.txt",
                     "2025-04-18",
                     WD_KIND_QUESTION,
-                    7 };
+                    7,
+                    NULL,
+                    0 };
     wd_buf b = WD_BUF_INIT;
     assert_int_equal(wd_record_encode(&r, &b), WD_OK);
     assert_string_equal(b.data,
@@ -271,8 +273,35 @@ static void test_common__record_round_trips_through_its_stored_form(void **state
     assert_int_equal(d.kind, WD_KIND_QUESTION);
     assert_int_equal(d.line, 0);
     wd_free(mem);
+    /* Extra fields: "field.NAME" keys after the date, decoded back. */
+    const wd_field fs[2] = { { "department", "内科" }, { "views", "12" } };
+    wd_record rf = r;
+    rf.fields = fs;
+    rf.n_fields = 2;
+    wd_buf_reset(&b);
+    assert_int_equal(wd_record_encode(&rf, &b), WD_OK);
+    assert_non_null(strstr(b.data, ",\"date\":\"2025-04-18\",\"field.department\":\"内科\","
+                                   "\"field.views\":\"12\"}"));
+    assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
+    assert_int_equal(d.n_fields, 2);
+    assert_string_equal(d.fields[0].name, "department");
+    assert_string_equal(d.fields[0].value, "内科");
+    assert_string_equal(d.fields[1].name, "views");
+    assert_string_equal(d.fields[1].value, "12");
+    assert_string_equal(d.date, "2025-04-18");
+    wd_free(mem);
+    /* A key that cannot name a field is not one. */
+    const char *odd = "{\"id\":\"x\",\"question\":\"q\",\"field.a b\":\"1\",\"field.c\":\"2\"}";
+    assert_int_equal(wd_record_decode(odd, strlen(odd), &d, &mem, NULL), WD_OK);
+    assert_int_equal(d.n_fields, 1);
+    assert_string_equal(d.fields[0].name, "c");
+    wd_free(mem);
+    assert_true(wd_field_name_ok("科室", strlen("科室")));
+    assert_false(wd_field_name_ok("date", 4));
+    assert_false(wd_field_name_ok("a=b", 3));
+    assert_false(wd_field_name_ok("", 0));
     /* No date, NULL answer and source: stored as "" and left out. */
-    wd_record q = { "h1", "问", NULL, NULL, NULL, WD_KIND_QA, 0 };
+    wd_record q = { "h1", "问", NULL, NULL, NULL, WD_KIND_QA, 0, NULL, 0 };
     wd_buf_reset(&b);
     assert_int_equal(wd_record_encode(&q, &b), WD_OK);
     assert_string_equal(b.data,

@@ -47,6 +47,7 @@ static const char *const seed_files[] = {
 
 typedef struct rec {
     char *id, *q, *a, *source, *date;
+    char *fields; /* "name=value;" each */
     int kind;
     size_t line;
 } rec;
@@ -91,6 +92,17 @@ static int on_record(void *ctx, const wd_record *r)
     x->date = dup_or_null(r->date);
     x->kind = r->kind;
     x->line = r->line;
+    size_t fl = 1;
+    for (size_t i = 0; i < r->n_fields; i++)
+        fl += strlen(r->fields[i].name) + strlen(r->fields[i].value) + 2;
+    x->fields = calloc(1, fl);
+    assert_non_null(x->fields);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        strcat(x->fields, r->fields[i].name);
+        strcat(x->fields, "=");
+        strcat(x->fields, r->fields[i].value);
+        strcat(x->fields, ";");
+    }
     if (c->stop_after && c->n == c->stop_after)
         return c->stop_rc;
     return 0;
@@ -121,6 +133,7 @@ static void coll_free(coll *c)
         free(c->r[i].a);
         free(c->r[i].source);
         free(c->r[i].date);
+        free(c->r[i].fields);
     }
     for (size_t i = 0; i < c->nd; i++) {
         free(c->d[i].file);
@@ -564,6 +577,107 @@ static void test_corpus__tsv(void **state)
     coll_free(&c);
 }
 
+/* Column mapping: source and date columns (by their names, or the ones
+ * named), and a question made of several columns (the medical CSV's title
+ * and ask), joined with a space, empty parts left out. */
+static void test_corpus__table_maps_source_date_and_a_question_of_columns(void **state)
+{
+    (void)state;
+    const char *csv = "department,title,ask,answer,date,source\n"
+                      "内科,高血压能吃鸡蛋吗,我血压150,可以适量吃。,2020-05-01,门诊问答\n"
+                      "外科,骨折多久能好,,一般三个月。,,\n"
+                      "儿科,发烧怎么办,孩子38度,多喝水。,2020/05/01,\n";
+    coll c = { 0 };
+    wd_error e;
+    wd_read_opts o = WD_READ_OPTS_INIT;
+    o.question_column = "title,ask";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &o, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].q, "高血压能吃鸡蛋吗 我血压150");
+    assert_string_equal(c.r[0].source, "门诊问答");
+    assert_string_equal(c.r[0].date, "2020-05-01");
+    assert_string_equal(c.r[1].q, "骨折多久能好"); /* an empty part adds nothing */
+    assert_string_equal(c.r[1].source, "med.csv"); /* an empty cell: the file's name */
+    assert_null(c.r[1].date);
+    assert_null(c.r[2].date); /* not YYYY-MM-DD: kept without, with a warning */
+    assert_int_equal(c.nd, 1);
+    assert_non_null(strstr(c.r[2].q, "发烧怎么办"));
+    assert_non_null(strstr(diag_at(&c, 4)->msg, "not YYYY-MM-DD"));
+    coll_free(&c);
+
+    /* --field-column: extra fields, an empty cell leaving the field out. */
+    wd_read_opts of = WD_READ_OPTS_INIT;
+    of.question_column = "title";
+    of.field_columns = "department, ask";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.r[0].fields, "department=内科;ask=我血压150;");
+    assert_string_equal(c.r[1].fields, "department=外科;");
+    coll_free(&c);
+    of.field_columns = "department,room";
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"room\" column"));
+    coll_free(&c);
+    of.field_columns = "date"; /* a record's own key cannot be an extra field */
+    assert_int_equal(
+        wd_corpus_read_buffer("med.csv", csv, strlen(csv), &of, on_record, on_diag, &c, &e),
+        WD_EINVAL);
+    assert_non_null(strstr(e.message, "--field-column"));
+    coll_free(&c);
+
+    /* Other names, given. */
+    const char *tsv = "q\ta\tfrom\twhen\nx问题\ty答案\t来源甲\t2021-01-02\n";
+    wd_read_opts o2 = WD_READ_OPTS_INIT;
+    o2.question_column = "q";
+    o2.answer_column = "a";
+    o2.source_column = "from";
+    o2.date_column = "when";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].source, "来源甲");
+    assert_string_equal(c.r[0].date, "2021-01-02");
+    coll_free(&c);
+    /* A column named that the header lacks: the file is refused, naming it. */
+    o2.date_column = "day";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"day\" column"));
+    assert_non_null(strstr(e.message, "--date-column"));
+    coll_free(&c);
+    o2.date_column = "when";
+    o2.question_column = "q,nope";
+    assert_int_equal(
+        wd_corpus_read_buffer("x.tsv", tsv, strlen(tsv), &o2, on_record, on_diag, &c, &e),
+        WD_EFORMAT);
+    assert_non_null(strstr(e.message, "no \"nope\" column"));
+    coll_free(&c);
+}
+
+/* JSON Lines keys beyond the record's own are kept as extra fields: strings
+ * and numbers (as text), "field.NAME" (as `wenda export` writes them) as
+ * NAME; objects, arrays, booleans, null and names that cannot name a field
+ * are left out. */
+static void test_corpus__jsonl_keeps_extra_fields(void **state)
+{
+    (void)state;
+    const char *jl = "{\"question\":\"问\",\"answer\":\"答\",\"department\":\"内科\","
+                     "\"views\":12,\"tags\":[\"a\"],\"ok\":true,\"none\":null,"
+                     "\"field.hospital\":\"一院\",\"bad name\":\"x\"}\n";
+    coll c = { 0 };
+    wd_error e;
+    assert_int_equal(
+        wd_corpus_read_buffer("f.jsonl", jl, strlen(jl), NULL, on_record, on_diag, &c, &e), WD_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.r[0].fields, "department=内科;views=12;hospital=一院;");
+    coll_free(&c);
+}
+
 static void test_corpus__csv_quotes(void **state)
 {
     (void)state;
@@ -987,7 +1101,8 @@ static void test_corpus__oversize_record(void **state)
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     /* Every field the record keeps counts: 39 + 45 bytes of question and
      * answer, the id a1, the source good.jsonl and the date; 24 + 49 with a
-     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl. */
+     * 17-byte hash id and the source faq-2025; 33 + 27 with q7 and good.jsonl,
+     * and its extra field score=0.5. */
     assert_int_equal(c.n, 0);
     assert_int_equal(c.nd, 3);
     assert_int_equal(c.d[0].line, 1);
@@ -995,10 +1110,11 @@ static void test_corpus__oversize_record(void **state)
         c.d[0].msg, "record of 106 bytes (question 39, answer 45, id 2, source 10, date 10)"));
     assert_non_null(strstr(c.d[0].msg, "--max-record-bytes"));
     assert_non_null(strstr(c.d[1].msg, "record of 98 bytes"));
-    assert_non_null(strstr(c.d[2].msg, "record of 72 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "record of 80 bytes"));
+    assert_non_null(strstr(c.d[2].msg, "extra fields 8)"));
     coll_free(&c);
 
-    o.max_record_bytes = 72;
+    o.max_record_bytes = 80;
     assert_int_equal(read_file(DATA "good.jsonl", &o, &c, &e), WD_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.r[0].id, "q7");
@@ -1959,7 +2075,7 @@ static void test_corpus__table_header_naming_a_column_twice_is_refused(void **st
     assert_int_equal(
         wd_corpus_read_buffer("ok.tsv", ok, strlen(ok), &o, on_record, on_diag, &c, &e),
         WD_EFORMAT);
-    assert_non_null(strstr(e.message, "three different columns"));
+    assert_non_null(strstr(e.message, "must be different columns"));
     coll_free(&c);
     /* A question list too. */
     const char *ql = "question\tquestion\na\tb\n";
@@ -2028,6 +2144,8 @@ int main(void)
         cmocka_unit_test(test_corpus__json_array_refused),
         cmocka_unit_test(test_corpus__tsv),
         cmocka_unit_test(test_corpus__csv_quotes),
+        cmocka_unit_test(test_corpus__table_maps_source_date_and_a_question_of_columns),
+        cmocka_unit_test(test_corpus__jsonl_keeps_extra_fields),
         cmocka_unit_test(test_corpus__header_detection),
         cmocka_unit_test(test_corpus__auto_refuses_files_of_no_format),
         cmocka_unit_test(test_corpus__custom_columns),

@@ -44,7 +44,7 @@ static int teardown(void **state)
 
 static wd_record rec(const char *id, const char *q, const char *a)
 {
-    wd_record r = { id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1 };
+    wd_record r = { id, q, a, "test.jsonl", NULL, WD_KIND_QA, 1, NULL, 0 };
     return r;
 }
 
@@ -98,7 +98,8 @@ static void test_indexer__batches_commit_and_checkpoint(void **state)
 {
     fx *f = *state;
     wd_index_writer *w = NULL;
-    wd_index_opts o = { 3, 0, 0, 0, 0, 0, 0, 0 };
+    wd_index_opts o = WD_INDEX_OPTS_INIT;
+    o.batch_size = 3;
     assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, &o, NULL), WD_OK);
     char id[16];
     for (int i = 0; i < 7; i++) {
@@ -324,7 +325,21 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     wd_free(v);
     assert_answer(f->dir, f->dict, id, "新的条文。");
 
+    /* Schema 2 (before the filter values) is updated in its own schema too. */
     xc_db *db = NULL;
+    assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "2", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_db_close(db);
+    wd_index_writer *w2 = NULL;
+    assert_int_equal(wd_index_writer_open(&w2, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r2 = rec("s2", "另一条", "schema 2 的新记录。");
+    assert_int_equal(wd_index_writer_add(w2, &r2, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w2, NULL), WD_OK);
+    v = schema_of(f->dir);
+    assert_string_equal(v, "2");
+    wd_free(v);
+
     assert_int_equal(xc_db_open(&db, f->dir, XC_DB_OPEN, NULL), WD_OK);
     assert_int_equal(xc_db_set_metadata(db, WD_META_SCHEMA, "9", NULL), WD_OK);
     assert_int_equal(xc_db_commit(db, NULL), WD_OK);

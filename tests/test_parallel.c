@@ -79,7 +79,7 @@ static void build(const char *name, unsigned jobs, int bulk, uint32_t shards, in
         int k = i < N ? i : i - N;
         snprintf(id, sizeof id, ID, k);
         snprintf(q, sizeof q, "%s %d%s", qs[k % 4], k, i >= N ? " 第二版" : "");
-        wd_record r = { id, q, as[k % 4], "gen.jsonl", NULL, WD_KIND_QA, (size_t)i + 1 };
+        wd_record r = { id, q, as[k % 4], "gen.jsonl", NULL, WD_KIND_QA, (size_t)i + 1, NULL, 0 };
         assert_int_equal(wd_index_writer_add(w, &r, &err), WD_OK);
     }
     int found = 0;

@@ -14,6 +14,7 @@
 #include "helpers.h"
 #include "places.h"
 #include "snippet.h"
+#include "xapian_c.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
 
@@ -26,20 +27,21 @@ typedef struct fx {
 static const wd_record records[] = {
     { "q1", "低保户要交城乡居民医保吗",
       "低保户参加城乡居民医保，个人缴费部分一般由医疗救助资金资助，多数地区全额代缴。", "a.txt",
-      NULL, WD_KIND_QA, 1 },
+      NULL, WD_KIND_QA, 1, NULL, 0 },
     { "q2", "灵活就业医保会进个人账户吗",
-      "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt", NULL, WD_KIND_QA, 5 },
+      "灵活就业人员参加职工医保，个人缴费的一部分会划入个人账户。", "a.txt", NULL, WD_KIND_QA, 5,
+      NULL, 0 },
     { "q3", "异地就医怎么报销",
       "先办理异地就医备案，在定点医院直接结算；未备案的回参保地手工报销。", "b.txt", NULL,
-      WD_KIND_QA, 1 },
+      WD_KIND_QA, 1, NULL, 0 },
     { "q4", "新生儿医保在哪里办", "新生儿可在户籍地或出生地办理居民医保参保登记。", "b.txt", NULL,
-      WD_KIND_QA, 9 },
+      WD_KIND_QA, 9, NULL, 0 },
     { "q5", "低保户看病能报销多少", "我家是低保户，想问住院能报多少。", "b.txt", NULL,
-      WD_KIND_QUESTION, 12 },
+      WD_KIND_QUESTION, 12, NULL, 0 },
     { "q6", "2025广东肇庆医保门诊统筹一年可以报多少", "肇庆市普通门诊统筹一年最高支付800元。",
-      "c.txt", NULL, WD_KIND_QA, 1 },
+      "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
     { "q7", "2025广东茂名医保门诊统筹有上限吗",
-      "茂名市门诊统筹有年度支付限额，职工每年最高2000元。", "c.txt", NULL, WD_KIND_QA, 1 },
+      "茂名市门诊统筹有年度支付限额，职工每年最高2000元。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
 };
 
 static int setup(void **state)
@@ -191,6 +193,327 @@ static void test_query__source_filter_offset_and_kind(void **state)
     assert_int_equal(page->hits[0].rank, 2);
     wd_results_free(all);
     wd_results_free(page);
+}
+
+/* Filters and facets: a source by prefix or glob, the kind, a date range
+ * (inclusive), the date sort, and facet counts over the whole match. */
+static const wd_record laws[] = {
+    { "l1", "醉酒驾驶怎么处罚", "吊销机动车驾驶证，追究刑事责任。", "刑法/刑法.md", "2019-03-01",
+      WD_KIND_QA, 1, NULL, 0 },
+    { "l2", "醉酒驾驶怎么处罚", "吊销机动车驾驶证。", "刑法/刑法修正案(八).md", "2011-05-01",
+      WD_KIND_QA, 2, NULL, 0 },
+    { "l3", "醉酒驾驶要坐牢吗", "可能构成危险驾驶罪，处拘役。", "交通/道路交通安全法.md",
+      "2021-01-01", WD_KIND_QA, 3, NULL, 0 },
+    { "l4", "醉酒驾驶会不会被开除", "我酒后开车被查了，单位会开除我吗。", "交通/问答.md", NULL,
+      WD_KIND_QUESTION, 4, NULL, 0 },
+};
+
+static wd_results *ask_laws(wd_searcher *s, const wd_search_opts *o)
+{
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_search(s, "醉酒驾驶怎么处罚", strlen("醉酒驾驶怎么处罚"), o, &r, &err) != WD_OK)
+        fail_msg("search failed: %s", err.message);
+    return r;
+}
+
+static int has_id(const wd_results *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (strcmp(r->hits[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static const wd_facet *facet(const wd_results *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_facets; i++)
+        if (strcmp(r->facets[i].name, name) == 0)
+            return &r->facets[i];
+    return NULL;
+}
+
+static uint32_t count_of(const wd_facet *f, const char *value)
+{
+    for (size_t i = 0; f && i < f->n_values; i++)
+        if (strcmp(f->values[i].value, value) == 0)
+            return f->values[i].count;
+    return 0;
+}
+
+static void test_query__filters_and_facets(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/laws", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, laws, sizeof laws / sizeof *laws, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.source = "刑法"; /* a prefix, not only a whole file name */
+    wd_results *r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 2);
+    assert_true(has_id(r, "l1") && has_id(r, "l2"));
+    wd_results_free(r);
+    o.source = "*修正案*"; /* a glob */
+    r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "l2");
+    wd_results_free(r);
+    o.source = "民法"; /* no such source: nothing, not everything */
+    r = ask_laws(s, &o);
+    assert_int_equal(r->n_hits, 0);
+    wd_results_free(r);
+
+    wd_search_opts k = WD_SEARCH_OPTS_INIT;
+    k.kind = "question";
+    r = ask_laws(s, &k);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "l4");
+    wd_results_free(r);
+
+    wd_search_opts d = WD_SEARCH_OPTS_INIT;
+    d.date_from = "2019-03-01"; /* inclusive at both ends */
+    d.date_to = "2021-01-01";
+    r = ask_laws(s, &d);
+    assert_int_equal(r->n_hits, 2);
+    assert_true(has_id(r, "l1") && has_id(r, "l3"));
+    wd_results_free(r);
+
+    wd_search_opts sd = WD_SEARCH_OPTS_INIT;
+    sd.sort_date = 1; /* newest first, the undated last */
+    r = ask_laws(s, &sd);
+    assert_int_equal(r->n_hits, 4);
+    assert_string_equal(r->hits[0].id, "l3");
+    assert_string_equal(r->hits[1].id, "l1");
+    assert_string_equal(r->hits[2].id, "l2");
+    assert_string_equal(r->hits[3].id, "l4");
+    wd_results_free(r);
+
+    wd_search_opts fc = WD_SEARCH_OPTS_INIT;
+    fc.facets = "source,kind,year";
+    fc.n = 1; /* the counts are the whole match's, not the page's */
+    fc.source = "交通";
+    r = ask_laws(s, &fc);
+    assert_int_equal(r->n_facets, 3);
+    assert_int_equal(count_of(facet(r, "source"), "交通/道路交通安全法.md"), 1);
+    assert_int_equal(count_of(facet(r, "source"), "交通/问答.md"), 1);
+    assert_int_equal(count_of(facet(r, "source"), "刑法/刑法.md"), 0);
+    assert_int_equal(count_of(facet(r, "kind"), "qa"), 1);
+    assert_int_equal(count_of(facet(r, "kind"), "question"), 1);
+    assert_int_equal(count_of(facet(r, "year"), "2021"), 1);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"facets\":{\"source\":{"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+
+    /* A facet no matching record has a value for is there, empty. */
+    wd_search_opts fq = WD_SEARCH_OPTS_INIT;
+    fq.facets = "year";
+    fq.kind = "question";
+    r = ask_laws(s, &fq);
+    assert_int_equal(r->n_facets, 1);
+    assert_int_equal(facet(r, "year")->n_values, 0);
+    wd_results_free(r);
+
+    /* Bad values are refused, naming the option. */
+    const char *bad_dates[] = { "2021-13-01", "2021-1-01", "20210101", "" };
+    for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
+        wd_search_opts b2 = WD_SEARCH_OPTS_INIT;
+        b2.date_to = bad_dates[i];
+        wd_error err;
+        wd_error_clear(&err);
+        wd_results *none = NULL;
+        assert_int_equal(wd_search(s, "醉酒", 6, &b2, &none, &err), WD_EINVAL);
+        assert_null(none);
+        assert_non_null(strstr(err.message, "date_to"));
+    }
+    wd_search_opts bk = WD_SEARCH_OPTS_INIT;
+    bk.kind = "faq";
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "kind"));
+    bk.kind = NULL;
+    bk.facets = "source,a=b";
+    assert_int_equal(wd_search_opts_check(&bk, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "a=b"));
+    /* A name that could be an extra field's, but this index has none. */
+    bk.facets = "source,department";
+    wd_results *none = NULL;
+    assert_int_equal(wd_search(s, "醉酒", 6, &bk, &none, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "no extra field 'department'"));
+    wd_searcher_close(s);
+}
+
+/* Extra fields: a filter by NAME=VALUE, a facet of a field's values, the
+ * fields in each hit; a field the index does not have is an error naming
+ * the ones it has. */
+static const wd_field dept_in[] = { { "department", "内科" }, { "hospital", "一院" } };
+static const wd_field dept_out[] = { { "department", "外科" } };
+static const wd_record med[] = {
+    { .id = "m1",
+      .question = "高血压能吃鸡蛋吗",
+      .answer = "可以适量吃。",
+      .fields = dept_in,
+      .n_fields = 2 },
+    { .id = "m2",
+      .question = "高血压能做手术吗",
+      .answer = "血压平稳后可以。",
+      .fields = dept_out,
+      .n_fields = 1 },
+    { .id = "m3",
+      .question = "高血压要吃药吗",
+      .answer = "遵医嘱。",
+      .fields = dept_in,
+      .n_fields = 1 },
+};
+
+static void test_query__extra_fields_filter_and_count(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/med", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, med, sizeof med / sizeof *med, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    const char *q = "高血压";
+    const char *only[] = { "department=外科" };
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.fields = only;
+    o.n_fields = 1;
+    o.facets = "department,hospital";
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "m2");
+    assert_int_equal(r->hits[0].n_fields, 1);
+    assert_string_equal(r->hits[0].fields[0].value, "外科");
+    assert_int_equal(count_of(facet(r, "department"), "外科"), 1);
+    assert_int_equal(count_of(facet(r, "department"), "内科"), 0);
+    wd_results_free(r);
+    o.fields = NULL;
+    o.n_fields = 0;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 3);
+    assert_int_equal(count_of(facet(r, "department"), "内科"), 2);
+    assert_int_equal(count_of(facet(r, "department"), "外科"), 1);
+    assert_int_equal(count_of(facet(r, "hospital"), "一院"), 1);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"fields\":{\"department\":"));
+    wd_buf_free(&b);
+    wd_results_free(r);
+    const char *bad[] = { "room=1" };
+    o.fields = bad;
+    o.n_fields = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "no extra field 'room'"));
+    assert_non_null(strstr(err.message, "department,hospital"));
+    const char *malformed[] = { "department" };
+    o.fields = malformed;
+    assert_int_equal(wd_search_opts_check(&o, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "NAME=VALUE"));
+    wd_searcher_close(s);
+}
+
+/* An index written before schema 3 has no date values: a date range on it
+ * is an error saying to rebuild, not an empty answer. */
+static void test_query__date_range_on_an_older_index_says_rebuild(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/old", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, laws, 1, NULL), WD_OK);
+    xc_db *db = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_set_metadata(db, "wenda.schema", "2", NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_db_close(db);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.date_from = "2019-01-01";
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_search(s, "醉酒", 6, &o, &r, &err), WD_EINVAL);
+    assert_non_null(strstr(err.message, "schema 2"));
+    assert_non_null(strstr(err.message, "--overwrite"));
+    /* Without one it searches as before. */
+    assert_int_equal(wd_search(s, "醉酒", 6, NULL, &r, &err), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    wd_results_free(r);
+    wd_searcher_close(s);
+}
+
+/* Duplicates folded: the same question and answer (two files), and the
+ * same article in two editions (one word changed) are shown once, with the
+ * others' ids; a different answer to a like question is not folded; off,
+ * each takes its own place. */
+static const wd_record dups[] = {
+    { "e2019", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得机动车驾驶证。",
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 1, NULL, 0 },
+    { "e2012", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得驾驶证。",
+      "条例(2012).md", "2012-05-01", WD_KIND_QA, 2, NULL, 0 },
+    { "copy", "醉酒驾驶机动车的怎么处罚",
+      "醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任；"
+      "五年内不得重新取得机动车驾驶证。",
+      "副本.md", "2019-03-01", WD_KIND_QA, 3, NULL, 0 },
+    { "other", "醉酒驾驶营运机动车的怎么处罚",
+      "醉酒驾驶营运机动车的，吊销驾驶证，十年内不得重新取得，重新取得后不得驾驶营运机动车。",
+      "条例(2019).md", "2019-03-01", WD_KIND_QA, 4, NULL, 0 },
+};
+
+static void test_query__duplicates_are_folded(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/dups", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, dups, sizeof dups / sizeof *dups, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    const char *q = "醉酒驾驶机动车怎么处罚";
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    wd_results *all = NULL, *r = NULL;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &all, NULL), WD_OK);
+    assert_int_equal(all->n_hits, 4);
+    o.distinct = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, NULL), WD_OK);
+    assert_int_equal(r->n_hits, 2);
+    /* The best-ranked of the three is shown, the other two listed. */
+    assert_string_equal(r->hits[0].id, all->hits[0].id);
+    assert_int_equal(r->hits[0].n_more, 2);
+    assert_int_equal(r->hits[0].rank, 1);
+    assert_string_equal(r->hits[1].id, "other");
+    assert_int_equal(r->hits[1].n_more, 0);
+    assert_int_equal(r->hits[1].rank, 2);
+    /* Its confidence is the one it has unfolded. */
+    assert_true(r->hits[0].confidence == all->hits[0].confidence);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+    assert_non_null(strstr(b.data, "\"more_like_this\":[\""));
+    wd_buf_free(&b);
+    wd_results_free(r);
+    /* Pages count the folded hits: the second hit is the second page. */
+    o.n = 1;
+    o.offset = 1;
+    assert_int_equal(wd_search(s, q, strlen(q), &o, &r, NULL), WD_OK);
+    assert_int_equal(r->n_hits, 1);
+    assert_string_equal(r->hits[0].id, "other");
+    assert_int_equal(r->hits[0].rank, 2);
+    wd_results_free(r);
+    wd_results_free(all);
+    wd_searcher_close(s);
 }
 
 static void test_query__snippets_only_for_the_first_hits(void **state)
@@ -460,10 +783,10 @@ static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void
     (void)state;
     static const wd_record recs[] = {
         { "z1", "醉酒驾驶机动车会怎么处罚", "吊销机动车驾驶证，依法追究刑事责任。", "z.txt", NULL,
-          WD_KIND_QA, 1 },
-        { "z2", "驾驶证丢了怎么补办", "到车管所申请补领。", "z.txt", NULL, WD_KIND_QA, 1 },
-        { "z3", "喝醉了头疼怎么办", "多喝水，注意休息。", "z.txt", NULL, WD_KIND_QA, 1 },
-        { "z4", "醉驾要坐牢吗", "醉驾构成危险驾驶罪。", "z.txt", NULL, WD_KIND_QA, 1 },
+          WD_KIND_QA, 1, NULL, 0 },
+        { "z2", "驾驶证丢了怎么补办", "到车管所申请补领。", "z.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "z3", "喝醉了头疼怎么办", "多喝水，注意休息。", "z.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "z4", "醉驾要坐牢吗", "醉驾构成危险驾驶罪。", "z.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
     };
     char dir[64], ddir[64], path[128];
     wd_dict *plain = NULL, *grouped = NULL;
@@ -608,6 +931,10 @@ int main(void)
         cmocka_unit_test(test_query__particles_alone_do_not_match_everything_first),
         cmocka_unit_test(test_query__empty_and_punctuation_give_no_hits),
         cmocka_unit_test(test_query__source_filter_offset_and_kind),
+        cmocka_unit_test(test_query__filters_and_facets),
+        cmocka_unit_test(test_query__duplicates_are_folded),
+        cmocka_unit_test(test_query__extra_fields_filter_and_count),
+        cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),
         cmocka_unit_test(test_query__snippet_picks_the_matching_passage),

@@ -48,7 +48,8 @@ static int setup(void **state)
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     snprintf(f->extra, sizeof f->extra, "%s/extra.jsonl", f->dir);
     th_write_text(f->extra, "{\"id\":\"fx-1\",\"question\":\"" FIXTURE_Q "\",\"answer\":\"😀 "
-                            "医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。\"}\n");
+                            "医保卡丢了可以到𠀀社保中心补办，<b>带身份证</b>。\","
+                            "\"department\":\"社保中心\"}\n");
     const char *args[] = { "index", "--index", f->index, SEEDS, f->extra, NULL };
     if (wenda_run(args) != 0)
         return -1;
@@ -754,6 +755,147 @@ static void test_serve__record_is_show_json(void **state)
     resp_free(&r);
 }
 
+/* A 400 whose message names `what`. */
+static void assert_bad_naming(resp r, const char *what)
+{
+    if (r.status != 400 || !strstr(r.body, what))
+        fail_msg("wanted a 400 naming %s, got %d: %s", what, r.status, r.body);
+    resp_free(&r);
+}
+
+/* Filters and facets through the API: the same options as `wenda ask`;
+ * a parameter the endpoint does not know, or a known one with a bad value,
+ * is a 400 naming it (it used to be ignored, giving unfiltered answers). */
+static void test_serve__filters_facets_and_unknown_parameters(void **state)
+{
+    fixture *f = *state;
+    int p = f->s.port;
+    /* 医保卡丢了 (URL-encoded) */
+#define Q "q=%E5%8C%BB%E4%BF%9D%E5%8D%A1%E4%B8%A2%E4%BA%86"
+    resp r = get(p, "/api/search?" Q "&source=extra&facets=source,kind");
+    assert_int_equal(r.status, 200);
+    json_t *j = th_json(r.body);
+    json_t *hits = json_object_get(j, "hits");
+    assert_true(json_array_size(hits) >= 1);
+    for (size_t i = 0; i < json_array_size(hits); i++)
+        assert_string_equal(th_json_str(json_array_get(hits, i), "source"), "extra.jsonl");
+    json_t *src = json_object_get(json_object_get(j, "facets"), "source");
+    assert_int_equal(json_object_size(src), 1);
+    assert_int_equal(json_integer_value(json_object_get(src, "extra.jsonl")), 1);
+    assert_non_null(json_object_get(json_object_get(j, "facets"), "kind"));
+    json_decref(j);
+    resp_free(&r);
+    /* The same through ask: one JSON. */
+    th_run a = th_wenda(f->index, NULL, "ask", "--json", "--source", "extra", "--facets",
+                        "source,kind", "医保卡丢了", NULL);
+    assert_int_equal(a.status, 0);
+    json_t *aj = th_json(a.out);
+    r = get(p, "/api/search?" Q "&source=extra&facets=source,kind");
+    j = th_json(r.body);
+    assert_true(json_equal(json_object_get(aj, "facets"), json_object_get(j, "facets")));
+    assert_true(json_equal(json_object_get(aj, "hits"), json_object_get(j, "hits")));
+    json_decref(aj);
+    json_decref(j);
+    th_run_free(&a);
+    resp_free(&r);
+    /* A glob: the seed pages only. */
+    r = get(p, "/api/search?" Q "&source=0*.txt&kind=qa&n=20");
+    assert_int_equal(r.status, 200);
+    j = th_json(r.body);
+    hits = json_object_get(j, "hits");
+    assert_true(json_array_size(hits) >= 1);
+    for (size_t i = 0; i < json_array_size(hits); i++)
+        assert_string_not_equal(th_json_str(json_array_get(hits, i), "source"), "extra.jsonl");
+    json_decref(j);
+    resp_free(&r);
+
+    /* An extra field (a JSON Lines key): a filter and a facet. */
+    r = get(p, "/api/search?" Q "&field.department=%E7%A4%BE%E4%BF%9D%E4%B8%AD%E5%BF%83"
+               "&facets=department");
+    assert_int_equal(r.status, 200);
+    j = th_json(r.body);
+    hits = json_object_get(j, "hits");
+    assert_int_equal(json_array_size(hits), 1);
+    assert_string_equal(th_json_str(json_array_get(hits, 0), "id"), "fx-1");
+    json_t *dept = json_object_get(json_object_get(j, "facets"), "department");
+    assert_int_equal(json_integer_value(json_object_get(dept, "社保中心")), 1);
+    json_decref(j);
+    resp_free(&r);
+    assert_bad_naming(get(p, "/api/search?" Q "&foo=1"), "'foo'");
+    assert_bad_naming(get(p, "/api/search?" Q "&field.room=x"), "'room'");
+    assert_bad_naming(get(p, "/api/search?" Q "&field.department="), "field");
+    assert_bad_naming(get(p, "/api/search?" Q "&date_from=2020-13-01"), "date_from");
+    assert_bad_naming(get(p, "/api/search?" Q "&date_to=yesterday"), "date_to");
+    assert_bad_naming(get(p, "/api/search?" Q "&sort=newest"), "sort");
+    assert_bad_naming(get(p, "/api/search?" Q "&kind=faq"), "kind");
+    assert_bad_naming(get(p, "/api/search?" Q "&facets=room"), "room");
+    assert_bad_naming(get(p, "/api/search?" Q "&distinct=2"), "distinct");
+    assert_bad_naming(get(p, "/api/search?" Q "&source="), "source");
+    assert_bad_naming(get(p, "/api/suggest?q=x&foo=1"), "'foo'");
+    assert_bad_naming(get(p, "/api/record?id=fx-1&full=1"), "'full'");
+    assert_bad_naming(get(p, "/api/info?x=1"), "'x'");
+#undef Q
+}
+
+/* GET /api/info: the page's title, description and examples come from the
+ * index: derived from the base's own questions when `wenda index` kept
+ * none, else as --title, --description and --examples set them. */
+static void test_serve__info_comes_from_the_index(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/info");
+    assert_int_equal(r.status, 200);
+    json_t *j = th_json(r.body);
+    assert_non_null(j);
+    assert_string_equal(th_json_str(j, "title"), "");
+    assert_true(json_is_true(json_object_get(j, "examples_derived")));
+    json_t *ex = json_object_get(j, "examples");
+    assert_true(json_array_size(ex) >= 1 && json_array_size(ex) <= 3);
+    /* Each derived example is a question of the base, which answers it. */
+    for (size_t i = 0; i < json_array_size(ex); i++) {
+        const char *q = json_string_value(json_array_get(ex, i));
+        th_run a = th_wenda(f->index, NULL, "ask", "--json", "-n", "1", q, NULL);
+        assert_int_equal(a.status, 0);
+        json_t *aj = th_json(a.out);
+        json_t *hit = json_array_get(json_object_get(aj, "hits"), 0);
+        assert_string_equal(th_json_str(hit, "question"), q);
+        json_decref(aj);
+        th_run_free(&a);
+    }
+    json_decref(j);
+    resp_free(&r);
+
+    char idx[192];
+    snprintf(idx, sizeof idx, "%s/titled", f->dir);
+    const char *args[] = { "index",
+                           "--index",
+                           idx,
+                           "--title",
+                           "山东法规问答",
+                           "--description",
+                           "地方法规 <条文>",
+                           "--examples",
+                           "醉驾怎么判|工伤怎么认定",
+                           SEEDS,
+                           NULL };
+    assert_int_equal(wenda_run(args), 0);
+    srv s = serve_start(idx, NULL);
+    r = get(s.port, "/api/info");
+    assert_int_equal(r.status, 200);
+    assert_null(strchr(r.body, '<')); /* the JSON guard holds here too */
+    j = th_json(r.body);
+    assert_string_equal(th_json_str(j, "title"), "山东法规问答");
+    assert_string_equal(th_json_str(j, "description"), "地方法规 <条文>");
+    assert_false(json_is_true(json_object_get(j, "examples_derived")));
+    ex = json_object_get(j, "examples");
+    assert_int_equal(json_array_size(ex), 2);
+    assert_string_equal(json_string_value(json_array_get(ex, 0)), "醉驾怎么判");
+    assert_string_equal(json_string_value(json_array_get(ex, 1)), "工伤怎么认定");
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(serve_stop(&s), 0);
+}
+
 /* A damaged index is named as such (what is wrong, what to do), not as a
  * missing one. */
 static void test_serve__damaged_index_is_named_not_missing(void **state)
@@ -1451,6 +1593,7 @@ int main(void)
         cmocka_unit_test(test_serve__metrics),
         cmocka_unit_test(test_serve__repeated_search_is_cached),
         cmocka_unit_test(test_serve__errors),
+        cmocka_unit_test(test_serve__filters_facets_and_unknown_parameters),
         cmocka_unit_test(test_serve__cors),
         cmocka_unit_test(test_serve__host_and_origin),
         cmocka_unit_test(test_serve__keep_alive_and_pipelining),
@@ -1459,6 +1602,8 @@ int main(void)
     };
     const struct CMUnitTest own[] = {
         cmocka_unit_test_setup_teardown(test_serve__no_index_is_503_until_built, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve__info_comes_from_the_index, setup_server,
+                                        teardown_server),
         cmocka_unit_test_setup_teardown(test_serve__record_is_show_json, setup_server,
                                         teardown_server),
         cmocka_unit_test_setup_teardown(test_serve__damaged_index_is_named_not_missing, setup,

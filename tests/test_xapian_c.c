@@ -674,6 +674,73 @@ static void test_xapian_c__boolean_filter(void **state)
     xc_db_close(w);
 }
 
+static int count_facet(void *ctx, const char *value, size_t len, uint32_t count)
+{
+    char *out = ctx;
+    size_t at = strlen(out);
+    snprintf(out + at, 256 - at, "%s%.*s=%u", at ? "," : "", (int)len, value, count);
+    return 0;
+}
+
+/* Value ranges (inclusive, open at either end; documents without the value
+ * are outside) and facet counts over the whole match. */
+static void test_xapian_c__value_range_and_facets(void **state)
+{
+    wd_error err = { 0 };
+    xc_db *w = open_db(in_dir(state, "db"), XC_DB_CREATE);
+    const char *dates[4] = { "2011-05-01", "2019-03-01", NULL, "2021-01-01" };
+    const char *src[4] = { "a.md", "b.md", "a.md", "a.md" };
+    for (int i = 0; i < 4; i++) {
+        xc_doc *doc = doc_of_words("passport");
+        if (dates[i])
+            assert_int_equal(xc_doc_set_value(doc, 1, dates[i], 10, &err), WD_OK);
+        assert_int_equal(xc_doc_set_value(doc, 2, src[i], 4, &err), WD_OK);
+        static const char *const fields[4] = { "dept\0内科\0x\0y\0", "dept\0外科\0", "x\0dept\0",
+                                               "dept\0内科\0" };
+        static const size_t flen[4] = { 16, 12, 7, 12 };
+        assert_int_equal(xc_doc_set_value(doc, 3, fields[i], flen[i], &err), WD_OK);
+        assert_int_equal(xc_db_add(w, doc, NULL, &err), WD_OK);
+        xc_doc_free(doc);
+    }
+    xc_query *p = term("passport"), *r = NULL;
+    assert_int_equal(xc_query_value_range(&r, 1, "2019-03-01", "2021-01-01", &err), WD_OK);
+    xc_query *f = combine2(XC_OP_FILTER, p, r, 0);
+    assert_string_equal(hits(w, f), "2,4");
+    xc_query_free(r);
+    xc_query_free(f);
+    assert_int_equal(xc_query_value_range(&r, 1, NULL, "2019-12-31", &err), WD_OK);
+    f = combine2(XC_OP_FILTER, p, r, 0);
+    assert_string_equal(hits(w, f), "1,2");
+    xc_query_free(r);
+    xc_query_free(f);
+    assert_int_equal(xc_query_value_range(&r, 1, NULL, NULL, &err), WD_OK);
+    f = combine2(XC_OP_FILTER, p, r, 0);
+    assert_string_equal(hits(w, f), "1,2,4");
+    xc_query_free(r);
+    xc_query_free(f);
+
+    xc_enquire *e = NULL;
+    xc_mset *m = NULL;
+    assert_int_equal(xc_enquire_new(&e, w, &err), WD_OK);
+    assert_int_equal(xc_enquire_set_query(e, p, &err), WD_OK);
+    assert_int_equal(xc_enquire_add_facet(e, 2, NULL, &err), WD_OK);
+    assert_int_equal(xc_enquire_add_facet(e, 3, "dept", &err), WD_OK);
+    assert_int_equal(xc_enquire_mset(e, 0, 1, 4, &m, &err), WD_OK); /* a page of one */
+    char out[256] = "";
+    assert_int_equal(xc_enquire_facet_each(e, 2, NULL, 10, count_facet, out, &err), WD_OK);
+    assert_string_equal(out, "a.md=3,b.md=1");
+    out[0] = '\0';
+    assert_int_equal(xc_enquire_facet_each(e, 3, "dept", 10, count_facet, out, &err), WD_OK);
+    assert_string_equal(out, "内科=2,外科=1");
+    assert_int_equal(xc_enquire_facet_each(e, 5, NULL, 10, count_facet, out, &err), WD_EINVAL);
+    assert_int_equal(xc_enquire_facet_each(e, 3, "other", 10, count_facet, out, &err), WD_EINVAL);
+    assert_int_equal(xc_enquire_add_facet(NULL, 2, NULL, &err), WD_EINVAL);
+    xc_mset_free(m);
+    xc_enquire_free(e);
+    xc_query_free(p);
+    xc_db_close(w);
+}
+
 static void test_xapian_c__operators_rank_as_expected(void **state)
 {
     wd_error err = { 0 };
@@ -1721,6 +1788,7 @@ int main(void)
         T(allterms_with_prefix),
         T(phrase_uses_positions),
         T(boolean_filter),
+        T(value_range_and_facets),
         T(operators_rank_as_expected),
         T(bm25_parameters_change_scores),
         T(tiebreak_by_value),

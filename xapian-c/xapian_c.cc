@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <exception>
 #include <mutex>
@@ -75,6 +76,14 @@ struct xc_query {
 struct xc_enquire {
     explicit xc_enquire(const Xapian::Database &d) : db(d), enq(d) {}
     Xapian::Database db; /* for termfreqs in xc_enquire_matching_terms */
+    /* xc_enquire_add_facet's counters; outlive enq, which uses them */
+    struct facet {
+        unsigned slot;
+        std::string field; /* "" for the whole value */
+        std::unique_ptr<Xapian::ValueCountMatchSpy> values;
+        std::unique_ptr<Xapian::MatchSpy> fields; /* a FieldCountSpy */
+    };
+    std::vector<facet> facets;
     Xapian::Enquire enq;
 };
 
@@ -1343,6 +1352,122 @@ int xc_enquire_new(xc_enquire **out, xc_db *db, wd_error *err)
     try {
         *out = xc_new<xc_enquire>(db->db);
         return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const char *hi,
+                         wd_error *err)
+{
+    if (!out)
+        return xc_einval(err, "out is NULL");
+    *out = nullptr;
+    try {
+        Xapian::Query q;
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        else if (lo)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        else
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
+        *out = xc_new<xc_query>(xc_query{ q });
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+namespace
+{
+/* Counts the values of one field in a slot of NAME NUL VALUE NUL pairs. */
+class FieldCountSpy : public Xapian::MatchSpy
+{
+  public:
+    FieldCountSpy(unsigned slot, const std::string &name) : slot_(slot), name_(name) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string v = doc.get_value(slot_);
+        size_t p = 0;
+        while (p < v.size()) {
+            size_t a = v.find('\0', p);
+            if (a == std::string::npos)
+                break;
+            size_t b = v.find('\0', a + 1);
+            if (b == std::string::npos)
+                b = v.size();
+            if (a - p == name_.size() && v.compare(p, a - p, name_) == 0)
+                counts[v.substr(a + 1, b - a - 1)]++;
+            p = b + 1;
+        }
+    }
+    std::map<std::string, uint32_t> counts;
+
+  private:
+    unsigned slot_;
+    std::string name_;
+};
+} // namespace
+
+int xc_enquire_add_facet(xc_enquire *e, unsigned slot, const char *field, wd_error *err)
+{
+    if (!e)
+        return xc_einval(err, "enquire is NULL");
+    try {
+        xc_enquire::facet f;
+        f.slot = slot;
+        f.field = field ? field : "";
+        if (field) {
+            f.fields.reset(new FieldCountSpy(slot, f.field));
+            e->enq.add_matchspy(f.fields.get());
+        } else {
+            f.values.reset(new Xapian::ValueCountMatchSpy(slot));
+            e->enq.add_matchspy(f.values.get());
+        }
+        e->facets.push_back(std::move(f));
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
+int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint32_t max,
+                          xc_facet_cb cb, void *ctx, wd_error *err)
+{
+    if (!e || !cb)
+        return xc_einval(err, "enquire or callback is NULL");
+    try {
+        std::string want = field ? field : "";
+        for (auto &f : e->facets) {
+            if (f.slot != slot || f.field != want)
+                continue;
+            if (f.values) {
+                for (auto it = f.values->top_values_begin(max); it != f.values->top_values_end(max);
+                     ++it) {
+                    std::string v = *it;
+                    int rc = cb(ctx, v.data(), v.size(), it.get_termfreq());
+                    if (rc != 0)
+                        return rc;
+                }
+                return WD_OK;
+            }
+            auto *spy = static_cast<FieldCountSpy *>(f.fields.get());
+            std::vector<std::pair<std::string, uint32_t>> top(spy->counts.begin(),
+                                                              spy->counts.end());
+            std::stable_sort(
+                top.begin(), top.end(),
+                [](const std::pair<std::string, uint32_t> &a,
+                   const std::pair<std::string, uint32_t> &b) { return a.second > b.second; });
+            for (size_t i = 0; i < top.size() && i < max; i++) {
+                int rc = cb(ctx, top[i].first.data(), top[i].first.size(), top[i].second);
+                if (rc != 0)
+                    return rc;
+            }
+            return WD_OK;
+        }
+        return xc_einval(err, "no facet was added for this slot");
     } catch (...) {
         return xc_fail(err);
     }

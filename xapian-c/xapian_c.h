@@ -303,6 +303,11 @@ int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, un
 int xc_query_scale(xc_query **out, const xc_query *q, double factor, wd_error *err);
 /* Query that matches every document (for pure filters). */
 int xc_query_match_all(xc_query **out, wd_error *err);
+/* Documents whose value in `slot` lies in [lo, hi], compared as bytes; a
+ * NULL bound is open (both NULL: every document with a value there). A
+ * boolean filter: its weight is 0. */
+int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const char *hi,
+                         wd_error *err);
 /* Parse `text` with Xapian's own QueryParser and FLAG_CJK_NGRAM, default op
  * OR, terms prefixed with `prefix` ("" for none) - the stock baseline. The
  * db gives the parser its statistics (may be NULL). */
@@ -328,6 +333,20 @@ int xc_enquire_set_tiebreak_value(xc_enquire *e, int slot, wd_error *err);
  * estimate exact up to that many (0 = Xapian's default). */
 int xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t max, uint32_t check_at_least,
                     xc_mset **out, wd_error *err);
+/* Count the values in `slot` of every document the next match looks at
+ * (all of the match when xc_enquire_mset's check_at_least is at least the
+ * database's size), for xc_enquire_facet_each. With `field` (not NULL) the
+ * slot holds pairs NAME NUL VALUE NUL, and the values of the pairs named
+ * `field` are counted (a local database only: remote shards cannot run
+ * this counter). */
+int xc_enquire_add_facet(xc_enquire *e, unsigned slot, const char *field, wd_error *err);
+/* After a match: the `max` most frequent values of a slot (and field) given
+ * to xc_enquire_add_facet, most frequent first (ties by value); the callback
+ * gets each one and how many documents hold it (non-zero return stops and
+ * is returned). WD_EINVAL for one not added. */
+typedef int (*xc_facet_cb)(void *ctx, const char *value, size_t len, uint32_t count);
+int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint32_t max,
+                          xc_facet_cb cb, void *ctx, wd_error *err);
 /* Terms of the current query that index document `docid` (sorted,
  * deduplicated); the callback gets each one. */
 int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void *ctx,

@@ -43,9 +43,14 @@ enum wd_input_format {
 typedef struct wd_read_opts {
     int format;                  /* enum wd_input_format, not WD_FORMAT_LINES */
     const char *encoding;        /* NULL or "utf-8": strict UTF-8; "gb18030"/"gbk": convert */
-    const char *question_column; /* NULL = "question" */
+    const char *question_column; /* NULL = "question"; "title,ask": the question is those
+                                    columns' text joined with a space */
     const char *answer_column;   /* NULL = "answer" */
     const char *id_column;       /* NULL = "id" (optional column) */
+    const char *source_column;   /* NULL = "source" (optional; else the file's name) */
+    const char *date_column;     /* NULL = "date" (optional; YYYY-MM-DD) */
+    const char *field_columns;   /* NULL = none; "department,hospital": those columns
+                                    become the records' extra fields (wd_field) */
     size_t max_record_bytes;     /* a record whose id, question, answer, source and date
                                     together hold more bytes is skipped (a source is the
                                     file's name unless the record gives one); 0 =
@@ -58,7 +63,7 @@ typedef struct wd_read_opts {
 #define WD_DEFAULT_MAX_RECORD_BYTES (1u << 20) /* 1 MiB */
 #define WD_READ_OPTS_INIT                                                                          \
     {                                                                                              \
-        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, 0, NULL                                            \
+        WD_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL                          \
     }
 
 /* Records reach the caller through a wd_record_fn (wenda/record.h): the
@@ -177,7 +182,8 @@ void wd_corpus_files_free(wd_corpus_files *f);
 
 typedef struct wd_question_opts {
     int format;                  /* WD_FORMAT_AUTO, _LINES, _TSV, _CSV or _QUERY_LOG */
-    const char *question_column; /* NULL = "question" */
+    const char *question_column; /* NULL = "question"; "title,ask": the question is those
+                                    columns' text joined with a space */
     size_t max_question_bytes;   /* 0 = WD_DEFAULT_MAX_QUESTION_BYTES */
 } wd_question_opts;
 

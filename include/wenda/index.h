@@ -63,12 +63,18 @@ typedef struct wd_index_opts {
     int profile;             /* 1: measure the CPU time spent analysing records and
                             writing them to Xapian (wd_index_stats); costs a
                             clock read or three per record, about 1 %. */
+    /* What the base is, shown by the service's page (wd_searcher_about):
+     * kept in the index's metadata at every commit when not NULL (an empty
+     * string clears it). examples: example questions, one a line. */
+    const char *title;
+    const char *description;
+    const char *examples;
 } wd_index_opts;
 
 #define WD_DEFAULT_BATCH_SIZE 1000
 #define WD_INDEX_OPTS_INIT                                                                         \
     {                                                                                              \
-        0, 0, 0, 0, 0, 0, 0, 0                                                                     \
+        0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL                                                   \
     }
 
 /* The shard (0-based) of a record id among n: FNV-1a 64 of the id's bytes

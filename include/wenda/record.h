@@ -4,7 +4,8 @@
  * A record is what the corpus readers produce, what the index writer
  * stores and what a search returns. Inside an index each record is kept as
  * its stored form: one flat JSON object of strings, keys in the order id,
- * question, answer, kind, source, date (date left out when unknown), UTF-8
+ * question, answer, kind, source, date (date left out when unknown), then
+ * each extra field as "field.NAME" (WD_FIELD_KEY_PREFIX), UTF-8
  * written as is, `"` `\` and control characters escaped the way jansson's
  * compact dump writes them. This header is the one codec of that form: the
  * indexer encodes with it, the searcher and every reader of stored records
@@ -29,15 +30,34 @@ enum wd_record_kind {
     WD_KIND_QUESTION = 1 /* a known question with only the asker's description */
 };
 
+/* An extra field of a record: a JSON Lines key beyond the record's own, or
+ * a TSV/CSV column named with --field-column (department, hospital, ...).
+ * Records can be filtered by it and its values counted as a facet. */
+typedef struct wd_field {
+    const char *name;  /* WD_FIELD_NAME_MAX bytes at most; no '=' ',' or control characters */
+    const char *value; /* UTF-8 */
+} wd_field;
+
+#define WD_FIELD_KEY_PREFIX "field."
+#define WD_FIELD_NAME_MAX 64
+#define WD_RECORD_MAX_FIELDS 32
+
+/* 1 when name (len bytes) may name a field: 1 to WD_FIELD_NAME_MAX bytes, no
+ * '=', ',', '*', space or control character, and not one of the record's
+ * own keys (id, question, answer, kind, source, date, line). */
+int wd_field_name_ok(const char *name, size_t len);
+
 typedef struct wd_record {
-    const char *id;       /* stable id: seed "<stem>#<n>", JSONL "id", TSV/CSV id column,
+    const char *id;         /* stable id: seed "<stem>#<n>", JSONL "id", TSV/CSV id column,
                              else "h" + 16 hex digits of a hash of question and answer */
-    const char *question; /* exactly as in the source */
-    const char *answer;   /* exactly as in the source; for kind question, the description */
-    const char *source;   /* the file's base name */
-    const char *date;     /* "YYYY-MM-DD" or NULL */
-    int kind;             /* enum wd_record_kind */
-    size_t line;          /* 1-based line where the record starts (0 when not from a file) */
+    const char *question;   /* exactly as in the source */
+    const char *answer;     /* exactly as in the source; for kind question, the description */
+    const char *source;     /* the file's base name */
+    const char *date;       /* "YYYY-MM-DD" or NULL */
+    int kind;               /* enum wd_record_kind */
+    size_t line;            /* 1-based line where the record starts (0 when not from a file) */
+    const wd_field *fields; /* extra fields, n_fields of them (at most WD_RECORD_MAX_FIELDS) */
+    size_t n_fields;
 } wd_record;
 
 /* A record passed to a callback: the record and its strings are borrowed
@@ -56,7 +76,7 @@ int wd_record_kind_from_name(const char *s);
 int wd_record_encode(const wd_record *rec, wd_buf *out);
 
 /* Decode a stored form. On success *out points into *mem (new, one block:
- * wd_free it when done with the record); out->line is 0; a missing answer
+ * wd_free it when done with the record, fields included); out->line is 0; a missing answer
  * or source reads as "", a missing date as NULL, a kind other than
  * "question" as WD_KIND_QA. WD_ECORRUPT (with a message that says to
  * re-index) when the data is not a flat JSON object of strings with at least

@@ -31,7 +31,8 @@ typedef struct wd_searcher wd_searcher;
 typedef struct wd_search_opts {
     uint32_t n;              /* hits wanted; 0 = 10 */
     uint32_t offset;         /* skip this many first */
-    const char *source;      /* only records from this source file (NULL = all) */
+    const char *source;      /* only records whose source starts with this, or matches it as
+                                a glob when it holds '*' (NULL = all) */
     int explain;             /* fill wd_hit.explain */
     double question_weight;  /* weight of the question field; 0 = default */
     double k1, b;            /* BM25 parameters; negative = defaults */
@@ -49,11 +50,44 @@ typedef struct wd_search_opts {
     double min_confidence; /* wd_results.answered: a hit at or above it; < 0 = the
                               calibration's covered threshold (wd_searcher_calibration) */
     int features;          /* fill wd_hit.features (what the confidence was computed from) */
+    /* Filters (with source above); NULL = any. The date bounds are
+     * YYYY-MM-DD, inclusive; a record without a date is outside any range. */
+    const char *kind; /* "qa" or "question" */
+    const char *date_from;
+    const char *date_to;
+    int sort_date;             /* 1: the ranked matches newest first (undated last), else by
+                           relevance */
+    const char *facets;        /* comma-separated facet names: source, kind, year, or an extra
+                           field's name: count the values over the whole match
+                           (wd_results.facets) */
+    int distinct;              /* 1: records whose question and answer are the same or nearly the
+                           same as a better-ranked one's are folded into its hit
+                           (wd_hit.more) instead of taking a place of their own */
+    const char *const *fields; /* "NAME=VALUE" each: only records whose extra field NAME
+                                  is VALUE (all of them); n_fields of them */
+    size_t n_fields;
 } wd_search_opts;
+
+/* The facets a search can count besides the index's extra fields. */
+#define WD_FACET_NAMES "source,kind,year"
+/* Values listed a facet at most, most frequent first. */
+#define WD_FACET_MAX_VALUES 100
+
+typedef struct wd_facet_value {
+    char *value; /* new */
+    uint32_t count;
+} wd_facet_value;
+
+typedef struct wd_facet {
+    char *name; /* new */
+    wd_facet_value *values;
+    size_t n_values;
+} wd_facet;
 
 #define WD_SEARCH_OPTS_INIT                                                                        \
     {                                                                                              \
-        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0                                    \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0,     \
+            NULL, 0                                                                                \
     }
 
 typedef struct wd_term_weight {
@@ -79,6 +113,11 @@ typedef struct wd_hit {
     size_t n_explain;
     double *features; /* with opts.features: WD_HIT_NFEATURES numbers (new), named by
                          wd_hit_feature_name; NULL otherwise */
+    char **more;      /* with opts.distinct: the ids of the records folded into this one
+                         (the same or nearly the same question and answer), new */
+    size_t n_more;
+    wd_field *fields; /* the record's extra fields (names and values new) */
+    size_t n_fields;
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */
@@ -110,6 +149,9 @@ typedef struct wd_results {
      * for by its most informative words (at most 64 distinct words, read
      * from its first 64 KiB), and the hits and confidences are for those. */
     int trimmed;
+    /* With opts.facets: each facet asked for, in the order asked. */
+    wd_facet *facets;
+    size_t n_facets;
 } wd_results;
 
 /* Open the index at `path` read-only. `dict` is borrowed and must outlive
@@ -138,13 +180,20 @@ void wd_searcher_close(wd_searcher *s);
 /* Pick up changes committed since the searcher opened. */
 int wd_searcher_reopen(wd_searcher *s, wd_error *err);
 
-/* Ask. *out is new (wd_results_free), NULL on failure. An empty question
+/* Ask. *out is new (wd_results_free), NULL on failure. WD_EINVAL for a
+ * bad filter (a date not YYYY-MM-DD, an unknown kind or facet), and for a
+ * date range, the date sort or facets on an index written before they
+ * existed (schema 2: the message says to rebuild it). An empty question
  * (or one of only punctuation) is not an error: it gives no hits. A long
  * question is not refused either: it is trimmed (wd_results.trimmed), so
  * that what a search costs is bounded whatever its length. */
 int wd_search(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
               wd_results **out, wd_error *err);
 void wd_results_free(wd_results *r);
+/* Check a search's filter and facet options without an index: WD_EINVAL
+ * with a message naming the option (kind, date_from, date_to, facets) and
+ * what it wants. wd_search checks the same. */
+int wd_search_opts_check(const wd_search_opts *o, wd_error *err);
 
 /* Fetch one record by id into a one-hit result (snippet = start of the
  * answer). *out is new, NULL on failure: release it with wd_hit_free(h) and
@@ -166,6 +215,28 @@ typedef struct wd_index_info {
 
 int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_error *err);
 void wd_index_info_clear(wd_index_info *info);
+
+/* What a knowledge base is, for a page that searches it: its title,
+ * description and example questions as `wenda index --title --description
+ * --examples` kept them in the index; examples the index does not keep are
+ * derived from its own questions (the best record for each of the words
+ * its questions use most), so that a page shows questions the base answers. */
+typedef struct wd_index_about {
+    char *title;       /* new; "" when not set */
+    char *description; /* new; "" when not set */
+    char **examples;   /* new; n_examples questions */
+    size_t n_examples;
+    int derived;  /* 1: the examples were derived, not set at index time */
+    char *fields; /* new; the records' extra fields' names, comma-separated ("" for none) */
+} wd_index_about;
+
+/* At most this many examples are derived. */
+#define WD_ABOUT_EXAMPLES 3
+
+/* Fill *out (cleared first). WD_ENOMEM, or the index's errors. Reads every
+ * question-field term of the index once when it must derive examples. */
+int wd_searcher_about(wd_searcher *s, wd_index_about *out, wd_error *err);
+void wd_index_about_clear(wd_index_about *about);
 
 /* Walk every record stored in the index at `path`, in index order, through
  * its own read-only view (no searcher is touched, so any thread may call it

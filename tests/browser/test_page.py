@@ -165,6 +165,99 @@ def main():
             "return Array.from(d.querySelectorAll('mark')).map(m => m.textContent);")
         assert got == ["医保", "𠀀"], got
 
+        # A result opens its whole answer at an address of its own: paragraphs
+        # kept, markup shown as text, a readable source (file name without
+        # folders or extension, the article) and the date; Back returns.
+        box = browser.find_element(By.ID, "q")
+        box.clear()
+        box.send_keys("醉酒驾驶机动车怎么处罚")
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done"
+                   and "醉酒" in urllib.parse.unquote(b.current_url))
+        first = browser.find_element(By.CSS_SELECTOR, "#results li.result")
+        meta = first.find_element(By.CSS_SELECTOR, ".meta").text
+        assert "山东省道路交通安全条例(2016-11-26) 第十七条" in meta and "2016-11-26" in meta, meta
+        assert "DLC/" not in meta and ".md" not in meta, meta
+        # The 2012 edition of the same article is folded into it, its id at hand.
+        more = first.find_element(By.CSS_SELECTOR, "details.more")
+        assert "另有 1 条相似" in more.text, more.text
+        titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#results li.result h2 a.open")]
+        assert titles.count("醉酒驾驶机动车的怎么处罚") == 1, titles
+        more.find_element(By.TAG_NAME, "summary").click()
+        assert "(2012-05-01)#第十七条" in more.find_element(By.CSS_SELECTOR, "ul a").text
+
+        # A facet: the sources of the whole match, each a filter; the filter
+        # shows as a chip that takes it off again.
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=source] button"))
+        want = "DLC/山东地方法规/交通/山东省道路交通安全条例(2016-11-26).md"
+        button = [b for b in browser.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=source] button")
+                  if b.get_attribute("title") == want]
+        assert button, [b.get_attribute("title") for b in browser.find_elements(By.CSS_SELECTOR, "#facets button")]
+        assert button[0].text.startswith("山东省道路交通安全条例(2016-11-26)"), button[0].text
+        button[0].click()
+        wait.until(lambda b: "source=" in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        metas = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#results li.result .meta")]
+        assert metas and all("(2016-11-26)" in m for m in metas), metas
+        chip = browser.find_element(By.CSS_SELECTOR, "#facets .active .chip")
+        assert chip.get_attribute("data-filter") == "source"
+        chip.click()
+        wait.until(lambda b: "source=" not in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        # An extra field of the records (a JSON Lines key) is a facet and a filter too.
+        browser.get(base + "/?q=" + urllib.parse.quote("高血压患者"))
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=department] button"))
+        dept = [b for b in browser.find_elements(By.CSS_SELECTOR, "#facets .facet[data-facet=department] button")
+                if b.get_attribute("title") == "外科"]
+        assert dept and dept[0].text == "外科 1", [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#facets button")]
+        dept[0].click()
+        wait.until(lambda b: "field.department=" in b.current_url
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#results li.result h2 a.open")]
+        assert titles == ["高血压患者能做手术吗"], titles
+        # A filter given in the address: only question-only records.
+        browser.get(base + "/?q=" + urllib.parse.quote("低保户看病") + "&kind=question")
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        kinds = browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+        assert kinds and all(k.find_elements(By.CSS_SELECTOR, ".badge") for k in kinds)
+        browser.get(base + "/?q=" + urllib.parse.quote("醉酒驾驶机动车怎么处罚"))
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        first = browser.find_element(By.CSS_SELECTOR, "#results li.result")
+
+        first.find_element(By.CSS_SELECTOR, "h2 a").click()
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert "id=" in browser.current_url
+        paras = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#record .answer p")]
+        assert len(paras) == 3 and "<b>依法追究刑事责任</b>" in paras[1], paras
+        assert not browser.find_elements(By.CSS_SELECTOR, "#record b, #record script, #record img")
+        assert not browser.find_element(By.ID, "results").is_displayed()
+        assert not browser.find_element(By.ID, "examples").is_displayed()
+        record_url = browser.current_url
+        browser.back()
+        wait.until(lambda b: b.find_element(By.ID, "results").is_displayed()
+                   and b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        # The address is shareable: opened afresh, it shows the same record.
+        browser.get(record_url)
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert browser.find_element(By.CSS_SELECTOR, "#record h2").text == "醉酒驾驶机动车的怎么处罚"
+        # The markup record's whole answer is text too.
+        browser.get(base + "/?id=fx-1")
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        assert '<img src=x onerror="window.__xss=2">' in browser.find_element(By.ID, "record").text
+        assert browser.execute_script("return window.__xss === undefined")
+
+        # The title and example questions come from the index (/api/info), not the HTML.
+        browser.get(base + "/")
+        with urllib.request.urlopen(base + "/api/info") as r:
+            info = json.load(r)
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#examples .example"))
+        shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#examples .example")]
+        assert shown == info["examples"] and shown, (shown, info)
+        assert "低保户要交医保吗" not in browser.page_source or "低保户要交医保吗" in shown
+        browser.find_elements(By.CSS_SELECTOR, "#examples .example")[0].click()
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        assert browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+
         # No request left the service.
         names = browser.execute_script(
             "return performance.getEntries().map(e => e.name).filter(n => n.startsWith('http'))")
@@ -178,6 +271,31 @@ def main():
             "return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, "page wider than a phone by %dpx" % overflow
         browser.save_screenshot(os.path.join(args.out, "wenda-page-phone.png"))
+        # The record view on a phone: nothing wider than the screen either.
+        browser.get(record_url)
+        wait.until(lambda b: b.find_element(By.ID, "record").get_attribute("data-state") == "done")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "record view wider than a phone by %dpx" % overflow
+        browser.save_screenshot(os.path.join(args.out, "wenda-record-phone.png"))
+        # The coverage report on a phone: charts scaled to the screen, the
+        # table in cards, nothing cut off or wider than the screen.
+        qfile = os.path.join(tmp, "q.txt")
+        with open(qfile, "w", encoding="utf-8") as f:
+            f.write("低保户要交医保吗\n公积金怎么提取\n医保断缴了卡里的钱还在吗一个很长很长很长很长的问题\n")
+        report = os.path.join(tmp, "report.html")
+        subprocess.run([args.wenda, "coverage", "--index", index, "--format", "html", "-o", report,
+                        qfile], check=True, stdout=subprocess.DEVNULL)
+        browser.get("file://" + report)
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".map(e => e.tagName + '.' + e.getAttribute('class'))")
+        assert not wide, "coverage report wider than a phone: %s" % wide[:5]
+        charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+        assert len(charts) == 2 and all(c.size["width"] > 200 for c in charts), \
+            [c.size for c in charts]
+        browser.save_screenshot(os.path.join(args.out, "wenda-coverage-phone.png"))
         print("browser test ok; screenshots in", args.out)
         return 0
     finally:

@@ -114,6 +114,16 @@ static void check_target(const char *raw)
         else
             check_msg(why);
     }
+    /* A parameter the endpoint does not know is named in the message. */
+    why[0] = '\0';
+    if (serve_params_known(&u, SERVE_SEARCH_PARAMS, why, sizeof why) != 0)
+        check_msg(why);
+    const char *text = NULL;
+    why[0] = '\0';
+    if (serve_param_text(&u, "source", SERVE_MAX_QUERY_BYTES, &text, why, sizeof why) != 0)
+        check_msg(why);
+    else if (text)
+        FZ_CHECK(strlen(text) <= SERVE_MAX_QUERY_BYTES);
     /* The 404 message quotes the path. */
     char ex[256];
     uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);

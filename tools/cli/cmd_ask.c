@@ -122,6 +122,14 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
         put_visible(&o, h->date);
     }
     wd_buf_printf(&o, "%s\n", off);
+    if (h->n_more) {
+        wd_buf_printf(&o, "   %s%zu more like this:", color ? DIM : "", h->n_more);
+        for (size_t k = 0; k < h->n_more; k++) {
+            wd_buf_puts(&o, " ");
+            put_visible(&o, h->more[k]);
+        }
+        wd_buf_printf(&o, "%s\n", off);
+    }
     for (size_t k = 0; explain && k < h->n_explain; k++) {
         if (!(h->explain[k].weight > 0))
             continue; /* matched, but weighed nothing: not what ranked it */
@@ -176,13 +184,36 @@ static void print_human(const wd_results *r, int color, int full, int explain)
         print_hit(&r->hits[i], color, full, explain, !r->answered);
     printf("%s%zu record%s, %.1f ms%s\n", color ? DIM : "", r->n_hits, r->n_hits == 1 ? "" : "s",
            r->took_ms, color ? RESET : "");
+    for (size_t i = 0; i < r->n_facets; i++) {
+        wd_buf o = WD_BUF_INIT;
+        wd_buf_printf(&o, "%s:", r->facets[i].name);
+        for (size_t k = 0; k < r->facets[i].n_values; k++) {
+            wd_buf_puts(&o, k ? ", " : " ");
+            put_visible(&o, r->facets[i].values[k].value);
+            wd_buf_printf(&o, " %u", r->facets[i].values[k].count);
+        }
+        if (!o.oom)
+            printf("%.*s\n", (int)o.len, o.data);
+        wd_buf_free(&o);
+    }
 }
 
 static const cli_opt ask_opts[] = {
     { "index", 0, 1, "DIR", "index to ask (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
     { "num", 'n', 1, "N", "number of answers, 1 to 1000 (default 5)" },
     { "offset", 0, 1, "K", "skip the first K answers" },
-    { "source", 0, 1, "S", "only records from source file S" },
+    { "source", 0, 1, "S",
+      "only records whose source starts with S, or matches S as a glob when it holds *" },
+    { "kind", 0, 1, "K", "only records of kind K: qa or question" },
+    { "field", 0, 1, "NAME=VALUE", "only records whose extra field NAME is VALUE" },
+    { "date-from", 0, 1, "DATE", "only records dated DATE (YYYY-MM-DD) or later" },
+    { "date-to", 0, 1, "DATE", "only records dated DATE (YYYY-MM-DD) or earlier" },
+    { "sort", 0, 1, "BY", "relevance (default) or date: the best matches newest first" },
+    { "facets", 0, 1, "LIST",
+      "count the matching records by source, kind, year and/or extra fields (comma-separated)" },
+    { "no-distinct", 0, 0, NULL,
+      "show records with the same (or nearly the same) question and answer each in its own "
+      "place, instead of once with the others' ids" },
     { "json", 0, 0, NULL, "print one JSON object per question" },
     { "full", 0, 0, NULL, "include each record's whole answer" },
     { "explain", 0, 0, NULL, "show the matched terms and their weights" },
@@ -328,6 +359,34 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
     o.source = cli_value(cmd, &a, "source");
+    o.kind = cli_value(cmd, &a, "kind");
+    o.date_from = cli_value(cmd, &a, "date-from");
+    o.date_to = cli_value(cmd, &a, "date-to");
+    o.facets = cli_value(cmd, &a, "facets");
+    o.distinct = !cli_flag(cmd, &a, "no-distinct");
+    const char *field = cli_value(cmd, &a, "field");
+    if (field) {
+        o.fields = &field;
+        o.n_fields = 1;
+    }
+    const char *sort = cli_value(cmd, &a, "sort");
+    if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
+        cli_args_free(&a);
+        wd_dict_free(dict);
+        return cli_usage_error(cmd, "--sort wants relevance or date, not '%s'", sort);
+    }
+    o.sort_date = sort && strcmp(sort, "date") == 0;
+    wd_error oerr;
+    wd_error_clear(&oerr);
+    if (wd_search_opts_check(&o, &oerr) != WD_OK) {
+        cli_args_free(&a);
+        wd_dict_free(dict);
+        /* The option as the command line spells it: date_from -> date-from. */
+        for (char *c = oerr.message; *c && *c != ' '; c++)
+            if (*c == '_')
+                *c = '-';
+        return cli_usage_error(cmd, "--%s", oerr.message);
+    }
     o.explain = cli_flag(cmd, &a, "explain");
     o.features = o.explain; /* and what each hit's confidence was computed from */
     o.allow_partial = cli_flag(cmd, &a, "allow-partial");
@@ -404,7 +463,11 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_ask = {
     "ask",
     "Answer a question from the index, best answers first.",
-    "[--index DIR] [-n N] [--offset K] [--source S] [--json] [--full] [--min-confidence P] "
+    "[--index DIR] [-n N] [--offset K] [--source S] [--kind K] [--field NAME=VALUE] "
+    "[--date-from DATE] "
+    "[--date-to DATE] [--sort relevance|date] [--facets LIST] [--no-distinct] [--json] [--full] "
+    "[--min-confidence "
+    "P] "
     "[--calibration FILE] [--allow-partial] [--timeout MS] QUESTION | -",
     "QUESTION is free text such as 低保户要交医保吗. With - questions are read one a line\n"
     "from stdin and answered one a line: with --json one JSON object for every input\n"
@@ -424,7 +487,13 @@ const cli_cmd cli_cmd_ask = {
     "[{\"rank\", \"id\", \"question\", \"kind\", \"score\", \"confidence\", \"snippet\",\n"
     "\"highlights\": [[start, end], ...], \"source\"}]}; highlight offsets count code points\n"
     "of the snippet; total is Xapian's estimate of the records sharing a word with the\n"
-    "question (not a count of answers).\n"
+    "question (not a count of answers). With --facets the JSON adds \"facets\":\n"
+    "{\"source\": {VALUE: count, ...}, ...}, counted over every matching record.\n"
+    "Records whose question and answer are the same or nearly the same as a better\n"
+    "ranked one's are shown once, with the others' ids (\"more_like_this\": [...]);\n"
+    "--no-distinct shows each in its own place.\n"
+    "--date-from, --date-to, --sort date and --facets need an index written by this\n"
+    "wenda (schema 3; rebuild an older one with wenda index --overwrite).\n"
     "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"
     "(xapian-tcpsrv), or a Xapian stub file listing them. A shard that does not answer\n"
     "within the timeout is an error naming it (exit 3); with --allow-partial the other\n"

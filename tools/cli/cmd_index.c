@@ -219,9 +219,20 @@ static const cli_opt index_opts[] = {
       "in folders, also follow symbolic links that lead out of the folder named" },
     { "input-format", 0, 1, "F", "auto, seed, jsonl, tsv or csv (default auto)" },
     { "encoding", 0, 1, "ENC", "input encoding: utf-8 (default) or gb18030" },
-    { "question-column", 0, 1, "NAME", "TSV/CSV column with the question (default question)" },
+    { "question-column", 0, 1, "NAME",
+      "TSV/CSV column with the question (default question); A,B joins several with a space" },
     { "answer-column", 0, 1, "NAME", "TSV/CSV column with the answer (default answer)" },
     { "id-column", 0, 1, "NAME", "TSV/CSV column with the id (default id, optional)" },
+    { "source-column", 0, 1, "NAME",
+      "TSV/CSV column with the source (default source, optional; else the file's name)" },
+    { "date-column", 0, 1, "NAME",
+      "TSV/CSV column with the date, YYYY-MM-DD (default date, optional)" },
+    { "field-column", 0, 1, "A,B",
+      "TSV/CSV columns kept as extra fields of each record (filters and facets: ask --field A=V)" },
+    { "title", 0, 1, "TEXT", "the base's title, shown by the service's page" },
+    { "description", 0, 1, "TEXT", "a line on what the base answers, shown under the title" },
+    { "examples", 0, 1, "Q1|Q2",
+      "example questions for the page, separated by | (default: derived from the base)" },
     { "overwrite", 0, 0, NULL,
       "start from an empty index (built beside the old one, which readers keep until the new "
       "one is complete)" },
@@ -280,6 +291,9 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     ro.question_column = cli_value(cmd, &a, "question-column");
     ro.answer_column = cli_value(cmd, &a, "answer-column");
     ro.id_column = cli_value(cmd, &a, "id-column");
+    ro.source_column = cli_value(cmd, &a, "source-column");
+    ro.date_column = cli_value(cmd, &a, "date-column");
+    ro.field_columns = cli_value(cmd, &a, "field-column");
     ro.max_record_bytes = maxrec;
     if (a.npos == 0) {
         cli_args_free(&a);
@@ -348,6 +362,15 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     io.shards = (uint32_t)shards;
     io.answer_positions = cli_flag(cmd, &a, "answer-positions");
     io.profile = cli_flag(cmd, &a, "profile");
+    io.title = cli_value(cmd, &a, "title");
+    io.description = cli_value(cmd, &a, "description");
+    /* Kept one a line; given separated by '|'. */
+    char *examples =
+        cli_value(cmd, &a, "examples") ? wd_strdup(cli_value(cmd, &a, "examples")) : NULL;
+    for (char *p = examples; p && *p; p++)
+        if (*p == '|')
+            *p = '\n';
+    io.examples = examples;
     r.t0 = cli_now_ms();
     uint64_t total = 0;
     for (size_t i = 0; i < nfiles; i++) {
@@ -360,6 +383,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
     fatal_json = json;
     xc_set_fatal_handler(on_fatal);
     rc = wd_index_writer_open(&r.w, path, dict, &io, &err);
+    wd_free(examples); /* the writer keeps its own copy */
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
         goto done;

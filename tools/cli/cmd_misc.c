@@ -359,6 +359,11 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
                       h->answer, "kind", wd_corpus_kind_name(h->kind), "source", h->source);
         if (h->date)
             json_object_set_new(o, "date", json_string(h->date));
+        for (size_t i = 0; i < h->n_fields; i++) { /* as the stored form keeps them */
+            char key[sizeof WD_FIELD_KEY_PREFIX + WD_FIELD_NAME_MAX];
+            snprintf(key, sizeof key, WD_FIELD_KEY_PREFIX "%s", h->fields[i].name);
+            json_object_set_new(o, key, json_string(h->fields[i].value));
+        }
         char *str = json_dumps(o, JSON_COMPACT);
         printf("%s\n", str ? str : "{}");
         free(str);
@@ -372,6 +377,12 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
         if (h->date) {
             printf("\ndate      ");
             cli_put_visible(stdout, h->date);
+        }
+        for (size_t i = 0; i < h->n_fields; i++) {
+            printf("\n");
+            cli_put_visible(stdout, h->fields[i].name);
+            printf(": ");
+            cli_put_visible(stdout, h->fields[i].value);
         }
         printf("\nquestion  ");
         cli_put_visible(stdout, h->question);

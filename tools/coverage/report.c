@@ -379,9 +379,9 @@ static void verdict_chart(wd_buf *b, const cov_summary *s)
     /* One stacked bar and a legend. */
     const int W = 560;
     wd_buf_printf(b,
-                  "<svg class=chart width=\"%d\" height=\"70\" role=\"img\" "
-                  "aria-label=\"verdicts\">",
-                  W);
+                  "<svg class=chart width=\"%d\" height=\"70\" viewBox=\"0 0 %d 70\" "
+                  "role=\"img\" aria-label=\"verdicts\">",
+                  W, W);
     double x = 0;
     const int order[3] = { WD_COVERED, WD_PARTIAL, WD_UNCOVERED };
     for (int i = 0; i < 3; i++) {
@@ -410,9 +410,9 @@ static void histogram(wd_buf *b, const cov_summary *s)
         if (s->hist[i] > max)
             max = s->hist[i];
     wd_buf_printf(b,
-                  "<svg class=chart width=\"%d\" height=\"%d\" role=\"img\" "
-                  "aria-label=\"confidence histogram\">",
-                  W, H + 36);
+                  "<svg class=chart width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                  "role=\"img\" aria-label=\"confidence histogram\">",
+                  W, H + 36, W, H + 36);
     for (int i = 0; i < COV_HIST_BINS; i++) {
         double lo = (double)i / COV_HIST_BINS;
         int v = lo >= s->covered_at ? WD_COVERED : lo >= s->partial_at ? WD_PARTIAL : WD_UNCOVERED;
@@ -448,7 +448,17 @@ static const char CSS[] =
     ".tag.uncovered{background:#c0392b}.meta{color:#777;font-size:12px}.snip{color:#444;"
     "font-size:12.5px;margin-top:2px}.none{color:#bbb}.note{background:#fff6d8;padding:6px 10px;"
     "border-left:3px solid #e69a17}ol.groups li{margin:6px 0}ol.groups ul{margin:2px 0;"
-    "color:#555}";
+    "color:#555}"
+    /* A phone (390 px): the charts scale down, and each question of the table
+     * is a card of its cells, the headers a row of sort buttons above. */
+    ".charts>div{min-width:0;max-width:100%}.chart{max-width:100%;height:auto}"
+    ".tablewrap{overflow-x:auto;max-width:100%}td,li,.sub{overflow-wrap:anywhere}"
+    "@media (max-width:600px){body{margin:12px}.charts{gap:16px}"
+    "#questions,#questions tbody,#questions tr,#questions td{display:block;width:auto}"
+    "#questions thead tr{display:flex;flex-wrap:wrap;gap:4px}#questions th{position:static;"
+    "border:1px solid #e3e3e3;border-radius:4px;padding:2px 6px}"
+    "#questions tbody tr{border-bottom:1px solid #ccc;padding:8px 0}"
+    "#questions td{border:0;padding:2px 0}}";
 
 static const char JS[] =
     "document.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',"
@@ -514,9 +524,10 @@ int cov_html_write(cov_html *h, const cov_summary *s, FILE *to)
                       "other %zu are counted in the charts and listed in the gaps above when "
                       "uncovered. Use --format jsonl or tsv for all of them.</p>\n",
                       h->nrows, h->nrows + h->dropped, h->dropped);
-    wd_buf_puts(&b, "<table id=questions><thead><tr><th>line</th><th>question</th>"
-                    "<th>verdict</th><th>confidence</th><th>best match</th>"
-                    "<th>runner-up</th></tr></thead><tbody>\n");
+    wd_buf_puts(&b,
+                "<div class=tablewrap><table id=questions><thead><tr><th>line</th><th>question</th>"
+                "<th>verdict</th><th>confidence</th><th>best match</th>"
+                "<th>runner-up</th></tr></thead><tbody>\n");
     if (b.oom || h->rows.oom) {
         wd_buf_free(&b);
         return -1;
@@ -525,7 +536,7 @@ int cov_html_write(cov_html *h, const cov_summary *s, FILE *to)
     if (h->rows.len)
         ok &= fwrite(h->rows.data, 1, h->rows.len, to) == h->rows.len;
     wd_buf_reset(&b);
-    wd_buf_puts(&b, "</tbody></table>\n<script>");
+    wd_buf_puts(&b, "</tbody></table></div>\n<script>");
     wd_buf_puts(&b, JS);
     wd_buf_puts(&b, "</script>\n</body></html>\n");
     ok &= !b.oom && fwrite(b.data, 1, b.len, to) == b.len;

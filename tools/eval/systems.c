@@ -185,7 +185,9 @@ static int build_wenda(ev_sys *s, ev_ctx *c, const ev_recs *rs, wd_error *err)
     int rc = wd_index_writer_open(&w, s->path, c->dict, &io, err);
     for (size_t i = 0; rc == WD_OK && i < rs->n; i++) {
         const ev_rec *r = &rs->r[i];
-        wd_record rec = { r->id, r->question, r->answer, r->source, r->date, r->kind, i + 1 };
+        wd_record rec = {
+            r->id, r->question, r->answer, r->source, r->date, r->kind, i + 1, NULL, 0
+        };
         rc = wd_index_writer_add(w, &rec, err);
     }
     if (rc == WD_OK)

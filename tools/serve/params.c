@@ -38,6 +38,8 @@ enum endpoint serve_classify(const char *path)
         return EP_RECORD;
     if (strncmp(path, "/api/records", 12) == 0 && (path[12] == '\0' || path[12] == '/'))
         return EP_RECORDS;
+    if (strcmp(path, "/api/info") == 0)
+        return EP_INFO;
     if (serve_find_asset(path))
         return EP_PAGE;
     return EP_OTHER;
@@ -97,6 +99,49 @@ int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *
         return -1;
     }
     *out = x;
+    return 0;
+}
+
+/* Whether name is one of the comma-separated words of list. */
+static int in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && memcmp(p, name, n) == 0)
+            return 1;
+        if (n && p[n - 1] == '*' && len >= n && memcmp(p, name, n - 1) == 0)
+            return 1; /* a prefix: "field.*" */
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+int serve_params_known(const uri_parts *u, const char *known, char *why, size_t why_len)
+{
+    for (size_t i = 0; i < u->n_params; i++) {
+        if (in_list(known, u->params[i].name))
+            continue;
+        char ex[64];
+        uri_excerpt(ex, sizeof ex, u->params[i].name, strlen(u->params[i].name), 40);
+        snprintf(why, why_len, "unknown parameter '%s' (this endpoint takes %s)", ex, known);
+        return -1;
+    }
+    return 0;
+}
+
+int serve_param_text(const uri_parts *u, const char *name, size_t max_bytes, const char **out,
+                     char *why, size_t why_len)
+{
+    const uri_param *p = uri_get(u, name);
+    *out = NULL;
+    if (!p)
+        return 0;
+    if (p->value_len == 0 || p->value_len > max_bytes) {
+        snprintf(why, why_len, "parameter '%s' wants a value of 1 to %zu bytes", name, max_bytes);
+        return -1;
+    }
+    *out = p->value;
     return 0;
 }
 

@@ -34,6 +34,7 @@ enum endpoint {
     EP_METRICS,
     EP_RECORD,
     EP_RECORDS, /* the write API: POST /api/records, DELETE /api/records/{id} */
+    EP_INFO,
     EP_OTHER,
     EP_N
 };
@@ -58,6 +59,22 @@ int serve_param_prob(const uri_parts *u, const char *name, double dflt, double *
  * too long, or (unless empty_ok) empty or only spaces. */
 const uri_param *serve_param_q(const uri_parts *u, size_t max_bytes, int empty_ok, char *why,
                                size_t why_len);
+
+/* Parameters a search takes (serve_params_known). */
+#define SERVE_SEARCH_PARAMS                                                                        \
+    "q,n,offset,full,min_confidence,source,kind,date_from,date_to,sort,distinct,facets,field.*"
+/* Field filters (field.NAME=VALUE) a search takes at most. */
+#define SERVE_MAX_FIELD_FILTERS 16
+
+/* 0 when every parameter of u is named in `known` (comma-separated; an
+ * entry ending in '*' names every parameter that starts with the rest), else
+ * -1 with a message in why naming the first that is not and listing the
+ * known ones. */
+int serve_params_known(const uri_parts *u, const char *known, char *why, size_t why_len);
+/* An optional text parameter of 1 to max_bytes bytes (borrowed from u;
+ * NULL when absent); -1 with the reason in why when empty or too long. */
+int serve_param_text(const uri_parts *u, const char *name, size_t max_bytes, const char **out,
+                     char *why, size_t why_len);
 
 /* Check a coverage body: 0 when it may be answered, else the HTTP status
  * (400: not UTF-8, a NUL byte, a line longer than max_line_bytes; 413: more

@@ -31,6 +31,7 @@
  *   GET  /api/search?q=&n=&offset=&full=   as `wenda ask --json`
  *   GET  /api/suggest?q=&n=   completions from the knowledge base's questions
  *   GET  /api/record?id=      one whole record (the JSON of `wenda show --json`)
+ *   GET  /api/info            what the base is: title, description, example questions
  *   POST /api/coverage        one question a line -> JSON Lines as `wenda coverage --json`
  *   POST /api/records         with --api-key-file: add or replace records (write.c)
  *   DELETE /api/records/{id}  with --api-key-file: delete one
@@ -78,7 +79,7 @@
 /* ---- metrics ----------------------------------------------------------- */
 
 static const char *const ep_names[EP_N] = { "page",    "search", "suggest", "coverage", "healthz",
-                                            "metrics", "record", "records", "other" };
+                                            "metrics", "record", "records", "info",     "other" };
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -289,6 +290,28 @@ static int param_prob(server *sv, struct MHD_Connection *c, request *rq, const u
     return -1;
 }
 
+static int param_text(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                      const char *name, const char **out, int *sent)
+{
+    char why[256];
+    if (serve_param_text(u, name, SERVE_MAX_QUERY_BYTES, out, why, sizeof why) == 0)
+        return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
+}
+
+/* Only the parameters an endpoint knows: another is a mistake to report,
+ * not to ignore (a filter misspelt would give unfiltered answers). */
+static int params_known(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u,
+                        const char *known, int *sent)
+{
+    char why[512];
+    if (serve_params_known(u, known, why, sizeof why) == 0)
+        return 0;
+    *sent = send_error(sv, c, rq, 400, "bad_parameter", NULL, "%s", why);
+    return -1;
+}
+
 static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *rq,
                                 const uri_parts *u, int empty_ok, int *sent)
 {
@@ -328,19 +351,98 @@ static querylog_entry log_entry(const server *sv, const request *rq, const uri_p
     return e;
 }
 
+static int search_answer(server *sv, struct MHD_Connection *c, request *rq, const uri_param *q,
+                         const wd_search_opts *op, int full);
+
 /* GET /api/search?q=QUESTION[&n=10][&offset=0][&full=0][&min_confidence=P]
- * The same JSON document as `wenda ask --json`. */
+ *     [&source=PREFIX|GLOB][&kind=qa|question][&date_from=D][&date_to=D]
+ *     [&sort=relevance|date][&distinct=1][&facets=source,kind,year,FIELD]
+ *     [&field.NAME=VALUE]...
+ * The same JSON document as `wenda ask --json` (with the same options). */
 static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
     int sent = MHD_NO;
-    unsigned long n, off, full;
+    unsigned long n, off, full, distinct;
     double minconf;
+    const char *source, *kind, *dfrom, *dto, *sort, *facets;
+    if (params_known(sv, c, rq, u, SERVE_SEARCH_PARAMS, &sent))
+        return sent;
     const uri_param *q = param_q(sv, c, rq, u, 0, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SEARCH_N, 10, &n, &sent) ||
         param_uint(sv, c, rq, u, "offset", 0, SERVE_MAX_OFFSET, 0, &off, &sent) ||
         param_uint(sv, c, rq, u, "full", 0, 1, 0, &full, &sent) ||
-        param_prob(sv, c, rq, u, "min_confidence", &minconf, &sent))
+        param_uint(sv, c, rq, u, "distinct", 0, 1, 1, &distinct, &sent) ||
+        param_prob(sv, c, rq, u, "min_confidence", &minconf, &sent) ||
+        param_text(sv, c, rq, u, "source", &source, &sent) ||
+        param_text(sv, c, rq, u, "kind", &kind, &sent) ||
+        param_text(sv, c, rq, u, "date_from", &dfrom, &sent) ||
+        param_text(sv, c, rq, u, "date_to", &dto, &sent) ||
+        param_text(sv, c, rq, u, "sort", &sort, &sent) ||
+        param_text(sv, c, rq, u, "facets", &facets, &sent))
         return sent;
+    if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
+        char ex[64];
+        uri_excerpt(ex, sizeof ex, sort, strlen(sort), 40);
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                          "parameter 'sort' wants relevance or date, not '%s'", ex);
+    }
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.source = source;
+    o.kind = kind;
+    o.date_from = dfrom;
+    o.date_to = dto;
+    o.sort_date = sort && strcmp(sort, "date") == 0;
+    o.facets = facets;
+    o.distinct = (int)distinct;
+    /* field.NAME=VALUE, each as "NAME=VALUE" (and into the cache key). */
+    char *fields[SERVE_MAX_FIELD_FILTERS];
+    size_t nfields = 0;
+    for (size_t i = 0; i < u->n_params; i++) {
+        const uri_param *p = &u->params[i];
+        if (strncmp(p->name, "field.", 6) != 0)
+            continue;
+        if (nfields == SERVE_MAX_FIELD_FILTERS || !p->has_value || !p->value_len) {
+            for (size_t k = 0; k < nfields; k++)
+                wd_free(fields[k]);
+            return send_error(sv, c, rq, 400, "bad_parameter", NULL,
+                              "field filters want field.NAME=VALUE with a value, at most %d",
+                              SERVE_MAX_FIELD_FILTERS);
+        }
+        wd_buf one = WD_BUF_INIT;
+        wd_buf_printf(&one, "%s=%s", p->name + 6, p->value);
+        fields[nfields] = one.oom ? NULL : one.data;
+        if (!fields[nfields]) {
+            wd_buf_free(&one);
+            break;
+        }
+        nfields++;
+    }
+    o.fields = (const char *const *)fields;
+    o.n_fields = nfields;
+    wd_error oerr;
+    wd_error_clear(&oerr);
+    if (wd_search_opts_check(&o, &oerr) != WD_OK) {
+        for (size_t k = 0; k < nfields; k++)
+            wd_free(fields[k]);
+        return send_error(sv, c, rq, 400, "bad_parameter", NULL, "parameter %s", oerr.message);
+    }
+    o.n = (uint32_t)n;
+    o.offset = (uint32_t)off;
+    o.min_confidence = minconf; /* < 0: the calibration's */
+    o.allow_partial = sv->cfg->allow_partial;
+    o.timeout_ms = sv->cfg->timeout_ms;
+    int ret = search_answer(sv, c, rq, q, &o, (int)full);
+    for (size_t k = 0; k < nfields; k++)
+        wd_free(fields[k]);
+    return ret;
+}
+
+/* The answer to a search whose parameters h_search checked: from the cache
+ * or the searcher. */
+static int search_answer(server *sv, struct MHD_Connection *c, request *rq, const uri_param *q,
+                         const wd_search_opts *op, int full)
+{
+    wd_search_opts o = *op;
     /* An answer already given for the index generation being served. */
     wd_buf key = WD_BUF_INIT;
     unsigned gen = 0;
@@ -355,7 +457,20 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         view_release(snap);
     }
     if (cache) {
-        wd_buf_printf(&key, "%lu %lu %lu %.6f ", n, off, full, minconf);
+        /* Everything that shapes the answer; \x01 is in no parameter (uri.c). */
+        wd_buf_printf(&key, "%u %u %d %d %.6f %d", o.n, o.offset, full, o.distinct,
+                      o.min_confidence, o.sort_date);
+        const char *const filters[] = { o.source, o.kind, o.date_from, o.date_to, o.facets };
+        for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+            wd_buf_putc(&key, '\x01');
+            if (filters[i])
+                wd_buf_puts(&key, filters[i]);
+        }
+        for (size_t i = 0; i < o.n_fields; i++) {
+            wd_buf_putc(&key, '\x02');
+            wd_buf_puts(&key, o.fields[i]);
+        }
+        wd_buf_putc(&key, '\x01');
         wd_buf_append(&key, q->value, q->value_len);
         char *hit = NULL;
         size_t hlen = 0;
@@ -364,7 +479,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         if (hit) {
             wd_buf_free(&key);
             if (sv->qlog) {
-                querylog_entry e = log_entry(sv, rq, q, off);
+                querylog_entry e = log_entry(sv, rq, q, o.offset);
                 e.cached = 1;
                 querylog_write_json(sv->qlog, &e, hit, hlen);
             }
@@ -378,12 +493,6 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         wd_buf_free(&key);
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
     }
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
-    o.n = (uint32_t)n;
-    o.offset = (uint32_t)off;
-    o.min_confidence = minconf; /* < 0: the calibration's */
-    o.allow_partial = sv->cfg->allow_partial;
-    o.timeout_ms = sv->cfg->timeout_ms;
     wd_results *r = NULL;
     wd_error err;
     wd_error_clear(&err);
@@ -399,7 +508,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
     wd_buf_free(&key);
     if (sv->qlog && !b.oom) {
-        querylog_entry e = log_entry(sv, rq, q, off);
+        querylog_entry e = log_entry(sv, rq, q, o.offset);
         e.total = r->total;
         e.answered = r->answered;
         if (r->n_hits) {
@@ -420,6 +529,9 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
  * `wenda show --json`): id, question, answer, kind, source and date. */
 static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
 {
+    int sent = MHD_NO;
+    if (params_known(sv, c, rq, u, "id", &sent))
+        return sent;
     const uri_param *id = uri_get(u, "id");
     if (!id || !id->has_value || id->value_len == 0 || id->value_len > SERVE_MAX_QUERY_BYTES)
         return send_error(sv, c, rq, 400, "bad_parameter", NULL,
@@ -443,7 +555,8 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
         return send_error(sv, c, rq, 404, "not_found", NULL, "%s", err.message);
     if (rc != WD_OK)
         return send_wd_error(sv, c, rq, &err);
-    wd_record rec = { h->id, h->question, h->answer, h->source, h->date, h->kind, 0 };
+    wd_record rec = { h->id,   h->question, h->answer, h->source,  h->date,
+                      h->kind, 0,           h->fields, h->n_fields };
     wd_buf b = WD_BUF_INIT;
     wd_record_encode(&rec, &b);
     wd_buf_putc(&b, '\n');
@@ -453,6 +566,43 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
                     : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
                                 b.data ? b.data : "", b.len, NULL);
     wd_buf_free(&b);
+    return ret;
+}
+
+/* GET /api/info
+ * {"title", "description", "examples": [str], "examples_derived": bool,
+ *  "fields": [str], "documents": N}: what the page shows about the base, as `wenda index
+ * --title --description --examples` kept it (examples derived from the
+ * base's questions when none were kept). */
+static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_parts *u)
+{
+    int sent = MHD_NO;
+    if (params_known(sv, c, rq, u, "", &sent))
+        return sent;
+    view_snap *snap = view_acquire(sv->view);
+    if (!snap)
+        return no_index(sv, c, rq);
+    const wd_index_about *a = &snap->about;
+    json_t *ex = json_array();
+    for (size_t i = 0; ex && i < a->n_examples; i++)
+        json_array_append_new(ex, json_string(a->examples[i]));
+    json_t *fields = json_array();
+    for (const char *p = a->fields ? a->fields : ""; fields && *p;) {
+        size_t n = strcspn(p, ",");
+        json_array_append_new(fields, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    json_t *o =
+        json_pack("{s:s,s:s,s:o,s:b,s:o,s:I}", "title", a->title ? a->title : "", "description",
+                  a->description ? a->description : "", "examples", ex, "examples_derived",
+                  a->derived, "fields", fields, "documents", (json_int_t)snap->documents);
+    view_release(snap);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
+    free(s);
     return ret;
 }
 
@@ -473,6 +623,8 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
 {
     int sent = MHD_NO;
     unsigned long n;
+    if (params_known(sv, c, rq, u, "q,n", &sent))
+        return sent;
     const uri_param *q = param_q(sv, c, rq, u, 1, &sent);
     if (!q || param_uint(sv, c, rq, u, "n", 1, SERVE_MAX_SUGGEST_N, 8, &n, &sent))
         return sent;
@@ -833,7 +985,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         uri_excerpt(ex, sizeof ex, u.path, strlen(u.path), 200);
         ret = send_error(sv, c, rq, 404, "not_found", NULL,
                          "no such endpoint: %s (try /, /api/search, /api/suggest, "
-                         "/api/record, /api/coverage, /api/records, /healthz, /metrics)",
+                         "/api/record, /api/info, /api/coverage, /api/records, /healthz, /metrics)",
                          ex);
     } else if (strcmp(method, "OPTIONS") == 0) {
         /* CORS preflight (or a plain OPTIONS): say what is allowed. */
@@ -876,6 +1028,7 @@ static int dispatch(server *sv, struct MHD_Connection *c, request *rq, const cha
         case EP_METRICS: ret = h_metrics(sv, c, rq); break;
         case EP_RECORD: ret = h_record(sv, c, rq, &u); break;
         case EP_RECORDS: ret = h_records(sv, c, rq, u.path, is_post); break;
+        case EP_INFO: ret = h_info(sv, c, rq, &u); break;
         default: {
             const serve_asset *a = serve_find_asset(u.path);
             ret = send_response(sv, c, rq, 200, a->type, a->data, a->len, 1, NULL);

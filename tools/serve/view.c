@@ -218,6 +218,7 @@ void view_release(view_snap *s)
 {
     if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
         sg_index_free(s->suggest);
+        wd_index_about_clear(&s->about);
         wd_free(s);
     }
 }
@@ -243,6 +244,14 @@ static int load(view_shared *v, const sig *now, wd_error *err)
         wd_free(s);
         return rc;
     }
+    /* What the page shows about the base: not worth failing a load for. */
+    wd_searcher *ws = NULL;
+    view_dict *vd = vdict_acquire(v);
+    if (wd_searcher_open(&ws, v->path, vd->d, NULL) == WD_OK &&
+        wd_searcher_about(ws, &s->about, NULL) != WD_OK)
+        memset(&s->about, 0, sizeof s->about);
+    wd_searcher_close(ws);
+    vdict_release(vd);
     atomic_init(&s->refs, 1);
     s->watched = now->vino != 0; /* one database, whose commits its stamp shows */
     struct timespec ts;

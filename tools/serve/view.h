@@ -30,8 +30,10 @@ typedef struct view_snap {
     sg_index *suggest;
     uint32_t documents;
     unsigned generation;
-    int watched; /* the reloader sees every change of this index (one local database; not a
+    int watched;          /* the reloader sees every change of this index (one local database; not a
                     shard list or a sharded index, whose shards change unseen) */
+    wd_index_about about; /* title, description and examples (wd_searcher_about); empty
+                             when they could not be read */
     atomic_int refs;
 } view_snap;
 
