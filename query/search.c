@@ -294,6 +294,7 @@ int wd_run_idf(wd_run *r, const wd_qtext *q, double **out)
 void wd_run_end(wd_run *r)
 {
     wd_free(r->c);
+    wd_free(r->by_hand);
     wd_free(r->idf);
     wd_free(r->aidf);
     wd_free(r->parsed);

@@ -52,16 +52,24 @@ struct wd_searcher {
 /* The top of the match the re-ranking reads. */
 #define WD_RERANK_DEPTH 50
 
+/* The features of a candidate that depend on its text alone (confidence.h). */
+#define WD_CONF_NMATCH 8
+
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {
     uint32_t mset_index;
-    double bm25;  /* Xapian's weight */
-    double sim;   /* question overlap with the asked question */
-    double cover; /* share of the asked question the answer holds */
-    double score; /* the final score */
-    double same;  /* same-question confidence with the asked question; -1 until known */
-    double conf;  /* the answer confidence; -1 until known (confidence.c) */
-    wd_rec *rec;  /* borrowed from the record cache */
+    double bm25;        /* Xapian's weight */
+    double sim;         /* question overlap with the asked question */
+    double cover;       /* share of the asked question the answer holds */
+    double score;       /* the final score */
+    double same;        /* same-question confidence with the asked question; -1 until known */
+    double conf;        /* the answer confidence; -1 until known (confidence.c) */
+    int place;          /* the places' relation: 1 same, -1 only others, 0 none (places.h) */
+    uint32_t hand_rank; /* its place in the hand-set mix's order (0 first) */
+    double hand;        /* the hand-set mix of bm25, sim and cover (the learned ranking's prior) */
+    double match[WD_CONF_NMATCH]; /* wd_conf_match's features (confidence.h), once matched */
+    int matched;
+    wd_rec *rec; /* borrowed from the record cache */
 } wd_cand;
 
 typedef struct wd_run {
@@ -88,9 +96,21 @@ typedef struct wd_run {
     uint32_t total; /* Xapian's estimate of the matching records */
     char *parsed;   /* with o.explain */
     /* the candidates */
+    double top; /* the best BM25 weight of the match (1 when none) */
     wd_cand *c;
     uint32_t nc;
+    /* The candidates in the hand-set mix's order (indexes into c): the order the
+     * answer confidence reads them in (its model was fitted on it, and its
+     * features mean the same from one question to the next), while the learned
+     * ranking orders c, the page. NULL when both orders are the same. */
+    uint32_t *by_hand;
 } wd_run;
+
+/* The candidate (index into r->c) the confidence reads k-th. */
+static inline uint32_t wd_run_judged(const wd_run *r, uint32_t k)
+{
+    return r->by_hand ? r->by_hand[k] : k;
+}
 
 /* Stages; each returns WD_OK or an error (in err), and leaves what it made in
  * the run for wd_run_end to free. */

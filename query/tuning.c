@@ -27,6 +27,7 @@ static const wd_tuning SHIPPED = {
     .question_only_factor = 0.5,
     .place_match_boost = 0.3,
     .place_mismatch_cut = 0.3,
+    .learned_ranking = 1,
 };
 
 static const struct {
@@ -47,6 +48,7 @@ static const struct {
     { "kq", offsetof(wd_tuning, question_only_factor) },
     { "pm", offsetof(wd_tuning, place_match_boost) },
     { "px", offsetof(wd_tuning, place_mismatch_cut) },
+    { "lr", offsetof(wd_tuning, learned_ranking) },
 };
 
 wd_tuning wd_tuning_load(void)

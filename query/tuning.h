@@ -29,6 +29,8 @@ typedef struct wd_tuning {
     double question_only_factor;      /* kq: a record with no written answer */
     double place_match_boost;         /* pm: the record names the asked place or its province */
     double place_mismatch_cut;        /* px: the record names only other places */
+    double learned_ranking; /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
+                               hand-set mix of the shares above */
 } wd_tuning;
 
 /* The shipped values, with $WENDA_TUNE applied (unknown names are ignored,

@@ -77,13 +77,18 @@ typedef struct wd_hit {
     size_t n_highlights;
     wd_term_weight *explain; /* with opts.explain: the matched terms */
     size_t n_explain;
-    double *features; /* with opts.features: WD_HIT_NFEATURES numbers (new), named by
+    double *features;      /* with opts.features: WD_HIT_NFEATURES numbers (new), named by
                          wd_hit_feature_name; NULL otherwise */
+    double *rank_features; /* with opts.features: the ranking's WD_HIT_NRANK_FEATURES
+                              numbers (new), named by wd_hit_rank_feature_name */
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */
 #define WD_HIT_NFEATURES 20
 const char *wd_hit_feature_name(int i);
+/* The features the ranking ordered the hits by, and their names. */
+#define WD_HIT_NRANK_FEATURES 20
+const char *wd_hit_rank_feature_name(int i);
 
 /* The candidates whose confidence decides whether a question is answered
  * (wd_results.answered besides the page's hits, and coverage's verdict):
