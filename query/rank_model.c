@@ -80,4 +80,3 @@ const double wd_rank_coef[WD_RANK_NFEATURES + 1] = {
     -0.085597444, /* all_held */
     0,            /* intercept */
 };
-

@@ -228,7 +228,12 @@ int wd_run_rerank(wd_run *r, wd_error *err)
         return WD_OK;
     /* Then the fitted model over these and what each record holds of the
      * question orders the page. */
+    uint32_t depth = (uint32_t)t->learned_depth;
     for (uint32_t i = 0; rc == WD_OK && i < r->nc; i++) {
+        if (i >= depth) { /* after the learned ones, in the mix's order */
+            r->c[i].score = r->c[i].hand - 1e9;
+            continue;
+        }
         double f[WD_RANK_NFEATURES];
         rc = wd_rank_features(r, i, f, err);
         if (rc != WD_OK)

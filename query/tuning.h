@@ -31,6 +31,9 @@ typedef struct wd_tuning {
     double place_mismatch_cut;        /* px: the record names only other places */
     double learned_ranking; /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
                                hand-set mix of the shares above */
+    double learned_depth;   /* ld: the model orders the mix's first this many; the others
+                               follow them in the mix's order (each costs the text
+                               features of wd_conf_match) */
 } wd_tuning;
 
 /* The shipped values, with $WENDA_TUNE applied (unknown names are ignored,

@@ -7,9 +7,9 @@
  * Each answerable dev question of each base (corpus/qrels/confidence) is
  * asked with the model off (the hand-set mix orders the candidates); the
  * top WD_RERANK_DEPTH candidates give their ranking features. The fit is
- * pairwise: for every record that answers and every record that does not
- * among the first N of the hand-set order (--near, default all of them;
- * fewer made the dev figures worse), the difference of their standardised
+ * pairwise: for every record that answers and every record that does not,
+ * both among the first N of the hand-set order (--near, default all of
+ * them: 10 or 20 made the insurance dev figures worse), the difference of their standardised
  * features is a row labelled 1 (and its negation one labelled 0), so a
  * logistic regression learns weights under which answering records score
  * higher. Each question weighs the same, and each base the same whatever
@@ -177,7 +177,8 @@ static int write_model(const char *path, const double *mean, const double *scale
             " * pairs), each question and each base weighing the same.\n */\n",
             bases, l2, near, nq, rows);
     fprintf(f, "#include \"rank.h\"\n\n");
-    wd_model_write_array(f, "wd_rank_mean", "WD_RANK_NFEATURES", mean, NF, wd_hit_rank_feature_name);
+    wd_model_write_array(f, "wd_rank_mean", "WD_RANK_NFEATURES", mean, NF,
+                         wd_hit_rank_feature_name);
     wd_model_write_array(f, "wd_rank_scale", "WD_RANK_NFEATURES", scale, NF,
                          wd_hit_rank_feature_name);
     wd_model_write_array(f, "wd_rank_coef", "WD_RANK_NFEATURES + 1", coef, NF + 1,
@@ -233,8 +234,8 @@ static int fit(ev_ctx *c, const unsigned *use, const char *out, double l2, int n
     cands k = { 0 };
     int rc = WD_OK;
     if (rows_from && load_rows(&k, rows_from) != 0)
-        rc = wd_error_set(err, WD_EFORMAT, "rank", "%s: not a file of rows --rows wrote",
-                          rows_from);
+        rc =
+            wd_error_set(err, WD_EFORMAT, "rank", "%s: not a file of rows --rows wrote", rows_from);
     for (int b = 0; !rows_from && rc == WD_OK && b < EV_CONF_NBASES; b++)
         if (use[b])
             rc = collect(c, b, &k, err);
@@ -274,14 +275,14 @@ static int fit(ev_ctx *c, const unsigned *use, const char *out, double l2, int n
         while (e < k.n && k.c[e].q == k.c[a].q)
             e++;
         for (size_t i = a; i < e; i++) {
-            pos += k.c[i].y != 0;
+            pos += k.c[i].y && k.c[i].placed < near;
             neg += !k.c[i].y && k.c[i].placed < near;
         }
-        double qw = pos && neg ? 1.0 / ((double)nb * (double)per[k.c[a].base] *
-                                        (double)pos * (double)neg)
-                               : 0;
+        double qw = pos && neg
+                        ? 1.0 / ((double)nb * (double)per[k.c[a].base] * (double)pos * (double)neg)
+                        : 0;
         for (size_t i = a; rc == WD_OK && qw > 0 && i < e; i++)
-            for (size_t j = a; rc == WD_OK && k.c[i].y && j < e; j++) {
+            for (size_t j = a; rc == WD_OK && k.c[i].y && k.c[i].placed < near && j < e; j++) {
                 if (k.c[j].y || k.c[j].placed >= near)
                     continue;
                 if (WD_GROW(z, cap, (rows + 2) * NF, 4096) != WD_OK ||
