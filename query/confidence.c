@@ -20,9 +20,9 @@ static const char *const NAMES[WD_CONF_NFEATURES] = {
     "miss_rare_share",  /* share of the asked words' rarity neither question nor answer holds */
     "by_record",        /* share of the asked weight question or answer accounts for */
     "record_cover",     /* share of the record question's weight the asked one accounts for */
-    "score",            /* the re-ranked score */
-    "gap_next",         /* its score less the next candidate's */
-    "rank",             /* log2(1 + rank) */
+    "score",            /* the hand-set mix of the re-ranking's signals (rank.h) */
+    "gap_next",         /* its mix less the next candidate's in the mix's order */
+    "rank",             /* log2(1 + its rank in the mix's order) */
     "sq_lead",          /* its same-question confidence less the best other candidate's */
     "place",            /* 1 the same place (or province), -1 only other places, 0 none */
     "question_only",    /* the record knows a question but has no answer */
@@ -140,53 +140,82 @@ static int same_of(wd_run *r, uint32_t i, double *out, wd_error *err)
     return WD_OK;
 }
 
+/* What candidate i's record holds of the asked question and the reverse:
+ * the features that depend on the two texts alone, not on where the record
+ * stands (made once per candidate and kept in it; the ranking reads them
+ * for every candidate, the confidence for those it judges). */
+int wd_conf_match(wd_run *r, uint32_t i, const double **out, wd_error *err)
+{
+    wd_cand *c = &r->c[i];
+    if (!c->matched) {
+        const wd_sim_text *asked = wd_conf_asked(r, err);
+        const wd_sim_text *q = asked ? question_view(r, i, err) : NULL;
+        int ok = 1;
+        const wd_sim_text *a = q ? answer_view(r, i, &ok, err) : NULL;
+        double same;
+        if (!asked || !q || !ok || same_of(r, i, &same, err) != WD_OK)
+            return err && err->code ? err->code : WD_ENOMEM;
+        double sf[WD_SIM_NFEATURES];
+        wd_sim_score_features(asked, q, sf);
+        wd_sim_match m, back;
+        wd_sim_match_record(asked, q, a, &m);
+        wd_sim_match_record(q, asked, NULL, &back);
+        const char *rq = c->rec->rec.question;
+        size_t rl = strlen(rq);
+        double *t = c->match;
+        t[WD_CM_SAME] = same;
+        t[WD_CM_BY_QUESTION] = m.by_question;
+        t[WD_CM_RARE_BY_QUESTION] = m.rare_by_question;
+        t[WD_CM_REC_MISS] = back.miss_rare_share;
+        t[WD_CM_MISS_RARE] = m.miss_rare_share;
+        t[WD_CM_BY_RECORD] = m.by_record;
+        t[WD_CM_RECORD_COVER] = sf[1];
+        t[WD_CM_ASKS] = wd_sim_text_asks(q) || (rl && rq[rl - 1] == '?') ||
+                        (rl >= 3 && memcmp(rq + rl - 3, "\xEF\xBC\x9F", 3) == 0); /* ？ */
+        c->matched = 1;
+    }
+    *out = c->match;
+    return WD_OK;
+}
+
 int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_error *err)
 {
     memset(f, 0, WD_CONF_NFEATURES * sizeof *f);
-    const wd_sim_text *asked = wd_conf_asked(r, err);
-    const wd_sim_text *q = asked ? question_view(r, i, err) : NULL;
-    int ok = 1;
-    const wd_sim_text *a = q ? answer_view(r, i, &ok, err) : NULL;
-    if (!asked || !q || !ok)
+    const double *t;
+    if (wd_conf_match(r, i, &t, err) != WD_OK)
         return err && err->code ? err->code : WD_ENOMEM;
-    double sf[WD_SIM_NFEATURES];
-    wd_sim_score_features(asked, q, sf);
-    wd_sim_match m, back;
-    wd_sim_match_record(asked, q, a, &m);
-    wd_sim_match_record(q, asked, NULL, &back);
+    /* Where it stands among the candidates: in the hand-set mix's order, the
+     * one the model was fitted on (searcher.h, by_hand). */
     const wd_cand *c = &r->c[i];
     const wd_rec *qrec = analysed_rec(r, i);
-    double same, other = 0;
-    if (same_of(r, i, &same, err) != WD_OK)
-        return err && err->code ? err->code : WD_ENOMEM;
+    uint32_t h = c->hand_rank;
+    double same = t[WD_CM_SAME], other = 0;
     for (uint32_t k = 0; k < r->nc && k < WD_JUDGED; k++) {
+        uint32_t o = wd_run_judged(r, k);
         double sk = 0;
-        if (k != i && same_of(r, k, &sk, err) != WD_OK)
+        if (o != i && same_of(r, o, &sk, err) != WD_OK)
             return err && err->code ? err->code : WD_ENOMEM;
-        if (k != i && sk > other)
+        if (o != i && sk > other)
             other = sk;
     }
     f[0] = same;
-    f[1] = m.by_question;
-    f[2] = m.rare_by_question;
-    f[3] = back.miss_rare_share;
-    f[4] = m.miss_rare_share;
-    f[5] = m.by_record;
-    f[6] = sf[1];
-    f[7] = c->score;
-    f[8] = i + 1 < r->nc ? c->score - r->c[i + 1].score : c->score;
-    f[9] = log2(2.0 + i);
+    f[1] = t[WD_CM_BY_QUESTION];
+    f[2] = t[WD_CM_RARE_BY_QUESTION];
+    f[3] = t[WD_CM_REC_MISS];
+    f[4] = t[WD_CM_MISS_RARE];
+    f[5] = t[WD_CM_BY_RECORD];
+    f[6] = t[WD_CM_RECORD_COVER];
+    f[7] = c->hand;
+    f[8] = h + 1 < r->nc ? c->hand - r->c[wd_run_judged(r, h + 1)].hand : c->hand;
+    f[9] = log2(2.0 + h);
     f[10] = same - other;
     f[11] = wd_placeset_relation(&r->q.places, &qrec->q.places);
     f[12] = c->rec->rec.kind == WD_KIND_QUESTION;
     f[13] = f[0] * f[1];
     f[14] = f[1] * (1 - f[4]) * (1 - f[3]);
-    f[15] = i == 0 ? f[0] : 0;
+    f[15] = h == 0 ? f[0] : 0;
     f[16] = f[5] * (1 - f[4]);
-    const char *rq = c->rec->rec.question;
-    size_t rl = strlen(rq);
-    int asks = wd_sim_text_asks(q) || (rl && rq[rl - 1] == '?') ||
-               (rl >= 3 && memcmp(rq + rl - 3, "\xEF\xBC\x9F", 3) == 0); /* ？ */
+    int asks = t[WD_CM_ASKS] != 0;
     f[17] = asks;
     f[18] = asks ? 0 : f[5];
     f[19] = asks ? 1 - f[1] : 0;

@@ -27,6 +27,25 @@
 /* The name of feature i ("?" out of range). */
 const char *wd_conf_feature_name(int i);
 
+/* What candidate i's record holds of the asked question, and the reverse:
+ * the features that depend on the two texts alone (not on the candidate's
+ * place among the others), indexed by WD_CM_*. Made once per candidate and
+ * kept in it (*out is borrowed from it); the learned ranking (rank.h) reads
+ * them for every candidate, the confidence for the ones it judges. */
+enum {
+    WD_CM_SAME,             /* the same-question confidence of the two questions */
+    WD_CM_BY_QUESTION,      /* share of the asked weight the record's question holds */
+    WD_CM_RARE_BY_QUESTION, /* share of the asked words' general-language rarity it holds */
+    WD_CM_REC_MISS,         /* share of the record question's rarity the asked one lacks */
+    WD_CM_MISS_RARE,        /* share of the asked rarity neither question nor answer holds */
+    WD_CM_BY_RECORD,        /* share of the asked weight question or answer holds */
+    WD_CM_RECORD_COVER,     /* share of the record question's weight the asked one holds */
+    WD_CM_ASKS,             /* 1: the record's question asks something (not a title) */
+    WD_CM_N
+};
+_Static_assert(WD_CM_N == WD_CONF_NMATCH, "wd_cand.match holds every feature");
+int wd_conf_match(wd_run *r, uint32_t i, const double **out, wd_error *err);
+
 /* The features of candidate i of a re-ranked run (the views it needs are
  * made on demand and kept: the asked question's in the run, a record's in
  * the record cache). WD_ENOMEM. */

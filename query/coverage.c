@@ -45,8 +45,8 @@ static void pick(const wd_run *r, size_t n, const double *conf, double covered_a
 {
     *best = *second = -1;
     for (size_t i = 0; i < n; i++)
-        if (r->c[i].rec->rec.kind == WD_KIND_QA && conf[i] >= covered_at &&
-            (*best < 0 || conf[i] > conf[*best]))
+        if (r->c[wd_run_judged(r, (uint32_t)i)].rec->rec.kind == WD_KIND_QA &&
+            conf[i] >= covered_at && (*best < 0 || conf[i] > conf[*best]))
             *best = (long)i;
     if (*best < 0)
         for (size_t i = 0; i < n; i++)
@@ -102,21 +102,22 @@ static int check_once(wd_searcher *s, void *vctx, wd_error *err)
     double *conf = wd_calloc(n ? n : 1, sizeof *conf);
     if (rc == WD_OK && !conf)
         rc = wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
+    /* The candidates in the order the confidence reads them (searcher.h). */
     for (size_t i = 0; rc == WD_OK && i < n; i++)
-        rc = wd_conf_of(&r, (uint32_t)i, &conf[i], err);
+        rc = wd_conf_of(&r, wd_run_judged(&r, (uint32_t)i), &conf[i], err);
     long best = -1, second = -1;
     if (rc == WD_OK && n)
         pick(&r, n, conf, covered_at, &best, &second);
     if (rc == WD_OK && n) {
         out->confidence = out->best_confidence = conf[best];
-        int qa = r.c[best].rec->rec.kind == WD_KIND_QA;
+        int qa = r.c[wd_run_judged(&r, (uint32_t)best)].rec->rec.kind == WD_KIND_QA;
         out->verdict = conf[best] >= covered_at   ? (qa ? WD_COVERED : WD_PARTIAL)
                        : conf[best] >= partial_at ? WD_PARTIAL
                                                   : WD_UNCOVERED;
-        rc = take(&r, best, 1, &out->best, err);
+        rc = take(&r, wd_run_judged(&r, (uint32_t)best), 1, &out->best, err);
         if (rc == WD_OK && second >= 0) {
             out->runner_up_confidence = conf[second];
-            rc = take(&r, second, 2, &out->runner_up, err);
+            rc = take(&r, wd_run_judged(&r, (uint32_t)second), 2, &out->runner_up, err);
         }
     }
     /* The asked question's view goes to the caller (grouping the gaps). */

@@ -239,8 +239,8 @@ static int by_date(const void *a, const void *b)
 
 int wd_filter_sort_date(wd_run *r, wd_error *err)
 {
-    /* Each confidence is judged where the ranking put the record (its
-     * features read its neighbours), and kept in the candidate. */
+    /* Each confidence is judged before the candidates move, and kept in
+     * the candidate. */
     for (uint32_t i = 0; i < r->nc; i++) {
         double c;
         int rc = wd_conf_of(r, i, &c, err);
@@ -250,5 +250,6 @@ int wd_filter_sort_date(wd_run *r, wd_error *err)
     }
     if (r->nc)
         qsort(r->c, r->nc, sizeof *r->c, by_date);
+    wd_run_moved(r);
     return WD_OK;
 }

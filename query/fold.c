@@ -124,6 +124,7 @@ int wd_fold(wd_run *r, wd_error *err)
             for (uint32_t k = 0; k < nk; k++)
                 folded[k] = NOT_FOLDED;
             memcpy(r->c, moved, r->nc * sizeof *r->c);
+            wd_run_moved(r);
             wd_free(r->folded_into);
             r->folded_into = folded;
             r->nkept = nk;

@@ -13,6 +13,7 @@
 #include "confidence.h"
 #include "facets.h"
 #include "fold.h"
+#include "rank.h"
 #include "searcher.h"
 
 void wd_hit_free(wd_hit *h)
@@ -38,6 +39,7 @@ void wd_hit_free(wd_hit *h)
         wd_free((char *)h->fields[i].value);
     }
     wd_free(h->fields);
+    wd_free(h->rank_features);
     memset(h, 0, sizeof *h);
 }
 
@@ -124,6 +126,11 @@ const char *wd_hit_feature_name(int i)
     return wd_conf_feature_name(i);
 }
 
+const char *wd_hit_rank_feature_name(int i)
+{
+    return wd_rank_feature_name(i);
+}
+
 int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
 {
     const wd_cand *c = &r->c[i];
@@ -131,7 +138,7 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
     if (rc != WD_OK)
         return rc;
     h->rank = i + 1;
-    h->score = r->t.question_similarity_share > 0 ? c->score : c->bm25;
+    h->score = r->t.question_similarity_share > 0 || r->t.learned_ranking > 0 ? c->score : c->bm25;
     if (r->o.features) {
         /* The features as well: the searcher's caller asked for them. */
         double f[WD_CONF_NFEATURES];
@@ -142,6 +149,13 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
             memcpy(h->features, f, sizeof f);
             h->confidence = r->c[i].conf = wd_conf_predict(f, NULL);
         }
+        double rf[WD_RANK_NFEATURES];
+        if (rc == WD_OK)
+            rc = wd_rank_features(r, i, rf, err);
+        if (rc == WD_OK && !(h->rank_features = wd_malloc(sizeof rf)))
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        if (rc == WD_OK)
+            memcpy(h->rank_features, rf, sizeof rf);
     } else {
         rc = wd_conf_of(r, i, &h->confidence, err);
     }
@@ -204,7 +218,7 @@ static int answered(wd_run *r, const wd_results *res, int *out, wd_error *err)
         *out = res->hits[i].confidence >= res->min_confidence;
     for (uint32_t i = 0; i < r->nc && i < WD_JUDGED && !*out; i++) {
         double c;
-        int rc = wd_conf_of(r, i, &c, err);
+        int rc = wd_conf_of(r, wd_run_judged(r, i), &c, err);
         if (rc != WD_OK)
             return rc;
         *out = c >= res->min_confidence;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rank.h"
 #include "searcher.h"
 
 /* ---- what a candidate needs, made once per record ------------------------------- */
@@ -151,6 +152,14 @@ static int cand_cmp(const void *a, const void *b)
     return strcmp(x->rec->rec.id, y->rec->rec.id);
 }
 
+static int hand_cmp(const void *a, const void *b)
+{
+    const wd_cand *x = a, *y = b;
+    if (x->hand != y->hand)
+        return x->hand > y->hand ? -1 : 1;
+    return strcmp(x->rec->rec.id, y->rec->rec.id);
+}
+
 /* ---- the stage ---------------------------------------------------------------------- */
 
 int wd_run_rerank(wd_run *r, wd_error *err)
@@ -167,6 +176,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
     double top = r->nc ? xc_mset_weight(r->m, 0) : 1;
     if (top <= 0)
         top = 1;
+    r->top = top;
     int rc = WD_OK;
     for (uint32_t i = 0; rc == WD_OK && i < r->nc; i++) {
         wd_cand *c = &r->c[i];
@@ -193,19 +203,61 @@ int wd_run_rerank(wd_run *r, wd_error *err)
         /* The answer's coverage matters where the questions differ. */
         double ac = c->cover * (1 - c->sim);
         double rr = t->question_similarity_share, ra = t->answer_cover_share;
-        c->score = (1 - rr - ra) * c->bm25 / top + rr * c->sim + ra * ac;
+        c->hand = (1 - rr - ra) * c->bm25 / top + rr * c->sim + ra * ac;
         /* A record that only knows the question answers less than one that answers it. */
         if (c->rec->rec.kind == WD_KIND_QUESTION)
-            c->score *= t->question_only_factor;
+            c->hand *= t->question_only_factor;
         /* Policy differs by place: an answer for another city does not answer. */
-        int rel = wd_placeset_relation(&r->q.places, &qrec->q.places);
-        if (rel > 0)
-            c->score *= 1 + t->place_match_boost;
-        else if (rel < 0)
-            c->score *= 1 - t->place_mismatch_cut;
+        c->place = wd_placeset_relation(&r->q.places, &qrec->q.places);
+        if (c->place > 0)
+            c->hand *= 1 + t->place_match_boost;
+        else if (c->place < 0)
+            c->hand *= 1 - t->place_mismatch_cut;
+        c->score = c->hand;
     }
     wd_overlap_query_free(&oq);
-    if (rc == WD_OK && t->question_similarity_share > 0)
+    if (rc != WD_OK)
+        return rc;
+    /* The hand-set mix's order first (BM25's when it is off): the confidence
+     * reads the candidates in it. */
+    if (t->question_similarity_share > 0 || t->learned_ranking > 0)
+        qsort(r->c, r->nc, sizeof *r->c, hand_cmp);
+    for (uint32_t i = 0; i < r->nc; i++)
+        r->c[i].hand_rank = i;
+    wd_free(r->by_hand);
+    if (!(r->by_hand = wd_malloc((r->nc ? r->nc : 1) * sizeof *r->by_hand)))
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    /* Then the fitted model over these and what each record holds of the
+     * question orders the page. */
+    uint32_t depth = t->learned_ranking > 0 ? (uint32_t)t->learned_depth : 0;
+    for (uint32_t i = 0; rc == WD_OK && depth && i < r->nc; i++) {
+        if (i >= depth) { /* after the learned ones, in the mix's order */
+            r->c[i].score = r->c[i].hand - 1e9;
+            continue;
+        }
+        double f[WD_RANK_NFEATURES];
+        rc = wd_rank_features(r, i, f, err);
+        if (rc != WD_OK)
+            break;
+        /* Policy by place stays a rule, as in the mix: the judged questions
+         * seldom name two places, so the model cannot learn it. */
+        wd_cand *c = &r->c[i];
+        c->score = wd_rank_predict(f, NULL);
+        if (c->place > 0)
+            c->score *= 1 + t->place_match_boost;
+        else if (c->place < 0)
+            c->score *= 1 - t->place_mismatch_cut;
+    }
+    if (rc != WD_OK)
+        return rc;
+    if (depth)
         qsort(r->c, r->nc, sizeof *r->c, cand_cmp);
-    return rc;
+    wd_run_moved(r);
+    return WD_OK;
+}
+
+void wd_run_moved(wd_run *r)
+{
+    for (uint32_t i = 0; r->by_hand && i < r->nc; i++)
+        r->by_hand[r->c[i].hand_rank] = i;
 }

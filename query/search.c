@@ -298,6 +298,7 @@ void wd_run_end(wd_run *r)
 {
     wd_free(r->c);
     wd_free(r->folded_into);
+    wd_free(r->by_hand);
     wd_free(r->idf);
     wd_free(r->aidf);
     wd_free(r->parsed);

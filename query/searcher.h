@@ -52,15 +52,23 @@ struct wd_searcher {
 /* The top of the match the re-ranking reads. */
 #define WD_RERANK_DEPTH 50
 
+/* The features of a candidate that depend on its text alone (confidence.h). */
+#define WD_CONF_NMATCH 8
+
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {
     uint32_t mset_index;
-    double bm25;    /* Xapian's weight */
-    double sim;     /* question overlap with the asked question */
-    double cover;   /* share of the asked question the answer holds */
-    double score;   /* the final score */
-    double same;    /* same-question confidence with the asked question; -1 until known */
-    double conf;    /* the answer confidence; -1 until known (confidence.c) */
+    double bm25;        /* Xapian's weight */
+    double sim;         /* question overlap with the asked question */
+    double cover;       /* share of the asked question the answer holds */
+    double score;       /* the final score */
+    double same;        /* same-question confidence with the asked question; -1 until known */
+    double conf;        /* the answer confidence; -1 until known (confidence.c) */
+    int place;          /* the places' relation: 1 same, -1 only others, 0 none (places.h) */
+    uint32_t hand_rank; /* its place in the hand-set mix's order (0 first) */
+    double hand;        /* the hand-set mix of bm25, sim and cover (the learned ranking's prior) */
+    double match[WD_CONF_NMATCH]; /* wd_conf_match's features (confidence.h), once matched */
+    int matched;
     wd_rec *rec;    /* borrowed from the record cache */
     uint32_t order; /* its place in the ranking, while a sort (filter.c) reorders */
 } wd_cand;
@@ -89,13 +97,30 @@ typedef struct wd_run {
     uint32_t total; /* Xapian's estimate of the matching records */
     char *parsed;   /* with o.explain */
     /* the candidates */
+    double top; /* the best BM25 weight of the match (1 when none) */
     wd_cand *c;
     uint32_t nc;
     /* with o.distinct (fold.c): the first nkept candidates are the ones shown,
      * the rest folded into them: folded_into[i] is the kept one's index */
     uint32_t nkept;
     uint32_t *folded_into;
+    /* The candidates in the hand-set mix's order (indexes into c): the order the
+     * answer confidence reads them in (its model was fitted on it, and its
+     * features mean the same from one question to the next), while the learned
+     * ranking orders c, the page (and a sort or folding reorders it after). NULL
+     * before the re-ranking. */
+    uint32_t *by_hand;
 } wd_run;
+
+/* The candidates of r->c were moved (sorted, folded): where each of the
+ * hand-set mix's order is now (by_hand, from each one's hand_rank). */
+void wd_run_moved(wd_run *r);
+
+/* The candidate (index into r->c) the confidence reads k-th. */
+static inline uint32_t wd_run_judged(const wd_run *r, uint32_t k)
+{
+    return r->by_hand ? r->by_hand[k] : k;
+}
 
 /* Stages; each returns WD_OK or an error (in err), and leaves what it made in
  * the run for wd_run_end to free. */

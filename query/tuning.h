@@ -29,6 +29,11 @@ typedef struct wd_tuning {
     double question_only_factor;      /* kq: a record with no written answer */
     double place_match_boost;         /* pm: the record names the asked place or its province */
     double place_mismatch_cut;        /* px: the record names only other places */
+    double learned_ranking; /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
+                               hand-set mix of the shares above */
+    double learned_depth;   /* ld: the model orders the mix's first this many; the others
+                               follow them in the mix's order (each costs the text
+                               features of wd_conf_match) */
 } wd_tuning;
 
 /* The shipped values, with $WENDA_TUNE applied (unknown names are ignored,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -833,6 +834,52 @@ static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void
     th_rmtree(ddir);
 }
 
+/* The learned ranking orders the page, the answer confidence reads the
+ * candidates in the hand-set mix's order its model was fitted on: so a
+ * record's confidence, and whether the question is answered, are the same
+ * with the learned ranking on (shipped) or off (WENDA_TUNE lr=0), while the
+ * hits carry the ranking's features (named, finite) with opts.features. */
+static void test_query__the_learned_ranking_leaves_the_confidence_as_it_is(void **state)
+{
+    fx *f = *state;
+    const char *const questions[] = { "低保户要交医保吗", "异地就医怎么报销", "医保断缴了怎么办",
+                                      "怎么退保" };
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        wd_search_opts o = WD_SEARCH_OPTS_INIT;
+        o.n = 50;
+        o.features = 1;
+        wd_results *learned = ask(f, questions[k], &o);
+        setenv("WENDA_TUNE", "lr=0", 1);
+        wd_searcher *shipped = f->s;
+        assert_int_equal(wd_searcher_open(&f->s, f->dir, f->dict, NULL), WD_OK);
+        unsetenv("WENDA_TUNE");
+        wd_results *hand = ask(f, questions[k], &o);
+        wd_searcher_close(f->s);
+        f->s = shipped;
+        assert_int_equal(learned->n_hits, hand->n_hits);
+        assert_int_equal(learned->answered, hand->answered);
+        for (size_t i = 0; i < learned->n_hits; i++) {
+            const wd_hit *h = &learned->hits[i];
+            assert_non_null(h->rank_features);
+            for (int x = 0; x < WD_HIT_NRANK_FEATURES; x++) {
+                assert_true(isfinite(h->rank_features[x]));
+                assert_string_not_equal(wd_hit_rank_feature_name(x), "?");
+            }
+            /* The ranking's score orders the hits. */
+            assert_true(h->score > 0);
+            if (i > 0)
+                assert_true(h->score <= learned->hits[i - 1].score);
+            size_t j = 0;
+            while (j < hand->n_hits && strcmp(hand->hits[j].id, h->id) != 0)
+                j++;
+            assert_true(j < hand->n_hits);
+            assert_true(fabs(hand->hits[j].confidence - h->confidence) < 1e-12);
+        }
+        wd_results_free(learned);
+        wd_results_free(hand);
+    }
+}
+
 /* ---- long questions ---------------------------------------------------------------- */
 
 /* A question of `chars` code points: characters no record holds (CJK
@@ -943,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
         cmocka_unit_test(test_query__dense_terms_leave_the_match_past_the_budget),
+        cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -118,11 +118,16 @@ typedef struct wd_hit {
     size_t n_more;
     wd_field *fields; /* the record's extra fields (names and values new) */
     size_t n_fields;
+    double *rank_features; /* with opts.features: the ranking's WD_HIT_NRANK_FEATURES
+                              numbers (new), named by wd_hit_rank_feature_name */
 } wd_hit;
 
 /* The features of a hit's confidence, and their names. */
 #define WD_HIT_NFEATURES 20
 const char *wd_hit_feature_name(int i);
+/* The features the ranking ordered the hits by, and their names. */
+#define WD_HIT_NRANK_FEATURES 20
+const char *wd_hit_rank_feature_name(int i);
 
 /* The candidates whose confidence decides whether a question is answered
  * (wd_results.answered besides the page's hits, and coverage's verdict):

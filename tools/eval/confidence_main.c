@@ -207,23 +207,12 @@ static int write_model(const char *path, const double *mean, const double *scale
             " * each base weighing the same; L2 penalty %g.\n */\n",
             bases, r->n, K, pos, nb[0], nb[1], nb[2], l2);
     fprintf(f, "#include \"confidence.h\"\n\n");
-    const char *names[3] = { "wd_conf_mean", "wd_conf_scale", "wd_conf_coef" };
-    const double *arr[3] = { mean, scale, coef };
-    for (int a = 0; a < 3; a++) {
-        int n = a == 2 ? WD_HIT_NFEATURES + 1 : WD_HIT_NFEATURES;
-        fprintf(f, "const double %s[WD_CONF_NFEATURES%s] = {\n", names[a], a == 2 ? " + 1" : "");
-        /* Trailing comments aligned, as .clang-format has them. */
-        char v[WD_HIT_NFEATURES + 1][32];
-        int w = 0;
-        for (int k = 0; k < n; k++) {
-            int l = snprintf(v[k], sizeof v[k], "%.8g,", arr[a][k]);
-            w = l > w ? l : w;
-        }
-        for (int k = 0; k < n; k++)
-            fprintf(f, "    %-*s /* %s */\n", w, v[k],
-                    k < WD_HIT_NFEATURES ? wd_hit_feature_name(k) : "intercept");
-        fprintf(f, "};\n\n");
-    }
+    wd_model_write_array(f, "wd_conf_mean", "WD_CONF_NFEATURES", mean, WD_HIT_NFEATURES,
+                         wd_hit_feature_name);
+    wd_model_write_array(f, "wd_conf_scale", "WD_CONF_NFEATURES", scale, WD_HIT_NFEATURES,
+                         wd_hit_feature_name);
+    wd_model_write_array(f, "wd_conf_coef", "WD_CONF_NFEATURES + 1", coef, WD_HIT_NFEATURES + 1,
+                         wd_hit_feature_name);
     fprintf(f,
             "/* The built-in thresholds: covered where the most dev questions come out\n"
             " * right, on average over the bases (%.3f; a question is answered when its\n"
@@ -250,16 +239,6 @@ static int fit(ev_ctx *c, const unsigned *use, const char *out, double l2, const
         goto done;
     }
     double mean[WD_HIT_NFEATURES] = { 0 }, scale[WD_HIT_NFEATURES] = { 0 };
-    for (size_t i = 0; i < r.n; i++)
-        for (int k = 0; k < WD_HIT_NFEATURES; k++)
-            mean[k] += r.x[i * WD_HIT_NFEATURES + k] / (double)r.n;
-    for (size_t i = 0; i < r.n; i++)
-        for (int k = 0; k < WD_HIT_NFEATURES; k++) {
-            double d = r.x[i * WD_HIT_NFEATURES + k] - mean[k];
-            scale[k] += d * d / (double)r.n;
-        }
-    for (int k = 0; k < WD_HIT_NFEATURES; k++)
-        scale[k] = scale[k] > 1e-12 ? sqrt(scale[k]) : 1.0;
     double *z = wd_malloc(r.n * WD_HIT_NFEATURES * sizeof *z);
     double *w = wd_malloc(r.n * sizeof *w);
     size_t per[EV_CONF_NBASES] = { 0 };
@@ -274,11 +253,10 @@ static int fit(ev_ctx *c, const unsigned *use, const char *out, double l2, const
         rc = wd_error_set(err, WD_ENOMEM, "confidence", "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < r.n; i++) {
-        for (int k = 0; k < WD_HIT_NFEATURES; k++)
-            z[i * WD_HIT_NFEATURES + k] = (r.x[i * WD_HIT_NFEATURES + k] - mean[k]) / scale[k];
+    memcpy(z, r.x, r.n * WD_HIT_NFEATURES * sizeof *z);
+    wd_model_standardise(z, r.n, WD_HIT_NFEATURES, mean, scale);
+    for (size_t i = 0; i < r.n; i++)
         w[i] = (double)r.n / ((double)nb * (double)per[r.base[i]]);
-    }
     double coef[WD_HIT_NFEATURES + 1], dev_acc = 0, covered_at = 0.5, best_at = 0;
     if (wd_logistic_fit(z, r.y, w, r.n, WD_HIT_NFEATURES, l2, coef) != 0)
         rc = wd_error_set(err, WD_ERROR, "confidence", "the fit did not converge");

@@ -5,6 +5,7 @@
  * with partial pivoting.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "logistic.h"
@@ -96,4 +97,38 @@ int wd_logistic_fit(const double *x, const int *y, const double *w, size_t n, si
     wd_free(step);
     wd_free(row);
     return rc;
+}
+
+void wd_model_standardise(double *x, size_t n, size_t k, double *mean, double *scale)
+{
+    for (size_t c = 0; c < k; c++) {
+        double m = 0, v = 0;
+        for (size_t i = 0; i < n; i++)
+            m += x[i * k + c] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            v += (x[i * k + c] - m) * (x[i * k + c] - m) / (double)n;
+        mean[c] = m;
+        scale[c] = v > 1e-12 ? sqrt(v) : 1.0;
+        for (size_t i = 0; i < n; i++)
+            x[i * k + c] = (x[i * k + c] - m) / scale[c];
+    }
+}
+
+void wd_model_write_array(FILE *f, const char *name, const char *size, const double *v, size_t n,
+                          const char *(*names)(int i))
+{
+    fprintf(f, "const double %s[%s] = {\n", name, size);
+    int w = 0;
+    for (size_t i = 0; i < n; i++) {
+        char s[32];
+        int l = snprintf(s, sizeof s, "%.8g,", v[i]);
+        w = l > w ? l : w;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char s[32];
+        snprintf(s, sizeof s, "%.8g,", v[i]);
+        const char *nm = names(i);
+        fprintf(f, "    %-*s /* %s */\n", w, s, nm && strcmp(nm, "?") != 0 ? nm : "intercept");
+    }
+    fprintf(f, "};\n\n");
 }
