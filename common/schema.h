@@ -13,6 +13,9 @@
  *                             no positions
  *   value 0                   the record id (ties in ranking break by id; it also
  *                             confirms whose a hashed id term is)
+ *   value 1                   the question analysed, as the re-ranking reads it
+ *                             (query/analysis.h's stored form, stamped with the
+ *                             dictionaries it was made with; schema 3)
  *   data                      the record as a JSON object
  *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint
  */
@@ -32,10 +35,14 @@
 #define WD_PREFIX_SOURCE "XS"
 #define WD_PREFIX_BIGRAM "XB" /* CJK character unigrams and bigrams of the question */
 #define WD_VALUE_ID 0
+#define WD_VALUE_QUESTION 1
 
-/* 2: ids over WD_ID_VERBATIM bytes hashed (1: over WD_MAX_KEY_TERM). A
- * writer keeps writing an existing index in its own schema. */
-#define WD_SCHEMA_VERSION "2"
+/* 3: each question's analysis stored (value 1); 2: ids over WD_ID_VERBATIM
+ * bytes hashed (1: over WD_MAX_KEY_TERM). A writer keeps writing an
+ * existing index of schema 1 in its own schema; one of schema 2 becomes
+ * schema 3 (its new documents carry the analysis, the others are analysed
+ * at search time, as they were). */
+#define WD_SCHEMA_VERSION "3"
 #define WD_META_SCHEMA "wenda.schema"
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"

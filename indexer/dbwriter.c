@@ -238,14 +238,15 @@ int wd_dbwriter_delete(wd_dbwriter *w, const char *id, int *found, wd_error *err
 
 /* A new index is written in the current schema; one with documents in its
  * own (an older wenda's index keeps its id terms, so its lookups keep
- * working). */
+ * working), except that schema 2 becomes 3: the same terms, and the
+ * documents added from now on carry their question's analysis. */
 static int read_schema(wd_dbwriter *w, wd_error *err)
 {
     char *v = NULL;
     int rc = xc_db_get_metadata(w->db, WD_META_SCHEMA, &v, err);
     if (rc == WD_OK && (!*v || strcmp(v, "1") == 0))
         w->bo.id_verbatim = WD_ID_VERBATIM_V1;
-    else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
+    else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0 && strcmp(v, "2") != 0)
         rc = wd_error_set(err, WD_EINVAL, "index",
                           "%s: written in index schema %s, which this wenda does not know "
                           "(it writes schema %s); rebuild the index with --overwrite, or "
