@@ -17,6 +17,9 @@
  *                             kind name: date ranges, the date sort and facets
  *   value 4                   (schema 3) the extra fields, NAME NUL VALUE NUL each
  *   terms "XF" + NAME=VALUE   (schema 3) boolean: an extra field (hashed if long)
+ *   value 5                   (schema 4) the question analysed, as the re-ranking
+ *                             reads it (query/analysis.h's stored form, stamped
+ *                             with the dictionaries it was made with)
  *   data                      the record as a JSON object
  *   metadata                  wenda.schema, wenda.dict_version, wenda.checkpoint; what the
  *                             base is (`wenda index --title/--description/--examples`):
@@ -43,12 +46,17 @@
 #define WD_VALUE_KIND 3
 #define WD_VALUE_FIELDS 4
 #define WD_PREFIX_FIELD "XF"
+#define WD_VALUE_QUESTION 5
 
-/* 3: the date, source and kind values too (2: not; ranges, the date sort
- * and facets need them). 2: ids over WD_ID_VERBATIM bytes hashed (1: over
- * WD_MAX_KEY_TERM). A writer keeps writing an existing index in its own
- * schema. */
-#define WD_SCHEMA_VERSION "3"
+/* 4: each question's analysis stored (value 5); 3: the date, source and
+ * kind values too (2: not; ranges, the date sort and facets need them);
+ * 2: ids over WD_ID_VERBATIM bytes hashed (1: over WD_MAX_KEY_TERM). A
+ * writer keeps writing an existing index of schema 1 or 2 in its own
+ * schema; one of schema 3 becomes schema 4 (the same terms and values; its
+ * new documents carry the analysis, the others are analysed at search
+ * time, as they were). Every document carries what this wenda writes;
+ * readers go by the schema for what all documents hold. */
+#define WD_SCHEMA_VERSION "4"
 #define WD_META_SCHEMA "wenda.schema"
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"

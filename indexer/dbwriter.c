@@ -278,7 +278,9 @@ int wd_dbwriter_delete(wd_dbwriter *w, const char *id, int *found, wd_error *err
 
 /* A new index is written in the current schema; one with documents in its
  * own (an older wenda's index keeps its id terms, so its lookups keep
- * working). */
+ * working; a schema-2 index's older records lack the values of schema 3),
+ * except that schema 3 becomes 4: the same terms and values, and the
+ * documents added from now on carry their question's analysis. */
 static int read_schema(wd_dbwriter *w, wd_error *err)
 {
     char *v = NULL;
@@ -288,7 +290,7 @@ static int read_schema(wd_dbwriter *w, wd_error *err)
         w->schema = "1";
     } else if (rc == WD_OK && strcmp(v, "2") == 0) {
         w->schema = "2"; /* its older records lack the values of schema 3 */
-    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0)
+    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0 && strcmp(v, "3") != 0)
         rc = wd_error_set(err, WD_EINVAL, "index",
                           "%s: written in index schema %s, which this wenda does not know "
                           "(it writes schema %s); rebuild the index with --overwrite, or "

@@ -6,15 +6,19 @@
  * mode, so sub-words of long words sit at the word's position; positions
  * only with wd_build_opts.answer_positions), boolean terms for kind and
  * source, the question's CJK character unigrams and bigrams ("XB", no
- * positions), the id as unique term and value, and the record itself as
- * its stored form (wenda/record.h) for display. Building touches no database: it runs on whichever
- * thread has the builder, and the database writer adds the result.
+ * positions), the id as unique term and value, the question's analysis as
+ * the searcher's re-ranking reads it (query/analysis.h's stored form, made
+ * in the same pass of the analyzer as its postings), and the record itself
+ * as its stored form (wenda/record.h) for display. Building touches no
+ * database: it runs on whichever thread has the builder, and the database
+ * writer adds the result.
  */
 #include "document.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "wenda/bigram.h"
 
 int wd_builder_init(wd_builder *b, const wd_build_opts *opts, wd_error *err)
@@ -25,6 +29,8 @@ int wd_builder_init(wd_builder *b, const wd_build_opts *opts, wd_error *err)
     int rc = wd_analyzer_new(&b->an, opts->dict, err);
     if (rc == WD_OK)
         wd_analyzer_set_dictionary_layer(b->an, opts->dictionary_layer);
+    if (rc == WD_OK)
+        b->stamp = wd_qtext_stamp(wd_dict_version(opts->dict), opts->dictionary_layer);
     return rc;
 }
 
@@ -33,6 +39,7 @@ void wd_builder_clear(wd_builder *b)
     wd_analyzer_free(b->an);
     wd_buf_free(&b->term);
     wd_buf_free(&b->record);
+    wd_buf_free(&b->stored);
     memset(b, 0, sizeof *b);
 }
 
@@ -76,17 +83,27 @@ static int add_token(void *vctx, const wd_token *t)
     return rc;
 }
 
-static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const char *text,
-                       int bigrams, wd_error *err)
+/* The question: its postings and CJK bigrams, and its analysis in the
+ * stored form (in b->stored), from one pass of the analyzer. */
+static int index_question(wd_builder *b, xc_doc *doc, const char *text, wd_error *err)
 {
     wd_bigrams bg = WD_BIGRAMS_INIT;
-    struct posting_ctx c = { doc,
-                             prefix,
-                             strlen(prefix),
-                             &b->term,
-                             err,
-                             bigrams ? &bg : NULL,
-                             bigrams || b->answer_positions };
+    struct posting_ctx c = {
+        doc, WD_PREFIX_QUESTION, strlen(WD_PREFIX_QUESTION), &b->term, err, &bg, 1
+    };
+    wd_buf_reset(&b->stored);
+    int rc = wd_qtext_store(b->an, text, strlen(text), add_token, &c, b->stamp, &b->stored, err);
+    if (rc == WD_OK && b->stored.len)
+        rc = xc_doc_set_value(doc, WD_VALUE_QUESTION, b->stored.data, b->stored.len, err);
+    return rc;
+}
+
+static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const char *text,
+                       wd_error *err)
+{
+    struct posting_ctx c = {
+        doc, prefix, strlen(prefix), &b->term, err, NULL, b->answer_positions
+    };
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
@@ -146,9 +163,9 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
     xc_doc *doc = NULL;
     int rc = xc_doc_new(&doc, err);
     if (rc == WD_OK)
-        rc = index_field(b, doc, WD_PREFIX_QUESTION, rec->question, 1, err);
+        rc = index_question(b, doc, rec->question, err);
     if (rc == WD_OK && rec->answer)
-        rc = index_field(b, doc, "", rec->answer, 0, err);
+        rc = index_field(b, doc, "", rec->answer, err);
     if (rc == WD_OK)
         rc = xc_doc_add_boolean_term(
             doc, wd_key_term(kt, WD_PREFIX_KIND, wd_corpus_kind_name(rec->kind), WD_MAX_KEY_TERM),

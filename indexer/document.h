@@ -12,6 +12,7 @@
 #define WENDA_INDEXER_DOCUMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "schema.h"
 #include "wenda/analyzer.h"
@@ -32,6 +33,8 @@ typedef struct wd_builder {
     wd_analyzer *an;
     wd_buf term;                     /* a whole term */
     wd_buf record;                   /* the record's JSON */
+    wd_buf stored;                   /* the question's stored analysis */
+    uint64_t stamp;                  /* of the analyses this builder makes (analysis.h) */
     char key_term[WD_KEY_TERM_SIZE]; /* a key term */
     size_t id_verbatim;
     int answer_positions;
@@ -44,7 +47,8 @@ void wd_builder_clear(wd_builder *b);
 
 /* The whole document of a record (checked by wd_record_check): the
  * question's positional terms and CJK bigrams, the answer's terms, the kind,
- * source and id terms, the id value and the record as JSON data. *out is
+ * source and id terms, the id value, the question's stored analysis and the
+ * record as JSON data. *out is
  * new, NULL on failure. */
 int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err);
 

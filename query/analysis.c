@@ -4,8 +4,11 @@
  * n-grams (wenda/bigram.h, as the indexer makes them) and the normalised
  * text; the places come from the words. A long question is trimmed to its
  * most informative words (wd_qtext_trim), so that what every later stage
- * does with it is bounded.
+ * does with it is bounded. The stored form of an analysis (what the indexer
+ * keeps of each record's question, and the searcher reads back) is here too,
+ * beside the structure it writes.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,55 @@ typedef struct analysing {
     int words_only;  /* only the words and particles (a long question's first look) */
 } analysing;
 
+/* Entries a text has before they are indexed by a map: most questions have
+ * fewer, and a look through them costs less than the map. */
+#define ENTRIES_SCANNED 48
+
+/* The map key of text as kind: a class byte ("\0", or "\1" for n-grams)
+ * and the text. */
+static size_t entry_key(char *key, const char *text, size_t len, int kind)
+{
+    key[0] = kind == WD_QK_NGRAM;
+    memcpy(key + 1, text, len);
+    return len + 1;
+}
+
+/* The entry of text as kind (0: none yet, else its index + 1), and where
+ * the map keeps it when there is a map. */
+static size_t find_entry(analysing *a, const char *text, size_t len, int kind, uint64_t hash,
+                         size_t **slot)
+{
+    wd_qtext *q = a->q;
+    *slot = NULL;
+    if (q->n < ENTRIES_SCANNED) {
+        for (size_t i = 0; i < q->n; i++) {
+            const wd_qword *w = &q->w[i];
+            if (w->hash == hash && w->len == len &&
+                (w->kind == WD_QK_NGRAM) == (kind == WD_QK_NGRAM) &&
+                memcmp(w->text, text, len) == 0)
+                return i + 1;
+        }
+        return 0;
+    }
+    char key[XC_MAX_TERM_BYTES];
+    int added = 0;
+    if (q->n == ENTRIES_SCANNED && a->index.n == 0) /* the map takes over */
+        for (size_t i = 0; i < q->n; i++) {
+            const wd_qword *w = &q->w[i];
+            size_t *at =
+                wd_strmap_put(&a->index, key, entry_key(key, w->text, w->len, w->kind), &added);
+            if (!at) {
+                q->oom = 1;
+                return 0;
+            }
+            *at = i;
+        }
+    *slot = wd_strmap_put(&a->index, key, entry_key(key, text, len, kind), &added);
+    if (!*slot)
+        q->oom = 1;
+    return *slot && !added ? **slot + 1 : 0;
+}
+
 /* Add an occurrence of text as kind; words, sub-words and particles of the
  * same text are one entry, n-grams another. Returns the entry, or -1 (a
  * text too long to be a term is left out; out of memory sets q->oom). */
@@ -31,21 +83,17 @@ static long add_word(analysing *a, const char *text, size_t len, int kind, uint3
     wd_qtext *q = a->q;
     if (len + 2 > XC_MAX_TERM_BYTES)
         return -1;
-    char key[XC_MAX_TERM_BYTES];
-    key[0] = kind == WD_QK_NGRAM;
-    memcpy(key + 1, text, len);
-    int added = 0;
-    size_t *at = wd_strmap_put(&a->index, key, len + 1, &added);
-    if (!at) {
-        q->oom = 1;
+    uint64_t hash = wd_hash_bytes(text, len);
+    size_t *slot = NULL;
+    size_t found = find_entry(a, text, len, kind, hash, &slot);
+    if (q->oom)
         return -1;
-    }
-    if (!added) {
-        wd_qword *w = &q->w[*at];
+    if (found) {
+        wd_qword *w = &q->w[found - 1];
         w->wqf++;
         if (kind < w->kind)
             w->kind = kind;
-        return (long)*at;
+        return (long)found - 1;
     }
     char *copy = wd_strndup(text, len);
     if (!copy || WD_GROW(q->w, q->cap, q->n + 1, 16) != WD_OK) {
@@ -53,9 +101,9 @@ static long add_word(analysing *a, const char *text, size_t len, int kind, uint3
         q->oom = 1;
         return -1;
     }
-    q->w[q->n] = (wd_qword){ copy, len,  kind, 1, pos, wd_hash_bytes(text, len), WD_QW_NOT_PRIMARY,
-                             0,    NULL, 0 };
-    *at = q->n;
+    q->w[q->n] = (wd_qword){ copy, len, kind, 1, pos, hash, WD_QW_NOT_PRIMARY, 0, NULL, 0 };
+    if (slot)
+        *slot = q->n;
     return (long)q->n++;
 }
 
@@ -87,17 +135,12 @@ static int add_token(void *vctx, const wd_token *t)
     return a->words_only ? 0 : wd_bigrams_feed(&q->bg, t, add_ngram, a);
 }
 
-static int analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, int words_only,
-                   wd_error *err)
+/* The end of an analysis (or of a stored one's replay): the places from
+ * the words; on failure q is freed. */
+static int finish(wd_qtext *q, analysing *a, int rc, wd_error *err)
 {
-    memset(q, 0, sizeof *q);
-    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), words_only };
-    wd_buf norm = WD_BUF_INIT;
-    int rc = wd_analyze_norm(an, WD_ANALYZE_INDEX, text, len, add_token, &a, &norm, err);
-    wd_strmap_clear(&a.index);
-    q->nlen = norm.len;
-    q->norm = wd_buf_detach(&norm);
-    if (q->oom || !q->norm)
+    wd_strmap_clear(&a->index);
+    if (q->oom || (rc == WD_OK && !q->norm))
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     if (rc != WD_OK) {
         wd_qtext_free(q);
@@ -107,6 +150,18 @@ static int analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, i
         if (q->w[i].kind == WD_QK_WORD || q->w[i].kind == WD_QK_SUBWORD)
             wd_placeset_add(&q->places, wd_place_find(q->w[i].text, q->w[i].len));
     return WD_OK;
+}
+
+static int analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, int words_only,
+                   wd_error *err)
+{
+    memset(q, 0, sizeof *q);
+    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), words_only };
+    wd_buf norm = WD_BUF_INIT;
+    int rc = wd_analyze_norm(an, WD_ANALYZE_INDEX, text, len, add_token, &a, &norm, err);
+    q->nlen = norm.len;
+    q->norm = wd_buf_detach(&norm);
+    return finish(q, &a, rc, err);
 }
 
 int wd_qtext_analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, wd_error *err)
@@ -263,6 +318,288 @@ int wd_qtext_pack(const wd_qtext *q, wd_qtext *out, size_t *bytes)
     if (bytes)
         *bytes = size;
     return WD_OK;
+}
+
+/* ---- the stored form ------------------------------------------------------------------ */
+
+/* What the analyzer said of a question, so that its analysis can be made
+ * again without it: the tokens, in order, each as flags (sub-word,
+ * particle, CJK; whether it starts where the previous word ended, which
+ * decides the n-grams; whether its position is the previous token's or the
+ * next), its position otherwise, and its text as a span of the normalised
+ * text. Replaying them through add_token gives the very entries, n-grams
+ * and counts the analysis gave, at a fraction of the size of the entries
+ * (a question's n-grams are most of them) and of the cost of analysing.
+ *
+ * The form: 'B' (the form and its version: bump it when the form, or what
+ * the analyzer makes of a text without a change in the dictionaries,
+ * changes); the stamp (8 bytes, little-endian); varints: the tokens, then 0
+ * when the normalised text is the question as written, else its length + 1
+ * and its bytes; then each token: flags, its position's change from the
+ * previous token's (unless a flag gives it), and its text: a word's offset
+ * from where the previous word's text ended (unless TK_HERE: there), a
+ * sub-word's offset in the normalised text, then its length. */
+#define STORED_FORM 'B'
+#define TK_SUBWORD 1u
+#define TK_STOP 2u
+#define TK_CJK 4u
+#define TK_ADJACENT 8u  /* starts where the previous word ended */
+#define TK_POS_SAME 16u /* at the previous token's position */
+#define TK_POS_NEXT 32u /* at the next one */
+#define TK_HERE 64u     /* a word whose text follows the previous word's */
+
+uint64_t wd_qtext_stamp(const char *dict_version, int layer)
+{
+    const unsigned char head[2] = { STORED_FORM, layer ? 1 : 0 };
+    uint64_t h = wd_fnv1a64(head, sizeof head, WD_FNV_OFFSET);
+    return wd_fnv1a64(dict_version, strlen(dict_version), h);
+}
+
+static void put_varint(wd_buf *out, uint64_t v)
+{
+    unsigned char b[10];
+    size_t n = 0;
+    do {
+        b[n] = v & 0x7f;
+        v >>= 7;
+        if (v)
+            b[n] |= 0x80;
+        n++;
+    } while (v);
+    wd_buf_append(out, b, n);
+}
+
+/* A token as the analyzer gave it; its text is kept in storing.texts. */
+typedef struct kept_token {
+    size_t text, len; /* in storing.texts */
+    size_t start, end;
+    uint32_t position;
+    unsigned flags;
+} kept_token;
+
+typedef struct storing {
+    wd_token_fn tap;
+    void *tap_ctx;
+    kept_token *t;
+    size_t n, cap;
+    wd_buf texts;
+} storing;
+
+static int keep_token(void *vctx, const wd_token *t)
+{
+    storing *st = vctx;
+    int rc = st->tap(st->tap_ctx, t);
+    if (rc)
+        return rc;
+    if (WD_GROW(st->t, st->cap, st->n + 1, 16) != WD_OK)
+        return WD_ENOMEM;
+    st->t[st->n++] = (kept_token){ st->texts.len, t->len, t->start, t->end, t->position, t->flags };
+    wd_buf_append(&st->texts, t->text, t->len);
+    return st->texts.oom ? WD_ENOMEM : 0;
+}
+
+/* The tokens' stored form after `out`'s header; 0 when some token's text
+ * is not in the normalised text (nothing is then stored). */
+static int put_tokens(const storing *st, const char *norm, size_t nlen, wd_buf *out)
+{
+    size_t cursor = 0, word = 0, word_end = 0, prev_end = 0;
+    uint32_t pos = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const kept_token *k = &st->t[i];
+        const char *text = st->texts.data + k->text;
+        unsigned flags = 0;
+        if (k->flags & WD_TOKEN_SUBWORD)
+            flags |= TK_SUBWORD;
+        if (k->flags & WD_TOKEN_STOP)
+            flags |= TK_STOP;
+        if (k->flags & WD_TOKEN_CJK)
+            flags |= TK_CJK;
+        if (i && k->position == pos)
+            flags |= TK_POS_SAME;
+        else if (i && k->position == pos + 1)
+            flags |= TK_POS_NEXT;
+        else if (i && k->position < pos)
+            return 0;
+        const char *at = NULL;
+        if (flags & TK_SUBWORD) {
+            /* within its word, else anywhere */
+            at = k->len == 0       ? norm + word
+                 : word < word_end ? memmem(norm + word, word_end - word, text, k->len)
+                                   : NULL;
+            if (!at)
+                at = memmem(norm, nlen, text, k->len);
+        } else {
+            at = k->len == 0     ? norm + cursor
+                 : cursor < nlen ? memmem(norm + cursor, nlen - cursor, text, k->len)
+                                 : NULL;
+            if (i && k->start == prev_end)
+                flags |= TK_ADJACENT;
+            if (at == norm + cursor)
+                flags |= TK_HERE;
+        }
+        if (!at)
+            return 0;
+        size_t off = (size_t)(at - norm);
+        put_varint(out, flags);
+        if (i && !(flags & (TK_POS_SAME | TK_POS_NEXT)))
+            put_varint(out, k->position - pos);
+        else if (!i)
+            put_varint(out, k->position);
+        if (flags & TK_SUBWORD) {
+            put_varint(out, off);
+        } else {
+            if (!(flags & TK_HERE))
+                put_varint(out, off - cursor);
+            word = off;
+            cursor = word_end = off + k->len;
+            prev_end = k->end;
+        }
+        put_varint(out, k->len);
+        pos = k->position;
+    }
+    return 1;
+}
+
+int wd_qtext_store(wd_analyzer *an, const char *text, size_t len, wd_token_fn tap, void *ctx,
+                   uint64_t stamp, wd_buf *out, wd_error *err)
+{
+    storing st = { tap, ctx, NULL, 0, 0, WD_BUF_INIT };
+    wd_buf norm = WD_BUF_INIT;
+    int rc = wd_analyze_norm(an, WD_ANALYZE_INDEX, text, len, keep_token, &st, &norm, err);
+    if (rc == WD_ENOMEM || (rc == WD_OK && (norm.oom || st.texts.oom)))
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK) {
+        size_t at = out->len;
+        unsigned char head[9] = { STORED_FORM };
+        for (int k = 0; k < 8; k++)
+            head[1 + k] = (unsigned char)(stamp >> (8 * k));
+        wd_buf_append(out, head, sizeof head);
+        put_varint(out, st.n);
+        const char *nt = norm.data ? norm.data : "";
+        if (norm.len == len && memcmp(nt, text, len) == 0) {
+            put_varint(out, 0);
+        } else {
+            put_varint(out, norm.len + 1);
+            wd_buf_append(out, nt, norm.len);
+        }
+        if (!put_tokens(&st, nt, norm.len, out))
+            out->len = at; /* not storable: searches analyse this question */
+        if (out->oom)
+            rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    }
+    wd_buf_free(&norm);
+    wd_buf_free(&st.texts);
+    wd_free(st.t);
+    return rc;
+}
+
+typedef struct reader {
+    const unsigned char *p, *end;
+    int bad;
+} reader;
+
+static uint64_t get_varint(reader *r)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end)
+            break;
+        unsigned char b = *r->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+/* A length or offset that must be at most `room`. */
+static size_t get_size(reader *r, size_t room)
+{
+    uint64_t v = get_varint(r);
+    if (v > room)
+        r->bad = 1;
+    return r->bad ? 0 : (size_t)v;
+}
+
+/* Replay the stored tokens (r at the first) over norm into a. */
+static int replay(reader *r, size_t ntok, const char *norm, size_t nlen, analysing *a)
+{
+    size_t cursor = 0, prev_end = 0;
+    uint32_t pos = 0;
+    for (size_t i = 0; i < ntok; i++) {
+        unsigned flags = (unsigned)get_varint(r);
+        wd_token t = { 0 };
+        t.flags = (flags & TK_SUBWORD ? WD_TOKEN_SUBWORD : 0) |
+                  (flags & TK_STOP ? WD_TOKEN_STOP : 0) | (flags & TK_CJK ? WD_TOKEN_CJK : 0);
+        if (!i)
+            pos = (uint32_t)get_varint(r);
+        else if (flags & TK_POS_NEXT)
+            pos++;
+        else if (!(flags & TK_POS_SAME))
+            pos += (uint32_t)get_varint(r);
+        t.position = pos;
+        size_t off;
+        if (flags & TK_SUBWORD)
+            off = get_size(r, nlen);
+        else
+            off = cursor + (flags & TK_HERE ? 0 : get_size(r, nlen - cursor));
+        t.len = get_size(r, nlen - off);
+        if (r->bad)
+            return WD_ECORRUPT;
+        t.text = norm + off;
+        if (!(flags & TK_SUBWORD)) {
+            /* Offsets that tell the n-grams where a run of words breaks. */
+            t.start = flags & TK_ADJACENT ? prev_end : prev_end + 1;
+            t.end = prev_end = t.start + 1;
+            cursor = off + t.len;
+        }
+        int rc = add_token(a, &t);
+        if (rc)
+            return rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
+    }
+    return r->p == r->end ? WD_OK : WD_ECORRUPT;
+}
+
+int wd_qtext_decode(const char *data, size_t dlen, const char *text, size_t len, uint64_t stamp,
+                    wd_qtext *out, size_t *bytes)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *d = (const unsigned char *)data;
+    if (dlen < 9 || d[0] != STORED_FORM)
+        return WD_ENOTFOUND;
+    uint64_t st = 0;
+    for (int k = 0; k < 8; k++)
+        st |= (uint64_t)d[1 + k] << (8 * k);
+    if (st != stamp)
+        return WD_ENOTFOUND;
+    reader r = { d + 9, d + dlen, 0 };
+    /* Each token takes at least 2 bytes: flags and length. */
+    size_t ntok = get_size(&r, (size_t)(r.end - r.p) / 2);
+    size_t nl = get_size(&r, (size_t)(r.end - r.p) + 1);
+    if (r.bad)
+        return WD_ECORRUPT;
+    if (!nl && !text)
+        return WD_ENOTFOUND;
+    const char *norm = nl ? (const char *)r.p : text;
+    size_t nlen = nl ? nl - 1 : len;
+    if (nl)
+        r.p += nlen;
+    wd_qtext q;
+    memset(&q, 0, sizeof q);
+    analysing a = { &q, WD_STRMAP_INIT(sizeof(size_t)), 0 };
+    int rc = replay(&r, ntok, norm, nlen, &a);
+    if (rc == WD_OK && !(q.norm = wd_strndup(norm, nlen)))
+        rc = WD_ENOMEM;
+    q.nlen = nlen;
+    rc = finish(&q, &a, rc, NULL);
+    if (rc != WD_OK)
+        return rc;
+    rc = wd_qtext_pack(&q, out, bytes) == WD_OK ? WD_OK : WD_ENOMEM;
+    wd_qtext_free(&q);
+    if (rc != WD_OK)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
 void wd_qtext_free(wd_qtext *q)

@@ -106,6 +106,36 @@ void wd_qtext_synonyms(wd_qtext *q, const wd_dict *d);
 /* A copy of q in one allocation (synonyms not kept): *out is filled;
  * *bytes (if given) gets its size. WD_ENOMEM. */
 int wd_qtext_pack(const wd_qtext *q, wd_qtext *out, size_t *bytes);
+/* ---- the stored form (index schema 3) ----------------------------------------------
+ *
+ * The indexer stores each record's question as the analyzer read it
+ * (schema.h's WD_VALUE_QUESTION), so that a search makes the candidates'
+ * analyses from that instead of analysing their questions again. An
+ * analysis depends on the analyzer's dictionaries and on its dictionary
+ * layer: each stored form carries the stamp of both (and of the form
+ * itself), and is read only by a searcher whose stamp is the same; any
+ * other searcher analyses the question. The places are found again from
+ * the words, with the reading binary's place table. */
+
+/* The stamp of analyses made with the dictionaries of version dict_version
+ * (wd_dict_version) with the dictionary layer on (1) or off (0). */
+uint64_t wd_qtext_stamp(const char *dict_version, int layer);
+/* Analyse text[0..len) as wd_qtext_analyse does, passing each token to
+ * tap(ctx, token) (the indexer makes its postings from them), and append
+ * the stored form of its analysis, with stamp, to out (nothing in the rare
+ * case of tokens the form cannot hold: searches analyse that question).
+ * WD_ENOMEM, the analyzer's error, or tap's non-zero return. */
+int wd_qtext_store(wd_analyzer *an, const char *text, size_t len, wd_token_fn tap, void *ctx,
+                   uint64_t stamp, wd_buf *out, wd_error *err);
+/* The analysis of text[0..len) (the question as the record holds it) from
+ * data[0..dlen), its stored form, when that carries `stamp`: *out as
+ * wd_qtext_pack(wd_qtext_analyse(text)) gives it, *bytes (if given) its
+ * size. WD_ENOTFOUND when data is empty or carries another stamp or form
+ * (the caller analyses the question instead), WD_ECORRUPT when it is cut
+ * short or out of bounds, WD_ENOMEM; *out is then empty. */
+int wd_qtext_decode(const char *data, size_t dlen, const char *text, size_t len, uint64_t stamp,
+                    wd_qtext *out, size_t *bytes);
+
 /* Free what q owns; q is empty after. */
 void wd_qtext_free(wd_qtext *q);
 

@@ -6,6 +6,7 @@
 
 #include "hash.h"
 #include "reccache.h"
+#include "schema.h"
 
 #define REC_CACHE_MAX 4096         /* records of a generation */
 #define REC_CACHE_BYTES (8u << 20) /* and about this much memory */
@@ -42,6 +43,7 @@ void wd_reccache_free(wd_reccache *c)
     table_free(&c->cur);
     table_free(&c->old);
     c->layer = 0;
+    c->stamped = 0;
 }
 
 void wd_reccache_tidy(wd_reccache *c)
@@ -136,4 +138,22 @@ void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes)
 {
     r->bytes += bytes + REC_MALLOC_COST;
     c->cur.bytes += bytes + REC_MALLOC_COST;
+}
+
+int wd_reccache_stored_question(wd_rec *r, const xc_mset *m, uint32_t i, uint64_t stamp,
+                                size_t *bytes, wd_error *err)
+{
+    char *v = NULL;
+    size_t vlen = 0;
+    int rc = xc_mset_value(m, i, WD_VALUE_QUESTION, &v, &vlen, err);
+    if (rc != WD_OK)
+        return rc;
+    const char *question = r->rec.question;
+    rc = wd_qtext_decode(v, vlen, question, strlen(question), stamp, &r->q, bytes);
+    wd_free(v);
+    if (rc == WD_ENOMEM)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    /* A stored form cut short is no reason to fail a search: the question
+     * can still be analysed. */
+    return rc == WD_OK ? WD_OK : WD_ENOTFOUND;
 }

@@ -4,7 +4,8 @@
  *
  * The re-ranking reads the top 50 candidates of every search: each one's
  * stored record (decoded with the record codec), its question analysed
- * (analysis.h) with each word's IDF, and when asked its normalised answer
+ * (analysis.h: as the index stored it, when made with the searcher's
+ * dictionary, else by the searcher) with each word's IDF, and when asked its normalised answer
  * and its same-question view (similarity.h). A searcher of a single index
  * keeps them, keyed by docid: its view of the index only changes on
  * reopen, which empties the cache, as does a change in the document count
@@ -55,6 +56,8 @@ typedef struct wd_rectable {
 typedef struct wd_reccache {
     wd_rectable cur, old; /* the current and the previous generation */
     int layer;            /* the dictionary layer the questions were analysed with */
+    uint64_t stamp;       /* of the analyses the searcher makes (analysis.h), once known */
+    int stamped;
 } wd_reccache;
 
 /* Start of a search: age the cache when the current generation is full. */
@@ -65,6 +68,13 @@ void wd_reccache_tidy(wd_reccache *c);
 typedef int (*wd_rec_data_fn)(void *ctx, char **data, size_t *len, wd_error *err);
 int wd_reccache_get(wd_reccache *c, uint32_t did, wd_rec_data_fn get_data, void *ctx, wd_rec **out,
                     wd_error *err);
+/* r's question analysed as the index stored it (hit i of m: schema 3),
+ * when it was made with the dictionaries of `stamp`: WD_OK with r->q (packed)
+ * and *bytes its size; WD_ENOTFOUND when the index holds no such analysis
+ * (none, or made with other dictionaries, or unreadable), and the caller
+ * analyses the question itself; WD_ENOMEM, or the index's read error. */
+int wd_reccache_stored_question(wd_rec *r, const xc_mset *m, uint32_t i, uint64_t stamp,
+                                size_t *bytes, wd_error *err);
 /* Account for `bytes` more held by r (an analysis, a normalised answer). */
 void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes);
 void wd_reccache_free(wd_reccache *c);

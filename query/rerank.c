@@ -34,22 +34,32 @@ static int read_data(void *ctx, char **data, size_t *len, wd_error *err)
     return xc_mset_data(d->m, d->i, data, len, err);
 }
 
-/* Analyse a cached record's question once, with the IDF of its words. */
-static int rec_analyse(wd_run *r, wd_rec *rec, wd_error *err)
+/* A cached record's question analysed once (hit i of the match), with the
+ * IDF of its words: the analysis the index stored, when it was made with
+ * this searcher's dictionaries, else made here. */
+static int rec_analyse(wd_run *r, wd_rec *rec, uint32_t i, wd_error *err)
 {
     if (rec->analysed)
         return WD_OK;
-    wd_qtext q;
-    const char *text = rec->rec.question;
-    int rc = wd_qtext_analyse(&q, r->s->an, text, strlen(text), err);
-    size_t bytes = 0;
-    if (rc == WD_OK) {
-        rc = wd_qtext_pack(&q, &rec->q, &bytes) == WD_OK &&
-                     wd_run_idf(r, &rec->q, &rec->idf) == WD_OK
-                 ? WD_OK
-                 : wd_error_set(err, WD_ENOMEM, "search", "out of memory");
-        wd_qtext_free(&q);
+    if (!r->recs->stamped) {
+        r->recs->stamp = wd_qtext_stamp(wd_dict_version(r->s->dict), r->recs->layer);
+        r->recs->stamped = 1;
     }
+    size_t bytes = 0;
+    int rc = wd_reccache_stored_question(rec, r->m, i, r->recs->stamp, &bytes, err);
+    if (rc == WD_ENOTFOUND) {
+        wd_qtext q;
+        const char *text = rec->rec.question;
+        rc = wd_qtext_analyse(&q, r->s->an, text, strlen(text), err);
+        if (rc == WD_OK) {
+            rc = wd_qtext_pack(&q, &rec->q, &bytes) == WD_OK
+                     ? WD_OK
+                     : wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+            wd_qtext_free(&q);
+        }
+    }
+    if (rc == WD_OK && wd_run_idf(r, &rec->q, &rec->idf) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     if (rc != WD_OK) { /* tried again next time */
         wd_qtext_free(&rec->q);
         wd_free(rec->idf);
@@ -194,7 +204,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
         if (sq) {
             c->sim = sq->sim;
         } else {
-            rc = rec_analyse(r, c->rec, err);
+            rc = rec_analyse(r, c->rec, i, err);
             if (rc != WD_OK)
                 break;
             c->sim = wd_question_overlap(&oq, &c->rec->q, c->rec->idf);

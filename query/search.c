@@ -491,6 +491,8 @@ int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_er
         return rc;
     }
     out->size_bytes = path ? disk_size(path) : 0;
+    out->stored_analyses =
+        atoi(out->schema) >= 4 && strcmp(out->dict_version, wd_dict_version(s->dict)) == 0;
     return WD_OK;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -1023,6 +1024,41 @@ static void test_cli__info_sizes_a_sharded_index_by_its_shards(void **state)
     th_run_free(&r);
 }
 
+/* `info` says whether searches read the stored question analyses: yes for
+ * an index built with the dictionary in use, no (with what to run) when
+ * another dictionary is asked for. */
+static void test_cli__info_says_whether_stored_analyses_are_read(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "analyses     stored"));
+    assert_non_null(strstr(r.out, "schema       4"));
+    th_run_free(&r);
+    char dict[256], user[256];
+    snprintf(dict, sizeof dict, "%s/dict", f->dir);
+    assert_int_equal(mkdir(dict, 0755), 0);
+    th_write_text(th_path(user, sizeof user, dict, "user.txt"), "保泰通 2\n");
+    r = th_wenda(f->index, NULL, "info", "--dict", dict, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "analyses     made with another dictionary, not used"));
+    assert_non_null(strstr(r.out, "wenda reindex --index"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", "--json", "--dict", dict, NULL);
+    json_t *j = th_json(r.out);
+    assert_true(json_is_false(json_object_get(j, "stored_analyses")));
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "info", "--json", NULL);
+    j = th_json(r.out);
+    assert_true(json_is_true(json_object_get(j, "stored_analyses")));
+    json_decref(j);
+    th_run_free(&r);
+}
+
 /* A file whose name is not UTF-8 (a GBK name): its problems are in the
  * --json summary, the name's bad bytes shown as '?' (the problem used to be
  * dropped, leaving "skipped": 1 unexplained). */
@@ -1084,6 +1120,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__zero_counts_are_usage_errors_stating_the_range,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__info_says_whether_stored_analyses_are_read, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_cli__info_sizes_a_sharded_index_by_its_shards, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__index_json_keeps_problems_of_a_file_named_in_gbk,

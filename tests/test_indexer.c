@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "analysis.h"
 #include "helpers.h"
 #include "schema.h"
 #include "wenda/index.h"
@@ -352,6 +353,84 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     assert_non_null(strstr(err.message, "--overwrite"));
 }
 
+/* The value in `slot` of the document indexed by `term` (new). */
+static char *value_of(const char *dir, const char *term, unsigned slot, size_t *len)
+{
+    xc_db *db = NULL;
+    xc_docid did = 0;
+    xc_doc *doc = NULL;
+    char *v = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_find(db, term, &did, NULL), WD_OK);
+    assert_int_equal(xc_db_get_document(db, did, &doc, NULL), WD_OK);
+    assert_int_equal(xc_doc_get_value(doc, slot, &v, len, NULL), WD_OK);
+    xc_doc_free(doc);
+    xc_db_close(db);
+    return v;
+}
+
+/* Schema 4: a document stores its question analysed as a searcher with
+ * the same dictionary analyses it, stamped with that dictionary and its
+ * layer. An index of schema 3 updated by this wenda becomes schema 4; its
+ * older documents have no analysis (searches analyse their questions). */
+static void test_indexer__documents_store_their_questions_analysed(void **state)
+{
+    fx *f = *state;
+    add_raw(f->dir, "Qold", "old",
+            "{\"id\":\"old\",\"question\":\"灵活就业医保怎么交\",\"answer\":\"按月缴费。\","
+            "\"kind\":\"qa\",\"source\":\"x.md\"}",
+            "3");
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    const char *question = "2025广东肇庆低保户要交城乡居民医保吗？";
+    wd_record r = rec("new", question, "多数地区全额代缴。");
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    char *v = schema_of(f->dir);
+    assert_string_equal(v, "4");
+    wd_free(v);
+
+    size_t len = 0;
+    v = value_of(f->dir, "Qnew", WD_VALUE_QUESTION, &len);
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    wd_qtext want, got;
+    assert_int_equal(wd_qtext_analyse(&want, an, question, strlen(question), NULL), WD_OK);
+    uint64_t stamp = wd_qtext_stamp(wd_dict_version(f->dict), 1);
+    assert_int_equal(wd_qtext_decode(v, len, question, strlen(question), stamp, &got, NULL), WD_OK);
+    assert_int_equal(got.n, want.n);
+    assert_true(got.n > 10);
+    for (size_t i = 0; i < want.n; i++) {
+        assert_string_equal(got.w[i].text, want.w[i].text);
+        assert_int_equal(got.w[i].kind, want.w[i].kind);
+    }
+    assert_int_equal(got.places.n, 1); /* 肇庆, which names its province too */
+    assert_string_equal(got.norm, want.norm);
+    wd_qtext_free(&got);
+    wd_qtext_free(&want);
+    /* Not for a searcher with the dictionary layer off. */
+    assert_int_equal(wd_qtext_decode(v, len, question, strlen(question),
+                                     wd_qtext_stamp(wd_dict_version(f->dict), 0), &got, NULL),
+                     WD_ENOTFOUND);
+    wd_free(v);
+    wd_analyzer_free(an);
+
+    v = value_of(f->dir, "Qold", WD_VALUE_QUESTION, &len);
+    assert_int_equal(len, 0);
+    wd_free(v);
+    /* Both read, the new one found by a search. */
+    assert_answer(f->dir, f->dict, "old", "按月缴费。");
+    wd_searcher *s = NULL;
+    wd_results *res = NULL;
+    assert_int_equal(wd_searcher_open(&s, f->dir, f->dict, NULL), WD_OK);
+    assert_int_equal(
+        wd_search(s, "肇庆低保户交医保吗", strlen("肇庆低保户交医保吗"), NULL, &res, NULL), WD_OK);
+    assert_true(res->n_hits >= 1);
+    assert_string_equal(res->hits[0].id, "new");
+    wd_results_free(res);
+    wd_searcher_close(s);
+}
+
 static int exists(const char *dir, const char *name)
 {
     char p[256];
@@ -498,6 +577,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__long_ids_are_hashed_and_told_apart, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__documents_store_their_questions_analysed,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer__schema_1_index_keeps_its_id_terms, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__stored_record_escapes_and_utf8, setup,

@@ -12,12 +12,15 @@
 
 #include <cmocka.h>
 
+#include "analysis.h"
 #include "helpers.h"
 #include "places.h"
+#include "schema.h"
 #include "snippet.h"
 #include "xapian_c.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
+#include "xapian_c.h"
 
 typedef struct fx {
     char dir[64];
@@ -967,6 +970,223 @@ static void test_query__a_long_question_is_trimmed_to_its_most_informative_words
     wd_results_free(r);
 }
 
+/* ---- stored analyses (index schema 3) ----------------------------------------------- */
+
+static int count_token(void *ctx, const wd_token *t)
+{
+    (void)t;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* A question's stored form reads back as the analysis the searcher would
+ * make of it, entry by entry (the re-ranking must come out the same); with
+ * another stamp it is not read, and a form cut short or damaged is refused,
+ * never read past its end. */
+static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    static const char *const questions[] = {
+        "低保户要交城乡居民医保吗",
+        "2025广东肇庆医保门诊统筹一年可以报多少",
+        "醫保卡丟了怎麼辦？",
+        "Huts insurance 理赔 claim 300元",
+        "的了吗",
+        "",
+        "中华人民共和国个人所得税法",
+    };
+    uint64_t stamp = wd_qtext_stamp(wd_dict_version(f->dict), 1);
+    assert_true(stamp != wd_qtext_stamp(wd_dict_version(f->dict), 0));
+    assert_true(stamp != wd_qtext_stamp("d1-another", 1));
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        wd_qtext q, packed, back;
+        const char *text = questions[k];
+        assert_int_equal(wd_qtext_analyse(&q, an, text, strlen(text), NULL), WD_OK);
+        size_t pbytes = 0, bbytes = 0;
+        assert_int_equal(wd_qtext_pack(&q, &packed, &pbytes), WD_OK);
+        wd_buf b = WD_BUF_INIT;
+        size_t tokens = 0;
+        assert_int_equal(
+            wd_qtext_store(an, text, strlen(text), count_token, &tokens, stamp, &b, NULL), WD_OK);
+        assert_true(tokens > 0 || !*text);
+        assert_true(b.len >= 9);
+        assert_int_equal(wd_qtext_decode(b.data, b.len, text, strlen(text), stamp, &back, &bbytes),
+                         WD_OK);
+        assert_int_equal(bbytes, pbytes);
+        assert_int_equal(back.n, packed.n);
+        assert_int_equal(back.content, packed.content);
+        assert_int_equal(back.nprimary, packed.nprimary);
+        assert_int_equal(back.nlen, packed.nlen);
+        assert_memory_equal(back.norm, packed.norm, packed.nlen + 1);
+        assert_int_equal(back.places.n, packed.places.n);
+        for (unsigned p = 0; p < packed.places.n; p++)
+            assert_int_equal(back.places.id[p], packed.places.id[p]);
+        for (size_t i = 0; i < packed.n; i++) {
+            const wd_qword *x = &back.w[i], *y = &packed.w[i];
+            assert_int_equal(x->len, y->len);
+            assert_memory_equal(x->text, y->text, y->len + 1);
+            assert_int_equal(x->kind, y->kind);
+            assert_int_equal(x->wqf, y->wqf);
+            assert_int_equal(x->pos, y->pos);
+            assert_true(x->hash == y->hash);
+            assert_int_equal(x->primary, y->primary);
+            assert_int_equal(x->primary_stop, y->primary_stop);
+            assert_int_equal(x->nsyn, 0);
+        }
+        wd_qtext_free(&back);
+        assert_int_equal(wd_qtext_decode(b.data, b.len, text, strlen(text), stamp + 1, &back, NULL),
+                         WD_ENOTFOUND);
+        assert_int_equal(back.n, 0);
+        /* Every cut, and every byte changed: refused or read within bounds. */
+        for (size_t cut = 0; cut < b.len; cut++) {
+            int rc = wd_qtext_decode(b.data, cut, text, strlen(text), stamp, &back, NULL);
+            assert_true(rc == WD_ENOTFOUND || rc == WD_ECORRUPT);
+        }
+        for (size_t at = 9; at < b.len; at++) {
+            char *bad = malloc(b.len);
+            memcpy(bad, b.data, b.len);
+            bad[at] = (char)(bad[at] ^ 0xA5);
+            if (wd_qtext_decode(bad, b.len, text, strlen(text), stamp, &back, NULL) == WD_OK)
+                wd_qtext_free(&back);
+            free(bad);
+        }
+        wd_buf_free(&b);
+        wd_qtext_free(&packed);
+        wd_qtext_free(&q);
+    }
+    wd_analyzer_free(an);
+}
+
+/* The id, score and confidence of each hit, one line each. */
+static char *ranking(wd_searcher *s, const char *question)
+{
+    wd_results *r = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_search(s, question, strlen(question), NULL, &r, &err) != WD_OK)
+        fail_msg("search failed: %s", err.message);
+    wd_buf b = WD_BUF_INIT;
+    char line[128];
+    for (size_t i = 0; i < r->n_hits; i++) {
+        snprintf(line, sizeof line, "%s %.17g %.17g\n", r->hits[i].id, r->hits[i].score,
+                 r->hits[i].confidence);
+        wd_buf_puts(&b, line);
+    }
+    wd_results_free(r);
+    return wd_buf_detach(&b);
+}
+
+/* Set the stored analysis of record `id` in the index at dir to `value`. */
+static void set_stored(const char *dir, const char *id, const char *value, size_t len)
+{
+    xc_db *db = NULL;
+    xc_docid did = 0;
+    xc_doc *doc = NULL;
+    char term[WD_KEY_TERM_SIZE];
+    wd_key_term(term, WD_PREFIX_ID, id, WD_ID_VERBATIM);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_OPEN, NULL), WD_OK);
+    assert_int_equal(xc_db_find(db, term, &did, NULL), WD_OK);
+    assert_int_equal(xc_db_get_document(db, did, &doc, NULL), WD_OK);
+    assert_int_equal(xc_doc_set_value(doc, WD_VALUE_QUESTION, value, len, NULL), WD_OK);
+    assert_int_equal(xc_db_replace(db, term, doc, NULL, NULL, NULL), WD_OK);
+    assert_int_equal(xc_db_commit(db, NULL), WD_OK);
+    xc_doc_free(doc);
+    xc_db_close(db);
+}
+
+/* The stored value of record `id` (new). */
+static char *get_stored(const char *dir, const char *id, size_t *len)
+{
+    xc_db *db = NULL;
+    xc_docid did = 0;
+    xc_doc *doc = NULL;
+    char term[WD_KEY_TERM_SIZE], *v = NULL;
+    wd_key_term(term, WD_PREFIX_ID, id, WD_ID_VERBATIM);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_db_find(db, term, &did, NULL), WD_OK);
+    assert_int_equal(xc_db_get_document(db, did, &doc, NULL), WD_OK);
+    assert_int_equal(xc_doc_get_value(doc, WD_VALUE_QUESTION, &v, len, NULL), WD_OK);
+    xc_doc_free(doc);
+    xc_db_close(db);
+    return v;
+}
+
+/* A search reads each candidate's question as the index analysed it, when
+ * the index's analysis was made with the searcher's dictionary; with
+ * another dictionary (or none stored, or one damaged) it analyses the
+ * question itself. Shown by a record whose stored analysis is another
+ * record's: it is believed by a searcher of the same dictionary only. */
+static void
+test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them(void **state)
+{
+    fx *f = *state;
+    const char *asked = "低保户要交医保吗";
+    char *shipped = ranking(f->s, asked);
+    assert_non_null(strstr(shipped, "q1 "));
+    assert_non_null(strstr(shipped, "q3 "));
+    char dir[64], dictdir[64], user[128];
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "qs"), 0);
+    assert_int_equal(
+        th_index_records(dir, f->dict, records, sizeof records / sizeof *records, NULL), WD_OK);
+    /* q3 (异地就医怎么报销) is given the analysis of q1's question (written in
+     * Traditional characters, so that the stored form holds its normalised
+     * text instead of pointing into the record's). */
+    size_t len = 0;
+    char *q1 = get_stored(dir, "q1", &len);
+    assert_true(len > 10);
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    const char *other_q = "低保戶要交城鄉居民醫保嗎";
+    size_t tokens = 0;
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_qtext_store(an, other_q, strlen(other_q), count_token, &tokens,
+                                    wd_qtext_stamp(wd_dict_version(f->dict), 1), &b, NULL),
+                     WD_OK);
+    wd_analyzer_free(an);
+    set_stored(dir, "q3", b.data, b.len);
+    wd_buf_free(&b);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    char *stored = ranking(s, asked);
+    wd_searcher_close(s);
+    assert_string_not_equal(stored, shipped);
+    /* Another dictionary (a word none of the records holds: the same
+     * analyses, another version) analyses q3 again: the shipped ranking. */
+    assert_int_equal(th_tmpdir(dictdir, sizeof dictdir, "qd"), 0);
+    th_write_text(th_path(user, sizeof user, dictdir, "user.txt"), "保泰通 2\n");
+    wd_dict *other = NULL;
+    assert_int_equal(wd_dict_load(&other, dictdir, NULL), WD_OK);
+    assert_string_not_equal(wd_dict_version(other), wd_dict_version(f->dict));
+    assert_int_equal(wd_searcher_open(&s, dir, other, NULL), WD_OK);
+    char *again = ranking(s, asked);
+    wd_index_info info;
+    assert_int_equal(wd_searcher_info(s, dir, &info, NULL), WD_OK);
+    assert_int_equal(info.stored_analyses, 0);
+    wd_index_info_clear(&info);
+    wd_searcher_close(s);
+    assert_string_equal(again, shipped);
+    /* An analysis that is no stored form (an older index has none) likewise. */
+    set_stored(dir, "q3", "", 0);
+    set_stored(dir, "q1", q1, len - 1);
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    char *none = ranking(s, asked);
+    assert_int_equal(wd_searcher_info(s, dir, &info, NULL), WD_OK);
+    assert_int_equal(info.stored_analyses, 1);
+    wd_index_info_clear(&info);
+    wd_searcher_close(s);
+    assert_string_equal(none, shipped);
+    wd_dict_free(other);
+    th_rmtree(dictdir);
+    th_rmtree(dir);
+    wd_free(q1);
+    wd_free(shipped);
+    wd_free(stored);
+    wd_free(again);
+    wd_free(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -992,6 +1212,9 @@ int main(void)
         cmocka_unit_test(test_query__dense_terms_leave_the_match_past_the_budget),
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
+        cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
+        cmocka_unit_test(
+            test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -430,6 +430,19 @@ static void test_xapian_c__values_and_data_round_trip(void **state)
     assert_memory_equal(out, value, sizeof value);
     wd_free(out);
     xc_doc_free(doc);
+    /* A hit's value without its document: empty for a slot it has none in. */
+    assert_int_equal(xc_mset_value(m, 0, 3, &out, &len, &err), WD_OK);
+    assert_int_equal(len, sizeof value);
+    assert_memory_equal(out, value, len);
+    wd_free(out);
+    assert_int_equal(xc_mset_value(m, 0, 4, &out, &len, &err), WD_OK);
+    assert_int_equal(len, 0);
+    assert_string_equal(out, "");
+    wd_free(out);
+    out = (char *)1;
+    assert_int_equal(xc_mset_value(m, 5, 3, &out, &len, &err), WD_EINVAL);
+    assert_null(out);
+    assert_int_equal(xc_mset_value(m, 0, 3, NULL, &len, &err), WD_EINVAL);
     out = (char *)1;
     assert_int_equal(xc_mset_data(m, 5, &out, &len, &err), WD_EINVAL);
     assert_null(out);

@@ -1651,6 +1651,27 @@ int xc_mset_termfreq(const xc_mset *m, const char *term, uint32_t *out, wd_error
     }
 }
 
+int xc_mset_value(const xc_mset *m, uint32_t i, unsigned slot, char **out, size_t *len,
+                  wd_error *err)
+{
+    if (len)
+        *len = 0;
+    if (!out)
+        return xc_einval(err, "out is NULL");
+    *out = nullptr;
+    if (!m)
+        return xc_einval(err, "mset is NULL");
+    try {
+        if (i >= m->m.size())
+            return wd_error_set(err, WD_EINVAL, SHIM, "hit %u out of range (mset has %u)",
+                                (unsigned)i, (unsigned)m->m.size());
+        *out = xc_strdup(m->m[i].get_document().get_value(slot), len);
+        return WD_OK;
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
 int xc_mset_data(const xc_mset *m, uint32_t i, char **out, size_t *len, wd_error *err)
 {
     if (len)

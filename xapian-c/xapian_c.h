@@ -363,6 +363,10 @@ double xc_mset_weight(const xc_mset *m, uint32_t i);
  * MSet::get_termweight) and its termfreq. */
 int xc_mset_termweight(const xc_mset *m, const char *term, double *out, wd_error *err);
 int xc_mset_termfreq(const xc_mset *m, const char *term, uint32_t *out, wd_error *err);
+/* Hit i's value in `slot` (new; "" when it has none), read without its
+ * stored data. */
+int xc_mset_value(const xc_mset *m, uint32_t i, unsigned slot, char **out, size_t *len,
+                  wd_error *err);
 /* The stored data of hit i (new). */
 int xc_mset_data(const xc_mset *m, uint32_t i, char **out, size_t *len, wd_error *err);
 int xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, wd_error *err);

@@ -216,6 +216,9 @@ typedef struct wd_index_info {
     char *schema;        /* new */
     char *checkpoint;    /* new; the last committed checkpoint */
     double avg_length;
+    int stored_analyses; /* 1: the index stores its questions' analyses (schema 4), made with
+                            the searcher's dictionary, and searches read them; 0: searches
+                            analyse each candidate's question (slower; re-index to store them) */
 } wd_index_info;
 
 int wd_searcher_info(wd_searcher *s, const char *path, wd_index_info *out, wd_error *err);

@@ -254,12 +254,13 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
         if (json) {
             json_t *cp =
                 info.checkpoint && *info.checkpoint ? json_loads(info.checkpoint, 0, NULL) : NULL;
-            json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:f,s:s,s:s,s:b,s:s,s:o}", "index", path,
-                                  "documents", (json_int_t)info.documents, "terms",
-                                  (json_int_t)info.terms, "size_bytes", (json_int_t)info.size_bytes,
-                                  "avg_length", info.avg_length, "dict_version", info.dict_version,
-                                  "current_dict_version", cur, "needs_reindex", !same, "schema",
-                                  info.schema, "checkpoint", cp ? cp : json_null());
+            json_t *o =
+                json_pack("{s:s,s:I,s:I,s:I,s:f,s:s,s:s,s:b,s:s,s:b,s:o}", "index", path,
+                          "documents", (json_int_t)info.documents, "terms", (json_int_t)info.terms,
+                          "size_bytes", (json_int_t)info.size_bytes, "avg_length", info.avg_length,
+                          "dict_version", info.dict_version, "current_dict_version", cur,
+                          "needs_reindex", !same, "schema", info.schema, "stored_analyses",
+                          info.stored_analyses, "checkpoint", cp ? cp : json_null());
             json_object_set_new(o, "calibration", calibration_json(&cal, why));
             char *str = json_dumps(o, JSON_COMPACT);
             printf("%s\n", str ? str : "{}");
@@ -277,6 +278,14 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
                        "records\n",
                        cur, path);
             printf("schema       %s\n", info.schema[0] ? info.schema : "(unknown)");
+            if (info.stored_analyses)
+                printf("analyses     stored: searches read the records' analysed questions\n");
+            else
+                printf("analyses     %s: each search analyses its candidates' questions "
+                       "(slower); `wenda reindex --index %s` stores them\n",
+                       atoi(info.schema) >= 4 ? "made with another dictionary, not used"
+                                              : "not stored (an index before schema 4)",
+                       path);
             if (info.checkpoint[0])
                 printf("checkpoint   %s\n", info.checkpoint);
             if (cal.fitted)
@@ -308,8 +317,12 @@ const cli_cmd cli_cmd_info = {
     "When the index was built with another dictionary than the one in force (a word\n"
     "added or removed since), says so and that `wenda reindex` rebuilds it from its\n"
     "stored records (\"needs_reindex\" in JSON). Synonym groups never call for it.\n"
+    "Also whether searches read the questions' analyses the index stores (schema 3,\n"
+    "made with the dictionary in force) or analyse each candidate's question (slower;\n"
+    "\"stored_analyses\" in JSON; `wenda reindex` stores them).\n"
     "JSON: {\"index\", \"documents\", \"terms\", \"size_bytes\", \"dict_version\",\n"
-    "\"current_dict_version\", \"needs_reindex\", \"schema\", \"checkpoint\", \"calibration\":\n"
+    "\"current_dict_version\", \"needs_reindex\", \"schema\", \"stored_analyses\",\n"
+    "\"checkpoint\", \"calibration\":\n"
     "{\"fitted\", \"covered_at\", \"partial_at\", \"model\", \"fitted_at\", \"questions\",\n"
     "\"accuracy\", \"auc\", \"not_used\"}}.",
     info_opts,
