@@ -1295,6 +1295,21 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     return fd;
 }
 
+/* A start that failed part way: everything made so far freed (each free
+ * takes NULL), the exit code passed on. */
+static int start_failed(server *sv, int code)
+{
+    view_shared_free(sv->view);
+    conns_free(sv->conns);
+    serve_hosts_free(sv->hosts);
+    rcache_free(sv->cache);
+    querylog_close(sv->qlog);
+    serve_writer_free(sv->writer);
+    serve_keys_free(sv->keys);
+    wd_free(sv);
+    return code;
+}
+
 int serve_run(const serve_config *cfg)
 {
     char host[256];
@@ -1332,38 +1347,20 @@ int serve_run(const serve_config *cfg)
     char why[256];
     if (cfg->trusted_proxy && serve_addr_list_check(cfg->trusted_proxy, why, sizeof why) != 0) {
         serve_logf("--trusted-proxy: %s", why);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 2;
+        return start_failed(sv, 2);
     }
     conns_config cc = { cfg->max_per_ip, cfg->header_timeout_s, cfg->client_timeout_s,
                         cfg->trusted_proxy };
     if (serve_hosts_new(&sv->hosts, host, cfg->allowed_host) != WD_OK ||
         conns_new(&sv->conns, &cc) != WD_OK) {
         serve_logf("out of memory");
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 4;
+        return start_failed(sv, 4);
     }
     wd_error err;
     wd_error_clear(&err);
     if (cfg->query_log && querylog_open(&sv->qlog, cfg->query_log, &err) != WD_OK) {
         serve_logf("%s", err.message);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 3;
+        return start_failed(sv, 3);
     }
     int loose = 0;
     char key_why[1024];
@@ -1371,12 +1368,7 @@ int serve_run(const serve_config *cfg)
         serve_keys_load(&sv->keys, cfg->api_key_file, cfg->read_key_file, &loose, key_why,
                         sizeof key_why) != 0) {
         serve_logf("%s", key_why);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        wd_free(sv);
-        return 2;
+        return start_failed(sv, 2);
     }
     if (loose)
         serve_logf("warning: a key file may be read by other users of this machine (chmod 600 "
@@ -1387,26 +1379,12 @@ int serve_run(const serve_config *cfg)
         view_set_calibration(sv->view, cfg->calibration);
     if (!sv->view) {
         serve_logf("%s", err.message);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3;
+        return start_failed(sv, err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3);
     }
     if (serve_keys_writes(sv->keys) &&
         serve_writer_new(&sv->writer, cfg->index_path, cfg->dict, sv->view) != WD_OK) {
         serve_logf("out of memory");
-        view_shared_free(sv->view);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 4;
+        return start_failed(sv, 4);
     }
     view_snap *snap = view_acquire(sv->view);
     char load_why[WD_ERROR_MESSAGE_MAX];
@@ -1421,15 +1399,7 @@ int serve_run(const serve_config *cfg)
     char bound[300];
     int fd = open_listener(host, port, &family, bound, sizeof bound);
     if (fd < 0) {
-        view_shared_free(sv->view);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 3;
+        return start_failed(sv, 3);
     }
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
@@ -1446,15 +1416,7 @@ int serve_run(const serve_config *cfg)
     if (!d) {
         serve_logf("cannot start the HTTP daemon on %s", bound);
         close(fd);
-        view_shared_free(sv->view);
-        conns_free(sv->conns);
-        serve_hosts_free(sv->hosts);
-        rcache_free(sv->cache);
-        querylog_close(sv->qlog);
-        serve_writer_free(sv->writer);
-        serve_keys_free(sv->keys);
-        wd_free(sv);
-        return 3;
+        return start_failed(sv, 3);
     }
     printf("wenda serve: listening on http://%s/ (index %s, %u threads)\n", bound, cfg->index_path,
            cfg->threads);
