@@ -18,6 +18,10 @@
  * callback with the reason and what to do, as does a folder or entry that
  * cannot be read.
  *
+ * A folder's regular file whose name is of no input format (README.md, a
+ * picture) is reported (WD_DIAG_ERROR, code WD_EFORMAT) and not taken,
+ * unless WD_FILES_ANY_NAME says the caller names the format.
+ *
  * Nothing is held open while walking (a folder's names are read, sorted,
  * and the folder closed before descending), and the walk's depth is the
  * depth of real folders: a loop cannot make it grow.
@@ -249,12 +253,17 @@ static int walk(wd_corpus_files *f, const char *dir, int named, wd_error *err)
                 else
                     rc = walk(f, path, 0, NULL);
             }
-        } else if (corpus_ext(path)) {
+        } else if (corpus_ext(path) || (f->flags & WD_FILES_ANY_NAME)) {
             if (!S_ISREG(st.st_mode))
                 report(f, WD_DIAG_WARNING, path, WD_EINVAL,
                        "not a regular file (a pipe, socket or device); left out");
             else if ((rc = keep(f, path, &off)) == WD_OK)
                 rc = take_file(f, path, off, &st);
+        } else if (S_ISREG(st.st_mode)) {
+            report(f, WD_DIAG_ERROR, path, WD_EFORMAT,
+                   "no input format by its name (.txt, .jsonl, .json, .ndjson, .tsv or .csv); "
+                   "not read: --input-format seed|jsonl|tsv|csv reads every file of the "
+                   "folder as that format");
         }
     }
     free_names(names, n);
@@ -307,8 +316,8 @@ static int follow(wd_corpus_files *f, size_t link_off)
         return WD_OK;
     }
     int is_dir = S_ISDIR(st.st_mode);
-    if (!is_dir && !corpus_ext(path))
-        return WD_OK; /* not a corpus file by its name: like any other such file */
+    if (!is_dir && !corpus_ext(path) && !(f->flags & WD_FILES_ANY_NAME))
+        return WD_OK; /* not a corpus file by its name: a link is not reported */
     if (!is_dir && !S_ISREG(st.st_mode)) {
         report(f, WD_DIAG_WARNING, path, WD_EINVAL,
                "a link to something that is not a regular file (a pipe, socket or device); left "

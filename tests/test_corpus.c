@@ -1879,7 +1879,10 @@ static void test_corpus__walk_reads_each_real_file_once_and_never_round_a_loop(v
     /* Each real file once, under its own path (the hard link is the same
      * file as a.jsonl, which comes first by name). */
     assert_string_equal(got, "kb/a.jsonl|kb/sub/b.jsonl");
-    assert_int_equal(c.nd, 5);
+    assert_int_equal(c.nd, 6);
+    /* A file of no input format by its name is said, not passed over. */
+    assert_diag(&c, "kb/notes.md", WD_DIAG_ERROR, "no input format by its name");
+    assert_int_equal(diag_of(&c, "kb/notes.md")->code, WD_EFORMAT);
     assert_diag(&c, "kb/hard.jsonl", WD_DIAG_WARNING, "the same file as");
     assert_diag(&c, "kb/b-again.jsonl", WD_DIAG_WARNING, "sub/b.jsonl, which is read; left out");
     assert_diag(&c, "kb/self", WD_DIAG_WARNING, "(a loop); left out");
@@ -1893,6 +1896,14 @@ static void test_corpus__walk_reads_each_real_file_once_and_never_round_a_loop(v
     assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
     files_of(f, root, got, sizeof got);
     assert_string_equal(got, "kb/a.jsonl|kb/sub/b.jsonl");
+    assert_int_equal(c.nd, 6);
+    coll_free(&c);
+    /* With the format named by the caller, every file of the folder is taken. */
+    wd_corpus_files_free(f);
+    assert_int_equal(wd_corpus_files_new(&f, WD_FILES_ANY_NAME, on_diag, &c, &e), WD_OK);
+    assert_int_equal(wd_corpus_files_add(f, kb, &e), WD_OK);
+    files_of(f, root, got, sizeof got);
+    assert_string_equal(got, "kb/a.jsonl|kb/notes.md|kb/sub/b.jsonl");
     assert_int_equal(c.nd, 5);
     coll_free(&c);
     wd_corpus_files_free(f);

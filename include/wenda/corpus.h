@@ -134,7 +134,10 @@ int wd_corpus_kind_from_name(const char *s);
 typedef struct wd_corpus_files wd_corpus_files;
 
 enum wd_files_flags {
-    WD_FILES_FOLLOW_LINKS = 1 /* follow symbolic links out of the named folder too */
+    WD_FILES_FOLLOW_LINKS = 1, /* follow symbolic links out of the named folder too */
+    WD_FILES_ANY_NAME = 2      /* take a folder's files whatever their names (the caller
+                                  names their format); else a regular file of no known
+                                  extension is a WD_DIAG_ERROR diagnostic (WD_EFORMAT) */
 };
 
 /* A new, empty list (*out new, NULL on failure: WD_ENOMEM). Diagnostics go

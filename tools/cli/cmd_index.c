@@ -319,8 +319,10 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
      * written. */
     wd_corpus_files *files = NULL;
     wd_dict *dict = NULL;
-    int rc = wd_corpus_files_new(
-        &files, cli_flag(cmd, &a, "follow-links") ? WD_FILES_FOLLOW_LINKS : 0, on_diag, &r, &err);
+    unsigned walk = cli_flag(cmd, &a, "follow-links") ? WD_FILES_FOLLOW_LINKS : 0;
+    if (ro.format != WD_FORMAT_AUTO)
+        walk |= WD_FILES_ANY_NAME; /* the user says what they are */
+    int rc = wd_corpus_files_new(&files, walk, on_diag, &r, &err);
     if (rc != WD_OK) {
         ex = cli_fail(cmd->name, &err, json);
         goto done;
@@ -562,8 +564,9 @@ const cli_cmd cli_cmd_index = {
     "Read Q&A records from files or folders into an index.",
     "[--index DIR] [options] PATH...",
     "PATH is a file or a folder (searched recursively, in name order, for .txt .jsonl\n"
-    ".json .ndjson .tsv .csv; hidden entries left out). Each file is read once, however\n"
-    "many paths or links lead to it. Symbolic links in a folder are followed when they\n"
+    ".json .ndjson .tsv .csv; hidden entries left out; any other file is reported and\n"
+    "not read, unless --input-format names the format of all). Each file is read once,\n"
+    "however many paths or links lead to it. Symbolic links in a folder are followed when they\n"
     "stay inside the folder named (out of it only with --follow-links), never round a\n"
     "loop; each link left out is reported with the reason.\n"
     "Formats: seed pages (.txt), JSON Lines ({\"id\"?, \"question\", \"answer\", \"source\"?,\n"
