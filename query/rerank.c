@@ -265,9 +265,3 @@ int wd_run_rerank(wd_run *r, wd_error *err)
     wd_run_moved(r);
     return WD_OK;
 }
-
-void wd_run_moved(wd_run *r)
-{
-    for (uint32_t i = 0; r->by_hand && i < r->nc; i++)
-        r->by_hand[r->c[i].hand_rank] = i;
-}

@@ -114,7 +114,11 @@ typedef struct wd_run {
 
 /* The candidates of r->c were moved (sorted, folded): where each of the
  * hand-set mix's order is now (by_hand, from each one's hand_rank). */
-void wd_run_moved(wd_run *r);
+static inline void wd_run_moved(wd_run *r)
+{
+    for (uint32_t i = 0; r->by_hand && i < r->nc; i++)
+        r->by_hand[r->c[i].hand_rank] = i;
+}
 
 /* The candidate (index into r->c) the confidence reads k-th. */
 static inline uint32_t wd_run_judged(const wd_run *r, uint32_t k)
