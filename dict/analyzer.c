@@ -41,6 +41,7 @@
 #include "dict_internal.h"
 #include "grow.h"
 #include "norm.h"
+#include "numbers.h"
 
 struct wd_analyzer {
     const wd_dict *d;
@@ -62,6 +63,8 @@ struct wd_analyzer {
     char *u8;        /* 4 * cap + 1 bytes */
     UChar *u16;      /* 2 * cap + 1 units */
     uint32_t *u16cp; /* UTF-16 index -> code point index, 2 * cap + 1 */
+    wd_numexpr *nx;  /* index mode: the chunk's number expressions (numbers.h) */
+    size_t nnx, nxcap;
 };
 
 /* State of one wd_analyze call. */
@@ -76,6 +79,7 @@ struct actx {
     size_t run_start, run_end; /* current ideographic run, empty if equal */
     size_t skip;               /* code points before this were taken by a number range */
     wd_buf *norm;              /* wd_analyze_norm: the normalised text is appended here */
+    size_t nxi;                /* next of a->nx to emit */
 };
 
 const char *wd_token_source_name(int source)
@@ -149,6 +153,7 @@ void wd_analyzer_free(wd_analyzer *a)
     wd_free(a->u8);
     wd_free(a->u16);
     wd_free(a->u16cp);
+    wd_free(a->nx);
     wd_free(a);
 }
 
@@ -186,6 +191,36 @@ static int reserve(wd_analyzer *a, size_t n)
     return WD_OK;
 }
 
+/* Index mode, after the primary word [k, j): the canonical forms of the
+ * number expressions that start in it, at its position (sub-words that
+ * are no text of the input: WD_TOKEN_CANONICAL). */
+static int emit_numbers(struct actx *c, size_t k, size_t j, uint32_t position)
+{
+    const wd_analyzer *a = c->a;
+    for (; c->nxi < a->nnx && a->nx[c->nxi].start < j; c->nxi++) {
+        const wd_numexpr *e = &a->nx[c->nxi];
+        if (e->start < k)
+            continue;
+        const char *forms[2] = { e->num, e->unit };
+        for (int f = 0; f < 2; f++) {
+            if (!forms[f][0])
+                continue;
+            wd_token t;
+            t.text = forms[f];
+            t.len = strlen(forms[f]);
+            t.start = c->base + a->nt.ostart[e->start];
+            t.end = c->base + a->nt.oend[e->end - 1];
+            t.position = position;
+            t.flags = WD_TOKEN_SUBWORD | WD_TOKEN_CANONICAL | (f ? 0 : WD_TOKEN_NUMERIC);
+            t.source = WD_SRC_NONE;
+            int rc = c->fn(c->ctx, &t);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 static int emit(struct actx *c, size_t k, size_t j, uint32_t position, unsigned flags, int src)
 {
     const wd_analyzer *a = c->a;
@@ -201,7 +236,10 @@ static int emit(struct actx *c, size_t k, size_t j, uint32_t position, unsigned 
         flags |= WD_TOKEN_STOP;
     t.flags = flags;
     t.source = src;
-    return c->fn(c->ctx, &t);
+    int rc = c->fn(c->ctx, &t);
+    if (!rc && !(flags & WD_TOKEN_SUBWORD) && c->nxi < a->nnx)
+        rc = emit_numbers(c, k, j, position);
+    return rc;
 }
 
 void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on)
@@ -500,26 +538,6 @@ static unsigned numeric(const uint32_t *cp, size_t k, size_t j, int32_t status)
     return WD_TOKEN_NUMERIC;
 }
 
-static int is_digit(uint32_t c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* End of the number at the start of [k, j): digits, with decimal or
- * thousands parts ("0.3", "1,100"); k when there is none. */
-static size_t number_end(const uint32_t *cp, size_t k, size_t j)
-{
-    size_t q = k;
-    while (q < j && is_digit(cp[q]))
-        q++;
-    while (q > k && q + 1 < j && (cp[q] == '.' || cp[q] == ',') && is_digit(cp[q + 1])) {
-        q++;
-        while (q < j && is_digit(cp[q]))
-            q++;
-    }
-    return q;
-}
-
 static int is_range_mark(uint32_t c)
 {
     return c == '-' || c == '~' || c == 0x2013 || c == 0x2014;
@@ -556,7 +574,7 @@ static int latin(struct actx *c, size_t k, size_t j, int whole)
     const uint32_t *cp = a->nt.cp;
     if (letterlike_symbol(c, k, j))
         return 0;
-    size_t q = number_end(cp, k, j);
+    size_t q = wd_number_end(cp, k, j);
     if (q > k && q < j) {
         size_t r = q;
         while (r < j && u_isalpha((UChar32)cp[r]))
@@ -571,8 +589,8 @@ static int latin(struct actx *c, size_t k, size_t j, int whole)
          * "37.5-39", "2017-06-16"), each number a sub-word in index mode */
         size_t n = a->nt.n, e = j, parts[8], np = 0;
         parts[np++] = j;
-        while (np < 8 && e + 1 < n && is_range_mark(cp[e]) && is_digit(cp[e + 1])) {
-            size_t f = number_end(cp, e + 1, n);
+        while (np < 8 && e + 1 < n && is_range_mark(cp[e]) && wd_is_digit(cp[e + 1])) {
+            size_t f = wd_number_end(cp, e + 1, n);
             if (a->u8off[f] - a->u8off[k] > WD_MAX_WORD_BYTES)
                 break;
             parts[np++] = e = f;
@@ -642,6 +660,28 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
     return 0;
 }
 
+/* Index mode with the dictionary layer: the chunk's number expressions,
+ * in text order, for emit_numbers. */
+static int find_numbers(struct actx *c)
+{
+    wd_analyzer *a = c->a;
+    const uint32_t *cp = a->nt.cp;
+    size_t n = a->nt.n;
+    a->nnx = 0;
+    c->nxi = 0;
+    if (c->mode != WD_ANALYZE_INDEX || !a->dict_layer)
+        return WD_OK;
+    for (size_t k = 0; k < n; k++) {
+        if (!wd_numeral_start(cp, k))
+            continue;
+        if (WD_GROW(a->nx, a->nxcap, a->nnx + 1, 16) != WD_OK)
+            return WD_ENOMEM;
+        if (wd_numexpr_read(cp, n, k, &a->nx[a->nnx]))
+            k = a->nx[a->nnx++].end - 1;
+    }
+    return WD_OK;
+}
+
 static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
 {
     wd_analyzer *a = c->a;
@@ -673,6 +713,9 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     a->u8[b8] = '\0';
     a->u16cp[n16] = (uint32_t)n;
     if (c->norm && wd_buf_append(c->norm, a->u8, b8) != WD_OK)
+        return oom(err);
+
+    if (find_numbers(c) != WD_OK)
         return oom(err);
 
     UErrorCode st = U_ZERO_ERROR;

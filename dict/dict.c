@@ -41,8 +41,9 @@
 
 /* Bump when the analyzer's output changes for the same dictionaries.
  * 2: the unknown-word HMM, the long-word penalty, number/unit/percent
- * rules, letterlike symbols dropped. 3: number ranges and dates. */
-#define WD_ANALYZER_REV 3
+ * rules, letterlike symbols dropped. 3: number ranges and dates. 4: the
+ * canonical forms of numbers, amounts and durations (numbers.c). */
+#define WD_ANALYZER_REV 4
 /* Frequency total used when the library was built without a general list. */
 #define WD_MIN_TOTAL 1e7
 

@@ -497,6 +497,114 @@ static void test_analyzer__index_mode_subwords_same_position(void **state)
                     sizeof index_cases_general / sizeof index_cases_general[0]);
 }
 
+/* Index mode: the canonical forms of numbers, amounts and durations
+ * (sub-words that are no text of the input), in order, space-separated. */
+static void canonical_forms(const char *in, char *out, size_t cap)
+{
+    toks c;
+    size_t len = strlen(in);
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, len, &c), WD_OK);
+    assert_sane(&c, len);
+    out[0] = '\0';
+    for (size_t i = 0; i < c.n; i++) {
+        if (!(c.t[i].flags & WD_TOKEN_CANONICAL))
+            continue;
+        assert_true(c.t[i].flags & WD_TOKEN_SUBWORD);
+        if (out[0])
+            strncat(out, " ", cap - strlen(out) - 1);
+        strncat(out, c.t[i].text, cap - strlen(out) - 1);
+    }
+    toks_free(&c);
+    /* query mode (what segmentation is judged on) never has them */
+    assert_int_equal(run(g_an, WD_ANALYZE_QUERY, in, len, &c), WD_OK);
+    for (size_t i = 0; i < c.n; i++)
+        assert_false(c.t[i].flags & WD_TOKEN_CANONICAL);
+    toks_free(&c);
+}
+
+static void test_analyzer__numbers_have_canonical_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        /* Chinese and Arabic numerals meet */
+        { "三十岁", "30 30岁" },
+        { "30岁", "30岁" },
+        { "三十周岁", "30 30岁" },
+        { "一百元", "100 100元" },
+        { "100块", "100元" },
+        { "100块钱", "100元" },
+        { "上午十点", "10点" },
+        { "10点", "10点" },
+        { "三十个人", "30" },
+        { "一千二百三十四", "1234" },
+        { "一百零五", "105" },
+        { "一万五", "15000" },
+        { "两千三百万", "23000000" },
+        { "3万", "30000" },
+        { "1.5万元", "15000 15000元" },
+        { "1,100元", "1100元" },
+        { "交了钱，30岁。", "30岁" },
+        { "二〇一七", "2017" },
+        /* durations across units */
+        { "十四天", "14 14天" },
+        { "14天", "14天" },
+        { "两周", "14天" },
+        { "两个星期", "14天" },
+        { "2礼拜", "14天" },
+        { "一季度", "3个月" },
+        { "三个月", "3个月" },
+        { "半年", "6个月" },
+        { "六个月", "6个月" },
+        { "一年", "12个月" },
+        { "一年半", "18个月" },
+        { "两个半月", "2.5个月" },
+        { "半小时", "0.5小时" },
+        /* not numbers, not durations */
+        { "一般", "" },
+        { "统一", "" },
+        { "千万不要", "" },
+        { "第一周", "" },
+        { "三月", "" },
+        { "5月14日", "" },
+        { "2017年", "" },
+        { "二〇一七年", "2017" },
+        { "八十年代", "80" },
+        { "三年级", "" },
+        { "一周年", "" },
+        { "三四天", "" },
+        { "一块去", "" },
+        { "有一点", "" },
+        { "h1n1", "" },
+        { "2017.06.16", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[256];
+        canonical_forms(cases[i].in, got, sizeof got);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s: canonical forms '%s', want '%s'", cases[i].in, got, cases[i].want);
+    }
+    /* at the position of the word the expression starts in, offsets over
+     * the expression */
+    toks c;
+    const char *in = "要等两周吗";
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, strlen(in), &c), WD_OK);
+    size_t k = 0;
+    while (k < c.n && !(c.t[k].flags & WD_TOKEN_CANONICAL))
+        k++;
+    assert_true(k < c.n && k > 0);
+    assert_string_equal(c.t[k].text, "14天");
+    assert_int_equal(c.t[k].start, strlen("要等"));
+    assert_int_equal(c.t[k].end, strlen("要等两周"));
+    size_t w = k;
+    while (w > 0 && (c.t[w].flags & WD_TOKEN_SUBWORD))
+        w--;
+    assert_int_equal(c.t[k].pos, c.t[w].pos);
+    assert_true(c.t[w].start <= c.t[k].start && c.t[k].start < c.t[w].end);
+    toks_free(&c);
+}
+
 static void test_analyzer__traditional_matches_simplified(void **state)
 {
     (void)state;
@@ -1176,6 +1284,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__numbers_units_and_symbols),
         cmocka_unit_test(test_analyzer__unknown_words_and_long_words),
         cmocka_unit_test(test_analyzer__index_mode_subwords_same_position),
+        cmocka_unit_test(test_analyzer__numbers_have_canonical_forms),
         cmocka_unit_test(test_analyzer__traditional_matches_simplified),
         cmocka_unit_test(test_analyzer__long_latin_runs_cut),
         cmocka_unit_test(test_analyzer__empty_input),

@@ -59,6 +59,11 @@ const char *wd_token_source_name(int source);
                                   (吗 呢 的 了 怎么 什么 ...) */
 #define WD_TOKEN_CJK 0x4u     /* made of CJK ideographs */
 #define WD_TOKEN_NUMERIC 0x8u /* a digit run */
+/* Index mode: a canonical form of a number expression, for matching only,
+ * not text of the input (三十岁 -> "30" "30岁", 两周 -> "14天", 一百元 ->
+ * "100元"); always also WD_TOKEN_SUBWORD, at the position of the word the
+ * expression starts in. */
+#define WD_TOKEN_CANONICAL 0x10u
 
 typedef struct wd_token {
     const char *text;  /* normalised UTF-8, NOT NUL-terminated; borrowed,
