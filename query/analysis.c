@@ -120,10 +120,13 @@ static int add_token(void *vctx, const wd_token *t)
     wd_qtext *q = a->q;
     if (a->words_only && (t->flags & WD_TOKEN_SUBWORD))
         return 0;
-    int kind = (t->flags & WD_TOKEN_STOP)      ? WD_QK_STOP
-               : (t->flags & WD_TOKEN_SUBWORD) ? WD_QK_SUBWORD
-                                               : WD_QK_WORD;
-    if (kind == WD_QK_WORD)
+    /* A canonical form of a number (三十岁 -> 30岁) is a word to match by
+     * (both sides have it), though not one more content word. */
+    int kind = (t->flags & WD_TOKEN_STOP)        ? WD_QK_STOP
+               : (t->flags & WD_TOKEN_CANONICAL) ? WD_QK_WORD
+               : (t->flags & WD_TOKEN_SUBWORD)   ? WD_QK_SUBWORD
+                                                 : WD_QK_WORD;
+    if (kind == WD_QK_WORD && !(t->flags & WD_TOKEN_CANONICAL))
         q->content++;
     long i = add_word(a, t->text, t->len, kind, t->position + 1);
     if (i >= 0 && !(t->flags & WD_TOKEN_SUBWORD) && q->w[i].primary == WD_QW_NOT_PRIMARY) {
@@ -338,8 +341,9 @@ int wd_qtext_pack(const wd_qtext *q, wd_qtext *out, size_t *bytes)
  * and its bytes; then each token: flags, its position's change from the
  * previous token's (unless a flag gives it), and its text: a word's offset
  * from where the previous word's text ended (unless TK_HERE: there), a
- * sub-word's offset in the normalised text, then its length. */
-#define STORED_FORM 'B'
+ * sub-word's offset in the normalised text, then its length; a canonical
+ * form (TK_OWN), no text of the question, gives its length and bytes. */
+#define STORED_FORM 'C'
 #define TK_SUBWORD 1u
 #define TK_STOP 2u
 #define TK_CJK 4u
@@ -347,6 +351,9 @@ int wd_qtext_pack(const wd_qtext *q, wd_qtext *out, size_t *bytes)
 #define TK_POS_SAME 16u /* at the previous token's position */
 #define TK_POS_NEXT 32u /* at the next one */
 #define TK_HERE 64u     /* a word whose text follows the previous word's */
+/* A canonical form of a number (WD_TOKEN_CANONICAL), no text of the
+ * question: its length and bytes follow. */
+#define TK_OWN 128u
 
 uint64_t wd_qtext_stamp(const char *dict_version, int layer)
 {
@@ -421,7 +428,9 @@ static int put_tokens(const storing *st, const char *norm, size_t nlen, wd_buf *
         else if (i && k->position < pos)
             return 0;
         const char *at = NULL;
-        if (flags & TK_SUBWORD) {
+        if (k->flags & WD_TOKEN_CANONICAL) {
+            flags |= TK_OWN;
+        } else if (flags & TK_SUBWORD) {
             /* within its word, else anywhere */
             at = k->len == 0       ? norm + word
                  : word < word_end ? memmem(norm + word, word_end - word, text, k->len)
@@ -437,14 +446,20 @@ static int put_tokens(const storing *st, const char *norm, size_t nlen, wd_buf *
             if (at == norm + cursor)
                 flags |= TK_HERE;
         }
-        if (!at)
+        if (!at && !(flags & TK_OWN))
             return 0;
-        size_t off = (size_t)(at - norm);
+        size_t off = at ? (size_t)(at - norm) : 0;
         put_varint(out, flags);
         if (i && !(flags & (TK_POS_SAME | TK_POS_NEXT)))
             put_varint(out, k->position - pos);
         else if (!i)
             put_varint(out, k->position);
+        if (flags & TK_OWN) {
+            put_varint(out, k->len);
+            wd_buf_append(out, text, k->len);
+            pos = k->position;
+            continue;
+        }
         if (flags & TK_SUBWORD) {
             put_varint(out, off);
         } else {
@@ -539,6 +554,18 @@ static int replay(reader *r, size_t ntok, const char *norm, size_t nlen, analysi
         else if (!(flags & TK_POS_SAME))
             pos += (uint32_t)get_varint(r);
         t.position = pos;
+        if (flags & TK_OWN) {
+            t.flags |= WD_TOKEN_SUBWORD | WD_TOKEN_CANONICAL;
+            t.len = get_size(r, (size_t)(r->end - r->p));
+            if (r->bad)
+                return WD_ECORRUPT;
+            t.text = (const char *)r->p;
+            r->p += t.len;
+            int rc = add_token(a, &t);
+            if (rc)
+                return rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
+            continue;
+        }
         size_t off;
         if (flags & TK_SUBWORD)
             off = get_size(r, nlen);

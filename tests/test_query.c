@@ -1187,6 +1187,87 @@ test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them(vo
     wd_free(none);
 }
 
+/* Numbers, amounts and durations match across their written forms (the
+ * analyzer's canonical forms, on both sides): the record that says 十四天
+ * is found by 两周 ahead of one that is shorter but says no number, the
+ * one that says 30岁 by 三十岁 ahead of one that says 几岁, the one that
+ * says 一百元 by 100块, which shares no word with it. */
+static const wd_record numbered[] = {
+    { "n1", "退保以后十四天能到账吗", "退保申请受理后一般十四天内退回现金价值。", "n.txt", NULL,
+      WD_KIND_QA, 1, NULL, 0 },
+    { "n2", "退保以后多长时间能到账吗", "视保险公司流程而定。", "n.txt", NULL, WD_KIND_QA, 2, NULL,
+      0 },
+    { "n3", "30岁买重疾险合适吗", "越早投保保费越低，30岁正是合适的时候。", "n.txt", NULL,
+      WD_KIND_QA, 3, NULL, 0 },
+    { "n4", "几岁买重疾险合适吗", "越早投保保费越低。", "n.txt", NULL, WD_KIND_QA, 4, NULL, 0 },
+    { "n5", "一百元能买什么保险", "可以买一份意外险。", "n.txt", NULL, WD_KIND_QA, 5, NULL, 0 },
+    { "n6", "多少钱能买什么保险", "看险种。", "n.txt", NULL, WD_KIND_QA, 6, NULL, 0 },
+};
+
+static void test_query__numbers_and_durations_match_across_forms(void **state)
+{
+    fx *f = *state;
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/numbers", f->dir);
+    assert_int_equal(
+        th_index_records(dir, f->dict, numbered, sizeof numbered / sizeof *numbered, NULL), WD_OK);
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, dir, f->dict, NULL), WD_OK);
+    static const struct {
+        const char *q, *want;
+    } cases[] = {
+        { "退保以后两周能到账吗", "n1" },
+        { "三十岁买重疾险合适吗", "n3" },
+        { "100块", "n5" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wd_results *r = NULL;
+        wd_error err;
+        wd_error_clear(&err);
+        assert_int_equal(wd_search(s, cases[i].q, strlen(cases[i].q), NULL, &r, &err), WD_OK);
+        assert_true(r->n_hits > 0);
+        if (strcmp(r->hits[0].id, cases[i].want) != 0)
+            fail_msg("%s: top hit %s, want %s", cases[i].q, r->hits[0].id, cases[i].want);
+        wd_results_free(r);
+    }
+    wd_searcher_close(s);
+    /* A question's stored analysis keeps its canonical forms and reads
+     * back as the analysis, the canonical forms as words. */
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    const char *text = "三十岁的人两周内交一百元，30岁呢";
+    uint64_t stamp = wd_qtext_stamp(wd_dict_version(f->dict), 1);
+    wd_qtext q, packed, back;
+    size_t pbytes = 0, bbytes = 0, tokens = 0;
+    assert_int_equal(wd_qtext_analyse(&q, an, text, strlen(text), NULL), WD_OK);
+    assert_int_equal(wd_qtext_pack(&q, &packed, &pbytes), WD_OK);
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_qtext_store(an, text, strlen(text), count_token, &tokens, stamp, &b, NULL),
+                     WD_OK);
+    assert_int_equal(wd_qtext_decode(b.data, b.len, text, strlen(text), stamp, &back, &bbytes),
+                     WD_OK);
+    assert_int_equal(back.n, packed.n);
+    assert_int_equal(back.content, packed.content);
+    int canonical = 0;
+    for (size_t i = 0; i < packed.n; i++) {
+        assert_int_equal(back.w[i].len, packed.w[i].len);
+        assert_memory_equal(back.w[i].text, packed.w[i].text, packed.w[i].len);
+        assert_int_equal(back.w[i].kind, packed.w[i].kind);
+        assert_int_equal(back.w[i].wqf, packed.w[i].wqf);
+        if (strcmp(packed.w[i].text, "30岁") == 0) {
+            canonical = 1;
+            assert_int_equal(packed.w[i].kind, WD_QK_WORD);
+            assert_int_equal(packed.w[i].wqf, 2);
+        }
+    }
+    assert_true(canonical);
+    wd_buf_free(&b);
+    wd_qtext_free(&q);
+    wd_qtext_free(&packed);
+    wd_qtext_free(&back);
+    wd_analyzer_free(an);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1215,6 +1296,7 @@ int main(void)
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
         cmocka_unit_test(
             test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
+        cmocka_unit_test(test_query__numbers_and_durations_match_across_forms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
