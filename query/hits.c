@@ -52,6 +52,7 @@ void wd_results_free(wd_results *r)
     wd_free(r->hits);
     wd_free(r->query);
     wd_free(r->parsed);
+    wd_free(r->read_as);
     for (size_t i = 0; i < r->n_missing; i++)
         wd_free(r->missing_shards[i]);
     wd_free(r->missing_shards);

@@ -92,6 +92,8 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
     if (!o)
         return WD_ENOMEM;
     json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
+    if (r->read_as)
+        json_object_set_new(o, "read_as", json_string(r->read_as));
     json_object_set_new(o, "took_ms", json_real(round_to(r->took_ms, 1e-3)));
     json_object_set_new(o, "total", json_integer(r->total));
     json_object_set_new(o, "answered", json_boolean(r->answered));

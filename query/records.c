@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "searcher.h"
 #include "shards.h"
 #include "wenda/record.h"
 #include "wenda/search.h"
@@ -52,6 +53,16 @@ static int visit(xc_db *db, xc_docid did, walk *w, wd_error *err)
     wd_free(mem);
     if (rc == 0)
         w->count++;
+    return rc;
+}
+
+int wd_db_each_record(xc_db *db, wd_record_fn fn, void *ctx, wd_error *err)
+{
+    walk w = { fn, ctx, 0 };
+    xc_docid last = 0;
+    int rc = xc_db_lastdocid(db, &last, err);
+    for (xc_docid did = 1; rc == WD_OK && did <= last && did != 0; did++)
+        rc = visit(db, did, &w, err);
     return rc;
 }
 

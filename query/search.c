@@ -142,6 +142,7 @@ void wd_searcher_close(wd_searcher *s)
     xc_db_close(s->db);
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
+    wd_pyq_free(s->pyq);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
@@ -151,6 +152,8 @@ int wd_searcher_reopen(wd_searcher *s, wd_error *err)
 {
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
+    wd_pyq_free(s->pyq);
+    s->pyq = NULL;
     return xc_db_reopen(s->db, NULL, err);
 }
 
@@ -322,21 +325,22 @@ typedef struct search_ctx {
     wd_results *out;
 } search_ctx;
 
-static int search_once(wd_searcher *s, void *vctx, wd_error *err)
+/* The question's text searched as it is. */
+static int search_text(wd_searcher *s, const char *question, size_t len, const wd_search_opts *opts,
+                       wd_results **out, wd_error *err)
 {
-    search_ctx *c = vctx;
     wd_results *res = wd_calloc(1, sizeof *res);
-    if (!res || !(res->query = wd_strndup(c->question, c->len))) {
+    if (!res || !(res->query = wd_strndup(question, len))) {
         wd_free(res);
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     }
     wd_run r;
-    wd_run_begin(&r, s, c->opts);
+    wd_run_begin(&r, s, opts);
     /* The re-ranking window from the top, then the page is cut from it. */
     uint32_t depth = r.o.offset + r.o.n > WD_RERANK_DEPTH ? r.o.offset + r.o.n : WD_RERANK_DEPTH;
     int rc = wd_filter_check(&r, err);
     if (rc == WD_OK)
-        rc = wd_run_analyse(&r, c->question, c->len, err);
+        rc = wd_run_analyse(&r, question, len, err);
     if (rc == WD_OK && r.q.n)
         rc = wd_run_match(&r, depth, err);
     if (rc == WD_OK && r.m)
@@ -362,8 +366,42 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         wd_results_free(res);
         return rc;
     }
-    c->out = res;
+    *out = res;
     return WD_OK;
+}
+
+/* The question as typed; then, when that found no answer and its letters
+ * read as pinyin, the Chinese they spell (pinyin_query.h), whose results
+ * are taken when they have hits and the typed text had none, or they
+ * answer. A question without letters searches exactly as before. */
+static int search_once(wd_searcher *s, void *vctx, wd_error *err)
+{
+    search_ctx *c = vctx;
+    int rc = search_text(s, c->question, c->len, c->opts, &c->out, err);
+    if (rc != WD_OK || (c->out->n_hits && c->out->answered))
+        return rc;
+    char *read = NULL;
+    wd_results *alt = NULL;
+    rc = wd_pinyin_query_read(&s->pyq, s->db, s->an, c->question, c->len, &read, err);
+    if (rc == WD_OK && read)
+        rc = search_text(s, read, strlen(read), c->opts, &alt, err);
+    if (rc == WD_OK && alt && alt->n_hits && (!c->out->n_hits || alt->answered)) {
+        wd_free(alt->query);
+        alt->query = c->out->query; /* the question as typed */
+        c->out->query = NULL;
+        alt->read_as = read;
+        read = NULL;
+        wd_results_free(c->out);
+        c->out = alt;
+        alt = NULL;
+    }
+    wd_free(read);
+    wd_results_free(alt);
+    if (rc != WD_OK) {
+        wd_results_free(c->out);
+        c->out = NULL;
+    }
+    return rc;
 }
 
 /* The shards a partial result was made without, into r. */

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "pinyin_query.h"
 #include "reccache.h"
 #include "shards.h"
 #include "similarity.h"
@@ -47,6 +48,7 @@ struct wd_searcher {
     wd_calibration cal; /* the calibration in force */
     wd_termstats stats; /* kept across searches of a single index */
     wd_reccache recs;   /* likewise */
+    wd_pyq *pyq;        /* the questions' sounds, made on the first pinyin question */
 };
 
 /* The top of the match the re-ranking reads. */

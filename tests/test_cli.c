@@ -190,6 +190,37 @@ static void test_cli__segment_keeps_domain_words_whole(void **state)
     th_run_free(&r);
 }
 
+/* ask reads a question typed in pinyin as the Chinese it spells and says
+ * so, in text and JSON; English that is not pinyin is searched as typed. */
+static void test_cli__ask_reads_pinyin_and_says_so(void **state)
+{
+    fixture *f = *state;
+    th_run r = th_wenda(f->index, NULL, "index", "-q", SEEDS, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "ask", "yidijiuyi", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "按拼音 yidijiuyi 查: 异地就医"));
+    th_run_free(&r);
+    const char *const typed[] = { "yidijiuyi", "ydjy", "异地jiuyi" };
+    for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
+        r = th_wenda(f->index, NULL, "ask", "--json", typed[i], NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        assert_string_equal(json_string_value(json_object_get(j, "query")), typed[i]);
+        assert_string_equal(json_string_value(json_object_get(j, "read_as")), "异地就医");
+        json_t *top = json_array_get(json_object_get(j, "hits"), 0);
+        assert_non_null(strstr(json_string_value(json_object_get(top, "question")), "异地"));
+        json_decref(j);
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "ask", "--json", "search engine", NULL);
+    json_t *j = th_json(r.out);
+    assert_null(json_object_get(j, "read_as"));
+    json_decref(j);
+    th_run_free(&r);
+}
+
 static void test_cli__missing_index_exits_3_with_command(void **state)
 {
     fixture *f = *state;
@@ -1089,6 +1120,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__ask_dibaohu_ranks_matching_record_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__question_kind_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli__ask_reads_pinyin_and_says_so, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli__segment_keeps_domain_words_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__missing_index_exits_3_with_command, setup,

@@ -100,6 +100,49 @@ static void test_query__ranks_the_answering_record_first(void **state)
     assert_string_equal(top_id(f, "新生儿医保"), "q4");
 }
 
+/* A question typed in pinyin (whole, initials, mixed with characters) is
+ * read as the Chinese the base's questions spell and finds what that would;
+ * English that is not pinyin, and Chinese, are searched as typed. */
+static void test_query__pinyin_is_read_as_the_chinese_it_spells(void **state)
+{
+    fx *f = *state;
+    const struct {
+        const char *q, *read_as, *top;
+    } cases[] = {
+        { "yidijiuyi", "异地就医", "q3" },
+        { "YiDi JiuYi", "异地就医", "q3" },
+        { "ydjy", "异地就医", "q3" },
+        { "异地jiuyi", "异地就医", "q3" },
+        { "xinshenger", "新生儿", "q4" },
+        { "dibaohu yibao", "低保户 医保", "q1" }, /* two runs, each read alone */
+        { "linghuojiuye", "灵活就业", "q2" },
+        { "异地就医报销", NULL, "q3" }, /* Chinese: as before */
+        { "search engine", NULL, "" },  /* not pinyin: as typed (nothing) */
+        { "qqqq", NULL, "" },           /* initials that spell nothing */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        wd_results *r = ask(f, cases[i].q, NULL);
+        const char *top = r->n_hits ? r->hits[0].id : "";
+        int ok = strcmp(top, cases[i].top) == 0 && strcmp(r->query, cases[i].q) == 0 &&
+                 (cases[i].read_as ? r->read_as && strcmp(r->read_as, cases[i].read_as) == 0
+                                   : !r->read_as);
+        if (!ok)
+            fail_msg("'%s': wanted %s read as %s, got %s read as %s", cases[i].q, cases[i].top,
+                     cases[i].read_as ? cases[i].read_as : "(as typed)", top,
+                     r->read_as ? r->read_as : "(as typed)");
+        if (cases[i].read_as) {
+            wd_buf b = WD_BUF_INIT;
+            assert_int_equal(wd_results_to_json(r, 0, &b), WD_OK);
+            char want[128];
+            snprintf(want, sizeof want, "\"read_as\":\"%s\"", cases[i].read_as);
+            if (!strstr(b.data, want))
+                fail_msg("'%s': no %s in %s", cases[i].q, want, b.data);
+            wd_buf_free(&b);
+        }
+        wd_results_free(r);
+    }
+}
+
 static void test_query__places_of_a_question_and_how_they_relate(void **state)
 {
     (void)state;
@@ -1273,6 +1316,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_query__ranks_the_answering_record_first),
         cmocka_unit_test(test_query__a_synonym_group_applies_to_an_index_built_before_it),
+        cmocka_unit_test(test_query__pinyin_is_read_as_the_chinese_it_spells),
         cmocka_unit_test(test_query__places_of_a_question_and_how_they_relate),
         cmocka_unit_test(test_query__the_asked_place_beats_another_city),
         cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),

@@ -160,6 +160,22 @@ static void test_serve__search_matches_ask(void **state)
  * one answers the question (answered, judged at min_confidence: the
  * index's calibration unless the request moves it). A question the base
  * does not answer still lists the closest records, answered false. */
+/* /api/search reads a question typed in pinyin as the Chinese it spells,
+ * as ask does, and names the reading. */
+static void test_serve__search_reads_pinyin(void **state)
+{
+    fixture *f = *state;
+    resp r = get(f->s.port, "/api/search?q=ydjy&n=2");
+    assert_int_equal(r.status, 200);
+    json_t *j = th_json(r.body);
+    resp_free(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "query")), "ydjy");
+    assert_string_equal(json_string_value(json_object_get(j, "read_as")), "异地就医");
+    json_t *top = json_array_get(json_object_get(j, "hits"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(top, "question")), "异地"));
+    json_decref(j);
+}
+
 static void test_serve__search_says_when_nothing_answers(void **state)
 {
     fixture *f = *state;
@@ -1587,6 +1603,7 @@ int main(void)
         cmocka_unit_test(test_serve__healthz_and_page),
         cmocka_unit_test(test_serve__search_matches_ask),
         cmocka_unit_test(test_serve__search_says_when_nothing_answers),
+        cmocka_unit_test(test_serve__search_reads_pinyin),
         cmocka_unit_test(test_serve__suggest),
         cmocka_unit_test(test_serve__suggest_is_fast),
         cmocka_unit_test(test_serve__coverage),

@@ -117,6 +117,58 @@ static void test_suggest__pinyin_whole_initials_mixed_and_homophones(void **stat
     }
 }
 
+/* One wrong character that does not sound the same: still suggested, but
+ * after every question matched without a typo. */
+static void test_suggest__one_wrong_character_ranks_after_exact_matches(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *typed, *ids, *hl;
+    } cases[] = {
+        { "异地去医", "r1", "异地就医" }, /* 去 qu does not sound as 就 jiu: one typo */
+        { "异玛就医", "r1", "异地就医" }, /* nor 玛 */
+        { "医保报x", "r2", "医保报销" },  /* the last one cut as pinyin, as before */
+        { "医宝报销", "r2", "医保报销" }, /* a homophone: as before */
+        { "医宝卡", "r3,r2,r4",
+          "医保卡" }, /* 宝 sounds as 保; 医保报 (r2), 社保卡 (r4) with a typo */
+        /* r2 (医保报) starts with it, r4 (社保卡) is shorter, but both have a typo */
+        { "医保卡", "r3,r2,r4", "医保卡" },
+        { "异玛去医", "", "" }, /* two wrong characters */
+        { "保办", "", "" },     /* two characters: a typo only at a question's start (not 么办) */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char ids[256], hl[128];
+        lookup(f, cases[i].typed, ids, sizeof ids, hl, sizeof hl);
+        if (strcmp(ids, cases[i].ids) != 0 || strcmp(hl, cases[i].hl) != 0)
+            fail_msg("'%s': wanted %s [%s], got %s [%s]", cases[i].typed, cases[i].ids, cases[i].hl,
+                     ids, hl);
+    }
+    char typed[] = "医保卡";
+    sg_match m[8];
+    assert_int_equal(sg_index_lookup(f->ix, typed, strlen(typed), m, 8), 3);
+    assert_int_equal(m[0].typo, 0);
+    assert_int_equal(m[1].typo, 1);
+    assert_int_equal(m[2].typo, 1);
+}
+
+/* Whether letters read as tone-less pinyin (the library's pinyin search
+ * asks before it reads a question as Chinese). */
+static void test_suggest__letters_that_read_as_pinyin(void **state)
+{
+    (void)state;
+    const struct {
+        const char *s;
+        int is;
+    } cases[] = {
+        { "yibao", 1 }, { "yidijiuyi", 1 }, { "ybbx", 1 },   { "jiuyi", 1 },  { "chongqing", 1 },
+        { "lvse", 1 },  { "xian", 1 },      { "search", 0 }, { "engine", 0 }, { "app", 0 },
+        { "yib", 0 },   { "x", 0 },         { "", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (wd_pinyin_is_pinyin(cases[i].s, strlen(cases[i].s)) != cases[i].is)
+            fail_msg("'%s': wanted %d", cases[i].s, cases[i].is);
+}
+
 static void test_suggest__pinyin_readings_of_characters(void **state)
 {
     (void)state;
@@ -153,6 +205,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suggest__pinyin_whole_initials_mixed_and_homophones),
         cmocka_unit_test(test_suggest__pinyin_readings_of_characters),
+        cmocka_unit_test(test_suggest__one_wrong_character_ranks_after_exact_matches),
+        cmocka_unit_test(test_suggest__letters_that_read_as_pinyin),
     };
     return cmocka_run_group_tests_name("suggest", tests, setup, teardown);
 }

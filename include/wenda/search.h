@@ -154,6 +154,10 @@ typedef struct wd_results {
      * for by its most informative words (at most 64 distinct words, read
      * from its first 64 KiB), and the hits and confidences are for those. */
     int trimmed;
+    /* When the question's letters read as pinyin and the text as typed
+     * found no answer: the Chinese they were read as (yidijiuyi: 异地就医),
+     * which the hits are for (new); NULL when searched as typed. */
+    char *read_as;
     /* With opts.facets: each facet asked for, in the order asked. */
     wd_facet *facets;
     size_t n_facets;

@@ -258,6 +258,20 @@ def main():
         wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
         assert browser.find_elements(By.CSS_SELECTOR, "#results li.result")
 
+        # Pinyin typed in the box: suggestions by sound; searched, it is read
+        # as the Chinese it spells, and the status line says so.
+        browser.get(base + "/")
+        box = browser.find_element(By.ID, "q")
+        box.send_keys("yidijiuyi")
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#suggestions li mark"))
+        pmarks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#suggestions li mark")]
+        assert "异地就医" in pmarks, pmarks
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: b.find_element(By.ID, "results").get_attribute("data-state") == "done")
+        line = browser.find_element(By.ID, "status").text
+        assert "按拼音 yidijiuyi 查：异地就医" in line, line
+        assert browser.find_elements(By.CSS_SELECTOR, "#results li.result")
+
         # No request left the service.
         names = browser.execute_script(
             "return performance.getEntries().map(e => e.name).filter(n => n.startsWith('http'))")

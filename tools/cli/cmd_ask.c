@@ -160,9 +160,16 @@ static void print_hit(const wd_hit *h, int color, int full, int explain, int clo
 
 /* Answered: the hits, confident ones first as ranked. Not answered: says so
  * plainly, then shows the closest records as such (dimmed on a TTY). A long
- * question says it was trimmed. */
+ * question says it was trimmed, one read as pinyin what it was read as. */
 static void print_human(const wd_results *r, int color, int full, int explain)
 {
+    if (r->read_as) {
+        printf("%s按拼音 ", color ? DIM : "");
+        cli_put_visible(stdout, r->query);
+        printf(" 查: ");
+        cli_put_visible(stdout, r->read_as);
+        printf("%s\n\n", color ? RESET : "");
+    }
     if (r->trimmed)
         printf("%sA long question: searched for its most informative words only.%s\n\n",
                color ? DIM : "", color ? RESET : "");
@@ -475,6 +482,11 @@ const cli_cmd cli_cmd_ask = {
     "cannot be asked (invalid UTF-8) or asks nothing (empty or blank).\n"
     "A question of more than 1024 bytes or 64 distinct words is searched for by its 64\n"
     "most informative words; the JSON then says \"trimmed\": true.\n"
+    "Pinyin without tones or spaces (yidijiuyi), initials (ybbx) or pinyin mixed\n"
+    "with characters (异地jiuyi) is read as the Chinese the base's questions spell\n"
+    "with it when the text as typed finds no answer; the output says so (\"按拼音\n"
+    "yidi 查: 异地\", in JSON \"read_as\"). Letters that are not all pinyin (search\n"
+    "engine, App) are searched as typed.\n"
     "Text from records is printed with control characters escaped (\\x1B); --json\n"
     "keeps it exact.\n"
     "Every hit has a confidence: the estimated probability that its record answers\n"

@@ -12,9 +12,12 @@
  * run may spell a character's reading whole, its initial (zh, ch, sh or one
  * letter), or, at the end of the text, the beginning of it; a typed
  * character matches the same character or one that shares a reading (a
- * homophone the input method picked wrongly: 异第 for 异地). A bitmask of
- * the readings' first letters per character keeps the scan over every
- * question cheap.
+ * homophone the input method picked wrongly: 异第 for 异地). When that
+ * still finds too few, one typed character may stand for any other (a
+ * wrong character that does not sound the same: 异地去医), ranked after
+ * the rest. A bitmask of the readings' first letters per character keeps
+ * the scan over every question cheap. The matcher itself is the library's
+ * (wenda/pinyin.h), shared with the pinyin reading of searched questions.
  */
 #include "suggest.h"
 
@@ -41,10 +44,7 @@ typedef struct sg_q {
     size_t norm_len;
     size_t cps; /* code points in question */
     uint32_t order;
-    uint32_t *qc;    /* per code point: its normalised code point (0: none) */
-    const char **py; /* per code point: its readings ("de|di"), NULL: not Han */
-    uint32_t *first; /* per code point: bit k set when a reading starts with 'a' + k,
-                         or (not Han) when it is the letter 'a' + k */
+    wd_pinyin_text pt; /* per code point of question: its sound */
 } sg_q;
 
 typedef struct sg_suffix {
@@ -68,9 +68,7 @@ static void q_free(sg_q *q)
     wd_free(q->question);
     wd_free(q->norm);
     wd_free(q->map);
-    wd_free(q->qc);
-    wd_free(q->py);
-    wd_free(q->first);
+    wd_pinyin_text_free(&q->pt);
 }
 
 void sg_index_free(sg_index *ix)
@@ -156,52 +154,12 @@ static int normalise(wd_analyzer *an, sg_q *q, wd_error *err)
     return WD_OK;
 }
 
-static uint32_t first_letters(const char *py)
-{
-    uint32_t mask = 0;
-    for (const char *r = py; r && *r;) {
-        if (*r >= 'a' && *r <= 'z')
-            mask |= 1u << (*r - 'a');
-        const char *bar = strchr(r, '|');
-        r = bar ? bar + 1 : NULL;
-    }
-    return mask;
-}
-
 /* The pinyin side of a question: per code point its normalised code point,
  * its readings and their first letters. */
 static int readings(sg_index *ix, sg_q *q, wd_error *err)
 {
-    size_t n = q->cps ? q->cps : 1;
-    q->qc = wd_calloc(n, sizeof *q->qc);
-    q->py = wd_calloc(n, sizeof *q->py);
-    q->first = wd_calloc(n, sizeof *q->first);
-    if (!q->qc || !q->py || !q->first)
+    if (wd_pinyin_text_set(&q->pt, ix->pinyin, q->norm, q->norm_len, q->map, q->cps) != WD_OK)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-    for (size_t off = 0; off < q->norm_len;) {
-        uint32_t c;
-        size_t l = wd_utf8_decode(q->norm + off, q->norm_len - off, &c);
-        size_t cp = q->map[off];
-        if (l == 0)
-            l = 1;
-        if (!q->qc[cp]) /* a code point that normalises to several keeps the first */
-            q->qc[cp] = c;
-        off += l;
-    }
-    for (size_t i = 0; i < q->cps; i++) {
-        uint32_t c = q->qc[i];
-        if (c >= 'a' && c <= 'z') {
-            q->first[i] = 1u << (c - 'a');
-            continue;
-        }
-        if (c < 0x80)
-            continue;
-        const char *py = wd_pinyin_readings(ix->pinyin, c);
-        if (!py)
-            continue;
-        q->py[i] = py;
-        q->first[i] = first_letters(py);
-    }
     return WD_OK;
 }
 
@@ -286,9 +244,11 @@ int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *
     return WD_OK;
 }
 
-/* Ranking key: prefix matches first, then shorter questions, then index order. */
+/* Ranking key: matches without a typo first, then prefix matches, then shorter questions, then index order. */
 static int better(const sg_index *ix, const sg_match *a, const sg_match *b)
 {
+    if (a->typo != b->typo)
+        return a->typo < b->typo;
     if (a->prefix != b->prefix)
         return a->prefix > b->prefix;
     size_t la = ix->qs[a->q].cps, lb = ix->qs[b->q].cps;
@@ -329,132 +289,57 @@ static void offer(const sg_index *ix, sg_match *out, size_t *n, size_t max, cons
 
 /* ---- pinyin ------------------------------------------------------------------------ */
 
-typedef struct typed {
-    uint32_t cp[PY_MAX_TYPED];    /* the typed text, spaces left out */
-    const char *py[PY_MAX_TYPED]; /* a typed Han character's readings, if the index knows it */
-    uint32_t first[PY_MAX_TYPED];
-    size_t n;
-} typed;
-
-static int is_letter(uint32_t c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
-/* Whether two reading lists share a reading. */
-static int share(const char *a, const char *b)
-{
-    for (const char *x = a; x;) {
-        const char *xe = strchr(x, '|');
-        size_t xl = xe ? (size_t)(xe - x) : strlen(x);
-        for (const char *y = b; y;) {
-            const char *ye = strchr(y, '|');
-            size_t yl = ye ? (size_t)(ye - y) : strlen(y);
-            if (xl == yl && memcmp(x, y, xl) == 0)
-                return 1;
-            y = ye ? ye + 1 : NULL;
-        }
-        x = xe ? xe + 1 : NULL;
-    }
-    return 0;
-}
-
-/* Match the typed text from t->cp[k] against the question from its code
- * point i: the code point after the match, or -1. */
-static long pmatch(const sg_q *q, size_t i, const typed *t, size_t k, unsigned *budget)
-{
-    if (k == t->n)
-        return (long)i;
-    if (i >= q->cps || *budget == 0)
-        return -1;
-    (*budget)--;
-    uint32_t c = t->cp[k];
-    if (!is_letter(c)) {
-        /* A character: the same, or a homophone. */
-        if (q->qc[i] == c ||
-            (t->py[k] && q->py[i] && (t->first[k] & q->first[i]) && share(t->py[k], q->py[i])))
-            return pmatch(q, i + 1, t, k + 1, budget);
-        return -1;
-    }
-    if (!(q->first[i] & (1u << (c - 'a'))))
-        return -1;
-    long x;
-    if (q->qc[i] == c && (x = pmatch(q, i + 1, t, k + 1, budget)) >= 0)
-        return x;
-    size_t run = 0;
-    while (k + run < t->n && is_letter(t->cp[k + run]))
-        run++;
-    for (const char *r = q->py[i]; r;) {
-        const char *bar = strchr(r, '|');
-        size_t rl = bar ? (size_t)(bar - r) : strlen(r);
-        size_t m = 0;
-        while (m < rl && m < run && (uint32_t)(unsigned char)r[m] == t->cp[k + m])
-            m++;
-        /* The whole syllable; the text ending inside it; its initial. */
-        if (m == rl && (x = pmatch(q, i + 1, t, k + rl, budget)) >= 0)
-            return x;
-        if (m == run && m < rl && k + run == t->n)
-            return (long)i + 1;
-        size_t il = rl > 2 && r[1] == 'h' && (r[0] == 'z' || r[0] == 'c' || r[0] == 's') ? 2 : 1;
-        if (il < rl && m >= il && (x = pmatch(q, i + 1, t, k + il, budget)) >= 0)
-            return x;
-        if (il == 2 && m >= 1 && (x = pmatch(q, i + 1, t, k + 1, budget)) >= 0)
-            return x;
-        r = bar ? bar + 1 : NULL;
-    }
-    return -1;
-}
-
 /* The questions the typed text spells in pinyin (or names with homophones),
  * added to out[0..n); returns the new count. */
 static size_t pinyin_lookup(sg_index *ix, const char *norm, size_t len, sg_match *out, size_t n,
-                            size_t max)
+                            size_t max, int typos)
 {
-    typed t;
-    t.n = 0;
-    int sounds = 0; /* letters, or characters with readings */
+    char stripped[PY_MAX_TYPED * 4];
+    size_t sl = 0, cps = 0;
     for (size_t off = 0; off < len;) {
         uint32_t c;
         size_t l = wd_utf8_decode(norm + off, len - off, &c);
-        off += l ? l : 1;
-        if (c == ' ' || c == '\t' || c == 0x3000)
-            continue;
-        if (c == 0xFC) /* ü, typed as such: v */
-            c = 'v';
-        if (t.n == PY_MAX_TYPED)
-            return n;
-        const char *py = NULL;
-        if (c >= 0x80 && ix->pinyin) {
-            pthread_mutex_lock(&ix->py_mu);
-            py = wd_pinyin_readings(ix->pinyin, c);
-            pthread_mutex_unlock(&ix->py_mu);
+        l = l ? l : 1;
+        if (c != ' ' && c != '\t' && c != 0x3000) {
+            if (++cps > PY_MAX_TYPED || sl + l > sizeof stripped)
+                return n;
+            memcpy(stripped + sl, norm + off, l);
+            sl += l;
         }
-        t.cp[t.n] = c;
-        t.py[t.n] = py;
-        t.first[t.n] = first_letters(py);
-        sounds |= is_letter(c) || py;
-        t.n++;
+        off += l;
     }
-    /* One letter is not pinyin yet, one character has too many homophones. */
-    if (!sounds || t.n < 2)
+    wd_pinyin_text t;
+    pthread_mutex_lock(&ix->py_mu);
+    int rc = ix->pinyin ? wd_pinyin_text_set(&t, ix->pinyin, stripped, sl, NULL, 0) : WD_ENOMEM;
+    pthread_mutex_unlock(&ix->py_mu);
+    if (rc != WD_OK)
         return n;
-    uint32_t c0 = t.cp[0];
-    for (size_t qi = 0; qi < ix->n; qi++) {
-        const sg_q *q = &ix->qs[qi];
-        for (size_t i = 0; i < q->cps; i++) {
-            /* The first typed code point rules most starts out at once. */
-            if (is_letter(c0) ? !(q->first[i] & (1u << (c0 - 'a')))
-                              : q->qc[i] != c0 && !(t.first[0] & q->first[i]))
-                continue;
+    int sounds = 0;   /* letters, or characters with readings */
+    size_t chars = 0; /* typed characters, not letters */
+    for (size_t k = 0; k < t.n; k++) {
+        sounds |= (t.cp[k] >= 'a' && t.cp[k] <= 'z') || t.py[k];
+        chars += t.py[k] != NULL;
+    }
+    /* One letter is not pinyin yet, one character has too many homophones;
+     * a typo is allowed in two characters or more, all Chinese (in two, at
+     * a question's start only: anywhere, nearly everything would match). */
+    if (sounds && t.n >= 2 && (!typos || chars == t.n)) {
+        for (size_t qi = 0; qi < ix->n; qi++) {
+            size_t start = 0, end;
             unsigned budget = PY_BUDGET;
-            long end = pmatch(q, i, &t, 0, &budget);
-            if (end < 0)
+            long e;
+            if (typos && t.n == 2) { /* two characters, one wrong: at the start only */
+                if ((e = wd_pinyin_match(&ix->qs[qi].pt, 0, &t, 0, typos, &budget)) < 0)
+                    continue;
+                end = (size_t)e;
+            } else if (!wd_pinyin_find(&ix->qs[qi].pt, &t, typos, PY_BUDGET, &start, &end)) {
                 continue;
-            sg_match m = { (uint32_t)qi, i, (size_t)end, i == 0 };
+            }
+            sg_match m = { (uint32_t)qi, start, end, start == 0, typos };
             offer(ix, out, &n, max, &m);
-            break; /* the first start is its best */
         }
     }
+    wd_pinyin_text_free(&t);
     return n;
 }
 
@@ -477,10 +362,13 @@ size_t sg_index_lookup(sg_index *ix, const char *norm, size_t len, sg_match *out
         const sg_q *q = &ix->qs[s->q];
         if (strncmp(q->norm + s->off, norm, len) != 0)
             break;
-        sg_match m = { s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0 };
+        sg_match m = { s->q, q->map[s->off], q->map[s->off + len - 1] + 1, s->off == 0, 0 };
         offer(ix, out, &n, max, &m);
     }
-    return n < max ? pinyin_lookup(ix, norm, len, out, n, max) : n;
+    if (n < max)
+        n = pinyin_lookup(ix, norm, len, out, n, max, 0);
+    /* Then one wrong character, after every exact match. */
+    return n < max ? pinyin_lookup(ix, norm, len, out, n, max, 1) : n;
 }
 
 const char *sg_question(const sg_index *ix, uint32_t q)

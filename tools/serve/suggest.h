@@ -15,7 +15,10 @@
  * (whole syllables, initials, mixed with characters; wenda/pinyin.h) and
  * its characters by their sound (a homophone typed by mistake), over every
  * question: a scan whose cost grows with the corpus, cut short at each
- * start by a bitmask of the readings' first letters.
+ * start by a bitmask of the readings' first letters. When still fewer,
+ * Chinese text of two characters or more may have one wrong character
+ * (any other, not only one that sounds the same): those come after the
+ * rest.
  *
  * Thread safety: share it between threads; lookups may run at once (the
  * readings of typed characters are looked up under a lock of its own).
@@ -35,6 +38,7 @@ typedef struct sg_match {
     uint32_t q;        /* question number, for sg_question / sg_id */
     size_t start, end; /* [start, end) code points of the match in the question */
     int prefix;        /* 1 when the question starts with the text */
+    int typo;          /* 1 when one typed character stands for another (ranked last) */
 } sg_match;
 
 /* Build from the index at `path`; `an` normalises (the caller's thread's

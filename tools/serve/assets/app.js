@@ -252,6 +252,8 @@
       status.textContent = '第 ' + (offset + 1) + '–' + (offset + hits.length) + ' 条（' +
         data.took_ms + ' 毫秒）';
     }
+    // A question typed in pinyin was searched as the Chinese it spells.
+    if (data.read_as) status.textContent += ' · 按拼音 ' + data.query + ' 查：' + data.read_as;
     if (hits.length && !answered) {
       // Nothing answers confidently: say so, and set the closest records apart.
       notice.append(el('strong', null, '没有找到可靠答案'),

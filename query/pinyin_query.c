@@ -1,0 +1,240 @@
+/*
+ * pinyin_query.c - a question typed in pinyin read as the Chinese it spells
+ * (pinyin_query.h).
+ *
+ * Only letters that read as tone-less pinyin count (whole syllables, or
+ * initials only: wd_pinyin_is_pinyin), so an English word is left alone.
+ * The letters and Chinese characters of the question, spaces and
+ * punctuation left out, are matched against every stored question; each
+ * question votes for the stretch it matched and the most voted stretch is
+ * the reading (a tie goes to the first in index order). When the question
+ * as a whole spells nothing, each run of letters is read alone and the
+ * Chinese around it kept.
+ */
+#include "pinyin_query.h"
+
+#include <string.h>
+
+#include "grow.h"
+#include "wenda/analyzer.h"
+#include "wenda/buf.h"
+#include "wenda/pinyin.h"
+
+#define PYQ_BUDGET 4096 /* matcher steps per question and start */
+#define PYQ_MAX_TYPED 64
+
+struct wd_pyq {
+    wd_pinyin *py;
+    char **norm;          /* per question: normalised text */
+    wd_pinyin_text *text; /* per question: its sounds, one position a code point of norm */
+    size_t n, cap_norm, cap_text;
+    wd_analyzer *an; /* while building */
+    wd_error *err;   /* likewise */
+};
+
+void wd_pyq_free(wd_pyq *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        wd_free(t->norm[i]);
+        wd_pinyin_text_free(&t->text[i]);
+    }
+    wd_free(t->norm);
+    wd_free(t->text);
+    wd_pinyin_free(t->py);
+    wd_free(t);
+}
+
+static int add_question(void *ctx, const wd_record *rec)
+{
+    wd_pyq *t = ctx;
+    if (!rec)
+        return 0;
+    if (WD_GROW(t->norm, t->cap_norm, t->n + 1, 256) != WD_OK ||
+        WD_GROW(t->text, t->cap_text, t->n + 1, 256) != WD_OK)
+        return WD_ENOMEM;
+    char *norm = NULL;
+    size_t len = 0;
+    int rc = wd_normalize(t->an, rec->question, strlen(rec->question), &norm, &len, t->err);
+    if (rc != WD_OK)
+        return rc;
+    if (wd_pinyin_text_set(&t->text[t->n], t->py, norm, len, NULL, 0) != WD_OK) {
+        wd_free(norm);
+        return WD_ENOMEM;
+    }
+    t->norm[t->n++] = norm;
+    return 0;
+}
+
+static int table_build(wd_pyq **out, xc_db *db, wd_analyzer *an, wd_error *err)
+{
+    wd_pyq *t = wd_calloc(1, sizeof *t);
+    if (!t)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    t->an = an;
+    t->err = err;
+    int rc = wd_pinyin_new(&t->py, err);
+    if (rc == WD_OK)
+        rc = wd_db_each_record(db, add_question, t, err);
+    if (rc == WD_ENOMEM)
+        wd_error_set(err, rc, "search", "out of memory");
+    if (rc != WD_OK) {
+        wd_pyq_free(t);
+        return rc;
+    }
+    t->an = NULL;
+    t->err = NULL;
+    *out = t;
+    return WD_OK;
+}
+
+/* Bytes of code points [start, end) of s. */
+static void span_of(const char *s, size_t start, size_t end, size_t *b0, size_t *b1)
+{
+    size_t cp = 0, off = 0, n = strlen(s);
+    *b0 = *b1 = n;
+    while (off <= n) {
+        if (cp == start)
+            *b0 = off;
+        if (cp == end) {
+            *b1 = off;
+            return;
+        }
+        if (off == n)
+            return;
+        uint32_t c;
+        size_t l = wd_utf8_decode(s + off, n - off, &c);
+        off += l ? l : 1;
+        cp++;
+    }
+}
+
+typedef struct vote {
+    char *text;
+    size_t count;
+} vote;
+
+/* The stretch of stored question that typed[0..len) (letters and Han
+ * characters) matches most often, appended to out; 0 when none. */
+static int read_as(wd_pyq *t, const char *typed, size_t len, wd_buf *out)
+{
+    wd_pinyin_text tt;
+    if (wd_pinyin_text_set(&tt, t->py, typed, len, NULL, 0) != WD_OK) {
+        out->oom = 1;
+        return 0;
+    }
+    vote *votes = NULL;
+    size_t nv = 0, cap = 0, best = 0;
+    for (size_t qi = 0; qi < t->n && !out->oom; qi++) {
+        size_t start, end, b0, b1;
+        if (!wd_pinyin_find(&t->text[qi], &tt, 0, PYQ_BUDGET, &start, &end))
+            continue;
+        span_of(t->norm[qi], start, end, &b0, &b1);
+        size_t k = 0;
+        while (k < nv && !(strlen(votes[k].text) == b1 - b0 &&
+                           memcmp(votes[k].text, t->norm[qi] + b0, b1 - b0) == 0))
+            k++;
+        if (k == nv) {
+            char *s = wd_strndup(t->norm[qi] + b0, b1 - b0);
+            if (!s || WD_GROW(votes, cap, nv + 1, 16) != WD_OK) {
+                wd_free(s);
+                out->oom = 1;
+                break;
+            }
+            votes[nv++] = (vote){ s, 0 };
+        }
+        if (++votes[k].count > votes[best].count)
+            best = k;
+    }
+    int found = nv > 0 && !out->oom;
+    if (found)
+        wd_buf_puts(out, votes[best].text);
+    for (size_t k = 0; k < nv; k++)
+        wd_free(votes[k].text);
+    wd_free(votes);
+    wd_pinyin_text_free(&tt);
+    return found;
+}
+
+static int is_letter(uint32_t c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char *question,
+                         size_t len, char **out, wd_error *err)
+{
+    *out = NULL;
+    char *norm = NULL;
+    size_t nlen = 0;
+    int rc = wd_normalize(an, question, len, &norm, &nlen, err);
+    if (rc != WD_OK)
+        return rc;
+    /* Every run of letters must read as pinyin, and there must be one. */
+    int runs = 0, ok = 1;
+    size_t cps = 0;
+    for (size_t i = 0; i < nlen && ok;) {
+        if (!is_letter((unsigned char)norm[i])) {
+            cps += (((unsigned char)norm[i]) & 0xC0) != 0x80;
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < nlen && is_letter((unsigned char)norm[j]))
+            j++;
+        ok = wd_pinyin_is_pinyin(norm + i, j - i);
+        runs++;
+        cps += j - i;
+        i = j;
+    }
+    if (!ok || !runs || cps > PYQ_MAX_TYPED) {
+        wd_free(norm);
+        return WD_OK;
+    }
+    if (!*table && (rc = table_build(table, db, an, err)) != WD_OK) {
+        wd_free(norm);
+        return rc;
+    }
+    wd_pyq *t = *table;
+    /* The question's letters and Han characters, the rest left out. */
+    wd_buf typed = WD_BUF_INIT, res = WD_BUF_INIT;
+    for (size_t i = 0; i < nlen;) {
+        uint32_t c;
+        size_t l = wd_utf8_decode(norm + i, nlen - i, &c);
+        l = l ? l : 1;
+        if (is_letter(c) || (c >= 0x80 && wd_pinyin_readings(t->py, c)))
+            wd_buf_append(&typed, norm + i, l);
+        i += l;
+    }
+    int found = typed.len > 0 && read_as(t, typed.data, typed.len, &res);
+    if (!found && !res.oom && runs > 1) {
+        /* Each run of letters alone, the rest kept as typed. */
+        wd_buf_reset(&res);
+        for (size_t i = 0; i < nlen && !res.oom;) {
+            if (!is_letter((unsigned char)norm[i])) {
+                wd_buf_putc(&res, norm[i++]);
+                continue;
+            }
+            size_t j = i;
+            while (j < nlen && is_letter((unsigned char)norm[j]))
+                j++;
+            if (read_as(t, norm + i, j - i, &res))
+                found = 1;
+            else
+                wd_buf_append(&res, norm + i, j - i);
+            i = j;
+        }
+    }
+    wd_free(norm);
+    wd_buf_free(&typed);
+    if (res.oom) {
+        wd_buf_free(&res);
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    if (found && res.len)
+        *out = wd_buf_detach(&res);
+    else
+        wd_buf_free(&res);
+    return WD_OK;
+}

@@ -1,0 +1,36 @@
+/*
+ * pinyin_query.h - private to query/: reading a question typed in pinyin
+ * (yibao, yidijiuyi, ybbx, 异地jiuyi) as the Chinese it spells.
+ *
+ * The Chinese comes from the knowledge base itself: the typed text is
+ * matched by sound (wenda/pinyin.h, the matcher the service's suggestions
+ * use) against every stored question, and the stretch of question text it
+ * matches most often is the reading. The questions' sounds are made once,
+ * on the first question that needs them, and kept by the searcher until it
+ * reopens.
+ */
+#ifndef WENDA_QUERY_PINYIN_QUERY_H
+#define WENDA_QUERY_PINYIN_QUERY_H
+
+#include <stddef.h>
+
+#include "wenda/error.h"
+#include "wenda/search.h"
+#include "xapian_c.h"
+
+typedef struct wd_pyq wd_pyq;
+
+/* NULL is a no-op. */
+void wd_pyq_free(wd_pyq *t);
+
+/* The Chinese the question spells: *out is new, or NULL when its letters
+ * do not all read as pinyin (an English word, no letters at all) or spell
+ * nothing the base's questions hold. *table is the searcher's cache (built
+ * from db on first use). WD_ENOMEM, or the errors of reading the records. */
+int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char *question,
+                         size_t len, char **out, wd_error *err);
+
+/* Every record of db, in docid order (records.c). */
+int wd_db_each_record(xc_db *db, wd_record_fn fn, void *ctx, wd_error *err);
+
+#endif
