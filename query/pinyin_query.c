@@ -6,8 +6,10 @@
  * initials only: wd_pinyin_is_pinyin), so an English word is left alone.
  * The letters and Chinese characters of the question, spaces and
  * punctuation left out, are matched against every stored question; each
- * question votes for the stretch it matched and the most voted stretch is
- * the reading (a tie goes to the first in index order). When the question
+ * question votes for the stretch it matched, and the reading is the stretch
+ * with the most votes, a word of general Chinese (wd_dict_general_logp
+ * knows it) counting NONWORD_ODDS times a fragment of one (a tie goes to
+ * the first in index order). When the question
  * as a whole spells nothing, each run of letters is read alone and the
  * Chinese around it kept.
  */
@@ -22,6 +24,7 @@
 
 #define PYQ_BUDGET 4096 /* matcher steps per question and start */
 #define PYQ_MAX_TYPED 64
+#define NONWORD_ODDS 100 /* a general-Chinese word's vote against a fragment's */
 
 struct wd_pyq {
     wd_pinyin *py;
@@ -117,7 +120,7 @@ typedef struct vote {
 
 /* The stretch of stored question that typed[0..len) (letters and Han
  * characters) matches most often, appended to out; 0 when none. */
-static int read_as(wd_pyq *t, const char *typed, size_t len, wd_buf *out)
+static int read_as(wd_pyq *t, const wd_dict *dict, const char *typed, size_t len, wd_buf *out)
 {
     wd_pinyin_text tt;
     if (wd_pinyin_text_set(&tt, t->py, typed, len, NULL, 0) != WD_OK) {
@@ -144,8 +147,21 @@ static int read_as(wd_pyq *t, const char *typed, size_t len, wd_buf *out)
             }
             votes[nv++] = (vote){ s, 0 };
         }
-        if (++votes[k].count > votes[best].count)
+        votes[k].count++;
+    }
+    /* Most voted, where a stretch that is a word of general Chinese counts
+     * NONWORD_ODDS times one that is not: so 刑法 rather than the 性法 of every
+     * 地方性法规 of a law base, while among words (异地, 一定) or among phrases
+     * (医保报销, 友邦保险) the base's own votes decide. */
+    double floor = wd_dict_general_logp(dict, "", 0), top = -1;
+    for (size_t k = 0; k < nv; k++) {
+        const char *w = votes[k].text;
+        int word = wd_dict_general_logp(dict, w, strlen(w)) > floor + 1e-9;
+        double v = (double)votes[k].count * (word ? NONWORD_ODDS : 1);
+        if (v > top) {
+            top = v;
             best = k;
+        }
     }
     int found = nv > 0 && !out->oom;
     if (found)
@@ -162,8 +178,8 @@ static int is_letter(uint32_t c)
     return c >= 'a' && c <= 'z';
 }
 
-int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char *question,
-                         size_t len, char **out, wd_error *err)
+int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_dict *dict,
+                         const char *question, size_t len, char **out, wd_error *err)
 {
     *out = NULL;
     char *norm = NULL;
@@ -207,7 +223,7 @@ int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char 
             wd_buf_append(&typed, norm + i, l);
         i += l;
     }
-    int found = typed.len > 0 && read_as(t, typed.data, typed.len, &res);
+    int found = typed.len > 0 && read_as(t, dict, typed.data, typed.len, &res);
     if (!found && !res.oom && runs > 1) {
         /* Each run of letters alone, the rest kept as typed. */
         wd_buf_reset(&res);
@@ -219,7 +235,7 @@ int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char 
             size_t j = i;
             while (j < nlen && is_letter((unsigned char)norm[j]))
                 j++;
-            if (read_as(t, norm + i, j - i, &res))
+            if (read_as(t, dict, norm + i, j - i, &res))
                 found = 1;
             else
                 wd_buf_append(&res, norm + i, j - i);

@@ -26,9 +26,10 @@ void wd_pyq_free(wd_pyq *t);
 /* The Chinese the question spells: *out is new, or NULL when its letters
  * do not all read as pinyin (an English word, no letters at all) or spell
  * nothing the base's questions hold. *table is the searcher's cache (built
- * from db on first use). WD_ENOMEM, or the errors of reading the records. */
-int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const char *question,
-                         size_t len, char **out, wd_error *err);
+ * from db on first use); dict's general-language frequencies weigh the
+ * readings. WD_ENOMEM, or the errors of reading the records. */
+int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_dict *dict,
+                         const char *question, size_t len, char **out, wd_error *err);
 
 /* Every record of db, in docid order (records.c). */
 int wd_db_each_record(xc_db *db, wd_record_fn fn, void *ctx, wd_error *err);

@@ -382,7 +382,7 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         return rc;
     char *read = NULL;
     wd_results *alt = NULL;
-    rc = wd_pinyin_query_read(&s->pyq, s->db, s->an, c->question, c->len, &read, err);
+    rc = wd_pinyin_query_read(&s->pyq, s->db, s->an, s->dict, c->question, c->len, &read, err);
     if (rc == WD_OK && read)
         rc = search_text(s, read, strlen(read), c->opts, &alt, err);
     if (rc == WD_OK && alt && alt->n_hits && (!c->out->n_hits || alt->answered)) {

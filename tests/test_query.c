@@ -100,6 +100,39 @@ static void test_query__ranks_the_answering_record_first(void **state)
     assert_string_equal(top_id(f, "新生儿医保"), "q4");
 }
 
+/* A reading that is a word of general Chinese beats a fragment the base's
+ * questions spell more often: on a law base 地方性法规 is everywhere, and
+ * xingfa is still 刑法 (性法, its fragment, is no word). */
+static void test_query__pinyin_prefers_a_word_to_a_more_frequent_fragment(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "l1", "制定地方性法规的程序", "由省级人大常委会通过。", "l.txt", NULL, WD_KIND_QA, 1,
+          NULL, 0 },
+        { "l2", "地方性法规由谁批准", "报全国人大常委会备案。", "l.txt", NULL, WD_KIND_QA, 1, NULL,
+          0 },
+        { "l3", "地方性法规的效力", "不得同宪法相抵触。", "l.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "l4", "刑法的适用范围", "在中华人民共和国领域内犯罪的。", "l.txt", NULL, WD_KIND_QA, 1,
+          NULL, 0 },
+    };
+    char dir[64];
+    wd_dict *dict = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "pyword"), 0);
+    assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, dict, recs, 4, NULL), WD_OK);
+    fx g = { { 0 }, dict, NULL };
+    assert_int_equal(wd_searcher_open(&g.s, dir, dict, NULL), WD_OK);
+    wd_results *r = ask(&g, "xingfa", NULL);
+    assert_non_null(r->read_as);
+    assert_string_equal(r->read_as, "刑法");
+    assert_true(r->n_hits >= 1);
+    assert_string_equal(r->hits[0].id, "l4");
+    wd_results_free(r);
+    wd_searcher_close(g.s);
+    wd_dict_free(dict);
+    th_rmtree(dir);
+}
+
 /* A question typed in pinyin (whole, initials, mixed with characters) is
  * read as the Chinese the base's questions spell and finds what that would;
  * English that is not pinyin, and Chinese, are searched as typed. */
@@ -1317,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_query__ranks_the_answering_record_first),
         cmocka_unit_test(test_query__a_synonym_group_applies_to_an_index_built_before_it),
         cmocka_unit_test(test_query__pinyin_is_read_as_the_chinese_it_spells),
+        cmocka_unit_test(test_query__pinyin_prefers_a_word_to_a_more_frequent_fragment),
         cmocka_unit_test(test_query__places_of_a_question_and_how_they_relate),
         cmocka_unit_test(test_query__the_asked_place_beats_another_city),
         cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),
