@@ -68,6 +68,20 @@ static int each_name(const char *list, int (*fn)(void *, const char *, size_t), 
     return 0;
 }
 
+/* The facet a name asks for, or NULL with the error that names the ones
+ * there are. */
+static const facet_def *facet_named(const char *name, size_t len, facet_def *own, char *buf,
+                                    wd_error *err)
+{
+    const facet_def *d = facet_def_of(name, len, own, buf);
+    if (!d)
+        wd_error_set(err, WD_EINVAL, "search",
+                     "facets: no facet '%.*s' (there are source, kind, year and the index's extra "
+                     "fields)",
+                     (int)(len > 64 ? 64 : len), name);
+    return d;
+}
+
 typedef struct prep_ctx {
     wd_run *r;
     wd_error *err;
@@ -79,12 +93,9 @@ static int prepare_one(void *vctx, const char *name, size_t len)
     prep_ctx *c = vctx;
     facet_def own;
     char buf[WD_FIELD_NAME_MAX + 1];
-    const facet_def *d = facet_def_of(name, len, &own, buf);
+    const facet_def *d = facet_named(name, len, &own, buf, c->err);
     if (!d)
-        return wd_error_set(c->err, WD_EINVAL, "search",
-                            "facets: no facet '%.*s' (there are source, kind, year and the "
-                            "index's extra fields)",
-                            (int)(len > 64 ? 64 : len), name);
+        return c->err && c->err->code ? c->err->code : WD_EINVAL;
     if (d->field) {
         int rc = wd_filter_need_field(c->r, d->field, c->err);
         if (rc != WD_OK)
@@ -158,12 +169,9 @@ static int collect_one(void *vctx, const char *name, size_t len)
     collect_all *a = vctx;
     facet_def own;
     char buf[WD_FIELD_NAME_MAX + 1];
-    const facet_def *d = facet_def_of(name, len, &own, buf);
+    const facet_def *d = facet_named(name, len, &own, buf, a->err);
     if (!d)
-        return wd_error_set(a->err, WD_EINVAL, "search",
-                            "facets: no facet '%.*s' (there are source, kind, year and the "
-                            "index's extra fields)",
-                            (int)(len > 64 ? 64 : len), name);
+        return a->err && a->err->code ? a->err->code : WD_EINVAL;
     for (size_t i = 0; i < a->res->n_facets; i++)
         if (strcmp(a->res->facets[i].name, d->name) == 0)
             return WD_OK; /* named twice */

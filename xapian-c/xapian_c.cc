@@ -1651,8 +1651,12 @@ int xc_mset_termfreq(const xc_mset *m, const char *term, uint32_t *out, wd_error
     }
 }
 
-int xc_mset_value(const xc_mset *m, uint32_t i, unsigned slot, char **out, size_t *len,
-                  wd_error *err)
+/* A string of hit i's document (what `get` reads of it), copied into *out
+ * (a template: C++ linkage inside the extern "C" block). */
+extern "C++" {
+template <typename Get>
+static int mset_hit_string(const xc_mset *m, uint32_t i, char **out, size_t *len, wd_error *err,
+                           Get get)
 {
     if (len)
         *len = 0;
@@ -1665,31 +1669,25 @@ int xc_mset_value(const xc_mset *m, uint32_t i, unsigned slot, char **out, size_
         if (i >= m->m.size())
             return wd_error_set(err, WD_EINVAL, SHIM, "hit %u out of range (mset has %u)",
                                 (unsigned)i, (unsigned)m->m.size());
-        *out = xc_strdup(m->m[i].get_document().get_value(slot), len);
+        *out = xc_strdup(get(m->m[i].get_document()), len);
         return WD_OK;
     } catch (...) {
         return xc_fail(err);
     }
 }
+}
+
+int xc_mset_value(const xc_mset *m, uint32_t i, unsigned slot, char **out, size_t *len,
+                  wd_error *err)
+{
+    return mset_hit_string(m, i, out, len, err,
+                           [slot](const Xapian::Document &d) { return d.get_value(slot); });
+}
 
 int xc_mset_data(const xc_mset *m, uint32_t i, char **out, size_t *len, wd_error *err)
 {
-    if (len)
-        *len = 0;
-    if (!out)
-        return xc_einval(err, "out is NULL");
-    *out = nullptr;
-    if (!m)
-        return xc_einval(err, "mset is NULL");
-    try {
-        if (i >= m->m.size())
-            return wd_error_set(err, WD_EINVAL, SHIM, "hit %u out of range (mset has %u)",
-                                (unsigned)i, (unsigned)m->m.size());
-        *out = xc_strdup(m->m[i].get_document().get_data(), len);
-        return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    return mset_hit_string(m, i, out, len, err,
+                           [](const Xapian::Document &d) { return d.get_data(); });
 }
 
 int xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, wd_error *err)

@@ -289,57 +289,30 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    const char *cmd = argv[1], *out = WD_SOURCE_DIR "/query/confidence_model.c", *split = "dev";
-    const char *bases = "seeds,insurance,law";
-    double l2 = 1.0;
-    wd_eval_opts o = { getenv("WENDA_DATA") ? getenv("WENDA_DATA")
-                                            : WD_SOURCE_DIR "/../shared/data",
-                       WD_SOURCE_DIR "/corpus/seeds",
-                       WD_SOURCE_DIR "/corpus/qrels",
-                       NULL,
-                       0,
-                       on_note,
-                       NULL,
-                       NULL,
-                       WD_SOURCE_DIR "/tools" };
+    const char *cmd = argv[1], *split = "dev";
+    ev_conf_tool t;
+    ev_conf_tool_init(&t, WD_SOURCE_DIR, WD_SOURCE_DIR "/query/confidence_model.c", on_note);
     for (int i = 2; i < argc; i++) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define OPT(name, dst)                                                                             \
-    if (!strcmp(argv[i], name) && v) {                                                             \
-        dst = v;                                                                                   \
-        i++;                                                                                       \
-        continue;                                                                                  \
-    }
-        OPT("-o", out)
-        OPT("--data", o.data_dir)
-        OPT("--qrels", o.qrels_dir)
-        OPT("--seeds", o.seeds_dir)
-        OPT("--law", o.law_jsonl)
-        OPT("--tmp", o.tmp_dir)
-        OPT("--split", split)
-        OPT("--bases", bases)
-#undef OPT
-        if (!strcmp(argv[i], "--l2") && v) {
-            l2 = atof(v);
-            i++;
+        if (ev_conf_tool_opt(&t, argc, argv, &i))
+            continue;
+        if (!strcmp(argv[i], "--split") && i + 1 < argc) {
+            split = argv[++i];
             continue;
         }
         usage(stderr);
         return 2;
     }
-    unsigned use[EV_CONF_NBASES] = { 0 };
-    for (int b = 0; b < EV_CONF_NBASES; b++) {
-        const char *p = strstr(bases, ev_conf_bases[b].name);
-        use[b] = p != NULL;
-    }
     wd_dict *dict = NULL;
     wd_error err;
     wd_error_clear(&err);
-    if (wd_dict_load(&dict, NULL, &err) != WD_OK) {
+    ev_ctx c;
+    if (ev_conf_tool_start(&t, &dict, &c, &err) != WD_OK) {
         fprintf(stderr, "wenda-confidence: %s\n", err.message);
         return 3;
     }
-    ev_ctx c = { &o, dict, NULL, 0 };
+    const unsigned *use = t.use;
+    const char *out = t.out, *bases = t.bases;
+    double l2 = t.l2;
     int rc;
     if (!strcmp(cmd, "fit")) {
         rc = fit(&c, use, out, l2, bases, &err);
@@ -358,11 +331,7 @@ int main(int argc, char **argv)
         usage(stderr);
         rc = WD_EINVAL;
     }
-    if (c.tmp) {
-        ev_rmtree(c.tmp);
-        wd_free(c.tmp);
-    }
-    wd_dict_free(dict);
+    ev_conf_tool_end(&c, dict);
     if (rc != WD_OK && rc != WD_EINVAL)
         fprintf(stderr, "wenda-confidence: %s\n", err.message);
     return rc == WD_OK ? 0 : rc == WD_EINVAL ? 2 : 3;

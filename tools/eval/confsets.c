@@ -619,3 +619,64 @@ int ev_run_confidence(ev_ctx *c, wd_eval_confidence *out, wd_error *err)
     wd_free(dir);
     return rc;
 }
+
+/* ---- the tools that fit models on these sets --------------------------------------- */
+
+void ev_conf_tool_init(ev_conf_tool *t, const char *source_dir, const char *out,
+                       wd_eval_note_fn on_note)
+{
+    memset(t, 0, sizeof *t);
+    static const char *const rel[4] = { "../shared/data", "corpus/seeds", "corpus/qrels", "tools" };
+    for (int k = 0; k < 4; k++)
+        snprintf(t->paths[k], sizeof t->paths[k], "%s/%s", source_dir, rel[k]);
+    t->o.data_dir = getenv("WENDA_DATA") ? getenv("WENDA_DATA") : t->paths[0];
+    t->o.seeds_dir = t->paths[1];
+    t->o.qrels_dir = t->paths[2];
+    t->o.note = on_note;
+    t->o.tools_dir = t->paths[3];
+    t->bases = "seeds,insurance,law";
+    t->out = out;
+    t->l2 = 1.0;
+}
+
+int ev_conf_tool_opt(ev_conf_tool *t, int argc, char **argv, int *i)
+{
+    static const char *const names[] = { "-o",    "--data", "--qrels", "--seeds",
+                                         "--law", "--tmp",  "--bases", "--l2" };
+    const char **dst[] = { &t->out,         &t->o.data_dir, &t->o.qrels_dir, &t->o.seeds_dir,
+                           &t->o.law_jsonl, &t->o.tmp_dir,  &t->bases,       NULL };
+    if (*i + 1 >= argc)
+        return 0;
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        if (strcmp(argv[*i], names[k]) != 0)
+            continue;
+        const char *v = argv[++*i];
+        if (dst[k])
+            *dst[k] = v;
+        else
+            t->l2 = atof(v);
+        return 1;
+    }
+    return 0;
+}
+
+int ev_conf_tool_start(ev_conf_tool *t, wd_dict **dict, ev_ctx *c, wd_error *err)
+{
+    for (int b = 0; b < EV_CONF_NBASES; b++)
+        t->use[b] = strstr(t->bases, ev_conf_bases[b].name) != NULL;
+    int rc = wd_dict_load(dict, NULL, err);
+    if (rc != WD_OK)
+        return rc;
+    *c = (ev_ctx){ &t->o, *dict, NULL, 0 };
+    return WD_OK;
+}
+
+void ev_conf_tool_end(ev_ctx *c, wd_dict *dict)
+{
+    if (c->tmp) {
+        ev_rmtree(c->tmp);
+        wd_free(c->tmp);
+        c->tmp = NULL;
+    }
+    wd_dict_free(dict);
+}

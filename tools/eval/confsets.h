@@ -72,4 +72,28 @@ int ev_conf_candidates(ev_conf_base *b, const char *question, uint32_t k, wd_res
 int ev_conf_score_split(ev_ctx *c, ev_conf_base *b, const ev_conf_set *set, wd_eval_conf_split *o,
                         wd_error *err);
 
+/* ---- the tools that fit models on these sets (wenda-confidence, wenda-rank) ---- */
+
+/* What they share: where the data, sets and seeds are (WD_SOURCE_DIR of the
+ * tool, $WENDA_DATA), the bases used (default "seeds,insurance,law"), the
+ * -o output, the L2 penalty (default 1). */
+typedef struct ev_conf_tool {
+    wd_eval_opts o;
+    const char *bases;
+    const char *out;
+    double l2;
+    unsigned use[EV_CONF_NBASES]; /* from bases, by ev_conf_tool_start */
+    char paths[4][4096];          /* the defaults' storage */
+} ev_conf_tool;
+
+void ev_conf_tool_init(ev_conf_tool *t, const char *source_dir, const char *out,
+                       wd_eval_note_fn on_note);
+/* The shared option at argv[*i] (-o, --data, --qrels, --seeds, --law, --tmp,
+ * --bases, --l2), its value taken: 1; 0 when argv[*i] is none of them. */
+int ev_conf_tool_opt(ev_conf_tool *t, int argc, char **argv, int *i);
+/* The bases asked for, and the dictionary and context to run in (*dict new). */
+int ev_conf_tool_start(ev_conf_tool *t, wd_dict **dict, ev_ctx *c, wd_error *err);
+/* The context's temporary folder removed, the dictionary freed. */
+void ev_conf_tool_end(ev_ctx *c, wd_dict *dict);
+
 #endif

@@ -349,58 +349,30 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    const char *out = WD_SOURCE_DIR "/query/rank_model.c", *bases = "seeds,insurance,law";
-    const char *rows_to = NULL, *rows_from = NULL;
-    double l2 = 1.0;
-    int near = DEPTH;
-    wd_eval_opts o = { getenv("WENDA_DATA") ? getenv("WENDA_DATA")
-                                            : WD_SOURCE_DIR "/../shared/data",
-                       WD_SOURCE_DIR "/corpus/seeds",
-                       WD_SOURCE_DIR "/corpus/qrels",
-                       NULL,
-                       0,
-                       on_note,
-                       NULL,
-                       NULL,
-                       WD_SOURCE_DIR "/tools" };
     if (strcmp(argv[1], "fit") != 0) {
         usage(stderr);
         return 2;
     }
+    ev_conf_tool t;
+    ev_conf_tool_init(&t, WD_SOURCE_DIR, WD_SOURCE_DIR "/query/rank_model.c", on_note);
+    const char *rows_to = NULL, *rows_from = NULL;
+    int near = DEPTH;
     for (int i = 2; i < argc; i++) {
+        if (ev_conf_tool_opt(&t, argc, argv, &i))
+            continue;
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define OPT(name, dst)                                                                             \
-    if (!strcmp(argv[i], name) && v) {                                                             \
-        dst = v;                                                                                   \
-        i++;                                                                                       \
-        continue;                                                                                  \
-    }
-        OPT("-o", out)
-        OPT("--data", o.data_dir)
-        OPT("--qrels", o.qrels_dir)
-        OPT("--seeds", o.seeds_dir)
-        OPT("--law", o.law_jsonl)
-        OPT("--tmp", o.tmp_dir)
-        OPT("--bases", bases)
-        OPT("--rows", rows_to)
-        OPT("--from", rows_from)
-#undef OPT
-        if (!strcmp(argv[i], "--l2") && v) {
-            l2 = atof(v);
-            i++;
-            continue;
-        }
-        if (!strcmp(argv[i], "--near") && v) {
+        if (v && !strcmp(argv[i], "--rows"))
+            rows_to = v;
+        else if (v && !strcmp(argv[i], "--from"))
+            rows_from = v;
+        else if (v && !strcmp(argv[i], "--near"))
             near = atoi(v);
-            i++;
-            continue;
+        else {
+            usage(stderr);
+            return 2;
         }
-        usage(stderr);
-        return 2;
+        i++;
     }
-    unsigned use[EV_CONF_NBASES] = { 0 };
-    for (int b = 0; b < EV_CONF_NBASES; b++)
-        use[b] = strstr(bases, ev_conf_bases[b].name) != NULL;
     /* The candidates in the hand-set order: the model being fitted is off. */
     char tune[512];
     const char *was = getenv("WENDA_TUNE");
@@ -409,17 +381,13 @@ int main(int argc, char **argv)
     wd_dict *dict = NULL;
     wd_error err;
     wd_error_clear(&err);
-    if (wd_dict_load(&dict, NULL, &err) != WD_OK) {
+    ev_ctx c;
+    if (ev_conf_tool_start(&t, &dict, &c, &err) != WD_OK) {
         fprintf(stderr, "wenda-rank: %s\n", err.message);
         return 3;
     }
-    ev_ctx c = { &o, dict, NULL, 0 };
-    int rc = fit(&c, use, out, l2, near, bases, rows_to, rows_from, &err);
-    if (c.tmp) {
-        ev_rmtree(c.tmp);
-        wd_free(c.tmp);
-    }
-    wd_dict_free(dict);
+    int rc = fit(&c, t.use, t.out, t.l2, near, t.bases, rows_to, rows_from, &err);
+    ev_conf_tool_end(&c, dict);
     if (rc != WD_OK)
         fprintf(stderr, "wenda-rank: %s\n", err.message);
     return rc == WD_OK ? 0 : 3;
