@@ -680,3 +680,33 @@ void ev_conf_tool_end(ev_ctx *c, wd_dict *dict)
     }
     wd_dict_free(dict);
 }
+
+int ev_conf_open_split(ev_ctx *c, int bi, const char *split, ev_conf_set *set, ev_conf_base *b,
+                       int *open, wd_error *err)
+{
+    const ev_conf_base_spec *spec = &ev_conf_bases[bi];
+    *open = 0;
+    memset(set, 0, sizeof *set);
+    char rel[96];
+    snprintf(rel, sizeof rel, "confidence/%s/%s.tsv", spec->name, split);
+    char *path = ev_path(c->o->qrels_dir, rel);
+    int rc = path ? ev_conf_set_read(path, c->o->data_dir, set, err)
+                  : wd_error_set(err, WD_ENOMEM, "confidence", "out of memory");
+    wd_free(path);
+    if (rc != WD_OK)
+        return rc;
+    char note[WD_EVAL_NOTE_MAX] = "";
+    rc = ev_conf_base_open(c, spec, 0, b, note, sizeof note, err);
+    if (rc == WD_ENOTFOUND) {
+        ev_note(c, "%s skipped: %s", spec->name, note);
+        ev_conf_set_free(set);
+        wd_error_clear(err);
+        return WD_OK;
+    }
+    if (rc != WD_OK) {
+        ev_conf_set_free(set);
+        return rc;
+    }
+    *open = 1;
+    return WD_OK;
+}

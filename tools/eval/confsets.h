@@ -93,6 +93,12 @@ void ev_conf_tool_init(ev_conf_tool *t, const char *source_dir, const char *out,
 int ev_conf_tool_opt(ev_conf_tool *t, int argc, char **argv, int *i);
 /* The bases asked for, and the dictionary and context to run in (*dict new). */
 int ev_conf_tool_start(ev_conf_tool *t, wd_dict **dict, ev_ctx *c, wd_error *err);
+/* One split of base bi read and its base opened (without its held-out
+ * records): WD_OK with *open set, or WD_OK with *open 0 when the base's data
+ * is absent (said by a note; nothing to free), or an error. On *open, free
+ * both with ev_conf_set_free and ev_conf_base_free. */
+int ev_conf_open_split(ev_ctx *c, int bi, const char *split, ev_conf_set *set, ev_conf_base *b,
+                       int *open, wd_error *err);
 /* The context's temporary folder removed, the dictionary freed. */
 void ev_conf_tool_end(ev_ctx *c, wd_dict *dict);
 

@@ -64,24 +64,12 @@ static void on_note(void *ctx, const char *message)
 static int collect(ev_ctx *c, int bi, cands *out, wd_error *err)
 {
     const ev_conf_base_spec *spec = &ev_conf_bases[bi];
-    char rel[96];
-    snprintf(rel, sizeof rel, "confidence/%s/dev.tsv", spec->name);
-    char *path = ev_path(c->o->qrels_dir, rel);
-    ev_conf_set set = { 0 };
-    int rc = path ? ev_conf_set_read(path, c->o->data_dir, &set, err)
-                  : wd_error_set(err, WD_ENOMEM, "rank", "out of memory");
-    wd_free(path);
-    if (rc != WD_OK)
-        return rc;
+    ev_conf_set set;
     ev_conf_base b;
-    char note[WD_EVAL_NOTE_MAX] = "";
-    rc = ev_conf_base_open(c, spec, 0, &b, note, sizeof note, err);
-    if (rc == WD_ENOTFOUND) {
-        ev_note(c, "%s skipped: %s", spec->name, note);
-        ev_conf_set_free(&set);
-        wd_error_clear(err);
-        return WD_OK;
-    }
+    int open = 0;
+    int rc = ev_conf_open_split(c, bi, "dev", &set, &b, &open, err);
+    if (rc != WD_OK || !open)
+        return rc;
     size_t asked = 0;
     for (size_t i = 0; rc == WD_OK && i < set.n; i++) {
         const ev_conf_q *q = &set.q[i];
