@@ -211,16 +211,19 @@ static int send_json(server *sv, struct MHD_Connection *c, request *rq, unsigned
 {
     wd_buf b = WD_BUF_INIT;
     serve_json_guard(&b, j, n);
-    int ret;
-    if (b.oom) {
-        static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-        ret = send_response(sv, c, rq, 500, "application/json", oom, sizeof oom - 1, 1, NULL);
-    } else {
-        ret = send_response(sv, c, rq, status, type, b.data ? b.data : "", b.len, 0, allow);
-    }
+    int ret = b.oom ? send_buf(sv, c, rq, status, type, &b)
+                    : send_response(sv, c, rq, status, type, b.data ? b.data : "", b.len, 0, allow);
     wd_buf_free(&b);
     return ret;
+}
+
+/* A JSON answer made in b: 200 with it, or 500 when making it ran out of
+ * memory. */
+static int send_json_of(server *sv, struct MHD_Connection *c, request *rq, wd_buf *b)
+{
+    return b->oom ? send_buf(sv, c, rq, 500, "", b)
+                  : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
+                              b->data ? b->data : "", b->len, NULL);
 }
 
 /* {"error": {"code": code, "message": ...}} with `status`. */
@@ -518,9 +521,7 @@ static int search_answer(server *sv, struct MHD_Connection *c, request *rq, cons
         querylog_write(sv->qlog, &e);
     }
     wd_results_free(r);
-    int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
-                    : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
-                                b.data ? b.data : "", b.len, NULL);
+    int ret = send_json_of(sv, c, rq, &b);
     wd_buf_free(&b);
     return ret;
 }
@@ -562,11 +563,16 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
     wd_buf_putc(&b, '\n');
     wd_hit_free(h);
     wd_free(h);
-    int ret = b.oom ? send_buf(sv, c, rq, 500, "", &b)
-                    : send_json(sv, c, rq, 200, "application/json; charset=utf-8",
-                                b.data ? b.data : "", b.len, NULL);
+    int ret = send_json_of(sv, c, rq, &b);
     wd_buf_free(&b);
     return ret;
+}
+
+/* One entry of a comma list into a JSON array (uri_list_each). */
+static int append_name(const char *name, size_t len, void *ctx)
+{
+    json_array_append_new(ctx, json_stringn(name, len));
+    return 0;
 }
 
 /* GET /api/info
@@ -587,11 +593,8 @@ static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_p
     for (size_t i = 0; ex && i < a->n_examples; i++)
         json_array_append_new(ex, json_string(a->examples[i]));
     json_t *fields = json_array();
-    for (const char *p = a->fields ? a->fields : ""; fields && *p;) {
-        size_t n = strcspn(p, ",");
-        json_array_append_new(fields, json_stringn(p, n));
-        p += n + (p[n] == ',');
-    }
+    if (fields)
+        uri_list_each(a->fields, append_name, fields);
     json_t *o =
         json_pack("{s:s,s:s,s:o,s:b,s:o,s:I}", "title", a->title ? a->title : "", "description",
                   a->description ? a->description : "", "examples", ex, "examples_derived",
