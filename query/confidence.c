@@ -67,13 +67,12 @@ static wd_rec *analysed_rec(wd_run *r, uint32_t i)
 {
     wd_rec *rec = r->c[i].rec;
     for (uint32_t k = 0; !rec->analysed && k < r->nc; k++)
-        if (r->c[k].rec->analysed && r->c[k].rec->qhash == rec->qhash &&
-            strcmp(r->c[k].rec->rec.question, rec->rec.question) == 0)
+        if (r->c[k].rec->analysed && wd_rec_same_question(r->c[k].rec, rec))
             rec = r->c[k].rec;
     return rec->analysed ? rec : NULL;
 }
 
-static const wd_sim_text *question_view(wd_run *r, uint32_t i, wd_error *err)
+const wd_sim_text *wd_conf_question(wd_run *r, uint32_t i, wd_error *err)
 {
     wd_rec *rec = analysed_rec(r, i);
     if (!rec) {
@@ -131,7 +130,7 @@ static int same_of(wd_run *r, uint32_t i, double *out, wd_error *err)
 {
     if (r->c[i].same < 0) {
         const wd_sim_text *asked = wd_conf_asked(r, err);
-        const wd_sim_text *q = asked ? question_view(r, i, err) : NULL;
+        const wd_sim_text *q = asked ? wd_conf_question(r, i, err) : NULL;
         if (!q)
             return err && err->code ? err->code : WD_ENOMEM;
         r->c[i].same = wd_sim_score(asked, q);
@@ -149,7 +148,7 @@ int wd_conf_match(wd_run *r, uint32_t i, const double **out, wd_error *err)
     wd_cand *c = &r->c[i];
     if (!c->matched) {
         const wd_sim_text *asked = wd_conf_asked(r, err);
-        const wd_sim_text *q = asked ? question_view(r, i, err) : NULL;
+        const wd_sim_text *q = asked ? wd_conf_question(r, i, err) : NULL;
         int ok = 1;
         const wd_sim_text *a = q ? answer_view(r, i, &ok, err) : NULL;
         double same;

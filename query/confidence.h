@@ -64,6 +64,7 @@ int wd_conf_of(wd_run *r, uint32_t i, double *out, wd_error *err);
  * set on failure): the asked question's, and candidate i's question and
  * answer. */
 const wd_sim_text *wd_conf_asked(wd_run *r, wd_error *err);
+const wd_sim_text *wd_conf_question(wd_run *r, uint32_t i, wd_error *err);
 
 /* The fitted model (confidence_model.c): means and scales of each feature,
  * the weights over the standardised features, the intercept last. */

@@ -24,24 +24,9 @@
 
 #define NOT_FOLDED UINT32_MAX
 
-/* The question's same-question view the confidence made for candidate i:
- * its record's, or that of a twin with the same question (which the
- * re-ranking analysed instead). */
-static const wd_sim_text *question_view(const wd_run *r, uint32_t i)
-{
-    const wd_rec *rec = r->c[i].rec;
-    for (uint32_t k = 0; !rec->sim && k < r->nc; k++)
-        if (r->c[k].rec->sim && r->c[k].rec->qhash == rec->qhash &&
-            strcmp(r->c[k].rec->rec.question, rec->rec.question) == 0)
-            rec = r->c[k].rec;
-    return rec->sim;
-}
-
 static int same_text(const wd_rec *a, const wd_rec *b)
 {
-    return a->qhash == b->qhash && a->ahash == b->ahash &&
-           strcmp(a->rec.question, b->rec.question) == 0 &&
-           strcmp(a->rec.answer, b->rec.answer) == 0;
+    return wd_rec_same_question(a, b) && wd_rec_same_answer(a, b);
 }
 
 /* Candidate i's answer as characters and bigrams (made once a fold,
@@ -65,7 +50,8 @@ static int alike(wd_run *r, uint32_t a, uint32_t b, wd_sim_text **views, int *rc
         return 1;
     if (x->rec.kind != y->rec.kind)
         return 0;
-    const wd_sim_text *qx = question_view(r, a), *qy = question_view(r, b);
+    /* The confidence's views of the two questions (made when each was judged). */
+    const wd_sim_text *qx = wd_conf_question(r, a, NULL), *qy = wd_conf_question(r, b, NULL);
     if (!qx || !qy || wd_sim_score(qx, qy) < WD_FOLD_SAME_AT)
         return 0;
     const wd_sim_text *ax = answer_view(r, a, views, rc), *ay = answer_view(r, b, views, rc);

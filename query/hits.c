@@ -202,9 +202,7 @@ static const wd_hit *twin_of(const wd_run *r, const wd_results *res, size_t i)
     const wd_rec *rec = r->c[r->o.offset + i].rec;
     for (size_t k = 0; k < i; k++) {
         const wd_rec *o = r->c[r->o.offset + k].rec;
-        if (o->ahash == rec->ahash && o->qhash == rec->qhash &&
-            strcmp(o->rec.answer, rec->rec.answer) == 0 &&
-            strcmp(o->rec.question, rec->rec.question) == 0)
+        if (wd_rec_same_answer(o, rec) && wd_rec_same_question(o, rec))
             return &res->hits[k];
     }
     return NULL;

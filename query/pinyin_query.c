@@ -178,10 +178,30 @@ static int is_letter(uint32_t c)
     return c >= 'a' && c <= 'z';
 }
 
+/* 1 when the text as typed holds a Latin letter, ASCII or full-width (Ａ-Ｚ,
+ * ａ-ｚ: UTF-8 EF BC A1-BA, EF BD 81-9A), the only text that can read as
+ * pinyin: every other question leaves without being normalised again. */
+static int has_letter(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            return 1;
+        if (c == 0xEF && i + 2 < n) {
+            unsigned char b = (unsigned char)s[i + 1], d = (unsigned char)s[i + 2];
+            if ((b == 0xBC && d >= 0xA1 && d <= 0xBA) || (b == 0xBD && d >= 0x81 && d <= 0x9A))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_dict *dict,
                          const char *question, size_t len, char **out, wd_error *err)
 {
     *out = NULL;
+    if (!has_letter(question, len))
+        return WD_OK;
     char *norm = NULL;
     size_t nlen = 0;
     int rc = wd_normalize(an, question, len, &norm, &nlen, err);

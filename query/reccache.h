@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analysis.h"
 #include "wenda/coverage.h"
@@ -47,6 +48,17 @@ typedef struct wd_rec {
     wd_sim_text *asim;
     size_t bytes; /* about what the entry holds */
 } wd_rec;
+
+/* Two records with the same question text, or the same answer text (corpora
+ * repeat both: FAQ variants, records imported twice): the hash first. */
+static inline int wd_rec_same_question(const wd_rec *a, const wd_rec *b)
+{
+    return a->qhash == b->qhash && strcmp(a->rec.question, b->rec.question) == 0;
+}
+static inline int wd_rec_same_answer(const wd_rec *a, const wd_rec *b)
+{
+    return a->ahash == b->ahash && strcmp(a->rec.answer, b->rec.answer) == 0;
+}
 
 typedef struct wd_rectable {
     wd_rec **slots; /* open addressing by docid; cap is a power of two */

@@ -147,8 +147,7 @@ static const wd_cand *same_text(const wd_cand *cands, uint32_t n, const wd_cand 
     const wd_rec *r = c->rec;
     for (uint32_t i = 0; i < n; i++) {
         const wd_rec *o = cands[i].rec;
-        if (which_q ? o->qhash == r->qhash && strcmp(o->rec.question, r->rec.question) == 0
-                    : o->ahash == r->ahash && strcmp(o->rec.answer, r->rec.answer) == 0)
+        if (which_q ? wd_rec_same_question(o, r) : wd_rec_same_answer(o, r))
             return &cands[i];
     }
     return NULL;
