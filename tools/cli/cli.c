@@ -4,6 +4,7 @@
  * under --json an error is one {"error": ...} object on stderr instead.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,4 +401,12 @@ int cli_calibration(const char *cmd, const char *file, int json, wd_searcher *s)
         return cli_fail(cmd, &err, json);
     wd_searcher_set_calibration(s, &cal);
     return 0;
+}
+
+void cli_print_json(json_t *o)
+{
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    printf("%s\n", s ? s : "{}");
+    free(s);
+    json_decref(o);
 }

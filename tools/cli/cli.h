@@ -116,6 +116,10 @@ int cli_color(const char *when, FILE *stream);
  * goes out through this (wd_buf_visible: control characters shown as
  * escapes, never acted on by the terminal), on a TTY or not. */
 void cli_put_visible(FILE *to, const char *s);
+/* A command's --json answer: o as one compact line on stdout ("{}" when it
+ * cannot be written, as when o is NULL for want of memory); o is released. */
+struct json_t;
+void cli_print_json(struct json_t *o);
 
 /* Read all of a stream or file ("-" = stdin) into a NUL-terminated buffer. */
 int cli_read_all(FILE *f, char **out, size_t *len);

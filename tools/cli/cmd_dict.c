@@ -88,10 +88,7 @@ static int dict_add(const cli_cmd *cmd, const cli_args *a, int json)
     if (json) {
         json_t *o = json_pack("{s:s,s:s,s:s}", "added", word, "file", path, "dict_version",
                               wd_dict_version(d));
-        char *s = json_dumps(o, JSON_COMPACT);
-        printf("%s\n", s ? s : "{}");
-        free(s);
-        json_decref(o);
+        cli_print_json(o);
     } else {
         printf("added %s to %s (dictionary %s); `wenda reindex` applies it to existing indexes\n",
                word, path, wd_dict_version(d));
@@ -161,10 +158,7 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
             json_t *o =
                 json_pack("{s:s,s:I,s:s,s:b}", "dict_version", wd_dict_version(d), "entries",
                           (json_int_t)wd_dict_size(d), "user_file", path, "user_file_exists", have);
-            char *s = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", s ? s : "{}");
-            free(s);
-            json_decref(o);
+            cli_print_json(o);
         } else {
             printf("version   %s\nentries   %zu\nuser file %s%s\n", wd_dict_version(d),
                    wd_dict_size(d), path, have ? "" : " (none yet)");
@@ -190,10 +184,7 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
             ex = cli_fail(cmd->name, &err, json);
         } else if (json) {
             json_t *o = json_pack("{s:s,s:O}", "dict_version", wd_dict_version(d), "words", c.arr);
-            char *s = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", s ? s : "{}");
-            free(s);
-            json_decref(o);
+            cli_print_json(o);
         }
         json_decref(c.arr);
         wd_analyzer_free(an);

@@ -449,10 +449,7 @@ static int cmd_index(const cli_cmd *cmd, int argc, char **argv)
                                 json_pack("{s:f,s:f,s:f,s:f}", "analysis_cpu_s", analysis_s,
                                           "write_cpu_s", write_s, "finish_s", finish_s,
                                           "process_cpu_s", process_cpu_s()));
-        char *s = json_dumps(o, JSON_COMPACT);
-        printf("%s\n", s ? s : "{}");
-        free(s);
-        json_decref(o);
+        cli_print_json(o);
     } else if (!cli_flag(cmd, &a, "quiet")) {
         printf("indexed %llu record%s from %zu file%s into %s: %llu added, %llu replaced, %llu "
                "skipped (%.1f s)\n",
@@ -542,10 +539,7 @@ static int cmd_delete(const cli_cmd *cmd, int argc, char **argv)
     } else {
         if (json) {
             json_t *o = json_pack("{s:O,s:O}", "deleted", deleted, "not_found", missing);
-            char *s = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", s ? s : "{}");
-            free(s);
-            json_decref(o);
+            cli_print_json(o);
         } else {
             printf("deleted %zu record%s\n", json_array_size(deleted),
                    json_array_size(deleted) == 1 ? "" : "s");

@@ -116,10 +116,7 @@ static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
             ex = cli_fail(cmd->name, &err, json);
         } else if (json) {
             json_t *o = json_pack("{s:O}", "tokens", c.arr);
-            char *s = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", s ? s : "{}");
-            free(s);
-            json_decref(o);
+            cli_print_json(o);
         } else if (!c.table) {
             printf("%s\n", c.line.data ? c.line.data : "");
         }
@@ -262,10 +259,7 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
                           "needs_reindex", !same, "schema", info.schema, "stored_analyses",
                           info.stored_analyses, "checkpoint", cp ? cp : json_null());
             json_object_set_new(o, "calibration", calibration_json(&cal, why));
-            char *str = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", str ? str : "{}");
-            free(str);
-            json_decref(o);
+            cli_print_json(o);
         } else {
             printf("index        %s\n", path);
             printf("documents    %u\n", info.documents);
@@ -377,10 +371,7 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
             snprintf(key, sizeof key, WD_FIELD_KEY_PREFIX "%s", h->fields[i].name);
             json_object_set_new(o, key, json_string(h->fields[i].value));
         }
-        char *str = json_dumps(o, JSON_COMPACT);
-        printf("%s\n", str ? str : "{}");
-        free(str);
-        json_decref(o);
+        cli_print_json(o);
     } else {
         /* The record's text as a person reads it: control characters escaped. */
         printf("id        ");

@@ -166,10 +166,7 @@ static int cmd_reindex(const cli_cmd *cmd, int argc, char **argv)
             json_pack("{s:s,s:I,s:I,s:s,s:s,s:f}", "index", path, "records", (json_int_t)r.records,
                       "skipped", (json_int_t)r.skipped, "dict_version", wd_dict_version(dict),
                       "previous_dict_version", was, "seconds", secs);
-        char *str = json_dumps(o, JSON_COMPACT);
-        printf("%s\n", str ? str : "{}");
-        free(str);
-        json_decref(o);
+        cli_print_json(o);
     } else if (!quiet) {
         printf("reindexed %llu record%s of %s with dictionary %s (built with %s) in %.1f s\n",
                (unsigned long long)r.records, r.records == 1 ? "" : "s", path,

@@ -151,10 +151,7 @@ static void print_json(const wd_discovered *v, size_t n, size_t shown, size_t ch
         json_object_set_new(o, "added", json_integer((json_int_t)added));
         json_object_set_new(o, "user_file", json_string(added_to));
     }
-    char *s = json_dumps(o, JSON_COMPACT);
-    printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
+    cli_print_json(o);
 }
 
 int dict_discover(const cli_cmd *cmd, const cli_args *a, int json)

@@ -120,14 +120,6 @@ static json_t *members_json(const wd_dict *d, const char *const *w, size_t n)
     return arr;
 }
 
-static void print_json(json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT);
-    printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
-}
-
 static void print_member(const wd_dict *d, const char *w)
 {
     char parts[1024];
@@ -213,7 +205,7 @@ static int syn_add(const cli_cmd *cmd, const cli_args *a, int json)
         json_t *o = json_pack("{s:s,s:o,s:s,s:s}", "word", words[0], "added",
                               members_json(d, c.added, c.nadded), "file", path, "dict_version",
                               wd_dict_version(d));
-        print_json(o);
+        cli_print_json(o);
     } else if (!c.nadded) {
         printf("%s already has these synonyms in %s\n", words[0], path);
     } else {
@@ -309,8 +301,8 @@ static int syn_remove(const cli_cmd *cmd, const cli_args *a, int json)
         return EXIT_NEGATIVE;
     }
     if (json) {
-        print_json(json_pack("{s:s,s:s?,s:I,s:s}", "removed", c.word, "from_synonym", c.syn,
-                             "groups", (json_int_t)c.removed, "file", path));
+        cli_print_json(json_pack("{s:s,s:s?,s:I,s:s}", "removed", c.word, "from_synonym", c.syn,
+                                 "groups", (json_int_t)c.removed, "file", path));
     } else if (c.syn) {
         printf("%s and %s are no longer synonyms in %s\n", c.word, c.syn, path);
     } else {
@@ -378,7 +370,7 @@ static int syn_list(const cli_cmd *cmd, const cli_args *a, int json)
     list_ctx c = { d, norm, json ? json_array() : NULL, 0 };
     wd_dict_each_synonym_group(d, list_group, &c);
     if (json)
-        print_json(json_pack("{s:o}", "groups", c.arr));
+        cli_print_json(json_pack("{s:o}", "groups", c.arr));
     if (norm && !c.shown) {
         cli_diag(cmd->name, "no synonym group holds %s", norm);
         ex = EXIT_NEGATIVE;

@@ -103,10 +103,7 @@ int dict_list(const cli_cmd *cmd, const cli_args *a, int json)
         wd_buf_free(&row);
         if (arr) {
             json_t *o = json_pack("{s:s,s:o}", "dict_version", wd_dict_version(d), "words", arr);
-            char *s = json_dumps(o, JSON_COMPACT);
-            printf("%s\n", s ? s : "{}");
-            free(s);
-            json_decref(o);
+            cli_print_json(o);
         }
     }
     wd_free(c.rows);
@@ -182,10 +179,7 @@ int dict_remove(const cli_cmd *cmd, const cli_args *a, int json)
     if (json) {
         json_t *o = json_pack("{s:s,s:s,s:s}", "removed", word, "file", path, "dict_version",
                               wd_dict_version(d));
-        char *s = json_dumps(o, JSON_COMPACT);
-        printf("%s\n", s ? s : "{}");
-        free(s);
-        json_decref(o);
+        cli_print_json(o);
     } else {
         printf("removed %s from %s (dictionary %s); `wenda reindex` applies it to existing "
                "indexes\n",
