@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "confidence.h"
+#include "logit.h"
 #include "schema.h"
 
 static const char *const NAMES[WD_CONF_NFEATURES] = {
@@ -223,11 +224,8 @@ int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_erro
 
 double wd_conf_predict(const double f[WD_CONF_NFEATURES], const double *coef)
 {
-    const double *w = coef ? coef : wd_conf_coef;
-    double z = w[WD_CONF_NFEATURES];
-    for (int k = 0; k < WD_CONF_NFEATURES; k++)
-        z += w[k] * (f[k] - wd_conf_mean[k]) / wd_conf_scale[k];
-    return 1.0 / (1.0 + exp(-z));
+    return wd_logistic(f, WD_CONF_NFEATURES, wd_conf_mean, wd_conf_scale,
+                       coef ? coef : wd_conf_coef);
 }
 
 int wd_conf_of(wd_run *r, uint32_t i, double *out, wd_error *err)

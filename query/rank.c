@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "confidence.h"
+#include "logit.h"
 #include "rank.h"
 
 static const char *const NAMES[WD_RANK_NFEATURES] = {
@@ -62,11 +63,8 @@ int wd_rank_features(wd_run *r, uint32_t i, double f[WD_RANK_NFEATURES], wd_erro
 
 double wd_rank_predict(const double f[WD_RANK_NFEATURES], const double *coef)
 {
-    const double *w = coef ? coef : wd_rank_coef;
-    double z = w[WD_RANK_NFEATURES];
-    for (int k = 0; k < WD_RANK_NFEATURES; k++)
-        z += w[k] * (f[k] - wd_rank_mean[k]) / wd_rank_scale[k];
-    return 1.0 / (1.0 + exp(-z));
+    return wd_logistic(f, WD_RANK_NFEATURES, wd_rank_mean, wd_rank_scale,
+                       coef ? coef : wd_rank_coef);
 }
 
 _Static_assert(WD_HIT_NRANK_FEATURES == WD_RANK_NFEATURES, "hits carry every ranking feature");

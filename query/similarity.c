@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "logit.h"
 #include "qkind.h"
 #include "similarity.h"
 #include "strmap.h"
@@ -169,11 +170,7 @@ const char *wd_sim_feature_name(int i)
 
 double wd_sim_calibrate(const double f[WD_SIM_NFEATURES], const double *coef)
 {
-    const double *c = coef ? coef : COEF;
-    double z = c[WD_SIM_NFEATURES];
-    for (int i = 0; i < WD_SIM_NFEATURES; i++)
-        z += c[i] * f[i];
-    return 1.0 / (1.0 + exp(-z));
+    return wd_logistic(f, WD_SIM_NFEATURES, NULL, NULL, coef ? coef : COEF);
 }
 
 /* ---- the scorer without an index ------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "logistic.h"
+#include "logit.h"
 #include "wenda/error.h"
 
 /* Solve A x = b in place (A is n x n, row-major). -1 when singular. */
@@ -47,10 +48,7 @@ static int solve(double *A, double *b, double *x, size_t n)
 
 double wd_logistic_predict(const double *row, size_t k, const double *coef)
 {
-    double z = coef[k];
-    for (size_t j = 0; j < k; j++)
-        z += coef[j] * row[j];
-    return 1.0 / (1.0 + exp(-z));
+    return wd_logistic(row, k, NULL, NULL, coef);
 }
 
 int wd_logistic_fit(const double *x, const int *y, const double *w, size_t n, size_t k, double l2,
