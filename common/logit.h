@@ -12,8 +12,8 @@
 /* The probability the model gives features f[0..k): coef holds k weights
  * and the intercept last; with mean and scale (both or neither) the
  * weights are over the standardised features (f - mean) / scale. */
-static inline double wd_logistic(const double *f, size_t k, const double *mean,
-                                 const double *scale, const double *coef)
+static inline double wd_logistic(const double *f, size_t k, const double *mean, const double *scale,
+                                 const double *coef)
 {
     double z = coef[k];
     for (size_t j = 0; j < k; j++)

@@ -437,15 +437,11 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     }
     *highlights = hl;
     *n_hl = nhl;
-    wd_free(seen);
-    wd_free(ustart);
-    wd_free(ucps);
-    wd_free(c.m);
-    wd_free(norm);
-    wd_free(nstart);
-    wd_free(nend);
-    return WD_OK;
+    rc = WD_OK;
+    goto done;
 oom:
+    rc = wd_error_set(err, WD_ENOMEM, "snippet", "out of memory");
+done:
     wd_free(seen);
     wd_free(ustart);
     wd_free(ucps);
@@ -453,5 +449,5 @@ oom:
     wd_free(norm);
     wd_free(nstart);
     wd_free(nend);
-    return wd_error_set(err, WD_ENOMEM, "snippet", "out of memory");
+    return rc;
 }

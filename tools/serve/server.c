@@ -1298,9 +1298,10 @@ static int open_listener(const char *host, unsigned port, int *family, char *bou
     return fd;
 }
 
-/* A start that failed part way: everything made so far freed (each free
- * takes NULL), the exit code passed on. */
-static int start_failed(server *sv, int code)
+/* The server's parts, whatever of them was made (each free takes NULL),
+ * and the server itself: after the daemon stopped, or a start that failed
+ * part way. */
+static void server_free(server *sv)
 {
     view_shared_free(sv->view);
     conns_free(sv->conns);
@@ -1310,6 +1311,13 @@ static int start_failed(server *sv, int code)
     serve_writer_free(sv->writer);
     serve_keys_free(sv->keys);
     wd_free(sv);
+}
+
+/* A start that failed part way: everything made so far freed, the exit
+ * code passed on. */
+static int start_failed(server *sv, int code)
+{
+    server_free(sv);
     return code;
 }
 
@@ -1450,14 +1458,7 @@ int serve_run(const serve_config *cfg)
     }
     int left = atomic_load(&sv->inflight);
     MHD_stop_daemon(d);
-    view_shared_free(sv->view);
-    conns_free(sv->conns);
-    serve_hosts_free(sv->hosts);
-    rcache_free(sv->cache);
-    querylog_close(sv->qlog);
-    serve_writer_free(sv->writer);
-    serve_keys_free(sv->keys);
-    wd_free(sv);
+    server_free(sv);
     if (left > 0) {
         serve_logf("stopped with %d request(s) unfinished after %u ms", left, cfg->drain_ms);
         return 3;
