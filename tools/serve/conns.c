@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "hosts.h"
-#include "serve.h"
+#include "log.h"
 #include "strmap.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "serve.h"
+#include "log.h"
 #include "wenda/buf.h"
 
 struct querylog {

@@ -58,9 +58,6 @@ typedef struct serve_config {
  * address cannot be bound, 4 internal) with a message on stderr. */
 int serve_run(const serve_config *cfg);
 
-/* A line on stderr: "wenda: serve: " + the formatted message. */
-void serve_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Parse "HOST:PORT" / "[V6]:PORT" / ":PORT" / "PORT"; 0 or -1 (bad). host
  * receives "127.0.0.1" when none is given. */
 int serve_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);

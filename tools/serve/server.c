@@ -63,6 +63,7 @@
 #include "auth.h"
 #include "conns.h"
 #include "hosts.h"
+#include "log.h"
 #include "params.h"
 #include "querylog.h"
 #include "rcache.h"
@@ -125,16 +126,6 @@ static double mono_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void serve_logf(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("wenda: serve: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
