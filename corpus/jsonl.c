@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "wenda/record.h"
 
 static const char *json_type_name(const json_t *v)
 {
@@ -130,7 +131,7 @@ static int jsonl_line(rd_ctx *c, const char *text, size_t len, size_t line)
      * pass, so strings here have no NUL bytes and strlen agrees with the
      * lengths. */
     int k = WD_KIND_QA;
-    if (kind && (k = wd_corpus_kind_from_name(kind)) < 0) {
+    if (kind && (k = wd_record_kind_from_name(kind)) < 0) {
         rd_diag(c, WD_DIAG_SKIP, line, WD_EFORMAT,
                 "\"kind\" must be \"qa\" or \"question\"; the record was skipped");
         goto done;
