@@ -36,11 +36,6 @@ struct wd_index_writer {
     wd_parts *parts;       /* shards and bulk */
 };
 
-uint32_t wd_index_shard_of(const char *id, uint32_t n)
-{
-    return n ? (uint32_t)(wd_fnv1a64(id, strlen(id), WD_FNV_OFFSET) % n) : 0;
-}
-
 unsigned wd_index_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

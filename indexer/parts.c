@@ -21,9 +21,18 @@
 
 #include "chunk.h"
 #include "folder.h"
+#include "hash.h"
+#include "wenda/index.h"
 #include "xapian_c.h"
 
 #define PART_QUEUE 2 /* chunks queued per part before add() waits */
+
+/* The shard (or bulk part) a record goes to: by its id, so that a record
+ * and every later version of it meet in the same one. */
+uint32_t wd_index_shard_of(const char *id, uint32_t n)
+{
+    return n ? (uint32_t)(wd_fnv1a64(id, strlen(id), WD_FNV_OFFSET) % n) : 0;
+}
 
 typedef struct part {
     wd_folder *folder; /* claimed */
