@@ -38,6 +38,9 @@ double ev_now_ms(void);
 void ev_rmtree(const char *path);
 /* Make the run's temporary directory if not made yet. */
 int ev_tmp(ev_ctx *c, wd_error *err);
+/* "missing: A, B" into note for the paths that do not exist (NULL: out of
+ * memory); returns how many. */
+int ev_missing(char *note, size_t cap, const char *const *paths, size_t n);
 
 /* ---- records ------------------------------------------------------------------- */
 
