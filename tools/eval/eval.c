@@ -1,6 +1,6 @@
 /*
- * eval.c - the runner of `wenda eval`: the systems' and the parts' names,
- * and the run itself: it makes the temporary directory (context.c), runs the
+ * eval.c - the runner of `wenda eval`: the parts' names and the run
+ * itself: it makes the temporary directory (context.c), runs the
  * parts asked for (retrieval.c, domain.c, segment.c, pairs.c, confsets.c)
  * and removes what it made. Each part first checks that its data is
  * present and otherwise records a note and returns: a missing data set is
@@ -12,31 +12,7 @@
 
 #include "eval_internal.h"
 
-/* ---- names ------------------------------------------------------------------------ */
-
-const char *wd_eval_system_name(int sys)
-{
-    switch (sys) {
-    case WD_EVAL_SYS_WENDA: return "wenda";
-    case WD_EVAL_SYS_ICU: return "icu";
-    case WD_EVAL_SYS_NGRAM_Q: return "ngram-q";
-    case WD_EVAL_SYS_NGRAM_QA: return "ngram-qa";
-    default: return "unknown";
-    }
-}
-
-const char *wd_eval_system_about(int sys)
-{
-    switch (sys) {
-    case WD_EVAL_SYS_WENDA: return "wenda as shipped: ICU words merged by the dictionary layer";
-    case WD_EVAL_SYS_ICU:
-        return "wenda's indexer and searcher with the dictionary layer off (ICU words only)";
-    case WD_EVAL_SYS_NGRAM_Q:
-        return "Xapian CJK n-grams of the question; query n-grams OR-ed; BM25 defaults";
-    case WD_EVAL_SYS_NGRAM_QA: return "the same over the question (wdf x2) plus the answer";
-    default: return "";
-    }
-}
+/* ---- the parts ------------------------------------------------------------------------ */
 
 unsigned wd_eval_parts_from_names(const char *s)
 {

@@ -28,6 +28,32 @@
 #include "wenda/search.h"
 #include "xapian_c.h"
 
+/* ---- names --------------------------------------------------------------------------- */
+
+const char *wd_eval_system_name(int sys)
+{
+    switch (sys) {
+    case WD_EVAL_SYS_WENDA: return "wenda";
+    case WD_EVAL_SYS_ICU: return "icu";
+    case WD_EVAL_SYS_NGRAM_Q: return "ngram-q";
+    case WD_EVAL_SYS_NGRAM_QA: return "ngram-qa";
+    default: return "unknown";
+    }
+}
+
+const char *wd_eval_system_about(int sys)
+{
+    switch (sys) {
+    case WD_EVAL_SYS_WENDA: return "wenda as shipped: ICU words merged by the dictionary layer";
+    case WD_EVAL_SYS_ICU:
+        return "wenda's indexer and searcher with the dictionary layer off (ICU words only)";
+    case WD_EVAL_SYS_NGRAM_Q:
+        return "Xapian CJK n-grams of the question; query n-grams OR-ed; BM25 defaults";
+    case WD_EVAL_SYS_NGRAM_QA: return "the same over the question (wdf x2) plus the answer";
+    default: return "";
+    }
+}
+
 /* ---- records ------------------------------------------------------------------- */
 
 static void rec_clear(ev_rec *r)
