@@ -15,9 +15,12 @@
  */
 #include "pinyin_query.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "grow.h"
+#include "searcher.h"
 #include "wenda/analyzer.h"
 #include "wenda/buf.h"
 #include "wenda/pinyin.h"
@@ -26,16 +29,23 @@
 #define PYQ_MAX_TYPED 64
 #define NONWORD_ODDS 100 /* a general-Chinese word's vote against a fragment's */
 
-struct wd_pyq {
+typedef struct wd_pyq {
     wd_pinyin *py;
     char **norm;          /* per question: normalised text */
     wd_pinyin_text *text; /* per question: its sounds, one position a code point of norm */
     size_t n, cap_norm, cap_text;
     wd_analyzer *an; /* while building */
     wd_error *err;   /* likewise */
+} wd_pyq;
+
+struct wd_sounds {
+    pthread_mutex_t build; /* held while the table is made */
+    pthread_mutex_t read;  /* held while py looks readings up (it caches them) */
+    wd_pyq *table;         /* NULL until the first pinyin question */
+    atomic_int refs;
 };
 
-void wd_pyq_free(wd_pyq *t)
+static void pyq_free(wd_pyq *t)
 {
     if (!t)
         return;
@@ -83,7 +93,7 @@ static int table_build(wd_pyq **out, xc_db *db, wd_analyzer *an, wd_error *err)
     if (rc == WD_ENOMEM)
         wd_error_set(err, rc, "search", "out of memory");
     if (rc != WD_OK) {
-        wd_pyq_free(t);
+        pyq_free(t);
         return rc;
     }
     t->an = NULL;
@@ -120,10 +130,14 @@ typedef struct vote {
 
 /* The stretch of stored question that typed[0..len) (letters and Han
  * characters) matches most often, appended to out; 0 when none. */
-static int read_as(wd_pyq *t, const wd_dict *dict, const char *typed, size_t len, wd_buf *out)
+static int read_as(wd_sounds *snd, const wd_dict *dict, const char *typed, size_t len, wd_buf *out)
 {
+    wd_pyq *t = snd->table;
     wd_pinyin_text tt;
-    if (wd_pinyin_text_set(&tt, t->py, typed, len, NULL, 0) != WD_OK) {
+    pthread_mutex_lock(&snd->read);
+    int rc = wd_pinyin_text_set(&tt, t->py, typed, len, NULL, 0);
+    pthread_mutex_unlock(&snd->read);
+    if (rc != WD_OK) {
         out->oom = 1;
         return 0;
     }
@@ -196,7 +210,56 @@ static int has_letter(const char *s, size_t n)
     return 0;
 }
 
-int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_dict *dict,
+int wd_sounds_new(wd_sounds **out, wd_error *err)
+{
+    wd_sounds *snd = wd_calloc(1, sizeof *snd);
+    if (!snd)
+        return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    pthread_mutex_init(&snd->build, NULL);
+    pthread_mutex_init(&snd->read, NULL);
+    atomic_init(&snd->refs, 1);
+    *out = snd;
+    return WD_OK;
+}
+
+size_t wd_sounds_questions(wd_sounds *snd)
+{
+    pthread_mutex_lock(&snd->build);
+    size_t n = snd->table ? snd->table->n : 0;
+    pthread_mutex_unlock(&snd->build);
+    return n;
+}
+
+void wd_sounds_release(wd_sounds *snd)
+{
+    if (!snd || atomic_fetch_sub(&snd->refs, 1) != 1)
+        return;
+    pyq_free(snd->table);
+    pthread_mutex_destroy(&snd->build);
+    pthread_mutex_destroy(&snd->read);
+    wd_free(snd);
+}
+
+void wd_searcher_share_sounds(wd_searcher *s, wd_sounds *shared)
+{
+    if (!shared || shared == s->sounds)
+        return;
+    atomic_fetch_add(&shared->refs, 1);
+    wd_sounds_release(s->sounds);
+    s->sounds = shared;
+}
+
+/* The holder's table, made from db by the first caller (the others wait
+ * for it). */
+static int table_of(wd_sounds *snd, xc_db *db, wd_analyzer *an, wd_error *err)
+{
+    pthread_mutex_lock(&snd->build);
+    int rc = snd->table ? WD_OK : table_build(&snd->table, db, an, err);
+    pthread_mutex_unlock(&snd->build);
+    return rc;
+}
+
+int wd_pinyin_query_read(wd_sounds *snd, xc_db *db, wd_analyzer *an, const wd_dict *dict,
                          const char *question, size_t len, char **out, wd_error *err)
 {
     *out = NULL;
@@ -228,13 +291,14 @@ int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_di
         wd_free(norm);
         return WD_OK;
     }
-    if (!*table && (rc = table_build(table, db, an, err)) != WD_OK) {
+    if ((rc = table_of(snd, db, an, err)) != WD_OK) {
         wd_free(norm);
         return rc;
     }
-    wd_pyq *t = *table;
+    wd_pyq *t = snd->table;
     /* The question's letters and Han characters, the rest left out. */
     wd_buf typed = WD_BUF_INIT, res = WD_BUF_INIT;
+    pthread_mutex_lock(&snd->read);
     for (size_t i = 0; i < nlen;) {
         uint32_t c;
         size_t l = wd_utf8_decode(norm + i, nlen - i, &c);
@@ -243,7 +307,8 @@ int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_di
             wd_buf_append(&typed, norm + i, l);
         i += l;
     }
-    int found = typed.len > 0 && read_as(t, dict, typed.data, typed.len, &res);
+    pthread_mutex_unlock(&snd->read);
+    int found = typed.len > 0 && read_as(snd, dict, typed.data, typed.len, &res);
     if (!found && !res.oom && runs > 1) {
         /* Each run of letters alone, the rest kept as typed. */
         wd_buf_reset(&res);
@@ -255,7 +320,7 @@ int wd_pinyin_query_read(wd_pyq **table, xc_db *db, wd_analyzer *an, const wd_di
             size_t j = i;
             while (j < nlen && is_letter((unsigned char)norm[j]))
                 j++;
-            if (read_as(t, dict, norm + i, j - i, &res))
+            if (read_as(snd, dict, norm + i, j - i, &res))
                 found = 1;
             else
                 wd_buf_append(&res, norm + i, j - i);

@@ -122,6 +122,8 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
         rc = explain_open_error(path, rc, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&s->an, dict, err);
+    if (rc == WD_OK)
+        rc = wd_sounds_new(&s->sounds, err);
     if (rc != WD_OK) {
         wd_searcher_close(s);
         return rc;
@@ -142,7 +144,7 @@ void wd_searcher_close(wd_searcher *s)
     xc_db_close(s->db);
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
-    wd_pyq_free(s->pyq);
+    wd_sounds_release(s->sounds);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
@@ -152,8 +154,15 @@ int wd_searcher_reopen(wd_searcher *s, wd_error *err)
 {
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
-    wd_pyq_free(s->pyq);
-    s->pyq = NULL;
+    /* A table made or shared for the revision open until now is no good for
+     * the next: a new holder of its own (on failure, the old one is kept
+     * and the reopen fails). */
+    wd_sounds *own = NULL;
+    int rc = wd_sounds_new(&own, err);
+    if (rc != WD_OK)
+        return rc;
+    wd_sounds_release(s->sounds);
+    s->sounds = own;
     return xc_db_reopen(s->db, NULL, err);
 }
 
@@ -382,7 +391,7 @@ static int search_once(wd_searcher *s, void *vctx, wd_error *err)
         return rc;
     char *read = NULL;
     wd_results *alt = NULL;
-    rc = wd_pinyin_query_read(&s->pyq, s->db, s->an, s->dict, c->question, c->len, &read, err);
+    rc = wd_pinyin_query_read(s->sounds, s->db, s->an, s->dict, c->question, c->len, &read, err);
     if (rc == WD_OK && read)
         rc = search_text(s, read, strlen(read), c->opts, &alt, err);
     if (rc == WD_OK && alt && alt->n_hits && (!c->out->n_hits || alt->answered)) {

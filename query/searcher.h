@@ -48,7 +48,7 @@ struct wd_searcher {
     wd_calibration cal; /* the calibration in force */
     wd_termstats stats; /* kept across searches of a single index */
     wd_reccache recs;   /* likewise */
-    wd_pyq *pyq;        /* the questions' sounds, made on the first pinyin question */
+    wd_sounds *sounds;  /* the questions' sounds (its own holder, or one shared) */
 };
 
 /* The top of the match the re-ranking reads. */

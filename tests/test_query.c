@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,75 @@ static void test_query__pinyin_is_read_as_the_chinese_it_spells(void **state)
         }
         wd_results_free(r);
     }
+}
+
+/* Searchers over one index share one table of the questions' sounds: it
+ * is made once, by the first pinyin question of any of them, while others
+ * ask at the same time, and every one reads as its own table would. */
+typedef struct sound_worker {
+    const char *dir;
+    const wd_dict *dict;
+    wd_sounds *shared;
+    int wrong;
+} sound_worker;
+
+static void *ask_in_pinyin(void *arg)
+{
+    sound_worker *w = arg;
+    wd_searcher *s = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_searcher_open(&s, w->dir, w->dict, &err) != WD_OK) {
+        w->wrong = 1;
+        return NULL;
+    }
+    wd_searcher_share_sounds(s, w->shared);
+    static const char *const qs[][2] = { { "yidijiuyi", "异地就医" },
+                                         { "ydjy", "异地就医" },
+                                         { "xinshenger", "新生儿" } };
+    for (int round = 0; round < 4; round++)
+        for (size_t i = 0; i < 3; i++) {
+            wd_results *r = NULL;
+            if (wd_search(s, qs[i][0], strlen(qs[i][0]), NULL, &r, &err) != WD_OK || !r->read_as ||
+                strcmp(r->read_as, qs[i][1]) != 0)
+                w->wrong = 1;
+            wd_results_free(r);
+        }
+    wd_searcher_close(s);
+    return NULL;
+}
+
+static void test_query__searchers_share_one_table_of_the_questions_sounds(void **state)
+{
+    fx *f = *state;
+    wd_sounds *shared = NULL;
+    assert_int_equal(wd_sounds_new(&shared, NULL), WD_OK);
+    assert_int_equal(wd_sounds_questions(shared), 0);
+    sound_worker w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (sound_worker){ f->dir, f->dict, shared, 0 };
+        assert_int_equal(pthread_create(&t[i], NULL, ask_in_pinyin, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_false(w[i].wrong);
+    }
+    /* made once, from every stored question, and still held by the holder
+     * after its searchers closed */
+    assert_int_equal(wd_sounds_questions(shared), sizeof records / sizeof *records);
+    /* A searcher reopened has a holder of its own again: the shared one is
+     * not made anew or changed by its questions. */
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, f->dir, f->dict, NULL), WD_OK);
+    wd_searcher_share_sounds(s, shared);
+    assert_int_equal(wd_searcher_reopen(s, NULL), WD_OK);
+    wd_results *r = NULL;
+    assert_int_equal(wd_search(s, "yidijiuyi", 9, NULL, &r, NULL), WD_OK);
+    assert_non_null(r->read_as);
+    wd_results_free(r);
+    wd_searcher_close(s);
+    wd_sounds_release(shared);
 }
 
 static void test_query__places_of_a_question_and_how_they_relate(void **state)
@@ -1351,6 +1421,7 @@ int main(void)
         cmocka_unit_test(test_query__a_synonym_group_applies_to_an_index_built_before_it),
         cmocka_unit_test(test_query__pinyin_is_read_as_the_chinese_it_spells),
         cmocka_unit_test(test_query__pinyin_prefers_a_word_to_a_more_frequent_fragment),
+        cmocka_unit_test(test_query__searchers_share_one_table_of_the_questions_sounds),
         cmocka_unit_test(test_query__places_of_a_question_and_how_they_relate),
         cmocka_unit_test(test_query__the_asked_place_beats_another_city),
         cmocka_unit_test(test_query__traditional_and_fullwidth_match_the_same),

@@ -317,6 +317,28 @@ int wd_calibration_fit(const double *confidence, const int *answered, size_t n, 
 const wd_calibration *wd_searcher_calibration(const wd_searcher *s);
 void wd_searcher_set_calibration(wd_searcher *s, const wd_calibration *cal);
 
+/* The sounds of an index's questions, for reading a question typed in
+ * pinyin (yibao, ybbx): made from every stored question on the first such
+ * question, which on a large base takes a second or more and tens of MB.
+ * Each searcher has a holder of its own; searchers over the same revision
+ * of one index (a service's worker threads) can share one instead, so that
+ * the table is made once and held once. A holder is reference-counted and
+ * thread safe. */
+typedef struct wd_sounds wd_sounds;
+/* An empty holder (*out is new). WD_ENOMEM. */
+int wd_sounds_new(wd_sounds **out, wd_error *err);
+/* How many questions' sounds it holds: 0 until a pinyin question made the
+ * table. */
+size_t wd_sounds_questions(wd_sounds *snd);
+/* Drop a reference; the last frees the holder and its table. NULL is a
+ * no-op. */
+void wd_sounds_release(wd_sounds *snd);
+/* s reads pinyin questions through shared (taking a reference) instead of
+ * its own holder, until it is reopened (wd_searcher_reopen: the index
+ * changed, so it has a holder of its own again) or closed. shared must be
+ * for the revision of the index s has open. */
+void wd_searcher_share_sounds(wd_searcher *s, wd_sounds *shared);
+
 /* JSON rendering shared by the CLI and the service, exactly the stable
  * format of `wenda ask --json`. `full` adds "answer". Appends one line
  * (no trailing newline) to out. */

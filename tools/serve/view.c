@@ -218,6 +218,7 @@ void view_release(view_snap *s)
 {
     if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
         sg_index_free(s->suggest);
+        wd_sounds_release(s->sounds);
         wd_index_about_clear(&s->about);
         wd_free(s);
     }
@@ -239,8 +240,11 @@ static int load(view_shared *v, const sig *now, wd_error *err)
     view_snap *s = wd_calloc(1, sizeof *s);
     if (!s)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
-    int rc = sg_index_build(&s->suggest, v->path, v->an, &s->documents, err);
+    int rc = wd_sounds_new(&s->sounds, err);
+    if (rc == WD_OK)
+        rc = sg_index_build(&s->suggest, v->path, v->an, &s->documents, err);
     if (rc != WD_OK) {
+        wd_sounds_release(s->sounds);
         wd_free(s);
         return rc;
     }
@@ -502,6 +506,13 @@ static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_err
     }
     if (w->owner->has_cal)
         wd_searcher_set_calibration(s, &w->owner->cal);
+    /* The generation's one table of the questions' sounds, shared by every
+     * worker (each would otherwise make its own on its first pinyin
+     * question). */
+    view_snap *snap = view_acquire(w->owner);
+    if (snap && snap->generation == gen)
+        wd_searcher_share_sounds(s, snap->sounds);
+    view_release(snap);
     wd_searcher_close(w->s);
     w->s = s;
     w->gen = gen;

@@ -34,6 +34,8 @@ typedef struct view_snap {
                     shard list or a sharded index, whose shards change unseen) */
     wd_index_about about; /* title, description and examples (wd_searcher_about); empty
                              when they could not be read */
+    wd_sounds *sounds;    /* the questions' sounds, made on the first pinyin question of any
+                             worker of this generation and shared by all of them */
     atomic_int refs;
 } view_snap;
 
