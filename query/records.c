@@ -1,9 +1,9 @@
 /*
  * records.c - walking every record stored in an index, for callers that
  * build their own in-memory structures over the knowledge base (the
- * service's as-you-type suggestions). It opens its own read-only view, so it
- * never disturbs a searcher another thread is using, and walks documents in
- * docid order, decoding the stored JSON the indexer wrote. A walk that
+ * service's as-you-type suggestions): through a read-only view of its own,
+ * which never disturbs a searcher another thread is using, or through a
+ * searcher the caller holds. Either walks documents in docid order, decoding the stored JSON the indexer wrote. A walk that
  * meets a concurrent commit ("database modified") starts again on the new
  * revision, a few times, before giving up with WD_EMODIFIED.
  */
@@ -66,21 +66,11 @@ int wd_db_each_record(xc_db *db, wd_record_fn fn, void *ctx, wd_error *err)
     return rc;
 }
 
-int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
-                         wd_error *err)
+/* The walk over an open database: from the start again, on the new
+ * revision, when a commit meets it, a few times. */
+static int walk_db(xc_db *db, wd_record_fn fn, void *ctx, uint32_t *count, wd_error *err)
 {
-    if (count)
-        *count = 0;
-    if (!path || !*path || !fn)
-        return wd_error_set(err, WD_EINVAL, "search", "no index path or callback given");
-    xc_db *db = NULL;
-    wd_shards *sh = NULL;
-    int rc = wd_shards_parse(&sh, path, err);
-    if (rc == WD_OK && sh) /* a shard list: every shard must answer */
-        rc = wd_shards_open(sh, &db, 0, 0, err);
-    else if (rc == WD_OK)
-        rc = xc_db_open(&db, path, XC_DB_READ, err);
-    wd_shards_free(sh);
+    int rc = WD_OK;
     for (int attempt = 0; rc == WD_OK && attempt < WALK_ATTEMPTS; attempt++) {
         if (attempt > 0 && (rc = xc_db_reopen(db, NULL, err)) != WD_OK)
             break;
@@ -101,6 +91,36 @@ int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t 
         if (rc != 0)
             break;
     }
+    return rc;
+}
+
+int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
+                         wd_error *err)
+{
+    if (count)
+        *count = 0;
+    if (!path || !*path || !fn)
+        return wd_error_set(err, WD_EINVAL, "search", "no index path or callback given");
+    xc_db *db = NULL;
+    wd_shards *sh = NULL;
+    int rc = wd_shards_parse(&sh, path, err);
+    if (rc == WD_OK && sh) /* a shard list: every shard must answer */
+        rc = wd_shards_open(sh, &db, 0, 0, err);
+    else if (rc == WD_OK)
+        rc = xc_db_open(&db, path, XC_DB_READ, err);
+    wd_shards_free(sh);
+    if (rc == WD_OK)
+        rc = walk_db(db, fn, ctx, count, err);
     xc_db_close(db);
     return rc;
+}
+
+int wd_searcher_each_record(wd_searcher *s, wd_record_fn fn, void *ctx, uint32_t *count,
+                            wd_error *err)
+{
+    if (count)
+        *count = 0;
+    if (!fn)
+        return wd_error_set(err, WD_EINVAL, "search", "no callback given");
+    return walk_db(s->db, fn, ctx, count, err);
 }

@@ -45,7 +45,12 @@ static int setup(void **state)
         th_index_records(f->dir, f->dict, recs, sizeof recs / sizeof *recs, &err) != WD_OK)
         return -1;
     uint32_t docs = 0;
-    if (sg_index_build(&f->ix, f->dir, f->an, &docs, &err) != WD_OK || docs != 6)
+    wd_searcher *s = NULL;
+    int rc = wd_searcher_open(&s, f->dir, f->dict, &err);
+    if (rc == WD_OK)
+        rc = sg_index_build(&f->ix, s, f->an, &docs, &err);
+    wd_searcher_close(s);
+    if (rc != WD_OK || docs != 6)
         return -1;
     *state = f;
     return 0;

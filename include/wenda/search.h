@@ -263,6 +263,12 @@ void wd_index_about_clear(wd_index_about *about);
  * or fn's non-zero return, passed up. */
 int wd_index_each_record(const char *path, wd_record_fn fn, void *ctx, uint32_t *count,
                          wd_error *err);
+/* The same walk through searcher s's open index (reopened on a commit
+ * under the walk, as a search would be): for a caller that holds a
+ * searcher anyway, one open index instead of two. Like a search, not
+ * while another thread uses s. */
+int wd_searcher_each_record(wd_searcher *s, wd_record_fn fn, void *ctx, uint32_t *count,
+                            wd_error *err);
 
 /* ---- the answer confidence's thresholds -------------------------------------- */
 

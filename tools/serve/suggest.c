@@ -189,14 +189,14 @@ static int cmp_order(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs, wd_error *err)
+int sg_index_build(sg_index **out, wd_searcher *s, wd_analyzer *an, uint32_t *docs, wd_error *err)
 {
     *out = NULL;
     sg_index *ix = wd_calloc(1, sizeof *ix);
     if (!ix)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
     pthread_mutex_init(&ix->py_mu, NULL);
-    int rc = wd_index_each_record(path, collect, ix, docs, err);
+    int rc = wd_searcher_each_record(s, collect, ix, docs, err);
     if (rc == WD_ENOMEM)
         wd_error_set(err, rc, "serve", "out of memory");
     for (size_t i = 0; rc == WD_OK && i < ix->n; i++)

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "wenda/analyzer.h"
+#include "wenda/search.h"
 #include "wenda/error.h"
 
 typedef struct sg_index sg_index;
@@ -41,11 +42,11 @@ typedef struct sg_match {
     int typo;          /* 1 when one typed character stands for another (ranked last) */
 } sg_match;
 
-/* Build from the index at `path`; `an` normalises (the caller's thread's
- * analyzer). *out is new, NULL on failure; *docs receives the number of
- * records in the index. Errors as wd_index_each_record, or WD_ENOMEM. */
-int sg_index_build(sg_index **out, const char *path, wd_analyzer *an, uint32_t *docs,
-                   wd_error *err);
+/* Build from the index searcher s has open (the caller's, used by no other
+ * thread meanwhile); `an` normalises (the caller's thread's analyzer).
+ * *out is new, NULL on failure; *docs receives the number of records in
+ * the index. Errors as wd_searcher_each_record, or WD_ENOMEM. */
+int sg_index_build(sg_index **out, wd_searcher *s, wd_analyzer *an, uint32_t *docs, wd_error *err);
 void sg_index_free(sg_index *ix);
 
 /* Up to `max` best matches of the normalised text norm[0..len) into out;

@@ -240,22 +240,25 @@ static int load(view_shared *v, const sig *now, wd_error *err)
     view_snap *s = wd_calloc(1, sizeof *s);
     if (!s)
         return wd_error_set(err, WD_ENOMEM, "serve", "out of memory");
+    /* One searcher of the reloader's reads the revision for the suggestions
+     * and what the page shows about the base. */
+    wd_searcher *ws = NULL;
+    view_dict *vd = vdict_acquire(v);
     int rc = wd_sounds_new(&s->sounds, err);
     if (rc == WD_OK)
-        rc = sg_index_build(&s->suggest, v->path, v->an, &s->documents, err);
+        rc = wd_searcher_open(&ws, v->path, vd->d, err);
+    if (rc == WD_OK)
+        rc = sg_index_build(&s->suggest, ws, v->an, &s->documents, err);
+    /* the about: not worth failing a load for */
+    if (rc == WD_OK && wd_searcher_about(ws, &s->about, NULL) != WD_OK)
+        memset(&s->about, 0, sizeof s->about);
+    wd_searcher_close(ws);
+    vdict_release(vd);
     if (rc != WD_OK) {
         wd_sounds_release(s->sounds);
         wd_free(s);
         return rc;
     }
-    /* What the page shows about the base: not worth failing a load for. */
-    wd_searcher *ws = NULL;
-    view_dict *vd = vdict_acquire(v);
-    if (wd_searcher_open(&ws, v->path, vd->d, NULL) == WD_OK &&
-        wd_searcher_about(ws, &s->about, NULL) != WD_OK)
-        memset(&s->about, 0, sizeof s->about);
-    wd_searcher_close(ws);
-    vdict_release(vd);
     atomic_init(&s->refs, 1);
     s->watched = now->vino != 0; /* one database, whose commits its stamp shows */
     struct timespec ts;
