@@ -238,6 +238,19 @@ static int send_error(server *sv, struct MHD_Connection *c, request *rq, unsigne
     return ret;
 }
 
+/* A 200 answer of the JSON object o (taken: freed here), or a 500 when it
+ * could not be made (o NULL) or written out. */
+static int send_json_object(server *sv, struct MHD_Connection *c, request *rq, json_t *o)
+{
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s)
+        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
+    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
+    free(s);
+    return ret;
+}
+
 /* A library error as an HTTP error. */
 static int send_wd_error(server *sv, struct MHD_Connection *c, request *rq, const wd_error *err)
 {
@@ -591,13 +604,7 @@ static int h_info(server *sv, struct MHD_Connection *c, request *rq, const uri_p
                   a->description ? a->description : "", "examples", ex, "examples_derived",
                   a->derived, "fields", fields, "documents", (json_int_t)snap->documents);
     view_release(snap);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!s)
-        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
-    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
-    free(s);
-    return ret;
+    return send_json_object(sv, c, rq, o);
 }
 
 static void trim(const char **s, size_t *len)
@@ -655,13 +662,7 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
                            (json_int_t)matches[i].start, (json_int_t)matches[i].end));
     view_release(snap);
     json_t *o = json_pack("{s:s%,s:o}", "query", q->value, q->value_len, "suggestions", arr);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!s)
-        return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
-    int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL);
-    free(s);
-    return ret;
+    return send_json_object(sv, c, rq, o);
 }
 
 /* One line of the coverage answer, as `wenda coverage --json` prints it
