@@ -270,7 +270,9 @@ int wd_pinyin_query_read(wd_sounds *snd, xc_db *db, wd_analyzer *an, const wd_di
     int rc = wd_normalize(an, question, len, &norm, &nlen, err);
     if (rc != WD_OK)
         return rc;
-    /* Every run of letters must read as pinyin, and there must be one. */
+    /* Every run of letters must read as pinyin, and there must be one. A
+     * letter alone is a name or an abbreviation (A股, B超, X光, 哆啦A保),
+     * not pinyin, as in the suggestions. */
     int runs = 0, ok = 1;
     size_t cps = 0;
     for (size_t i = 0; i < nlen && ok;) {
@@ -282,7 +284,7 @@ int wd_pinyin_query_read(wd_sounds *snd, xc_db *db, wd_analyzer *an, const wd_di
         size_t j = i;
         while (j < nlen && is_letter((unsigned char)norm[j]))
             j++;
-        ok = wd_pinyin_is_pinyin(norm + i, j - i);
+        ok = j - i >= 2 && wd_pinyin_is_pinyin(norm + i, j - i);
         runs++;
         cps += j - i;
         i = j;
