@@ -36,6 +36,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/utext.h>
 #include <unicode/utf16.h>
 
 #include "dict_internal.h"
@@ -246,6 +247,33 @@ void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on)
 {
     if (a)
         a->dict_layer = on != 0;
+}
+
+int wd_analyzer_icu_words(wd_analyzer *a, const char *text, size_t len, size_t *nwords,
+                          wd_error *err)
+{
+    if (nwords)
+        *nwords = 0;
+    if (!a || !nwords || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyzer_icu_words: NULL argument");
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, text ? text : "", (int64_t)len, &st);
+    if (U_FAILURE(st))
+        return icu_err(err, st, "utext_openUTF8");
+    ubrk_setUText(a->bi, ut, &st);
+    if (U_FAILURE(st)) {
+        utext_close(ut);
+        return icu_err(err, st, "ubrk_setUText");
+    }
+    size_t n = 0;
+    ubrk_first(a->bi);
+    while (ubrk_next(a->bi) != UBRK_DONE)
+        n += ubrk_getRuleStatus(a->bi) >= UBRK_WORD_NONE_LIMIT;
+    /* the iterator keeps its own shallow clone of ut; it is set to the
+     * next chunk's text before it is read again */
+    utext_close(ut);
+    *nwords = n;
+    return WD_OK;
 }
 
 /* An ICU segment [k, j) taken as it is: one token, or pieces of at most

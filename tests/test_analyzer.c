@@ -1185,6 +1185,46 @@ static void test_analyzer__wenda_dict_env_overlay(void **state)
     remove_dir(dir);
 }
 
+static void assert_same_tokens(const toks *a, const toks *b, const char *in)
+{
+    if (a->n != b->n)
+        fail_msg("%zu tokens planned, %zu through ICU, for \"%s\"", a->n, b->n, in);
+    for (size_t i = 0; i < a->n; i++) {
+        const tok *x = &a->t[i], *y = &b->t[i];
+        if (strcmp(x->text, y->text) || x->start != y->start || x->end != y->end ||
+            x->pos != y->pos || x->flags != y->flags || x->src != y->src)
+            fail_msg("token %zu of \"%s\": planned %s %zu-%zu, through ICU %s %zu-%zu", i, in,
+                     x->text, x->start, x->end, y->text, y->start, y->end);
+    }
+}
+
+/* ICU's word break iterator alone: its word segments counted, the
+ * analyzer's iterator usable afterwards, bad arguments refused. */
+static void test_analyzer__icu_words_counts_icu_words(void **state)
+{
+    (void)state;
+    const char *in = "hello, world 42";
+    toks before, after;
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, strlen(in), &before), WD_OK);
+    size_t n = 99;
+    wd_error err;
+    assert_int_equal(wd_analyzer_icu_words(g_an, in, strlen(in), &n, &err), WD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(wd_analyzer_icu_words(g_an, "", 0, &n, &err), WD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(wd_analyzer_icu_words(g_an, "中文分词", strlen("中文分词"), &n, &err), WD_OK);
+    assert_true(n >= 1 && n <= 4);
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, strlen(in), &after), WD_OK);
+    assert_same_tokens(&before, &after, in);
+    toks_free(&before);
+    toks_free(&after);
+    n = 99;
+    assert_int_equal(wd_analyzer_icu_words(NULL, in, 1, &n, &err), WD_EINVAL);
+    assert_int_equal(n, 0);
+    assert_int_equal(wd_analyzer_icu_words(g_an, NULL, 1, &n, &err), WD_EINVAL);
+    assert_int_equal(wd_analyzer_icu_words(g_an, in, 1, NULL, &err), WD_EINVAL);
+}
+
 /* Fail the n-th allocation for n = 0, 1, ... until the whole pipeline runs
  * without hitting the failure: each run must fail cleanly (ASan/LSan check
  * the "cleanly"). */
@@ -1297,6 +1337,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__token_source_names),
         cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
+        cmocka_unit_test(test_analyzer__icu_words_counts_icu_words),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),
         cmocka_unit_test(test_analyzer__user_overlay_makes_word_whole),
