@@ -52,6 +52,7 @@ struct wd_analyzer {
     double lf_icu;
     double lf_hmm;  /* log WD_HMM_FREQ */
     int dict_layer; /* 0: CJK comes out as ICU breaks it */
+    int plan;       /* 0: every run goes through ICU (wd_analyzer_set_planning) */
     /* per code point of the current chunk (cap + 1 entries) */
     size_t cap;
     uint32_t *u8off;
@@ -66,6 +67,17 @@ struct wd_analyzer {
     uint32_t *u16cp; /* UTF-16 index -> code point index, 2 * cap + 1 */
     wd_numexpr *nx;  /* index mode: the chunk's number expressions (numbers.h) */
     size_t nnx, nxcap;
+    struct prerun *pr; /* the chunk's runs planned before ICU runs (plan_runs) */
+    size_t npr, prcap;
+};
+
+/* A run of plain ideographs [rs, re) between places where ICU's word rules
+ * always break, whose word lattice plan_runs worked out before ICU ran:
+ * positions [from, re) are final (ICU's words cannot win there); from == rs
+ * means ICU's words cannot win anywhere in it, and ICU is not asked about
+ * it at all. */
+struct prerun {
+    uint32_t rs, re, from;
 };
 
 /* State of one wd_analyze call. */
@@ -81,6 +93,7 @@ struct actx {
     size_t skip;               /* code points before this were taken by a number range */
     wd_buf *norm;              /* wd_analyze_norm: the normalised text is appended here */
     size_t nxi;                /* next of a->nx to emit */
+    size_t pri;                /* next of a->pr to meet */
 };
 
 const char *wd_token_source_name(int source)
@@ -121,6 +134,7 @@ int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err)
     a->lf_icu = log(WD_ICU_FREQ);
     a->lf_hmm = log(WD_HMM_FREQ);
     a->dict_layer = 1;
+    a->plan = 1;
     int rc = wd_norm_init(&a->nm, err);
     if (rc != WD_OK) {
         wd_free(a);
@@ -155,6 +169,7 @@ void wd_analyzer_free(wd_analyzer *a)
     wd_free(a->u16);
     wd_free(a->u16cp);
     wd_free(a->nx);
+    wd_free(a->pr);
     wd_free(a);
 }
 
@@ -247,6 +262,12 @@ void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on)
 {
     if (a)
         a->dict_layer = on != 0;
+}
+
+void wd_analyzer_set_planning(wd_analyzer *a, int on)
+{
+    if (a)
+        a->plan = on != 0;
 }
 
 int wd_analyzer_icu_words(wd_analyzer *a, const char *text, size_t len, size_t *nwords,
@@ -468,22 +489,33 @@ static int emit_hmm(struct actx *c, size_t s, size_t e)
     return 0;
 }
 
-/* Segment the ideographic run [rs, re) and emit its words. */
-static int flush_run(struct actx *c)
+/* The best path through the run [rs, re) (jieba's right-to-left dynamic
+ * programming, see the file comment): score, next and src of positions
+ * [rs, from); those of [from, re) are already final (from == re: none,
+ * start afresh). With icu 0 (plan_runs, before ICU has run) ICU's words
+ * are left out, and the walk stops at the first position where one of them
+ * could win whatever ICU says (one of two or more characters at the
+ * frequency WD_ICU_FREQ, the score its end leaves): returns the position
+ * from which everything is final, rs when ICU's words can change nothing. */
+static size_t lattice(wd_analyzer *a, size_t rs, size_t re, size_t from, int icu)
 {
-    size_t rs = c->run_start, re = c->run_end;
-    c->run_start = c->run_end = 0;
-    if (rs >= re)
-        return 0;
-    wd_analyzer *a = c->a;
     const wd_dict *d = a->d;
     const uint32_t *cp = a->nt.cp, *off = a->u8off;
     const double lt = d->logtotal;
     double *score = a->score;
-    for (size_t k = rs; k < re; k++)
-        a->cid[k] = (uint16_t)wd_gd_charid(cp[k]);
-    score[re] = 0;
-    for (size_t i = re; i-- > rs;) {
+    if (from == re) {
+        for (size_t k = rs; k < re; k++)
+            a->cid[k] = (uint16_t)wd_gd_charid(cp[k]);
+        score[re] = 0;
+    }
+    /* m: the best score[j] - WD_LONG_PENALTY * (j - i - 2) over j >= i + 2,
+     * an upper bound of what an ICU word from i can add to its own score */
+    double m = -HUGE_VAL;
+    for (size_t i = from; i-- > rs;) {
+        if (i + 2 <= re) {
+            double mj = m - WD_LONG_PENALTY;
+            m = score[i + 2] > mj ? score[i + 2] : mj;
+        }
         uint32_t v = a->cid[i];
         float lf1 = v ? wd_gd_logf[v] : -1.0f;
         double best = (lf1 >= 0 ? lf1 : 0.0) - lt + score[i + 1];
@@ -500,13 +532,20 @@ static int flush_run(struct actx *c)
                 }
             }
         }
-        uint32_t ie = a->icuend[i];
-        if (ie) {
-            double s = a->lf_icu - lt - long_penalty(ie - i) + score[ie];
-            if (s > best) {
-                best = s;
-                bj = ie;
-                bs = WD_SRC_ICU;
+        if (!icu) {
+            /* an ICU word wins only with a score above best (the margin
+             * covers the rounding of m) */
+            if (a->lf_icu - lt + m > best - 1e-6)
+                return i + 1;
+        } else {
+            uint32_t ie = a->icuend[i];
+            if (ie) {
+                double s = a->lf_icu - lt - long_penalty(ie - i) + score[ie];
+                if (s > best) {
+                    best = s;
+                    bj = ie;
+                    bs = WD_SRC_ICU;
+                }
             }
         }
         if (d->has_words) {
@@ -533,6 +572,28 @@ static int flush_run(struct actx *c)
         a->next[i] = bj;
         a->src[i] = bs;
     }
+    return rs;
+}
+
+/* Segment the ideographic run [rs, re) and emit its words. */
+static int flush_run(struct actx *c)
+{
+    size_t rs = c->run_start, re = c->run_end;
+    c->run_start = c->run_end = 0;
+    if (rs >= re)
+        return 0;
+    wd_analyzer *a = c->a;
+    /* the run as plan_runs saw it: its lattice is final from pr->from */
+    size_t from = re;
+    while (c->pri < a->npr && a->pr[c->pri].re <= rs)
+        c->pri++;
+    if (c->pri < a->npr && a->pr[c->pri].rs == rs) {
+        if (a->pr[c->pri].re == re)
+            from = a->pr[c->pri].from;
+        c->pri++;
+    }
+    if (from > rs)
+        lattice(a, rs, re, from, 1);
     for (size_t i = rs; i < re;) {
         size_t j = a->next[i];
         if (j == i + 1 && wd_gd_has_hmm) {
@@ -651,6 +712,16 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
             return 0;
         cs = c->skip;
     }
+    while (c->pri < a->npr && a->pr[c->pri].re <= cs)
+        c->pri++;
+    if (c->pri < a->npr && a->pr[c->pri].rs == cs && a->pr[c->pri].from == cs) {
+        /* a run ICU was not asked about (chunk() gave it one placeholder) */
+        if ((rc = flush_run(c)) != 0)
+            return rc;
+        c->run_start = cs;
+        c->run_end = a->pr[c->pri].re;
+        return flush_run(c);
+    }
     if (status < UBRK_WORD_NONE_LIMIT)
         return flush_run(c);
     for (size_t k = cs; k < ce;) {
@@ -686,6 +757,58 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
         k = j;
     }
     return 0;
+}
+
+/* Ideographs of the blocks every ICU we build with assigns (Unicode 10):
+ * ICU's word rules join them to each other only. */
+static int plain_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FEA) || (c >= 0x3400 && c <= 0x4DB5);
+}
+
+/* Characters after or before which ICU's word rules always break from an
+ * ideograph and that never attach to one: ASCII and the common CJK
+ * punctuation that normalisation keeps (、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛
+ * — ‘ ’ “ ”). Between two of these a run of plain ideographs is one range
+ * of ICU's dictionary break engine, which sees nothing outside it. */
+static int icu_apart(uint32_t c)
+{
+    return c < 0x80 || c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) ||
+           (c >= 0x3014 && c <= 0x301B) || c == 0x2014 || c == 0x2018 || c == 0x2019 ||
+           c == 0x201C || c == 0x201D;
+}
+
+/* Before ICU runs over the chunk, with the dictionary layer on: the lattice
+ * of each run of plain ideographs between characters apart from them
+ * (icu_apart), as far as ICU's words cannot change it (lattice with icu 0).
+ * Where they can change nothing (most runs), ICU is not asked about the
+ * run: chunk() gives ICU one placeholder for it, and its words come from
+ * the lattice alone, exactly what the whole run through ICU would give. */
+static int plan_runs(wd_analyzer *a)
+{
+    const uint32_t *cp = a->nt.cp;
+    size_t n = a->nt.n;
+    a->npr = 0;
+    if (!a->dict_layer || !a->plan)
+        return WD_OK;
+    for (size_t k = 0; k < n;) {
+        if (!plain_han(cp[k])) {
+            k++;
+            continue;
+        }
+        size_t rs = k;
+        while (k < n && plain_han(cp[k]))
+            k++;
+        if ((rs > 0 && !icu_apart(cp[rs - 1])) || (k < n && !icu_apart(cp[k])))
+            continue;
+        if (WD_GROW(a->pr, a->prcap, a->npr + 1, 16) != WD_OK)
+            return WD_ENOMEM;
+        struct prerun *r = &a->pr[a->npr++];
+        r->rs = (uint32_t)rs;
+        r->re = (uint32_t)k;
+        r->from = (uint32_t)lattice(a, rs, k, k, 0);
+    }
+    return WD_OK;
 }
 
 /* Index mode with the dictionary layer: the chunk's number expressions,
@@ -727,7 +850,22 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     for (size_t k = 0; k < n; k++) {
         a->u8off[k] = b8;
         b8 += (uint32_t)wd_utf8_encode(cp[k], a->u8 + b8);
+    }
+    a->u8off[n] = b8;
+    a->u8[b8] = '\0';
+    if (plan_runs(a) != WD_OK)
+        return oom(err);
+    size_t pi = 0;
+    for (size_t k = 0; k < n; k++) {
         a->u16cp[n16] = (uint32_t)k;
+        if (pi < a->npr && a->pr[pi].rs == k) {
+            if (a->pr[pi].from == k) { /* a private-use placeholder for the run */
+                a->u16[n16++] = 0xE000;
+                k = a->pr[pi++].re - 1;
+                continue;
+            }
+            pi++;
+        }
         if (cp[k] < 0x10000) {
             a->u16[n16++] = (UChar)cp[k];
         } else {
@@ -737,8 +875,6 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
             n16 += 2;
         }
     }
-    a->u8off[n] = b8;
-    a->u8[b8] = '\0';
     a->u16cp[n16] = (uint32_t)n;
     if (c->norm && wd_buf_append(c->norm, a->u8, b8) != WD_OK)
         return oom(err);
@@ -752,6 +888,7 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
         return icu_err(err, st, "ubrk_setText");
     c->run_start = c->run_end = 0;
     c->skip = 0;
+    c->pri = 0;
     int32_t p = ubrk_first(a->bi), q;
     while ((q = ubrk_next(a->bi)) != UBRK_DONE) {
         rc = segment(c, a->u16cp[p], a->u16cp[q], ubrk_getRuleStatus(a->bi));

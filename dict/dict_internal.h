@@ -30,6 +30,11 @@ struct wd_dict {
     char version[32];
 };
 
+/* For the tests: with 0, every run of ideographs goes through ICU's word
+ * break iterator, the path the runs planned before ICU (analyzer.c,
+ * plan_runs) must agree with token for token. 1 (the default) plans. */
+void wd_analyzer_set_planning(wd_analyzer *a, int on);
+
 /* Segmenter weights, in log-frequency units (see dict.c). */
 #define WD_DOMAIN_FLOOR 2000.0 /* frequency of a domain or user word given none */
 #define WD_DOMAIN_MARGIN 2.3   /* whole domain word beats its best split by e^2.3 */
