@@ -247,9 +247,11 @@ static int emit(struct actx *c, size_t k, size_t j, uint32_t position, unsigned 
     t.start = c->base + a->nt.ostart[k];
     t.end = c->base + a->nt.oend[j - 1];
     t.position = position;
-    long e = wd_strtab_find(&d->tab, t.text, t.len, wd_fnv(WD_FNV_INIT, t.text, t.len));
-    if (e >= 0 && (d->tab.ent[e].flags & WD_ENT_STOP))
-        flags |= WD_TOKEN_STOP;
+    if (wd_dict_may_start(d->sstart, d->all_sstart, a->nt.cp[k])) {
+        long e = wd_strtab_find(&d->tab, t.text, t.len, wd_fnv(WD_FNV_INIT, t.text, t.len));
+        if (e >= 0 && (d->tab.ent[e].flags & WD_ENT_STOP))
+            flags |= WD_TOKEN_STOP;
+    }
     t.flags = flags;
     t.source = src;
     int rc = c->fn(c->ctx, &t);
@@ -329,11 +331,11 @@ static int emit_subwords(struct actx *c, size_t i, size_t j, uint32_t position)
         memset(mark, 0, m + 1);
         uint32_t v = a->cid[s];
         for (size_t e = s + 1; v && e < s + m; e++) {
-            v = a->cid[e] ? wd_gd_child(v, a->cid[e]) : 0;
+            v = a->cid[e] ? wd_dict_child(d, v, a->cid[e]) : 0;
             if (v && wd_gd_logf[v] >= 0 && !(s == i && e + 1 == j))
                 mark[e + 1 - s] = WD_SRC_GENERAL;
         }
-        if (d->has_words) {
+        if (d->has_words && wd_dict_may_start(d->wstart, d->all_wstart, a->nt.cp[s])) {
             uint64_t h = WD_FNV_INIT;
             for (size_t e = s; e < s + m; e++) {
                 h = wd_fnv(h, a->u8 + off[e], off[e + 1] - off[e]);
@@ -370,11 +372,12 @@ static int known_word(const wd_analyzer *a, size_t i, size_t j)
 {
     uint32_t v = a->cid[i];
     for (size_t k = i + 1; v && k < j; k++)
-        v = a->cid[k] ? wd_gd_child(v, a->cid[k]) : 0;
+        v = a->cid[k] ? wd_dict_child(a->d, v, a->cid[k]) : 0;
     if (v && wd_gd_logf[v] >= 0)
         return 1;
     const wd_dict *d = a->d;
-    if (!d->has_words || j - i > d->maxlen)
+    if (!d->has_words || j - i > d->maxlen ||
+        !wd_dict_may_start(d->wstart, d->all_wstart, a->nt.cp[i]))
         return 0;
     const char *w = a->u8 + a->u8off[i];
     size_t len = a->u8off[j] - a->u8off[i];
@@ -522,7 +525,7 @@ static size_t lattice(wd_analyzer *a, size_t rs, size_t re, size_t from, int icu
         uint32_t bj = (uint32_t)i + 1;
         uint8_t bs = lf1 >= 0 ? WD_SRC_GENERAL : WD_SRC_CHAR;
         for (size_t j = i + 1; v && j < re; j++) {
-            v = a->cid[j] ? wd_gd_child(v, a->cid[j]) : 0;
+            v = a->cid[j] ? wd_dict_child(d, v, a->cid[j]) : 0;
             if (v && wd_gd_logf[v] >= 0) {
                 double s = wd_gd_logf[v] - lt - long_penalty(j + 1 - i) + score[j + 1];
                 if (s > best) {
@@ -548,7 +551,7 @@ static size_t lattice(wd_analyzer *a, size_t rs, size_t re, size_t from, int icu
                 }
             }
         }
-        if (d->has_words) {
+        if (d->has_words && wd_dict_may_start(d->wstart, d->all_wstart, cp[i])) {
             uint64_t h = WD_FNV_INIT;
             for (size_t j = i; j < re && j - i < d->maxlen; j++) {
                 h = wd_fnv(h, a->u8 + off[j], off[j + 1] - off[j]);

@@ -1384,6 +1384,46 @@ static void test_analyzer__planned_runs_give_what_icu_gives(void **state)
     wd_analyzer_free(slow);
 }
 
+/* The dictionary's child index finds what the trie's binary search finds:
+ * every child of every one-character node, and no child where there is
+ * none. */
+static void test_analyzer__child_index_agrees_with_the_trie(void **state)
+{
+    (void)state;
+    if (!have_general())
+        skip();
+    for (uint32_t v = 1; v <= wd_gd_nchars; v++) {
+        for (uint32_t c = wd_gd_first[v]; c < wd_gd_first[v + 1]; c++)
+            assert_int_equal(wd_dict_child(g_dict, v, wd_gd_label[c]), c);
+        for (uint32_t id = v % 97 + 1; id <= wd_gd_nchars; id += 997)
+            assert_int_equal(wd_dict_child(g_dict, v, id), wd_gd_child(v, id));
+    }
+    for (uint32_t v = wd_gd_nchars + 1; v < wd_gd_nnodes; v += 101)
+        for (uint32_t c = wd_gd_first[v]; c < wd_gd_first[v + 1]; c++)
+            assert_int_equal(wd_dict_child(g_dict, v, wd_gd_label[c]), c);
+}
+
+/* Every key of the loaded words, prefixes and stop words passes the
+ * analyzer's filters of first code points. */
+static void test_analyzer__key_filters_pass_every_key(void **state)
+{
+    (void)state;
+    const wd_strtab *t = &g_dict->tab;
+    assert_true(t->n > 0);
+    for (size_t k = 0; k < t->n; k++) {
+        const wd_strent *e = &t->ent[k];
+        uint32_t c = 0;
+        assert_true(wd_utf8_decode(wd_strtab_key(t, e), e->len, &c) > 0);
+        if (e->flags & (WD_ENT_WORD | WD_ENT_PREFIX))
+            assert_true(wd_dict_may_start(g_dict->wstart, g_dict->all_wstart, c));
+        if (e->flags & WD_ENT_STOP)
+            assert_true(wd_dict_may_start(g_dict->sstart, g_dict->all_sstart, c));
+    }
+    /* and a character that starts none of them does not */
+    uint32_t x = 0x9F98; /* 龘 */
+    assert_false(wd_dict_may_start(g_dict->sstart, g_dict->all_sstart, x));
+}
+
 /* ICU's word break iterator alone: its word segments counted, the
  * analyzer's iterator usable afterwards, bad arguments refused. */
 static void test_analyzer__icu_words_counts_icu_words(void **state)
@@ -1524,6 +1564,8 @@ int main(void)
         cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
         cmocka_unit_test(test_analyzer__planned_runs_give_what_icu_gives),
+        cmocka_unit_test(test_analyzer__child_index_agrees_with_the_trie),
+        cmocka_unit_test(test_analyzer__key_filters_pass_every_key),
         cmocka_unit_test(test_analyzer__icu_words_counts_icu_words),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),
