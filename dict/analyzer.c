@@ -11,7 +11,10 @@
  * 2. ICU's word break iterator (one per analyzer, reused with
  *    ubrk_setText) splits the text; segments with status UBRK_WORD_NONE
  *    (spaces, punctuation, emoji) are dropped. Non-ideographic segments
- *    become tokens as ICU gave them, cut at WD_MAX_WORD_BYTES.
+ *    become tokens as ICU gave them, cut at WD_MAX_WORD_BYTES. A run of
+ *    ideographs whose words ICU's cannot change (plan_runs: most of them)
+ *    is given to ICU as one placeholder, and its lattice (step 3) is
+ *    worked out without ICU's words.
  * 3. Consecutive ideographic segments form a run; over each run we pick
  *    the maximum-probability path through the DAG of candidate words
  *    (jieba's right-to-left dynamic programming on log(freq/total)): words
@@ -715,14 +718,16 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
             return 0;
         cs = c->skip;
     }
-    while (c->pri < a->npr && a->pr[c->pri].re <= cs)
-        c->pri++;
-    if (c->pri < a->npr && a->pr[c->pri].rs == cs && a->pr[c->pri].from == cs) {
-        /* a run ICU was not asked about (chunk() gave it one placeholder) */
+    /* a run ICU was not asked about (chunk() gave it one placeholder);
+     * flush_run moves c->pri on, in the order runs are flushed */
+    size_t r = c->pri;
+    while (r < a->npr && a->pr[r].re <= cs)
+        r++;
+    if (r < a->npr && a->pr[r].rs == cs && a->pr[r].from == cs) {
         if ((rc = flush_run(c)) != 0)
             return rc;
         c->run_start = cs;
-        c->run_end = a->pr[c->pri].re;
+        c->run_end = a->pr[r].re;
         return flush_run(c);
     }
     if (status < UBRK_WORD_NONE_LIMIT)
