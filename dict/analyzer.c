@@ -11,7 +11,10 @@
  * 2. ICU's word break iterator (one per analyzer, reused with
  *    ubrk_setText) splits the text; segments with status UBRK_WORD_NONE
  *    (spaces, punctuation, emoji) are dropped. Non-ideographic segments
- *    become tokens as ICU gave them, cut at WD_MAX_WORD_BYTES.
+ *    become tokens as ICU gave them, cut at WD_MAX_WORD_BYTES. A run of
+ *    ideographs whose words ICU's cannot change (plan_runs: most of them)
+ *    is given to ICU as one placeholder, and its lattice (step 3) is
+ *    worked out without ICU's words.
  * 3. Consecutive ideographic segments form a run; over each run we pick
  *    the maximum-probability path through the DAG of candidate words
  *    (jieba's right-to-left dynamic programming on log(freq/total)): words
@@ -36,6 +39,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/utext.h>
 #include <unicode/utf16.h>
 
 #include "dict_internal.h"
@@ -51,6 +55,7 @@ struct wd_analyzer {
     double lf_icu;
     double lf_hmm;  /* log WD_HMM_FREQ */
     int dict_layer; /* 0: CJK comes out as ICU breaks it */
+    int plan;       /* 0: every run goes through ICU (wd_analyzer_set_planning) */
     /* per code point of the current chunk (cap + 1 entries) */
     size_t cap;
     uint32_t *u8off;
@@ -65,6 +70,17 @@ struct wd_analyzer {
     uint32_t *u16cp; /* UTF-16 index -> code point index, 2 * cap + 1 */
     wd_numexpr *nx;  /* index mode: the chunk's number expressions (numbers.h) */
     size_t nnx, nxcap;
+    struct prerun *pr; /* the chunk's runs planned before ICU runs (plan_runs) */
+    size_t npr, prcap;
+};
+
+/* A run of plain ideographs [rs, re) between places where ICU's word rules
+ * always break, whose word lattice plan_runs worked out before ICU ran:
+ * positions [from, re) are final (ICU's words cannot win there); from == rs
+ * means ICU's words cannot win anywhere in it, and ICU is not asked about
+ * it at all. */
+struct prerun {
+    uint32_t rs, re, from;
 };
 
 /* State of one wd_analyze call. */
@@ -80,6 +96,7 @@ struct actx {
     size_t skip;               /* code points before this were taken by a number range */
     wd_buf *norm;              /* wd_analyze_norm: the normalised text is appended here */
     size_t nxi;                /* next of a->nx to emit */
+    size_t pri;                /* next of a->pr to meet */
 };
 
 const char *wd_token_source_name(int source)
@@ -120,6 +137,7 @@ int wd_analyzer_new(wd_analyzer **out, const wd_dict *dict, wd_error *err)
     a->lf_icu = log(WD_ICU_FREQ);
     a->lf_hmm = log(WD_HMM_FREQ);
     a->dict_layer = 1;
+    a->plan = 1;
     int rc = wd_norm_init(&a->nm, err);
     if (rc != WD_OK) {
         wd_free(a);
@@ -154,6 +172,7 @@ void wd_analyzer_free(wd_analyzer *a)
     wd_free(a->u16);
     wd_free(a->u16cp);
     wd_free(a->nx);
+    wd_free(a->pr);
     wd_free(a);
 }
 
@@ -231,9 +250,11 @@ static int emit(struct actx *c, size_t k, size_t j, uint32_t position, unsigned 
     t.start = c->base + a->nt.ostart[k];
     t.end = c->base + a->nt.oend[j - 1];
     t.position = position;
-    long e = wd_strtab_find(&d->tab, t.text, t.len, wd_fnv(WD_FNV_INIT, t.text, t.len));
-    if (e >= 0 && (d->tab.ent[e].flags & WD_ENT_STOP))
-        flags |= WD_TOKEN_STOP;
+    if (wd_dict_may_start(d->sstart, d->all_sstart, a->nt.cp[k])) {
+        long e = wd_strtab_find(&d->tab, t.text, t.len, wd_fnv(WD_FNV_INIT, t.text, t.len));
+        if (e >= 0 && (d->tab.ent[e].flags & WD_ENT_STOP))
+            flags |= WD_TOKEN_STOP;
+    }
     t.flags = flags;
     t.source = src;
     int rc = c->fn(c->ctx, &t);
@@ -246,6 +267,39 @@ void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on)
 {
     if (a)
         a->dict_layer = on != 0;
+}
+
+void wd_analyzer_set_planning(wd_analyzer *a, int on)
+{
+    if (a)
+        a->plan = on != 0;
+}
+
+int wd_analyzer_icu_words(wd_analyzer *a, const char *text, size_t len, size_t *nwords,
+                          wd_error *err)
+{
+    if (nwords)
+        *nwords = 0;
+    if (!a || !nwords || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_analyzer_icu_words: NULL argument");
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, text ? text : "", (int64_t)len, &st);
+    if (U_FAILURE(st))
+        return icu_err(err, st, "utext_openUTF8");
+    ubrk_setUText(a->bi, ut, &st);
+    if (U_FAILURE(st)) {
+        utext_close(ut);
+        return icu_err(err, st, "ubrk_setUText");
+    }
+    size_t n = 0;
+    ubrk_first(a->bi);
+    while (ubrk_next(a->bi) != UBRK_DONE)
+        n += ubrk_getRuleStatus(a->bi) >= UBRK_WORD_NONE_LIMIT;
+    /* the iterator keeps its own shallow clone of ut; it is set to the
+     * next chunk's text before it is read again */
+    utext_close(ut);
+    *nwords = n;
+    return WD_OK;
 }
 
 /* An ICU segment [k, j) taken as it is: one token, or pieces of at most
@@ -280,11 +334,11 @@ static int emit_subwords(struct actx *c, size_t i, size_t j, uint32_t position)
         memset(mark, 0, m + 1);
         uint32_t v = a->cid[s];
         for (size_t e = s + 1; v && e < s + m; e++) {
-            v = a->cid[e] ? wd_gd_child(v, a->cid[e]) : 0;
+            v = a->cid[e] ? wd_dict_child(d, v, a->cid[e]) : 0;
             if (v && wd_gd_logf[v] >= 0 && !(s == i && e + 1 == j))
                 mark[e + 1 - s] = WD_SRC_GENERAL;
         }
-        if (d->has_words) {
+        if (d->has_words && wd_dict_may_start(d->wstart, d->all_wstart, a->nt.cp[s])) {
             uint64_t h = WD_FNV_INIT;
             for (size_t e = s; e < s + m; e++) {
                 h = wd_fnv(h, a->u8 + off[e], off[e + 1] - off[e]);
@@ -321,11 +375,12 @@ static int known_word(const wd_analyzer *a, size_t i, size_t j)
 {
     uint32_t v = a->cid[i];
     for (size_t k = i + 1; v && k < j; k++)
-        v = a->cid[k] ? wd_gd_child(v, a->cid[k]) : 0;
+        v = a->cid[k] ? wd_dict_child(a->d, v, a->cid[k]) : 0;
     if (v && wd_gd_logf[v] >= 0)
         return 1;
     const wd_dict *d = a->d;
-    if (!d->has_words || j - i > d->maxlen)
+    if (!d->has_words || j - i > d->maxlen ||
+        !wd_dict_may_start(d->wstart, d->all_wstart, a->nt.cp[i]))
         return 0;
     const char *w = a->u8 + a->u8off[i];
     size_t len = a->u8off[j] - a->u8off[i];
@@ -440,29 +495,40 @@ static int emit_hmm(struct actx *c, size_t s, size_t e)
     return 0;
 }
 
-/* Segment the ideographic run [rs, re) and emit its words. */
-static int flush_run(struct actx *c)
+/* The best path through the run [rs, re) (jieba's right-to-left dynamic
+ * programming, see the file comment): score, next and src of positions
+ * [rs, from); those of [from, re) are already final (from == re: none,
+ * start afresh). With icu 0 (plan_runs, before ICU has run) ICU's words
+ * are left out, and the walk stops at the first position where one of them
+ * could win whatever ICU says (one of two or more characters at the
+ * frequency WD_ICU_FREQ, the score its end leaves): returns the position
+ * from which everything is final, rs when ICU's words can change nothing. */
+static size_t lattice(wd_analyzer *a, size_t rs, size_t re, size_t from, int icu)
 {
-    size_t rs = c->run_start, re = c->run_end;
-    c->run_start = c->run_end = 0;
-    if (rs >= re)
-        return 0;
-    wd_analyzer *a = c->a;
     const wd_dict *d = a->d;
     const uint32_t *cp = a->nt.cp, *off = a->u8off;
     const double lt = d->logtotal;
     double *score = a->score;
-    for (size_t k = rs; k < re; k++)
-        a->cid[k] = (uint16_t)wd_gd_charid(cp[k]);
-    score[re] = 0;
-    for (size_t i = re; i-- > rs;) {
+    if (from == re) {
+        for (size_t k = rs; k < re; k++)
+            a->cid[k] = (uint16_t)wd_gd_charid(cp[k]);
+        score[re] = 0;
+    }
+    /* m: the best score[j] - WD_LONG_PENALTY * (j - i - 2) over j >= i + 2,
+     * an upper bound of what an ICU word from i can add to its own score */
+    double m = -HUGE_VAL;
+    for (size_t i = from; i-- > rs;) {
+        if (i + 2 <= re) {
+            double mj = m - WD_LONG_PENALTY;
+            m = score[i + 2] > mj ? score[i + 2] : mj;
+        }
         uint32_t v = a->cid[i];
         float lf1 = v ? wd_gd_logf[v] : -1.0f;
         double best = (lf1 >= 0 ? lf1 : 0.0) - lt + score[i + 1];
         uint32_t bj = (uint32_t)i + 1;
         uint8_t bs = lf1 >= 0 ? WD_SRC_GENERAL : WD_SRC_CHAR;
         for (size_t j = i + 1; v && j < re; j++) {
-            v = a->cid[j] ? wd_gd_child(v, a->cid[j]) : 0;
+            v = a->cid[j] ? wd_dict_child(d, v, a->cid[j]) : 0;
             if (v && wd_gd_logf[v] >= 0) {
                 double s = wd_gd_logf[v] - lt - long_penalty(j + 1 - i) + score[j + 1];
                 if (s > best) {
@@ -472,16 +538,23 @@ static int flush_run(struct actx *c)
                 }
             }
         }
-        uint32_t ie = a->icuend[i];
-        if (ie) {
-            double s = a->lf_icu - lt - long_penalty(ie - i) + score[ie];
-            if (s > best) {
-                best = s;
-                bj = ie;
-                bs = WD_SRC_ICU;
+        if (!icu) {
+            /* an ICU word wins only with a score above best (the margin
+             * covers the rounding of m) */
+            if (a->lf_icu - lt + m > best - 1e-6)
+                return i + 1;
+        } else {
+            uint32_t ie = a->icuend[i];
+            if (ie) {
+                double s = a->lf_icu - lt - long_penalty(ie - i) + score[ie];
+                if (s > best) {
+                    best = s;
+                    bj = ie;
+                    bs = WD_SRC_ICU;
+                }
             }
         }
-        if (d->has_words) {
+        if (d->has_words && wd_dict_may_start(d->wstart, d->all_wstart, cp[i])) {
             uint64_t h = WD_FNV_INIT;
             for (size_t j = i; j < re && j - i < d->maxlen; j++) {
                 h = wd_fnv(h, a->u8 + off[j], off[j + 1] - off[j]);
@@ -505,6 +578,28 @@ static int flush_run(struct actx *c)
         a->next[i] = bj;
         a->src[i] = bs;
     }
+    return rs;
+}
+
+/* Segment the ideographic run [rs, re) and emit its words. */
+static int flush_run(struct actx *c)
+{
+    size_t rs = c->run_start, re = c->run_end;
+    c->run_start = c->run_end = 0;
+    if (rs >= re)
+        return 0;
+    wd_analyzer *a = c->a;
+    /* the run as plan_runs saw it: its lattice is final from pr->from */
+    size_t from = re;
+    while (c->pri < a->npr && a->pr[c->pri].re <= rs)
+        c->pri++;
+    if (c->pri < a->npr && a->pr[c->pri].rs == rs) {
+        if (a->pr[c->pri].re == re)
+            from = a->pr[c->pri].from;
+        c->pri++;
+    }
+    if (from > rs)
+        lattice(a, rs, re, from, 1);
     for (size_t i = rs; i < re;) {
         size_t j = a->next[i];
         if (j == i + 1 && wd_gd_has_hmm) {
@@ -623,6 +718,18 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
             return 0;
         cs = c->skip;
     }
+    /* a run ICU was not asked about (chunk() gave it one placeholder);
+     * flush_run moves c->pri on, in the order runs are flushed */
+    size_t r = c->pri;
+    while (r < a->npr && a->pr[r].re <= cs)
+        r++;
+    if (r < a->npr && a->pr[r].rs == cs && a->pr[r].from == cs) {
+        if ((rc = flush_run(c)) != 0)
+            return rc;
+        c->run_start = cs;
+        c->run_end = a->pr[r].re;
+        return flush_run(c);
+    }
     if (status < UBRK_WORD_NONE_LIMIT)
         return flush_run(c);
     for (size_t k = cs; k < ce;) {
@@ -658,6 +765,58 @@ static int segment(struct actx *c, size_t cs, size_t ce, int32_t status)
         k = j;
     }
     return 0;
+}
+
+/* Ideographs of the blocks every ICU we build with assigns (Unicode 10):
+ * ICU's word rules join them to each other only. */
+static int plain_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FEA) || (c >= 0x3400 && c <= 0x4DB5);
+}
+
+/* Characters after or before which ICU's word rules always break from an
+ * ideograph and that never attach to one: ASCII and the common CJK
+ * punctuation that normalisation keeps (、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛
+ * — ‘ ’ “ ”). Between two of these a run of plain ideographs is one range
+ * of ICU's dictionary break engine, which sees nothing outside it. */
+static int icu_apart(uint32_t c)
+{
+    return c < 0x80 || c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) ||
+           (c >= 0x3014 && c <= 0x301B) || c == 0x2014 || c == 0x2018 || c == 0x2019 ||
+           c == 0x201C || c == 0x201D;
+}
+
+/* Before ICU runs over the chunk, with the dictionary layer on: the lattice
+ * of each run of plain ideographs between characters apart from them
+ * (icu_apart), as far as ICU's words cannot change it (lattice with icu 0).
+ * Where they can change nothing (most runs), ICU is not asked about the
+ * run: chunk() gives ICU one placeholder for it, and its words come from
+ * the lattice alone, exactly what the whole run through ICU would give. */
+static int plan_runs(wd_analyzer *a)
+{
+    const uint32_t *cp = a->nt.cp;
+    size_t n = a->nt.n;
+    a->npr = 0;
+    if (!a->dict_layer || !a->plan)
+        return WD_OK;
+    for (size_t k = 0; k < n;) {
+        if (!plain_han(cp[k])) {
+            k++;
+            continue;
+        }
+        size_t rs = k;
+        while (k < n && plain_han(cp[k]))
+            k++;
+        if ((rs > 0 && !icu_apart(cp[rs - 1])) || (k < n && !icu_apart(cp[k])))
+            continue;
+        if (WD_GROW(a->pr, a->prcap, a->npr + 1, 16) != WD_OK)
+            return WD_ENOMEM;
+        struct prerun *r = &a->pr[a->npr++];
+        r->rs = (uint32_t)rs;
+        r->re = (uint32_t)k;
+        r->from = (uint32_t)lattice(a, rs, k, k, 0);
+    }
+    return WD_OK;
 }
 
 /* Index mode with the dictionary layer: the chunk's number expressions,
@@ -699,7 +858,22 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
     for (size_t k = 0; k < n; k++) {
         a->u8off[k] = b8;
         b8 += (uint32_t)wd_utf8_encode(cp[k], a->u8 + b8);
+    }
+    a->u8off[n] = b8;
+    a->u8[b8] = '\0';
+    if (plan_runs(a) != WD_OK)
+        return oom(err);
+    size_t pi = 0;
+    for (size_t k = 0; k < n; k++) {
         a->u16cp[n16] = (uint32_t)k;
+        if (pi < a->npr && a->pr[pi].rs == k) {
+            if (a->pr[pi].from == k) { /* a private-use placeholder for the run */
+                a->u16[n16++] = 0xE000;
+                k = a->pr[pi++].re - 1;
+                continue;
+            }
+            pi++;
+        }
         if (cp[k] < 0x10000) {
             a->u16[n16++] = (UChar)cp[k];
         } else {
@@ -709,8 +883,6 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
             n16 += 2;
         }
     }
-    a->u8off[n] = b8;
-    a->u8[b8] = '\0';
     a->u16cp[n16] = (uint32_t)n;
     if (c->norm && wd_buf_append(c->norm, a->u8, b8) != WD_OK)
         return oom(err);
@@ -724,6 +896,7 @@ static int chunk(struct actx *c, const char *s, size_t len, wd_error *err)
         return icu_err(err, st, "ubrk_setText");
     c->run_start = c->run_end = 0;
     c->skip = 0;
+    c->pri = 0;
     int32_t p = ubrk_first(a->bi), q;
     while ((q = ubrk_next(a->bi)) != UBRK_DONE) {
         rc = segment(c, a->u16cp[p], a->u16cp[q], ubrk_getRuleStatus(a->bi));

@@ -340,6 +340,55 @@ static int finish(struct loader *L, wd_error *err)
     return WD_OK;
 }
 
+static void filter_set(uint64_t *filter, int *all, const char *key, size_t len)
+{
+    uint32_t c;
+    if (!len || !wd_utf8_decode(key, len, &c) || c >= 0x10000)
+        *all = 1;
+    else
+        filter[c >> 6] |= 1ull << (c & 63);
+}
+
+/* The analyzer's filters of tab's keys (wd_dict_may_start). */
+static void make_filters(wd_dict *d)
+{
+    const wd_strtab *t = &d->tab;
+    for (size_t k = 0; k < t->n; k++) {
+        const wd_strent *e = &t->ent[k];
+        const char *key = wd_strtab_key(t, e);
+        if (e->flags & (WD_ENT_WORD | WD_ENT_PREFIX))
+            filter_set(d->wstart, &d->all_wstart, key, e->len);
+        if (e->flags & WD_ENT_STOP)
+            filter_set(d->sstart, &d->all_sstart, key, e->len);
+    }
+}
+
+/* The general trie's child index (wd_dict_child): the children of the
+ * one-character nodes (hundreds each for a common character; deeper nodes
+ * have one or two) under their parent and label, in a table of at least
+ * twice as many slots (0 marks an empty one: no child is the root). */
+static int make_kids(wd_dict *d)
+{
+    size_t n = wd_gd_nchars, slots = 1024;
+    if (!wd_gd_has_general || wd_gd_nnodes <= n + 1)
+        return WD_OK;
+    while (slots < 2 * (size_t)(wd_gd_first[n + 1] - wd_gd_first[1]))
+        slots *= 2;
+    d->kids = wd_calloc(slots, sizeof *d->kids);
+    if (!d->kids)
+        return WD_ENOMEM;
+    d->kmask = slots - 1;
+    for (uint32_t v = 1; v <= n; v++) {
+        for (uint32_t c = wd_gd_first[v]; c < wd_gd_first[v + 1]; c++) {
+            size_t i = wd_dict_kid_slot(v, wd_gd_label[c]) & d->kmask;
+            while (d->kids[i])
+                i = (i + 1) & d->kmask;
+            d->kids[i] = (uint64_t)v << 48 | (uint64_t)wd_gd_label[c] << 32 | c;
+        }
+    }
+    return WD_OK;
+}
+
 static int load_builtin_words(struct loader *L, wd_error *err)
 {
     for (size_t i = 0; i < wd_gd_lex_n; i++) {
@@ -480,6 +529,9 @@ static int load(struct loader *L, const char *dir, wd_error *err)
     vmix(L, "user.txt", L->nuser ? L->uh : 0);
     if ((rc = finish(L, err)) != WD_OK)
         return rc;
+    make_filters(L->d);
+    if (make_kids(L->d) != WD_OK)
+        return oom(err);
     return find_parts(L->d, err);
 }
 
@@ -535,6 +587,7 @@ void wd_dict_free(wd_dict *d)
     if (!d)
         return;
     wd_strtab_free(&d->tab);
+    wd_free(d->kids);
     wd_free(d->synv);
     wd_free(d->partv);
     wd_free(d->splitv);

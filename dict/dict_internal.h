@@ -28,7 +28,30 @@ struct wd_dict {
     int has_words;   /* any domain/user word at all */
     size_t size;     /* distinct lexicon words, all sources */
     char version[32];
+    /* Filters over the first code point of tab's keys, for the analyzer's
+     * probes (wd_dict_may_start): a key of a word or a prefix of one
+     * (wstart), a stop word (sstart); all_* when a key has no first code
+     * point in the BMP to go by. */
+    uint64_t wstart[1024], sstart[1024];
+    int all_wstart, all_sstart;
+    /* The general trie's child index (wd_dict_child): the children of the
+     * one-character nodes by parent and label, open addressing; NULL
+     * without a general list. */
+    uint64_t *kids; /* parent << 48 | label << 32 | child; 0: empty */
+    size_t kmask;
 };
+
+/* May a key of tab with the filter's flag start with code point c? 0 means
+ * certainly not: the probe can be skipped. */
+static inline int wd_dict_may_start(const uint64_t *filter, int all, uint32_t c)
+{
+    return all || c >= 0x10000 || ((filter[c >> 6] >> (c & 63)) & 1);
+}
+
+/* For the tests: with 0, every run of ideographs goes through ICU's word
+ * break iterator, the path the runs planned before ICU (analyzer.c,
+ * plan_runs) must agree with token for token. 1 (the default) plans. */
+void wd_analyzer_set_planning(wd_analyzer *a, int on);
 
 /* Segmenter weights, in log-frequency units (see dict.c). */
 #define WD_DOMAIN_FLOOR 2000.0 /* frequency of a domain or user word given none */
@@ -73,6 +96,29 @@ static inline uint32_t wd_gd_child(uint32_t v, uint32_t id)
             hi = mid;
     }
     return (lo < wd_gd_first[v + 1] && wd_gd_label[lo] == id) ? lo : 0;
+}
+
+static inline size_t wd_dict_kid_slot(uint32_t v, uint32_t id)
+{
+    uint64_t x = (((uint64_t)v << 16) | id) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(x >> 32);
+}
+
+/* wd_gd_child through the dictionary's child index: for a one-character
+ * node, one probe of a table instead of a binary search among its
+ * children. */
+static inline uint32_t wd_dict_child(const wd_dict *d, uint32_t v, uint32_t id)
+{
+    if (!d->kids || v > wd_gd_nchars)
+        return wd_gd_child(v, id);
+    uint64_t key = ((uint64_t)v << 16) | id;
+    for (size_t i = wd_dict_kid_slot(v, id) & d->kmask;; i = (i + 1) & d->kmask) {
+        uint64_t e = d->kids[i];
+        if (!e)
+            return 0;
+        if (e >> 32 == key)
+            return (uint32_t)e;
+    }
 }
 
 /* Log frequency of the general-list word cps[0..n), -1 if not a word. */

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <unicode/uclean.h>
 
+#include "dict_internal.h"
 #include "wenda/analyzer.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"
@@ -1185,6 +1186,271 @@ static void test_analyzer__wenda_dict_env_overlay(void **state)
     remove_dir(dir);
 }
 
+/* Pieces of the inputs below: every kind of character next to which a run
+ * of ideographs may or may not be planned without ICU (analyzer.c,
+ * plan_runs), and the rules that read across a run's edges. */
+static const char *const mixed_pieces[] = {
+    "中华人民共和国",
+    "保险",
+    "理赔",
+    "医疗",
+    "条例",
+    "第三十二条",
+    "的",
+    "了",
+    "吗",
+    "不",
+    "犇",
+    "㐀",
+    "䶵",
+    "䶶",
+    "䶿",
+    "鿪",
+    "鿫",
+    "鿿",
+    "國語",
+    "醫療機構",
+    "賠償",
+    "a",
+    "Z",
+    "0",
+    "9",
+    "h1n1",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "_",
+    ".",
+    ",",
+    ":",
+    ";",
+    "'",
+    "\"",
+    "-",
+    "~",
+    "%",
+    "/",
+    "@",
+    "(",
+    ")",
+    "、",
+    "。",
+    "《",
+    "》",
+    "「",
+    "」",
+    "【",
+    "】",
+    "〔",
+    "〗",
+    "—",
+    "‘",
+    "’",
+    "“",
+    "”",
+    "Ａ",
+    "ｂ",
+    "１",
+    "，",
+    "。",
+    "！",
+    "？",
+    "（",
+    "％",
+    "～",
+    "…",
+    "·",
+    "×",
+    "①",
+    "℃",
+    "№",
+    "〇",
+    "々",
+    "〆",
+    "〡",
+    "〸",
+    "⺀",
+    "⼀",
+    "\xe3\x80\x80",
+    "\xc2\xa0",
+    "\xe2\x80\x8b",
+    "あ",
+    "ア",
+    "ー",
+    "ｱ",
+    "ﾞ",
+    "\xcc\x81",
+    "\xe2\x83\x9d",
+    "\xe2\x80\x8d",
+    "\xe2\x80\x8c",
+    "\xe2\x81\xa0",
+    "\xef\xb8\x8f",
+    "\xc2\xad",
+    "😀",
+    "👍🏽",
+    "🇨🇳",
+    "𠀀",
+    "𪛟",
+    "\xf0\xaa\x9b\xa0",
+    "豈",
+    "﨎",
+    "\xee\x80\x80",
+    "三十岁",
+    "两周",
+    "1.5万元",
+    "2-3",
+    "37.5-39",
+    "2017-06-16",
+    "40%",
+    "0.3cm",
+    "二〇一七年",
+    "3万",
+    "한국",
+    "Привет",
+    "\x80",
+    "\xe4\xb8",
+    "\xff",
+    "低保户",
+    "居民医保",
+    "保泰通",
+};
+
+static void assert_same_tokens(const toks *a, const toks *b, const char *in)
+{
+    if (a->n != b->n)
+        fail_msg("%zu tokens planned, %zu through ICU, for \"%s\"", a->n, b->n, in);
+    for (size_t i = 0; i < a->n; i++) {
+        const tok *x = &a->t[i], *y = &b->t[i];
+        if (strcmp(x->text, y->text) || x->start != y->start || x->end != y->end ||
+            x->pos != y->pos || x->flags != y->flags || x->src != y->src)
+            fail_msg("token %zu of \"%s\": planned %s %zu-%zu, through ICU %s %zu-%zu", i, in,
+                     x->text, x->start, x->end, y->text, y->start, y->end);
+    }
+}
+
+/* Runs of ideographs planned without ICU give what the whole text through
+ * ICU's word break iterator gives, token for token, in both modes: fixed
+ * cases, then pseudo-random mixtures of the pieces above. */
+static void test_analyzer__planned_runs_give_what_icu_gives(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {
+        "保险公司不赔怎么办？",
+        "上海口岸服务条例 第一条：为了规范口岸开放，提高口岸通关效率。",
+        "犇犇犇，鿫鿫中文。",
+        "中文_abc中文.中文'中文",
+        "中\xcc\x81文",
+        "中文\xe2\x80\x8d中文",
+        "ア中文ー中文",
+        "〇中文々中文",
+        "中文\xee\x80\x80中文",
+        "3万元2-3天，中文40%中文",
+    };
+    wd_analyzer *slow = NULL;
+    wd_error err;
+    assert_int_equal(wd_analyzer_new(&slow, g_dict, &err), WD_OK);
+    wd_analyzer_set_planning(slow, 0);
+    uint32_t seed = 18;
+    size_t npieces = sizeof mixed_pieces / sizeof *mixed_pieces;
+    for (size_t k = 0; k < 4000; k++) {
+        char in[1024];
+        size_t len = 0;
+        if (k < sizeof fixed / sizeof *fixed) {
+            len = strlen(fixed[k]);
+            memcpy(in, fixed[k], len + 1);
+        } else {
+            size_t n = 1 + (k % 24);
+            for (size_t p = 0; p < n; p++) {
+                seed = seed * 1103515245u + 12345u;
+                /* ideographs half of the time, so that runs are common */
+                const char *piece = (seed >> 16) % 2 ? mixed_pieces[(seed >> 8) % 21]
+                                                     : mixed_pieces[(seed >> 8) % npieces];
+                size_t l = strlen(piece);
+                memcpy(in + len, piece, l);
+                len += l;
+            }
+            in[len] = '\0';
+        }
+        for (int mode = WD_ANALYZE_QUERY; mode <= WD_ANALYZE_INDEX; mode++) {
+            toks a, b;
+            assert_int_equal(run(g_an, mode, in, len, &a), WD_OK);
+            assert_int_equal(run(slow, mode, in, len, &b), WD_OK);
+            assert_same_tokens(&a, &b, in);
+            toks_free(&a);
+            toks_free(&b);
+        }
+    }
+    wd_analyzer_free(slow);
+}
+
+/* The dictionary's child index finds what the trie's binary search finds:
+ * every child of every one-character node, and no child where there is
+ * none. */
+static void test_analyzer__child_index_agrees_with_the_trie(void **state)
+{
+    (void)state;
+    if (!have_general())
+        skip();
+    for (uint32_t v = 1; v <= wd_gd_nchars; v++) {
+        for (uint32_t c = wd_gd_first[v]; c < wd_gd_first[v + 1]; c++)
+            assert_int_equal(wd_dict_child(g_dict, v, wd_gd_label[c]), c);
+        for (uint32_t id = v % 97 + 1; id <= wd_gd_nchars; id += 997)
+            assert_int_equal(wd_dict_child(g_dict, v, id), wd_gd_child(v, id));
+    }
+    for (uint32_t v = wd_gd_nchars + 1; v < wd_gd_nnodes; v += 101)
+        for (uint32_t c = wd_gd_first[v]; c < wd_gd_first[v + 1]; c++)
+            assert_int_equal(wd_dict_child(g_dict, v, wd_gd_label[c]), c);
+}
+
+/* Every key of the loaded words, prefixes and stop words passes the
+ * analyzer's filters of first code points. */
+static void test_analyzer__key_filters_pass_every_key(void **state)
+{
+    (void)state;
+    const wd_strtab *t = &g_dict->tab;
+    assert_true(t->n > 0);
+    for (size_t k = 0; k < t->n; k++) {
+        const wd_strent *e = &t->ent[k];
+        uint32_t c = 0;
+        assert_true(wd_utf8_decode(wd_strtab_key(t, e), e->len, &c) > 0);
+        if (e->flags & (WD_ENT_WORD | WD_ENT_PREFIX))
+            assert_true(wd_dict_may_start(g_dict->wstart, g_dict->all_wstart, c));
+        if (e->flags & WD_ENT_STOP)
+            assert_true(wd_dict_may_start(g_dict->sstart, g_dict->all_sstart, c));
+    }
+    /* and a character that starts none of them does not */
+    uint32_t x = 0x9F98; /* 龘 */
+    assert_false(wd_dict_may_start(g_dict->sstart, g_dict->all_sstart, x));
+}
+
+/* ICU's word break iterator alone: its word segments counted, the
+ * analyzer's iterator usable afterwards, bad arguments refused. */
+static void test_analyzer__icu_words_counts_icu_words(void **state)
+{
+    (void)state;
+    const char *in = "hello, world 42";
+    toks before, after;
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, strlen(in), &before), WD_OK);
+    size_t n = 99;
+    wd_error err;
+    assert_int_equal(wd_analyzer_icu_words(g_an, in, strlen(in), &n, &err), WD_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(wd_analyzer_icu_words(g_an, "", 0, &n, &err), WD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(wd_analyzer_icu_words(g_an, "中文分词", strlen("中文分词"), &n, &err), WD_OK);
+    assert_true(n >= 1 && n <= 4);
+    assert_int_equal(run(g_an, WD_ANALYZE_INDEX, in, strlen(in), &after), WD_OK);
+    assert_same_tokens(&before, &after, in);
+    toks_free(&before);
+    toks_free(&after);
+    n = 99;
+    assert_int_equal(wd_analyzer_icu_words(NULL, in, 1, &n, &err), WD_EINVAL);
+    assert_int_equal(n, 0);
+    assert_int_equal(wd_analyzer_icu_words(g_an, NULL, 1, &n, &err), WD_EINVAL);
+    assert_int_equal(wd_analyzer_icu_words(g_an, in, 1, NULL, &err), WD_EINVAL);
+}
+
 /* Fail the n-th allocation for n = 0, 1, ... until the whole pipeline runs
  * without hitting the failure: each run must fail cleanly (ASan/LSan check
  * the "cleanly"). */
@@ -1297,6 +1563,10 @@ int main(void)
         cmocka_unit_test(test_analyzer__token_source_names),
         cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),
         cmocka_unit_test(test_analyzer__dictionary_layer_off_is_icu),
+        cmocka_unit_test(test_analyzer__planned_runs_give_what_icu_gives),
+        cmocka_unit_test(test_analyzer__child_index_agrees_with_the_trie),
+        cmocka_unit_test(test_analyzer__key_filters_pass_every_key),
+        cmocka_unit_test(test_analyzer__icu_words_counts_icu_words),
         cmocka_unit_test(test_analyzer__load_missing_dir_not_found),
         cmocka_unit_test(test_analyzer__load_bad_line_names_file_and_line),
         cmocka_unit_test(test_analyzer__user_overlay_makes_word_whole),

@@ -148,6 +148,14 @@ void wd_analyzer_free(wd_analyzer *a);
  * the "ICU alone" baseline of the evaluation. */
 void wd_analyzer_set_dictionary_layer(wd_analyzer *a, int on);
 
+/* ICU's word break iterator alone over text[0..len), read as UTF-8 where it
+ * lies (no normalisation, no dictionary layer, no tokens): *nwords gets the
+ * number of segments ICU marks as words. The speed the analyzer is measured
+ * against (tools/bench/analyze-speed); uses a's break iterator. WD_OK or an
+ * error. */
+int wd_analyzer_icu_words(wd_analyzer *a, const char *text, size_t len, size_t *nwords,
+                          wd_error *err);
+
 /* Analyse text[0..len). Invalid UTF-8 bytes are skipped (never passed on),
  * as are punctuation and spaces. Returns WD_OK, an error code, or the
  * callback's non-zero return. */
