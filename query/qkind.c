@@ -97,11 +97,26 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int starts_with_any(const char *p, const char *const *list, size_t n)
+/* The length of word when text[0..room) starts with it, else 0. The scan
+ * asks this of every pattern at every character: most differ in the first
+ * byte, which is all this looks at then. */
+static inline size_t starts_with(const char *text, size_t room, const char *word)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(p, list[i], strlen(list[i])) == 0)
-            return (int)strlen(list[i]);
+    size_t k = 0;
+    for (; word[k]; k++)
+        if (k == room || text[k] != word[k])
+            return 0;
+    return k;
+}
+
+/* The length of the first word of list that text[0..room) starts with, or 0. */
+static size_t starts_with_any(const char *text, size_t room, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = starts_with(text, room, list[i]);
+        if (len)
+            return len;
+    }
     return 0;
 }
 
@@ -114,8 +129,8 @@ int wd_qkind_scan(const char *norm, size_t nlen, wd_qkind *out)
     for (size_t i = 0; i < nlen;) {
         size_t adv = 1;
         for (size_t k = 0; k < NQPATTERNS; k++) {
-            size_t pl = strlen(QPATTERNS[k].pat);
-            if (strncmp(norm + i, QPATTERNS[k].pat, pl) == 0) {
+            size_t pl = starts_with(norm + i, nlen - i, QPATTERNS[k].pat);
+            if (pl) {
                 out->types |= QPATTERNS[k].type;
                 out->matched[k] = 1;
                 memset(masked + i, ' ', pl);
@@ -135,16 +150,17 @@ int wd_qkind_scan(const char *norm, size_t nlen, wd_qkind *out)
     if ((out->types & QT_YESNO) && (out->types & ~(unsigned)(QT_YESNO)))
         out->types &= ~(unsigned)QT_YESNO;
     for (size_t i = 0; i < nlen;) {
-        int skip = starts_with_any(masked + i, NOT_NEGATIONS,
-                                   sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
+        size_t skip = starts_with_any(masked + i, nlen - i, NOT_NEGATIONS,
+                                      sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
         if (skip) {
-            i += (size_t)skip;
+            i += skip;
             continue;
         }
-        int neg = starts_with_any(masked + i, NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
+        size_t neg =
+            starts_with_any(masked + i, nlen - i, NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
         if (neg) {
             out->neg ^= 1;
-            i += (size_t)neg;
+            i += neg;
             continue;
         }
         i++;
