@@ -19,6 +19,7 @@
 #include "schema.h"
 #include "similarity.h"
 #include "snippet.h"
+#include "termstats.h"
 #include "xapian_c.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
@@ -1249,6 +1250,94 @@ static void test_query__the_question_overlap_is_its_definition(void **state)
     wd_analyzer_free(an);
 }
 
+/* The answer coverage the re-ranking weighs (a hit's ranking feature
+ * answer_cover) as its definition reads: the share of the asked whole
+ * words' answer-field IDF whose word, or a synonym of it, occurs in the
+ * record's normalised answer. The searcher looks for them all in one pass
+ * over each answer; the shares are the same to the last bit. */
+static void test_query__the_answer_coverage_is_its_definition(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "c1", "医保怎么报销", "医疗保险在定点医院直接结算，报账比例看地区。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c2", "醫保報銷比例", "醫療保險報銷比例為百分之七十，claim 要帶發票。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c3", "异地就医报销", "ＣＬＡＩＭ先备案，异地就医报销报销再报销。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c4", "医保报销比例是多少", "", "c.txt", NULL, WD_KIND_QUESTION, 1, NULL, 0 },
+        { "c5", "医保卡丢了", "补办医保卡去社保局。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c6", "门诊统筹", "门诊统筹一年最高支付800元，和医保报销无关。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+    };
+    char dir[64];
+    wd_dict *dict = NULL;
+    wd_searcher *s = NULL;
+    wd_analyzer *an = NULL;
+    xc_db *db = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "cover"), 0);
+    assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, dict, recs, sizeof recs / sizeof *recs, NULL), WD_OK);
+    assert_int_equal(wd_searcher_open(&s, dir, dict, NULL), WD_OK);
+    assert_int_equal(wd_analyzer_new(&an, dict, NULL), WD_OK);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    uint32_t ndocs = 0;
+    assert_int_equal(xc_db_doccount(db, &ndocs, NULL), WD_OK);
+    static const char *const questions[] = { "医保报销claim比例", "异地就医怎么报销",
+                                             "醫保卡丟了怎麼辦", "门诊统筹医保报销" };
+    int partial = 0;
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        const char *question = questions[k];
+        wd_search_opts o = WD_SEARCH_OPTS_INIT;
+        o.features = 1;
+        o.distinct = 0;
+        o.n = 10;
+        wd_results *res = NULL;
+        assert_int_equal(wd_search(s, question, strlen(question), &o, &res, NULL), WD_OK);
+        assert_true(res->n_hits > 1);
+        wd_qtext q;
+        assert_int_equal(wd_qtext_analyse(&q, an, question, strlen(question), NULL), WD_OK);
+        wd_qtext_synonyms(&q, dict);
+        for (size_t h = 0; h < res->n_hits; h++) {
+            const wd_hit *hit = &res->hits[h];
+            char *norm = NULL;
+            size_t nlen = 0;
+            assert_int_equal(wd_normalize(an, hit->answer, strlen(hit->answer), &norm, &nlen, NULL),
+                             WD_OK);
+            double found = 0, total = 0;
+            for (size_t i = 0; i < q.n; i++) {
+                const wd_qword *w = &q.w[i];
+                if (w->kind != WD_QK_WORD)
+                    continue;
+                uint32_t df = 0;
+                assert_int_equal(xc_db_termfreq(db, w->text, &df, NULL), WD_OK);
+                double idf = wd_idf_bm25(ndocs, df);
+                total += idf;
+                int hit_word = *hit->answer && strstr(norm, w->text) != NULL;
+                for (size_t y = 0; *hit->answer && !hit_word && y < w->nsyn; y++)
+                    hit_word = strstr(norm, w->syns[y]) != NULL;
+                if (hit_word)
+                    found += idf;
+            }
+            double want = total > 0 ? found / total : 0;
+            double got = hit->rank_features[2];
+            if (memcmp(&got, &want, sizeof got) != 0)
+                fail_msg("'%s', hit %s: answer coverage %.17g, by its definition %.17g", question,
+                         hit->id, got, want);
+            partial += want > 0 && want < 1;
+            free(norm);
+        }
+        wd_qtext_free(&q);
+        wd_results_free(res);
+    }
+    assert_true(partial > 0);
+    xc_db_close(db);
+    wd_analyzer_free(an);
+    wd_searcher_close(s);
+    th_rmtree(dir);
+    wd_dict_free(dict);
+}
+
 static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **state)
 {
     fx *f = *state;
@@ -1564,6 +1653,7 @@ int main(void)
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
+        cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(
             test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
         cmocka_unit_test(test_query__numbers_and_durations_match_across_forms),
