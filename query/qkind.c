@@ -91,17 +91,89 @@ static const char *const NEGATIONS[] = { "不能", "不会", "不是", "不要",
 static const char *const NOT_NEGATIONS[] = { "不适",   "不良",   "不孕", "不育",   "不足",  "不全",
                                              "不齐",   "不调",   "不振", "不稳",   "不清",  "不断",
                                              "不了解", "不知道", "不懂", "不明白", "不确定" };
+_Static_assert(sizeof NEGATIONS / sizeof *NEGATIONS <= WD_QKIND_PATTERNS &&
+                   sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS <= WD_QKIND_PATTERNS,
+               "the word lists fit a chains");
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int starts_with_any(const char *p, const char *const *list, size_t n)
+/* The length of word when text[0..room) starts with it, else 0. The scan
+ * asks this of every pattern at every character: most differ in the first
+ * byte, which is all this looks at then. */
+static inline size_t starts_with(const char *text, size_t room, const char *word)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(p, list[i], strlen(list[i])) == 0)
-            return (int)strlen(list[i]);
+    size_t k = 0;
+    for (; word[k]; k++)
+        if (k == room || text[k] != word[k])
+            return 0;
+    return k;
+}
+
+/* A list of words chained by their first two bytes, each chain in list
+ * order: the first word of the list that a text starts with is the first
+ * of the chain of its two bytes that it starts with (no other word can
+ * be: its first two bytes differ). Made at each scan, for a few hundred
+ * instructions, against trying every pattern at every character. */
+typedef struct chains {
+    const char *word[WD_QKIND_PATTERNS];
+    size_t n;
+    int linear;                            /* a word under two bytes: try all, in order */
+    unsigned char head[256];               /* by two bytes hashed: a chain's first word + 1 */
+    unsigned char next[WD_QKIND_PATTERNS]; /* the next word of its chain + 1 (0: the end) */
+} chains;
+_Static_assert(WD_QKIND_PATTERNS < 255, "a chain link is a byte");
+
+static unsigned chain_of(const char *s)
+{
+    unsigned pair = (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+    return (pair * 40503u) >> 8 & 255u;
+}
+
+/* Chain the n words at words, words + stride, ... (n <= WD_QKIND_PATTERNS). */
+static void chain(chains *c, const void *words, size_t stride, size_t n)
+{
+    memset(c->head, 0, sizeof c->head);
+    c->n = n;
+    c->linear = 0;
+    for (size_t k = n; k-- > 0;) { /* backwards: each chain ends up in list order */
+        const char *w = *(const char *const *)((const char *)words + k * stride);
+        c->word[k] = w;
+        if (!w[0] || !w[1]) {
+            c->linear = 1;
+            continue;
+        }
+        unsigned h = chain_of(w);
+        c->next[k] = c->head[h];
+        c->head[h] = (unsigned char)(k + 1);
+    }
+}
+
+/* The length of the first word of c that text[0..room) starts with (its
+ * index in *which), or 0. */
+static size_t first_word(const chains *c, const char *text, size_t room, size_t *which)
+{
+    if (c->linear) {
+        for (size_t k = 0; k < c->n; k++) {
+            size_t len = starts_with(text, room, c->word[k]);
+            if (len) {
+                *which = k;
+                return len;
+            }
+        }
+        return 0;
+    }
+    if (room < 2)
+        return 0;
+    for (unsigned at = c->head[chain_of(text)]; at; at = c->next[at - 1]) {
+        size_t len = starts_with(text, room, c->word[at - 1]);
+        if (len) {
+            *which = at - 1;
+            return len;
+        }
+    }
     return 0;
 }
 
@@ -111,17 +183,19 @@ int wd_qkind_scan(const char *norm, size_t nlen, wd_qkind *out)
     char *masked = wd_strndup(norm, nlen);
     if (!masked)
         return WD_ENOMEM;
+    chains pats, negs, nots;
+    chain(&pats, &QPATTERNS[0].pat, sizeof *QPATTERNS, NQPATTERNS);
+    chain(&negs, NEGATIONS, sizeof *NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
+    chain(&nots, NOT_NEGATIONS, sizeof *NOT_NEGATIONS,
+          sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
     for (size_t i = 0; i < nlen;) {
-        size_t adv = 1;
-        for (size_t k = 0; k < NQPATTERNS; k++) {
-            size_t pl = strlen(QPATTERNS[k].pat);
-            if (strncmp(norm + i, QPATTERNS[k].pat, pl) == 0) {
-                out->types |= QPATTERNS[k].type;
-                out->matched[k] = 1;
-                memset(masked + i, ' ', pl);
-                adv = pl;
-                break;
-            }
+        size_t adv = 1, k = 0;
+        size_t pl = first_word(&pats, norm + i, nlen - i, &k);
+        if (pl) {
+            out->types |= QPATTERNS[k].type;
+            out->matched[k] = 1;
+            memset(masked + i, ' ', pl);
+            adv = pl;
         }
         if (adv == 1)
             while (i + adv < nlen && (((unsigned char)norm[i + adv]) & 0xC0) == 0x80)
@@ -135,16 +209,16 @@ int wd_qkind_scan(const char *norm, size_t nlen, wd_qkind *out)
     if ((out->types & QT_YESNO) && (out->types & ~(unsigned)(QT_YESNO)))
         out->types &= ~(unsigned)QT_YESNO;
     for (size_t i = 0; i < nlen;) {
-        int skip = starts_with_any(masked + i, NOT_NEGATIONS,
-                                   sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
+        size_t which = 0;
+        size_t skip = first_word(&nots, masked + i, nlen - i, &which);
         if (skip) {
-            i += (size_t)skip;
+            i += skip;
             continue;
         }
-        int neg = starts_with_any(masked + i, NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
+        size_t neg = first_word(&negs, masked + i, nlen - i, &which);
         if (neg) {
             out->neg ^= 1;
-            i += (size_t)neg;
+            i += neg;
             continue;
         }
         i++;

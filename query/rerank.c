@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "rank.h"
 #include "searcher.h"
 
@@ -115,26 +116,127 @@ static int contains(const char *hay, size_t n, const char *needle, size_t m)
     return memmem(hay, n, needle, m) != NULL;
 }
 
+/* The asked words and their synonyms, looked for in an answer in one pass
+ * (made once a search): each is a needle, found where the answer's bytes
+ * start with it. A needle is tried only where the answer's next two bytes
+ * are its first two (a bitmap of those pairs, then a chain of the needles
+ * whose pair hashes alike); one shorter than two bytes, or starting inside
+ * a character, is looked for on its own. The words found are those
+ * searching for each as a substring finds. */
+typedef struct needle {
+    const char *text;
+    size_t len;
+    uint32_t word; /* its word in the asked question */
+    uint32_t next; /* the next of its chain + 1 (0: the end) */
+} needle;
+
+typedef struct answer_scan {
+    needle *n;
+    size_t nn, cap;
+    uint32_t *alone; /* needles looked for on their own */
+    size_t nalone;
+    uint64_t pairs[65536 / 64]; /* the first two bytes of the chained needles */
+    uint32_t chain[256];        /* by those two bytes hashed: the first needle + 1 */
+    unsigned char *found;       /* per word of the asked question */
+} answer_scan;
+
+static unsigned pair_of(const char *s)
+{
+    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static unsigned chain_of(unsigned pair)
+{
+    return (pair * 40503u) >> 8 & 255u;
+}
+
+static int scan_add(answer_scan *sc, const char *text, size_t len, size_t word)
+{
+    if (WD_GROW(sc->n, sc->cap, sc->nn + 1, 16) != WD_OK)
+        return WD_ENOMEM;
+    needle *nd = &sc->n[sc->nn++];
+    *nd = (needle){ text, len, (uint32_t)word, 0 };
+    if (len < 2 || ((unsigned char)text[0] & 0xC0) == 0x80) {
+        sc->alone[sc->nalone++] = (uint32_t)(sc->nn - 1);
+        return WD_OK;
+    }
+    unsigned pair = pair_of(text);
+    sc->pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
+    nd->next = sc->chain[chain_of(pair)];
+    sc->chain[chain_of(pair)] = (uint32_t)sc->nn;
+    return WD_OK;
+}
+
+static void scan_free(answer_scan *sc)
+{
+    if (!sc)
+        return;
+    wd_free(sc->n);
+    wd_free(sc->alone);
+    wd_free(sc->found);
+    wd_free(sc);
+}
+
+/* The needles of the asked question's whole words: *out is new. */
+static int scan_new(wd_run *r, answer_scan **out)
+{
+    size_t needles = 0;
+    for (size_t i = 0; i < r->q.n; i++)
+        if (r->q.w[i].kind == WD_QK_WORD)
+            needles += 1 + r->q.w[i].nsyn;
+    answer_scan *sc = wd_calloc(1, sizeof *sc);
+    int rc = sc && (sc->alone = wd_malloc((needles ? needles : 1) * sizeof *sc->alone)) &&
+                     (sc->found = wd_malloc(r->q.n ? r->q.n : 1))
+                 ? WD_OK
+                 : WD_ENOMEM;
+    for (size_t i = 0; rc == WD_OK && i < r->q.n; i++) {
+        const wd_qword *w = &r->q.w[i];
+        if (w->kind != WD_QK_WORD)
+            continue;
+        rc = scan_add(sc, w->text, w->len, i);
+        for (size_t y = 0; rc == WD_OK && y < w->nsyn; y++)
+            rc = scan_add(sc, w->syns[y], strlen(w->syns[y]), i);
+    }
+    if (rc != WD_OK) {
+        scan_free(sc);
+        sc = NULL;
+    }
+    *out = sc;
+    return rc;
+}
+
 /* How much of the asked question's content (IDF-weighted, synonyms counted)
  * occurs in a record's answer: the normalised answer is searched for each
  * word as a substring, which is cheap next to segmenting it. */
-static double answer_coverage(wd_run *r, wd_rec *rec)
+static double answer_coverage(wd_run *r, answer_scan *sc, wd_rec *rec)
 {
     size_t nlen = 0;
     const char *norm = wd_run_answer_norm(r, rec, &nlen);
     if (!norm)
         return 0;
-    double found = 0;
-    for (size_t i = 0; i < r->q.n; i++) {
-        const wd_qword *w = &r->q.w[i];
-        if (w->kind != WD_QK_WORD)
-            continue;
-        int hit = contains(norm, nlen, w->text, w->len);
-        for (size_t y = 0; !hit && y < w->nsyn; y++)
-            hit = contains(norm, nlen, w->syns[y], strlen(w->syns[y]));
-        if (hit)
-            found += r->aidf[i];
+    memset(sc->found, 0, r->q.n);
+    for (size_t k = 0; k < sc->nalone; k++) {
+        const needle *nd = &sc->n[sc->alone[k]];
+        if (!sc->found[nd->word] && contains(norm, nlen, nd->text, nd->len))
+            sc->found[nd->word] = 1;
     }
+    for (size_t p = 0; p + 1 < nlen; p++) {
+        if (((unsigned char)norm[p] & 0xC0) == 0x80)
+            continue; /* inside a character: the chained needles start none */
+        unsigned pair = pair_of(norm + p);
+        if (!(sc->pairs[pair / 64] >> (pair % 64) & 1))
+            continue;
+        for (uint32_t at = sc->chain[chain_of(pair)]; at; at = sc->n[at - 1].next) {
+            const needle *nd = &sc->n[at - 1];
+            if (!sc->found[nd->word] && nd->len <= nlen - p &&
+                memcmp(norm + p, nd->text, nd->len) == 0)
+                sc->found[nd->word] = 1;
+        }
+    }
+    double found = 0;
+    for (size_t i = 0; i < r->q.n; i++)
+        if (r->q.w[i].kind == WD_QK_WORD && sc->found[i])
+            found += r->aidf[i];
     return r->atotal > 0 ? found / r->atotal : 0;
 }
 
@@ -178,10 +280,13 @@ int wd_run_rerank(wd_run *r, wd_error *err)
     r->c = wd_calloc(r->nc ? r->nc : 1, sizeof *r->c);
     wd_overlap_query oq;
     memset(&oq, 0, sizeof oq);
+    answer_scan *sc = NULL;
     if (!r->c || wd_run_idf(r, &r->q, &r->idf) != WD_OK ||
-        (t->answer_cover_share > 0 && answer_idf(r) != WD_OK) ||
-        wd_overlap_query_init(&oq, &r->q, r->idf, t->particle_weight, t->subword_weight) != WD_OK)
+        (t->answer_cover_share > 0 && (answer_idf(r) != WD_OK || scan_new(r, &sc) != WD_OK)) ||
+        wd_overlap_query_init(&oq, &r->q, r->idf, t->particle_weight, t->subword_weight) != WD_OK) {
+        scan_free(sc);
         return wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
     double top = r->nc ? xc_mset_weight(r->m, 0) : 1;
     if (top <= 0)
         top = 1;
@@ -208,7 +313,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
                 break;
             c->sim = wd_question_overlap(&oq, &c->rec->q, c->rec->idf);
         }
-        c->cover = sa ? sa->cover : t->answer_cover_share > 0 ? answer_coverage(r, c->rec) : 0;
+        c->cover = sa ? sa->cover : t->answer_cover_share > 0 ? answer_coverage(r, sc, c->rec) : 0;
         /* The answer's coverage matters where the questions differ. */
         double ac = c->cover * (1 - c->sim);
         double rr = t->question_similarity_share, ra = t->answer_cover_share;
@@ -225,6 +330,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
         c->score = c->hand;
     }
     wd_overlap_query_free(&oq);
+    scan_free(sc);
     if (rc != WD_OK)
         return rc;
     /* The hand-set mix's order first (BM25's when it is off): the confidence

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hash.h"
 #include "logit.h"
 #include "qkind.h"
@@ -48,6 +49,22 @@
 
 /* ---- the re-ranking's overlap ---------------------------------------------------- */
 
+/* Asked entry i is looked for under text[0..len) (its own, or a synonym's)
+ * in `texts` (words) or `grams` (n-grams): a chain of asked entries per
+ * text, so that a record's entries are each looked up once. */
+static int look_for(wd_overlap_query *oq, wd_strmap *map, const char *text, size_t len, size_t i)
+{
+    uint32_t *head = wd_strmap_put(map, text, len, NULL);
+    size_t cap_next = oq->cap;
+    if (!head || WD_GROW(oq->node_of, oq->cap, oq->nnodes + 1, 16) != WD_OK ||
+        WD_GROW(oq->node_next, cap_next, oq->nnodes + 1, 16) != WD_OK)
+        return WD_ENOMEM;
+    oq->node_of[oq->nnodes] = (uint32_t)i;
+    oq->node_next[oq->nnodes] = *head; /* 0: the end; else a node's index + 1 */
+    *head = (uint32_t)++oq->nnodes;
+    return WD_OK;
+}
+
 int wd_overlap_query_init(wd_overlap_query *oq, const wd_qtext *q, const double *idf,
                           double particle_weight, double subword_weight)
 {
@@ -56,46 +73,37 @@ int wd_overlap_query_init(wd_overlap_query *oq, const wd_qtext *q, const double 
     oq->idf = idf;
     oq->particle_weight = particle_weight;
     oq->subword_weight = subword_weight;
-    size_t n = q->n ? q->n : 1;
-    oq->syn_hash = wd_calloc(n, sizeof *oq->syn_hash);
-    oq->syn_len = wd_calloc(n, sizeof *oq->syn_len);
-    if (!oq->syn_hash || !oq->syn_len) {
-        wd_overlap_query_free(oq);
+    oq->words = (wd_strmap)WD_STRMAP_INIT(sizeof(uint32_t));
+    oq->grams = (wd_strmap)WD_STRMAP_INIT(sizeof(uint32_t));
+    if (!(oq->first = wd_malloc((q->n ? q->n : 1) * sizeof *oq->first)))
         return WD_ENOMEM;
-    }
-    for (size_t i = 0; i < q->n; i++) {
+    int rc = WD_OK;
+    for (size_t i = 0; rc == WD_OK && i < q->n; i++) {
         const wd_qword *w = &q->w[i];
         if (w->kind == WD_QK_NGRAM) {
             oq->nsum += idf[i];
+            rc = look_for(oq, &oq->grams, w->text, w->len, i);
             continue;
         }
         if (w->kind == WD_QK_SUBWORD)
-            continue;
+            continue; /* whole words carry the meaning; sub-words only help match */
         oq->wsum += idf[i] * (w->kind == WD_QK_STOP ? particle_weight : 1.0);
-        if (!w->nsyn)
-            continue;
-        oq->syn_hash[i] = wd_malloc(w->nsyn * sizeof **oq->syn_hash);
-        oq->syn_len[i] = wd_malloc(w->nsyn * sizeof **oq->syn_len);
-        if (!oq->syn_hash[i] || !oq->syn_len[i]) {
-            wd_overlap_query_free(oq);
-            return WD_ENOMEM;
-        }
-        for (size_t y = 0; y < w->nsyn; y++) {
-            oq->syn_len[i][y] = strlen(w->syns[y]);
-            oq->syn_hash[i][y] = wd_hash_bytes(w->syns[y], oq->syn_len[i][y]);
-        }
+        rc = look_for(oq, &oq->words, w->text, w->len, i);
+        for (size_t y = 0; rc == WD_OK && y < w->nsyn; y++)
+            rc = look_for(oq, &oq->words, w->syns[y], strlen(w->syns[y]), i);
     }
-    return WD_OK;
+    if (rc != WD_OK)
+        wd_overlap_query_free(oq);
+    return rc;
 }
 
 void wd_overlap_query_free(wd_overlap_query *oq)
 {
-    for (size_t i = 0; oq->q && oq->syn_hash && oq->syn_len && i < oq->q->n; i++) {
-        wd_free(oq->syn_hash[i]);
-        wd_free(oq->syn_len[i]);
-    }
-    wd_free(oq->syn_hash);
-    wd_free(oq->syn_len);
+    wd_strmap_clear(&oq->words);
+    wd_strmap_clear(&oq->grams);
+    wd_free(oq->node_of);
+    wd_free(oq->node_next);
+    wd_free(oq->first);
     memset(oq, 0, sizeof *oq);
 }
 
@@ -106,38 +114,36 @@ static double kind_weight(const wd_overlap_query *oq, int kind)
                                    : 1.0;
 }
 
-double wd_question_overlap(const wd_overlap_query *oq, const wd_qtext *r, const double *ridf)
+#define NOT_FOUND SIZE_MAX
+
+double wd_question_overlap(wd_overlap_query *oq, const wd_qtext *r, const double *ridf)
 {
     const wd_qtext *q = oq->q;
+    /* Where each asked entry first occurs among r's: an n-gram as an n-gram,
+     * a word (or a synonym of it) as any entry that is not one. */
+    for (size_t i = 0; i < q->n; i++)
+        oq->first[i] = NOT_FOUND;
+    for (size_t k = 0; k < r->n; k++) {
+        const wd_qword *c = &r->w[k];
+        const uint32_t *head =
+            wd_strmap_get(c->kind == WD_QK_NGRAM ? &oq->grams : &oq->words, c->text, c->len);
+        for (uint32_t at = head ? *head : 0; at; at = oq->node_next[at - 1])
+            if (oq->first[oq->node_of[at - 1]] == NOT_FOUND)
+                oq->first[oq->node_of[at - 1]] = k;
+    }
     double wcommon = 0, rwsum = 0, ncommon = 0, rnsum = 0;
     for (size_t i = 0; i < q->n; i++) {
         const wd_qword *w = &q->w[i];
         if (w->kind == WD_QK_NGRAM) {
-            for (size_t k = 0; k < r->n; k++)
-                if (r->w[k].kind == WD_QK_NGRAM && r->w[k].len == w->len &&
-                    r->w[k].hash == w->hash && memcmp(r->w[k].text, w->text, w->len) == 0) {
-                    ncommon += oq->idf[i];
-                    break;
-                }
+            if (oq->first[i] != NOT_FOUND)
+                ncommon += oq->idf[i];
             continue;
         }
         if (w->kind == WD_QK_SUBWORD)
-            continue; /* whole words carry the meaning; sub-words only help match */
+            continue;
         double wt = oq->idf[i] * kind_weight(oq, w->kind);
-        for (size_t k = 0; k < r->n; k++) {
-            const wd_qword *c = &r->w[k];
-            if (c->kind == WD_QK_NGRAM)
-                continue;
-            int same =
-                c->len == w->len && c->hash == w->hash && memcmp(c->text, w->text, w->len) == 0;
-            for (size_t y = 0; !same && y < w->nsyn; y++)
-                same = oq->syn_len[i][y] == c->len && oq->syn_hash[i][y] == c->hash &&
-                       memcmp(w->syns[y], c->text, c->len) == 0;
-            if (same) {
-                wcommon += wt * (c->kind == WD_QK_SUBWORD ? oq->subword_weight : 1.0);
-                break;
-            }
-        }
+        if (oq->first[i] != NOT_FOUND)
+            wcommon += wt * (r->w[oq->first[i]].kind == WD_QK_SUBWORD ? oq->subword_weight : 1.0);
     }
     for (size_t k = 0; k < r->n; k++) {
         const wd_qword *c = &r->w[k];

@@ -24,16 +24,22 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "strmap.h"
 #include "wenda/coverage.h"
 
 /* ---- the re-ranking's overlap ---------------------------------------------- */
 
-/* The asked question, prepared once per search. */
+/* The asked question, prepared once per search: which of its entries each
+ * text stands for, so that a record's entries are looked up, not compared
+ * with each of its. One overlap at a time (first is scratch). */
 typedef struct wd_overlap_query {
-    const wd_qtext *q;   /* borrowed */
-    const double *idf;   /* borrowed: per word of q (wd_qtext_idf) */
-    uint64_t **syn_hash; /* per word with synonyms: their hashes and lengths */
-    size_t **syn_len;
+    const wd_qtext *q;             /* borrowed */
+    const double *idf;             /* borrowed: per word of q (wd_qtext_idf) */
+    wd_strmap words;               /* a word's or a synonym's text -> its chain of q's entries */
+    wd_strmap grams;               /* an n-gram's text -> likewise */
+    uint32_t *node_of, *node_next; /* chains: an entry of q, the next node + 1 (0: end) */
+    size_t nnodes, cap;
+    size_t *first;     /* per entry of q: its first match in the record's entries */
     double wsum, nsum; /* the weighted sums of q's words and of its n-grams */
     double particle_weight, subword_weight;
 } wd_overlap_query;
@@ -44,7 +50,7 @@ int wd_overlap_query_init(wd_overlap_query *oq, const wd_qtext *q, const double 
 void wd_overlap_query_free(wd_overlap_query *oq);
 /* The overlap in [0, 1] of the asked question and a record's question r
  * (idf: per word of r). */
-double wd_question_overlap(const wd_overlap_query *oq, const wd_qtext *r, const double *idf);
+double wd_question_overlap(wd_overlap_query *oq, const wd_qtext *r, const double *idf);
 
 /* ---- the same-question view of a text ---------------------------------------- */
 

@@ -17,7 +17,9 @@
 #include "helpers.h"
 #include "places.h"
 #include "schema.h"
+#include "similarity.h"
 #include "snippet.h"
+#include "termstats.h"
 #include "xapian_c.h"
 #include "wenda/index.h"
 #include "wenda/search.h"
@@ -1141,6 +1143,201 @@ static int count_token(void *ctx, const wd_token *t)
  * make of it, entry by entry (the re-ranking must come out the same); with
  * another stamp it is not read, and a form cut short or damaged is refused,
  * never read past its end. */
+/* The re-ranking's question overlap as its definition reads: each asked
+ * word (not a sub-word) found as the record's first entry that is it or
+ * one of its synonyms (a sub-word there counting less), each asked n-gram
+ * among the record's n-grams, an IDF-weighted Dice of each side, averaged.
+ * The searcher looks the record's entries up instead of comparing every
+ * pair: the same number, to the last bit. */
+static double overlap_by_pairs(const wd_qtext *q, const double *idf, const wd_qtext *r,
+                               const double *ridf, double stop, double sub)
+{
+    double wcommon = 0, wsum = 0, rwsum = 0, ncommon = 0, nsum = 0, rnsum = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const wd_qword *w = &q->w[i];
+        if (w->kind == WD_QK_NGRAM) {
+            nsum += idf[i];
+            for (size_t k = 0; k < r->n; k++)
+                if (r->w[k].kind == WD_QK_NGRAM && strcmp(r->w[k].text, w->text) == 0) {
+                    ncommon += idf[i];
+                    break;
+                }
+            continue;
+        }
+        if (w->kind == WD_QK_SUBWORD)
+            continue;
+        double wt = idf[i] * (w->kind == WD_QK_STOP ? stop : 1.0);
+        wsum += idf[i] * (w->kind == WD_QK_STOP ? stop : 1.0);
+        for (size_t k = 0; k < r->n; k++) {
+            const wd_qword *c = &r->w[k];
+            int same = c->kind != WD_QK_NGRAM && strcmp(c->text, w->text) == 0;
+            for (size_t y = 0; c->kind != WD_QK_NGRAM && !same && y < w->nsyn; y++)
+                same = strcmp(c->text, w->syns[y]) == 0;
+            if (same) {
+                wcommon += wt * (c->kind == WD_QK_SUBWORD ? sub : 1.0);
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < r->n; k++) {
+        const wd_qword *c = &r->w[k];
+        if (c->kind == WD_QK_NGRAM)
+            rnsum += ridf[k];
+        else if (c->kind != WD_QK_SUBWORD)
+            rwsum += ridf[k] * (c->kind == WD_QK_STOP ? stop : 1.0);
+    }
+    double wd = wsum + rwsum > 0 ? 2 * wcommon / (wsum + rwsum) : 0;
+    double nd = nsum + rnsum > 0 ? 2 * ncommon / (nsum + rnsum) : wd;
+    return (wd + nd) / 2;
+}
+
+/* An IDF per entry that tells entries apart (made up from the text). */
+static double *made_up_idf(const wd_qtext *q)
+{
+    double *idf = calloc(q->n ? q->n : 1, sizeof *idf);
+    for (size_t i = 0; i < q->n; i++)
+        idf[i] = q->w[i].kind == WD_QK_SUBWORD ? 0 : 0.1 + (double)(q->w[i].hash % 97) / 13.0;
+    return idf;
+}
+
+static void test_query__the_question_overlap_is_its_definition(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    /* synonyms (医保, 医疗保险; 报销, 报), sub-words (医疗保险 holds 保险),
+     * particles, a repeated word, numbers, no CJK at all, nothing */
+    static const char *const texts[] = {
+        "低保户要交城乡居民医保吗",
+        "城乡居民医疗保险低保户交不交",
+        "医保报销比例是多少",
+        "医疗保险怎么报",
+        "异地就医怎么报销报销",
+        "2025广东肇庆医保门诊统筹一年可以报多少",
+        "的了吗",
+        "claim 300 insurance",
+        "",
+    };
+    size_t n = sizeof texts / sizeof *texts;
+    wd_qtext q[sizeof texts / sizeof *texts];
+    double *idf[sizeof texts / sizeof *texts];
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(wd_qtext_analyse(&q[i], an, texts[i], strlen(texts[i]), NULL), WD_OK);
+        wd_qtext_synonyms(&q[i], f->dict);
+        idf[i] = made_up_idf(&q[i]);
+    }
+    int synonyms = 0;
+    for (size_t a = 0; a < n; a++) {
+        wd_overlap_query oq;
+        assert_int_equal(wd_overlap_query_init(&oq, &q[a], idf[a], 0.5, 0.5), WD_OK);
+        for (size_t i = 0; i < q[a].n; i++)
+            synonyms += q[a].w[i].nsyn > 0;
+        for (size_t b = 0; b < n; b++) {
+            double want = overlap_by_pairs(&q[a], idf[a], &q[b], idf[b], 0.5, 0.5);
+            double got = wd_question_overlap(&oq, &q[b], idf[b]);
+            if (memcmp(&got, &want, sizeof got) != 0)
+                fail_msg("overlap of '%s' with '%s': %.17g, by its definition %.17g", texts[a],
+                         texts[b], got, want);
+        }
+        wd_overlap_query_free(&oq);
+    }
+    assert_true(synonyms > 0);
+    assert_true(overlap_by_pairs(&q[0], idf[0], &q[1], idf[1], 0.5, 0.5) > 0.3);
+    for (size_t i = 0; i < n; i++) {
+        wd_qtext_free(&q[i]);
+        free(idf[i]);
+    }
+    wd_analyzer_free(an);
+}
+
+/* The answer coverage the re-ranking weighs (a hit's ranking feature
+ * answer_cover) as its definition reads: the share of the asked whole
+ * words' answer-field IDF whose word, or a synonym of it, occurs in the
+ * record's normalised answer. The searcher looks for them all in one pass
+ * over each answer; the shares are the same to the last bit. */
+static void test_query__the_answer_coverage_is_its_definition(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "c1", "医保怎么报销", "医疗保险在定点医院直接结算，报账比例看地区。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c2", "醫保報銷比例", "醫療保險報銷比例為百分之七十，claim 要帶發票。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c3", "异地就医报销", "ＣＬＡＩＭ先备案，异地就医报销报销再报销。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+        { "c4", "医保报销比例是多少", "", "c.txt", NULL, WD_KIND_QUESTION, 1, NULL, 0 },
+        { "c5", "医保卡丢了", "补办医保卡去社保局。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c6", "门诊统筹", "门诊统筹一年最高支付800元，和医保报销无关。", "c.txt", NULL,
+          WD_KIND_QA, 1, NULL, 0 },
+    };
+    char dir[64];
+    wd_dict *dict = NULL;
+    wd_searcher *s = NULL;
+    wd_analyzer *an = NULL;
+    xc_db *db = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "cover"), 0);
+    assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, dict, recs, sizeof recs / sizeof *recs, NULL), WD_OK);
+    assert_int_equal(wd_searcher_open(&s, dir, dict, NULL), WD_OK);
+    assert_int_equal(wd_analyzer_new(&an, dict, NULL), WD_OK);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    uint32_t ndocs = 0;
+    assert_int_equal(xc_db_doccount(db, &ndocs, NULL), WD_OK);
+    static const char *const questions[] = { "医保报销claim比例", "异地就医怎么报销",
+                                             "醫保卡丟了怎麼辦", "门诊统筹医保报销" };
+    int partial = 0;
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        const char *question = questions[k];
+        wd_search_opts o = WD_SEARCH_OPTS_INIT;
+        o.features = 1;
+        o.distinct = 0;
+        o.n = 10;
+        wd_results *res = NULL;
+        assert_int_equal(wd_search(s, question, strlen(question), &o, &res, NULL), WD_OK);
+        assert_true(res->n_hits > 1);
+        wd_qtext q;
+        assert_int_equal(wd_qtext_analyse(&q, an, question, strlen(question), NULL), WD_OK);
+        wd_qtext_synonyms(&q, dict);
+        for (size_t h = 0; h < res->n_hits; h++) {
+            const wd_hit *hit = &res->hits[h];
+            char *norm = NULL;
+            size_t nlen = 0;
+            assert_int_equal(wd_normalize(an, hit->answer, strlen(hit->answer), &norm, &nlen, NULL),
+                             WD_OK);
+            double found = 0, total = 0;
+            for (size_t i = 0; i < q.n; i++) {
+                const wd_qword *w = &q.w[i];
+                if (w->kind != WD_QK_WORD)
+                    continue;
+                uint32_t df = 0;
+                assert_int_equal(xc_db_termfreq(db, w->text, &df, NULL), WD_OK);
+                double idf = wd_idf_bm25(ndocs, df);
+                total += idf;
+                int hit_word = *hit->answer && strstr(norm, w->text) != NULL;
+                for (size_t y = 0; *hit->answer && !hit_word && y < w->nsyn; y++)
+                    hit_word = strstr(norm, w->syns[y]) != NULL;
+                if (hit_word)
+                    found += idf;
+            }
+            double want = total > 0 ? found / total : 0;
+            double got = hit->rank_features[2];
+            if (memcmp(&got, &want, sizeof got) != 0)
+                fail_msg("'%s', hit %s: answer coverage %.17g, by its definition %.17g", question,
+                         hit->id, got, want);
+            partial += want > 0 && want < 1;
+            free(norm);
+        }
+        wd_qtext_free(&q);
+        wd_results_free(res);
+    }
+    assert_true(partial > 0);
+    xc_db_close(db);
+    wd_analyzer_free(an);
+    wd_searcher_close(s);
+    th_rmtree(dir);
+    wd_dict_free(dict);
+}
+
 static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **state)
 {
     fx *f = *state;
@@ -1455,6 +1652,8 @@ int main(void)
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
+        cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
+        cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(
             test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
         cmocka_unit_test(test_query__numbers_and_durations_match_across_forms),

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "qkind.h"
 #include "wenda/coverage.h"
 
 static wd_dict *g_dict;
@@ -230,6 +231,57 @@ static void test_similarity__a_different_kind_of_question_is_type_diff(void **st
     wd_sim_free(s);
 }
 
+/* What a text asks is read within the length given: 多少钱 cut to its
+ * first two characters asks 多少 (an amount), not a price; and the kinds,
+ * negation and numbers of whole texts are those the patterns say. */
+static void test_similarity__the_kind_of_question_is_read_within_the_length_given(void **state)
+{
+    (void)state;
+    static const char price[] = "多少钱";
+    wd_qkind cut, amount, cost;
+    assert_int_equal(wd_qkind_scan(price, 6, &cut), WD_OK);
+    assert_int_equal(wd_qkind_scan("多少", 6, &amount), WD_OK);
+    assert_int_equal(wd_qkind_scan(price, strlen(price), &cost), WD_OK);
+    assert_int_equal(cut.types, amount.types);
+    assert_memory_equal(cut.matched, amount.matched, sizeof cut.matched);
+    assert_true(cut.types != cost.types);
+    assert_true(wd_qkind_asks_with(&cost, "多少钱"));
+    static const struct {
+        const char *a, *b;
+        int same_types, neg_a, neg_b;
+    } pairs[] = {
+        { "医保怎么报销", "医保如何报销", 1, 0, 0 },
+        { "医保卡丢了怎么办", "医保卡丢了咋办", 1, 0, 0 },
+        { "能不能报销", "可不可以报销", 1, 0, 0 },
+        { "门诊不能报销吗", "门诊能报销吗", 1, 1, 0 },
+        { "没有医保卡不了解流程", "有医保卡了解流程", 1, 1, 0 },
+        { "不孕不育能报销吗", "能报销吗", 1, 0, 0 },
+        { "报销比例是多少", "什么时候报销", 0, 0, 0 },
+        { "为什么不报销", "报销", 0, 1, 0 },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        wd_qkind a, b;
+        assert_int_equal(wd_qkind_scan(pairs[i].a, strlen(pairs[i].a), &a), WD_OK);
+        assert_int_equal(wd_qkind_scan(pairs[i].b, strlen(pairs[i].b), &b), WD_OK);
+        if ((a.types == b.types) != pairs[i].same_types || a.neg != pairs[i].neg_a ||
+            b.neg != pairs[i].neg_b)
+            fail_msg("'%s' and '%s': types %#x and %#x, negated %d and %d", pairs[i].a, pairs[i].b,
+                     a.types, b.types, a.neg, b.neg);
+        wd_qkind_free(&a);
+        wd_qkind_free(&b);
+    }
+    wd_qkind nums;
+    assert_int_equal(
+        wd_qkind_scan("2025年报销300元还是25元", strlen("2025年报销300元还是25元"), &nums), WD_OK);
+    assert_string_equal(nums.nums, "2025\x1f"
+                                   "25\x1f"
+                                   "300");
+    wd_qkind_free(&nums);
+    wd_qkind_free(&cut);
+    wd_qkind_free(&amount);
+    wd_qkind_free(&cost);
+}
+
 static void test_similarity__feature_names_and_the_model(void **state)
 {
     (void)state;
@@ -428,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_similarity__a_negation_on_one_side_is_neg_diff),
         cmocka_unit_test(test_similarity__different_numbers_are_num_diff),
         cmocka_unit_test(test_similarity__a_different_kind_of_question_is_type_diff),
+        cmocka_unit_test(test_similarity__the_kind_of_question_is_read_within_the_length_given),
         cmocka_unit_test(test_similarity__feature_names_and_the_model),
         cmocka_unit_test(test_similarity__learning_texts_changes_the_idf_weights),
         cmocka_unit_test(test_similarity__analysed_texts_agree_with_the_one_shot_calls),
