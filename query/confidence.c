@@ -97,7 +97,7 @@ static const wd_sim_text *answer_view(wd_run *r, uint32_t i, int *ok, wd_error *
     if (rec->asim)
         return rec->asim;
     size_t nlen = 0;
-    const char *norm = wd_run_answer_norm(r, rec, &nlen);
+    const char *norm = wd_rec_answer_norm(r->recs, r->s->an, rec, &nlen);
     if (!norm)
         return NULL;
     uint32_t *cps = wd_malloc((nlen + 1) * sizeof *cps);

@@ -8,10 +8,15 @@
 
 #include "searcher.h"
 
+/* Field filters a search takes at most. */
+#define WD_MAX_FIELD_FILTERS 16
+
 /* 1 when d is a date as YYYY-MM-DD (month 1-12, day 1-31). */
 int wd_filter_date_ok(const char *d);
-/* Check the run's filter options: WD_EINVAL naming the bad one, or naming
- * an index too old for a date range or the date sort. */
+/* Check what the run's filter options need of the index (its options were
+ * checked on their own by wd_search_opts_check, options.c): WD_EINVAL
+ * naming an extra field it does not list, or an index too old for a date
+ * range or the date sort. */
 int wd_filter_check(wd_run *r, wd_error *err);
 /* WD_EINVAL (saying to rebuild) unless the index holds the values of
  * schema 3; `what` names what needs them. */

@@ -35,7 +35,7 @@ static const wd_sim_text *answer_view(wd_run *r, uint32_t i, wd_sim_text **views
 {
     if (!views[i]) {
         size_t len = 0;
-        const char *norm = wd_run_answer_norm(r, r->c[i].rec, &len);
+        const char *norm = wd_rec_answer_norm(r->recs, r->s->an, r->c[i].rec, &len);
         if (norm && wd_sim_text_from_norm(norm, len, &views[i]) != WD_OK)
             *rc = WD_ENOMEM;
     }

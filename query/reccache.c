@@ -157,3 +157,21 @@ int wd_reccache_stored_question(wd_rec *r, const xc_mset *m, uint32_t i, uint64_
      * can still be analysed. */
     return rc == WD_OK ? WD_OK : WD_ENOTFOUND;
 }
+
+const char *wd_rec_answer_norm(wd_reccache *c, wd_analyzer *an, wd_rec *rec, size_t *len)
+{
+    const char *answer = rec->rec.answer;
+    if (!*answer)
+        return NULL;
+    if (!rec->normalised) {
+        if (wd_normalize(an, answer, strlen(answer), &rec->norm, &rec->nlen, NULL) != WD_OK) {
+            wd_free(rec->norm);
+            rec->norm = NULL;
+            return NULL;
+        }
+        rec->normalised = 1;
+        wd_reccache_charge(c, rec, rec->nlen);
+    }
+    *len = rec->nlen;
+    return rec->norm;
+}

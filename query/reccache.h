@@ -91,4 +91,9 @@ int wd_reccache_stored_question(wd_rec *r, const xc_mset *m, uint32_t i, uint64_
 void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes);
 void wd_reccache_free(wd_reccache *c);
 
+/* A record's answer normalised by an (kept in the record, charged to the
+ * cache, once made; NULL when the answer is empty or normalising failed,
+ * which is tried again next time). */
+const char *wd_rec_answer_norm(wd_reccache *c, wd_analyzer *an, wd_rec *rec, size_t *len);
+
 #endif

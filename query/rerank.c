@@ -20,9 +20,28 @@
 
 #include "grow.h"
 #include "rank.h"
+#include "schema.h"
 #include "searcher.h"
 
 /* ---- what a candidate needs, made once per record ------------------------------- */
+
+/* The IDF of each word of q for the re-ranking (BM25 IDF of its
+ * question-field or n-gram term; 0 for sub-words): *out is new. */
+static int run_idf(wd_run *r, const wd_qtext *q, double **out)
+{
+    *out = wd_calloc(q->n ? q->n : 1, sizeof **out);
+    if (!*out)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < q->n; i++) {
+        const wd_qword *w = &q->w[i];
+        if (w->kind == WD_QK_SUBWORD)
+            continue;
+        const char *prefix = w->kind == WD_QK_NGRAM ? WD_PREFIX_BIGRAM : WD_PREFIX_QUESTION;
+        (*out)[i] = wd_idf_bm25(r->stats->ndocs,
+                                wd_termstats_df(r->stats, r->s->db, prefix, w->text, w->len));
+    }
+    return WD_OK;
+}
 
 typedef struct mset_data {
     const xc_mset *m;
@@ -59,7 +78,7 @@ static int rec_analyse(wd_run *r, wd_rec *rec, uint32_t i, wd_error *err)
             wd_qtext_free(&q);
         }
     }
-    if (rc == WD_OK && wd_run_idf(r, &rec->q, &rec->idf) != WD_OK)
+    if (rc == WD_OK && run_idf(r, &rec->q, &rec->idf) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     if (rc != WD_OK) { /* tried again next time */
         wd_qtext_free(&rec->q);
@@ -70,24 +89,6 @@ static int rec_analyse(wd_run *r, wd_rec *rec, uint32_t i, wd_error *err)
     rec->analysed = 1;
     wd_reccache_charge(r->recs, rec, bytes + rec->q.n * sizeof *rec->idf);
     return WD_OK;
-}
-
-const char *wd_run_answer_norm(wd_run *r, wd_rec *rec, size_t *len)
-{
-    const char *answer = rec->rec.answer;
-    if (!*answer)
-        return NULL;
-    if (!rec->normalised) { /* a failure is tried again next time */
-        if (wd_normalize(r->s->an, answer, strlen(answer), &rec->norm, &rec->nlen, NULL) != WD_OK) {
-            wd_free(rec->norm);
-            rec->norm = NULL;
-            return NULL;
-        }
-        rec->normalised = 1;
-        wd_reccache_charge(r->recs, rec, rec->nlen);
-    }
-    *len = rec->nlen;
-    return rec->norm;
 }
 
 /* ---- the signals ------------------------------------------------------------------ */
@@ -211,7 +212,7 @@ static int scan_new(wd_run *r, answer_scan **out)
 static double answer_coverage(wd_run *r, answer_scan *sc, wd_rec *rec)
 {
     size_t nlen = 0;
-    const char *norm = wd_run_answer_norm(r, rec, &nlen);
+    const char *norm = wd_rec_answer_norm(r->recs, r->s->an, rec, &nlen);
     if (!norm)
         return 0;
     memset(sc->found, 0, r->q.n);
@@ -281,7 +282,7 @@ int wd_run_rerank(wd_run *r, wd_error *err)
     wd_overlap_query oq;
     memset(&oq, 0, sizeof oq);
     answer_scan *sc = NULL;
-    if (!r->c || wd_run_idf(r, &r->q, &r->idf) != WD_OK ||
+    if (!r->c || run_idf(r, &r->q, &r->idf) != WD_OK ||
         (t->answer_cover_share > 0 && (answer_idf(r) != WD_OK || scan_new(r, &sc) != WD_OK)) ||
         wd_overlap_query_init(&oq, &r->q, r->idf, t->particle_weight, t->subword_weight) != WD_OK) {
         scan_free(sc);

@@ -290,22 +290,6 @@ int wd_run_analyse(wd_run *r, const char *question, size_t len, wd_error *err)
     return highlights(r, err);
 }
 
-int wd_run_idf(wd_run *r, const wd_qtext *q, double **out)
-{
-    *out = wd_calloc(q->n ? q->n : 1, sizeof **out);
-    if (!*out)
-        return WD_ENOMEM;
-    for (size_t i = 0; i < q->n; i++) {
-        const wd_qword *w = &q->w[i];
-        if (w->kind == WD_QK_SUBWORD)
-            continue;
-        const char *prefix = w->kind == WD_QK_NGRAM ? WD_PREFIX_BIGRAM : WD_PREFIX_QUESTION;
-        (*out)[i] = wd_idf_bm25(r->stats->ndocs,
-                                wd_termstats_df(r->stats, r->s->db, prefix, w->text, w->len));
-    }
-    return WD_OK;
-}
-
 void wd_run_end(wd_run *r)
 {
     wd_free(r->c);
@@ -347,7 +331,9 @@ static int search_text(wd_searcher *s, const char *question, size_t len, const w
     wd_run_begin(&r, s, opts);
     /* The re-ranking window from the top, then the page is cut from it. */
     uint32_t depth = r.o.offset + r.o.n > WD_RERANK_DEPTH ? r.o.offset + r.o.n : WD_RERANK_DEPTH;
-    int rc = wd_filter_check(&r, err);
+    int rc = wd_search_opts_check(&r.o, err);
+    if (rc == WD_OK)
+        rc = wd_filter_check(&r, err);
     if (rc == WD_OK)
         rc = wd_run_analyse(&r, question, len, err);
     if (rc == WD_OK && r.q.n)

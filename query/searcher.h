@@ -82,7 +82,7 @@ typedef struct wd_run {
     /* the asked question */
     wd_qtext q;
     int trimmed;        /* q is a long question's most informative words */
-    double *idf;        /* per word of q: wd_run_idf */
+    double *idf;        /* per word of q: its IDF for the re-ranking (rerank.c) */
     double *aidf;       /* per word: its answer-field IDF (whole words only) */
     double atotal;      /* their sum */
     wd_termset hl;      /* the words a snippet highlights */
@@ -138,19 +138,12 @@ int wd_run_rerank(wd_run *r, wd_error *err);
 int wd_run_hits(wd_run *r, wd_results *res, wd_error *err);
 void wd_run_end(wd_run *r);
 
-/* The IDF of each word of q for the re-ranking (BM25 IDF of its
- * question-field or n-gram term; 0 for sub-words): *out is new. */
-int wd_run_idf(wd_run *r, const wd_qtext *q, double **out);
 /* Hit i of the candidates (rank i + 1) without a snippet (""). *h is
  * filled; wd_hit_free it. */
 int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err);
 /* Cut h's snippet (replacing its ""); with pass, also the normalised
  * characters of the passage (as a view for wd_sim_cover; new). */
 int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err);
-
-/* A candidate record's answer normalised (kept in the record cache once
- * made; NULL when the answer is empty or normalising failed). */
-const char *wd_run_answer_norm(wd_run *r, wd_rec *rec, size_t *len);
 
 /* A hit's record fields, copied from rec (new strings owned by h). */
 int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err);

@@ -68,7 +68,7 @@ int wd_sim_text_build(const wd_qtext *q, const wd_dict *dict, wd_idf_fn idf, voi
  * characters are kept): enough to ask how much of a question it accounts
  * for (wd_sim_cover), as of an answer's passage. *out is new. WD_ENOMEM. */
 int wd_sim_text_from_chars(const uint32_t *cps, size_t n, wd_sim_text **out);
-/* The same from normalised UTF-8 text (an answer wd_run_answer_norm made). */
+/* The same from normalised UTF-8 text (an answer wd_rec_answer_norm made). */
 int wd_sim_text_from_norm(const char *norm, size_t len, wd_sim_text **out);
 /* The Dice overlap of two views' character bigrams, in [0, 1] (the
  * same-question confidence's feature `dice`; fold.c asks it of answers). */
