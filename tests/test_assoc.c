@@ -31,8 +31,8 @@ typedef struct fx {
     char ids[NREC][16];
 } fx;
 
-static const char *const TOPICS[] = { "退货", "预付卡", "装修", "快递", "家电", "手机", "旅游",
-                                      "健身" };
+static const char *const TOPICS[] = { "退货", "预付卡", "装修", "快递",
+                                      "家电", "手机",   "旅游", "健身" };
 
 static void make_records(fx *f)
 {
@@ -53,11 +53,11 @@ static void make_records(fx *f)
             snprintf(f->text[i][1], sizeof f->text[i][1], "调解不收费。");
         } else { /* other matters */
             snprintf(f->text[i][0], sizeof f->text[i][0], "%s发票丢了怎么报销%d", topic, i);
-            snprintf(f->text[i][1], sizeof f->text[i][1], "凭%s合同和付款记录到财务补办。",
-                     topic);
+            snprintf(f->text[i][1], sizeof f->text[i][1], "凭%s合同和付款记录到财务补办。", topic);
         }
-        f->recs[i] = (wd_record){ f->ids[i], f->text[i][0], f->text[i][1], "kb.txt", NULL,
-                                  WD_KIND_QA,  1,          NULL,          0 };
+        f->recs[i] = (wd_record){ f->ids[i], f->text[i][0], f->text[i][1],
+                                  "kb.txt",  NULL,          WD_KIND_QA,
+                                  1,         NULL,          0 };
     }
 }
 
@@ -205,8 +205,9 @@ static void test_assoc__stored_with_the_index_and_read_back(void **state)
     assert_int_equal(n, 0);
     wd_searcher_close(s);
 
-    wd_record more = { "extra", "消协电话是多少", "12315。", "kb.txt", NULL, WD_KIND_QA, 1,
-                       NULL,    0 };
+    wd_record more = {
+        "extra", "消协电话是多少", "12315。", "kb.txt", NULL, WD_KIND_QA, 1, NULL, 0
+    };
     assert_int_equal(th_index_records(f->index, f->dict, &more, 1, &err), WD_OK);
     assert_int_equal(wd_searcher_open(&s, f->index, f->dict, &err), WD_OK);
     assert_int_equal(wd_searcher_associations(s, "消费者协会", strlen("消费者协会"), &v, &n, &err),
@@ -301,8 +302,8 @@ static void test_assoc__removed_pair_is_not_used_without_reindex(void **state)
                   "消费者协会 消协\n");
     wd_dict *d = NULL;
     assert_int_equal(wd_dict_load(&d, f->dict_dir, &err), WD_OK);
-    assert_true(wd_dict_assoc_removed(d, "消协", strlen("消协"), "消费者协会",
-                                      strlen("消费者协会")));
+    assert_true(
+        wd_dict_assoc_removed(d, "消协", strlen("消协"), "消费者协会", strlen("消费者协会")));
     assert_false(wd_dict_assoc_removed(d, "消协", strlen("消协"), "投诉", strlen("投诉")));
     wd_searcher *s = open_using(f->index, d);
     wd_association *v = NULL;
@@ -351,8 +352,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_assoc__short_form_finds_long_form_but_exact_outranks,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_assoc__removed_pair_is_not_used_without_reindex,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assoc__removed_pair_is_not_used_without_reindex, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_assoc__index_without_associations_works, setup,
                                         teardown),
     };

@@ -841,6 +841,19 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     r = th_wenda(f->index, NULL, "dict", "assoc", "list", "收费", NULL);
     assert_int_equal(r.status, 1);
     th_run_free(&r);
+    /* a bulk build mines every part and stores the merged counts once */
+    char bulk[128];
+    th_path(bulk, sizeof bulk, f->dir, "bulk");
+    r = th_wenda(NULL, NULL, "index", "--quiet", "--bulk", "--jobs", "2", "--index", bulk, path,
+                 NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(bulk, NULL, "dict", "assoc", "list", "--json", "消协", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_true(lists_assoc(json_object_get(j, "associations"), "消费者协会", "short form"));
+    json_decref(j);
+    th_run_free(&r);
 
     r = th_wenda(f->index, NULL, "segment", "--explain", "--json", "消协怎么收费", NULL);
     assert_int_equal(r.status, 0);

@@ -111,8 +111,8 @@ static int assoc_remove(const cli_cmd *cmd, const cli_args *a, int json)
         if (oldlen && old[oldlen - 1] != '\n')
             wd_buf_putc(&out, '\n');
         wd_buf_printf(&out, "%s %s\n", w, o);
-        ex = out.oom ? EXIT_INTERNAL : overlay_write(cmd->name, WD_DICT_ASSOC_REMOVED, out.data,
-                                                     out.len);
+        ex = out.oom ? EXIT_INTERNAL
+                     : overlay_write(cmd->name, WD_DICT_ASSOC_REMOVED, out.data, out.len);
         wd_buf_free(&out);
         /* Load it back: a line the loader refuses must be caught now. */
         wd_dict *d = NULL;
