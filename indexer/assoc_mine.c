@@ -25,7 +25,7 @@
 
 /* Distinct words counted at most; pairs a table holds at most. */
 #define VOCAB_MAX (1u << 18)
-#define PAIRS_MAX (1u << 22)
+#define PAIRS_MAX (1u << 21)
 /* Question word ids kept for the same-answer grouping at most. */
 #define POOL_MAX (1u << 23)
 /* The longest word whose short forms are looked for, in characters. */
@@ -142,12 +142,13 @@ static uint32_t *pt_slot(pairtab *t, uint64_t key)
             if (pt_rehash(t, t->cap ? t->cap * 2 : 4096) != WD_OK)
                 return NULL;
         } else {
-            /* At the cap: drop the rarest pairs until half is free. */
+            /* At the cap: drop the rarest pairs until three fifths are free
+                 * (fewer rounds of this than of a smaller cut). */
             do {
                 t->floor++;
                 if (pt_rehash(t, t->cap) != WD_OK)
                     return NULL;
-            } while (t->n * 2 > t->cap && t->floor < UINT32_MAX - 1);
+            } while (t->n * 5 > t->cap * 2 && t->floor < UINT32_MAX - 1);
             if ((t->n + 1) * 4 > t->cap * 3)
                 return NULL;
         }
@@ -491,6 +492,7 @@ typedef struct ctxrow {
 typedef struct contexts {
     size_t *start; /* nw + 1 */
     ctxrow *e;
+    double *norm; /* per word: the length of its row */
 } contexts;
 
 static int ctxrow_cmp(const void *a, const void *b)
@@ -530,8 +532,17 @@ static int contexts_make(const wd_assoc_miner *m, contexts *cx)
         cx->e[cx->start[v] + fill[v]++] = (ctxrow){ u, m->trans.cnt[i] };
     }
     wd_free(fill);
-    for (size_t w = 0; w < m->nw; w++)
-        qsort(cx->e + cx->start[w], cx->start[w + 1] - cx->start[w], sizeof *cx->e, ctxrow_cmp);
+    if (!(cx->norm = wd_calloc(m->nw + 1, sizeof *cx->norm)))
+        return WD_ENOMEM;
+    for (size_t w = 0; w < m->nw; w++) {
+        size_t n = cx->start[w + 1] - cx->start[w];
+        if (n > 1)
+            qsort(cx->e + cx->start[w], n, sizeof *cx->e, ctxrow_cmp);
+        double s = 0;
+        for (size_t k = cx->start[w]; k < cx->start[w + 1]; k++)
+            s += (double)cx->e[k].cnt * cx->e[k].cnt;
+        cx->norm[w] = sqrt(s);
+    }
     return WD_OK;
 }
 
@@ -539,11 +550,9 @@ static double cosine(const contexts *cx, uint32_t a, uint32_t b)
 {
     const ctxrow *x = cx->e + cx->start[a], *xe = cx->e + cx->start[a + 1];
     const ctxrow *y = cx->e + cx->start[b], *ye = cx->e + cx->start[b + 1];
-    double dot = 0, nx = 0, ny = 0;
-    for (const ctxrow *p = x; p < xe; p++)
-        nx += (double)p->cnt * p->cnt;
-    for (const ctxrow *p = y; p < ye; p++)
-        ny += (double)p->cnt * p->cnt;
+    double dot = 0, nx = cx->norm[a], ny = cx->norm[b];
+    if (!(nx > 0) || !(ny > 0))
+        return 0;
     while (x < xe && y < ye) {
         if (x->other == y->other)
             dot += (double)(x++)->cnt * (y++)->cnt;
@@ -552,7 +561,7 @@ static double cosine(const contexts *cx, uint32_t a, uint32_t b)
         else
             y++;
     }
-    return nx > 0 && ny > 0 ? dot / sqrt(nx * ny) : 0;
+    return dot / (nx * ny);
 }
 
 /* The short forms of word l: its first character and one or more of the
@@ -598,13 +607,14 @@ static int score_short(wd_assoc_miner *m, cands *cs)
 {
     if (m->k.least[KIND_S] <= 0)
         return WD_OK;
-    contexts cx = { NULL, NULL };
+    contexts cx = { NULL, NULL, NULL };
     int rc = contexts_make(m, &cx);
     for (uint32_t l = 0; rc == WD_OK && l < m->nw && !m->oom; l++)
         if (m->dfq[l] + m->dfa[l] >= m->k.min_count)
             short_forms(m, cs, &cx, l);
     wd_free(cx.start);
     wd_free(cx.e);
+    wd_free(cx.norm);
     return rc;
 }
 

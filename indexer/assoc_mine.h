@@ -48,8 +48,8 @@
 #include "wenda/error.h"
 
 /* Words of a question and of an answer a record contributes at most. */
-#define WD_ASSOC_QWORDS 16
-#define WD_ASSOC_AWORDS 32
+#define WD_ASSOC_QWORDS 12
+#define WD_ASSOC_AWORDS 16
 
 typedef struct wd_assoc_miner wd_assoc_miner;
 
