@@ -195,7 +195,8 @@ const cli_cmd cli_cmd_segment = {
     "lower case, Traditional to Simplified). --offsets and --json add each word's\n"
     "position and byte offsets into the original text. --explain adds each word's\n"
     "associations in the index (mined from its records when it was built; see `wenda\n"
-    "dict assoc`), with their weights and kinds, which a search adds as weaker words.",
+    "dict assoc`), with their weights and kinds (searches use them only when told to:\n"
+    "README, \"Word associations\").",
     segment_opts,
     cmd_segment
 };
