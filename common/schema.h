@@ -65,6 +65,9 @@
 #define WD_META_DESCRIPTION "wenda.description"
 #define WD_META_EXAMPLES "wenda.examples"
 #define WD_META_FIELDS "wenda.fields" /* the extra fields' names, comma-separated */
+/* The word associations mined from the records when the index was built
+ * (indexer/assoc_mine.h writes them, query/assoc.h reads them); absent: none. */
+#define WD_META_ASSOC "wenda.assoc"
 
 /* Bytes of a term's value part kept before hashing (Xapian's limit is 245
  * bytes for the whole term). */

@@ -15,6 +15,8 @@
  * (醉酒驾驶 -> 醉酒 驾驶) is kept with its parts, which the query side
  * matches as a phrase, so a group added after an index was built applies
  * to it at once. A directory's synonyms.txt adds to the built-in groups.
+ * Its assoc-removed.txt lists word associations (of an index, query/assoc.h)
+ * never to be used; they change no segmentation either.
  *
  * Weights. The segmenter scores a word by log(freq / total) like jieba.
  * A domain or user word gets the largest of: its own frequency from the
@@ -57,7 +59,24 @@ struct loader {
     uint64_t h;  /* version hash */
     uint64_t uh; /* hash of the user words read (their words and frequencies) */
     size_t nuser;
+    size_t capunassoc;
 };
+
+/* The hash of an association's pair, the same either way round. */
+static uint64_t pair_hash(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen > blen || (alen == blen && memcmp(a, b, alen) > 0)) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = alen;
+        alen = blen;
+        blen = tl;
+    }
+    uint64_t h = wd_fnv(WD_FNV_INIT, a, alen);
+    h = wd_fnv(h, "\t", 1);
+    return wd_fnv(h, b, blen);
+}
 
 static int oom(wd_error *err)
 {
@@ -180,6 +199,27 @@ static int on_syn(void *ctx, const char *const *w, size_t n, uint32_t freq, unsi
     (void)freq;
     (void)line;
     return add_group(ctx, w, n, err);
+}
+
+static int on_unassoc(void *ctx, const char *const *w, size_t n, uint32_t freq, unsigned line,
+                      wd_error *err)
+{
+    (void)freq;
+    (void)line;
+    struct loader *L = ctx;
+    wd_dict *d = L->d;
+    for (size_t i = 1; i < n; i++) {
+        if (WD_GROW(d->unassoc, L->capunassoc, d->nunassoc + 1, 16) != WD_OK)
+            return oom(err);
+        d->unassoc[d->nunassoc++] = pair_hash(w[0], strlen(w[0]), w[i], strlen(w[i]));
+    }
+    return WD_OK;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 /* Read dir/name. Returns WD_OK (file in *b), 1 when absent, or an error. */
@@ -522,6 +562,11 @@ static int load(struct loader *L, const char *dir, wd_error *err)
     L->d->gbuiltin = L->ngmem;
     if ((rc = load_file(L, dir, "synonyms.txt", WD_LEX_SYN, on_syn, &found, err)) != WD_OK)
         return rc;
+    if ((rc = load_file(L, dir, WD_DICT_ASSOC_REMOVED, WD_LEX_SYN, on_unassoc, &found, err)) !=
+        WD_OK)
+        return rc;
+    if (L->d->nunassoc)
+        qsort(L->d->unassoc, L->d->nunassoc, sizeof *L->d->unassoc, u64_cmp);
     L->src = WD_SRC_USER;
     L->uh = WD_FNV_INIT;
     if ((rc = load_file(L, dir, "user.txt", WD_LEX_WORDS, on_words, &found, err)) != WD_OK)
@@ -593,6 +638,7 @@ void wd_dict_free(wd_dict *d)
     wd_free(d->splitv);
     wd_free(d->partpool);
     wd_free(d->gmem);
+    wd_free(d->unassoc);
     wd_free(d);
 }
 
@@ -635,6 +681,14 @@ size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len, cons
     if (out)
         *out = (const char *const *)d->partv + d->tab.ent[k].part_off;
     return d->tab.ent[k].part_n;
+}
+
+int wd_dict_assoc_removed(const wd_dict *d, const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (!d || !d->nunassoc)
+        return 0;
+    uint64_t h = pair_hash(a, alen, b, blen);
+    return bsearch(&h, d->unassoc, d->nunassoc, sizeof h, u64_cmp) != NULL;
 }
 
 size_t wd_dict_split_synonyms(const wd_dict *d, const char *const **out)

@@ -20,6 +20,8 @@ struct wd_dict {
     char *partpool;
     const char **splitv; /* the synonyms that have parts (keys in tab.pool) */
     size_t nsplit;
+    uint64_t *unassoc; /* the word associations taken out: hashes of the pairs, sorted */
+    size_t nunassoc;
     uint32_t *gmem; /* the synonym groups: entry indices, UINT32_MAX ends a group */
     size_t ngmem;
     size_t gbuiltin; /* gmem[0..gbuiltin) are the built-in groups */

@@ -84,6 +84,7 @@ void wd_chunk_free(wd_chunk *c)
     for (size_t i = 0; i < c->n; i++) {
         wd_free(c->jobs[i].mem);
         xc_doc_free(c->jobs[i].doc);
+        wd_free(c->jobs[i].words);
     }
     wd_free(c->jobs);
     wd_free(c);

@@ -29,6 +29,8 @@ typedef struct wd_job {
     wd_record rec; /* strings point into mem */
     char *mem;
     xc_doc *doc;
+    char *words; /* the builder's words for the association miner (new), when it mines */
+    size_t wlen;
 } wd_job;
 
 typedef struct wd_chunk {

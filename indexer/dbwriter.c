@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assoc_mine.h"
 #include "folder.h"
 #include "schema.h"
 
@@ -59,6 +60,7 @@ struct wd_dbwriter {
     char *about[3];     /* wd_index_opts' title, description, examples (NULL: left as they are) */
     wd_buf fields;      /* the extra fields' names the index holds, ",a,b," (WD_META_FIELDS) */
     int fields_changed;
+    wd_assoc_miner *miner; /* (fresh) the word associations of the records written */
 };
 
 /* Extra field names an index lists at most (more are indexed, not listed). */
@@ -192,7 +194,8 @@ static void note_fields(wd_dbwriter *w, const wd_record *rec)
     }
 }
 
-int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_error *err)
+int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, const char *words,
+                      size_t wlen, wd_error *err)
 {
     int replaced = 0;
     int rc = ensure_txn(w, err);
@@ -208,6 +211,9 @@ int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_erro
     if (rc != WD_OK)
         return rc;
     note_fields(w, rec);
+    if (w->miner && words)
+        wd_assoc_miner_feed(w->miner, words, wlen, rec->answer ? rec->answer : "",
+                            rec->answer ? strlen(rec->answer) : 0);
     if (replaced)
         w->stats.replaced++;
     else
@@ -232,7 +238,7 @@ int wd_dbwriter_add(wd_dbwriter *w, const wd_record *rec, wd_error *err)
     int rc = wd_builder_build(&w->b, rec, &doc, err);
     double t1 = w->profile ? wd_thread_cpu_s() : 0;
     if (rc == WD_OK)
-        rc = wd_dbwriter_write(w, rec, doc, err);
+        rc = wd_dbwriter_write(w, rec, doc, w->b.words.data, w->b.words.len, err);
     xc_doc_free(doc);
     if (w->profile) {
         w->stats.analysis_cpu_s += t1 - t0;
@@ -383,6 +389,8 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
         w->unsynced = rc == WD_OK;
     }
     w->scratch = (db_flags & XC_DB_NO_SYNC) && !w->unsynced;
+    if (rc == WD_OK && w->fresh && wd_assoc_miner_new(&w->miner) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK)
         rc = wd_builder_init(&w->b, &w->bo, err);
     if (rc != WD_OK) {
@@ -396,6 +404,36 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
 int wd_dbwriter_is_fresh(const wd_dbwriter *w)
 {
     return w->fresh;
+}
+
+int wd_dbwriter_mining(const wd_dbwriter *w)
+{
+    return w->miner != NULL;
+}
+
+void wd_dbwriter_pass_miner(wd_dbwriter *from, wd_dbwriter *to)
+{
+    if (to->miner)
+        wd_assoc_miner_take(to->miner, from->miner);
+    else
+        wd_assoc_miner_free(from->miner);
+    from->miner = NULL;
+}
+
+/* The mined associations into the metadata (in the open batch): what a new
+ * index's records hold, stored at its last commit. */
+static int store_assoc(wd_dbwriter *w, xc_db *db, wd_error *err)
+{
+    wd_buf text = WD_BUF_INIT;
+    int rc = wd_assoc_miner_finish(w->miner, &text) == WD_OK
+                 ? WD_OK
+                 : wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+    if (rc == WD_OK && text.len)
+        rc = xc_db_set_metadata(db, WD_META_ASSOC, text.data, err);
+    wd_buf_free(&text);
+    wd_assoc_miner_free(w->miner);
+    w->miner = NULL;
+    return rc;
 }
 
 const wd_build_opts *wd_dbwriter_build_opts(const wd_dbwriter *w)
@@ -437,6 +475,8 @@ int wd_dbwriter_adopt(wd_dbwriter *w, const char *built, const char *last_id, wd
     int rc = xc_db_open(&w->db, built, XC_DB_OPEN, err);
     if (rc == WD_OK)
         rc = write_checkpoint(w, 1, last_id, err);
+    if (rc == WD_OK && w->miner)
+        rc = store_assoc(w, w->db, err);
     if (rc == WD_OK)
         rc = xc_db_commit(w->db, err);
     xc_db_close(w->db);
@@ -486,7 +526,10 @@ int wd_dbwriter_close(wd_dbwriter *w, wd_error *err)
     if (!w)
         return WD_OK;
     int rc = wd_sticky_get(&w->failed, err);
-    if (rc == WD_OK && (w->pending || w->stats.commits == 0))
+    int mined = rc == WD_OK && w->miner && !w->scratch && w->stats.added > 0;
+    if (mined && (rc = ensure_txn(w, err)) == WD_OK)
+        rc = store_assoc(w, w->db, err);
+    if (rc == WD_OK && (w->pending || w->stats.commits == 0 || mined))
         rc = commit_now(w, err);
     if (rc == WD_OK && w->fresh && !w->scratch && (w->stats.added > 0 || w->live))
         rc = fresh_finish(w, err);
@@ -506,6 +549,7 @@ void wd_dbwriter_abandon(wd_dbwriter *w)
     if (w->live) /* a rebuild not moved into place (or moved: then empty) */
         wd_folder_remove(w->path);
     wd_builder_clear(&w->b);
+    wd_assoc_miner_free(w->miner);
     wd_free(w->live);
     wd_free(w->path);
     for (int i = 0; i < 3; i++)

@@ -83,6 +83,12 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
 
 /* 1 when the database held no documents at open. */
 int wd_dbwriter_is_fresh(const wd_dbwriter *w);
+/* 1 when it mines the word associations of the records it writes (a new
+ * index: they are stored at its last commit, or by wd_dbwriter_adopt; an
+ * index updated keeps the ones it has, until `wenda reindex`). */
+int wd_dbwriter_mining(const wd_dbwriter *w);
+/* A bulk build's part hands what it mined to the main writer. */
+void wd_dbwriter_pass_miner(wd_dbwriter *from, wd_dbwriter *to);
 /* How this index's documents are built (borrowed), for other threads'
  * builders. */
 const wd_build_opts *wd_dbwriter_build_opts(const wd_dbwriter *w);
@@ -99,8 +105,11 @@ int wd_dbwriter_fail(wd_dbwriter *w, int rc, const wd_error *err);
 int wd_dbwriter_failed(const wd_dbwriter *w, wd_error *err);
 
 /* Add or replace one built document (doc is borrowed); commits when the
- * batch is full. */
-int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, wd_error *err);
+ * batch is full. words[0..wlen) are the record's words its builder
+ * collected (wd_builder.words; NULL: none), which a new index's writer
+ * mines for word associations (assoc_mine.h). */
+int wd_dbwriter_write(wd_dbwriter *w, const wd_record *rec, xc_doc *doc, const char *words,
+                      size_t wlen, wd_error *err);
 /* Build a checked record with the writer's builder and write it. */
 int wd_dbwriter_add(wd_dbwriter *w, const wd_record *rec, wd_error *err);
 /* Delete a record by id; *found (if given) is 1 when it existed. */
@@ -109,8 +118,9 @@ int wd_dbwriter_delete(wd_dbwriter *w, const char *id, int *found, wd_error *err
 int wd_dbwriter_commit(wd_dbwriter *w, wd_error *err);
 
 /* The end of a bulk build: this writer's (empty) database is closed, the
- * database at `built` gets the checkpoint (one commit, `last_id`), schema
- * and dictionary, and is committed. The caller installs it; then abandons
+ * database at `built` gets the checkpoint (one commit, `last_id`), schema,
+ * dictionary and the associations mined (the parts' passed to this one),
+ * and is committed. The caller installs it; then abandons
  * this writer. */
 int wd_dbwriter_adopt(wd_dbwriter *w, const char *built, const char *last_id, wd_error *err);
 

@@ -40,6 +40,7 @@ void wd_builder_clear(wd_builder *b)
     wd_buf_free(&b->term);
     wd_buf_free(&b->record);
     wd_buf_free(&b->stored);
+    wd_buf_free(&b->words);
     memset(b, 0, sizeof *b);
 }
 
@@ -51,7 +52,23 @@ struct posting_ctx {
     wd_error *err;
     wd_bigrams *bg; /* question field: also its CJK bigrams (schema.h) */
     int positions;
+    wd_buf *words; /* the whole words, for the association miner */
+    size_t nwords;
 };
+
+/* Words of an answer passed to the miner at most (it counts the first
+ * WD_ASSOC_AWORDS distinct ones worth it). */
+#define MINED_ANSWER_WORDS 128
+
+static void note_word(struct posting_ctx *c, const wd_token *t)
+{
+    if (!c->words || (t->flags & (WD_TOKEN_SUBWORD | WD_TOKEN_STOP)) ||
+        c->nwords >= MINED_ANSWER_WORDS)
+        return;
+    wd_buf_append(c->words, t->text, t->len);
+    wd_buf_putc(c->words, '\0');
+    c->nwords++;
+}
 
 static int add_bigram(void *vctx, const char *bg, size_t len, uint32_t pos)
 {
@@ -75,6 +92,7 @@ static int add_token(void *vctx, const wd_token *t)
     wd_buf_append(c->term, t->text, t->len);
     if (c->term->oom)
         return wd_error_set(c->err, WD_ENOMEM, "index", "out of memory");
+    note_word(c, t);
     int rc = c->positions ? xc_doc_add_posting(c->doc, c->term->data, c->term->len, t->position + 1,
                                                1, c->err)
                           : xc_doc_add_term(c->doc, c->term->data, c->term->len, 1, c->err);
@@ -89,9 +107,10 @@ static int index_question(wd_builder *b, xc_doc *doc, const char *text, wd_error
 {
     wd_bigrams bg = WD_BIGRAMS_INIT;
     struct posting_ctx c = {
-        doc, WD_PREFIX_QUESTION, strlen(WD_PREFIX_QUESTION), &b->term, err, &bg, 1
+        doc, WD_PREFIX_QUESTION, strlen(WD_PREFIX_QUESTION), &b->term, err, &bg, 1, &b->words, 0
     };
     wd_buf_reset(&b->stored);
+    wd_buf_reset(&b->words);
     int rc = wd_qtext_store(b->an, text, strlen(text), add_token, &c, b->stamp, &b->stored, err);
     if (rc == WD_OK && b->stored.len)
         rc = xc_doc_set_value(doc, WD_VALUE_QUESTION, b->stored.data, b->stored.len, err);
@@ -101,9 +120,9 @@ static int index_question(wd_builder *b, xc_doc *doc, const char *text, wd_error
 static int index_field(wd_builder *b, xc_doc *doc, const char *prefix, const char *text,
                        wd_error *err)
 {
-    struct posting_ctx c = {
-        doc, prefix, strlen(prefix), &b->term, err, NULL, b->answer_positions
-    };
+    struct posting_ctx c = { doc, prefix, strlen(prefix),      &b->term,
+                             err, NULL,   b->answer_positions, &b->words,
+                             0 };
     return wd_analyze(b->an, WD_ANALYZE_INDEX, text, strlen(text), add_token, &c, err);
 }
 
@@ -164,6 +183,9 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
     int rc = xc_doc_new(&doc, err);
     if (rc == WD_OK)
         rc = index_question(b, doc, rec->question, err);
+    wd_buf_putc(&b->words, '\0'); /* the question's words end */
+    if (rc == WD_OK && b->words.oom)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK && rec->answer)
         rc = index_field(b, doc, "", rec->answer, err);
     if (rc == WD_OK)
@@ -188,6 +210,8 @@ int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error
         rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK)
         rc = xc_doc_set_data(doc, b->record.data, b->record.len, err);
+    if (rc == WD_OK && b->words.oom)
+        rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc != WD_OK) {
         xc_doc_free(doc);
         return rc;

@@ -31,10 +31,12 @@ typedef struct wd_build_opts {
 
 typedef struct wd_builder {
     wd_analyzer *an;
-    wd_buf term;                     /* a whole term */
-    wd_buf record;                   /* the record's JSON */
-    wd_buf stored;                   /* the question's stored analysis */
-    uint64_t stamp;                  /* of the analyses this builder makes (analysis.h) */
+    wd_buf term;    /* a whole term */
+    wd_buf record;  /* the record's JSON */
+    wd_buf stored;  /* the question's stored analysis */
+    wd_buf words;   /* the record's words for the association miner (assoc_mine.h): the question's
+                     whole words, an empty string, the answer's (each NUL-terminated) */
+    uint64_t stamp; /* of the analyses this builder makes (analysis.h) */
     char key_term[WD_KEY_TERM_SIZE]; /* a key term */
     size_t id_verbatim;
     int answer_positions;
@@ -48,8 +50,8 @@ void wd_builder_clear(wd_builder *b);
 /* The whole document of a record (checked by wd_record_check): the
  * question's positional terms and CJK bigrams, the answer's terms, the kind,
  * source and id terms, the id value, the question's stored analysis and the
- * record as JSON data. *out is
- * new, NULL on failure. */
+ * record as JSON data. *out is new, NULL on failure. b->words gets the
+ * record's words for the association miner. */
 int wd_builder_build(wd_builder *b, const wd_record *rec, xc_doc **out, wd_error *err);
 
 /* What the writer accepts: an id and a question, and strings that are valid

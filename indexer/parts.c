@@ -242,6 +242,8 @@ static int parts_stop(wd_parts *ps, int ok, wd_error *err)
         sum_stats(ps);
     for (unsigned i = 0; i < ps->n; i++) {
         part *p = &ps->parts[i];
+        if (ok && ps->main && p->db) /* a bulk build's associations are mined over all parts */
+            wd_dbwriter_pass_miner(p->db, ps->main);
         if (ok && rc == WD_OK)
             rc = wd_dbwriter_close(p->db, err);
         else

@@ -34,6 +34,7 @@ struct wd_pipeline {
     wd_dbwriter *db;       /* borrowed */
     wd_index_stats *stats; /* db's */
     int profile;
+    int mining; /* the writer mines associations: the workers pass it each record's words */
     pthread_mutex_t mu;
     pthread_cond_t work;   /* a chunk was queued, or stop */
     pthread_cond_t done;   /* a chunk was finished */
@@ -79,6 +80,13 @@ static int build_some(wd_pipeline *p, wd_builder *b, int brc, wd_error *err)
         at = i;
         if (c->rc == WD_OK) /* racy read: only skips work after a failure */
             rc = wd_builder_build(b, &c->jobs[i].rec, &c->jobs[i].doc, err);
+        if (rc == WD_OK && c->rc == WD_OK && p->mining) {
+            wd_job *j = &c->jobs[i];
+            if (!(j->words = wd_malloc(b->words.len ? b->words.len : 1)))
+                rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
+            else if (b->words.len)
+                memcpy(j->words, b->words.data, j->wlen = b->words.len);
+        }
     }
     double t1 = p->profile ? wd_thread_cpu_s() : 0;
     pthread_mutex_lock(&p->mu);
@@ -121,9 +129,12 @@ static int write_chunk(wd_pipeline *p, wd_chunk *c, wd_error *err)
     size_t upto = c->rc == WD_OK ? c->n : c->err_at;
     double t0 = p->profile ? wd_thread_cpu_s() : 0;
     for (size_t i = 0; rc == WD_OK && i < upto; i++) {
-        rc = wd_dbwriter_write(p->db, &c->jobs[i].rec, c->jobs[i].doc, err);
-        xc_doc_free(c->jobs[i].doc);
-        c->jobs[i].doc = NULL;
+        wd_job *j = &c->jobs[i];
+        rc = wd_dbwriter_write(p->db, &j->rec, j->doc, j->words, j->wlen, err);
+        xc_doc_free(j->doc);
+        j->doc = NULL;
+        wd_free(j->words);
+        j->words = NULL;
     }
     if (p->profile)
         p->stats->write_cpu_s += wd_thread_cpu_s() - t0;
@@ -233,6 +244,7 @@ int wd_pipeline_start(wd_pipeline **out, wd_dbwriter *db, unsigned workers, int 
     p->db = db;
     p->stats = wd_dbwriter_stats(db);
     p->profile = profile;
+    p->mining = wd_dbwriter_mining(db);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);

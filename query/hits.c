@@ -57,6 +57,7 @@ void wd_results_free(wd_results *r)
         wd_free(r->missing_shards[i]);
     wd_free(r->missing_shards);
     wd_facets_free(r->facets, r->n_facets);
+    wd_associations_free(r->assoc, r->n_assoc);
     wd_free(r);
 }
 

@@ -104,6 +104,16 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
     json_object_set_new(o, "hits", hits);
     if (r->parsed)
         json_object_set_new(o, "parsed", json_string(r->parsed));
+    if (r->n_assoc) {
+        json_t *as = json_array();
+        for (size_t i = 0; i < r->n_assoc; i++)
+            json_array_append_new(as, json_pack("{s:s,s:s,s:s,s:f,s:f}", "word", r->assoc[i].word,
+                                                "associated", r->assoc[i].other, "kind",
+                                                wd_association_kind_name(r->assoc[i].kind),
+                                                "weight", round_to(r->assoc[i].weight, 1e-4),
+                                                "scale", round_to(r->assoc[i].scale, 1e-4)));
+        json_object_set_new(o, "associations", as);
+    }
     if (r->trimmed)
         json_object_set_new(o, "trimmed", json_true());
     if (r->partial) {

@@ -17,7 +17,9 @@
  * they are everywhere); sub-words count less than whole words. The
  * question's CJK characters and bigrams are matched against the same
  * n-grams of record questions, so a paraphrase segmented differently still
- * matches. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
+ * matches. The word associations stored with the index (assoc.h) add, for
+ * an asked word, the few words most associated with it as weaker leaves of
+ * their own, never weighing more than the asked word. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
  * shards can run it.
  */
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 
 #include "facets.h"
 #include "filter.h"
+#include "hash.h"
 #include "schema.h"
 #include "searcher.h"
 #include "wenda/buf.h"
@@ -206,16 +209,16 @@ static double syn_df(wd_run *r, const char *prefix, const char *syn)
  * similarity still counts every word and n-gram of the question. ascale[i]
  * < 0: word i is not in the query, 0: no answer-field leaf. skip[i] gets the
  * LEAF_* bits of the leaves left out. The frequencies go into the statistics
- * table the re-ranking reads. */
-static void match_budget(wd_run *r, const double *ascale, unsigned char *skip)
+ * table the re-ranking reads. Returns the postings of the leaves kept. */
+static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
 {
     const wd_qtext *q = &r->q;
     double budget = r->t.posting_budget;
     if (budget <= 0 || q->n == 0)
-        return;
+        return 0;
     leaf_cost *c = wd_calloc(q->n * 2, sizeof *c);
     if (!c)
-        return; /* no budget is the full query, never a wrong one */
+        return budget; /* no budget is the full query, never a wrong one */
     size_t nl = 0;
     double total = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -236,19 +239,109 @@ static void match_budget(wd_run *r, const double *ascale, unsigned char *skip)
             total += c[nl++].df;
         }
     }
+    double spent = total;
     if (total > budget && nl > 1) {
         qsort(c, nl, sizeof *c, leaf_cost_cmp);
         double sum = 0;
         int kept = 0; /* a leaf that matches something */
+        spent = 0;
         for (size_t k = 0; k < nl; k++) {
             sum += c[k].df;
-            if (sum > budget && kept)
+            if (sum > budget && kept) {
                 skip[c[k].i] |= (unsigned char)c[k].field;
-            else if (c[k].df > 0)
-                kept = 1;
+            } else {
+                spent += c[k].df;
+                if (c[k].df > 0)
+                    kept = 1;
+            }
         }
     }
     wd_free(c);
+    return spent;
+}
+
+/* The IDF the match gives a word: of its question-field frequency, or its
+ * answer-field one when no question holds it. */
+static double match_idf(wd_run *r, const char *text, size_t len, uint32_t *df)
+{
+    uint32_t dq = wd_termstats_df(r->stats, r->s->db, WD_PREFIX_QUESTION, text, len);
+    uint32_t da = wd_termstats_df(r->stats, r->s->db, "", text, len);
+    *df = dq + da;
+    return wd_idf_bm25(r->stats->ndocs, dq ? dq : da);
+}
+
+static int note_used(wd_run *r, const wd_qword *w, const wd_assoc_entry *e, double scale)
+{
+    wd_association *v = wd_realloc(r->used, (r->nused + 1) * sizeof *v);
+    if (!v)
+        return WD_ENOMEM;
+    r->used = v;
+    v[r->nused] = (wd_association){ wd_strndup(w->text, w->len), wd_strdup(e->other), e->kind,
+                                    e->weight, scale };
+    if (!v[r->nused].word || !v[r->nused].other) {
+        wd_free(v[r->nused].word);
+        wd_free(v[r->nused].other);
+        return WD_ENOMEM;
+    }
+    r->nused++;
+    return WD_OK;
+}
+
+/* The word associations of the asked whole words (assoc.h): each word's
+ * strongest few that the question does not say already, as leaves of their
+ * own in both fields, scaled by assoc_weight times the association's
+ * weight times the asked word's IDF over the associated word's (at most 1),
+ * so that a record holding only the associated word never gains more from
+ * it than a record holding the asked word gains from that. Taken while the
+ * postings they read fit in what the question's leaves left of the budget
+ * (`spent` by them) or in their own share of it (assoc_budget), so a search
+ * reads at most that share more. */
+static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, wd_error *err)
+{
+    const wd_tuning *t = &r->t;
+    if (t->assoc_weight <= 0 || t->assoc_per_word < 1 || !r->q.content)
+        return WD_OK;
+    const wd_assoc *a = NULL;
+    int rc = wd_searcher_assoc(r->s, &a, err);
+    if (rc != WD_OK || !a->n)
+        return rc;
+    const wd_qtext *q = &r->q;
+    double budget = t->posting_budget, left = budget - spent, own = budget * t->assoc_budget;
+    double allowed = left > own ? left : own, taken = 0;
+    for (size_t i = 0; i < q->n && rc == WD_OK; i++) {
+        const wd_qword *w = &q->w[i];
+        const wd_assoc_entry *e = NULL;
+        size_t ne = w->kind == WD_QK_WORD ? wd_assoc_of(a, w->text, w->len, &e) : 0;
+        uint32_t df = 0;
+        double idf_w = ne ? match_idf(r, w->text, w->len, &df) : 0;
+        for (size_t k = 0, used = 0; k < ne && used < t->assoc_per_word && rc == WD_OK; k++) {
+            size_t ol = strlen(e[k].other);
+            if (wd_qtext_find_word(q, e[k].other, ol, wd_hash_bytes(e[k].other, ol)) >= 0)
+                continue; /* the question says it: matched as itself */
+            int syn = 0;
+            for (size_t s = 0; s < w->nsyn && !syn; s++)
+                syn = strcmp(w->syns[s], e[k].other) == 0;
+            double idf_o = syn ? 0 : match_idf(r, e[k].other, ol, &df);
+            if (syn || df == 0 || !(idf_o > 0) || (budget > 0 && taken + df > allowed))
+                continue;
+            double scale = t->assoc_weight * e[k].weight * (idf_w < idf_o ? idf_w / idf_o : 1.0);
+            wd_qword m = { .text = e[k].other,
+                           .len = ol,
+                           .kind = WD_QK_WORD,
+                           .wqf = 1,
+                           .pos = w->pos,
+                           .primary = WD_QW_NOT_PRIMARY };
+            rc = word_query(&parts[*np], &m, r->s->dict, t, scale, 1, 1.0, err);
+            if (rc != WD_OK)
+                break;
+            (*np)++;
+            taken += df;
+            used++;
+            if (r->o.explain && note_used(r, w, &e[k], scale) != WD_OK)
+                rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+        }
+    }
+    return rc;
 }
 
 static int build_query(wd_run *r, xc_query **out, wd_error *err)
@@ -259,7 +352,9 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
     size_t n = q->n ? q->n : 1;
     const char *const *split = NULL;
     size_t nsplit = wd_dict_split_synonyms(r->s->dict, &split);
-    xc_query **parts = wd_calloc(n + nsplit, sizeof *parts);
+    size_t nassoc =
+        r->t.assoc_per_word > 0 && r->t.assoc_per_word < 64 ? n * (size_t)r->t.assoc_per_word : 0;
+    xc_query **parts = wd_calloc(n + nsplit + nassoc, sizeof *parts);
     unsigned char *skip = wd_calloc(n, 1);
     double *scales = wd_calloc(n * 2, sizeof *scales);
     if (!parts || !skip || !scales) {
@@ -284,7 +379,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
                      : q->content && kind == WD_QK_STOP ? t->particle_answer_weight
                                                         : 1.0;
     }
-    match_budget(r, ascales, skip);
+    double spent = match_budget(r, ascales, skip);
     size_t np = 0;
     int rc = WD_OK;
     for (size_t i = 0; i < q->n && rc == WD_OK; i++) {
@@ -312,6 +407,8 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         if (rc == WD_OK)
             np++;
     }
+    if (rc == WD_OK && nassoc)
+        rc = assoc_leaves(r, parts, &np, spent, err);
     xc_query *all = NULL;
     if (rc == WD_OK)
         rc = xc_query_combine(&all, XC_OP_OR, parts, np, 0, err);

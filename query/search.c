@@ -145,6 +145,7 @@ void wd_searcher_close(wd_searcher *s)
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
     wd_sounds_release(s->sounds);
+    wd_assoc_free(&s->assoc);
     wd_analyzer_free(s->an);
     wd_shards_free(s->shards);
     wd_free(s);
@@ -154,6 +155,8 @@ int wd_searcher_reopen(wd_searcher *s, wd_error *err)
 {
     wd_termstats_free(&s->stats);
     wd_reccache_free(&s->recs);
+    wd_assoc_free(&s->assoc);
+    s->assoc_read = 0;
     /* A table made or shared for the revision open until now is no good for
      * the next: a new holder of its own (on failure, the old one is kept
      * and the reopen fails). */
@@ -164,6 +167,70 @@ int wd_searcher_reopen(wd_searcher *s, wd_error *err)
     wd_sounds_release(s->sounds);
     s->sounds = own;
     return xc_db_reopen(s->db, NULL, err);
+}
+
+int wd_searcher_assoc(wd_searcher *s, const wd_assoc **out, wd_error *err)
+{
+    *out = &s->assoc;
+    if (s->assoc_read)
+        return WD_OK;
+    char *text = NULL;
+    int rc = xc_db_get_metadata(s->db, WD_META_ASSOC, &text, err);
+    if (rc == WD_OK && wd_assoc_parse(&s->assoc, text, strlen(text), s->dict) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    wd_free(text);
+    s->assoc_read = rc == WD_OK;
+    return rc;
+}
+
+const char *wd_association_kind_name(char kind)
+{
+    switch (kind) {
+    case 't': return "translation";
+    case 'a': return "same answer";
+    case 's': return "short form";
+    default: return "other";
+    }
+}
+
+void wd_associations_free(wd_association *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        wd_free(a[i].word);
+        wd_free(a[i].other);
+    }
+    wd_free(a);
+}
+
+int wd_searcher_associations(wd_searcher *s, const char *word, size_t len, wd_association **out,
+                             size_t *n, wd_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    const wd_assoc *a = NULL;
+    char *norm = NULL;
+    int rc = wd_searcher_assoc(s, &a, err);
+    if (rc == WD_OK)
+        rc = wd_normalize(s->an, word, len, &norm, NULL, err);
+    const wd_assoc_entry *e = NULL;
+    size_t ne = rc == WD_OK ? wd_assoc_of(a, norm, strlen(norm), &e) : 0;
+    wd_association *v = ne ? wd_calloc(ne, sizeof *v) : NULL;
+    if (ne && !v)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    for (size_t i = 0; v && i < ne; i++) {
+        v[i] =
+            (wd_association){ wd_strdup(norm), wd_strdup(e[i].other), e[i].kind, e[i].weight, 0 };
+        if (!v[i].word || !v[i].other)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    wd_free(norm);
+    if (rc != WD_OK) {
+        wd_associations_free(v, ne);
+        return rc;
+    }
+    *out = v;
+    *n = ne;
+    return WD_OK;
 }
 
 int wd_searcher_run(wd_searcher *s, const wd_search_opts *opts, wd_searcher_fn fn, void *ctx,
@@ -298,6 +365,7 @@ void wd_run_end(wd_run *r)
     wd_free(r->idf);
     wd_free(r->aidf);
     wd_free(r->parsed);
+    wd_associations_free(r->used, r->nused);
     wd_sim_text_free(r->asked);
     wd_termset_free(&r->hl);
     wd_qtext_free(&r->q);
@@ -355,6 +423,10 @@ static int search_text(wd_searcher *s, const char *question, size_t len, const w
         res->trimmed = r.trimmed;
         res->parsed = r.parsed;
         r.parsed = NULL;
+        res->assoc = r.used;
+        res->n_assoc = r.nused;
+        r.used = NULL;
+        r.nused = 0;
     }
     wd_run_end(&r);
     if (rc != WD_OK) {

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "assoc.h"
 #include "pinyin_query.h"
 #include "reccache.h"
 #include "shards.h"
@@ -49,7 +50,13 @@ struct wd_searcher {
     wd_termstats stats; /* kept across searches of a single index */
     wd_reccache recs;   /* likewise */
     wd_sounds *sounds;  /* the questions' sounds (its own holder, or one shared) */
+    wd_assoc assoc;     /* the index's word associations, read on the first search */
+    int assoc_read;
 };
+
+/* The index's word associations, read from it on the first call (and again
+ * after a reopen). WD_ENOMEM or the index's error. */
+int wd_searcher_assoc(wd_searcher *s, const wd_assoc **out, wd_error *err);
 
 /* The top of the match the re-ranking reads. */
 #define WD_RERANK_DEPTH 50
@@ -96,8 +103,10 @@ typedef struct wd_run {
     xc_query *query;
     xc_enquire *e;
     xc_mset *m;
-    uint32_t total; /* Xapian's estimate of the matching records */
-    char *parsed;   /* with o.explain */
+    uint32_t total;       /* Xapian's estimate of the matching records */
+    char *parsed;         /* with o.explain */
+    wd_association *used; /* with o.explain: the associations the match used */
+    size_t nused;
     /* the candidates */
     double top; /* the best BM25 weight of the match (1 when none) */
     wd_cand *c;

@@ -28,6 +28,9 @@ static const wd_tuning SHIPPED = {
     .place_match_boost = 0.3,
     .place_mismatch_cut = 0.3,
     .learned_ranking = 1,
+    .assoc_weight = 0,
+    .assoc_per_word = 3,
+    .assoc_budget = 0.25,
     /* Chosen on the dev splits: 10 ranks as well as 15, 20 or all 50
      * (domain dev nDCG@5 0.902, 0.901, 0.899, 0.899), at the cost of the text
      * features of the candidates the confidence reads anyway. */
@@ -54,6 +57,9 @@ static const struct {
     { "px", offsetof(wd_tuning, place_mismatch_cut) },
     { "lr", offsetof(wd_tuning, learned_ranking) },
     { "ld", offsetof(wd_tuning, learned_depth) },
+    { "as", offsetof(wd_tuning, assoc_weight) },
+    { "ap", offsetof(wd_tuning, assoc_per_word) },
+    { "ab", offsetof(wd_tuning, assoc_budget) },
 };
 
 wd_tuning wd_tuning_load(void)

@@ -31,6 +31,11 @@ typedef struct wd_tuning {
     double place_mismatch_cut;        /* px: the record names only other places */
     double learned_ranking; /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
                                hand-set mix of the shares above */
+    double assoc_weight;    /* as: a word association's query leaf, times its mined weight,
+                               of the asked word's own (0: associations not used) */
+    double assoc_per_word;  /* ap: associations of one asked word used at most */
+    double assoc_budget;    /* ab: postings the associations may read beyond what the
+                               question's own leaves left of the budget, as its share */
     double learned_depth;   /* ld: the model orders the mix's first this many; the others
                                follow them in the mix's order (each costs the text
                                features of wd_conf_match) */

@@ -782,6 +782,145 @@ static void test_cli__dict_synonym_applies_without_reindex(void **state)
     }
 }
 
+/* The associations of a word in the JSON of `dict assoc list` or a token of
+ * `segment --explain`: 1 when other is among them with this kind. */
+static int lists_assoc(const json_t *arr, const char *other, const char *kind)
+{
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *a = json_array_get(arr, i);
+        if (strcmp(th_json_str(a, "word"), other) == 0 && strcmp(th_json_str(a, "kind"), kind) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* An index mines word associations from its records: `dict assoc list`
+ * shows a word's, `segment --explain` each word's, `ask --explain` the ones
+ * a search used; `dict assoc remove` takes a pair out in the overlay, and
+ * the next command leaves it out, with no re-index. */
+static void test_cli__dict_assoc_list_remove_and_explain(void **state)
+{
+    fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", f->dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    th_run r = th_wenda(NULL, NULL, "dict", "add", "消费者协会", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "add", "消协", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    static const char *const topics[] = { "退货", "预付卡", "装修", "快递", "家电" };
+    wd_buf kb = WD_BUF_INIT;
+    for (int i = 0; i < 20; i++) {
+        const char *t = topics[i % 5], *form = i < 10 ? "消协" : "消费者协会";
+        wd_buf_printf(&kb,
+                      "{\"id\":\"r%d\",\"question\":\"%s受理%s纠纷吗\",\"answer\":\"%s受理%s投诉，"
+                      "帮助维权。\"}\n",
+                      i, form, t, form, t);
+    }
+    wd_buf_puts(&kb,
+                "{\"id\":\"x\",\"question\":\"消费者协会怎么收费\",\"answer\":\"不收费。\"}\n");
+    char path[128];
+    th_write_text(th_path(path, sizeof path, f->dir, "kb.jsonl"), kb.data);
+    wd_buf_free(&kb);
+    r = th_wenda(f->index, NULL, "index", "--quiet", path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "消协", NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_true(lists_assoc(json_object_get(j, "associations"), "消费者协会", "short form"));
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "消协", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "消费者协会"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "收费", NULL);
+    assert_int_equal(r.status, 1);
+    th_run_free(&r);
+    /* a bulk build mines every part and stores the merged counts once */
+    char bulk[128];
+    th_path(bulk, sizeof bulk, f->dir, "bulk");
+    r = th_wenda(NULL, NULL, "index", "--quiet", "--bulk", "--jobs", "2", "--index", bulk, path,
+                 NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(bulk, NULL, "dict", "assoc", "list", "--json", "消协", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_true(lists_assoc(json_object_get(j, "associations"), "消费者协会", "short form"));
+    json_decref(j);
+    th_run_free(&r);
+
+    r = th_wenda(f->index, NULL, "segment", "--explain", "--json", "消协怎么收费", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    json_t *t0 = json_array_get(json_object_get(j, "tokens"), 0);
+    assert_string_equal(th_json_str(t0, "text"), "消协");
+    assert_true(lists_assoc(json_object_get(t0, "associations"), "消费者协会", "short form"));
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "segment", "--explain", "消协怎么收费", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "消协: 消费者协会"));
+    th_run_free(&r);
+
+    static const char *const tune[] = { "WENDA_TUNE=as=0.5", NULL };
+    static const char *const ask[] = { "ask", "--explain", "--json", "消协怎么收费", NULL };
+    th_cmd c = { .args = ask, .index = f->index, .env = tune };
+    r = th_exec(&c);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    json_t *as = json_array_get(json_object_get(j, "associations"), 0);
+    assert_non_null(as);
+    assert_string_equal(th_json_str(as, "word"), "消协");
+    assert_string_equal(th_json_str(as, "associated"), "消费者协会");
+    assert_true(json_real_value(json_object_get(as, "scale")) > 0);
+    json_decref(j);
+    th_run_free(&r);
+
+    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消协", "消费者协会", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "assoc-removed.txt"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "消费者协会", NULL);
+    if (r.status == 0) {
+        j = th_json(r.out);
+        assert_false(lists_assoc(json_object_get(j, "associations"), "消协", "short form"));
+        json_decref(j);
+    } else {
+        assert_int_equal(r.status, 1);
+    }
+    th_run_free(&r);
+    r = th_exec(&c);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    json_t *used = json_object_get(j, "associations");
+    for (size_t i = 0; i < json_array_size(used); i++)
+        assert_string_not_equal(th_json_str(json_array_get(used, i), "associated"), "消费者协会");
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消费者协会", "消协", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    assert_true(json_is_true(json_object_get(j, "already")));
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消协", NULL);
+    assert_int_equal(r.status, 2);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "dict", "assoc", "frob", NULL);
+    assert_int_equal(r.status, 2);
+    th_run_free(&r);
+    if (old_home) {
+        setenv("HOME", old_home, 1);
+        free(old_home);
+    }
+}
+
 /* `wenda reindex` rebuilds an index from the records it stores with the
  * dictionary in force, single or sharded: `info` says when it is needed and
  * names the command, the ids and records stay, and the rebuilt index is of
@@ -1140,6 +1279,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__calibrate_keeps_thresholds_with_the_index, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cli__dict_assoc_list_remove_and_explain, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_synonym_applies_without_reindex, setup,
                                         teardown),

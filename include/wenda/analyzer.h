@@ -118,6 +118,12 @@ size_t wd_dict_synonym_parts(const wd_dict *d, const char *syn, size_t len,
  * holds no word for it, only its parts: the query side looks for these in
  * the question's text to bring in their groups. */
 size_t wd_dict_split_synonyms(const wd_dict *d, const char *const **out);
+/* The overlay's file of word associations taken out (`wenda dict assoc
+ * remove`): one pair a line, "WORD OTHER". */
+#define WD_DICT_ASSOC_REMOVED "assoc-removed.txt"
+/* 1 when the association of the normalised words a and b (either way) was
+ * taken out in the overlay (WD_DICT_ASSOC_REMOVED). */
+int wd_dict_assoc_removed(const wd_dict *d, const char *a, size_t alen, const char *b, size_t blen);
 /* How common a normalised word is in general Chinese: its natural-log
  * probability in the general word list (jieba's frequencies), a background
  * model that does not depend on any knowledge base. A word the list does

@@ -134,6 +134,25 @@ const char *wd_hit_rank_feature_name(int i);
  * the first WD_JUDGED of the ranking, whatever page was asked for. */
 #define WD_JUDGED 8
 
+/* A word association: mined from the index's records when it was built
+ * (a word of questions and a word their answers use, words of questions
+ * that share an answer, a short and a long form), used at search time as a
+ * weaker stand-in for the asked word. */
+typedef struct wd_association {
+    char *word;    /* the asked word, normalised (new) */
+    char *other;   /* the word associated with it (new) */
+    char kind;     /* 't' translation (question word -> answer word), 'a' same answer,
+                      's' short or long form */
+    double weight; /* how strong the association is, (0, 1] */
+    double scale;  /* in a search: the weight its query leaf had (never above the
+                      asked word's own); 0 in a listing */
+} wd_association;
+
+/* The name of an association's kind ("translation", "same answer", "short form"). */
+const char *wd_association_kind_name(char kind);
+/* Free what each of a[0..n) holds and a itself. NULL is a no-op. */
+void wd_associations_free(wd_association *a, size_t n);
+
 typedef struct wd_results {
     char *query;
     double took_ms;
@@ -161,6 +180,9 @@ typedef struct wd_results {
     /* With opts.facets: each facet asked for, in the order asked. */
     wd_facet *facets;
     size_t n_facets;
+    /* With opts.explain: the word associations the search used (new). */
+    wd_association *assoc;
+    size_t n_assoc;
 } wd_results;
 
 /* Open the index at `path` read-only. `dict` is borrowed and must outlive
@@ -208,6 +230,13 @@ int wd_search_opts_check(const wd_search_opts *o, wd_error *err);
  * answer). *out is new, NULL on failure: release it with wd_hit_free(h) and
  * then wd_free(h). WD_ENOTFOUND when there is no such record. */
 int wd_searcher_get(wd_searcher *s, const char *id, wd_hit **out, wd_error *err);
+/* The word associations of `word` (normalised here) the index stores, the
+ * strongest first, without those the dictionary overlay took out: *out is
+ * new (free with wd_associations_free; NULL when none), *n their count. An
+ * index without associations (built by an older wenda) has none. WD_ENOMEM,
+ * or the index's error. */
+int wd_searcher_associations(wd_searcher *s, const char *word, size_t len, wd_association **out,
+                             size_t *n, wd_error *err);
 /* Release what a hit owns (its strings and arrays), not the wd_hit itself,
  * which may sit inside a wd_results. NULL is a no-op. */
 void wd_hit_free(wd_hit *h);

@@ -410,3 +410,23 @@ void cli_print_json(json_t *o)
     free(s);
     json_decref(o);
 }
+
+int cli_open_searcher(const cli_cmd *cmd, const cli_args *a, int json, wd_dict **dict,
+                      struct wd_searcher **s, const char **path)
+{
+    *path = cli_index_path(cli_value(cmd, a, "index"));
+    if (!cli_index_exists(*path))
+        return cli_no_index(cmd->name, *path, json);
+    int ex = cli_load_dict(cmd->name, cli_value(cmd, a, "dict"), json, dict);
+    if (ex)
+        return ex;
+    wd_error err;
+    wd_error_clear(&err);
+    if (wd_searcher_open(s, *path, *dict, &err) != WD_OK) {
+        wd_dict_free(*dict);
+        *dict = NULL;
+        return err.code == WD_ENOTFOUND ? cli_no_index(cmd->name, *path, json)
+                                        : cli_fail(cmd->name, &err, json);
+    }
+    return 0;
+}

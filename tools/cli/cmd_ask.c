@@ -173,6 +173,18 @@ static void print_human(const wd_results *r, int color, int full, int explain)
     if (r->trimmed)
         printf("%sA long question: searched for its most informative words only.%s\n\n",
                color ? DIM : "", color ? RESET : "");
+    if (explain && r->n_assoc) {
+        printf("associations used (mined weight, weight in the query):\n");
+        for (size_t i = 0; i < r->n_assoc; i++) {
+            const wd_association *as = &r->assoc[i];
+            printf("  ");
+            cli_put_visible(stdout, as->word);
+            printf(" -> ");
+            cli_put_visible(stdout, as->other);
+            printf("  %.3f  %.3f  %s\n", as->weight, as->scale, wd_association_kind_name(as->kind));
+        }
+        printf("\n");
+    }
     if (r->n_hits == 0) {
         printf("no record matches: ");
         cli_put_visible(stdout, r->query);
@@ -223,7 +235,8 @@ static const cli_opt ask_opts[] = {
       "place, instead of once with the others' ids" },
     { "json", 0, 0, NULL, "print one JSON object per question" },
     { "full", 0, 0, NULL, "include each record's whole answer" },
-    { "explain", 0, 0, NULL, "show the matched terms and their weights" },
+    { "explain", 0, 0, NULL,
+      "show the matched terms and their weights, and the word associations used" },
     { "min-confidence", 0, 1, "P",
       "answered when a record reaches confidence P (default: the calibration's covered "
       "threshold)" },
@@ -504,6 +517,11 @@ const cli_cmd cli_cmd_ask = {
     "Records whose question and answer are the same or nearly the same as a better\n"
     "ranked one's are shown once, with the others' ids (\"more_like_this\": [...]);\n"
     "--no-distinct shows each in its own place.\n"
+    "The word associations an index holds (mined from its records when it was built:\n"
+    "`wenda dict assoc list WORD`) are not used as shipped; with WENDA_TUNE=as=0.5 a\n"
+    "word of the question also matches, more weakly, its associated words, and\n"
+    "--explain lists the ones used, with their mined weights and their weights in the\n"
+    "query (JSON \"associations\"), besides each hit's matched terms.\n"
     "--date-from, --date-to, --sort date and --facets need an index written by this\n"
     "wenda (schema 3; rebuild an older one with wenda index --overwrite).\n"
     "DIR may be a shard list: comma-separated indexes and tcp://HOST:PORT remotes\n"

@@ -9,6 +9,9 @@
  *   wenda dict list [--source user|domain]  the lexicon words in force (dict_words.c)
  *   wenda dict synonym add WORD SYNONYM... | remove WORD [SYNONYM] | list [WORD]
  *                                    the overlay's synonym groups (dict_synonym.c)
+ *   wenda dict assoc list WORD [--index DIR] | remove WORD OTHER
+ *                                    the index's word associations, and taking
+ *                                    a wrong one out in the overlay (dict_assoc.c)
  *   wenda dict info [--json]         version, size and where the overlay lives
  *   wenda dict discover [--index DIR | FILES]  candidate new words (dict_discover.c)
  *
@@ -24,6 +27,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "dict_assoc.h"
 #include "dict_discover.h"
 #include "dict_synonym.h"
 #include "dict_words.h"
@@ -102,7 +106,9 @@ static const cli_opt dict_opts[] = {
     { "dict", 0, 1, "DIR",
       "dictionary directory (default: $WENDA_DICT or built-in + user overlay)" },
     { "source", 0, 1, "WHICH", "list: only the words of user (your overlay) or domain" },
-    { "index", 0, 1, "DIR", "discover: the index whose stored records to read" },
+    { "index", 0, 1, "DIR",
+      "discover: the index whose stored records to read; assoc list: the index whose "
+      "associations to show" },
     { "lines", 0, 0, NULL, "discover: read FILES as plain text, one unit a line" },
     { "top", 0, 1, "N", "discover: list the N best candidates (default 50; 0: all)" },
     { "add", 0, 1, "N", "discover: add the N best candidates to the user overlay" },
@@ -134,6 +140,8 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
         verb = dict_list;
     else if (strcmp(sub, "synonym") == 0)
         verb = dict_synonym;
+    else if (strcmp(sub, "assoc") == 0)
+        verb = dict_assoc;
     if (verb) {
         ex = verb(cmd, &a, json);
         cli_args_free(&a);
@@ -141,7 +149,8 @@ static int cmd_dict(const cli_cmd *cmd, int argc, char **argv)
     }
     if (strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0) {
         cli_args_free(&a);
-        return cli_usage_error(cmd, "wants check, add, remove, list, synonym, discover or info");
+        return cli_usage_error(cmd,
+                               "wants check, add, remove, list, synonym, assoc, discover or info");
     }
     wd_dict *d = NULL;
     ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &d);
@@ -200,6 +209,7 @@ const cli_cmd cli_cmd_dict = {
     "Check how text segments; edit the user's words and synonyms; discover new words.",
     "check TEXT | add WORD [FREQ] | remove WORD | list [--source user|domain] |\n"
     "       synonym add WORD SYNONYM... | synonym remove WORD [SYNONYM] | synonym list [WORD] |\n"
+    "       assoc list WORD [--index DIR] | assoc remove WORD OTHER |\n"
     "       info | discover [--index DIR | FILE...]",
     "check prints each word of TEXT and the lexicon it came from: domain (dict/data),\n"
     "general (the general word list), user (your overlay), icu (ICU's own break),\n"
@@ -218,13 +228,21 @@ const cli_cmd cli_cmd_dict = {
     "it up. synonym remove takes WORD out of the overlay's groups (or only SYNONYM out\n"
     "of WORD's group); built-in groups cannot be removed. synonym list prints the groups\n"
     "(those holding WORD), each member with the words it is matched as when it is split.\n"
+    "assoc list shows the word associations an index holds for WORD, each with its weight\n"
+    "(0 to 1) and kind: translation (a word of questions and one their answers use),\n"
+    "same answer (words of two questions with one answer), short form (消协 and\n"
+    "消费者协会). They are mined from the records when the index is built; searches can\n"
+    "use them as weaker stand-ins for the asked word. assoc remove records WORD and OTHER\n"
+    "in assoc-removed.txt in the overlay folder: searches never use the pair again, at\n"
+    "once, with no re-index (a running `wenda serve` picks it up).\n"
     "discover lists strings the knowledge base uses as words but the lexicons split:\n"
     "frequent, cohesive (high mutual information between their parts) and free (many\n"
     "different characters on either side), best first, with their count and two\n"
     "examples. It reads the records stored in the index (--index, or the default\n"
     "index when no FILE is given), or record FILEs in any format `wenda index` reads,\n"
     "or plain text with --lines. --add N appends the N best to user.txt.\n"
-    "Exit: 0 done; 1 nothing to remove, or no group holds WORD; 2 usage; 3 the overlay\n"
+    "Exit: 0 done; 1 nothing to remove, no group holds WORD, or WORD has no associations;\n"
+    "2 usage; 3 the overlay\n"
     "cannot be written or read, an input or the index cannot be read.",
     dict_opts,
     cmd_dict

@@ -21,11 +21,47 @@ struct seg_ctx {
     json_t *arr;
     wd_buf line;
     int table;
+    wd_searcher *s; /* --explain: the index whose associations to show */
+    wd_buf explain; /* --explain in text: a line per word with associations */
+    wd_error err;
 };
+
+/* --explain: the index's associations of the word t, as a JSON array (new)
+ * or a line of c->explain; NULL (and nothing) when it has none. */
+static json_t *seg_assoc(struct seg_ctx *c, const wd_token *t, int *rc)
+{
+    wd_association *v = NULL;
+    size_t n = 0;
+    json_t *arr = NULL;
+    if (!c->s || (t->flags & (WD_TOKEN_SUBWORD | WD_TOKEN_STOP)) ||
+        (*rc = wd_searcher_associations(c->s, t->text, t->len, &v, &n, &c->err)) != WD_OK || !n)
+        return NULL;
+    if (c->arr)
+        arr = json_array();
+    else
+        wd_buf_append(&c->explain, t->text, t->len);
+    for (size_t i = 0; i < n; i++) {
+        if (arr)
+            json_array_append_new(arr, json_pack("{s:s,s:f,s:s}", "word", v[i].other, "weight",
+                                                 v[i].weight, "kind",
+                                                 wd_association_kind_name(v[i].kind)));
+        else
+            wd_buf_printf(&c->explain, "%s %s %.3f (%s)", i ? "," : ":", v[i].other, v[i].weight,
+                          wd_association_kind_name(v[i].kind));
+    }
+    if (!arr)
+        wd_buf_putc(&c->explain, '\n');
+    wd_associations_free(v, n);
+    return arr;
+}
 
 static int seg_token(void *vctx, const wd_token *t)
 {
     struct seg_ctx *c = vctx;
+    int rc = WD_OK;
+    json_t *assoc = seg_assoc(c, t, &rc);
+    if (rc != WD_OK)
+        return rc;
     if (c->arr) {
         json_t *o = json_object();
         json_object_set_new(o, "text", json_stringn(t->text, t->len));
@@ -37,6 +73,8 @@ static int seg_token(void *vctx, const wd_token *t)
             json_object_set_new(o, "stop", json_true());
         if (t->flags & WD_TOKEN_SUBWORD)
             json_object_set_new(o, "subword", json_true());
+        if (assoc)
+            json_object_set_new(o, "associations", assoc);
         json_array_append_new(c->arr, o);
     } else if (c->table) {
         wd_buf row = WD_BUF_INIT;
@@ -61,6 +99,10 @@ static const cli_opt segment_opts[] = {
     { "offsets", 0, 0, NULL, "print a table with positions, byte offsets and word sources" },
     { "mode", 0, 1, "MODE", "query (default) or index (adds sub-words)" },
     { "dict", 0, 1, "DIR", "dictionary directory (default: $WENDA_DICT or built-in)" },
+    { "explain", 0, 0, NULL, "also each word's associations in the index (--index)" },
+    { "index", 0, 1, "DIR",
+      "--explain: the index whose associations to show (default: $WENDA_INDEX or "
+      "~/.local/share/wenda/index)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -103,27 +145,42 @@ static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
     }
     wd_dict *dict = NULL;
     wd_analyzer *an = NULL;
+    wd_searcher *s = NULL;
+    const char *path = NULL;
     wd_error err;
     wd_error_clear(&err);
-    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
+    if (cli_flag(cmd, &a, "explain"))
+        ex = cli_open_searcher(cmd, &a, json, &dict, &s, &path);
+    else
+        ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
     if (!ex && wd_analyzer_new(&an, dict, &err) != WD_OK)
         ex = cli_fail(cmd->name, &err, json);
     if (!ex) {
-        struct seg_ctx c = { json ? json_array() : NULL, WD_BUF_INIT,
-                             cli_flag(cmd, &a, "offsets") };
+        struct seg_ctx c = { json ? json_array() : NULL,
+                             WD_BUF_INIT,
+                             cli_flag(cmd, &a, "offsets"),
+                             s,
+                             WD_BUF_INIT,
+                             { 0 } };
+        wd_error_clear(&c.err);
         int rc = wd_analyze(an, mode, text, len, seg_token, &c, &err);
         if (rc != WD_OK) {
-            ex = cli_fail(cmd->name, &err, json);
+            ex = cli_fail(cmd->name, c.err.code ? &c.err : &err, json);
         } else if (json) {
             json_t *o = json_pack("{s:O}", "tokens", c.arr);
             cli_print_json(o);
         } else if (!c.table) {
             printf("%s\n", c.line.data ? c.line.data : "");
         }
+        if (rc == WD_OK && !json && s)
+            printf("associations in %s:\n%s", path,
+                   c.explain.len ? c.explain.data : "(none of these words has any)\n");
         json_decref(c.arr);
         wd_buf_free(&c.line);
+        wd_buf_free(&c.explain);
     }
     wd_analyzer_free(an);
+    wd_searcher_close(s);
     wd_dict_free(dict);
     wd_free(text);
     cli_args_free(&a);
@@ -133,35 +190,18 @@ static int cmd_segment(const cli_cmd *cmd, int argc, char **argv)
 const cli_cmd cli_cmd_segment = {
     "segment",
     "Show how text is segmented into index terms.",
-    "[--json] [--offsets] TEXT | -",
+    "[--json] [--offsets] [--explain [--index DIR]] TEXT | -",
     "Prints the words the analyzer makes of TEXT (normalised: full-width to half-width,\n"
     "lower case, Traditional to Simplified). --offsets and --json add each word's\n"
-    "position and byte offsets into the original text.",
+    "position and byte offsets into the original text. --explain adds each word's\n"
+    "associations in the index (mined from its records when it was built; see `wenda\n"
+    "dict assoc`), with their weights and kinds (searches use them only when told to:\n"
+    "README, \"Word associations\").",
     segment_opts,
     cmd_segment
 };
 
 /* ---- info ---------------------------------------------------------------------- */
-
-static int open_searcher(const cli_cmd *cmd, const cli_args *a, int json, wd_dict **dict,
-                         wd_searcher **s, const char **path)
-{
-    *path = cli_index_path(cli_value(cmd, a, "index"));
-    if (!cli_index_exists(*path))
-        return cli_no_index(cmd->name, *path, json);
-    int ex = cli_load_dict(cmd->name, cli_value(cmd, a, "dict"), json, dict);
-    if (ex)
-        return ex;
-    wd_error err;
-    wd_error_clear(&err);
-    if (wd_searcher_open(s, *path, *dict, &err) != WD_OK) {
-        wd_dict_free(*dict);
-        *dict = NULL;
-        return err.code == WD_ENOTFOUND ? cli_no_index(cmd->name, *path, json)
-                                        : cli_fail(cmd->name, &err, json);
-    }
-    return 0;
-}
 
 static const cli_opt info_opts[] = {
     { "index", 0, 1, "DIR",
@@ -224,7 +264,7 @@ static int cmd_info(const cli_cmd *cmd, int argc, char **argv)
     wd_dict *dict = NULL;
     wd_searcher *s = NULL;
     const char *path;
-    ex = open_searcher(cmd, &a, json, &dict, &s, &path);
+    ex = cli_open_searcher(cmd, &a, json, &dict, &s, &path);
     if (ex) {
         cli_args_free(&a);
         return ex;
@@ -346,7 +386,7 @@ static int cmd_show(const cli_cmd *cmd, int argc, char **argv)
     wd_dict *dict = NULL;
     wd_searcher *s = NULL;
     const char *path;
-    ex = open_searcher(cmd, &a, json, &dict, &s, &path);
+    ex = cli_open_searcher(cmd, &a, json, &dict, &s, &path);
     if (ex) {
         cli_args_free(&a);
         return ex;

@@ -36,7 +36,7 @@ typedef struct view_dict {
 
 /* The files of a dictionary folder wd_dict_load reads. */
 static const char *const DICT_FILES[] = { "lexicon.txt", "stopwords.txt", "synonyms.txt",
-                                          "user.txt" };
+                                          "user.txt", WD_DICT_ASSOC_REMOVED };
 #define NDICT_FILES (sizeof DICT_FILES / sizeof *DICT_FILES)
 
 typedef struct dsig {

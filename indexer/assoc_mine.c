@@ -1,0 +1,669 @@
+/*
+ * assoc_mine.c - word associations mined from the records an index is built
+ * from (assoc_mine.h): counting while the records are written, scoring and
+ * keeping the strongest at the end.
+ *
+ * Words get small integer ids in a capped vocabulary (the one string map);
+ * pairs of ids are counted in open-addressing tables of 64-bit keys that,
+ * once at their cap, drop every pair seen no more than a rising floor (lossy
+ * counting). A record's question words against its answer words feed the
+ * translation table; a record whose answer (byte for byte) an earlier one
+ * had pairs its question's words with the first such record's (the same
+ * answer table). Short forms are looked for at the end, among the
+ * vocabulary's words, and compared by their translation contexts.
+ */
+#include "assoc_mine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "hash.h"
+#include "strmap.h"
+
+/* Distinct words counted at most; pairs a table holds at most. */
+#define VOCAB_MAX (1u << 18)
+#define PAIRS_MAX (1u << 21)
+/* Question word ids kept for the same-answer grouping at most. */
+#define POOL_MAX (1u << 23)
+/* The longest word whose short forms are looked for, in characters. */
+#define SHORT_FROM_MAX 6
+
+enum { KIND_T = 0, KIND_A = 1, KIND_S = 2, NKINDS = 3 };
+static const char KIND_CHAR[NKINDS] = { 't', 'a', 's' };
+
+/* A table of 64-bit keys (0: empty) to counts. */
+typedef struct pairtab {
+    uint64_t *keys;
+    uint32_t *cnt;
+    size_t cap, n, max;
+    uint32_t floor; /* pairs counted no more than this were dropped */
+} pairtab;
+
+typedef struct knobs {
+    double least[NKINDS]; /* least weight of each kind; <= 0: not mined */
+    unsigned keep;        /* associations kept per word */
+    unsigned min_count;   /* least co-occurrences of a pair */
+} knobs;
+
+struct wd_assoc_miner {
+    knobs k;
+    wd_strmap vocab; /* word -> uint32_t id */
+    const char **word;
+    uint32_t *dfq, *dfa, *grp; /* per id: questions, answers, same-answer questions */
+    size_t nw, cap;
+    uint64_t records;
+    pairtab trans, same;
+    pairtab groups; /* answer hash -> pool offset + 1 */
+    uint32_t *pool; /* n | GROUPED, then n ids, per grouped question */
+    size_t npool, cappool;
+    int oom;
+};
+
+#define GROUPED 0x80000000u
+
+static knobs knobs_load(void)
+{
+    knobs k = { { 0.35, 0.2, 0.3 }, 5, 3 };
+    const char *e = getenv("WENDA_ASSOC");
+    while (e && *e) {
+        char key[8];
+        double v;
+        int n = 0;
+        if (sscanf(e, "%7[a-z]=%lf%n", key, &v, &n) != 2)
+            break;
+        if (strcmp(key, "t") == 0)
+            k.least[KIND_T] = v;
+        else if (strcmp(key, "a") == 0)
+            k.least[KIND_A] = v;
+        else if (strcmp(key, "s") == 0)
+            k.least[KIND_S] = v;
+        else if (strcmp(key, "k") == 0 && v >= 1 && v <= 64)
+            k.keep = (unsigned)v;
+        else if (strcmp(key, "c") == 0 && v >= 1)
+            k.min_count = (unsigned)v;
+        e += n;
+        if (*e == ',')
+            e++;
+    }
+    return k;
+}
+
+/* ---- pair tables ------------------------------------------------------------------ */
+
+static uint64_t pair_key(uint32_t u, uint32_t v)
+{
+    return ((uint64_t)(u + 1) << 32) | (uint64_t)(v + 1);
+}
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 20) & (cap - 1);
+}
+
+static int pt_rehash(pairtab *t, size_t cap)
+{
+    uint64_t *keys = wd_calloc(cap, sizeof *keys);
+    uint32_t *cnt = wd_calloc(cap, sizeof *cnt);
+    if (!keys || !cnt) {
+        wd_free(keys);
+        wd_free(cnt);
+        return WD_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->keys[i] || t->cnt[i] <= t->floor)
+            continue;
+        size_t j = slot_of(t->keys[i], cap);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = t->keys[i];
+        cnt[j] = t->cnt[i];
+        n++;
+    }
+    wd_free(t->keys);
+    wd_free(t->cnt);
+    t->keys = keys;
+    t->cnt = cnt;
+    t->cap = cap;
+    t->n = n;
+    return WD_OK;
+}
+
+/* The count of key (added at 0 when absent), or NULL when the table is at
+ * its cap and full of pairs above the floor, or out of memory. */
+static uint32_t *pt_slot(pairtab *t, uint64_t key)
+{
+    if ((t->n + 1) * 4 > t->cap * 3) {
+        if (t->cap < t->max) {
+            if (pt_rehash(t, t->cap ? t->cap * 2 : 4096) != WD_OK)
+                return NULL;
+        } else {
+            /* At the cap: drop the rarest pairs until three fifths are free
+                 * (fewer rounds of this than of a smaller cut). */
+            do {
+                t->floor++;
+                if (pt_rehash(t, t->cap) != WD_OK)
+                    return NULL;
+            } while (t->n * 5 > t->cap * 2 && t->floor < UINT32_MAX - 1);
+            if ((t->n + 1) * 4 > t->cap * 3)
+                return NULL;
+        }
+    }
+    size_t j = slot_of(key, t->cap);
+    while (t->keys[j] && t->keys[j] != key)
+        j = (j + 1) & (t->cap - 1);
+    if (!t->keys[j]) {
+        t->keys[j] = key;
+        t->cnt[j] = 0;
+        t->n++;
+    }
+    return &t->cnt[j];
+}
+
+static void pt_add(wd_assoc_miner *m, pairtab *t, uint64_t key, uint32_t by)
+{
+    uint32_t *c = pt_slot(t, key);
+    if (!c) {
+        m->oom = 1;
+        return;
+    }
+    *c += by;
+}
+
+static uint32_t pt_get(const pairtab *t, uint64_t key)
+{
+    if (!t->cap)
+        return 0;
+    size_t j = slot_of(key, t->cap);
+    while (t->keys[j]) {
+        if (t->keys[j] == key)
+            return t->cnt[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    return 0;
+}
+
+static void pt_free(pairtab *t)
+{
+    wd_free(t->keys);
+    wd_free(t->cnt);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- the miner -------------------------------------------------------------------- */
+
+int wd_assoc_miner_new(wd_assoc_miner **out)
+{
+    *out = wd_calloc(1, sizeof **out);
+    if (!*out)
+        return WD_ENOMEM;
+    wd_assoc_miner *m = *out;
+    m->k = knobs_load();
+    m->vocab = (wd_strmap)WD_STRMAP_INIT(sizeof(uint32_t));
+    m->trans.max = PAIRS_MAX;
+    m->same.max = PAIRS_MAX / 4;
+    m->groups.max = SIZE_MAX / 2; /* bounded by the pool instead */
+    return WD_OK;
+}
+
+void wd_assoc_miner_free(wd_assoc_miner *m)
+{
+    if (!m)
+        return;
+    wd_strmap_clear(&m->vocab);
+    for (size_t i = 0; i < m->nw; i++)
+        wd_free((char *)m->word[i]);
+    wd_free(m->word);
+    wd_free(m->dfq);
+    wd_free(m->dfa);
+    wd_free(m->grp);
+    pt_free(&m->trans);
+    pt_free(&m->same);
+    pt_free(&m->groups);
+    wd_free(m->pool);
+    wd_free(m);
+}
+
+uint64_t wd_assoc_miner_records(const wd_assoc_miner *m)
+{
+    return m ? m->records : 0;
+}
+
+/* A word worth associating: two characters or more, not only digits,
+ * Latin letters or symbols of ASCII (numbers and codes match as they are). */
+static int worth(const char *w, size_t len)
+{
+    if (wd_utf8_count(w, len) < 2)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* The id of word (added when new and the vocabulary has room), or -1. */
+static long word_id(wd_assoc_miner *m, const char *w, size_t len)
+{
+    if (m->nw >= VOCAB_MAX) {
+        uint32_t *id = wd_strmap_get(&m->vocab, w, len);
+        return id ? (long)*id : -1;
+    }
+    int added = 0;
+    uint32_t *id = wd_strmap_put(&m->vocab, w, len, &added);
+    if (!id) {
+        m->oom = 1;
+        return -1;
+    }
+    if (!added)
+        return (long)*id;
+    size_t cap = m->cap, c2 = m->cap, c3 = m->cap, c4 = m->cap;
+    if (WD_GROW(m->word, cap, m->nw + 1, 1024) != WD_OK ||
+        WD_GROW(m->dfq, c2, m->nw + 1, 1024) != WD_OK ||
+        WD_GROW(m->dfa, c3, m->nw + 1, 1024) != WD_OK ||
+        WD_GROW(m->grp, c4, m->nw + 1, 1024) != WD_OK) {
+        m->oom = 1;
+        return -1;
+    }
+    m->cap = cap;
+    if (!(m->word[m->nw] = wd_strndup(w, len))) {
+        m->oom = 1;
+        return -1;
+    }
+    m->dfq[m->nw] = m->dfa[m->nw] = m->grp[m->nw] = 0;
+    *id = (uint32_t)m->nw;
+    return (long)m->nw++;
+}
+
+/* The distinct ids of a list of words (up to max), from *p; *p is left after
+ * the list's end (its empty string) or at end. */
+static size_t read_ids(wd_assoc_miner *m, const char **p, const char *end, uint32_t *ids,
+                       size_t max)
+{
+    size_t n = 0;
+    while (*p < end) {
+        const char *w = *p;
+        size_t len = strnlen(w, (size_t)(end - w));
+        *p = w + len + 1;
+        if (len == 0)
+            break;
+        if (n >= max || !worth(w, len))
+            continue;
+        long id = word_id(m, w, len);
+        if (id < 0)
+            continue;
+        int dup = 0;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = ids[i] == (uint32_t)id;
+        if (!dup)
+            ids[n++] = (uint32_t)id;
+    }
+    return n;
+}
+
+/* The same-answer pairs: qa (this question's ids) against the question
+ * kept for the answer's first record; or this question kept as that. */
+static void feed_same(wd_assoc_miner *m, const uint32_t *q, size_t nq, const char *answer,
+                      size_t alen)
+{
+    uint64_t h = wd_hash_bytes(answer, alen) | 1;
+    uint32_t off1 = pt_get(&m->groups, h);
+    if (!off1) {
+        if (m->npool + nq + 1 > POOL_MAX)
+            return;
+        if (WD_GROW(m->pool, m->cappool, m->npool + nq + 1, 4096) != WD_OK) {
+            m->oom = 1;
+            return;
+        }
+        uint32_t at = (uint32_t)m->npool;
+        m->pool[m->npool++] = (uint32_t)nq;
+        memcpy(m->pool + m->npool, q, nq * sizeof *q);
+        m->npool += nq;
+        pt_add(m, &m->groups, h, at + 1);
+        return;
+    }
+    uint32_t *first = m->pool + off1 - 1;
+    size_t nf = first[0] & ~GROUPED;
+    const uint32_t *f = first + 1;
+    if (!(first[0] & GROUPED)) {
+        first[0] |= GROUPED;
+        for (size_t i = 0; i < nf; i++)
+            m->grp[f[i]]++;
+    }
+    for (size_t i = 0; i < nq; i++)
+        m->grp[q[i]]++;
+    for (size_t i = 0; i < nq; i++) {
+        int in_first = 0;
+        for (size_t k = 0; k < nf && !in_first; k++)
+            in_first = f[k] == q[i];
+        if (in_first)
+            continue;
+        for (size_t k = 0; k < nf; k++) {
+            int in_q = 0;
+            for (size_t j = 0; j < nq && !in_q; j++)
+                in_q = q[j] == f[k];
+            if (in_q)
+                continue;
+            pt_add(m, &m->same, pair_key(q[i], f[k]), 1);
+            pt_add(m, &m->same, pair_key(f[k], q[i]), 1);
+        }
+    }
+}
+
+void wd_assoc_miner_feed(wd_assoc_miner *m, const char *words, size_t len, const char *answer,
+                         size_t alen)
+{
+    if (!m || m->oom)
+        return;
+    const char *p = words, *end = words + len;
+    uint32_t q[WD_ASSOC_QWORDS], a[WD_ASSOC_AWORDS];
+    size_t nq = read_ids(m, &p, end, q, WD_ASSOC_QWORDS);
+    size_t na = read_ids(m, &p, end, a, WD_ASSOC_AWORDS);
+    m->records++;
+    for (size_t i = 0; i < nq; i++)
+        m->dfq[q[i]]++;
+    for (size_t i = 0; i < na; i++)
+        m->dfa[a[i]]++;
+    if (m->k.least[KIND_T] > 0 || m->k.least[KIND_S] > 0)
+        for (size_t i = 0; i < nq; i++)
+            for (size_t k = 0; k < na; k++)
+                if (q[i] != a[k])
+                    pt_add(m, &m->trans, pair_key(q[i], a[k]), 1);
+    if (m->k.least[KIND_A] > 0 && nq && answer && alen)
+        feed_same(m, q, nq, answer, alen);
+}
+
+/* ---- merging the parts of a bulk build -------------------------------------------- */
+
+/* src's id -> dst's id (added), or -1. */
+static long map_id(wd_assoc_miner *dst, const wd_assoc_miner *src, uint32_t id)
+{
+    const char *w = src->word[id];
+    return word_id(dst, w, strlen(w));
+}
+
+static void merge_table(wd_assoc_miner *dst, pairtab *to, const wd_assoc_miner *src,
+                        const pairtab *from)
+{
+    for (size_t i = 0; i < from->cap && !dst->oom; i++) {
+        if (!from->keys[i])
+            continue;
+        long u = map_id(dst, src, (uint32_t)(from->keys[i] >> 32) - 1);
+        long v = map_id(dst, src, (uint32_t)(from->keys[i] & 0xFFFFFFFFu) - 1);
+        if (u >= 0 && v >= 0)
+            pt_add(dst, to, pair_key((uint32_t)u, (uint32_t)v), from->cnt[i]);
+    }
+}
+
+void wd_assoc_miner_take(wd_assoc_miner *dst, wd_assoc_miner *src)
+{
+    if (!dst || !src)
+        return;
+    if (src->oom)
+        dst->oom = 1;
+    for (size_t i = 0; i < src->nw && !dst->oom; i++) {
+        long id = map_id(dst, src, (uint32_t)i);
+        if (id < 0)
+            continue;
+        dst->dfq[id] += src->dfq[i];
+        dst->dfa[id] += src->dfa[i];
+        dst->grp[id] += src->grp[i];
+    }
+    merge_table(dst, &dst->trans, src, &src->trans);
+    /* Records that share an answer across parts are not paired: the parts
+     * are cut by id, and an answer's records mostly share their source. */
+    merge_table(dst, &dst->same, src, &src->same);
+    dst->records += src->records;
+    wd_assoc_miner_free(src);
+}
+
+/* ---- scoring ---------------------------------------------------------------------- */
+
+typedef struct cand {
+    uint32_t u, v;
+    float w;
+    int kind;
+} cand;
+
+typedef struct cands {
+    cand *c;
+    size_t n, cap;
+} cands;
+
+static void cand_add(wd_assoc_miner *m, cands *cs, uint32_t u, uint32_t v, double w, int kind)
+{
+    if (WD_GROW(cs->c, cs->cap, cs->n + 1, 1024) != WD_OK) {
+        m->oom = 1;
+        return;
+    }
+    cs->c[cs->n++] = (cand){ u, v, (float)(w > 1 ? 1 : w), kind };
+}
+
+/* One word holds the other: the index already matches them (sub-words). */
+static int nested(const wd_assoc_miner *m, uint32_t u, uint32_t v)
+{
+    return strstr(m->word[u], m->word[v]) || strstr(m->word[v], m->word[u]);
+}
+
+static void score_translation(wd_assoc_miner *m, cands *cs)
+{
+    double n = (double)m->records, least = m->k.least[KIND_T];
+    if (least <= 0)
+        return;
+    for (size_t i = 0; i < m->trans.cap; i++) {
+        uint32_t c = m->trans.cnt[i];
+        if (!m->trans.keys[i] || c < m->k.min_count || (double)c >= n)
+            continue;
+        uint32_t u = (uint32_t)(m->trans.keys[i] >> 32) - 1;
+        uint32_t v = (uint32_t)(m->trans.keys[i] & 0xFFFFFFFFu) - 1;
+        double pmi = log((double)c * n / ((double)m->dfq[u] * (double)m->dfa[v]));
+        double npmi = pmi / -log((double)c / n);
+        if (npmi >= least && !nested(m, u, v))
+            cand_add(m, cs, u, v, npmi, KIND_T);
+    }
+}
+
+static void score_same(wd_assoc_miner *m, cands *cs)
+{
+    double least = m->k.least[KIND_A];
+    if (least <= 0)
+        return;
+    for (size_t i = 0; i < m->same.cap; i++) {
+        uint32_t c = m->same.cnt[i];
+        if (!m->same.keys[i] || c < 2)
+            continue;
+        uint32_t u = (uint32_t)(m->same.keys[i] >> 32) - 1;
+        uint32_t v = (uint32_t)(m->same.keys[i] & 0xFFFFFFFFu) - 1;
+        double w = c / sqrt((double)m->grp[u] * (double)m->grp[v]);
+        if (w >= least && !nested(m, u, v))
+            cand_add(m, cs, u, v, w, KIND_A);
+    }
+}
+
+/* Each word's contexts: the words it was counted with in the translation
+ * table (either side), sorted by id, as rows of one array. */
+typedef struct ctxrow {
+    uint32_t other, cnt;
+} ctxrow;
+
+typedef struct contexts {
+    size_t *start; /* nw + 1 */
+    ctxrow *e;
+    double *norm; /* per word: the length of its row */
+} contexts;
+
+static int ctxrow_cmp(const void *a, const void *b)
+{
+    const ctxrow *x = a, *y = b;
+    return x->other < y->other ? -1 : x->other > y->other;
+}
+
+static int contexts_make(const wd_assoc_miner *m, contexts *cx)
+{
+    cx->start = wd_calloc(m->nw + 1, sizeof *cx->start);
+    size_t total = 0;
+    for (size_t i = 0; cx->start && i < m->trans.cap; i++)
+        if (m->trans.keys[i] && m->trans.cnt[i] >= 2) {
+            cx->start[(m->trans.keys[i] >> 32) - 1]++;
+            cx->start[(m->trans.keys[i] & 0xFFFFFFFFu) - 1]++;
+            total += 2;
+        }
+    cx->e = cx->start ? wd_malloc((total ? total : 1) * sizeof *cx->e) : NULL;
+    if (!cx->e)
+        return WD_ENOMEM;
+    size_t at = 0;
+    for (size_t w = 0; w <= m->nw; w++) { /* counts -> starts */
+        size_t c = cx->start[w];
+        cx->start[w] = at;
+        at += c;
+    }
+    size_t *fill = wd_calloc(m->nw + 1, sizeof *fill);
+    if (!fill)
+        return WD_ENOMEM;
+    for (size_t i = 0; i < m->trans.cap; i++) {
+        if (!m->trans.keys[i] || m->trans.cnt[i] < 2)
+            continue;
+        uint32_t u = (uint32_t)(m->trans.keys[i] >> 32) - 1;
+        uint32_t v = (uint32_t)(m->trans.keys[i] & 0xFFFFFFFFu) - 1;
+        cx->e[cx->start[u] + fill[u]++] = (ctxrow){ v, m->trans.cnt[i] };
+        cx->e[cx->start[v] + fill[v]++] = (ctxrow){ u, m->trans.cnt[i] };
+    }
+    wd_free(fill);
+    if (!(cx->norm = wd_calloc(m->nw + 1, sizeof *cx->norm)))
+        return WD_ENOMEM;
+    for (size_t w = 0; w < m->nw; w++) {
+        size_t n = cx->start[w + 1] - cx->start[w];
+        if (n > 1)
+            qsort(cx->e + cx->start[w], n, sizeof *cx->e, ctxrow_cmp);
+        double s = 0;
+        for (size_t k = cx->start[w]; k < cx->start[w + 1]; k++)
+            s += (double)cx->e[k].cnt * cx->e[k].cnt;
+        cx->norm[w] = sqrt(s);
+    }
+    return WD_OK;
+}
+
+static double cosine(const contexts *cx, uint32_t a, uint32_t b)
+{
+    const ctxrow *x = cx->e + cx->start[a], *xe = cx->e + cx->start[a + 1];
+    const ctxrow *y = cx->e + cx->start[b], *ye = cx->e + cx->start[b + 1];
+    double dot = 0, nx = cx->norm[a], ny = cx->norm[b];
+    if (!(nx > 0) || !(ny > 0))
+        return 0;
+    while (x < xe && y < ye) {
+        if (x->other == y->other)
+            dot += (double)(x++)->cnt * (y++)->cnt;
+        else if (x->other < y->other)
+            x++;
+        else
+            y++;
+    }
+    return dot / (nx * ny);
+}
+
+/* The short forms of word l: its first character and one or more of the
+ * others, in order, not all of them and not a run (a run is a sub-word). */
+static void short_forms(wd_assoc_miner *m, cands *cs, const contexts *cx, uint32_t l)
+{
+    const char *w = m->word[l];
+    size_t len = strlen(w), at[SHORT_FROM_MAX + 1], n = 0;
+    for (size_t p = 0; p < len && n <= SHORT_FROM_MAX;) {
+        uint32_t cp;
+        at[n++] = p;
+        p += wd_utf8_decode(w + p, len - p, &cp);
+    }
+    if (n < 3 || n > SHORT_FROM_MAX)
+        return;
+    at[n] = len;
+    unsigned min = m->k.min_count;
+    for (unsigned mask = 1; mask < (1u << (n - 1)) - 1; mask++) {
+        /* mask: which of characters 1 .. n-1 the short form keeps */
+        if ((mask & (mask + 1)) == 0)
+            continue; /* 1, 3, 7, ...: a prefix */
+        char s[SHORT_FROM_MAX * 4 + 1];
+        size_t sl = 0;
+        memcpy(s, w, at[1]);
+        sl = at[1];
+        for (size_t i = 1; i < n; i++)
+            if (mask & (1u << (i - 1))) {
+                memcpy(s + sl, w + at[i], at[i + 1] - at[i]);
+                sl += at[i + 1] - at[i];
+            }
+        uint32_t *sid = wd_strmap_get(&m->vocab, s, sl);
+        if (!sid || m->dfq[*sid] + m->dfa[*sid] < min)
+            continue;
+        double c = cosine(cx, l, *sid);
+        if (c >= m->k.least[KIND_S]) {
+            cand_add(m, cs, *sid, l, c, KIND_S);
+            cand_add(m, cs, l, *sid, c, KIND_S);
+        }
+    }
+}
+
+static int score_short(wd_assoc_miner *m, cands *cs)
+{
+    if (m->k.least[KIND_S] <= 0)
+        return WD_OK;
+    contexts cx = { NULL, NULL, NULL };
+    int rc = contexts_make(m, &cx);
+    for (uint32_t l = 0; rc == WD_OK && l < m->nw && !m->oom; l++)
+        if (m->dfq[l] + m->dfa[l] >= m->k.min_count)
+            short_forms(m, cs, &cx, l);
+    wd_free(cx.start);
+    wd_free(cx.e);
+    wd_free(cx.norm);
+    return rc;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->u != y->u)
+        return x->u < y->u ? -1 : 1;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->kind - y->kind;
+}
+
+int wd_assoc_miner_finish(wd_assoc_miner *m, wd_buf *out)
+{
+    wd_buf_reset(out);
+    if (!m || m->oom || m->records == 0)
+        return WD_OK;
+    cands cs = { NULL, 0, 0 };
+    score_translation(m, &cs);
+    score_same(m, &cs);
+    if (score_short(m, &cs) != WD_OK)
+        m->oom = 1;
+    if (m->oom) {
+        wd_free(cs.c);
+        return WD_OK; /* no associations, rather than some */
+    }
+    if (cs.n)
+        qsort(cs.c, cs.n, sizeof *cs.c, cand_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < cs.n; i++) {
+        const cand *c = &cs.c[i];
+        if (i == 0 || c->u != cs.c[i - 1].u)
+            kept = 0;
+        if (kept >= m->k.keep || c->w < 0.0005f)
+            continue;
+        int dup = 0; /* the same pair by another kind, weaker */
+        for (size_t j = i; j-- > 0 && cs.c[j].u == c->u && !dup;)
+            dup = cs.c[j].v == c->v;
+        if (dup)
+            continue;
+        if (!out->len)
+            wd_buf_puts(out, "wenda-assoc 1\n");
+        wd_buf_printf(out, "%s\t%s\t%c\t%.3f\n", m->word[c->u], m->word[c->v], KIND_CHAR[c->kind],
+                      (double)c->w);
+        kept++;
+    }
+    wd_free(cs.c);
+    return out->oom ? WD_ENOMEM : WD_OK;
+}

@@ -1,0 +1,92 @@
+/*
+ * assoc.c - the stored word associations of an index read into a table
+ * (assoc.h): one copy of the text, cut into NUL-terminated words, and a map
+ * from each word to its run of entries.
+ */
+#include "assoc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+
+#define ASSOC_HEADER "wenda-assoc 1\n"
+
+int wd_assoc_parse(wd_assoc *a, const char *text, size_t len, const wd_dict *d)
+{
+    wd_assoc_free(a);
+    a->words = (wd_strmap)WD_STRMAP_INIT(2 * sizeof(size_t)); /* a zeroed table too */
+    size_t hl = strlen(ASSOC_HEADER);
+    if (len < hl || memcmp(text, ASSOC_HEADER, hl) != 0)
+        return WD_OK; /* none, or a form this wenda does not read */
+    if (!(a->text = wd_strndup(text, len)))
+        return WD_ENOMEM;
+    size_t cap = 0;
+    char *p = a->text + hl, *end = a->text + len;
+    const char *cur = NULL; /* the word whose run is being read */
+    size_t curlen = 0;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        *eol = '\0';
+        char *f[4];
+        size_t nf = 0;
+        for (char *q = p; nf < 4;) {
+            f[nf++] = q;
+            char *tab = strchr(q, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            q = tab + 1;
+        }
+        char *wend = NULL;
+        double w = nf == 4 ? strtod(f[3], &wend) : 0;
+        size_t wl = nf == 4 ? strlen(f[0]) : 0, ol = nf == 4 ? strlen(f[1]) : 0;
+        p = eol + 1;
+        if (nf != 4 || !wl || !ol || strlen(f[2]) != 1 || !wend || *wend || !(w > 0 && w <= 1))
+            continue;
+        if (d && wd_dict_assoc_removed(d, f[0], wl, f[1], ol))
+            continue;
+        if (WD_GROW(a->e, cap, a->n + 1, 256) != WD_OK) {
+            wd_assoc_free(a);
+            return WD_ENOMEM;
+        }
+        if (!cur || curlen != wl || memcmp(cur, f[0], wl) != 0) {
+            int added = 0;
+            size_t *run = wd_strmap_put(&a->words, f[0], wl, &added);
+            if (!run) {
+                wd_assoc_free(a);
+                return WD_ENOMEM;
+            }
+            if (!added) /* a word's lines are together; a second run is passed over */
+                continue;
+            run[0] = a->n;
+            cur = f[0];
+            curlen = wl;
+        }
+        size_t *run = wd_strmap_get(&a->words, f[0], wl);
+        run[1]++;
+        a->e[a->n++] = (wd_assoc_entry){ f[1], w, f[2][0] };
+    }
+    return WD_OK;
+}
+
+size_t wd_assoc_of(const wd_assoc *a, const char *word, size_t len, const wd_assoc_entry **out)
+{
+    *out = NULL;
+    const size_t *run = a->n ? wd_strmap_get(&a->words, word, len) : NULL;
+    if (!run || !run[1])
+        return 0;
+    *out = a->e + run[0];
+    return run[1];
+}
+
+void wd_assoc_free(wd_assoc *a)
+{
+    wd_strmap_clear(&a->words);
+    wd_free(a->e);
+    wd_free(a->text);
+    a->e = NULL;
+    a->n = 0;
+    a->text = NULL;
+}
