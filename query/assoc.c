@@ -1,7 +1,8 @@
 /*
  * assoc.c - the stored word associations of an index read into a table
  * (assoc.h): one copy of the text, cut into NUL-terminated words, and a map
- * from each word to its run of entries.
+ * from each word to its run of entries; and a searcher's table, read from
+ * its index on first use, as the match and `wenda dict assoc list` ask it.
  */
 #include "assoc.h"
 
@@ -9,6 +10,8 @@
 #include <string.h>
 
 #include "grow.h"
+#include "schema.h"
+#include "searcher.h"
 
 #define ASSOC_HEADER "wenda-assoc 1\n"
 
@@ -89,4 +92,70 @@ void wd_assoc_free(wd_assoc *a)
     a->e = NULL;
     a->n = 0;
     a->text = NULL;
+}
+
+/* ---- a searcher's associations --------------------------------------------- */
+
+int wd_searcher_assoc(wd_searcher *s, const wd_assoc **out, wd_error *err)
+{
+    *out = &s->assoc;
+    if (s->assoc_read)
+        return WD_OK;
+    char *text = NULL;
+    int rc = xc_db_get_metadata(s->db, WD_META_ASSOC, &text, err);
+    if (rc == WD_OK && wd_assoc_parse(&s->assoc, text, strlen(text), s->dict) != WD_OK)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    wd_free(text);
+    s->assoc_read = rc == WD_OK;
+    return rc;
+}
+
+const char *wd_association_kind_name(char kind)
+{
+    switch (kind) {
+    case 't': return "translation";
+    case 'a': return "same answer";
+    case 's': return "short form";
+    default: return "other";
+    }
+}
+
+void wd_associations_free(wd_association *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        wd_free(a[i].word);
+        wd_free(a[i].other);
+    }
+    wd_free(a);
+}
+
+int wd_searcher_associations(wd_searcher *s, const char *word, size_t len, wd_association **out,
+                             size_t *n, wd_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    const wd_assoc *a = NULL;
+    char *norm = NULL;
+    int rc = wd_searcher_assoc(s, &a, err);
+    if (rc == WD_OK)
+        rc = wd_normalize(s->an, word, len, &norm, NULL, err);
+    const wd_assoc_entry *e = NULL;
+    size_t ne = rc == WD_OK ? wd_assoc_of(a, norm, strlen(norm), &e) : 0;
+    wd_association *v = ne ? wd_calloc(ne, sizeof *v) : NULL;
+    if (ne && !v)
+        rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    for (size_t i = 0; v && i < ne; i++) {
+        v[i] =
+            (wd_association){ wd_strdup(norm), wd_strdup(e[i].other), e[i].kind, e[i].weight, 0 };
+        if (!v[i].word || !v[i].other)
+            rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+    }
+    wd_free(norm);
+    if (rc != WD_OK) {
+        wd_associations_free(v, ne);
+        return rc;
+    }
+    *out = v;
+    *n = ne;
+    return WD_OK;
 }
