@@ -136,4 +136,10 @@ static inline float wd_gd_lookup(const uint32_t *cps, size_t n)
     return v ? wd_gd_logf[v] : -1.0f;
 }
 
+/* The hash of an association's pair, the same either way round (the
+ * overlay's removed associations are kept as these, sorted). */
+uint64_t wd_dict_pair_hash(const char *a, size_t alen, const char *b, size_t blen);
+/* qsort/bsearch order of uint64_t. */
+int wd_u64_cmp(const void *a, const void *b);
+
 #endif
