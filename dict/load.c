@@ -63,7 +63,6 @@ struct loader {
     size_t capunassoc;
 };
 
-
 static int oom(wd_error *err)
 {
     return wd_error_set(err, WD_ENOMEM, "dict", "out of memory");
@@ -201,7 +200,6 @@ static int on_unassoc(void *ctx, const char *const *w, size_t n, uint32_t freq, 
     }
     return WD_OK;
 }
-
 
 /* Read dir/name. Returns WD_OK (file in *b), 1 when absent, or an error. */
 static int read_file(const char *dir, const char *name, wd_buf *path, wd_buf *b, wd_error *err)

@@ -12,9 +12,11 @@
  * bigrams overlap (similarity.c's Dice, wd_sim_dice) to WD_FOLD_ANSWER_AT:
  * one answer with a word changed, as between two editions of a law. Candidates are taken
  * in ranked order, each compared with those kept before it, until the page
- * asked for is full; the confidence of each is judged at its ranked place
- * first (wd_conf_of), so folding moves hits up without changing what they
- * are worth.
+ * asked for is full; the confidence of each one kept is judged at its
+ * ranked place (wd_conf_of), so folding moves hits up without changing what
+ * they are worth. A candidate whose texts and kind repeat an earlier one's
+ * folds where that one did (it would be compared with the same results),
+ * so a base that holds an answer many times compares it once.
  */
 #include <stdint.h>
 #include <string.h>
@@ -64,11 +66,13 @@ int wd_fold(wd_run *r, wd_error *err)
 {
     uint32_t want = r->o.offset + r->o.n;
     uint32_t *into = wd_malloc((r->nc ? r->nc : 1) * sizeof *into);
+    uint32_t *slot = wd_malloc((r->nc ? r->nc : 1) * sizeof *slot); /* a kept one's place */
     uint32_t *kept = wd_malloc((r->nc ? r->nc : 1) * sizeof *kept);
     wd_cand *moved = wd_malloc((r->nc ? r->nc : 1) * sizeof *moved);
     wd_sim_text **views = wd_calloc(r->nc ? r->nc : 1, sizeof *views);
-    if (!into || !kept || !moved || !views) {
+    if (!into || !slot || !kept || !moved || !views) {
         wd_free(into);
+        wd_free(slot);
         wd_free(kept);
         wd_free(moved);
         wd_free(views);
@@ -77,20 +81,29 @@ int wd_fold(wd_run *r, wd_error *err)
     uint32_t nk = 0;
     int rc = WD_OK;
     for (uint32_t i = 0; i < r->nc && rc == WD_OK; i++) {
-        into[i] = NOT_FOLDED;
+        into[i] = slot[i] = NOT_FOLDED;
         int judged = nk < want; /* still filling the page: compare fully */
-        if (judged) {
-            double c;
-            rc = wd_conf_of(r, i, &c, err); /* also makes the views compared */
-        }
-        for (uint32_t k = 0; rc == WD_OK && k < nk && into[i] == NOT_FOLDED; k++)
+        int repeat = 0;
+        /* Judged, so was every candidate before it. */
+        for (uint32_t j = 0; judged && j < i && !repeat; j++)
+            if (same_text(r->c[j].rec, r->c[i].rec) &&
+                r->c[j].rec->rec.kind == r->c[i].rec->rec.kind) {
+                into[i] = into[j] != NOT_FOLDED ? into[j] : slot[j];
+                repeat = 1;
+            }
+        for (uint32_t k = 0; !repeat && rc == WD_OK && k < nk && into[i] == NOT_FOLDED; k++)
             if (judged ? alike(r, kept[k], i, views, &rc)
                        : same_text(r->c[kept[k]].rec, r->c[i].rec))
                 into[i] = k;
+        if (rc == WD_OK && into[i] == NOT_FOLDED) {
+            double c;
+            if (judged)
+                rc = wd_conf_of(r, i, &c, err);
+            slot[i] = nk;
+            kept[nk++] = i;
+        }
         if (rc == WD_ENOMEM)
             wd_error_set(err, rc, "search", "out of memory");
-        if (rc == WD_OK && into[i] == NOT_FOLDED)
-            kept[nk++] = i;
     }
     if (rc == WD_OK) {
         /* Kept ones first, in order; then the folded ones, each pointing at
@@ -120,6 +133,7 @@ int wd_fold(wd_run *r, wd_error *err)
         wd_sim_text_free(views[i]);
     wd_free(views);
     wd_free(into);
+    wd_free(slot);
     wd_free(kept);
     wd_free(moved);
     return rc;
