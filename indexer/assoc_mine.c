@@ -21,6 +21,7 @@
 
 #include "grow.h"
 #include "hash.h"
+#include "knobs.h"
 #include "strmap.h"
 
 /* Distinct words counted at most; pairs a table holds at most. */
@@ -64,30 +65,25 @@ struct wd_assoc_miner {
 
 #define GROUPED 0x80000000u
 
+static void set_knob(void *ctx, const char *key, double v)
+{
+    knobs *k = ctx;
+    if (strcmp(key, "t") == 0)
+        k->least[KIND_T] = v;
+    else if (strcmp(key, "a") == 0)
+        k->least[KIND_A] = v;
+    else if (strcmp(key, "s") == 0)
+        k->least[KIND_S] = v;
+    else if (strcmp(key, "k") == 0 && v >= 1 && v <= 64)
+        k->keep = (unsigned)v;
+    else if (strcmp(key, "c") == 0 && v >= 1)
+        k->min_count = (unsigned)v;
+}
+
 static knobs knobs_load(void)
 {
     knobs k = { { 0.35, 0.2, 0.3 }, 5, 3 };
-    const char *e = getenv("WENDA_ASSOC");
-    while (e && *e) {
-        char key[8];
-        double v;
-        int n = 0;
-        if (sscanf(e, "%7[a-z]=%lf%n", key, &v, &n) != 2)
-            break;
-        if (strcmp(key, "t") == 0)
-            k.least[KIND_T] = v;
-        else if (strcmp(key, "a") == 0)
-            k.least[KIND_A] = v;
-        else if (strcmp(key, "s") == 0)
-            k.least[KIND_S] = v;
-        else if (strcmp(key, "k") == 0 && v >= 1 && v <= 64)
-            k.keep = (unsigned)v;
-        else if (strcmp(key, "c") == 0 && v >= 1)
-            k.min_count = (unsigned)v;
-        e += n;
-        if (*e == ',')
-            e++;
-    }
+    wd_knobs_each(getenv("WENDA_ASSOC"), set_knob, &k);
     return k;
 }
 

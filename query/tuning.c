@@ -9,6 +9,8 @@
 
 #include "tuning.h"
 
+#include "knobs.h"
+
 static const wd_tuning SHIPPED = {
     .question_weight = 1.0,
     .answer_weight = 1.0,
@@ -62,22 +64,16 @@ static const struct {
     { "ab", offsetof(wd_tuning, assoc_budget) },
 };
 
+static void set_knob(void *ctx, const char *key, double v)
+{
+    for (size_t i = 0; i < sizeof KNOBS / sizeof *KNOBS; i++)
+        if (strcmp(key, KNOBS[i].name) == 0)
+            *(double *)((char *)ctx + KNOBS[i].offset) = v;
+}
+
 wd_tuning wd_tuning_load(void)
 {
     wd_tuning t = SHIPPED;
-    const char *e = getenv("WENDA_TUNE");
-    while (e && *e) {
-        char key[16];
-        double v;
-        int n = 0;
-        if (sscanf(e, "%15[a-z0-9]=%lf%n", key, &v, &n) != 2)
-            break;
-        for (size_t i = 0; i < sizeof KNOBS / sizeof *KNOBS; i++)
-            if (strcmp(key, KNOBS[i].name) == 0)
-                *(double *)((char *)&t + KNOBS[i].offset) = v;
-        e += n;
-        if (*e == ',')
-            e++;
-    }
+    wd_knobs_each(getenv("WENDA_TUNE"), set_knob, &t);
     return t;
 }
