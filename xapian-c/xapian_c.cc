@@ -232,6 +232,17 @@ int xc_fail(wd_error *err, const char *what) noexcept
     }
 }
 
+/* Run f (which returns a status) with whatever it throws turned into err
+ * (xc_fail): the body of every shim call that only needs that. */
+template <class F> static int xc_guard(wd_error *err, F f) noexcept
+{
+    try {
+        return f();
+    } catch (...) {
+        return xc_fail(err);
+    }
+}
+
 namespace
 {
 
@@ -528,12 +539,10 @@ int xc_db_commit(xc_db *db, wd_error *err)
     int rc = xc_need_writable(db, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         db->wdb.commit();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 /* Transactions are how a writer keeps a half-built batch from reaching disk:
@@ -544,12 +553,10 @@ int xc_db_begin_transaction(xc_db *db, wd_error *err)
     int rc = xc_need_writable(db, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         db->wdb.begin_transaction(true);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_commit_transaction(xc_db *db, wd_error *err)
@@ -557,12 +564,10 @@ int xc_db_commit_transaction(xc_db *db, wd_error *err)
     int rc = xc_need_writable(db, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         db->wdb.commit_transaction();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_cancel_transaction(xc_db *db, wd_error *err)
@@ -570,12 +575,10 @@ int xc_db_cancel_transaction(xc_db *db, wd_error *err)
     int rc = xc_need_writable(db, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         db->wdb.cancel_transaction();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_reopen(xc_db *db, int *changed, wd_error *err)
@@ -584,92 +587,78 @@ int xc_db_reopen(xc_db *db, int *changed, wd_error *err)
         *changed = 0;
     if (!db)
         return xc_einval(err, "database is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         bool c = db->db.reopen();
         if (changed)
             *changed = c ? 1 : 0;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_doccount(xc_db *db, uint32_t *out, wd_error *err)
 {
     if (!db || !out)
         return xc_einval(err, "database or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = db->db.get_doccount();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_lastdocid(xc_db *db, xc_docid *out, wd_error *err)
 {
     if (!db || !out)
         return xc_einval(err, "database or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = db->db.get_lastdocid();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_termcount(xc_db *db, uint64_t *out, wd_error *err)
 {
     if (!db || !out)
         return xc_einval(err, "database or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         uint64_t n = 0;
         for (auto it = db->db.allterms_begin(); it != db->db.allterms_end(); ++it)
             n++;
         *out = n;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_termfreq(xc_db *db, const char *term, uint32_t *out, wd_error *err)
 {
     if (!db || !term || !out)
         return xc_einval(err, "database, term or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         /* Xapian gives the document count for "", which is no term's. */
         *out = *term ? db->db.get_termfreq(term) : 0;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_avlength(xc_db *db, double *out, wd_error *err)
 {
     if (!db || !out)
         return xc_einval(err, "database or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = db->db.get_avlength();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_term_exists(xc_db *db, const char *term, int *out, wd_error *err)
 {
     if (!db || !term || !out)
         return xc_einval(err, "database, term or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         /* Xapian answers "is the database non-empty" for "", which is never
          * what a caller asking about a term means. */
         *out = *term ? (db->db.term_exists(term) ? 1 : 0) : 0;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_get_metadata(xc_db *db, const char *key, char **out, wd_error *err)
@@ -767,14 +756,12 @@ int xc_db_add(xc_db *db, const xc_doc *doc, xc_docid *docid, wd_error *err)
         return rc;
     if (!xc_check_doc(doc, err))
         return WD_EINVAL;
-    try {
+    return xc_guard(err, [&]() -> int {
         Xapian::docid id = db->wdb.add_document(doc->doc);
         if (docid)
             *docid = id;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_delete(xc_db *db, const char *unique_term, uint32_t *deleted, wd_error *err)
@@ -922,21 +909,19 @@ int xc_db_get_document(xc_db *db, xc_docid docid, xc_doc **out, wd_error *err)
     *out = nullptr;
     if (!db)
         return xc_einval(err, "database is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         xc_ptr<xc_doc> h(xc_new<xc_doc>());
         h->doc = db->db.get_document(docid);
         *out = h.release();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_error *err)
 {
     if (!db || !cb)
         return xc_einval(err, "database or callback is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         std::string p(prefix ? prefix : "");
         for (auto it = db->db.allterms_begin(p); it != db->db.allterms_end(p); ++it) {
             const std::string &t = *it;
@@ -945,9 +930,7 @@ int xc_db_allterms(xc_db *db, const char *prefix, xc_term_cb cb, void *ctx, wd_e
                 return rc;
         }
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_db_check(const char *dir, wd_error *err)
@@ -1019,12 +1002,10 @@ int xc_doc_new(xc_doc **out, wd_error *err)
     if (!out)
         return xc_einval(err, "out is NULL");
     *out = nullptr;
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_new<xc_doc>();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 void xc_doc_free(xc_doc *doc)
@@ -1040,12 +1021,10 @@ int xc_doc_add_posting(xc_doc *doc, const char *term, size_t len, uint32_t pos, 
     int rc = xc_check_term(term, len, "term", err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         doc->doc.add_posting(std::string(term, len), pos, wdfinc);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_add_term(xc_doc *doc, const char *term, size_t len, uint32_t wdfinc, wd_error *err)
@@ -1055,12 +1034,10 @@ int xc_doc_add_term(xc_doc *doc, const char *term, size_t len, uint32_t wdfinc, 
     int rc = xc_check_term(term, len, "term", err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         doc->doc.add_term(std::string(term, len), wdfinc);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_add_boolean_term(xc_doc *doc, const char *term, wd_error *err)
@@ -1070,24 +1047,20 @@ int xc_doc_add_boolean_term(xc_doc *doc, const char *term, wd_error *err)
     int rc = xc_check_term(term, term ? strlen(term) : 0, "boolean term", err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, [&]() -> int {
         doc->doc.add_boolean_term(term);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_set_data(xc_doc *doc, const char *data, size_t len, wd_error *err)
 {
     if (!doc || (!data && len))
         return xc_einval(err, "document or data is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         doc->doc.set_data(len ? std::string(data, len) : std::string());
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_get_data(const xc_doc *doc, char **out, size_t *len, wd_error *err)
@@ -1099,25 +1072,21 @@ int xc_doc_get_data(const xc_doc *doc, char **out, size_t *len, wd_error *err)
     *out = nullptr;
     if (!doc)
         return xc_einval(err, "document is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_strdup(doc->doc.get_data(), len);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_set_value(xc_doc *doc, unsigned slot, const char *value, size_t len, wd_error *err)
 {
     if (!doc || (!value && len))
         return xc_einval(err, "document or value is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         /* An empty value removes the slot, as in Xapian. */
         doc->doc.add_value(slot, len ? std::string(value, len) : std::string());
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_get_value(const xc_doc *doc, unsigned slot, char **out, size_t *len, wd_error *err)
@@ -1129,31 +1098,27 @@ int xc_doc_get_value(const xc_doc *doc, unsigned slot, char **out, size_t *len, 
     *out = nullptr;
     if (!doc)
         return xc_einval(err, "document is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_strdup(doc->doc.get_value(slot), len);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_termcount(const xc_doc *doc, uint32_t *out, wd_error *err)
 {
     if (!doc || !out)
         return xc_einval(err, "document or out is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = doc->doc.termlist_count();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_terms(const xc_doc *doc, xc_docterm_cb cb, void *ctx, wd_error *err)
 {
     if (!doc || !cb)
         return xc_einval(err, "document or callback is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
             const std::string &t = *it;
             int rc = cb(ctx, t.data(), t.size(), it.get_wdf());
@@ -1161,9 +1126,7 @@ int xc_doc_terms(const xc_doc *doc, xc_docterm_cb cb, void *ctx, wd_error *err)
                 return rc;
         }
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_doc_index_text_ngram(xc_doc *doc, const char *text, size_t len, const char *prefix,
@@ -1171,7 +1134,7 @@ int xc_doc_index_text_ngram(xc_doc *doc, const char *text, size_t len, const cha
 {
     if (!doc || (!text && len))
         return xc_einval(err, "document or text is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         /* A fresh TermGenerator per call is cheap; only the position needs
          * to survive between calls, and it lives in the xc_doc. */
         Xapian::TermGenerator tg;
@@ -1181,9 +1144,7 @@ int xc_doc_index_text_ngram(xc_doc *doc, const char *text, size_t len, const cha
         tg.index_text(len ? std::string(text, len) : std::string(), wdfinc, prefix ? prefix : "");
         doc->termpos = tg.get_termpos();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 /* ---- queries ------------------------------------------------------------- */
@@ -1200,12 +1161,10 @@ int xc_query_term(xc_query **out, const char *term, size_t len, uint32_t wqf, ui
         return xc_einval(err, "query term is empty");
     if (wqf == 0)
         return xc_einval(err, "query term wqf must be >= 1");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_new<xc_query>(xc_query{ Xapian::Query(std::string(term, len), wqf, pos) });
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, unsigned window,
@@ -1240,7 +1199,7 @@ int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, un
     for (size_t i = 0; i < n; i++)
         if (!subs[i])
             return wd_error_set(err, WD_EINVAL, SHIM, "subquery %zu is NULL", i);
-    try {
+    return xc_guard(err, [&]() -> int {
         std::vector<Xapian::Query> v;
         v.reserve(n);
         for (size_t i = 0; i < n; i++)
@@ -1250,9 +1209,7 @@ int xc_query_combine(xc_query **out, int op, xc_query *const *subs, size_t n, un
             q = Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0);
         *out = xc_new<xc_query>(xc_query{ std::move(q) });
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_scale(xc_query **out, const xc_query *q, double factor, wd_error *err)
@@ -1265,13 +1222,11 @@ int xc_query_scale(xc_query **out, const xc_query *q, double factor, wd_error *e
     if (!(factor >= 0) || std::isinf(factor))
         return wd_error_set(err, WD_EINVAL, SHIM, "scale factor %g is not a finite number >= 0",
                             factor);
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_new<xc_query>(
             xc_query{ Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor) });
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_match_all(xc_query **out, wd_error *err)
@@ -1279,12 +1234,10 @@ int xc_query_match_all(xc_query **out, wd_error *err)
     if (!out)
         return xc_einval(err, "out is NULL");
     *out = nullptr;
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_new<xc_query>(xc_query{ Xapian::Query::MatchAll });
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_parse_ngram(xc_query **out, xc_db *db, const char *text, const char *prefix,
@@ -1295,7 +1248,7 @@ int xc_query_parse_ngram(xc_query **out, xc_db *db, const char *text, const char
     *out = nullptr;
     if (!text)
         return xc_einval(err, "query text is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         xc_ptr<xc_query> h(xc_new<xc_query>());
         Xapian::QueryParser qp;
         if (db)
@@ -1306,9 +1259,7 @@ int xc_query_parse_ngram(xc_query **out, xc_db *db, const char *text, const char
             prefix ? prefix : "");
         *out = h.release();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_is_empty(const xc_query *q)
@@ -1327,12 +1278,10 @@ int xc_query_describe(const xc_query *q, char **out, wd_error *err)
     *out = nullptr;
     if (!q)
         return xc_einval(err, "query is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_strdup(q->q.get_description(), nullptr);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 void xc_query_free(xc_query *q)
@@ -1349,12 +1298,10 @@ int xc_enquire_new(xc_enquire **out, xc_db *db, wd_error *err)
     *out = nullptr;
     if (!db)
         return xc_einval(err, "database is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         *out = xc_new<xc_enquire>(db->db);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const char *hi,
@@ -1363,7 +1310,7 @@ int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const ch
     if (!out)
         return xc_einval(err, "out is NULL");
     *out = nullptr;
-    try {
+    return xc_guard(err, [&]() -> int {
         Xapian::Query q;
         if (lo && hi)
             q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
@@ -1375,9 +1322,7 @@ int xc_query_value_range(xc_query **out, unsigned slot, const char *lo, const ch
             q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
         *out = xc_new<xc_query>(xc_query{ q });
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 namespace
@@ -1415,7 +1360,7 @@ int xc_enquire_add_facet(xc_enquire *e, unsigned slot, const char *field, wd_err
 {
     if (!e)
         return xc_einval(err, "enquire is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         xc_enquire::facet f;
         f.slot = slot;
         f.field = field ? field : "";
@@ -1428,9 +1373,7 @@ int xc_enquire_add_facet(xc_enquire *e, unsigned slot, const char *field, wd_err
         }
         e->facets.push_back(std::move(f));
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint32_t max,
@@ -1438,7 +1381,7 @@ int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint3
 {
     if (!e || !cb)
         return xc_einval(err, "enquire or callback is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         std::string want = field ? field : "";
         for (auto &f : e->facets) {
             if (f.slot != slot || f.field != want)
@@ -1468,9 +1411,7 @@ int xc_enquire_facet_each(xc_enquire *e, unsigned slot, const char *field, uint3
             return WD_OK;
         }
         return xc_einval(err, "no facet was added for this slot");
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 void xc_enquire_free(xc_enquire *e)
@@ -1482,12 +1423,10 @@ int xc_enquire_set_query(xc_enquire *e, const xc_query *q, wd_error *err)
 {
     if (!e || !q)
         return xc_einval(err, "enquire or query is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         e->enq.set_query(q->q);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_enquire_set_bm25(xc_enquire *e, double k1, double k2, double k3, double b,
@@ -1495,12 +1434,10 @@ int xc_enquire_set_bm25(xc_enquire *e, double k1, double k2, double k3, double b
 {
     if (!e)
         return xc_einval(err, "enquire is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_enquire_set_tiebreak_value(xc_enquire *e, int slot, wd_error *err)
@@ -1509,15 +1446,13 @@ int xc_enquire_set_tiebreak_value(xc_enquire *e, int slot, wd_error *err)
         return xc_einval(err, "enquire is NULL");
     if (slot < -1)
         return wd_error_set(err, WD_EINVAL, SHIM, "bad value slot %d for tie-breaking", slot);
-    try {
+    return xc_guard(err, [&]() -> int {
         if (slot == -1)
             e->enq.set_sort_by_relevance();
         else /* reverse = false: ascending since Xapian 1.2.17 */
             e->enq.set_sort_by_relevance_then_value((Xapian::valueno)slot, false);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t max, uint32_t check_at_least,
@@ -1528,14 +1463,12 @@ int xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t max, uint32_t check_
     *out = nullptr;
     if (!e)
         return xc_einval(err, "enquire is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         xc_ptr<xc_mset> h(xc_new<xc_mset>());
         h->m = e->enq.get_mset(first, max, check_at_least);
         *out = h.release();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void *ctx,
@@ -1543,7 +1476,7 @@ int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void
 {
     if (!e || !cb)
         return xc_einval(err, "enquire or callback is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         /* Xapian yields them in query order; the header promises sorted and
          * deduplicated. */
         std::vector<std::string> terms(e->enq.get_matching_terms_begin(docid),
@@ -1556,9 +1489,7 @@ int xc_enquire_matching_terms(xc_enquire *e, xc_docid docid, xc_term_cb cb, void
                 return rc;
         }
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 void xc_mset_free(xc_mset *m)
@@ -1665,15 +1596,13 @@ static int mset_hit_string(const xc_mset *m, uint32_t i, char **out, size_t *len
     *out = nullptr;
     if (!m)
         return xc_einval(err, "mset is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         if (i >= m->m.size())
             return wd_error_set(err, WD_EINVAL, SHIM, "hit %u out of range (mset has %u)",
                                 (unsigned)i, (unsigned)m->m.size());
         *out = xc_strdup(get(m->m[i].get_document()), len);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 }
 
@@ -1697,7 +1626,7 @@ int xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, wd_error *err)
     *out = nullptr;
     if (!m)
         return xc_einval(err, "mset is NULL");
-    try {
+    return xc_guard(err, [&]() -> int {
         if (i >= m->m.size())
             return wd_error_set(err, WD_EINVAL, SHIM, "hit %u out of range (mset has %u)",
                                 (unsigned)i, (unsigned)m->m.size());
@@ -1705,9 +1634,7 @@ int xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, wd_error *err)
         h->doc = m->m[i].get_document();
         *out = h.release();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err);
-    }
+    });
 }
 
 } /* extern "C" */
