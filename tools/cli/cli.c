@@ -411,13 +411,19 @@ void cli_print_json(json_t *o)
     json_decref(o);
 }
 
-int cli_open_searcher(const cli_cmd *cmd, const cli_args *a, int json, wd_dict **dict,
-                      struct wd_searcher **s, const char **path)
+int cli_index_and_dict(const cli_cmd *cmd, const cli_args *a, int json, const char **path,
+                       wd_dict **dict)
 {
     *path = cli_index_path(cli_value(cmd, a, "index"));
     if (!cli_index_exists(*path))
         return cli_no_index(cmd->name, *path, json);
-    int ex = cli_load_dict(cmd->name, cli_value(cmd, a, "dict"), json, dict);
+    return cli_load_dict(cmd->name, cli_value(cmd, a, "dict"), json, dict);
+}
+
+int cli_open_searcher(const cli_cmd *cmd, const cli_args *a, int json, wd_dict **dict,
+                      struct wd_searcher **s, const char **path)
+{
+    int ex = cli_index_and_dict(cmd, a, json, path, dict);
     if (ex)
         return ex;
     wd_error err;

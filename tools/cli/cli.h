@@ -98,9 +98,13 @@ const char *cli_user_dict_dir(void);
 /* Load dictionaries: --dict, else $WENDA_DICT, else the built-in ones with
  * the user overlay folder when it exists. */
 int cli_load_dict(const char *cmd, const char *opt, int json, wd_dict **out);
-/* Open the index of --index (else the default) with the dictionary of
- * --dict: *dict and *s are new (close s, then free dict), *path borrowed.
- * Prints the reason and returns the exit code when it cannot; 0 on success. */
+/* The index of --index (else the default), which must exist, and the
+ * dictionary of --dict: *dict is new, *path borrowed. Prints the reason
+ * and returns the exit code when it cannot; 0 on success. */
+int cli_index_and_dict(const struct cli_cmd *cmd, const struct cli_args *a, int json,
+                       const char **path, wd_dict **dict);
+/* The same, and the index opened: *s is new too (close s, then free
+ * dict). */
 struct wd_searcher;
 int cli_open_searcher(const struct cli_cmd *cmd, const struct cli_args *a, int json, wd_dict **dict,
                       struct wd_searcher **s, const char **path);

@@ -363,15 +363,9 @@ static int cmd_ask(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return cli_usage_error(cmd, "no question given (use - to read questions from stdin)");
     }
-    const char *path = cli_index_path(cli_value(cmd, &a, "index"));
-    if (!cli_index_exists(path)) {
-        ex = cli_no_index(cmd->name, path, json);
-        cli_args_free(&a);
-        return ex;
-    }
+    const char *path = NULL;
     wd_dict *dict = NULL;
-    ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict);
-    if (ex) {
+    if ((ex = cli_index_and_dict(cmd, &a, json, &path, &dict)) != 0) {
         cli_args_free(&a);
         return ex;
     }
