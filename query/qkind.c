@@ -3,6 +3,7 @@
  * say which kind of question a text asks, the negation words, and the scan
  * that finds them and the numbers in a normalised text.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,8 +116,9 @@ static inline size_t starts_with(const char *text, size_t room, const char *word
 /* A list of words chained by their first two bytes, each chain in list
  * order: the first word of the list that a text starts with is the first
  * of the chain of its two bytes that it starts with (no other word can
- * be: its first two bytes differ). Made at each scan, for a few hundred
- * instructions, against trying every pattern at every character. */
+ * be: its first two bytes differ). Made once, the first time a text is
+ * scanned (the lists are constant), against trying every pattern at every
+ * character. */
 typedef struct chains {
     const char *word[WD_QKIND_PATTERNS];
     size_t n;
@@ -177,17 +179,24 @@ static size_t first_word(const chains *c, const char *text, size_t room, size_t 
     return 0;
 }
 
+static chains pats, negs, nots;
+static pthread_once_t chained = PTHREAD_ONCE_INIT;
+
+static void make_chains(void)
+{
+    chain(&pats, &QPATTERNS[0].pat, sizeof *QPATTERNS, NQPATTERNS);
+    chain(&negs, NEGATIONS, sizeof *NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
+    chain(&nots, NOT_NEGATIONS, sizeof *NOT_NEGATIONS,
+          sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
+}
+
 int wd_qkind_scan(const char *norm, size_t nlen, wd_qkind *out)
 {
     memset(out, 0, sizeof *out);
     char *masked = wd_strndup(norm, nlen);
     if (!masked)
         return WD_ENOMEM;
-    chains pats, negs, nots;
-    chain(&pats, &QPATTERNS[0].pat, sizeof *QPATTERNS, NQPATTERNS);
-    chain(&negs, NEGATIONS, sizeof *NEGATIONS, sizeof NEGATIONS / sizeof *NEGATIONS);
-    chain(&nots, NOT_NEGATIONS, sizeof *NOT_NEGATIONS,
-          sizeof NOT_NEGATIONS / sizeof *NOT_NEGATIONS);
+    pthread_once(&chained, make_chains);
     for (size_t i = 0; i < nlen;) {
         size_t adv = 1, k = 0;
         size_t pl = first_word(&pats, norm + i, nlen - i, &k);

@@ -6,7 +6,8 @@
  * (similarity.c): 多少钱 and 怎么办 about the same thing are different
  * questions.
  *
- * Thread safety: the tables are constant; functions keep no state.
+ * Thread safety: the tables are constant (their lookup chains are made
+ * once, under pthread_once); functions keep no other state.
  */
 #ifndef WENDA_QUERY_QKIND_H
 #define WENDA_QUERY_QKIND_H
