@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "logit.h"
 #include "metrics.h"
 #include "pairs.h"
 #include "wenda/buf.h"
@@ -286,10 +287,7 @@ static void fit_logistic(const double *feat, const int *label, const double *wei
             double x[NP];
             memcpy(x, feat + i * WD_SIM_NFEATURES, WD_SIM_NFEATURES * sizeof *x);
             x[NP - 1] = 1.0;
-            double z = 0;
-            for (int k = 0; k < NP; k++)
-                z += coef[k] * x[k];
-            double p = 1.0 / (1.0 + exp(-z));
+            double p = wd_logistic(x, NP - 1, NULL, NULL, coef);
             double w = weight[i];
             for (int k = 0; k < NP; k++) {
                 g[k] += w * (label[i] - p) * x[k];
