@@ -24,7 +24,9 @@
 
 #include "helpers.h"
 #include "serve_harness.h"
+#include "wenda/analyzer.h"
 #include "wenda/index.h"
+#include "wenda/search.h"
 
 #define SEEDS WD_SOURCE_DIR "/corpus/seeds"
 /* 低保户要交医保吗 (the seeds answer it) and 医保卡丢了 */
@@ -266,6 +268,54 @@ static char *top_id(int port, const char *target, const char *auth)
     json_decref(j);
     resp_free(&r);
     return out;
+}
+
+/* A record written through the API is analysed with the dictionary the
+ * service has in force, the one reloaded after a change of its folder, not
+ * the one it started with: its question's new word is a word of the index. */
+static void test_serve_write__writes_use_the_reloaded_dictionary(void **state)
+{
+    fixture *f = *state;
+    char wk[256], ddir[160], user[200];
+    snprintf(ddir, sizeof ddir, "%s/write-dict", f->dir);
+    snprintf(user, sizeof user, "%s/user.txt", ddir);
+    assert_int_equal(mkdir(ddir, 0777), 0);
+    const char *extra[] = { "--api-key-file",
+                            key_file(f, "write.key", WRITE_KEY "\n", wk, sizeof wk),
+                            "--dict",
+                            ddir,
+                            "--reload-ms",
+                            "50",
+                            NULL };
+    srv s = serve_start(f->index, extra);
+    th_write_text(user, "犬猫托运险 1000\n");
+    sleep_ms(2000); /* several looks of the reloader at the folder */
+    resp r = post(s.port, AUTH_WRITE,
+                  "{\"id\":\"pet\",\"question\":\"犬猫托运险怎么买\",\"answer\":\"在线投保。\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(serve_stop(&s), 0);
+
+    wd_dict *d = NULL;
+    wd_searcher *se = NULL;
+    assert_int_equal(wd_dict_load(&d, ddir, NULL), WD_OK);
+    assert_int_equal(wd_searcher_open(&se, f->index, d, NULL), WD_OK);
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    wd_results *res = NULL;
+    const char *q = "犬猫托运险";
+    assert_int_equal(wd_search(se, q, strlen(q), &o, &res, NULL), WD_OK);
+    int word = 0;
+    for (size_t i = 0; i < res->n_hits; i++)
+        for (size_t k = 0; !strcmp(res->hits[i].id, "pet") && k < res->hits[i].n_explain; k++)
+            word |= !strcmp(res->hits[i].explain[k].term, "S犬猫托运险");
+    assert_true(word);
+    wd_results_free(res);
+    wd_searcher_close(se);
+    wd_dict_free(d);
+    /* the index as the other tests expect it */
+    const char *del[] = { "delete", "--index", f->index, "pet", NULL };
+    wenda_run(del);
 }
 
 static void test_serve_write__records_written_with_the_key_are_searchable_at_once(void **state)
@@ -555,6 +605,7 @@ int main(void)
 {
     const struct CMUnitTest querylog[] = {
         cmocka_unit_test(test_serve_write__query_log_has_each_search_and_reopens_on_sighup),
+        cmocka_unit_test(test_serve_write__writes_use_the_reloaded_dictionary),
         cmocka_unit_test(test_serve_write__query_log_names_clients_only_when_asked),
         cmocka_unit_test(test_serve_write__coverage_from_log_most_asked_first),
     };

@@ -1385,7 +1385,7 @@ int serve_run(const serve_config *cfg)
         return start_failed(sv, err.code == WD_ENOMEM || err.code == WD_EINTERNAL ? 4 : 3);
     }
     if (serve_keys_writes(sv->keys) &&
-        serve_writer_new(&sv->writer, cfg->index_path, cfg->dict, sv->view) != WD_OK) {
+        serve_writer_new(&sv->writer, cfg->index_path, sv->view) != WD_OK) {
         serve_logf("out of memory");
         return start_failed(sv, 4);
     }

@@ -26,13 +26,14 @@
 
 #define RETRY_DEADLINE_MS 5000.0
 
-/* A dictionary shared by the view and its workers' searchers and analyzers;
- * freed (when it was loaded by the view) with its last reference. */
-typedef struct view_dict {
+/* A dictionary shared by the view, its workers' searchers and analyzers and
+ * the write API's writers; freed (when it was loaded by the view) with its
+ * last reference. */
+struct view_dict {
     atomic_int refs;
     const wd_dict *d;
     wd_dict *owned;
-} view_dict;
+};
 
 /* The files of a dictionary folder wd_dict_load reads. */
 static const char *const DICT_FILES[] = { "lexicon.txt", "stopwords.txt", "synonyms.txt",
@@ -161,7 +162,7 @@ static view_dict *vdict_new(const wd_dict *d, wd_dict *owned)
     return vd;
 }
 
-static void vdict_release(view_dict *vd)
+void view_dict_release(view_dict *vd)
 {
     if (vd && atomic_fetch_sub(&vd->refs, 1) == 1) {
         wd_dict_free(vd->owned);
@@ -169,8 +170,12 @@ static void vdict_release(view_dict *vd)
     }
 }
 
-/* The dictionary in force (new reference). */
-static view_dict *vdict_acquire(view_shared *v)
+const wd_dict *view_dict_get(const view_dict *vd)
+{
+    return vd->d;
+}
+
+view_dict *view_dict_acquire(view_shared *v)
 {
     pthread_mutex_lock(&v->mu);
     view_dict *vd = v->dict;
@@ -202,7 +207,7 @@ static int reload_dict(view_shared *v, wd_error *err)
     view_dict *old = v->dict;
     v->dict = vd;
     pthread_mutex_unlock(&v->mu);
-    vdict_release(old);
+    view_dict_release(old);
     wd_analyzer_free(v->an);
     v->an = an;
     return WD_OK;
@@ -243,7 +248,7 @@ static int load(view_shared *v, const sig *now, wd_error *err)
     /* One searcher of the reloader's reads the revision for the suggestions
      * and what the page shows about the base. */
     wd_searcher *ws = NULL;
-    view_dict *vd = vdict_acquire(v);
+    view_dict *vd = view_dict_acquire(v);
     int rc = wd_sounds_new(&s->sounds, err);
     if (rc == WD_OK)
         rc = wd_searcher_open(&ws, v->path, vd->d, err);
@@ -253,7 +258,7 @@ static int load(view_shared *v, const sig *now, wd_error *err)
     if (rc == WD_OK && wd_searcher_about(ws, &s->about, NULL) != WD_OK)
         memset(&s->about, 0, sizeof s->about);
     wd_searcher_close(ws);
-    vdict_release(vd);
+    view_dict_release(vd);
     if (rc != WD_OK) {
         wd_sounds_release(s->sounds);
         wd_free(s);
@@ -412,12 +417,12 @@ void view_shared_free(view_shared *v)
         next = w->next;
         wd_searcher_close(w->s);
         wd_analyzer_free(w->an);
-        vdict_release(w->dict);
+        view_dict_release(w->dict);
         wd_free(w);
     }
     view_release(v->snap);
     wd_analyzer_free(v->an);
-    vdict_release(v->dict);
+    view_dict_release(v->dict);
     wd_free(v->dict_dir);
     pthread_cond_destroy(&v->cv);
     pthread_cond_destroy(&v->passed);
@@ -473,9 +478,9 @@ view_worker *view_worker_get(view_shared *v)
     if (!w)
         return NULL;
     w->owner = v;
-    w->dict = vdict_acquire(v);
+    w->dict = view_dict_acquire(v);
     if (wd_analyzer_new(&w->an, w->dict->d, NULL) != WD_OK) {
-        vdict_release(w->dict);
+        view_dict_release(w->dict);
         wd_free(w);
         return NULL;
     }
@@ -498,13 +503,13 @@ static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_err
 {
     wd_searcher *s = NULL;
     wd_analyzer *an = NULL;
-    view_dict *vd = vdict_acquire(w->owner);
+    view_dict *vd = view_dict_acquire(w->owner);
     int rc = vd == w->dict ? WD_OK : wd_analyzer_new(&an, vd->d, err);
     if (rc == WD_OK)
         rc = wd_searcher_open_with(&s, w->owner->path, vd->d, o, err);
     if (rc != WD_OK) {
         wd_analyzer_free(an);
-        vdict_release(vd);
+        view_dict_release(vd);
         return rc;
     }
     if (w->owner->has_cal)
@@ -522,10 +527,10 @@ static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_err
     if (an) {
         wd_analyzer_free(w->an);
         w->an = an;
-        vdict_release(w->dict);
+        view_dict_release(w->dict);
         w->dict = vd;
     } else {
-        vdict_release(vd);
+        view_dict_release(vd);
     }
     return WD_OK;
 }

@@ -25,6 +25,14 @@
 
 typedef struct view_shared view_shared;
 typedef struct view_worker view_worker;
+typedef struct view_dict view_dict;
+
+/* The dictionary in force (reloaded when its folder changes), as a
+ * reference held while it is used (view_dict_release it): the write API
+ * analyses records with the dictionary the searches use. Any thread. */
+view_dict *view_dict_acquire(view_shared *v);
+const wd_dict *view_dict_get(const view_dict *vd);
+void view_dict_release(view_dict *vd);
 
 typedef struct view_snap {
     sg_index *suggest;

@@ -30,18 +30,16 @@
 
 struct serve_writer {
     const char *path;
-    const wd_dict *dict;
-    view_shared *view;
+    view_shared *view;  /* also the dictionary in force, taken for each write */
     pthread_mutex_t mu; /* one request writes at a time */
 };
 
-int serve_writer_new(serve_writer **out, const char *path, const wd_dict *dict, view_shared *view)
+int serve_writer_new(serve_writer **out, const char *path, view_shared *view)
 {
     *out = wd_calloc(1, sizeof **out);
     if (!*out)
         return WD_ENOMEM;
     (*out)->path = path;
-    (*out)->dict = dict;
     (*out)->view = view;
     pthread_mutex_init(&(*out)->mu, NULL);
     return WD_OK;
@@ -231,8 +229,11 @@ static void sleep_ms(unsigned ms)
 
 /* The index writer, once the index's lock is free (waiting LOCK_WAIT_MS for
  * it); NULL after an answer was given. */
-static wd_index_writer *open_writer(serve_writer *w, write_answer *a)
+/* A writer with the dictionary in force, *vd its reference (release it
+ * after the writer is closed; NULL when none was taken). */
+static wd_index_writer *open_writer(serve_writer *w, write_answer *a, view_dict **vd)
 {
+    *vd = view_dict_acquire(w->view);
     wd_index_opts o = WD_INDEX_OPTS_INIT;
     o.batch_size = UINT32_MAX; /* one commit, at the end of the request */
     wd_index_writer *iw = NULL;
@@ -240,7 +241,7 @@ static wd_index_writer *open_writer(serve_writer *w, write_answer *a)
     wd_error_clear(&err);
     int rc;
     for (unsigned waited = 0;; waited += LOCK_NAP_MS) {
-        rc = wd_index_writer_open(&iw, w->path, w->dict, &o, &err);
+        rc = wd_index_writer_open(&iw, w->path, view_dict_get(*vd), &o, &err);
         if (rc != WD_ELOCKED || waited >= LOCK_WAIT_MS)
             break;
         sleep_ms(LOCK_NAP_MS);
@@ -311,7 +312,8 @@ void serve_writer_post(serve_writer *w, const char *body, size_t len, write_answ
     }
 
     pthread_mutex_lock(&w->mu);
-    wd_index_writer *iw = refuse_shard_list(w->path, a) ? NULL : open_writer(w, a);
+    view_dict *vd = NULL;
+    wd_index_writer *iw = refuse_shard_list(w->path, a) ? NULL : open_writer(w, a, &vd);
     wd_index_stats stats;
     memset(&stats, 0, sizeof stats);
     if (iw) {
@@ -335,6 +337,7 @@ void serve_writer_post(serve_writer *w, const char *body, size_t len, write_answ
         else if (rc != WD_OK)
             answer_error(a, 500, "write_failed", "cannot write the index: %s", err.message);
     }
+    view_dict_release(vd);
     unsigned gen = a->status ? 0 : view_reload_now(w->view);
     pthread_mutex_unlock(&w->mu);
     if (!a->status) {
@@ -366,13 +369,14 @@ void serve_writer_delete(serve_writer *w, const char *id, write_answer *a)
     struct stat st;
     pthread_mutex_lock(&w->mu);
     wd_index_writer *iw = NULL;
+    view_dict *vd = NULL;
     if (refuse_shard_list(w->path, a)) {
         /* answered */
     } else if (stat(w->path, &st) != 0) {
         answer_error(a, 404, "not_found", "no index at %s yet, so no record '%s' to delete",
                      w->path, shown);
     } else {
-        iw = open_writer(w, a);
+        iw = open_writer(w, a, &vd);
     }
     int found = 0;
     if (iw) {
@@ -393,6 +397,7 @@ void serve_writer_delete(serve_writer *w, const char *id, write_answer *a)
                          "deleted",
                          shown);
     }
+    view_dict_release(vd);
     unsigned gen = a->status ? 0 : view_reload_now(w->view);
     pthread_mutex_unlock(&w->mu);
     if (!a->status) {

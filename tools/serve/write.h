@@ -40,9 +40,10 @@ typedef struct write_answer {
     wd_buf body;
 } write_answer;
 
-/* path, dict and view are borrowed and must outlive the writer. *out is
- * new; WD_ENOMEM. */
-int serve_writer_new(serve_writer **out, const char *path, const wd_dict *dict, view_shared *view);
+/* path and view are borrowed and must outlive the writer; each write
+ * analyses its records with the view's dictionary in force. *out is new;
+ * WD_ENOMEM. */
+int serve_writer_new(serve_writer **out, const char *path, view_shared *view);
 void serve_writer_free(serve_writer *w);
 
 /* POST /api/records: body is one JSON object, a JSON array of objects, or
