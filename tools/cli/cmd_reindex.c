@@ -111,18 +111,12 @@ static int cmd_reindex(const cli_cmd *cmd, int argc, char **argv)
         ex = EXIT_USAGE;
         goto done;
     }
-    if (!cli_index_exists(path)) {
-        ex = cli_no_index(cmd->name, path, json);
-        goto done;
-    }
-    if ((ex = cli_load_dict(cmd->name, cli_value(cmd, &a, "dict"), json, &dict)) != 0)
-        goto done;
     /* How many records there are (for the progress) and which dictionary
      * built them. */
-    if (wd_searcher_open(&s, path, dict, &err) != WD_OK ||
-        wd_searcher_info(s, path, &info, &err) != WD_OK) {
-        ex = err.code == WD_ENOTFOUND ? cli_no_index(cmd->name, path, json)
-                                      : cli_fail(cmd->name, &err, json);
+    if ((ex = cli_open_searcher(cmd, &a, json, &dict, &s, &path)) != 0)
+        goto done;
+    if (wd_searcher_info(s, path, &info, &err) != WD_OK) {
+        ex = cli_fail(cmd->name, &err, json);
         goto done;
     }
     wd_searcher_close(s);
