@@ -381,14 +381,15 @@ static long map_id(wd_assoc_miner *dst, const wd_assoc_miner *src, uint32_t id)
     return word_id(dst, w, strlen(w));
 }
 
-static void merge_table(wd_assoc_miner *dst, pairtab *to, const wd_assoc_miner *src,
-                        const pairtab *from)
+/* from's pairs into to, src's word ids mapped to dst's by remap (-1: not
+ * kept). */
+static void merge_table(wd_assoc_miner *dst, pairtab *to, const long *remap, const pairtab *from)
 {
     for (size_t i = 0; i < from->cap && !dst->oom; i++) {
         if (!from->keys[i])
             continue;
-        long u = map_id(dst, src, (uint32_t)(from->keys[i] >> 32) - 1);
-        long v = map_id(dst, src, (uint32_t)(from->keys[i] & 0xFFFFFFFFu) - 1);
+        long u = remap[(uint32_t)(from->keys[i] >> 32) - 1];
+        long v = remap[(uint32_t)(from->keys[i] & 0xFFFFFFFFu) - 1];
         if (u >= 0 && v >= 0)
             pt_add(dst, to, pair_key((uint32_t)u, (uint32_t)v), from->cnt[i]);
     }
@@ -400,18 +401,26 @@ void wd_assoc_miner_take(wd_assoc_miner *dst, wd_assoc_miner *src)
         return;
     if (src->oom)
         dst->oom = 1;
-    for (size_t i = 0; i < src->nw && !dst->oom; i++) {
-        long id = map_id(dst, src, (uint32_t)i);
+    /* each of src's words looked up in dst once, for its counts and pairs */
+    long *remap = wd_malloc((src->nw ? src->nw : 1) * sizeof *remap);
+    if (!remap)
+        dst->oom = 1;
+    for (size_t i = 0; remap && i < src->nw && !dst->oom; i++) {
+        long id = remap[i] = map_id(dst, src, (uint32_t)i);
         if (id < 0)
             continue;
         dst->dfq[id] += src->dfq[i];
         dst->dfa[id] += src->dfa[i];
         dst->grp[id] += src->grp[i];
     }
-    merge_table(dst, &dst->trans, src, &src->trans);
-    /* Records that share an answer across parts are not paired: the parts
-     * are cut by id, and an answer's records mostly share their source. */
-    merge_table(dst, &dst->same, src, &src->same);
+    if (remap && !dst->oom) {
+        merge_table(dst, &dst->trans, remap, &src->trans);
+        /* Records that share an answer across parts are not paired: the
+         * parts are cut by id, and an answer's records mostly share their
+         * source. */
+        merge_table(dst, &dst->same, remap, &src->same);
+    }
+    wd_free(remap);
     dst->records += src->records;
     wd_assoc_miner_free(src);
 }
