@@ -139,10 +139,12 @@ int wd_results_to_json(const wd_results *r, int full, wd_buf *out)
 
 int wd_error_to_json(const wd_error *err, wd_buf *out)
 {
-    /* json_string refuses invalid UTF-8; a message quoting bad input must still print. */
-    json_t *msg = json_string(err->message);
-    if (!msg)
-        msg = json_stringn_nocheck(err->message, strlen(err->message));
+    /* A message quoting bad input (a path, a line) or cut inside a character
+     * must still print: bytes that are not UTF-8 are shown as '?'. */
+    char msg[sizeof err->message];
+    memcpy(msg, err->message, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    wd_utf8_scrub(msg);
     return dump_into(
-        json_pack("{s:{s:s,s:o}}", "error", "code", wd_code_name(err->code), "message", msg), out);
+        json_pack("{s:{s:s,s:s}}", "error", "code", wd_code_name(err->code), "message", msg), out);
 }

@@ -238,6 +238,16 @@ static void test_cli__missing_index_exits_3_with_command(void **state)
                         "not_found");
     json_decref(j);
     th_run_free(&r);
+    /* A path that is not UTF-8 is named all the same, its bad byte as '?'. */
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/x\xffy", f->index);
+    r = th_wenda(bad, NULL, "ask", "--json", "低保户要交医保吗", NULL);
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.out, "");
+    j = th_json(r.err);
+    assert_non_null(strstr(th_json_str(json_object_get(j, "error"), "message"), "/x?y"));
+    json_decref(j);
+    th_run_free(&r);
 }
 
 static void test_cli__bad_lines_named_and_good_records_indexed(void **state)

@@ -745,6 +745,30 @@ static void test_query__json_is_the_stable_format(void **state)
     wd_buf_free(&b);
 }
 
+/* An error quoting bytes that are not UTF-8 (a path, a message cut inside a
+ * character) is still one JSON object, those bytes shown as '?'. */
+static void test_query__an_error_that_is_not_utf8_still_prints_as_json(void **state)
+{
+    (void)state;
+    wd_error err;
+    wd_error_set(&err, WD_ENOTFOUND, "x", "no index at /tmp/x\xffy");
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_error_to_json(&err, &b), WD_OK);
+    assert_string_equal(
+        b.data, "{\"error\":{\"code\":\"not_found\",\"message\":\"no index at /tmp/x?y\"}}");
+    wd_buf_free(&b);
+    char cut[WD_ERROR_MESSAGE_MAX + 8];
+    memset(cut, 'a', sizeof cut);
+    memcpy(cut + WD_ERROR_MESSAGE_MAX - 3, "医保", 6);
+    cut[sizeof cut - 1] = '\0';
+    wd_error_set(&err, WD_EINVAL, "x", "%s", cut);
+    assert_int_equal(wd_error_to_json(&err, &b), WD_OK);
+    json_t *j = json_loads(b.data, 0, NULL);
+    assert_non_null(j);
+    json_decref(j);
+    wd_buf_free(&b);
+}
+
 /* Return the highlighted pieces of a snippet joined by '|'. */
 static void highlighted(const char *snip, size_t (*hl)[2], size_t n, char *out, size_t cap)
 {
@@ -1649,6 +1673,7 @@ int main(void)
         cmocka_unit_test(test_query__extra_fields_filter_and_count),
         cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
+        cmocka_unit_test(test_query__an_error_that_is_not_utf8_still_prints_as_json),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),
         cmocka_unit_test(test_query__snippet_picks_the_matching_passage),
         cmocka_unit_test(test_query__snippet_folds_space_and_counts_code_points),
