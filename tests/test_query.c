@@ -769,6 +769,233 @@ static void test_query__an_error_that_is_not_utf8_still_prints_as_json(void **st
     wd_buf_free(&b);
 }
 
+/* The JSON of results as the jansson tree it was first made with dumps it:
+ * the reference the writer must match byte for byte. */
+static double ref_round(double x, double unit)
+{
+    return round(x / unit) * unit;
+}
+
+static json_t *ref_hit(const wd_hit *h, int full)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "rank", json_integer(h->rank));
+    json_object_set_new(o, "id", json_string(h->id));
+    json_object_set_new(o, "question", json_string(h->question));
+    json_object_set_new(o, "kind", json_string(wd_record_kind_name(h->kind)));
+    json_object_set_new(o, "score", json_real(ref_round(h->score, 1e-6)));
+    json_object_set_new(o, "confidence", json_real(ref_round(h->confidence, 1e-4)));
+    json_object_set_new(o, "snippet", json_string(h->snippet ? h->snippet : ""));
+    json_t *hl = json_array();
+    for (size_t i = 0; i < h->n_highlights; i++)
+        json_array_append_new(hl, json_pack("[I,I]", (json_int_t)h->highlights[i][0],
+                                            (json_int_t)h->highlights[i][1]));
+    json_object_set_new(o, "highlights", hl);
+    json_object_set_new(o, "source", json_string(h->source ? h->source : ""));
+    if (h->date)
+        json_object_set_new(o, "date", json_string(h->date));
+    if (full)
+        json_object_set_new(o, "answer", json_string(h->answer ? h->answer : ""));
+    if (h->features) {
+        json_t *fs = json_object();
+        for (int i = 0; i < WD_HIT_NFEATURES; i++)
+            json_object_set_new(fs, wd_hit_feature_name(i),
+                                json_real(ref_round(h->features[i], 1e-6)));
+        json_object_set_new(o, "features", fs);
+    }
+    if (h->n_fields) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < h->n_fields; i++)
+            json_object_set_new(fs, h->fields[i].name, json_string(h->fields[i].value));
+        json_object_set_new(o, "fields", fs);
+    }
+    if (h->n_more) {
+        json_t *more = json_array();
+        for (size_t i = 0; i < h->n_more; i++)
+            json_array_append_new(more, json_string(h->more[i]));
+        json_object_set_new(o, "more_like_this", more);
+    }
+    if (h->n_explain) {
+        json_t *ex = json_array();
+        for (size_t i = 0; i < h->n_explain; i++)
+            json_array_append_new(ex, json_pack("{s:s,s:f}", "term", h->explain[i].term, "weight",
+                                                ref_round(h->explain[i].weight, 1e-6)));
+        json_object_set_new(o, "explain", ex);
+    }
+    return o;
+}
+
+static char *ref_results(const wd_results *r, int full)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
+    if (r->read_as)
+        json_object_set_new(o, "read_as", json_string(r->read_as));
+    json_object_set_new(o, "took_ms", json_real(ref_round(r->took_ms, 1e-3)));
+    json_object_set_new(o, "total", json_integer(r->total));
+    json_object_set_new(o, "answered", json_boolean(r->answered));
+    json_object_set_new(o, "min_confidence", json_real(ref_round(r->min_confidence, 1e-4)));
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->n_hits; i++)
+        json_array_append_new(hits, ref_hit(&r->hits[i], full));
+    json_object_set_new(o, "hits", hits);
+    if (r->parsed)
+        json_object_set_new(o, "parsed", json_string(r->parsed));
+    if (r->n_assoc) {
+        json_t *as = json_array();
+        for (size_t i = 0; i < r->n_assoc; i++)
+            json_array_append_new(as, json_pack("{s:s,s:s,s:s,s:f,s:f}", "word", r->assoc[i].word,
+                                                "associated", r->assoc[i].other, "kind",
+                                                wd_association_kind_name(r->assoc[i].kind),
+                                                "weight", ref_round(r->assoc[i].weight, 1e-4),
+                                                "scale", ref_round(r->assoc[i].scale, 1e-4)));
+        json_object_set_new(o, "associations", as);
+    }
+    if (r->trimmed)
+        json_object_set_new(o, "trimmed", json_true());
+    if (r->partial) {
+        json_object_set_new(o, "partial", json_true());
+        json_t *miss = json_array();
+        for (size_t i = 0; i < r->n_missing; i++)
+            json_array_append_new(miss, json_string(r->missing_shards[i]));
+        json_object_set_new(o, "missing_shards", miss);
+    }
+    if (r->facets) {
+        json_t *fs = json_object();
+        for (size_t i = 0; i < r->n_facets; i++) {
+            json_t *vs = json_object();
+            for (size_t k = 0; k < r->facets[i].n_values; k++)
+                json_object_set_new(vs, r->facets[i].values[k].value,
+                                    json_integer(r->facets[i].values[k].count));
+            json_object_set_new(fs, r->facets[i].name, vs);
+        }
+        json_object_set_new(o, "facets", fs);
+    }
+    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(o);
+    return s;
+}
+
+static void assert_json_as_jansson(const wd_results *r, int full)
+{
+    char *want = ref_results(r, full);
+    assert_non_null(want);
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_puts(&b, "before"); /* appended, not overwritten */
+    assert_int_equal(wd_results_to_json(r, full, &b), WD_OK);
+    assert_memory_equal(b.data, "before", 6);
+    if (strcmp(b.data + 6, want) != 0)
+        fail_msg("JSON\n%s\nwhere the reference is\n%s", b.data + 6, want);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        json_t *h = ref_hit(&r->hits[i], full);
+        char *hw = json_dumps(h, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        json_decref(h);
+        wd_buf_reset(&b);
+        assert_int_equal(wd_hit_to_json(&r->hits[i], full, &b), WD_OK);
+        assert_string_equal(b.data, hw);
+        free(hw);
+    }
+    wd_buf_free(&b);
+    free(want);
+}
+
+static void test_query__json_is_byte_for_byte_the_format_as_first_dumped(void **state)
+{
+    fx *f = *state;
+    /* Real results, with everything a search can add. */
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    o.features = 1;
+    o.facets = "source,kind,year";
+    const char *questions[] = { "低保户要交医保吗", "异地就医怎么报销", "门诊统筹", "医保" };
+    for (size_t q = 0; q < sizeof questions / sizeof *questions; q++) {
+        wd_results *r = ask(f, questions[q], q % 2 ? &o : NULL);
+        assert_true(r->n_hits > 0);
+        assert_json_as_jansson(r, 0);
+        assert_json_as_jansson(r, 1);
+        wd_results_free(r);
+    }
+
+    /* Made up: every number form, escapes, strings JSON cannot hold (left
+     * out), a field named twice. */
+    double feats[WD_HIT_NFEATURES];
+    size_t hl[3][2] = { { 0, 2 }, { 5, 7 }, { 12, 1000000 } };
+    wd_field fields[] = {
+        { "dept", "内科" }, { "bad", "\xff" }, { "dept", "外科" }, { "ok", "\"q\"" }
+    };
+    char *more[] = { "a#1", "b\xc3", "c\t\x01" };
+    wd_term_weight ex[] = {
+        { "S医保", 1.5 }, { "S\xe5\x8c", 2.0 }, { "Z", NAN }, { "XB医", -0.0 }
+    };
+    wd_association as[] = { { "医保", "医疗保险", 's', 0.5, 0.25 },
+                            { "a", "b", 't', INFINITY, 0.5 },
+                            { "c", "d", 'a', 1.0 / 3, -1e-5 } };
+    char *missing[] = { "/srv/s1", "/srv/\xfe" };
+    wd_facet_value fv[] = { { "a.txt", 3 }, { "\xff", 1 }, { "b \"x\"", 0 } };
+    wd_facet facets[] = { { "source", fv, 3 }, { "year", NULL, 0 } };
+    wd_hit h[2];
+    memset(h, 0, sizeof h);
+    h[0] = (wd_hit){ .rank = 1,
+                     .id = "q\\1",
+                     .question = "问\n题\r\"",
+                     .answer = "答\x1f\x7f/",
+                     .source = "s.txt",
+                     .date = "2025-01-02",
+                     .kind = WD_KIND_QUESTION,
+                     .snippet = "…片段…",
+                     .highlights = hl,
+                     .n_highlights = 3,
+                     .explain = ex,
+                     .n_explain = 4,
+                     .features = feats,
+                     .more = more,
+                     .n_more = 3,
+                     .fields = fields,
+                     .n_fields = 4 };
+    h[1] = (wd_hit){ .rank = 2, .id = "\xc0\xaf", .question = "q", .kind = 7 };
+    wd_results r = { .query = "测试",
+                     .read_as = "ceshi",
+                     .total = 4000000000u,
+                     .answered = 1,
+                     .hits = h,
+                     .n_hits = 2,
+                     .parsed = "Query((S医保 OR 医保))",
+                     .partial = 1,
+                     .missing_shards = missing,
+                     .n_missing = 2,
+                     .trimmed = 1,
+                     .facets = facets,
+                     .n_facets = 2,
+                     .assoc = as,
+                     .n_assoc = 3 };
+    /* Numbers of every size and sign, near each rounding and each form's edge. */
+    const double edges[] = { 0,       -0.0,      1e-7,     -4e-7,   5e-7,      5e-6,
+                             -5e-6,   1e-5,      9.99e-5,  1e-4,    0.00012,   0.1,
+                             1.0 / 3, -2.0 / 3,  0.5,      1,       15.2,      99.9999995,
+                             123456,  999.9999,  1e3,      1e4,     12345.678, 999999.9999,
+                             1e6,     1234567.8, 1e9,      -3.7e12, 1e20,      1e300,
+                             NAN,     INFINITY,  -INFINITY };
+    size_t ne = sizeof edges / sizeof *edges;
+    unsigned seed = 18;
+    for (size_t k = 0; k < 400; k++) {
+        for (int i = 0; i < WD_HIT_NFEATURES; i++) {
+            seed = seed * 1103515245u + 12345u;
+            double x = k < 2 ? edges[(k * WD_HIT_NFEATURES + (size_t)i) % ne]
+                             : ldexp((double)(seed >> 8) / (1u << 24), (int)(seed % 60) - 40);
+            feats[i] = seed & 1 ? -x : x;
+        }
+        h[0].score = edges[k % ne];
+        h[0].confidence = feats[k % WD_HIT_NFEATURES];
+        h[1].score = feats[(k + 1) % WD_HIT_NFEATURES];
+        h[1].confidence = edges[(k * 7) % ne];
+        ex[0].weight = feats[(k + 2) % WD_HIT_NFEATURES];
+        as[0].weight = feats[(k + 3) % WD_HIT_NFEATURES];
+        r.took_ms = fabs(feats[(k + 4) % WD_HIT_NFEATURES]) * 1e3;
+        r.min_confidence = edges[(k * 3) % ne];
+        assert_json_as_jansson(&r, k % 2);
+    }
+}
+
 /* Return the highlighted pieces of a snippet joined by '|'. */
 static void highlighted(const char *snip, size_t (*hl)[2], size_t n, char *out, size_t cap)
 {
@@ -1673,6 +1900,7 @@ int main(void)
         cmocka_unit_test(test_query__extra_fields_filter_and_count),
         cmocka_unit_test(test_query__date_range_on_an_older_index_says_rebuild),
         cmocka_unit_test(test_query__json_is_the_stable_format),
+        cmocka_unit_test(test_query__json_is_byte_for_byte_the_format_as_first_dumped),
         cmocka_unit_test(test_query__an_error_that_is_not_utf8_still_prints_as_json),
         cmocka_unit_test(test_query__snippets_only_for_the_first_hits),
         cmocka_unit_test(test_query__snippet_picks_the_matching_passage),
