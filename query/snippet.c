@@ -86,16 +86,17 @@ static int is_alnum_cp(uint32_t c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-typedef struct first_cp {
-    uint32_t cp; /* a word's first code point */
-    size_t word;
-} first_cp;
+/* A word of the termset as code points: cps[at, at + len) of the block. */
+typedef struct word_cps {
+    uint32_t first; /* its first code point */
+    size_t word, at, len;
+} word_cps;
 
-static int first_cp_cmp(const void *a, const void *b)
+static int word_cps_cmp(const void *a, const void *b)
 {
-    const first_cp *x = a, *y = b;
-    if (x->cp != y->cp)
-        return x->cp < y->cp ? -1 : 1;
+    const word_cps *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
     return x->word < y->word ? -1 : x->word > y->word;
 }
 
@@ -103,68 +104,71 @@ static int first_cp_cmp(const void *a, const void *b)
  * (医保 inside 医保卡 is still the asked word), a Latin or digit word only
  * between non-alphanumerics. Matches come out in text order, the longest
  * word at each start. The words are sorted by their first code point, so a
- * text position reads only the words that can start there. */
+ * text position reads only the words that can start there, and a bit per
+ * first code point (modulo 4096) passes over most positions at once. */
 static int find_matches(const uint32_t *cps, const size_t *starts, const size_t *ends, size_t n,
                         const wd_termset *ts, struct collect *c)
 {
-    int rc = WD_OK;
-    /* The words as code points. */
-    size_t nw = ts->n ? ts->n : 1, nf = 0;
-    uint32_t **wcp = wd_calloc(nw, sizeof *wcp);
-    size_t *wlen = wd_calloc(nw, sizeof *wlen);
-    first_cp *by_first = wd_calloc(nw, sizeof *by_first);
-    if (!wcp || !wlen || !by_first)
-        rc = WD_ENOMEM;
-    for (size_t i = 0; rc == WD_OK && i < ts->n; i++) {
-        wcp[i] = wd_malloc((ts->lens[i] + 1) * sizeof **wcp);
-        if (!wcp[i]) {
-            rc = WD_ENOMEM;
-            break;
-        }
+    size_t total = 0, nf = 0;
+    for (size_t i = 0; i < ts->n; i++)
+        total += ts->lens[i];
+    uint32_t *block = wd_malloc((total + 1) * sizeof *block);
+    word_cps *w = wd_malloc((ts->n ? ts->n : 1) * sizeof *w);
+    if (!block || !w) {
+        wd_free(block);
+        wd_free(w);
+        return WD_ENOMEM;
+    }
+    uint64_t firsts[64] = { 0 };
+    for (size_t i = 0, at = 0; i < ts->n; i++) {
+        size_t len = 0;
         for (size_t b = 0; b < ts->lens[i];) {
             uint32_t cp;
             size_t l = wd_utf8_decode(ts->words[i] + b, ts->lens[i] - b, &cp);
             if (!l)
                 break;
-            wcp[i][wlen[i]++] = cp;
+            block[at + len++] = cp;
             b += l;
         }
-        if (wlen[i])
-            by_first[nf++] = (first_cp){ wcp[i][0], i };
+        if (len) {
+            w[nf++] = (word_cps){ block[at], i, at, len };
+            firsts[(block[at] >> 6) & 63] |= 1ull << (block[at] & 63);
+        }
+        at += len;
     }
-    if (rc == WD_OK)
-        qsort(by_first, nf, sizeof *by_first, first_cp_cmp);
+    qsort(w, nf, sizeof *w, word_cps_cmp);
+    int rc = WD_OK;
     for (size_t k = 0; rc == WD_OK && nf && k < n; k++) {
+        if (!((firsts[(cps[k] >> 6) & 63] >> (cps[k] & 63)) & 1))
+            continue;
         /* The first word starting with cps[k]. */
         size_t lo = 0, hi = nf;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (by_first[mid].cp < cps[k])
+            if (w[mid].first < cps[k])
                 lo = mid + 1;
             else
                 hi = mid;
         }
         long best = -1;
         size_t best_len = 0;
-        for (size_t f = lo; f < nf && by_first[f].cp == cps[k]; f++) {
-            size_t i = by_first[f].word, wl = wlen[i];
-            if (wl <= best_len || k + wl > n || memcmp(cps + k, wcp[i], wl * sizeof *cps) != 0)
+        for (size_t f = lo; f < nf && w[f].first == cps[k]; f++) {
+            const uint32_t *wc = block + w[f].at;
+            size_t wl = w[f].len;
+            if (wl <= best_len || k + wl > n || memcmp(cps + k, wc, wl * sizeof *cps) != 0)
                 continue;
-            if (is_alnum_cp(wcp[i][0]) && k > 0 && is_alnum_cp(cps[k - 1]))
+            if (is_alnum_cp(wc[0]) && k > 0 && is_alnum_cp(cps[k - 1]))
                 continue;
-            if (is_alnum_cp(wcp[i][wl - 1]) && k + wl < n && is_alnum_cp(cps[k + wl]))
+            if (is_alnum_cp(wc[wl - 1]) && k + wl < n && is_alnum_cp(cps[k + wl]))
                 continue;
-            best = (long)i;
+            best = (long)w[f].word;
             best_len = wl;
         }
         if (best >= 0)
             rc = push_match(c, starts[k], ends[k + best_len - 1], best);
     }
-    for (size_t i = 0; wcp && i < ts->n; i++)
-        wd_free(wcp[i]);
-    wd_free(wcp);
-    wd_free(wlen);
-    wd_free(by_first);
+    wd_free(block);
+    wd_free(w);
     return rc;
 }
 
@@ -198,6 +202,10 @@ static int is_space(uint32_t cp)
 /* Decode one code point; invalid bytes count as one code point U+FFFD. */
 static size_t next_cp(const char *s, size_t n, uint32_t *cp)
 {
+    if ((unsigned char)*s < 0x80) {
+        *cp = (unsigned char)*s;
+        return 1;
+    }
     size_t l = wd_utf8_decode(s, n, cp);
     if (!l) {
         *cp = 0xFFFD;
@@ -354,11 +362,15 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
         wd_buf_puts(&out, "…");
         ncp++;
     }
+    /* Bytes copied as they are go out a run at a time: [run, i). */
     int pending_space = 0;
+    size_t run = ws;
     for (size_t i = ws; i < we;) {
         uint32_t cp;
         size_t l = next_cp(text + i, we - i, &cp);
         if (is_space(cp)) {
+            wd_buf_append(&out, text + run, i - run);
+            run = i + l;
             pending_space = ncp > (ws > 0 ? 1u : 0u);
             for (size_t k = 0; k < l; k++)
                 cp_at[i - ws + k] = ncp;
@@ -370,14 +382,16 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
             }
             for (size_t k = 0; k < l; k++)
                 cp_at[i - ws + k] = ncp;
-            if (cp == 0xFFFD && l == 1)
+            if (cp == 0xFFFD && l == 1) {
+                wd_buf_append(&out, text + run, i - run);
                 wd_buf_puts(&out, "\xEF\xBF\xBD");
-            else
-                wd_buf_append(&out, text + i, l);
+                run = i + 1;
+            }
             ncp++;
         }
         i += l;
     }
+    wd_buf_append(&out, text + run, we - run);
     cp_at[we - ws] = ncp;
     if (we < len) {
         wd_buf_puts(&out, "…");

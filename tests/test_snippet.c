@@ -176,6 +176,8 @@ static const snip_case CASES[] = {
     { "an invalid byte is shown as U+FFFD and does not stop a match", "医保\xFF卡", "医保:1", 120,
       "医保\xEF\xBF\xBD卡", "0,2", "医保" },
     { "an empty text gives an empty snippet", "", "医保:1", 120, "", "", "" },
+    { "a character that shares a word's first one's bit (U+633B, U+533B) starts no match",
+      "挻保医保", "医保:1", 120, "挻保医保", "2,4", "医保" },
 };
 
 static void test_snippet__table_of_texts_words_and_targets(void **state)
