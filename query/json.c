@@ -78,6 +78,13 @@ static void real_printf(wd_buf *b, double x)
     int n = snprintf(s, sizeof s, "%.10g", x);
     if (n < 0 || (size_t)n >= sizeof s - 2)
         return;
+    /* A program embedding the library may have set LC_NUMERIC: JSON's point
+     * is '.' (the locale's, found as jansson finds it: "1." in "%#.0f"). */
+    char point[4];
+    snprintf(point, sizeof point, "%#.0f", 1.0);
+    char *at = point[1] && point[1] != '.' ? strchr(s, point[1]) : NULL;
+    if (at)
+        *at = '.';
     char *e = strchr(s, 'e');
     if (!e && !strchr(s, '.')) {
         memcpy(s + n, ".0", 3);
