@@ -22,6 +22,7 @@
  * their own, never weighing more than the asked word. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
  * shards can run it.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +345,34 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
     return rc;
 }
 
+/* Whether the question asks n-gram w as (part of) one of its words: a
+ * character that is a word of its own (whole: the whole word), or a bigram
+ * inside a word (else it spans two). */
+static int ngram_in_word(const wd_qtext *q, const wd_qword *w, int whole)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const wd_qword *v = &q->w[i];
+        if (v->kind == WD_QK_NGRAM)
+            continue;
+        if (whole ? v->len == w->len && memcmp(v->text, w->text, w->len) == 0
+                  : memmem(v->text, v->len, w->text, w->len) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* The weight of n-gram w in the match, of the shipped ngram_weight's: the
+ * classes the tuned values leave out (tuning.h: ug, uc, xb) weigh 0. */
+static double ngram_scale(const wd_qtext *q, const wd_qword *w, const wd_tuning *t)
+{
+    if (wd_utf8_count(w->text, w->len) == 1) {
+        if (t->covered_unigrams <= 0 && ngram_in_word(q, w, 1))
+            return 0;
+        return t->unigram_weight;
+    }
+    return t->spanning_bigrams <= 0 && !ngram_in_word(q, w, 0) ? 0 : 1.0;
+}
+
 static int build_query(wd_run *r, xc_query **out, wd_error *err)
 {
     *out = NULL;
@@ -370,6 +399,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         scales[i] = !q->content             ? 1.0
                     : kind == WD_QK_STOP    ? t->particle_weight
                     : kind == WD_QK_SUBWORD ? t->subword_weight
+                    : kind == WD_QK_NGRAM   ? ngram_scale(q, &q->w[i], t)
                                             : 1.0;
         /* A particle says little about an answer: looked up in questions only
          * (an answer-field posting list of 的 holds nearly every record); an
