@@ -7,9 +7,10 @@
  * OR the word in the answer field, where the word and its dictionary
  * synonyms form one Xapian SYNONYM so that a synonym counts as the word
  * itself. A synonym the analyzer splits (醉酒驾驶 -> 醉酒 驾驶: groups make
- * no words, so the index holds it so) is matched as its words: a phrase
- * of them in the question field, all of them in the answer field (whose
- * positions are not stored by default); asked in the question (醉酒驾驶
+ * no words, so the index holds it so) is matched as its words: all of
+ * them in the question field, or all of them in the answer field (not as a
+ * phrase: questions are short, and the index stores no positions for the
+ * match to read, schema.h); asked in the question (醉酒驾驶
  * is no word of it, only 醉酒 驾驶), such a member brings its group in as a
  * leaf of its own, weighed as a sub-word. Particles and function words stay in the query at a lower weight
  * and in the question field only (they never decide a match alone, but
@@ -42,7 +43,7 @@ static size_t leaf_synonyms(const wd_qword *w)
 }
 
 /* The words of a synonym split by the analyzer, prefixed, in one query:
- * PHRASE in the question field, AND in the answer field. */
+ * AND of them (in either field). */
 static int parts_query(xc_query **out, const char *prefix, const char *const *parts, size_t np,
                        const wd_qword *w, wd_error *err)
 {
@@ -64,7 +65,7 @@ static int parts_query(xc_query **out, const char *prefix, const char *const *pa
             n++;
     }
     if (rc == WD_OK)
-        rc = xc_query_combine(out, *prefix ? XC_OP_PHRASE : XC_OP_AND, leaves, n, 0, err);
+        rc = xc_query_combine(out, XC_OP_AND, leaves, n, 0, err);
     for (size_t i = 0; i < n; i++)
         xc_query_free(leaves[i]);
     wd_buf_free(&term);
