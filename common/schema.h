@@ -5,8 +5,10 @@
  *   term  "Q" + id            unique id term; a long id is hashed: "Q#" + 16 hex
  *                             digits (schema 2: ids over 16 bytes; schema 1: over
  *                             200), and value 0 tells ids sharing a hash apart
- *   terms "S" + word          question field, with positions
- *   terms word                answer field (unprefixed), with positions
+ *   terms "S" + word          question field (schema 4 and older: with positions;
+ *                             schema 5: none, no query reads them)
+ *   terms word                answer field (unprefixed), positions only when
+ *                             indexed with --answer-positions
  *   term  "K" + kind          boolean: "Kqa" or "Kquestion"
  *   term  "XS" + source       boolean: the source file name (hashed if long)
  *   terms "XB" + n-gram       CJK characters and character bigrams of the question,
@@ -48,15 +50,18 @@
 #define WD_PREFIX_FIELD "XF"
 #define WD_VALUE_QUESTION 5
 
-/* 4: each question's analysis stored (value 5); 3: the date, source and
+/* 5: question terms without positions (the match reads none: a split
+ * synonym is the AND of its words, not their phrase); 4: each question's
+ * analysis stored (value 5); 3: the date, source and
  * kind values too (2: not; ranges, the date sort and facets need them);
  * 2: ids over WD_ID_VERBATIM bytes hashed (1: over WD_MAX_KEY_TERM). A
  * writer keeps writing an existing index of schema 1 or 2 in its own
- * schema; one of schema 3 becomes schema 4 (the same terms and values; its
- * new documents carry the analysis, the others are analysed at search
- * time, as they were). Every document carries what this wenda writes;
+ * schema; one of schema 3 or 4 becomes schema 5 (the same terms and
+ * values; its new documents carry the analysis and no positions, the others
+ * are analysed at search time, as they were, and keep positions no query
+ * reads). Every document carries what this wenda writes;
  * readers go by the schema for what all documents hold. */
-#define WD_SCHEMA_VERSION "4"
+#define WD_SCHEMA_VERSION "5"
 #define WD_META_SCHEMA "wenda.schema"
 #define WD_META_DICT "wenda.dict_version"
 #define WD_META_CHECKPOINT "wenda.checkpoint"

@@ -285,8 +285,9 @@ int wd_dbwriter_delete(wd_dbwriter *w, const char *id, int *found, wd_error *err
 /* A new index is written in the current schema; one with documents in its
  * own (an older wenda's index keeps its id terms, so its lookups keep
  * working; a schema-2 index's older records lack the values of schema 3),
- * except that schema 3 becomes 4: the same terms and values, and the
- * documents added from now on carry their question's analysis. */
+ * except that schema 3 and 4 become 5: the same terms and values, and the
+ * documents added from now on carry their question's analysis and no
+ * positions (which no query reads). */
 static int read_schema(wd_dbwriter *w, wd_error *err)
 {
     char *v = NULL;
@@ -296,7 +297,8 @@ static int read_schema(wd_dbwriter *w, wd_error *err)
         w->schema = "1";
     } else if (rc == WD_OK && strcmp(v, "2") == 0) {
         w->schema = "2"; /* its older records lack the values of schema 3 */
-    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0 && strcmp(v, "3") != 0)
+    } else if (rc == WD_OK && strcmp(v, WD_SCHEMA_VERSION) != 0 && strcmp(v, "3") != 0 &&
+               strcmp(v, "4") != 0)
         rc = wd_error_set(err, WD_EINVAL, "index",
                           "%s: written in index schema %s, which this wenda does not know "
                           "(it writes schema %s); rebuild the index with --overwrite, or "

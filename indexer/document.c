@@ -2,9 +2,10 @@
  * document.c - records -> analysed terms -> Xapian documents.
  *
  * Each record becomes one document (common/schema.h): the question analysed
- * into "S"-prefixed positional terms, the answer into unprefixed terms (index
- * mode, so sub-words of long words sit at the word's position; positions
- * only with wd_build_opts.answer_positions), boolean terms for kind and
+ * into "S"-prefixed terms, the answer into unprefixed terms (index mode, so
+ * sub-words of long words are terms too, at the word's position where
+ * positions are kept), neither with positions (no query reads them; the
+ * answer's only with wd_build_opts.answer_positions), boolean terms for kind and
  * source, the question's CJK character unigrams and bigrams ("XB", no
  * positions), the id as unique term and value, the question's analysis as
  * the searcher's re-ranking reads it (query/analysis.h's stored form, made
@@ -101,13 +102,14 @@ static int add_token(void *vctx, const wd_token *t)
     return rc;
 }
 
-/* The question: its postings and CJK bigrams, and its analysis in the
- * stored form (in b->stored), from one pass of the analyzer. */
+/* The question: its terms and CJK bigrams, and its analysis in the stored
+ * form (in b->stored), from one pass of the analyzer. Its terms carry no
+ * positions (schema 5): the match reads none (match.c). */
 static int index_question(wd_builder *b, xc_doc *doc, const char *text, wd_error *err)
 {
     wd_bigrams bg = WD_BIGRAMS_INIT;
     struct posting_ctx c = {
-        doc, WD_PREFIX_QUESTION, strlen(WD_PREFIX_QUESTION), &b->term, err, &bg, 1, &b->words, 0
+        doc, WD_PREFIX_QUESTION, strlen(WD_PREFIX_QUESTION), &b->term, err, &bg, 0, &b->words, 0
     };
     wd_buf_reset(&b->stored);
     wd_buf_reset(&b->words);

@@ -48,7 +48,7 @@ int wd_builder_init(wd_builder *b, const wd_build_opts *opts, wd_error *err);
 void wd_builder_clear(wd_builder *b);
 
 /* The whole document of a record (checked by wd_record_check): the
- * question's positional terms and CJK bigrams, the answer's terms, the kind,
+ * question's terms (no positions) and CJK bigrams, the answer's terms, the kind,
  * source and id terms, the id value, the question's stored analysis and the
  * record as JSON data. *out is new, NULL on failure. b->words gets the
  * record's words for the association miner. */

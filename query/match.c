@@ -7,9 +7,10 @@
  * OR the word in the answer field, where the word and its dictionary
  * synonyms form one Xapian SYNONYM so that a synonym counts as the word
  * itself. A synonym the analyzer splits (醉酒驾驶 -> 醉酒 驾驶: groups make
- * no words, so the index holds it so) is matched as its words: a phrase
- * of them in the question field, all of them in the answer field (whose
- * positions are not stored by default); asked in the question (醉酒驾驶
+ * no words, so the index holds it so) is matched as its words: all of
+ * them in the question field, or all of them in the answer field (not as a
+ * phrase: questions are short, and the index stores no positions for the
+ * match to read, schema.h); asked in the question (醉酒驾驶
  * is no word of it, only 醉酒 驾驶), such a member brings its group in as a
  * leaf of its own, weighed as a sub-word. Particles and function words stay in the query at a lower weight
  * and in the question field only (they never decide a match alone, but
@@ -22,6 +23,7 @@
  * their own, never weighing more than the asked word. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
  * shards can run it.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +43,7 @@ static size_t leaf_synonyms(const wd_qword *w)
 }
 
 /* The words of a synonym split by the analyzer, prefixed, in one query:
- * PHRASE in the question field, AND in the answer field. */
+ * AND of them (in either field). */
 static int parts_query(xc_query **out, const char *prefix, const char *const *parts, size_t np,
                        const wd_qword *w, wd_error *err)
 {
@@ -63,7 +65,7 @@ static int parts_query(xc_query **out, const char *prefix, const char *const *pa
             n++;
     }
     if (rc == WD_OK)
-        rc = xc_query_combine(out, *prefix ? XC_OP_PHRASE : XC_OP_AND, leaves, n, 0, err);
+        rc = xc_query_combine(out, XC_OP_AND, leaves, n, 0, err);
     for (size_t i = 0; i < n; i++)
         xc_query_free(leaves[i]);
     wd_buf_free(&term);
@@ -344,6 +346,34 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
     return rc;
 }
 
+/* Whether the question asks n-gram w as (part of) one of its words: a
+ * character that is a word of its own (whole: the whole word), or a bigram
+ * inside a word (else it spans two). */
+static int ngram_in_word(const wd_qtext *q, const wd_qword *w, int whole)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const wd_qword *v = &q->w[i];
+        if (v->kind == WD_QK_NGRAM)
+            continue;
+        if (whole ? v->len == w->len && memcmp(v->text, w->text, w->len) == 0
+                  : memmem(v->text, v->len, w->text, w->len) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* The weight of n-gram w in the match, of the shipped ngram_weight's: the
+ * classes the tuned values leave out (tuning.h: ug, uc, xb) weigh 0. */
+static double ngram_scale(const wd_qtext *q, const wd_qword *w, const wd_tuning *t)
+{
+    if (wd_utf8_count(w->text, w->len) == 1) {
+        if (t->covered_unigrams <= 0 && ngram_in_word(q, w, 1))
+            return 0;
+        return t->unigram_weight;
+    }
+    return t->spanning_bigrams <= 0 && !ngram_in_word(q, w, 0) ? 0 : 1.0;
+}
+
 static int build_query(wd_run *r, xc_query **out, wd_error *err)
 {
     *out = NULL;
@@ -370,6 +400,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         scales[i] = !q->content             ? 1.0
                     : kind == WD_QK_STOP    ? t->particle_weight
                     : kind == WD_QK_SUBWORD ? t->subword_weight
+                    : kind == WD_QK_NGRAM   ? ngram_scale(q, &q->w[i], t)
                                             : 1.0;
         /* A particle says little about an answer: looked up in questions only
          * (an answer-field posting list of 的 holds nearly every record); an

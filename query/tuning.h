@@ -14,12 +14,17 @@
 
 typedef struct wd_tuning {
     /* the match (Xapian BM25 over the OR of every word and n-gram) */
-    double question_weight;        /* qw: a word in a record's question */
-    double answer_weight;          /* aw: a word in a record's answer */
-    double ngram_weight;           /* bw: a character or bigram of a record's question */
-    double bm25_k1;                /* k1 */
-    double bm25_b;                 /* b */
-    double particle_weight;        /* stop: particles and function words (吗 的 怎么) */
+    double question_weight;  /* qw: a word in a record's question */
+    double answer_weight;    /* aw: a word in a record's answer */
+    double ngram_weight;     /* bw: a character or bigram of a record's question */
+    double unigram_weight;   /* ug: a character n-gram, times bw (0: characters not matched) */
+    double covered_unigrams; /* uc: 1 a character the question also asks as a word of its
+                                own is matched as an n-gram too; 0 not */
+    double spanning_bigrams; /* xb: 1 a bigram spanning two of the question's words is
+                                matched; 0 only bigrams inside a word */
+    double bm25_k1;          /* k1 */
+    double bm25_b;           /* b */
+    double particle_weight;  /* stop: particles and function words (吗 的 怎么) */
     double particle_answer_weight; /* sa: their answer-field share (0: questions only) */
     double subword_weight;         /* sub: the parts of a longer word */
     double posting_budget; /* nb: postings the match may read, rarest leaves first (0: all) */

@@ -1216,7 +1216,7 @@ static void test_cli__info_says_whether_stored_analyses_are_read(void **state)
     r = th_wenda(f->index, NULL, "info", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "analyses     stored"));
-    assert_non_null(strstr(r.out, "schema       4"));
+    assert_non_null(strstr(r.out, "schema       5"));
     th_run_free(&r);
     char dict[256], user[256];
     snprintf(dict, sizeof dict, "%s/dict", f->dir);

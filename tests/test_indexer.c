@@ -371,8 +371,9 @@ static char *value_of(const char *dir, const char *term, unsigned slot, size_t *
 
 /* Schema 4: a document stores its question analysed as a searcher with
  * the same dictionary analyses it, stamped with that dictionary and its
- * layer. An index of schema 3 updated by this wenda becomes schema 4; its
- * older documents have no analysis (searches analyse their questions). */
+ * layer. An index of schema 3 updated by this wenda becomes the current
+ * schema; its older documents have no analysis (searches analyse their
+ * questions). */
 static void test_indexer__documents_store_their_questions_analysed(void **state)
 {
     fx *f = *state;
@@ -387,7 +388,7 @@ static void test_indexer__documents_store_their_questions_analysed(void **state)
     assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
     assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
     char *v = schema_of(f->dir);
-    assert_string_equal(v, "4");
+    assert_string_equal(v, WD_SCHEMA_VERSION);
     wd_free(v);
 
     size_t len = 0;
@@ -429,6 +430,58 @@ static void test_indexer__documents_store_their_questions_analysed(void **state)
     assert_string_equal(res->hits[0].id, "new");
     wd_results_free(res);
     wd_searcher_close(s);
+}
+
+/* Whether a phrase of two terms, in that order, matches a document of the
+ * index at dir. */
+static int phrase_matches(const char *dir, const char *t1, const char *t2)
+{
+    xc_db *db = NULL;
+    xc_query *leaf[2] = { NULL, NULL }, *q = NULL;
+    xc_enquire *e = NULL;
+    xc_mset *m = NULL;
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    assert_int_equal(xc_query_term(&leaf[0], t1, strlen(t1), 1, 1, NULL), WD_OK);
+    assert_int_equal(xc_query_term(&leaf[1], t2, strlen(t2), 1, 2, NULL), WD_OK);
+    assert_int_equal(xc_query_combine(&q, XC_OP_PHRASE, leaf, 2, 0, NULL), WD_OK);
+    assert_int_equal(xc_enquire_new(&e, db, NULL), WD_OK);
+    assert_int_equal(xc_enquire_set_query(e, q, NULL), WD_OK);
+    assert_int_equal(xc_enquire_mset(e, 0, 10, 0, &m, NULL), WD_OK);
+    int n = (int)xc_mset_size(m);
+    xc_mset_free(m);
+    xc_enquire_free(e);
+    xc_query_free(q);
+    xc_query_free(leaf[0]);
+    xc_query_free(leaf[1]);
+    xc_db_close(db);
+    return n > 0;
+}
+
+/* Schema 5: a question's terms carry no positions, which no query reads
+ * (the match asks a split synonym as all its words, not their phrase). An
+ * index without positions answers a phrase as the AND of its words (Xapian
+ * 1.4), so two words of the question in the wrong order still find it; with
+ * positions they would not. An index of schema 4 updated by this wenda
+ * becomes schema 5. */
+static void test_indexer__question_terms_carry_no_positions(void **state)
+{
+    fx *f = *state;
+    add_raw(f->dir, "Qold", "old",
+            "{\"id\":\"old\",\"question\":\"灵活就业医保怎么交\",\"answer\":\"按月缴费。\","
+            "\"kind\":\"qa\",\"source\":\"x.md\"}",
+            "4");
+    wd_index_writer *w = NULL;
+    assert_int_equal(wd_index_writer_open(&w, f->dir, f->dict, NULL, NULL), WD_OK);
+    wd_record r = rec("new", "医保卡丢了怎么办", "去医保局补办。");
+    assert_int_equal(wd_index_writer_add(w, &r, NULL), WD_OK);
+    assert_int_equal(wd_index_writer_close(w, NULL), WD_OK);
+    char *v = schema_of(f->dir);
+    assert_string_equal(v, "5");
+    wd_free(v);
+    assert_true(has_term(f->dir, "S医保卡"));
+    assert_true(has_term(f->dir, "S丢"));
+    assert_true(phrase_matches(f->dir, "S丢", "S医保卡"));
+    assert_answer(f->dir, f->dict, "old", "按月缴费。");
 }
 
 static int exists(const char *dir, const char *name)
@@ -580,6 +633,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indexer__documents_store_their_questions_analysed,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer__schema_1_index_keeps_its_id_terms, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_indexer__question_terms_carry_no_positions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_indexer__stored_record_escapes_and_utf8, setup,
                                         teardown),

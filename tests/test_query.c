@@ -1194,12 +1194,50 @@ static void test_query__dense_terms_leave_the_match_past_the_budget(void **state
     wd_results_free(r);
 }
 
+/* The classes of n-grams a tuning run can leave out of the match (WENDA_TUNE
+ * uc=0: characters the question also asks as words of their own; xb=0:
+ * bigrams that span two of its words; ug=0: every character; BENCHMARKS.md
+ * has what each is worth); shipped, all of them are in. */
+static void test_query__ngram_classes_leave_the_match_by_the_tuned_values(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *tune, *gone, *kept;
+    } cases[] = {
+        { "uc=0", "XB交@", "XB低@" },     /* 交 is a word of its own, 低 part of 低保户 */
+        { "xb=0", "XB户要@", "XB低保@" }, /* 户要 spans 低保户 and 要 */
+        { "ug=0", "XB低@", "XB低保@" },
+    };
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.explain = 1;
+    wd_results *r = ask(f, "低保户要交医保吗", &o);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_non_null(strstr(r->parsed, cases[i].gone));
+    wd_results_free(r);
+    wd_searcher *shipped = f->s;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        setenv("WENDA_TUNE", cases[i].tune, 1);
+        assert_int_equal(wd_searcher_open(&f->s, f->dir, f->dict, NULL), WD_OK);
+        unsetenv("WENDA_TUNE");
+        r = ask(f, "低保户要交医保吗", &o);
+        wd_searcher_close(f->s);
+        f->s = shipped;
+        assert_null(strstr(r->parsed, cases[i].gone));
+        assert_non_null(strstr(r->parsed, cases[i].kept));
+        assert_non_null(strstr(r->parsed, "S交@")); /* the words stay */
+        assert_true(r->n_hits >= 1);
+        assert_string_equal(r->hits[0].id, "q1");
+        wd_results_free(r);
+    }
+}
+
 /* ---- synonyms added after the index was built --------------------------------------- */
 
 /* A group added to the dictionary after the index was built applies to it
  * as it stands: 醉驾 asked finds the record that says 醉酒驾驶 (indexed as
- * 醉酒 驾驶) through the phrase of those words, and the group leaves the
- * dictionary version alone, so nothing asks for a re-index. */
+ * 醉酒 驾驶) through all of those words in its question (not their phrase:
+ * the index keeps no positions), and the group leaves the dictionary version
+ * alone, so nothing asks for a re-index. */
 static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void **state)
 {
     (void)state;
@@ -1230,10 +1268,10 @@ static void test_query__a_synonym_group_applies_to_an_index_built_before_it(void
         assert_true(r->n_hits >= 1);
         assert_string_equal(r->hits[0].id, "z1");
         conf[k] = r->hits[0].confidence;
-        /* the phrase of the words the index holds, in the question field */
+        /* all of the words the index holds, in the question field */
         const char *ph = strstr(r->parsed, "S醉酒@");
         if (k)
-            assert_true(ph && strstr(ph, "PHRASE") && strstr(ph, "S驾驶@"));
+            assert_true(ph && !strstr(r->parsed, "PHRASE") && strstr(ph, "AND S驾驶@"));
         else
             assert_null(ph);
         wd_results_free(r);
@@ -1909,6 +1947,7 @@ int main(void)
         cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
         cmocka_unit_test(test_query__dense_terms_leave_the_match_past_the_budget),
+        cmocka_unit_test(test_query__ngram_classes_leave_the_match_by_the_tuned_values),
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
