@@ -1421,6 +1421,49 @@ static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **stat
     wd_analyzer_free(an);
 }
 
+static int count_allocation(void *ctx, size_t n)
+{
+    (void)n;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* A candidate's stored analysis is read back once a search for each record
+ * not yet cached: in two allocations (the analysis, and room to make it in),
+ * not one per entry, for a question of more entries than a scan looks at. */
+static void test_query__a_stored_analysis_reads_back_in_two_allocations(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    static const char *const questions[] = {
+        "低保户要交城乡居民医保吗",
+        "醫保卡丟了怎麼辦？",
+        "城乡居民基本医疗保险参保人员在外地住院治疗后应该怎样办理报销手续和需要哪些材料",
+    };
+    uint64_t stamp = wd_qtext_stamp(wd_dict_version(f->dict), 1);
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        const char *text = questions[k];
+        wd_buf b = WD_BUF_INIT;
+        size_t tokens = 0;
+        assert_int_equal(
+            wd_qtext_store(an, text, strlen(text), count_token, &tokens, stamp, &b, NULL), WD_OK);
+        wd_qtext back;
+        size_t allocations = 0;
+        wd_alloc_set_fail_hook(count_allocation, &allocations);
+        int rc = wd_qtext_decode(b.data, b.len, text, strlen(text), stamp, &back, NULL);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        assert_int_equal(rc, WD_OK);
+        if (k == 2)
+            assert_true(back.n > 64);
+        if (allocations > 2)
+            fail_msg("'%s' (%zu entries): %zu allocations", text, back.n, allocations);
+        wd_qtext_free(&back);
+        wd_buf_free(&b);
+    }
+    wd_analyzer_free(an);
+}
+
 /* The id, score and confidence of each hit, one line each. */
 static char *ranking(wd_searcher *s, const char *question)
 {
@@ -1659,6 +1702,7 @@ int main(void)
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
+        cmocka_unit_test(test_query__a_stored_analysis_reads_back_in_two_allocations),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(
