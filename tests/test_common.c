@@ -364,6 +364,45 @@ static void test_common__record_decode_refuses_what_is_not_a_record(void **state
     }
 }
 
+/* A string is read eight bytes at a time up to the next quote, backslash or
+ * control character: each of them, at every place among plain bytes (ASCII
+ * and Chinese), decodes as it was written, and a raw control character is
+ * refused wherever it falls. */
+static void test_common__record_decode_finds_escapes_wherever_they_fall(void **state)
+{
+    (void)state;
+    static const char *const specials[] = { "\"", "\\", "\n", "\x1F", "/", "\x7F" };
+    for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char answer[128];
+            size_t n = 0;
+            for (size_t i = 0; i < at; i++)
+                answer[n++] = (char)('a' + i % 26);
+            n += (size_t)sprintf(answer + n, "%s医保%s", specials[k], at % 2 ? "x" : "");
+            for (size_t i = 0; i < 19 - at; i++)
+                answer[n++] = (char)('A' + i % 26);
+            answer[n] = '\0';
+            wd_record r = { "a", "q", answer, "s", NULL, WD_KIND_QA, 0, NULL, 0 };
+            wd_buf b = WD_BUF_INIT;
+            assert_int_equal(wd_record_encode(&r, &b), WD_OK);
+            wd_record d;
+            char *mem = NULL;
+            assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
+            assert_string_equal(d.answer, answer);
+            assert_string_equal(d.source, "s");
+            wd_free(mem);
+            wd_buf_free(&b);
+            /* The same place with a raw control character: not JSON. */
+            char bad[160];
+            snprintf(bad, sizeof bad, "{\"id\":\"a\",\"question\":\"%.*s\x1F%s\"}", (int)at,
+                     "abcdefghijklmnopqrstuvwxyz", "医保");
+            mem = (char *)1;
+            assert_int_equal(wd_record_decode(bad, strlen(bad), &d, &mem, NULL), WD_ECORRUPT);
+            assert_null(mem);
+        }
+    }
+}
+
 /* Bytes that are not UTF-8 (a GBK file name) become '?', one each; valid
  * text, 4-byte characters included, is left as it is. */
 static void test_common__utf8_scrub_replaces_each_bad_byte(void **state)
@@ -400,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_common__record_round_trips_through_its_stored_form),
         cmocka_unit_test(test_common__record_decode_reads_any_flat_object),
         cmocka_unit_test(test_common__record_decode_refuses_what_is_not_a_record),
+        cmocka_unit_test(test_common__record_decode_finds_escapes_wherever_they_fall),
         cmocka_unit_test(test_common__utf8_scrub_replaces_each_bad_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
