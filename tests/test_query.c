@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "helpers.h"
 #include "places.h"
+#include "reccache.h"
 #include "schema.h"
 #include "similarity.h"
 #include "snippet.h"
@@ -1464,6 +1465,46 @@ static void test_query__a_stored_analysis_reads_back_in_two_allocations(void **s
     wd_analyzer_free(an);
 }
 
+/* The stored form of a record with this answer (wd_reccache_get's data). */
+static int answer_data(void *ctx, char **data, size_t *len, wd_error *err)
+{
+    (void)err;
+    wd_record r = { "x", "问", ctx, "s", NULL, WD_KIND_QA, 0, NULL, 0 };
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_record_encode(&r, &b), WD_OK);
+    *len = b.len;
+    *data = wd_buf_detach(&b);
+    return WD_OK;
+}
+
+/* The record cache tells two texts apart by a print of their ends before it
+ * compares them: long answers alike at both ends and of one length, but not
+ * in the middle, are not the same answer; the same long answer is. */
+static void test_query__answers_alike_at_both_ends_are_not_the_same_answer(void **state)
+{
+    (void)state;
+    char a[600], b[600];
+    for (size_t i = 0; i < sizeof a - 1; i++)
+        a[i] = b[i] = (char)('a' + i % 26);
+    a[sizeof a - 1] = b[sizeof b - 1] = '\0';
+    b[300] = 'Z';
+    wd_reccache c;
+    memset(&c, 0, sizeof c);
+    wd_rec *ra = NULL, *rb = NULL, *ra2 = NULL;
+    assert_int_equal(wd_reccache_get(&c, 1, answer_data, a, &ra, NULL), WD_OK);
+    assert_int_equal(wd_reccache_get(&c, 2, answer_data, b, &rb, NULL), WD_OK);
+    assert_int_equal(wd_reccache_get(&c, 3, answer_data, a, &ra2, NULL), WD_OK);
+    assert_true(wd_rec_same_question(ra, rb));
+    assert_false(wd_rec_same_answer(ra, rb));
+    assert_true(wd_rec_same_answer(ra, ra2));
+    b[300] = a[300];
+    b[0] = 'Z';
+    wd_rec *rc = NULL;
+    assert_int_equal(wd_reccache_get(&c, 4, answer_data, b, &rc, NULL), WD_OK);
+    assert_false(wd_rec_same_answer(ra, rc));
+    wd_reccache_free(&c);
+}
+
 /* The id, score and confidence of each hit, one line each. */
 static char *ranking(wd_searcher *s, const char *question)
 {
@@ -1703,6 +1744,7 @@ int main(void)
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_in_two_allocations),
+        cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(
