@@ -202,12 +202,61 @@ int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error
     return WD_OK;
 }
 
+/* wd_norm_utf8 of a chunk in one pass, when every code point of it takes
+ * wd_norm_text's fast path (nearly every chunk of Chinese text): the UTF-8
+ * of what wd_norm_text gives appended to out, the bytes of code points that
+ * map to themselves copied a run at a time. 1, with out as it was, when a
+ * code point needs ICU's normaliser (wd_norm_text then does the chunk);
+ * WD_OK; WD_ENOMEM. */
+static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_buf *out)
+{
+    size_t at = out->len, p = 0;
+    size_t r0 = 0, r1 = 0; /* s[r0..r1): code points that map to themselves, not yet out */
+    if (wd_buf_reserve(out, len) != WD_OK) /* what most chunks need, at once */
+        return WD_ENOMEM;
+    uint32_t c, nc = 0;
+    size_t l = next_cp(s, len, &p, &c);
+    while (l) {
+        size_t cs = p;
+        p += l;
+        size_t nl = next_cp(s, len, &p, &nc);
+        uint32_t m;
+        if (!((!nl || boundary_before(n, nc)) && fast_map(n, c, &m))) {
+            out->len = at;
+            if (out->data)
+                out->data[at] = '\0';
+            return 1;
+        }
+        m = wd_t2s(m);
+        if (m == c && cs == r1) {
+            r1 = cs + l;
+        } else {
+            char e[4];
+            if (wd_buf_append(out, s + r0, r1 - r0) != WD_OK ||
+                (m != c && wd_buf_append(out, e, wd_utf8_encode(m, e)) != WD_OK))
+                return WD_ENOMEM;
+            r0 = m == c ? cs : cs + l;
+            r1 = cs + l;
+        }
+        c = nc;
+        l = nl;
+    }
+    return wd_buf_append(out, s + r0, r1 - r0);
+}
+
 int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *err)
 {
     size_t pos = 0;
     while (pos < len) {
         size_t end = wd_chunk_end(s, pos, len);
-        int rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
+        int rc = norm_fast_utf8(nm->nfkc, s + pos, end - pos, out);
+        if (rc == WD_ENOMEM)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        if (rc == WD_OK) {
+            pos = end;
+            continue;
+        }
+        rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
         if (rc != WD_OK)
             return rc;
         if (wd_buf_reserve(out, nm->scratch.n * 4) != WD_OK)
