@@ -839,6 +839,9 @@ static void test_analyzer__normalize_is_the_code_points_normalised(void **state)
         "\xf0\x9f\x98\x80",
         "ß",
         "\xef\xac\x81", /* ﬁ */
+        "\xed\xa0\x80", /* a surrogate */
+        "\xe0\x80\x80", /* overlong */
+        "\xe4\xbd",     /* cut short */
     };
     static const char *const plain[] = { "abc defg hij", "低保户要交医保吗", "a低b保c" };
     for (size_t k = 0; k < sizeof odd / sizeof *odd; k++)
