@@ -215,23 +215,29 @@ int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error
 /* wd_norm_utf8 of a chunk in one pass, when every code point of it takes
  * wd_norm_text's fast path (nearly every chunk of Chinese text): the UTF-8
  * of what wd_norm_text gives appended to out, the bytes of code points that
- * map to themselves copied a run at a time. 1, with out as it was, when a
- * code point needs ICU's normaliser (wd_norm_text then does the chunk);
- * WD_OK; WD_ENOMEM. */
+ * map to themselves copied a run at a time. A code point takes the fast
+ * path when it has a fast image (fast_map) and the next one a boundary
+ * before it: the whole chunk does when each has a fast image and each but
+ * the first a boundary, which ASCII, the CJK ideographs and the full-width
+ * forms have without asking ICU. 1, with out as it was, when a code point
+ * needs ICU's normaliser (wd_norm_text then does the chunk); WD_OK;
+ * WD_ENOMEM. */
 static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_buf *out)
 {
     size_t at = out->len, p = 0;
     size_t r0 = 0, r1 = 0; /* s[r0..r1): code points that map to themselves, not yet out */
     if (wd_buf_reserve(out, len) != WD_OK) /* what most chunks need, at once */
         return WD_ENOMEM;
-    uint32_t c, nc = 0;
-    size_t l = next_cp(s, len, &p, &c);
-    while (l) {
+    uint32_t c;
+    for (size_t l, first = 1; (l = next_cp(s, len, &p, &c)) != 0; first = 0) {
         size_t cs = p;
         p += l;
-        size_t nl = next_cp(s, len, &p, &nc);
         uint32_t m;
-        if (!((!nl || boundary_before(n, nc)) && fast_map(n, c, &m))) {
+        if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+            m = c;
+        else if (c < 0x80)
+            m = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        else if (!((first || boundary_before(n, c)) && fast_map(n, c, &m))) {
             out->len = at;
             if (out->data)
                 out->data[at] = '\0';
@@ -248,8 +254,6 @@ static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_b
             r0 = m == c ? cs : cs + l;
             r1 = cs + l;
         }
-        c = nc;
-        l = nl;
     }
     return wd_buf_append(out, s + r0, r1 - r0);
 }

@@ -842,6 +842,7 @@ static void test_analyzer__normalize_is_the_code_points_normalised(void **state)
         "\xed\xa0\x80", /* a surrogate */
         "\xe0\x80\x80", /* overlong */
         "\xe4\xbd",     /* cut short */
+        "\xc2\xad",     /* a soft hyphen */
     };
     static const char *const plain[] = { "abc defg hij", "低保户要交医保吗", "a低b保c" };
     for (size_t k = 0; k < sizeof odd / sizeof *odd; k++)
