@@ -12,6 +12,11 @@
  * else goes through unorm2_normalize with the NFKC_Casefold instance.
  * Finally each code point is folded Traditional -> Simplified through the
  * generated table (wd_t2s). Invalid UTF-8 bytes are skipped.
+ *
+ * wd_norm_utf8 (the normalised text alone, as wd_normalize gives it) needs
+ * no offsets: a chunk whose every code point takes the fast path is
+ * normalised in one pass straight to UTF-8, its unchanged bytes copied a run
+ * at a time; any other chunk goes through wd_norm_text.
  */
 #include <string.h>
 
