@@ -30,9 +30,11 @@ typedef struct analysing {
     wd_qtext *q;
     wd_strmap index; /* "\0" or "\1" (n-gram) + text -> size_t entry */
     int words_only;  /* only the words and particles (a long question's first look) */
-    /* A replay (wd_qtext_decode) copies its entries' texts here, into room
-     * made for all of them, and q->w has room for all its entries: no
-     * allocation per entry. NULL: each text is an allocation of its own. */
+    /* A replay (wd_qtext_decode): q->w has room for all its entries, the
+     * tokens' texts are borrowed (spans of the stored form or of the
+     * normalised text, which outlive it) and the n-grams' copied here, into
+     * room made for all of them: no allocation per entry (the caller packs
+     * the analysis). NULL: each text is an allocation of its own. */
     char *texts;
     size_t ntexts;
     /* A bit per kind class and hash of the entries while they are scanned:
@@ -119,15 +121,18 @@ static long add_word(analysing *a, const char *text, size_t len, int kind, uint3
         return (long)found - 1;
     }
     char *copy;
-    if (a->texts) { /* room made for every entry and text (wd_qtext_decode) */
+    if (a->texts) { /* a replay: room made for every entry and n-gram */
         if (q->n == q->cap) {
             q->oom = 1;
             return -1;
         }
-        copy = a->texts + a->ntexts;
-        memcpy(copy, text, len);
-        copy[len] = '\0';
-        a->ntexts += len + 1;
+        if (kind == WD_QK_NGRAM) { /* a bigram is made in wd_bigrams_feed's buffer */
+            copy = a->texts + a->ntexts;
+            memcpy(copy, text, len);
+            a->ntexts += len;
+        } else {
+            copy = (char *)text;
+        }
     } else {
         copy = wd_strndup(text, len);
         if (!copy || WD_GROW(q->w, q->cap, q->n + 1, 16) != WD_OK) {
@@ -628,20 +633,20 @@ static int read_tokens(reader *r, size_t ntok, const char *norm, size_t nlen, wd
 #define REPLAY_TOKENS 64
 
 /* Replay the tokens t[0..ntok) over norm into *q, as add_token makes an
- * analysis, in one allocation: room for every entry and text they can make
- * (a token is an entry; each character of a CJK word, up to 4 bytes, is one
- * more, and the bigram it ends one more, up to 8 bytes). */
+ * analysis, in one allocation: room for every entry they can make and the
+ * n-grams' texts (a token is an entry; each character of a CJK word, up to
+ * 4 bytes, is one more, and the bigram it ends one more, up to 8 bytes). The
+ * words' texts do not overlap in norm, so the room is at most linear in the
+ * stored form, whatever it says. The texts are not NUL-terminated until
+ * the caller packs q (wd_qtext_pack); norm is borrowed too. */
 static int replay(const wd_token *t, size_t ntok, const char *norm, size_t nlen, wd_qtext *q)
 {
-    size_t nent = 0, ntext = 0;
-    for (size_t i = 0; i < ntok; i++) {
-        nent += 1;
-        ntext += t[i].len + 1;
+    size_t nent = ntok, ntext = 0;
+    for (size_t i = 0; i < ntok; i++)
         if ((t[i].flags & WD_TOKEN_CJK) && !(t[i].flags & WD_TOKEN_SUBWORD)) {
             nent += 2 * t[i].len;
             ntext += 8 * t[i].len;
         }
-    }
     char *room = wd_malloc(nent * sizeof *q->w + ntext + 1);
     if (!room)
         return WD_ENOMEM;
@@ -653,7 +658,7 @@ static int replay(const wd_token *t, size_t ntok, const char *norm, size_t nlen,
     for (size_t i = 0; rc == WD_OK && i < ntok; i++)
         if ((rc = add_token(&a, &t[i])) != WD_OK)
             rc = rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
-    q->norm = (char *)norm; /* borrowed, as the texts are: packed by the caller */
+    q->norm = (char *)norm;
     q->nlen = nlen;
     rc = finish(q, &a, rc, NULL);
     if (rc != WD_OK)

@@ -1465,6 +1465,56 @@ static void test_query__a_stored_analysis_reads_back_in_two_allocations(void **s
     wd_analyzer_free(an);
 }
 
+static size_t largest_allocation;
+
+static int note_allocation(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (n > largest_allocation)
+        largest_allocation = n;
+    return 0;
+}
+
+/* A stored form read back needs room linear in its own size, whatever its
+ * tokens claim: a thousand sub-words each as long as the whole question
+ * (four bytes of the form apiece) make one entry, and no allocation of
+ * their texts' total. */
+static void test_query__a_stored_analysis_needs_room_linear_in_its_size(void **state)
+{
+    (void)state;
+    char question[199];
+    for (size_t i = 0; i < 198; i += 3)
+        memcpy(question + i, "保", 3);
+    question[198] = '\0';
+    wd_buf b = WD_BUF_INIT;
+    const uint64_t stamp = 0x1234;
+    wd_buf_putc(&b, 'C');
+    for (int k = 0; k < 8; k++)
+        wd_buf_putc(&b, (char)(stamp >> (8 * k)));
+    const unsigned char head[] = { 0xE8, 0x07, 0 }; /* 1000 tokens; the question as written */
+    wd_buf_append(&b, head, sizeof head);
+    /* A sub-word at position 0, at offset 0, 198 bytes long; then 999 more
+     * at the previous token's position. */
+    const unsigned char first[] = { 1, 0, 0, 0xC6, 0x01 }, more[] = { 17, 0, 0xC6, 0x01 };
+    wd_buf_append(&b, first, sizeof first);
+    for (size_t i = 1; i < 1000; i++)
+        wd_buf_append(&b, more, sizeof more);
+    assert_false(b.oom);
+    wd_qtext back;
+    largest_allocation = 0;
+    wd_alloc_set_fail_hook(note_allocation, NULL);
+    int rc = wd_qtext_decode(b.data, b.len, question, 198, stamp, &back, NULL);
+    wd_alloc_set_fail_hook(NULL, NULL);
+    assert_int_equal(rc, WD_OK);
+    assert_int_equal(back.n, 1);
+    assert_int_equal(back.w[0].wqf, 1000);
+    assert_int_equal(back.w[0].len, 198);
+    if (largest_allocation > 20 * b.len)
+        fail_msg("%zu bytes of stored form: an allocation of %zu", b.len, largest_allocation);
+    wd_qtext_free(&back);
+    wd_buf_free(&b);
+}
+
 /* The stored form of a record with this answer (wd_reccache_get's data). */
 static int answer_data(void *ctx, char **data, size_t *len, wd_error *err)
 {
@@ -1744,6 +1794,7 @@ int main(void)
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_in_two_allocations),
+        cmocka_unit_test(test_query__a_stored_analysis_needs_room_linear_in_its_size),
         cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
