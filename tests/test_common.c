@@ -44,6 +44,26 @@ static void test_common__utf8_round_trip(void **state)
     assert_int_equal(wd_utf8_count("医保ab", strlen("医保ab")), 4);
 }
 
+/* Every three-byte sequence decodes as the definition says: led by E0..EF,
+ * two continuation bytes, not overlong (E0 then A0..BF), not a surrogate
+ * (ED then 80..9F), and not cut short. */
+static void test_common__utf8_decodes_every_three_byte_sequence(void **state)
+{
+    (void)state;
+    for (unsigned a = 0xE0; a <= 0xEF; a++)
+        for (unsigned b = 0x70; b <= 0xCF; b++)
+            for (unsigned c = 0x70; c <= 0xCF; c += 0x0F) {
+                const char s[3] = { (char)a, (char)b, (char)c };
+                uint32_t v = (a & 0x0F) << 12 | (b & 0x3F) << 6 | (c & 0x3F), got = 0;
+                int ok = (b & 0xC0) == 0x80 && (c & 0xC0) == 0x80 && v >= 0x800 &&
+                         !(v >= 0xD800 && v <= 0xDFFF);
+                assert_int_equal(wd_utf8_decode(s, 3, &got), ok ? 3 : 0);
+                if (ok)
+                    assert_int_equal(got, v);
+                assert_int_equal(wd_utf8_decode(s, 2, &got), 0);
+            }
+}
+
 static void test_common__buf_grows_and_detaches(void **state)
 {
     (void)state;
@@ -427,6 +447,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_common__utf8_valid_rejects_overlong_and_surrogates),
         cmocka_unit_test(test_common__utf8_round_trip),
+        cmocka_unit_test(test_common__utf8_decodes_every_three_byte_sequence),
         cmocka_unit_test(test_common__buf_grows_and_detaches),
         cmocka_unit_test(test_common__buf_oom_is_sticky),
         cmocka_unit_test(test_common__buf_reads_a_stream),
