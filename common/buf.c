@@ -179,14 +179,8 @@ size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp)
         *cp = c;
         return 1;
     }
-    /* Three bytes led by E1..EC or EE..EF (Chinese, the full-width forms)
-     * can be neither overlong nor a surrogate: only the continuation bytes
-     * are checked. */
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 && (u[1] & 0xC0) == 0x80 &&
-        (u[2] & 0xC0) == 0x80) {
-        *cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    if (wd_utf8_decode3(s, n, cp))
         return 3;
-    }
     size_t len;
     uint32_t v, min;
     if (c >= 0xC2 && c <= 0xDF) {

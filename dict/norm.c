@@ -94,16 +94,8 @@ static inline size_t next_cp(const char *s, size_t len, size_t *p, uint32_t *cp)
             *cp = b;
             return 1;
         }
-        /* Three bytes led by E1..EC or EE..EF (the CJK ideographs, the
-         * full-width forms) can be neither overlong nor a surrogate: decoded
-         * here, as wd_utf8_decode would. */
-        if (b >= 0xE1 && b != 0xED && len - *p >= 3) {
-            unsigned char b1 = (unsigned char)s[*p + 1], b2 = (unsigned char)s[*p + 2];
-            if (b <= 0xEF && (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
-                *cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(b1 & 0x3F) << 6 | (b2 & 0x3F);
-                return 3;
-            }
-        }
+        if (wd_utf8_decode3(s + *p, len - *p, cp))
+            return 3;
         size_t l = wd_utf8_decode(s + *p, len - *p, cp);
         if (l)
             return l;
