@@ -179,6 +179,8 @@ size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp)
         *cp = c;
         return 1;
     }
+    if (wd_utf8_decode3(s, n, cp))
+        return 3;
     size_t len;
     uint32_t v, min;
     if (c >= 0xC2 && c <= 0xDF) {

@@ -12,6 +12,11 @@
  * else goes through unorm2_normalize with the NFKC_Casefold instance.
  * Finally each code point is folded Traditional -> Simplified through the
  * generated table (wd_t2s). Invalid UTF-8 bytes are skipped.
+ *
+ * wd_norm_utf8 (the normalised text alone, as wd_normalize gives it) needs
+ * no offsets: a chunk whose every code point takes the fast path is
+ * normalised in one pass straight to UTF-8, its unchanged bytes copied a run
+ * at a time; any other chunk goes through wd_norm_text.
  */
 #include <string.h>
 
@@ -89,6 +94,8 @@ static inline size_t next_cp(const char *s, size_t len, size_t *p, uint32_t *cp)
             *cp = b;
             return 1;
         }
+        if (wd_utf8_decode3(s + *p, len - *p, cp))
+            return 3;
         size_t l = wd_utf8_decode(s + *p, len - *p, cp);
         if (l)
             return l;
@@ -202,12 +209,65 @@ int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error
     return WD_OK;
 }
 
+/* wd_norm_utf8 of a chunk in one pass, when every code point of it takes
+ * wd_norm_text's fast path (nearly every chunk of Chinese text): the UTF-8
+ * of what wd_norm_text gives appended to out, the bytes of code points that
+ * map to themselves copied a run at a time. A code point takes the fast
+ * path when it has a fast image (fast_map) and the next one a boundary
+ * before it: the whole chunk does when each has a fast image and each but
+ * the first a boundary, which ASCII, the CJK ideographs and the full-width
+ * forms have without asking ICU. 1, with out as it was, when a code point
+ * needs ICU's normaliser (wd_norm_text then does the chunk); WD_OK;
+ * WD_ENOMEM. */
+static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_buf *out)
+{
+    size_t at = out->len, p = 0;
+    size_t r0 = 0, r1 = 0; /* s[r0..r1): code points that map to themselves, not yet out */
+    if (wd_buf_reserve(out, len) != WD_OK) /* what most chunks need, at once */
+        return WD_ENOMEM;
+    uint32_t c;
+    for (size_t l, first = 1; (l = next_cp(s, len, &p, &c)) != 0; first = 0) {
+        size_t cs = p;
+        p += l;
+        uint32_t m;
+        if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+            m = c;
+        else if (c < 0x80)
+            m = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        else if (!((first || boundary_before(n, c)) && fast_map(n, c, &m))) {
+            out->len = at;
+            if (out->data)
+                out->data[at] = '\0';
+            return 1;
+        }
+        m = wd_t2s(m);
+        if (m == c && cs == r1) {
+            r1 = cs + l;
+        } else {
+            char e[4];
+            if (wd_buf_append(out, s + r0, r1 - r0) != WD_OK ||
+                (m != c && wd_buf_append(out, e, wd_utf8_encode(m, e)) != WD_OK))
+                return WD_ENOMEM;
+            r0 = m == c ? cs : cs + l;
+            r1 = cs + l;
+        }
+    }
+    return wd_buf_append(out, s + r0, r1 - r0);
+}
+
 int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *err)
 {
     size_t pos = 0;
     while (pos < len) {
         size_t end = wd_chunk_end(s, pos, len);
-        int rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
+        int rc = norm_fast_utf8(nm->nfkc, s + pos, end - pos, out);
+        if (rc == WD_ENOMEM)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        if (rc == WD_OK) {
+            pos = end;
+            continue;
+        }
+        rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
         if (rc != WD_OK)
             return rc;
         if (wd_buf_reserve(out, nm->scratch.n * 4) != WD_OK)

@@ -18,17 +18,39 @@
 #include "strmap.h"
 #include "xapian_c.h"
 
+/* Entries a text has before they are indexed by a map: most questions have
+ * fewer, and a look through them costs less than the map. */
+#define ENTRIES_SCANNED 128
+/* Bits of the filter of the scanned entries' hashes (a power of two). */
+#define ENTRY_FILTER_BITS 2048
+
 /* A text being analysed, with its entries indexed by kind class and text
  * (a question of thousands of words is analysed in linear time). */
 typedef struct analysing {
     wd_qtext *q;
     wd_strmap index; /* "\0" or "\1" (n-gram) + text -> size_t entry */
     int words_only;  /* only the words and particles (a long question's first look) */
+    /* A replay (wd_qtext_decode): q->w has room for all its entries, the
+     * tokens' texts are borrowed (spans of the stored form or of the
+     * normalised text, which outlive it) and the n-grams' copied here, into
+     * room made for all of them: no allocation per entry (the caller packs
+     * the analysis). NULL: each text is an allocation of its own. */
+    char *texts;
+    size_t ntexts;
+    /* A bit per kind class and hash of the entries while they are scanned:
+     * most texts are new, and a clear bit says so without the scan. */
+    uint64_t seen[ENTRY_FILTER_BITS / 64];
 } analysing;
 
-/* Entries a text has before they are indexed by a map: most questions have
- * fewer, and a look through them costs less than the map. */
-#define ENTRIES_SCANNED 48
+/* The word of a->seen, and its bit, of text (hash) as kind: a two-character
+ * word and its bigram, same text but two entries, have bits apart. */
+static uint64_t *seen_word(analysing *a, uint64_t hash, int kind, uint64_t *bit)
+{
+    size_t b =
+        (size_t)(hash >> 32 ^ (kind == WD_QK_NGRAM ? 0x9E3779B9u : 0)) & (ENTRY_FILTER_BITS - 1);
+    *bit = (uint64_t)1 << (b % 64);
+    return &a->seen[b / 64];
+}
 
 /* The map key of text as kind: a class byte ("\0", or "\1" for n-grams)
  * and the text. */
@@ -47,6 +69,9 @@ static size_t find_entry(analysing *a, const char *text, size_t len, int kind, u
     wd_qtext *q = a->q;
     *slot = NULL;
     if (q->n < ENTRIES_SCANNED) {
+        uint64_t bit;
+        if (!(*seen_word(a, hash, kind, &bit) & bit))
+            return 0;
         for (size_t i = 0; i < q->n; i++) {
             const wd_qword *w = &q->w[i];
             if (w->hash == hash && w->len == len &&
@@ -95,15 +120,32 @@ static long add_word(analysing *a, const char *text, size_t len, int kind, uint3
             w->kind = kind;
         return (long)found - 1;
     }
-    char *copy = wd_strndup(text, len);
-    if (!copy || WD_GROW(q->w, q->cap, q->n + 1, 16) != WD_OK) {
-        wd_free(copy);
-        q->oom = 1;
-        return -1;
+    char *copy;
+    if (a->texts) { /* a replay: room made for every entry and n-gram */
+        if (q->n == q->cap) {
+            q->oom = 1;
+            return -1;
+        }
+        if (kind == WD_QK_NGRAM) { /* a bigram is made in wd_bigrams_feed's buffer */
+            copy = a->texts + a->ntexts;
+            memcpy(copy, text, len);
+            a->ntexts += len;
+        } else {
+            copy = (char *)text;
+        }
+    } else {
+        copy = wd_strndup(text, len);
+        if (!copy || WD_GROW(q->w, q->cap, q->n + 1, 16) != WD_OK) {
+            wd_free(copy);
+            q->oom = 1;
+            return -1;
+        }
     }
     q->w[q->n] = (wd_qword){ copy, len, kind, 1, pos, hash, WD_QW_NOT_PRIMARY, 0, NULL, 0 };
     if (slot)
         *slot = q->n;
+    uint64_t bit;
+    *seen_word(a, hash, kind, &bit) |= bit;
     return (long)q->n++;
 }
 
@@ -146,7 +188,10 @@ static int finish(wd_qtext *q, analysing *a, int rc, wd_error *err)
     if (q->oom || (rc == WD_OK && !q->norm))
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     if (rc != WD_OK) {
-        wd_qtext_free(q);
+        if (a->texts) /* the replay's room holds it all */
+            memset(q, 0, sizeof *q);
+        else
+            wd_qtext_free(q);
         return rc;
     }
     for (size_t i = 0; i < q->n; i++)
@@ -159,7 +204,7 @@ static int analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, i
                    wd_error *err)
 {
     memset(q, 0, sizeof *q);
-    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), words_only };
+    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), words_only, NULL, 0, { 0 } };
     wd_buf norm = WD_BUF_INIT;
     int rc = wd_analyze_norm(an, WD_ANALYZE_INDEX, text, len, add_token, &a, &norm, err);
     q->nlen = norm.len;
@@ -537,33 +582,32 @@ static size_t get_size(reader *r, size_t room)
     return r->bad ? 0 : (size_t)v;
 }
 
-/* Replay the stored tokens (r at the first) over norm into a. */
-static int replay(reader *r, size_t ntok, const char *norm, size_t nlen, analysing *a)
+/* The stored tokens (r at the first) read over norm into t[0..ntok): their
+ * texts are spans of norm (or of the stored form, for a canonical form). */
+static int read_tokens(reader *r, size_t ntok, const char *norm, size_t nlen, wd_token *t)
 {
     size_t cursor = 0, prev_end = 0;
     uint32_t pos = 0;
     for (size_t i = 0; i < ntok; i++) {
         unsigned flags = (unsigned)get_varint(r);
-        wd_token t = { 0 };
-        t.flags = (flags & TK_SUBWORD ? WD_TOKEN_SUBWORD : 0) |
-                  (flags & TK_STOP ? WD_TOKEN_STOP : 0) | (flags & TK_CJK ? WD_TOKEN_CJK : 0);
+        wd_token *k = &t[i];
+        memset(k, 0, sizeof *k);
+        k->flags = (flags & TK_SUBWORD ? WD_TOKEN_SUBWORD : 0) |
+                   (flags & TK_STOP ? WD_TOKEN_STOP : 0) | (flags & TK_CJK ? WD_TOKEN_CJK : 0);
         if (!i)
             pos = (uint32_t)get_varint(r);
         else if (flags & TK_POS_NEXT)
             pos++;
         else if (!(flags & TK_POS_SAME))
             pos += (uint32_t)get_varint(r);
-        t.position = pos;
+        k->position = pos;
         if (flags & TK_OWN) {
-            t.flags |= WD_TOKEN_SUBWORD | WD_TOKEN_CANONICAL;
-            t.len = get_size(r, (size_t)(r->end - r->p));
+            k->flags |= WD_TOKEN_SUBWORD | WD_TOKEN_CANONICAL;
+            k->len = get_size(r, (size_t)(r->end - r->p));
             if (r->bad)
                 return WD_ECORRUPT;
-            t.text = (const char *)r->p;
-            r->p += t.len;
-            int rc = add_token(a, &t);
-            if (rc)
-                return rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
+            k->text = (const char *)r->p;
+            r->p += k->len;
             continue;
         }
         size_t off;
@@ -571,21 +615,55 @@ static int replay(reader *r, size_t ntok, const char *norm, size_t nlen, analysi
             off = get_size(r, nlen);
         else
             off = cursor + (flags & TK_HERE ? 0 : get_size(r, nlen - cursor));
-        t.len = get_size(r, nlen - off);
+        k->len = get_size(r, nlen - off);
         if (r->bad)
             return WD_ECORRUPT;
-        t.text = norm + off;
+        k->text = norm + off;
         if (!(flags & TK_SUBWORD)) {
             /* Offsets that tell the n-grams where a run of words breaks. */
-            t.start = flags & TK_ADJACENT ? prev_end : prev_end + 1;
-            t.end = prev_end = t.start + 1;
-            cursor = off + t.len;
+            k->start = flags & TK_ADJACENT ? prev_end : prev_end + 1;
+            k->end = prev_end = k->start + 1;
+            cursor = off + k->len;
         }
-        int rc = add_token(a, &t);
-        if (rc)
-            return rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
     }
     return r->p == r->end ? WD_OK : WD_ECORRUPT;
+}
+
+/* Tokens a replay keeps on the stack (a question has about a dozen). */
+#define REPLAY_TOKENS 64
+
+/* Replay the tokens t[0..ntok) over norm into *q, as add_token makes an
+ * analysis, in one allocation: room for every entry they can make and the
+ * n-grams' texts (a token is an entry; each character of a CJK word, up to
+ * 4 bytes, is one more, and the bigram it ends one more, up to 8 bytes). The
+ * words' texts do not overlap in norm, so the room is at most linear in the
+ * stored form, whatever it says. The texts are not NUL-terminated until
+ * the caller packs q (wd_qtext_pack); norm is borrowed too. */
+static int replay(const wd_token *t, size_t ntok, const char *norm, size_t nlen, wd_qtext *q)
+{
+    size_t nent = ntok, ntext = 0;
+    for (size_t i = 0; i < ntok; i++)
+        if ((t[i].flags & WD_TOKEN_CJK) && !(t[i].flags & WD_TOKEN_SUBWORD)) {
+            nent += 2 * t[i].len;
+            ntext += 8 * t[i].len;
+        }
+    char *room = wd_malloc(nent * sizeof *q->w + ntext + 1);
+    if (!room)
+        return WD_ENOMEM;
+    memset(q, 0, sizeof *q);
+    q->w = (wd_qword *)(void *)room;
+    q->cap = nent;
+    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), 0, room + nent * sizeof *q->w, 0, { 0 } };
+    int rc = WD_OK;
+    for (size_t i = 0; rc == WD_OK && i < ntok; i++)
+        if ((rc = add_token(&a, &t[i])) != WD_OK)
+            rc = rc == WD_ENOMEM ? WD_ENOMEM : WD_ECORRUPT;
+    q->norm = (char *)norm;
+    q->nlen = nlen;
+    rc = finish(q, &a, rc, NULL);
+    if (rc != WD_OK)
+        wd_free(room);
+    return rc;
 }
 
 int wd_qtext_decode(const char *data, size_t dlen, const char *text, size_t len, uint64_t stamp,
@@ -612,18 +690,18 @@ int wd_qtext_decode(const char *data, size_t dlen, const char *text, size_t len,
     size_t nlen = nl ? nl - 1 : len;
     if (nl)
         r.p += nlen;
+    wd_token few[REPLAY_TOKENS];
+    wd_token *t = ntok <= REPLAY_TOKENS ? few : wd_malloc(ntok * sizeof *t);
+    if (!t)
+        return WD_ENOMEM;
+    int rc = read_tokens(&r, ntok, norm, nlen, t);
     wd_qtext q;
-    memset(&q, 0, sizeof q);
-    analysing a = { &q, WD_STRMAP_INIT(sizeof(size_t)), 0 };
-    int rc = replay(&r, ntok, norm, nlen, &a);
-    if (rc == WD_OK && !(q.norm = wd_strndup(norm, nlen)))
-        rc = WD_ENOMEM;
-    q.nlen = nlen;
-    rc = finish(&q, &a, rc, NULL);
-    if (rc != WD_OK)
-        return rc;
-    rc = wd_qtext_pack(&q, out, bytes) == WD_OK ? WD_OK : WD_ENOMEM;
-    wd_qtext_free(&q);
+    if (rc == WD_OK && (rc = replay(t, ntok, norm, nlen, &q)) == WD_OK) {
+        rc = wd_qtext_pack(&q, out, bytes) == WD_OK ? WD_OK : WD_ENOMEM;
+        wd_free(q.w); /* the replay's room */
+    }
+    if (t != few)
+        wd_free(t);
     if (rc != WD_OK)
         memset(out, 0, sizeof *out);
     return rc;

@@ -78,6 +78,19 @@ static int table_grow(wd_rectable *t)
     return WD_OK;
 }
 
+/* What wd_rec_same_question and wd_rec_same_answer compare first: the hash
+ * of a short text, else of its length and its first and last 64 bytes
+ * (equal texts have equal prints; the comparison after a match decides). An
+ * answer of a few kilobytes is not hashed whole for it. */
+static uint64_t text_print(const char *s, size_t len)
+{
+    if (len <= 128)
+        return wd_hash_bytes(s, len);
+    uint64_t h = wd_fnv1a64(s, 64, WD_FNV_OFFSET);
+    h = wd_fnv1a64(s + len - 64, 64, h);
+    return wd_fnv1a64(&len, sizeof len, h);
+}
+
 static int decode(wd_rec **out, uint32_t did, wd_rec_data_fn get_data, void *ctx, wd_error *err)
 {
     wd_rec *r = wd_calloc(1, sizeof *r);
@@ -95,8 +108,8 @@ static int decode(wd_rec **out, uint32_t did, wd_rec_data_fn get_data, void *ctx
     }
     r->did = did;
     size_t ql = strlen(r->rec.question), al = strlen(r->rec.answer);
-    r->qhash = wd_hash_bytes(r->rec.question, ql);
-    r->ahash = wd_hash_bytes(r->rec.answer, al);
+    r->qhash = text_print(r->rec.question, ql);
+    r->ahash = text_print(r->rec.answer, al);
     r->bytes = sizeof *r + dlen + 2 * REC_MALLOC_COST;
     *out = r;
     return WD_OK;

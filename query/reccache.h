@@ -34,7 +34,7 @@ typedef struct wd_rec {
     uint32_t did;
     wd_record rec; /* decoded; its strings live in mem */
     char *mem;
-    uint64_t qhash, ahash; /* of the question and answer texts */
+    uint64_t qhash, ahash; /* prints of the question and answer texts (equal texts, equal prints) */
     /* the question, analysed (wd_reccache_analyse) */
     int analysed;
     wd_qtext q;  /* packed */
@@ -50,7 +50,7 @@ typedef struct wd_rec {
 } wd_rec;
 
 /* Two records with the same question text, or the same answer text (corpora
- * repeat both: FAQ variants, records imported twice): the hash first. */
+ * repeat both: FAQ variants, records imported twice): the print first. */
 static inline int wd_rec_same_question(const wd_rec *a, const wd_rec *b)
 {
     return a->qhash == b->qhash && strcmp(a->rec.question, b->rec.question) == 0;

@@ -817,6 +817,62 @@ static void test_analyzer__normalize(void **state)
     }
 }
 
+/* wd_normalize copies the bytes of a chunk that normalise to themselves and
+ * maps the rest in one pass, or, for a chunk with a code point ICU must
+ * normalise, maps each code point (as wd_normalize_map does): the same text
+ * either way, with each kind of code point anywhere among plain ones. */
+static void test_analyzer__normalize_is_the_code_points_normalised(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {
+        "A",
+        "醫",
+        "Ｚ",
+        "，",
+        "\xe3\x80\x80",
+        "e\xcc\x81",
+        "\xcc\x81",
+        "\xff",
+        "\xe5\x8c",
+        "\xe2\x91\xa0", /* ① */
+        "\xc3\x9f",
+        "\xf0\x9f\x98\x80",
+        "ß",
+        "\xef\xac\x81", /* ﬁ */
+        "\xed\xa0\x80", /* a surrogate */
+        "\xe0\x80\x80", /* overlong */
+        "\xe4\xbd",     /* cut short */
+        "\xc2\xad",     /* a soft hyphen */
+    };
+    static const char *const plain[] = { "abc defg hij", "低保户要交医保吗", "a低b保c" };
+    for (size_t k = 0; k < sizeof odd / sizeof *odd; k++)
+        for (size_t p = 0; p < sizeof plain / sizeof *plain; p++)
+            for (size_t at = 0; at <= strlen(plain[p]); at++) {
+                char in[96];
+                snprintf(in, sizeof in, "%.*s%s%s%s", (int)at, plain[p], odd[k], plain[p] + at,
+                         odd[(k + 1) % (sizeof odd / sizeof *odd)]);
+                char *got = NULL;
+                size_t gn = 0, n = 0;
+                assert_int_equal(wd_normalize(g_an, in, strlen(in), &got, &gn, NULL), WD_OK);
+                uint32_t *cps = NULL;
+                size_t *starts = NULL, *ends = NULL;
+                assert_int_equal(
+                    wd_normalize_map(g_an, in, strlen(in), &cps, &starts, &ends, &n, NULL), WD_OK);
+                wd_buf want = WD_BUF_INIT;
+                for (size_t i = 0; i < n; i++) {
+                    char e[4];
+                    wd_buf_append(&want, e, wd_utf8_encode(cps[i], e));
+                }
+                assert_int_equal(gn, want.len);
+                assert_memory_equal(got, want.data ? want.data : "", gn + 1);
+                wd_buf_free(&want);
+                wd_free(cps);
+                wd_free(starts);
+                wd_free(ends);
+                wd_free(got);
+            }
+}
+
 static int count_token(void *ctx, const wd_token *t)
 {
     (void)t;
@@ -1559,6 +1615,7 @@ int main(void)
         cmocka_unit_test(test_analyzer__callback_stop_passed_up),
         cmocka_unit_test(test_analyzer__bad_arguments),
         cmocka_unit_test(test_analyzer__normalize),
+        cmocka_unit_test(test_analyzer__normalize_is_the_code_points_normalised),
         cmocka_unit_test(test_analyzer__analyze_norm_gives_the_normalised_text),
         cmocka_unit_test(test_analyzer__token_source_names),
         cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),

@@ -44,6 +44,26 @@ static void test_common__utf8_round_trip(void **state)
     assert_int_equal(wd_utf8_count("医保ab", strlen("医保ab")), 4);
 }
 
+/* Every three-byte sequence decodes as the definition says: led by E0..EF,
+ * two continuation bytes, not overlong (E0 then A0..BF), not a surrogate
+ * (ED then 80..9F), and not cut short. */
+static void test_common__utf8_decodes_every_three_byte_sequence(void **state)
+{
+    (void)state;
+    for (unsigned a = 0xE0; a <= 0xEF; a++)
+        for (unsigned b = 0x70; b <= 0xCF; b++)
+            for (unsigned c = 0x70; c <= 0xCF; c += 0x0F) {
+                const char s[3] = { (char)a, (char)b, (char)c };
+                uint32_t v = (a & 0x0F) << 12 | (b & 0x3F) << 6 | (c & 0x3F), got = 0;
+                int ok = (b & 0xC0) == 0x80 && (c & 0xC0) == 0x80 && v >= 0x800 &&
+                         !(v >= 0xD800 && v <= 0xDFFF);
+                assert_int_equal(wd_utf8_decode(s, 3, &got), ok ? 3 : 0);
+                if (ok)
+                    assert_int_equal(got, v);
+                assert_int_equal(wd_utf8_decode(s, 2, &got), 0);
+            }
+}
+
 static void test_common__buf_grows_and_detaches(void **state)
 {
     (void)state;
@@ -364,6 +384,45 @@ static void test_common__record_decode_refuses_what_is_not_a_record(void **state
     }
 }
 
+/* A string is read eight bytes at a time up to the next quote, backslash or
+ * control character: each of them, at every place among plain bytes (ASCII
+ * and Chinese), decodes as it was written, and a raw control character is
+ * refused wherever it falls. */
+static void test_common__record_decode_finds_escapes_wherever_they_fall(void **state)
+{
+    (void)state;
+    static const char *const specials[] = { "\"", "\\", "\n", "\x1F", "/", "\x7F" };
+    for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char answer[128];
+            size_t n = 0;
+            for (size_t i = 0; i < at; i++)
+                answer[n++] = (char)('a' + i % 26);
+            n += (size_t)sprintf(answer + n, "%s医保%s", specials[k], at % 2 ? "x" : "");
+            for (size_t i = 0; i < 19 - at; i++)
+                answer[n++] = (char)('A' + i % 26);
+            answer[n] = '\0';
+            wd_record r = { "a", "q", answer, "s", NULL, WD_KIND_QA, 0, NULL, 0 };
+            wd_buf b = WD_BUF_INIT;
+            assert_int_equal(wd_record_encode(&r, &b), WD_OK);
+            wd_record d;
+            char *mem = NULL;
+            assert_int_equal(wd_record_decode(b.data, b.len, &d, &mem, NULL), WD_OK);
+            assert_string_equal(d.answer, answer);
+            assert_string_equal(d.source, "s");
+            wd_free(mem);
+            wd_buf_free(&b);
+            /* The same place with a raw control character: not JSON. */
+            char bad[160];
+            snprintf(bad, sizeof bad, "{\"id\":\"a\",\"question\":\"%.*s\x1F%s\"}", (int)at,
+                     "abcdefghijklmnopqrstuvwxyz", "医保");
+            mem = (char *)1;
+            assert_int_equal(wd_record_decode(bad, strlen(bad), &d, &mem, NULL), WD_ECORRUPT);
+            assert_null(mem);
+        }
+    }
+}
+
 /* Bytes that are not UTF-8 (a GBK file name) become '?', one each; valid
  * text, 4-byte characters included, is left as it is. */
 static void test_common__utf8_scrub_replaces_each_bad_byte(void **state)
@@ -388,6 +447,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_common__utf8_valid_rejects_overlong_and_surrogates),
         cmocka_unit_test(test_common__utf8_round_trip),
+        cmocka_unit_test(test_common__utf8_decodes_every_three_byte_sequence),
         cmocka_unit_test(test_common__buf_grows_and_detaches),
         cmocka_unit_test(test_common__buf_oom_is_sticky),
         cmocka_unit_test(test_common__buf_reads_a_stream),
@@ -400,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_common__record_round_trips_through_its_stored_form),
         cmocka_unit_test(test_common__record_decode_reads_any_flat_object),
         cmocka_unit_test(test_common__record_decode_refuses_what_is_not_a_record),
+        cmocka_unit_test(test_common__record_decode_finds_escapes_wherever_they_fall),
         cmocka_unit_test(test_common__utf8_scrub_replaces_each_bad_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

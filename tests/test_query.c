@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "helpers.h"
 #include "places.h"
+#include "reccache.h"
 #include "schema.h"
 #include "similarity.h"
 #include "snippet.h"
@@ -1710,6 +1711,139 @@ static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **stat
     wd_analyzer_free(an);
 }
 
+static int count_allocation(void *ctx, size_t n)
+{
+    (void)n;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* A candidate's stored analysis is read back once a search for each record
+ * not yet cached: in two allocations (the analysis, and room to make it in),
+ * not one per entry, for a question of more entries than a scan looks at. */
+static void test_query__a_stored_analysis_reads_back_in_two_allocations(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    static const char *const questions[] = {
+        "低保户要交城乡居民医保吗",
+        "醫保卡丟了怎麼辦？",
+        "城乡居民基本医疗保险参保人员在外地住院治疗后应该怎样办理报销手续和需要哪些材料",
+    };
+    uint64_t stamp = wd_qtext_stamp(wd_dict_version(f->dict), 1);
+    for (size_t k = 0; k < sizeof questions / sizeof *questions; k++) {
+        const char *text = questions[k];
+        wd_buf b = WD_BUF_INIT;
+        size_t tokens = 0;
+        assert_int_equal(
+            wd_qtext_store(an, text, strlen(text), count_token, &tokens, stamp, &b, NULL), WD_OK);
+        wd_qtext back;
+        size_t allocations = 0;
+        wd_alloc_set_fail_hook(count_allocation, &allocations);
+        int rc = wd_qtext_decode(b.data, b.len, text, strlen(text), stamp, &back, NULL);
+        wd_alloc_set_fail_hook(NULL, NULL);
+        assert_int_equal(rc, WD_OK);
+        if (k == 2)
+            assert_true(back.n > 64);
+        if (allocations > 2)
+            fail_msg("'%s' (%zu entries): %zu allocations", text, back.n, allocations);
+        wd_qtext_free(&back);
+        wd_buf_free(&b);
+    }
+    wd_analyzer_free(an);
+}
+
+static size_t largest_allocation;
+
+static int note_allocation(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (n > largest_allocation)
+        largest_allocation = n;
+    return 0;
+}
+
+/* A stored form read back needs room linear in its own size, whatever its
+ * tokens claim: a thousand sub-words each as long as the whole question
+ * (four bytes of the form apiece) make one entry, and no allocation of
+ * their texts' total. */
+static void test_query__a_stored_analysis_needs_room_linear_in_its_size(void **state)
+{
+    (void)state;
+    char question[199];
+    for (size_t i = 0; i < 198; i += 3)
+        memcpy(question + i, "保", 3);
+    question[198] = '\0';
+    wd_buf b = WD_BUF_INIT;
+    const uint64_t stamp = 0x1234;
+    wd_buf_putc(&b, 'C');
+    for (int k = 0; k < 8; k++)
+        wd_buf_putc(&b, (char)(stamp >> (8 * k)));
+    const unsigned char head[] = { 0xE8, 0x07, 0 }; /* 1000 tokens; the question as written */
+    wd_buf_append(&b, head, sizeof head);
+    /* A sub-word at position 0, at offset 0, 198 bytes long; then 999 more
+     * at the previous token's position. */
+    const unsigned char first[] = { 1, 0, 0, 0xC6, 0x01 }, more[] = { 17, 0, 0xC6, 0x01 };
+    wd_buf_append(&b, first, sizeof first);
+    for (size_t i = 1; i < 1000; i++)
+        wd_buf_append(&b, more, sizeof more);
+    assert_false(b.oom);
+    wd_qtext back;
+    largest_allocation = 0;
+    wd_alloc_set_fail_hook(note_allocation, NULL);
+    int rc = wd_qtext_decode(b.data, b.len, question, 198, stamp, &back, NULL);
+    wd_alloc_set_fail_hook(NULL, NULL);
+    assert_int_equal(rc, WD_OK);
+    assert_int_equal(back.n, 1);
+    assert_int_equal(back.w[0].wqf, 1000);
+    assert_int_equal(back.w[0].len, 198);
+    if (largest_allocation > 20 * b.len)
+        fail_msg("%zu bytes of stored form: an allocation of %zu", b.len, largest_allocation);
+    wd_qtext_free(&back);
+    wd_buf_free(&b);
+}
+
+/* The stored form of a record with this answer (wd_reccache_get's data). */
+static int answer_data(void *ctx, char **data, size_t *len, wd_error *err)
+{
+    (void)err;
+    wd_record r = { "x", "问", ctx, "s", NULL, WD_KIND_QA, 0, NULL, 0 };
+    wd_buf b = WD_BUF_INIT;
+    assert_int_equal(wd_record_encode(&r, &b), WD_OK);
+    *len = b.len;
+    *data = wd_buf_detach(&b);
+    return WD_OK;
+}
+
+/* The record cache tells two texts apart by a print of their ends before it
+ * compares them: long answers alike at both ends and of one length, but not
+ * in the middle, are not the same answer; the same long answer is. */
+static void test_query__answers_alike_at_both_ends_are_not_the_same_answer(void **state)
+{
+    (void)state;
+    char a[600], b[600];
+    for (size_t i = 0; i < sizeof a - 1; i++)
+        a[i] = b[i] = (char)('a' + i % 26);
+    a[sizeof a - 1] = b[sizeof b - 1] = '\0';
+    b[300] = 'Z';
+    wd_reccache c;
+    memset(&c, 0, sizeof c);
+    wd_rec *ra = NULL, *rb = NULL, *ra2 = NULL;
+    assert_int_equal(wd_reccache_get(&c, 1, answer_data, a, &ra, NULL), WD_OK);
+    assert_int_equal(wd_reccache_get(&c, 2, answer_data, b, &rb, NULL), WD_OK);
+    assert_int_equal(wd_reccache_get(&c, 3, answer_data, a, &ra2, NULL), WD_OK);
+    assert_true(wd_rec_same_question(ra, rb));
+    assert_false(wd_rec_same_answer(ra, rb));
+    assert_true(wd_rec_same_answer(ra, ra2));
+    b[300] = a[300];
+    b[0] = 'Z';
+    wd_rec *rc = NULL;
+    assert_int_equal(wd_reccache_get(&c, 4, answer_data, b, &rc, NULL), WD_OK);
+    assert_false(wd_rec_same_answer(ra, rc));
+    wd_reccache_free(&c);
+}
+
 /* The id, score and confidence of each hit, one line each. */
 static char *ranking(wd_searcher *s, const char *question)
 {
@@ -1951,6 +2085,9 @@ int main(void)
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_as_the_analysis),
+        cmocka_unit_test(test_query__a_stored_analysis_reads_back_in_two_allocations),
+        cmocka_unit_test(test_query__a_stored_analysis_needs_room_linear_in_its_size),
+        cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(

@@ -68,6 +68,20 @@ void wd_utf8_scrub(char *s);
 /* Decode one code point at s[0..n); returns its length in bytes (1..4) and
  * stores it in *cp, or returns 0 on an invalid sequence. */
 size_t wd_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* wd_utf8_decode's first case, in line for loops that decode text a code
+ * point at a time (Chinese text is nearly all of it): three bytes led by
+ * E1..EC or EE..EF, which can be neither overlong nor a surrogate, so only
+ * the continuation bytes are checked. 3 with *cp, or 0: wd_utf8_decode
+ * decides. */
+static inline size_t wd_utf8_decode3(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n < 3 || u[0] < 0xE1 || u[0] > 0xEF || u[0] == 0xED || (u[1] & 0xC0) != 0x80 ||
+        (u[2] & 0xC0) != 0x80)
+        return 0;
+    *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    return 3;
+}
 /* Encode cp into out (at least 4 bytes); returns the length. */
 size_t wd_utf8_encode(uint32_t cp, char *out);
 /* Number of code points in a valid UTF-8 string. */
