@@ -116,6 +116,9 @@ static void test_serve_write__query_log_has_each_search_and_reopens_on_sighup(vo
     assert_true(json_is_true(json_object_get(second, "cached")));
     assert_string_equal(th_json_str(second, "top"), th_json_str(hit, "id"));
     assert_int_equal(th_json_int(second, "hits"), th_json_int(first, "hits"));
+    assert_true(json_real_value(json_object_get(second, "confidence")) ==
+                json_real_value(json_object_get(first, "confidence")));
+    assert_true(json_is_true(json_object_get(second, "answered")));
     assert_true(json_is_null(json_object_get(none, "top")));
     assert_true(json_is_null(json_object_get(none, "confidence")));
     assert_int_equal(th_json_int(none, "hits"), 0);

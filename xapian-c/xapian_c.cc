@@ -233,14 +233,20 @@ int xc_fail(wd_error *err, const char *what) noexcept
 }
 
 /* Run f (which returns a status) with whatever it throws turned into err
- * (xc_fail): the body of every shim call that only needs that. */
-template <class F> static int xc_guard(wd_error *err, F f) noexcept
+ * (xc_fail, naming `what`: the path, key or term the call was about, or
+ * nothing): the body of every shim call that only needs that. */
+template <class F> static int xc_guard(wd_error *err, const char *what, F f) noexcept
 {
     try {
         return f();
     } catch (...) {
-        return xc_fail(err);
+        return xc_fail(err, what);
     }
+}
+
+template <class F> static int xc_guard(wd_error *err, F f) noexcept
+{
+    return xc_guard(err, nullptr, f);
 }
 
 namespace
@@ -668,12 +674,10 @@ int xc_db_get_metadata(xc_db *db, const char *key, char **out, wd_error *err)
     *out = nullptr;
     if (!db || !key)
         return xc_einval(err, "database or key is NULL");
-    try {
+    return xc_guard(err, key, [&]() -> int {
         *out = xc_strdup(db->db.get_metadata(key), nullptr);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, key);
-    }
+    });
 }
 
 int xc_db_set_metadata(xc_db *db, const char *key, const char *value, wd_error *err)
@@ -685,12 +689,10 @@ int xc_db_set_metadata(xc_db *db, const char *key, const char *value, wd_error *
         return xc_einval(err, "metadata key or value is NULL");
     if (!*key)
         return xc_einval(err, "metadata key is empty");
-    try {
+    return xc_guard(err, key, [&]() -> int {
         db->wdb.set_metadata(key, value);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, key);
-    }
+    });
 }
 
 /* The checks of a replace (outputs zeroed first). */
@@ -732,7 +734,7 @@ int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_doci
     int rc = xc_replace_check(db, unique_term, doc, docid, replaced, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, unique_term, [&]() -> int {
         std::string term(unique_term);
         Xapian::Document d = xc_with_term(doc, term);
         bool existed = db->wdb.term_exists(term);
@@ -742,9 +744,7 @@ int xc_db_replace(xc_db *db, const char *unique_term, const xc_doc *doc, xc_doci
         if (replaced)
             *replaced = existed ? 1 : 0;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, unique_term);
-    }
+    });
 }
 
 int xc_db_add(xc_db *db, const xc_doc *doc, xc_docid *docid, wd_error *err)
@@ -776,7 +776,7 @@ int xc_db_delete(xc_db *db, const char *unique_term, uint32_t *deleted, wd_error
     /* An empty term would mean "every document" to Xapian. */
     if ((rc = xc_check_term(unique_term, strlen(unique_term), "unique term", err)))
         return rc;
-    try {
+    return xc_guard(err, unique_term, [&]() -> int {
         /* The writer's termfreq includes its uncommitted changes, so this
          * is exactly what delete_document() is about to remove. */
         Xapian::doccount n = db->wdb.get_termfreq(unique_term);
@@ -785,9 +785,7 @@ int xc_db_delete(xc_db *db, const char *unique_term, uint32_t *deleted, wd_error
         if (deleted)
             *deleted = n;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, unique_term);
-    }
+    });
 }
 
 int xc_db_find(xc_db *db, const char *term, xc_docid *out, wd_error *err)
@@ -800,15 +798,13 @@ int xc_db_find(xc_db *db, const char *term, xc_docid *out, wd_error *err)
     int rc = xc_check_term(term, strlen(term), "term", err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, term, [&]() -> int {
         Xapian::PostingIterator it = db->db.postlist_begin(term);
         if (it == db->db.postlist_end(term))
             return wd_error_set(err, WD_ENOTFOUND, SHIM, "no document is indexed by \"%s\"", term);
         *out = *it;
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 /* The documents indexed by `term` whose value in `slot` is `key`, in docid
@@ -836,16 +832,14 @@ int xc_db_find_keyed(xc_db *db, const char *term, unsigned slot, const char *key
     int rc = xc_check_term(term, strlen(term), "term", err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, term, [&]() -> int {
         std::vector<Xapian::docid> ids =
             xc_keyed_docs(db->db, term, slot, std::string(key, keylen));
         if (ids.empty())
             return wd_error_set(err, WD_ENOTFOUND, SHIM, "no document is indexed by \"%s\"", term);
         *out = ids.front();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc *doc,
@@ -854,7 +848,7 @@ int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc
     int rc = xc_replace_check(db, term, doc, docid, replaced, err);
     if (rc)
         return rc;
-    try {
+    return xc_guard(err, term, [&]() -> int {
         std::string t(term);
         Xapian::Document d = xc_with_term(doc, t);
         std::vector<Xapian::docid> ids = xc_keyed_docs(db->db, t, slot, d.get_value(slot));
@@ -872,9 +866,7 @@ int xc_db_replace_keyed(xc_db *db, const char *term, unsigned slot, const xc_doc
         if (replaced)
             *replaced = !ids.empty();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *key, size_t keylen,
@@ -889,7 +881,7 @@ int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *k
         return xc_einval(err, "unique term or key is NULL");
     if ((rc = xc_check_term(term, strlen(term), "unique term", err)))
         return rc;
-    try {
+    return xc_guard(err, term, [&]() -> int {
         std::vector<Xapian::docid> ids =
             xc_keyed_docs(db->db, term, slot, std::string(key, keylen));
         for (Xapian::docid id : ids)
@@ -897,9 +889,7 @@ int xc_db_delete_keyed(xc_db *db, const char *term, unsigned slot, const char *k
         if (deleted)
             *deleted = (uint32_t)ids.size();
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 int xc_db_get_document(xc_db *db, xc_docid docid, xc_doc **out, wd_error *err)
@@ -1561,25 +1551,21 @@ int xc_mset_termweight(const xc_mset *m, const char *term, double *out, wd_error
 {
     if (!m || !term || !out)
         return xc_einval(err, "mset, term or out is NULL");
-    try {
+    return xc_guard(err, term, [&]() -> int {
         /* Xapian throws InvalidArgumentError for a term not in the query. */
         *out = m->m.get_termweight(term);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 int xc_mset_termfreq(const xc_mset *m, const char *term, uint32_t *out, wd_error *err)
 {
     if (!m || !term || !out)
         return xc_einval(err, "mset, term or out is NULL");
-    try {
+    return xc_guard(err, term, [&]() -> int {
         *out = m->m.get_termfreq(term);
         return WD_OK;
-    } catch (...) {
-        return xc_fail(err, term);
-    }
+    });
 }
 
 /* A string of hit i's document (what `get` reads of it), copied into *out

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -154,16 +153,37 @@ void querylog_write(querylog *l, const querylog_entry *e)
                    l->path, oom ? "out of memory" : strerror(e_no));
 }
 
-void querylog_write_json(querylog *l, const querylog_entry *e, const char *json, size_t len)
+/* A note: the fixed part, then the top hit's id and its NUL (none without
+ * a hit). */
+typedef struct note_head {
+    double confidence;
+    uint32_t total;
+    uint8_t answered, has_top;
+} note_head;
+
+void querylog_note(wd_buf *b, const querylog_entry *e)
 {
-    querylog_entry x = *e;
-    json_t *doc = json_loadb(json, len, 0, NULL);
-    json_t *hits = json_object_get(doc, "hits");
-    json_t *first = json_array_get(hits, 0);
-    x.total = (uint32_t)json_integer_value(json_object_get(doc, "total"));
-    x.answered = json_is_true(json_object_get(doc, "answered"));
-    x.top = json_string_value(json_object_get(first, "id"));
-    x.confidence = json_number_value(json_object_get(first, "confidence"));
-    querylog_write(l, &x);
-    json_decref(doc);
+    note_head h;
+    memset(&h, 0, sizeof h);
+    h.confidence = e->confidence;
+    h.total = e->total;
+    h.answered = e->answered != 0;
+    h.has_top = e->top != NULL;
+    wd_buf_append(b, (const char *)&h, sizeof h);
+    if (e->top)
+        wd_buf_append(b, e->top, strlen(e->top) + 1);
+}
+
+void querylog_from_note(querylog_entry *e, const char *note, size_t len)
+{
+    note_head h;
+    if (len < sizeof h)
+        return;
+    memcpy(&h, note, sizeof h);
+    if (h.has_top ? len == sizeof h || note[len - 1] != '\0' : len != sizeof h)
+        return;
+    e->confidence = h.confidence;
+    e->total = h.total;
+    e->answered = h.answered;
+    e->top = h.has_top ? note + sizeof h : NULL;
 }

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wenda/buf.h"
 #include "wenda/error.h"
 
 typedef struct querylog querylog;
@@ -65,9 +66,13 @@ int querylog_reopen(querylog *l, wd_error *err);
 /* Append one line. A failed write (a full disk) is counted and said once on
  * stderr until a write succeeds again; the request is answered regardless. */
 void querylog_write(querylog *l, const querylog_entry *e);
-/* The same from a cached answer: the JSON of `wenda ask --json` whose
- * hits, top, confidence and answered are read back. */
-void querylog_write_json(querylog *l, const querylog_entry *e, const char *json, size_t len);
+/* What a line says of the answer (total, top, confidence, answered) as a
+ * note kept beside a cached answer (rcache.h), appended to b; and read
+ * back into *e from such a note (e->top then points into note), so that an
+ * answer from the cache is logged like the search that made it without
+ * parsing it again. A note of another length leaves *e as it was. */
+void querylog_note(wd_buf *b, const querylog_entry *e);
+void querylog_from_note(querylog_entry *e, const char *note, size_t len);
 querylog_stats querylog_get_stats(querylog *l);
 const char *querylog_path(const querylog *l);
 

@@ -1,8 +1,8 @@
 /*
  * rcache.c - the service's cache of search answers (see rcache.h): a hash
  * table of chained entries with a doubly linked list in least-recently-used
- * order, all under one mutex. An entry is one allocation: header, key and
- * answer. Each entry is charged its key, its answer and ENTRY_COST.
+ * order, all under one mutex. An entry is one allocation: header, key,
+ * answer and note. Each entry is charged those and ENTRY_COST.
  */
 #include <pthread.h>
 #include <string.h>
@@ -18,8 +18,8 @@ typedef struct entry {
     struct entry *next;         /* in its bucket */
     struct entry *prev, *newer; /* LRU list: prev = older */
     uint64_t hash;
-    size_t klen, blen;
-    char data[]; /* key, then answer */
+    size_t klen, blen, nlen;
+    char data[]; /* key, then answer, then note */
 } entry;
 
 struct rcache {
@@ -82,7 +82,7 @@ static void remove_entry(rcache *c, entry *e)
         pp = &(*pp)->next;
     *pp = e->next;
     unlink_lru(c, e);
-    c->bytes -= e->klen + e->blen + ENTRY_COST;
+    c->bytes -= e->klen + e->blen + e->nlen + ENTRY_COST;
     c->n--;
     wd_free(e);
 }
@@ -123,27 +123,26 @@ void rcache_free(rcache *c)
     wd_free(c);
 }
 
-void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body, size_t *blen)
+void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, rcache_hit *out)
 {
-    *body = NULL;
-    *blen = 0;
+    memset(out, 0, sizeof *out);
     if (!c)
         return;
     uint64_t h = hash_key(key, klen);
     pthread_mutex_lock(&c->mu);
     entry *e = at_generation(c, gen) ? find(c, h, key, klen) : NULL;
     if (e) {
-        char *copy = wd_malloc(e->blen + 1);
+        char *copy = wd_malloc(e->blen + 1 + e->nlen);
         if (copy) {
             memcpy(copy, e->data + e->klen, e->blen);
             copy[e->blen] = '\0';
-            *body = copy;
-            *blen = e->blen;
+            memcpy(copy + e->blen + 1, e->data + e->klen + e->blen, e->nlen);
+            *out = (rcache_hit){ copy, e->blen, copy + e->blen + 1, e->nlen };
             unlink_lru(c, e);
             push_newest(c, e);
         }
     }
-    if (*body)
+    if (out->body)
         c->hits++;
     else
         c->misses++;
@@ -151,19 +150,23 @@ void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **bo
 }
 
 void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const char *body,
-                size_t blen)
+                size_t blen, const char *note, size_t nlen)
 {
-    if (!c || klen + blen + ENTRY_COST > c->max_bytes)
+    size_t cost = klen + blen + nlen + ENTRY_COST;
+    if (!c || cost > c->max_bytes)
         return;
     uint64_t h = hash_key(key, klen);
-    entry *e = wd_malloc(sizeof *e + klen + blen);
+    entry *e = wd_malloc(sizeof *e + klen + blen + nlen);
     if (!e)
         return;
     e->hash = h;
     e->klen = klen;
     e->blen = blen;
+    e->nlen = nlen;
     memcpy(e->data, key, klen);
     memcpy(e->data + klen, body, blen);
+    if (nlen)
+        memcpy(e->data + klen + blen, note, nlen);
     pthread_mutex_lock(&c->mu);
     if (!at_generation(c, gen)) {
         pthread_mutex_unlock(&c->mu);
@@ -173,13 +176,13 @@ void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const cha
     entry *old = find(c, h, key, klen);
     if (old)
         remove_entry(c, old);
-    while (c->oldest && c->bytes + klen + blen + ENTRY_COST > c->max_bytes)
+    while (c->oldest && c->bytes + cost > c->max_bytes)
         remove_entry(c, c->oldest);
     entry **b = &c->buckets[h & (NBUCKETS - 1)];
     e->next = *b;
     *b = e;
     push_newest(c, e);
-    c->bytes += klen + blen + ENTRY_COST;
+    c->bytes += cost;
     c->n++;
     pthread_mutex_unlock(&c->mu);
 }

@@ -25,13 +25,25 @@ int rcache_new(rcache **out, size_t max_bytes);
 /* NULL is a no-op. */
 void rcache_free(rcache *c);
 
-/* The answer cached for key under generation gen: a new copy in *body
- * (wd_free it) and its length; *body NULL on a miss (or out of memory). */
-void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, char **body, size_t *blen);
-/* Remember an answer computed under generation gen (ignored when the cache
- * has moved on to a newer generation, or the entry alone exceeds the budget). */
+/* A cached answer: its body and the note kept beside it (what the caller
+ * needs to know of the answer without reading it again: the query log's
+ * summary of it, querylog.h). One allocation: wd_free(body) frees both;
+ * body is NUL-terminated. */
+typedef struct rcache_hit {
+    char *body;
+    size_t blen;
+    const char *note;
+    size_t nlen;
+} rcache_hit;
+
+/* The answer cached for key under generation gen, copied into *out;
+ * out->body NULL on a miss (or out of memory). */
+void rcache_get(rcache *c, unsigned gen, const char *key, size_t klen, rcache_hit *out);
+/* Remember an answer computed under generation gen, with its note (ignored
+ * when the cache has moved on to a newer generation, or the entry alone
+ * exceeds the budget). */
 void rcache_put(rcache *c, unsigned gen, const char *key, size_t klen, const char *body,
-                size_t blen);
+                size_t blen, const char *note, size_t nlen);
 
 typedef struct rcache_stats {
     uint64_t hits, misses; /* lookups that found an answer, and that did not */

@@ -479,19 +479,20 @@ static int search_answer(server *sv, struct MHD_Connection *c, request *rq, cons
         }
         wd_buf_putc(&key, '\x01');
         wd_buf_append(&key, q->value, q->value_len);
-        char *hit = NULL;
-        size_t hlen = 0;
+        rcache_hit hit = { 0 };
         if (!key.oom)
-            rcache_get(cache, gen, key.data, key.len, &hit, &hlen);
-        if (hit) {
+            rcache_get(cache, gen, key.data, key.len, &hit);
+        if (hit.body) {
             wd_buf_free(&key);
             if (sv->qlog) {
                 querylog_entry e = log_entry(sv, rq, q, o.offset);
                 e.cached = 1;
-                querylog_write_json(sv->qlog, &e, hit, hlen);
+                querylog_from_note(&e, hit.note, hit.nlen);
+                querylog_write(sv->qlog, &e);
             }
-            int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit, hlen, NULL);
-            wd_free(hit);
+            int ret = send_json(sv, c, rq, 200, "application/json; charset=utf-8", hit.body,
+                                hit.blen, NULL);
+            wd_free(hit.body);
             return ret;
         }
     }
@@ -510,20 +511,25 @@ static int search_answer(server *sv, struct MHD_Connection *c, request *rq, cons
     wd_buf b = WD_BUF_INIT;
     if (wd_results_to_json(r, (int)full, &b) != WD_OK)
         b.oom = 1;
-    /* A partial answer (a shard missing) is not kept: the next may be whole. */
-    if (cache && gen && !b.oom && !key.oom && !r->partial)
-        rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len);
-    wd_buf_free(&key);
-    if (sv->qlog && !b.oom) {
-        querylog_entry e = log_entry(sv, rq, q, o.offset);
-        e.total = r->total;
-        e.answered = r->answered;
-        if (r->n_hits) {
-            e.top = r->hits[0].id;
-            e.confidence = r->hits[0].confidence;
-        }
-        querylog_write(sv->qlog, &e);
+    querylog_entry e = log_entry(sv, rq, q, o.offset);
+    e.total = r->total;
+    e.answered = r->answered;
+    if (r->n_hits) {
+        e.top = r->hits[0].id;
+        e.confidence = r->hits[0].confidence;
     }
+    /* A partial answer (a shard missing) is not kept: the next may be whole. */
+    if (cache && gen && !b.oom && !key.oom && !r->partial) {
+        wd_buf note = WD_BUF_INIT;
+        querylog_note(&note, &e);
+        if (!note.oom)
+            rcache_put(cache, gen, key.data, key.len, b.data ? b.data : "", b.len, note.data,
+                       note.len);
+        wd_buf_free(&note);
+    }
+    wd_buf_free(&key);
+    if (sv->qlog && !b.oom)
+        querylog_write(sv->qlog, &e);
     wd_results_free(r);
     int ret = send_json_of(sv, c, rq, &b);
     wd_buf_free(&b);
