@@ -76,10 +76,12 @@ static void real_printf(wd_buf *b, double x)
 {
     char s[40];
     int n = snprintf(s, sizeof s, "%.10g", x);
-    if (n < 0 || (size_t)n >= sizeof s - 2)
+    if (n < 0 || (size_t)n >= sizeof s - 2) { /* "%.10g" needs 17 at most: never */
+        b->oom = 1;
         return;
+    }
     /* A program embedding the library may have set LC_NUMERIC: JSON's point
-     * is '.' (the locale's, found as jansson finds it: "1." in "%#.0f"). */
+     * is '.' (the locale's first byte, as "1." of "%#.0f" shows it). */
     char point[4];
     snprintf(point, sizeof point, "%#.0f", 1.0);
     char *at = point[1] && point[1] != '.' ? strchr(s, point[1]) : NULL;

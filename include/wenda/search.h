@@ -376,10 +376,14 @@ void wd_searcher_share_sounds(wd_searcher *s, wd_sounds *shared);
 
 /* JSON rendering shared by the CLI and the service, exactly the stable
  * format of `wenda ask --json`. `full` adds "answer". Appends one line
- * (no trailing newline) to out. */
+ * (no trailing newline) to out. A string that is not valid UTF-8 (a hit's
+ * field, an explain entry) is left out with its key; facet names and values
+ * are written as given (the searcher's are distinct). WD_OK, or WD_ENOMEM
+ * with out->oom set and what was appended so far in out (discard it). */
 int wd_results_to_json(const wd_results *r, int full, wd_buf *out);
 int wd_hit_to_json(const wd_hit *h, int full, wd_buf *out);
-/* {"error": {"code": ..., "message": ...}} */
+/* {"error": {"code": ..., "message": ...}}; bytes of the message that are
+ * not UTF-8 print as '?'. WD_OK or WD_ENOMEM, as above. */
 int wd_error_to_json(const wd_error *err, wd_buf *out);
 
 #ifdef __cplusplus
