@@ -98,6 +98,23 @@ static int explain_open_error(const char *path, int rc, wd_error *err)
                         path);
 }
 
+/* An index written in a schema newer than this wenda's may store what it
+ * cannot read right (a schema only ever grows): refused, not searched
+ * wrongly. An older or unnamed schema is read as it is. */
+static int check_schema(wd_searcher *s, const char *path, wd_error *err)
+{
+    char *v = NULL;
+    int rc = xc_db_get_metadata(s->db, WD_META_SCHEMA, &v, err);
+    if (rc == WD_OK && atoi(v) > atoi(WD_SCHEMA_VERSION))
+        rc = wd_error_set(err, WD_EINVAL, "search",
+                          "%s: written in index schema %s by a newer wenda (this one reads up to "
+                          "schema %s); search it with that wenda, or rebuild it with `wenda index "
+                          "--overwrite --index %s FILES...`",
+                          path, v, WD_SCHEMA_VERSION, path);
+    wd_free(v);
+    return rc;
+}
+
 int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
                           const wd_search_opts *opts, wd_error *err)
 {
@@ -120,6 +137,8 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
         rc = xc_db_open(&s->db, path, XC_DB_READ, err);
     if (rc != WD_OK)
         rc = explain_open_error(path, rc, err);
+    if (rc == WD_OK)
+        rc = check_schema(s, path, err);
     if (rc == WD_OK)
         rc = wd_analyzer_new(&s->an, dict, err);
     if (rc == WD_OK)

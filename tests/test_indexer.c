@@ -351,6 +351,12 @@ static void test_indexer__schema_1_index_keeps_its_id_terms(void **state)
     assert_null(w);
     assert_non_null(strstr(err.message, "schema 9"));
     assert_non_null(strstr(err.message, "--overwrite"));
+    /* Nor is it searched: a newer schema may store what this wenda reads wrong. */
+    wd_searcher *s = NULL;
+    assert_int_equal(wd_searcher_open(&s, f->dir, f->dict, &err), WD_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "schema 9"));
+    assert_non_null(strstr(err.message, "newer wenda"));
 }
 
 /* The value in `slot` of the document indexed by `term` (new). */
