@@ -14,7 +14,7 @@
  * Synonym groups change no segmentation and so are not part of the
  * version: a member is never made a word. A member the analyzer splits
  * (醉酒驾驶 -> 醉酒 驾驶) is kept with its parts, which the query side
- * matches as a phrase, so a group added after an index was built applies
+ * matches as all of them, so a group added after an index was built applies
  * to it at once. A directory's synonyms.txt adds to the built-in groups.
  * Its assoc-removed.txt lists word associations (of an index, query/assoc.h)
  * never to be used; they change no segmentation either.

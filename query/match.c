@@ -185,7 +185,7 @@ static int leaf_cost_cmp(const void *a, const void *b)
 }
 
 /* The postings a synonym's leaf reads: its term's, or for one the analyzer
- * splits, its rarest word's (no more records hold the phrase). */
+ * splits, its rarest word's (no more records hold all of them). */
 static double syn_df(wd_run *r, const char *prefix, const char *syn)
 {
     const char *const *parts = NULL;

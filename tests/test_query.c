@@ -86,6 +86,16 @@ static wd_results *ask(fx *f, const char *q, const wd_search_opts *o)
     return r;
 }
 
+/* f's index opened again (into f->s) with WENDA_TUNE set to tune; the
+ * variable is unset before anything can fail. */
+static void open_tuned(fx *f, const char *tune)
+{
+    setenv("WENDA_TUNE", tune, 1);
+    int rc = wd_searcher_open(&f->s, f->dir, f->dict, NULL);
+    unsetenv("WENDA_TUNE");
+    assert_int_equal(rc, WD_OK);
+}
+
 static const char *top_id(fx *f, const char *q)
 {
     static char id[64];
@@ -1178,10 +1188,8 @@ static void test_query__dense_terms_leave_the_match_past_the_budget(void **state
     assert_string_equal(r->hits[0].id, "q1");
     wd_results_free(r);
 
-    setenv("WENDA_TUNE", "nb=3", 1);
     wd_searcher *shipped = f->s;
-    assert_int_equal(wd_searcher_open(&f->s, f->dir, f->dict, NULL), WD_OK);
-    unsetenv("WENDA_TUNE");
+    open_tuned(f, "nb=3");
     r = ask(f, "低保户要交医保吗", &o);
     wd_searcher_close(f->s);
     f->s = shipped;
@@ -1217,9 +1225,7 @@ static void test_query__ngram_classes_leave_the_match_by_the_tuned_values(void *
     wd_results_free(r);
     wd_searcher *shipped = f->s;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        setenv("WENDA_TUNE", cases[i].tune, 1);
-        assert_int_equal(wd_searcher_open(&f->s, f->dir, f->dict, NULL), WD_OK);
-        unsetenv("WENDA_TUNE");
+        open_tuned(f, cases[i].tune);
         r = ask(f, "低保户要交医保吗", &o);
         wd_searcher_close(f->s);
         f->s = shipped;
@@ -1309,10 +1315,8 @@ static void test_query__the_learned_ranking_leaves_the_confidence_as_it_is(void 
         o.n = 50;
         o.features = 1;
         wd_results *learned = ask(f, questions[k], &o);
-        setenv("WENDA_TUNE", "lr=0", 1);
         wd_searcher *shipped = f->s;
-        assert_int_equal(wd_searcher_open(&f->s, f->dir, f->dict, NULL), WD_OK);
-        unsetenv("WENDA_TUNE");
+        open_tuned(f, "lr=0");
         wd_results *hand = ask(f, questions[k], &o);
         wd_searcher_close(f->s);
         f->s = shipped;

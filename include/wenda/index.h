@@ -2,7 +2,7 @@
  * wenda/index.h - writing records into a wenda index (a Xapian database).
  *
  * A writer analyses each record's question and answer with the shared
- * analyzer and stores them as separate positional fields, plus the record
+ * analyzer and stores them as separate fields (no word positions), plus the record
  * itself for display. The record id is the unique key: adding a record whose
  * id is already in the index replaces it. Records are committed in batches;
  * an interrupted run keeps every batch already committed, and each commit
@@ -44,8 +44,8 @@ typedef struct wd_index_opts {
                             core. Documents are still written and committed in
                             input order. */
     int answer_positions;    /* 1: store word positions of the answer field too
-                             (nothing queries them yet; the question field
-                             always has them). Off: about a quarter smaller
+                             (nothing queries them; the question field
+                             has none since schema 5). Off: about a quarter smaller
                              and faster. */
     int bulk;                /* 1 (with jobs > 1, on an empty index): each job
                             writes a part of its own in DIR/.wenda-build and the

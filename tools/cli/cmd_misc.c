@@ -351,7 +351,7 @@ const cli_cmd cli_cmd_info = {
     "When the index was built with another dictionary than the one in force (a word\n"
     "added or removed since), says so and that `wenda reindex` rebuilds it from its\n"
     "stored records (\"needs_reindex\" in JSON). Synonym groups never call for it.\n"
-    "Also whether searches read the questions' analyses the index stores (schema 3,\n"
+    "Also whether searches read the questions' analyses the index stores (schema 4,\n"
     "made with the dictionary in force) or analyse each candidate's question (slower;\n"
     "\"stored_analyses\" in JSON; `wenda reindex` stores them).\n"
     "JSON: {\"index\", \"documents\", \"terms\", \"size_bytes\", \"dict_version\",\n"
