@@ -36,7 +36,7 @@ typedef struct analysing {
      * room made for all of them: no allocation per entry (the caller packs
      * the analysis). NULL: each text is an allocation of its own. */
     char *texts;
-    size_t ntexts;
+    size_t ntexts, texts_cap; /* bytes used and made room for */
     /* A bit per kind class and hash of the entries while they are scanned:
      * most texts are new, and a clear bit says so without the scan. */
     uint64_t seen[ENTRY_FILTER_BITS / 64];
@@ -126,7 +126,11 @@ static long add_word(analysing *a, const char *text, size_t len, int kind, uint3
             q->oom = 1;
             return -1;
         }
-        if (kind == WD_QK_NGRAM) { /* a bigram is made in wd_bigrams_feed's buffer */
+        if (kind == WD_QK_NGRAM) {                /* a bigram is made in wd_bigrams_feed's buffer */
+            if (len > a->texts_cap - a->ntexts) { /* n-grams longer than room was made for */
+                q->oom = 1;
+                return -1;
+            }
             copy = a->texts + a->ntexts;
             memcpy(copy, text, len);
             a->ntexts += len;
@@ -204,7 +208,7 @@ static int analyse(wd_qtext *q, wd_analyzer *an, const char *text, size_t len, i
                    wd_error *err)
 {
     memset(q, 0, sizeof *q);
-    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), words_only, NULL, 0, { 0 } };
+    analysing a = { .q = q, .index = WD_STRMAP_INIT(sizeof(size_t)), .words_only = words_only };
     wd_buf norm = WD_BUF_INIT;
     int rc = wd_analyze_norm(an, WD_ANALYZE_INDEX, text, len, add_token, &a, &norm, err);
     q->nlen = norm.len;
@@ -629,7 +633,8 @@ static int read_tokens(reader *r, size_t ntok, const char *norm, size_t nlen, wd
     return r->p == r->end ? WD_OK : WD_ECORRUPT;
 }
 
-/* Tokens a replay keeps on the stack (a question has about a dozen). */
+/* Tokens a replay keeps on the stack (a question has about a dozen; more
+ * take one allocation of their own). */
 #define REPLAY_TOKENS 64
 
 /* Replay the tokens t[0..ntok) over norm into *q, as add_token makes an
@@ -638,7 +643,8 @@ static int read_tokens(reader *r, size_t ntok, const char *norm, size_t nlen, wd
  * 4 bytes, is one more, and the bigram it ends one more, up to 8 bytes). The
  * words' texts do not overlap in norm, so the room is at most linear in the
  * stored form, whatever it says. The texts are not NUL-terminated until
- * the caller packs q (wd_qtext_pack); norm is borrowed too. */
+ * the caller packs q (wd_qtext_pack); norm is borrowed too. So *q owns
+ * nothing but q->w (the room: wd_free it); never wd_qtext_free it. */
 static int replay(const wd_token *t, size_t ntok, const char *norm, size_t nlen, wd_qtext *q)
 {
     size_t nent = ntok, ntext = 0;
@@ -653,7 +659,10 @@ static int replay(const wd_token *t, size_t ntok, const char *norm, size_t nlen,
     memset(q, 0, sizeof *q);
     q->w = (wd_qword *)(void *)room;
     q->cap = nent;
-    analysing a = { q, WD_STRMAP_INIT(sizeof(size_t)), 0, room + nent * sizeof *q->w, 0, { 0 } };
+    analysing a = { .q = q,
+                    .index = WD_STRMAP_INIT(sizeof(size_t)),
+                    .texts = room + nent * sizeof *q->w,
+                    .texts_cap = ntext };
     int rc = WD_OK;
     for (size_t i = 0; rc == WD_OK && i < ntok; i++)
         if ((rc = add_token(&a, &t[i])) != WD_OK)
