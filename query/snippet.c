@@ -202,14 +202,23 @@ static int is_space(uint32_t cp)
            cp == 0x2022 /* • bullets of the seed pages read as spaces */;
 }
 
-/* Decode one code point; invalid bytes count as one code point U+FFFD. */
-static size_t next_cp(const char *s, size_t n, uint32_t *cp)
+/* wd_utf8_decode with its common cases in line: ASCII and the three-byte
+ * characters of Chinese text (every code point of a text is decoded once or
+ * twice for a snippet). */
+static inline size_t decode(const char *s, size_t n, uint32_t *cp)
 {
     if ((unsigned char)*s < 0x80) {
         *cp = (unsigned char)*s;
         return 1;
     }
-    size_t l = wd_utf8_decode(s, n, cp);
+    size_t l = wd_utf8_decode3(s, n, cp);
+    return l ? l : wd_utf8_decode(s, n, cp);
+}
+
+/* Decode one code point; invalid bytes count as one code point U+FFFD. */
+static size_t next_cp(const char *s, size_t n, uint32_t *cp)
+{
+    size_t l = decode(s, n, cp);
     if (!l) {
         *cp = 0xFFFD;
         l = 1;
@@ -265,14 +274,14 @@ static int code_points(const char *text, size_t len, const char *norm, size_t nl
     uint32_t *c = *cps, *o = *own;
     size_t k = 0;
     for (size_t q = 0, p = 0; q < nlen; k++) {
-        size_t l = wd_utf8_decode3(norm + q, nlen - q, &c[k]);
-        if (!l && !(l = wd_utf8_decode(norm + q, nlen - q, &c[k])))
+        size_t l = decode(norm + q, nlen - q, &c[k]);
+        if (!l)
             return WD_EINVAL;
         q += l;
         if (spans)
             continue;
         uint32_t t;
-        size_t tl = norm == text ? l : wd_utf8_decode(text + p, len - p, &t);
+        size_t tl = norm == text ? l : p < len ? decode(text + p, len - p, &t) : 0;
         if (!tl)
             return WD_EINVAL;
         o[2 * k] = (uint32_t)p;
