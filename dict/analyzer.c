@@ -967,6 +967,36 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
     return WD_OK;
 }
 
+int wd_normalize_spans(wd_analyzer *a, const char *text, size_t len, char **out, size_t *out_len,
+                       uint32_t **spans, size_t *n_spans, wd_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (spans)
+        *spans = NULL;
+    if (n_spans)
+        *n_spans = 0;
+    if (!a || !out || !out_len || !spans || !n_spans || (!text && len))
+        return wd_error_set(err, WD_EINVAL, "analyzer", "wd_normalize_spans: NULL argument");
+    wd_buf b = WD_BUF_INIT;
+    int rc = wd_norm_utf8_spans(&a->nm, text ? text : "", len, &b, spans, n_spans, err);
+    if (rc != WD_OK) {
+        wd_buf_free(&b);
+        return rc;
+    }
+    size_t n = b.len;
+    if (!(*out = wd_buf_detach(&b))) {
+        wd_free(*spans);
+        *spans = NULL;
+        *n_spans = 0;
+        return oom(err);
+    }
+    *out_len = n;
+    return WD_OK;
+}
+
 /* Room for `need` entries in each of wd_normalize_map's three arrays. */
 static int map_reserve(uint32_t **c, size_t **s, size_t **e, size_t cap[3], size_t need, size_t min)
 {

@@ -16,7 +16,10 @@
  * wd_norm_utf8 (the normalised text alone, as wd_normalize gives it) needs
  * no offsets: a chunk whose every code point takes the fast path is
  * normalised in one pass straight to UTF-8, its unchanged bytes copied a run
- * at a time; any other chunk goes through wd_norm_text.
+ * at a time; any other chunk goes through wd_norm_text. wd_norm_utf8_spans
+ * makes the text the same way, and needs offsets only when some code point
+ * did not come from exactly one code point of the input in order: such a
+ * text is normalised again through wd_norm_text, which gives them.
  */
 #include <string.h>
 
@@ -218,17 +221,22 @@ int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error
  * the first a boundary, which ASCII, the CJK ideographs and the full-width
  * forms have without asking ICU. 1, with out as it was, when a code point
  * needs ICU's normaliser (wd_norm_text then does the chunk); WD_OK;
- * WD_ENOMEM. */
-static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_buf *out)
+ * WD_ENOMEM. *skipped is set when an invalid byte was left out. */
+static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_buf *out,
+                          int *skipped)
 {
     size_t at = out->len, p = 0;
     size_t r0 = 0, r1 = 0; /* s[r0..r1): code points that map to themselves, not yet out */
     if (wd_buf_reserve(out, len) != WD_OK) /* what most chunks need, at once */
         return WD_ENOMEM;
     uint32_t c;
+    size_t prev = 0; /* the end of the last code point: a gap is a skipped byte */
     for (size_t l, first = 1; (l = next_cp(s, len, &p, &c)) != 0; first = 0) {
         size_t cs = p;
+        if (cs != prev)
+            *skipped = 1;
         p += l;
+        prev = p;
         uint32_t m;
         if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
             m = c;
@@ -252,15 +260,18 @@ static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_b
             r1 = cs + l;
         }
     }
+    if (p != prev) /* invalid bytes at the end */
+        *skipped = 1;
     return wd_buf_append(out, s + r0, r1 - r0);
 }
 
 int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *err)
 {
     size_t pos = 0;
+    int skipped = 0;
     while (pos < len) {
         size_t end = wd_chunk_end(s, pos, len);
-        int rc = norm_fast_utf8(nm->nfkc, s + pos, end - pos, out);
+        int rc = norm_fast_utf8(nm->nfkc, s + pos, end - pos, out, &skipped);
         if (rc == WD_ENOMEM)
             return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
         if (rc == WD_OK) {
@@ -282,6 +293,78 @@ int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *
             return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
         out->data[0] = '\0';
     }
+    return WD_OK;
+}
+
+/* Whether code point k of the map came from exactly the k-th code point of
+ * s[0..len), for every k, and s is all valid UTF-8. */
+static int one_to_one(const char *s, size_t len, const uint32_t *spans, size_t n)
+{
+    size_t p = 0, k = 0;
+    for (; p < len && k < n; k++) {
+        uint32_t c;
+        size_t l = wd_utf8_decode(s + p, len - p, &c);
+        if (!l || spans[2 * k] != p || spans[2 * k + 1] != p + l)
+            return 0;
+        p += l;
+    }
+    return p == len && k == n;
+}
+
+int wd_norm_utf8_spans(wd_norm *nm, const char *s, size_t len, wd_buf *out, uint32_t **spans,
+                       size_t *n_spans, wd_error *err)
+{
+    *spans = NULL;
+    *n_spans = 0;
+    if (len > UINT32_MAX)
+        return wd_error_set(err, WD_EINVAL, "analyzer", "text too large to map (over 4 GB)");
+    size_t at = out->len, pos = 0;
+    int skipped = 0;
+    while (pos < len && !skipped) {
+        size_t end = wd_chunk_end(s, pos, len);
+        int rc = norm_fast_utf8(nm->nfkc, s + pos, end - pos, out, &skipped);
+        if (rc == WD_ENOMEM)
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        if (rc != WD_OK)
+            break;
+        pos = end;
+    }
+    if (pos >= len && !skipped) {
+        if (wd_buf_append(out, "", 0) != WD_OK) /* "" for an empty text */
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        return WD_OK;
+    }
+    /* Not one to one, or not known to be: the whole text again, with offsets. */
+    out->len = at;
+    uint32_t *sp = NULL;
+    size_t cap = 0, n = 0;
+    for (pos = 0; pos < len;) {
+        size_t end = wd_chunk_end(s, pos, len);
+        int rc = wd_norm_text(nm, s + pos, end - pos, &nm->scratch, err);
+        if (rc != WD_OK) {
+            wd_free(sp);
+            return rc;
+        }
+        const wd_ntext *t = &nm->scratch;
+        if (wd_buf_reserve(out, t->n * 4) != WD_OK ||
+            WD_GROW(sp, cap, 2 * (n + t->n) + 1, 256) != WD_OK) { /* + 1: a map also when empty */
+            wd_free(sp);
+            return wd_error_set(err, WD_ENOMEM, "analyzer", "out of memory");
+        }
+        for (size_t i = 0; i < t->n; i++, n++) {
+            out->len += wd_utf8_encode(t->cp[i], out->data + out->len);
+            sp[2 * n] = (uint32_t)pos + t->ostart[i];
+            sp[2 * n + 1] = (uint32_t)pos + t->oend[i];
+        }
+        out->data[out->len] = '\0';
+        pos = end;
+    }
+    if (one_to_one(s, len, sp, n)) {
+        wd_free(sp);
+        sp = NULL;
+    }
+    *spans = sp;
+    *n_spans = sp ? n : 0;
     return WD_OK;
 }
 

@@ -45,6 +45,14 @@ void wd_norm_fini(wd_norm *nm);
 int wd_norm_text(wd_norm *nm, const char *s, size_t len, wd_ntext *out, wd_error *err);
 /* Normalise s[0..len) and append the result as UTF-8 to *out. Any length. */
 int wd_norm_utf8(wd_norm *nm, const char *s, size_t len, wd_buf *out, wd_error *err);
+/* wd_norm_utf8 (len <= UINT32_MAX), and the map back to s when it is not one
+ * to one: *spans (new) is NULL when normalised code point k came from
+ * exactly the k-th code point of s, for every k (s is valid UTF-8 and no
+ * character became several, several one, or shares its span with a
+ * combining mark: nearly every text); else normalised code point k came
+ * from bytes [(*spans)[2k], (*spans)[2k + 1]) of s, of *n_spans. */
+int wd_norm_utf8_spans(wd_norm *nm, const char *s, size_t len, wd_buf *out, uint32_t **spans,
+                       size_t *n_spans, wd_error *err);
 void wd_ntext_free(wd_ntext *t);
 
 /* Large inputs are processed in chunks cut where neither normalisation nor

@@ -65,7 +65,7 @@ static int take(wd_run *r, long i, uint32_t rank, wd_hit **out, wd_error *err)
         return wd_error_set(err, WD_ENOMEM, "coverage", "out of memory");
     int rc = wd_run_hit(r, (uint32_t)i, h, err);
     if (rc == WD_OK)
-        rc = wd_run_snippet(r, h, NULL, err);
+        rc = wd_run_snippet(r, (uint32_t)i, h, NULL, err);
     if (rc != WD_OK) {
         wd_hit_free(h);
         wd_free(h);

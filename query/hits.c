@@ -4,8 +4,9 @@
  * answer (and, with explain, the terms it matched); and the functions that
  * free results.
  *
- * A snippet analyses nothing: the answer is normalised and the asked
- * question's words are looked for in it (snippet.c). Records whose question
+ * A snippet analyses nothing: the answer is normalised (by the record
+ * cache, which keeps it for the re-ranking too) and the asked question's
+ * words are looked for in it (snippet.c). Records whose question
  * and answer repeat an earlier hit's take its snippet.
  */
 #include <string.h>
@@ -87,11 +88,15 @@ int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err)
     return WD_OK;
 }
 
-int wd_hit_snippet(wd_analyzer *an, wd_hit *h, const wd_termset *hl, uint32_t chars,
-                   wd_sim_text **pass, wd_error *err)
+/* h's snippet cut from its answer as the record cache normalised it (rec
+ * given: norm and its map), else normalised here (an). */
+static int cut(wd_analyzer *an, wd_reccache *recs, wd_rec *rec, wd_hit *h, const wd_termset *hl,
+               uint32_t chars, wd_sim_text **pass, wd_error *err)
 {
     /* The answer, unless it is empty; a question-kind record's description is its answer. */
     const char *text = h->answer && *h->answer ? h->answer : h->question;
+    size_t len = strlen(text), nlen = 0;
+    const char *norm = rec && text == h->answer ? wd_rec_answer_norm(recs, an, rec, &nlen) : NULL;
     uint32_t *cps = NULL;
     size_t ncps = 0;
     wd_free(h->snippet);
@@ -99,12 +104,22 @@ int wd_hit_snippet(wd_analyzer *an, wd_hit *h, const wd_termset *hl, uint32_t ch
     h->snippet = NULL;
     h->highlights = NULL;
     h->n_highlights = 0;
-    int rc = wd_snippet_make_norm(an, text, strlen(text), hl, chars, &h->snippet, &h->highlights,
-                                  &h->n_highlights, pass ? &cps : NULL, &ncps, err);
+    /* h's answer is a copy of rec's, so rec's map fits it. */
+    int rc = norm ? wd_snippet_make_from(text, len, norm, nlen, rec->spans, rec->nspans, hl, chars,
+                                         &h->snippet, &h->highlights, &h->n_highlights,
+                                         pass ? &cps : NULL, &ncps, err)
+                  : wd_snippet_make_norm(an, text, len, hl, chars, &h->snippet, &h->highlights,
+                                         &h->n_highlights, pass ? &cps : NULL, &ncps, err);
     if (rc == WD_OK && pass && wd_sim_text_from_chars(cps, ncps, pass) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     wd_free(cps);
     return rc;
+}
+
+int wd_hit_snippet(wd_analyzer *an, wd_hit *h, const wd_termset *hl, uint32_t chars,
+                   wd_sim_text **pass, wd_error *err)
+{
+    return cut(an, NULL, NULL, h, hl, chars, pass, err);
 }
 
 static int copy_snippet(wd_hit *h, const wd_hit *from, wd_error *err)
@@ -168,9 +183,9 @@ int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err)
     return rc;
 }
 
-int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err)
+int wd_run_snippet(wd_run *r, uint32_t i, wd_hit *h, wd_sim_text **pass, wd_error *err)
 {
-    return wd_hit_snippet(r->s->an, h, &r->hl, r->o.snippet_chars, pass, err);
+    return cut(r->s->an, r->recs, r->c[i].rec, h, &r->hl, r->o.snippet_chars, pass, err);
 }
 
 struct explain_ctx {
@@ -246,7 +261,8 @@ int wd_run_hits(wd_run *r, wd_results *res, wd_error *err)
         /* Only the first o.snippets hits get a snippet (0: all). */
         if (!r->o.snippets || i < r->o.snippets) {
             const wd_hit *twin = twin_of(r, res, i);
-            rc = twin ? copy_snippet(h, twin, err) : wd_run_snippet(r, h, NULL, err);
+            rc = twin ? copy_snippet(h, twin, err)
+                      : wd_run_snippet(r, r->o.offset + i, h, NULL, err);
         }
         if (rc == WD_OK && r->o.distinct)
             rc = wd_fold_ids(r, r->o.offset + i, h, err);

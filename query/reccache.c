@@ -16,10 +16,12 @@ static void rec_free(wd_rec *r)
 {
     if (!r)
         return;
+    if (r->norm != r->rec.answer) /* else it shares the answer's bytes, in mem */
+        wd_free(r->norm);
+    wd_free(r->spans);
     wd_free(r->mem);
     wd_qtext_free(&r->q);
     wd_free(r->idf);
-    wd_free(r->norm);
     wd_sim_text_free(r->sim);
     wd_sim_text_free(r->asim);
     wd_free(r);
@@ -177,13 +179,19 @@ const char *wd_rec_answer_norm(wd_reccache *c, wd_analyzer *an, wd_rec *rec, siz
     if (!*answer)
         return NULL;
     if (!rec->normalised) {
-        if (wd_normalize(an, answer, strlen(answer), &rec->norm, &rec->nlen, NULL) != WD_OK) {
-            wd_free(rec->norm);
-            rec->norm = NULL;
+        size_t alen = strlen(answer);
+        if (wd_normalize_spans(an, answer, alen, &rec->norm, &rec->nlen, &rec->spans, &rec->nspans,
+                               NULL) != WD_OK)
             return NULL;
-        }
         rec->normalised = 1;
-        wd_reccache_charge(c, rec, rec->nlen);
+        if (!rec->spans && rec->nlen == alen && memcmp(rec->norm, answer, alen) == 0) {
+            wd_free(rec->norm); /* the answer says it as it is: share its bytes */
+            rec->norm = (char *)answer;
+        } else {
+            wd_reccache_charge(c, rec, rec->nlen + 1);
+        }
+        if (rec->spans)
+            wd_reccache_charge(c, rec, rec->nspans * 2 * sizeof *rec->spans);
     }
     *len = rec->nlen;
     return rec->norm;

@@ -39,10 +39,15 @@ typedef struct wd_rec {
     int analysed;
     wd_qtext q;  /* packed */
     double *idf; /* per word of q: wd_qtext_idf */
-    /* the answer normalised (wd_reccache_normalise): NULL when empty or not made */
+    /* the answer normalised (wd_rec_answer_norm): NULL when empty or not
+     * made; rec.answer itself when normalising leaves it as it is. spans:
+     * its map back to the answer's bytes (wd_normalize_spans), NULL when
+     * normalised code point k came from the answer's k-th, for every k. */
     int normalised;
     char *norm;
     size_t nlen;
+    uint32_t *spans;
+    size_t nspans;
     /* the question and the answer as the confidence sees them (made on demand) */
     wd_sim_text *sim;
     wd_sim_text *asim;
@@ -91,9 +96,10 @@ int wd_reccache_stored_question(wd_rec *r, const xc_mset *m, uint32_t i, uint64_
 void wd_reccache_charge(wd_reccache *c, wd_rec *r, size_t bytes);
 void wd_reccache_free(wd_reccache *c);
 
-/* A record's answer normalised by an (kept in the record, charged to the
- * cache, once made; NULL when the answer is empty or normalising failed,
- * which is tried again next time). */
+/* A record's answer normalised by an (kept in the record with its map back
+ * to the answer, rec->spans, for the snippet; charged to the cache, once
+ * made; NULL when the answer is empty or normalising failed, which is tried
+ * again next time). */
 const char *wd_rec_answer_norm(wd_reccache *c, wd_analyzer *an, wd_rec *rec, size_t *len);
 
 #endif

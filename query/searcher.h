@@ -150,9 +150,10 @@ void wd_run_end(wd_run *r);
 /* Hit i of the candidates (rank i + 1) without a snippet (""). *h is
  * filled; wd_hit_free it. */
 int wd_run_hit(wd_run *r, uint32_t i, wd_hit *h, wd_error *err);
-/* Cut h's snippet (replacing its ""); with pass, also the normalised
- * characters of the passage (as a view for wd_sim_cover; new). */
-int wd_run_snippet(wd_run *r, wd_hit *h, wd_sim_text **pass, wd_error *err);
+/* Cut h, hit i's, snippet (replacing its ""), from the answer the record
+ * cache normalised; with pass, also the normalised characters of the
+ * passage (as a view for wd_sim_cover; new). */
+int wd_run_snippet(wd_run *r, uint32_t i, wd_hit *h, wd_sim_text **pass, wd_error *err);
 
 /* A hit's record fields, copied from rec (new strings owned by h). */
 int wd_hit_from_record(wd_hit *h, const wd_record *rec, wd_error *err);

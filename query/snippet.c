@@ -5,6 +5,9 @@
  * The text is normalised with the same analyzer as everything else (so a
  * Traditional answer highlights a Simplified question's words) but not
  * segmented: segmenting every hit's answer cost more than the search itself.
+ * A caller that keeps the normalised text and its map (wd_normalize_spans:
+ * the record cache does, for the re-ranking) passes them in
+ * (wd_snippet_make_from) rather than have the text normalised again.
  * A match is an occurrence of a query word in the normalised text; the
  * original byte span it came from becomes a highlight range. The text is divided into
  * units at sentence and clause ends; the window of consecutive units of about
@@ -106,8 +109,8 @@ static int word_cps_cmp(const void *a, const void *b)
  * word at each start. The words are sorted by their first code point, so a
  * text position reads only the words that can start there, and a bit per
  * first code point (modulo 4096) passes over most positions at once. */
-static int find_matches(const uint32_t *cps, const size_t *starts, const size_t *ends, size_t n,
-                        const wd_termset *ts, struct collect *c)
+static int find_matches(const uint32_t *cps, const uint32_t *spans, size_t n, const wd_termset *ts,
+                        struct collect *c)
 {
     size_t total = 0, nf = 0;
     for (size_t i = 0; i < ts->n; i++)
@@ -165,7 +168,7 @@ static int find_matches(const uint32_t *cps, const size_t *starts, const size_t 
             best_len = wl;
         }
         if (best >= 0)
-            rc = push_match(c, starts[k], ends[k + best_len - 1], best);
+            rc = push_match(c, spans[2 * k], spans[2 * (k + best_len - 1) + 1], best);
     }
     wd_free(block);
     wd_free(w);
@@ -199,14 +202,23 @@ static int is_space(uint32_t cp)
            cp == 0x2022 /* • bullets of the seed pages read as spaces */;
 }
 
-/* Decode one code point; invalid bytes count as one code point U+FFFD. */
-static size_t next_cp(const char *s, size_t n, uint32_t *cp)
+/* wd_utf8_decode with its common cases in line: ASCII and the three-byte
+ * characters of Chinese text (every code point of a text is decoded once or
+ * twice for a snippet). */
+static inline size_t decode(const char *s, size_t n, uint32_t *cp)
 {
     if ((unsigned char)*s < 0x80) {
         *cp = (unsigned char)*s;
         return 1;
     }
-    size_t l = wd_utf8_decode(s, n, cp);
+    size_t l = wd_utf8_decode3(s, n, cp);
+    return l ? l : wd_utf8_decode(s, n, cp);
+}
+
+/* Decode one code point; invalid bytes count as one code point U+FFFD. */
+static size_t next_cp(const char *s, size_t n, uint32_t *cp)
+{
+    size_t l = decode(s, n, cp);
     if (!l) {
         *cp = 0xFFFD;
         l = 1;
@@ -233,21 +245,87 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
         *pass = NULL;
         *n_pass = 0;
     }
+    char *norm = NULL;
+    uint32_t *spans = NULL;
+    size_t nlen = 0, nspans = 0;
+    int rc = wd_normalize_spans(an, text, len, &norm, &nlen, &spans, &nspans, err);
+    if (rc == WD_OK)
+        rc = wd_snippet_make_from(text, len, norm, nlen, spans, nspans, ts, target_chars, snippet,
+                                  highlights, n_hl, pass, n_pass, err);
+    wd_free(norm);
+    wd_free(spans);
+    return rc;
+}
+
+/* The normalised code points of norm[0..nlen) and, 2 for each, the bytes of
+ * text each came from: spans itself when given (borrowed, *own NULL), else
+ * the k-th code point of text for the k-th of norm (*own, new). */
+static int code_points(const char *text, size_t len, const char *norm, size_t nlen,
+                       const uint32_t *spans, size_t nspans, uint32_t **cps, size_t *n,
+                       const uint32_t **sp, uint32_t **own)
+{
+    *n = 0;
+    *own = NULL;
+    *sp = spans;
+    if (!(*cps = wd_malloc((nlen + 1) * sizeof **cps)))
+        return WD_ENOMEM;
+    if (!spans && !(*own = wd_malloc(2 * (nlen + 1) * sizeof **own)))
+        return WD_ENOMEM;
+    uint32_t *c = *cps, *o = *own;
+    size_t k = 0;
+    for (size_t q = 0, p = 0; q < nlen; k++) {
+        size_t l = decode(norm + q, nlen - q, &c[k]);
+        if (!l)
+            return WD_EINVAL;
+        q += l;
+        if (spans)
+            continue;
+        uint32_t t;
+        size_t tl = norm == text ? l : p < len ? decode(text + p, len - p, &t) : 0;
+        if (!tl)
+            return WD_EINVAL;
+        o[2 * k] = (uint32_t)p;
+        o[2 * k + 1] = (uint32_t)(p + tl);
+        p += tl;
+    }
+    if (spans && k != nspans)
+        return WD_EINVAL;
+    *n = k;
+    if (!spans)
+        *sp = o;
+    return WD_OK;
+}
+
+int wd_snippet_make_from(const char *text, size_t len, const char *normtext, size_t nlen,
+                         const uint32_t *spans, size_t nspans, const wd_termset *ts,
+                         size_t target_chars, char **snippet, size_t (**highlights)[2],
+                         size_t *n_hl, uint32_t **pass, size_t *n_pass, wd_error *err)
+{
+    *snippet = NULL;
+    *highlights = NULL;
+    *n_hl = 0;
+    if (pass) {
+        *pass = NULL;
+        *n_pass = 0;
+    }
+    if (!text)
+        return wd_error_set(err, WD_EINVAL, "snippet", "wd_snippet_make_from: NULL text");
     if (target_chars == 0)
         target_chars = 120;
     struct collect c = { NULL, 0, 0 };
-    uint32_t *norm = NULL;
-    size_t *nstart = NULL, *nend = NULL, nn = 0;
-    int rc = wd_normalize_map(an, text, len, &norm, &nstart, &nend, &nn, err);
-    if (rc != WD_OK)
-        return rc;
-    rc = find_matches(norm, nstart, nend, nn, ts, &c);
+    uint32_t *norm = NULL, *own = NULL;
+    const uint32_t *nsp = NULL;
+    size_t nn = 0;
+    int rc = code_points(text, len, normtext, nlen, spans, nspans, &norm, &nn, &nsp, &own);
+    if (rc == WD_OK)
+        rc = find_matches(norm, nsp, nn, ts, &c);
     if (rc != WD_OK) {
         wd_free(c.m);
         wd_free(norm);
-        wd_free(nstart);
-        wd_free(nend);
-        return rc == WD_ENOMEM ? wd_error_set(err, rc, "snippet", "out of memory") : rc;
+        wd_free(own);
+        return rc == WD_ENOMEM
+                   ? wd_error_set(err, rc, "snippet", "out of memory")
+                   : wd_error_set(err, rc, "snippet", "the normalised text does not fit its map");
     }
 
     /* Units: [ustart[i], ustart[i+1]) with their code-point lengths. */
@@ -429,7 +507,7 @@ int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd
     if (pass && !out.oom) {
         *pass = wd_malloc((nn ? nn : 1) * sizeof **pass);
         for (size_t k = 0; *pass && k < nn; k++)
-            if (nstart[k] >= ws && nend[k] <= we)
+            if (nsp[2 * k] >= ws && nsp[2 * k + 1] <= we)
                 (*pass)[(*n_pass)++] = norm[k];
         if (!*pass)
             out.oom = 1;
@@ -461,7 +539,6 @@ done:
     wd_free(ucps);
     wd_free(c.m);
     wd_free(norm);
-    wd_free(nstart);
-    wd_free(nend);
+    wd_free(own);
     return rc;
 }

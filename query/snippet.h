@@ -40,5 +40,12 @@ int wd_snippet_make(wd_analyzer *an, const char *text, size_t len, const wd_term
 int wd_snippet_make_norm(wd_analyzer *an, const char *text, size_t len, const wd_termset *ts,
                          size_t target_chars, char **snippet, size_t (**highlights)[2],
                          size_t *n_hl, uint32_t **pass, size_t *n_pass, wd_error *err);
+/* wd_snippet_make_norm of text[0..len) already normalised: normtext[0..nlen)
+ * with spans and nspans as wd_normalize_spans gave them for it (spans NULL:
+ * one to one), all borrowed. WD_EINVAL when they do not fit one another. */
+int wd_snippet_make_from(const char *text, size_t len, const char *normtext, size_t nlen,
+                         const uint32_t *spans, size_t nspans, const wd_termset *ts,
+                         size_t target_chars, char **snippet, size_t (**highlights)[2],
+                         size_t *n_hl, uint32_t **pass, size_t *n_pass, wd_error *err);
 
 #endif

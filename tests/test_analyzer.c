@@ -817,6 +817,89 @@ static void test_analyzer__normalize(void **state)
     }
 }
 
+/* wd_normalize_spans of in is wd_normalize's text with wd_normalize_map's
+ * map: given where it is not one to one, left out where it is. Returns
+ * whether the map was given. */
+static int assert_spans_are_the_map(const char *in)
+{
+    size_t len = strlen(in), n = 0, tn = 0, gn = 0, ns = 0;
+    char *want = NULL, *got = NULL;
+    uint32_t *cps = NULL, *spans = NULL;
+    size_t *starts = NULL, *ends = NULL;
+    assert_int_equal(wd_normalize(g_an, in, len, &want, &tn, NULL), WD_OK);
+    assert_int_equal(wd_normalize_map(g_an, in, len, &cps, &starts, &ends, &n, NULL), WD_OK);
+    assert_int_equal(wd_normalize_spans(g_an, in, len, &got, &gn, &spans, &ns, NULL), WD_OK);
+    assert_int_equal(gn, tn);
+    assert_memory_equal(got, want, gn + 1);
+    if (spans) {
+        assert_int_equal(ns, n);
+        for (size_t k = 0; k < n; k++) {
+            assert_int_equal(spans[2 * k], starts[k]);
+            assert_int_equal(spans[2 * k + 1], ends[k]);
+        }
+    } else { /* code point k came from the k-th of in */
+        assert_int_equal(ns, 0);
+        size_t p = 0, k = 0;
+        for (; k < n; k++) {
+            uint32_t c;
+            size_t l = wd_utf8_decode(in + p, len - p, &c);
+            assert_true(l > 0);
+            assert_int_equal(starts[k], p);
+            assert_int_equal(ends[k], p + l);
+            p += l;
+        }
+        assert_int_equal(p, len);
+    }
+    int given = spans != NULL;
+    wd_free(want);
+    wd_free(got);
+    wd_free(cps);
+    wd_free(starts);
+    wd_free(ends);
+    wd_free(spans);
+    return given;
+}
+
+/* wd_normalize_spans gives the text and the map in one call, the map only
+ * for a text where a code point of the result does not come from exactly
+ * one of the input in order (a snippet can pair the rest up by decoding). */
+static void
+test_analyzer__normalize_spans_gives_the_map_only_where_it_is_not_one_to_one(void **state)
+{
+    (void)state;
+    static const char *const one_to_one[] = {
+        "",  "低保户要交医保吗", "醫保卡丟了怎麼辦，ＩＣ卡？", "ABC def。",
+        "µ", "\xf0\x9f\x98\x80", "\xe2\x91\xa0" /* ① */,
+    };
+    for (size_t k = 0; k < sizeof one_to_one / sizeof *one_to_one; k++)
+        if (assert_spans_are_the_map(one_to_one[k]))
+            fail_msg("a map for \"%s\", which is one to one", one_to_one[k]);
+    static const char *const mapped[] = {
+        "保费…医保", "38℃",          "90㎡",     "cafe\xcc\x81", "e\xcc\x81医保",
+        "医\xff保",  "医保\xe4\xbd", "\xc2\xad", "\xef\xac\x81", "ß",
+    };
+    for (size_t k = 0; k < sizeof mapped / sizeof *mapped; k++)
+        if (!assert_spans_are_the_map(mapped[k]))
+            fail_msg("no map for \"%s\", which is not one to one", mapped[k]);
+    /* Past a chunk (WD_CHUNK_MAX): offsets count from the whole text. */
+    wd_buf big = WD_BUF_INIT;
+    while (big.len < 300 * 1024)
+        wd_buf_puts(&big, "医保卡丢了怎么办。");
+    wd_buf_puts(&big, "38℃");
+    assert_false(big.oom);
+    assert_true(assert_spans_are_the_map(big.data));
+    wd_buf_free(&big);
+    uint32_t *spans = (uint32_t *)1;
+    char *out = (char *)1;
+    size_t n = 1, ns = 1;
+    wd_error err;
+    wd_error_clear(&err);
+    assert_int_equal(wd_normalize_spans(g_an, NULL, 3, &out, &n, &spans, &ns, &err), WD_EINVAL);
+    assert_null(out);
+    assert_null(spans);
+    assert_non_null(strstr(err.message, "wd_normalize_spans"));
+}
+
 /* wd_normalize copies the bytes of a chunk that normalise to themselves and
  * maps the rest in one pass, or, for a chunk with a code point ICU must
  * normalise, maps each code point (as wd_normalize_map does): the same text
@@ -865,6 +948,7 @@ static void test_analyzer__normalize_is_the_code_points_normalised(void **state)
                 }
                 assert_int_equal(gn, want.len);
                 assert_memory_equal(got, want.data ? want.data : "", gn + 1);
+                assert_spans_are_the_map(in);
                 wd_buf_free(&want);
                 wd_free(cps);
                 wd_free(starts);
@@ -1616,6 +1700,8 @@ int main(void)
         cmocka_unit_test(test_analyzer__bad_arguments),
         cmocka_unit_test(test_analyzer__normalize),
         cmocka_unit_test(test_analyzer__normalize_is_the_code_points_normalised),
+        cmocka_unit_test(
+            test_analyzer__normalize_spans_gives_the_map_only_where_it_is_not_one_to_one),
         cmocka_unit_test(test_analyzer__analyze_norm_gives_the_normalised_text),
         cmocka_unit_test(test_analyzer__token_source_names),
         cmocka_unit_test(test_analyzer__general_logp_orders_common_before_rare),

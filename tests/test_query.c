@@ -1848,6 +1848,53 @@ static void test_query__answers_alike_at_both_ends_are_not_the_same_answer(void 
     wd_reccache_free(&c);
 }
 
+/* The record cache keeps each answer's normalised text with what a snippet
+ * needs of it: an answer normalised to itself shares its bytes and needs no
+ * map; one whose characters each normalise to one needs no map; one with a
+ * character normalised to several keeps the map. Each is charged to the
+ * cache for what it holds. */
+static void
+test_query__the_record_cache_keeps_a_normalised_answer_and_its_map_only_when_needed(void **state)
+{
+    fx *f = *state;
+    wd_analyzer *an = NULL;
+    assert_int_equal(wd_analyzer_new(&an, f->dict, NULL), WD_OK);
+    wd_reccache c;
+    memset(&c, 0, sizeof c);
+    wd_rec *same = NULL, *folded = NULL, *mapped = NULL;
+    char plain[] = "低保户要交医保吗", wide[] = "醫保卡，ＩＣ卡", dots[] = "保费…医保";
+    size_t len = 0;
+
+    assert_int_equal(wd_reccache_get(&c, 1, answer_data, plain, &same, NULL), WD_OK);
+    size_t bytes = c.cur.bytes;
+    const char *norm = wd_rec_answer_norm(&c, an, same, &len);
+    assert_ptr_equal(norm, same->rec.answer);
+    assert_int_equal(len, strlen(plain));
+    assert_null(same->spans);
+    assert_int_equal(c.cur.bytes, bytes);
+
+    assert_int_equal(wd_reccache_get(&c, 2, answer_data, wide, &folded, NULL), WD_OK);
+    bytes = c.cur.bytes;
+    norm = wd_rec_answer_norm(&c, an, folded, &len);
+    assert_string_equal(norm, "医保卡,ic卡");
+    assert_null(folded->spans);
+    assert_true(c.cur.bytes >= bytes + len + 1);
+
+    assert_int_equal(wd_reccache_get(&c, 3, answer_data, dots, &mapped, NULL), WD_OK);
+    bytes = c.cur.bytes;
+    norm = wd_rec_answer_norm(&c, an, mapped, &len);
+    assert_string_equal(norm, "保费...医保");
+    assert_non_null(mapped->spans);
+    assert_int_equal(mapped->nspans, 7);
+    assert_int_equal(mapped->spans[2 * 2], 6); /* each dot from the three bytes of … */
+    assert_int_equal(mapped->spans[2 * 4 + 1], 9);
+    assert_true(c.cur.bytes >= bytes + len + 1 + 7 * 2 * sizeof *mapped->spans);
+    /* once made, kept */
+    assert_ptr_equal(wd_rec_answer_norm(&c, an, mapped, &len), norm);
+    wd_reccache_free(&c);
+    wd_analyzer_free(an);
+}
+
 /* The id, score and confidence of each hit, one line each. */
 static char *ranking(wd_searcher *s, const char *question)
 {
@@ -2092,6 +2139,8 @@ int main(void)
         cmocka_unit_test(test_query__a_stored_analysis_reads_back_in_two_allocations),
         cmocka_unit_test(test_query__a_stored_analysis_needs_room_linear_in_its_size),
         cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
+        cmocka_unit_test(
+            test_query__the_record_cache_keeps_a_normalised_answer_and_its_map_only_when_needed),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(

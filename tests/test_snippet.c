@@ -178,6 +178,20 @@ static const snip_case CASES[] = {
     { "an empty text gives an empty snippet", "", "医保:1", 120, "", "", "" },
     { "a character that shares a word's first one's bit (U+633B, U+533B) starts no match",
       "挻保医保", "医保:1", 120, "挻保医保", "2,4", "医保" },
+    /* Characters normalised to several, several to one, or sharing a span:
+     * the map back to the text decides what is highlighted. */
+    { "an ellipsis (three characters normalised) before a match", "保费…医保卡", "医保:1", 120,
+      "保费…医保卡", "3,5", "医保" },
+    { "℃ (normalised to two characters) highlights whole", "体温38℃以上", "°c:1", 120,
+      "体温38℃以上", "4,5", "℃" },
+    { "㎡ (normalised to m2) as part of a word", "面积90㎡的房子", "90m2:1", 120, "面积90㎡的房子",
+      "2,5", "90㎡" },
+    { "a combining mark shares its base's span", "cafe\xcc\x81和茶", "café:1", 120,
+      "cafe\xcc\x81和茶", "0,5", "cafe\xcc\x81" },
+    { "a word after a combining mark", "e\xcc\x81医保", "医保:1", 120, "e\xcc\x81医保", "2,4",
+      "医保" },
+    { "full-width and Traditional together", "ＡＴＭ機取款", "atm机:1", 120, "ＡＴＭ機取款", "0,4",
+      "ＡＴＭ機" },
 };
 
 static void test_snippet__table_of_texts_words_and_targets(void **state)

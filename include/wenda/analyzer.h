@@ -189,6 +189,18 @@ int wd_normalize(wd_analyzer *a, const char *text, size_t len, char **out, size_
 int wd_normalize_map(wd_analyzer *a, const char *text, size_t len, uint32_t **cps, size_t **starts,
                      size_t **ends, size_t *n, wd_error *err);
 
+/* wd_normalize and the map of wd_normalize_map in one call, the map only
+ * where it says something: *spans (new, wd_free) is NULL when normalised
+ * code point k came from exactly the k-th code point of text, for every k
+ * (text is valid UTF-8 and no character became several, several one, or
+ * shares its span with a combining mark: nearly every text), so that the
+ * map is had by decoding both; else normalised code point k came from
+ * original bytes [(*spans)[2k], (*spans)[2k + 1]), for k < *n_spans. *out
+ * is new (NUL-terminated). len is at most UINT32_MAX (WD_EINVAL beyond). On
+ * failure *out and *spans are NULL. */
+int wd_normalize_spans(wd_analyzer *a, const char *text, size_t len, char **out, size_t *out_len,
+                       uint32_t **spans, size_t *n_spans, wd_error *err);
+
 #ifdef __cplusplus
 }
 #endif
