@@ -107,21 +107,33 @@ static inline size_t next_cp(const char *s, size_t len, size_t *p, uint32_t *cp)
     return 0;
 }
 
+/* The CJK ideographs of the main block and extension A: their own
+ * NFKC_Casefold image, each with a boundary before it. */
+static inline int is_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
+/* An ASCII code point's NFKC_Casefold image: lower case. */
+static inline uint32_t ascii_fold(uint32_t c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
 /* Code points normalised on the fast path (see the file comment); *m gets
  * the NFKC_Casefold image. */
 static inline int fast_map(const UNormalizer2 *n, uint32_t c, uint32_t *m)
 {
     if (c < 0x80) {
-        *m = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        *m = ascii_fold(c);
         return 1;
     }
-    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) {
+    if (is_han(c)) {
         *m = c;
         return 1;
     }
-    if (c >= 0xFF01 && c <= 0xFF5E) {
-        c -= 0xFEE0;
-        *m = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    if (c >= 0xFF01 && c <= 0xFF5E) { /* full-width ASCII */
+        *m = ascii_fold(c - 0xFEE0);
         return 1;
     }
     if (unorm2_isInert(n, (UChar32)c)) {
@@ -135,8 +147,7 @@ static inline int boundary_before(const UNormalizer2 *n, uint32_t c)
 {
     if (c < 0x300)
         return c != 0xAD; /* soft hyphen: removed by NFKC_Casefold */
-    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-        (c >= 0xFF01 && c <= 0xFF5E))
+    if (is_han(c) || (c >= 0xFF01 && c <= 0xFF5E))
         return 1;
     return unorm2_hasBoundaryBefore(n, (UChar32)c);
 }
@@ -238,10 +249,10 @@ static int norm_fast_utf8(const UNormalizer2 *n, const char *s, size_t len, wd_b
         p += l;
         prev = p;
         uint32_t m;
-        if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+        if (is_han(c))
             m = c;
         else if (c < 0x80)
-            m = c >= 'A' && c <= 'Z' ? c + 32 : c;
+            m = ascii_fold(c);
         else if (!((first || boundary_before(n, c)) && fast_map(n, c, &m))) {
             out->len = at;
             if (out->data)
