@@ -7,23 +7,35 @@
 #include <math.h>
 #include <string.h>
 
+#include "hash.h"
 #include "termstats.h"
 
-uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
-                         size_t len)
+uint32_t wd_termstats_df_hashed(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
+                                size_t len, uint64_t hash)
 {
-    char term[XC_MAX_TERM_BYTES + 1];
-    size_t pl = strlen(prefix);
+    /* The table's key is the word, a NUL, then the prefix (its tag): it
+     * starts with the word, whose hash the caller has, and no two (prefix,
+     * word) pairs share one (the last NUL ends the word). Most look-ups are
+     * answered here, without joining the term at all. */
+    char tag[XC_MAX_TERM_BYTES + 2];
+    size_t pl = 0;
+    tag[0] = '\0';
+    for (; prefix[pl]; pl++) { /* a prefix is a byte or two: no call to copy it */
+        if (pl + len >= XC_MAX_TERM_BYTES)
+            return 0; /* too long to be a term */
+        tag[1 + pl] = prefix[pl];
+    }
     if (pl + len > XC_MAX_TERM_BYTES)
         return 0;
-    memcpy(term, prefix, pl);
-    memcpy(term + pl, word, len);
-    term[pl + len] = '\0';
-    uint32_t *seen = wd_strmap_get(&t->df, term, pl + len);
+    uint32_t *seen = wd_strmap_get_cat(&t->df, word, len, hash, tag, pl + 1);
     if (seen)
         return *seen;
     if (t->lost.code)
         return 0; /* a shard stopped answering: no more waiting on it */
+    char term[XC_MAX_TERM_BYTES + 1];
+    memcpy(term, prefix, pl);
+    memcpy(term + pl, word, len);
+    term[pl + len] = '\0';
     uint32_t df = 0;
     wd_error err;
     wd_error_clear(&err);
@@ -34,10 +46,19 @@ uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const c
         }
         df = 0;
     }
-    uint32_t *slot = wd_strmap_put(&t->df, term, pl + len, NULL);
+    char key[XC_MAX_TERM_BYTES + 2];
+    memcpy(key, word, len);
+    memcpy(key + len, tag, pl + 1);
+    uint32_t *slot = wd_strmap_put(&t->df, key, len + pl + 1, NULL);
     if (slot) /* out of memory: answered, not remembered */
         *slot = df;
     return df;
+}
+
+uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
+                         size_t len)
+{
+    return wd_termstats_df_hashed(t, db, prefix, word, len, wd_hash_bytes(word, len));
 }
 
 int wd_termstats_check(const wd_termstats *t, wd_error *err)

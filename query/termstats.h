@@ -25,7 +25,7 @@
 #define WD_TERMSTATS_MAX 65536 /* terms kept across searches */
 
 typedef struct wd_termstats {
-    wd_strmap df;  /* prefix + word -> uint32_t documents holding it */
+    wd_strmap df;  /* word, NUL, prefix -> uint32_t documents holding prefix + word */
     double ndocs;  /* documents in the index the table describes */
     wd_error lost; /* the first look-up a remote shard did not answer (code 0: none) */
 } wd_termstats;
@@ -46,6 +46,10 @@ typedef struct wd_termstats {
  * without asking; the search then fails with it (wd_termstats_check). */
 uint32_t wd_termstats_df(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
                          size_t len);
+/* wd_termstats_df of a word whose hash the caller has already (a wd_qword's):
+ * hash is wd_hash_bytes(word, len). */
+uint32_t wd_termstats_df_hashed(wd_termstats *t, xc_db *db, const char *prefix, const char *word,
+                                size_t len, uint64_t hash);
 /* WD_OK, or the kept failure of a look-up a remote shard did not answer
  * (copied into err): the search must fail with it rather than rank on
  * statistics that are missing. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analysis.h"
+#include "hash.h"
 #include "helpers.h"
 #include "places.h"
 #include "reccache.h"
@@ -1635,6 +1636,67 @@ static void test_query__the_answer_coverage_is_its_definition(void **state)
     wd_dict_free(dict);
 }
 
+/* The term statistics answer what the index says of prefix + word, asked
+ * with the word's hash or without, the first time and from the table after;
+ * pairs that join to the same bytes, or whose word ends like a prefix, are
+ * each right. */
+static void test_query__term_statistics_are_the_index_s(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "t1", "医保怎么交", "医保卡在社保局办。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "t2", "医保卡丢了", "补办。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "t3", "社保", "社保和医保不同。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+    };
+    char dir[64];
+    wd_dict *dict = NULL;
+    xc_db *db = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "tstats"), 0);
+    assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, dict, recs, sizeof recs / sizeof *recs, NULL), WD_OK);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    uint32_t ndocs = 0;
+    assert_int_equal(xc_db_doccount(db, &ndocs, NULL), WD_OK);
+    static const struct {
+        const char *prefix, *word;
+    } pairs[] = { { WD_PREFIX_QUESTION, "医保" },
+                  { "", "S医保" },
+                  { "", "医保" },
+                  { WD_PREFIX_BIGRAM, "医" },
+                  { "", "医保S" },
+                  { WD_PREFIX_QUESTION, "" },
+                  { WD_PREFIX_QUESTION, "社保" },
+                  { "", "社保" },
+                  { WD_PREFIX_BIGRAM, "医保" },
+                  { "X", "B医保" },
+                  { "", "没有的词" } };
+    wd_termstats t = WD_TERMSTATS_INIT;
+    wd_termstats_reset(&t, ndocs);
+    int found = 0;
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+            const char *prefix = pairs[i].prefix, *word = pairs[i].word;
+            char term[64];
+            snprintf(term, sizeof term, "%s%s", prefix, word);
+            uint32_t want = 0;
+            if (*term)
+                assert_int_equal(xc_db_termfreq(db, term, &want, NULL), WD_OK);
+            size_t len = strlen(word);
+            uint32_t got =
+                round ? wd_termstats_df(&t, db, prefix, word, len)
+                      : wd_termstats_df_hashed(&t, db, prefix, word, len, wd_hash_bytes(word, len));
+            if (got != want)
+                fail_msg("round %d: %s + %s: %u documents, the index says %u", round, prefix, word,
+                         got, want);
+            found += want > 0;
+        }
+    assert_true(found >= 10);
+    wd_termstats_free(&t);
+    xc_db_close(db);
+    th_rmtree(dir);
+    wd_dict_free(dict);
+}
+
 static void test_query__a_stored_analysis_reads_back_as_the_analysis(void **state)
 {
     fx *f = *state;
@@ -2090,6 +2152,7 @@ int main(void)
         cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
+        cmocka_unit_test(test_query__term_statistics_are_the_index_s),
         cmocka_unit_test(
             test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
         cmocka_unit_test(test_query__numbers_and_durations_match_across_forms),
