@@ -1567,6 +1567,15 @@ static void test_query__the_answer_coverage_is_its_definition(void **state)
         { "c5", "医保卡丢了", "补办医保卡去社保局。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
         { "c6", "门诊统筹", "门诊统筹一年最高支付800元，和医保报销无关。", "c.txt", NULL,
           WD_KIND_QA, 1, NULL, 0 },
+        /* Words at every offset of the eight-byte blocks the answer is
+         * read in, after characters of one, two and four bytes, and in the
+         * last few bytes read one by one. */
+        { "c7", "报销比例问题", "ab医保é报销x", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c8", "医保报销", "\xf0\xa0\x80\x80医保1234567报销", "c.txt", NULL, WD_KIND_QA, 1, NULL,
+          0 },
+        { "c9", "比例多少", "报销", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c10", "医保比例怎么算", "1234567医保", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c11", "异地报销比例", "12345678比例éé异地就医", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
     };
     char dir[64];
     wd_dict *dict = NULL;
