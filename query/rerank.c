@@ -37,8 +37,7 @@ static int run_idf(wd_run *r, const wd_qtext *q, double **out)
         if (w->kind == WD_QK_SUBWORD)
             continue;
         const char *prefix = w->kind == WD_QK_NGRAM ? WD_PREFIX_BIGRAM : WD_PREFIX_QUESTION;
-        (*out)[i] = wd_idf_bm25(r->stats->ndocs, wd_termstats_df_hashed(r->stats, r->s->db, prefix,
-                                                                        w->text, w->len, w->hash));
+        (*out)[i] = wd_termstats_idf_bm25(r->stats, r->s->db, prefix, w->text, w->len, w->hash);
     }
     return WD_OK;
 }
@@ -103,8 +102,7 @@ static int answer_idf(wd_run *r)
         const wd_qword *w = &r->q.w[i];
         if (w->kind != WD_QK_WORD)
             continue;
-        r->aidf[i] = wd_idf_bm25(r->stats->ndocs, wd_termstats_df_hashed(r->stats, r->s->db, "",
-                                                                         w->text, w->len, w->hash));
+        r->aidf[i] = wd_termstats_idf_bm25(r->stats, r->s->db, "", w->text, w->len, w->hash);
         r->atotal += r->aidf[i];
     }
     return WD_OK;

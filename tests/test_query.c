@@ -1645,8 +1645,9 @@ static void test_query__the_answer_coverage_is_its_definition(void **state)
     wd_dict_free(dict);
 }
 
-/* The term statistics answer what the index says of prefix + word, asked
- * with the word's hash or without, the first time and from the table after;
+/* The term statistics answer what the index says of prefix + word (and
+ * the BM25 IDF of it), asked with the word's hash or without, the first
+ * time and from the table after;
  * pairs that join to the same bytes, or whose word ends like a prefix, are
  * each right. */
 static void test_query__term_statistics_are_the_index_s(void **state)
@@ -1697,6 +1698,11 @@ static void test_query__term_statistics_are_the_index_s(void **state)
             if (got != want)
                 fail_msg("round %d: %s + %s: %u documents, the index says %u", round, prefix, word,
                          got, want);
+            double idf = wd_termstats_idf_bm25(&t, db, prefix, word, len, wd_hash_bytes(word, len));
+            double idf_want = wd_idf_bm25(ndocs, want);
+            if (memcmp(&idf, &idf_want, sizeof idf) != 0)
+                fail_msg("round %d: %s + %s: IDF %.17g, by its definition %.17g", round, prefix,
+                         word, idf, idf_want);
             found += want > 0;
         }
     assert_true(found >= 10);
