@@ -5,7 +5,8 @@
  * A wd_termstats remembers the document frequency of each term looked up
  * (prefix and word: "S医保", "XB医保", "医保"), so that the posting budget,
  * the re-ranking and the same-question confidence of one search, and the
- * searches after it, look each term up in the index once. The table belongs
+ * searches after it, look each term up in the index once; with it the
+ * re-ranking's BM25 IDF of the term, once asked for. The table belongs
  * to its searcher (over a shard list, to one search: the shard set may
  * change between searches) and is emptied whenever the view of the index
  * changes (reopen, a different document count) or it holds
