@@ -26,6 +26,22 @@ void *wd_strmap_get(const wd_strmap *m, const char *key, size_t len)
     return m->slots[j].key ? m->vals + j * m->vsize : NULL;
 }
 
+void *wd_strmap_get_cat(const wd_strmap *m, const char *a, size_t alen, uint64_t ha, const char *b,
+                        size_t blen)
+{
+    if (!m->cap)
+        return NULL;
+    uint64_t h = wd_fnv1a64(b, blen, ha);
+    size_t j = (size_t)h & (m->cap - 1);
+    for (const wd_strmap_slot *s = &m->slots[j]; s->key; s = &m->slots[j]) {
+        if (s->hash == h && s->len == alen + blen && memcmp(s->key, a, alen) == 0 &&
+            memcmp(s->key + alen, b, blen) == 0)
+            return m->vals + j * m->vsize;
+        j = (j + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
 static int grow(wd_strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;

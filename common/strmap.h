@@ -36,6 +36,12 @@ typedef struct wd_strmap {
 
 /* The value of key, or NULL when absent. Borrowed. */
 void *wd_strmap_get(const wd_strmap *m, const char *key, size_t len);
+/* The value of the key a followed by b, or NULL when absent: wd_strmap_get
+ * without joining the two, nor hashing a again: ha is wd_hash_bytes(a, alen),
+ * which the caller has already (a word and its hash, with a tag after it).
+ * Borrowed. */
+void *wd_strmap_get_cat(const wd_strmap *m, const char *a, size_t alen, uint64_t ha, const char *b,
+                        size_t blen);
 /* The value of key, added (zeroed) when absent; *added (if given) is 1 when
  * it was. NULL when out of memory (the map is unchanged). A set
  * (vsize 0) returns a non-NULL pointer that must not be written. */

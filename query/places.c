@@ -4,12 +4,43 @@
  * and searched in place; a place is identified by its short form, so 石家庄
  * and 石家庄市 are the same place.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "places.h"
 
+/* Most words looked up name no place: the first characters of the table's
+ * words (those of three bytes, as all Chinese ones are), one bit each, turn
+ * them away before the binary search. Made once, on the first look-up. */
+static uint64_t first_chars[65536 / 64];
+static pthread_once_t first_chars_made = PTHREAD_ONCE_INIT;
+
+/* The code point of the three-byte character s starts with; -1 when it
+ * starts with none. */
+static long first_char(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len < 3 || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return -1;
+    return (long)(u[0] & 0x0F) << 12 | (long)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+}
+
+static void make_first_chars(void)
+{
+    for (size_t i = 0; i < wd_place_count; i++) {
+        const char *w = wd_place_table[i].word;
+        long c = first_char(w, strlen(w));
+        if (c >= 0)
+            first_chars[c / 64] |= (uint64_t)1 << (c % 64);
+    }
+}
+
 int wd_place_find(const char *word, size_t len)
 {
+    pthread_once(&first_chars_made, make_first_chars);
+    long first = first_char(word, len);
+    if (first >= 0 && !(first_chars[first / 64] >> (first % 64) & 1))
+        return -1;
     size_t lo = 0, hi = wd_place_count; /* the table is sorted by word (places.cmake) */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

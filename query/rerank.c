@@ -37,8 +37,7 @@ static int run_idf(wd_run *r, const wd_qtext *q, double **out)
         if (w->kind == WD_QK_SUBWORD)
             continue;
         const char *prefix = w->kind == WD_QK_NGRAM ? WD_PREFIX_BIGRAM : WD_PREFIX_QUESTION;
-        (*out)[i] = wd_idf_bm25(r->stats->ndocs,
-                                wd_termstats_df(r->stats, r->s->db, prefix, w->text, w->len));
+        (*out)[i] = wd_termstats_idf_bm25(r->stats, r->s->db, prefix, w->text, w->len, w->hash);
     }
     return WD_OK;
 }
@@ -103,8 +102,7 @@ static int answer_idf(wd_run *r)
         const wd_qword *w = &r->q.w[i];
         if (w->kind != WD_QK_WORD)
             continue;
-        r->aidf[i] =
-            wd_idf_bm25(r->stats->ndocs, wd_termstats_df(r->stats, r->s->db, "", w->text, w->len));
+        r->aidf[i] = wd_termstats_idf_bm25(r->stats, r->s->db, "", w->text, w->len, w->hash);
         r->atotal += r->aidf[i];
     }
     return WD_OK;
@@ -206,6 +204,38 @@ static int scan_new(wd_run *r, answer_scan **out)
     return rc;
 }
 
+/* Whether a chained needle may start at byte p of an answer (p + 1 < nlen):
+ * its first two bytes are those of one. */
+static int pair_may_start(const answer_scan *sc, const char *norm, size_t p)
+{
+    unsigned pair = pair_of(norm + p);
+    return sc->pairs[pair / 64] >> (pair % 64) & 1;
+}
+
+/* The chained needles that start at byte p of an answer, marked found. */
+static void needles_at(answer_scan *sc, const char *norm, size_t nlen, size_t p)
+{
+    for (uint32_t at = sc->chain[chain_of(pair_of(norm + p))]; at; at = sc->n[at - 1].next) {
+        const needle *nd = &sc->n[at - 1];
+        if (!sc->found[nd->word] && nd->len <= nlen - p && memcmp(norm + p, nd->text, nd->len) == 0)
+            sc->found[nd->word] = 1;
+    }
+}
+
+/* Of the eight bytes at s, those that start a character (no continuation
+ * byte, 10xxxxxx): the top bit of each such byte, byte k at bits 8k..8k+7. */
+static uint64_t char_starts(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    const uint64_t high = 0x8080808080808080u, low = 0x7F7F7F7F7F7F7F7Fu;
+    uint64_t x = (v & 0xC0C0C0C0C0C0C0C0u) ^ high; /* 0 in a continuation byte */
+    return (((x & low) + low) | x) & high;         /* the top bit of each byte not 0 */
+}
+
 /* How much of the asked question's content (IDF-weighted, synonyms counted)
  * occurs in a record's answer: the normalised answer is searched for each
  * word as a substring, which is cheap next to segmenting it. */
@@ -221,19 +251,20 @@ static double answer_coverage(wd_run *r, answer_scan *sc, wd_rec *rec)
         if (!sc->found[nd->word] && contains(norm, nlen, nd->text, nd->len))
             sc->found[nd->word] = 1;
     }
-    for (size_t p = 0; p + 1 < nlen; p++) {
-        if (((unsigned char)norm[p] & 0xC0) == 0x80)
-            continue; /* inside a character: the chained needles start none */
-        unsigned pair = pair_of(norm + p);
-        if (!(sc->pairs[pair / 64] >> (pair % 64) & 1))
-            continue;
-        for (uint32_t at = sc->chain[chain_of(pair)]; at; at = sc->n[at - 1].next) {
-            const needle *nd = &sc->n[at - 1];
-            if (!sc->found[nd->word] && nd->len <= nlen - p &&
-                memcmp(norm + p, nd->text, nd->len) == 0)
-                sc->found[nd->word] = 1;
+    /* Inside a character the chained needles start none: eight bytes at a
+     * time, the places where characters start are tried, then the last few
+     * one by one. */
+    size_t p = 0;
+    for (; p + 9 <= nlen; p += 8) {
+        for (uint64_t starts = char_starts(norm + p); starts; starts &= starts - 1) {
+            size_t at = p + (size_t)__builtin_ctzll(starts) / 8;
+            if (pair_may_start(sc, norm, at))
+                needles_at(sc, norm, nlen, at);
         }
     }
+    for (; p + 1 < nlen; p++)
+        if (((unsigned char)norm[p] & 0xC0) != 0x80 && pair_may_start(sc, norm, p))
+            needles_at(sc, norm, nlen, p);
     double found = 0;
     for (size_t i = 0; i < r->q.n; i++)
         if (r->q.w[i].kind == WD_QK_WORD && sc->found[i])

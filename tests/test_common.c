@@ -153,6 +153,31 @@ static void test_common__fnv1a_is_the_stored_hash(void **state)
                 wd_hash_bytes("foobar", 6));
 }
 
+/* A key looked up in two pieces, the hash of the first given: the same
+ * entry as the whole key, wherever it is cut; a key that only begins or
+ * ends alike is another key. */
+static void test_common__strmap_finds_a_key_given_in_two_pieces(void **state)
+{
+    (void)state;
+    wd_strmap m = WD_STRMAP_INIT(sizeof(unsigned));
+    static const char *const keys[] = { "医保", "医保\0S", "医保\0XB", "S医保", "", "\0S" };
+    static const size_t lens[] = { 6, 8, 9, 7, 0, 2 };
+    for (unsigned i = 0; i < 6; i++)
+        *(unsigned *)wd_strmap_put(&m, keys[i], lens[i], NULL) = i + 1;
+    for (unsigned i = 0; i < 6; i++)
+        for (size_t cut = 0; cut <= lens[i]; cut++) {
+            unsigned *v = wd_strmap_get_cat(&m, keys[i], cut, wd_hash_bytes(keys[i], cut),
+                                            keys[i] + cut, lens[i] - cut);
+            if (!v || *v != i + 1)
+                fail_msg("key %u cut at %zu: %u", i, cut, v ? *v : 0);
+        }
+    assert_null(wd_strmap_get_cat(&m, "医保", 6, wd_hash_bytes("医保", 6), "\0", 1));
+    assert_null(wd_strmap_get_cat(&m, "医", 3, wd_hash_bytes("医", 3), "保\0S\0", 6));
+    assert_null(wd_strmap_get_cat(&m, "S", 1, wd_hash_bytes("S", 1), "医保\0", 7));
+    wd_strmap_clear(&m);
+    assert_null(wd_strmap_get_cat(&m, "医保", 6, wd_hash_bytes("医保", 6), "", 0));
+}
+
 static void test_common__strmap_counts_and_grows(void **state)
 {
     (void)state;
@@ -454,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_common__error_set_and_names),
         cmocka_unit_test(test_common__fnv1a_is_the_stored_hash),
         cmocka_unit_test(test_common__strmap_counts_and_grows),
+        cmocka_unit_test(test_common__strmap_finds_a_key_given_in_two_pieces),
         cmocka_unit_test(test_common__strmap_and_grow_survive_out_of_memory),
         cmocka_unit_test(test_common__json_string_escapes_as_jansson),
         cmocka_unit_test(test_common__visible_escapes_control_characters),

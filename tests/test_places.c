@@ -121,6 +121,22 @@ static void test_places__find_takes_exactly_len_bytes(void **state)
     assert_int_equal(wd_place_find(text, strlen("广东省医")), -1);
 }
 
+/* Words whose first character starts no place are turned away before the
+ * binary search; a word that does not start with a whole three-byte
+ * character (Latin, a cut character, a stray byte) is looked up all the
+ * same, and none of them is a place. */
+static void test_places__find_turns_away_what_no_place_starts_with(void **state)
+{
+    (void)state;
+    static const char *const none[] = { "医保",      "广",       "广州市医保",
+                                        "guangzhou", "\xe5\xb9", "\xb9\xbf\xe5\xb7\x9e",
+                                        "广\xe5",    "",         "\xf0\xa0\x80\x80北京" };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        assert_int_equal(wd_place_find(none[i], strlen(none[i])), -1);
+    assert_true(wd_place_find("广州", strlen("广州")) >= 0);
+    assert_true(wd_place_find("北京", strlen("北京")) >= 0);
+}
+
 /* The table is sorted (the lookup is a binary search): every word is found
  * at its own entry, and every province named is itself an entry of a
  * province. */
@@ -233,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_places__find_provinces_prefectures_and_short_forms),
         cmocka_unit_test(test_places__find_takes_exactly_len_bytes),
+        cmocka_unit_test(test_places__find_turns_away_what_no_place_starts_with),
         cmocka_unit_test(test_places__every_word_of_the_table_is_found),
         cmocka_unit_test(test_places__a_set_keeps_its_most_specific_places),
         cmocka_unit_test(test_places__a_set_holds_no_duplicates),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analysis.h"
+#include "hash.h"
 #include "helpers.h"
 #include "places.h"
 #include "reccache.h"
@@ -1570,6 +1571,15 @@ static void test_query__the_answer_coverage_is_its_definition(void **state)
         { "c5", "医保卡丢了", "补办医保卡去社保局。", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
         { "c6", "门诊统筹", "门诊统筹一年最高支付800元，和医保报销无关。", "c.txt", NULL,
           WD_KIND_QA, 1, NULL, 0 },
+        /* Words at every offset of the eight-byte blocks the answer is
+         * read in, after characters of one, two and four bytes, and in the
+         * last few bytes read one by one. */
+        { "c7", "报销比例问题", "ab医保é报销x", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c8", "医保报销", "\xf0\xa0\x80\x80医保1234567报销", "c.txt", NULL, WD_KIND_QA, 1, NULL,
+          0 },
+        { "c9", "比例多少", "报销", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c10", "医保比例怎么算", "1234567医保", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "c11", "异地报销比例", "12345678比例éé异地就医", "c.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
     };
     char dir[64];
     wd_dict *dict = NULL;
@@ -1635,6 +1645,73 @@ static void test_query__the_answer_coverage_is_its_definition(void **state)
     xc_db_close(db);
     wd_analyzer_free(an);
     wd_searcher_close(s);
+    th_rmtree(dir);
+    wd_dict_free(dict);
+}
+
+/* The term statistics answer what the index says of prefix + word (and
+ * the BM25 IDF of it), asked with the word's hash or without, the first
+ * time and from the table after;
+ * pairs that join to the same bytes, or whose word ends like a prefix, are
+ * each right. */
+static void test_query__term_statistics_are_the_index_s(void **state)
+{
+    (void)state;
+    static const wd_record recs[] = {
+        { "t1", "医保怎么交", "医保卡在社保局办。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "t2", "医保卡丢了", "补办。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+        { "t3", "社保", "社保和医保不同。", "t.txt", NULL, WD_KIND_QA, 1, NULL, 0 },
+    };
+    char dir[64];
+    wd_dict *dict = NULL;
+    xc_db *db = NULL;
+    assert_int_equal(th_tmpdir(dir, sizeof dir, "tstats"), 0);
+    assert_int_equal(wd_dict_load(&dict, NULL, NULL), WD_OK);
+    assert_int_equal(th_index_records(dir, dict, recs, sizeof recs / sizeof *recs, NULL), WD_OK);
+    assert_int_equal(xc_db_open(&db, dir, XC_DB_READ, NULL), WD_OK);
+    uint32_t ndocs = 0;
+    assert_int_equal(xc_db_doccount(db, &ndocs, NULL), WD_OK);
+    static const struct {
+        const char *prefix, *word;
+    } pairs[] = { { WD_PREFIX_QUESTION, "医保" },
+                  { "", "S医保" },
+                  { "", "医保" },
+                  { WD_PREFIX_BIGRAM, "医" },
+                  { "", "医保S" },
+                  { WD_PREFIX_QUESTION, "" },
+                  { WD_PREFIX_QUESTION, "社保" },
+                  { "", "社保" },
+                  { WD_PREFIX_BIGRAM, "医保" },
+                  { "X", "B医保" },
+                  { "", "没有的词" } };
+    wd_termstats t = WD_TERMSTATS_INIT;
+    wd_termstats_reset(&t, ndocs);
+    int found = 0;
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+            const char *prefix = pairs[i].prefix, *word = pairs[i].word;
+            char term[64];
+            snprintf(term, sizeof term, "%s%s", prefix, word);
+            uint32_t want = 0;
+            if (*term)
+                assert_int_equal(xc_db_termfreq(db, term, &want, NULL), WD_OK);
+            size_t len = strlen(word);
+            uint32_t got =
+                round ? wd_termstats_df(&t, db, prefix, word, len)
+                      : wd_termstats_df_hashed(&t, db, prefix, word, len, wd_hash_bytes(word, len));
+            if (got != want)
+                fail_msg("round %d: %s + %s: %u documents, the index says %u", round, prefix, word,
+                         got, want);
+            double idf = wd_termstats_idf_bm25(&t, db, prefix, word, len, wd_hash_bytes(word, len));
+            double idf_want = wd_idf_bm25(ndocs, want);
+            if (memcmp(&idf, &idf_want, sizeof idf) != 0)
+                fail_msg("round %d: %s + %s: IDF %.17g, by its definition %.17g", round, prefix,
+                         word, idf, idf_want);
+            found += want > 0;
+        }
+    assert_true(found >= 10);
+    wd_termstats_free(&t);
+    xc_db_close(db);
     th_rmtree(dir);
     wd_dict_free(dict);
 }
@@ -2143,6 +2220,7 @@ int main(void)
             test_query__the_record_cache_keeps_a_normalised_answer_and_its_map_only_when_needed),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
+        cmocka_unit_test(test_query__term_statistics_are_the_index_s),
         cmocka_unit_test(
             test_query__candidates_are_read_as_stored_unless_another_dictionary_made_them),
         cmocka_unit_test(test_query__numbers_and_durations_match_across_forms),
