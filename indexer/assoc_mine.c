@@ -23,43 +23,62 @@
 #include "hash.h"
 #include "knobs.h"
 #include "strmap.h"
+#include "wenda/analyzer.h"
 
-/* Distinct words counted at most; pairs a table holds at most. */
+/* Distinct words counted at most (of questions and answers; with the words
+ * of the lists runs are read from, RUN_VOCAB_MAX); pairs a table holds at
+ * most. */
 #define VOCAB_MAX (1u << 18)
+#define RUN_VOCAB_MAX (1u << 19)
 #define PAIRS_MAX (1u << 21)
 /* Question word ids kept for the same-answer grouping at most. */
 #define POOL_MAX (1u << 23)
 /* The longest word whose short forms are looked for, in characters. */
 #define SHORT_FROM_MAX 6
+/* Runs of words a long form over several words spans: 2 to RUN_WORDS words;
+ * distinct runs counted at most (a run table's cap). */
+#define RUN_WORDS 4
+#define RUNS_MAX (1u << 19)
+/* Long forms kept per short form at most (of the k kept per word). */
+#define LONG_PER_SHORT 2
 
-enum { KIND_T = 0, KIND_A = 1, KIND_S = 2, NKINDS = 3 };
-static const char KIND_CHAR[NKINDS] = { 't', 'a', 's' };
+enum { KIND_T = 0, KIND_A = 1, KIND_S = 2, KIND_L = 3, NKINDS = 4 };
+static const char KIND_CHAR[NKINDS] = { 't', 'a', 's', 'l' };
 
-/* A table of 64-bit keys (0: empty) to counts. */
+/* A table of 64-bit keys (0: empty) to counts; a run table also keeps each
+ * key's words (RUN_WORDS ids a slot, unused ones UINT32_MAX). */
 typedef struct pairtab {
     uint64_t *keys;
     uint32_t *cnt;
+    uint32_t *ids; /* run tables only: cap x RUN_WORDS */
     size_t cap, n, max;
     uint32_t floor; /* pairs counted no more than this were dropped */
+    int runs;       /* 1: a run table */
 } pairtab;
 
 typedef struct knobs {
     double least[NKINDS]; /* least weight of each kind; <= 0: not mined */
     unsigned keep;        /* associations kept per word */
     unsigned min_count;   /* least co-occurrences of a pair */
+    double cohesion;      /* least cohesion of a long form's words (run_cohesion) */
 } knobs;
 
 struct wd_assoc_miner {
     knobs k;
-    wd_strmap vocab; /* word -> uint32_t id */
+    const wd_dict *dict; /* borrowed (may be NULL): the lexicons' words */
+    double unlisted;     /* what wd_dict_general_logp gives a word it lacks */
+    wd_strmap vocab;     /* word -> uint32_t id */
     const char **word;
     uint32_t *dfq, *dfa, *grp; /* per id: questions, answers, same-answer questions */
+    uint32_t *occ;             /* per id: places in the lists runs are read from */
+    uint64_t places;           /* places of words in those lists, in all */
     size_t nw, cap;
     uint64_t records;
     pairtab trans, same;
     pairtab groups; /* answer hash -> pool offset + 1 */
     uint32_t *pool; /* n | GROUPED, then n ids, per grouped question */
     size_t npool, cappool;
+    pairtab runs; /* runs of 2 to RUN_WORDS adjacent words -> occurrences */
     int oom;
 };
 
@@ -74,15 +93,22 @@ static void set_knob(void *ctx, const char *key, double v)
         k->least[KIND_A] = v;
     else if (strcmp(key, "s") == 0)
         k->least[KIND_S] = v;
+    else if (strcmp(key, "l") == 0)
+        k->least[KIND_L] = v;
     else if (strcmp(key, "k") == 0 && v >= 1 && v <= 64)
         k->keep = (unsigned)v;
     else if (strcmp(key, "c") == 0 && v >= 1)
         k->min_count = (unsigned)v;
+    else if (strcmp(key, "h") == 0)
+        k->cohesion = v;
 }
 
 static knobs knobs_load(void)
 {
-    knobs k = { { 0.35, 0.2, 0.3 }, 5, 3 };
+    /* long forms over several words (l) are not mined as shipped: measured
+     * on the dev splits they moved one question each of law and insurance
+     * for 13-20 % more indexing CPU (BENCHMARKS.md); l=0.3 mines them */
+    knobs k = { { 0.35, 0.2, 0.3, 0 }, 5, 3, 0.3 };
     wd_knobs_each(getenv("WENDA_ASSOC"), set_knob, &k);
     return k;
 }
@@ -104,9 +130,11 @@ static int pt_rehash(pairtab *t, size_t cap)
 {
     uint64_t *keys = wd_calloc(cap, sizeof *keys);
     uint32_t *cnt = wd_calloc(cap, sizeof *cnt);
-    if (!keys || !cnt) {
+    uint32_t *ids = t->runs ? wd_malloc(cap * RUN_WORDS * sizeof *ids) : NULL;
+    if (!keys || !cnt || (t->runs && !ids)) {
         wd_free(keys);
         wd_free(cnt);
+        wd_free(ids);
         return WD_ENOMEM;
     }
     size_t n = 0;
@@ -118,46 +146,60 @@ static int pt_rehash(pairtab *t, size_t cap)
             j = (j + 1) & (cap - 1);
         keys[j] = t->keys[i];
         cnt[j] = t->cnt[i];
+        if (ids)
+            memcpy(ids + j * RUN_WORDS, t->ids + i * RUN_WORDS, RUN_WORDS * sizeof *ids);
         n++;
     }
     wd_free(t->keys);
     wd_free(t->cnt);
+    wd_free(t->ids);
     t->keys = keys;
     t->cnt = cnt;
+    t->ids = ids;
     t->cap = cap;
     t->n = n;
     return WD_OK;
 }
 
-/* The count of key (added at 0 when absent), or NULL when the table is at
- * its cap and full of pairs above the floor, or out of memory. */
-static uint32_t *pt_slot(pairtab *t, uint64_t key)
+/* The slot of key (added with count 0 when absent: *added set), or
+ * SIZE_MAX when the table is at its cap and full of pairs above the floor,
+ * or out of memory. */
+static size_t pt_index(pairtab *t, uint64_t key, int *added)
 {
     if ((t->n + 1) * 4 > t->cap * 3) {
         if (t->cap < t->max) {
             if (pt_rehash(t, t->cap ? t->cap * 2 : 4096) != WD_OK)
-                return NULL;
+                return SIZE_MAX;
         } else {
             /* At the cap: drop the rarest pairs until three fifths are free
                  * (fewer rounds of this than of a smaller cut). */
             do {
                 t->floor++;
                 if (pt_rehash(t, t->cap) != WD_OK)
-                    return NULL;
+                    return SIZE_MAX;
             } while (t->n * 5 > t->cap * 2 && t->floor < UINT32_MAX - 1);
             if ((t->n + 1) * 4 > t->cap * 3)
-                return NULL;
+                return SIZE_MAX;
         }
     }
     size_t j = slot_of(key, t->cap);
     while (t->keys[j] && t->keys[j] != key)
         j = (j + 1) & (t->cap - 1);
-    if (!t->keys[j]) {
+    *added = !t->keys[j];
+    if (*added) {
         t->keys[j] = key;
         t->cnt[j] = 0;
         t->n++;
     }
-    return &t->cnt[j];
+    return j;
+}
+
+/* The count of key (added at 0 when absent), or NULL (pt_index). */
+static uint32_t *pt_slot(pairtab *t, uint64_t key)
+{
+    int added = 0;
+    size_t j = pt_index(t, key, &added);
+    return j == SIZE_MAX ? NULL : &t->cnt[j];
 }
 
 static void pt_add(wd_assoc_miner *m, pairtab *t, uint64_t key, uint32_t by)
@@ -187,21 +229,26 @@ static void pt_free(pairtab *t)
 {
     wd_free(t->keys);
     wd_free(t->cnt);
+    wd_free(t->ids);
     memset(t, 0, sizeof *t);
 }
 
 /* ---- the miner -------------------------------------------------------------------- */
 
-int wd_assoc_miner_new(wd_assoc_miner **out)
+int wd_assoc_miner_new(wd_assoc_miner **out, const wd_dict *dict)
 {
     *out = wd_calloc(1, sizeof **out);
     if (!*out)
         return WD_ENOMEM;
     wd_assoc_miner *m = *out;
     m->k = knobs_load();
+    m->dict = dict;
+    m->unlisted = wd_dict_general_logp(dict, "", 0);
     m->vocab = (wd_strmap)WD_STRMAP_INIT(sizeof(uint32_t));
     m->trans.max = PAIRS_MAX;
     m->same.max = PAIRS_MAX / 4;
+    m->runs.max = RUNS_MAX;
+    m->runs.runs = 1;
     m->groups.max = SIZE_MAX / 2; /* bounded by the pool instead */
     return WD_OK;
 }
@@ -217,9 +264,11 @@ void wd_assoc_miner_free(wd_assoc_miner *m)
     wd_free(m->dfq);
     wd_free(m->dfa);
     wd_free(m->grp);
+    wd_free(m->occ);
     pt_free(&m->trans);
     pt_free(&m->same);
     pt_free(&m->groups);
+    pt_free(&m->runs);
     wd_free(m->pool);
     wd_free(m);
 }
@@ -241,10 +290,11 @@ static int worth(const char *w, size_t len)
     return 0;
 }
 
-/* The id of word (added when new and the vocabulary has room), or -1. */
-static long word_id(wd_assoc_miner *m, const char *w, size_t len)
+/* The id of word (added when new and the vocabulary holds fewer than max
+ * words), or -1. */
+static long word_id_upto(wd_assoc_miner *m, const char *w, size_t len, size_t max)
 {
-    if (m->nw >= VOCAB_MAX) {
+    if (m->nw >= max) {
         uint32_t *id = wd_strmap_get(&m->vocab, w, len);
         return id ? (long)*id : -1;
     }
@@ -256,11 +306,12 @@ static long word_id(wd_assoc_miner *m, const char *w, size_t len)
     }
     if (!added)
         return (long)*id;
-    size_t cap = m->cap, c2 = m->cap, c3 = m->cap, c4 = m->cap;
+    size_t cap = m->cap, c2 = m->cap, c3 = m->cap, c4 = m->cap, c5 = m->cap;
     if (WD_GROW(m->word, cap, m->nw + 1, 1024) != WD_OK ||
         WD_GROW(m->dfq, c2, m->nw + 1, 1024) != WD_OK ||
         WD_GROW(m->dfa, c3, m->nw + 1, 1024) != WD_OK ||
-        WD_GROW(m->grp, c4, m->nw + 1, 1024) != WD_OK) {
+        WD_GROW(m->grp, c4, m->nw + 1, 1024) != WD_OK ||
+        WD_GROW(m->occ, c5, m->nw + 1, 1024) != WD_OK) {
         m->oom = 1;
         return -1;
     }
@@ -269,9 +320,14 @@ static long word_id(wd_assoc_miner *m, const char *w, size_t len)
         m->oom = 1;
         return -1;
     }
-    m->dfq[m->nw] = m->dfa[m->nw] = m->grp[m->nw] = 0;
+    m->dfq[m->nw] = m->dfa[m->nw] = m->grp[m->nw] = m->occ[m->nw] = 0;
     *id = (uint32_t)m->nw;
     return (long)m->nw++;
+}
+
+static long word_id(wd_assoc_miner *m, const char *w, size_t len)
+{
+    return word_id_upto(m, w, len, VOCAB_MAX);
 }
 
 /* The distinct ids of a list of words (up to max), from *p; *p is left after
@@ -349,6 +405,53 @@ static void feed_same(wd_assoc_miner *m, const uint32_t *q, size_t nq, const cha
     }
 }
 
+/* `by` more places run ids[0..n) occurs. */
+static void count_run(wd_assoc_miner *m, const uint32_t *ids, size_t n, uint32_t by)
+{
+    int added = 0;
+    size_t j = pt_index(&m->runs, wd_hash_bytes(ids, n * sizeof *ids) | 1, &added);
+    if (j == SIZE_MAX) {
+        m->oom = 1;
+        return;
+    }
+    if (added)
+        for (size_t k = 0; k < RUN_WORDS; k++)
+            m->runs.ids[j * RUN_WORDS + k] = k < n ? ids[k] : UINT32_MAX;
+    m->runs.cnt[j] += by;
+}
+
+/* The runs of 2 to RUN_WORDS adjacent words of one list (from *p to its
+ * empty string, *p left after it): the long forms a short form may stand
+ * for. Every word of the list is read (a term is often deep in an answer),
+ * after the record's counted words have their ids; a word not worth
+ * associating, or one the full vocabulary has no room for, breaks runs. */
+static void feed_runs(wd_assoc_miner *m, const char **p, const char *end)
+{
+    uint32_t win[RUN_WORDS];
+    size_t nwin = 0;
+    while (*p < end && !m->oom) {
+        const char *w = *p;
+        size_t len = strnlen(w, (size_t)(end - w));
+        *p = w + len + 1;
+        if (len == 0)
+            break;
+        long id = worth(w, len) ? word_id_upto(m, w, len, RUN_VOCAB_MAX) : -1;
+        if (id < 0) {
+            nwin = 0;
+            continue;
+        }
+        if (nwin == RUN_WORDS) {
+            memmove(win, win + 1, (RUN_WORDS - 1) * sizeof *win);
+            nwin--;
+        }
+        win[nwin++] = (uint32_t)id;
+        m->occ[id]++;
+        m->places++;
+        for (size_t k = 2; k <= nwin; k++) /* the runs ending at this word */
+            count_run(m, win + nwin - k, k, 1);
+    }
+}
+
 void wd_assoc_miner_feed(wd_assoc_miner *m, const char *words, size_t len, const char *answer,
                          size_t alen)
 {
@@ -370,6 +473,11 @@ void wd_assoc_miner_feed(wd_assoc_miner *m, const char *words, size_t len, const
                     pt_add(m, &m->trans, pair_key(q[i], a[k]), 1);
     if (m->k.least[KIND_A] > 0 && nq && answer && alen)
         feed_same(m, q, nq, answer, alen);
+    if (m->k.least[KIND_L] > 0) {
+        p = words;
+        feed_runs(m, &p, end); /* the question's */
+        feed_runs(m, &p, end); /* the answer's */
+    }
 }
 
 /* ---- merging the parts of a bulk build -------------------------------------------- */
@@ -378,7 +486,8 @@ void wd_assoc_miner_feed(wd_assoc_miner *m, const char *words, size_t len, const
 static long map_id(wd_assoc_miner *dst, const wd_assoc_miner *src, uint32_t id)
 {
     const char *w = src->word[id];
-    return word_id(dst, w, strlen(w));
+    /* past VOCAB_MAX only the words of runs, when they are mined */
+    return word_id_upto(dst, w, strlen(w), dst->k.least[KIND_L] > 0 ? RUN_VOCAB_MAX : VOCAB_MAX);
 }
 
 /* from's pairs into to, src's word ids mapped to dst's by remap (-1: not
@@ -392,6 +501,26 @@ static void merge_table(wd_assoc_miner *dst, pairtab *to, const long *remap, con
         long v = remap[(uint32_t)(from->keys[i] & 0xFFFFFFFFu) - 1];
         if (u >= 0 && v >= 0)
             pt_add(dst, to, pair_key((uint32_t)u, (uint32_t)v), from->cnt[i]);
+    }
+}
+
+/* src's runs into dst's, their words mapped by remap. */
+static void merge_runs(wd_assoc_miner *dst, const long *remap, const pairtab *from)
+{
+    for (size_t i = 0; i < from->cap && !dst->oom; i++) {
+        if (!from->keys[i])
+            continue;
+        uint32_t ids[RUN_WORDS];
+        size_t n = 0;
+        for (; n < RUN_WORDS && from->ids[i * RUN_WORDS + n] != UINT32_MAX; n++) {
+            long id = remap[from->ids[i * RUN_WORDS + n]];
+            if (id < 0)
+                break;
+            ids[n] = (uint32_t)id;
+        }
+        if (n < RUN_WORDS && from->ids[i * RUN_WORDS + n] != UINT32_MAX)
+            continue; /* a word dst does not count */
+        count_run(dst, ids, n, from->cnt[i]);
     }
 }
 
@@ -412,6 +541,7 @@ void wd_assoc_miner_take(wd_assoc_miner *dst, wd_assoc_miner *src)
         dst->dfq[id] += src->dfq[i];
         dst->dfa[id] += src->dfa[i];
         dst->grp[id] += src->grp[i];
+        dst->occ[id] += src->occ[i];
     }
     if (remap && !dst->oom) {
         merge_table(dst, &dst->trans, remap, &src->trans);
@@ -419,9 +549,11 @@ void wd_assoc_miner_take(wd_assoc_miner *dst, wd_assoc_miner *src)
          * parts are cut by id, and an answer's records mostly share their
          * source. */
         merge_table(dst, &dst->same, remap, &src->same);
+        merge_runs(dst, remap, &src->runs);
     }
     wd_free(remap);
     dst->records += src->records;
+    dst->places += src->places;
     wd_assoc_miner_free(src);
 }
 
@@ -623,6 +755,183 @@ static int score_short(wd_assoc_miner *m, cands *cs)
     return rc;
 }
 
+/* A short form of a run (a long form over several words), with the run's
+ * slot in the run table and its count. */
+typedef struct abbr {
+    char s[3 * 4 + 1]; /* NUL-terminated */
+    uint32_t slot, cnt;
+} abbr;
+
+typedef struct abbrs {
+    abbr *a;
+    size_t n, cap;
+} abbrs;
+
+/* Byte offsets of the first, middle and last characters of w (the middle
+ * one: the start of its second half, 保 of 养老保险); their count (1 to 3,
+ * each once). */
+static size_t pick_chars(const char *w, size_t *at)
+{
+    size_t len = strlen(w), starts[64] = { 0 }, n = 0;
+    for (size_t p = 0; p < len && n < 64;) {
+        uint32_t cp;
+        size_t l = wd_utf8_decode(w + p, len - p, &cp);
+        starts[n++] = p;
+        p += l ? l : 1;
+    }
+    size_t k = 0;
+    at[k++] = 0;
+    if (n / 2 > 0 && n / 2 < n - 1)
+        at[k++] = starts[n / 2];
+    if (n > 1)
+        at[k++] = starts[n - 1];
+    return k;
+}
+
+static size_t char_len(const char *c)
+{
+    uint32_t cp;
+    size_t l = wd_utf8_decode(c, strlen(c), &cp);
+    return l ? l : 1;
+}
+
+/* A word the base says (in the lists runs are read from). The general word
+ * list is not asked: it holds too many everyday words (相信, 到场) that a
+ * frequent run happens to give. */
+static int known_word(const wd_assoc_miner *m, const char *s, size_t len)
+{
+    const uint32_t *id = wd_strmap_get(&m->vocab, s, len);
+    return id && m->occ[*id] > 0;
+}
+
+/* The short forms of the run in slot j: its first word's first character,
+ * the first character of at most one word between, and the first, middle or
+ * last character of its last word (消协 of 消费者 协会, 醉驾 of 醉酒 驾驶,
+ * 高校 of 高等 院校, 农保 of 农村 社会 养老保险), each character from a
+ * word of its own; never a run of the text (that is a sub-word or an
+ * n-gram of it, matched already). */
+static void run_short_forms(wd_assoc_miner *m, abbrs *out, size_t j, wd_buf *text)
+{
+    const uint32_t *ids = m->runs.ids + j * RUN_WORDS;
+    size_t n = 0;
+    while (n < RUN_WORDS && ids[n] != UINT32_MAX)
+        n++;
+    wd_buf_reset(text);
+    for (size_t k = 0; k < n; k++)
+        wd_buf_puts(text, m->word[ids[k]]);
+    if (text->oom) {
+        m->oom = 1;
+        return;
+    }
+    const char *first = m->word[ids[0]], *last = m->word[ids[n - 1]];
+    size_t at[3], nl = pick_chars(last, at), l0 = char_len(first);
+    for (size_t mid = 0; mid < n - 1; mid++) { /* 0: none, else the word between */
+        if (!mid && n > 3)
+            continue; /* two characters of four words: too loose */
+        const char *mw = mid ? m->word[ids[mid]] : NULL;
+        size_t lm = mw ? char_len(mw) : 0;
+        for (size_t c = 0; c < nl; c++) {
+            size_t ll = char_len(last + at[c]);
+            abbr a = { .slot = (uint32_t)j, .cnt = m->runs.cnt[j] };
+            if (l0 + lm + ll >= sizeof a.s)
+                continue;
+            memcpy(a.s, first, l0);
+            if (mw)
+                memcpy(a.s + l0, mw, lm);
+            memcpy(a.s + l0 + lm, last + at[c], ll);
+            a.s[l0 + lm + ll] = '\0';
+            if (strstr(text->data, a.s))
+                continue;
+            /* The plain form of two words, each one's first character (醉驾
+             * of 醉酒 驾驶), is what users coin for a term of their own (the
+             * analyzer's word model makes one word of it when typed); the
+             * other forms only when the base says the word. */
+            int plain = at[c] == 0 && n == 2;
+            if (!plain && !known_word(m, a.s, strlen(a.s)))
+                continue;
+            if (WD_GROW(out->a, out->cap, out->n + 1, 4096) != WD_OK) {
+                m->oom = 1;
+                return;
+            }
+            out->a[out->n++] = a;
+        }
+    }
+}
+
+/* How much the run's words belong together: the normalised pointwise
+ * mutual information of the run against its words over the places counted
+ * (1: the words occur only together, in this run; 0: as often as chance). */
+static double run_cohesion(const wd_assoc_miner *m, size_t j)
+{
+    const uint32_t *ids = m->runs.ids + j * RUN_WORDS;
+    double places = (double)m->places, c = m->runs.cnt[j];
+    if (!(places > c))
+        return 0;
+    double pmi = log(c / places);
+    size_t n = 0;
+    for (; n < RUN_WORDS && ids[n] != UINT32_MAX; n++)
+        pmi -= log((m->occ[ids[n]] > c ? m->occ[ids[n]] : c) / places);
+    return pmi / (-(double)(n - 1) * log(c / places));
+}
+
+static int abbr_cmp(const void *x, const void *y)
+{
+    const abbr *a = x, *b = y;
+    int c = strcmp(a->s, b->s);
+    if (c)
+        return c;
+    return a->cnt != b->cnt ? (a->cnt > b->cnt ? -1 : 1)
+                            : (a->slot > b->slot) - (a->slot < b->slot);
+}
+
+/* Long forms over several words: each run seen at least min_count times
+ * whose words belong together gives its short forms; a short form's long
+ * forms are weighed by their share of the runs that give it, times how much
+ * more often the base says the long form than the short form is said as a
+ * word of its own (c / (c + said)): a short form used as a word of its own
+ * (单个, 工资) is no stand-in for a run that happens to give it, and one
+ * nobody writes but users type (醉驾) stands for its dominant long form. */
+static int score_long(wd_assoc_miner *m, cands *cs)
+{
+    double least = m->k.least[KIND_L];
+    if (least <= 0)
+        return WD_OK;
+    abbrs as = { NULL, 0, 0 };
+    wd_buf text = WD_BUF_INIT;
+    for (size_t j = 0; j < m->runs.cap && !m->oom; j++)
+        if (m->runs.keys[j] && m->runs.cnt[j] >= m->k.min_count &&
+            run_cohesion(m, j) >= m->k.cohesion)
+            run_short_forms(m, &as, j, &text);
+    wd_buf_free(&text);
+    if (as.n)
+        qsort(as.a, as.n, sizeof *as.a, abbr_cmp);
+    for (size_t i = 0; i < as.n && !m->oom;) {
+        size_t e = i;
+        double total = 0;
+        while (e < as.n && strcmp(as.a[e].s, as.a[i].s) == 0)
+            total += as.a[e++].cnt;
+        size_t sl = strlen(as.a[i].s);
+        const uint32_t *sid = wd_strmap_get(&m->vocab, as.a[i].s, sl);
+        /* how often the short form is said as a word of its own: by the
+         * base, and by general Chinese in a text of the base's size */
+        double said = sid ? (double)m->occ[*sid] : 0;
+        double logp = m->dict ? wd_dict_general_logp(m->dict, as.a[i].s, sl) : m->unlisted;
+        if (logp > m->unlisted)
+            said += exp(logp) * (double)m->places;
+        for (size_t k = i; k < e && k < i + LONG_PER_SHORT; k++) {
+            double c = as.a[k].cnt, w = c / total * (c / (c + said));
+            if (w < least)
+                break;
+            long id = sid ? (long)*sid : word_id_upto(m, as.a[i].s, sl, SIZE_MAX);
+            if (id >= 0)
+                cand_add(m, cs, (uint32_t)id, as.a[k].slot, w, KIND_L);
+        }
+        i = e;
+    }
+    wd_free(as.a);
+    return m->oom ? WD_ENOMEM : WD_OK;
+}
+
 static int cand_cmp(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -643,7 +952,7 @@ int wd_assoc_miner_finish(wd_assoc_miner *m, wd_buf *out)
     cands cs = { NULL, 0, 0 };
     score_translation(m, &cs);
     score_same(m, &cs);
-    if (score_short(m, &cs) != WD_OK)
+    if (score_short(m, &cs) != WD_OK || score_long(m, &cs) != WD_OK)
         m->oom = 1;
     if (m->oom) {
         wd_free(cs.c);
@@ -660,13 +969,20 @@ int wd_assoc_miner_finish(wd_assoc_miner *m, wd_buf *out)
             continue;
         int dup = 0; /* the same pair by another kind, weaker */
         for (size_t j = i; j-- > 0 && cs.c[j].u == c->u && !dup;)
-            dup = cs.c[j].v == c->v;
+            dup = cs.c[j].v == c->v && (cs.c[j].kind == KIND_L) == (c->kind == KIND_L);
         if (dup)
             continue;
         if (!out->len)
             wd_buf_puts(out, "wenda-assoc 1\n");
-        wd_buf_printf(out, "%s\t%s\t%c\t%.3f\n", m->word[c->u], m->word[c->v], KIND_CHAR[c->kind],
-                      (double)c->w);
+        wd_buf_printf(out, "%s\t", m->word[c->u]);
+        if (c->kind == KIND_L) /* v: a run's slot; its words joined by spaces */
+            for (size_t k = 0; k < RUN_WORDS && m->runs.ids[c->v * RUN_WORDS + k] != UINT32_MAX;
+                 k++)
+                wd_buf_printf(out, "%s%s", k ? " " : "",
+                              m->word[m->runs.ids[c->v * RUN_WORDS + k]]);
+        else
+            wd_buf_puts(out, m->word[c->v]);
+        wd_buf_printf(out, "\t%c\t%.3f\n", KIND_CHAR[c->kind], (double)c->w);
         kept++;
     }
     wd_free(cs.c);

@@ -19,6 +19,23 @@
  *      the two used in like contexts (the cosine of their translation rows).
  *      Contiguous parts are left out: the index already holds them as the
  *      long word's sub-words.
+ *   l  long form over several words: a short form (2 or 3 characters) of a
+ *      run of 2 to 4 adjacent words of the base, the analyzer splitting the
+ *      long form (醉驾 of 醉酒 驾驶, 农保 of 农村 社会 养老保险): its first
+ *      character the run's first, each other one from a word of its own (the
+ *      first character of a word between, at most one; the first, middle or
+ *      last of the run's last word). Runs of words that belong together (the
+ *      normalised PMI of the run against its words, least `h`) seen at least
+ *      `c` times give them; the plain form of two words (each one's first
+ *      character) is taken as users coin it, even when the base never says
+ *      it, the others only when the base says the word. A short form's long
+ *      forms are weighed by their share of the runs giving it times how much
+ *      more often the base says the long form than the short form is said as
+ *      a word of its own (by the base, and by general Chinese, dict's general
+ *      word list, in a text of the base's size). Stored one way (short ->
+ *      long), OTHER the run's words joined by spaces; at most two long forms
+ *      a short form. Runs are read from all the words the document builder
+ *      passes (up to 128 of an answer), so the vocabulary holds those too.
  *
  * The result is text (query/assoc.h reads it), stored in the index's
  * metadata under WD_META_ASSOC at the run's last commit:
@@ -30,11 +47,13 @@
  * counted), each record gives at most WD_ASSOC_QWORDS x WD_ASSOC_AWORDS
  * pairs, and the pair tables drop their rarest pairs when full (lossy
  * counting), so a strong pair survives and a table never grows past its
- * cap.
+ * cap. Runs of words are counted in a table of their own, capped and
+ * pruned the same way.
  *
- * Development knob: WENDA_ASSOC="t=0.3,a=0.2,s=0.3,k=5,c=3" sets each kind's
- * least weight (0 or less: the kind is not mined), the associations kept per
- * word and the least co-occurrence count; read when a miner is made.
+ * Development knob: WENDA_ASSOC="t=0.3,a=0.2,s=0.3,l=0.3,k=5,c=3,h=0.5" sets
+ * each kind's least weight (0 or less: the kind is not mined), the
+ * associations kept per word, the least co-occurrence count and the least
+ * cohesion of a long form's words; read when a miner is made.
  *
  * Thread safety: a miner belongs to one thread (the writer's).
  */
@@ -44,6 +63,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wenda/analyzer.h"
 #include "wenda/buf.h"
 #include "wenda/error.h"
 
@@ -53,8 +73,10 @@
 
 typedef struct wd_assoc_miner wd_assoc_miner;
 
-/* *out is new (NULL when out of memory: WD_ENOMEM). */
-int wd_assoc_miner_new(wd_assoc_miner **out);
+/* *out is new (NULL when out of memory: WD_ENOMEM). dict (borrowed, may be
+ * NULL) is the dictionary the records are analysed with: its general word
+ * list names short forms a base may not use itself. */
+int wd_assoc_miner_new(wd_assoc_miner **out, const wd_dict *dict);
 void wd_assoc_miner_free(wd_assoc_miner *m);
 
 /* One record: words[0..len) is its question's words then its answer's, each

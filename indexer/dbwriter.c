@@ -391,7 +391,7 @@ int wd_dbwriter_open(wd_dbwriter **out, const char *path, const wd_dict *dict,
         w->unsynced = rc == WD_OK;
     }
     w->scratch = (db_flags & XC_DB_NO_SYNC) && !w->unsynced;
-    if (rc == WD_OK && w->fresh && wd_assoc_miner_new(&w->miner) != WD_OK)
+    if (rc == WD_OK && w->fresh && wd_assoc_miner_new(&w->miner, w->bo.dict) != WD_OK)
         rc = wd_error_set(err, WD_ENOMEM, "index", "out of memory");
     if (rc == WD_OK)
         rc = wd_builder_init(&w->b, &w->bo, err);

@@ -15,6 +15,28 @@
 
 #define ASSOC_HEADER "wenda-assoc 1\n"
 
+char *wd_assoc_other_shown(const char *other)
+{
+    char *v = wd_strdup(other), *to = v;
+    for (const char *p = other; v && *p; p++)
+        if (*p != ' ')
+            *to++ = *p;
+    if (v)
+        *to = '\0';
+    return v;
+}
+
+/* Whether the overlay took the pair out; a long form by its words joined. */
+static int removed(const wd_dict *d, const char *w, size_t wl, const char *o, size_t ol)
+{
+    if (!memchr(o, ' ', ol))
+        return wd_dict_assoc_removed(d, w, wl, o, ol);
+    char *shown = wd_assoc_other_shown(o);
+    int r = shown && wd_dict_assoc_removed(d, w, wl, shown, strlen(shown));
+    wd_free(shown);
+    return r;
+}
+
 int wd_assoc_parse(wd_assoc *a, const char *text, size_t len, const wd_dict *d)
 {
     wd_assoc_free(a);
@@ -48,7 +70,7 @@ int wd_assoc_parse(wd_assoc *a, const char *text, size_t len, const wd_dict *d)
         p = eol + 1;
         if (nf != 4 || !wl || !ol || strlen(f[2]) != 1 || !wend || *wend || !(w > 0 && w <= 1))
             continue;
-        if (d && wd_dict_assoc_removed(d, f[0], wl, f[1], ol))
+        if (d && removed(d, f[0], wl, f[1], ol))
             continue;
         if (WD_GROW(a->e, cap, a->n + 1, 256) != WD_OK) {
             wd_assoc_free(a);
@@ -116,6 +138,7 @@ const char *wd_association_kind_name(char kind)
     case 't': return "translation";
     case 'a': return "same answer";
     case 's': return "short form";
+    case 'l': return "long form";
     default: return "other";
     }
 }
@@ -145,8 +168,8 @@ int wd_searcher_associations(wd_searcher *s, const char *word, size_t len, wd_as
     if (ne && !v)
         rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     for (size_t i = 0; v && i < ne; i++) {
-        v[i] =
-            (wd_association){ wd_strdup(norm), wd_strdup(e[i].other), e[i].kind, e[i].weight, 0 };
+        v[i] = (wd_association){ wd_strdup(norm), wd_assoc_other_shown(e[i].other), e[i].kind,
+                                 e[i].weight, 0 };
         if (!v[i].word || !v[i].other)
             rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
     }

@@ -9,7 +9,9 @@
  *   WORD<TAB>OTHER<TAB>KIND<TAB>WEIGHT      (one a line, a word's strongest first)
  *
  * KIND: t translation (question word -> answer word), a same answer (words of
- * two questions with one answer), s short or long form (消协 <-> 消费者协会).
+ * two questions with one answer), s short or long form (消协 <-> 消费者协会),
+ * l a short form's long form over several words, OTHER its words joined by
+ * spaces (醉驾 -> "醉酒 驾驶"; shown and removed joined: 醉酒驾驶).
  * An index without the key (built before, or with nothing strong enough)
  * has none. The dictionary overlay's removals (wd_dict_assoc_removed) are
  * left out as the table is read, so a removal applies to the next searcher
@@ -29,7 +31,7 @@
 typedef struct wd_assoc_entry {
     const char *other; /* NUL-terminated, in the table's text */
     double weight;     /* (0, 1] */
-    char kind;         /* 't', 'a' or 's' */
+    char kind;         /* 't', 'a', 's' or 'l' */
 } wd_assoc_entry;
 
 typedef struct wd_assoc {
@@ -50,6 +52,9 @@ typedef struct wd_assoc {
 int wd_assoc_parse(wd_assoc *a, const char *text, size_t len, const wd_dict *d);
 /* A word's associations, strongest first (borrowed; 0 when none). */
 size_t wd_assoc_of(const wd_assoc *a, const char *word, size_t len, const wd_assoc_entry **out);
+/* other as users see and name it: the words of a long form joined, without
+ * the spaces between them (new; NULL when out of memory). */
+char *wd_assoc_other_shown(const char *other);
 /* Free what a holds; it is empty (WD_ASSOC_INIT) after. */
 void wd_assoc_free(wd_assoc *a);
 

@@ -20,8 +20,10 @@
  * n-grams of record questions, so a paraphrase segmented differently still
  * matches. The word associations stored with the index (assoc.h) add, for
  * an asked word, the few words most associated with it as weaker leaves of
- * their own, never weighing more than the asked word. All of it is OR-ed; BM25 is Xapian's stock weighting, so remote
- * shards can run it.
+ * their own, never weighing more than the asked word; a short form's long
+ * form over several words (醉驾: 醉酒 驾驶) as an AND of its words, which the
+ * re-ranking's answer coverage then counts as the asked word. All of it is
+ * OR-ed; BM25 is Xapian's stock weighting, so remote shards can run it.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
@@ -278,8 +280,8 @@ static int note_used(wd_run *r, const wd_qword *w, const wd_assoc_entry *e, doub
     if (!v)
         return WD_ENOMEM;
     r->used = v;
-    v[r->nused] = (wd_association){ wd_strndup(w->text, w->len), wd_strdup(e->other), e->kind,
-                                    e->weight, scale };
+    v[r->nused] = (wd_association){ wd_strndup(w->text, w->len), wd_assoc_other_shown(e->other),
+                                    e->kind, e->weight, scale };
     if (!v[r->nused].word || !v[r->nused].other) {
         wd_free(v[r->nused].word);
         wd_free(v[r->nused].other);
@@ -287,6 +289,80 @@ static int note_used(wd_run *r, const wd_qword *w, const wd_assoc_entry *e, doub
     }
     r->nused++;
     return WD_OK;
+}
+
+/* The long form `other` the match used for asked word i, for the
+ * re-ranking's answer coverage. */
+static int note_long(wd_run *r, size_t i, const char *other)
+{
+    struct wd_long_used *v = wd_realloc(r->longs, (r->nlongs + 1) * sizeof *v);
+    if (!v)
+        return WD_ENOMEM;
+    r->longs = v;
+    if (!(v[r->nlongs].text = wd_assoc_other_shown(other)))
+        return WD_ENOMEM;
+    v[r->nlongs++].word = i;
+    return WD_OK;
+}
+
+/* A long form over several words (kind 'l': its words joined by spaces) in
+ * both fields: all of its words in the question field, OR all of them in the
+ * answer field (as a split synonym is matched), scaled. Its IDF is the sum
+ * of its words' (what a record holding them all gains), its postings its
+ * rarest word's (as syn_df prices a split synonym: no more records hold
+ * them all, and the AND skips through the others); *df 0 when a word of it
+ * is in no record (nothing to match). */
+static int long_form_query(wd_run *r, xc_query **out, const char *other, const wd_qword *at,
+                           double scale, double *idf, uint32_t *df, wd_error *err)
+{
+    *out = NULL;
+    *idf = 0;
+    *df = 0;
+    char buf[XC_MAX_TERM_BYTES + 1];
+    size_t ol = strlen(other);
+    if (ol >= sizeof buf)
+        return WD_OK;
+    memcpy(buf, other, ol + 1);
+    const char *parts[8];
+    size_t np = 0;
+    for (char *save = NULL, *p = strtok_r(buf, " ", &save); p && np < 8;
+         p = strtok_r(NULL, " ", &save))
+        parts[np++] = p;
+    int said = 1; /* the question says every word of it: matched as themselves */
+    for (size_t i = 0; i < np; i++) {
+        size_t pl = strlen(parts[i]);
+        uint32_t d = 0;
+        double f = match_idf(r, parts[i], pl, &d);
+        if (d == 0) {
+            *df = 0;
+            return WD_OK;
+        }
+        *idf += f;
+        if (i == 0 || d < *df)
+            *df = d;
+        said = said && wd_qtext_find_word(&r->q, parts[i], pl, wd_hash_bytes(parts[i], pl)) >= 0;
+    }
+    if (np < 2 || said) {
+        *df = 0;
+        return WD_OK;
+    }
+    if (scale <= 0)
+        return WD_OK; /* the caller prices it first */
+    xc_query *q = NULL, *a = NULL, *pair[2] = { NULL, NULL };
+    int rc = parts_query(&q, WD_PREFIX_QUESTION, parts, np, at, err);
+    if (rc == WD_OK)
+        rc = parts_query(&a, "", parts, np, at, err);
+    if (rc == WD_OK)
+        rc = xc_query_scale(&pair[0], q, r->t.question_weight * scale, err);
+    if (rc == WD_OK)
+        rc = xc_query_scale(&pair[1], a, r->t.answer_weight * scale, err);
+    if (rc == WD_OK)
+        rc = xc_query_combine(out, XC_OP_OR, pair, 2, 0, err);
+    xc_query_free(q);
+    xc_query_free(a);
+    xc_query_free(pair[0]);
+    xc_query_free(pair[1]);
+    return rc == WD_ENOTFOUND ? WD_OK : rc;
 }
 
 /* The word associations of the asked whole words (assoc.h): each word's
@@ -301,7 +377,8 @@ static int note_used(wd_run *r, const wd_qword *w, const wd_assoc_entry *e, doub
 static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, wd_error *err)
 {
     const wd_tuning *t = &r->t;
-    if (t->assoc_weight <= 0 || t->assoc_per_word < 1 || !r->q.content)
+    if ((t->assoc_weight <= 0 && t->assoc_long_weight <= 0) || t->assoc_per_word < 1 ||
+        !r->q.content)
         return WD_OK;
     const wd_assoc *a = NULL;
     int rc = wd_searcher_assoc(r->s, &a, err);
@@ -318,6 +395,28 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
         double idf_w = ne ? match_idf(r, w->text, w->len, &df) : 0;
         for (size_t k = 0, used = 0; k < ne && used < t->assoc_per_word && rc == WD_OK; k++) {
             size_t ol = strlen(e[k].other);
+            double kw = e[k].kind == 'l' ? t->assoc_long_weight : t->assoc_weight;
+            if (kw <= 0)
+                continue;
+            if (e[k].kind == 'l') {
+                double idf_o = 0;
+                xc_query *lq = NULL;
+                rc = long_form_query(r, &lq, e[k].other, w, 0, &idf_o, &df, err);
+                if (rc != WD_OK || df == 0 || !(idf_o > 0) || (budget > 0 && taken + df > allowed))
+                    continue;
+                double scale = kw * e[k].weight * (idf_w < idf_o ? idf_w / idf_o : 1.0);
+                rc = long_form_query(r, &lq, e[k].other, w, scale, &idf_o, &df, err);
+                if (rc != WD_OK || !lq)
+                    continue;
+                parts[(*np)++] = lq;
+                taken += df;
+                used++;
+                if (note_long(r, i, e[k].other) != WD_OK)
+                    rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+                if (r->o.explain && note_used(r, w, &e[k], scale) != WD_OK)
+                    rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
+                continue;
+            }
             if (wd_qtext_find_word(q, e[k].other, ol, wd_hash_bytes(e[k].other, ol)) >= 0)
                 continue; /* the question says it: matched as itself */
             int syn = 0;
@@ -326,7 +425,7 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
             double idf_o = syn ? 0 : match_idf(r, e[k].other, ol, &df);
             if (syn || df == 0 || !(idf_o > 0) || (budget > 0 && taken + df > allowed))
                 continue;
-            double scale = t->assoc_weight * e[k].weight * (idf_w < idf_o ? idf_w / idf_o : 1.0);
+            double scale = kw * e[k].weight * (idf_w < idf_o ? idf_w / idf_o : 1.0);
             wd_qword m = { .text = e[k].other,
                            .len = ol,
                            .kind = WD_QK_WORD,

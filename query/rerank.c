@@ -183,6 +183,7 @@ static int scan_new(wd_run *r, answer_scan **out)
     for (size_t i = 0; i < r->q.n; i++)
         if (r->q.w[i].kind == WD_QK_WORD)
             needles += 1 + r->q.w[i].nsyn;
+    needles += r->nlongs;
     answer_scan *sc = wd_calloc(1, sizeof *sc);
     int rc = sc && (sc->alone = wd_malloc((needles ? needles : 1) * sizeof *sc->alone)) &&
                      (sc->found = wd_malloc(r->q.n ? r->q.n : 1))
@@ -196,6 +197,9 @@ static int scan_new(wd_run *r, answer_scan **out)
         for (size_t y = 0; rc == WD_OK && y < w->nsyn; y++)
             rc = scan_add(sc, w->syns[y], strlen(w->syns[y]), i);
     }
+    /* the long forms the match used stand for their asked words */
+    for (size_t k = 0; rc == WD_OK && k < r->nlongs; k++)
+        rc = scan_add(sc, r->longs[k].text, strlen(r->longs[k].text), r->longs[k].word);
     if (rc != WD_OK) {
         scan_free(sc);
         sc = NULL;

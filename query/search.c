@@ -321,6 +321,9 @@ void wd_run_end(wd_run *r)
     wd_free(r->aidf);
     wd_free(r->parsed);
     wd_associations_free(r->used, r->nused);
+    for (size_t i = 0; i < r->nlongs; i++)
+        wd_free(r->longs[i].text);
+    wd_free(r->longs);
     wd_sim_text_free(r->asked);
     wd_termset_free(&r->hl);
     wd_qtext_free(&r->q);

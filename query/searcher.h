@@ -107,6 +107,12 @@ typedef struct wd_run {
     char *parsed;         /* with o.explain */
     wd_association *used; /* with o.explain: the associations the match used */
     size_t nused;
+    struct wd_long_used {
+        size_t word; /* the asked word's index in q */
+        char *text;  /* the long form's words joined (new) */
+    } * longs;       /* the long forms over several words the match used: the
+                        re-ranking's answer coverage counts them as the word */
+    size_t nlongs;
     /* the candidates */
     double top; /* the best BM25 weight of the match (1 when none) */
     wd_cand *c;

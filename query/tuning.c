@@ -35,6 +35,7 @@ static const wd_tuning SHIPPED = {
     .learned_ranking = 1,
     .assoc_weight = 0,
     .assoc_per_word = 3,
+    .assoc_long_weight = 0,
     .assoc_budget = 0.25,
     /* Chosen on the dev splits: 10 ranks as well as 15, 20 or all 50
      * (domain dev nDCG@5 0.902, 0.901, 0.899, 0.899), at the cost of the text
@@ -68,6 +69,7 @@ static const struct {
     { "as", offsetof(wd_tuning, assoc_weight) },
     { "ap", offsetof(wd_tuning, assoc_per_word) },
     { "ab", offsetof(wd_tuning, assoc_budget) },
+    { "al", offsetof(wd_tuning, assoc_long_weight) },
 };
 
 static void set_knob(void *ctx, const char *key, double v)

@@ -34,14 +34,17 @@ typedef struct wd_tuning {
     double question_only_factor;      /* kq: a record with no written answer */
     double place_match_boost;         /* pm: the record names the asked place or its province */
     double place_mismatch_cut;        /* px: the record names only other places */
-    double learned_ranking; /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
+    double learned_ranking;   /* lr: 1 the fitted model orders the candidates (rank.h); 0 the
                                hand-set mix of the shares above */
-    double assoc_weight;    /* as: a word association's query leaf, times its mined weight,
+    double assoc_weight;      /* as: a word association's query leaf, times its mined weight,
                                of the asked word's own (0: associations not used) */
-    double assoc_per_word;  /* ap: associations of one asked word used at most */
-    double assoc_budget;    /* ab: postings the associations may read beyond what the
+    double assoc_per_word;    /* ap: associations of one asked word used at most */
+    double assoc_long_weight; /* al: the same for a short form's long form over several
+                                 words (kind 'l', an AND of its words, over the sum of
+                                 their IDFs), its own knob (0: not used) */
+    double assoc_budget;      /* ab: postings the associations may read beyond what the
                                question's own leaves left of the budget, as its share */
-    double learned_depth;   /* ld: the model orders the mix's first this many; the others
+    double learned_depth;     /* ld: the model orders the mix's first this many; the others
                                follow them in the mix's order (each costs the text
                                features of wd_conf_match) */
 } wd_tuning;

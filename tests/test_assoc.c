@@ -61,6 +61,48 @@ static void make_records(fx *f)
     }
 }
 
+/* A base whose long form is split by the analyzer (醉酒驾驶: 醉酒 驾驶), the
+ * short form users type (醉驾) said by one record only, another record
+ * asking the same in the long form, and other matters beside them. */
+static void make_long_records(fx *f)
+{
+    for (int i = 0; i < NREC; i++) {
+        const char *topic = TOPICS[i % 8];
+        snprintf(f->ids[i], sizeof f->ids[i], "r%d", i);
+        if (i < 20) {
+            snprintf(f->text[i][0], sizeof f->text[i][0], "醉酒驾驶%s要吊销驾驶证吗", topic);
+            snprintf(f->text[i][1], sizeof f->text[i][1],
+                     "醉酒驾驶机动车的，吊销机动车驾驶证，%s另行处理。", topic);
+        } else if (i >= 40) {
+            snprintf(f->text[i][0], sizeof f->text[i][0], "%s怎么处罚",
+                     i == 40 ? "醉驾" : "醉酒驾驶");
+            snprintf(f->text[i][1], sizeof f->text[i][1], "依法追究刑事责任。");
+        } else {
+            snprintf(f->text[i][0], sizeof f->text[i][0], "%s发票丢了怎么报销%d", topic, i);
+            snprintf(f->text[i][1], sizeof f->text[i][1], "凭%s合同和付款记录到财务补办。", topic);
+        }
+        f->recs[i] = (wd_record){ f->ids[i], f->text[i][0], f->text[i][1],
+                                  "kb.txt",  NULL,          WD_KIND_QA,
+                                  1,         NULL,          0 };
+    }
+}
+
+static int setup_long(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f || th_tmpdir(f->dir, sizeof f->dir, "assoc") != 0)
+        return -1;
+    snprintf(f->dict_dir, sizeof f->dict_dir, "%s/dict", f->dir);
+    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
+    char path[256];
+    th_write_text(th_path(path, sizeof path, f->dict_dir, "user.txt"), "");
+    if (wd_dict_load(&f->dict, f->dict_dir, NULL) != WD_OK)
+        return -1;
+    make_long_records(f);
+    *state = f;
+    return 0;
+}
+
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
@@ -107,7 +149,7 @@ static void test_assoc__mining_finds_planted_pairs(void **state)
 {
     (void)state;
     wd_assoc_miner *m = NULL;
-    assert_int_equal(wd_assoc_miner_new(&m), WD_OK);
+    assert_int_equal(wd_assoc_miner_new(&m, NULL), WD_OK);
     char answer[64];
     for (int i = 0; i < 60; i++) {
         const char *topic = TOPICS[i % 8];
@@ -143,15 +185,61 @@ static void test_assoc__mining_finds_planted_pairs(void **state)
     wd_assoc_miner_free(m);
 }
 
+/* A short form whose long form is a run of several words (each character
+ * the first of a word of the run) is found, stored with the run's words;
+ * a run whose words also go their own ways is not a long form. */
+static void test_assoc__mining_finds_long_forms_over_several_words(void **state)
+{
+    (void)state;
+    wd_assoc_miner *m = NULL;
+    assert_int_equal(wd_assoc_miner_new(&m, NULL), WD_OK);
+    wd_buf none = WD_BUF_INIT; /* as shipped, long forms are not mined */
+    const char *q0[] = { "醉酒", "驾驶", NULL }, *a0[] = { "醉酒", "驾驶", NULL };
+    for (int i = 0; i < 5; i++)
+        feed(m, q0, a0, "answer");
+    assert_int_equal(wd_assoc_miner_finish(m, &none), WD_OK);
+    assert_true(!none.data || !strstr(none.data, "\tl\t"));
+    wd_buf_free(&none);
+    wd_assoc_miner_free(m);
+    setenv("WENDA_ASSOC", "l=0.3", 1);
+    assert_int_equal(wd_assoc_miner_new(&m, NULL), WD_OK);
+    unsetenv("WENDA_ASSOC");
+    char answer[64];
+    for (int i = 0; i < 40; i++) {
+        const char *topic = TOPICS[i % 8];
+        snprintf(answer, sizeof answer, "answer %d", i);
+        if (i < 12) {
+            const char *q[] = { "醉酒", "驾驶", topic, NULL },
+                       *a[] = { "醉酒", "驾驶", "机动车", "吊销", "驾驶证", NULL };
+            feed(m, q, a, answer);
+        } else if (i == 12) {
+            const char *q[] = { "醉驾", "处罚", NULL }, *a[] = { "刑事责任", NULL };
+            feed(m, q, a, answer);
+        } else { /* 发票 and 报销 each in many runs of their own */
+            const char *q[] = { topic, "发票", TOPICS[(i + 3) % 8], "报销", NULL },
+                       *a[] = { "财务", "补办", topic, NULL };
+            feed(m, q, a, answer);
+        }
+    }
+    wd_buf out = WD_BUF_INIT;
+    assert_int_equal(wd_assoc_miner_finish(m, &out), WD_OK);
+    assert_non_null(out.data);
+    assert_non_null(strstr(out.data, "\n醉驾\t醉酒 驾驶\tl\t"));
+    assert_null(strstr(out.data, "\n醉驾\t醉酒 驾驶 机动车\t")); /* the two words' */
+    assert_null(strstr(out.data, "\n发报\t"));                   /* runs of chance */
+    wd_buf_free(&out);
+    wd_assoc_miner_free(m);
+}
+
 /* Counts kept by two miners (the parts of a bulk build) and merged make the
  * same associations as one miner fed everything. */
 static void test_assoc__merged_parts_mine_as_one(void **state)
 {
     (void)state;
     wd_assoc_miner *one = NULL, *p1 = NULL, *p2 = NULL;
-    assert_int_equal(wd_assoc_miner_new(&one), WD_OK);
-    assert_int_equal(wd_assoc_miner_new(&p1), WD_OK);
-    assert_int_equal(wd_assoc_miner_new(&p2), WD_OK);
+    assert_int_equal(wd_assoc_miner_new(&one, NULL), WD_OK);
+    assert_int_equal(wd_assoc_miner_new(&p1, NULL), WD_OK);
+    assert_int_equal(wd_assoc_miner_new(&p2, NULL), WD_OK);
     for (int i = 0; i < 40; i++) {
         const char *topic = TOPICS[i % 8];
         const char *q[] = { i < 20 ? "消协" : "消费者协会", topic, NULL },
@@ -288,6 +376,66 @@ static void test_assoc__short_form_finds_long_form_but_exact_outranks(void **sta
     wd_searcher_close(s);
 }
 
+/* A searcher that uses the long forms over several words (WENDA_TUNE al=). */
+static wd_searcher *open_using_long(const char *index, const wd_dict *d)
+{
+    setenv("WENDA_TUNE", "al=0.5", 1);
+    wd_searcher *s = NULL;
+    wd_error err;
+    wd_error_clear(&err);
+    int rc = wd_searcher_open(&s, index, d, &err);
+    unsetenv("WENDA_TUNE");
+    assert_int_equal(rc, WD_OK);
+    return s;
+}
+
+/* A short form whose long form the analyzer splits into words is mined
+ * from the base, listed (its words joined), used by a search as a weaker
+ * AND of those words: the record that says the asked short form ranks
+ * first, the one in the long form follows; taken out in the overlay, it is
+ * neither listed nor used, with no re-index. */
+static void test_assoc__short_form_of_several_words_found_exact_first(void **state)
+{
+    fx *f = *state;
+    wd_error err;
+    wd_error_clear(&err);
+    setenv("WENDA_ASSOC", "l=0.3", 1); /* long forms are mined when asked for */
+    int rc = th_index_records(f->index, f->dict, f->recs, NREC, &err);
+    unsetenv("WENDA_ASSOC");
+    assert_int_equal(rc, WD_OK);
+    wd_searcher *s = open_using_long(f->index, f->dict);
+    wd_association *v = NULL;
+    size_t n = 0;
+    assert_int_equal(wd_searcher_associations(s, "醉驾", strlen("醉驾"), &v, &n, &err), WD_OK);
+    assert_true(has_assoc(v, n, "醉酒驾驶", 'l'));
+    assert_string_equal(wd_association_kind_name('l'), "long form");
+    wd_associations_free(v, n);
+    wd_results *r = ask(s, "醉驾怎么处罚");
+    assert_true(used(r, "醉驾", "醉酒驾驶"));
+    for (size_t i = 0; i < r->n_assoc; i++)
+        assert_true(r->assoc[i].scale > 0 && r->assoc[i].scale < 1);
+    size_t exact = rank_of(r, "r40"), other = rank_of(r, "r41");
+    assert_int_equal(exact, 1);
+    assert_true(other > exact);
+    wd_results_free(r);
+    wd_searcher_close(s);
+
+    char path[256];
+    th_write_text(th_path(path, sizeof path, f->dict_dir, WD_DICT_ASSOC_REMOVED),
+                  "醉驾 醉酒驾驶\n");
+    wd_dict *d = NULL;
+    assert_int_equal(wd_dict_load(&d, f->dict_dir, &err), WD_OK);
+    s = open_using_long(f->index, d);
+    assert_int_equal(wd_searcher_associations(s, "醉驾", strlen("醉驾"), &v, &n, &err), WD_OK);
+    assert_false(has_assoc(v, n, "醉酒驾驶", 'l'));
+    wd_associations_free(v, n);
+    r = ask(s, "醉驾怎么处罚");
+    assert_false(used(r, "醉驾", "醉酒驾驶"));
+    wd_results_free(r);
+    wd_searcher_close(s);
+    wd_dict_free(d);
+}
+
 /* `wenda dict assoc remove` writes the pair into the overlay: a searcher
  * opened with that dictionary never uses it, on the same index, with no
  * re-index; the other associations stay. */
@@ -348,6 +496,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assoc__mining_finds_planted_pairs),
         cmocka_unit_test(test_assoc__merged_parts_mine_as_one),
+        cmocka_unit_test(test_assoc__mining_finds_long_forms_over_several_words),
+        cmocka_unit_test_setup_teardown(test_assoc__short_form_of_several_words_found_exact_first,
+                                        setup_long, teardown),
         cmocka_unit_test_setup_teardown(test_assoc__stored_with_the_index_and_read_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_assoc__short_form_finds_long_form_but_exact_outranks,

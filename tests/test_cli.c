@@ -931,6 +931,98 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     }
 }
 
+/* A short form whose long form the analyzer splits into several words
+ * (醉驾: 醉酒 驾驶): `dict assoc list` shows the long form with its words
+ * joined, as do `segment --explain` and, when the search uses it, `ask
+ * --explain`; a bulk build finds it too; `dict assoc remove` takes it out
+ * by the joined form, with no re-index. */
+static void test_cli__dict_assoc_long_form_of_several_words(void **state)
+{
+    fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", f->dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    static const char *const topics[] = { "罚款", "拘留", "记分", "扣车", "培训" };
+    wd_buf kb = WD_BUF_INIT;
+    for (int i = 0; i < 20; i++)
+        wd_buf_printf(&kb,
+                      "{\"id\":\"r%d\",\"question\":\"醉酒驾驶要%s吗\",\"answer\":\"醉酒驾驶"
+                      "机动车的，%s，吊销机动车驾驶证。\"}\n",
+                      i, topics[i % 5], topics[i % 5]);
+    wd_buf_puts(&kb,
+                "{\"id\":\"x\",\"question\":\"醉驾怎么处罚\",\"answer\":\"追究刑事责任。\"}\n");
+    char path[128], bulk[128];
+    th_write_text(th_path(path, sizeof path, f->dir, "kb.jsonl"), kb.data);
+    wd_buf_free(&kb);
+    th_path(bulk, sizeof bulk, f->dir, "bulk");
+    setenv("WENDA_ASSOC", "l=0.3", 1); /* long forms are mined when asked for */
+    th_run r = th_wenda(f->index, NULL, "index", "--quiet", path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(NULL, NULL, "index", "--quiet", "--bulk", "--jobs", "2", "--index", bulk, path,
+                 NULL);
+    unsetenv("WENDA_ASSOC");
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    for (int k = 0; k < 2; k++) {
+        r = th_wenda(k ? bulk : f->index, NULL, "dict", "assoc", "list", "--json", "醉驾", NULL);
+        assert_int_equal(r.status, 0);
+        json_t *j = th_json(r.out);
+        assert_true(lists_assoc(json_object_get(j, "associations"), "醉酒驾驶", "long form"));
+        json_decref(j);
+        th_run_free(&r);
+    }
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "醉驾", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "醉酒驾驶"));
+    assert_non_null(strstr(r.out, "long form"));
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "segment", "--explain", "醉驾怎么处罚", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "醉驾: 醉酒驾驶"));
+    th_run_free(&r);
+
+    static const char *const tune[] = { "WENDA_TUNE=al=0.5", NULL };
+    static const char *const ask[] = { "ask", "--explain", "--json", "醉驾怎么处罚", NULL };
+    th_cmd c = { .args = ask, .index = f->index, .env = tune };
+    r = th_exec(&c);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    json_t *as = json_array_get(json_object_get(j, "associations"), 0);
+    assert_non_null(as);
+    assert_string_equal(th_json_str(as, "word"), "醉驾");
+    assert_string_equal(th_json_str(as, "associated"), "醉酒驾驶");
+    assert_string_equal(th_json_str(as, "kind"), "long form");
+    assert_string_equal(th_json_str(json_array_get(json_object_get(j, "hits"), 0), "id"), "x");
+    json_decref(j);
+    th_run_free(&r);
+
+    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "醉驾", "醉酒驾驶", NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "醉驾", NULL);
+    if (r.status == 0) {
+        j = th_json(r.out);
+        assert_false(lists_assoc(json_object_get(j, "associations"), "醉酒驾驶", "long form"));
+        json_decref(j);
+    } else {
+        assert_int_equal(r.status, 1);
+    }
+    th_run_free(&r);
+    r = th_exec(&c);
+    assert_int_equal(r.status, 0);
+    j = th_json(r.out);
+    json_t *used = json_object_get(j, "associations");
+    for (size_t i = 0; i < json_array_size(used); i++)
+        assert_string_not_equal(th_json_str(json_array_get(used, i), "associated"), "醉酒驾驶");
+    json_decref(j);
+    th_run_free(&r);
+    if (old_home) {
+        setenv("HOME", old_home, 1);
+        free(old_home);
+    }
+}
+
 /* `wenda reindex` rebuilds an index from the records it stores with the
  * dictionary in force, single or sharded: `info` says when it is needed and
  * names the command, the ids and records stay, and the rebuilt index is of
@@ -1291,6 +1383,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cli__dict_add_makes_a_word_whole_at_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_assoc_list_remove_and_explain, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cli__dict_assoc_long_form_of_several_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cli__dict_synonym_applies_without_reindex, setup,
                                         teardown),

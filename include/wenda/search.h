@@ -142,13 +142,15 @@ typedef struct wd_association {
     char *word;    /* the asked word, normalised (new) */
     char *other;   /* the word associated with it (new) */
     char kind;     /* 't' translation (question word -> answer word), 'a' same answer,
-                      's' short or long form */
+                      's' short or long form, 'l' the long form of a short form over
+                      several words (other: those words, joined) */
     double weight; /* how strong the association is, (0, 1] */
     double scale;  /* in a search: the weight its query leaf had (never above the
                       asked word's own); 0 in a listing */
 } wd_association;
 
-/* The name of an association's kind ("translation", "same answer", "short form"). */
+/* The name of an association's kind ("translation", "same answer", "short form",
+ * "long form"). */
 const char *wd_association_kind_name(char kind);
 /* Free what each of a[0..n) holds and a itself. NULL is a no-op. */
 void wd_associations_free(wd_association *a, size_t n);
