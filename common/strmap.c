@@ -18,12 +18,17 @@ static size_t find_slot(const wd_strmap *m, const char *key, size_t len, uint64_
     return j;
 }
 
-void *wd_strmap_get(const wd_strmap *m, const char *key, size_t len)
+void *wd_strmap_get_hashed(const wd_strmap *m, const char *key, size_t len, uint64_t hash)
 {
     if (!m->cap)
         return NULL;
-    size_t j = find_slot(m, key, len, wd_hash_bytes(key, len));
+    size_t j = find_slot(m, key, len, hash);
     return m->slots[j].key ? m->vals + j * m->vsize : NULL;
+}
+
+void *wd_strmap_get(const wd_strmap *m, const char *key, size_t len)
+{
+    return m->cap ? wd_strmap_get_hashed(m, key, len, wd_hash_bytes(key, len)) : NULL;
 }
 
 void *wd_strmap_get_cat(const wd_strmap *m, const char *a, size_t alen, uint64_t ha, const char *b,

@@ -36,6 +36,9 @@ typedef struct wd_strmap {
 
 /* The value of key, or NULL when absent. Borrowed. */
 void *wd_strmap_get(const wd_strmap *m, const char *key, size_t len);
+/* The same for a key whose hash the caller has already: hash must be
+ * wd_hash_bytes(key, len) (an analysed word carries it). */
+void *wd_strmap_get_hashed(const wd_strmap *m, const char *key, size_t len, uint64_t hash);
 /* The value of the key a followed by b, or NULL when absent: wd_strmap_get
  * without joining the two, nor hashing a again: ha is wd_hash_bytes(a, alen),
  * which the caller has already (a word and its hash, with a tag after it).

@@ -125,8 +125,8 @@ double wd_question_overlap(wd_overlap_query *oq, const wd_qtext *r, const double
         oq->first[i] = NOT_FOUND;
     for (size_t k = 0; k < r->n; k++) {
         const wd_qword *c = &r->w[k];
-        const uint32_t *head =
-            wd_strmap_get(c->kind == WD_QK_NGRAM ? &oq->grams : &oq->words, c->text, c->len);
+        const uint32_t *head = wd_strmap_get_hashed(
+            c->kind == WD_QK_NGRAM ? &oq->grams : &oq->words, c->text, c->len, c->hash);
         for (uint32_t at = head ? *head : 0; at; at = oq->node_next[at - 1])
             if (oq->first[oq->node_of[at - 1]] == NOT_FOUND)
                 oq->first[oq->node_of[at - 1]] = k;

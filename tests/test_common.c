@@ -155,7 +155,8 @@ static void test_common__fnv1a_is_the_stored_hash(void **state)
 
 /* A key looked up in two pieces, the hash of the first given: the same
  * entry as the whole key, wherever it is cut; a key that only begins or
- * ends alike is another key. */
+ * ends alike is another key. Looked up whole with its hash given: the same
+ * entry again. */
 static void test_common__strmap_finds_a_key_given_in_two_pieces(void **state)
 {
     (void)state;
@@ -174,8 +175,17 @@ static void test_common__strmap_finds_a_key_given_in_two_pieces(void **state)
     assert_null(wd_strmap_get_cat(&m, "医保", 6, wd_hash_bytes("医保", 6), "\0", 1));
     assert_null(wd_strmap_get_cat(&m, "医", 3, wd_hash_bytes("医", 3), "保\0S\0", 6));
     assert_null(wd_strmap_get_cat(&m, "S", 1, wd_hash_bytes("S", 1), "医保\0", 7));
+    /* Whole, with the hash an analysed word carries: the same entries. */
+    for (unsigned i = 0; i < 6; i++) {
+        unsigned *v = wd_strmap_get_hashed(&m, keys[i], lens[i], wd_hash_bytes(keys[i], lens[i]));
+        assert_non_null(v);
+        assert_int_equal(*v, i + 1);
+        assert_ptr_equal(v, wd_strmap_get(&m, keys[i], lens[i]));
+    }
+    assert_null(wd_strmap_get_hashed(&m, "医", 3, wd_hash_bytes("医", 3)));
     wd_strmap_clear(&m);
     assert_null(wd_strmap_get_cat(&m, "医保", 6, wd_hash_bytes("医保", 6), "", 0));
+    assert_null(wd_strmap_get_hashed(&m, "医保", 6, wd_hash_bytes("医保", 6)));
 }
 
 static void test_common__strmap_counts_and_grows(void **state)
