@@ -87,7 +87,9 @@ static void make_long_records(fx *f)
     }
 }
 
-static int setup_long(void **state)
+/* A scratch folder with a dictionary overlay holding `user_words` and the
+ * records `make` writes. */
+static int setup_with(void **state, const char *user_words, void (*make)(fx *))
 {
     fx *f = calloc(1, sizeof *f);
     if (!f || th_tmpdir(f->dir, sizeof f->dir, "assoc") != 0)
@@ -95,28 +97,22 @@ static int setup_long(void **state)
     snprintf(f->dict_dir, sizeof f->dict_dir, "%s/dict", f->dir);
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     char path[256];
-    th_write_text(th_path(path, sizeof path, f->dict_dir, "user.txt"), "");
+    th_write_text(th_path(path, sizeof path, f->dict_dir, "user.txt"), user_words);
     if (wd_dict_load(&f->dict, f->dict_dir, NULL) != WD_OK)
         return -1;
-    make_long_records(f);
+    make(f);
     *state = f;
     return 0;
 }
 
+static int setup_long(void **state)
+{
+    return setup_with(state, "", make_long_records);
+}
+
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    if (!f || th_tmpdir(f->dir, sizeof f->dir, "assoc") != 0)
-        return -1;
-    snprintf(f->dict_dir, sizeof f->dict_dir, "%s/dict", f->dir);
-    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    char path[256];
-    th_write_text(th_path(path, sizeof path, f->dict_dir, "user.txt"), "消费者协会\n消协\n");
-    if (wd_dict_load(&f->dict, f->dict_dir, NULL) != WD_OK)
-        return -1;
-    make_records(f);
-    *state = f;
-    return 0;
+    return setup_with(state, "消费者协会\n消协\n", make_records);
 }
 
 static int teardown(void **state)

@@ -808,6 +808,35 @@ static int lists_assoc(const json_t *arr, const char *other, const char *kind)
  * shows a word's, `segment --explain` each word's, `ask --explain` the ones
  * a search used; `dict assoc remove` takes a pair out in the overlay, and
  * the next command leaves it out, with no re-index. */
+/* `dict assoc remove WORD OTHER` records the pair in the overlay, at once:
+ * `dict assoc list LISTED` no longer shows SHOWN (of kind), and the search
+ * `c` (which used it) no longer uses OTHER; no re-index. */
+static void assoc_removed(const char *index, const th_cmd *c, const char *word, const char *other,
+                          const char *listed, const char *shown, const char *kind)
+{
+    th_run r = th_wenda(NULL, NULL, "dict", "assoc", "remove", word, other, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "assoc-removed.txt"));
+    th_run_free(&r);
+    r = th_wenda(index, NULL, "dict", "assoc", "list", "--json", listed, NULL);
+    if (r.status == 0) {
+        json_t *j = th_json(r.out);
+        assert_false(lists_assoc(json_object_get(j, "associations"), shown, kind));
+        json_decref(j);
+    } else {
+        assert_int_equal(r.status, 1);
+    }
+    th_run_free(&r);
+    r = th_exec(c);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    json_t *used = json_object_get(j, "associations");
+    for (size_t i = 0; i < json_array_size(used); i++)
+        assert_string_not_equal(th_json_str(json_array_get(used, i), "associated"), other);
+    json_decref(j);
+    th_run_free(&r);
+}
+
 static void test_cli__dict_assoc_list_remove_and_explain(void **state)
 {
     fixture *f = *state;
@@ -892,27 +921,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     json_decref(j);
     th_run_free(&r);
 
-    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消协", "消费者协会", NULL);
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "assoc-removed.txt"));
-    th_run_free(&r);
-    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "消费者协会", NULL);
-    if (r.status == 0) {
-        j = th_json(r.out);
-        assert_false(lists_assoc(json_object_get(j, "associations"), "消协", "short form"));
-        json_decref(j);
-    } else {
-        assert_int_equal(r.status, 1);
-    }
-    th_run_free(&r);
-    r = th_exec(&c);
-    assert_int_equal(r.status, 0);
-    j = th_json(r.out);
-    json_t *used = json_object_get(j, "associations");
-    for (size_t i = 0; i < json_array_size(used); i++)
-        assert_string_not_equal(th_json_str(json_array_get(used, i), "associated"), "消费者协会");
-    json_decref(j);
-    th_run_free(&r);
+    assoc_removed(f->index, &c, "消协", "消费者协会", "消费者协会", "消协", "short form");
     r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消费者协会", "消协", "--json", NULL);
     assert_int_equal(r.status, 0);
     j = th_json(r.out);
@@ -997,26 +1006,7 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     json_decref(j);
     th_run_free(&r);
 
-    r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "醉驾", "醉酒驾驶", NULL);
-    assert_int_equal(r.status, 0);
-    th_run_free(&r);
-    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "醉驾", NULL);
-    if (r.status == 0) {
-        j = th_json(r.out);
-        assert_false(lists_assoc(json_object_get(j, "associations"), "醉酒驾驶", "long form"));
-        json_decref(j);
-    } else {
-        assert_int_equal(r.status, 1);
-    }
-    th_run_free(&r);
-    r = th_exec(&c);
-    assert_int_equal(r.status, 0);
-    j = th_json(r.out);
-    json_t *used = json_object_get(j, "associations");
-    for (size_t i = 0; i < json_array_size(used); i++)
-        assert_string_not_equal(th_json_str(json_array_get(used, i), "associated"), "醉酒驾驶");
-    json_decref(j);
-    th_run_free(&r);
+    assoc_removed(f->index, &c, "醉驾", "醉酒驾驶", "醉驾", "醉酒驾驶", "long form");
     if (old_home) {
         setenv("HOME", old_home, 1);
         free(old_home);
