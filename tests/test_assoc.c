@@ -318,11 +318,11 @@ static int used(const wd_results *r, const char *word, const char *other)
     return 0;
 }
 
-/* A searcher that uses associations at a set weight (WENDA_TUNE as=, read
- * when it opens), whatever the shipped one. */
-static wd_searcher *open_using(const char *index, const wd_dict *d)
+/* A searcher tuned by `tune` (WENDA_TUNE, read when it opens), whatever
+ * the shipped tuning. */
+static wd_searcher *open_tuned(const char *index, const wd_dict *d, const char *tune)
 {
-    setenv("WENDA_TUNE", "as=0.5", 1);
+    setenv("WENDA_TUNE", tune, 1);
     wd_searcher *s = NULL;
     wd_error err;
     wd_error_clear(&err);
@@ -330,6 +330,12 @@ static wd_searcher *open_using(const char *index, const wd_dict *d)
     unsetenv("WENDA_TUNE");
     assert_int_equal(rc, WD_OK);
     return s;
+}
+
+/* One that uses associations at a set weight (as=). */
+static wd_searcher *open_using(const char *index, const wd_dict *d)
+{
+    return open_tuned(index, d, "as=0.5");
 }
 
 static wd_results *ask(wd_searcher *s, const char *q)
@@ -372,17 +378,10 @@ static void test_assoc__short_form_finds_long_form_but_exact_outranks(void **sta
     wd_searcher_close(s);
 }
 
-/* A searcher that uses the long forms over several words (WENDA_TUNE al=). */
+/* One that uses the long forms over several words (al=). */
 static wd_searcher *open_using_long(const char *index, const wd_dict *d)
 {
-    setenv("WENDA_TUNE", "al=0.5", 1);
-    wd_searcher *s = NULL;
-    wd_error err;
-    wd_error_clear(&err);
-    int rc = wd_searcher_open(&s, index, d, &err);
-    unsetenv("WENDA_TUNE");
-    assert_int_equal(rc, WD_OK);
-    return s;
+    return open_tuned(index, d, "al=0.5");
 }
 
 /* A short form whose long form the analyzer splits into words is mined
