@@ -350,6 +350,38 @@ static wd_results *ask(wd_searcher *s, const char *q)
     return r;
 }
 
+/* A searcher whose dictionary removed word's association with other (of
+ * kind): it neither lists it nor uses it, asked q. */
+static void neither_listed_nor_used(wd_searcher *s, const char *word, const char *other, char kind,
+                                    const char *q)
+{
+    wd_error err;
+    wd_error_clear(&err);
+    wd_association *v = NULL;
+    size_t n = 0;
+    assert_int_equal(wd_searcher_associations(s, word, strlen(word), &v, &n, &err), WD_OK);
+    assert_false(has_assoc(v, n, other, kind));
+    wd_associations_free(v, n);
+    wd_results *r = ask(s, q);
+    assert_false(used(r, word, other));
+    wd_results_free(r);
+}
+
+/* Asked `q`, the search uses word's association with other at a weight
+ * below the word's own, and the record that says the word (r40) ranks
+ * above the one that says only the other (r41). */
+static void exact_match_first(wd_searcher *s, const char *q, const char *word, const char *other)
+{
+    wd_results *r = ask(s, q);
+    assert_true(used(r, word, other));
+    for (size_t i = 0; i < r->n_assoc; i++)
+        assert_true(r->assoc[i].scale > 0 && r->assoc[i].scale < 1);
+    size_t exact = rank_of(r, "r40"), later = rank_of(r, "r41");
+    assert_int_equal(exact, 1);
+    assert_true(later > exact);
+    wd_results_free(r);
+}
+
 /* Asked by its short form, the association brings in the long form
  * (explain names it, with a weight below the word's own), and of two
  * records that ask the same in either form, the one that says the asked
@@ -361,16 +393,9 @@ static void test_assoc__short_form_finds_long_form_but_exact_outranks(void **sta
     wd_error_clear(&err);
     assert_int_equal(th_index_records(f->index, f->dict, f->recs, NREC, &err), WD_OK);
     wd_searcher *s = open_using(f->index, f->dict);
-    wd_results *r = ask(s, "消协怎么收费");
-    assert_true(used(r, "消协", "消费者协会"));
-    for (size_t i = 0; i < r->n_assoc; i++)
-        assert_true(r->assoc[i].scale > 0 && r->assoc[i].scale < 1);
-    size_t exact = rank_of(r, "r40"), other = rank_of(r, "r41");
-    assert_int_equal(exact, 1);
-    assert_true(other > exact);
-    wd_results_free(r);
+    exact_match_first(s, "消协怎么收费", "消协", "消费者协会");
     /* and the other way round */
-    r = ask(s, "消费者协会怎么收费");
+    wd_results *r = ask(s, "消费者协会怎么收费");
     assert_true(used(r, "消费者协会", "消协"));
     assert_int_equal(rank_of(r, "r41"), 1);
     assert_true(rank_of(r, "r40") > 1);
@@ -405,14 +430,7 @@ static void test_assoc__short_form_of_several_words_found_exact_first(void **sta
     assert_true(has_assoc(v, n, "醉酒驾驶", 'l'));
     assert_string_equal(wd_association_kind_name('l'), "long form");
     wd_associations_free(v, n);
-    wd_results *r = ask(s, "醉驾怎么处罚");
-    assert_true(used(r, "醉驾", "醉酒驾驶"));
-    for (size_t i = 0; i < r->n_assoc; i++)
-        assert_true(r->assoc[i].scale > 0 && r->assoc[i].scale < 1);
-    size_t exact = rank_of(r, "r40"), other = rank_of(r, "r41");
-    assert_int_equal(exact, 1);
-    assert_true(other > exact);
-    wd_results_free(r);
+    exact_match_first(s, "醉驾怎么处罚", "醉驾", "醉酒驾驶");
     wd_searcher_close(s);
 
     char path[256];
@@ -421,12 +439,7 @@ static void test_assoc__short_form_of_several_words_found_exact_first(void **sta
     wd_dict *d = NULL;
     assert_int_equal(wd_dict_load(&d, f->dict_dir, &err), WD_OK);
     s = open_using_long(f->index, d);
-    assert_int_equal(wd_searcher_associations(s, "醉驾", strlen("醉驾"), &v, &n, &err), WD_OK);
-    assert_false(has_assoc(v, n, "醉酒驾驶", 'l'));
-    wd_associations_free(v, n);
-    r = ask(s, "醉驾怎么处罚");
-    assert_false(used(r, "醉驾", "醉酒驾驶"));
-    wd_results_free(r);
+    neither_listed_nor_used(s, "醉驾", "醉酒驾驶", 'l', "醉驾怎么处罚");
     wd_searcher_close(s);
     wd_dict_free(d);
 }
@@ -449,14 +462,7 @@ static void test_assoc__removed_pair_is_not_used_without_reindex(void **state)
         wd_dict_assoc_removed(d, "消协", strlen("消协"), "消费者协会", strlen("消费者协会")));
     assert_false(wd_dict_assoc_removed(d, "消协", strlen("消协"), "投诉", strlen("投诉")));
     wd_searcher *s = open_using(f->index, d);
-    wd_association *v = NULL;
-    size_t n = 0;
-    assert_int_equal(wd_searcher_associations(s, "消协", strlen("消协"), &v, &n, &err), WD_OK);
-    assert_false(has_assoc(v, n, "消费者协会", 's'));
-    wd_associations_free(v, n);
-    wd_results *r = ask(s, "消协受理投诉吗");
-    assert_false(used(r, "消协", "消费者协会"));
-    wd_results_free(r);
+    neither_listed_nor_used(s, "消协", "消费者协会", 's', "消协受理投诉吗");
     wd_searcher_close(s);
     wd_dict_free(d);
 }
