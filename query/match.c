@@ -305,53 +305,60 @@ static int note_long(wd_run *r, size_t i, const char *other)
     return WD_OK;
 }
 
-/* A long form over several words (kind 'l': its words joined by spaces) in
- * both fields: all of its words in the question field, OR all of them in the
- * answer field (as a split synonym is matched), scaled. Its IDF is the sum
- * of its words' (what a record holding them all gains), its postings its
- * rarest word's (as syn_df prices a split synonym: no more records hold
- * them all, and the AND skips through the others); *df 0 when a word of it
- * is in no record (nothing to match). */
-static int long_form_query(wd_run *r, xc_query **out, const char *other, const wd_qword *at,
-                           double scale, double *idf, uint32_t *df, wd_error *err)
+/* A long form over several words (kind 'l': its words joined by spaces),
+ * cut into its words and priced once: its IDF is the sum of its words'
+ * (what a record holding them all gains), its postings its rarest word's
+ * (as syn_df prices a split synonym: no more records hold them all, and the
+ * AND skips through the others). */
+typedef struct long_form {
+    char buf[XC_MAX_TERM_BYTES + 1];
+    const char *parts[8];
+    size_t np;
+    double idf;
+    uint32_t df;
+} long_form;
+
+/* Cut and price `other` into *lf; 0 when it cannot match anything more than
+ * the question does: too long, one word, a word in no record, or every word
+ * said by the question (matched as themselves). */
+static int long_form_price(wd_run *r, const char *other, long_form *lf)
+{
+    size_t ol = strlen(other);
+    lf->np = 0;
+    lf->idf = 0;
+    lf->df = 0;
+    if (ol >= sizeof lf->buf)
+        return 0;
+    memcpy(lf->buf, other, ol + 1);
+    for (char *save = NULL, *p = strtok_r(lf->buf, " ", &save); p && lf->np < 8;
+         p = strtok_r(NULL, " ", &save))
+        lf->parts[lf->np++] = p;
+    int said = 1;
+    for (size_t i = 0; i < lf->np; i++) {
+        size_t pl = strlen(lf->parts[i]);
+        uint32_t d = 0;
+        lf->idf += match_idf(r, lf->parts[i], pl, &d);
+        if (d == 0)
+            return 0;
+        if (i == 0 || d < lf->df)
+            lf->df = d;
+        said = said &&
+               wd_qtext_find_word(&r->q, lf->parts[i], pl, wd_hash_bytes(lf->parts[i], pl)) >= 0;
+    }
+    return lf->np >= 2 && !said && lf->idf > 0;
+}
+
+/* The long form in both fields: all of its words in the question field, OR
+ * all of them in the answer field (as a split synonym is matched), scaled.
+ * *out stays NULL when a word is longer than any term. */
+static int long_form_query(wd_run *r, const long_form *lf, const wd_qword *at, double scale,
+                           xc_query **out, wd_error *err)
 {
     *out = NULL;
-    *idf = 0;
-    *df = 0;
-    char buf[XC_MAX_TERM_BYTES + 1];
-    size_t ol = strlen(other);
-    if (ol >= sizeof buf)
-        return WD_OK;
-    memcpy(buf, other, ol + 1);
-    const char *parts[8];
-    size_t np = 0;
-    for (char *save = NULL, *p = strtok_r(buf, " ", &save); p && np < 8;
-         p = strtok_r(NULL, " ", &save))
-        parts[np++] = p;
-    int said = 1; /* the question says every word of it: matched as themselves */
-    for (size_t i = 0; i < np; i++) {
-        size_t pl = strlen(parts[i]);
-        uint32_t d = 0;
-        double f = match_idf(r, parts[i], pl, &d);
-        if (d == 0) {
-            *df = 0;
-            return WD_OK;
-        }
-        *idf += f;
-        if (i == 0 || d < *df)
-            *df = d;
-        said = said && wd_qtext_find_word(&r->q, parts[i], pl, wd_hash_bytes(parts[i], pl)) >= 0;
-    }
-    if (np < 2 || said) {
-        *df = 0;
-        return WD_OK;
-    }
-    if (scale <= 0)
-        return WD_OK; /* the caller prices it first */
     xc_query *q = NULL, *a = NULL, *pair[2] = { NULL, NULL };
-    int rc = parts_query(&q, WD_PREFIX_QUESTION, parts, np, at, err);
+    int rc = parts_query(&q, WD_PREFIX_QUESTION, lf->parts, lf->np, at, err);
     if (rc == WD_OK)
-        rc = parts_query(&a, "", parts, np, at, err);
+        rc = parts_query(&a, "", lf->parts, lf->np, at, err);
     if (rc == WD_OK)
         rc = xc_query_scale(&pair[0], q, r->t.question_weight * scale, err);
     if (rc == WD_OK)
@@ -399,17 +406,16 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
             if (kw <= 0)
                 continue;
             if (e[k].kind == 'l') {
-                double idf_o = 0;
-                xc_query *lq = NULL;
-                rc = long_form_query(r, &lq, e[k].other, w, 0, &idf_o, &df, err);
-                if (rc != WD_OK || df == 0 || !(idf_o > 0) || (budget > 0 && taken + df > allowed))
+                long_form lf;
+                if (!long_form_price(r, e[k].other, &lf) || (budget > 0 && taken + lf.df > allowed))
                     continue;
-                double scale = kw * e[k].weight * (idf_w < idf_o ? idf_w / idf_o : 1.0);
-                rc = long_form_query(r, &lq, e[k].other, w, scale, &idf_o, &df, err);
+                double scale = kw * e[k].weight * (idf_w < lf.idf ? idf_w / lf.idf : 1.0);
+                xc_query *lq = NULL;
+                rc = long_form_query(r, &lf, w, scale, &lq, err);
                 if (rc != WD_OK || !lq)
                     continue;
                 parts[(*np)++] = lq;
-                taken += df;
+                taken += lf.df;
                 used++;
                 if (note_long(r, i, e[k].other) != WD_OK)
                     rc = wd_error_set(err, WD_ENOMEM, "search", "out of memory");
