@@ -75,7 +75,8 @@ typedef struct wd_assoc_miner wd_assoc_miner;
 
 /* *out is new (NULL when out of memory: WD_ENOMEM). dict (borrowed, may be
  * NULL) is the dictionary the records are analysed with: its general word
- * list names short forms a base may not use itself. */
+ * list says how often general Chinese uses a short form as a word of its
+ * own, which weighs against a long form (kind l). */
 int wd_assoc_miner_new(wd_assoc_miner **out, const wd_dict *dict);
 void wd_assoc_miner_free(wd_assoc_miner *m);
 
