@@ -808,6 +808,23 @@ static int lists_assoc(const json_t *arr, const char *other, const char *kind)
  * shows a word's, `segment --explain` each word's, `ask --explain` the ones
  * a search used; `dict assoc remove` takes a pair out in the overlay, and
  * the next command leaves it out, with no re-index. */
+/* The search `c` (an ask --explain --json) used word's association with
+ * other first, with a weight in the query: its JSON answer (the caller
+ * frees it). */
+static json_t *explained_use(const th_cmd *c, const char *word, const char *other)
+{
+    th_run r = th_exec(c);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    th_run_free(&r);
+    json_t *as = json_array_get(json_object_get(j, "associations"), 0);
+    assert_non_null(as);
+    assert_string_equal(th_json_str(as, "word"), word);
+    assert_string_equal(th_json_str(as, "associated"), other);
+    assert_true(json_real_value(json_object_get(as, "scale")) > 0);
+    return j;
+}
+
 /* `dict assoc remove WORD OTHER` records the pair in the overlay, at once:
  * `dict assoc list LISTED` no longer shows SHOWN (of kind), and the search
  * `c` (which used it) no longer uses OTHER; no re-index. */
@@ -910,16 +927,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     static const char *const tune[] = { "WENDA_TUNE=as=0.5", NULL };
     static const char *const ask[] = { "ask", "--explain", "--json", "消协怎么收费", NULL };
     th_cmd c = { .args = ask, .index = f->index, .env = tune };
-    r = th_exec(&c);
-    assert_int_equal(r.status, 0);
-    j = th_json(r.out);
-    json_t *as = json_array_get(json_object_get(j, "associations"), 0);
-    assert_non_null(as);
-    assert_string_equal(th_json_str(as, "word"), "消协");
-    assert_string_equal(th_json_str(as, "associated"), "消费者协会");
-    assert_true(json_real_value(json_object_get(as, "scale")) > 0);
-    json_decref(j);
-    th_run_free(&r);
+    json_decref(explained_use(&c, "消协", "消费者协会"));
 
     assoc_removed(f->index, &c, "消协", "消费者协会", "消费者协会", "消协", "short form");
     r = th_wenda(NULL, NULL, "dict", "assoc", "remove", "消费者协会", "消协", "--json", NULL);
@@ -994,17 +1002,11 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     static const char *const tune[] = { "WENDA_TUNE=al=0.5", NULL };
     static const char *const ask[] = { "ask", "--explain", "--json", "醉驾怎么处罚", NULL };
     th_cmd c = { .args = ask, .index = f->index, .env = tune };
-    r = th_exec(&c);
-    assert_int_equal(r.status, 0);
-    json_t *j = th_json(r.out);
-    json_t *as = json_array_get(json_object_get(j, "associations"), 0);
-    assert_non_null(as);
-    assert_string_equal(th_json_str(as, "word"), "醉驾");
-    assert_string_equal(th_json_str(as, "associated"), "醉酒驾驶");
-    assert_string_equal(th_json_str(as, "kind"), "long form");
+    json_t *j = explained_use(&c, "醉驾", "醉酒驾驶");
+    assert_string_equal(th_json_str(json_array_get(json_object_get(j, "associations"), 0), "kind"),
+                        "long form");
     assert_string_equal(th_json_str(json_array_get(json_object_get(j, "hits"), 0), "id"), "x");
     json_decref(j);
-    th_run_free(&r);
 
     assoc_removed(f->index, &c, "醉驾", "醉酒驾驶", "醉驾", "醉酒驾驶", "long form");
     if (old_home) {
