@@ -808,6 +808,22 @@ static int lists_assoc(const json_t *arr, const char *other, const char *kind)
  * shows a word's, `segment --explain` each word's, `ask --explain` the ones
  * a search used; `dict assoc remove` takes a pair out in the overlay, and
  * the next command leaves it out, with no re-index. */
+/* `dict assoc list WORD` over index shows OTHER of kind, in JSON and in
+ * text. */
+static void assoc_listed(const char *index, const char *word, const char *other, const char *kind)
+{
+    th_run r = th_wenda(index, NULL, "dict", "assoc", "list", "--json", word, NULL);
+    assert_int_equal(r.status, 0);
+    json_t *j = th_json(r.out);
+    assert_true(lists_assoc(json_object_get(j, "associations"), other, kind));
+    json_decref(j);
+    th_run_free(&r);
+    r = th_wenda(index, NULL, "dict", "assoc", "list", word, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, other));
+    th_run_free(&r);
+}
+
 /* The search `c` (an ask --explain --json) used word's association with
  * other first, with a weight in the query: its JSON answer (the caller
  * frees it). */
@@ -884,16 +900,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     assert_int_equal(r.status, 0);
     th_run_free(&r);
 
-    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "--json", "消协", NULL);
-    assert_int_equal(r.status, 0);
-    json_t *j = th_json(r.out);
-    assert_true(lists_assoc(json_object_get(j, "associations"), "消费者协会", "short form"));
-    json_decref(j);
-    th_run_free(&r);
-    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "消协", NULL);
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "消费者协会"));
-    th_run_free(&r);
+    assoc_listed(f->index, "消协", "消费者协会", "short form");
     r = th_wenda(f->index, NULL, "dict", "assoc", "list", "收费", NULL);
     assert_int_equal(r.status, 1);
     th_run_free(&r);
@@ -904,16 +911,11 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
                  NULL);
     assert_int_equal(r.status, 0);
     th_run_free(&r);
-    r = th_wenda(bulk, NULL, "dict", "assoc", "list", "--json", "消协", NULL);
-    assert_int_equal(r.status, 0);
-    j = th_json(r.out);
-    assert_true(lists_assoc(json_object_get(j, "associations"), "消费者协会", "short form"));
-    json_decref(j);
-    th_run_free(&r);
+    assoc_listed(bulk, "消协", "消费者协会", "short form");
 
     r = th_wenda(f->index, NULL, "segment", "--explain", "--json", "消协怎么收费", NULL);
     assert_int_equal(r.status, 0);
-    j = th_json(r.out);
+    json_t *j = th_json(r.out);
     json_t *t0 = json_array_get(json_object_get(j, "tokens"), 0);
     assert_string_equal(th_json_str(t0, "text"), "消协");
     assert_true(lists_assoc(json_object_get(t0, "associations"), "消费者协会", "short form"));
@@ -981,14 +983,8 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     unsetenv("WENDA_ASSOC");
     assert_int_equal(r.status, 0);
     th_run_free(&r);
-    for (int k = 0; k < 2; k++) {
-        r = th_wenda(k ? bulk : f->index, NULL, "dict", "assoc", "list", "--json", "醉驾", NULL);
-        assert_int_equal(r.status, 0);
-        json_t *j = th_json(r.out);
-        assert_true(lists_assoc(json_object_get(j, "associations"), "醉酒驾驶", "long form"));
-        json_decref(j);
-        th_run_free(&r);
-    }
+    for (int k = 0; k < 2; k++)
+        assoc_listed(k ? bulk : f->index, "醉驾", "醉酒驾驶", "long form");
     r = th_wenda(f->index, NULL, "dict", "assoc", "list", "醉驾", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "醉酒驾驶"));
