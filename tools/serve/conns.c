@@ -211,6 +211,23 @@ void conns_free(conns *cs)
 
 /* ---- libmicrohttpd's hooks ---------------------------------------------------------- */
 
+/* A connection refused for --max-per-ip: counted, and said once in a while
+ * (a flood would fill the log). Under the lock. */
+static void refused_locked(conns *cs, const char *addr, unsigned open)
+{
+    cs->st.refused++;
+    double now = mono_s();
+    if (now - cs->last_refusal_log > 10) {
+        cs->last_refusal_log = now;
+        serve_logf("%s has %u connections open (--max-per-ip); closing its new ones "
+                   "(%llu so far)",
+                   addr, open, (unsigned long long)cs->st.refused);
+    }
+}
+
+/* The quick refusal, before libmicrohttpd takes the connection on. The pool's
+ * threads accept at the same time, so two of them can both see one slot free:
+ * conns_notify checks again once the connection is counted. */
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
     conns *cs = cls;
@@ -224,16 +241,8 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
     pthread_mutex_lock(&cs->mu);
     const unsigned *n = count_of(&cs->per_addr, a, 0);
     int over = n && *n >= cs->cfg.max_per_ip;
-    if (over) {
-        cs->st.refused++;
-        double now = mono_s();
-        if (now - cs->last_refusal_log > 10) { /* a flood is said once in a while */
-            cs->last_refusal_log = now;
-            serve_logf("%s has %u connections open (--max-per-ip); closing its new ones "
-                       "(%llu so far)",
-                       a, *n, (unsigned long long)cs->st.refused);
-        }
-    }
+    if (over)
+        refused_locked(cs, a, *n);
     pthread_mutex_unlock(&cs->mu);
     return over ? MHD_NO : MHD_YES;
 }
@@ -266,7 +275,13 @@ void conns_notify(void *cls, struct MHD_Connection *c, void **socket_context,
         unsigned *n = count_of(&cs->per_addr, k->addr, 1);
         if (n)
             (*n)++;
+        /* the one of two concurrent accepts that took the last slot twice */
+        int over = n && !k->exempt && cs->cfg.max_per_ip && *n > cs->cfg.max_per_ip;
+        if (over)
+            refused_locked(cs, k->addr, *n - 1);
         pthread_mutex_unlock(&cs->mu);
+        if (over && k->fd >= 0)
+            shutdown(k->fd, SHUT_RDWR); /* closed as if the client had gone */
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         conn *k = *socket_context;
         *socket_context = NULL;
