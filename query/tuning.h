@@ -27,7 +27,8 @@ typedef struct wd_tuning {
     double particle_weight;  /* stop: particles and function words (吗 的 怎么) */
     double particle_answer_weight; /* sa: their answer-field share (0: questions only) */
     double subword_weight;         /* sub: the parts of a longer word */
-    double posting_budget; /* nb: postings the match may read, rarest leaves first (0: all) */
+    double posting_budget;         /* nb: postings of the leaves that decide the match, rarest
+                            * first; the rest only weigh what they match (0: all decide) */
     /* the re-ranking of the top of the match */
     double question_similarity_share; /* rr: of the final score; BM25 takes the rest */
     double answer_cover_share;        /* ra: how much of the question the answer holds */
