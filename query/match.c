@@ -213,11 +213,14 @@ static double syn_df(wd_run *r, const char *prefix, const char *syn)
  * match (build_query's AND_MAYBE: Xapian looks each such record up in their
  * lists instead of reading them whole), and the ranking still counts every
  * word and n-gram of the question. Dropping them from the match instead cost
- * a fifth of the first places on the law base, whose articles' common words
- * (判, 处罚, 期限) still tell them apart. ascale[i] < 0: word i is not in the
- * query, 0: no answer-field leaf. skip[i] gets the LEAF_* bits of the leaves
- * past the budget. The frequencies go into the statistics table the
- * re-ranking reads. Returns the postings of the leaves within it. */
+ * a tenth of the first places on the law base, whose articles' common words
+ * (判, 处罚, 期限) still tell them apart. Each such look-up costs a step per
+ * matched record, so only the rarest weighing_leaves of them weigh (a long
+ * question has dozens); the rest leave the query. ascale[i] < 0: word i is
+ * not in the query, 0: no answer-field leaf. skip[i] gets the LEAF_* bits of
+ * the leaves past the budget, and those bits shifted left by 2 for the ones
+ * past the weighing ones too. The frequencies go into the statistics table
+ * the re-ranking reads. Returns the postings of the leaves within it. */
 static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
 {
     const wd_qtext *q = &r->q;
@@ -252,11 +255,14 @@ static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
         qsort(c, nl, sizeof *c, leaf_cost_cmp);
         double sum = 0;
         int kept = 0; /* a leaf that matches something */
+        int past = 0;
         spent = 0;
         for (size_t k = 0; k < nl; k++) {
             sum += c[k].df;
             if (sum > budget && kept) {
                 skip[c[k].i] |= (unsigned char)c[k].field;
+                if (r->t.weighing_leaves > 0 && ++past > r->t.weighing_leaves)
+                    skip[c[k].i] |= (unsigned char)(c[k].field << 2);
             } else {
                 spent += c[k].df;
                 if (c[k].df > 0)
@@ -548,7 +554,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         /* Its leaves within the budget (they match), then those past it
          * (they only weigh). */
         for (int past = 0; past <= 1 && rc == WD_OK; past++) {
-            unsigned in = past ? skip[i] : ~(unsigned)skip[i];
+            unsigned in = past ? skip[i] & ~((unsigned)skip[i] >> 2) : ~(unsigned)skip[i];
             int use_q = (in & LEAF_QUESTION) != 0;
             double as = in & LEAF_ANSWER ? ascales[i] : 0;
             if (!use_q && as <= 0)

@@ -27,8 +27,11 @@ typedef struct wd_tuning {
     double particle_weight;  /* stop: particles and function words (吗 的 怎么) */
     double particle_answer_weight; /* sa: their answer-field share (0: questions only) */
     double subword_weight;         /* sub: the parts of a longer word */
-    double posting_budget;         /* nb: postings of the leaves that decide the match, rarest
-                            * first; the rest only weigh what they match (0: all decide) */
+    /* nb: postings of the leaves that decide the match, rarest first (0: all
+     * decide); nw: at most this many of the rest weigh what those match, rarest
+     * first (0: all of them) */
+    double posting_budget;
+    double weighing_leaves;
     /* the re-ranking of the top of the match */
     double question_similarity_share; /* rr: of the final score; BM25 takes the rest */
     double answer_cover_share;        /* ra: how much of the question the answer holds */

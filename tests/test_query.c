@@ -1177,8 +1177,8 @@ static void test_query__explain_lists_matched_terms(void **state)
  * densest leaves of a question's match (an n-gram, a word in one field) no
  * longer decide which records match, rarest leaves first; they still weigh
  * the records the others match (AND_MAYBE), so the answering record keeps
- * every term's weight. With the shipped budget nothing is past it at this
- * size. */
+ * every term's weight; past the first nw= of them, the rest leave the query.
+ * With the shipped budget nothing is past it at this size. */
 static void test_query__dense_terms_only_weigh_past_the_budget(void **state)
 {
     fx *f = *state;
@@ -1197,7 +1197,7 @@ static void test_query__dense_terms_only_weigh_past_the_budget(void **state)
     wd_results_free(r);
 
     wd_searcher *shipped = f->s;
-    open_tuned(f, "nb=3");
+    open_tuned(f, "nb=3,nw=0");
     r = ask(f, "低保户要交医保吗", &o);
     wd_searcher_close(f->s);
     f->s = shipped;
@@ -1214,6 +1214,20 @@ static void test_query__dense_terms_only_weigh_past_the_budget(void **state)
     assert_int_equal(r->hits[0].n_explain, terms); /* every term still weighs */
     for (size_t i = 0; i < r->n_hits; i++)
         assert_string_not_equal(r->hits[i].id, "q4");
+    wd_results_free(r);
+
+    /* The first two weighing leaves only, rarest first: the densest go. */
+    open_tuned(f, "nb=3,nw=2");
+    r = ask(f, "低保户要交医保吗", &o);
+    wd_searcher_close(f->s);
+    f->s = shipped;
+    assert_non_null(r->parsed);
+    maybe = strstr(r->parsed, "AND_MAYBE");
+    assert_non_null(maybe);
+    assert_true(strstr(r->parsed, "XB户要@") < maybe);
+    assert_null(strstr(r->parsed, "XB医@")); /* in 6 of 7: among the densest */
+    assert_string_equal(r->hits[0].id, "q1");
+    assert_true(r->hits[0].n_explain < terms);
     wd_results_free(r);
 }
 
