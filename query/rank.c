@@ -24,7 +24,7 @@ static const char *const NAMES[WD_RANK_NFEATURES] = {
     "by_record",        /* share of the asked weight question or answer holds */
     "record_cover",     /* share of the record question's weight the asked one holds */
     "record_asks",      /* its question asks something (not a title) */
-    "match_rank",       /* log2(2 + its place in the BM25 match) */
+    "match_rank",       /* log2(2 + its place in the BM25 match, near-equal weights tied) */
     /* where the signals agree (a linear model cannot see "all of them at once") */
     "same_x_covered", /* same_question x by_question */
     "overlap_sq",     /* question_overlap squared: a near-identical question stands out */
@@ -53,7 +53,7 @@ int wd_rank_features(wd_run *r, uint32_t i, double f[WD_RANK_NFEATURES], wd_erro
     f[6] = c->hand;
     for (int k = 0; k < WD_CONF_NMATCH; k++)
         f[7 + k] = t[k];
-    f[15] = log2(2.0 + c->mset_index);
+    f[15] = log2(2.0 + c->bm25_place);
     f[16] = f[7] * f[8];
     f[17] = f[1] * f[1];
     f[18] = f[0] * f[1];

@@ -333,6 +333,11 @@ int wd_run_rerank(wd_run *r, wd_error *err)
         c->mset_index = i;
         c->same = c->conf = -1;
         c->bm25 = xc_mset_weight(r->m, i);
+        /* Records whose weights differ only by the rounding of a sum (an index
+         * and its shards add the same terms in another order) share a place,
+         * so the ranking cannot tell an index from its shards. */
+        c->bm25_place =
+            i && r->c[i - 1].bm25 - c->bm25 <= 1e-9 * c->bm25 ? r->c[i - 1].bm25_place : i;
         mset_data d = { r->m, i };
         rc = wd_reccache_get(r->recs, xc_mset_docid(r->m, i), read_data, &d, &c->rec, err);
         if (rc != WD_OK)

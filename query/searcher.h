@@ -67,15 +67,16 @@ int wd_searcher_assoc(wd_searcher *s, const wd_assoc **out, wd_error *err);
 /* A candidate of the match, in re-ranked order after wd_run_rerank. */
 typedef struct wd_cand {
     uint32_t mset_index;
-    double bm25;        /* Xapian's weight */
-    double sim;         /* question overlap with the asked question */
-    double cover;       /* share of the asked question the answer holds */
-    double score;       /* the final score */
-    double same;        /* same-question confidence with the asked question; -1 until known */
-    double conf;        /* the answer confidence; -1 until known (confidence.c) */
-    int place;          /* the places' relation: 1 same, -1 only others, 0 none (places.h) */
-    uint32_t hand_rank; /* its place in the hand-set mix's order (0 first) */
-    double hand;        /* the hand-set mix of bm25, sim and cover (the learned ranking's prior) */
+    uint32_t bm25_place; /* its place in the match by weight, near-equal weights tied */
+    double bm25;         /* Xapian's weight */
+    double sim;          /* question overlap with the asked question */
+    double cover;        /* share of the asked question the answer holds */
+    double score;        /* the final score */
+    double same;         /* same-question confidence with the asked question; -1 until known */
+    double conf;         /* the answer confidence; -1 until known (confidence.c) */
+    int place;           /* the places' relation: 1 same, -1 only others, 0 none (places.h) */
+    uint32_t hand_rank;  /* its place in the hand-set mix's order (0 first) */
+    double hand;         /* the hand-set mix of bm25, sim and cover (the learned ranking's prior) */
     double match[WD_CONF_NMATCH]; /* wd_conf_match's features (confidence.h), once matched */
     int matched;
     wd_rec *rec;    /* borrowed from the record cache */
