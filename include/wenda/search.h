@@ -92,7 +92,9 @@ typedef struct wd_facet {
 
 typedef struct wd_term_weight {
     char *term;    /* new; with its field prefix, e.g. "S医保" */
-    double weight; /* its contribution in this hit's score */
+    double weight; /* the most the term adds to any record's BM25 weight in this
+                      match (Xapian's bound: the same for every hit; over a sharded
+                      index Xapian 1.4 sums the shards' bounds) */
 } wd_term_weight;
 
 typedef struct wd_hit {
