@@ -653,12 +653,28 @@ static void test_cli__usage_errors_exit_2(void **state)
     th_run_free(&r);
 }
 
+/* The dictionary overlay of the wenda runs that follow is dir's: HOME set to
+ * dir and XDG_DATA_HOME unset. Returns the HOME to put back (home_back). */
+static char *home_in(const char *dir)
+{
+    char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", dir, 1);
+    unsetenv("XDG_DATA_HOME");
+    return old;
+}
+
+static void home_back(char *old)
+{
+    if (old) {
+        setenv("HOME", old, 1);
+        free(old);
+    }
+}
+
 static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
 {
     fixture *f = *state;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("HOME", f->dir, 1);
-    unsetenv("XDG_DATA_HOME");
+    char *old_home = home_in(f->dir);
     th_run r = th_wenda(NULL, NULL, "dict", "check", "--json", "保泰通怎么交", NULL);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "\"user\"")); /* at most the HMM's guess */
@@ -678,10 +694,7 @@ static void test_cli__dict_add_makes_a_word_whole_at_once(void **state)
     r = th_wenda(NULL, NULL, "dict", "add", "two words", NULL);
     assert_int_equal(r.status, 2);
     th_run_free(&r);
-    if (old_home) {
-        setenv("HOME", old_home, 1);
-        free(old_home);
-    }
+    home_back(old_home);
 }
 
 /* The first hit's confidence of `wenda ask --json Q`. */
@@ -705,9 +718,7 @@ static double first_confidence(const char *index, const char *q)
 static void test_cli__dict_synonym_applies_without_reindex(void **state)
 {
     fixture *f = *state;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("HOME", f->dir, 1);
-    unsetenv("XDG_DATA_HOME");
+    char *old_home = home_in(f->dir);
     char kb[128];
     th_write_text(th_path(kb, sizeof kb, f->dir, "law.jsonl"),
                   "{\"id\":\"z1\",\"question\":\"醉酒驾驶机动车会怎么处罚\",\"answer\":\"吊销"
@@ -786,10 +797,7 @@ static void test_cli__dict_synonym_applies_without_reindex(void **state)
     assert_false(json_is_true(json_object_get(j, "needs_reindex"))); /* as before */
     json_decref(j);
     th_run_free(&r);
-    if (old_home) {
-        setenv("HOME", old_home, 1);
-        free(old_home);
-    }
+    home_back(old_home);
 }
 
 /* The associations of a word in the JSON of `dict assoc list` or a token of
@@ -873,9 +881,7 @@ static void assoc_removed(const char *index, const th_cmd *c, const char *word, 
 static void test_cli__dict_assoc_list_remove_and_explain(void **state)
 {
     fixture *f = *state;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("HOME", f->dir, 1);
-    unsetenv("XDG_DATA_HOME");
+    char *old_home = home_in(f->dir);
     th_run r = th_wenda(NULL, NULL, "dict", "add", "消费者协会", NULL);
     assert_int_equal(r.status, 0);
     th_run_free(&r);
@@ -944,10 +950,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     r = th_wenda(NULL, NULL, "dict", "assoc", "frob", NULL);
     assert_int_equal(r.status, 2);
     th_run_free(&r);
-    if (old_home) {
-        setenv("HOME", old_home, 1);
-        free(old_home);
-    }
+    home_back(old_home);
 }
 
 /* A short form whose long form the analyzer splits into several words
@@ -958,9 +961,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
 static void test_cli__dict_assoc_long_form_of_several_words(void **state)
 {
     fixture *f = *state;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("HOME", f->dir, 1);
-    unsetenv("XDG_DATA_HOME");
+    char *old_home = home_in(f->dir);
     static const char *const topics[] = { "罚款", "拘留", "记分", "扣车", "培训" };
     wd_buf kb = WD_BUF_INIT;
     for (int i = 0; i < 20; i++)
@@ -974,13 +975,14 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     th_write_text(th_path(path, sizeof path, f->dir, "kb.jsonl"), kb.data);
     wd_buf_free(&kb);
     th_path(bulk, sizeof bulk, f->dir, "bulk");
-    setenv("WENDA_ASSOC", "l=0.3", 1); /* long forms are mined when asked for */
-    th_run r = th_wenda(f->index, NULL, "index", "--quiet", path, NULL);
+    static const char *const mine[] = { "WENDA_ASSOC=l=0.3", NULL }; /* mined when asked for */
+    const char *const one[] = { "index", "--quiet", path, NULL };
+    const char *const parts[] = { "index",   "--quiet", "--bulk", "--jobs", "2",
+                                  "--index", bulk,      path,     NULL };
+    th_run r = th_exec(&(th_cmd){ .args = one, .index = f->index, .env = mine });
     assert_int_equal(r.status, 0);
     th_run_free(&r);
-    r = th_wenda(NULL, NULL, "index", "--quiet", "--bulk", "--jobs", "2", "--index", bulk, path,
-                 NULL);
-    unsetenv("WENDA_ASSOC");
+    r = th_exec(&(th_cmd){ .args = parts, .env = mine });
     assert_int_equal(r.status, 0);
     th_run_free(&r);
     for (int k = 0; k < 2; k++)
@@ -1005,10 +1007,7 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     json_decref(j);
 
     assoc_removed(f->index, &c, "醉驾", "醉酒驾驶", "醉驾", "醉酒驾驶", "long form");
-    if (old_home) {
-        setenv("HOME", old_home, 1);
-        free(old_home);
-    }
+    home_back(old_home);
 }
 
 /* `wenda reindex` rebuilds an index from the records it stores with the
@@ -1019,9 +1018,7 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
 static void test_cli__reindex_rebuilds_from_stored_records(void **state)
 {
     fixture *f = *state;
-    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-    setenv("HOME", f->dir, 1);
-    unsetenv("XDG_DATA_HOME");
+    char *old_home = home_in(f->dir);
     char kb[128], sharded[128];
     th_write_text(th_path(kb, sizeof kb, f->dir, "kb.jsonl"),
                   "{\"id\":\"a\",\"question\":\"保泰通怎么交\",\"answer\":\"在网上交。\"}\n"
@@ -1073,10 +1070,7 @@ static void test_cli__reindex_rebuilds_from_stored_records(void **state)
     assert_int_equal(r.status, 3);
     th_run_free(&r);
     free(before);
-    if (old_home) {
-        setenv("HOME", old_home, 1);
-        free(old_home);
-    }
+    home_back(old_home);
 }
 
 /* Progress on stderr: --progress lines gives a line with the share of the
