@@ -420,6 +420,15 @@ static void count_run(wd_assoc_miner *m, const uint32_t *ids, size_t n, uint32_t
     m->runs.cnt[j] += by;
 }
 
+/* The words of the run in slot j of a run table, and their number. */
+static const uint32_t *run_words(const pairtab *t, size_t j, size_t *n)
+{
+    const uint32_t *ids = t->ids + j * RUN_WORDS;
+    for (*n = 0; *n < RUN_WORDS && ids[*n] != UINT32_MAX;)
+        ++*n;
+    return ids;
+}
+
 /* The runs of 2 to RUN_WORDS adjacent words of one list (from *p to its
  * empty string, *p left after it): the long forms a short form may stand
  * for. Every word of the list is read (a term is often deep in an answer),
@@ -510,17 +519,13 @@ static void merge_runs(wd_assoc_miner *dst, const long *remap, const pairtab *fr
     for (size_t i = 0; i < from->cap && !dst->oom; i++) {
         if (!from->keys[i])
             continue;
+        size_t n, k = 0;
+        const uint32_t *words = run_words(from, i, &n);
         uint32_t ids[RUN_WORDS];
-        size_t n = 0;
-        for (; n < RUN_WORDS && from->ids[i * RUN_WORDS + n] != UINT32_MAX; n++) {
-            long id = remap[from->ids[i * RUN_WORDS + n]];
-            if (id < 0)
-                break;
-            ids[n] = (uint32_t)id;
-        }
-        if (n < RUN_WORDS && from->ids[i * RUN_WORDS + n] != UINT32_MAX)
-            continue; /* a word dst does not count */
-        count_run(dst, ids, n, from->cnt[i]);
+        for (long id; k < n && (id = remap[words[k]]) >= 0; k++)
+            ids[k] = (uint32_t)id;
+        if (k == n) /* else a word dst does not count */
+            count_run(dst, ids, n, from->cnt[i]);
     }
 }
 
@@ -812,10 +817,8 @@ static int known_word(const wd_assoc_miner *m, const char *s, size_t len)
  * n-gram of it, matched already). */
 static void run_short_forms(wd_assoc_miner *m, abbrs *out, size_t j, wd_buf *text)
 {
-    const uint32_t *ids = m->runs.ids + j * RUN_WORDS;
-    size_t n = 0;
-    while (n < RUN_WORDS && ids[n] != UINT32_MAX)
-        n++;
+    size_t n;
+    const uint32_t *ids = run_words(&m->runs, j, &n);
     wd_buf_reset(text);
     for (size_t k = 0; k < n; k++)
         wd_buf_puts(text, m->word[ids[k]]);
@@ -863,14 +866,14 @@ static void run_short_forms(wd_assoc_miner *m, abbrs *out, size_t j, wd_buf *tex
  * (1: the words occur only together, in this run; 0: as often as chance). */
 static double run_cohesion(const wd_assoc_miner *m, size_t j)
 {
-    const uint32_t *ids = m->runs.ids + j * RUN_WORDS;
+    size_t n;
+    const uint32_t *ids = run_words(&m->runs, j, &n);
     double places = (double)m->places, c = m->runs.cnt[j];
     if (!(places > c))
         return 0;
     double pmi = log(c / places);
-    size_t n = 0;
-    for (; n < RUN_WORDS && ids[n] != UINT32_MAX; n++)
-        pmi -= log((m->occ[ids[n]] > c ? m->occ[ids[n]] : c) / places);
+    for (size_t k = 0; k < n; k++)
+        pmi -= log((m->occ[ids[k]] > c ? m->occ[ids[k]] : c) / places);
     return pmi / (-(double)(n - 1) * log(c / places));
 }
 
@@ -975,12 +978,12 @@ int wd_assoc_miner_finish(wd_assoc_miner *m, wd_buf *out)
         if (!out->len)
             wd_buf_puts(out, "wenda-assoc 1\n");
         wd_buf_printf(out, "%s\t", m->word[c->u]);
-        if (c->kind == KIND_L) /* v: a run's slot; its words joined by spaces */
-            for (size_t k = 0; k < RUN_WORDS && m->runs.ids[c->v * RUN_WORDS + k] != UINT32_MAX;
-                 k++)
-                wd_buf_printf(out, "%s%s", k ? " " : "",
-                              m->word[m->runs.ids[c->v * RUN_WORDS + k]]);
-        else
+        if (c->kind == KIND_L) { /* v: a run's slot; its words joined by spaces */
+            size_t n;
+            const uint32_t *ids = run_words(&m->runs, c->v, &n);
+            for (size_t k = 0; k < n; k++)
+                wd_buf_printf(out, "%s%s", k ? " " : "", m->word[ids[k]]);
+        } else
             wd_buf_puts(out, m->word[c->v]);
         wd_buf_printf(out, "\t%c\t%.3f\n", KIND_CHAR[c->kind], (double)c->w);
         kept++;
