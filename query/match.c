@@ -168,7 +168,22 @@ static int word_query(xc_query **out, const wd_qword *w, const wd_dict *dict, co
 
 /* A leaf of the match: one word (with its synonyms) in one field, or one
  * character n-gram. Its cost is the postings the match reads for it. */
-enum { LEAF_QUESTION = 1, LEAF_ANSWER = 2 };
+enum { LEAF_QUESTION = 1, LEAF_ANSWER = 2, LEAF_FIELDS = 3 };
+/* match_budget marks a word's leaves past the budget with their LEAF_* bits,
+ * and those past the weighing ones too with the same bits shifted by 2. */
+#define LEAF_GONE(fields) ((fields) << 2)
+
+/* The fields of a word's leaves that decide the match (within the budget)
+ * and of those that only weigh (past it, not gone). */
+static unsigned leaves_deciding(unsigned char skip)
+{
+    return ~(unsigned)skip & LEAF_FIELDS;
+}
+
+static unsigned leaves_weighing(unsigned char skip)
+{
+    return skip & ~((unsigned)skip >> 2) & LEAF_FIELDS;
+}
 
 typedef struct leaf_cost {
     size_t i;  /* index in the question's words */
@@ -218,8 +233,8 @@ static double syn_df(wd_run *r, const char *prefix, const char *syn)
  * matched record, so only the rarest weighing_leaves of them weigh (a long
  * question has dozens); the rest leave the query. ascale[i] < 0: word i is
  * not in the query, 0: no answer-field leaf. skip[i] gets the LEAF_* bits of
- * the leaves past the budget, and those bits shifted left by 2 for the ones
- * past the weighing ones too. The frequencies go into the statistics table
+ * the leaves past the budget, and LEAF_GONE of them for the ones past the
+ * weighing ones too. The frequencies go into the statistics table
  * the re-ranking reads. Returns the postings of the leaves within it. */
 static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
 {
@@ -262,7 +277,7 @@ static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
             if (sum > budget && kept) {
                 skip[c[k].i] |= (unsigned char)c[k].field;
                 if (r->t.weighing_leaves > 0 && ++past > r->t.weighing_leaves)
-                    skip[c[k].i] |= (unsigned char)(c[k].field << 2);
+                    skip[c[k].i] |= (unsigned char)LEAF_GONE(c[k].field);
             } else {
                 spent += c[k].df;
                 if (c[k].df > 0)
@@ -554,7 +569,7 @@ static int build_query(wd_run *r, xc_query **out, wd_error *err)
         /* Its leaves within the budget (they match), then those past it
          * (they only weigh). */
         for (int past = 0; past <= 1 && rc == WD_OK; past++) {
-            unsigned in = past ? skip[i] & ~((unsigned)skip[i] >> 2) : ~(unsigned)skip[i];
+            unsigned in = past ? leaves_weighing(skip[i]) : leaves_deciding(skip[i]);
             int use_q = (in & LEAF_QUESTION) != 0;
             double as = in & LEAF_ANSWER ? ascales[i] : 0;
             if (!use_q && as <= 0)

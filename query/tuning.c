@@ -25,7 +25,7 @@ static const wd_tuning SHIPPED = {
     .subword_weight = 0.5,
     /* Chosen on the dev splits of the three answer-confidence bases (the
      * law base's first places: 1,000 0.266, 2,000 0.281, no budget 0.285;
-     * the seed and insurance bases the same at any budget), the instructions
+     * the seed and insurance bases' the same at any budget), the instructions
      * a question takes on the insurance base and the latency at a million
      * records (BENCHMARKS.md, "The posting budget weighs instead of cutting"). */
     .posting_budget = 2000,
