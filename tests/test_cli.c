@@ -812,10 +812,6 @@ static int lists_assoc(const json_t *arr, const char *other, const char *kind)
     return 0;
 }
 
-/* An index mines word associations from its records: `dict assoc list`
- * shows a word's, `segment --explain` each word's, `ask --explain` the ones
- * a search used; `dict assoc remove` takes a pair out in the overlay, and
- * the next command leaves it out, with no re-index. */
 /* `dict assoc list WORD` over index shows OTHER of kind, in JSON and in
  * text. */
 static void assoc_listed(const char *index, const char *word, const char *other, const char *kind)
@@ -829,6 +825,16 @@ static void assoc_listed(const char *index, const char *word, const char *other,
     r = th_wenda(index, NULL, "dict", "assoc", "list", word, NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, other));
+    assert_non_null(strstr(r.out, kind));
+    th_run_free(&r);
+}
+
+/* `segment --explain TEXT` over index shows `shown` ("WORD: OTHER"). */
+static void segment_explains(const char *index, const char *text, const char *shown)
+{
+    th_run r = th_wenda(index, NULL, "segment", "--explain", text, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, shown));
     th_run_free(&r);
 }
 
@@ -878,6 +884,10 @@ static void assoc_removed(const char *index, const th_cmd *c, const char *word, 
     th_run_free(&r);
 }
 
+/* An index mines word associations from its records: `dict assoc list`
+ * shows a word's, `segment --explain` each word's, `ask --explain` the ones
+ * a search used; `dict assoc remove` takes a pair out in the overlay, and
+ * the next command leaves it out, with no re-index. */
 static void test_cli__dict_assoc_list_remove_and_explain(void **state)
 {
     fixture *f = *state;
@@ -927,10 +937,7 @@ static void test_cli__dict_assoc_list_remove_and_explain(void **state)
     assert_true(lists_assoc(json_object_get(t0, "associations"), "消费者协会", "short form"));
     json_decref(j);
     th_run_free(&r);
-    r = th_wenda(f->index, NULL, "segment", "--explain", "消协怎么收费", NULL);
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "消协: 消费者协会"));
-    th_run_free(&r);
+    segment_explains(f->index, "消协怎么收费", "消协: 消费者协会");
 
     static const char *const tune[] = { "WENDA_TUNE=as=0.5", NULL };
     static const char *const ask[] = { "ask", "--explain", "--json", "消协怎么收费", NULL };
@@ -987,15 +994,7 @@ static void test_cli__dict_assoc_long_form_of_several_words(void **state)
     th_run_free(&r);
     for (int k = 0; k < 2; k++)
         assoc_listed(k ? bulk : f->index, "醉驾", "醉酒驾驶", "long form");
-    r = th_wenda(f->index, NULL, "dict", "assoc", "list", "醉驾", NULL);
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "醉酒驾驶"));
-    assert_non_null(strstr(r.out, "long form"));
-    th_run_free(&r);
-    r = th_wenda(f->index, NULL, "segment", "--explain", "醉驾怎么处罚", NULL);
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "醉驾: 醉酒驾驶"));
-    th_run_free(&r);
+    segment_explains(f->index, "醉驾怎么处罚", "醉驾: 醉酒驾驶");
 
     static const char *const tune[] = { "WENDA_TUNE=al=0.5", NULL };
     static const char *const ask[] = { "ask", "--explain", "--json", "醉驾怎么处罚", NULL };
