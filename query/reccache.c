@@ -7,10 +7,10 @@
 #include "hash.h"
 #include "reccache.h"
 #include "schema.h"
+#include "wenda/search.h"
 
-#define REC_CACHE_MAX 4096         /* records of a generation */
-#define REC_CACHE_BYTES (8u << 20) /* and about this much memory */
-#define REC_MALLOC_COST 24         /* about what an allocation costs beyond its size */
+#define REC_MIN_BYTES 2048 /* a generation holds at most a record per this much of it */
+#define REC_MALLOC_COST 24 /* about what an allocation costs beyond its size */
 
 static void rec_free(wd_rec *r)
 {
@@ -50,7 +50,8 @@ void wd_reccache_free(wd_reccache *c)
 
 void wd_reccache_tidy(wd_reccache *c)
 {
-    if (c->cur.n < REC_CACHE_MAX && c->cur.bytes < REC_CACHE_BYTES)
+    size_t half = (c->budget ? c->budget : (size_t)WD_RECORD_CACHE_MB << 20) / 2;
+    if (c->cur.n < half / REC_MIN_BYTES && c->cur.bytes < half)
         return;
     table_free(&c->old);
     c->old = c->cur;

@@ -10,10 +10,11 @@
  * keeps them, keyed by docid: its view of the index only changes on
  * reopen, which empties the cache, as does a change in the document count
  * or in the analyzer's dictionary layer (the searcher sees to that). Memory
- * is bounded by two generations: when the current one is full it becomes
- * the old one (the previous old one is freed), and a record found in the
- * old one moves back to the current one, so records that keep coming up
- * stay. Over a shard list each search has a cache of its own.
+ * is bounded by two generations of half the budget each: when the current
+ * one is full it becomes the old one (the previous old one is freed), and a
+ * record found in the old one moves back to the current one, so records
+ * that keep coming up stay. Over a shard list each search has a cache of
+ * its own.
  *
  * Entries are borrowed from the cache: valid until the next search ages or
  * empties it. Thread safety: one cache per searcher, so per thread.
@@ -72,12 +73,14 @@ typedef struct wd_rectable {
 
 typedef struct wd_reccache {
     wd_rectable cur, old; /* the current and the previous generation */
+    size_t budget;        /* bytes of both generations; 0 = WD_RECORD_CACHE_MB */
     int layer;            /* the dictionary layer the questions were analysed with */
     uint64_t stamp;       /* of the analyses the searcher makes (analysis.h), once known */
     int stamped;
 } wd_reccache;
 
-/* Start of a search: age the cache when the current generation is full. */
+/* Start of a search: age the cache when the current generation is full
+ * (half the budget, or a record per 2 KB of it). */
 void wd_reccache_tidy(wd_reccache *c);
 /* The record of docid did, from the cache or decoded from `data` (the
  * stored form, read by the caller only when get_data is asked: see

@@ -128,6 +128,7 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
     s->tuning = wd_tuning_load();
     calibration_of(s, path);
     s->stats = (wd_termstats)WD_TERMSTATS_INIT;
+    s->recs.budget = opts ? (size_t)opts->record_cache_mb << 20 : 0;
     /* A shard list or a stub is kept, so dead shards can be named and left out. */
     int rc = wd_shards_parse(&s->shards, path, err);
     if (rc == WD_OK && s->shards)

@@ -1231,6 +1231,8 @@ static void test_cli__zero_counts_are_usage_errors_stating_the_range(void **stat
           "--threads wants a whole number from 1 to 256, not '300'" },
         { "serve", "--max-header", "100", NULL,
           "--max-header wants a whole number from 4096 to 1048576, not '100'" },
+        { "serve", "--record-cache-mb", "0", NULL,
+          "--record-cache-mb wants a whole number from 1 to 65536, not '0'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         th_run r =

@@ -1952,6 +1952,68 @@ static void test_query__answers_alike_at_both_ends_are_not_the_same_answer(void 
     wd_reccache_free(&c);
 }
 
+/* answer_data that counts the records it was asked to read. */
+static int answer_data_counted(void *ctx, char **data, size_t *len, wd_error *err)
+{
+    static char answer[1000];
+    if (!answer[0])
+        memset(answer, 'a', sizeof answer - 1);
+    ++*(unsigned *)ctx;
+    return answer_data(answer, data, len, err);
+}
+
+/* The record cache holds what its budget allows: two generations of half of
+ * it each, the current one aged at the start of a search once full. A
+ * record found in the old generation moves back without being read again;
+ * one aged out of both is read again. Without a budget the default holds
+ * far more than these records. */
+static void test_query__the_record_cache_keeps_within_its_budget(void **state)
+{
+    (void)state;
+    wd_reccache c;
+    memset(&c, 0, sizeof c);
+    c.budget = 64 << 10;
+    unsigned reads = 0;
+    size_t most = 0;
+    wd_rec *r = NULL;
+    for (uint32_t did = 1; did <= 200; did++) {
+        wd_reccache_tidy(&c);
+        assert_int_equal(wd_reccache_get(&c, did, answer_data_counted, &reads, &r, NULL), WD_OK);
+        most = r->bytes > most ? r->bytes : most;
+        if (c.cur.bytes + c.old.bytes > c.budget + most)
+            fail_msg("record %u: %zu + %zu bytes held, budget %zu", did, c.cur.bytes, c.old.bytes,
+                     c.budget);
+    }
+    assert_int_equal(reads, 200);
+    assert_true(c.old.n > 0);
+    /* the newest of the old generation comes back unread, the first record
+     * is read again */
+    wd_reccache_tidy(&c);
+    for (uint32_t did = 200; did > 0; did--) {
+        size_t cur = c.cur.n;
+        assert_int_equal(wd_reccache_get(&c, did, answer_data_counted, &reads, &r, NULL), WD_OK);
+        if (c.cur.n == cur) /* it was in the current generation */
+            continue;
+        if (reads == 200) { /* the first not in the current one came from the old one */
+            assert_int_equal(r->did, did);
+            break;
+        }
+        fail_msg("record %u was read again though the old generation held records", did);
+    }
+    assert_int_equal(wd_reccache_get(&c, 1, answer_data_counted, &reads, &r, NULL), WD_OK);
+    assert_int_equal(reads, 201);
+    wd_reccache_free(&c);
+
+    memset(&c, 0, sizeof c); /* the default budget */
+    for (uint32_t did = 1; did <= 200; did++) {
+        wd_reccache_tidy(&c);
+        assert_int_equal(wd_reccache_get(&c, did, answer_data_counted, &reads, &r, NULL), WD_OK);
+    }
+    assert_int_equal(c.old.n, 0);
+    assert_int_equal(c.cur.n, 200);
+    wd_reccache_free(&c);
+}
+
 /* The record cache keeps each answer's normalised text with what a snippet
  * needs of it: an answer normalised to itself shares its bytes and needs no
  * map; one whose characters each normalise to one needs no map; one with a
@@ -2245,6 +2307,7 @@ int main(void)
         cmocka_unit_test(test_query__answers_alike_at_both_ends_are_not_the_same_answer),
         cmocka_unit_test(
             test_query__the_record_cache_keeps_a_normalised_answer_and_its_map_only_when_needed),
+        cmocka_unit_test(test_query__the_record_cache_keeps_within_its_budget),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(test_query__term_statistics_are_the_index_s),

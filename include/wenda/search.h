@@ -40,10 +40,14 @@ typedef struct wd_search_opts {
     int no_dictionary_layer; /* 1: analyse the question with the dictionary layer off
                                 (for an index built with that option) */
     /* Shard lists (see wd_searcher_open): */
-    int allow_partial;     /* 1: when shards do not answer, search the others and mark
-                            the results partial; 0: fail with WD_ENETWORK */
-    unsigned timeout_ms;   /* connect and reply timeout of remote shards; 0 =
-                            $WENDA_REMOTE_TIMEOUT_MS, else 10000 */
+    int allow_partial;   /* 1: when shards do not answer, search the others and mark
+                          the results partial; 0: fail with WD_ENETWORK */
+    unsigned timeout_ms; /* connect and reply timeout of remote shards; 0 =
+                          $WENDA_REMOTE_TIMEOUT_MS, else 10000 */
+    /* wd_searcher_open_with: memory (MB) for the records its searches read
+     * and analysed, kept for the next ones (an index's, not a shard list's);
+     * 0 = WD_RECORD_CACHE_MB */
+    uint32_t record_cache_mb;
     uint32_t snippets;     /* how many of the top hits get a snippet; 0 = all. The
                             others have snippet "" and no highlights (cutting one
                             analyses the record's whole answer) */
@@ -68,6 +72,11 @@ typedef struct wd_search_opts {
     size_t n_fields;
 } wd_search_opts;
 
+/* The record cache's default memory (MB): a base of a few thousand records
+ * fits whole (an insurance record read, analysed and with its answer's
+ * views holds about 7 KB). */
+#define WD_RECORD_CACHE_MB 64
+
 /* The facets a search can count besides the index's extra fields. */
 #define WD_FACET_NAMES "source,kind,year"
 /* Values listed a facet at most, most frequent first. */
@@ -86,7 +95,7 @@ typedef struct wd_facet {
 
 #define WD_SEARCH_OPTS_INIT                                                                        \
     {                                                                                              \
-        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0,     \
+        10, 0, NULL, 0, 0.0, -1.0, -1.0, 0, 0, 0, 0, 0, 0, -1.0, 0, NULL, NULL, NULL, 0, NULL, 0,  \
             NULL, 0                                                                                \
     }
 
@@ -206,8 +215,9 @@ typedef struct wd_results {
  * the whole list again (at most once a second while a shard is down), so a
  * shard that comes back is used again. */
 int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err);
-/* The same, with opts->timeout_ms for remote shards, and with
- * opts->allow_partial a shard list opens when at least one shard answers.
+/* The same, with opts->timeout_ms for remote shards, with
+ * opts->allow_partial a shard list opens when at least one shard answers,
+ * and with opts->record_cache_mb for the record cache.
  * opts may be NULL (= wd_searcher_open). */
 int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *dict,
                           const wd_search_opts *opts, wd_error *err);

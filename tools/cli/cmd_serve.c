@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "commands.h"
 
+_Static_assert(WD_RECORD_CACHE_MB == 64, "the help of --record-cache-mb says 64");
+
 static const cli_opt serve_opts[] = {
     { "index", 0, 1, "DIR",
       "index to serve (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
@@ -60,6 +62,9 @@ static const cli_opt serve_opts[] = {
     { "cache-mb", 0, 1, "MB",
       "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
       "no cache)" },
+    { "record-cache-mb", 0, 1, "MB",
+      "memory of each worker thread for the records its searches read and analysed, kept "
+      "for the next searches (default 64; a base of a few thousand records fits whole)" },
     { "query-log", 0, 1, "FILE",
       "append one JSON line per search to FILE (time, query, hits, top id, confidence, ms); "
       "SIGHUP opens it anew after a rotation" },
@@ -87,7 +92,7 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long threads, max_body, reload_ms, drain_ms, timeout, max_header, client_timeout,
-        header_timeout, max_conn, max_per_ip, request_timeout, cache_mb;
+        header_timeout, max_conn, max_per_ip, request_timeout, cache_mb, record_cache_mb;
     if (cli_uint_in(cmd, &a, "threads", ncpu > 0 ? (unsigned long)ncpu : 2, 1, 256, &threads) ||
         cli_uint(cmd, &a, "max-body", 1u << 20, 1ul << 30, &max_body) ||
         cli_uint_in(cmd, &a, "reload-ms", 500, 1, 3600000, &reload_ms) ||
@@ -99,7 +104,8 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_uint(cmd, &a, "max-connections", 256, 65536, &max_conn) ||
         cli_uint(cmd, &a, "max-per-ip", 64, 65536, &max_per_ip) ||
         cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout) ||
-        cli_uint(cmd, &a, "cache-mb", 32, 65536, &cache_mb)) {
+        cli_uint(cmd, &a, "cache-mb", 32, 65536, &cache_mb) ||
+        cli_uint_in(cmd, &a, "record-cache-mb", WD_RECORD_CACHE_MB, 1, 65536, &record_cache_mb)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
@@ -164,6 +170,7 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          cli_value(cmd, &a, "allowed-host"),
                          (unsigned)request_timeout,
                          (size_t)cache_mb << 20,
+                         (unsigned)record_cache_mb,
                          cal_file ? &cal : NULL,
                          dict_dir,
                          cli_value(cmd, &a, "query-log"),

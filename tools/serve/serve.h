@@ -42,6 +42,7 @@ typedef struct serve_config {
     const char *allowed_host;    /* Host names served besides the listen address's; "*" = any */
     unsigned request_timeout_ms; /* coverage: stop (503 "timeout") past this; 0 = none */
     size_t cache_bytes;          /* search answers kept per index generation (rcache.h); 0 = none */
+    unsigned record_cache_mb;    /* each worker searcher's record cache (wd_search_opts) */
     const wd_calibration *calibration; /* judge by this (NULL: the index folder's, else built-in) */
     const char *dict_dir;      /* the folder dict came from, watched: a change of its files is
                              picked up without a restart; NULL: dict is kept as it is */

@@ -331,6 +331,18 @@ static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *r
 
 /* 503 while no view is loaded: why the index cannot be read (damaged,
  * half moved, ...), or that there is none yet. */
+/* Search options as the service's searchers open: shard settings and the
+ * record cache from the command line (a worker opens its searcher with the
+ * options of the request that first needs it). */
+static wd_search_opts served_opts(const serve_config *cfg)
+{
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.allow_partial = cfg->allow_partial;
+    o.timeout_ms = cfg->timeout_ms;
+    o.record_cache_mb = cfg->record_cache_mb;
+    return o;
+}
+
 static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *p = view_path(sv->view);
@@ -393,7 +405,7 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
         return send_error(sv, c, rq, 400, "bad_parameter", NULL,
                           "parameter 'sort' wants relevance or date, not '%s'", ex);
     }
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    wd_search_opts o = served_opts(sv->cfg);
     o.source = source;
     o.kind = kind;
     o.date_from = dfrom;
@@ -436,8 +448,6 @@ static int h_search(server *sv, struct MHD_Connection *c, request *rq, const uri
     o.n = (uint32_t)n;
     o.offset = (uint32_t)off;
     o.min_confidence = minconf; /* < 0: the calibration's */
-    o.allow_partial = sv->cfg->allow_partial;
-    o.timeout_ms = sv->cfg->timeout_ms;
     int ret = search_answer(sv, c, rq, q, &o, (int)full);
     for (size_t k = 0; k < nfields; k++)
         wd_free(fields[k]);
@@ -555,9 +565,7 @@ static int h_record(server *sv, struct MHD_Connection *c, request *rq, const uri
     view_worker *w = view_worker_get(sv->view);
     if (!w)
         return send_error(sv, c, rq, 500, "internal", NULL, "out of memory");
-    wd_search_opts o = WD_SEARCH_OPTS_INIT;
-    o.allow_partial = sv->cfg->allow_partial;
-    o.timeout_ms = sv->cfg->timeout_ms;
+    wd_search_opts o = served_opts(sv->cfg);
     wd_hit *h = NULL;
     wd_error err;
     wd_error_clear(&err);
@@ -676,9 +684,7 @@ static int h_suggest(server *sv, struct MHD_Connection *c, request *rq, const ur
 static int coverage_line(view_worker *w, const serve_config *cfg, const char *q, size_t len,
                          size_t line, cov_summary *sum, wd_buf *out, wd_error *err)
 {
-    wd_search_opts so = WD_SEARCH_OPTS_INIT;
-    so.allow_partial = cfg->allow_partial;
-    so.timeout_ms = cfg->timeout_ms;
+    wd_search_opts so = served_opts(cfg);
     wd_coverage_opts o = WD_COVERAGE_OPTS_INIT;
     o.search = &so;
     wd_coverage c;
@@ -718,9 +724,7 @@ static int h_coverage(server *sv, struct MHD_Connection *c, request *rq)
     cov_summary sum;
     memset(&sum, 0, sizeof sum);
     wd_calibration cal;
-    wd_search_opts so = WD_SEARCH_OPTS_INIT;
-    so.allow_partial = sv->cfg->allow_partial;
-    so.timeout_ms = sv->cfg->timeout_ms;
+    wd_search_opts so = served_opts(sv->cfg);
     if (view_calibration(w, &so, &cal, &err) != WD_OK)
         return send_wd_error(sv, c, rq, &err);
     sum.covered_at = cal.covered_at;
