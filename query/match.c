@@ -236,10 +236,28 @@ static double syn_df(wd_run *r, const char *prefix, const char *syn)
  * the leaves past the budget, and LEAF_GONE of them for the ones past the
  * weighing ones too. The frequencies go into the statistics table
  * the re-ranking reads. Returns the postings of the leaves within it. */
+/* The postings the deciding leaves may read: the tuned budget, or on a
+ * smaller base a share of its records (leaves that together reach a quarter
+ * of a few thousand records tell them apart no better than weighing them
+ * does), never below MIN_BUDGET (on a base of a hundred records such a share
+ * would leave its own words out). 0: no budget. */
+#define MIN_BUDGET 250
+static double posting_budget(const wd_run *r)
+{
+    const wd_tuning *t = &r->t;
+    double budget = t->posting_budget;
+    if (budget <= 0 || t->posting_budget_share <= 0)
+        return budget;
+    double share = t->posting_budget_share * r->stats->ndocs;
+    if (share < MIN_BUDGET)
+        share = MIN_BUDGET;
+    return share < budget ? share : budget;
+}
+
 static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
 {
     const wd_qtext *q = &r->q;
-    double budget = r->t.posting_budget;
+    double budget = posting_budget(r);
     if (budget <= 0 || q->n == 0)
         return 0;
     leaf_cost *c = wd_calloc(q->n * 2, sizeof *c);
@@ -417,7 +435,7 @@ static int assoc_leaves(wd_run *r, xc_query **parts, size_t *np, double spent, w
     if (rc != WD_OK || !a->n)
         return rc;
     const wd_qtext *q = &r->q;
-    double budget = t->posting_budget, left = budget - spent, own = budget * t->assoc_budget;
+    double budget = posting_budget(r), left = budget - spent, own = budget * t->assoc_budget;
     double allowed = left > own ? left : own, taken = 0;
     for (size_t i = 0; i < q->n && rc == WD_OK; i++) {
         const wd_qword *w = &q->w[i];

@@ -32,6 +32,9 @@ typedef struct wd_tuning {
      * first (0: all of them) */
     double posting_budget;
     double weighing_leaves;
+    /* ns: on a smaller base the budget is this share of its records (never
+     * below 250 postings; 0: nb whatever the base) */
+    double posting_budget_share;
     /* the re-ranking of the top of the match */
     double question_similarity_share; /* rr: of the final score; BM25 takes the rest */
     double answer_cover_share;        /* ra: how much of the question the answer holds */

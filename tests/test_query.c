@@ -1231,6 +1231,53 @@ static void test_query__dense_terms_only_weigh_past_the_budget(void **state)
     wd_results_free(r);
 }
 
+/* On a base of 1,200 records the budget is a quarter of them (300
+ * postings), not the 2,000 of a large base: the asked word's four leaves,
+ * each in 100 records, no longer all decide, the last only weighs. With the
+ * share off (ns=0) all four decide; on the fixture's 7 records the budget
+ * is never below 250 postings, so every leaf decides there (above). */
+static void test_query__a_smaller_base_has_a_smaller_budget(void **state)
+{
+    fx *f = *state;
+    enum { N = 1200 };
+    wd_record *recs = calloc(N, sizeof *recs);
+    char(*ids)[16] = calloc(N, sizeof *ids);
+    assert_non_null(recs);
+    assert_non_null(ids);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "r%zu", i);
+        recs[i] = (wd_record){ ids[i], i < 100 ? "车险" : "养老金", "见条款。", "s.txt", NULL,
+                               WD_KIND_QA,  (uint32_t)i + 1, NULL, 0 };
+    }
+    char dir[96];
+    snprintf(dir, sizeof dir, "%s/many", f->dir);
+    assert_int_equal(th_index_records(dir, f->dict, recs, N, NULL), WD_OK);
+    free(recs);
+    free(ids);
+    static const struct {
+        const char *tune;
+        int weighs;
+    } cases[] = { { "", 1 }, { "ns=0", 0 }, { "ns=0.5", 0 } };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        setenv("WENDA_TUNE", cases[i].tune, 1);
+        wd_searcher *s = NULL;
+        int rc = wd_searcher_open(&s, dir, f->dict, NULL);
+        unsetenv("WENDA_TUNE");
+        assert_int_equal(rc, WD_OK);
+        wd_search_opts o = WD_SEARCH_OPTS_INIT;
+        o.explain = 1;
+        wd_results *r = NULL;
+        assert_int_equal(wd_search(s, "车险", strlen("车险"), &o, &r, NULL), WD_OK);
+        assert_non_null(r->parsed);
+        if ((strstr(r->parsed, "AND_MAYBE") != NULL) != cases[i].weighs)
+            fail_msg("WENDA_TUNE=%s: %s", cases[i].tune, r->parsed);
+        assert_true(r->n_hits > 0);
+        assert_string_equal(r->hits[0].question, "车险");
+        wd_results_free(r);
+        wd_searcher_close(s);
+    }
+}
+
 /* The classes of n-grams a tuning run can leave out of the match (WENDA_TUNE
  * uc=0: characters the question also asks as words of their own; xb=0:
  * bigrams that span two of its words; ug=0: every character; BENCHMARKS.md
@@ -2298,6 +2345,7 @@ int main(void)
         cmocka_unit_test(test_query__dead_shard_is_named_or_left_out),
         cmocka_unit_test(test_query__explain_lists_matched_terms),
         cmocka_unit_test(test_query__dense_terms_only_weigh_past_the_budget),
+        cmocka_unit_test(test_query__a_smaller_base_has_a_smaller_budget),
         cmocka_unit_test(test_query__ngram_classes_leave_the_match_by_the_tuned_values),
         cmocka_unit_test(test_query__the_learned_ranking_leaves_the_confidence_as_it_is),
         cmocka_unit_test(test_query__a_long_question_is_trimmed_to_its_most_informative_words),
