@@ -1246,8 +1246,15 @@ static void test_query__a_smaller_base_has_a_smaller_budget(void **state)
     assert_non_null(ids);
     for (size_t i = 0; i < N; i++) {
         snprintf(ids[i], sizeof ids[i], "r%zu", i);
-        recs[i] = (wd_record){ ids[i], i < 100 ? "车险" : "养老金", "见条款。", "s.txt", NULL,
-                               WD_KIND_QA,  (uint32_t)i + 1, NULL, 0 };
+        recs[i] = (wd_record){ ids[i],
+                               i < 100 ? "车险" : "养老金",
+                               "见条款。",
+                               "s.txt",
+                               NULL,
+                               WD_KIND_QA,
+                               (uint32_t)i + 1,
+                               NULL,
+                               0 };
     }
     char dir[96];
     snprintf(dir, sizeof dir, "%s/many", f->dir);
