@@ -218,24 +218,6 @@ static double syn_df(wd_run *r, const char *prefix, const char *syn)
     return df;
 }
 
-/* The match reads every posting of every term it ORs. At a million records
- * the common characters and words of a question (法, 国, 规定, 应当) each sit
- * in a fifth of all records or more: one question came to some 660,000
- * postings, nearly all of a search's time, while such terms add next to
- * nothing to BM25 alone. So the leaves are taken rarest first until their
- * posting lists sum to the budget (the rarest leaf that matches always): they
- * decide which records match. The denser ones only weigh the records those
- * match (build_query's AND_MAYBE: Xapian looks each such record up in their
- * lists instead of reading them whole), and the ranking still counts every
- * word and n-gram of the question. Dropping them from the match instead cost
- * a tenth of the first places on the law base, whose articles' common words
- * (判, 处罚, 期限) still tell them apart. Each such look-up costs a step per
- * matched record, so only the rarest weighing_leaves of them weigh (a long
- * question has dozens); the rest leave the query. ascale[i] < 0: word i is
- * not in the query, 0: no answer-field leaf. skip[i] gets the LEAF_* bits of
- * the leaves past the budget, and LEAF_GONE of them for the ones past the
- * weighing ones too. The frequencies go into the statistics table
- * the re-ranking reads. Returns the postings of the leaves within it. */
 /* The postings the deciding leaves may read: the tuned budget, or on a
  * smaller base a share of its records (leaves that together reach a quarter
  * of a few thousand records tell them apart no better than weighing them
@@ -254,6 +236,24 @@ static double posting_budget(const wd_run *r)
     return share < budget ? share : budget;
 }
 
+/* The match reads every posting of every term it ORs. At a million records
+ * the common characters and words of a question (法, 国, 规定, 应当) each sit
+ * in a fifth of all records or more: one question came to some 660,000
+ * postings, nearly all of a search's time, while such terms add next to
+ * nothing to BM25 alone. So the leaves are taken rarest first until their
+ * posting lists sum to the budget (the rarest leaf that matches always): they
+ * decide which records match. The denser ones only weigh the records those
+ * match (build_query's AND_MAYBE: Xapian looks each such record up in their
+ * lists instead of reading them whole), and the ranking still counts every
+ * word and n-gram of the question. Dropping them from the match instead cost
+ * a tenth of the first places on the law base, whose articles' common words
+ * (判, 处罚, 期限) still tell them apart. Each such look-up costs a step per
+ * matched record, so only the rarest weighing_leaves of them weigh (a long
+ * question has dozens); the rest leave the query. ascale[i] < 0: word i is
+ * not in the query, 0: no answer-field leaf. skip[i] gets the LEAF_* bits of
+ * the leaves past the budget, and LEAF_GONE of them for the ones past the
+ * weighing ones too. The frequencies go into the statistics table
+ * the re-ranking reads. Returns the postings of the leaves within it. */
 static double match_budget(wd_run *r, const double *ascale, unsigned char *skip)
 {
     const wd_qtext *q = &r->q;
