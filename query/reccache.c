@@ -126,6 +126,7 @@ int wd_reccache_get(wd_reccache *c, uint32_t did, wd_rec_data_fn get_data, void 
     if (t->cap) {
         wd_rec *r = t->slots[slot_of(t, did)];
         if (r) {
+            c->hits++;
             *out = r;
             return WD_OK;
         }
@@ -135,13 +136,18 @@ int wd_reccache_get(wd_reccache *c, uint32_t did, wd_rec_data_fn get_data, void 
     wd_rec *r = NULL;
     if (c->old.cap) {
         size_t j = slot_of(&c->old, did);
-        if ((r = c->old.slots[j]))
+        if ((r = c->old.slots[j])) {
             c->old.slots[j] = &moved;
+            c->old.n--;
+            c->old.bytes -= r->bytes;
+            c->hits++;
+        }
     }
     if (!r) {
         int rc = decode(&r, did, get_data, ctx, err);
         if (rc != WD_OK)
             return rc;
+        c->misses++;
     }
     t->slots[slot_of(t, did)] = r;
     t->n++;

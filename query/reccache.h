@@ -72,10 +72,11 @@ typedef struct wd_rectable {
 } wd_rectable;
 
 typedef struct wd_reccache {
-    wd_rectable cur, old; /* the current and the previous generation */
-    size_t budget;        /* bytes of both generations; 0 = WD_RECORD_CACHE_MB */
-    int layer;            /* the dictionary layer the questions were analysed with */
-    uint64_t stamp;       /* of the analyses the searcher makes (analysis.h), once known */
+    wd_rectable cur, old;  /* the current and the previous generation */
+    size_t budget;         /* bytes of both generations; 0 = WD_RECORD_CACHE_MB */
+    uint64_t hits, misses; /* records found in it, records read (kept when it is emptied) */
+    int layer;             /* the dictionary layer the questions were analysed with */
+    uint64_t stamp;        /* of the analyses the searcher makes (analysis.h), once known */
     int stamped;
 } wd_reccache;
 

@@ -152,6 +152,13 @@ int wd_searcher_open_with(wd_searcher **out, const char *path, const wd_dict *di
     return WD_OK;
 }
 
+void wd_searcher_record_cache_stats(const wd_searcher *s, wd_record_cache_stats *out)
+{
+    const wd_reccache *c = &s->recs;
+    *out = (wd_record_cache_stats){ c->hits, c->misses, c->cur.n + c->old.n,
+                                    c->cur.bytes + c->old.bytes };
+}
+
 int wd_searcher_open(wd_searcher **out, const char *path, const wd_dict *dict, wd_error *err)
 {
     return wd_searcher_open_with(out, path, dict, NULL, err);
@@ -332,6 +339,11 @@ void wd_run_end(wd_run *r)
     xc_enquire_free(r->e);
     xc_query_free(r->query);
     wd_termstats_free(&r->own_stats);
+    if (r->recs ==
+        &r->own_recs) { /* a search's own cache, over shards: counted in the searcher's */
+        r->s->recs.hits += r->own_recs.hits;
+        r->s->recs.misses += r->own_recs.misses;
+    }
     wd_reccache_free(&r->own_recs);
     memset(r, 0, sizeof *r);
 }

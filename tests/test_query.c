@@ -2006,6 +2006,38 @@ static void test_query__answers_alike_at_both_ends_are_not_the_same_answer(void 
     wd_reccache_free(&c);
 }
 
+/* A searcher counts what its record cache did: the first search reads its
+ * candidates from the index, the same search again finds them all in the
+ * cache, and the cache holds them. */
+static void test_query__the_record_cache_counts_what_it_did(void **state)
+{
+    fx *f = *state;
+    wd_searcher *s = NULL;
+    wd_search_opts o = WD_SEARCH_OPTS_INIT;
+    o.record_cache_mb = 1;
+    assert_int_equal(wd_searcher_open_with(&s, f->dir, f->dict, &o, NULL), WD_OK);
+    wd_record_cache_stats st;
+    wd_searcher_record_cache_stats(s, &st);
+    assert_true(st.hits == 0 && st.misses == 0 && st.records == 0 && st.bytes == 0);
+    wd_results *r = NULL;
+    assert_int_equal(wd_search(s, "低保户要交医保吗", strlen("低保户要交医保吗"), NULL, &r, NULL),
+                     WD_OK);
+    wd_results_free(r);
+    wd_searcher_record_cache_stats(s, &st);
+    assert_int_equal(st.hits, 0);
+    assert_true(st.misses >= 2);
+    assert_int_equal(st.records, st.misses);
+    assert_true(st.bytes > 0);
+    uint64_t read = st.misses;
+    assert_int_equal(wd_search(s, "低保户要交医保吗", strlen("低保户要交医保吗"), NULL, &r, NULL),
+                     WD_OK);
+    wd_results_free(r);
+    wd_searcher_record_cache_stats(s, &st);
+    assert_int_equal(st.misses, read);
+    assert_true(st.hits >= read);
+    wd_searcher_close(s);
+}
+
 /* answer_data that counts the records it was asked to read. */
 static int answer_data_counted(void *ctx, char **data, size_t *len, wd_error *err)
 {
@@ -2363,6 +2395,7 @@ int main(void)
         cmocka_unit_test(
             test_query__the_record_cache_keeps_a_normalised_answer_and_its_map_only_when_needed),
         cmocka_unit_test(test_query__the_record_cache_keeps_within_its_budget),
+        cmocka_unit_test(test_query__the_record_cache_counts_what_it_did),
         cmocka_unit_test(test_query__the_question_overlap_is_its_definition),
         cmocka_unit_test(test_query__the_answer_coverage_is_its_definition),
         cmocka_unit_test(test_query__term_statistics_are_the_index_s),

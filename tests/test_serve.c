@@ -484,6 +484,14 @@ static void test_serve__repeated_search_is_cached(void **state)
     resp m1 = get(f->s.port, "/metrics");
     assert_true(metric(m1.body, "wenda_search_cache_hits_total") >= hits0 + 1);
     assert_true(metric(m1.body, "wenda_search_cache_entries") >= 2);
+    /* The searches that ran read candidate records, which the workers'
+     * record caches keep for the next searches. */
+    unsigned long long misses = metric(m1.body, "wenda_record_cache_misses_total");
+    assert_true(misses >= 1 && misses != (unsigned long long)-1);
+    assert_true(metric(m1.body, "wenda_record_cache_hits_total") != (unsigned long long)-1);
+    assert_true(metric(m1.body, "wenda_record_cache_records") >= 1);
+    unsigned long long bytes = metric(m1.body, "wenda_record_cache_bytes");
+    assert_true(bytes > 0 && bytes != (unsigned long long)-1);
     resp_free(&m1);
 }
 

@@ -366,6 +366,16 @@ int wd_calibration_fit(const double *confidence, const int *answered, size_t n, 
 const wd_calibration *wd_searcher_calibration(const wd_searcher *s);
 void wd_searcher_set_calibration(wd_searcher *s, const wd_calibration *cal);
 
+/* What a searcher's record cache (wd_search_opts.record_cache_mb) did since
+ * the searcher opened: candidate records found in it and records read from
+ * the index, and the records and bytes it holds now (none over a shard
+ * list, where each search has a cache of its own). */
+typedef struct wd_record_cache_stats {
+    uint64_t hits, misses;
+    size_t records, bytes;
+} wd_record_cache_stats;
+void wd_searcher_record_cache_stats(const wd_searcher *s, wd_record_cache_stats *out);
+
 /* The sounds of an index's questions, for reading a question typed in
  * pinyin (yibao, ybbx): made from every stored question on the first such
  * question, which on a large base takes a second or more and tens of MB.

@@ -880,6 +880,21 @@ static int h_metrics(server *sv, struct MHD_Connection *c, request *rq)
         "# HELP wenda_search_cache_bytes Bytes the cache holds.\n"
         "# TYPE wenda_search_cache_bytes gauge\nwenda_search_cache_bytes %zu\n",
         (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.entries, cs.bytes);
+    wd_record_cache_stats rs;
+    view_record_cache_stats(sv->view, &rs);
+    wd_buf_printf(
+        &b,
+        "# HELP wenda_record_cache_hits_total Candidate records the workers' record caches "
+        "held (--record-cache-mb).\n"
+        "# TYPE wenda_record_cache_hits_total counter\nwenda_record_cache_hits_total %llu\n"
+        "# HELP wenda_record_cache_misses_total Candidate records read from the index.\n"
+        "# TYPE wenda_record_cache_misses_total counter\n"
+        "wenda_record_cache_misses_total %llu\n"
+        "# HELP wenda_record_cache_records Records the workers' record caches hold.\n"
+        "# TYPE wenda_record_cache_records gauge\nwenda_record_cache_records %zu\n"
+        "# HELP wenda_record_cache_bytes Bytes the workers' record caches hold (about).\n"
+        "# TYPE wenda_record_cache_bytes gauge\nwenda_record_cache_bytes %zu\n",
+        (unsigned long long)rs.hits, (unsigned long long)rs.misses, rs.records, rs.bytes);
     if (sv->qlog) {
         querylog_stats ls = querylog_get_stats(sv->qlog);
         wd_buf_printf(&b,

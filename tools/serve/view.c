@@ -65,6 +65,11 @@ struct view_worker {
     view_dict *dict; /* what s and an were made over */
     unsigned gen;    /* generation s was opened at */
     view_worker *next;
+    /* Its record caches' figures: of the searchers it closed (its thread
+     * only), and all told as of its last request (read by /metrics). */
+    uint64_t closed_hits, closed_misses;
+    atomic_ullong hits, misses;
+    atomic_size_t records, bytes;
 };
 
 struct view_shared {
@@ -478,6 +483,10 @@ view_worker *view_worker_get(view_shared *v)
     if (!w)
         return NULL;
     w->owner = v;
+    atomic_init(&w->hits, 0);
+    atomic_init(&w->misses, 0);
+    atomic_init(&w->records, 0);
+    atomic_init(&w->bytes, 0);
     w->dict = view_dict_acquire(v);
     if (wd_analyzer_new(&w->an, w->dict->d, NULL) != WD_OK) {
         view_dict_release(w->dict);
@@ -521,6 +530,12 @@ static int refresh(view_worker *w, unsigned gen, const wd_search_opts *o, wd_err
     if (snap && snap->generation == gen)
         wd_searcher_share_sounds(s, snap->sounds);
     view_release(snap);
+    if (w->s) {
+        wd_record_cache_stats st;
+        wd_searcher_record_cache_stats(w->s, &st);
+        w->closed_hits += st.hits;
+        w->closed_misses += st.misses;
+    }
     wd_searcher_close(w->s);
     w->s = s;
     w->gen = gen;
@@ -539,6 +554,31 @@ static int retryable(int rc)
 {
     return rc == WD_EMODIFIED || rc == WD_ECORRUPT || rc == WD_EIO || rc == WD_ENOTFOUND ||
            rc == WD_ERROR;
+}
+
+/* The worker's record cache figures as of now, for /metrics. */
+static void publish_cache(view_worker *w)
+{
+    wd_record_cache_stats st = { 0, 0, 0, 0 };
+    if (w->s)
+        wd_searcher_record_cache_stats(w->s, &st);
+    atomic_store(&w->hits, (unsigned long long)(w->closed_hits + st.hits));
+    atomic_store(&w->misses, (unsigned long long)(w->closed_misses + st.misses));
+    atomic_store(&w->records, st.records);
+    atomic_store(&w->bytes, st.bytes);
+}
+
+void view_record_cache_stats(view_shared *v, wd_record_cache_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&v->mu);
+    for (const view_worker *w = v->workers; w; w = w->next) {
+        out->hits += atomic_load(&w->hits);
+        out->misses += atomic_load(&w->misses);
+        out->records += atomic_load(&w->records);
+        out->bytes += atomic_load(&w->bytes);
+    }
+    pthread_mutex_unlock(&v->mu);
 }
 
 /* Run op on the worker's reader, reopening and retrying as view_search says. */
@@ -571,6 +611,7 @@ static int with_reader(view_worker *w, const wd_search_opts *o, reader_op op, vo
             }
         }
         int rc = op(w, ctx, err);
+        publish_cache(w);
         if (rc == WD_OK || !retryable(rc) || now_ms() - t0 > RETRY_DEADLINE_MS)
             return rc;
         /* The database moved under the reader: a reopen is enough for a
