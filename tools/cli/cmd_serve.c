@@ -11,6 +11,9 @@
 #include "commands.h"
 
 _Static_assert(WD_RECORD_CACHE_MB == 64, "the help of --record-cache-mb says 64");
+/* The record caches' memory in all when --record-cache-mb is not given: a
+ * searcher's default for each worker, up to this much. */
+#define RECORD_CACHES_MAX_MB 512
 
 static const cli_opt serve_opts[] = {
     { "index", 0, 1, "DIR",
@@ -63,8 +66,9 @@ static const cli_opt serve_opts[] = {
       "memory for answers to repeated searches, kept until the index changes (default 32; 0 = "
       "no cache)" },
     { "record-cache-mb", 0, 1, "MB",
-      "memory of each worker thread for the records its searches read and analysed, kept "
-      "for the next searches (default 64; a base of a few thousand records fits whole)" },
+      "memory for the records the searches read and analysed, kept for the next searches, "
+      "shared out among the worker threads, each of which keeps its own (default 64 a "
+      "thread, at most 512 in all; a base of a few thousand records fits in 64)" },
     { "query-log", 0, 1, "FILE",
       "append one JSON line per search to FILE (time, query, hits, top id, confidence, ms); "
       "SIGHUP opens it anew after a rotation" },
@@ -105,10 +109,16 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_uint(cmd, &a, "max-per-ip", 64, 65536, &max_per_ip) ||
         cli_uint(cmd, &a, "request-timeout", 30000, 3600000, &request_timeout) ||
         cli_uint(cmd, &a, "cache-mb", 32, 65536, &cache_mb) ||
-        cli_uint_in(cmd, &a, "record-cache-mb", WD_RECORD_CACHE_MB, 1, 65536, &record_cache_mb)) {
+        cli_uint_in(cmd, &a, "record-cache-mb", 0, 1, 65536, &record_cache_mb)) {
         cli_args_free(&a);
         return EXIT_USAGE;
     }
+    /* Each worker's share of the record caches' memory. */
+    if (!record_cache_mb)
+        record_cache_mb = threads * WD_RECORD_CACHE_MB < RECORD_CACHES_MAX_MB
+                              ? threads * WD_RECORD_CACHE_MB
+                              : RECORD_CACHES_MAX_MB;
+    record_cache_mb = record_cache_mb / threads ? record_cache_mb / threads : 1;
     if (max_conn < threads) {
         cli_args_free(&a);
         return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
