@@ -339,20 +339,28 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The word characters of cps[0..n) (norm, cps) and their sorted bigrams. */
+/* The word characters of cps[0..n) (norm, and with bigrams cps) and their
+ * sorted bigrams. A holder (no bigrams) keeps only norm, at its length:
+ * only norm is asked which words it holds (word_match without chars). */
 static int fill_chars(wd_sim_text *t, const uint32_t *cps, size_t n, int bigrams)
 {
     t->norm = wd_malloc(4 * n + 1);
-    t->cps = wd_malloc((n + 1) * sizeof *t->cps);
+    t->cps = bigrams ? wd_malloc((n + 1) * sizeof *t->cps) : NULL;
     t->bigrams = bigrams ? wd_malloc((n + 1) * sizeof *t->bigrams) : NULL;
-    if (!t->norm || !t->cps || (bigrams && !t->bigrams))
+    if (!t->norm || (bigrams && (!t->cps || !t->bigrams)))
         return WD_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (word_char(cps[i])) {
             t->nlen += wd_utf8_encode(cps[i], t->norm + t->nlen);
-            t->cps[t->ncp++] = cps[i];
+            if (t->cps)
+                t->cps[t->ncp++] = cps[i];
         }
     t->norm[t->nlen] = '\0';
+    if (!bigrams) {
+        char *fit = wd_realloc(t->norm, t->nlen + 1);
+        if (fit)
+            t->norm = fit;
+    }
     for (size_t i = 0; bigrams && i + 1 < t->ncp; i++)
         t->bigrams[t->nbig++] = ((uint64_t)t->cps[i] << 32) | t->cps[i + 1];
     if (t->nbig)

@@ -73,10 +73,11 @@ int wd_sim_text_from_norm(const char *norm, size_t len, wd_sim_text **out);
 /* The Dice overlap of two views' character bigrams, in [0, 1] (the
  * same-question confidence's feature `dice`; fold.c asks it of answers). */
 double wd_sim_dice(const wd_sim_text *a, const wd_sim_text *b);
-/* The same without the character bigrams: a view that is only asked which
- * words it holds (wd_sim_match_record's record answer `a`), not compared;
- * a long answer's view costs a copy of its text, not a sort of its bigrams.
- * wd_sim_cover works on it; wd_sim_score (which compares bigrams) does not. */
+/* The same without the characters' code points and bigrams: a view that is
+ * only asked which words it holds (wd_sim_match_record's record answer `a`),
+ * not compared; a long answer's view costs a copy of its word characters'
+ * text, not a sort of its bigrams. Neither wd_sim_cover (no share for single
+ * characters) nor wd_sim_score (which compares bigrams) is for it. */
 int wd_sim_text_holder(const uint32_t *cps, size_t n, wd_sim_text **out);
 /* The share of a's weight that b accounts for (the feature cov_a). */
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b);
