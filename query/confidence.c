@@ -152,11 +152,13 @@ int wd_conf_match(wd_run *r, uint32_t i, const double **out, wd_error *err)
         const wd_sim_text *q = asked ? wd_conf_question(r, i, err) : NULL;
         int ok = 1;
         const wd_sim_text *a = q ? answer_view(r, i, &ok, err) : NULL;
-        double same;
-        if (!asked || !q || !ok || same_of(r, i, &same, err) != WD_OK)
+        if (!asked || !q || !ok)
             return err && err->code ? err->code : WD_ENOMEM;
         double sf[WD_SIM_NFEATURES];
         wd_sim_score_features(asked, q, sf);
+        if (c->same < 0) /* as same_of would, from the features at hand */
+            c->same = wd_sim_score_of(asked, q, sf);
+        double same = c->same;
         wd_sim_match m, back;
         wd_sim_match_record(asked, q, a, &m);
         wd_sim_match_record(q, asked, NULL, &back);

@@ -662,13 +662,18 @@ void wd_sim_score_features(const wd_sim_text *a, const wd_sim_text *b, double f[
     f[11] = f[6] * f[2];
 }
 
-double wd_sim_score(const wd_sim_text *a, const wd_sim_text *b)
+double wd_sim_score_of(const wd_sim_text *a, const wd_sim_text *b, const double f[WD_SIM_NFEATURES])
 {
     if (!a->ncp || !b->ncp || (!a->ntok && !b->ntok))
         return 0.0;
+    return wd_sim_calibrate(f, NULL);
+}
+
+double wd_sim_score(const wd_sim_text *a, const wd_sim_text *b)
+{
     double f[WD_SIM_NFEATURES];
     wd_sim_score_features(a, b, f);
-    return wd_sim_calibrate(f, NULL);
+    return wd_sim_score_of(a, b, f);
 }
 
 size_t wd_sim_text_keys(const wd_sim_text *t, const char **keys, size_t n)

@@ -79,6 +79,10 @@ double wd_sim_dice(const wd_sim_text *a, const wd_sim_text *b);
  * text, not a sort of its bigrams. Neither wd_sim_cover (no share for single
  * characters) nor wd_sim_score (which compares bigrams) is for it. */
 int wd_sim_text_holder(const uint32_t *cps, size_t n, wd_sim_text **out);
+/* wd_sim_score of a and b from their features f (wd_sim_score_features),
+ * for a caller that needs both. */
+double wd_sim_score_of(const wd_sim_text *a, const wd_sim_text *b,
+                       const double f[WD_SIM_NFEATURES]);
 /* The share of a's weight that b accounts for (the feature cov_a). */
 double wd_sim_cover(const wd_sim_text *a, const wd_sim_text *b);
 /* How a record accounts for the asked question's words: by its question's
