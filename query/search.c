@@ -339,8 +339,8 @@ void wd_run_end(wd_run *r)
     xc_enquire_free(r->e);
     xc_query_free(r->query);
     wd_termstats_free(&r->own_stats);
-    if (r->recs ==
-        &r->own_recs) { /* a search's own cache, over shards: counted in the searcher's */
+    /* A search's own cache (over shards) is counted in the searcher's. */
+    if (r->recs == &r->own_recs) {
         r->s->recs.hits += r->own_recs.hits;
         r->s->recs.misses += r->own_recs.misses;
     }
