@@ -126,15 +126,16 @@ static const wd_sim_text *answer_view(wd_run *r, uint32_t i, int *ok, wd_error *
 
 /* The same-question confidence of candidate i's question with the asked
  * one, kept in the candidate: every hit's features compare it with the
- * first WD_JUDGED candidates'. */
-static int same_of(wd_run *r, uint32_t i, double *out, wd_error *err)
+ * first WD_JUDGED candidates'. sf: the pair's features when the caller has
+ * them (wd_sim_score_features), else NULL. */
+static int same_of(wd_run *r, uint32_t i, const double *sf, double *out, wd_error *err)
 {
     if (r->c[i].same < 0) {
         const wd_sim_text *asked = wd_conf_asked(r, err);
         const wd_sim_text *q = asked ? wd_conf_question(r, i, err) : NULL;
         if (!q)
             return err && err->code ? err->code : WD_ENOMEM;
-        r->c[i].same = wd_sim_score(asked, q);
+        r->c[i].same = sf ? wd_sim_score_of(asked, q, sf) : wd_sim_score(asked, q);
     }
     *out = r->c[i].same;
     return WD_OK;
@@ -154,11 +155,10 @@ int wd_conf_match(wd_run *r, uint32_t i, const double **out, wd_error *err)
         const wd_sim_text *a = q ? answer_view(r, i, &ok, err) : NULL;
         if (!asked || !q || !ok)
             return err && err->code ? err->code : WD_ENOMEM;
-        double sf[WD_SIM_NFEATURES];
+        double sf[WD_SIM_NFEATURES], same;
         wd_sim_score_features(asked, q, sf);
-        if (c->same < 0) /* as same_of would, from the features at hand */
-            c->same = wd_sim_score_of(asked, q, sf);
-        double same = c->same;
+        if (same_of(r, i, sf, &same, err) != WD_OK)
+            return err && err->code ? err->code : WD_ENOMEM;
         wd_sim_match m, back;
         wd_sim_match_record(asked, q, a, &m);
         wd_sim_match_record(q, asked, NULL, &back);
@@ -195,7 +195,7 @@ int wd_conf_features(wd_run *r, uint32_t i, double f[WD_CONF_NFEATURES], wd_erro
     for (uint32_t k = 0; k < r->nc && k < WD_JUDGED; k++) {
         uint32_t o = wd_run_judged(r, k);
         double sk = 0;
-        if (o != i && same_of(r, o, &sk, err) != WD_OK)
+        if (o != i && same_of(r, o, NULL, &sk, err) != WD_OK)
             return err && err->code ? err->code : WD_ENOMEM;
         if (o != i && sk > other)
             other = sk;
