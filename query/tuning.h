@@ -33,7 +33,7 @@ typedef struct wd_tuning {
     double posting_budget;
     double weighing_leaves;
     /* ns: on a smaller base the budget is this share of its records (never
-     * below 250 postings; 0: nb whatever the base) */
+     * below match.c's MIN_BUDGET; 0: nb whatever the base) */
     double posting_budget_share;
     /* the re-ranking of the top of the match */
     double question_similarity_share; /* rr: of the final score; BM25 takes the rest */

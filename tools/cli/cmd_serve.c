@@ -15,6 +15,16 @@ _Static_assert(WD_RECORD_CACHE_MB == 64, "the help of --record-cache-mb says 64"
  * searcher's default for each worker, up to this much. */
 #define RECORD_CACHES_MAX_MB 512
 
+/* Each worker's share of the record caches' memory (--record-cache-mb, 0
+ * when not given), at least 1 MB. */
+static unsigned long worker_record_cache_mb(unsigned long given, unsigned long threads)
+{
+    unsigned long share = (given ? given : RECORD_CACHES_MAX_MB) / threads;
+    if (!given && share > WD_RECORD_CACHE_MB)
+        share = WD_RECORD_CACHE_MB;
+    return share ? share : 1;
+}
+
 static const cli_opt serve_opts[] = {
     { "index", 0, 1, "DIR",
       "index to serve (default: $WENDA_INDEX or ~/.local/share/wenda/index)" },
@@ -113,12 +123,6 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
         cli_args_free(&a);
         return EXIT_USAGE;
     }
-    /* Each worker's share of the record caches' memory. */
-    if (!record_cache_mb)
-        record_cache_mb = threads * WD_RECORD_CACHE_MB < RECORD_CACHES_MAX_MB
-                              ? threads * WD_RECORD_CACHE_MB
-                              : RECORD_CACHES_MAX_MB;
-    record_cache_mb = record_cache_mb / threads ? record_cache_mb / threads : 1;
     if (max_conn < threads) {
         cli_args_free(&a);
         return cli_usage_error(cmd, "--max-connections (%lu) wants at least --threads (%lu)",
@@ -180,7 +184,7 @@ static int cmd_serve(const cli_cmd *cmd, int argc, char **argv)
                          cli_value(cmd, &a, "allowed-host"),
                          (unsigned)request_timeout,
                          (size_t)cache_mb << 20,
-                         (unsigned)record_cache_mb,
+                         (unsigned)worker_record_cache_mb(record_cache_mb, threads),
                          cal_file ? &cal : NULL,
                          dict_dir,
                          cli_value(cmd, &a, "query-log"),

@@ -329,8 +329,6 @@ static const uri_param *param_q(server *sv, struct MHD_Connection *c, request *r
     return q;
 }
 
-/* 503 while no view is loaded: why the index cannot be read (damaged,
- * half moved, ...), or that there is none yet. */
 /* Search options as the service's searchers open: shard settings and the
  * record cache from the command line (a worker opens its searcher with the
  * options of the request that first needs it). */
@@ -343,6 +341,8 @@ static wd_search_opts served_opts(const serve_config *cfg)
     return o;
 }
 
+/* 503 while no view is loaded: why the index cannot be read (damaged,
+ * half moved, ...), or that there is none yet. */
 static int no_index(server *sv, struct MHD_Connection *c, request *rq)
 {
     const char *p = view_path(sv->view);

@@ -70,10 +70,10 @@ unsigned view_reload_now(view_shared *v);
 /* Seconds since the epoch of the last successful (re)load; 0 = never. */
 double view_last_reload(view_shared *v);
 uint64_t view_reloads(view_shared *v);
+uint64_t view_reload_failures(view_shared *v);
 /* The workers' record caches summed (wd_searcher_record_cache_stats): hits
  * and misses since the service started, what they hold now. */
 void view_record_cache_stats(view_shared *v, wd_record_cache_stats *out);
-uint64_t view_reload_failures(view_shared *v);
 /* Why the index on disk could not be loaded, the last time it was tried
  * (at start or by the reloader): 1 and the message in out, or 0 when the
  * last load succeeded or there is no index to load. */
