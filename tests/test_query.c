@@ -87,14 +87,22 @@ static wd_results *ask(fx *f, const char *q, const wd_search_opts *o)
     return r;
 }
 
-/* f's index opened again (into f->s) with WENDA_TUNE set to tune; the
- * variable is unset before anything can fail. */
-static void open_tuned(fx *f, const char *tune)
+/* The index at dir opened with WENDA_TUNE set to tune; the variable is
+ * unset before anything can fail. */
+static wd_searcher *open_tuned_at(const char *dir, const wd_dict *dict, const char *tune)
 {
+    wd_searcher *s = NULL;
     setenv("WENDA_TUNE", tune, 1);
-    int rc = wd_searcher_open(&f->s, f->dir, f->dict, NULL);
+    int rc = wd_searcher_open(&s, dir, dict, NULL);
     unsetenv("WENDA_TUNE");
     assert_int_equal(rc, WD_OK);
+    return s;
+}
+
+/* f's index opened again (into f->s) with WENDA_TUNE set to tune. */
+static void open_tuned(fx *f, const char *tune)
+{
+    f->s = open_tuned_at(f->dir, f->dict, tune);
 }
 
 static const char *top_id(fx *f, const char *q)
@@ -1266,11 +1274,7 @@ static void test_query__a_smaller_base_has_a_smaller_budget(void **state)
         int weighs;
     } cases[] = { { "", 1 }, { "ns=0", 0 }, { "ns=0.5", 0 } };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        setenv("WENDA_TUNE", cases[i].tune, 1);
-        wd_searcher *s = NULL;
-        int rc = wd_searcher_open(&s, dir, f->dict, NULL);
-        unsetenv("WENDA_TUNE");
-        assert_int_equal(rc, WD_OK);
+        wd_searcher *s = open_tuned_at(dir, f->dict, cases[i].tune);
         wd_search_opts o = WD_SEARCH_OPTS_INIT;
         o.explain = 1;
         wd_results *r = NULL;
