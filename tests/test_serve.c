@@ -1540,11 +1540,16 @@ static void test_serve__one_address_cannot_starve_the_service(void **state)
 /* Behind a reverse proxy: --trusted-proxy 127.0.0.1 --max-per-ip 1. The
  * proxy's own connections are not limited; its requests count against the
  * client X-Forwarded-For names (one in flight each: more get 429), while
- * X-Forwarded-For from an address not trusted is ignored. */
+ * X-Forwarded-For from an address not trusted is ignored. The request kept
+ * in flight waits for its body across several requests, so --client-timeout
+ * 60: in one CI run beside the other tests it was gone before the second of
+ * them, and the 10 s default is the only deadline that can end it. */
 static void test_serve__trusted_proxy_limits_its_clients(void **state)
 {
     fixture *f = *state;
-    const char *extra[] = { "--trusted-proxy", "127.0.0.1", "--max-per-ip", "1", NULL };
+    const char *extra[] = {
+        "--trusted-proxy", "127.0.0.1", "--max-per-ip", "1", "--client-timeout", "60", NULL
+    };
     srv s = serve_start(f->index, extra);
     int idle[3];
     for (int i = 0; i < 3; i++)
